@@ -1,0 +1,262 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/xaso-vn/xaso/internal/apperr"
+)
+
+// User is a person who logs in (người dùng): an official or a citizen.
+type User struct {
+	ID           int64
+	Username     string
+	FullName     string
+	PasswordHash string
+	Disabled     bool
+	CreatedAt    time.Time
+}
+
+// Membership grants a user one role in one administrative unit.
+type Membership struct {
+	UnitID   int64
+	UnitCode string
+	UnitName string
+	Role     Role
+}
+
+// Token is an API bearer token. Only its SHA-256 is stored: the token has 256 random
+// bits, so a fast hash is as safe as a slow one and keeps every API call cheap.
+type Token struct {
+	ID        int64
+	UserID    int64
+	Name      string
+	CreatedAt time.Time
+	RevokedAt *time.Time
+	LastUsed  *time.Time
+}
+
+// Principal is the authenticated caller of a request or command.
+type Principal struct {
+	UserID      int64
+	Username    string
+	FullName    string
+	Memberships []Membership
+	Via         string // "session" or "token"
+}
+
+// IsSystemAdmin reports whether p administers the whole installation.
+func (p *Principal) IsSystemAdmin() bool {
+	return p != nil && slices.ContainsFunc(p.Memberships, func(m Membership) bool { return m.Role == RoleSystemAdmin })
+}
+
+// HasRole reports whether p holds any of roles in any unit.
+func (p *Principal) HasRole(roles ...Role) bool {
+	return p != nil && slices.ContainsFunc(p.Memberships, func(m Membership) bool { return slices.Contains(roles, m.Role) })
+}
+
+// Can reports whether p holds any of roles in unitID. A system administrator can do what
+// any role can, everywhere: the installation's operator must be able to repair anything.
+func (p *Principal) Can(unitID int64, roles ...Role) bool {
+	if p == nil {
+		return false
+	}
+	if p.IsSystemAdmin() {
+		return true
+	}
+	return slices.ContainsFunc(p.Memberships, func(m Membership) bool {
+		return m.UnitID == unitID && slices.Contains(roles, m.Role)
+	})
+}
+
+// Roles returns p's distinct roles in the order of Roles.
+func (p *Principal) Roles() []Role {
+	var out []Role
+	for _, r := range Roles {
+		if p.HasRole(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// HomePath is where p lands after logging in.
+func (p *Principal) HomePath() string {
+	switch {
+	case p.HasRole(AdminRoles...):
+		return "/admin"
+	case p.HasRole(OfficeRoles...):
+		return "/office"
+	default:
+		return "/account"
+	}
+}
+
+// Errors of this package. ErrBadCredentials is deliberately the same for an unknown user,
+// a wrong password and a disabled account: no user enumeration.
+var (
+	ErrBadCredentials = apperr.New(apperr.Unauthenticated, "bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
+	ErrUserExists     = apperr.New(apperr.Conflict, "user_exists", "Tên đăng nhập này đã được dùng.")
+	ErrUserNotFound   = apperr.New(apperr.NotFound, "user_not_found", "Không tìm thấy người dùng.")
+	ErrTokenNotFound  = apperr.New(apperr.NotFound, "token_not_found", "Không tìm thấy mã truy cập.")
+	ErrWeakPassword   = apperr.New(apperr.Invalid, "weak_password", "Mật khẩu cần ít nhất 8 ký tự.")
+	ErrBadUsername    = apperr.New(apperr.Invalid, "invalid_username", "Tên đăng nhập gồm 3–32 chữ thường không dấu, số, dấu chấm, gạch dưới hoặc gạch ngang.")
+)
+
+// NormalizeUsername lower-cases a username and checks its shape.
+func NormalizeUsername(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if len(s) < 3 || len(s) > 32 {
+		return "", ErrBadUsername
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			return "", ErrBadUsername
+		}
+	}
+	return s, nil
+}
+
+// CheckPassword enforces the password policy: at least 8 characters, not all spaces.
+func CheckPassword(pw string) error {
+	if len([]rune(pw)) < 8 || strings.TrimFunc(pw, unicode.IsSpace) == "" {
+		return ErrWeakPassword
+	}
+	return nil
+}
+
+// NewToken returns a new bearer token and the hash to store.
+func NewToken() (plain, hash string) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	plain = "xaso_" + base64.RawURLEncoding.EncodeToString(b)
+	return plain, HashToken(plain)
+}
+
+// HashToken is the stored form of a bearer token.
+func HashToken(plain string) string {
+	sum := sha256.Sum256([]byte(plain))
+	return hex.EncodeToString(sum[:])
+}
+
+// Store is what this package needs from storage.
+type Store interface {
+	UserByUsername(ctx context.Context, username string) (User, error)
+	UserByID(ctx context.Context, id int64) (User, error)
+	Memberships(ctx context.Context, userID int64) ([]Membership, error)
+	UserByTokenHash(ctx context.Context, hash string) (User, error)
+	SetPasswordHash(ctx context.Context, userID int64, hash string) error
+}
+
+// Service authenticates users and tokens.
+type Service struct {
+	store   Store
+	hasher  *Hasher
+	perUser interface{ Allow(string) bool }
+	dummy   string // a hash verified for unknown users, so timing reveals nothing
+}
+
+// NewService returns a Service. perUser limits password attempts per account.
+func NewService(store Store, hasher *Hasher, perUser interface{ Allow(string) bool }) *Service {
+	dummy, _ := hasher.Hash("xaso-dummy-password-for-timing")
+	return &Service{store: store, hasher: hasher, perUser: perUser, dummy: dummy}
+}
+
+// Hasher returns the password hasher.
+func (s *Service) Hasher() *Hasher { return s.hasher }
+
+// ErrAccountThrottled is returned when an account has had too many failed attempts.
+var ErrAccountThrottled = apperr.New(apperr.TooManyRequests, "login_throttled", "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.")
+
+// Login checks a username and password and returns the principal.
+func (s *Service) Login(ctx context.Context, username, password string) (*Principal, error) {
+	name, err := NormalizeUsername(username)
+	if err != nil {
+		s.hasher.Verify(password, s.dummy)
+		return nil, ErrBadCredentials
+	}
+	if !s.perUser.Allow(name) {
+		return nil, ErrAccountThrottled
+	}
+	u, err := s.store.UserByUsername(ctx, name)
+	if err != nil {
+		if apperr.KindOf(err) != apperr.NotFound {
+			return nil, fmt.Errorf("auth: login: %w", err)
+		}
+		s.hasher.Verify(password, s.dummy)
+		return nil, ErrBadCredentials
+	}
+	ok, rehash := s.hasher.Verify(password, u.PasswordHash)
+	if !ok || u.Disabled {
+		return nil, ErrBadCredentials
+	}
+	if rehash {
+		if h, err := s.hasher.Hash(password); err == nil {
+			// Best effort: the login succeeds with the old hash even if the upgrade fails.
+			_ = s.store.SetPasswordHash(ctx, u.ID, h)
+		}
+	}
+	return s.principal(ctx, u, "session")
+}
+
+// PrincipalByID loads the principal of a logged-in session's user.
+func (s *Service) PrincipalByID(ctx context.Context, userID int64) (*Principal, error) {
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("auth: user %d: %w", userID, err)
+	}
+	if u.Disabled {
+		return nil, ErrUnauthenticatedDisabled
+	}
+	return s.principal(ctx, u, "session")
+}
+
+// ErrUnauthenticatedDisabled ends the sessions of a disabled account.
+var ErrUnauthenticatedDisabled = apperr.New(apperr.Unauthenticated, "account_disabled", "Tài khoản đã bị khóa. Vui lòng liên hệ quản trị.")
+
+// PrincipalByToken authenticates a bearer token.
+func (s *Service) PrincipalByToken(ctx context.Context, plain string) (*Principal, error) {
+	if !strings.HasPrefix(plain, "xaso_") {
+		return nil, apperr.ErrUnauthenticated
+	}
+	u, err := s.store.UserByTokenHash(ctx, HashToken(plain))
+	if err != nil {
+		if apperr.KindOf(err) == apperr.NotFound {
+			return nil, apperr.ErrUnauthenticated
+		}
+		return nil, fmt.Errorf("auth: token: %w", err)
+	}
+	if u.Disabled {
+		return nil, ErrUnauthenticatedDisabled
+	}
+	return s.principal(ctx, u, "token")
+}
+
+func (s *Service) principal(ctx context.Context, u User, via string) (*Principal, error) {
+	ms, err := s.store.Memberships(ctx, u.ID)
+	if err != nil {
+		return nil, fmt.Errorf("auth: memberships of user %d: %w", u.ID, err)
+	}
+	return &Principal{UserID: u.ID, Username: u.Username, FullName: u.FullName, Memberships: ms, Via: via}, nil
+}
+
+type principalKey struct{}
+
+// WithPrincipal returns a context carrying p.
+func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalFrom returns the principal in ctx, or nil for an anonymous caller.
+func PrincipalFrom(ctx context.Context) *Principal {
+	p, _ := ctx.Value(principalKey{}).(*Principal)
+	return p
+}

@@ -1,0 +1,64 @@
+// Package auth holds who may do what: users (người dùng), their memberships in
+// administrative units with roles, password and token credentials, and the authorization
+// rules. It owns the small store interface it needs; internal/store implements it.
+package auth
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Role is what a user may do within a unit.
+type Role string
+
+const (
+	RoleCitizen     Role = "citizen"      // công dân
+	RoleCounter     Role = "counter"      // cán bộ một cửa
+	RoleSpecialist  Role = "specialist"   // chuyên viên
+	RoleLeader      Role = "leader"       // lãnh đạo
+	RoleClerk       Role = "clerk"        // văn thư
+	RoleAccountant  Role = "accountant"   // kế toán
+	RoleDigitalTeam Role = "digital_team" // thành viên tổ công nghệ số cộng đồng
+	RoleUnitAdmin   Role = "unit_admin"   // quản trị đơn vị
+	RoleSystemAdmin Role = "system_admin" // quản trị hệ thống
+)
+
+// Roles lists every role, in the order screens show them.
+var Roles = []Role{RoleCitizen, RoleCounter, RoleSpecialist, RoleLeader, RoleClerk,
+	RoleAccountant, RoleDigitalTeam, RoleUnitAdmin, RoleSystemAdmin}
+
+// OfficeRoles are the roles of a commune's staff, who use the office pages.
+var OfficeRoles = []Role{RoleCounter, RoleSpecialist, RoleLeader, RoleClerk, RoleAccountant,
+	RoleDigitalTeam, RoleUnitAdmin, RoleSystemAdmin}
+
+// AdminRoles may manage users and settings.
+var AdminRoles = []Role{RoleUnitAdmin, RoleSystemAdmin}
+
+var roleLabels = map[Role]string{
+	RoleCitizen:     "Công dân",
+	RoleCounter:     "Cán bộ một cửa",
+	RoleSpecialist:  "Chuyên viên",
+	RoleLeader:      "Lãnh đạo",
+	RoleClerk:       "Văn thư",
+	RoleAccountant:  "Kế toán",
+	RoleDigitalTeam: "Tổ công nghệ số",
+	RoleUnitAdmin:   "Quản trị đơn vị",
+	RoleSystemAdmin: "Quản trị hệ thống",
+}
+
+// Label is the Vietnamese name shown on screen.
+func (r Role) Label() string {
+	if l, ok := roleLabels[r]; ok {
+		return l
+	}
+	return string(r)
+}
+
+// ParseRole accepts a role's code.
+func ParseRole(s string) (Role, error) {
+	r := Role(s)
+	if !slices.Contains(Roles, r) {
+		return "", fmt.Errorf("vai trò %q không tồn tại (unknown role); có: %v", s, Roles)
+	}
+	return r, nil
+}

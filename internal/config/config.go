@@ -1,0 +1,220 @@
+// Package config holds xaso's configuration: one struct, its defaults, how flags and XASO_*
+// environment variables fill it, and its validation. Every subcommand that touches data
+// shares the same --db and --data-dir flags through Register.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration of one xaso process.
+type Config struct {
+	DB       string // "sqlite:PATH" or a postgres:// URL
+	DataDir  string // attachments and other files
+	Addr     string // HTTP listen address
+	Demo     bool   // load the demo commune into an empty database
+	LogLevel string // debug, info, warn, error
+	// BaseURL is the public address (https://… behind a TLS proxy); it decides whether
+	// cookies are marked Secure.
+	BaseURL string
+	// TrustProxy makes the server take the client address from X-Forwarded-For, for rate
+	// limits behind a reverse proxy. Off by default: a forged header must not dodge limits.
+	TrustProxy      bool
+	SessionLifetime time.Duration
+	ShutdownTimeout time.Duration
+}
+
+// Defaults returns the configuration a commune PC runs with when nothing is set.
+func Defaults() Config {
+	return Config{
+		DB:              "sqlite:./xaso-data/xaso.db",
+		DataDir:         "./xaso-data/files",
+		Addr:            "localhost:8080",
+		LogLevel:        "info",
+		SessionLifetime: 12 * time.Hour,
+		ShutdownTimeout: 15 * time.Second,
+	}
+}
+
+// DataFlags registers --db and --data-dir, the flags every data subcommand shares.
+func (c *Config) DataFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DB, "db", c.DB, "database: sqlite:PATH or postgres://USER@HOST/DB (env XASO_DB)")
+	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "directory for attachments (env XASO_DATA_DIR)")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (env XASO_LOG_LEVEL)")
+}
+
+// ServeFlags registers the flags of the serve subcommand.
+func (c *Config) ServeFlags(fs *flag.FlagSet) {
+	c.DataFlags(fs)
+	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen address (env XASO_ADDR)")
+	fs.BoolVar(&c.Demo, "demo", c.Demo, "create the demo commune Yên Từ in an empty database (env XASO_DEMO)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL, e.g. https://motcua.example.vn (env XASO_BASE_URL)")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take client addresses from X-Forwarded-For (env XASO_TRUST_PROXY)")
+	fs.DurationVar(&c.SessionLifetime, "session-lifetime", c.SessionLifetime, "how long a login lasts (env XASO_SESSION_LIFETIME)")
+}
+
+// FromEnv overlays XASO_* environment variables; flags parsed afterwards win over them.
+func (c *Config) FromEnv(getenv func(string) string) error {
+	str := func(name string, dst *string) {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	str("XASO_DB", &c.DB)
+	str("XASO_DATA_DIR", &c.DataDir)
+	str("XASO_ADDR", &c.Addr)
+	str("XASO_LOG_LEVEL", &c.LogLevel)
+	str("XASO_BASE_URL", &c.BaseURL)
+	var errs []error
+	for name, dst := range map[string]*bool{"XASO_DEMO": &c.Demo, "XASO_TRUST_PROXY": &c.TrustProxy} {
+		if v := getenv(name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q: cần true hoặc false (want true or false)", name, v))
+			}
+			*dst = b
+		}
+	}
+	if v := getenv("XASO_SESSION_LIFETIME"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("XASO_SESSION_LIFETIME=%q: cần dạng 12h (want a duration like 12h)", v))
+		}
+		c.SessionLifetime = d
+	}
+	return errors.Join(errs...)
+}
+
+// Engine names the database engine of c.DB: "sqlite" or "postgres".
+func (c Config) Engine() string {
+	if strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://") {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// SQLitePath returns the file path of a sqlite: DSN.
+func (c Config) SQLitePath() string { return strings.TrimPrefix(c.DB, "sqlite:") }
+
+// Validate checks what can be checked without side effects. Messages are Vietnamese
+// with the English in brackets and say how to fix the problem.
+func (c Config) Validate() error {
+	var errs []error
+	switch {
+	case c.Engine() == "postgres":
+		if _, err := url.Parse(c.DB); err != nil {
+			errs = append(errs, fmt.Errorf("--db: địa chỉ PostgreSQL không hợp lệ (invalid postgres URL): %v", redactErr(err)))
+		}
+	case strings.HasPrefix(c.DB, "sqlite:") && c.SQLitePath() != "":
+	default:
+		errs = append(errs, fmt.Errorf("--db %q: cần sqlite:ĐƯỜNG_DẪN hoặc postgres://… (want sqlite:PATH or postgres://…)", MaskDSN(c.DB)))
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("--data-dir: không được để trống (must not be empty)"))
+	}
+	if c.Addr != "" {
+		if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+			errs = append(errs, fmt.Errorf("--addr %q: cần dạng máy:cổng, ví dụ localhost:8080 (want host:port)", c.Addr))
+		}
+	}
+	if c.BaseURL != "" {
+		if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--base-url %q: cần dạng https://tên-miền (want an absolute http(s) URL)", c.BaseURL))
+		}
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		errs = append(errs, fmt.Errorf("--log-level %q: cần debug, info, warn hoặc error", c.LogLevel))
+	}
+	if c.SessionLifetime < time.Minute {
+		errs = append(errs, fmt.Errorf("--session-lifetime %v: tối thiểu 1 phút (at least 1m)", c.SessionLifetime))
+	}
+	return errors.Join(errs...)
+}
+
+// SlogLevel returns the parsed log level (info when invalid; Validate reports that).
+func (c Config) SlogLevel() slog.Level {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return slog.LevelInfo
+	}
+	return lvl
+}
+
+// SecureCookies reports whether cookies must carry the Secure attribute.
+func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// PrepareDirs creates the data directory and the SQLite file's directory and proves they
+// are writable, so a read-only disk fails at start with a clear message, not at the first
+// upload.
+func (c Config) PrepareDirs() error {
+	dirs := []string{c.DataDir}
+	if c.Engine() == "sqlite" {
+		dirs = append(dirs, filepath.Dir(c.SQLitePath()))
+	}
+	for _, d := range dirs {
+		if err := os.MkdirAll(d, 0o750); err != nil {
+			return fmt.Errorf("không tạo được thư mục %s (cannot create directory): %w; chọn thư mục khác bằng --data-dir/--db", d, err)
+		}
+		f, err := os.CreateTemp(d, ".write-test-*")
+		if err != nil {
+			return fmt.Errorf("thư mục %s không ghi được (directory not writable): %w; kiểm tra quyền hoặc chọn thư mục khác", d, err)
+		}
+		f.Close()
+		os.Remove(f.Name())
+	}
+	return nil
+}
+
+// LogValue prints the configuration with secrets masked, for the start-up log line.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("db", MaskDSN(c.DB)),
+		slog.String("data_dir", c.DataDir),
+		slog.String("addr", c.Addr),
+		slog.Bool("demo", c.Demo),
+		slog.String("log_level", c.LogLevel),
+		slog.String("base_url", c.BaseURL),
+		slog.Bool("trust_proxy", c.TrustProxy),
+		slog.Duration("session_lifetime", c.SessionLifetime),
+	)
+}
+
+// MaskDSN hides the password of a database URL (and of a password= parameter).
+func MaskDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.Scheme == "sqlite" || u.Scheme == "" {
+		if err != nil {
+			return "(không đọc được địa chỉ)"
+		}
+		return dsn
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
+
+// redactErr keeps url.Parse errors from echoing the DSN (and its password) into logs.
+func redactErr(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return "không đọc được"
+}

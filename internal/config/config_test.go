@@ -1,0 +1,126 @@
+package config
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestEnvThenFlags(t *testing.T) {
+	env := map[string]string{
+		"XASO_DB":               "postgres://xaso:secret@db/xaso",
+		"XASO_ADDR":             "0.0.0.0:9000",
+		"XASO_DEMO":             "true",
+		"XASO_SESSION_LIFETIME": "2h",
+	}
+	c := Defaults()
+	if err := c.FromEnv(func(k string) string { return env[k] }); err != nil {
+		t.Fatal(err)
+	}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	c.ServeFlags(fs)
+	if err := fs.Parse([]string{"--addr", "127.0.0.1:8081"}); err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8081" {
+		t.Errorf("flag must win over env: Addr = %q", c.Addr)
+	}
+	if c.DB != env["XASO_DB"] || !c.Demo || c.SessionLifetime != 2*time.Hour {
+		t.Errorf("env not applied: %+v", c)
+	}
+	if c.Engine() != "postgres" {
+		t.Errorf("Engine = %q", c.Engine())
+	}
+	if err := c.Validate(); err != nil {
+		t.Errorf("Validate: %v", err)
+	}
+}
+
+func TestFromEnvRejectsBadValues(t *testing.T) {
+	c := Defaults()
+	err := c.FromEnv(func(k string) string {
+		return map[string]string{"XASO_DEMO": "maybe", "XASO_SESSION_LIFETIME": "forever"}[k]
+	})
+	if err == nil || !strings.Contains(err.Error(), "XASO_DEMO") || !strings.Contains(err.Error(), "XASO_SESSION_LIFETIME") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name    string
+		mutate  func(*Config)
+		wantErr string
+	}{
+		{"defaults", func(*Config) {}, ""},
+		{"bad db scheme", func(c *Config) { c.DB = "mysql://x" }, "--db"},
+		{"empty sqlite path", func(c *Config) { c.DB = "sqlite:" }, "--db"},
+		{"bad addr", func(c *Config) { c.Addr = "8080" }, "--addr"},
+		{"bad base url", func(c *Config) { c.BaseURL = "motcua.vn" }, "--base-url"},
+		{"bad log level", func(c *Config) { c.LogLevel = "loud" }, "--log-level"},
+		{"short session", func(c *Config) { c.SessionLifetime = time.Second }, "--session-lifetime"},
+		{"empty data dir", func(c *Config) { c.DataDir = "" }, "--data-dir"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Defaults()
+			tt.mutate(&c)
+			err := c.Validate()
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("err = %v, want it to mention %s", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestMaskDSN(t *testing.T) {
+	tests := map[string]string{
+		"postgres://xaso:secret@db:5432/xaso?sslmode=disable": "postgres://xaso:xxxxx@db:5432/xaso?sslmode=disable",
+		"postgres://db/xaso?password=secret":                  "postgres://db/xaso?password=xxxxx",
+		"postgres://postgres@127.0.0.1/test":                  "postgres://postgres@127.0.0.1/test",
+		"sqlite:./xaso-data/xaso.db":                          "sqlite:./xaso-data/xaso.db",
+	}
+	for in, want := range tests {
+		if got := MaskDSN(in); got != want {
+			t.Errorf("MaskDSN(%q) = %q, want %q", in, got, want)
+		}
+	}
+	c := Defaults()
+	c.DB = "postgres://u:topsecret@h/d"
+	if strings.Contains(c.LogValue().String(), "topsecret") {
+		t.Error("LogValue leaks the password")
+	}
+}
+
+func TestPrepareDirs(t *testing.T) {
+	dir := t.TempDir()
+	c := Defaults()
+	c.DB = "sqlite:" + filepath.Join(dir, "db", "x.db")
+	c.DataDir = filepath.Join(dir, "files")
+	if err := c.PrepareDirs(); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{filepath.Join(dir, "db"), c.DataDir} {
+		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
+			t.Errorf("%s not created", d)
+		}
+	}
+	if runtime.GOOS != "windows" && os.Geteuid() != 0 { // root writes anywhere
+		ro := filepath.Join(dir, "ro")
+		os.Mkdir(ro, 0o500)
+		c.DataDir = ro
+		if err := c.PrepareDirs(); err == nil || !strings.Contains(err.Error(), "không ghi được") {
+			t.Errorf("read-only dir: err = %v", err)
+		}
+	}
+}

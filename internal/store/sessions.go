@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+)
+
+// SessionStore keeps login sessions in the database (scs.CtxStore), so every instance
+// behind a load balancer sees them and a restart logs nobody out.
+type SessionStore struct{ s *Store }
+
+// Sessions returns the session store.
+func (s *Store) Sessions() SessionStore { return SessionStore{s} }
+
+// FindCtx returns a live session's data.
+func (ss SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	var b []byte
+	err := ss.s.r.QueryRowContext(ctx, `SELECT data FROM sessions WHERE token = $1 AND expiry > $2`, token, ss.s.timestamp()).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	return b, err == nil, mapErr(err)
+}
+
+// CommitCtx saves a session.
+func (ss SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
+	_, err := ss.s.w.ExecContext(ctx, `INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
+		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`, token, b, expiry.UTC())
+	return mapErr(err)
+}
+
+// DeleteCtx removes a session.
+func (ss SessionStore) DeleteCtx(ctx context.Context, token string) error {
+	_, err := ss.s.w.ExecContext(ctx, `DELETE FROM sessions WHERE token = $1`, token)
+	return mapErr(err)
+}
+
+// AllCtx lists live session tokens (part of scs.IterableCtxStore).
+func (ss SessionStore) AllCtx(ctx context.Context) (map[string][]byte, error) {
+	rows, err := ss.s.r.QueryContext(ctx, `SELECT token, data FROM sessions WHERE expiry > $1`, ss.s.timestamp())
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	out := map[string][]byte{}
+	for rows.Next() {
+		var t string
+		var b []byte
+		if err := rows.Scan(&t, &b); err != nil {
+			return nil, err
+		}
+		out[t] = b
+	}
+	return out, mapErr(rows.Err())
+}
+
+// The context-free methods satisfy scs.Store; scs calls the Ctx ones.
+func (ss SessionStore) Find(token string) ([]byte, bool, error) {
+	return ss.FindCtx(context.Background(), token)
+}
+func (ss SessionStore) Commit(token string, b []byte, expiry time.Time) error {
+	return ss.CommitCtx(context.Background(), token, b, expiry)
+}
+func (ss SessionStore) Delete(token string) error { return ss.DeleteCtx(context.Background(), token) }
+
+// DeleteExpiredSessions removes sessions past their expiry; the server calls it hourly.
+func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM sessions WHERE expiry <= $1`, s.timestamp())
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	return res.RowsAffected()
+}

@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"github.com/xaso-vn/xaso/internal/audit"
+	"github.com/xaso-vn/xaso/internal/unit"
+)
+
+const unitCols = `id, code, level, parent_id, name, ident_code, valid_from, valid_to, replaced_by_id`
+
+func scanUnit(row interface{ Scan(...any) error }) (unit.Unit, error) {
+	var u unit.Unit
+	var parent, replaced sql.NullInt64
+	err := row.Scan(&u.ID, &u.Code, &u.Level, &parent, &u.Name, &u.IdentCode, &u.ValidFrom, &u.ValidTo, &replaced)
+	if parent.Valid {
+		u.ParentID = &parent.Int64
+	}
+	if replaced.Valid {
+		u.ReplacedByID = &replaced.Int64
+	}
+	return u, err
+}
+
+// CreateUnit adds an administrative unit and returns its id.
+func (s *Store) CreateUnit(ctx context.Context, u unit.Unit) (int64, error) {
+	if err := u.Validate(); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO units (code, level, parent_id, name, ident_code, valid_from, valid_to, replaced_by_id, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			u.Code, u.Level, u.ParentID, u.Name, u.IdentCode, u.ValidFrom, u.ValidTo, u.ReplacedByID, s.timestamp()).Scan(&id)
+		if isUnique(err) {
+			return unit.ErrExists.With(err)
+		}
+		if err != nil {
+			return fmt.Errorf("store: unit %s: %w", u.Code, err)
+		}
+		return s.appendAudit(ctx, tx, audit.Event{Chain: id, Action: "unit.create", ObjectType: "unit", ObjectID: strconv.FormatInt(id, 10),
+			Fields: []string{"code", "level", "parent_id", "name", "ident_code", "valid_from", "valid_to"}})
+	})
+	return id, err
+}
+
+// UnitByCode returns the unit with a statistics code.
+func (s *Store) UnitByCode(ctx context.Context, code string) (unit.Unit, error) {
+	u, err := scanUnit(s.r.QueryRowContext(ctx, `SELECT `+unitCols+` FROM units WHERE code = $1`, code))
+	if err != nil {
+		return u, fmt.Errorf("store: unit %s: %w", code, notFound(err, unit.ErrNotFound))
+	}
+	return u, nil
+}
+
+// UnitByID returns a unit.
+func (s *Store) UnitByID(ctx context.Context, id int64) (unit.Unit, error) {
+	u, err := scanUnit(s.r.QueryRowContext(ctx, `SELECT `+unitCols+` FROM units WHERE id = $1`, id))
+	if err != nil {
+		return u, fmt.Errorf("store: unit %d: %w", id, notFound(err, unit.ErrNotFound))
+	}
+	return u, nil
+}
+
+// Units lists units by code.
+func (s *Store) Units(ctx context.Context, limit, offset int) ([]unit.Unit, int, error) {
+	limit, offset = page(limit, offset)
+	var total int
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM units`).Scan(&total); err != nil {
+		return nil, 0, mapErr(err)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+unitCols+` FROM units ORDER BY code LIMIT $1 OFFSET $2`, limit, offset)
+	if err != nil {
+		return nil, 0, mapErr(err)
+	}
+	defer rows.Close()
+	var out []unit.Unit
+	for rows.Next() {
+		u, err := scanUnit(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, u)
+	}
+	return out, total, mapErr(rows.Err())
+}
+
+// CountUnits reports how many units exist (the demo loader runs only on an empty database).
+func (s *Store) CountUnits(ctx context.Context) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM units`).Scan(&n)
+	return n, mapErr(err)
+}
+
+// AddVillage adds a village to a commune.
+func (s *Store) AddVillage(ctx context.Context, unitID int64, name string) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO villages (unit_id, name) VALUES ($1, $2) RETURNING id`, unitID, name).Scan(&id)
+		if isUnique(err) {
+			return unit.ErrExists.With(err)
+		}
+		if err != nil {
+			return fmt.Errorf("store: village of unit %d: %w", unitID, err)
+		}
+		return s.appendAudit(ctx, tx, audit.Event{Chain: unitID, Action: "village.create", ObjectType: "village",
+			ObjectID: strconv.FormatInt(id, 10), Fields: []string{"name"}})
+	})
+	return id, err
+}
+
+// Villages lists a commune's villages by name.
+func (s *Store) Villages(ctx context.Context, unitID int64) ([]unit.Village, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, unit_id, name FROM villages WHERE unit_id = $1 ORDER BY id`, unitID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []unit.Village
+	for rows.Next() {
+		var v unit.Village
+		if err := rows.Scan(&v.ID, &v.UnitID, &v.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, mapErr(rows.Err())
+}

@@ -1,0 +1,161 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"github.com/xaso-vn/xaso/internal/audit"
+	"github.com/xaso-vn/xaso/internal/auth"
+)
+
+const userCols = `id, username, full_name, password_hash, disabled, created_at`
+
+func scanUser(row interface{ Scan(...any) error }) (auth.User, error) {
+	var u auth.User
+	err := row.Scan(&u.ID, &u.Username, &u.FullName, &u.PasswordHash, &u.Disabled, &u.CreatedAt)
+	return u, err
+}
+
+// CreateUser adds a user with memberships in one transaction. Users belong to no unit
+// themselves; their memberships do, and each membership is audited on its unit's chain.
+func (s *Store) CreateUser(ctx context.Context, u auth.User, ms []auth.Membership) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.timestamp()
+		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, full_name, password_hash, disabled, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`, u.Username, u.FullName, u.PasswordHash, u.Disabled, now).Scan(&id)
+		if isUnique(err) {
+			return auth.ErrUserExists.With(err)
+		}
+		if err != nil {
+			return fmt.Errorf("store: user: %w", err)
+		}
+		if err := s.appendAudit(ctx, tx, audit.Event{Chain: audit.SystemChain, Action: "user.create", ObjectType: "user",
+			ObjectID: strconv.FormatInt(id, 10), Fields: []string{"username", "full_name", "password_hash"}}); err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if err := s.addMembership(ctx, tx, id, m.UnitID, m.Role); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return id, err
+}
+
+// AddMembership grants a role in a unit.
+func (s *Store) AddMembership(ctx context.Context, userID, unitID int64, role auth.Role) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error { return s.addMembership(ctx, tx, userID, unitID, role) })
+}
+
+func (s *Store) addMembership(ctx context.Context, tx *sql.Tx, userID, unitID int64, role auth.Role) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO memberships (user_id, unit_id, role, created_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (user_id, unit_id, role) DO NOTHING`, userID, unitID, role, s.timestamp())
+	if err != nil {
+		return fmt.Errorf("store: membership of user %d in unit %d: %w", userID, unitID, err)
+	}
+	return s.appendAudit(ctx, tx, audit.Event{Chain: unitID, Action: "membership.grant", ObjectType: "user",
+		ObjectID: strconv.FormatInt(userID, 10), Fields: []string{"role:" + string(role)}})
+}
+
+// UserByUsername finds a user by (normalised) username.
+func (s *Store) UserByUsername(ctx context.Context, username string) (auth.User, error) {
+	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE username = $1`, username))
+	if err != nil {
+		return u, fmt.Errorf("store: user by name: %w", notFound(err, auth.ErrUserNotFound))
+	}
+	return u, nil
+}
+
+// UserByID finds a user.
+func (s *Store) UserByID(ctx context.Context, id int64) (auth.User, error) {
+	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = $1`, id))
+	if err != nil {
+		return u, fmt.Errorf("store: user %d: %w", id, notFound(err, auth.ErrUserNotFound))
+	}
+	return u, nil
+}
+
+// Memberships lists a user's roles with their units.
+func (s *Store) Memberships(ctx context.Context, userID int64) ([]auth.Membership, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT m.unit_id, u.code, u.name, m.role FROM memberships m
+		JOIN units u ON u.id = m.unit_id WHERE m.user_id = $1 ORDER BY u.code, m.role`, userID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []auth.Membership
+	for rows.Next() {
+		var m auth.Membership
+		if err := rows.Scan(&m.UnitID, &m.UnitCode, &m.UnitName, &m.Role); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// SetPasswordHash replaces a user's password hash.
+func (s *Store) SetPasswordHash(ctx context.Context, userID int64, hash string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, s.timestamp(), userID)
+		if err != nil {
+			return fmt.Errorf("store: password of user %d: %w", userID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return auth.ErrUserNotFound
+		}
+		return s.appendAudit(ctx, tx, audit.Event{Chain: audit.SystemChain, Action: "user.password", ObjectType: "user",
+			ObjectID: strconv.FormatInt(userID, 10), Fields: []string{"password_hash"}})
+	})
+}
+
+// UserWithRoles is a user and their memberships, for listings.
+type UserWithRoles struct {
+	auth.User
+	Memberships []auth.Membership
+}
+
+// Users lists users by username with their memberships; unitID > 0 restricts the list to
+// members of that unit (what a unit administrator may see).
+func (s *Store) Users(ctx context.Context, unitID int64, limit, offset int) ([]UserWithRoles, int, error) {
+	limit, offset = page(limit, offset)
+	filter, args := "", []any{}
+	if unitID > 0 {
+		filter, args = ` WHERE id IN (SELECT user_id FROM memberships WHERE unit_id = $1)`, []any{unitID}
+	}
+	var total int
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`+filter, args...).Scan(&total); err != nil {
+		return nil, 0, mapErr(err)
+	}
+	n := len(args)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+userCols+` FROM users`+filter+
+		` ORDER BY username LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, mapErr(err)
+	}
+	var out []UserWithRoles
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		out = append(out, UserWithRoles{User: u})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, mapErr(err)
+	}
+	for i := range out {
+		ms, err := s.Memberships(ctx, out[i].ID)
+		if err != nil {
+			return nil, 0, err
+		}
+		out[i].Memberships = ms
+	}
+	return out, total, nil
+}
