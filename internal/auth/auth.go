@@ -88,6 +88,20 @@ func (p *Principal) Roles() []Role {
 	return out
 }
 
+// AdminScope is the unit whose users p administers: 0 for every unit (the system
+// administrator), -1 for none.
+func (p *Principal) AdminScope() int64 {
+	if p.IsSystemAdmin() {
+		return 0
+	}
+	for _, m := range p.Memberships {
+		if m.Role == RoleUnitAdmin {
+			return m.UnitID
+		}
+	}
+	return -1
+}
+
 // HomePath is where p lands after logging in.
 func (p *Principal) HomePath() string {
 	switch {
@@ -160,12 +174,19 @@ type Store interface {
 type Service struct {
 	store   Store
 	hasher  *Hasher
-	perUser interface{ Allow(string) bool }
+	perUser FailureLimiter
 	dummy   string // a hash verified for unknown users, so timing reveals nothing
 }
 
-// NewService returns a Service. perUser limits password attempts per account.
-func NewService(store Store, hasher *Hasher, perUser interface{ Allow(string) bool }) *Service {
+// FailureLimiter counts failed attempts per key (ratelimit.Limiter).
+type FailureLimiter interface {
+	Exhausted(key string) bool
+	Allow(key string) bool
+}
+
+// NewService returns a Service. perUser limits failed password attempts per account;
+// successful logins are not limited, so a whole office can log in at 7:30.
+func NewService(store Store, hasher *Hasher, perUser FailureLimiter) *Service {
 	dummy, _ := hasher.Hash("xaso-dummy-password-for-timing")
 	return &Service{store: store, hasher: hasher, perUser: perUser, dummy: dummy}
 }
@@ -183,7 +204,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (*Princi
 		s.hasher.Verify(password, s.dummy)
 		return nil, ErrBadCredentials
 	}
-	if !s.perUser.Allow(name) {
+	if s.perUser.Exhausted(name) {
 		return nil, ErrAccountThrottled
 	}
 	u, err := s.store.UserByUsername(ctx, name)
@@ -192,10 +213,12 @@ func (s *Service) Login(ctx context.Context, username, password string) (*Princi
 			return nil, fmt.Errorf("auth: login: %w", err)
 		}
 		s.hasher.Verify(password, s.dummy)
+		s.perUser.Allow(name)
 		return nil, ErrBadCredentials
 	}
 	ok, rehash := s.hasher.Verify(password, u.PasswordHash)
 	if !ok || u.Disabled {
+		s.perUser.Allow(name)
 		return nil, ErrBadCredentials
 	}
 	if rehash {

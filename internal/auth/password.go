@@ -18,10 +18,6 @@ type Params struct {
 	Threads uint8
 }
 
-// DefaultParams follow RFC 9106's second recommendation (64 MiB, t=3) scaled to t=2 for a
-// commune's old PC: about 100 ms per login on two cores.
-var DefaultParams = Params{Memory: 64 * 1024, Time: 2, Threads: 2}
-
 // TestParams are cheap parameters for tests and benchmarks only.
 var TestParams = Params{Memory: 1024, Time: 1, Threads: 1}
 

@@ -64,6 +64,8 @@ func TestValidate(t *testing.T) {
 		{"bad log level", func(c *Config) { c.LogLevel = "loud" }, "--log-level"},
 		{"short session", func(c *Config) { c.SessionLifetime = time.Second }, "--session-lifetime"},
 		{"empty data dir", func(c *Config) { c.DataDir = "" }, "--data-dir"},
+		{"tiny password memory", func(c *Config) { c.PasswordMemoryKiB = 8 }, "--password-memory"},
+		{"zero password time", func(c *Config) { c.PasswordTime = 0 }, "--password-time"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

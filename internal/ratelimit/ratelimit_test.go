@@ -13,6 +13,9 @@ func TestLimiter(t *testing.T) {
 			t.Fatalf("event %d refused within burst", i)
 		}
 	}
+	if !l.Exhausted("a") || l.Exhausted("b") {
+		t.Fatal("Exhausted wrong")
+	}
 	if l.Allow("a") {
 		t.Fatal("4th event allowed")
 	}

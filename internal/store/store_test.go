@@ -55,7 +55,7 @@ func TestUnits(t *testing.T) {
 		t.Fatalf("missing unit: err = %v", err)
 	}
 	list, total, err := s.Units(ctx, 1, 1)
-	if err != nil || total != 2 || len(list) != 1 || list[0].Code != "37" {
+	if err != nil || total != 2 || len(list) != 1 || list[0].Code != "14731" { // provinces first
 		t.Fatalf("Units(1,1) = %v, %d, %v", list, total, err)
 	}
 	for _, name := range []string{"Thôn Quảng Từ", "Thôn Ngọc Lâm"} {

@@ -65,14 +65,14 @@ func (s *Store) UnitByID(ctx context.Context, id int64) (unit.Unit, error) {
 	return u, nil
 }
 
-// Units lists units by code.
+// Units lists units, provinces first, each by code.
 func (s *Store) Units(ctx context.Context, limit, offset int) ([]unit.Unit, int, error) {
 	limit, offset = page(limit, offset)
 	var total int
 	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM units`).Scan(&total); err != nil {
 		return nil, 0, mapErr(err)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+unitCols+` FROM units ORDER BY code LIMIT $1 OFFSET $2`, limit, offset)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+unitCols+` FROM units ORDER BY LENGTH(code), code LIMIT $1 OFFSET $2`, limit, offset)
 	if err != nil {
 		return nil, 0, mapErr(err)
 	}

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xaso-vn/xaso/internal/store/storetest"
+)
+
+// TestMain lets a test start this very binary as the xaso server (XASO_TEST_MAIN=1), so
+// the crash test kills a real process without a separate build.
+func TestMain(m *testing.M) {
+	if os.Getenv("XASO_TEST_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// cheapPasswords makes argon2id cheap in tests (the race detector slows it a hundredfold).
+var cheapPasswords = map[string]string{"XASO_PASSWORD_MEMORY": "1024", "XASO_PASSWORD_TIME": "1"}
+
+type result struct {
+	code     int
+	out, err string
+}
+
+// xaso runs a command line in-process.
+func xaso(t *testing.T, env map[string]string, stdin string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, stdio{in: strings.NewReader(stdin), out: &out, err: &errb,
+		getenv: func(k string) string {
+			if v, ok := env[k]; ok {
+				return v
+			}
+			return cheapPasswords[k]
+		}})
+	return result{code, out.String(), errb.String()}
+}
+
+func TestHelp(t *testing.T) {
+	r := xaso(t, nil, "", "help")
+	if r.code != 0 || !strings.Contains(r.out, "serve") || !strings.Contains(r.out, "backup") {
+		t.Fatalf("help: %+v", r)
+	}
+	for _, c := range commands() {
+		r := xaso(t, nil, "", c.name, "-h")
+		if r.code != 0 || !strings.Contains(r.out, "Cách dùng (usage): xaso "+c.name) {
+			t.Errorf("%s -h: %+v", c.name, r)
+		}
+		if r2 := xaso(t, nil, "", "help", c.name); r2.out != r.out {
+			t.Errorf("help %s differs from %s -h", c.name, c.name)
+		}
+	}
+	if r := xaso(t, nil, "", "user", "add", "-h"); r.code != 0 || !strings.Contains(r.out, "--password-stdin") && !strings.Contains(r.out, "-password-stdin") {
+		t.Errorf("user add -h: %+v", r)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"nope"}, "không có lệnh"},
+		{[]string{"serve", "--bogus"}, "flag provided but not defined"},
+		{[]string{"version", "extra"}, "không nhận tham số"},
+		{[]string{"user"}, "thiếu lệnh con"},
+		{[]string{"user", "remove", "x"}, "không có lệnh con"},
+		{[]string{"token", "create"}, "--user"},
+		{[]string{"audit", "check"}, "không có lệnh con"},
+		{[]string{"backup"}, "tệp sao lưu"},
+	}
+	for _, tt := range tests {
+		r := xaso(t, nil, "", tt.args...)
+		if r.code != 2 || !strings.Contains(r.err, tt.want) || r.out != "" {
+			t.Errorf("%v: code %d, stderr %q, stdout %q", tt.args, r.code, r.err, r.out)
+		}
+	}
+	if r := xaso(t, nil, ""); r.code != 2 {
+		t.Errorf("no arguments: %d", r.code)
+	}
+	if r := xaso(t, map[string]string{"XASO_DEMO": "perhaps"}, "", "migrate"); r.code != 2 || !strings.Contains(r.err, "XASO_DEMO") {
+		t.Errorf("bad environment: %+v", r)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	r := xaso(t, nil, "", "version")
+	if r.code != 0 || !strings.HasPrefix(r.out, "xaso ") || strings.Count(r.out, "\n") != 1 {
+		t.Fatalf("version: %+v", r)
+	}
+}
+
+func TestDataCommands(t *testing.T) {
+	dsn := storetest.DSN(t)
+	env := map[string]string{"XASO_DB": dsn, "XASO_DATA_DIR": filepath.Join(t.TempDir(), "files")}
+	must := func(stdin string, args ...string) string {
+		t.Helper()
+		r := xaso(t, env, stdin, args...)
+		if r.code != 0 {
+			t.Fatalf("%v: code %d: %s", args, r.code, r.err)
+		}
+		return r.out
+	}
+	if out := must("", "migrate"); !strings.HasPrefix(out, "schema version ") {
+		t.Fatalf("migrate: %q", out)
+	}
+	must("", "unit", "add", "--level", "province", "--code", "37", "--name", "Tỉnh Ninh Bình")
+	must("", "unit", "add", "--code", "14731", "--parent", "37", "--name", "Xã Yên Từ", "--ident", "000.31.37.H45")
+	if out := must("", "unit", "list"); !strings.Contains(out, "14731\tcommune\tXã Yên Từ\t000.31.37.H45\t2025-07-01\t\n") {
+		t.Fatalf("unit list: %q", out)
+	}
+	if r := xaso(t, env, "", "unit", "add", "--code", "1", "--parent", "37", "--name", "X"); r.code != 1 || !strings.Contains(r.err, "code") {
+		t.Fatalf("bad unit code: %+v", r)
+	}
+	if out := must("mat-khau-du-dai\n", "user", "add", "--full-name", "Trần Thị Bình", "--unit", "14731", "--role", "counter,specialist", "--password-stdin", "motcua"); out != "" {
+		t.Fatalf("user add with --password-stdin printed %q", out)
+	}
+	generated := strings.TrimSpace(must("", "user", "add", "--db", dsn, "congdan"))
+	if len(generated) != 16 {
+		t.Fatalf("generated password %q", generated)
+	}
+	if r := xaso(t, env, "", "user", "add", "motcua"); r.code != 1 || !strings.Contains(r.err, "đã được dùng") {
+		t.Fatalf("duplicate user: %+v", r)
+	}
+	if r := xaso(t, env, "ngan\n", "user", "set-password", "--password-stdin", "motcua"); r.code != 1 || !strings.Contains(r.err, "8 ký tự") {
+		t.Fatalf("weak password: %+v", r)
+	}
+	must("", "user", "grant", "--unit", "14731", "--role", "leader", "congdan")
+	out := must("", "user", "list")
+	if !strings.Contains(out, "motcua\tTrần Thị Bình\tcounter@14731,specialist@14731\tactive\n") ||
+		!strings.Contains(out, "congdan\t\tleader@14731\tactive\n") {
+		t.Fatalf("user list: %q", out)
+	}
+	token := must("", "token", "create", "--user", "motcua")
+	if !strings.HasPrefix(token, "xaso_") || strings.Count(token, "\n") != 1 || strings.Contains(strings.TrimSpace(token), " ") {
+		t.Fatalf("token create printed %q", token)
+	}
+	must("", "token", "revoke", strings.TrimSpace(token))
+	if out := must("", "token", "list", "--user", "motcua"); !strings.Contains(out, "\tcli\t") || !strings.Contains(out, "revoked ") {
+		t.Fatalf("token list: %q", out)
+	}
+	if r := xaso(t, env, "", "token", "revoke", "999"); r.code != 1 {
+		t.Fatalf("revoke missing token: %+v", r)
+	}
+	if out := must("", "audit", "verify"); !strings.HasPrefix(out, "ok: ") {
+		t.Fatalf("audit verify: %q", out)
+	}
+
+	// Tamper with one record: verify must name the chain and the record.
+	db, err := sql.Open(driverOf(dsn), sqlDSN(dsn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE audit_log SET actor = 'cli:someone-else' WHERE chain_id = 0 AND seq = 2`); err != nil {
+		t.Fatal(err)
+	}
+	r := xaso(t, env, "", "audit", "verify")
+	if r.code != 1 || !strings.Contains(r.err, "chuỗi 0, bản ghi số 2") || r.out != "" {
+		t.Fatalf("tampered audit: %+v", r)
+	}
+
+	if storetest.PostgresURL() != "" {
+		if r := xaso(t, env, "", "backup", filepath.Join(t.TempDir(), "b.db")); r.code != 1 || !strings.Contains(r.err, "pg_dump") {
+			t.Fatalf("backup on PostgreSQL: %+v", r)
+		}
+		return
+	}
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	must("", "backup", backup)
+	if out := must("", "user", "list", "--db", "sqlite:"+backup); !strings.Contains(out, "motcua") {
+		t.Fatalf("backup content: %q", out)
+	}
+}
+
+// driverOf and sqlDSN open the test database directly, to tamper with it.
+func driverOf(dsn string) string {
+	if strings.HasPrefix(dsn, "sqlite:") {
+		return "sqlite"
+	}
+	return "pgx"
+}
+
+func sqlDSN(dsn string) string { return strings.TrimPrefix(dsn, "sqlite:") }
+
+func TestServeStartupErrors(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	dir := t.TempDir()
+	r := xaso(t, nil, "", "serve", "--addr", ln.Addr().String(), "--db", "sqlite:"+filepath.Join(dir, "x.db"), "--data-dir", filepath.Join(dir, "f"))
+	if r.code != 1 || !strings.Contains(r.err, "đang được dùng") || !strings.Contains(r.err, "--addr") {
+		t.Fatalf("port in use: %+v", r)
+	}
+	// A file where the data directory should be: the error names the directory.
+	blocker := filepath.Join(dir, "blocker")
+	os.WriteFile(blocker, nil, 0o600)
+	r = xaso(t, nil, "", "serve", "--addr", "127.0.0.1:0", "--db", "sqlite:"+filepath.Join(dir, "y.db"), "--data-dir", filepath.Join(blocker, "files"))
+	if r.code != 1 || !strings.Contains(r.err, "không tạo được thư mục") {
+		t.Fatalf("unusable data dir: %+v", r)
+	}
+	r = xaso(t, nil, "", "migrate", "--db", "postgres://nobody@127.0.0.1:1/none?connect_timeout=2")
+	if r.code != 1 || !strings.Contains(r.err, "không kết nối được cơ sở dữ liệu") || strings.Count(strings.TrimSpace(r.err), "\n") != 0 {
+		t.Fatalf("unreachable database: %+v", r)
+	}
+	if strings.Contains(fmt.Sprint(r), "password=") {
+		t.Fatal("a password leaked")
+	}
+}

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/config"
+	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/ratelimit"
+	"github.com/xaso-vn/xaso/internal/unit"
+	"github.com/xaso-vn/xaso/internal/web"
+)
+
+func serveCmd() *command {
+	return &command{name: "serve", synopsis: "serve [--addr HOST:PORT] [--db DSN] [--data-dir DIR] [--demo]",
+		summary: "chạy máy chủ web (run the web server)",
+		help: `Chạy máy chủ web của xaso: cổng dịch vụ công cho người dân, trang làm việc cho cán bộ và API JSON.
+Cơ sở dữ liệu được nâng cấp (migrate) tự động khi khởi động.
+Với --demo, một cơ sở dữ liệu trống được nạp dữ liệu mẫu: Xã Yên Từ (Ninh Bình), 12 thôn và một tài khoản
+cho mỗi vai trò, mật khẩu "xaso-demo".
+Dừng bằng Ctrl+C (SIGINT) hoặc SIGTERM: các yêu cầu đang xử lý được hoàn tất trước khi tắt.`,
+		setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
+			cfg.ServeFlags(fs)
+			return func(ctx context.Context, sio stdio, args []string) error {
+				if len(args) > 0 {
+					return usagef("lệnh serve không nhận tham số: %v", args)
+				}
+				return serve(ctx, sio, *cfg)
+			}
+		}}
+}
+
+func serve(ctx context.Context, sio stdio, cfg config.Config) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	log := newLogger(sio.err, cfg)
+	started := time.Now()
+	log.Info("xaso starting", "version", versionString(), "config", cfg)
+
+	// Listen before opening the database: a port in use is the commonest mistake, and it
+	// should fail at once with a clear message.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("cổng %s đang được dùng (address in use): dừng chương trình kia hoặc chọn --addr khác", cfg.Addr)
+		}
+		return fmt.Errorf("không mở được %s (cannot listen): %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+
+	st, err := openData(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	hasher := newHasher(cfg, 2)
+	if cfg.Demo {
+		loaded, err := demo.Load(ctx, st, hasher)
+		if err != nil {
+			return err
+		}
+		printDemoUsers(sio, loaded)
+	}
+	siteName, err := homeName(ctx, st)
+	if err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv, err := web.New(web.Deps{
+		Store:         st,
+		Auth:          auth.NewService(st, hasher, ratelimit.New(5, 5)),
+		Log:           log,
+		Metrics:       reg,
+		SiteName:      siteName,
+		SecureCookies: cfg.SecureCookies(),
+		TrustProxy:    cfg.TrustProxy,
+		SessionLife:   cfg.SessionLifetime,
+	})
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute, // uploads of scanned papers on a slow line
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          nil,
+	}
+	bg, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go srv.CleanSessions(bg, time.Hour)
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("xaso ready", "url", "http://"+ln.Addr().String(), "startup_ms", time.Since(started).Milliseconds())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("xaso stopping")
+	sctx, scancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer scancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// homeName is the name the site shows: the first commune's, or the province's.
+func homeName(ctx context.Context, st interface {
+	Units(context.Context, int, int) ([]unit.Unit, int, error)
+}) (string, error) {
+	us, _, err := st.Units(ctx, 100, 0)
+	if err != nil {
+		return "", err
+	}
+	for _, u := range us {
+		if u.Level == unit.Commune && u.ValidTo == "" {
+			return u.Name, nil
+		}
+	}
+	if len(us) > 0 {
+		return us[0].Name, nil
+	}
+	return "", nil
+}
+
+func printDemoUsers(sio stdio, loaded bool) {
+	if loaded {
+		fmt.Fprintln(sio.err, "Đã nạp dữ liệu mẫu Xã Yên Từ (demo data loaded).")
+	}
+	fmt.Fprintf(sio.err, "Tài khoản mẫu (demo logins), mật khẩu %q:\n", demo.Password)
+	for _, u := range demo.Users {
+		fmt.Fprintf(sio.err, "  %-11s %s\n", u.Username, u.Role.Label())
+	}
+}

@@ -1,0 +1,179 @@
+// Package api is xaso's JSON API under /api/v1: snake_case fields, lists as
+// {"items": […], "total": N} with limit/offset, errors as application/problem+json with a
+// stable code. Its OpenAPI document is served at /api/v1/openapi.json.
+package api
+
+import (
+	_ "embed"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/store"
+	"github.com/xaso-vn/xaso/internal/unit"
+)
+
+// Deps is what the API needs.
+type Deps struct {
+	Store *store.Store
+}
+
+type handlers struct{ Deps }
+
+// Routes returns the API's route table.
+func Routes(d Deps) []httpx.Route {
+	h := handlers{d}
+	return []httpx.Route{
+		{Pattern: "GET /api/v1/openapi.json", Access: httpx.Anyone, Handler: serveOpenAPI},
+		{Pattern: "GET /api/v1/me", Access: httpx.LoggedIn, Handler: h.me},
+		{Pattern: "GET /api/v1/units", Access: httpx.Anyone, Handler: h.units},
+		{Pattern: "GET /api/v1/users", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.users},
+		{Pattern: "GET /api/v1/audit", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.audit},
+	}
+}
+
+//go:embed openapi.json
+var openAPI []byte
+
+func serveOpenAPI(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	_, err := w.Write(openAPI)
+	return err
+}
+
+// UnitRoles is a caller's roles in one unit.
+type UnitRoles struct {
+	Code  string      `json:"code"`
+	Name  string      `json:"name"`
+	Roles []auth.Role `json:"roles"`
+}
+
+// Me describes the caller.
+type Me struct {
+	Username string      `json:"username"`
+	FullName string      `json:"full_name"`
+	Units    []UnitRoles `json:"units"`
+	Via      string      `json:"authenticated_via"`
+}
+
+func groupMemberships(ms []auth.Membership) []UnitRoles {
+	out := []UnitRoles{}
+	for _, m := range ms {
+		if n := len(out); n > 0 && out[n-1].Code == m.UnitCode {
+			out[n-1].Roles = append(out[n-1].Roles, m.Role)
+			continue
+		}
+		out = append(out, UnitRoles{Code: m.UnitCode, Name: m.UnitName, Roles: []auth.Role{m.Role}})
+	}
+	return out
+}
+
+func (h handlers) me(w http.ResponseWriter, r *http.Request) error {
+	p := auth.PrincipalFrom(r.Context())
+	return httpx.WriteJSON(w, http.StatusOK, Me{Username: p.Username, FullName: p.FullName,
+		Units: groupMemberships(p.Memberships), Via: p.Via})
+}
+
+// Unit is an administrative unit as the API shows it.
+type Unit struct {
+	Code      string     `json:"code"`
+	Level     unit.Level `json:"level"`
+	Name      string     `json:"name"`
+	ParentID  *int64     `json:"parent_id"`
+	ID        int64      `json:"id"`
+	IdentCode string     `json:"ident_code"`
+	ValidFrom string     `json:"valid_from"`
+	ValidTo   string     `json:"valid_to,omitempty"`
+}
+
+func (h handlers) units(w http.ResponseWriter, r *http.Request) error {
+	limit, offset, err := httpx.Page(r)
+	if err != nil {
+		return err
+	}
+	us, total, err := h.Store.Units(r.Context(), limit, offset)
+	if err != nil {
+		return err
+	}
+	items := make([]Unit, 0, len(us))
+	for _, u := range us {
+		items = append(items, Unit{ID: u.ID, Code: u.Code, Level: u.Level, Name: u.Name, ParentID: u.ParentID,
+			IdentCode: u.IdentCode, ValidFrom: u.ValidFrom, ValidTo: u.ValidTo})
+	}
+	return httpx.WriteJSON(w, http.StatusOK, httpx.NewList(items, total))
+}
+
+// User is a user as the API shows it to administrators.
+type User struct {
+	ID       int64       `json:"id"`
+	Username string      `json:"username"`
+	FullName string      `json:"full_name"`
+	Disabled bool        `json:"disabled"`
+	Units    []UnitRoles `json:"units"`
+}
+
+func (h handlers) users(w http.ResponseWriter, r *http.Request) error {
+	p := auth.PrincipalFrom(r.Context())
+	limit, offset, err := httpx.Page(r)
+	if err != nil {
+		return err
+	}
+	us, total, err := h.Store.Users(r.Context(), p.AdminScope(), limit, offset)
+	if err != nil {
+		return err
+	}
+	items := make([]User, 0, len(us))
+	for _, u := range us {
+		items = append(items, User{ID: u.ID, Username: u.Username, FullName: u.FullName, Disabled: u.Disabled,
+			Units: groupMemberships(u.Memberships)})
+	}
+	return httpx.WriteJSON(w, http.StatusOK, httpx.NewList(items, total))
+}
+
+// AuditRecord is one audit record.
+type AuditRecord struct {
+	Seq        int64    `json:"seq"`
+	At         string   `json:"at"`
+	Actor      string   `json:"actor"`
+	Action     string   `json:"action"`
+	ObjectType string   `json:"object_type"`
+	ObjectID   string   `json:"object_id"`
+	Fields     []string `json:"fields"`
+	Hash       string   `json:"hash"`
+	PrevHash   string   `json:"prev_hash"`
+}
+
+var errBadChain = apperr.New(apperr.Invalid, "invalid_chain", "Tham số chain phải là mã số đơn vị (0 là chuỗi hệ thống).")
+
+func (h handlers) audit(w http.ResponseWriter, r *http.Request) error {
+	p := auth.PrincipalFrom(r.Context())
+	chain, err := strconv.ParseInt(r.URL.Query().Get("chain"), 10, 64)
+	if err != nil || chain < 0 {
+		return errBadChain
+	}
+	allowed := p.IsSystemAdmin() || slices.ContainsFunc(p.Memberships, func(m auth.Membership) bool {
+		return m.UnitID == chain && m.Role == auth.RoleUnitAdmin
+	})
+	if !allowed {
+		return apperr.ErrForbidden
+	}
+	limit, offset, err := httpx.Page(r)
+	if err != nil {
+		return err
+	}
+	recs, total, err := h.Store.AuditRecords(r.Context(), chain, limit, offset)
+	if err != nil {
+		return err
+	}
+	items := make([]AuditRecord, 0, len(recs))
+	for _, rec := range recs {
+		items = append(items, AuditRecord{Seq: rec.Seq, At: rec.At.UTC().Format("2006-01-02T15:04:05.000000Z"), Actor: rec.Actor,
+			Action: rec.Event.Action, ObjectType: rec.Event.ObjectType, ObjectID: rec.Event.ObjectID,
+			Fields: append([]string{}, rec.Event.Fields...), Hash: rec.Hash, PrevHash: rec.PrevHash})
+	}
+	return httpx.WriteJSON(w, http.StatusOK, httpx.NewList(items, total))
+}

@@ -1,0 +1,187 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/ratelimit"
+)
+
+func TestHasher(t *testing.T) {
+	h := NewHasher(TestParams, 2)
+	enc, err := h.Hash("mật khẩu dài")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(enc, "$argon2id$v=19$m=1024,t=1,p=1$") {
+		t.Fatalf("encoding = %q", enc)
+	}
+	if ok, rehash := h.Verify("mật khẩu dài", enc); !ok || rehash {
+		t.Fatalf("Verify = %v, %v", ok, rehash)
+	}
+	if ok, _ := h.Verify("mật khẩu khác", enc); ok {
+		t.Fatal("wrong password accepted")
+	}
+	if again, _ := h.Hash("mật khẩu dài"); again == enc {
+		t.Fatal("no salt: equal hashes")
+	}
+	stronger := NewHasher(Params{Memory: 2048, Time: 1, Threads: 1}, 1)
+	if ok, rehash := stronger.Verify("mật khẩu dài", enc); !ok || !rehash {
+		t.Fatalf("old parameters: Verify = %v, rehash = %v", ok, rehash)
+	}
+	for _, bad := range []string{"", "$argon2i$v=19$m=1024,t=1,p=1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5a2V5", "$argon2id$v=19$m=99999999,t=1,p=1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5a2V5",
+		"$argon2id$v=19$m=1024,t=1,p=1$!!$a2V5"} {
+		if ok, _ := h.Verify("x", bad); ok {
+			t.Errorf("malformed hash %q accepted", bad)
+		}
+	}
+}
+
+func TestNormalizeUsernameAndPassword(t *testing.T) {
+	for in, want := range map[string]string{"MotCua": "motcua", " le.van_a-1 ": "le.van_a-1"} {
+		if got, err := NormalizeUsername(in); err != nil || got != want {
+			t.Errorf("NormalizeUsername(%q) = %q, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"ab", "nguyễn", "a b c", strings.Repeat("a", 33), "x/y"} {
+		if _, err := NormalizeUsername(bad); !errors.Is(err, ErrBadUsername) {
+			t.Errorf("NormalizeUsername(%q) err = %v", bad, err)
+		}
+	}
+	if err := CheckPassword("1234567"); !errors.Is(err, ErrWeakPassword) {
+		t.Error("7 characters accepted")
+	}
+	if err := CheckPassword("        "); !errors.Is(err, ErrWeakPassword) {
+		t.Error("spaces accepted")
+	}
+	if err := CheckPassword("mậtkhẩu8"); err != nil {
+		t.Errorf("8 Vietnamese characters refused: %v", err)
+	}
+}
+
+func TestToken(t *testing.T) {
+	plain, hash := NewToken()
+	if !strings.HasPrefix(plain, "xaso_") || len(plain) != 5+43 || HashToken(plain) != hash || len(hash) != 64 {
+		t.Fatalf("token %q hash %q", plain, hash)
+	}
+	if other, _ := NewToken(); other == plain {
+		t.Fatal("tokens repeat")
+	}
+}
+
+func TestPrincipal(t *testing.T) {
+	counter := &Principal{Memberships: []Membership{{UnitID: 2, Role: RoleCounter}, {UnitID: 2, Role: RoleSpecialist}}}
+	admin := &Principal{Memberships: []Membership{{UnitID: 1, Role: RoleSystemAdmin}}}
+	unitAdmin := &Principal{Memberships: []Membership{{UnitID: 2, Role: RoleUnitAdmin}}}
+	citizen := &Principal{Memberships: []Membership{{UnitID: 2, Role: RoleCitizen}}}
+	var anon *Principal
+	tests := []struct {
+		name string
+		got  bool
+		want bool
+	}{
+		{"counter acts in its unit", counter.Can(2, RoleCounter), true},
+		{"counter not in another unit", counter.Can(3, RoleCounter), false},
+		{"counter is no leader", counter.Can(2, RoleLeader), false},
+		{"system admin everywhere", admin.Can(99, RoleLeader), true},
+		{"anonymous nothing", anon.Can(2, RoleCitizen), false},
+		{"HasRole", counter.HasRole(RoleLeader, RoleSpecialist), true},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s: got %v", tt.name, tt.got)
+		}
+	}
+	for p, want := range map[*Principal]string{counter: "/office", admin: "/admin", unitAdmin: "/admin", citizen: "/account"} {
+		if got := p.HomePath(); got != want {
+			t.Errorf("HomePath = %q, want %q", got, want)
+		}
+	}
+	for p, want := range map[*Principal]int64{admin: 0, unitAdmin: 2, counter: -1} {
+		if got := p.AdminScope(); got != want {
+			t.Errorf("AdminScope = %d, want %d", got, want)
+		}
+	}
+	if r := counter.Roles(); len(r) != 2 || r[0] != RoleCounter {
+		t.Errorf("Roles = %v", r)
+	}
+}
+
+type fakeStore struct {
+	users map[string]User
+}
+
+func (f fakeStore) UserByUsername(_ context.Context, name string) (User, error) {
+	if u, ok := f.users[name]; ok {
+		return u, nil
+	}
+	return User{}, ErrUserNotFound
+}
+func (f fakeStore) UserByID(_ context.Context, id int64) (User, error) {
+	for _, u := range f.users {
+		if u.ID == id {
+			return u, nil
+		}
+	}
+	return User{}, ErrUserNotFound
+}
+func (f fakeStore) Memberships(context.Context, int64) ([]Membership, error) {
+	return []Membership{{UnitID: 2, Role: RoleCounter}}, nil
+}
+func (f fakeStore) UserByTokenHash(context.Context, string) (User, error) {
+	return User{}, ErrTokenNotFound
+}
+func (f fakeStore) SetPasswordHash(_ context.Context, id int64, h string) error {
+	for k, u := range f.users {
+		if u.ID == id {
+			u.PasswordHash = h
+			f.users[k] = u
+		}
+	}
+	return nil
+}
+
+func TestLogin(t *testing.T) {
+	h := NewHasher(TestParams, 1)
+	good, _ := h.Hash("xaso-demo")
+	old, _ := NewHasher(Params{Memory: 512, Time: 1, Threads: 1}, 1).Hash("xaso-demo")
+	fs := fakeStore{users: map[string]User{
+		"motcua": {ID: 1, Username: "motcua", PasswordHash: good},
+		"khoa":   {ID: 2, Username: "khoa", PasswordHash: good, Disabled: true},
+		"cuu":    {ID: 3, Username: "cuu", PasswordHash: old},
+	}}
+	s := NewService(fs, h, ratelimit.New(3, 1))
+	ctx := context.Background()
+	p, err := s.Login(ctx, "MotCua", "xaso-demo")
+	if err != nil || p.Username != "motcua" || p.Via != "session" || len(p.Memberships) != 1 {
+		t.Fatalf("Login = %+v, %v", p, err)
+	}
+	for _, c := range []struct{ user, pw string }{{"motcua", "sai"}, {"khongco", "xaso-demo"}, {"khoa", "xaso-demo"}, {"!!", "x"}} {
+		if _, err := s.Login(ctx, c.user, c.pw); !errors.Is(err, ErrBadCredentials) {
+			t.Errorf("Login(%s) err = %v, want the generic ErrBadCredentials", c.user, err)
+		}
+	}
+	s.Login(ctx, "motcua", "sai")
+	s.Login(ctx, "motcua", "sai") // the third failure exhausts the account's allowance
+	if _, err := s.Login(ctx, "motcua", "xaso-demo"); apperr.KindOf(err) != apperr.TooManyRequests {
+		t.Errorf("after 3 failures the account is not throttled: %v", err)
+	}
+	if _, err := s.Login(ctx, "cuu", "xaso-demo"); err != nil {
+		t.Errorf("successful logins must not be counted: %v", err)
+	}
+	if _, err := s.Login(ctx, "cuu", "xaso-demo"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, rehash := h.Verify("xaso-demo", fs.users["cuu"].PasswordHash); !ok || rehash {
+		t.Error("an old hash is not upgraded at login")
+	}
+	if _, err := s.PrincipalByToken(ctx, "not-a-token"); apperr.KindOf(err) != apperr.Unauthenticated {
+		t.Errorf("PrincipalByToken: %v", err)
+	}
+	if _, err := s.PrincipalByID(ctx, 2); !errors.Is(err, ErrUnauthenticatedDisabled) {
+		t.Errorf("disabled user's session: %v", err)
+	}
+}

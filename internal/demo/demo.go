@@ -1,0 +1,95 @@
+// Package demo loads the demo commune into an empty database: the province, Xã Yên Từ
+// with its twelve villages, and one user per role with the password "xaso-demo". Later
+// capabilities add their demo data here, so `xaso serve --demo` shows a working commune.
+//
+// The codes are illustrative: a real commune enters its own from the statistics office's
+// list and Decision 20/2020/QĐ-TTg.
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/xaso-vn/xaso/internal/audit"
+	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/store"
+	"github.com/xaso-vn/xaso/internal/unit"
+)
+
+// Password is every demo user's password.
+const Password = "xaso-demo"
+
+// User is one demo login.
+type User struct {
+	Username string
+	FullName string
+	Role     auth.Role
+	// AtProvince puts the membership on the province (the system administrator).
+	AtProvince bool
+}
+
+// Users are the demo logins, one per role.
+var Users = []User{
+	{"admin", "Quản trị hệ thống", auth.RoleSystemAdmin, true},
+	{"quantri", "Phạm Văn Quản", auth.RoleUnitAdmin, false},
+	{"motcua", "Trần Thị Bình", auth.RoleCounter, false},
+	{"chuyenvien", "Lê Văn Cường", auth.RoleSpecialist, false},
+	{"lanhdao", "Nguyễn Văn Dũng", auth.RoleLeader, false},
+	{"vanthu", "Hoàng Thị Hoa", auth.RoleClerk, false},
+	{"ketoan", "Vũ Thị Lan", auth.RoleAccountant, false},
+	{"tocongnghe", "Đinh Văn Minh", auth.RoleDigitalTeam, false},
+	{"congdan", "Nguyễn Văn An", auth.RoleCitizen, false},
+}
+
+// Villages of the demo commune (illustrative names).
+var Villages = []string{
+	"Thôn Quảng Từ", "Thôn Yên Thổ", "Thôn Yên Lạc", "Thôn Ngọc Lâm", "Thôn Đông Thôn", "Thôn Bắc Thôn",
+	"Thôn Nam Thôn", "Thôn Đoài Thôn", "Thôn Yên Phong", "Thôn Yên Hòa", "Thôn Tân Thành", "Thôn Phú Thịnh",
+}
+
+// CommuneCode is the demo commune's (illustrative) statistics code.
+const CommuneCode = "14731"
+
+// Load creates the demo data when the database has no unit yet; it reports whether it
+// did. Everything is created in the order a real administrator would, through the same
+// store methods, so the audit log shows it too.
+func Load(ctx context.Context, st *store.Store, hasher *auth.Hasher) (bool, error) {
+	n, err := st.CountUnits(ctx)
+	if err != nil {
+		return false, err
+	}
+	if n > 0 {
+		return false, nil
+	}
+	ctx = audit.WithActor(ctx, "demo")
+	province, err := st.CreateUnit(ctx, unit.Unit{Code: "37", Level: unit.Province, Name: "Tỉnh Ninh Bình",
+		IdentCode: "000.00.00.H45", ValidFrom: "2025-07-01"})
+	if err != nil {
+		return false, fmt.Errorf("demo: province: %w", err)
+	}
+	commune, err := st.CreateUnit(ctx, unit.Unit{Code: CommuneCode, Level: unit.Commune, ParentID: &province, Name: "Xã Yên Từ",
+		IdentCode: "000.31.37.H45", ValidFrom: "2025-07-01"})
+	if err != nil {
+		return false, fmt.Errorf("demo: commune: %w", err)
+	}
+	for _, v := range Villages {
+		if _, err := st.AddVillage(ctx, commune, v); err != nil {
+			return false, fmt.Errorf("demo: village: %w", err)
+		}
+	}
+	hash, err := hasher.Hash(Password)
+	if err != nil {
+		return false, err
+	}
+	for _, u := range Users {
+		unitID := commune
+		if u.AtProvince {
+			unitID = province
+		}
+		if _, err := st.CreateUser(ctx, auth.User{Username: u.Username, FullName: u.FullName, PasswordHash: hash},
+			[]auth.Membership{{UnitID: unitID, Role: u.Role}}); err != nil {
+			return false, fmt.Errorf("demo: user %s: %w", u.Username, err)
+		}
+	}
+	return true, nil
+}

@@ -1,0 +1,251 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/audit"
+	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/store"
+	"github.com/xaso-vn/xaso/internal/unit"
+)
+
+// pageRoutes is the route table of the HTML pages and the operational endpoints.
+func (s *Server) pageRoutes() []httpx.Route {
+	metrics := promhttp.HandlerFor(s.Metrics, promhttp.HandlerOpts{})
+	return []httpx.Route{
+		{Pattern: "GET /{$}", Access: httpx.Anyone, Handler: s.home},
+		{Pattern: "GET /login", Access: httpx.Anyone, Handler: s.loginPage},
+		{Pattern: "POST /login", Access: httpx.Anyone, Handler: s.login},
+		{Pattern: "POST /logout", Access: httpx.Anyone, Handler: s.logout},
+		{Pattern: "GET /account", Access: httpx.LoggedIn, Handler: s.account},
+		{Pattern: "GET /office", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.office},
+		{Pattern: "GET /admin", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.admin},
+		{Pattern: "GET /admin/audit", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.auditPage},
+		{Pattern: "GET /static/{name}", Access: httpx.Anyone, Handler: s.views.serveStatic},
+		{Pattern: "GET /healthz", Access: httpx.Anyone, Handler: s.healthz},
+		{Pattern: "GET /metrics", Access: httpx.Anyone, Handler: func(w http.ResponseWriter, r *http.Request) error {
+			metrics.ServeHTTP(w, r)
+			return nil
+		}},
+	}
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	units, _, err := s.Store.Units(r.Context(), 20, 0)
+	if err != nil {
+		return err
+	}
+	communes := slices.DeleteFunc(units, func(u unit.Unit) bool { return u.Level != unit.Commune })
+	v := s.view(r, "Trang chủ")
+	v.Data = communes
+	return s.views.render(w, http.StatusOK, "home", v)
+}
+
+type loginForm struct{ Username, Next string }
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
+	if p := auth.PrincipalFrom(r.Context()); p != nil {
+		http.Redirect(w, r, p.HomePath(), http.StatusSeeOther)
+		return nil
+	}
+	v := s.view(r, "Đăng nhập")
+	v.Data = loginForm{Next: safeNext(r.URL.Query().Get("next"))}
+	return s.views.render(w, http.StatusOK, "login", v)
+}
+
+// safeNext keeps only local paths, so the login page cannot redirect elsewhere.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return ""
+	}
+	return next
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	if err := r.ParseForm(); err != nil {
+		return apperr.New(apperr.Invalid, "invalid_form", "Biểu mẫu không hợp lệ.")
+	}
+	form := loginForm{Username: strings.TrimSpace(r.PostFormValue("username")), Next: safeNext(r.PostFormValue("next"))}
+	again := func(status int, msg string) error {
+		v := s.view(r, "Đăng nhập")
+		v.Error, v.Data = msg, form
+		return s.views.render(w, status, "login", v)
+	}
+	ip := httpx.ClientIP(r, s.TrustProxy)
+	if s.loginIP.Exhausted(ip) {
+		return again(http.StatusTooManyRequests, apperr.ErrRateLimited.Message)
+	}
+	p, err := s.Auth.Login(ctx, form.Username, r.PostFormValue("password"))
+	if err != nil {
+		e := apperr.From(err)
+		if e.Kind == apperr.Unauthenticated || e.Kind == apperr.TooManyRequests {
+			s.loginIP.Allow(ip) // only failures count against the address
+			if aerr := s.Store.AppendAudit(ctx, audit.Event{Chain: audit.SystemChain, Action: "login.fail", ObjectType: "session"}); aerr != nil {
+				return aerr
+			}
+			return again(e.Kind.HTTPStatus(), e.Message)
+		}
+		return err
+	}
+	// A new session token on login defeats session fixation.
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, sessionUserKey, p.UserID)
+	if err := s.Store.AppendAudit(audit.WithActor(ctx, "user:"+p.Username), audit.Event{Chain: audit.SystemChain,
+		Action: "login.success", ObjectType: "user", ObjectID: strconv.FormatInt(p.UserID, 10)}); err != nil {
+		return err
+	}
+	dest := form.Next
+	if dest == "" {
+		dest = p.HomePath()
+	}
+	http.Redirect(w, r, dest, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	if p := auth.PrincipalFrom(r.Context()); p != nil {
+		if err := s.Store.AppendAudit(r.Context(), audit.Event{Chain: audit.SystemChain, Action: "logout",
+			ObjectType: "user", ObjectID: strconv.FormatInt(p.UserID, 10)}); err != nil {
+			return err
+		}
+	}
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
+	return s.views.render(w, http.StatusOK, "account", s.view(r, "Tài khoản của tôi"))
+}
+
+type unitRoles struct {
+	UnitName string
+	Roles    []auth.Role
+}
+
+func (s *Server) office(w http.ResponseWriter, r *http.Request) error {
+	p := auth.PrincipalFrom(r.Context())
+	var groups []unitRoles
+	for _, m := range p.Memberships {
+		if n := len(groups); n > 0 && groups[n-1].UnitName == m.UnitName {
+			groups[n-1].Roles = append(groups[n-1].Roles, m.Role)
+			continue
+		}
+		groups = append(groups, unitRoles{UnitName: m.UnitName, Roles: []auth.Role{m.Role}})
+	}
+	v := s.view(r, "Trang làm việc")
+	v.Area, v.Nav, v.Data = "office", "office", groups
+	return s.views.render(w, http.StatusOK, "office", v)
+}
+
+// pager builds previous/next links for a listing.
+type pager struct{ Prev, Next string }
+
+func newPager(r *http.Request, limit, offset, total int) pager {
+	link := func(off int) string {
+		q := r.URL.Query()
+		q.Set("offset", strconv.Itoa(off))
+		return r.URL.Path + "?" + q.Encode()
+	}
+	var p pager
+	if offset > 0 {
+		p.Prev = link(max(0, offset-limit))
+	}
+	if offset+limit < total {
+		p.Next = link(offset + limit)
+	}
+	return p
+}
+
+func (s *Server) admin(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := auth.PrincipalFrom(ctx)
+	limit, offset, err := httpx.Page(r)
+	if err != nil {
+		return err
+	}
+	users, total, err := s.Store.Users(ctx, p.AdminScope(), limit, offset)
+	if err != nil {
+		return err
+	}
+	units, _, err := s.Store.Units(ctx, 100, 0)
+	if err != nil {
+		return err
+	}
+	v := s.view(r, "Quản trị")
+	v.Area, v.Nav = "office", "admin"
+	v.Data = struct {
+		Users []store.UserWithRoles
+		Total int
+		Units []unit.Unit
+		Pager pager
+	}{users, total, units, newPager(r, limit, offset, total)}
+	return s.views.render(w, http.StatusOK, "admin", v)
+}
+
+type chainOption struct {
+	ID   int64
+	Name string
+}
+
+// auditChains lists the chains p may read: the system chain for the system
+// administrator, and each unit p administers.
+func auditChains(p *auth.Principal) []chainOption {
+	var out []chainOption
+	if p.IsSystemAdmin() {
+		out = append(out, chainOption{audit.SystemChain, "Hệ thống"})
+	}
+	for _, m := range p.Memberships {
+		if (m.Role == auth.RoleUnitAdmin || m.Role == auth.RoleSystemAdmin) && !slices.ContainsFunc(out, func(c chainOption) bool { return c.ID == m.UnitID }) {
+			out = append(out, chainOption{m.UnitID, m.UnitName})
+		}
+	}
+	return out
+}
+
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := auth.PrincipalFrom(ctx)
+	chains := auditChains(p)
+	chain := chains[0].ID
+	if v := r.URL.Query().Get("chain"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return apperr.New(apperr.Invalid, "invalid_chain", "Chuỗi nhật ký không hợp lệ.")
+		}
+		chain = id
+	}
+	if !p.IsSystemAdmin() && !slices.ContainsFunc(chains, func(c chainOption) bool { return c.ID == chain }) {
+		return apperr.ErrForbidden
+	}
+	limit, offset, err := httpx.Page(r)
+	if err != nil {
+		return err
+	}
+	recs, total, err := s.Store.AuditRecords(ctx, chain, limit, offset)
+	if err != nil {
+		return err
+	}
+	v := s.view(r, "Nhật ký kiểm tra")
+	v.Area, v.Nav = "office", "audit"
+	v.Data = struct {
+		Chains  []chainOption
+		Chain   int64
+		Records []audit.Record
+		Pager   pager
+	}{chains, chain, recs, newPager(r, limit, offset, total)}
+	return s.views.render(w, http.StatusOK, "audit", v)
+}

@@ -1,0 +1,239 @@
+// Package web is xaso's HTTP server: the middleware chain, the citizen portal and office
+// pages, and the mounting of the JSON API. Every route comes from one table
+// (httpx.Route) whose access rule is enforced here, in one place.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/xaso-vn/xaso/internal/api"
+	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/audit"
+	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/ratelimit"
+	"github.com/xaso-vn/xaso/internal/store"
+)
+
+// Deps is what the server needs; main wires it.
+type Deps struct {
+	Store         *store.Store
+	Auth          *auth.Service
+	Log           *slog.Logger
+	Metrics       *prometheus.Registry
+	SiteName      string
+	SecureCookies bool
+	TrustProxy    bool
+	SessionLife   time.Duration
+	// Ready reports whether start-up work (migrations, demo data) is done; /healthz
+	// answers 503 until it is.
+	Ready func() bool
+}
+
+// Server is the HTTP handler of xaso.
+type Server struct {
+	Deps
+	sessions *scs.SessionManager
+	views    *renderer
+	loginIP  *ratelimit.Limiter
+	routes   []httpx.Route
+	handler  http.Handler
+	metrics  *httpMetrics
+}
+
+// New builds the server and its route table.
+func New(d Deps) (*Server, error) {
+	views, err := newRenderer()
+	if err != nil {
+		return nil, err
+	}
+	if d.SiteName == "" {
+		d.SiteName = "Xã số"
+	}
+	if d.Ready == nil {
+		d.Ready = func() bool { return true }
+	}
+	sm := scs.New()
+	sm.Store = d.Store.Sessions()
+	sm.Lifetime = d.SessionLife
+	sm.IdleTimeout = min(d.SessionLife, 2*time.Hour)
+	sm.Cookie.Name = "xaso_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = d.SecureCookies
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		d.Log.Error("session", "err", err, "request_id", httpx.RequestID(r.Context()))
+		http.Error(w, "Lỗi phiên làm việc. Vui lòng thử lại.", http.StatusInternalServerError)
+	}
+	s := &Server{Deps: d, sessions: sm, views: views, loginIP: ratelimit.New(20, 10)}
+	s.metrics = newHTTPMetrics(d.Metrics)
+	s.routes = append(s.pageRoutes(), api.Routes(api.Deps{Store: d.Store})...)
+
+	mux := http.NewServeMux()
+	for _, rt := range s.routes {
+		mux.Handle(rt.Pattern, s.route(rt))
+	}
+	mux.Handle("/", s.route(httpx.Route{Pattern: "/", Access: httpx.Anyone, Handler: func(w http.ResponseWriter, r *http.Request) error {
+		if httpx.IsAPI(r) {
+			return httpx.ErrUnknownPath
+		}
+		return errNoPage
+	}}))
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, errCrossOrigin)
+	}))
+	var h http.Handler = mux
+	h = sm.LoadAndSave(h)
+	h = cop.Handler(h)
+	h = gzipHandler(h)
+	h = securityHeaders(h, d.SecureCookies)
+	h = s.observe(h)
+	h = s.recoverPanics(h)
+	s.handler = h
+	return s, nil
+}
+
+// Routes returns the route table (the authorization matrix test walks it).
+func (s *Server) Routes() []httpx.Route { return slices.Clone(s.routes) }
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Errors the pages return.
+var (
+	errNoPage      = apperr.New(apperr.NotFound, "not_found", "Không tìm thấy trang bạn yêu cầu.")
+	errCrossOrigin = apperr.New(apperr.Forbidden, "cross_origin", "Yêu cầu bị từ chối vì đến từ một trang web khác.")
+)
+
+// route wraps a route's handler with authentication, its access rule and the error
+// adapter.
+func (s *Server) route(rt httpx.Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rp, ok := r.Context().Value(routePatternKey{}).(*string); ok {
+			*rp = rt.Pattern
+		}
+		p, err := s.authenticate(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if !rt.Access.Allows(p) {
+			if p == nil {
+				s.fail(w, r, apperr.ErrUnauthenticated)
+			} else {
+				s.fail(w, r, apperr.ErrForbidden)
+			}
+			return
+		}
+		ctx := auth.WithPrincipal(r.Context(), p)
+		if p != nil {
+			ctx = audit.WithActor(ctx, "user:"+p.Username)
+		}
+		if err := rt.Handler(w, r.WithContext(ctx)); err != nil {
+			s.fail(w, r.WithContext(ctx), err)
+		}
+	})
+}
+
+// authenticate finds the caller: a bearer token (API clients) or the session cookie.
+func (s *Server) authenticate(r *http.Request) (*auth.Principal, error) {
+	ctx := r.Context()
+	if h := r.Header.Get("Authorization"); h != "" {
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return nil, apperr.ErrUnauthenticated
+		}
+		return s.Auth.PrincipalByToken(ctx, strings.TrimSpace(tok))
+	}
+	id := s.sessions.GetInt64(ctx, sessionUserKey)
+	if id == 0 {
+		return nil, nil
+	}
+	p, err := s.Auth.PrincipalByID(ctx, id)
+	if kind := apperr.KindOf(err); kind == apperr.Unauthenticated || kind == apperr.NotFound {
+		// The account was disabled or removed: end the session quietly.
+		s.sessions.Destroy(ctx)
+		return nil, nil
+	}
+	return p, err
+}
+
+const sessionUserKey = "user_id"
+
+// fail is the one error adapter: problem+json for the API, a page (or a redirect to the
+// login page) for browsers. Internal errors are logged with the request id and never
+// shown.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	e := apperr.From(err)
+	if e.Kind == apperr.Internal || e.Kind == apperr.Unavailable {
+		s.Log.Error("request failed", "err", err, "request_id", httpx.RequestID(r.Context()), "path", r.URL.Path)
+	}
+	if httpx.IsAPI(r) {
+		httpx.WriteProblem(w, r, e)
+		return
+	}
+	if e.Kind == apperr.Unauthenticated && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	status := e.Kind.HTTPStatus()
+	title := map[int]string{404: "Không tìm thấy", 403: "Không có quyền", 401: "Cần đăng nhập", 429: "Quá nhiều yêu cầu",
+		422: "Dữ liệu không hợp lệ", 409: "Xung đột dữ liệu", 503: "Tạm thời gián đoạn"}[status]
+	if title == "" {
+		title = "Đã có lỗi"
+	}
+	rerr := s.views.render(w, status, "error", view{Title: title, SiteName: s.SiteName, Area: "portal",
+		P: auth.PrincipalFrom(r.Context()), Error: e.Message, RequestID: httpx.RequestID(r.Context())})
+	if rerr != nil {
+		s.Log.Error("render error page", "err", rerr)
+	}
+}
+
+// view starts a page's data with what every page shows.
+func (s *Server) view(r *http.Request, title string) view {
+	return view{Title: title, SiteName: s.SiteName, Area: "portal", P: auth.PrincipalFrom(r.Context()),
+		RequestID: httpx.RequestID(r.Context())}
+}
+
+// healthz answers 200 once start-up is done and the database answers.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	if !s.Ready() {
+		return apperr.New(apperr.Unavailable, "starting", "Đang khởi động.")
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.Store.Ping(ctx); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, err := w.Write([]byte("ok\n"))
+	return err
+}
+
+// CleanSessions deletes expired sessions every interval until ctx ends.
+func (s *Server) CleanSessions(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := s.Store.DeleteExpiredSessions(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				s.Log.Warn("clean sessions", "err", err)
+			}
+		}
+	}
+}

@@ -1,0 +1,505 @@
+package web_test
+
+import (
+	"cmp"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/net/html"
+
+	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/ratelimit"
+	"github.com/xaso-vn/xaso/internal/store"
+	"github.com/xaso-vn/xaso/internal/store/storetest"
+	"github.com/xaso-vn/xaso/internal/web"
+)
+
+type env struct {
+	srv *web.Server
+	ts  *httptest.Server
+	st  *store.Store
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	st := storetest.Open(t)
+	hasher := auth.NewHasher(auth.TestParams, 2)
+	if _, err := demo.Load(ctx, st, hasher); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Deps{
+		Store:       st,
+		Auth:        auth.NewService(st, hasher, ratelimit.New(5, 5)),
+		Log:         slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Metrics:     prometheus.NewRegistry(),
+		SiteName:    "Xã Yên Từ",
+		SessionLife: 3600e9,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return &env{srv: srv, ts: ts, st: st}
+}
+
+// client does not follow redirects, so tests see them.
+func (e *env) client() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func (e *env) login(t *testing.T, username, password string) (*http.Client, *http.Response) {
+	t.Helper()
+	c := e.client()
+	resp, err := c.PostForm(e.ts.URL+"/login", url.Values{"username": {username}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return c, resp
+}
+
+func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// text returns the text of the first element matching tag (and id, when given).
+func text(t *testing.T, page, tag string) string {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found *html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if found != nil {
+			return
+		}
+		if n.Type == html.ElementNode && n.Data == tag {
+			found = n
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	if found == nil {
+		t.Fatalf("no <%s> in page", tag)
+	}
+	var b strings.Builder
+	var collect func(*html.Node)
+	collect = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			collect(c)
+		}
+	}
+	collect(found)
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+func TestEachRoleLandsOnItsHome(t *testing.T) {
+	e := newEnv(t)
+	want := map[auth.Role]struct{ path, h1 string }{
+		auth.RoleSystemAdmin: {"/admin", "Quản trị"},
+		auth.RoleUnitAdmin:   {"/admin", "Quản trị"},
+		auth.RoleCounter:     {"/office", "Trang làm việc"},
+		auth.RoleSpecialist:  {"/office", "Trang làm việc"},
+		auth.RoleLeader:      {"/office", "Trang làm việc"},
+		auth.RoleClerk:       {"/office", "Trang làm việc"},
+		auth.RoleAccountant:  {"/office", "Trang làm việc"},
+		auth.RoleDigitalTeam: {"/office", "Trang làm việc"},
+		auth.RoleCitizen:     {"/account", "Xin chào, Nguyễn Văn An"},
+	}
+	for _, u := range demo.Users {
+		t.Run(u.Username, func(t *testing.T) {
+			c, resp := e.login(t, u.Username, demo.Password)
+			w := want[u.Role]
+			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != w.path {
+				t.Fatalf("login: %d → %q, want 303 → %s", resp.StatusCode, resp.Header.Get("Location"), w.path)
+			}
+			r, page := get(t, c, e.ts.URL+w.path)
+			if r.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s: %d", w.path, r.StatusCode)
+			}
+			if got := text(t, page, "h1"); got != w.h1 {
+				t.Errorf("h1 = %q, want %q", got, w.h1)
+			}
+		})
+	}
+}
+
+// access is what the matrix expects of a route: "public", "user" (any logged-in user) or
+// a list of roles. It is written here independently of the route table, so changing a
+// route's rule without changing this table fails the test.
+var access = map[string][]auth.Role{
+	"GET /{$}":                nil,
+	"GET /login":              nil,
+	"POST /login":             nil,
+	"POST /logout":            nil,
+	"GET /static/{name}":      nil,
+	"GET /healthz":            nil,
+	"GET /metrics":            nil,
+	"GET /api/v1/openapi.json": nil,
+	"GET /api/v1/units":       nil,
+	"GET /account":            {"user"},
+	"GET /api/v1/me":          {"user"},
+	"GET /office":             auth.OfficeRoles,
+	"GET /admin":              auth.AdminRoles,
+	"GET /admin/audit":        auth.AdminRoles,
+	"GET /api/v1/users":       auth.AdminRoles,
+	"GET /api/v1/audit":       auth.AdminRoles,
+}
+
+var paramRE = regexp.MustCompile(`\{(\w+)(\.\.\.)?\}|\{\$\}`)
+
+func TestAuthorizationMatrix(t *testing.T) {
+	e := newEnv(t)
+	clients := map[string]*http.Client{"anonymous": e.client()}
+	roles := map[string]auth.Role{}
+	for _, u := range demo.Users {
+		c, resp := e.login(t, u.Username, demo.Password)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("login %s: %d", u.Username, resp.StatusCode)
+		}
+		clients[u.Username], roles[u.Username] = c, u.Role
+	}
+	commune, err := e.st.UnitByCode(context.Background(), demo.CommuneCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes := e.srv.Routes()
+	// Logging out ends the clients' sessions: test it last.
+	slices.SortStableFunc(routes, func(a, b httpx.Route) int {
+		return cmp.Compare(boolInt(a.Pattern == "POST /logout"), boolInt(b.Pattern == "POST /logout"))
+	})
+	for _, rt := range routes {
+		rule, ok := access[rt.Pattern]
+		if !ok {
+			t.Errorf("route %q is not in the authorization matrix: add its expected access", rt.Pattern)
+			continue
+		}
+		method, path, _ := strings.Cut(rt.Pattern, " ")
+		path = paramRE.ReplaceAllString(path, "x")
+		if strings.HasPrefix(path, "/api/v1/audit") {
+			path += "?chain=" + strconv.FormatInt(commune.ID, 10) // the unit administrator's own unit
+		}
+		for who, c := range clients {
+			allowed := rule == nil || (who != "anonymous" && (len(rule) == 1 && rule[0] == "user" ||
+				roles[who] == auth.RoleSystemAdmin || containsRole(rule, roles[who])))
+			req, _ := http.NewRequest(method, e.ts.URL+path, nil)
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			toLogin := resp.StatusCode == http.StatusSeeOther && strings.HasPrefix(resp.Header.Get("Location"), "/login")
+			denied := resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden || toLogin
+			switch {
+			case allowed && denied && !(rt.Pattern == "POST /login" && resp.StatusCode == http.StatusUnauthorized):
+				t.Errorf("%s as %s: %d, want access", rt.Pattern, who, resp.StatusCode)
+			case !allowed && who == "anonymous" && !(resp.StatusCode == http.StatusUnauthorized || toLogin):
+				t.Errorf("%s as anonymous: %d, want 401 or a redirect to /login", rt.Pattern, resp.StatusCode)
+			case !allowed && who != "anonymous" && resp.StatusCode != http.StatusForbidden:
+				t.Errorf("%s as %s: %d, want 403", rt.Pattern, who, resp.StatusCode)
+			}
+		}
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func containsRole(rs []auth.Role, r auth.Role) bool {
+	for _, x := range rs {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+func TestLoginFailuresAreGenericAndThrottled(t *testing.T) {
+	e := newEnv(t)
+	_, page1 := postLogin(t, e, "motcua", "sai-mat-khau")
+	_, page2 := postLogin(t, e, "khongco", "sai-mat-khau")
+	if a, b := text(t, page1, "p"), text(t, page2, "p"); a != b || !strings.Contains(a, "không đúng") {
+		t.Fatalf("messages differ or are wrong: %q vs %q", a, b)
+	}
+	var last *http.Response
+	for range 6 {
+		last, _ = postLogin(t, e, "motcua", "sai-mat-khau")
+	}
+	if last.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("after repeated failures: %d, want 429", last.StatusCode)
+	}
+	// The account is throttled, not the whole site: another account still logs in
+	// (until the per-address limit, which is looser).
+	if _, resp := e.login(t, "lanhdao", demo.Password); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("other account: %d", resp.StatusCode)
+	}
+}
+
+func postLogin(t *testing.T, e *env, user, pw string) (*http.Response, string) {
+	t.Helper()
+	resp, err := e.client().PostForm(e.ts.URL+"/login", url.Values{"username": {user}, "password": {pw}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestLoginRedirectsToNextAndLogout(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	resp, _ := get(t, c, e.ts.URL+"/admin/audit")
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/login?next=%2Fadmin%2Faudit" {
+		t.Fatalf("anonymous /admin/audit: %d %q", resp.StatusCode, loc)
+	}
+	resp, err := c.PostForm(e.ts.URL+"/login", url.Values{"username": {"quantri"}, "password": {demo.Password}, "next": {"/admin/audit"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); loc != "/admin/audit" {
+		t.Fatalf("after login → %q", loc)
+	}
+	for _, evil := range []string{"//evil.example", "https://evil.example", "/\\evil.example"} {
+		resp, _ := e.client().PostForm(e.ts.URL+"/login", url.Values{"username": {"quantri"}, "password": {demo.Password}, "next": {evil}})
+		resp.Body.Close()
+		if loc := resp.Header.Get("Location"); loc != "/admin" {
+			t.Errorf("next=%q redirected to %q", evil, loc)
+		}
+	}
+	resp, err = c.PostForm(e.ts.URL+"/logout", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("logout: %d", resp.StatusCode)
+	}
+	if resp, _ := get(t, c, e.ts.URL+"/admin"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("after logout /admin: %d, want a redirect to login", resp.StatusCode)
+	}
+}
+
+func TestCrossOriginPostRefused(t *testing.T) {
+	e := newEnv(t)
+	req, _ := http.NewRequest(http.MethodPost, e.ts.URL+"/login", strings.NewReader("username=motcua&password=xaso-demo"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	resp, err := e.client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site POST: %d, want 403", resp.StatusCode)
+	}
+}
+
+func TestHeadersAndCompression(t *testing.T) {
+	e := newEnv(t)
+	req, _ := http.NewRequest(http.MethodGet, e.ts.URL+"/", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	for h, want := range map[string]string{
+		"Content-Encoding":       "gzip",
+		"X-Content-Type-Options": "nosniff",
+		"X-Frame-Options":        "DENY",
+	} {
+		if got := resp.Header.Get(h); got != want {
+			t.Errorf("%s = %q, want %q", h, got, want)
+		}
+	}
+	if !strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'self'") {
+		t.Errorf("CSP = %q", resp.Header.Get("Content-Security-Policy"))
+	}
+	if len(resp.Header.Get("X-Request-Id")) < 8 {
+		t.Error("no request id")
+	}
+	zr, err := gzip.NewReader(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(zr)
+	if !strings.Contains(string(b), `lang="vi"`) || !strings.Contains(string(b), "Xã Yên Từ") {
+		t.Fatalf("page: %.200s", b)
+	}
+}
+
+func TestStaticCacheBusting(t *testing.T) {
+	e := newEnv(t)
+	_, page := get(t, e.client(), e.ts.URL+"/login")
+	m := regexp.MustCompile(`href="(/static/app\.css\?v=[0-9a-f]+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no versioned stylesheet link")
+	}
+	resp, css := get(t, e.client(), e.ts.URL+m[1])
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Cache-Control"), "immutable") || !strings.Contains(css, ":root") {
+		t.Fatalf("versioned css: %d %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
+	}
+	if resp, _ := get(t, e.client(), e.ts.URL+"/static/app.css?v=old"); resp.Header.Get("Cache-Control") != "no-cache" {
+		t.Errorf("stale version cached: %q", resp.Header.Get("Cache-Control"))
+	}
+	if resp, _ := get(t, e.client(), e.ts.URL+"/static/..%2fweb.go"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("traversal: %d", resp.StatusCode)
+	}
+}
+
+func bearer(t *testing.T, e *env, user string) string {
+	t.Helper()
+	u, err := e.st.UserByUsername(context.Background(), user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, hash := auth.NewToken()
+	if _, err := e.st.CreateToken(context.Background(), u.ID, "test", hash); err != nil {
+		t.Fatal(err)
+	}
+	return plain
+}
+
+func apiGet(t *testing.T, e *env, token, path string, into any) (int, httpx.Problem) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, e.ts.URL+path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var p httpx.Problem
+	if resp.StatusCode >= 400 {
+		if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
+			t.Fatalf("%s: error Content-Type %q", path, ct)
+		}
+		json.NewDecoder(resp.Body).Decode(&p)
+		return resp.StatusCode, p
+	}
+	if err := json.NewDecoder(resp.Body).Decode(into); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return resp.StatusCode, p
+}
+
+func TestAPI(t *testing.T) {
+	e := newEnv(t)
+	tok := bearer(t, e, "motcua")
+
+	var me struct {
+		Username string `json:"username"`
+		Units    []struct {
+			Code  string   `json:"code"`
+			Roles []string `json:"roles"`
+		} `json:"units"`
+	}
+	if code, _ := apiGet(t, e, tok, "/api/v1/me", &me); code != 200 || me.Username != "motcua" ||
+		len(me.Units) != 1 || me.Units[0].Code != demo.CommuneCode || me.Units[0].Roles[0] != "counter" {
+		t.Fatalf("me = %d %+v", code, me)
+	}
+	if code, p := apiGet(t, e, "", "/api/v1/me", nil); code != 401 || p.Code != "unauthenticated" {
+		t.Fatalf("anonymous me = %d %+v", code, p)
+	}
+	if code, p := apiGet(t, e, "xaso_forged", "/api/v1/me", nil); code != 401 || p.Code != "unauthenticated" {
+		t.Fatalf("forged token = %d %+v", code, p)
+	}
+	if code, p := apiGet(t, e, tok, "/api/v1/users", nil); code != 403 || p.Code != "forbidden" {
+		t.Fatalf("counter lists users = %d %+v", code, p)
+	}
+
+	var units httpx.List[struct {
+		Code string `json:"code"`
+	}]
+	if code, _ := apiGet(t, e, "", "/api/v1/units?limit=1&offset=1", &units); code != 200 || units.Total != 2 ||
+		len(units.Items) != 1 || units.Items[0].Code != demo.CommuneCode {
+		t.Fatalf("units = %d %+v", code, units)
+	}
+	for _, bad := range []string{"limit=0", "limit=501", "limit=x", "offset=-1"} {
+		if code, p := apiGet(t, e, "", "/api/v1/units?"+bad, nil); code != 422 || p.Code != "invalid_pagination" {
+			t.Errorf("%s: %d %+v", bad, code, p)
+		}
+	}
+	admin := bearer(t, e, "quantri")
+	var users httpx.List[struct {
+		Username string `json:"username"`
+	}]
+	if code, _ := apiGet(t, e, admin, "/api/v1/users", &users); code != 200 || users.Total != 8 {
+		t.Fatalf("unit admin sees %d users (code %d), want the commune's 8", users.Total, code)
+	}
+	if code, p := apiGet(t, e, admin, "/api/v1/audit?chain=0", nil); code != 403 {
+		t.Fatalf("unit admin reads the system chain: %d %+v", code, p)
+	}
+	if code, p := apiGet(t, e, tok, "/api/v1/nothing", nil); code != 404 || p.Code != "not_found" {
+		t.Fatalf("unknown path: %d %+v", code, p)
+	}
+}
+
+func TestOpenAPIDescribesEveryRoute(t *testing.T) {
+	e := newEnv(t)
+	var doc struct {
+		Paths map[string]map[string]any `json:"paths"`
+	}
+	if code, _ := apiGet(t, e, "", "/api/v1/openapi.json", &doc); code != 200 {
+		t.Fatal(code)
+	}
+	for _, rt := range e.srv.Routes() {
+		method, path, _ := strings.Cut(rt.Pattern, " ")
+		rel, ok := strings.CutPrefix(path, "/api/v1")
+		if !ok {
+			continue
+		}
+		if _, ok := doc.Paths[rel][strings.ToLower(method)]; !ok {
+			t.Errorf("openapi.json does not describe %s %s", method, rel)
+		}
+	}
+}
+
+func TestErrorPage(t *testing.T) {
+	e := newEnv(t)
+	resp, page := get(t, e.client(), e.ts.URL+"/khong-co-trang-nay")
+	if resp.StatusCode != 404 || text(t, page, "h1") != "Không tìm thấy" {
+		t.Fatalf("404 page: %d %q", resp.StatusCode, text(t, page, "h1"))
+	}
+}
