@@ -46,8 +46,8 @@ func Defaults() Config {
 		DataDir:         "./xaso-data/files",
 		Addr:            "localhost:8080",
 		LogLevel:        "info",
-		SessionLifetime:   12 * time.Hour,
-		ShutdownTimeout:   15 * time.Second,
+		SessionLifetime: 12 * time.Hour,
+		ShutdownTimeout: 15 * time.Second,
 		// RFC 9106's second recommendation (64 MiB) with two passes: about a tenth of a
 		// second per login on an old two-core PC.
 		PasswordMemoryKiB: 64 * 1024,

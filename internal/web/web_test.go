@@ -161,22 +161,22 @@ func TestEachRoleLandsOnItsHome(t *testing.T) {
 // a list of roles. It is written here independently of the route table, so changing a
 // route's rule without changing this table fails the test.
 var access = map[string][]auth.Role{
-	"GET /{$}":                nil,
-	"GET /login":              nil,
-	"POST /login":             nil,
-	"POST /logout":            nil,
-	"GET /static/{name}":      nil,
-	"GET /healthz":            nil,
-	"GET /metrics":            nil,
+	"GET /{$}":                 nil,
+	"GET /login":               nil,
+	"POST /login":              nil,
+	"POST /logout":             nil,
+	"GET /static/{name}":       nil,
+	"GET /healthz":             nil,
+	"GET /metrics":             nil,
 	"GET /api/v1/openapi.json": nil,
-	"GET /api/v1/units":       nil,
-	"GET /account":            {"user"},
-	"GET /api/v1/me":          {"user"},
-	"GET /office":             auth.OfficeRoles,
-	"GET /admin":              auth.AdminRoles,
-	"GET /admin/audit":        auth.AdminRoles,
-	"GET /api/v1/users":       auth.AdminRoles,
-	"GET /api/v1/audit":       auth.AdminRoles,
+	"GET /api/v1/units":        nil,
+	"GET /account":             {"user"},
+	"GET /api/v1/me":           {"user"},
+	"GET /office":              auth.OfficeRoles,
+	"GET /admin":               auth.AdminRoles,
+	"GET /admin/audit":         auth.AdminRoles,
+	"GET /api/v1/users":        auth.AdminRoles,
+	"GET /api/v1/audit":        auth.AdminRoles,
 }
 
 var paramRE = regexp.MustCompile(`\{(\w+)(\.\.\.)?\}|\{\$\}`)
