@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/config"
+)
+
+func lunarCmd() *command {
+	return &command{name: "lunar", synopsis: "lunar YYYY-MM-DD\n       xaso lunar [--leap] --to-solar D/M/YYYY",
+		summary: "đổi ngày dương ↔ âm lịch (solar ↔ lunar dates)",
+		help: `Đổi một ngày dương lịch sang âm lịch Việt Nam, in: ngày dương<TAB>ngày âm (DD/MM/YYYY, thêm " nhuận" nếu
+thuộc tháng nhuận)<TAB>năm Can Chi. Với --to-solar, đổi ngày âm D/M/YYYY sang ngày dương YYYY-MM-DD
+(--leap: ngày đó thuộc tháng nhuận). Lịch tính theo múi giờ UTC+7 (UTC+8 trước năm 1968), năm 1900–2199.
+Lệnh này không mở cơ sở dữ liệu.`,
+		setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
+			toSolar := fs.String("to-solar", "", "ngày âm lịch D/M/YYYY cần đổi sang dương lịch")
+			leap := fs.Bool("leap", false, "ngày âm thuộc tháng nhuận")
+			return func(ctx context.Context, sio stdio, args []string) error {
+				if *toSolar != "" {
+					if len(args) != 0 {
+						return usagef("--to-solar không đi cùng ngày dương lịch")
+					}
+					l, err := calendar.ParseLunar(*toSolar)
+					if err != nil {
+						return fmt.Errorf("ngày âm lịch %q sai dạng D/M/YYYY (invalid lunar date): %w", *toSolar, err)
+					}
+					l.Leap = l.Leap || *leap
+					d, err := calendar.LunarToSolar(l)
+					if err != nil {
+						return fmt.Errorf("ngày âm lịch %s không tồn tại (no such lunar date): %w", l, err)
+					}
+					fmt.Fprintln(sio.out, d)
+					return nil
+				}
+				if len(args) != 1 || *leap {
+					return usagef("cần đúng một ngày dương lịch YYYY-MM-DD (--leap chỉ dùng với --to-solar)")
+				}
+				d, err := calendar.ParseDate(args[0])
+				if err != nil {
+					return fmt.Errorf("ngày %q không có thật hoặc sai dạng YYYY-MM-DD (invalid date): %w", args[0], err)
+				}
+				l, err := calendar.SolarToLunar(d)
+				if err != nil {
+					return fmt.Errorf("ngày %s ngoài phạm vi 1900–2199 (out of range): %w", d, err)
+				}
+				fmt.Fprintf(sio.out, "%s\t%s\t%s\n", d, l, calendar.CanChi(l.Year))
+				return nil
+			}
+		}}
+}
+
+func holidaysCmd() *command {
+	return &command{name: "holidays", synopsis: "holidays [--legal] [--db DSN] YYYY",
+		summary: "ngày nghỉ, ngày làm bù của một năm (days off and decreed workdays)",
+		help: `In mỗi ngày thứ Hai–thứ Sáu không làm việc và mỗi ngày thứ Bảy, Chủ nhật phải làm việc của năm YYYY:
+YYYY-MM-DD<TAB>loại<TAB>tên, loại là holiday (ngày lễ), compensatory (nghỉ bù), decreed-off (nghỉ theo quyết định)
+hoặc decreed-workday (làm bù). Với --legal chỉ in những ngày Bộ luật Lao động quy định, không tính các quyết định.
+Dùng dữ liệu có sẵn (luật và các quyết định toàn quốc đã biết); không tạo tệp nào.`,
+		setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
+			legal := fs.Bool("legal", false, "chỉ ngày nghỉ theo luật")
+			return func(ctx context.Context, sio stdio, args []string) error {
+				if len(args) != 1 {
+					return usagef("cần đúng một năm YYYY")
+				}
+				year, err := strconv.Atoi(args[0])
+				if err != nil || len(args[0]) != 4 {
+					return usagef("năm %q không hợp lệ: cần dạng YYYY", args[0])
+				}
+				cal, err := nationalCalendar(year, year, *legal)
+				if err != nil {
+					return err
+				}
+				for _, d := range cal.Days(year) {
+					weekend := d.Date.Weekday() == time.Saturday || d.Date.Weekday() == time.Sunday
+					if weekend == cal.IsWorkingDay(d.Date) { // a departure from the weekly pattern
+						fmt.Fprintf(sio.out, "%s\t%s\t%s\n", d.Date, d.Kind, d.Name)
+					}
+				}
+				return nil
+			}
+		}}
+}
+
+func deadlineCmd() *command {
+	return &command{name: "deadline", synopsis: "deadline --from RFC3339 (--days N | --hours N)",
+		summary: "tính hạn giải quyết theo ngày, giờ làm việc (due date)",
+		help: `Tính thời điểm hẹn trả: --days N là cùng giờ đó của ngày làm việc thứ N tiếp theo; --hours N là N giờ làm việc.
+Hồ sơ nhận ngoài giờ hành chính được tính từ lúc mở cửa kế tiếp. In thời điểm theo RFC 3339, múi giờ +07:00.
+Dùng lịch làm việc toàn quốc có sẵn (thứ Hai–thứ Sáu 07:30–11:30, 13:00–17:00, ngày lễ và các quyết định đã biết).`,
+		setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
+			from := fs.String("from", "", "thời điểm tiếp nhận, RFC 3339, ví dụ 2026-03-02T09:00:00+07:00")
+			days := fs.Int("days", -1, "số ngày làm việc")
+			hours := fs.Int("hours", -1, "số giờ làm việc")
+			return func(ctx context.Context, sio stdio, args []string) error {
+				if len(args) != 0 || *from == "" || (*days < 0) == (*hours < 0) {
+					if *days < -1 || *hours < -1 {
+						return usagef("số ngày, số giờ không được âm")
+					}
+					return usagef("cần --from và đúng một trong --days, --hours")
+				}
+				t, err := time.Parse(time.RFC3339, *from)
+				if err != nil {
+					return usagef("--from %q: cần dạng RFC 3339, ví dụ 2026-03-02T09:00:00+07:00", *from)
+				}
+				y := t.In(calendar.Location).Year()
+				cal, err := nationalCalendar(y, y+2, false)
+				if err != nil {
+					return err
+				}
+				var due time.Time
+				if *days >= 0 {
+					due, err = cal.AddWorkingDays(t, *days)
+				} else {
+					due, err = cal.AddWorkingHours(t, time.Duration(*hours)*time.Hour)
+				}
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(sio.out, due.In(calendar.Location).Format(time.RFC3339))
+				return nil
+			}
+		}}
+}
+
+// nationalCalendar compiles the built-in national calendar of the years, with or without
+// the shipped decisions.
+func nationalCalendar(from, to int, legalOnly bool) (*calendar.Calendar, error) {
+	if from < calendar.MinYear || to > calendar.MaxYear {
+		return nil, fmt.Errorf("năm ngoài phạm vi %d–%d (year out of range)", calendar.MinYear, calendar.MaxYear)
+	}
+	if !legalOnly {
+		return calendar.Default(from, to)
+	}
+	var days []calendar.Day
+	for y := from; y <= to; y++ {
+		h, err := calendar.LegalHolidays(y)
+		if err != nil {
+			return nil, err
+		}
+		days = append(days, h...)
+	}
+	return calendar.Compile(days, calendar.DefaultOfficeHours(), from, to)
+}
