@@ -3,6 +3,7 @@ package calendar
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -46,6 +47,38 @@ type Interval struct {
 
 // Shift is the working time of one day: intervals in order, not overlapping.
 type Shift []Interval
+
+// String formats the shift as "07:30-11:30,13:00-17:00" ("" for no hours), the form
+// administrators type and storage keeps.
+func (s Shift) String() string {
+	parts := make([]string, len(s))
+	for i, iv := range s {
+		parts[i] = iv.Start.String() + "-" + iv.End.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+// ParseShift parses the form String writes; spaces are ignored and "" is no hours.
+func ParseShift(text string) (Shift, error) {
+	text = strings.ReplaceAll(text, " ", "")
+	if text == "" {
+		return nil, nil
+	}
+	var s Shift
+	for _, part := range strings.Split(text, ",") {
+		a, b, ok := strings.Cut(part, "-")
+		start, err1 := ParseClock(a)
+		end, err2 := ParseClock(b)
+		if !ok || err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("calendar: hours %q: want HH:MM-HH:MM[,HH:MM-HH:MM]: %w", text, ErrSyntax)
+		}
+		s = append(s, Interval{start, end})
+	}
+	if err := s.validate(); err != nil {
+		return nil, fmt.Errorf("calendar: hours %q: %w", text, err)
+	}
+	return s, nil
+}
 
 // Minutes returns the length of the shift in minutes.
 func (s Shift) Minutes() int {

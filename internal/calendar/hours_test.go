@@ -118,3 +118,32 @@ func TestOfficeHoursValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestParseShift(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"07:30-11:30,13:00-17:00", "07:30-11:30,13:00-17:00", true},
+		{" 07:30 - 11:30 ", "07:30-11:30", true},
+		{"", "", true},
+		{"07:30-11:30,11:00-17:00", "", false}, // overlap
+		{"11:30-07:30", "", false},
+		{"7:30-11:30", "", false},
+		{"07:30", "", false},
+		{"07:30-25:00", "", false},
+	}
+	for _, tt := range tests {
+		s, err := ParseShift(tt.in)
+		if (err == nil) != tt.ok {
+			t.Errorf("ParseShift(%q) err = %v", tt.in, err)
+			continue
+		}
+		if tt.ok && s.String() != tt.want {
+			t.Errorf("ParseShift(%q) = %q, want %q", tt.in, s, tt.want)
+		}
+	}
+	if StandardShift().String() != "07:30-11:30,13:00-17:00" {
+		t.Errorf("StandardShift = %s", StandardShift())
+	}
+}
