@@ -62,7 +62,7 @@ func TestDecisionsChangeDeadlinesEverywhere(t *testing.T) {
 	ctx := context.Background()
 	st, province, commune := setup(t)
 	svc, other := workcal.New(st), workcal.New(st) // two instances on one database
-	const from = "2026-02-27T09:00:00+07:00"        // a Friday
+	const from = "2026-02-27T09:00:00+07:00"       // a Friday
 
 	if got := due(t, svc, commune, from, 1); got != "2026-03-02T09:00:00+07:00" {
 		t.Fatalf("default: %s", got)
