@@ -19,6 +19,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/unit"
 	"github.com/xaso-vn/xaso/internal/web"
+	"github.com/xaso-vn/xaso/internal/workcal"
 )
 
 func serveCmd() *command {
@@ -82,6 +83,7 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	srv, err := web.New(web.Deps{
 		Store:         st,
 		Auth:          auth.NewService(st, hasher, ratelimit.New(5, 5)),
+		Calendars:     workcal.New(st),
 		Log:           log,
 		Metrics:       reg,
 		SiteName:      siteName,

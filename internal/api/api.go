@@ -14,11 +14,13 @@ import (
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
+	"github.com/xaso-vn/xaso/internal/workcal"
 )
 
 // Deps is what the API needs.
 type Deps struct {
-	Store *store.Store
+	Store     *store.Store
+	Calendars *workcal.Service
 }
 
 type handlers struct{ Deps }
@@ -32,6 +34,11 @@ func Routes(d Deps) []httpx.Route {
 		{Pattern: "GET /api/v1/units", Access: httpx.Anyone, Handler: h.units},
 		{Pattern: "GET /api/v1/users", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.users},
 		{Pattern: "GET /api/v1/audit", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.audit},
+		{Pattern: "GET /api/v1/calendar/{year}", Access: httpx.Anyone, Handler: h.calendarYear},
+		{Pattern: "GET /api/v1/calendar/decisions", Access: httpx.Anyone, Handler: h.decisions},
+		{Pattern: "POST /api/v1/calendar/decisions", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.createDecision},
+		{Pattern: "DELETE /api/v1/calendar/decisions/{id}", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.deleteDecision},
+		{Pattern: "PUT /api/v1/calendar/office-hours", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.setOfficeHours},
 	}
 }
 

@@ -156,7 +156,8 @@ func (s *Store) decisions(ctx context.Context, where string, args ...any) ([]wor
 	return out, mapErr(rows.Err())
 }
 
-var weekdayColumns = [7]string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
+// weekdayColumns are the office_hours columns, indexed by time.Weekday.
+var weekdayColumns = workcal.WeekdayNames
 
 // SetOfficeHours stores a unit's office hours.
 func (s *Store) SetOfficeHours(ctx context.Context, unitID int64, h calendar.OfficeHours) error {

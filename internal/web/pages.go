@@ -28,6 +28,10 @@ func (s *Server) pageRoutes() []httpx.Route {
 		{Pattern: "GET /office", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.office},
 		{Pattern: "GET /admin", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.admin},
 		{Pattern: "GET /admin/audit", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.auditPage},
+		{Pattern: "GET /admin/calendar", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.calendarPage},
+		{Pattern: "POST /admin/calendar/decisions", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.addDecision},
+		{Pattern: "POST /admin/calendar/decisions/{id}/delete", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.deleteDecision},
+		{Pattern: "POST /admin/calendar/hours", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.setHours},
 		{Pattern: "GET /static/{name}", Access: httpx.Anyone, Handler: s.views.serveStatic},
 		{Pattern: "GET /healthz", Access: httpx.Anyone, Handler: s.healthz},
 		{Pattern: "GET /metrics", Access: httpx.Anyone, Handler: func(w http.ResponseWriter, r *http.Request) error {

@@ -67,6 +67,7 @@ func newRenderer() (*renderer, error) {
 		"roleTask":  func(role auth.Role) string { return roleTasks[role] },
 		"localTime": func(t time.Time) string { return t.In(ict).Format("02/01/2006 15:04:05") },
 		"join":      strings.Join,
+		"inc":       func(i int) int { return i + 1 },
 	}
 	base, err := template.New("").Funcs(funcs).ParseFS(assets, "templates/*.html")
 	if err != nil {

@@ -23,21 +23,20 @@ import (
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/store"
+	"github.com/xaso-vn/xaso/internal/workcal"
 )
 
 // Deps is what the server needs; main wires it.
 type Deps struct {
 	Store         *store.Store
 	Auth          *auth.Service
+	Calendars     *workcal.Service
 	Log           *slog.Logger
 	Metrics       *prometheus.Registry
 	SiteName      string
 	SecureCookies bool
 	TrustProxy    bool
 	SessionLife   time.Duration
-	// Ready reports whether start-up work (migrations, demo data) is done; /healthz
-	// answers 503 until it is.
-	Ready func() bool
 }
 
 // Server is the HTTP handler of xaso.
@@ -60,9 +59,6 @@ func New(d Deps) (*Server, error) {
 	if d.SiteName == "" {
 		d.SiteName = "Xã số"
 	}
-	if d.Ready == nil {
-		d.Ready = func() bool { return true }
-	}
 	sm := scs.New()
 	sm.Store = d.Store.Sessions()
 	sm.Lifetime = d.SessionLife
@@ -77,7 +73,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{Deps: d, sessions: sm, views: views, loginIP: ratelimit.New(20, 10)}
 	s.metrics = newHTTPMetrics(d.Metrics)
-	s.routes = append(s.pageRoutes(), api.Routes(api.Deps{Store: d.Store})...)
+	s.routes = append(s.pageRoutes(), api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars})...)
 
 	mux := http.NewServeMux()
 	for _, rt := range s.routes {
@@ -206,11 +202,9 @@ func (s *Server) view(r *http.Request, title string) view {
 		RequestID: httpx.RequestID(r.Context())}
 }
 
-// healthz answers 200 once start-up is done and the database answers.
+// healthz answers 200 when the database answers. The server starts listening only after
+// migrations and any demo loading are done, so a 200 also means start-up is complete.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
-	if !s.Ready() {
-		return apperr.New(apperr.Unavailable, "starting", "Đang khởi động.")
-	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.Store.Ping(ctx); err != nil {

@@ -27,6 +27,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/store/storetest"
 	"github.com/xaso-vn/xaso/internal/web"
+	"github.com/xaso-vn/xaso/internal/workcal"
 )
 
 type env struct {
@@ -46,6 +47,7 @@ func newEnv(t *testing.T) *env {
 	srv, err := web.New(web.Deps{
 		Store:       st,
 		Auth:        auth.NewService(st, hasher, ratelimit.New(5, 5)),
+		Calendars:   workcal.New(st),
 		Log:         slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Metrics:     prometheus.NewRegistry(),
 		SiteName:    "Xã Yên Từ",
@@ -161,22 +163,31 @@ func TestEachRoleLandsOnItsHome(t *testing.T) {
 // a list of roles. It is written here independently of the route table, so changing a
 // route's rule without changing this table fails the test.
 var access = map[string][]auth.Role{
-	"GET /{$}":                 nil,
-	"GET /login":               nil,
-	"POST /login":              nil,
-	"POST /logout":             nil,
-	"GET /static/{name}":       nil,
-	"GET /healthz":             nil,
-	"GET /metrics":             nil,
-	"GET /api/v1/openapi.json": nil,
-	"GET /api/v1/units":        nil,
-	"GET /account":             {"user"},
-	"GET /api/v1/me":           {"user"},
-	"GET /office":              auth.OfficeRoles,
-	"GET /admin":               auth.AdminRoles,
-	"GET /admin/audit":         auth.AdminRoles,
-	"GET /api/v1/users":        auth.AdminRoles,
-	"GET /api/v1/audit":        auth.AdminRoles,
+	"GET /{$}":                       nil,
+	"GET /login":                     nil,
+	"POST /login":                    nil,
+	"POST /logout":                   nil,
+	"GET /static/{name}":             nil,
+	"GET /healthz":                   nil,
+	"GET /metrics":                   nil,
+	"GET /api/v1/openapi.json":       nil,
+	"GET /api/v1/units":              nil,
+	"GET /account":                   {"user"},
+	"GET /api/v1/me":                 {"user"},
+	"GET /office":                    auth.OfficeRoles,
+	"GET /admin":                     auth.AdminRoles,
+	"GET /admin/audit":               auth.AdminRoles,
+	"GET /api/v1/users":              auth.AdminRoles,
+	"GET /api/v1/audit":              auth.AdminRoles,
+	"GET /admin/calendar":            auth.AdminRoles,
+	"POST /admin/calendar/decisions": auth.AdminRoles,
+	"POST /admin/calendar/decisions/{id}/delete": auth.AdminRoles,
+	"POST /admin/calendar/hours":                 auth.AdminRoles,
+	"GET /api/v1/calendar/{year}":                nil,
+	"GET /api/v1/calendar/decisions":             nil,
+	"POST /api/v1/calendar/decisions":            auth.AdminRoles,
+	"DELETE /api/v1/calendar/decisions/{id}":     auth.AdminRoles,
+	"PUT /api/v1/calendar/office-hours":          auth.AdminRoles,
 }
 
 var paramRE = regexp.MustCompile(`\{(\w+)(\.\.\.)?\}|\{\$\}`)
@@ -501,5 +512,138 @@ func TestErrorPage(t *testing.T) {
 	resp, page := get(t, e.client(), e.ts.URL+"/khong-co-trang-nay")
 	if resp.StatusCode != 404 || text(t, page, "h1") != "Không tìm thấy" {
 		t.Fatalf("404 page: %d %q", resp.StatusCode, text(t, page, "h1"))
+	}
+}
+
+func apiSend(t *testing.T, e *env, token, method, path, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, e.ts.URL+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestCalendarAPI(t *testing.T) {
+	e := newEnv(t)
+	var year struct {
+		Days []struct {
+			Date, Kind string
+			Working    bool
+		} `json:"days"`
+		OfficeHours map[string]string `json:"office_hours"`
+	}
+	if code, _ := apiGet(t, e, "", "/api/v1/calendar/2026?unit="+demo.CommuneCode, &year); code != 200 || len(year.Days) < 10 ||
+		year.OfficeHours["monday"] != "07:30-11:30,13:00-17:00" {
+		t.Fatalf("calendar 2026: %d %+v", code, year)
+	}
+	if code, p := apiGet(t, e, "", "/api/v1/calendar/1890?unit="+demo.CommuneCode, nil); code != 422 || p.Code != "invalid_year" {
+		t.Fatalf("year 1890: %d %+v", code, p)
+	}
+	if code, p := apiGet(t, e, "", "/api/v1/calendar/2026", nil); code != 422 || p.Code != "unit_required" {
+		t.Fatalf("no unit: %d %+v", code, p)
+	}
+
+	admin, counter := bearer(t, e, "quantri"), bearer(t, e, "motcua")
+	body := `{"unit":"` + demo.CommuneCode + `","number":"15/QĐ-UBND","date":"2026-08-20","days":[{"date":"2026-09-04","off":true,"name":"Nghỉ thêm"}]}`
+	if code, _ := apiSend(t, e, counter, "POST", "/api/v1/calendar/decisions", body); code != 403 {
+		t.Fatalf("counter officer enters a decision: %d", code)
+	}
+	if code, out := apiSend(t, e, admin, "POST", "/api/v1/calendar/decisions", strings.Replace(body, `"unit":"`+demo.CommuneCode+`"`, `"unit":""`, 1)); code != 403 {
+		t.Fatalf("unit administrator enters a nationwide decision: %d %s", code, out)
+	}
+	code, out := apiSend(t, e, admin, "POST", "/api/v1/calendar/decisions", body)
+	if code != 201 {
+		t.Fatalf("create decision: %d %s", code, out)
+	}
+	var created struct{ ID int64 }
+	json.Unmarshal([]byte(out), &created)
+	apiGet(t, e, "", "/api/v1/calendar/2026?unit="+demo.CommuneCode, &year)
+	found := false
+	for _, d := range year.Days {
+		found = found || (d.Date == "2026-09-04" && d.Kind == "decreed-off" && !d.Working)
+	}
+	if !found {
+		t.Fatalf("the new day off is not in the calendar: %+v", year.Days)
+	}
+	for _, bad := range []string{
+		`{"unit":"` + demo.CommuneCode + `","number":"","days":[{"date":"2026-09-04","off":true,"name":"x"}]}`,
+		`{"unit":"` + demo.CommuneCode + `","number":"1","days":[{"date":"2026-02-30","off":true,"name":"x"}]}`,
+		`{"unit":"` + demo.CommuneCode + `","number":"1","days":[]}`,
+		`{"unit":"` + demo.CommuneCode + `","number":"1","days":[{"date":"2026-09-04","off":true,"name":"x"}],"extra":1}`,
+		`not json`,
+	} {
+		if code, out := apiSend(t, e, admin, "POST", "/api/v1/calendar/decisions", bad); code != 422 || !strings.Contains(out, `"code"`) {
+			t.Errorf("bad decision %s: %d %s", bad, code, out)
+		}
+	}
+	var list httpx.List[struct {
+		ID      int64 `json:"id"`
+		BuiltIn bool  `json:"built_in"`
+	}]
+	if code, _ := apiGet(t, e, "", "/api/v1/calendar/decisions?unit="+demo.CommuneCode, &list); code != 200 || list.Total < 2 ||
+		list.Items[len(list.Items)-1].ID != created.ID || !list.Items[0].BuiltIn {
+		t.Fatalf("decisions: %d %+v", code, list)
+	}
+	if code, _ := apiSend(t, e, counter, "DELETE", "/api/v1/calendar/decisions/"+strconv.FormatInt(created.ID, 10), ""); code != 403 {
+		t.Fatalf("counter deletes: %d", code)
+	}
+	if code, _ := apiSend(t, e, admin, "DELETE", "/api/v1/calendar/decisions/"+strconv.FormatInt(created.ID, 10), ""); code != 204 {
+		t.Fatalf("delete: %d", code)
+	}
+	if code, _ := apiSend(t, e, admin, "DELETE", "/api/v1/calendar/decisions/"+strconv.FormatInt(created.ID, 10), ""); code != 404 {
+		t.Fatalf("delete twice: %d", code)
+	}
+	hours := `{"unit":"` + demo.CommuneCode + `","monday":"07:00-11:00,13:30-17:30","tuesday":"07:30-11:30,13:00-17:00","wednesday":"07:30-11:30,13:00-17:00","thursday":"07:30-11:30,13:00-17:00","friday":"07:30-11:30,13:00-17:00","saturday":"07:30-11:30","sunday":"","makeup":"07:30-11:30,13:00-17:00"}`
+	if code, out := apiSend(t, e, admin, "PUT", "/api/v1/calendar/office-hours", hours); code != 200 || !strings.Contains(out, `"saturday":"07:30-11:30"`) {
+		t.Fatalf("set hours: %d %s", code, out)
+	}
+	if code, out := apiSend(t, e, admin, "PUT", "/api/v1/calendar/office-hours", strings.Replace(hours, `"tuesday":"07:30-11:30,13:00-17:00"`, `"tuesday":""`, 1)); code != 422 || !strings.Contains(out, "invalid_office_hours") {
+		t.Fatalf("a weekday without hours: %d %s", code, out)
+	}
+}
+
+func TestCalendarPage(t *testing.T) {
+	e := newEnv(t)
+	c, _ := e.login(t, "quantri", demo.Password)
+	resp, page := get(t, c, e.ts.URL+"/admin/calendar?year=2026")
+	if resp.StatusCode != 200 || text(t, page, "h1") != "Lịch làm việc 2026" {
+		t.Fatalf("calendar page: %d %q", resp.StatusCode, text(t, page, "h1"))
+	}
+	if !strings.Contains(page, `class="holiday" title="Tết Nguyên đán">17<`) {
+		t.Fatal("Tết is not marked in the grid")
+	}
+	form := url.Values{"number": {"20/QĐ-UBND"}, "day_date_0": {"2026-03-02"}, "day_kind_0": {"off"}, "day_name_0": {"Nghỉ theo quyết định của xã"}}
+	resp, err := c.PostForm(e.ts.URL+"/admin/calendar/decisions?year=2026", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add decision: %d", resp.StatusCode)
+	}
+	_, page = get(t, c, e.ts.URL+"/admin/calendar?year=2026")
+	if !strings.Contains(page, "Đã lưu quyết định 20/QĐ-UBND.") || !strings.Contains(page, `class="decreed-off" title="Nghỉ theo quyết định của xã">2<`) {
+		t.Fatal("the decision is not shown")
+	}
+	form.Set("day_date_0", "02/03/2026")
+	resp, err = c.PostForm(e.ts.URL+"/admin/calendar/decisions?year=2026", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 422 || !strings.Contains(string(b), "Dòng 1: ngày phải có dạng YYYY-MM-DD.") || !strings.Contains(string(b), `value="02/03/2026"`) {
+		t.Fatalf("bad date: %d", resp.StatusCode)
+	}
+	// Officers other than administrators cannot open the calendar page.
+	other, _ := e.login(t, "motcua", demo.Password)
+	if resp, _ := get(t, other, e.ts.URL+"/admin/calendar"); resp.StatusCode != 403 {
+		t.Fatalf("counter officer on the calendar page: %d", resp.StatusCode)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
@@ -154,6 +155,16 @@ func (s *Service) compile(ctx context.Context, unitID int64, scopes []int64, yea
 	return cal, nil
 }
 
+// CanManage reports whether p may change the calendar of a scope: a unit's
+// administrators their unit's, the system administrator every one including the
+// nationwide scope 0.
+func CanManage(p *auth.Principal, scope int64) bool {
+	if scope == 0 {
+		return p.IsSystemAdmin()
+	}
+	return p.Can(scope, auth.RoleUnitAdmin)
+}
+
 // Errors of decision input, shown to administrators.
 var (
 	ErrDecisionNumber = apperr.New(apperr.Invalid, "invalid_decision", "Cần số, ký hiệu của văn bản (ví dụ 12729/VPCP-KGVX).")
@@ -179,4 +190,28 @@ func CheckDecision(d calendar.Decision) error {
 		}
 	}
 	return nil
+}
+
+// WeekdayNames name the days of the week (indexed by time.Weekday) in forms, JSON and
+// storage.
+var WeekdayNames = [7]string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
+
+// ParseHours reads office hours from named values (form fields or JSON): one
+// "07:30-11:30,13:00-17:00" per name of WeekdayNames, and "makeup" for weekend days
+// worked by decision.
+func ParseHours(get func(string) string) (calendar.OfficeHours, error) {
+	var h calendar.OfficeHours
+	for d, name := range WeekdayNames {
+		sh, err := calendar.ParseShift(get(name))
+		if err != nil {
+			return h, err
+		}
+		h.Week[d] = sh
+	}
+	sh, err := calendar.ParseShift(get("makeup"))
+	if err != nil {
+		return h, err
+	}
+	h.Makeup = sh
+	return h, h.Validate()
 }
