@@ -9,6 +9,8 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/config"
+	"github.com/xaso-vn/xaso/internal/store"
+	"github.com/xaso-vn/xaso/internal/workcal"
 )
 
 func lunarCmd() *command {
@@ -56,14 +58,16 @@ Lệnh này không mở cơ sở dữ liệu.`,
 }
 
 func holidaysCmd() *command {
-	return &command{name: "holidays", synopsis: "holidays [--legal] [--db DSN] YYYY",
+	return &command{name: "holidays", synopsis: "holidays [--legal] [--db DSN [--unit CODE]] YYYY",
 		summary: "ngày nghỉ, ngày làm bù của một năm (days off and decreed workdays)",
 		help: `In mỗi ngày thứ Hai–thứ Sáu không làm việc và mỗi ngày thứ Bảy, Chủ nhật phải làm việc của năm YYYY:
 YYYY-MM-DD<TAB>loại<TAB>tên, loại là holiday (ngày lễ), compensatory (nghỉ bù), decreed-off (nghỉ theo quyết định)
 hoặc decreed-workday (làm bù). Với --legal chỉ in những ngày Bộ luật Lao động quy định, không tính các quyết định.
-Dùng dữ liệu có sẵn (luật và các quyết định toàn quốc đã biết); không tạo tệp nào.`,
+Không có --db (hay XASO_DB), lệnh dùng dữ liệu có sẵn (luật và các quyết định toàn quốc đã biết) và không tạo tệp nào;
+có --db, lệnh thêm các quyết định toàn quốc đã nhập, và với --unit cả quyết định và giờ làm việc của đơn vị đó.`,
 		setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
 			legal := fs.Bool("legal", false, "chỉ ngày nghỉ theo luật")
+			unitCode := calendarFlags(fs, cfg)
 			return func(ctx context.Context, sio stdio, args []string) error {
 				if len(args) != 1 {
 					return usagef("cần đúng một năm YYYY")
@@ -72,7 +76,7 @@ Dùng dữ liệu có sẵn (luật và các quyết định toàn quốc đã b
 				if err != nil || len(args[0]) != 4 {
 					return usagef("năm %q không hợp lệ: cần dạng YYYY", args[0])
 				}
-				cal, err := nationalCalendar(year, year, *legal)
+				cal, err := commandCalendar(ctx, sio, fs, *cfg, *unitCode, year, year, *legal)
 				if err != nil {
 					return err
 				}
@@ -88,12 +92,14 @@ Dùng dữ liệu có sẵn (luật và các quyết định toàn quốc đã b
 }
 
 func deadlineCmd() *command {
-	return &command{name: "deadline", synopsis: "deadline --from RFC3339 (--days N | --hours N)",
+	return &command{name: "deadline", synopsis: "deadline [--db DSN [--unit CODE]] --from RFC3339 (--days N | --hours N)",
 		summary: "tính hạn giải quyết theo ngày, giờ làm việc (due date)",
 		help: `Tính thời điểm hẹn trả: --days N là cùng giờ đó của ngày làm việc thứ N tiếp theo; --hours N là N giờ làm việc.
 Hồ sơ nhận ngoài giờ hành chính được tính từ lúc mở cửa kế tiếp. In thời điểm theo RFC 3339, múi giờ +07:00.
-Dùng lịch làm việc toàn quốc có sẵn (thứ Hai–thứ Sáu 07:30–11:30, 13:00–17:00, ngày lễ và các quyết định đã biết).`,
+Không có --db (hay XASO_DB), lệnh dùng lịch toàn quốc có sẵn (thứ Hai–thứ Sáu 07:30–11:30, 13:00–17:00, ngày lễ
+và các quyết định đã biết) và không tạo tệp nào; có --db, thêm quyết định đã nhập, và với --unit lịch của đơn vị đó.`,
 		setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
+			unitCode := calendarFlags(fs, cfg)
 			from := fs.String("from", "", "thời điểm tiếp nhận, RFC 3339, ví dụ 2026-03-02T09:00:00+07:00")
 			days := fs.Int("days", -1, "số ngày làm việc")
 			hours := fs.Int("hours", -1, "số giờ làm việc")
@@ -109,7 +115,7 @@ Dùng lịch làm việc toàn quốc có sẵn (thứ Hai–thứ Sáu 07:30–
 					return usagef("--from %q: cần dạng RFC 3339, ví dụ 2026-03-02T09:00:00+07:00", *from)
 				}
 				y := t.In(calendar.Location).Year()
-				cal, err := nationalCalendar(y, y+2, false)
+				cal, err := commandCalendar(ctx, sio, fs, *cfg, *unitCode, y, y+2, false)
 				if err != nil {
 					return err
 				}
@@ -126,6 +132,41 @@ Dùng lịch làm việc toàn quốc có sẵn (thứ Hai–thứ Sáu 07:30–
 				return nil
 			}
 		}}
+}
+
+// calendarFlags registers --db and --unit; the calendar commands open a database only
+// when one is named.
+func calendarFlags(fs *flag.FlagSet, cfg *config.Config) *string {
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "cơ sở dữ liệu chứa các quyết định đã nhập (env XASO_DB); không có thì dùng dữ liệu có sẵn")
+	return fs.String("unit", "", "mã đơn vị: dùng lịch và giờ làm việc của đơn vị (cần --db)")
+}
+
+// commandCalendar returns the calendar a command works on: the built-in national one,
+// or, when a database is named (--db or XASO_DB), the stored one of the nation or of
+// --unit. Years outside from..to may be missing from the built-in calendar.
+func commandCalendar(ctx context.Context, sio stdio, fs *flag.FlagSet, cfg config.Config, unitCode string, from, to int, legalOnly bool) (*calendar.Calendar, error) {
+	dbGiven := sio.getenv("XASO_DB") != ""
+	fs.Visit(func(f *flag.Flag) { dbGiven = dbGiven || f.Name == "db" })
+	if !dbGiven || legalOnly {
+		if unitCode != "" && !legalOnly {
+			return nil, usagef("--unit cần --db")
+		}
+		return nationalCalendar(from, to, legalOnly)
+	}
+	st, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, fmt.Errorf("không mở được cơ sở dữ liệu %s (cannot open the database): %w", config.MaskDSN(cfg.DB), err)
+	}
+	defer st.Close()
+	cals := workcal.New(st)
+	if unitCode == "" {
+		return cals.National(ctx)
+	}
+	u, err := st.UnitByCode(ctx, unitCode)
+	if err != nil {
+		return nil, err
+	}
+	return cals.For(ctx, u.ID)
 }
 
 // nationalCalendar compiles the built-in national calendar of the years, with or without

@@ -1,8 +1,14 @@
 package main
 
 import (
+	"context"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/store"
+	"github.com/xaso-vn/xaso/internal/store/storetest"
 )
 
 func TestCalendarCommands(t *testing.T) {
@@ -102,5 +108,58 @@ func TestVietQRCommands(t *testing.T) {
 	png := t.TempDir() + "/qr.png"
 	if r := xaso(t, nil, "", "vietqr", "encode", "--bin", "970436", "--account", "0011001234567", "--png", png); r.code != 0 {
 		t.Fatalf("encode --png: %+v", r)
+	}
+}
+
+// TestCalendarCommandsWithDatabase checks that --db brings in the decisions entered in
+// the database, and --unit the unit's own.
+func TestCalendarCommandsWithDatabase(t *testing.T) {
+	dsn := storetest.DSN(t)
+	env := map[string]string{"XASO_DB": dsn}
+	for _, args := range [][]string{
+		{"unit", "add", "--level", "province", "--code", "37", "--name", "Tỉnh Ninh Bình"},
+		{"unit", "add", "--code", "14731", "--parent", "37", "--name", "Xã Yên Từ"},
+	} {
+		if r := xaso(t, env, "", args...); r.code != 0 {
+			t.Fatalf("%v: %s", args, r.err)
+		}
+	}
+	st, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	u, _ := st.UnitByCode(context.Background(), "14731")
+	d, _ := calendar.ParseDate("2026-03-02")
+	if _, err := st.CreateDecision(context.Background(), u.ID, calendar.Decision{Number: "3/QĐ-UBND",
+		Days: []calendar.DecidedDay{{Date: d, Off: true, Name: "Nghỉ của xã"}}}); err != nil {
+		t.Fatal(err)
+	}
+	from := []string{"deadline", "--from", "2026-02-27T09:00:00+07:00", "--days", "1"}
+	if r := xaso(t, env, "", from...); r.out != "2026-03-02T09:00:00+07:00\n" {
+		t.Fatalf("national calendar from the database: %+v", r)
+	}
+	if r := xaso(t, env, "", append([]string{"deadline", "--unit", "14731"}, from[1:]...)...); r.out != "2026-03-03T09:00:00+07:00\n" {
+		t.Fatalf("the commune's calendar: %+v", r)
+	}
+	if r := xaso(t, env, "", "holidays", "--unit", "14731", "2026"); !strings.Contains(r.out, "2026-03-02\tdecreed-off\tNghỉ của xã\n") {
+		t.Fatalf("holidays --unit: %+v", r)
+	}
+	if r := xaso(t, nil, "", "holidays", "--unit", "14731", "2026"); r.code != 2 || !strings.Contains(r.err, "--db") {
+		t.Fatalf("--unit without a database: %+v", r)
+	}
+}
+
+// TestCalendarCommandsCreateNoFiles: without a database the commands touch no disk.
+func TestCalendarCommandsCreateNoFiles(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, args := range [][]string{{"holidays", "2026"}, {"deadline", "--from", "2026-03-02T09:00:00+07:00", "--hours", "4"}, {"lunar", "2026-01-01"}} {
+		if r := xaso(t, nil, "", args...); r.code != 0 {
+			t.Fatalf("%v: %+v", args, r)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("files created: %v", entries)
 	}
 }

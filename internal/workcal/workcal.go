@@ -98,9 +98,13 @@ func (s *Service) For(ctx context.Context, unitID int64) (*calendar.Calendar, er
 	if ok && e.rev == rev && e.year == year {
 		return e.cal, nil
 	}
-	cal, err := s.compile(ctx, unitID, scopes, year)
+	hours, err := s.Hours(ctx, unitID)
 	if err != nil {
 		return nil, err
+	}
+	cal, err := s.compile(ctx, scopes, hours, year)
+	if err != nil {
+		return nil, fmt.Errorf("workcal: unit %d: %w", unitID, err)
 	}
 	s.mu.Lock()
 	s.cache[unitID] = entry{rev: rev, year: year, cal: cal}
@@ -120,7 +124,13 @@ func (s *Service) Hours(ctx context.Context, unitID int64) (calendar.OfficeHours
 	return h, nil
 }
 
-func (s *Service) compile(ctx context.Context, unitID int64, scopes []int64, year int) (*calendar.Calendar, error) {
+// National compiles the calendar that binds every unit: the law, the built-in decisions
+// and the nationwide decisions entered in the database, with the default office hours.
+func (s *Service) National(ctx context.Context) (*calendar.Calendar, error) {
+	return s.compile(ctx, []int64{0}, calendar.DefaultOfficeHours(), s.now().In(calendar.Location).Year())
+}
+
+func (s *Service) compile(ctx context.Context, scopes []int64, hours calendar.OfficeHours, year int) (*calendar.Calendar, error) {
 	from, to := FirstYear, min(year+5, calendar.MaxYear)
 	var days []calendar.Day
 	for y := from; y <= to; y++ {
@@ -144,15 +154,7 @@ func (s *Service) compile(ctx context.Context, unitID int64, scopes []int64, yea
 	for _, d := range stored {
 		days = append(days, d.Entries()...)
 	}
-	hours, err := s.Hours(ctx, unitID)
-	if err != nil {
-		return nil, err
-	}
-	cal, err := calendar.Compile(days, hours, from, to)
-	if err != nil {
-		return nil, fmt.Errorf("workcal: unit %d: %w", unitID, err)
-	}
-	return cal, nil
+	return calendar.Compile(days, hours, from, to)
 }
 
 // CanManage reports whether p may change the calendar of a scope: a unit's
