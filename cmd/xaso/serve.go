@@ -16,6 +16,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/config"
 	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/notify"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/unit"
 	"github.com/xaso-vn/xaso/internal/web"
@@ -106,6 +107,11 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	bg, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go srv.CleanSessions(bg, time.Hour)
+	var sender notify.Sender = notify.LogSender{Log: log}
+	if cfg.SMTPAddr != "" {
+		sender = notify.SMTPSender{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, Username: cfg.SMTPUser, Password: cfg.SMTPPassword}
+	}
+	go (&notify.Worker{Store: st, Sender: sender, Log: log, Interval: 10 * time.Second, Now: time.Now}).Run(bg)
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

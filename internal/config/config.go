@@ -37,6 +37,11 @@ type Config struct {
 	// and are upgraded at the next login.
 	PasswordMemoryKiB uint
 	PasswordTime      uint
+	// SMTP delivers the messages owed to citizens; without SMTPAddr they go to the log.
+	SMTPAddr     string
+	SMTPFrom     string
+	SMTPUser     string
+	SMTPPassword string // environment only (XASO_SMTP_PASSWORD): never on a command line
 }
 
 // Defaults returns the configuration a commune PC runs with when nothing is set.
@@ -72,6 +77,9 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL, e.g. https://motcua.example.vn (env XASO_BASE_URL)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take client addresses from X-Forwarded-For (env XASO_TRUST_PROXY)")
 	fs.DurationVar(&c.SessionLifetime, "session-lifetime", c.SessionLifetime, "how long a login lasts (env XASO_SESSION_LIFETIME)")
+	fs.StringVar(&c.SMTPAddr, "smtp-addr", c.SMTPAddr, "SMTP server host:port for e-mail to citizens; empty: messages go to the log (env XASO_SMTP_ADDR)")
+	fs.StringVar(&c.SMTPFrom, "smtp-from", c.SMTPFrom, "sender address of e-mail (env XASO_SMTP_FROM)")
+	fs.StringVar(&c.SMTPUser, "smtp-user", c.SMTPUser, "SMTP user; the password comes from XASO_SMTP_PASSWORD (env XASO_SMTP_USER)")
 }
 
 // FromEnv overlays XASO_* environment variables; flags parsed afterwards win over them.
@@ -86,6 +94,10 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	str("XASO_ADDR", &c.Addr)
 	str("XASO_LOG_LEVEL", &c.LogLevel)
 	str("XASO_BASE_URL", &c.BaseURL)
+	str("XASO_SMTP_ADDR", &c.SMTPAddr)
+	str("XASO_SMTP_FROM", &c.SMTPFrom)
+	str("XASO_SMTP_USER", &c.SMTPUser)
+	str("XASO_SMTP_PASSWORD", &c.SMTPPassword)
 	var errs []error
 	for name, dst := range map[string]*bool{"XASO_DEMO": &c.Demo, "XASO_TRUST_PROXY": &c.TrustProxy} {
 		if v := getenv(name); v != "" {
@@ -162,6 +174,14 @@ func (c Config) Validate() error {
 	if c.PasswordTime < 1 || c.PasswordTime > 16 {
 		errs = append(errs, fmt.Errorf("--password-time %d: từ 1 đến 16", c.PasswordTime))
 	}
+	if c.SMTPAddr != "" {
+		if _, _, err := net.SplitHostPort(c.SMTPAddr); err != nil {
+			errs = append(errs, fmt.Errorf("--smtp-addr %q: cần dạng máy:cổng, ví dụ smtp.example.vn:587", c.SMTPAddr))
+		}
+		if !strings.Contains(c.SMTPFrom, "@") {
+			errs = append(errs, errors.New("--smtp-from: cần địa chỉ thư người gửi khi có --smtp-addr"))
+		}
+	}
 	if c.SessionLifetime < time.Minute {
 		errs = append(errs, fmt.Errorf("--session-lifetime %v: tối thiểu 1 phút (at least 1m)", c.SessionLifetime))
 	}
@@ -215,6 +235,10 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("session_lifetime", c.SessionLifetime),
 		slog.Uint64("password_memory_kib", uint64(c.PasswordMemoryKiB)),
 		slog.Uint64("password_time", uint64(c.PasswordTime)),
+		slog.String("smtp_addr", c.SMTPAddr),
+		slog.String("smtp_from", c.SMTPFrom),
+		slog.String("smtp_user", c.SMTPUser),
+		slog.Bool("smtp_password_set", c.SMTPPassword != ""),
 	)
 }
 

@@ -66,6 +66,8 @@ func TestValidate(t *testing.T) {
 		{"empty data dir", func(c *Config) { c.DataDir = "" }, "--data-dir"},
 		{"tiny password memory", func(c *Config) { c.PasswordMemoryKiB = 8 }, "--password-memory"},
 		{"zero password time", func(c *Config) { c.PasswordTime = 0 }, "--password-time"},
+		{"smtp without port", func(c *Config) { c.SMTPAddr, c.SMTPFrom = "smtp.example.vn", "a@example.vn" }, "--smtp-addr"},
+		{"smtp without sender", func(c *Config) { c.SMTPAddr = "smtp.example.vn:587" }, "--smtp-from"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,7 +101,8 @@ func TestMaskDSN(t *testing.T) {
 	}
 	c := Defaults()
 	c.DB = "postgres://u:topsecret@h/d"
-	if strings.Contains(c.LogValue().String(), "topsecret") {
+	c.SMTPPassword = "mailsecret"
+	if v := c.LogValue().String(); strings.Contains(v, "topsecret") || strings.Contains(v, "mailsecret") {
 		t.Error("LogValue leaks the password")
 	}
 }
