@@ -1,0 +1,213 @@
+package dossier
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/catalog"
+	"golang.org/x/text/unicode/norm"
+)
+
+// FormatCode makes a dossier code: the receiving unit's electronic identifier, the
+// receipt date (YYMMDD, Vietnam time) and the day's sequence, at least four digits.
+func FormatCode(ident string, day calendar.Date, seq int) string {
+	return fmt.Sprintf("%s-%02d%02d%02d-%04d", ident, day.Year%100, int(day.Month), day.Day, seq)
+}
+
+var codeRE = regexp.MustCompile(`^([0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2})-(\d{6})-(\d{4,9})$`)
+
+// ErrBadCode is returned for text that is not a dossier code.
+var ErrBadCode = apperr.New(apperr.Invalid, "invalid_dossier_code", "Mã hồ sơ không đúng dạng (ví dụ 000.31.37.H45-260126-0007).")
+
+// ParseCode splits a dossier code into its parts. The date is checked to exist.
+func ParseCode(code string) (ident string, day calendar.Date, seq int, err error) {
+	m := codeRE.FindStringSubmatch(code)
+	if m == nil {
+		return "", calendar.Date{}, 0, ErrBadCode
+	}
+	yy, _ := strconv.Atoi(m[2][:2])
+	mm, _ := strconv.Atoi(m[2][2:4])
+	dd, _ := strconv.Atoi(m[2][4:])
+	day = calendar.Date{Year: 2000 + yy, Month: time.Month(mm), Day: dd}
+	if !day.IsValid() {
+		return "", calendar.Date{}, 0, ErrBadCode
+	}
+	seq, _ = strconv.Atoi(m[3])
+	// One spelling per code: more than four digits only when needed.
+	if seq < 1 || (len(m[3]) > 4 && m[3][0] == '0') {
+		return "", calendar.Date{}, 0, ErrBadCode
+	}
+	return m[1], day, seq, nil
+}
+
+// secretAlphabet has no look-alike characters (0/O, 1/I/L): citizens type the secret
+// from paper.
+const secretAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+// NewSecret returns a look-up secret of 8 characters (about 40 bits; the look-up is
+// rate-limited per address, so guessing is hopeless).
+func NewSecret() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	for i := range b {
+		b[i] = secretAlphabet[int(b[i])%len(secretAlphabet)]
+	}
+	return string(b)
+}
+
+// FieldError lists every bad input of an intake, by field name, in Vietnamese.
+type FieldError struct {
+	Fields map[string]string
+}
+
+func (e *FieldError) Error() string {
+	parts := make([]string, 0, len(e.Fields))
+	for k, v := range e.Fields {
+		parts = append(parts, k+": "+v)
+	}
+	return "dossier: invalid input: " + strings.Join(parts, "; ")
+}
+
+// Unwrap lets the error adapter find the kind and code.
+func (e *FieldError) Unwrap() error { return ErrInvalidInput }
+
+// ErrInvalidInput is the kind of every intake validation error.
+var ErrInvalidInput = apperr.New(apperr.Invalid, "invalid_dossier", "Thông tin hồ sơ chưa hợp lệ; xem từng trường.")
+
+// Intake is what a new dossier is made from.
+type Intake struct {
+	Channel         Channel
+	Applicant       Applicant
+	Fields          map[string]string
+	ReceivingUnitID int64
+	CompetentUnitID int64 // 0: the receiving unit
+	OwnerID         int64
+	AssistedBy      int64
+	Consent         string // assisted filing: how the applicant consented
+}
+
+// ReceivedAtOnce reports whether a dossier of this channel is received when filed: at
+// the counter and by post the officer holds the papers; electronic filings wait for the
+// counter's check.
+func (c Channel) ReceivedAtOnce() bool { return c == ChannelCounter || c == ChannelPost }
+
+// New checks an intake and makes the dossier: received at once (counter, post) or
+// submitted for the counter's check. Code and secret are set by the caller, which owns
+// the sequence. The actor must be a counter officer of the receiving unit for counter
+// and post intake, a digital-team member for assisted filing, anyone (a citizen) online.
+func New(r Rules, in Intake, a Actor, now time.Time) (Dossier, Event, error) {
+	var err error
+	if in.Applicant, in.Fields, err = check(r.Procedure, in); err != nil {
+		return Dossier{}, Event{}, err
+	}
+	switch in.Channel {
+	case ChannelCounter, ChannelPost:
+		if !a.P.Can(in.ReceivingUnitID, auth.RoleCounter) {
+			return Dossier{}, Event{}, ErrNotYourStep
+		}
+	case ChannelAssisted:
+		if !a.P.Can(in.ReceivingUnitID, auth.RoleDigitalTeam) {
+			return Dossier{}, Event{}, ErrNotYourStep
+		}
+	case ChannelNationalPortal:
+		if !a.P.Can(in.ReceivingUnitID, auth.RoleSystemAdmin, auth.RoleUnitAdmin) {
+			return Dossier{}, Event{}, ErrNotYourStep // the portal connector runs with an administrator's token
+		}
+	}
+	if in.CompetentUnitID == 0 {
+		in.CompetentUnitID = in.ReceivingUnitID
+	}
+	p := r.Procedure
+	d := Dossier{
+		ReceivingUnitID: in.ReceivingUnitID, CompetentUnitID: in.CompetentUnitID,
+		ProcedureCode: p.Code, ProcedureVersion: p.Version, ProcedureName: p.Name,
+		Channel: in.Channel, Applicant: in.Applicant, OwnerID: in.OwnerID, AssistedBy: in.AssistedBy, Consent: in.Consent,
+		Fields: in.Fields, Status: StatusSubmitted, SubmittedAt: now, StepStartedAt: now,
+	}
+	if in.Channel.ReceivedAtOnce() {
+		if err := d.receive(r, now); err != nil {
+			return Dossier{}, Event{}, err
+		}
+	}
+	ev := Event{At: now, ActorName: a.Name(), Action: "submit", ToStatus: d.Status, Note: in.Channel.Label()}
+	if d.Status == StatusReceived {
+		ev.Action = ActReceive
+	}
+	if a.P != nil {
+		ev.ActorID = a.P.UserID
+	}
+	return d, ev, nil
+}
+
+// check validates and normalises the applicant and the form fields, reporting every
+// problem at once.
+func check(p catalog.Procedure, in Intake) (Applicant, map[string]string, error) {
+	bad := map[string]string{}
+	if _, ok := ParseChannel(string(in.Channel)); !ok {
+		bad["channel"] = "kênh nộp phải là counter, online, national_portal, post hoặc assisted"
+	}
+	ap := in.Applicant
+	clean := func(s string) string { return strings.Join(strings.Fields(norm.NFC.String(s)), " ") }
+	ap.FullName, ap.Address, ap.Email = clean(ap.FullName), clean(ap.Address), strings.TrimSpace(ap.Email)
+	ap.IDNumber = strings.ReplaceAll(strings.TrimSpace(ap.IDNumber), " ", "")
+	electronic := in.Channel.Electronic()
+	switch n := utf8.RuneCountInString(ap.FullName); {
+	case n == 0:
+		bad["applicant.full_name"] = "cần họ và tên người nộp"
+	case n > 100:
+		bad["applicant.full_name"] = "họ và tên tối đa 100 ký tự"
+	}
+	switch {
+	case ap.IDNumber == "" && electronic:
+		bad["applicant.id_number"] = "cần số định danh cá nhân (CCCD) khi nộp trực tuyến"
+	case ap.IDNumber != "":
+		if err := catalog.CheckCitizenID(ap.IDNumber); err != nil {
+			bad["applicant.id_number"] = err.Error()
+		}
+	}
+	switch {
+	case ap.Phone == "" && electronic:
+		bad["applicant.phone"] = "cần số điện thoại để nhận thông báo"
+	case ap.Phone != "":
+		phone, err := catalog.NormalizePhone(ap.Phone)
+		if err != nil {
+			bad["applicant.phone"] = err.Error()
+		}
+		ap.Phone = phone
+	}
+	if ap.Email != "" {
+		if a, err := mail.ParseAddress(ap.Email); err != nil || a.Address != ap.Email || len(ap.Email) > 254 {
+			bad["applicant.email"] = "địa chỉ thư điện tử không hợp lệ"
+		}
+	}
+	if utf8.RuneCountInString(ap.Address) > 300 {
+		bad["applicant.address"] = "địa chỉ tối đa 300 ký tự"
+	}
+	if in.Channel == ChannelAssisted && strings.TrimSpace(in.Consent) == "" {
+		bad["consent"] = "nộp hộ cần ghi nhận sự đồng ý của người dân"
+	}
+	fields, err := p.NormalizeFields(in.Fields, electronic)
+	if err != nil {
+		var fe *catalog.FormError
+		if !errors.As(err, &fe) {
+			return ap, nil, err
+		}
+		for _, f := range fe.Fields {
+			bad["fields."+f.Name] = f.Message
+		}
+	}
+	if len(bad) > 0 {
+		return ap, nil, &FieldError{Fields: bad}
+	}
+	return ap, fields, nil
+}

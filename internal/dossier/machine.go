@@ -1,0 +1,445 @@
+package dossier
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/catalog"
+)
+
+// Action is a transition a person asks for.
+type Action string
+
+const (
+	ActReceive           Action = "receive"            // tiếp nhận hồ sơ trực tuyến
+	ActForward           Action = "forward"            // chuyển bước tiếp theo
+	ActSendBack          Action = "send_back"          // trả lại bước trước
+	ActRequestSupplement Action = "request_supplement" // yêu cầu bổ sung (mẫu 02)
+	ActSupplement        Action = "supplement"         // công dân đã bổ sung
+	ActRefuse            Action = "refuse"             // từ chối (mẫu 03)
+	ActApprove           Action = "approve"            // phê duyệt
+	ActSign              Action = "sign"               // ký kết quả
+	ActReturn            Action = "return_result"      // trả kết quả
+	ActExtend            Action = "extend"             // xin lỗi, gia hạn (mẫu 04)
+	ActStop              Action = "stop"               // dừng giải quyết (mẫu 05)
+	ActWithdraw          Action = "withdraw"           // rút hồ sơ
+)
+
+// Actions lists every action.
+var Actions = []Action{ActReceive, ActForward, ActSendBack, ActRequestSupplement, ActSupplement, ActRefuse,
+	ActApprove, ActSign, ActReturn, ActExtend, ActStop, ActWithdraw}
+
+var actionLabels = map[Action]string{
+	ActReceive: "Tiếp nhận", ActForward: "Chuyển bước tiếp", ActSendBack: "Trả lại bước trước",
+	ActRequestSupplement: "Yêu cầu bổ sung", ActSupplement: "Đã bổ sung", ActRefuse: "Từ chối",
+	ActApprove: "Phê duyệt", ActSign: "Ký kết quả", ActReturn: "Trả kết quả", ActExtend: "Xin lỗi và gia hạn",
+	ActStop: "Dừng giải quyết", ActWithdraw: "Rút hồ sơ",
+}
+
+// Label is the Vietnamese name of the action.
+func (a Action) Label() string { return actionLabels[a] }
+
+// ParseAction accepts an action name.
+func ParseAction(s string) (Action, bool) {
+	_, ok := actionLabels[Action(s)]
+	return Action(s), ok
+}
+
+// needsReason lists the actions whose reason the citizen is owed in writing.
+var needsReason = map[Action]bool{ActSendBack: true, ActRequestSupplement: true, ActRefuse: true,
+	ActExtend: true, ActStop: true, ActWithdraw: true}
+
+// Actor is who asks: the principal, and whether they own the dossier.
+type Actor struct {
+	P     *auth.Principal
+	Owner bool
+}
+
+// Name says who acted, for the history.
+func (a Actor) Name() string {
+	if a.P == nil {
+		return "công dân"
+	}
+	if a.P.FullName != "" {
+		return a.P.FullName
+	}
+	return a.P.Username
+}
+
+// Request is a transition asked for.
+type Request struct {
+	Action Action
+	Actor  Actor
+	Reason string    // required for some actions (needsReason)
+	NewDue time.Time // extend: the new appointment
+	Now    time.Time
+}
+
+// Event is one entry of a dossier's append-only history: who did what, when, from
+// which status and step to which. Form 06 (process-control slip) is built from these.
+type Event struct {
+	At         time.Time
+	ActorID    int64
+	ActorName  string
+	Action     Action
+	FromStatus Status
+	ToStatus   Status
+	FromStep   int
+	ToStep     int
+	Note       string
+}
+
+// Rules is what a transition needs besides the dossier: the procedure version it was
+// received under and the unit's calendar.
+type Rules struct {
+	Procedure catalog.Procedure
+	Calendar  *calendar.Calendar
+}
+
+// may reports whether the actor holds role where the step acts: counter work happens in
+// the receiving unit, the rest in the competent unit (non-boundary receipt).
+func (d *Dossier) may(a Actor, role auth.Role) bool {
+	unit := d.CompetentUnitID
+	if role == auth.RoleCounter {
+		unit = d.ReceivingUnitID
+	}
+	return a.P.Can(unit, role)
+}
+
+func (d *Dossier) step(r Rules) (catalog.Step, bool) {
+	steps := r.Procedure.Workflow.Steps
+	if d.Step < 0 || d.Step >= len(steps) {
+		return catalog.Step{}, false
+	}
+	return steps[d.Step], true
+}
+
+// stepAllows reports whether the current step permits act and the actor holds its role.
+func (d *Dossier) stepAllows(r Rules, a Actor, act catalog.Action) error {
+	st, ok := d.step(r)
+	if !ok || !st.Allows(act) {
+		return ErrTransition
+	}
+	if !d.may(a, st.Role) {
+		return ErrNotYourStep
+	}
+	return nil
+}
+
+// Allowed lists the actions the actor may take now, for the buttons an officer sees.
+func (d Dossier) Allowed(r Rules, a Actor, now time.Time) []Action {
+	var out []Action
+	for _, act := range Actions {
+		c := d
+		req := Request{Action: act, Actor: a, Reason: "x", Now: now}
+		if act == ActExtend {
+			if c.DueAt.IsZero() {
+				continue
+			}
+			req.NewDue = c.DueAt.Add(24 * time.Hour)
+		}
+		if _, err := c.Apply(r, req); err == nil {
+			out = append(out, act)
+		}
+	}
+	return out
+}
+
+// Apply performs the transition on d and returns the event to append. On error d is
+// unchanged.
+func (d *Dossier) Apply(r Rules, req Request) (Event, error) {
+	if req.Actor.P == nil && !req.Actor.Owner {
+		return Event{}, ErrNotYourStep
+	}
+	req.Reason = strings.TrimSpace(req.Reason)
+	if needsReason[req.Action] && req.Reason == "" {
+		return Event{}, ErrReason
+	}
+	if len(req.Reason) > 2000 {
+		req.Reason = req.Reason[:2000]
+	}
+	next := *d
+	if err := next.apply(r, req); err != nil {
+		return Event{}, err
+	}
+	ev := Event{At: req.Now, ActorName: req.Actor.Name(), Action: req.Action, FromStatus: d.Status, ToStatus: next.Status,
+		FromStep: d.Step, ToStep: next.Step, Note: req.Reason}
+	if req.Actor.P != nil {
+		ev.ActorID = req.Actor.P.UserID
+	}
+	if next.Step != d.Step {
+		next.StepStartedAt = req.Now
+	}
+	*d = next
+	return ev, nil
+}
+
+func (d *Dossier) apply(r Rules, req Request) error {
+	a, now := req.Actor, req.Now
+	counter := a.P != nil && d.may(a, auth.RoleCounter)
+	switch req.Action {
+	case ActReceive:
+		if d.Status != StatusSubmitted || !counter {
+			return denied(d.Status == StatusSubmitted)
+		}
+		return d.receive(r, now)
+
+	case ActRequestSupplement:
+		switch {
+		case d.Status == StatusSubmitted:
+			// The counter's check of an online dossier found it incomplete: the guidance
+			// (form 02) lists what is missing; the clock has not started.
+			if !counter {
+				return ErrNotYourStep
+			}
+		case d.Status == StatusReceived || d.Status == StatusProcessing:
+			if err := d.stepAllows(r, a, catalog.ActionRequestSupplement); err != nil {
+				return err
+			}
+			d.PausedAt = now
+			d.Supplements++
+		default:
+			return ErrTransition
+		}
+		d.Status = StatusSupplementRequested
+		return nil
+
+	case ActSupplement:
+		if d.Status != StatusSupplementRequested || !(a.Owner || counter) {
+			return denied(d.Status == StatusSupplementRequested)
+		}
+		if d.ReceivedAt.IsZero() {
+			d.Status = StatusSubmitted
+			return nil
+		}
+		if err := d.resume(r, now); err != nil {
+			return err
+		}
+		d.Status = StatusProcessing
+		if d.Step == 0 {
+			d.Status = StatusReceived
+		}
+		return nil
+
+	case ActRefuse:
+		switch d.Status {
+		case StatusSubmitted:
+			if !counter {
+				return ErrNotYourStep
+			}
+		case StatusReceived, StatusProcessing:
+			if err := d.stepAllows(r, a, catalog.ActionRefuse); err != nil {
+				return err
+			}
+		default:
+			return ErrTransition
+		}
+		return d.end(StatusRefused, req)
+
+	case ActForward:
+		if d.Status != StatusReceived && d.Status != StatusProcessing && d.Status != StatusResolved {
+			return ErrTransition
+		}
+		if d.Step+1 >= len(r.Procedure.Workflow.Steps) {
+			return ErrTransition
+		}
+		if err := d.stepAllows(r, a, catalog.ActionForward); err != nil {
+			return err
+		}
+		d.Step++
+		if d.Status == StatusReceived {
+			d.Status = StatusProcessing
+		}
+		return nil
+
+	case ActSendBack:
+		if (d.Status != StatusProcessing && d.Status != StatusResolved) || d.Step == 0 {
+			return ErrTransition
+		}
+		if err := d.stepAllows(r, a, catalog.ActionSendBack); err != nil {
+			return err
+		}
+		d.Step--
+		if d.Step == 0 && d.Status == StatusProcessing {
+			d.Status = StatusReceived
+		}
+		return nil
+
+	case ActApprove, ActSign:
+		act := catalog.ActionApprove
+		if req.Action == ActSign {
+			act = catalog.ActionSign
+		}
+		if d.Status != StatusReceived && d.Status != StatusProcessing {
+			return ErrTransition
+		}
+		if err := d.stepAllows(r, a, act); err != nil {
+			return err
+		}
+		if err := d.resolve(r, now); err != nil {
+			return err
+		}
+		if d.Step+1 < len(r.Procedure.Workflow.Steps) {
+			d.Step++
+		}
+		return nil
+
+	case ActReturn:
+		if d.Status != StatusReceived && d.Status != StatusProcessing && d.Status != StatusResolved {
+			return ErrTransition
+		}
+		if err := d.stepAllows(r, a, catalog.ActionReturnResult); err != nil {
+			return err
+		}
+		if d.Status != StatusResolved {
+			// A workflow without an approval step (a certification done at the desk):
+			// the result is made and handed over at once.
+			if err := d.resolve(r, now); err != nil {
+				return err
+			}
+		}
+		d.Status = StatusReturned
+		d.EndedAt = now
+		return nil
+
+	case ActExtend:
+		if d.Status != StatusReceived && d.Status != StatusProcessing && d.Status != StatusSupplementRequested {
+			return ErrTransition
+		}
+		if !(d.may(a, auth.RoleLeader) || counter) {
+			return ErrNotYourStep
+		}
+		if !d.ExtendedDueAt.IsZero() {
+			return ErrExtendedOnce
+		}
+		if !req.NewDue.After(d.DueAt) {
+			return ErrExtendDate
+		}
+		left, err := r.Calendar.WorkingDaysBetween(now, d.DueAt)
+		if err != nil {
+			return fmt.Errorf("dossier: extend: %w", err)
+		}
+		if left < 1 {
+			return ErrExtendLate
+		}
+		d.ExtendedDueAt = req.NewDue
+		return nil
+
+	case ActStop:
+		if d.Status != StatusReceived && d.Status != StatusProcessing && d.Status != StatusSupplementRequested {
+			return ErrTransition
+		}
+		if !d.may(a, auth.RoleLeader) {
+			return ErrNotYourStep
+		}
+		return d.end(StatusStopped, req)
+
+	case ActWithdraw:
+		if d.Status.Final() || d.Status == StatusResolved {
+			return ErrTransition
+		}
+		if !(a.Owner || counter) {
+			return ErrNotYourStep
+		}
+		return d.end(StatusWithdrawn, req)
+	}
+	return ErrTransition
+}
+
+// denied picks the error for an action refused for its status or for its actor.
+func denied(rightStatus bool) error {
+	if rightStatus {
+		return ErrNotYourStep
+	}
+	return ErrTransition
+}
+
+// end closes the dossier with its reason.
+func (d *Dossier) end(s Status, req Request) error {
+	d.Status, d.EndedAt, d.Reason = s, req.Now, req.Reason
+	return nil
+}
+
+// receive starts the clock: the due time is the legal time after the receipt, or after
+// the next working day's opening when the procedure's cut-off has passed.
+func (d *Dossier) receive(r Rules, now time.Time) error {
+	due, err := DueAt(r, now)
+	if err != nil {
+		return err
+	}
+	d.Status, d.ReceivedAt, d.DueAt, d.Step = StatusReceived, now, due, 0
+	return nil
+}
+
+// DueAt computes the appointment of a dossier received at t.
+func DueAt(r Rules, t time.Time) (time.Time, error) {
+	start := t
+	if c, ok := r.Procedure.CutOffClock(); ok {
+		var err error
+		if start, err = r.Calendar.ApplyCutoff(t, c); err != nil {
+			return time.Time{}, fmt.Errorf("dossier: due time: %w", err)
+		}
+	}
+	var due time.Time
+	var err error
+	lt := r.Procedure.LegalTime
+	if lt.Unit == catalog.Hours {
+		due, err = r.Calendar.AddWorkingHours(start, time.Duration(lt.Value)*time.Hour)
+	} else {
+		due, err = r.Calendar.AddWorkingDays(start, lt.Value)
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("dossier: due time: %w", err)
+	}
+	return due, nil
+}
+
+// resume ends a supplement pause: the working time it lasted is added to the due time,
+// since the citizen's time does not count against the office.
+func (d *Dossier) resume(r Rules, now time.Time) error {
+	paused, err := r.Calendar.WorkingHoursBetween(d.PausedAt, now)
+	if err != nil {
+		return fmt.Errorf("dossier: resume: %w", err)
+	}
+	if paused > 0 {
+		due, err := r.Calendar.AddWorkingHours(d.DueAt, paused)
+		if err != nil {
+			return fmt.Errorf("dossier: resume: %w", err)
+		}
+		d.DueAt = due
+		if !d.ExtendedDueAt.IsZero() {
+			if d.ExtendedDueAt, err = r.Calendar.AddWorkingHours(d.ExtendedDueAt, paused); err != nil {
+				return fmt.Errorf("dossier: resume: %w", err)
+			}
+		}
+	}
+	d.PausedMinutes += int64(paused / time.Minute)
+	d.PausedAt = time.Time{}
+	return nil
+}
+
+// resolve records the result and its timeliness against the appointment (DueAt, which
+// already includes supplement pauses, never the extended date).
+func (d *Dossier) resolve(r Rules, now time.Time) error {
+	d.Status, d.ResolvedAt = StatusResolved, now
+	d.Timeliness = Classify(now, d.DueAt)
+	return nil
+}
+
+// Classify says whether something done at done met the appointment due: early when done
+// on a day before the due date, on time on the due date, late after it (DOMAIN §2:
+// compared by date in Vietnam's time zone).
+func Classify(done, due time.Time) Timeliness {
+	a, b := calendar.DateOf(done), calendar.DateOf(due)
+	switch {
+	case a.Before(b):
+		return Early
+	case a == b:
+		return OnTime
+	default:
+		return Late
+	}
+}

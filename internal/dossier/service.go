@@ -1,0 +1,125 @@
+package dossier
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/catalog"
+	"github.com/xaso-vn/xaso/internal/notify"
+	"github.com/xaso-vn/xaso/internal/unit"
+)
+
+// NewDossier is a dossier to store with its first event and messages.
+type NewDossier struct {
+	Dossier Dossier // code and secret are assigned by the store
+	Event   Event
+	Ident   string // the receiving unit's electronic identifier, the code's prefix
+	// Messages composes what the applicant is owed once the code is known.
+	Messages func(Dossier) []notify.Message
+	// Idempotency: the same key from the same principal with the same body returns the
+	// dossier created the first time; a different body is refused.
+	IdemPrincipal, IdemKey, BodyHash string
+}
+
+// Store is what the dossier service needs from storage.
+type Store interface {
+	UnitByID(ctx context.Context, id int64) (unit.Unit, error)
+	PublishedProcedureVersion(ctx context.Context, unitID int64, code string) (int64, catalog.Procedure, error)
+	ProcedureVersion(ctx context.Context, id int64) (catalog.Procedure, error)
+	CreateDossier(ctx context.Context, nd NewDossier) (Dossier, bool, error)
+	SaveTransition(ctx context.Context, before, after Dossier, ev Event, msgs []notify.Message) (Dossier, error)
+	DossierByCode(ctx context.Context, code string) (Dossier, error)
+}
+
+// Calendars gives a unit's compiled working calendar (workcal.Service).
+type Calendars interface {
+	For(ctx context.Context, unitID int64) (*calendar.Calendar, error)
+}
+
+// Service files dossiers and applies transitions: it loads what a transition needs, runs
+// the pure rules, and stores the result with its event and messages in one transaction.
+type Service struct {
+	Store     Store
+	Calendars Calendars
+	Now       func() time.Time
+}
+
+// Idempotency identifies a creating request for safe retries.
+type Idempotency struct{ Principal, Key, BodyHash string }
+
+// File creates a dossier for the procedure in force in the competent unit's catalog. It
+// returns replayed = true when the idempotency key had already created it.
+func (s *Service) File(ctx context.Context, procedureCode string, in Intake, a Actor, idem Idempotency) (Dossier, bool, error) {
+	if in.CompetentUnitID == 0 {
+		in.CompetentUnitID = in.ReceivingUnitID
+	}
+	u, err := s.Store.UnitByID(ctx, in.ReceivingUnitID)
+	if err != nil {
+		return Dossier{}, false, err
+	}
+	procID, proc, err := s.Store.PublishedProcedureVersion(ctx, in.CompetentUnitID, procedureCode)
+	if err != nil {
+		return Dossier{}, false, err
+	}
+	cal, err := s.Calendars.For(ctx, in.CompetentUnitID)
+	if err != nil {
+		return Dossier{}, false, err
+	}
+	d, ev, err := New(Rules{Procedure: proc, Calendar: cal}, in, a, s.Now())
+	if err != nil {
+		return Dossier{}, false, err
+	}
+	d.ProcedureID = procID
+	if u.IdentCode == "" {
+		return Dossier{}, false, ErrNoIdent
+	}
+	nd := NewDossier{Dossier: d, Event: ev, Ident: u.IdentCode, IdemPrincipal: idem.Principal, IdemKey: idem.Key, BodyHash: idem.BodyHash,
+		Messages: func(d Dossier) []notify.Message {
+			// The receipt, or the acknowledgement of an online filing, by e-mail.
+			if m, ok := message(d, ev.Action, ""); ok {
+				return []notify.Message{m}
+			}
+			return nil
+		}}
+	return s.Store.CreateDossier(ctx, nd)
+}
+
+// Act applies a transition to the dossier with code.
+func (s *Service) Act(ctx context.Context, code string, req Request) (Dossier, error) {
+	before, err := s.Store.DossierByCode(ctx, code)
+	if err != nil {
+		return Dossier{}, err
+	}
+	rules, err := s.Rules(ctx, before)
+	if err != nil {
+		return Dossier{}, err
+	}
+	if req.Now.IsZero() {
+		req.Now = s.Now()
+	}
+	after := before
+	ev, err := after.Apply(rules, req)
+	if err != nil {
+		return Dossier{}, err
+	}
+	var msgs []notify.Message
+	if m, ok := message(after, req.Action, req.Reason); ok {
+		msgs = append(msgs, m)
+	}
+	return s.Store.SaveTransition(ctx, before, after, ev, msgs)
+}
+
+// Rules loads what transitions of d need: its procedure version and its calendar.
+func (s *Service) Rules(ctx context.Context, d Dossier) (Rules, error) {
+	proc, err := s.Store.ProcedureVersion(ctx, d.ProcedureID)
+	if err != nil {
+		return Rules{}, fmt.Errorf("dossier %s: procedure: %w", d.Code, err)
+	}
+	cal, err := s.Calendars.For(ctx, d.CompetentUnitID)
+	if err != nil {
+		return Rules{}, err
+	}
+	return Rules{Procedure: proc, Calendar: cal}, nil
+}

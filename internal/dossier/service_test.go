@@ -1,0 +1,218 @@
+package dossier_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/catalog"
+	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/store"
+	"github.com/xaso-vn/xaso/internal/store/storetest"
+	"github.com/xaso-vn/xaso/internal/unit"
+	"github.com/xaso-vn/xaso/internal/workcal"
+)
+
+type fixture struct {
+	st      *store.Store
+	svc     *dossier.Service
+	commune int64
+	now     time.Time
+}
+
+func testProcedure() catalog.Procedure {
+	return catalog.Procedure{
+		Code: "1.001193", Name: "Đăng ký khai sinh", Field: catalog.Field{Code: "ho-tich", Name: "Hộ tịch"},
+		ImplementingLevel: catalog.LevelCommune, CompetentLevel: catalog.LevelCommune,
+		LegalTime: catalog.Duration{Value: 3, Unit: catalog.Days}, Result: catalog.ResultPaper, OnlineLevel: catalog.OnlineFull,
+		Form: []catalog.FormField{{Name: "ten_tre", Label: "Họ tên trẻ", Type: catalog.FieldText, Required: true, MaxLength: 100}},
+		Workflow: catalog.Workflow{Steps: []catalog.Step{
+			{Name: "Tiếp nhận", Role: auth.RoleCounter, BudgetHours: 2, Actions: []catalog.Action{catalog.ActionForward, catalog.ActionRequestSupplement, catalog.ActionRefuse}},
+			{Name: "Thẩm định", Role: auth.RoleSpecialist, BudgetHours: 12, Actions: []catalog.Action{catalog.ActionForward, catalog.ActionSendBack, catalog.ActionRequestSupplement}},
+			{Name: "Phê duyệt", Role: auth.RoleLeader, BudgetHours: 8, Actions: []catalog.Action{catalog.ActionSign, catalog.ActionSendBack}},
+			{Name: "Trả kết quả", Role: auth.RoleCounter, BudgetHours: 2, Actions: []catalog.Action{catalog.ActionReturnResult}},
+		}},
+	}
+}
+
+func setup(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	st := storetest.Open(t)
+	p, err := st.CreateUnit(ctx, unit.Unit{Code: "37", Level: unit.Province, Name: "Tỉnh Ninh Bình", ValidFrom: "2025-07-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := st.CreateUnit(ctx, unit.Unit{Code: "14731", Level: unit.Commune, ParentID: &p, Name: "Xã Yên Từ", IdentCode: "000.31.37.H45", ValidFrom: "2025-07-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ImportCatalog(ctx, c, catalog.Catalog{Procedures: []catalog.Procedure{testProcedure()}}, true); err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{st: st, commune: c, now: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)} // Monday 09:00 in Vietnam
+	f.svc = &dossier.Service{Store: st, Calendars: workcal.New(st), Now: func() time.Time { return f.now }}
+	return f
+}
+
+func (f *fixture) actor(roles ...auth.Role) dossier.Actor {
+	p := &auth.Principal{UserID: 0, Username: "can-bo", FullName: "Cán bộ"}
+	for _, r := range roles {
+		p.Memberships = append(p.Memberships, auth.Membership{UnitID: f.commune, Role: r})
+	}
+	return dossier.Actor{P: p}
+}
+
+func (f *fixture) intake(name string) dossier.Intake {
+	return dossier.Intake{Channel: dossier.ChannelCounter, ReceivingUnitID: f.commune,
+		Applicant: dossier.Applicant{FullName: name, IDNumber: "037085001234", Email: "an@example.vn"}}
+}
+
+func TestFileAndProcess(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t)
+	counter, specialist, leader := f.actor(auth.RoleCounter), f.actor(auth.RoleSpecialist), f.actor(auth.RoleLeader)
+	d, replayed, err := f.svc.File(ctx, "1.001193", f.intake("Nguyễn Văn An"), counter, dossier.Idempotency{})
+	if err != nil || replayed {
+		t.Fatal(err, replayed)
+	}
+	if d.Code != "000.31.37.H45-260302-0001" || d.Status != dossier.StatusReceived || len(d.Secret) != 8 || d.ProcedureID == 0 {
+		t.Fatalf("filed %+v", d)
+	}
+	if got := d.DueAt.UTC().Format(time.RFC3339); got != "2026-03-05T02:00:00Z" {
+		t.Fatalf("due %s", got)
+	}
+	d2, _, err := f.svc.File(ctx, "1.001193", f.intake("Trần Thị Bình"), counter, dossier.Idempotency{})
+	if err != nil || d2.Code != "000.31.37.H45-260302-0002" {
+		t.Fatalf("second code %s %v", d2.Code, err)
+	}
+	steps := []struct {
+		act dossier.Action
+		who dossier.Actor
+	}{{dossier.ActForward, counter}, {dossier.ActForward, specialist}, {dossier.ActSign, leader}, {dossier.ActReturn, counter}}
+	for _, s := range steps {
+		f.now = f.now.Add(2 * time.Hour)
+		if d, err = f.svc.Act(ctx, d.Code, dossier.Request{Action: s.act, Actor: s.who}); err != nil {
+			t.Fatalf("%s: %v", s.act, err)
+		}
+	}
+	loaded, err := f.st.DossierByCode(ctx, d.Code)
+	if err != nil || loaded.Status != dossier.StatusReturned || loaded.Timeliness != dossier.Early || loaded.Version != 5 {
+		t.Fatalf("loaded %+v %v", loaded, err)
+	}
+	evs, err := f.st.DossierEvents(ctx, d.ID)
+	if err != nil || len(evs) != 5 || evs[0].Action != dossier.ActReceive || evs[4].ToStatus != dossier.StatusReturned || evs[3].FromStep != 2 {
+		t.Fatalf("history %+v %v", evs, err)
+	}
+	if _, err := f.st.VerifyAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	counts, err := f.st.OutboxCounts(ctx)
+	if err != nil || counts["pending"] != 3 { // two receipts, one "result ready"
+		t.Fatalf("outbox %v %v", counts, err)
+	}
+}
+
+func TestStaleTransitionLoses(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t)
+	counter := f.actor(auth.RoleCounter)
+	d, _, err := f.svc.File(ctx, "1.001193", f.intake("Nguyễn Văn An"), counter, dossier.Idempotency{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, err := f.svc.Rules(ctx, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := d, d
+	evA, errA := a.Apply(rules, dossier.Request{Action: dossier.ActForward, Actor: counter, Now: f.now})
+	evB, errB := b.Apply(rules, dossier.Request{Action: dossier.ActRefuse, Actor: counter, Reason: "Sai thẩm quyền", Now: f.now})
+	if errA != nil || errB != nil {
+		t.Fatal(errA, errB)
+	}
+	if _, err := f.st.SaveTransition(ctx, d, a, evA, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.SaveTransition(ctx, d, b, evB, nil); !errors.Is(err, dossier.ErrStale) {
+		t.Fatalf("second officer: %v, want ErrStale", err)
+	}
+	got, _ := f.st.DossierByCode(ctx, d.Code)
+	if got.Status != dossier.StatusProcessing {
+		t.Fatalf("the loser's change leaked: %s", got.Status)
+	}
+}
+
+func TestIdempotency(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t)
+	counter := f.actor(auth.RoleCounter)
+	key := dossier.Idempotency{Principal: "user:1", Key: "k-1", BodyHash: "h1"}
+	a, replayed, err := f.svc.File(ctx, "1.001193", f.intake("Nguyễn Văn An"), counter, key)
+	if err != nil || replayed {
+		t.Fatal(err)
+	}
+	b, replayed, err := f.svc.File(ctx, "1.001193", f.intake("Nguyễn Văn An"), counter, key)
+	if err != nil || !replayed || b.Code != a.Code {
+		t.Fatalf("retry: %s %v %v", b.Code, replayed, err)
+	}
+	key.BodyHash = "h2"
+	if _, _, err := f.svc.File(ctx, "1.001193", f.intake("Lê Văn Cường"), counter, key); !errors.Is(err, dossier.ErrIdempotency) {
+		t.Fatalf("same key, other body: %v", err)
+	}
+	list, total, err := f.st.Dossiers(ctx, store.DossierQuery{UnitID: f.commune})
+	if err != nil || total != 1 || len(list) != 1 {
+		t.Fatalf("%d dossiers after retries, want 1 (%v)", total, err)
+	}
+}
+
+// TestConcurrentCodes files 1,000 dossiers from 50 goroutines: 1,000 distinct,
+// gap-free codes.
+func TestConcurrentCodes(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t)
+	counter := f.actor(auth.RoleCounter)
+	const workers, each = 50, 20
+	var mu sync.Mutex
+	codes := map[string]bool{}
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				d, _, err := f.svc.File(ctx, "1.001193", f.intake(fmt.Sprintf("Người %d-%d", w, i)), counter, dossier.Idempotency{})
+				if err != nil {
+					errs <- err
+					return
+				}
+				mu.Lock()
+				codes[d.Code] = true
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	var seqs []int
+	for c := range codes {
+		_, _, seq, err := dossier.ParseCode(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seqs = append(seqs, seq)
+	}
+	sort.Ints(seqs)
+	if len(seqs) != workers*each || seqs[0] != 1 || seqs[len(seqs)-1] != workers*each {
+		t.Fatalf("%d codes from %d to %d", len(seqs), seqs[0], seqs[len(seqs)-1])
+	}
+}

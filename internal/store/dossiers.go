@@ -1,0 +1,291 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xaso-vn/xaso/internal/audit"
+	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/catalog"
+	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/notify"
+)
+
+// CreateDossier stores a new dossier with its code, its first event, its counters and its
+// messages in one transaction. The code's sequence row is incremented in the same
+// transaction, so a code is never issued twice nor skipped. With an idempotency key
+// already used with the same body, it returns the earlier dossier and replayed = true.
+func (s *Store) CreateDossier(ctx context.Context, nd dossier.NewDossier) (dossier.Dossier, bool, error) {
+	return s.createDossier(ctx, nd, true)
+}
+
+func (s *Store) createDossier(ctx context.Context, nd dossier.NewDossier, retry bool) (d dossier.Dossier, replayed bool, err error) {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if nd.IdemKey != "" {
+			var id int64
+			var hash string
+			err := tx.QueryRowContext(ctx, `SELECT dossier_id, body_hash FROM idempotency_keys WHERE principal = $1 AND key = $2`,
+				nd.IdemPrincipal, nd.IdemKey).Scan(&id, &hash)
+			switch {
+			case err == nil && hash == nd.BodyHash:
+				replayed = true
+				d, err = s.dossierWhere(ctx, tx, "d.id = $1", id)
+				return err
+			case err == nil:
+				return dossier.ErrIdempotency
+			case !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
+		}
+		d = nd.Dossier
+		day := calendar.DateOf(d.SubmittedAt)
+		var seq int
+		if err := tx.QueryRowContext(ctx, `INSERT INTO dossier_sequences (unit_id, day, n) VALUES ($1, $2, 1)
+			ON CONFLICT (unit_id, day) DO UPDATE SET n = dossier_sequences.n + 1 RETURNING n`, d.ReceivingUnitID, day.String()).Scan(&seq); err != nil {
+			return fmt.Errorf("store: dossier sequence: %w", err)
+		}
+		d.Code = dossier.FormatCode(nd.Ident, day, seq)
+		d.Secret = dossier.NewSecret()
+		d.Version = 1
+		fields, err := json.Marshal(d.Fields)
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO dossiers (unit_id, competent_unit_id, code, secret, procedure_id, procedure_code,
+			procedure_version, procedure_name, channel, applicant_name, applicant_id, applicant_phone, applicant_email, applicant_address,
+			owner_id, assisted_by, consent, fields, status, step, submitted_at, received_at, due_at, extended_due_at, paused_at,
+			paused_minutes, supplements, step_started_at, resolved_at, timeliness, ended_at, reason, version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
+			$25, $26, $27, $28, $29, $30, $31, $32, $33) RETURNING id`,
+			d.ReceivingUnitID, d.CompetentUnitID, d.Code, d.Secret, d.ProcedureID, d.ProcedureCode, d.ProcedureVersion, d.ProcedureName,
+			d.Channel, d.Applicant.FullName, d.Applicant.IDNumber, d.Applicant.Phone, d.Applicant.Email, d.Applicant.Address,
+			nullID(d.OwnerID), nullID(d.AssistedBy), d.Consent, string(fields), d.Status, d.Step, utc(d.SubmittedAt), nullTime(d.ReceivedAt),
+			nullTime(d.DueAt), nullTime(d.ExtendedDueAt), nullTime(d.PausedAt), d.PausedMinutes, d.Supplements, utc(d.StepStartedAt),
+			nullTime(d.ResolvedAt), d.Timeliness, nullTime(d.EndedAt), d.Reason, d.Version).Scan(&d.ID); err != nil {
+			return fmt.Errorf("store: dossier %s: %w", d.Code, err)
+		}
+		if nd.IdemKey != "" {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (principal, key, body_hash, dossier_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
+				nd.IdemPrincipal, nd.IdemKey, nd.BodyHash, d.ID, s.timestamp()); err != nil {
+				return fmt.Errorf("store: idempotency key: %w", err)
+			}
+		}
+		var msgs []notify.Message
+		if nd.Messages != nil {
+			msgs = nd.Messages(d)
+		}
+		return s.afterTransition(ctx, tx, nil, d, nd.Event, msgs)
+	})
+	if err != nil && retry && nd.IdemKey != "" && isUnique(err) {
+		// Another request with the same key won the race: answer as it did.
+		return s.createDossier(ctx, nd, false)
+	}
+	return d, replayed, err
+}
+
+// SaveTransition stores a transition computed on the dossier as loaded (before): the new
+// state, its event, its counters and its messages, in one transaction. If someone else
+// changed the dossier meanwhile (its version moved), nothing is written and
+// dossier.ErrStale is returned: two officers acting at once — one wins, the other is told.
+func (s *Store) SaveTransition(ctx context.Context, before, after dossier.Dossier, ev dossier.Event, msgs []notify.Message) (dossier.Dossier, error) {
+	after.Version = before.Version + 1
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE dossiers SET status = $1, step = $2, received_at = $3, due_at = $4, extended_due_at = $5,
+			paused_at = $6, paused_minutes = $7, supplements = $8, step_started_at = $9, resolved_at = $10, timeliness = $11,
+			ended_at = $12, reason = $13, version = $14 WHERE id = $15 AND version = $16`,
+			after.Status, after.Step, nullTime(after.ReceivedAt), nullTime(after.DueAt), nullTime(after.ExtendedDueAt), nullTime(after.PausedAt),
+			after.PausedMinutes, after.Supplements, utc(after.StepStartedAt), nullTime(after.ResolvedAt), after.Timeliness,
+			nullTime(after.EndedAt), after.Reason, after.Version, after.ID, before.Version)
+		if err != nil {
+			return fmt.Errorf("store: dossier %s: %w", after.Code, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return dossier.ErrStale
+		}
+		return s.afterTransition(ctx, tx, &before, after, ev, msgs)
+	})
+	return after, err
+}
+
+// afterTransition writes what every change of a dossier writes with it.
+func (s *Store) afterTransition(ctx context.Context, tx *sql.Tx, before *dossier.Dossier, d dossier.Dossier, ev dossier.Event, msgs []notify.Message) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_events (dossier_id, unit_id, at, actor_id, actor_name, action, from_status, to_status,
+		from_step, to_step, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		d.ID, d.CompetentUnitID, utc(ev.At), nullID(ev.ActorID), ev.ActorName, ev.Action, ev.FromStatus, ev.ToStatus, ev.FromStep, ev.ToStep, ev.Note); err != nil {
+		return fmt.Errorf("store: dossier %s event: %w", d.Code, err)
+	}
+	for _, c := range dossier.Counts(before, d) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_counts (unit_id, day, procedure_code, channel, measure, n) VALUES ($1, $2, $3, $4, $5, 1)
+			ON CONFLICT (unit_id, day, procedure_code, channel, measure) DO UPDATE SET n = dossier_counts.n + 1`,
+			c.UnitID, c.Day.String(), c.ProcedureCode, c.Channel, c.Measure); err != nil {
+			return fmt.Errorf("store: dossier %s counters: %w", d.Code, err)
+		}
+	}
+	for _, m := range msgs {
+		if err := s.enqueue(ctx, tx, m); err != nil {
+			return err
+		}
+	}
+	fields := []string{"status", "step"}
+	if before == nil {
+		fields = []string{"applicant", "fields", "status"}
+	}
+	return s.appendAudit(ctx, tx, audit.Event{Chain: d.CompetentUnitID, Action: "dossier." + string(ev.Action), ObjectType: "dossier",
+		ObjectID: d.Code, Fields: fields})
+}
+
+func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return utc(t)
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+const dossierCols = `d.id, d.unit_id, d.competent_unit_id, d.code, d.secret, d.procedure_id, d.procedure_code, d.procedure_version,
+	d.procedure_name, d.channel, d.applicant_name, d.applicant_id, d.applicant_phone, d.applicant_email, d.applicant_address,
+	d.owner_id, d.assisted_by, d.consent, d.fields, d.status, d.step, d.submitted_at, d.received_at, d.due_at, d.extended_due_at,
+	d.paused_at, d.paused_minutes, d.supplements, d.step_started_at, d.resolved_at, d.timeliness, d.ended_at, d.reason, d.version`
+
+func scanDossier(row interface{ Scan(...any) error }) (dossier.Dossier, error) {
+	var d dossier.Dossier
+	var owner, assisted sql.NullInt64
+	var fields string
+	var received, due, extended, paused, resolved, ended sql.NullTime
+	err := row.Scan(&d.ID, &d.ReceivingUnitID, &d.CompetentUnitID, &d.Code, &d.Secret, &d.ProcedureID, &d.ProcedureCode, &d.ProcedureVersion,
+		&d.ProcedureName, &d.Channel, &d.Applicant.FullName, &d.Applicant.IDNumber, &d.Applicant.Phone, &d.Applicant.Email, &d.Applicant.Address,
+		&owner, &assisted, &d.Consent, &fields, &d.Status, &d.Step, &d.SubmittedAt, &received, &due, &extended,
+		&paused, &d.PausedMinutes, &d.Supplements, &d.StepStartedAt, &resolved, &d.Timeliness, &ended, &d.Reason, &d.Version)
+	if err != nil {
+		return d, err
+	}
+	d.OwnerID, d.AssistedBy = owner.Int64, assisted.Int64
+	for dst, src := range map[*time.Time]sql.NullTime{&d.ReceivedAt: received, &d.DueAt: due, &d.ExtendedDueAt: extended,
+		&d.PausedAt: paused, &d.ResolvedAt: resolved, &d.EndedAt: ended} {
+		if src.Valid {
+			*dst = src.Time.UTC()
+		}
+	}
+	d.SubmittedAt, d.StepStartedAt = d.SubmittedAt.UTC(), d.StepStartedAt.UTC()
+	if err := json.Unmarshal([]byte(fields), &d.Fields); err != nil {
+		return d, fmt.Errorf("store: dossier %s fields: %w", d.Code, err)
+	}
+	return d, nil
+}
+
+func (s *Store) dossierWhere(ctx context.Context, q querier, where string, args ...any) (dossier.Dossier, error) {
+	d, err := scanDossier(q.QueryRowContext(ctx, `SELECT `+dossierCols+` FROM dossiers d WHERE `+where, args...))
+	if err != nil {
+		return d, notFound(err, dossier.ErrNotFound)
+	}
+	return d, nil
+}
+
+// DossierByCode loads a dossier.
+func (s *Store) DossierByCode(ctx context.Context, code string) (dossier.Dossier, error) {
+	return s.dossierWhere(ctx, s.r, "d.code = $1", code)
+}
+
+// DossierEvents returns a dossier's history, oldest first.
+func (s *Store) DossierEvents(ctx context.Context, dossierID int64) ([]dossier.Event, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT at, actor_id, actor_name, action, from_status, to_status, from_step, to_step, note
+		FROM dossier_events WHERE dossier_id = $1 ORDER BY id`, dossierID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []dossier.Event
+	for rows.Next() {
+		var e dossier.Event
+		var actor sql.NullInt64
+		if err := rows.Scan(&e.At, &actor, &e.ActorName, &e.Action, &e.FromStatus, &e.ToStatus, &e.FromStep, &e.ToStep, &e.Note); err != nil {
+			return nil, err
+		}
+		e.At, e.ActorID = e.At.UTC(), actor.Int64
+		out = append(out, e)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// DossierQuery filters dossier lists: an officer's inbox, a citizen's own dossiers.
+type DossierQuery struct {
+	UnitID   int64 // competent or receiving unit; 0: any
+	OwnerID  int64 // 0: any
+	Statuses []dossier.Status
+	Limit    int
+	Offset   int
+}
+
+// Dossiers lists dossiers by urgency: the earliest appointment first (overdue ones
+// come first), then those not yet received, oldest first.
+func (s *Store) Dossiers(ctx context.Context, q DossierQuery) ([]dossier.Dossier, int, error) {
+	limit, offset := page(q.Limit, q.Offset)
+	var where []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	if q.UnitID != 0 {
+		p := arg(q.UnitID)
+		where = append(where, "(d.competent_unit_id = "+p+" OR d.unit_id = "+p+")")
+	}
+	if q.OwnerID != 0 {
+		where = append(where, "d.owner_id = "+arg(q.OwnerID))
+	}
+	if len(q.Statuses) > 0 {
+		var ps []string
+		for _, st := range q.Statuses {
+			ps = append(ps, arg(st))
+		}
+		where = append(where, "d.status IN ("+strings.Join(ps, ", ")+")")
+	}
+	cond := "1 = 1"
+	if len(where) > 0 {
+		cond = strings.Join(where, " AND ")
+	}
+	var total int
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM dossiers d WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, mapErr(err)
+	}
+	lim, off := arg(limit), arg(offset)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+dossierCols+` FROM dossiers d WHERE `+cond+`
+		ORDER BY CASE WHEN d.due_at IS NULL THEN 1 ELSE 0 END, d.due_at, d.submitted_at, d.id LIMIT `+lim+` OFFSET `+off, args...)
+	if err != nil {
+		return nil, 0, mapErr(err)
+	}
+	defer rows.Close()
+	var out []dossier.Dossier
+	for rows.Next() {
+		d, err := scanDossier(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, d)
+	}
+	return out, total, mapErr(rows.Err())
+}
+
+// PublishedProcedureVersion returns the id and content of the version of code in force
+// in a unit's catalog (dossier.Store).
+func (s *Store) PublishedProcedureVersion(ctx context.Context, unitID int64, code string) (int64, catalog.Procedure, error) {
+	sp, err := s.PublishedProcedure(ctx, unitID, code)
+	return sp.ID, sp.Procedure, err
+}
+
+// ProcedureVersion returns the content of a stored version (dossier.Store).
+func (s *Store) ProcedureVersion(ctx context.Context, id int64) (catalog.Procedure, error) {
+	sp, err := s.ProcedureVersionByID(ctx, id)
+	return sp.Procedure, err
+}
