@@ -16,6 +16,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/config"
 	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/notify"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/unit"
@@ -75,19 +76,22 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 		}
 		printDemoUsers(sio, loaded)
 	}
-	siteName, err := homeName(ctx, st)
+	home, err := homeUnit(ctx, st)
 	if err != nil {
 		return err
 	}
+	cals := workcal.New(st)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.New(web.Deps{
 		Store:         st,
 		Auth:          auth.NewService(st, hasher, ratelimit.New(5, 5)),
-		Calendars:     workcal.New(st),
+		Calendars:     cals,
+		Dossiers:      &dossier.Service{Store: st, Calendars: cals, Now: time.Now},
+		HomeUnitID:    home.ID,
 		Log:           log,
 		Metrics:       reg,
-		SiteName:      siteName,
+		SiteName:      home.Name,
 		SecureCookies: cfg.SecureCookies(),
 		TrustProxy:    cfg.TrustProxy,
 		SessionLife:   cfg.SessionLifetime,
@@ -130,23 +134,24 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	return nil
 }
 
-// homeName is the name the site shows: the first commune's, or the province's.
-func homeName(ctx context.Context, st interface {
+// homeUnit is the unit the portal serves by default (its name heads every page, its
+// catalog is the public one): the first commune in force, or else the first unit.
+func homeUnit(ctx context.Context, st interface {
 	Units(context.Context, int, int) ([]unit.Unit, int, error)
-}) (string, error) {
-	us, _, err := st.Units(ctx, 100, 0)
+}) (unit.Unit, error) {
+	us, _, err := st.Units(ctx, 500, 0)
 	if err != nil {
-		return "", err
+		return unit.Unit{}, err
 	}
 	for _, u := range us {
 		if u.Level == unit.Commune && u.ValidTo == "" {
-			return u.Name, nil
+			return u, nil
 		}
 	}
 	if len(us) > 0 {
-		return us[0].Name, nil
+		return us[0], nil
 	}
-	return "", nil
+	return unit.Unit{}, nil
 }
 
 func printDemoUsers(sio stdio, loaded bool) {

@@ -11,6 +11,8 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
@@ -21,6 +23,13 @@ import (
 type Deps struct {
 	Store     *store.Store
 	Calendars *workcal.Service
+	Dossiers  *dossier.Service
+	// HomeUnitID is the unit the portal serves by default: its catalog, where citizens
+	// file.
+	HomeUnitID int64
+	// Lookups limits public look-ups per client address.
+	Lookups    *ratelimit.Limiter
+	TrustProxy bool
 }
 
 type handlers struct{ Deps }
@@ -39,6 +48,18 @@ func Routes(d Deps) []httpx.Route {
 		{Pattern: "POST /api/v1/calendar/decisions", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.createDecision},
 		{Pattern: "DELETE /api/v1/calendar/decisions/{id}", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.deleteDecision},
 		{Pattern: "PUT /api/v1/calendar/office-hours", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.setOfficeHours},
+		{Pattern: "GET /api/v1/procedures", Access: httpx.Anyone, Handler: h.procedures},
+		{Pattern: "GET /api/v1/procedures/{code}", Access: httpx.Anyone, Handler: h.procedure},
+		{Pattern: "POST /api/v1/procedures", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.saveDraft},
+		{Pattern: "PUT /api/v1/procedures/{code}", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.saveDraft},
+		{Pattern: "POST /api/v1/procedures/{code}/publish", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.publish},
+		{Pattern: "GET /api/v1/catalog/export", Access: httpx.Anyone, Handler: h.exportCatalog},
+		{Pattern: "POST /api/v1/catalog/import", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.importCatalog},
+		{Pattern: "POST /api/v1/dossiers", Access: httpx.LoggedIn, Handler: h.createDossier},
+		{Pattern: "GET /api/v1/dossiers", Access: httpx.LoggedIn, Handler: h.listDossiers},
+		{Pattern: "GET /api/v1/dossiers/{code}", Access: httpx.LoggedIn, Handler: h.getDossier},
+		{Pattern: "POST /api/v1/dossiers/{code}/actions/{action}", Access: httpx.LoggedIn, Handler: h.act},
+		{Pattern: "GET /api/v1/lookup/{code}", Access: httpx.Anyone, Handler: h.lookup},
 	}
 }
 

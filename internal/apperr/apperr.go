@@ -106,3 +106,24 @@ var (
 	ErrForbidden       = New(Forbidden, "forbidden", "Bạn không có quyền thực hiện thao tác này.")
 	ErrRateLimited     = New(TooManyRequests, "rate_limited", "Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút.")
 )
+
+// Detail is one problem of an input, located by field.
+type Detail struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// Detailed is implemented by validation errors that know which fields are wrong, so the
+// API can list them next to the general message and a form can show each by its field.
+type Detailed interface {
+	Details() []Detail
+}
+
+// DetailsOf returns the field problems in err's chain, if any.
+func DetailsOf(err error) []Detail {
+	var d Detailed
+	if errors.As(err, &d) {
+		return d.Details()
+	}
+	return nil
+}

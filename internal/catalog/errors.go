@@ -98,6 +98,22 @@ func (e *ValidationError) Error() string {
 
 func (e *ValidationError) Unwrap() error { return ErrInvalid }
 
+// Details lists the problems by location for the API (apperr.Detailed).
+func (e *ValidationError) Details() []apperr.Detail {
+	out := make([]apperr.Detail, len(e.Problems))
+	for i, p := range e.Problems {
+		field := p.Path
+		if p.Index >= 0 {
+			field = fmt.Sprintf("procedures[%d]", p.Index)
+			if p.Path != "" {
+				field += "." + p.Path
+			}
+		}
+		out[i] = apperr.Detail{Field: field, Message: p.String()}
+	}
+	return out
+}
+
 // problems collects the problems of one procedure while it is checked.
 type problems struct {
 	code string

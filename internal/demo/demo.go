@@ -1,5 +1,6 @@
 // Package demo loads the demo commune into an empty database: the province, Xã Yên Từ
-// with its twelve villages, and one user per role with the password "xaso-demo". Later
+// with its twelve villages, the sample procedure catalog, and one user per role with
+// the password "xaso-demo". Later
 // capabilities add their demo data here, so `xaso serve --demo` shows a working commune.
 //
 // The codes are illustrative: a real commune enters its own from the statistics office's
@@ -12,6 +13,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
@@ -76,6 +78,13 @@ func Load(ctx context.Context, st *store.Store, hasher *auth.Hasher) (bool, erro
 		if _, err := st.AddVillage(ctx, commune, v); err != nil {
 			return false, fmt.Errorf("demo: village: %w", err)
 		}
+	}
+	sample, err := catalog.Sample()
+	if err != nil {
+		return false, fmt.Errorf("demo: sample catalog: %w", err)
+	}
+	if _, err := st.ImportCatalog(ctx, commune, sample, true); err != nil {
+		return false, fmt.Errorf("demo: sample catalog: %w", err)
 	}
 	hash, err := hasher.Hash(Password)
 	if err != nil {

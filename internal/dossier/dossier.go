@@ -184,7 +184,7 @@ type Dossier struct {
 var (
 	ErrNotFound     = apperr.New(apperr.NotFound, "dossier_not_found", "Không tìm thấy hồ sơ.")
 	ErrTransition   = apperr.New(apperr.Conflict, "invalid_transition", "Thao tác này không thực hiện được ở trạng thái hiện tại của hồ sơ.")
-	ErrNotYourStep  = apperr.New(apperr.Forbidden, "not_your_step", "Hồ sơ đang ở bước do vai trò khác xử lý.")
+	ErrNotYourStep  = apperr.New(apperr.Conflict, "not_your_step", "Vai trò của bạn không thực hiện được thao tác này ở bước hiện tại của hồ sơ.")
 	ErrReason       = apperr.New(apperr.Invalid, "reason_required", "Cần ghi rõ lý do.")
 	ErrStale        = apperr.New(apperr.Conflict, "dossier_changed", "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại và thực hiện lại.")
 	ErrExtendedOnce = apperr.New(apperr.Conflict, "already_extended", "Hồ sơ đã được gia hạn một lần; không gia hạn lần nữa.")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -76,6 +77,16 @@ func (e *FieldError) Error() string {
 		parts = append(parts, k+": "+v)
 	}
 	return "dossier: invalid input: " + strings.Join(parts, "; ")
+}
+
+// Details lists the problems by field, sorted (apperr.Detailed).
+func (e *FieldError) Details() []apperr.Detail {
+	out := make([]apperr.Detail, 0, len(e.Fields))
+	for k, v := range e.Fields {
+		out = append(out, apperr.Detail{Field: k, Message: v})
+	}
+	slices.SortFunc(out, func(a, b apperr.Detail) int { return strings.Compare(a.Field, b.Field) })
+	return out
 }
 
 // Unwrap lets the error adapter find the kind and code.

@@ -112,16 +112,18 @@ type Problem struct {
 	Title     string `json:"title"`
 	Status    int    `json:"status"`
 	Code      string `json:"code"`
-	Detail    string `json:"detail,omitempty"`
-	RequestID string `json:"request_id,omitempty"`
+	Detail    string          `json:"detail,omitempty"`
+	Errors    []apperr.Detail `json:"errors,omitempty"`
+	RequestID string          `json:"request_id,omitempty"`
 }
 
 // WriteProblem answers with err as application/problem+json.
 func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
 	e := apperr.From(err)
+	details := apperr.DetailsOf(err)
 	status := e.Kind.HTTPStatus()
 	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Code: e.Code,
-		Detail: e.Message, RequestID: RequestID(r.Context())}
+		Detail: e.Message, Errors: details, RequestID: RequestID(r.Context())}
 	if e.Kind == apperr.Unauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="xaso"`)
 	}

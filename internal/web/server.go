@@ -20,6 +20,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/store"
@@ -31,6 +32,8 @@ type Deps struct {
 	Store         *store.Store
 	Auth          *auth.Service
 	Calendars     *workcal.Service
+	Dossiers      *dossier.Service
+	HomeUnitID    int64
 	Log           *slog.Logger
 	Metrics       *prometheus.Registry
 	SiteName      string
@@ -73,7 +76,8 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{Deps: d, sessions: sm, views: views, loginIP: ratelimit.New(20, 10)}
 	s.metrics = newHTTPMetrics(d.Metrics)
-	s.routes = append(s.pageRoutes(), api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars})...)
+	s.routes = append(s.pageRoutes(), api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
+		HomeUnitID: d.HomeUnitID, Lookups: ratelimit.New(30, 30), TrustProxy: d.TrustProxy})...)
 
 	mux := http.NewServeMux()
 	for _, rt := range s.routes {
@@ -176,7 +180,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.Log.Error("request failed", "err", err, "request_id", httpx.RequestID(r.Context()), "path", r.URL.Path)
 	}
 	if httpx.IsAPI(r) {
-		httpx.WriteProblem(w, r, e)
+		httpx.WriteProblem(w, r, err)
 		return
 	}
 	if e.Kind == apperr.Unauthenticated && r.Method == http.MethodGet {

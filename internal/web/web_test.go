@@ -16,12 +16,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/net/html"
 
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/store"
@@ -44,10 +46,17 @@ func newEnv(t *testing.T) *env {
 	if _, err := demo.Load(ctx, st, hasher); err != nil {
 		t.Fatal(err)
 	}
+	home, err := st.UnitByCode(ctx, demo.CommuneCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cals := workcal.New(st)
 	srv, err := web.New(web.Deps{
 		Store:       st,
 		Auth:        auth.NewService(st, hasher, ratelimit.New(5, 5)),
-		Calendars:   workcal.New(st),
+		Calendars:   cals,
+		Dossiers:    &dossier.Service{Store: st, Calendars: cals, Now: time.Now},
+		HomeUnitID:  home.ID,
 		Log:         slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Metrics:     prometheus.NewRegistry(),
 		SiteName:    "Xã Yên Từ",
@@ -181,13 +190,25 @@ var access = map[string][]auth.Role{
 	"GET /api/v1/audit":              auth.AdminRoles,
 	"GET /admin/calendar":            auth.AdminRoles,
 	"POST /admin/calendar/decisions": auth.AdminRoles,
-	"POST /admin/calendar/decisions/{id}/delete": auth.AdminRoles,
-	"POST /admin/calendar/hours":                 auth.AdminRoles,
-	"GET /api/v1/calendar/{year}":                nil,
-	"GET /api/v1/calendar/decisions":             nil,
-	"POST /api/v1/calendar/decisions":            auth.AdminRoles,
-	"DELETE /api/v1/calendar/decisions/{id}":     auth.AdminRoles,
-	"PUT /api/v1/calendar/office-hours":          auth.AdminRoles,
+	"POST /admin/calendar/decisions/{id}/delete":    auth.AdminRoles,
+	"POST /admin/calendar/hours":                    auth.AdminRoles,
+	"GET /api/v1/calendar/{year}":                   nil,
+	"GET /api/v1/calendar/decisions":                nil,
+	"POST /api/v1/calendar/decisions":               auth.AdminRoles,
+	"DELETE /api/v1/calendar/decisions/{id}":        auth.AdminRoles,
+	"PUT /api/v1/calendar/office-hours":             auth.AdminRoles,
+	"GET /api/v1/procedures":                        nil,
+	"GET /api/v1/procedures/{code}":                 nil,
+	"POST /api/v1/procedures":                       auth.AdminRoles,
+	"PUT /api/v1/procedures/{code}":                 auth.AdminRoles,
+	"POST /api/v1/procedures/{code}/publish":        auth.AdminRoles,
+	"GET /api/v1/catalog/export":                    nil,
+	"POST /api/v1/catalog/import":                   auth.AdminRoles,
+	"POST /api/v1/dossiers":                         {"user"},
+	"GET /api/v1/dossiers":                          {"user"},
+	"GET /api/v1/dossiers/{code}":                   {"user"},
+	"POST /api/v1/dossiers/{code}/actions/{action}": {"user"},
+	"GET /api/v1/lookup/{code}":                     nil,
 }
 
 var paramRE = regexp.MustCompile(`\{(\w+)(\.\.\.)?\}|\{\$\}`)
@@ -646,4 +667,25 @@ func TestCalendarPage(t *testing.T) {
 	if resp, _ := get(t, other, e.ts.URL+"/admin/calendar"); resp.StatusCode != 403 {
 		t.Fatalf("counter officer on the calendar page: %d", resp.StatusCode)
 	}
+}
+
+func must(t *testing.T, method, u, body string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, u, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	return req
+}
+
+func do(t *testing.T, req *http.Request) (int, string) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
