@@ -21,14 +21,14 @@ import (
 
 // CreateDossier is the body of POST /api/v1/dossiers.
 type CreateDossier struct {
-	ProcedureCode string              `json:"procedure_code"`
-	Channel       dossier.Channel     `json:"channel"`
-	Applicant     dossier.Applicant   `json:"applicant"`
-	Fields        map[string]string   `json:"fields"`
-	Unit          string              `json:"unit,omitempty"`           // receiving unit code
-	CompetentUnit string              `json:"competent_unit,omitempty"` // when another unit decides
-	Consent       string              `json:"consent,omitempty"`        // assisted filing
-	Owner         string              `json:"owner,omitempty"`          // assisted filing: the citizen's username, if they have an account
+	ProcedureCode string            `json:"procedure_code"`
+	Channel       dossier.Channel   `json:"channel"`
+	Applicant     dossier.Applicant `json:"applicant"`
+	Fields        map[string]string `json:"fields"`
+	Unit          string            `json:"unit,omitempty"`           // receiving unit code
+	CompetentUnit string            `json:"competent_unit,omitempty"` // when another unit decides
+	Consent       string            `json:"consent,omitempty"`        // assisted filing
+	Owner         string            `json:"owner,omitempty"`          // assisted filing: the citizen's username, if they have an account
 }
 
 // Created is the answer to a new dossier.

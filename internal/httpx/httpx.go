@@ -108,10 +108,10 @@ func IsAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/")
 
 // Problem is an RFC 9457 problem document with xaso's stable code.
 type Problem struct {
-	Type      string `json:"type"`
-	Title     string `json:"title"`
-	Status    int    `json:"status"`
-	Code      string `json:"code"`
+	Type      string          `json:"type"`
+	Title     string          `json:"title"`
+	Status    int             `json:"status"`
+	Code      string          `json:"code"`
 	Detail    string          `json:"detail,omitempty"`
 	Errors    []apperr.Detail `json:"errors,omitempty"`
 	RequestID string          `json:"request_id,omitempty"`
