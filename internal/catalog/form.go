@@ -131,13 +131,13 @@ func (p Procedure) NormalizeFields(values map[string]string, requireAll bool) (m
 		v := norm.NFC.String(strings.TrimSpace(values[f.Name]))
 		if v == "" {
 			if requireAll && f.Required {
-				bad = append(bad, FieldProblem{f.Name, f.Label, "không được để trống"})
+				bad = append(bad, FieldProblem{Name: f.Name, Label: f.Label, Message: "không được để trống"})
 			}
 			continue
 		}
 		nv, msg := f.normalize(v)
 		if msg != "" {
-			bad = append(bad, FieldProblem{f.Name, f.Label, msg})
+			bad = append(bad, FieldProblem{Name: f.Name, Label: f.Label, Message: msg})
 			continue
 		}
 		out[f.Name] = nv
@@ -161,7 +161,7 @@ func (p Procedure) NormalizeFields(values map[string]string, requireAll bool) (m
 // normalize returns the normalised answer, or a Vietnamese message saying what is
 // wrong with it.
 func (f FormField) normalize(v string) (string, string) {
-	if !utf8.ValidString(v) || strings.ContainsFunc(v, unicode.IsControl) {
+	if !utf8.ValidString(v) || strings.ContainsFunc(v, forbidden) {
 		return "", "chứa ký tự không hợp lệ"
 	}
 	limit := f.MaxLength
@@ -199,6 +199,12 @@ func (f FormField) normalize(v string) (string, string) {
 		}
 	}
 	return v, ""
+}
+
+// forbidden reports control characters other than the line breaks and tabs a long
+// answer typed in a text area may hold: they would corrupt printed forms.
+func forbidden(r rune) bool {
+	return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t'
 }
 
 var numberRE = regexp.MustCompile(`^-?[0-9]{1,15}(\.[0-9]{1,6})?$`)

@@ -50,6 +50,7 @@ func TestValidateFields(t *testing.T) {
 			"email":        "An <an@example.vn>",
 		}), true, []string{"subject_name", "birth_date", "subject_id", "purpose", "copies", "phone", "email"}},
 		{"control characters", with(map[string]string{"subject_name": "An\x07"}), true, []string{"subject_name"}},
+		{"line breaks are text", with(map[string]string{"subject_name": "Nguyễn\r\nAn"}), true, nil},
 		{"unknown field", with(map[string]string{"nickname": "Tèo"}), true, []string{"nickname"}},
 	}
 	p := validProcedure()

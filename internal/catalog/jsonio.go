@@ -99,10 +99,12 @@ func ParseCatalog(data []byte) (Catalog, error) {
 				found = append(found, pr)
 			}
 		}
-		if j, dup := first[p.Code]; dup && p.Code != "" {
+		switch j, dup := first[p.Code]; {
+		case p.Code == "":
+		case dup:
 			found = append(found, Problem{Index: i, Code: p.Code, Path: "code",
 				Message: fmt.Sprintf("mã thủ tục trùng với procedures[%d]; mỗi mã chỉ có một phiên bản trong tệp", j)})
-		} else {
+		default:
 			first[p.Code] = i
 		}
 		c.Procedures = append(c.Procedures, p)
@@ -174,12 +176,9 @@ func pointerPath(p jsontext.Pointer) string {
 
 // position says where offset is in data for people: "dòng 12, cột 5".
 func position(data []byte, offset int64) string {
-	if offset < 0 || offset > int64(len(data)) {
-		return fmt.Sprintf("vị trí %d", offset)
-	}
-	before := data[:offset]
+	before := data[:min(max(offset, 0), int64(len(data)))]
 	line := bytes.Count(before, []byte{'\n'}) + 1
-	col := int(offset) - bytes.LastIndexByte(before, '\n')
+	col := len(before) - bytes.LastIndexByte(before, '\n')
 	return fmt.Sprintf("dòng %d, cột %d", line, col)
 }
 
@@ -193,14 +192,13 @@ func describeType(t reflect.Type) string {
 		return "một chuỗi"
 	case reflect.Bool:
 		return "true hoặc false"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+	case reflect.Int, reflect.Int64:
 		return "một số nguyên trong giới hạn cho phép"
-	case reflect.Float32, reflect.Float64:
+	case reflect.Float64:
 		return "một số"
-	case reflect.Slice, reflect.Array:
+	case reflect.Slice:
 		return "một danh sách [...]"
-	case reflect.Struct, reflect.Map:
+	case reflect.Struct:
 		return "một đối tượng {...}"
 	case reflect.Pointer:
 		return describeType(t.Elem())

@@ -3,9 +3,13 @@ package catalog
 import (
 	"bytes"
 	"encoding/json/v2"
+	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/xaso-vn/xaso/internal/apperr"
 )
 
 func TestExportParseRoundTrip(t *testing.T) {
@@ -113,6 +117,12 @@ func TestParseCatalogRejects(t *testing.T) {
 			[]string{"procedures[0].Name (thủ tục 1.004873): trường không có trong định dạng"}},
 		{"wrong type", file(procJSON(t, nil, `"amount":5000`, `"amount":"5000"`)),
 			[]string{"procedures[0].fees[0].amount (thủ tục 1.004873): giá trị phải là một số nguyên"}},
+		{"list expected", []byte(`{"schema": "xaso.catalog/v1", "procedures": "x"}`), []string{"procedures: giá trị phải là một danh sách"}},
+		{"number expected", file(procJSON(t, nil, `"budget_hours":2,`, `"budget_hours":"2",`)),
+			[]string{"procedures[0].workflow.steps[0].budget_hours (thủ tục 1.004873): giá trị phải là một số"}},
+		{"boolean expected", file(procJSON(t, nil, `"required":true`, `"required":"có"`)), []string{"giá trị phải là true hoặc false"}},
+		{"object expected", file(procJSON(t, nil, `"field":{`, `"field":[],"x":{`)), []string{"procedures[0].field (thủ tục 1.004873): giá trị phải là một đối tượng"}},
+		{"string expected", file(procJSON(t, nil, `"name":"Thủ tục cấp Giấy xác nhận tình trạng hôn nhân"`, `"name":1`)), []string{"procedures[0].name (thủ tục 1.004873): giá trị phải là một chuỗi"}},
 		{"fraction of a đồng", file(procJSON(t, nil, `"amount":5000`, `"amount":5000.5`)),
 			[]string{"procedures[0].fees[0].amount (thủ tục 1.004873)"}},
 		{"negative fee, code missing", file(procJSON(t, nil), procJSON(t, code(""), `"amount":5000`, `"amount":-5000`)),
@@ -147,6 +157,14 @@ func TestParseCatalogRejects(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestExportRejectsWhatJSONCannotHold(t *testing.T) {
+	p := validProcedure()
+	p.Workflow.Steps[0].BudgetHours = math.NaN()
+	if _, err := Export(Catalog{Procedures: []Procedure{p}}); err == nil {
+		t.Error("Export wrote NaN")
 	}
 }
 
@@ -195,4 +213,13 @@ func FuzzParseCatalog(f *testing.F) {
 			t.Fatalf("round trip changed the catalog:\n%+v\n%+v", c, c2)
 		}
 	})
+}
+
+func TestValidationErrorDetails(t *testing.T) {
+	_, err := ParseCatalog(file(procJSON(t, nil), procJSON(t, func(p *Procedure) { p.Code = ""; p.Fees[0].Amount = -1 })))
+	got := apperr.DetailsOf(err)
+	want := apperr.Detail{Field: "procedures[1].fees[0].amount", Message: "procedures[1].fees[0].amount: số tiền không được âm"}
+	if !slices.Contains(got, want) {
+		t.Errorf("DetailsOf = %v, want %v among them", got, want)
+	}
 }
