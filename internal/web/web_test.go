@@ -179,36 +179,14 @@ var access = map[string][]auth.Role{
 	"GET /static/{name}":             nil,
 	"GET /healthz":                   nil,
 	"GET /metrics":                   nil,
-	"GET /api/v1/openapi.json":       nil,
-	"GET /api/v1/units":              nil,
 	"GET /account":                   {"user"},
-	"GET /api/v1/me":                 {"user"},
 	"GET /office":                    auth.OfficeRoles,
 	"GET /admin":                     auth.AdminRoles,
 	"GET /admin/audit":               auth.AdminRoles,
-	"GET /api/v1/users":              auth.AdminRoles,
-	"GET /api/v1/audit":              auth.AdminRoles,
 	"GET /admin/calendar":            auth.AdminRoles,
 	"POST /admin/calendar/decisions": auth.AdminRoles,
-	"POST /admin/calendar/decisions/{id}/delete":    auth.AdminRoles,
-	"POST /admin/calendar/hours":                    auth.AdminRoles,
-	"GET /api/v1/calendar/{year}":                   nil,
-	"GET /api/v1/calendar/decisions":                nil,
-	"POST /api/v1/calendar/decisions":               auth.AdminRoles,
-	"DELETE /api/v1/calendar/decisions/{id}":        auth.AdminRoles,
-	"PUT /api/v1/calendar/office-hours":             auth.AdminRoles,
-	"GET /api/v1/procedures":                        nil,
-	"GET /api/v1/procedures/{code}":                 nil,
-	"POST /api/v1/procedures":                       auth.AdminRoles,
-	"PUT /api/v1/procedures/{code}":                 auth.AdminRoles,
-	"POST /api/v1/procedures/{code}/publish":        auth.AdminRoles,
-	"GET /api/v1/catalog/export":                    nil,
-	"POST /api/v1/catalog/import":                   auth.AdminRoles,
-	"POST /api/v1/dossiers":                         {"user"},
-	"GET /api/v1/dossiers":                          {"user"},
-	"GET /api/v1/dossiers/{code}":                   {"user"},
-	"POST /api/v1/dossiers/{code}/actions/{action}": {"user"},
-	"GET /api/v1/lookup/{code}":                     nil,
+	"POST /admin/calendar/decisions/{id}/delete": auth.AdminRoles,
+	"POST /admin/calendar/hours":                 auth.AdminRoles,
 }
 
 var paramRE = regexp.MustCompile(`\{(\w+)(\.\.\.)?\}|\{\$\}`)
@@ -235,6 +213,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	})
 	for _, rt := range routes {
 		rule, ok := access[rt.Pattern]
+		if !ok {
+			rule, ok = apiAccess[rt.Pattern]
+		}
 		if !ok {
 			t.Errorf("route %q is not in the authorization matrix: add its expected access", rt.Pattern)
 			continue

@@ -1,0 +1,31 @@
+package web_test
+
+import "github.com/xaso-vn/xaso/internal/auth"
+
+// apiAccess is the authorization matrix's expectation for the JSON API's routes (nil:
+// public; {"user"}: any logged-in user; else the roles), written independently of the
+// route table like access.
+var apiAccess = map[string][]auth.Role{
+	"GET /api/v1/openapi.json":                      nil,
+	"GET /api/v1/units":                             nil,
+	"GET /api/v1/me":                                {"user"},
+	"GET /api/v1/users":                             auth.AdminRoles,
+	"GET /api/v1/audit":                             auth.AdminRoles,
+	"GET /api/v1/calendar/{year}":                   nil,
+	"GET /api/v1/calendar/decisions":                nil,
+	"POST /api/v1/calendar/decisions":               auth.AdminRoles,
+	"DELETE /api/v1/calendar/decisions/{id}":        auth.AdminRoles,
+	"PUT /api/v1/calendar/office-hours":             auth.AdminRoles,
+	"GET /api/v1/procedures":                        nil,
+	"GET /api/v1/procedures/{code}":                 nil,
+	"POST /api/v1/procedures":                       auth.AdminRoles,
+	"PUT /api/v1/procedures/{code}":                 auth.AdminRoles,
+	"POST /api/v1/procedures/{code}/publish":        auth.AdminRoles,
+	"GET /api/v1/catalog/export":                    nil,
+	"POST /api/v1/catalog/import":                   auth.AdminRoles,
+	"POST /api/v1/dossiers":                         {"user"},
+	"GET /api/v1/dossiers":                          {"user"},
+	"GET /api/v1/dossiers/{code}":                   {"user"},
+	"POST /api/v1/dossiers/{code}/actions/{action}": {"user"},
+	"GET /api/v1/lookup/{code}":                     nil,
+}
