@@ -1,0 +1,159 @@
+package e2e
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/xaso-vn/xaso/internal/demo"
+)
+
+// axeTags are the axe-core rule tags CI enforces: WCAG 2.0 and 2.1, levels A and AA.
+// .ci/browser.sh passes the same list to @axe-core/cli.
+var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
+
+// a11yPages are the pages axe-core checks in the browser, as whom, and what to do on the
+// page first (nil: nothing). Public pages are also checked by @axe-core/cli in
+// .ci/browser.sh; the office pages can only be reached here, after login.
+var a11yPages = []struct {
+	name, user, path string
+	status           int // of the page; 0 means 200
+	then             func(b *tab)
+}{
+	{name: "portal", path: "/"},
+	{name: "login", path: "/login"},
+	{name: "login-error", path: "/login", then: func(b *tab) {
+		b.step("submit a wrong password", typeInto("#username", "motcua"), typeInto("#password", "sai"),
+			follow(`main form button[type="submit"]`), chromedp.WaitVisible(chromedp.CSS(`[role="alert"]`)))
+	}},
+	{name: "not-found", path: "/khong-co-trang-nay", status: http.StatusNotFound},
+	{name: "account", user: "congdan", path: "/account"},
+	{name: "office", user: "motcua", path: "/office"},
+	{name: "admin", user: "quantri", path: "/admin"},
+	{name: "audit", user: "quantri", path: "/admin/audit"},
+	{name: "audit-system", user: "admin", path: "/admin/audit"},
+	{name: "calendar", user: "quantri", path: "/admin/calendar"},
+	{name: "calendar-system", user: "admin", path: "/admin/calendar"},
+}
+
+func TestAccessibility(t *testing.T) {
+	needBrowser(t)
+	src := axeSource(t)
+	s := newSite(t) // the pages change nothing, so they share one site
+	for _, p := range a11yPages {
+		t.Run(p.name, func(t *testing.T) {
+			t.Parallel()
+			b := s.newTab(t, false)
+			if p.user != "" {
+				b.logIn(p.user, demo.Password, homeOf(t, p.user))
+			}
+			b.step("open "+p.path, b.openStatus(p.path, cmp.Or(p.status, http.StatusOK)))
+			if p.then != nil {
+				p.then(b)
+			}
+			// axe-core takes seconds on a long page (the calendar's 12 months) of a busy
+			// 2-core machine.
+			b.stepWithin(2*time.Minute, "axe-core finds no WCAG 2.1 A/AA violation", axeClean(src))
+		})
+	}
+}
+
+var axeJS struct {
+	once sync.Once
+	src  string
+	err  error
+}
+
+// axeSource reads npm axe-core's axe.min.js: $XASO_AXE_JS, or tools/axe's node_modules.
+func axeSource(t *testing.T) string {
+	t.Helper()
+	axeJS.once.Do(func() {
+		path := os.Getenv("XASO_AXE_JS")
+		if path == "" {
+			path = filepath.Join("..", "..", "tools", "axe", "node_modules", "axe-core", "axe.min.js")
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			axeJS.err = fmt.Errorf("axe-core is not installed (%w): run `CHROMEDRIVER_SKIP_DOWNLOAD=true npm ci --prefix tools/axe` "+
+				"at the top of the repository, or set XASO_AXE_JS to an axe.min.js", err)
+			return
+		}
+		axeJS.src = string(b)
+	})
+	if axeJS.err != nil {
+		t.Fatal(axeJS.err)
+	}
+	return axeJS.src
+}
+
+// axeResult is the part of axe.run's result the test reports.
+type axeResult struct {
+	TestEngine struct {
+		Version string `json:"version"`
+	} `json:"testEngine"`
+	Violations []struct {
+		ID      string `json:"id"`
+		Impact  string `json:"impact"`
+		Help    string `json:"help"`
+		HelpURL string `json:"helpUrl"`
+		Nodes   []struct {
+			Target         []any  `json:"target"`
+			HTML           string `json:"html"`
+			FailureSummary string `json:"failureSummary"`
+		} `json:"nodes"`
+	} `json:"violations"`
+}
+
+// axeClean injects axe-core into the page (once per document), runs it with the WCAG 2.1
+// A/AA rules, and fails listing every violation: rule, impact, the elements' selectors.
+func axeClean(src string) chromedp.Action[chromedp.Void] {
+	tags := `["` + strings.Join(axeTags, `","`) + `"]`
+	run := `axe.run(document, {runOnly: {type: "tag", values: ` + tags + `}, resultTypes: ["violations"]})`
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		loaded, err := chromedp.Evaluate[bool](`typeof axe === "object"`)(ctx, t)
+		if err != nil {
+			return err
+		}
+		if !loaded {
+			if _, err := chromedp.Evaluate[chromedp.Void](src)(ctx, t); err != nil {
+				return fmt.Errorf("inject axe-core: %w", err)
+			}
+		}
+		res, err := chromedp.Evaluate[axeResult](run, chromedp.EvalAwaitPromise)(ctx, t)
+		if err != nil {
+			return fmt.Errorf("axe.run: %w", err)
+		}
+		if len(res.Violations) == 0 {
+			return nil
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "%d WCAG 2.1 A/AA rules violated (axe-core %s):", len(res.Violations), res.TestEngine.Version)
+		for _, v := range res.Violations {
+			fmt.Fprintf(&b, "\n  - %s (%s): %s — %s", v.ID, v.Impact, v.Help, v.HelpURL)
+			for _, n := range v.Nodes {
+				summary := strings.Join(strings.Fields(n.FailureSummary), " ")
+				fmt.Fprintf(&b, "\n      at %s: %s\n        %s", targetString(n.Target), summary, n.HTML)
+			}
+		}
+		return fmt.Errorf("%s", b.String())
+	})
+}
+
+// targetString prints an axe target: a list of CSS selectors, with a nested list for an
+// element inside a shadow root or an iframe.
+func targetString(target []any) string {
+	parts := make([]string, len(target))
+	for i, p := range target {
+		parts[i] = fmt.Sprint(p)
+	}
+	return strings.Join(parts, " » ")
+}

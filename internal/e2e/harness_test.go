@@ -1,0 +1,307 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/xaso-vn/xaso/internal/webtest"
+)
+
+// Viewport of the cheap phone every journey runs on.
+const (
+	phoneWidth  = 360
+	phoneHeight = 740
+	phoneScale  = 2
+)
+
+// stepTimeout bounds one step; a step that waits for something that never comes fails
+// with a screenshot instead of hanging the test binary.
+const stepTimeout = 20 * time.Second
+
+// site is an in-process xaso on a fresh database with the demo commune, served over
+// HTTP on a local port.
+type site struct {
+	url string
+}
+
+func newSite(t testing.TB) *site {
+	t.Helper()
+	srv, _ := webtest.New(t)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return &site{url: ts.URL}
+}
+
+// tab is one browser tab in a browser context of its own (its own cookies), emulating
+// the phone. Its steps fail the test that opened it.
+type tab struct {
+	t    *testing.T
+	ctx  context.Context
+	site *site
+}
+
+// newTab opens a tab on s; it closes when the test ends. With noScript the tab runs no
+// JavaScript of the pages, as a phone with scripts off or a browser that failed to load
+// them.
+func (s *site) newTab(t *testing.T, noScript bool) *tab {
+	t.Helper()
+	needBrowser(t)
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	b := &tab{t: t, ctx: ctx, site: s}
+	setup := []chromedp.Action[chromedp.Void]{
+		chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateScale(phoneScale), chromedp.EmulateMobile),
+	}
+	if noScript {
+		setup = append(setup, disableScripts())
+	}
+	// The first Do attaches the tab, which lives as long as ctx: no deadline here.
+	if err := chromedp.Do(ctx, setup...); err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
+	return b
+}
+
+// step runs actions as one named step of a journey. When one fails, the test fails with
+// the step's name, the page's address, the error and the path of a full-page screenshot.
+func (b *tab) step(name string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	b.stepWithin(stepTimeout, name, actions...)
+}
+
+// stepWithin is step with a time limit of its own, for slow work such as an axe-core run
+// on a long page.
+func (b *tab) stepWithin(limit time.Duration, name string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, limit)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = fmt.Errorf("%w: the step did not finish in %v", err, limit)
+		}
+		shot := b.screenshot("FAIL " + name)
+		b.t.Fatalf("step %q failed on %s: %v\n\tscreenshot: %s", name, b.location(), err, shot)
+	}
+}
+
+// screenshot saves a full-page PNG of the tab in the artifacts directory and returns its
+// path, or why it could not.
+func (b *tab) screenshot(name string) string {
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		return "(no screenshot: " + err.Error() + ")"
+	}
+	path := filepath.Join(artifacts, fileName(b.t.Name()+"--"+name)+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		return "(no screenshot: " + err.Error() + ")"
+	}
+	return path
+}
+
+// keep is a step action that saves a screenshot of the page under name, for people to look
+// at (each role's home page, for one).
+func (b *tab) keep(name string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		png, err := chromedp.FullScreenshot(100)(ctx, t)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(artifacts, fileName(b.t.Name()+"--"+name)+".png"), png, 0o644)
+	})
+}
+
+func (b *tab) location() string {
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		return "(unknown page: " + err.Error() + ")"
+	}
+	return loc
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+func fileName(s string) string { return strings.Trim(unsafeName.ReplaceAllString(s, "_"), "_") }
+
+// Actions that journeys combine into steps.
+
+// open navigates to a path of the site and waits for the page to load.
+func (b *tab) open(path string) chromedp.Action[chromedp.Void] {
+	return chromedp.Navigate(b.site.url + path)
+}
+
+// openStatus is open for a page that must answer with status (an error page must not
+// pass for the page under test).
+func (b *tab) openStatus(path string, status int) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		resp, err := chromedp.NavigateResponse(b.site.url+path)(ctx, t)
+		if err != nil {
+			return err
+		}
+		if resp == nil || resp.Status != int64(status) {
+			got := "no response"
+			if resp != nil {
+				got = fmt.Sprint(resp.Status)
+			}
+			return fmt.Errorf("GET %s: %s, want %d", path, got, status)
+		}
+		return nil
+	})
+}
+
+// follow clicks what sel finds (a link or a submit button) and waits for the page it
+// leads to.
+func follow(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel)))(ctx, t); err != nil {
+			return fmt.Errorf("click %s and wait for the next page: %w", sel, err)
+		}
+		return nil
+	})
+}
+
+// typeInto types text into the field sel finds, key by key as a person would.
+func typeInto(sel, text string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := chromedp.SendKeys(chromedp.CSS(sel), text)(ctx, t); err != nil {
+			return fmt.Errorf("type into %s: %w", sel, err)
+		}
+		return nil
+	})
+}
+
+// atPath checks the path (and query, when want has one) of the current page.
+func atPath(want string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		loc, err := chromedp.Location()(ctx, t)
+		if err != nil {
+			return err
+		}
+		u, err := url.Parse(loc)
+		if err != nil {
+			return err
+		}
+		got := u.Path
+		if strings.Contains(want, "?") {
+			got = u.RequestURI()
+		}
+		if got != want {
+			return fmt.Errorf("on %s, want %s", got, want)
+		}
+		return nil
+	})
+}
+
+// hasText checks that the first element sel finds is visible and shows want (spaces
+// folded).
+func hasText(sel, want string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		got, err := chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible)(ctx, t)
+		if err != nil {
+			return fmt.Errorf("%s: %w", sel, err)
+		}
+		if got = strings.Join(strings.Fields(got), " "); got != want {
+			return fmt.Errorf("%s shows %q, want %q", sel, got, want)
+		}
+		return nil
+	})
+}
+
+// hasTextPrefix is hasText for a text that only starts with prefix.
+func hasTextPrefix(sel, prefix string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		got, err := chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible)(ctx, t)
+		if err != nil {
+			return fmt.Errorf("%s: %w", sel, err)
+		}
+		if got = strings.Join(strings.Fields(got), " "); !strings.HasPrefix(got, prefix) {
+			return fmt.Errorf("%s shows %q, want it to start with %q", sel, got, prefix)
+		}
+		return nil
+	})
+}
+
+// hasValue checks the value of a form field.
+func hasValue(sel, want string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		got, err := chromedp.Value(chromedp.CSS(sel))(ctx, t)
+		if err != nil {
+			return fmt.Errorf("%s: %w", sel, err)
+		}
+		if got != want {
+			return fmt.Errorf("%s holds %q, want %q", sel, got, want)
+		}
+		return nil
+	})
+}
+
+// overflow is what noSideScroll measures.
+type overflow struct {
+	ScrollWidth int      `json:"scrollWidth"`
+	Wide        []string `json:"wide"`
+}
+
+// overflowJS measures the page and names the elements that reach past the right edge (a
+// few, outermost first), so a failure says what to fix.
+var overflowJS = fmt.Sprintf(`(() => {
+	const w = %d, wide = [];
+	const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+		(e.classList.length ? '.' + [...e.classList].join('.') : '');
+	for (const e of document.body.querySelectorAll('*')) {
+		const r = e.getBoundingClientRect();
+		if (r.right > w + 0.5 && !wide.some(p => p.el.contains(e))) {
+			wide.push({el: e, text: name(e) + ' (right edge at ' + Math.round(r.right) + ' px)'});
+		}
+	}
+	return {scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 5).map(x => x.text)};
+})()`, phoneWidth)
+
+// noSideScroll checks that the page does not scroll sideways on the phone: the document
+// is no wider than the viewport.
+func noSideScroll() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		o, err := chromedp.Evaluate[overflow](overflowJS)(ctx, t)
+		if err != nil {
+			return err
+		}
+		if o.ScrollWidth > phoneWidth {
+			return fmt.Errorf("the page is %d px wide at %d px and scrolls sideways; too wide: %s",
+				o.ScrollWidth, phoneWidth, strings.Join(o.Wide, ", "))
+		}
+		return nil
+	})
+}
+
+// Steps that several journeys share.
+
+// logIn signs in through the login form and checks the landing page.
+func (b *tab) logIn(username, password, home string) {
+	b.t.Helper()
+	b.step("open the login page", b.open("/login"), hasText("h1", "Đăng nhập"))
+	b.step("type the username and password as "+username,
+		typeInto("#username", username), typeInto("#password", password))
+	b.step("submit the login form", follow(`main form button[type="submit"]`), atPath(home))
+}
+
+// logOut signs out with the header's button and checks that the session is gone.
+func (b *tab) logOut(home string) {
+	b.t.Helper()
+	b.step("log out with the header button", follow(`header form[action="/logout"] button`), atPath("/"),
+		hasText("header nav a[href='/login']", "Đăng nhập"))
+	b.step("the home page asks for a login again", b.open(home), atPath("/login"))
+}

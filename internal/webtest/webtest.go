@@ -1,0 +1,56 @@
+// Package webtest builds the whole web server on a fresh database with the demo commune,
+// wired as `xaso serve --demo` wires it, for tests of internal/web and the browser tests
+// of internal/e2e: one place to change when the server gains a dependency.
+package webtest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/ratelimit"
+	"github.com/xaso-vn/xaso/internal/store"
+	"github.com/xaso-vn/xaso/internal/store/storetest"
+	"github.com/xaso-vn/xaso/internal/web"
+	"github.com/xaso-vn/xaso/internal/workcal"
+)
+
+// New returns a server on a fresh database (SQLite, or PostgreSQL with
+// XASO_TEST_POSTGRES) loaded with the demo commune, and its store. Passwords use cheap
+// argon2id costs.
+func New(t testing.TB) (*web.Server, *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	st := storetest.Open(t)
+	hasher := auth.NewHasher(auth.TestParams, 2)
+	if _, err := demo.Load(ctx, st, hasher); err != nil {
+		t.Fatal(err)
+	}
+	home, err := st.UnitByCode(ctx, demo.CommuneCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cals := workcal.New(st)
+	srv, err := web.New(web.Deps{
+		Store:       st,
+		Auth:        auth.NewService(st, hasher, ratelimit.New(5, 5)),
+		Calendars:   cals,
+		Dossiers:    &dossier.Service{Store: st, Calendars: cals, Now: time.Now},
+		HomeUnitID:  home.ID,
+		Log:         slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Metrics:     prometheus.NewRegistry(),
+		SiteName:    home.Name,
+		SessionLife: time.Hour,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, st
+}
