@@ -41,7 +41,7 @@ type runner func(ctx context.Context, sio stdio, args []string) error
 
 // commands lists every subcommand; `xaso help` prints them in this order.
 func commands() []*command {
-	return []*command{serveCmd(), migrateCmd(), userCmd(), tokenCmd(), unitCmd(), auditCmd(), backupCmd(),
+	return []*command{serveCmd(), migrateCmd(), userCmd(), tokenCmd(), unitCmd(), importCmd(), auditCmd(), backupCmd(),
 		lunarCmd(), holidaysCmd(), deadlineCmd(), vietqrCmd(), versionCmd()}
 }
 

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/store/storetest"
 )
 
@@ -217,5 +220,28 @@ func TestServeStartupErrors(t *testing.T) {
 	}
 	if strings.Contains(fmt.Sprint(r), "password=") {
 		t.Fatal("a password leaked")
+	}
+}
+
+func TestImportDossiersCommand(t *testing.T) {
+	dsn := storetest.DSN(t)
+	env := map[string]string{"XASO_DB": dsn, "XASO_DATA_DIR": filepath.Join(t.TempDir(), "files")}
+	ctx := context.Background()
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := demo.Load(ctx, st, auth.NewHasher(auth.TestParams, 1)); err != nil {
+		t.Fatal(err)
+	}
+	good := `{"unit":"14731","procedure_code":"1.004873","channel":"counter","applicant":{"full_name":"Lê Thị Hoa"},"received_at":"2021-03-01T08:30:00+07:00","due_at":"2021-03-04T08:30:00+07:00","status":"received"}`
+	r := xaso(t, env, good+"\n\n"+good+"\n", "import", "dossiers", "-")
+	if r.code != 0 || r.out != "000.31.37.H45-210301-0001\n000.31.37.H45-210301-0002\n" {
+		t.Fatalf("import: %+v", r)
+	}
+	r = xaso(t, env, good+"\n"+strings.Replace(good, `"counter"`, `"fax"`, 1)+"\n", "import", "dossiers", "-")
+	if r.code != 1 || !strings.Contains(r.err, "dòng 2, trường channel") || r.out != "" {
+		t.Fatalf("bad line: %+v", r)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -214,5 +215,51 @@ func TestConcurrentCodes(t *testing.T) {
 	sort.Ints(seqs)
 	if len(seqs) != workers*each || seqs[0] != 1 || seqs[len(seqs)-1] != workers*each {
 		t.Fatalf("%d codes from %d to %d", len(seqs), seqs[0], seqs[len(seqs)-1])
+	}
+}
+
+func TestImport(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t)
+	lines := []string{
+		`{"unit":"14731","procedure_code":"1.001193","channel":"online","applicant":{"full_name":"Lê Thị Hoa"},"received_at":"2021-03-01T08:30:00+07:00","due_at":"2021-03-04T08:30:00+07:00","resolved_at":"2021-03-03T10:00:00+07:00","status":"returned","ended_at":"2021-03-04T08:00:00+07:00"}`,
+		`{"code":"000.31.37.H45-210301-0007","unit":"14731","procedure_code":"1.001193","channel":"counter","applicant":{"full_name":"Phạm Văn Tú"},"received_at":"2021-03-01T09:00:00+07:00","due_at":"2021-03-04T09:00:00+07:00","status":"received"}`,
+	}
+	var recs []dossier.Record
+	for i, l := range lines {
+		r, err := dossier.ParseRecord(i+1, []byte(l))
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, r)
+	}
+	codes, err := dossier.Import(ctx, f.st, recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if codes[0] != "000.31.37.H45-210301-0001" || codes[1] != "000.31.37.H45-210301-0007" {
+		t.Fatalf("codes %v", codes)
+	}
+	// A kept code moves the day's sequence past it.
+	more, err := dossier.Import(ctx, f.st, recs[:1])
+	if err != nil || more[0] != "000.31.37.H45-210301-0008" {
+		t.Fatalf("next code %v %v", more, err)
+	}
+	// All or nothing: a duplicate code rolls everything back.
+	if _, err := dossier.Import(ctx, f.st, recs); err == nil {
+		t.Fatal("a duplicate code was imported")
+	}
+	_, total, _ := f.st.Dossiers(ctx, store.DossierQuery{UnitID: f.commune})
+	if total != 3 {
+		t.Fatalf("%d dossiers after a failed import, want 3", total)
+	}
+	d, err := f.st.DossierByCode(ctx, codes[0])
+	if err != nil || d.Timeliness != dossier.Early || d.Status != dossier.StatusReturned || d.ProcedureVersion != 1 {
+		t.Fatalf("imported %+v %v", d, err)
+	}
+	bad, _ := dossier.ParseRecord(1, []byte(strings.Replace(lines[0], `"1.001193"`, `"9.999999"`, 1)))
+	var ie *dossier.ImportError
+	if _, err := dossier.Import(ctx, f.st, []dossier.Record{bad}); !errors.As(err, &ie) || ie.Field != "procedure_code" {
+		t.Fatalf("unknown procedure: %v", err)
 	}
 }
