@@ -10,12 +10,15 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/catalog"
+	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
+	"github.com/xaso-vn/xaso/internal/workcal"
 )
 
 // Password is every demo user's password.
@@ -90,15 +93,42 @@ func Load(ctx context.Context, st *store.Store, hasher *auth.Hasher) (bool, erro
 	if err != nil {
 		return false, err
 	}
+	principals := map[auth.Role]*auth.Principal{}
 	for _, u := range Users {
 		unitID := commune
 		if u.AtProvince {
 			unitID = province
 		}
-		if _, err := st.CreateUser(ctx, auth.User{Username: u.Username, FullName: u.FullName, PasswordHash: hash},
-			[]auth.Membership{{UnitID: unitID, Role: u.Role}}); err != nil {
+		ms := []auth.Membership{{UnitID: unitID, Role: u.Role}}
+		id, err := st.CreateUser(ctx, auth.User{Username: u.Username, FullName: u.FullName, PasswordHash: hash}, ms)
+		if err != nil {
 			return false, fmt.Errorf("demo: user %s: %w", u.Username, err)
 		}
+		principals[u.Role] = &auth.Principal{UserID: id, Username: u.Username, FullName: u.FullName, Memberships: ms}
+	}
+	cals := workcal.New(st)
+	cal, err := cals.For(ctx, commune)
+	if err != nil {
+		return false, err
+	}
+	recs, err := History2021(CommuneCode, sample.Procedures, cal, 1)
+	if err != nil {
+		return false, err
+	}
+	if _, err := dossier.Import(ctx, st, recs); err != nil {
+		return false, fmt.Errorf("demo: 2021 dossiers: %w", err)
+	}
+	proc, err := st.PublishedProcedure(ctx, commune, CurrentProcedure)
+	if err != nil {
+		return false, fmt.Errorf("demo: %w", err)
+	}
+	svc := &dossier.Service{Store: st, Calendars: cals, Now: time.Now}
+	if err := current(ctx, svc, commune, principals, proc.Procedure, cal, time.Now()); err != nil {
+		return false, err
 	}
 	return true, nil
 }
+
+// CurrentProcedure is the procedure of the demo's current dossiers: Xác nhận tình trạng
+// hôn nhân, three working days, five workflow steps.
+const CurrentProcedure = "1.004873"
