@@ -2,11 +2,16 @@ package dossier
 
 import "github.com/xaso-vn/xaso/internal/calendar"
 
-// Measure names a statistics counter.
+// Measure names a statistics counter. docs/STATISTICS.md defines every report figure in
+// terms of these.
 type Measure string
 
-// The counters a transition may move. Each dossier adds to "received" once, on the day
-// it was received; to one resolved_* on the day it was resolved; and to one end counter.
+// The counters a transition may move, each on a local date. A dossier adds to
+// "received" once, on the day it was received; to one resolved_* on the day it was
+// resolved; to one end counter when it ends after receipt. Supplement waits open and
+// close. A dossier finished after its appointment adds overdue_from on the day after
+// the appointment's date and overdue_until on the day it finished, so that "open and
+// overdue at the end of day X" is a difference of two running sums.
 const (
 	MeasureReceived            Measure = "received"
 	MeasureResolvedEarly       Measure = "resolved_early"
@@ -17,6 +22,9 @@ const (
 	MeasureStopped             Measure = "stopped"
 	MeasureWithdrawn           Measure = "withdrawn"
 	MeasureSupplementRequested Measure = "supplement_requested"
+	MeasureSupplementClosed    Measure = "supplement_closed"
+	MeasureOverdueFrom         Measure = "overdue_from"
+	MeasureOverdueUntil        Measure = "overdue_until"
 )
 
 // Count is one increment of a counter, attributed to the competent unit (the one whose
@@ -29,32 +37,50 @@ type Count struct {
 	Measure       Measure
 }
 
-// Counts returns the counters that moving a dossier from before to after increments;
-// before is nil for a new dossier. Storage applies them in the transition's transaction,
-// and `xaso report rebuild` recomputes the same from the dossiers, so the two agree.
-func Counts(before *Dossier, after Dossier) []Count {
-	var prev Dossier
-	if before != nil {
-		prev = *before
-	}
+// EventCounts returns the counters one history event increments. d is the dossier after
+// the event — or, when rebuilding, the dossier as it is now: the fields read here
+// (ReceivedAt, ResolvedAt, Timeliness, DueAt, EndedAt) are set once and, for DueAt, not
+// changed after the dossier is finished, so both give the same counts. Storage applies
+// them in the transition's transaction; `xaso report rebuild` replays every event
+// through this same function, so rebuild equals incremental by construction.
+func EventCounts(d Dossier, ev Event) []Count {
 	c := func(m Measure, day calendar.Date) Count {
-		return Count{UnitID: after.CompetentUnitID, Day: day, ProcedureCode: after.ProcedureCode, Channel: after.Channel, Measure: m}
+		return Count{UnitID: d.CompetentUnitID, Day: day, ProcedureCode: d.ProcedureCode, Channel: d.Channel, Measure: m}
 	}
+	// received reports whether the dossier had been received when the event happened:
+	// refusals, withdrawals and supplement requests at the counter's check of an online
+	// dossier come before receipt and count nowhere.
+	if d.ReceivedAt.IsZero() || ev.At.Before(d.ReceivedAt) {
+		return nil
+	}
+	day := calendar.DateOf(ev.At)
 	var out []Count
-	if prev.ReceivedAt.IsZero() && !after.ReceivedAt.IsZero() {
-		out = append(out, c(MeasureReceived, calendar.DateOf(after.ReceivedAt)))
+	if ev.ToStatus == StatusReceived && (ev.FromStatus == "" || ev.FromStatus == StatusSubmitted) {
+		out = append(out, c(MeasureReceived, day))
 	}
-	if prev.ResolvedAt.IsZero() && !after.ResolvedAt.IsZero() {
-		m := map[Timeliness]Measure{Early: MeasureResolvedEarly, OnTime: MeasureResolvedOnTime, Late: MeasureResolvedLate}[after.Timeliness]
-		out = append(out, c(m, calendar.DateOf(after.ResolvedAt)))
+	if ev.ToStatus == StatusSupplementRequested && ev.FromStatus != StatusSupplementRequested {
+		out = append(out, c(MeasureSupplementRequested, day))
 	}
-	if after.Supplements > prev.Supplements {
-		out = append(out, c(MeasureSupplementRequested, calendar.DateOf(after.PausedAt)))
+	if ev.FromStatus == StatusSupplementRequested && ev.ToStatus != StatusSupplementRequested {
+		out = append(out, c(MeasureSupplementClosed, day))
 	}
-	if prev.Status != after.Status && after.Status.Final() {
+	finished := false
+	if ev.ToStatus == StatusResolved || (ev.ToStatus == StatusReturned && ev.FromStatus != StatusResolved) {
+		m := map[Timeliness]Measure{Early: MeasureResolvedEarly, OnTime: MeasureResolvedOnTime, Late: MeasureResolvedLate}[d.Timeliness]
+		out = append(out, c(m, day))
+		finished = true
+	}
+	if ev.ToStatus.Final() && ev.FromStatus != ev.ToStatus {
 		m := map[Status]Measure{StatusReturned: MeasureReturned, StatusRefused: MeasureRefused, StatusStopped: MeasureStopped,
-			StatusWithdrawn: MeasureWithdrawn}[after.Status]
-		out = append(out, c(m, calendar.DateOf(after.EndedAt)))
+			StatusWithdrawn: MeasureWithdrawn}[ev.ToStatus]
+		out = append(out, c(m, day))
+		finished = finished || d.ResolvedAt.IsZero()
+	}
+	if finished && !d.DueAt.IsZero() {
+		due := calendar.DateOf(d.DueAt)
+		if day.After(due.AddDays(1)) {
+			out = append(out, c(MeasureOverdueFrom, due.AddDays(1)), c(MeasureOverdueUntil, day))
+		}
 	}
 	return out
 }

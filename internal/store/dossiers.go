@@ -120,12 +120,8 @@ func (s *Store) afterTransition(ctx context.Context, tx *sql.Tx, before *dossier
 		d.ID, d.CompetentUnitID, utc(ev.At), nullID(ev.ActorID), ev.ActorName, ev.Action, ev.FromStatus, ev.ToStatus, ev.FromStep, ev.ToStep, ev.Note); err != nil {
 		return fmt.Errorf("store: dossier %s event: %w", d.Code, err)
 	}
-	for _, c := range dossier.Counts(before, d) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_counts (unit_id, day, procedure_code, channel, measure, n) VALUES ($1, $2, $3, $4, $5, 1)
-			ON CONFLICT (unit_id, day, procedure_code, channel, measure) DO UPDATE SET n = dossier_counts.n + 1`,
-			c.UnitID, c.Day.String(), c.ProcedureCode, c.Channel, c.Measure); err != nil {
-			return fmt.Errorf("store: dossier %s counters: %w", d.Code, err)
-		}
+	if err := addCounts(ctx, tx, dossier.EventCounts(d, ev)); err != nil {
+		return fmt.Errorf("store: dossier %s counters: %w", d.Code, err)
 	}
 	for _, m := range msgs {
 		if err := s.enqueue(ctx, tx, m); err != nil {
@@ -138,6 +134,23 @@ func (s *Store) afterTransition(ctx context.Context, tx *sql.Tx, before *dossier
 	}
 	return s.appendAudit(ctx, tx, audit.Event{Chain: d.CompetentUnitID, Action: "dossier." + string(ev.Action), ObjectType: "dossier",
 		ObjectID: d.Code, Fields: fields})
+}
+
+// addCounts increments daily counters and their monthly roll-up.
+func addCounts(ctx context.Context, tx *sql.Tx, counts []dossier.Count) error {
+	for _, c := range counts {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_counts (unit_id, day, procedure_code, channel, measure, n) VALUES ($1, $2, $3, $4, $5, 1)
+			ON CONFLICT (unit_id, day, procedure_code, channel, measure) DO UPDATE SET n = dossier_counts.n + 1`,
+			c.UnitID, c.Day.String(), c.ProcedureCode, c.Channel, c.Measure); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_counts_monthly (unit_id, month, procedure_code, channel, measure, n) VALUES ($1, $2, $3, $4, $5, 1)
+			ON CONFLICT (unit_id, month, procedure_code, channel, measure) DO UPDATE SET n = dossier_counts_monthly.n + 1`,
+			c.UnitID, c.Day.String()[:7], c.ProcedureCode, c.Channel, c.Measure); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
@@ -202,7 +215,13 @@ func (s *Store) DossierByCode(ctx context.Context, code string) (dossier.Dossier
 
 // DossierEvents returns a dossier's history, oldest first.
 func (s *Store) DossierEvents(ctx context.Context, dossierID int64) ([]dossier.Event, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT at, actor_id, actor_name, action, from_status, to_status, from_step, to_step, note
+	return dossierEvents(ctx, s.r, dossierID)
+}
+
+func dossierEvents(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, dossierID int64) ([]dossier.Event, error) {
+	rows, err := q.QueryContext(ctx, `SELECT at, actor_id, actor_name, action, from_status, to_status, from_step, to_step, note
 		FROM dossier_events WHERE dossier_id = $1 ORDER BY id`, dossierID)
 	if err != nil {
 		return nil, mapErr(err)

@@ -39,12 +39,6 @@ func (s *Store) ImportDossiers(ctx context.Context, items []dossier.Imported) ([
 			return err
 		}
 		defer insEvent.Close()
-		count, err := tx.PrepareContext(ctx, `INSERT INTO dossier_counts (unit_id, day, procedure_code, channel, measure, n) VALUES ($1, $2, $3, $4, $5, 1)
-			ON CONFLICT (unit_id, day, procedure_code, channel, measure) DO UPDATE SET n = dossier_counts.n + 1`)
-		if err != nil {
-			return err
-		}
-		defer count.Close()
 		units := map[int64]bool{}
 		for i, it := range items {
 			d := it.Dossier
@@ -80,8 +74,8 @@ func (s *Store) ImportDossiers(ctx context.Context, items []dossier.Imported) ([
 					return fmt.Errorf("store: import %s events: %w", d.Code, err)
 				}
 			}
-			for _, c := range dossier.Counts(nil, d) {
-				if _, err := count.ExecContext(ctx, c.UnitID, c.Day.String(), c.ProcedureCode, c.Channel, c.Measure); err != nil {
+			for _, ev := range it.Events {
+				if err := addCounts(ctx, tx, dossier.EventCounts(d, ev)); err != nil {
 					return fmt.Errorf("store: import %s counters: %w", d.Code, err)
 				}
 			}

@@ -185,3 +185,7 @@ func page(limit, offset int) (int, int) {
 	}
 	return limit, max(0, offset)
 }
+
+// ReaderOf exposes the read pool to tests of other packages that must look at tables
+// directly (the report's rebuild test compares the counter tables).
+func ReaderOf(s *Store) *sql.DB { return s.r }
