@@ -35,13 +35,16 @@ type command struct {
 	// setup registers the command's flags on fs (cfg already holds the defaults and the
 	// XASO_* environment) and returns what runs once they are parsed.
 	setup func(fs *flag.FlagSet, cfg *config.Config) runner
+	// defaultSub, for a command group, is the sub that arguments beginning with a flag
+	// go to.
+	defaultSub string
 }
 
 type runner func(ctx context.Context, sio stdio, args []string) error
 
 // commands lists every subcommand; `xaso help` prints them in this order.
 func commands() []*command {
-	return []*command{serveCmd(), migrateCmd(), userCmd(), tokenCmd(), unitCmd(), importCmd(), auditCmd(), backupCmd(),
+	return []*command{serveCmd(), migrateCmd(), userCmd(), tokenCmd(), unitCmd(), importCmd(), reportCmd(), auditCmd(), backupCmd(),
 		lunarCmd(), holidaysCmd(), deadlineCmd(), vietqrCmd(), versionCmd()}
 }
 
@@ -95,6 +98,9 @@ func run(ctx context.Context, args []string, sio stdio) int {
 }
 
 func (c *command) execute(ctx context.Context, sio stdio, args []string) error {
+	if c.defaultSub != "" && len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
+		args = append([]string{c.defaultSub}, args...)
+	}
 	cfg := config.Defaults()
 	if err := cfg.FromEnv(sio.getenv); err != nil {
 		return usagef("%v", err)

@@ -235,13 +235,41 @@ func TestImportDossiersCommand(t *testing.T) {
 	if _, err := demo.Load(ctx, st, auth.NewHasher(auth.TestParams, 1)); err != nil {
 		t.Fatal(err)
 	}
-	good := `{"unit":"14731","procedure_code":"1.004873","channel":"counter","applicant":{"full_name":"Lê Thị Hoa"},"received_at":"2021-03-01T08:30:00+07:00","due_at":"2021-03-04T08:30:00+07:00","status":"received"}`
+	good := `{"unit":"14731","procedure_code":"1.004873","channel":"counter","applicant":{"full_name":"Lê Thị Hoa"},"received_at":"2019-03-01T08:30:00+07:00","due_at":"2019-03-06T08:30:00+07:00","status":"received"}`
 	r := xaso(t, env, good+"\n\n"+good+"\n", "import", "dossiers", "-")
-	if r.code != 0 || r.out != "000.31.37.H45-210301-0001\n000.31.37.H45-210301-0002\n" {
+	if r.code != 0 || r.out != "000.31.37.H45-190301-0001\n000.31.37.H45-190301-0002\n" {
 		t.Fatalf("import: %+v", r)
 	}
 	r = xaso(t, env, good+"\n"+strings.Replace(good, `"counter"`, `"fax"`, 1)+"\n", "import", "dossiers", "-")
 	if r.code != 1 || !strings.Contains(r.err, "dòng 2, trường channel") || r.out != "" {
 		t.Fatalf("bad line: %+v", r)
+	}
+}
+
+func TestReportCommand(t *testing.T) {
+	dsn := storetest.DSN(t)
+	env := map[string]string{"XASO_DB": dsn, "XASO_DATA_DIR": filepath.Join(t.TempDir(), "files")}
+	ctx := context.Background()
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := demo.Load(ctx, st, auth.NewHasher(auth.TestParams, 1)); err != nil {
+		t.Fatal(err)
+	}
+	r := xaso(t, env, "", "report", "one-stop", "--from", "2021-01-01", "--to", "2021-12-31")
+	if r.code != 0 || !strings.Contains(r.out, `"online_rate": 26.1`) || !strings.Contains(r.out, `"early_rate": 43.9`) {
+		t.Fatalf("report: %+v", r)
+	}
+	r = xaso(t, env, "", "report", "--from", "2021-01-01", "--to", "2021-12-31", "--by", "channel", "--format", "csv")
+	if r.code != 0 || !strings.Contains(r.out, "total,Tổng cộng Xã Yên Từ 2021-01-01 – 2021-12-31,2094,547,1547,0,0,2094,919,1175,0,") {
+		t.Fatalf("csv: %+v", r)
+	}
+	if r := xaso(t, env, "", "report", "rebuild"); r.code != 0 || !strings.HasPrefix(r.out, "rebuilt the counters of ") {
+		t.Fatalf("rebuild: %+v", r)
+	}
+	if r := xaso(t, env, "", "report", "one-stop", "--from", "2021-12-31", "--to", "2021-01-01"); r.code != 1 || !strings.Contains(r.err, "Kỳ báo cáo") {
+		t.Fatalf("bad period: %+v", r)
 	}
 }

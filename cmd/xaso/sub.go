@@ -21,11 +21,17 @@ type sub struct {
 // group builds a command whose first argument picks one of subs; each sub has its own
 // flags, plus the data flags, after its name.
 func group(name, summary, help string, subs ...sub) *command {
+	return groupWithDefault(name, summary, help, "", subs...)
+}
+
+// groupWithDefault is group where arguments that begin with a flag go to the sub named
+// def: `xaso report --from …` is `xaso report one-stop --from …`.
+func groupWithDefault(name, summary, help, def string, subs ...sub) *command {
 	var syn []string
 	for _, s := range subs {
 		syn = append(syn, name+" "+s.synopsis)
 	}
-	c := &command{name: name, summary: summary, synopsis: strings.Join(syn, "\n       xaso ")}
+	c := &command{name: name, summary: summary, synopsis: strings.Join(syn, "\n       xaso "), defaultSub: def}
 	c.help = help
 	c.setup = func(fs *flag.FlagSet, cfg *config.Config) runner {
 		cfg.DataFlags(fs)

@@ -60,6 +60,7 @@ func Routes(d Deps) []httpx.Route {
 		{Pattern: "GET /api/v1/dossiers/{code}", Access: httpx.LoggedIn, Handler: h.getDossier},
 		{Pattern: "POST /api/v1/dossiers/{code}/actions/{action}", Access: httpx.LoggedIn, Handler: h.act},
 		{Pattern: "GET /api/v1/lookup/{code}", Access: httpx.Anyone, Handler: h.lookup},
+		{Pattern: "GET /api/v1/reports/one-stop", Access: httpx.OnlyRoles(reportRoles...), Handler: h.oneStopReport},
 	}
 }
 

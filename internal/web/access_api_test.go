@@ -28,4 +28,5 @@ var apiAccess = map[string][]auth.Role{
 	"GET /api/v1/dossiers/{code}":                   {"user"},
 	"POST /api/v1/dossiers/{code}/actions/{action}": {"user"},
 	"GET /api/v1/lookup/{code}":                     nil,
+	"GET /api/v1/reports/one-stop":                  {auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk},
 }

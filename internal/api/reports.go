@@ -1,0 +1,52 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/report"
+	"github.com/xaso-vn/xaso/internal/unit"
+)
+
+// reportRoles may read a unit's statistics: its leaders and administrators, and the
+// officers who answer for its figures.
+var reportRoles = []auth.Role{auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk}
+
+// reportUnit is the unit of a report: ?unit=CODE or the caller's first unit with a
+// reporting role.
+func (h handlers) reportUnit(r *http.Request) (unit.Unit, error) {
+	p := auth.PrincipalFrom(r.Context())
+	if code := r.URL.Query().Get("unit"); code != "" {
+		u, err := h.Store.UnitByCode(r.Context(), code)
+		if err != nil {
+			return u, err
+		}
+		if !p.Can(u.ID, reportRoles...) {
+			return u, apperr.ErrForbidden
+		}
+		return u, nil
+	}
+	for _, m := range p.Memberships {
+		for _, role := range reportRoles {
+			if m.Role == role {
+				return h.Store.UnitByID(r.Context(), m.UnitID)
+			}
+		}
+	}
+	return unit.Unit{}, apperr.ErrForbidden
+}
+
+func (h handlers) oneStopReport(w http.ResponseWriter, r *http.Request) error {
+	u, err := h.reportUnit(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	res, err := report.OneStopReport(r.Context(), h.Store, u, report.Params{From: q.Get("from"), To: q.Get("to"), By: report.By(q.Get("by"))})
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, res)
+}
