@@ -1,0 +1,33 @@
+// Package locale formats numbers, money, dates and times the way Vietnamese
+// administrative paper and screens write them: dot thousands separators, amounts read
+// out in words, and dates by the rules of Decree 30/2020/NĐ-CP (Appendix I) on the
+// presentation of administrative documents.
+//
+// The package is pure: no I/O, no clock. Times are shown in Vietnamese civil time
+// ([calendar.Location], UTC+7) whatever zone they carry.
+package locale
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// NFC returns s in Unicode normalisation form C. Vietnamese text typed on some keyboards
+// or pasted from PDFs arrives decomposed (a base letter followed by combining marks);
+// fonts without mark positioning draw those marks in the wrong place and searches miss
+// them, so every string bound for paper or the database goes through NFC first.
+func NFC(s string) string {
+	return norm.NFC.String(s)
+}
+
+// capitalise upper-cases the first letter of s, as a sentence or an amount in words
+// starts.
+func capitalise(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
