@@ -30,6 +30,8 @@ type Deps struct {
 	// Lookups limits public look-ups per client address.
 	Lookups    *ratelimit.Limiter
 	TrustProxy bool
+	// BaseURL is the public address printed in QR codes ("" : the request's host).
+	BaseURL string
 }
 
 type handlers struct{ Deps }
@@ -60,6 +62,7 @@ func Routes(d Deps) []httpx.Route {
 		{Pattern: "GET /api/v1/dossiers/{code}", Access: httpx.LoggedIn, Handler: h.getDossier},
 		{Pattern: "POST /api/v1/dossiers/{code}/actions/{action}", Access: httpx.LoggedIn, Handler: h.act},
 		{Pattern: "GET /api/v1/lookup/{code}", Access: httpx.Anyone, Handler: h.lookup},
+		{Pattern: "GET /api/v1/dossiers/{code}/forms/{form}", Access: httpx.LoggedIn, Handler: h.dossierForm},
 		{Pattern: "GET /api/v1/reports/one-stop", Access: httpx.OnlyRoles(reportRoles...), Handler: h.oneStopReport},
 	}
 }

@@ -29,4 +29,5 @@ var apiAccess = map[string][]auth.Role{
 	"POST /api/v1/dossiers/{code}/actions/{action}": {"user"},
 	"GET /api/v1/lookup/{code}":                     nil,
 	"GET /api/v1/reports/one-stop":                  {auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk},
+	"GET /api/v1/dossiers/{code}/forms/{form}":      {"user"},
 }

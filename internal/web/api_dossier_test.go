@@ -1,8 +1,12 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
+	"net/http"
 	"net/url"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -254,4 +258,55 @@ func hasCode(items []struct {
 		}
 	}
 	return false
+}
+
+func TestDossierForms(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (Debian poppler-utils) is not installed; CI installs it")
+	}
+	e := newEnv(t)
+	counter, citizen := bearer(t, e, "motcua"), bearer(t, e, "congdan")
+	code, body := apiSend(t, e, counter, "POST", "/api/v1/dossiers", counterBody)
+	if code != 201 {
+		t.Fatalf("file: %d %s", code, body)
+	}
+	dcode := decode[struct{ Code string }](t, body).Code
+	get := func(token, path string) (int, []byte) {
+		req := must(t, "GET", e.ts.URL+path, "")
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b
+	}
+	status, pdf := get(counter, "/api/v1/dossiers/"+dcode+"/forms/01.pdf")
+	if status != 200 || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Fatalf("01.pdf: %d %.100s", status, pdf)
+	}
+	cmd := exec.Command("pdftotext", "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	txt, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{dcode, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "Nguyễn Văn An", "Thủ tục đăng ký khai sinh"} {
+		if !strings.Contains(string(txt), want) {
+			t.Errorf("form 01 lacks %q:\n%s", want, txt)
+		}
+	}
+	if status, html := get(counter, "/api/v1/dossiers/"+dcode+"/forms/06.html"); status != 200 || !strings.Contains(string(html), dcode) {
+		t.Fatalf("06.html: %d", status)
+	}
+	if status, b := get(counter, "/api/v1/dossiers/"+dcode+"/forms/03.pdf"); status != 409 || !strings.Contains(string(b), "form_not_applicable") {
+		t.Fatalf("03 of a dossier not refused: %d %s", status, b)
+	}
+	if status, _ := get(counter, "/api/v1/dossiers/"+dcode+"/forms/09.pdf"); status != 404 {
+		t.Fatalf("form 09: %d", status)
+	}
+	if status, _ := get(citizen, "/api/v1/dossiers/"+dcode+"/forms/01.pdf"); status != 404 {
+		t.Fatalf("another citizen prints the receipt: %d", status)
+	}
 }

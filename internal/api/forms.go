@@ -1,0 +1,72 @@
+package api
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+
+	"github.com/xaso-vn/xaso/internal/printing"
+)
+
+// lookupURL is the absolute address of a dossier's public look-up with its secret, the
+// content of the receipt's QR code.
+func (h handlers) lookupURL(r *http.Request, code, secret string) string {
+	base := h.BaseURL
+	if base == "" {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		base = scheme + "://" + r.Host
+	}
+	return strings.TrimRight(base, "/") + "/tra-cuu/" + code + "?secret=" + secret
+}
+
+// dossierForm serves forms 01–06 of a dossier as PDF (NN.pdf) or printable HTML
+// (NN.html), for the officials of its units and its owner.
+func (h handlers) dossierForm(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	number, ext, _ := strings.Cut(r.PathValue("form"), ".")
+	if ext != "pdf" && ext != "html" {
+		return printing.ErrUnknownForm
+	}
+	d, _, err := h.load(r)
+	if err != nil {
+		return err
+	}
+	rules, err := h.Dossiers.Rules(ctx, d)
+	if err != nil {
+		return err
+	}
+	evs, err := h.Store.DossierEvents(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	in := printing.Input{Dossier: d, Events: evs, Procedure: rules.Procedure, Calendar: rules.Calendar,
+		LookupURL: h.lookupURL(r, d.Code, d.Secret)}
+	if in.Receiving, err = h.Store.UnitByID(ctx, d.ReceivingUnitID); err != nil {
+		return err
+	}
+	if in.Competent, err = h.Store.UnitByID(ctx, d.CompetentUnitID); err != nil {
+		return err
+	}
+	f, err := printing.Form(number, in)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if ext == "pdf" {
+		err = f.PDF(&buf)
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Disposition", `inline; filename="`+d.Code+`-mau-`+number+`.pdf"`)
+	} else {
+		err = f.HTML(&buf)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, err = w.Write(buf.Bytes())
+	return err
+}
