@@ -232,7 +232,7 @@ func TestImportDossiersCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := demo.Load(ctx, st, auth.NewHasher(auth.TestParams, 1)); err != nil {
+	if _, err := demo.LoadWith(ctx, st, auth.NewHasher(auth.TestParams, 1), demo.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	good := `{"unit":"14731","procedure_code":"1.004873","channel":"counter","applicant":{"full_name":"Lê Thị Hoa"},"received_at":"2019-03-01T08:30:00+07:00","due_at":"2019-03-06T08:30:00+07:00","status":"received"}`

@@ -59,6 +59,18 @@ const CommuneCode = "14731"
 // did. Everything is created in the order a real administrator would, through the same
 // store methods, so the audit log shows it too.
 func Load(ctx context.Context, st *store.Store, hasher *auth.Hasher) (bool, error) {
+	return LoadWith(ctx, st, hasher, Options{History: true})
+}
+
+// Options select what the demo loads.
+type Options struct {
+	// History loads the 2,094 dossiers of 2021. Tests that only need a working commune
+	// leave it out: under the race detector it is most of a test's time.
+	History bool
+}
+
+// LoadWith is Load with options.
+func LoadWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, opt Options) (bool, error) {
 	n, err := st.CountUnits(ctx)
 	if err != nil {
 		return false, err
@@ -111,12 +123,14 @@ func Load(ctx context.Context, st *store.Store, hasher *auth.Hasher) (bool, erro
 	if err != nil {
 		return false, err
 	}
-	recs, err := History2021(CommuneCode, sample.Procedures, cal, 1)
-	if err != nil {
-		return false, err
-	}
-	if _, err := dossier.Import(ctx, st, recs); err != nil {
-		return false, fmt.Errorf("demo: 2021 dossiers: %w", err)
+	if opt.History {
+		recs, err := History2021(CommuneCode, sample.Procedures, cal, 1)
+		if err != nil {
+			return false, err
+		}
+		if _, err := dossier.Import(ctx, st, recs); err != nil {
+			return false, fmt.Errorf("demo: 2021 dossiers: %w", err)
+		}
 	}
 	proc, err := st.PublishedProcedure(ctx, commune, CurrentProcedure)
 	if err != nil {

@@ -30,7 +30,7 @@ func New(t testing.TB) (*web.Server, *store.Store) {
 	ctx := context.Background()
 	st := storetest.Open(t)
 	hasher := auth.NewHasher(auth.TestParams, 2)
-	if _, err := demo.Load(ctx, st, hasher); err != nil {
+	if _, err := demo.LoadWith(ctx, st, hasher, demo.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	home, err := st.UnitByCode(ctx, demo.CommuneCode)
