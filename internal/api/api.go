@@ -50,6 +50,8 @@ func Routes(d Deps) []httpx.Route {
 		{Pattern: "POST /api/v1/calendar/decisions", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.createDecision},
 		{Pattern: "DELETE /api/v1/calendar/decisions/{id}", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.deleteDecision},
 		{Pattern: "PUT /api/v1/calendar/office-hours", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.setOfficeHours},
+		{Pattern: "GET /api/v1/calendar/moves", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.moves},
+		{Pattern: "POST /api/v1/calendar/moves", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.moves},
 		{Pattern: "GET /api/v1/procedures", Access: httpx.Anyone, Handler: h.procedures},
 		{Pattern: "GET /api/v1/procedures/{code}", Access: httpx.Anyone, Handler: h.procedure},
 		{Pattern: "POST /api/v1/procedures", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.saveDraft},

@@ -8,6 +8,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/unit"
 	"github.com/xaso-vn/xaso/internal/workcal"
@@ -250,5 +251,49 @@ func (h handlers) setOfficeHours(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := viewHours(hours)
 	out.Unit = u.Code
+	return httpx.WriteJSON(w, http.StatusOK, out)
+}
+
+// MoveView is an appointment the current calendar would set differently.
+type MoveView struct {
+	Code   string         `json:"code"`
+	Status dossier.Status `json:"status"`
+	From   string         `json:"from"`
+	To     string         `json:"to"`
+}
+
+// Moves is the preview, or the result, of moving appointments after a calendar change.
+type Moves struct {
+	Items   []MoveView `json:"items"`
+	Total   int        `json:"total"`
+	Moved   int        `json:"moved,omitempty"`
+	Skipped []string   `json:"skipped,omitempty"`
+}
+
+// moves previews (GET) or applies (POST) the appointment changes a late decision
+// implies for a unit's open dossiers.
+func (h handlers) moves(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u, err := h.unitParam(r, r.URL.Query().Get("unit"))
+	if err != nil {
+		return err
+	}
+	p := auth.PrincipalFrom(ctx)
+	if !workcal.CanManage(p, u.ID) {
+		return apperr.ErrForbidden
+	}
+	ms, err := h.Dossiers.Moves(ctx, h.Store, u.ID)
+	if err != nil {
+		return err
+	}
+	out := Moves{Items: []MoveView{}, Total: len(ms)}
+	for _, m := range ms {
+		out.Items = append(out.Items, MoveView{Code: m.Code, Status: m.Status, From: *rfc3339(m.From), To: *rfc3339(m.To)})
+	}
+	if r.Method == http.MethodPost {
+		if out.Moved, out.Skipped, err = h.Dossiers.ApplyMoves(ctx, ms, dossier.Actor{P: p}); err != nil {
+			return err
+		}
+	}
 	return httpx.WriteJSON(w, http.StatusOK, out)
 }

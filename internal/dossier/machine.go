@@ -36,7 +36,7 @@ var actionLabels = map[Action]string{
 	ActReceive: "Tiếp nhận", ActForward: "Chuyển bước tiếp", ActSendBack: "Trả lại bước trước",
 	ActRequestSupplement: "Yêu cầu bổ sung", ActSupplement: "Đã bổ sung", ActRefuse: "Từ chối",
 	ActApprove: "Phê duyệt", ActSign: "Ký kết quả", ActReturn: "Trả kết quả", ActExtend: "Xin lỗi và gia hạn",
-	ActStop: "Dừng giải quyết", ActWithdraw: "Rút hồ sơ",
+	ActStop: "Dừng giải quyết", ActWithdraw: "Rút hồ sơ", ActReschedule: "Dời hẹn theo lịch làm việc mới",
 }
 
 // Label is the Vietnamese name of the action.

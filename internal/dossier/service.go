@@ -2,6 +2,7 @@ package dossier
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -122,4 +123,74 @@ func (s *Service) Rules(ctx context.Context, d Dossier) (Rules, error) {
 		return Rules{}, err
 	}
 	return Rules{Procedure: proc, Calendar: cal}, nil
+}
+
+// Move is an appointment that the current calendar would set differently.
+type Move struct {
+	Code   string
+	From   time.Time
+	To     time.Time
+	Status Status
+}
+
+// OpenLister lists a unit's open dossiers (the store's inbox query).
+type OpenLister interface {
+	OpenDossiers(ctx context.Context, unitID int64) ([]Dossier, error)
+}
+
+// Moves previews the appointments of a unit's open dossiers that its calendar, as it
+// is now, would set differently — after an administrator entered a decision late.
+func (s *Service) Moves(ctx context.Context, st OpenLister, unitID int64) ([]Move, error) {
+	ds, err := st.OpenDossiers(ctx, unitID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Move
+	for _, d := range ds {
+		if d.ReceivedAt.IsZero() || d.CompetentUnitID != unitID {
+			continue
+		}
+		rules, err := s.Rules(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		due, err := d.Recomputed(rules)
+		if err != nil {
+			return nil, err
+		}
+		if !due.Equal(d.DueAt) {
+			out = append(out, Move{Code: d.Code, From: d.DueAt, To: due, Status: d.Status})
+		}
+	}
+	return out, nil
+}
+
+// ApplyMoves moves the previewed appointments, each in its own transaction with its
+// history entry. A dossier that changed since the preview is skipped and reported.
+func (s *Service) ApplyMoves(ctx context.Context, moves []Move, a Actor) (moved int, skipped []string, err error) {
+	for _, m := range moves {
+		before, err := s.Store.DossierByCode(ctx, m.Code)
+		if err != nil {
+			return moved, skipped, err
+		}
+		if !before.DueAt.Equal(m.From) {
+			skipped = append(skipped, m.Code)
+			continue
+		}
+		after := before
+		ev, err := after.Reschedule(m.To, a, s.Now())
+		if err != nil {
+			skipped = append(skipped, m.Code)
+			continue
+		}
+		if _, err := s.Store.SaveTransition(ctx, before, after, ev, nil); err != nil {
+			if errors.Is(err, ErrStale) {
+				skipped = append(skipped, m.Code)
+				continue
+			}
+			return moved, skipped, err
+		}
+		moved++
+	}
+	return moved, skipped, nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/store"
@@ -261,5 +262,48 @@ func TestImport(t *testing.T) {
 	var ie *dossier.ImportError
 	if _, err := dossier.Import(ctx, f.st, []dossier.Record{bad}); !errors.As(err, &ie) || ie.Field != "procedure_code" {
 		t.Fatalf("unknown procedure: %v", err)
+	}
+}
+
+// TestLateDecisionMovesOnlyWhenChosen: a decision entered after receipt leaves printed
+// appointments alone; the preview lists what would move; applying moves it, with history.
+func TestLateDecisionMovesOnlyWhenChosen(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t)
+	counter := f.actor(auth.RoleCounter)
+	d, _, err := f.svc.File(ctx, "1.001193", f.intake("Nguyễn Văn An"), counter, dossier.Idempotency{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if moves, err := f.svc.Moves(ctx, f.st, f.commune); err != nil || len(moves) != 0 {
+		t.Fatalf("moves before any decision: %v %v", moves, err)
+	}
+	wed, _ := calendar.ParseDate("2026-03-04")
+	if _, err := f.st.CreateDecision(ctx, f.commune, calendar.Decision{Number: "5/QĐ-UBND",
+		Days: []calendar.DecidedDay{{Date: wed, Off: true, Name: "Nghỉ đột xuất"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.st.DossierByCode(ctx, d.Code); !got.DueAt.Equal(d.DueAt) {
+		t.Fatal("a decision moved a printed appointment by itself")
+	}
+	moves, err := f.svc.Moves(ctx, f.st, f.commune)
+	if err != nil || len(moves) != 1 || moves[0].Code != d.Code || moves[0].To.UTC().Format(time.RFC3339) != "2026-03-06T02:00:00Z" {
+		t.Fatalf("preview: %+v %v", moves, err)
+	}
+	moved, skipped, err := f.svc.ApplyMoves(ctx, moves, f.actor(auth.RoleUnitAdmin))
+	if err != nil || moved != 1 || len(skipped) != 0 {
+		t.Fatalf("apply: %d %v %v", moved, skipped, err)
+	}
+	got, _ := f.st.DossierByCode(ctx, d.Code)
+	evs, _ := f.st.DossierEvents(ctx, got.ID)
+	if !got.DueAt.Equal(moves[0].To) || evs[len(evs)-1].Action != dossier.ActReschedule {
+		t.Fatalf("after apply: due %v, last event %+v", got.DueAt, evs[len(evs)-1])
+	}
+	if again, _ := f.svc.Moves(ctx, f.st, f.commune); len(again) != 0 {
+		t.Fatalf("moves after apply: %v", again)
+	}
+	// A stale preview (the dossier changed since) is skipped, not applied.
+	if moved, skipped, _ := f.svc.ApplyMoves(ctx, moves, f.actor(auth.RoleUnitAdmin)); moved != 0 || len(skipped) != 1 {
+		t.Fatalf("stale preview: %d %v", moved, skipped)
 	}
 }

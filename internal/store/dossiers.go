@@ -308,3 +308,19 @@ func (s *Store) ProcedureVersion(ctx context.Context, id int64) (catalog.Procedu
 	sp, err := s.ProcedureVersionByID(ctx, id)
 	return sp.Procedure, err
 }
+
+// OpenDossiers lists a unit's received and not yet resolved dossiers (the inbox index).
+func (s *Store) OpenDossiers(ctx context.Context, unitID int64) ([]dossier.Dossier, error) {
+	var out []dossier.Dossier
+	for offset := 0; ; offset += 500 {
+		ds, total, err := s.Dossiers(ctx, DossierQuery{UnitID: unitID, Limit: 500, Offset: offset,
+			Statuses: []dossier.Status{dossier.StatusReceived, dossier.StatusProcessing, dossier.StatusSupplementRequested}})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ds...)
+		if offset+500 >= total {
+			return out, nil
+		}
+	}
+}

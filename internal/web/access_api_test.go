@@ -30,4 +30,6 @@ var apiAccess = map[string][]auth.Role{
 	"GET /api/v1/lookup/{code}":                     nil,
 	"GET /api/v1/reports/one-stop":                  {auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk},
 	"GET /api/v1/dossiers/{code}/forms/{form}":      {"user"},
+	"GET /api/v1/calendar/moves":                    auth.AdminRoles,
+	"POST /api/v1/calendar/moves":                   auth.AdminRoles,
 }
