@@ -66,6 +66,7 @@ func Routes(d Deps) []httpx.Route {
 		{Pattern: "GET /api/v1/lookup/{code}", Access: httpx.Anyone, Handler: h.lookup},
 		{Pattern: "GET /api/v1/dossiers/{code}/forms/{form}", Access: httpx.LoggedIn, Handler: h.dossierForm},
 		{Pattern: "GET /api/v1/reports/one-stop", Access: httpx.OnlyRoles(reportRoles...), Handler: h.oneStopReport},
+		{Pattern: "GET /api/v1/reports/index766", Access: httpx.OnlyRoles(reportRoles...), Handler: h.index766},
 	}
 }
 

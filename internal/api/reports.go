@@ -50,3 +50,16 @@ func (h handlers) oneStopReport(w http.ResponseWriter, r *http.Request) error {
 	}
 	return httpx.WriteJSON(w, http.StatusOK, res)
 }
+
+func (h handlers) index766(w http.ResponseWriter, r *http.Request) error {
+	u, err := h.reportUnit(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	idx, err := report.IndexReport(r.Context(), h.Store, u, report.Params{From: q.Get("from"), To: q.Get("to")})
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, idx)
+}

@@ -25,6 +25,9 @@ const (
 	MeasureSupplementClosed    Measure = "supplement_closed"
 	MeasureOverdueFrom         Measure = "overdue_from"
 	MeasureOverdueUntil        Measure = "overdue_until"
+	// MeasureResolvedResupplied counts dossiers resolved early or on time after more than
+	// one supplement request: Decision 766 counts them late all the same.
+	MeasureResolvedResupplied Measure = "resolved_resupplied"
 )
 
 // Count is one increment of a counter, attributed to the competent unit (the one whose
@@ -68,6 +71,9 @@ func EventCounts(d Dossier, ev Event) []Count {
 	if ev.ToStatus == StatusResolved || (ev.ToStatus == StatusReturned && ev.FromStatus != StatusResolved) {
 		m := map[Timeliness]Measure{Early: MeasureResolvedEarly, OnTime: MeasureResolvedOnTime, Late: MeasureResolvedLate}[d.Timeliness]
 		out = append(out, c(m, day))
+		if d.Supplements > 1 && d.Timeliness != Late {
+			out = append(out, c(MeasureResolvedResupplied, day))
+		}
 		finished = true
 	}
 	if ev.ToStatus.Final() && ev.FromStatus != ev.ToStatus {

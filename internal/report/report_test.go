@@ -285,3 +285,39 @@ func diff(a, b []string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+func TestIndex766(t *testing.T) {
+	ctx := context.Background()
+	st, commune := loadDemo(t)
+	idx, err := report.IndexReport(ctx, st, commune, report.Params{From: "2021-01-01", To: "2021-12-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]report.Indicator{}
+	for _, ind := range idx.Indicators {
+		byID[ind.ID] = ind
+	}
+	od := byID["online.dossiers"]
+	if od.Numerator == nil || *od.Numerator != 547 || *od.Denominator != 2094 || *od.Rate != 26.1 || *od.Score != 2.87 {
+		t.Fatalf("online dossiers: %+v", od)
+	}
+	if pt := byID["progress.on_time"]; pt.Score == nil || *pt.Score != 10 {
+		t.Fatalf("on time: %+v", pt)
+	}
+	for _, id := range []string{"transparency.synced", "digitisation.e_results", "satisfaction.rate"} {
+		if ind := byID[id]; ind.Score != nil || ind.Note == "" {
+			t.Errorf("%s must show as not computable, got %+v", id, ind)
+		}
+	}
+	if len(idx.Months) != 12 || idx.Total <= 0 || idx.Computable <= 0 || idx.Total > idx.Computable {
+		t.Fatalf("index: total %v of %v, %d months", idx.Total, idx.Computable, len(idx.Months))
+	}
+	var points float64
+	_, defs, _ := report.Definitions()
+	for _, d := range defs {
+		points += d.Points
+	}
+	if points < 99.99 || points > 100.01 {
+		t.Fatalf("the indicators' points add up to %v, not 100", points)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/report"
 )
@@ -225,4 +226,32 @@ func (s *Store) RebuildCounts(ctx context.Context) (int, error) {
 		}
 	})
 	return n, err
+}
+
+// CatalogStats counts the procedures in force of units for the service index: how many,
+// how many published with every part (papers, legal basis, no editor warning), how many
+// offered online.
+func (s *Store) CatalogStats(ctx context.Context, units []int64) (report.CatalogStats, error) {
+	var st report.CatalogStats
+	for _, u := range units {
+		for offset := 0; ; offset += 500 {
+			ps, total, err := s.Procedures(ctx, u, ProcedureQuery{Limit: 500, Offset: offset})
+			if err != nil {
+				return st, err
+			}
+			for _, p := range ps {
+				st.Procedures++
+				if len(p.Papers) > 0 && len(p.LegalBasis) > 0 && len(p.Warnings()) == 0 {
+					st.Complete++
+				}
+				if p.OnlineLevel != catalog.OnlineNone {
+					st.Online++
+				}
+			}
+			if offset+500 >= total {
+				break
+			}
+		}
+	}
+	return st, nil
 }

@@ -32,4 +32,5 @@ var apiAccess = map[string][]auth.Role{
 	"GET /api/v1/dossiers/{code}/forms/{form}":      {"user"},
 	"GET /api/v1/calendar/moves":                    auth.AdminRoles,
 	"POST /api/v1/calendar/moves":                   auth.AdminRoles,
+	"GET /api/v1/reports/index766":                  {auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk},
 }

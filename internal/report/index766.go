@@ -1,0 +1,188 @@
+package report
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/unit"
+)
+
+// The Decision 766 service index (Bộ chỉ số phục vụ người dân, doanh nghiệp): 100
+// points in five groups. The indicators, their points and their thresholds are data
+// (index766.json), not code, because the table is partly unconfirmed and may change.
+//
+//go:embed index766.json
+var index766JSON []byte
+
+// IndicatorDef is one indicator of the table.
+type IndicatorDef struct {
+	ID     string  `json:"id"`
+	Group  string  `json:"group"`
+	Name   string  `json:"name"`
+	Points float64 `json:"points"`
+	FullAt float64 `json:"full_at"` // rate (percent) at which the indicator earns all its points
+}
+
+// Definitions returns the indicator table.
+func Definitions() (source string, defs []IndicatorDef, err error) {
+	var t struct {
+		Source     string         `json:"source"`
+		Indicators []IndicatorDef `json:"indicators"`
+	}
+	if err := json.Unmarshal(index766JSON, &t); err != nil {
+		return "", nil, fmt.Errorf("report: index766.json: %w", err)
+	}
+	return t.Source, t.Indicators, nil
+}
+
+// Indicator is one indicator's result. Points is nil when xaso cannot compute it yet:
+// never a made-up value.
+type Indicator struct {
+	IndicatorDef
+	Numerator   *int64   `json:"numerator"`
+	Denominator *int64   `json:"denominator"`
+	Rate        *float64 `json:"rate"`
+	Score       *float64 `json:"score"`
+	Note        string   `json:"note,omitempty"`
+}
+
+// IndexPeriod is the index over one period (the whole, or a month of the trend).
+type IndexPeriod struct {
+	From, To   string      `json:"-"`
+	Label      string      `json:"label"`
+	Total      float64     `json:"total"`      // points earned by the computable indicators
+	Computable float64     `json:"computable"` // the points those indicators can earn
+	Indicators []Indicator `json:"indicators,omitempty"`
+}
+
+// Index is the service index of a unit for a period, with its month-by-month trend.
+type Index struct {
+	Unit     string `json:"unit"`
+	UnitName string `json:"unit_name"`
+	From     string `json:"from"`
+	To       string `json:"to"`
+	Source   string `json:"source"`
+	IndexPeriod
+	Months []IndexPeriod `json:"months"`
+}
+
+// CatalogStats are counts of a unit's procedures in force.
+type CatalogStats struct {
+	Procedures int64 // in force
+	Complete   int64 // with every part published: legal time, papers, fees stated, legal basis, result
+	Online     int64 // offered online (fully or partly)
+}
+
+// IndexStore is what the index needs besides Store.
+type IndexStore interface {
+	CatalogStats(ctx context.Context, units []int64) (CatalogStats, error)
+}
+
+// notYet explains an indicator xaso has no data for.
+var notYet = map[string]string{
+	"transparency.published_on_time": "xaso chưa ghi nhận ngày công bố thủ tục so với ngày văn bản có hiệu lực",
+	"transparency.synced":            "chưa có kết nối đồng bộ với Cổng Dịch vụ công quốc gia",
+	"progress.average_time":          "chưa có chuẩn so sánh thời gian trung bình theo thủ tục",
+	"digitisation.e_results":         "chưa có kết quả điện tử ký số (chức năng chữ ký số chưa có)",
+	"digitisation.digitised":         "chưa ghi nhận số hóa thành phần hồ sơ",
+	"digitisation.reused":            "chưa ghi nhận tái sử dụng giấy tờ đã số hóa",
+	"online.payable":                 "chưa có thanh toán trực tuyến",
+	"online.paid":                    "chưa có thanh toán trực tuyến",
+	"satisfaction.feedback":          "chưa có chức năng phản ánh, kiến nghị",
+	"satisfaction.rate":              "chưa có đánh giá mức độ hài lòng của người dân",
+}
+
+// IndexReport computes the index of a unit (a province rolls up its communes) over a
+// period and each of its months.
+func IndexReport(ctx context.Context, st interface {
+	Store
+	IndexStore
+}, u unit.Unit, p Params) (Index, error) {
+	from, to, err := p.Check()
+	if err != nil {
+		return Index{}, err
+	}
+	source, defs, err := Definitions()
+	if err != nil {
+		return Index{}, err
+	}
+	units, err := st.UnitsUnder(ctx, u.ID)
+	if err != nil {
+		return Index{}, err
+	}
+	cat, err := st.CatalogStats(ctx, units)
+	if err != nil {
+		return Index{}, err
+	}
+	period := func(a, b calendar.Date, label string) (IndexPeriod, error) {
+		sums, err := st.ReportSums(ctx, units, a, b, func(string, dossier.Channel) string { return "" })
+		if err != nil {
+			return IndexPeriod{}, err
+		}
+		return score(defs, sums[""], cat, label), nil
+	}
+	whole, err := period(from, to, from.String()+" – "+to.String())
+	if err != nil {
+		return Index{}, err
+	}
+	idx := Index{Unit: u.Code, UnitName: u.Name, From: from.String(), To: to.String(), Source: source, IndexPeriod: whole}
+	for m := calendar.NewDate(from.Year, from.Month, 1); !m.After(to); m = calendar.NewDate(m.Year, m.Month+1, 1) {
+		a, b := m, calendar.NewDate(m.Year, m.Month+1, 0)
+		if a.Before(from) {
+			a = from
+		}
+		if b.After(to) {
+			b = to
+		}
+		mp, err := period(a, b, fmt.Sprintf("%02d/%d", int(m.Month), m.Year))
+		if err != nil {
+			return Index{}, err
+		}
+		mp.Indicators = nil // the trend shows totals; the indicators are the whole period's
+		idx.Months = append(idx.Months, mp)
+	}
+	return idx, nil
+}
+
+func score(defs []IndicatorDef, s Sums, cat CatalogStats, label string) IndexPeriod {
+	if s.Period == nil {
+		s = NewSums()
+	}
+	r := Compute(s)
+	received := r.Received.Online + r.Received.Counter + r.Received.Post
+	resolved := r.Resolved.Total
+	onTime := r.Resolved.Early + r.Resolved.OnTime - s.period(dossier.MeasureResolvedResupplied)
+	inputs := map[string][2]int64{
+		"transparency.published_complete": {cat.Complete, cat.Procedures},
+		"progress.on_time":                {onTime, resolved},
+		"online.procedures":               {cat.Online, cat.Procedures},
+		"online.dossiers":                 {r.Received.Online, received},
+	}
+	out := IndexPeriod{Label: label}
+	for _, d := range defs {
+		ind := Indicator{IndicatorDef: d}
+		in, ok := inputs[d.ID]
+		switch {
+		case !ok:
+			ind.Note = notYet[d.ID]
+		case in[1] == 0:
+			ind.Note = "không có dữ liệu trong kỳ"
+		default:
+			num, den := in[0], in[1]
+			rate := Percent(num, den)
+			pts := math.Round(d.Points*math.Min(1, rate/d.FullAt)*100) / 100
+			ind.Numerator, ind.Denominator, ind.Rate, ind.Score = &num, &den, &rate, &pts
+			out.Total += pts
+			out.Computable += d.Points
+		}
+		out.Indicators = append(out.Indicators, ind)
+	}
+	out.Total = math.Round(out.Total*100) / 100
+	out.Computable = math.Round(out.Computable*100) / 100
+	return out
+}
