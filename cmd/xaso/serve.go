@@ -93,6 +93,7 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 		Metrics:       reg,
 		SiteName:      home.Name,
 		SecureCookies: cfg.SecureCookies(),
+		BaseURL:       cfg.BaseURL,
 		TrustProxy:    cfg.TrustProxy,
 		SessionLife:   cfg.SessionLifetime,
 	})

@@ -43,6 +43,19 @@ var a11yPages = []struct {
 	{name: "audit-system", user: "admin", path: "/admin/audit"},
 	{name: "calendar", user: "quantri", path: "/admin/calendar"},
 	{name: "calendar-system", user: "admin", path: "/admin/calendar"},
+	{name: "catalog", path: "/thu-tuc?q=khai+sinh"},
+	{name: "procedure", path: "/thu-tuc/1.001193"},
+	{name: "lookup", path: "/tra-cuu"},
+	{name: "lookup-unknown", path: "/tra-cuu/000.31.37.H45-260101-9999", status: http.StatusNotFound},
+	{name: "file", user: "congdan", path: "/nop-ho-so/1.001193"},
+	{name: "file-errors", user: "congdan", path: "/nop-ho-so/1.001193", then: func(b *tab) {
+		b.step("send the form empty", follow(`main form.intake button[type="submit"]`), chromedp.WaitVisible(chromedp.CSS(`[role="alert"]`)))
+	}},
+	{name: "file-assisted", user: "tocongnghe", path: "/nop-ho-so/1.001193"},
+	{name: "receive", user: "motcua", path: "/office/receive?procedure=1.001193"},
+	{name: "dossier", user: "motcua", path: "/office", then: func(b *tab) {
+		b.step("open the first dossier of the inbox", follow(`main table a[href^="/office/dossiers/"]`))
+	}},
 }
 
 func TestAccessibility(t *testing.T) {

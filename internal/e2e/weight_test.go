@@ -29,6 +29,10 @@ var citizenPages = []struct{ name, path, user string }{
 	{"portal", "/", ""},
 	{"login", "/login", ""},
 	{"account", "/account", "congdan"},
+	{"catalog", "/thu-tuc", ""},
+	{"procedure", "/thu-tuc/1.001193", ""},
+	{"lookup", "/tra-cuu", ""},
+	{"file", "/nop-ho-so/1.001193", "congdan"},
 }
 
 // TestCitizenPagesWeighLittle checks the 60 KB budget of each citizen page and that the

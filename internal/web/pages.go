@@ -25,7 +25,18 @@ func (s *Server) pageRoutes() []httpx.Route {
 		{Pattern: "POST /login", Access: httpx.Anyone, Handler: s.login},
 		{Pattern: "POST /logout", Access: httpx.Anyone, Handler: s.logout},
 		{Pattern: "GET /account", Access: httpx.LoggedIn, Handler: s.account},
+		{Pattern: "GET /thu-tuc", Access: httpx.Anyone, Handler: s.catalogPage},
+		{Pattern: "GET /thu-tuc/{code}", Access: httpx.Anyone, Handler: s.procedurePage},
+		{Pattern: "GET /nop-ho-so/{code}", Access: httpx.LoggedIn, Handler: s.fileForm},
+		{Pattern: "POST /nop-ho-so/{code}", Access: httpx.LoggedIn, Handler: s.file},
+		{Pattern: "GET /ho-so-da-nop/{code}", Access: httpx.LoggedIn, Handler: s.filedPage},
+		{Pattern: "GET /tra-cuu", Access: httpx.Anyone, Handler: s.lookupForm},
+		{Pattern: "GET /tra-cuu/{code}", Access: httpx.Anyone, Handler: s.lookupPage},
 		{Pattern: "GET /office", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.office},
+		{Pattern: "GET /office/receive", Access: httpx.OnlyRoles(receiveRoles...), Handler: s.receiveForm},
+		{Pattern: "POST /office/receive", Access: httpx.OnlyRoles(receiveRoles...), Handler: s.receive},
+		{Pattern: "GET /office/dossiers/{code}", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dossierPage},
+		{Pattern: "POST /office/dossiers/{code}/actions/{action}", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dossierAction},
 		{Pattern: "GET /admin", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.admin},
 		{Pattern: "GET /admin/audit", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.auditPage},
 		{Pattern: "GET /admin/calendar", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.calendarPage},
@@ -129,30 +140,6 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
-}
-
-func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
-	return s.views.render(w, http.StatusOK, "account", s.view(r, "Tài khoản của tôi"))
-}
-
-type unitRoles struct {
-	UnitName string
-	Roles    []auth.Role
-}
-
-func (s *Server) office(w http.ResponseWriter, r *http.Request) error {
-	p := auth.PrincipalFrom(r.Context())
-	var groups []unitRoles
-	for _, m := range p.Memberships {
-		if n := len(groups); n > 0 && groups[n-1].UnitName == m.UnitName {
-			groups[n-1].Roles = append(groups[n-1].Roles, m.Role)
-			continue
-		}
-		groups = append(groups, unitRoles{UnitName: m.UnitName, Roles: []auth.Role{m.Role}})
-	}
-	v := s.view(r, "Trang làm việc")
-	v.Area, v.Nav, v.Data = "office", "office", groups
-	return s.views.render(w, http.StatusOK, "office", v)
 }
 
 // pager builds previous/next links for a listing.

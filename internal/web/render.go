@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/catalog"
+	"github.com/xaso-vn/xaso/internal/locale"
 )
 
 //go:embed templates static
@@ -67,7 +69,15 @@ func newRenderer() (*renderer, error) {
 		"roleTask":  func(role auth.Role) string { return roleTasks[role] },
 		"localTime": func(t time.Time) string { return t.In(ict).Format("02/01/2006 15:04:05") },
 		"join":      strings.Join,
+		"lower":     strings.ToLower,
 		"inc":       func(i int) int { return i + 1 },
+		"money":     locale.Money,
+		"appt":      appointment,
+		"shortTime": shortTime,
+		"online":    func(l catalog.OnlineLevel) string { return onlineLabels[l] },
+		"result":    func(r catalog.ResultType) string { return resultLabels[r] },
+		"paperForm": func(f catalog.PaperForm) string { return paperFormLabels[f] },
+		"level":     func(l catalog.Level) string { return levelLabels[l] },
 	}
 	base, err := template.New("").Funcs(funcs).ParseFS(assets, "templates/*.html")
 	if err != nil {

@@ -38,6 +38,7 @@ type Deps struct {
 	Metrics       *prometheus.Registry
 	SiteName      string
 	SecureCookies bool
+	BaseURL       string // public address for QR codes; "" : the request's host
 	TrustProxy    bool
 	SessionLife   time.Duration
 }
@@ -48,6 +49,7 @@ type Server struct {
 	sessions *scs.SessionManager
 	views    *renderer
 	loginIP  *ratelimit.Limiter
+	lookups  *ratelimit.Limiter // public dossier look-ups per client address, shared with the API
 	routes   []httpx.Route
 	handler  http.Handler
 	metrics  *httpMetrics
@@ -74,10 +76,10 @@ func New(d Deps) (*Server, error) {
 		d.Log.Error("session", "err", err, "request_id", httpx.RequestID(r.Context()))
 		http.Error(w, "Lỗi phiên làm việc. Vui lòng thử lại.", http.StatusInternalServerError)
 	}
-	s := &Server{Deps: d, sessions: sm, views: views, loginIP: ratelimit.New(20, 10)}
+	s := &Server{Deps: d, sessions: sm, views: views, loginIP: ratelimit.New(20, 10), lookups: ratelimit.New(30, 30)}
 	s.metrics = newHTTPMetrics(d.Metrics)
 	s.routes = append(s.pageRoutes(), api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
-		HomeUnitID: d.HomeUnitID, Lookups: ratelimit.New(30, 30), TrustProxy: d.TrustProxy})...)
+		HomeUnitID: d.HomeUnitID, Lookups: s.lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL})...)
 
 	mux := http.NewServeMux()
 	for _, rt := range s.routes {

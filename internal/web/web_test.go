@@ -43,7 +43,7 @@ func newEnv(t *testing.T) *env {
 	ctx := context.Background()
 	st := storetest.Open(t)
 	hasher := auth.NewHasher(auth.TestParams, 2)
-	if _, err := demo.Load(ctx, st, hasher); err != nil {
+	if _, err := demo.LoadWith(ctx, st, hasher, demo.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	home, err := st.UnitByCode(ctx, demo.CommuneCode)
@@ -172,19 +172,30 @@ func TestEachRoleLandsOnItsHome(t *testing.T) {
 // a list of roles. It is written here independently of the route table, so changing a
 // route's rule without changing this table fails the test.
 var access = map[string][]auth.Role{
-	"GET /{$}":                       nil,
-	"GET /login":                     nil,
-	"POST /login":                    nil,
-	"POST /logout":                   nil,
-	"GET /static/{name}":             nil,
-	"GET /healthz":                   nil,
-	"GET /metrics":                   nil,
-	"GET /account":                   {"user"},
-	"GET /office":                    auth.OfficeRoles,
-	"GET /admin":                     auth.AdminRoles,
-	"GET /admin/audit":               auth.AdminRoles,
-	"GET /admin/calendar":            auth.AdminRoles,
-	"POST /admin/calendar/decisions": auth.AdminRoles,
+	"GET /{$}":                    nil,
+	"GET /login":                  nil,
+	"POST /login":                 nil,
+	"POST /logout":                nil,
+	"GET /static/{name}":          nil,
+	"GET /healthz":                nil,
+	"GET /metrics":                nil,
+	"GET /account":                {"user"},
+	"GET /thu-tuc":                nil,
+	"GET /thu-tuc/{code}":         nil,
+	"GET /nop-ho-so/{code}":       {"user"},
+	"POST /nop-ho-so/{code}":      {"user"},
+	"GET /ho-so-da-nop/{code}":    {"user"},
+	"GET /tra-cuu":                nil,
+	"GET /tra-cuu/{code}":         nil,
+	"GET /office":                 auth.OfficeRoles,
+	"GET /office/receive":         {auth.RoleCounter, auth.RoleUnitAdmin, auth.RoleSystemAdmin},
+	"POST /office/receive":        {auth.RoleCounter, auth.RoleUnitAdmin, auth.RoleSystemAdmin},
+	"GET /office/dossiers/{code}": auth.OfficeRoles,
+	"POST /office/dossiers/{code}/actions/{action}": auth.OfficeRoles,
+	"GET /admin":                                 auth.AdminRoles,
+	"GET /admin/audit":                           auth.AdminRoles,
+	"GET /admin/calendar":                        auth.AdminRoles,
+	"POST /admin/calendar/decisions":             auth.AdminRoles,
 	"POST /admin/calendar/decisions/{id}/delete": auth.AdminRoles,
 	"POST /admin/calendar/hours":                 auth.AdminRoles,
 }

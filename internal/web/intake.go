@@ -1,0 +1,266 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/catalog"
+	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/store"
+)
+
+// The intake form shared by online filing (/nop-ho-so) and counter intake
+// (/office/receive): the applicant, the procedure's own questions, the idempotency key
+// that makes a double tap file once, and the errors next to their fields.
+
+// inputField is one question as a template draws it. Name is what the browser posts and
+// what dossier.FieldError calls it ("applicant.full_name", "fields.child_name").
+type inputField struct {
+	ID, Name, Label, Help string
+	Kind                  string // input, textarea, select
+	Type, InputMode       string // of an input
+	Autocomplete          string
+	MaxLength             int
+	Required              bool
+	Options               []string
+	Value, Error          string
+	Autofocus             bool
+}
+
+// DescribedBy lists the ids of the help text and the error, for aria-describedby.
+func (f inputField) DescribedBy() string {
+	var ids []string
+	if f.Help != "" {
+		ids = append(ids, f.ID+"-help")
+	}
+	if f.Error != "" {
+		ids = append(ids, f.ID+"-error")
+	}
+	return strings.Join(ids, " ")
+}
+
+// fieldID turns a posted name into an element id: "applicant.full_name" → "applicant-full_name".
+func fieldID(name string) string { return strings.ReplaceAll(name, ".", "-") }
+
+// newInput draws a question of type t.
+func newInput(name, label string, t catalog.FieldType, required bool, help string, maxLength int, options []string) inputField {
+	f := inputField{ID: fieldID(name), Name: name, Label: label, Help: help, Kind: "input", Type: "text", MaxLength: maxLength,
+		Required: required, Options: options}
+	switch t {
+	case catalog.FieldText:
+		if maxLength == 0 || maxLength > 300 {
+			f.Kind = "textarea"
+		}
+	case catalog.FieldDate:
+		f.Type = "date"
+	case catalog.FieldNumber:
+		f.InputMode = "decimal"
+	case catalog.FieldChoice:
+		f.Kind = "select"
+	case catalog.FieldIDNumber:
+		f.InputMode, f.MaxLength, f.Autocomplete = "numeric", 12, "off"
+	case catalog.FieldPhone:
+		f.Type, f.Autocomplete = "tel", "tel"
+	case catalog.FieldEmail:
+		f.Type, f.Autocomplete = "email", "email"
+	}
+	return f
+}
+
+// applicantQuestion is one question about the applicant.
+type applicantQuestion struct {
+	key, label, help string
+	typ              catalog.FieldType
+	maxLength        int
+	autocomplete     string
+	electronic       bool // required when filed electronically (dossier.check's rule)
+	always           bool // required on every channel
+}
+
+var applicantQuestions = []applicantQuestion{
+	{key: "full_name", label: "Họ và tên người nộp", typ: catalog.FieldText, maxLength: 100, autocomplete: "name", always: true},
+	{key: "id_number", label: "Số định danh cá nhân (số thẻ căn cước)", help: "12 chữ số in trên thẻ căn cước", typ: catalog.FieldIDNumber, electronic: true},
+	{key: "phone", label: "Số điện thoại di động", help: "Để nhận thông báo về hồ sơ", typ: catalog.FieldPhone, electronic: true},
+	{key: "email", label: "Thư điện tử", help: "Không bắt buộc; để nhận giấy hẹn và thông báo qua thư", typ: catalog.FieldEmail, maxLength: 254},
+	{key: "address", label: "Địa chỉ", typ: catalog.FieldText, maxLength: 300, autocomplete: "street-address"},
+}
+
+// intakeForm is what the intake templates receive.
+type intakeForm struct {
+	Procedure store.StoredProcedure
+	Action    string // where the form posts
+	Key       string // idempotency key, new for each form shown
+	Channel   dossier.Channel
+	Channels  []dossier.Channel // choices at the counter
+	Applicant []inputField
+	Fields    []inputField
+	Consent   *inputField // assisted filing only
+	Errors    []errorLink
+	UnitName  string
+	UnitQuery string // "?unit=CODE" for links back to the same catalog
+}
+
+// errorLink is one line of the error summary, linking to its field.
+type errorLink struct{ ID, Label, Message string }
+
+// formValues are the answers as posted, by name.
+type formValues map[string]string
+
+// readValues takes from the posted form exactly the questions the procedure asks (other
+// names are ignored, so a stale form cannot store answers nobody asked for).
+func readValues(r *http.Request, p catalog.Procedure, consent bool) formValues {
+	v := formValues{}
+	for _, q := range applicantQuestions {
+		v["applicant."+q.key] = r.PostFormValue("applicant." + q.key)
+	}
+	for _, f := range p.Form {
+		v["fields."+f.Name] = r.PostFormValue("fields." + f.Name)
+	}
+	if consent {
+		v["consent"] = r.PostFormValue("consent")
+	}
+	return v
+}
+
+func (v formValues) applicant() dossier.Applicant {
+	return dossier.Applicant{FullName: v["applicant.full_name"], IDNumber: v["applicant.id_number"], Phone: v["applicant.phone"],
+		Email: v["applicant.email"], Address: v["applicant.address"]}
+}
+
+func (v formValues) fields() map[string]string {
+	out := map[string]string{}
+	for k, val := range v {
+		if name, ok := strings.CutPrefix(k, "fields."); ok {
+			out[name] = val
+		}
+	}
+	return out
+}
+
+// hash is the idempotency body hash: every posted answer, sorted by name, with what
+// else decides the dossier (procedure, channel, unit).
+func (v formValues) hash(extra ...string) string {
+	keys := make([]string, 0, len(v))
+	for k := range v {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	for _, e := range extra {
+		b.WriteString(e + "\x00")
+	}
+	for _, k := range keys {
+		b.WriteString(k + "=" + v[k] + "\x00")
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(sum[:])
+}
+
+// buildForm draws the questions with the values and errors of a previous attempt.
+// electronic says which applicant fields are required; counter intake leaves the
+// procedure's own questions optional (the paper form holds them).
+func buildForm(p catalog.Procedure, v formValues, electronic, consent bool, errs map[string]string) ([]inputField, []inputField, *inputField, []errorLink) {
+	var links []errorLink
+	shown := map[string]bool{}
+	fill := func(f *inputField) {
+		f.Value, f.Error = v[f.Name], errs[f.Name]
+		shown[f.Name] = true
+		if f.Error != "" {
+			links = append(links, errorLink{f.ID, f.Label, f.Error})
+		}
+	}
+	var applicant []inputField
+	for _, q := range applicantQuestions {
+		f := newInput("applicant."+q.key, q.label, q.typ, q.always || (electronic && q.electronic), q.help, q.maxLength, nil)
+		if q.autocomplete != "" {
+			f.Autocomplete = q.autocomplete
+		}
+		fill(&f)
+		applicant = append(applicant, f)
+	}
+	var fields []inputField
+	for _, ff := range p.Form {
+		f := newInput("fields."+ff.Name, ff.Label, ff.Type, electronic && ff.Required, ff.Help, ff.MaxLength, ff.Options)
+		fill(&f)
+		fields = append(fields, f)
+	}
+	var c *inputField
+	if consent {
+		f := newInput("consent", "Người dân đồng ý cho tôi nộp hộ:", catalog.FieldText, true,
+			"Ghi cách người dân đồng ý, ví dụ: đồng ý bằng lời tại nhà ngày 05/03/2026, có con gái chứng kiến.", 500, nil)
+		f.Kind = "textarea"
+		fill(&f)
+		c = &f
+	}
+	// Problems with no field on the page (a channel, an answer the form no longer asks).
+	var rest []string
+	for name := range errs {
+		if !shown[name] {
+			rest = append(rest, name)
+		}
+	}
+	slices.Sort(rest)
+	for _, name := range rest {
+		links = append(links, errorLink{"", name, errs[name]})
+	}
+	// The first wrong field takes the focus when the form comes back.
+	if len(links) > 0 {
+		for _, list := range [][]inputField{applicant, fields} {
+			for i := range list {
+				if list[i].ID == links[0].ID {
+					list[i].Autofocus = true
+				}
+			}
+		}
+		if c != nil && c.ID == links[0].ID {
+			c.Autofocus = true
+		}
+	}
+	return applicant, fields, c, links
+}
+
+// fieldErrors returns the messages of a dossier.FieldError by field name, capitalised.
+func fieldErrors(err error) (map[string]string, bool) {
+	var fe *dossier.FieldError
+	if !errors.As(err, &fe) {
+		return nil, false
+	}
+	out := map[string]string{}
+	for k, m := range fe.Fields {
+		out[k] = sentence(m)
+	}
+	return out, true
+}
+
+// newKey returns a fresh idempotency key for a form.
+func newKey() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+var keyRE = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// idempotency reads the form's key; a form without a well-formed one files without the
+// protection rather than failing.
+func idempotency(r *http.Request, p *auth.Principal, hash string) dossier.Idempotency {
+	key := r.PostFormValue("key")
+	if !keyRE.MatchString(key) {
+		return dossier.Idempotency{}
+	}
+	return dossier.Idempotency{Principal: "user:" + strconv.FormatInt(p.UserID, 10), Key: key, BodyHash: hash}
+}
+
+// errKeyReused is shown when a form already sent is sent again with other answers (a
+// page restored by the back button).
+var errKeyReused = apperr.New(apperr.Conflict, "form_already_sent",
+	"Biểu mẫu này đã được gửi trước đó. Vui lòng kiểm tra lại thông tin rồi gửi lại; hồ sơ đã nộp nằm trong trang tài khoản của bạn.")

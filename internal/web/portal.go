@@ -1,0 +1,458 @@
+package web
+
+import (
+	"crypto/subtle"
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/catalog"
+	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/locale"
+	"github.com/xaso-vn/xaso/internal/qr"
+	"github.com/xaso-vn/xaso/internal/store"
+	"github.com/xaso-vn/xaso/internal/unit"
+)
+
+// The citizen portal: the public catalog, a procedure's page, online filing, the page
+// that gives the look-up secret, and the public look-up. Paths are Vietnamese, as
+// citizens see and share them.
+
+var (
+	errNotOnline = apperr.New(apperr.NotFound, "procedure_not_online",
+		"Thủ tục này chưa có dịch vụ công trực tuyến. Vui lòng nộp hồ sơ tại Bộ phận một cửa hoặc qua bưu chính.")
+	errLookupLimit = apperr.New(apperr.TooManyRequests, "lookup_rate_limited", "Bạn tra cứu quá nhiều lần. Vui lòng thử lại sau ít phút.")
+)
+
+// catalogUnit is the unit whose catalog a page shows: ?unit=CODE, or the home unit.
+func (s *Server) catalogUnit(r *http.Request) (unit.Unit, error) {
+	if code := r.URL.Query().Get("unit"); code != "" {
+		return s.Store.UnitByCode(r.Context(), code)
+	}
+	return s.Store.UnitByID(r.Context(), s.HomeUnitID)
+}
+
+// unitQuery is the "?unit=CODE" links carry when the page was asked for another unit.
+func unitQuery(r *http.Request) string {
+	if code := r.URL.Query().Get("unit"); code != "" {
+		return "?unit=" + url.QueryEscape(code)
+	}
+	return ""
+}
+
+type catalogItem struct {
+	URL, Code, Name, Field, LegalTime string
+	Online                            catalog.OnlineLevel
+}
+
+type option struct{ Value, Label string }
+
+type catalogView struct {
+	Unit                   unit.Unit
+	UnitCode               string // set when the page was asked for a unit other than the home unit
+	Q, Field, Level        string
+	Fields                 []catalog.Field
+	Levels                 []option
+	Items                  []catalogItem
+	Total                  int
+	Pager                  pager
+	Filtered               bool
+	ResultsFrom, ResultsTo int
+}
+
+func (s *Server) catalogPage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u, err := s.catalogUnit(r)
+	if err != nil {
+		return err
+	}
+	limit, offset, err := httpx.Page(r)
+	if err != nil {
+		return err
+	}
+	if r.URL.Query().Get("limit") == "" {
+		limit = 20 // a phone's screenful or three
+	}
+	q := r.URL.Query()
+	data := catalogView{Unit: u, UnitCode: q.Get("unit"), Q: strings.TrimSpace(q.Get("q")), Field: q.Get("field"), Level: q.Get("online_level")}
+	for _, l := range catalog.OnlineLevels {
+		data.Levels = append(data.Levels, option{string(l), onlineLabels[l]})
+	}
+	if !slices.Contains(catalog.OnlineLevels, catalog.OnlineLevel(data.Level)) {
+		data.Level = ""
+	}
+	if data.Fields, err = s.Store.ProcedureFields(ctx, u.ID); err != nil {
+		return err
+	}
+	ps, total, err := s.Store.Procedures(ctx, u.ID, store.ProcedureQuery{Text: data.Q, Field: data.Field, OnlineLevel: data.Level,
+		Limit: limit, Offset: offset})
+	if err != nil {
+		return err
+	}
+	uq := unitQuery(r)
+	for _, p := range ps {
+		data.Items = append(data.Items, catalogItem{URL: "/thu-tuc/" + url.PathEscape(p.Code) + uq, Code: p.Code, Name: p.Name,
+			Field: p.Field.Name, LegalTime: p.LegalTime.String(), Online: p.OnlineLevel})
+	}
+	data.Total, data.Pager = total, newPager(r, limit, offset, total)
+	data.Filtered = data.Q != "" || data.Field != "" || data.Level != ""
+	if len(ps) > 0 {
+		data.ResultsFrom, data.ResultsTo = offset+1, offset+len(ps)
+	}
+	v := s.view(r, "Thủ tục hành chính")
+	v.Nav, v.Data = "catalog", data
+	return s.views.render(w, http.StatusOK, "catalog", v)
+}
+
+// feeAmount writes a fee: "8.000 đồng/bản", or "miễn phí" for nothing.
+func feeAmount(n int64, per string) string {
+	switch {
+	case n == 0:
+		return "miễn phí"
+	case per != "":
+		return locale.Money(n) + "/" + per
+	}
+	return locale.Money(n)
+}
+
+type feeView struct {
+	Name, Amount, Online, Exemptions, Note string
+}
+
+type procedureView struct {
+	P         catalog.Procedure
+	Unit      unit.Unit
+	Fees      []feeView
+	FileURL   string
+	UnitQuery string // "?unit=CODE" for links back to the same catalog
+}
+
+func (s *Server) procedurePage(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.catalogUnit(r)
+	if err != nil {
+		return err
+	}
+	sp, err := s.Store.PublishedProcedure(r.Context(), u.ID, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	data := procedureView{P: sp.Procedure, Unit: u, UnitQuery: unitQuery(r)}
+	for _, f := range sp.Fees {
+		fv := feeView{Name: f.Name, Amount: feeAmount(f.Amount, f.Per), Exemptions: f.Exemptions, Note: f.Note}
+		if f.OnlineAmount != nil && *f.OnlineAmount != f.Amount {
+			fv.Online = feeAmount(*f.OnlineAmount, f.Per)
+		}
+		data.Fees = append(data.Fees, fv)
+	}
+	if sp.OnlineLevel != catalog.OnlineNone {
+		data.FileURL = "/nop-ho-so/" + url.PathEscape(sp.Code) + unitQuery(r)
+	}
+	v := s.view(r, sp.Name)
+	v.Nav, v.Data = "catalog", data
+	return s.views.render(w, http.StatusOK, "procedure", v)
+}
+
+// filingUnit is where an online dossier is filed: ?unit=CODE, else the unit of a counter
+// officer or digital-team member, else the home unit (as the API's receivingUnit).
+func (s *Server) filingUnit(r *http.Request, p *auth.Principal) (unit.Unit, error) {
+	if code := r.URL.Query().Get("unit"); code != "" {
+		return s.Store.UnitByCode(r.Context(), code)
+	}
+	for _, m := range p.Memberships {
+		if m.Role == auth.RoleCounter || m.Role == auth.RoleDigitalTeam {
+			return s.Store.UnitByID(r.Context(), m.UnitID)
+		}
+	}
+	return s.Store.UnitByID(r.Context(), s.HomeUnitID)
+}
+
+// onlineProcedure loads the procedure of an online filing page.
+func (s *Server) onlineProcedure(r *http.Request, p *auth.Principal) (unit.Unit, store.StoredProcedure, error) {
+	u, err := s.filingUnit(r, p)
+	if err != nil {
+		return u, store.StoredProcedure{}, err
+	}
+	sp, err := s.Store.PublishedProcedure(r.Context(), u.ID, r.PathValue("code"))
+	if err != nil {
+		return u, sp, err
+	}
+	if sp.OnlineLevel == catalog.OnlineNone {
+		return u, sp, errNotOnline
+	}
+	return u, sp, nil
+}
+
+// assists reports whether p files for someone else: a digital-team member files with
+// the assisted channel and records the citizen's consent.
+func assists(p *auth.Principal) bool { return p.HasRole(auth.RoleDigitalTeam) }
+
+func (s *Server) fileForm(w http.ResponseWriter, r *http.Request) error {
+	p := auth.PrincipalFrom(r.Context())
+	u, sp, err := s.onlineProcedure(r, p)
+	if err != nil {
+		return err
+	}
+	v := formValues{}
+	if !assists(p) {
+		v["applicant.full_name"] = p.FullName
+	}
+	return s.renderFiling(w, r, http.StatusOK, u, sp, v, nil, newKey(), "")
+}
+
+func (s *Server) renderFiling(w http.ResponseWriter, r *http.Request, status int, u unit.Unit, sp store.StoredProcedure, v formValues,
+	errs map[string]string, key, msg string) error {
+	p := auth.PrincipalFrom(r.Context())
+	f := intakeForm{Procedure: sp, Action: r.URL.RequestURI(), Key: key, Channel: dossier.ChannelOnline, UnitName: u.Name,
+		UnitQuery: unitQuery(r)}
+	if assists(p) {
+		f.Channel = dossier.ChannelAssisted
+	}
+	f.Applicant, f.Fields, f.Consent, f.Errors = buildForm(sp.Procedure, v, true, assists(p), errs)
+	view := s.view(r, "Nộp hồ sơ trực tuyến")
+	view.Nav, view.Data, view.Error = "catalog", f, msg
+	return s.views.render(w, status, "file", view)
+}
+
+func (s *Server) file(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := auth.PrincipalFrom(ctx)
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return errBadForm
+	}
+	u, sp, err := s.onlineProcedure(r, p)
+	if err != nil {
+		return err
+	}
+	assisted := assists(p)
+	v := readValues(r, sp.Procedure, assisted)
+	in := dossier.Intake{Channel: dossier.ChannelOnline, Applicant: v.applicant(), Fields: v.fields(), ReceivingUnitID: u.ID}
+	// Whoever files online owns the dossier (an official filing for themselves too); a
+	// digital-team member files for someone else, who owns nothing here.
+	if assisted {
+		in.Channel, in.AssistedBy, in.Consent = dossier.ChannelAssisted, p.UserID, v["consent"]
+	} else {
+		in.OwnerID = p.UserID
+	}
+	key := r.PostFormValue("key")
+	d, _, err := s.Dossiers.File(ctx, sp.Code, in, dossier.Actor{P: p}, idempotency(r, p, v.hash(sp.Code, string(in.Channel), u.Code)))
+	if errs, ok := fieldErrors(err); ok {
+		return s.renderFiling(w, r, http.StatusUnprocessableEntity, u, sp, v, errs, key, "")
+	}
+	if errors.Is(err, dossier.ErrIdempotency) {
+		return s.renderFiling(w, r, http.StatusConflict, u, sp, v, nil, newKey(), errKeyReused.Message)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/ho-so-da-nop/"+url.PathEscape(d.Code), http.StatusSeeOther)
+	return nil
+}
+
+// officeCanSee reports whether p is an official of the dossier's receiving or competent
+// unit (the API's canSee without the owner).
+func officeCanSee(p *auth.Principal, d dossier.Dossier) bool {
+	return p.Can(d.ReceivingUnitID, auth.OfficeRoles...) || p.Can(d.CompetentUnitID, auth.OfficeRoles...)
+}
+
+type filedView struct {
+	D         dossier.Dossier
+	Due       string
+	LookupURL string
+	QR        template.HTML // the look-up address with the secret, to scan with a phone
+	Assisted  bool
+}
+
+// absolute makes a path of this site absolute, for QR codes: the configured public
+// address, else the request's host (the API's rule for the receipt's code).
+func (s *Server) absolute(r *http.Request, path string) string {
+	base := s.BaseURL
+	if base == "" {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		base = scheme + "://" + r.Host
+	}
+	return strings.TrimRight(base, "/") + path
+}
+
+// filedPage shows a new dossier's code and look-up secret to whoever filed it.
+func (s *Server) filedPage(w http.ResponseWriter, r *http.Request) error {
+	p := auth.PrincipalFrom(r.Context())
+	d, err := s.Store.DossierByCode(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	// Only who filed it: the secret is theirs to keep (officials print it on the receipt).
+	if !(d.OwnerID != 0 && d.OwnerID == p.UserID || d.AssistedBy != 0 && d.AssistedBy == p.UserID) {
+		return dossier.ErrNotFound
+	}
+	data := filedView{D: d, Due: appointment(d.DueAt), LookupURL: lookupURL(d), Assisted: d.Channel == dossier.ChannelAssisted}
+	svg, err := qr.SVG(s.absolute(r, data.LookupURL), "Mã QR tra cứu hồ sơ "+d.Code)
+	if err != nil {
+		return err
+	}
+	data.QR = template.HTML(svg) // drawn by internal/qr, its one attribute escaped
+	v := s.view(r, "Đã nộp hồ sơ")
+	v.Data = data
+	return s.views.render(w, http.StatusOK, "filed", v)
+}
+
+func lookupURL(d dossier.Dossier) string {
+	return "/tra-cuu/" + url.PathEscape(d.Code) + "?secret=" + url.QueryEscape(d.Secret)
+}
+
+// normalizeCode reads a dossier code as typed from paper: spaces dropped, upper case.
+func normalizeCode(s string) string {
+	return strings.ToUpper(strings.Join(strings.Fields(s), ""))
+}
+
+// secretMatches compares a typed secret with the stored one in constant time, ignoring
+// case: citizens type it from paper (the API's rule).
+func secretMatches(typed, stored string) bool {
+	return subtle.ConstantTimeCompare([]byte(strings.ToUpper(strings.TrimSpace(typed))), []byte(stored)) == 1
+}
+
+type lookupResult struct {
+	Code, ProcedureName, ProcedureCode string
+	Status                             dossier.Status
+	Submitted, Received, Due, Extended string
+	Ended                              string
+	Hint                               string
+	// Only with the right secret:
+	WithSecret, WrongSecret bool
+	Applicant, Reason       string
+	Supplement              string
+}
+
+type lookupView struct {
+	Code, Secret string
+	Result       *lookupResult
+	NotFound     bool
+}
+
+var statusHints = map[dossier.Status]string{
+	dossier.StatusSubmitted:           "Hồ sơ đã được gửi và đang chờ cán bộ một cửa kiểm tra, tiếp nhận. Ngày hẹn trả kết quả có sau khi hồ sơ được tiếp nhận.",
+	dossier.StatusReceived:            "Hồ sơ đã được tiếp nhận và đang được giải quyết.",
+	dossier.StatusProcessing:          "Hồ sơ đang được giải quyết.",
+	dossier.StatusSupplementRequested: "Hồ sơ cần bổ sung, hoàn thiện. Thời gian bổ sung không tính vào thời hạn giải quyết.",
+	dossier.StatusResolved:            "Đã có kết quả. Mời ông/bà đến Bộ phận một cửa nhận kết quả, mang theo giấy tiếp nhận hồ sơ.",
+	dossier.StatusReturned:            "Đã trả kết quả. Hồ sơ đã kết thúc.",
+	dossier.StatusRefused:             "Hồ sơ bị từ chối. Hồ sơ đã kết thúc.",
+	dossier.StatusStopped:             "Hồ sơ được dừng giải quyết. Hồ sơ đã kết thúc.",
+	dossier.StatusWithdrawn:           "Hồ sơ đã được rút theo đề nghị của người nộp. Hồ sơ đã kết thúc.",
+}
+
+// lookupForm is the look-up page; with ?code= (its form) it goes to the dossier's own
+// address, which is also what the receipt's QR code carries.
+func (s *Server) lookupForm(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	data := lookupView{Code: normalizeCode(q.Get("code")), Secret: strings.TrimSpace(q.Get("secret"))}
+	v := s.view(r, "Tra cứu hồ sơ")
+	v.Nav, v.Data = "lookup", data
+	if data.Code == "" {
+		if q.Has("code") {
+			v.Error = "Vui lòng nhập mã hồ sơ."
+			return s.views.render(w, http.StatusUnprocessableEntity, "lookup", v)
+		}
+		return s.views.render(w, http.StatusOK, "lookup", v)
+	}
+	if _, _, _, err := dossier.ParseCode(data.Code); err != nil {
+		v.Error = dossier.ErrBadCode.Message
+		return s.views.render(w, http.StatusUnprocessableEntity, "lookup", v)
+	}
+	dest := "/tra-cuu/" + url.PathEscape(data.Code)
+	if data.Secret != "" {
+		dest += "?secret=" + url.QueryEscape(data.Secret)
+	}
+	http.Redirect(w, r, dest, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) lookupPage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if !s.lookups.Allow(httpx.ClientIP(r, s.TrustProxy)) {
+		return errLookupLimit
+	}
+	code, secret := normalizeCode(r.PathValue("code")), strings.TrimSpace(r.URL.Query().Get("secret"))
+	data := lookupView{Code: code, Secret: secret}
+	d, err := s.Store.DossierByCode(ctx, code)
+	if errors.Is(err, dossier.ErrNotFound) {
+		data.NotFound = true
+		v := s.view(r, "Không tìm thấy hồ sơ")
+		v.Nav, v.Data = "lookup", data
+		return s.views.render(w, http.StatusNotFound, "lookup", v)
+	}
+	if err != nil {
+		return err
+	}
+	res := &lookupResult{Code: d.Code, ProcedureName: d.ProcedureName, ProcedureCode: d.ProcedureCode, Status: d.Status,
+		Submitted: appointment(d.SubmittedAt), Received: appointment(d.ReceivedAt), Due: appointment(d.DueAt),
+		Extended: appointment(d.ExtendedDueAt), Hint: statusHints[d.Status]}
+	if d.Status.Final() {
+		res.Ended = appointment(d.EndedAt)
+	}
+	switch {
+	case secret != "" && secretMatches(secret, d.Secret):
+		res.WithSecret, res.Applicant, res.Reason = true, d.Applicant.FullName, d.Reason
+		if d.Status == dossier.StatusSupplementRequested {
+			evs, err := s.Store.DossierEvents(ctx, d.ID)
+			if err != nil {
+				return err
+			}
+			for _, e := range evs {
+				if e.Action == dossier.ActRequestSupplement {
+					res.Supplement = e.Note
+				}
+			}
+		}
+	case secret != "":
+		res.WrongSecret = true
+	}
+	data.Result = res
+	v := s.view(r, "Hồ sơ "+d.Code)
+	v.Nav, v.Data = "lookup", data
+	return s.views.render(w, http.StatusOK, "lookup", v)
+}
+
+type myDossier struct {
+	Code, Procedure, Due, URL string
+	Status                    dossier.Status
+	Extended                  bool
+}
+
+func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := auth.PrincipalFrom(ctx)
+	limit, offset, err := httpx.Page(r)
+	if err != nil {
+		return err
+	}
+	ds, total, err := s.Store.Dossiers(ctx, store.DossierQuery{OwnerID: p.UserID, Limit: limit, Offset: offset})
+	if err != nil {
+		return err
+	}
+	var mine []myDossier
+	for _, d := range ds {
+		m := myDossier{Code: d.Code, Procedure: d.ProcedureName, Status: d.Status, Due: appointment(d.DueAt), URL: lookupURL(d)}
+		if !d.ExtendedDueAt.IsZero() {
+			m.Due, m.Extended = appointment(d.ExtendedDueAt), true
+		}
+		mine = append(mine, m)
+	}
+	v := s.view(r, "Tài khoản của tôi")
+	v.Flash = s.sessions.PopString(ctx, "flash")
+	v.Data = struct {
+		Dossiers []myDossier
+		Total    int
+		Pager    pager
+	}{mine, total, newPager(r, limit, offset, total)}
+	return s.views.render(w, http.StatusOK, "account", v)
+}
