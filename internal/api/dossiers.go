@@ -97,7 +97,9 @@ func (h handlers) createDossier(w http.ResponseWriter, r *http.Request) error {
 			}
 			intake.OwnerID = owner.ID
 		}
-	case in.Channel == dossier.ChannelOnline && !p.HasRole(auth.OfficeRoles...):
+	case in.Channel == dossier.ChannelOnline:
+		// Whoever files online owns the dossier, officials filing for themselves included
+		// (the portal's rule too).
 		intake.OwnerID = p.UserID
 	}
 	// The idempotency hash covers what was asked, so a retry matches byte for byte only

@@ -61,6 +61,10 @@ type Route struct {
 	Pattern string // net/http pattern, "GET /api/v1/me"
 	Access  Access
 	Handler HandlerFunc
+	// Stateless routes (static files, health, metrics) are served without loading the
+	// session: they need no caller, and a session touched by every stylesheet request
+	// would write to the database and defeat caching.
+	Stateless bool
 }
 
 type requestIDKey struct{}

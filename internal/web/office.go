@@ -80,7 +80,7 @@ func inboxScope(p *auth.Principal) (int64, bool) {
 
 // receiveRoles may open counter intake (the route's rule; dossier.New still lets only
 // the receiving unit's counter officers, and the system administrator, receive).
-var receiveRoles = []auth.Role{auth.RoleCounter, auth.RoleUnitAdmin, auth.RoleSystemAdmin}
+var receiveRoles = []auth.Role{auth.RoleCounter, auth.RoleSystemAdmin}
 
 func (s *Server) office(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()

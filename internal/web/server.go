@@ -81,9 +81,13 @@ func New(d Deps) (*Server, error) {
 	s.routes = append(s.pageRoutes(), api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: s.lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL})...)
 
-	mux := http.NewServeMux()
+	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {
-		mux.Handle(rt.Pattern, s.route(rt))
+		if rt.Stateless {
+			stateless.Handle(rt.Pattern, s.route(rt))
+		} else {
+			mux.Handle(rt.Pattern, s.route(rt))
+		}
 	}
 	mux.Handle("/", s.route(httpx.Route{Pattern: "/", Access: httpx.Anyone, Handler: func(w http.ResponseWriter, r *http.Request) error {
 		if httpx.IsAPI(r) {
@@ -95,8 +99,8 @@ func New(d Deps) (*Server, error) {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errCrossOrigin)
 	}))
-	var h http.Handler = mux
-	h = sm.LoadAndSave(h)
+	stateless.Handle("/", sm.LoadAndSave(mux))
+	var h http.Handler = stateless
 	h = cop.Handler(h)
 	h = gzipHandler(h)
 	h = securityHeaders(h, d.SecureCookies)
@@ -125,10 +129,13 @@ func (s *Server) route(rt httpx.Route) http.Handler {
 		if rp, ok := r.Context().Value(routePatternKey{}).(*string); ok {
 			*rp = rt.Pattern
 		}
-		p, err := s.authenticate(r)
-		if err != nil {
-			s.fail(w, r, err)
-			return
+		var p *auth.Principal
+		if !rt.Stateless {
+			var err error
+			if p, err = s.authenticate(r); err != nil {
+				s.fail(w, r, err)
+				return
+			}
 		}
 		if !rt.Access.Allows(p) {
 			if p == nil {
