@@ -10,6 +10,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/unit"
 	"github.com/xaso-vn/xaso/internal/workcal"
 )
@@ -132,6 +133,13 @@ type calendarPage struct {
 	Rows      []int
 	CanNation bool
 	Form      decisionForm
+	// Moves are the open dossiers whose printed appointment the calendar, as it is now,
+	// would set differently: shown for the administrator to move them, or not.
+	Moves []moveView
+}
+
+type moveView struct {
+	Code, Status, From, To string
 }
 
 type hoursField struct {
@@ -187,6 +195,13 @@ func (s *Server) calendarData(r *http.Request, u unit.Unit, year int) (calendarP
 		page.Hours[i] = hoursField{workcal.WeekdayNames[wd], weekdayLabels[wd], hours.Week[wd].String()}
 	}
 	page.Hours[7] = hoursField{"makeup", "Ngày làm bù", hours.Makeup.String()}
+	moves, err := s.Dossiers.Moves(ctx, s.Store, u.ID)
+	if err != nil {
+		return calendarPage{}, err
+	}
+	for _, m := range moves {
+		page.Moves = append(page.Moves, moveView{Code: m.Code, Status: m.Status.Label(), From: appointment(m.From), To: appointment(m.To)})
+	}
 	return page, nil
 }
 
@@ -334,6 +349,35 @@ func (s *Server) setHours(w http.ResponseWriter, r *http.Request) error {
 		return apperr.New(apperr.Invalid, "invalid_office_hours", "Giờ làm việc không hợp lệ: mỗi ngày dạng 07:30-11:30,13:00-17:00, các khoảng không chồng nhau; thứ Hai đến thứ Sáu và ngày làm bù phải có giờ.").With(err)
 	}
 	s.sessions.Put(ctx, "flash", "Đã lưu giờ làm việc.")
+	http.Redirect(w, r, "/admin/calendar?"+r.URL.RawQuery, http.StatusSeeOther)
+	return nil
+}
+
+// moveAppointments moves the appointments the preview listed: each with a history entry;
+// dossiers changed since the preview are skipped and named.
+func (s *Server) moveAppointments(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u, err := s.calendarUnit(r)
+	if err != nil {
+		return err
+	}
+	p := auth.PrincipalFrom(ctx)
+	if !workcal.CanManage(p, u.ID) {
+		return apperr.ErrForbidden
+	}
+	moves, err := s.Dossiers.Moves(ctx, s.Store, u.ID)
+	if err != nil {
+		return err
+	}
+	moved, skipped, err := s.Dossiers.ApplyMoves(ctx, moves, dossier.Actor{P: p})
+	if err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("Đã dời hẹn %d hồ sơ theo lịch làm việc mới.", moved)
+	if len(skipped) > 0 {
+		msg += " Bỏ qua vì vừa thay đổi: " + strings.Join(skipped, ", ") + "."
+	}
+	s.sessions.Put(ctx, "flash", msg)
 	http.Redirect(w, r, "/admin/calendar?"+r.URL.RawQuery, http.StatusSeeOther)
 	return nil
 }

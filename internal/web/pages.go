@@ -43,6 +43,7 @@ func (s *Server) pageRoutes() []httpx.Route {
 		{Pattern: "POST /admin/calendar/decisions", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.addDecision},
 		{Pattern: "POST /admin/calendar/decisions/{id}/delete", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.deleteDecision},
 		{Pattern: "POST /admin/calendar/hours", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.setHours},
+		{Pattern: "POST /admin/calendar/moves", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.moveAppointments},
 		{Pattern: "GET /static/{name}", Access: httpx.Anyone, Handler: s.views.serveStatic, Stateless: true},
 		{Pattern: "GET /healthz", Access: httpx.Anyone, Handler: s.healthz, Stateless: true},
 		{Pattern: "GET /metrics", Access: httpx.Anyone, Stateless: true, Handler: func(w http.ResponseWriter, r *http.Request) error {

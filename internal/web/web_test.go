@@ -22,6 +22,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
@@ -198,6 +199,7 @@ var access = map[string][]auth.Role{
 	"POST /admin/calendar/decisions":             auth.AdminRoles,
 	"POST /admin/calendar/decisions/{id}/delete": auth.AdminRoles,
 	"POST /admin/calendar/hours":                 auth.AdminRoles,
+	"POST /admin/calendar/moves":                 auth.AdminRoles,
 }
 
 var paramRE = regexp.MustCompile(`\{(\w+)(\.\.\.)?\}|\{\$\}`)
@@ -680,4 +682,59 @@ func do(t *testing.T, req *http.Request) (int, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+func TestCalendarMovesPage(t *testing.T) {
+	e := newEnv(t)
+	counter := bearer(t, e, "motcua")
+	body := strings.Replace(counterBody, `"1.001193"`, `"1.004873"`, 1)
+	code, out := apiSend(t, e, counter, "POST", "/api/v1/dossiers", body)
+	if code != 201 {
+		t.Fatalf("file: %d %s", code, out)
+	}
+	var created struct {
+		Code  string `json:"code"`
+		DueAt string `json:"due_at"`
+	}
+	json.Unmarshal([]byte(out), &created)
+	// A day off entered now, on the next working day: the appointment would move.
+	ctx := context.Background()
+	home, _ := e.st.UnitByCode(ctx, demo.CommuneCode)
+	cal, _ := workcal.New(e.st).For(ctx, home.ID)
+	next := calendar.DateOf(time.Now()).AddDays(1)
+	for !cal.IsWorkingDay(next) {
+		next = next.AddDays(1)
+	}
+	if _, err := e.st.CreateDecision(ctx, home.ID, calendar.Decision{Number: "9/QĐ-UBND",
+		Days: []calendar.DecidedDay{{Date: next, Off: true, Name: "Nghỉ đột xuất"}}}); err != nil {
+		t.Fatal(err)
+	}
+	admin, _ := e.login(t, "quantri", demo.Password)
+	_, page := get(t, admin, e.ts.URL+"/admin/calendar")
+	if !strings.Contains(page, created.Code) || !strings.Contains(page, "Dời hẹn") {
+		t.Fatal("the preview does not list the dossier")
+	}
+	var before struct {
+		DueAt string `json:"due_at"`
+	}
+	apiGet(t, e, counter, "/api/v1/dossiers/"+created.Code, &before)
+	if before.DueAt != created.DueAt {
+		t.Fatal("the appointment moved before the administrator chose to")
+	}
+	resp, err := admin.PostForm(e.ts.URL+"/admin/calendar/moves", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	_, page = get(t, admin, e.ts.URL+"/admin/calendar")
+	if !strings.Contains(page, "Đã dời hẹn") || strings.Contains(page, created.Code) {
+		t.Fatal("moving did not happen or the dossier is still listed")
+	}
+	var after struct {
+		DueAt string `json:"due_at"`
+	}
+	apiGet(t, e, counter, "/api/v1/dossiers/"+created.Code, &after)
+	if after.DueAt == created.DueAt {
+		t.Fatal("the appointment did not move")
+	}
 }
