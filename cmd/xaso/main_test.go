@@ -273,3 +273,20 @@ func TestReportCommand(t *testing.T) {
 		t.Fatalf("bad period: %+v", r)
 	}
 }
+
+func TestUnitImport(t *testing.T) {
+	env := map[string]string{"XASO_DB": storetest.DSN(t), "XASO_DATA_DIR": filepath.Join(t.TempDir(), "files")}
+	csv := "Mã,Tên,Cấp,Mã tỉnh,Mã định danh\n14731,Xã Yên Từ,Xã,37,000.31.37.H45\n37,Tỉnh Ninh Bình,Tỉnh,,\n"
+	if r := xaso(t, env, csv, "unit", "import", "-"); r.code != 0 || r.out != "added 2, skipped 0 (already present)\n" {
+		t.Fatalf("import: %+v", r)
+	}
+	if r := xaso(t, env, csv, "unit", "import", "-"); r.code != 0 || r.out != "added 0, skipped 2 (already present)\n" {
+		t.Fatalf("import again: %+v", r)
+	}
+	if r := xaso(t, env, "code,name,parent_code\n14732,Xã Khác,99\n", "unit", "import", "-"); r.code != 1 || !strings.Contains(r.err, "không có tỉnh mã 99") {
+		t.Fatalf("unknown province: %+v", r)
+	}
+	if r := xaso(t, env, "", "unit", "list"); !strings.Contains(r.out, "14731\tcommune\tXã Yên Từ\t000.31.37.H45") {
+		t.Fatalf("list: %+v", r)
+	}
+}

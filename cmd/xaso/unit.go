@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 
 	"github.com/xaso-vn/xaso/internal/config"
 	"github.com/xaso-vn/xaso/internal/unit"
@@ -11,7 +12,9 @@ import (
 
 func unitCmd() *command {
 	return group("unit", "đơn vị hành chính (add, list administrative units)",
-		`Thêm và liệt kê đơn vị hành chính. Mã tỉnh có 2 chữ số, mã xã 5 chữ số (Quyết định 19/2025/QĐ-TTg);
+		`Thêm, nhập từ tệp CSV và liệt kê đơn vị hành chính. "import" đọc tệp CSV có dòng tiêu đề, các cột mã (code/Mã),
+tên (name/Tên), cấp (level/Cấp: tỉnh, thành phố, xã, phường, đặc khu; bỏ trống thì suy từ độ dài mã), mã tỉnh
+(parent_code/Mã tỉnh), mã định danh (ident_code), hiệu lực từ/đến; nhập tất cả hoặc không gì cả, bỏ qua mã đã có. Mã tỉnh có 2 chữ số, mã xã 5 chữ số (Quyết định 19/2025/QĐ-TTg);
 mã định danh điện tử theo Quyết định 20/2020/QĐ-TTg (dạng 000.31.37.H45) đứng đầu mọi mã hồ sơ của đơn vị.`,
 		sub{name: "add", synopsis: "add [--db DSN] --level province|commune --code CODE --name NAME [--parent CODE] [--ident CODE] [--valid-from DATE]",
 			setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
@@ -43,6 +46,39 @@ mã định danh điện tử theo Quyết định 20/2020/QĐ-TTg (dạng 000.3
 						return err
 					}
 					fmt.Fprintln(sio.out, id)
+					return nil
+				}
+			}},
+		sub{name: "import", synopsis: "import [--db DSN] [--valid-from DATE] FILE.csv",
+			setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
+				from := fs.String("valid-from", "2025-07-01", "ngày hiệu lực cho các dòng không ghi ngày")
+				return func(ctx context.Context, sio stdio, args []string) error {
+					if len(args) != 1 {
+						return usagef("cần đúng một tệp CSV (hoặc - cho stdin)")
+					}
+					in := sio.in
+					if args[0] != "-" {
+						f, err := os.Open(args[0])
+						if err != nil {
+							return err
+						}
+						defer f.Close()
+						in = f
+					}
+					rows, err := unit.ParseCSV(in, *from)
+					if err != nil {
+						return err
+					}
+					st, err := openData(ctx, *cfg)
+					if err != nil {
+						return err
+					}
+					defer st.Close()
+					added, skipped, err := st.ImportUnits(cliActor(ctx), rows)
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(sio.out, "added %d, skipped %d (already present)\n", added, skipped)
 					return nil
 				}
 			}},

@@ -1,9 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/xaso-vn/xaso/internal/audit"
@@ -128,4 +131,62 @@ func (s *Store) Villages(ctx context.Context, unitID int64) ([]unit.Village, err
 		out = append(out, v)
 	}
 	return out, mapErr(rows.Err())
+}
+
+// ImportUnits adds the units of a list in one transaction, provinces before communes,
+// resolving each commune's parent by code (in the list or already stored). Units whose
+// code already exists are left as they are and counted as skipped, so the official list
+// can be imported again when it grows.
+func (s *Store) ImportUnits(ctx context.Context, rows []unit.Row) (added, skipped int, err error) {
+	sorted := slices.Clone(rows)
+	slices.SortStableFunc(sorted, func(a, b unit.Row) int {
+		return cmp.Compare(levelOrder(a.Level), levelOrder(b.Level))
+	})
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		ids := map[string]int64{}
+		for _, r := range sorted {
+			var id int64
+			switch err := tx.QueryRowContext(ctx, `SELECT id FROM units WHERE code = $1`, r.Code).Scan(&id); {
+			case err == nil:
+				ids[r.Code] = id
+				skipped++
+				continue
+			case !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
+			u := r.Unit
+			if r.ParentCode != "" {
+				pid, ok := ids[r.ParentCode]
+				if !ok {
+					if err := tx.QueryRowContext(ctx, `SELECT id FROM units WHERE code = $1`, r.ParentCode).Scan(&pid); err != nil {
+						return fmt.Errorf("đơn vị %s: không có tỉnh mã %s: %w", r.Code, r.ParentCode, unit.ErrNotFound.With(err))
+					}
+				}
+				u.ParentID = &pid
+			}
+			if err := u.Validate(); err != nil {
+				return err
+			}
+			if err := tx.QueryRowContext(ctx, `INSERT INTO units (code, level, parent_id, name, ident_code, valid_from, valid_to, replaced_by_id, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8) RETURNING id`,
+				u.Code, u.Level, u.ParentID, u.Name, u.IdentCode, u.ValidFrom, u.ValidTo, s.timestamp()).Scan(&id); err != nil {
+				return fmt.Errorf("store: unit %s: %w", u.Code, err)
+			}
+			ids[r.Code] = id
+			added++
+			if err := s.appendAudit(ctx, tx, audit.Event{Chain: id, Action: "unit.import", ObjectType: "unit", ObjectID: strconv.FormatInt(id, 10),
+				Fields: []string{"code", "level", "parent_id", "name", "ident_code", "valid_from", "valid_to"}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return added, skipped, err
+}
+
+func levelOrder(l unit.Level) int {
+	if l == unit.Province {
+		return 0
+	}
+	return 1
 }
