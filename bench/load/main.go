@@ -295,7 +295,7 @@ func choose(r *rand.Rand, user, only string) (string, opFunc) {
 			return moveOne(ctx, c, "received", "forward")
 		},
 		"inbox": func(ctx context.Context, c *client, r *rand.Rand, p *pool, _ map[string]string) error {
-			code, b, err := c.do(ctx, "GET", "/api/v1/dossiers?limit=20", nil, nil)
+			code, b, err := c.do(ctx, "GET", "/api/v1/dossiers?limit=20&status=submitted,received,processing,supplement_requested,resolved", nil, nil)
 			return expect(code, b, err, 200)
 		},
 		"report": func(ctx context.Context, c *client, r *rand.Rand, p *pool, _ map[string]string) error {

@@ -67,7 +67,9 @@ func New(d Deps) (*Server, error) {
 	sm := scs.New()
 	sm.Store = d.Store.Sessions()
 	sm.Lifetime = d.SessionLife
-	sm.IdleTimeout = min(d.SessionLife, 2*time.Hour)
+	// No idle timeout: scs extends an idle deadline by committing the session on every
+	// request, one database write per page view, which serialises all traffic on SQLite's
+	// single writer. The absolute lifetime bounds a session instead.
 	sm.Cookie.Name = "xaso_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Measures what docs/BENCHMARKS.md reports for issue 9, on SQLite and PostgreSQL:
+# the mixed load at 1, 16, 64 and 256 simulated users, intake alone at 64 users beside
+# the bare ceiling (the same transaction without HTTP), the server's peak resident memory
+# and its cold start. The load generator shares the machine with the server.
+#   bash bench/run.sh [sqlite|postgres]... > results.txt
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export GOTOOLCHAIN=go1.27.3 XASO_PASSWORD_MEMORY=1024 XASO_PASSWORD_TIME=1
+secs=${SECS:-15}
+work=$(mktemp -d)
+pid=""
+trap '[[ -n $pid ]] && kill $pid 2>/dev/null; rm -rf "$work"' EXIT
+go build -o "$work/xaso" ./cmd/xaso
+go build -o "$work/load" ./bench/load
+go build -o "$work/ceiling" ./bench/ceiling
+port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+url="http://127.0.0.1:$port"
+
+dsn_for() { # dsn_for ENGINE NAME
+  case $1 in
+    sqlite) echo "sqlite:$work/$2.db" ;;
+    postgres)
+      psql -h 127.0.0.1 -U postgres -d test -qc "DROP SCHEMA IF EXISTS bench_$2 CASCADE; CREATE SCHEMA bench_$2" >/dev/null
+      echo "postgres://postgres@127.0.0.1:5432/test?sslmode=disable&search_path=bench_$2" ;;
+  esac
+}
+
+start() { # start DSN; sets pid and started_ms (milliseconds until /healthz answered)
+  local t0; t0=$(date +%s%N)
+  "$work/xaso" serve --demo --trust-proxy --log-level error --addr "127.0.0.1:$port" --db "$1" --data-dir "$work/files" >>"$work/serve.log" 2>&1 &
+  pid=$!
+  until curl -fsS -o /dev/null "$url/healthz" 2>/dev/null; do sleep 0.02; done
+  started_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+}
+stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
+
+for engine in "${@:-sqlite postgres}"; do
+  for e in $engine; do
+    echo "### $e"
+    dsn=$(dsn_for "$e" "$e")
+    start "$dsn"; first=$started_ms; stop
+    start "$dsn"; cold=$started_ms
+    echo "first start with demo loading: ${first} ms; start on the existing database: ${cold} ms"
+    for users in 1 16 64 256; do
+      echo "#### mixed load, $users users, ${secs} s"
+      "$work/load" -url "$url" -users "$users" -duration "${secs}s" || true
+    done
+    echo "#### intake only, 64 users, ${secs} s"
+    "$work/load" -url "$url" -users 64 -duration "${secs}s" -only file || true
+    echo "peak resident memory of the server: $(grep VmHWM /proc/$pid/status | awk '{print $2/1024 " MiB"}')"
+    stop
+    echo "#### bare ceiling, 64 workers, ${secs} s"
+    "$work/ceiling" -db "$(dsn_for "$e" "${e}_ceiling")" -workers 64 -duration "${secs}s"
+  done
+done
