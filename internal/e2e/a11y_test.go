@@ -43,6 +43,23 @@ var a11yPages = []struct {
 	{name: "audit-system", user: "admin", path: "/admin/audit"},
 	{name: "calendar", user: "quantri", path: "/admin/calendar"},
 	{name: "calendar-system", user: "admin", path: "/admin/calendar"},
+	{name: "admin-procedures", user: "quantri", path: "/admin/procedures?q=khai+sinh"},
+	{name: "admin-procedures-system", user: "admin", path: "/admin/procedures?q=ket+hon"},
+	{name: "admin-procedures-import-errors", user: "quantri", path: "/admin/procedures?q=khai+tu", then: func(b *tab) {
+		file := filepath.Join(b.t.TempDir(), "danh-muc.json")
+		if err := os.WriteFile(file, []byte(`{"schema": "xaso.catalog/v1", "procedures": [{"code": "1.001193", "name": ""}]}`), 0o600); err != nil {
+			b.t.Fatal(err)
+		}
+		b.step("send a catalog file with mistakes", chromedp.SetUploadFiles("#file", []string{file}),
+			follow(`#nhap-danh-muc button[type="submit"]`), chromedp.WaitVisible(chromedp.CSS(`[role="alert"]`)))
+	}},
+	{name: "admin-procedure-new", user: "quantri", path: "/admin/procedures/new"},
+	{name: "admin-procedure-errors", user: "quantri", path: "/admin/procedures/new", then: func(b *tab) {
+		b.step("fill a fee wrongly and save", typeInto("#fees-0-name", "Lệ phí"), typeInto("#fees-0-amount", "-1"),
+			follow("#save"), chromedp.WaitVisible(chromedp.CSS(`[role="alert"]`)))
+	}},
+	{name: "admin-procedure-edit", user: "quantri", path: "/admin/procedures/1.001193/edit"},
+	{name: "admin-procedure-versions", user: "quantri", path: "/admin/procedures/1.001193/versions"},
 	{name: "catalog", path: "/thu-tuc?q=khai+sinh"},
 	{name: "procedure", path: "/thu-tuc/1.001193"},
 	{name: "lookup", path: "/tra-cuu"},

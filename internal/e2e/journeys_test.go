@@ -102,6 +102,7 @@ func officeTabs(b *tab) {
 	b.logIn("quantri", demo.Password, "/admin")
 	for _, tb := range []struct{ path, label, h1 string }{
 		{"/office", "Trang làm việc", "Trang làm việc"},
+		{"/admin/procedures", "Thủ tục", "Danh mục thủ tục"},
 		{"/admin/calendar", "Lịch làm việc", "Lịch làm việc"},
 		{"/admin/audit", "Nhật ký", "Nhật ký kiểm tra"},
 		{"/admin", "Quản trị", "Quản trị"},
