@@ -114,8 +114,14 @@ func (h handlers) saveDraft(w http.ResponseWriter, r *http.Request) error {
 			return errCodeMismatch
 		}
 		status = http.StatusOK
-	} else if _, err := h.Store.PublishedProcedure(r.Context(), u.ID, p.Code); err == nil {
-		return store.ErrProcedureExists
+	} else {
+		// POST creates: a code with a version in force or a draft already is an edit (PUT).
+		if _, err := h.Store.PublishedProcedure(r.Context(), u.ID, p.Code); err == nil {
+			return store.ErrProcedureExists
+		}
+		if _, err := h.Store.DraftProcedure(r.Context(), u.ID, p.Code); err == nil {
+			return store.ErrProcedureExists
+		}
 	}
 	sp, err := h.Store.SaveDraft(r.Context(), u.ID, p)
 	if err != nil {
