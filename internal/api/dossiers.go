@@ -204,15 +204,6 @@ type Dossier struct {
 	History          []HistoryEntry     `json:"history"`
 }
 
-// canSee reports whether p may see d: its owner, or an official of its receiving or
-// competent unit.
-func canSee(p *auth.Principal, d dossier.Dossier) bool {
-	if d.OwnerID != 0 && d.OwnerID == p.UserID {
-		return true
-	}
-	return p.Can(d.ReceivingUnitID, auth.OfficeRoles...) || p.Can(d.CompetentUnitID, auth.OfficeRoles...)
-}
-
 // load finds a dossier the caller may see; others get 404, which does not reveal that a
 // code exists.
 func (h handlers) load(r *http.Request) (dossier.Dossier, dossier.Actor, error) {
@@ -221,10 +212,10 @@ func (h handlers) load(r *http.Request) (dossier.Dossier, dossier.Actor, error) 
 	if err != nil {
 		return d, dossier.Actor{}, err
 	}
-	if !canSee(p, d) {
+	if !d.OwnedBy(p) && !d.HandledBy(p) {
 		return d, dossier.Actor{}, dossier.ErrNotFound
 	}
-	return d, dossier.Actor{P: p, Owner: d.OwnerID != 0 && d.OwnerID == p.UserID}, nil
+	return d, d.ActorFor(p), nil
 }
 
 func (h handlers) view(r *http.Request, d dossier.Dossier, a dossier.Actor) (Dossier, error) {

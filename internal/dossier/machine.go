@@ -443,3 +443,16 @@ func Classify(done, due time.Time) Timeliness {
 		return Late
 	}
 }
+
+// OwnedBy reports whether p owns d: the citizen who filed it or whose it is.
+func (d Dossier) OwnedBy(p *auth.Principal) bool {
+	return p != nil && d.OwnerID != 0 && d.OwnerID == p.UserID
+}
+
+// HandledBy reports whether p is an official of d's receiving or competent unit.
+func (d Dossier) HandledBy(p *auth.Principal) bool {
+	return p.Can(d.ReceivingUnitID, auth.OfficeRoles...) || p.Can(d.CompetentUnitID, auth.OfficeRoles...)
+}
+
+// ActorFor is p acting on d.
+func (d Dossier) ActorFor(p *auth.Principal) Actor { return Actor{P: p, Owner: d.OwnedBy(p)} }

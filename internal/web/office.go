@@ -206,10 +206,10 @@ func (s *Server) officeDossier(r *http.Request) (dossier.Dossier, dossier.Actor,
 	if err != nil {
 		return d, dossier.Actor{}, err
 	}
-	if !officeCanSee(p, d) {
+	if !d.HandledBy(p) {
 		return d, dossier.Actor{}, dossier.ErrNotFound
 	}
-	return d, dossier.Actor{P: p, Owner: d.OwnerID != 0 && d.OwnerID == p.UserID}, nil
+	return d, d.ActorFor(p), nil
 }
 
 type answer struct{ Label, Value string }

@@ -255,12 +255,6 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// officeCanSee reports whether p is an official of the dossier's receiving or competent
-// unit (the API's canSee without the owner).
-func officeCanSee(p *auth.Principal, d dossier.Dossier) bool {
-	return p.Can(d.ReceivingUnitID, auth.OfficeRoles...) || p.Can(d.CompetentUnitID, auth.OfficeRoles...)
-}
-
 type filedView struct {
 	D         dossier.Dossier
 	Due       string

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -18,18 +17,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/net/html"
 
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/demo"
-	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
-	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/store"
-	"github.com/xaso-vn/xaso/internal/store/storetest"
 	"github.com/xaso-vn/xaso/internal/web"
+	"github.com/xaso-vn/xaso/internal/webtest"
 	"github.com/xaso-vn/xaso/internal/workcal"
 )
 
@@ -41,31 +37,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	ctx := context.Background()
-	st := storetest.Open(t)
-	hasher := auth.NewHasher(auth.TestParams, 2)
-	if _, err := demo.LoadWith(ctx, st, hasher, demo.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	home, err := st.UnitByCode(ctx, demo.CommuneCode)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cals := workcal.New(st)
-	srv, err := web.New(web.Deps{
-		Store:       st,
-		Auth:        auth.NewService(st, hasher, ratelimit.New(5, 5)),
-		Calendars:   cals,
-		Dossiers:    &dossier.Service{Store: st, Calendars: cals, Now: time.Now},
-		HomeUnitID:  home.ID,
-		Log:         slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Metrics:     prometheus.NewRegistry(),
-		SiteName:    "Xã Yên Từ",
-		SessionLife: 3600e9,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, st := webtest.New(t)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &env{srv: srv, ts: ts, st: st}
