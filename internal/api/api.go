@@ -5,6 +5,7 @@ package api
 
 import (
 	_ "embed"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
@@ -32,6 +33,8 @@ type Deps struct {
 	TrustProxy bool
 	// BaseURL is the public address printed in QR codes ("" : the request's host).
 	BaseURL string
+	// Log receives the bank webhook's refusals and outcomes (nil: slog.Default()).
+	Log *slog.Logger
 }
 
 type handlers struct{ Deps }
@@ -39,7 +42,7 @@ type handlers struct{ Deps }
 // Routes returns the API's route table.
 func Routes(d Deps) []httpx.Route {
 	h := handlers{d}
-	return []httpx.Route{
+	routes := []httpx.Route{
 		{Pattern: "GET /api/v1/openapi.json", Access: httpx.Anyone, Handler: serveOpenAPI},
 		{Pattern: "GET /api/v1/me", Access: httpx.LoggedIn, Handler: h.me},
 		{Pattern: "GET /api/v1/units", Access: httpx.Anyone, Handler: h.units},
@@ -68,6 +71,7 @@ func Routes(d Deps) []httpx.Route {
 		{Pattern: "GET /api/v1/reports/one-stop", Access: httpx.OnlyRoles(reportRoles...), Handler: h.oneStopReport},
 		{Pattern: "GET /api/v1/reports/index766", Access: httpx.OnlyRoles(reportRoles...), Handler: h.index766},
 	}
+	return append(routes, paymentRoutes(h)...)
 }
 
 //go:embed openapi.json

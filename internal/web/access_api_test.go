@@ -33,4 +33,22 @@ var apiAccess = map[string][]auth.Role{
 	"GET /api/v1/calendar/moves":                    auth.AdminRoles,
 	"POST /api/v1/calendar/moves":                   auth.AdminRoles,
 	"GET /api/v1/reports/index766":                  {auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk},
+	// Payments (docs/PAYMENTS.md §7). Unit-level rules (the accountant of the collecting
+	// unit, the counter of the receiving unit, the owner) are checked in the handlers.
+	"GET /api/v1/payments/account":               {auth.RoleAccountant, auth.RoleUnitAdmin},
+	"PUT /api/v1/payments/account":               auth.AdminRoles,
+	"POST /api/v1/payments/account/secret":       auth.AdminRoles,
+	"GET /api/v1/payments/receipt-config":        {auth.RoleAccountant, auth.RoleUnitAdmin},
+	"PUT /api/v1/payments/receipt-config":        auth.AdminRoles,
+	"POST /api/v1/dossiers/{code}/payments":      {"user"},
+	"GET /api/v1/dossiers/{code}/payments":       {"user"},
+	"GET /api/v1/payments/{reference}/{image}":   nil, // officials, the owner, or the look-up secret
+	"POST /api/v1/payments/{reference}/confirm":  {auth.RoleAccountant, auth.RoleCounter},
+	"POST /api/v1/payments/{reference}/cancel":   {auth.RoleAccountant},
+	"POST /api/v1/payments/{reference}/refund":   {auth.RoleAccountant},
+	"POST /api/v1/payments/{reference}/receipt":  {auth.RoleAccountant},
+	"POST /api/v1/payments/notifications/{unit}": nil, // the bank: authenticated by HMAC
+	"GET /api/v1/payments/reconciliation":        {auth.RoleAccountant, auth.RoleUnitAdmin, auth.RoleLeader},
+	"GET /api/v1/payments/receipts/summary":      {auth.RoleAccountant},
+	"GET /api/v1/payments/receipts/{file}":       {auth.RoleAccountant},
 }
