@@ -480,3 +480,27 @@ func TestPaymentSecretRotation(t *testing.T) {
 		t.Fatalf("rotation: %s", second)
 	}
 }
+
+// TestLookupShowsTheQRCode: with the look-up secret, the citizen's page shows what is
+// owed and the VietQR code to pay it; without the secret, nothing of it.
+func TestLookupShowsTheQRCode(t *testing.T) {
+	e := newEnv(t)
+	admin, counter := bearer(t, e, "quantri"), bearer(t, e, "motcua")
+	d := demoDossier(t, e, "Trần Thị Mai")
+	bill(t, e, counter, d.Code)
+	anon := e.client()
+	_, page := get(t, anon, e.ts.URL+"/tra-cuu/"+d.Code+"?secret="+d.Secret)
+	if !strings.Contains(page, "Lệ phí cần nộp") || strings.Contains(page, "<svg") || !strings.Contains(page, "Nộp tại Bộ phận một cửa") {
+		t.Fatal("without a collection account the page must show the amount for the counter, no QR")
+	}
+	if status, body := apiSend(t, e, admin, "PUT", "/api/v1/payments/account", `{"bin":"970415","number":"113366668888","name":"UBND XA YEN TU"}`); status != 200 {
+		t.Fatalf("account: %d %s", status, body)
+	}
+	_, page = get(t, anon, e.ts.URL+"/tra-cuu/"+d.Code+"?secret="+d.Secret)
+	if !strings.Contains(page, "<svg") || !strings.Contains(page, "UBND XA YEN TU") {
+		t.Fatal("the look-up page does not show the QR code")
+	}
+	if _, page = get(t, anon, e.ts.URL+"/tra-cuu/"+d.Code); strings.Contains(page, "Lệ phí cần nộp") {
+		t.Fatal("the fee shows without the secret")
+	}
+}
