@@ -63,6 +63,7 @@ var a11yPages = []struct {
 	{name: "catalog", path: "/thu-tuc?q=khai+sinh"},
 	{name: "procedure", path: "/thu-tuc/1.001193"},
 	{name: "lookup", path: "/tra-cuu"},
+	{name: "transparency", path: "/cong-khai"},
 	{name: "lookup-unknown", path: "/tra-cuu/000.31.37.H45-260101-9999", status: http.StatusNotFound},
 	{name: "file", user: "congdan", path: "/nop-ho-so/1.001193"},
 	{name: "file-errors", user: "congdan", path: "/nop-ho-so/1.001193", then: func(b *tab) {

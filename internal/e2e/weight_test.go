@@ -32,6 +32,7 @@ var citizenPages = []struct{ name, path, user string }{
 	{"catalog", "/thu-tuc", ""},
 	{"procedure", "/thu-tuc/1.001193", ""},
 	{"lookup", "/tra-cuu", ""},
+	{"transparency", "/cong-khai", ""},
 	{"file", "/nop-ho-so/1.001193", "congdan"},
 }
 

@@ -255,3 +255,45 @@ func (s *Store) CatalogStats(ctx context.Context, units []int64) (report.Catalog
 	}
 	return st, nil
 }
+
+// ResolvedDossier is a dossier resolved in a period, for the public transparency page:
+// how long it took and whether it was late (with the apology letter, form 04, when one
+// was sent).
+type ResolvedDossier struct {
+	Code, ProcedureName string
+	ReceivedAt, DueAt   time.Time
+	ResolvedAt          time.Time
+	Late, Apologised    bool
+	PausedMinutes       int64 // time waiting for the citizen's supplements
+}
+
+// ResolvedDossiers lists units' dossiers resolved from..to (local dates). It reads the
+// units' finished dossiers (the status index narrows to them, not to the period), which
+// is a commune's few thousand a year; a province-wide page would want an index on
+// (competent unit, resolved_at).
+func (s *Store) ResolvedDossiers(ctx context.Context, units []int64, from, to calendar.Date) ([]ResolvedDossier, error) {
+	args := []any{from.Time().UTC(), to.AddDays(1).Time().UTC()}
+	ph := make([]string, len(units))
+	for i, u := range units {
+		args = append(args, u)
+		ph[i] = "$" + strconv.Itoa(i+3)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT code, procedure_name, received_at, due_at, resolved_at, timeliness, extended_due_at IS NOT NULL, paused_minutes
+		FROM dossiers WHERE competent_unit_id IN (`+strings.Join(ph, ", ")+`) AND status IN ('resolved', 'returned')
+		AND resolved_at >= $1 AND resolved_at < $2 ORDER BY resolved_at`, args...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []ResolvedDossier
+	for rows.Next() {
+		var d ResolvedDossier
+		var timeliness string
+		if err := rows.Scan(&d.Code, &d.ProcedureName, &d.ReceivedAt, &d.DueAt, &d.ResolvedAt, &timeliness, &d.Apologised, &d.PausedMinutes); err != nil {
+			return nil, err
+		}
+		d.Late = timeliness == string(dossier.Late)
+		out = append(out, d)
+	}
+	return out, mapErr(rows.Err())
+}

@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -71,6 +72,8 @@ func newRenderer() (*renderer, error) {
 		"join":      strings.Join,
 		"lower":     strings.ToLower,
 		"inc":       func(i int) int { return i + 1 },
+		// decimal writes a figure with one decimal the Vietnamese way: 26,1.
+		"decimal":   func(f float64) string { return strings.Replace(strconv.FormatFloat(f, 'f', 1, 64), ".", ",", 1) },
 		"money":     locale.Money,
 		"appt":      appointment,
 		"shortTime": shortTime,

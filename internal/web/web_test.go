@@ -147,6 +147,7 @@ func TestEachRoleLandsOnItsHome(t *testing.T) {
 var access = map[string][]auth.Role{
 	"GET /{$}":                    nil,
 	"GET /login":                  nil,
+	"GET /cong-khai":              nil,
 	"POST /login":                 nil,
 	"POST /logout":                nil,
 	"GET /static/{name}":          nil,
@@ -716,5 +717,19 @@ func TestCalendarMovesPage(t *testing.T) {
 	apiGet(t, e, counter, "/api/v1/dossiers/"+created.Code, &after)
 	if after.DueAt == created.DueAt {
 		t.Fatal("the appointment did not move")
+	}
+}
+
+func TestTransparencyPage(t *testing.T) {
+	e := newEnv(t)
+	resp, page := get(t, e.client(), e.ts.URL+"/cong-khai?year=2026")
+	if resp.StatusCode != 200 || text(t, page, "h1") != "Công khai kết quả giải quyết hồ sơ năm 2026" || !strings.Contains(page, "12/2026") {
+		t.Fatalf("transparency: %d %q", resp.StatusCode, text(t, page, "h1"))
+	}
+	if strings.Contains(page, "Nguyễn") || strings.Contains(page, "Trần Thị") {
+		t.Fatal("the public page shows a person's name")
+	}
+	if resp, _ := get(t, e.client(), e.ts.URL+"/cong-khai?year=abc"); resp.StatusCode != 422 {
+		t.Fatalf("bad year: %d", resp.StatusCode)
 	}
 }
