@@ -266,6 +266,16 @@ func TestReportCommand(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.out, "total,Tổng cộng Xã Yên Từ 2021-01-01 – 2021-12-31,2094,547,1547,0,0,2094,919,1175,0,") {
 		t.Fatalf("csv: %+v", r)
 	}
+	xlsx := filepath.Join(t.TempDir(), "r.xlsx")
+	if r := xaso(t, env, "", "report", "--from", "2021-01-01", "--to", "2021-12-31", "--format", "xlsx", "--out", xlsx); r.code != 0 {
+		t.Fatalf("xlsx: %+v", r)
+	}
+	if b, err := os.ReadFile(xlsx); err != nil || !bytes.HasPrefix(b, []byte("PK")) {
+		t.Fatalf("xlsx file: %v", err)
+	}
+	if r := xaso(t, env, "", "report", "--from", "2021-01-01", "--to", "2021-12-31", "--format", "xlsx"); r.code != 2 {
+		t.Fatalf("xlsx to the terminal: %+v", r)
+	}
 	if r := xaso(t, env, "", "report", "rebuild"); r.code != 0 || !strings.HasPrefix(r.out, "rebuilt the counters of ") {
 		t.Fatalf("rebuild: %+v", r)
 	}

@@ -22,17 +22,17 @@ cho một kỳ (ngày đầu và ngày cuối tính theo giờ Việt Nam, kể 
 lĩnh vực (field), thủ tục (procedure) hoặc kênh nộp (channel). Định nghĩa các chỉ tiêu: docs/STATISTICS.md.
 "xaso report --from …" là cách viết tắt của "xaso report one-stop --from …".
 "xaso report rebuild" tính lại toàn bộ bộ đếm thống kê từ lịch sử của các hồ sơ.`, "one-stop",
-		sub{name: "one-stop", synopsis: "one-stop [--db DSN] --from YYYY-MM-DD --to YYYY-MM-DD [--unit CODE] [--by field|procedure|channel] [--format json|csv] [--out FILE]",
+		sub{name: "one-stop", synopsis: "one-stop [--db DSN] --from YYYY-MM-DD --to YYYY-MM-DD [--unit CODE] [--by field|procedure|channel] [--format json|csv|xlsx] [--out FILE]",
 			setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
 				from := fs.String("from", "", "ngày đầu kỳ YYYY-MM-DD")
 				to := fs.String("to", "", "ngày cuối kỳ YYYY-MM-DD")
 				unitCode := fs.String("unit", "", "mã đơn vị (mặc định: xã đầu tiên)")
 				by := fs.String("by", "", "field, procedure hoặc channel")
-				format := fs.String("format", "json", "json hoặc csv")
+				format := fs.String("format", "json", "json, csv hoặc xlsx (xlsx cần --out)")
 				out := fs.String("out", "", "ghi vào tệp thay vì stdout")
 				return func(ctx context.Context, sio stdio, args []string) error {
-					if len(args) != 0 || (*format != "json" && *format != "csv") {
-						return usagef("cần --from, --to; --format là json hoặc csv")
+					if len(args) != 0 || (*format != "json" && *format != "csv" && *format != "xlsx") || (*format == "xlsx" && *out == "") {
+						return usagef("cần --from, --to; --format là json, csv hoặc xlsx (xlsx cần --out TỆP)")
 					}
 					st, err := openData(ctx, *cfg)
 					if err != nil {
@@ -61,8 +61,11 @@ lĩnh vực (field), thủ tục (procedure) hoặc kênh nộp (channel). Đị
 						defer f.Close()
 						w = f
 					}
-					if *format == "csv" {
+					switch *format {
+					case "csv":
 						return writeCSV(w, res)
+					case "xlsx":
+						return report.WriteXLSX(w, res)
 					}
 					enc := json.NewEncoder(w)
 					enc.SetIndent("", "  ")

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"net/http"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
@@ -38,6 +39,8 @@ func (h handlers) reportUnit(r *http.Request) (unit.Unit, error) {
 	return unit.Unit{}, apperr.ErrForbidden
 }
 
+var errReportFormat = apperr.New(apperr.Invalid, "invalid_format", "Tham số format phải là json hoặc xlsx.")
+
 func (h handlers) oneStopReport(w http.ResponseWriter, r *http.Request) error {
 	u, err := h.reportUnit(r)
 	if err != nil {
@@ -48,7 +51,20 @@ func (h handlers) oneStopReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, res)
+	switch q.Get("format") {
+	case "", "json":
+		return httpx.WriteJSON(w, http.StatusOK, res)
+	case "xlsx":
+		var buf bytes.Buffer
+		if err := report.WriteXLSX(&buf, res); err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Disposition", `attachment; filename="bao-cao-`+res.Unit+`-`+res.From+`-`+res.To+`.xlsx"`)
+		_, err := w.Write(buf.Bytes())
+		return err
+	}
+	return errReportFormat
 }
 
 func (h handlers) index766(w http.ResponseWriter, r *http.Request) error {

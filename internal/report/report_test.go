@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -18,6 +19,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/store/storetest"
 	"github.com/xaso-vn/xaso/internal/unit"
 	"github.com/xaso-vn/xaso/internal/workcal"
+	"github.com/xuri/excelize/v2"
 )
 
 func loadDemo(t *testing.T) (*store.Store, unit.Unit) {
@@ -319,5 +321,38 @@ func TestIndex766(t *testing.T) {
 	}
 	if points < 99.99 || points > 100.01 {
 		t.Fatalf("the indicators' points add up to %v, not 100", points)
+	}
+}
+
+// TestXLSX reads the workbook back: the summary sheet holds the same numbers as the
+// JSON, as numbers.
+func TestXLSX(t *testing.T) {
+	ctx := context.Background()
+	st, commune := loadDemo(t)
+	res, err := report.OneStopReport(ctx, st, commune, report.Params{From: "2021-01-01", To: "2021-12-31", By: report.ByChannel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := report.WriteXLSX(&buf, res); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.GetSheetList(); len(got) != 2 || got[0] != "Tổng hợp" {
+		t.Fatalf("sheets %v", got)
+	}
+	rows, err := f.GetRows("Tổng hợp")
+	if err != nil || len(rows) < 4 || rows[2][1] != "Tiếp nhận: tổng" || rows[3][1] != "2094" || rows[3][2] != "547" || rows[3][17] != "26.1" {
+		t.Fatalf("summary rows %v %v", rows, err)
+	}
+	// Numbers are stored as numbers: not as shared or inline strings.
+	if typ, _ := f.GetCellType("Tổng hợp", "B4"); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+		t.Fatalf("B4 is stored as text: %v", typ)
+	}
+	if typ, _ := f.GetCellType("Tổng hợp", "B3"); typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
+		t.Fatalf("the check cannot tell text from numbers: header cell type %v", typ)
 	}
 }
