@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/config"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/dossier"
@@ -80,6 +81,11 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	if err != nil {
 		return err
 	}
+	blobs, err := blob.OpenLocal(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer blobs.Close()
 	cals := workcal.New(st)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -96,6 +102,7 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 		BaseURL:       cfg.BaseURL,
 		TrustProxy:    cfg.TrustProxy,
 		SessionLife:   cfg.SessionLifetime,
+		Blobs:         blobs,
 	})
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
@@ -35,6 +36,10 @@ type Deps struct {
 	BaseURL string
 	// Log receives the bank webhook's refusals and outcomes (nil: slog.Default()).
 	Log *slog.Logger
+	// Blobs keeps the attachments' bytes (nil: uploads answer 503).
+	Blobs blob.Store
+	// FileLimit is the largest attachment accepted, in bytes (0: attach.DefaultLimit).
+	FileLimit int64
 }
 
 type handlers struct{ Deps }
@@ -68,7 +73,11 @@ func Routes(d Deps) []httpx.Route {
 		{Pattern: "POST /api/v1/dossiers/{code}/actions/{action}", Access: httpx.LoggedIn, Handler: h.act},
 		{Pattern: "GET /api/v1/lookup/{code}", Access: httpx.Anyone, Handler: h.lookup},
 		{Pattern: "GET /api/v1/dossiers/{code}/forms/{form}", Access: httpx.LoggedIn, Handler: h.dossierForm},
+		{Pattern: "POST /api/v1/dossiers/{code}/files", Access: httpx.LoggedIn, Handler: h.addFile},
+		{Pattern: "GET /api/v1/dossiers/{code}/files", Access: httpx.LoggedIn, Handler: h.listFiles},
+		{Pattern: "GET /api/v1/dossiers/{code}/files/{id}", Access: httpx.LoggedIn, Handler: h.getFile},
 		{Pattern: "GET /api/v1/reports/one-stop", Access: httpx.OnlyRoles(reportRoles...), Handler: h.oneStopReport},
+		{Pattern: "GET /api/v1/registers/{file}", Access: httpx.OnlyRoles(reportRoles...), Handler: h.register},
 		{Pattern: "GET /api/v1/reports/index766", Access: httpx.OnlyRoles(reportRoles...), Handler: h.index766},
 	}
 	return append(routes, paymentRoutes(h)...)

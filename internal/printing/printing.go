@@ -185,3 +185,27 @@ func actorOf(evs []dossier.Event, act dossier.Action) string {
 	}
 	return ""
 }
+
+// RegisterInput is a register's period and its dossiers, with the names of units.
+type RegisterInput struct {
+	Unit     unit.Unit
+	From, To time.Time
+	Dossiers []dossier.Dossier
+	Units    map[int64]string // competent units' names
+}
+
+// Register fills form 07, the register of dossiers received in a period.
+func Register(in RegisterInput) forms.Register {
+	r := forms.Register{Unit: header(in.Unit), From: in.From, To: in.To}
+	for _, d := range in.Dossiers {
+		contact := strings.TrimSpace(strings.Join([]string{d.Applicant.Address, d.Applicant.Phone}, "; "))
+		e := forms.RegisterEntry{Code: d.Code, Procedure: d.ProcedureName, Sets: 1, Applicant: d.Applicant.FullName,
+			Contact: strings.Trim(contact, "; "), Competent: in.Units[d.CompetentUnitID], ReceivedAt: d.ReceivedAt, DueAt: d.DueAt,
+			ResolvedAt: d.ResolvedAt, Note: d.Status.Label()}
+		if d.Status == dossier.StatusReturned {
+			e.ReturnedAt = d.EndedAt
+		}
+		r.Entries = append(r.Entries, e)
+	}
+	return r
+}

@@ -324,3 +324,23 @@ func (s *Store) OpenDossiers(ctx context.Context, unitID int64) ([]dossier.Dossi
 		}
 	}
 }
+
+// ReceivedBetween lists a unit's dossiers received from..to (local dates) in order of
+// receipt, for the register (form 07); at most limit.
+func (s *Store) ReceivedBetween(ctx context.Context, unitID int64, from, to calendar.Date, limit int) ([]dossier.Dossier, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+dossierCols+` FROM dossiers d WHERE d.unit_id = $1 AND d.received_at >= $2 AND d.received_at < $3
+		ORDER BY d.received_at, d.id LIMIT $4`, unitID, from.Time().UTC(), to.AddDays(1).Time().UTC(), limit)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []dossier.Dossier
+	for rows.Next() {
+		d, err := scanDossier(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, mapErr(rows.Err())
+}

@@ -30,6 +30,9 @@ var apiAccess = map[string][]auth.Role{
 	"GET /api/v1/lookup/{code}":                     nil,
 	"GET /api/v1/reports/one-stop":                  {auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk},
 	"GET /api/v1/dossiers/{code}/forms/{form}":      {"user"},
+	"POST /api/v1/dossiers/{code}/files":            {"user"}, // officials of its units or its owner: checked in the handler
+	"GET /api/v1/dossiers/{code}/files":             {"user"},
+	"GET /api/v1/dossiers/{code}/files/{id}":        {"user"},
 	"GET /api/v1/calendar/moves":                    auth.AdminRoles,
 	"POST /api/v1/calendar/moves":                   auth.AdminRoles,
 	"GET /api/v1/reports/index766":                  {auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk},
@@ -51,4 +54,5 @@ var apiAccess = map[string][]auth.Role{
 	"GET /api/v1/payments/reconciliation":        {auth.RoleAccountant, auth.RoleUnitAdmin, auth.RoleLeader},
 	"GET /api/v1/payments/receipts/summary":      {auth.RoleAccountant},
 	"GET /api/v1/payments/receipts/{file}":       {auth.RoleAccountant},
+	"GET /api/v1/registers/{file}":               {auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk},
 }

@@ -9,7 +9,9 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/httpx"
 )
 
@@ -308,5 +310,37 @@ func TestDossierForms(t *testing.T) {
 	}
 	if status, _ := get(citizen, "/api/v1/dossiers/"+dcode+"/forms/01.pdf"); status != 404 {
 		t.Fatalf("another citizen prints the receipt: %d", status)
+	}
+}
+
+func TestRegister07(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (Debian poppler-utils) is not installed; CI installs it")
+	}
+	e := newEnv(t)
+	counter, citizen := bearer(t, e, "motcua"), bearer(t, e, "congdan")
+	code, body := apiSend(t, e, counter, "POST", "/api/v1/dossiers", counterBody)
+	if code != 201 {
+		t.Fatalf("file: %d %s", code, body)
+	}
+	dcode := decode[struct{ Code string }](t, body).Code
+	today := time.Now().In(calendar.Location).Format("2006-01-02")
+	req := must(t, "GET", e.ts.URL+"/api/v1/registers/07.pdf?from="+today+"&to="+today, "")
+	req.Header.Set("Authorization", "Bearer "+counter)
+	status, pdf := do(t, req)
+	if status != 200 || !strings.HasPrefix(pdf, "%PDF") {
+		t.Fatalf("register: %d", status)
+	}
+	cmd := exec.Command("pdftotext", "-", "-")
+	cmd.Stdin = strings.NewReader(pdf)
+	txt, err := cmd.Output()
+	// Codes wrap at a hyphen in the narrow column: look for the date and sequence.
+	if err != nil || !strings.Contains(string(txt), dcode[len(dcode)-11:]) || !strings.Contains(string(txt), "SỔ THEO DÕI HỒ SƠ") {
+		t.Fatalf("register text lacks the code or the title: %v\n%s", err, txt)
+	}
+	req = must(t, "GET", e.ts.URL+"/api/v1/registers/07.pdf?from="+today+"&to="+today, "")
+	req.Header.Set("Authorization", "Bearer "+citizen)
+	if status, _ := do(t, req); status != 403 {
+		t.Fatalf("a citizen prints the register: %d", status)
 	}
 }

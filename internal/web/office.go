@@ -247,6 +247,8 @@ type dossierView struct {
 	Failed                             *failedAttempt
 	Steps                              int
 	Forms                              []printLink
+	Files                              []fileRow
+	FileError                          string // the last upload's error
 }
 
 // printLink is a one-stop form the dossier can print (served by the API from
@@ -315,6 +317,7 @@ type attempt struct {
 	action         dossier.Action
 	reason, newDue string
 	err            string
+	upload         bool // an attachment, not an action
 }
 
 func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor, last *attempt) (dossierView, error) {
@@ -356,6 +359,12 @@ func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor
 		}
 	}
 	v.Forms = printable(d, evs)
+	if v.Files, err = s.fileRows(ctx, d); err != nil {
+		return dossierView{}, err
+	}
+	if last != nil && last.upload {
+		v.FileError = last.err
+	}
 	if d.PausedMinutes > 0 {
 		v.Paused = fmt.Sprintf("%d giờ %02d phút làm việc", d.PausedMinutes/60, d.PausedMinutes%60)
 	}

@@ -38,6 +38,7 @@ func (s *Server) pageRoutes() []httpx.Route {
 		{Pattern: "POST /office/receive", Access: httpx.OnlyRoles(receiveRoles...), Handler: s.receive},
 		{Pattern: "GET /office/dossiers/{code}", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dossierPage},
 		{Pattern: "POST /office/dossiers/{code}/actions/{action}", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dossierAction},
+		{Pattern: "POST /office/dossiers/{code}/files", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dossierUpload},
 		{Pattern: "GET /admin", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.admin},
 		{Pattern: "GET /admin/audit", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.auditPage},
 		{Pattern: "GET /admin/procedures", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.adminProcedures},

@@ -20,6 +20,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
@@ -41,6 +42,8 @@ type Deps struct {
 	BaseURL       string // public address for QR codes; "" : the request's host
 	TrustProxy    bool
 	SessionLife   time.Duration
+	Blobs         blob.Store // attachments' bytes
+	FileLimit     int64      // largest attachment in bytes (0: attach.DefaultLimit)
 }
 
 // Server is the HTTP handler of xaso.
@@ -81,7 +84,8 @@ func New(d Deps) (*Server, error) {
 	s := &Server{Deps: d, sessions: sm, views: views, loginIP: ratelimit.New(20, 10), lookups: ratelimit.New(30, 30)}
 	s.metrics = newHTTPMetrics(d.Metrics)
 	s.routes = append(s.pageRoutes(), api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
-		HomeUnitID: d.HomeUnitID, Lookups: s.lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log})...)
+		HomeUnitID: d.HomeUnitID, Lookups: s.lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
+		Blobs: d.Blobs, FileLimit: d.FileLimit})...)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
@@ -37,6 +38,11 @@ func New(t testing.TB) (*web.Server, *store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	blobs, err := blob.OpenLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { blobs.Close() })
 	cals := workcal.New(st)
 	srv, err := web.New(web.Deps{
 		Store:       st,
@@ -48,6 +54,7 @@ func New(t testing.TB) (*web.Server, *store.Store) {
 		Metrics:     prometheus.NewRegistry(),
 		SiteName:    home.Name,
 		SessionLife: time.Hour,
+		Blobs:       blobs,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,328 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image/jpeg"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/attach"
+	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/blob"
+	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/store"
+)
+
+// File kinds (dossier_files.kind).
+const (
+	KindPaper      = "paper"      // a paper of the dossier as filed
+	KindSupplement = "supplement" // sent in answer to a supplement request
+	KindResult     = "result"     // the result (e.g. the signed decision)
+)
+
+// KindLabel names a file kind in Vietnamese.
+func KindLabel(kind string) string {
+	switch kind {
+	case KindPaper:
+		return "Giấy tờ trong hồ sơ"
+	case KindSupplement:
+		return "Giấy tờ bổ sung"
+	case KindResult:
+		return "Kết quả giải quyết"
+	}
+	return kind
+}
+
+// PreviewWidth is the width of the JPEG shown for an image (?preview=1).
+const PreviewWidth = 1024
+
+var (
+	errMultipart   = apperr.New(apperr.Invalid, "multipart_required", "Hãy gửi tệp dưới dạng multipart/form-data, trường file.")
+	errNoFile      = apperr.New(apperr.Invalid, "file_required", "Vui lòng chọn tệp cần đính kèm.")
+	errFileKind    = apperr.New(apperr.Invalid, "invalid_file_kind", "Loại tệp phải là paper (giấy tờ), supplement (bổ sung) hoặc result (kết quả).")
+	errFileName    = apperr.New(apperr.Invalid, "invalid_file_name", "Tên giấy tờ tối đa 200 ký tự.")
+	errNoPreview   = apperr.New(apperr.Invalid, "preview_not_available", "Chỉ ảnh mới có bản xem thu nhỏ.")
+	errNoBlobStore = apperr.New(apperr.Unavailable, "attachments_unavailable", "Chưa cấu hình nơi lưu tệp đính kèm.")
+)
+
+// Upload is one attachment as sent in a multipart form: the fields file, kind, name.
+type Upload struct {
+	Kind, Name, FileName string
+	File                 attach.File
+}
+
+// ReadUpload reads a multipart/form-data body part by part, checking the file as it
+// comes (attach.Check) and refusing a body larger than the file limit plus a little for
+// the other fields. Nothing touches the disk.
+func ReadUpload(w http.ResponseWriter, r *http.Request, limit int64) (Upload, error) {
+	if limit <= 0 {
+		limit = attach.DefaultLimit
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit+64<<10)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return Upload{}, errMultipart
+	}
+	var u Upload
+	seen := false
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return Upload{}, uploadErr(err)
+		}
+		switch part.FormName() {
+		case "file":
+			if seen {
+				return Upload{}, errMultipart
+			}
+			seen = true
+			u.FileName = cleanName(part.FileName())
+			if u.File, err = attach.Check(part, limit); err != nil {
+				return Upload{}, uploadErr(err)
+			}
+		case "kind", "name":
+			b, err := io.ReadAll(io.LimitReader(part, 4<<10))
+			if err != nil {
+				return Upload{}, uploadErr(err)
+			}
+			if part.FormName() == "kind" {
+				u.Kind = strings.TrimSpace(string(b))
+			} else {
+				u.Name = strings.TrimSpace(string(b))
+			}
+		}
+		part.Close()
+	}
+	if !seen || len(u.File.Data) == 0 {
+		return Upload{}, errNoFile
+	}
+	return u, nil
+}
+
+func uploadErr(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return attach.ErrTooLarge.With(err)
+	}
+	if _, ok := errors.AsType[*apperr.Error](err); ok {
+		return err
+	}
+	return errMultipart.With(err)
+}
+
+// cleanName keeps the last element of a client's file name, without control characters,
+// at most 200 characters.
+func cleanName(name string) string {
+	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
+	name = strings.Map(func(c rune) rune {
+		if unicode.IsControl(c) {
+			return -1
+		}
+		return c
+	}, name)
+	if name == "." || name == "/" {
+		name = ""
+	}
+	if r := []rune(name); len(r) > 200 {
+		name = string(r[len(r)-200:])
+	}
+	return name
+}
+
+// AddFile stores an upload as an attachment of d. The bytes are stored first: the store
+// is content-addressed, so a failed row leaves at most an unreferenced blob, never a row
+// without its bytes. Officials of d's units may attach any kind; its owner papers and
+// supplements (a result comes from the office).
+func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.Dossier, p *auth.Principal, u Upload) (store.DossierFile, error) {
+	if blobs == nil {
+		return store.DossierFile{}, errNoBlobStore
+	}
+	official := d.HandledBy(p)
+	switch u.Kind {
+	case "":
+		u.Kind = KindPaper
+		if d.Status == dossier.StatusSupplementRequested {
+			u.Kind = KindSupplement
+		}
+	case KindPaper, KindSupplement:
+	case KindResult:
+		if !official {
+			return store.DossierFile{}, apperr.ErrForbidden
+		}
+	default:
+		return store.DossierFile{}, errFileKind
+	}
+	if u.Name == "" {
+		u.Name = u.FileName
+	}
+	if u.Name == "" {
+		u.Name = KindLabel(u.Kind)
+	}
+	if len([]rune(u.Name)) > 200 {
+		return store.DossierFile{}, errFileName
+	}
+	if u.FileName == "" {
+		u.FileName = "tep" + extension(u.File.ContentType)
+	}
+	key, size, err := blobs.Put(ctx, bytes.NewReader(u.File.Data), int64(len(u.File.Data)))
+	if err != nil {
+		return store.DossierFile{}, err
+	}
+	return st.AddDossierFile(ctx, d.Code, store.DossierFile{DossierID: d.ID, UnitID: d.CompetentUnitID, Kind: u.Kind, Name: u.Name,
+		FileName: u.FileName, ContentType: u.File.ContentType, Size: size, BlobKey: key,
+		Digitised: official && u.Kind == KindPaper, UploadedBy: p.UserID})
+}
+
+func extension(contentType string) string {
+	switch contentType {
+	case attach.PDF:
+		return ".pdf"
+	case attach.JPEG:
+		return ".jpg"
+	case attach.PNG:
+		return ".png"
+	}
+	return ""
+}
+
+// FileItem is an attachment as the API shows it.
+type FileItem struct {
+	ID          int64  `json:"id"`
+	Kind        string `json:"kind"`
+	Name        string `json:"name"`
+	FileName    string `json:"file_name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	Digitised   bool   `json:"digitised"`
+	UploadedAt  string `json:"uploaded_at"`
+	URL         string `json:"url"`
+	PreviewURL  string `json:"preview_url,omitempty"`
+}
+
+// FileURL is where an attachment's bytes are served.
+func FileURL(code string, id int64) string {
+	return "/api/v1/dossiers/" + url.PathEscape(code) + "/files/" + strconv.FormatInt(id, 10)
+}
+
+func fileItem(code string, f store.DossierFile) FileItem {
+	it := FileItem{ID: f.ID, Kind: f.Kind, Name: f.Name, FileName: f.FileName, ContentType: f.ContentType, Size: f.Size,
+		Digitised: f.Digitised, UploadedAt: *rfc3339(f.CreatedAt), URL: FileURL(code, f.ID)}
+	if attach.IsImage(f.ContentType) {
+		it.PreviewURL = it.URL + "?preview=1"
+	}
+	return it
+}
+
+func (h handlers) addFile(w http.ResponseWriter, r *http.Request) error {
+	d, _, err := h.load(r)
+	if err != nil {
+		return err
+	}
+	u, err := ReadUpload(w, r, h.FileLimit)
+	if err != nil {
+		return err
+	}
+	f, err := AddFile(r.Context(), h.Store, h.Blobs, d, auth.PrincipalFrom(r.Context()), u)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", FileURL(d.Code, f.ID))
+	return httpx.WriteJSON(w, http.StatusCreated, fileItem(d.Code, f))
+}
+
+func (h handlers) listFiles(w http.ResponseWriter, r *http.Request) error {
+	d, _, err := h.load(r)
+	if err != nil {
+		return err
+	}
+	fs, err := h.Store.DossierFiles(r.Context(), d.ID)
+	if err != nil {
+		return err
+	}
+	items := make([]FileItem, 0, len(fs))
+	for _, f := range fs {
+		items = append(items, fileItem(d.Code, f))
+	}
+	return httpx.WriteJSON(w, http.StatusOK, httpx.NewList(items, len(items)))
+}
+
+func (h handlers) getFile(w http.ResponseWriter, r *http.Request) error {
+	d, _, err := h.load(r)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return store.ErrFileNotFound
+	}
+	f, err := h.Store.DossierFile(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if f.DossierID != d.ID {
+		return store.ErrFileNotFound
+	}
+	return ServeFile(w, r, h.Blobs, f)
+}
+
+// ServeFile writes an attachment for viewing in the browser: its sniffed type, inline,
+// never re-sniffed; with ?preview=1 an image as a JPEG at most PreviewWidth wide.
+func ServeFile(w http.ResponseWriter, r *http.Request, blobs blob.Store, f store.DossierFile) error {
+	if blobs == nil {
+		return errNoBlobStore
+	}
+	rc, err := blobs.Open(r.Context(), f.BlobKey)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	hd := w.Header()
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Cache-Control", "private, max-age=3600")
+	name := f.FileName
+	var content io.ReadSeeker = rc
+	if r.URL.Query().Get("preview") == "1" {
+		if !attach.IsImage(f.ContentType) {
+			return errNoPreview
+		}
+		data, err := io.ReadAll(rc)
+		if err != nil {
+			return err
+		}
+		img, err := attach.Decode(data)
+		if err != nil {
+			return err
+		}
+		var b bytes.Buffer
+		if err := jpeg.Encode(&b, attach.Thumbnail(img, PreviewWidth), &jpeg.Options{Quality: 82}); err != nil {
+			return err
+		}
+		content = bytes.NewReader(b.Bytes())
+		hd.Set("Content-Type", attach.JPEG)
+		hd.Set("ETag", `"`+f.BlobKey+`-p`+strconv.Itoa(PreviewWidth)+`"`)
+		name = strings.TrimSuffix(name, path.Ext(name)) + "-xem-truoc.jpg"
+	} else {
+		hd.Set("Content-Type", f.ContentType)
+		hd.Set("ETag", `"`+f.BlobKey+`"`)
+	}
+	cd := mime.FormatMediaType("inline", map[string]string{"filename": name})
+	if cd == "" {
+		cd = "inline"
+	}
+	hd.Set("Content-Disposition", cd)
+	http.ServeContent(w, r, "", f.CreatedAt, content)
+	return nil
+}

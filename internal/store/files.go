@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/audit"
+)
+
+// DossierFile is an attachment of a dossier: its description and the key of its bytes in
+// the blob store.
+type DossierFile struct {
+	ID          int64
+	DossierID   int64
+	UnitID      int64 // the dossier's competent unit
+	Kind        string
+	Name        string
+	FileName    string
+	ContentType string
+	Size        int64
+	BlobKey     string
+	Digitised   bool
+	UploadedBy  int64 // 0: unknown
+	CreatedAt   time.Time
+}
+
+// ErrFileNotFound: no such attachment (or not of this dossier).
+var ErrFileNotFound = apperr.New(apperr.NotFound, "file_not_found", "Không tìm thấy tệp đính kèm.")
+
+// AddDossierFile records an attachment of the dossier with code, whose bytes are already
+// stored, with its audit record in one transaction.
+func (s *Store) AddDossierFile(ctx context.Context, code string, f DossierFile) (DossierFile, error) {
+	f.CreatedAt = s.timestamp()
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO dossier_files (dossier_id, unit_id, kind, name, file_name, content_type, size,
+			blob_key, digitised, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			f.DossierID, f.UnitID, f.Kind, f.Name, f.FileName, f.ContentType, f.Size, f.BlobKey, f.Digitised, nullID(f.UploadedBy),
+			f.CreatedAt).Scan(&f.ID); err != nil {
+			return fmt.Errorf("store: dossier %s file: %w", code, err)
+		}
+		return s.appendAudit(ctx, tx, audit.Event{Chain: f.UnitID, Action: "dossier.file_added", ObjectType: "dossier",
+			ObjectID: code, Fields: []string{"files"}})
+	})
+	return f, err
+}
+
+const fileCols = `id, dossier_id, unit_id, kind, name, file_name, content_type, size, blob_key, digitised, uploaded_by, created_at`
+
+func scanFile(row interface{ Scan(...any) error }) (DossierFile, error) {
+	var f DossierFile
+	var by sql.NullInt64
+	err := row.Scan(&f.ID, &f.DossierID, &f.UnitID, &f.Kind, &f.Name, &f.FileName, &f.ContentType, &f.Size, &f.BlobKey,
+		&f.Digitised, &by, &f.CreatedAt)
+	f.UploadedBy, f.CreatedAt = by.Int64, f.CreatedAt.UTC()
+	return f, err
+}
+
+// DossierFiles lists a dossier's attachments, oldest first.
+func (s *Store) DossierFiles(ctx context.Context, dossierID int64) ([]DossierFile, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+fileCols+` FROM dossier_files WHERE dossier_id = $1 ORDER BY id`, dossierID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	out := []DossierFile{}
+	for rows.Next() {
+		f, err := scanFile(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// DossierFile loads one attachment.
+func (s *Store) DossierFile(ctx context.Context, id int64) (DossierFile, error) {
+	f, err := scanFile(s.r.QueryRowContext(ctx, `SELECT `+fileCols+` FROM dossier_files WHERE id = $1`, id))
+	if err != nil {
+		return f, notFound(err, ErrFileNotFound)
+	}
+	return f, nil
+}

@@ -1,0 +1,82 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/xaso-vn/xaso/internal/api"
+	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/attach"
+	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/store"
+)
+
+// fileRow is an attachment on the dossier page.
+type fileRow struct {
+	Name, FileName, Kind, Size, At string
+	URL, PreviewURL                string
+	PDF, Digitised                 bool
+}
+
+func (s *Server) fileRows(ctx context.Context, d dossier.Dossier) ([]fileRow, error) {
+	fs, err := s.Store.DossierFiles(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []fileRow
+	for _, f := range fs {
+		row := fileRow{Name: f.Name, FileName: f.FileName, Kind: api.KindLabel(f.Kind), Size: byteSize(f.Size), At: shortTime(f.CreatedAt),
+			URL: api.FileURL(d.Code, f.ID), PDF: f.ContentType == attach.PDF, Digitised: f.Digitised}
+		if attach.IsImage(f.ContentType) {
+			row.PreviewURL = row.URL + "?preview=1"
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// byteSize writes a size the way people read it.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", (n+1<<9)>>10)
+	}
+	return fmt.Sprintf("%d byte", n)
+}
+
+// dossierUpload attaches a file from the dossier page's form (multipart, no script
+// needed) and returns to the page with a flash; a refused file is explained on the page.
+func (s *Server) dossierUpload(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	d, a, err := s.officeDossier(r)
+	if err != nil {
+		return err
+	}
+	var f store.DossierFile
+	u, err := api.ReadUpload(w, r, s.FileLimit)
+	if err == nil {
+		f, err = api.AddFile(ctx, s.Store, s.Blobs, d, auth.PrincipalFrom(ctx), u)
+	}
+	if err != nil {
+		e := apperr.From(err)
+		if e.Kind != apperr.Invalid {
+			return err
+		}
+		if e.Code == attach.ErrTooLarge.Code {
+			limit := s.FileLimit
+			if limit <= 0 {
+				limit = attach.DefaultLimit
+			}
+			e = apperr.New(e.Kind, e.Code, fmt.Sprintf("%s Tối đa %s mỗi tệp.", e.Message, byteSize(limit)))
+		}
+		return s.renderDossier(w, r, e.Kind.HTTPStatus(), d, a, &attempt{err: e.Message, upload: true})
+	}
+	s.sessions.Put(ctx, "flash", fmt.Sprintf("Đã đính kèm “%s” vào hồ sơ %s.", f.Name, d.Code))
+	http.Redirect(w, r, "/office/dossiers/"+url.PathEscape(d.Code)+"#giay-to", http.StatusSeeOther)
+	return nil
+}
