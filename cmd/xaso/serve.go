@@ -103,6 +103,7 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 		TrustProxy:    cfg.TrustProxy,
 		SessionLife:   cfg.SessionLifetime,
 		Blobs:         blobs,
+		FileLimit:     int64(cfg.MaxUploadMB) << 20,
 	})
 	if err != nil {
 		return err

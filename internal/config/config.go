@@ -42,6 +42,8 @@ type Config struct {
 	SMTPFrom     string
 	SMTPUser     string
 	SMTPPassword string // environment only (XASO_SMTP_PASSWORD): never on a command line
+	// MaxUploadMB is the largest attachment accepted, in MiB.
+	MaxUploadMB uint
 }
 
 // Defaults returns the configuration a commune PC runs with when nothing is set.
@@ -57,6 +59,7 @@ func Defaults() Config {
 		// second per login on an old two-core PC.
 		PasswordMemoryKiB: 64 * 1024,
 		PasswordTime:      2,
+		MaxUploadMB:       10,
 	}
 }
 
@@ -80,6 +83,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", c.SMTPAddr, "SMTP server host:port for e-mail to citizens; empty: messages go to the log (env XASO_SMTP_ADDR)")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", c.SMTPFrom, "sender address of e-mail (env XASO_SMTP_FROM)")
 	fs.StringVar(&c.SMTPUser, "smtp-user", c.SMTPUser, "SMTP user; the password comes from XASO_SMTP_PASSWORD (env XASO_SMTP_USER)")
+	fs.UintVar(&c.MaxUploadMB, "max-upload-mb", c.MaxUploadMB, "largest attachment, MiB (env XASO_MAX_UPLOAD_MB)")
 }
 
 // FromEnv overlays XASO_* environment variables; flags parsed afterwards win over them.
@@ -108,7 +112,8 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 			*dst = b
 		}
 	}
-	for name, dst := range map[string]*uint{"XASO_PASSWORD_MEMORY": &c.PasswordMemoryKiB, "XASO_PASSWORD_TIME": &c.PasswordTime} {
+	for name, dst := range map[string]*uint{"XASO_PASSWORD_MEMORY": &c.PasswordMemoryKiB, "XASO_PASSWORD_TIME": &c.PasswordTime,
+		"XASO_MAX_UPLOAD_MB": &c.MaxUploadMB} {
 		if v := getenv(name); v != "" {
 			n, err := strconv.ParseUint(v, 10, 32)
 			if err != nil {
@@ -182,6 +187,9 @@ func (c Config) Validate() error {
 			errs = append(errs, errors.New("--smtp-from: cần địa chỉ thư người gửi khi có --smtp-addr"))
 		}
 	}
+	if c.MaxUploadMB < 1 || c.MaxUploadMB > 200 {
+		errs = append(errs, fmt.Errorf("--max-upload-mb %d: từ 1 đến 200", c.MaxUploadMB))
+	}
 	if c.SessionLifetime < time.Minute {
 		errs = append(errs, fmt.Errorf("--session-lifetime %v: tối thiểu 1 phút (at least 1m)", c.SessionLifetime))
 	}
@@ -239,6 +247,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("smtp_from", c.SMTPFrom),
 		slog.String("smtp_user", c.SMTPUser),
 		slog.Bool("smtp_password_set", c.SMTPPassword != ""),
+		slog.Uint64("max_upload_mb", uint64(c.MaxUploadMB)),
 	)
 }
 

@@ -66,6 +66,7 @@ func TestValidate(t *testing.T) {
 		{"empty data dir", func(c *Config) { c.DataDir = "" }, "--data-dir"},
 		{"tiny password memory", func(c *Config) { c.PasswordMemoryKiB = 8 }, "--password-memory"},
 		{"zero password time", func(c *Config) { c.PasswordTime = 0 }, "--password-time"},
+		{"upload limit zero", func(c *Config) { c.MaxUploadMB = 0 }, "--max-upload-mb"},
 		{"smtp without port", func(c *Config) { c.SMTPAddr, c.SMTPFrom = "smtp.example.vn", "a@example.vn" }, "--smtp-addr"},
 		{"smtp without sender", func(c *Config) { c.SMTPAddr = "smtp.example.vn:587" }, "--smtp-from"},
 	}

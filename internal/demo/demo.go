@@ -16,6 +16,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
 	"github.com/xaso-vn/xaso/internal/workcal"
@@ -59,7 +60,7 @@ const CommuneCode = "14731"
 // did. Everything is created in the order a real administrator would, through the same
 // store methods, so the audit log shows it too.
 func Load(ctx context.Context, st *store.Store, hasher *auth.Hasher) (bool, error) {
-	return LoadWith(ctx, st, hasher, Options{History: true})
+	return LoadWith(ctx, st, hasher, Options{History: true, Payments: true})
 }
 
 // Options select what the demo loads.
@@ -67,6 +68,8 @@ type Options struct {
 	// History loads the 2,094 dossiers of 2021. Tests that only need a working commune
 	// leave it out: under the race detector it is most of a test's time.
 	History bool
+	// Payments sets an illustrative collection account and receipt series.
+	Payments bool
 }
 
 // LoadWith is Load with options.
@@ -118,6 +121,11 @@ func LoadWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, opt Opt
 		}
 		principals[u.Role] = &auth.Principal{UserID: id, Username: u.Username, FullName: u.FullName, Memberships: ms}
 	}
+	if opt.Payments {
+		if err := demoPayments(ctx, st, commune); err != nil {
+			return false, err
+		}
+	}
 	cals := workcal.New(st)
 	cal, err := cals.For(ctx, commune)
 	if err != nil {
@@ -146,3 +154,18 @@ func LoadWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, opt Opt
 // CurrentProcedure is the procedure of the demo's current dossiers: Xác nhận tình trạng
 // hôn nhân, three working days, five workflow steps.
 const CurrentProcedure = "1.004873"
+
+// demoPayments sets an illustrative collection account and receipt series, so the demo
+// shows VietQR codes and issues receipts; a real commune enters its own.
+func demoPayments(ctx context.Context, st *store.Store, commune int64) error {
+	if _, err := st.SetPaymentAccount(ctx, payment.Account{UnitID: commune, BIN: "970405", Number: "3700205012345",
+		Name: "UBND XA YEN TU"}); err != nil {
+		return fmt.Errorf("demo: collection account: %w", err)
+	}
+	if _, err := st.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: commune, Template: "EBL01",
+		Series:    fmt.Sprintf("%02dT", time.Now().Year()%100),
+		Collector: payment.Party{Name: "Ủy ban nhân dân xã Yên Từ", TaxCode: "2700123456", Address: "Xã Yên Từ, tỉnh Ninh Bình"}}); err != nil {
+		return fmt.Errorf("demo: receipt series: %w", err)
+	}
+	return nil
+}

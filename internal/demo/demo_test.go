@@ -84,4 +84,8 @@ func TestDemo2021(t *testing.T) {
 	if _, err := st.VerifyAudit(ctx); err != nil {
 		t.Fatal(err)
 	}
+	commune, _ := st.UnitByCode(ctx, demo.CommuneCode)
+	if acct, err := st.PaymentAccount(ctx, commune.ID); err != nil || acct.BIN != "970405" {
+		t.Fatalf("the demo's collection account: %+v %v", acct, err)
+	}
 }
