@@ -94,26 +94,31 @@ lĩnh vực (field), thủ tục (procedure) hoặc kênh nộp (channel). Đị
 	)
 }
 
-// csvHeader names the columns in Vietnamese, as a leader reads them in a spreadsheet.
-var csvHeader = []string{"Nhóm", "Tên", "Tiếp nhận: tổng", "Trực tuyến", "Trực tiếp", "Bưu chính", "Kỳ trước chuyển sang",
-	"Đã giải quyết: tổng", "Trước hạn", "Đúng hạn", "Quá hạn", "Đang giải quyết: tổng", "Trong hạn", "Quá hạn (đang giải quyết)",
-	"Chờ bổ sung", "Rút hồ sơ", "Từ chối", "Dừng giải quyết", "Tỷ lệ trực tuyến (%)", "Tỷ lệ trước hạn (%)", "Tỷ lệ đúng hạn (%)", "Tỷ lệ quá hạn (%)"}
-
-func csvRow(key, label string, r report.OneStop) []string {
-	i := func(n int64) string { return strconv.FormatInt(n, 10) }
-	f := func(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
-	return []string{key, label, i(r.Received.Total), i(r.Received.Online), i(r.Received.Counter), i(r.Received.Post), i(r.Received.CarriedOver),
-		i(r.Resolved.Total), i(r.Resolved.Early), i(r.Resolved.OnTime), i(r.Resolved.Late), i(r.InProgress.Total), i(r.InProgress.WithinDeadline),
-		i(r.InProgress.Overdue), i(r.SupplementWaiting), i(r.Withdrawn), i(r.Refused), i(r.Stopped), f(r.OnlineRate), f(r.EarlyRate), f(r.OnTimeRate), f(r.LateRate)}
-}
-
+// writeCSV writes the report with the columns of report.Columns (the XLSX export's),
+// Vietnamese headers, one row per group and a totals row.
 func writeCSV(w io.Writer, res report.Result) error {
 	cw := csv.NewWriter(w)
-	cw.Write(csvHeader)
-	for _, g := range res.Groups {
-		cw.Write(csvRow(g.Key, g.Label, g.OneStop))
+	header := []string{"Nhóm", "Tên"}
+	for _, c := range report.Columns {
+		header = append(header, c.Header)
 	}
-	cw.Write(csvRow("total", "Tổng cộng "+res.UnitName+" "+res.From+" – "+res.To, res.OneStop))
+	cw.Write(header)
+	row := func(key, label string, r report.OneStop) []string {
+		out := []string{key, label}
+		for _, c := range report.Columns {
+			switch v := c.Value(r).(type) {
+			case float64:
+				out = append(out, strconv.FormatFloat(v, 'f', 1, 64))
+			default:
+				out = append(out, fmt.Sprint(v))
+			}
+		}
+		return out
+	}
+	for _, g := range res.Groups {
+		cw.Write(row(g.Key, g.Label, g.OneStop))
+	}
+	cw.Write(row("total", "Tổng cộng "+res.UnitName+" "+res.From+" – "+res.To, res.OneStop))
 	cw.Flush()
 	return cw.Error()
 }
