@@ -192,7 +192,7 @@ func (s *Server) citizenRate(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.citizenRetry(w, r, d, e, "danh-gia")
 	}
-	s.sessions.Put(ctx, "flash", "Cảm ơn ông/bà đã đánh giá. Ý kiến được gửi tới lãnh đạo đơn vị.")
+	s.sessions.Put(ctx, "flash", "Cảm ơn ông/bà đã đánh giá. Ý kiến được ghi nhận để đơn vị cải thiện dịch vụ.")
 	http.Redirect(w, r, citizenURL(d, "danh-gia"), http.StatusSeeOther)
 	return nil
 }
