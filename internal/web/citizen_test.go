@@ -311,3 +311,58 @@ func TestUploadIdempotencyKey(t *testing.T) {
 		t.Fatalf("files: %d, want 2", len(fs))
 	}
 }
+
+// TestNationalPortalForwarding: the connector (an administrator's token) forwards a
+// dossier from the national portal with the portal's code; forwarding again is a replay,
+// the same code with other content is refused, and the code is required for the channel
+// and only for it.
+func TestNationalPortalForwarding(t *testing.T) {
+	e := newEnv(t)
+	connector, counter, citizen := bearer(t, e, "quantri"), bearer(t, e, "motcua"), bearer(t, e, "congdan")
+	body := strings.Replace(onlineBody, `"channel":"online"`, `"channel":"national_portal","national_code":"G22.99.01-261126-0042"`, 1)
+	code, out := apiSend(t, e, connector, "POST", "/api/v1/dossiers", body)
+	if code != 201 {
+		t.Fatalf("forward: %d %s", code, out)
+	}
+	first := decode[struct{ Code, Status string }](t, out)
+	if first.Status != "submitted" {
+		t.Fatalf("a forwarded dossier waits for the counter's check: %s", out)
+	}
+	code, out = apiSend(t, e, connector, "POST", "/api/v1/dossiers", body)
+	if again := decode[struct{ Code string }](t, out); code != 200 || again.Code != first.Code {
+		t.Fatalf("forwarded again: %d %s, want 200 with %s", code, out, first.Code)
+	}
+	changed := strings.Replace(body, "Nguyễn Thị Bé", "Nguyễn Thị Khác", 1)
+	if code, out := apiSend(t, e, connector, "POST", "/api/v1/dossiers", changed); code != 409 {
+		t.Fatalf("same portal code, other content: %d %s", code, out)
+	}
+	noCode := strings.Replace(onlineBody, `"channel":"online"`, `"channel":"national_portal"`, 1)
+	if code, out := apiSend(t, e, connector, "POST", "/api/v1/dossiers", noCode); code != 422 || !strings.Contains(out, "national_code") {
+		t.Fatalf("without the portal code: %d %s", code, out)
+	}
+	wrongChannel := strings.Replace(onlineBody, `"channel":"online"`, `"channel":"online","national_code":"G22-1"`, 1)
+	if code, out := apiSend(t, e, citizen, "POST", "/api/v1/dossiers", wrongChannel); code != 422 || !strings.Contains(out, "national_code") {
+		t.Fatalf("a portal code online: %d %s", code, out)
+	}
+	badCode := strings.Replace(body, "G22.99.01-261126-0042", "G22 99/01", 1)
+	if code, out := apiSend(t, e, connector, "POST", "/api/v1/dossiers", badCode); code != 422 || !strings.Contains(out, "national_code") {
+		t.Fatalf("a malformed portal code: %d %s", code, out)
+	}
+	if code, out := apiSend(t, e, citizen, "POST", "/api/v1/dossiers", strings.Replace(body, "0042", "0043", 1)); code != 409 {
+		t.Fatalf("a citizen posing as the portal: %d %s", code, out)
+	}
+	var list struct {
+		Items []struct {
+			Code         string `json:"code"`
+			NationalCode string `json:"national_code"`
+		} `json:"items"`
+		Total int `json:"total"`
+	}
+	if code, p := apiGet(t, e, counter, "/api/v1/dossiers?national_code=G22.99.01-261126-0042", &list); code != 200 || list.Total != 1 ||
+		list.Items[0].Code != first.Code || list.Items[0].NationalCode != "G22.99.01-261126-0042" {
+		t.Fatalf("find by portal code: %d %+v %+v", code, p, list)
+	}
+	if code, out := apiSend(t, e, counter, "POST", "/api/v1/dossiers/"+first.Code+"/actions/receive", ""); code != 200 {
+		t.Fatalf("receive: %d %s", code, out)
+	}
+}
