@@ -44,7 +44,7 @@ var ErrFileNotFound = apperr.New(apperr.NotFound, "file_not_found", "Không tìm
 func (s *Store) AddDossierFile(ctx context.Context, code string, f DossierFile) (DossierFile, error) {
 	add := func() (DossierFile, error) {
 		out := f
-		err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			if f.IdemKey != "" {
 				var hash sql.NullString
 				prev, err := scanFile(tx.QueryRowContext(ctx, `SELECT `+fileCols+`, idem_hash FROM dossier_files
