@@ -945,5 +945,10 @@ func (h handlers) receiptSummary(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if h.ReceiptSigner != nil {
+		if b, err = h.ReceiptSigner.Sign(b, payment.SignedElementID); err != nil {
+			return err
+		}
+	}
 	return writeXML(w, "tong-hop-bien-lai-"+u.Code+"-"+day.String()+".xml", b)
 }

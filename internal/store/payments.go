@@ -632,6 +632,11 @@ func (s *Store) issueReceipt(ctx context.Context, tx *sql.Tx, r PaymentRequest, 
 	if err != nil {
 		return Issued{}, err
 	}
+	if s.receiptSigner != nil {
+		if xml, err = s.receiptSigner.Sign(xml, payment.SignedElementID); err != nil {
+			return Issued{}, fmt.Errorf("store: sign receipt of %s: %w", r.Reference, err)
+		}
+	}
 	body, err := json.Marshal(rc)
 	if err != nil {
 		return Issued{}, err

@@ -26,3 +26,14 @@ func (s *Store) ReceiptOfRequest(ctx context.Context, requestID int64) (StoredRe
 	}
 	return rc, nil
 }
+
+// XMLSigner signs the element with Id id of an XML record and returns the signed
+// record (xmldsig.Signer).
+type XMLSigner interface {
+	Sign(doc []byte, id string) ([]byte, error)
+}
+
+// SignReceiptsWith makes every receipt issued from now on carry the collecting unit's
+// XML-DSig signature, made in the transaction that issues it; call it once, before
+// serving. Receipts issued before stay as they were stored.
+func (s *Store) SignReceiptsWith(sig XMLSigner) { s.receiptSigner = sig }

@@ -37,6 +37,8 @@ type Store struct {
 	w, r    *sql.DB
 	dialect Dialect
 	now     func() time.Time
+	// receiptSigner signs receipts' XML records as they are issued (nil: unsigned).
+	receiptSigner XMLSigner
 }
 
 // ErrUnavailable means the database cannot be reached.

@@ -1,9 +1,14 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +17,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/payment"
+	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
 
@@ -264,4 +270,92 @@ func TestAccountantMatchesTransfer(t *testing.T) {
 	if resp, page = post(t, accountant, e.ts.URL+action, url.Values{"reference": {mai.Reference}}); resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusConflict {
 		t.Errorf("recorded twice: %d", resp.StatusCode)
 	}
+}
+
+// TestReceiptPDFAndSignature: a receipt issued on payment is signed (XML-DSig) in its
+// issuing transaction; its PDF view is served to the unit's officials and to whoever
+// holds the dossier's look-up secret, and names the signer.
+func TestReceiptPDFAndSignature(t *testing.T) {
+	e := newEnv(t)
+	paymentSetup(t, e)
+	accountant := bearer(t, e, "ketoan")
+	d := demoDossier(t, e, "Trần Thị Mai")
+	mai := bill(t, e, accountant, d.Code)
+	status, body := apiSend(t, e, accountant, "POST", "/api/v1/payments/"+mai.Reference+"/confirm",
+		`{"version":`+strconv.Itoa(mai.Version)+`,"method":"cash","amount":5000}`)
+	if status != 200 {
+		t.Fatalf("cash: %d %s", status, body)
+	}
+	paid := decode[paymentView](t, body)
+	if paid.Receipt == nil {
+		t.Fatalf("no receipt: %s", body)
+	}
+	status, _, signed := fetch(t, e, accountant, paid.Receipt.XML)
+	if status != 200 {
+		t.Fatalf("xml: %d", status)
+	}
+	cert, err := xmldsig.Verify(signed)
+	if err != nil || xmldsig.Name(cert) != "Xã Yên Từ (kiểm thử)" {
+		t.Fatalf("the stored receipt does not verify: %v\n%s", err, signed)
+	}
+	if _, err := xmldsig.Verify(bytes.Replace(signed, []byte("<Total>5000<"), []byte("<Total>50000<"), 1)); !errors.Is(err, xmldsig.ErrInvalid) {
+		t.Errorf("a tampered receipt verifies: %v", err)
+	}
+	status, _, summary := fetch(t, e, accountant, "/api/v1/payments/receipts/summary")
+	if status != 200 {
+		t.Fatalf("summary: %d", status)
+	}
+	if _, err := xmldsig.Verify(summary); err != nil {
+		t.Errorf("the day's summary does not verify: %v", err)
+	}
+
+	pdf := "/api/v1/receipts/" + strconv.FormatInt(paid.Receipt.ID, 10) + ".pdf"
+	for who, tc := range map[string]struct {
+		token, path string
+		want        int
+	}{
+		"accountant":        {accountant, pdf, 200},
+		"counter officer":   {bearer(t, e, "motcua"), pdf, 200},
+		"with the secret":   {"", pdf + "?secret=" + url.QueryEscape(d.Secret), 200},
+		"wrong secret":      {"", pdf + "?secret=AAAA-BBBB", 404},
+		"anonymous":         {"", pdf, 404},
+		"citizen not owner": {bearer(t, e, "congdan"), pdf, 404},
+		"not a pdf name":    {accountant, "/api/v1/receipts/" + strconv.FormatInt(paid.Receipt.ID, 10) + ".xml", 404},
+		"no such receipt":   {accountant, "/api/v1/receipts/99999.pdf", 404},
+		"garbage":           {accountant, "/api/v1/receipts/-1.pdf", 404},
+	} {
+		status, ct, b := fetch(t, e, tc.token, tc.path)
+		if status != tc.want {
+			t.Errorf("%s: %d, want %d", who, status, tc.want)
+		}
+		if status == 200 && (ct != "application/pdf" || !bytes.HasPrefix(b, []byte("%PDF-"))) {
+			t.Errorf("%s: %s", who, ct)
+		}
+	}
+	_, _, b := fetch(t, e, accountant, pdf)
+	text := pdfText(t, b)
+	for _, want := range []string{"BIÊN LAI THU PHÍ, LỆ PHÍ", "Ký hiệu mẫu: EBL01", "Số: 00000001", "Mã số thuế: 2700123456",
+		"Người nộp: Trần Thị Mai", "Số tiền bằng chữ: Năm nghìn đồng", "Đã ký số bởi Xã Yên Từ (kiểm thử)", mai.Reference} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// pdfText extracts a PDF's text with pdftotext (poppler-utils), or skips the test.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	tool, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Skip("pdftotext is not installed (apt-get install poppler-utils)")
+	}
+	f := filepath.Join(t.TempDir(), "r.pdf")
+	if err := os.WriteFile(f, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(tool, f, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
 }

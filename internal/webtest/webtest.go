@@ -16,6 +16,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/store/storetest"
@@ -43,18 +44,25 @@ func New(t testing.TB) (*web.Server, *store.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { blobs.Close() })
+	// Receipts are signed as in a deployment, with a throw-away key.
+	signer, err := xmldsig.Ephemeral("Xã Yên Từ (kiểm thử)", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.SignReceiptsWith(signer)
 	cals := workcal.New(st)
 	srv, err := web.New(web.Deps{
-		Store:       st,
-		Auth:        auth.NewService(st, hasher, ratelimit.New(5, 5)),
-		Calendars:   cals,
-		Dossiers:    &dossier.Service{Store: st, Calendars: cals, Now: time.Now},
-		HomeUnitID:  home.ID,
-		Log:         slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Metrics:     prometheus.NewRegistry(),
-		SiteName:    home.Name,
-		SessionLife: time.Hour,
-		Blobs:       blobs,
+		Store:         st,
+		Auth:          auth.NewService(st, hasher, ratelimit.New(5, 5)),
+		Calendars:     cals,
+		Dossiers:      &dossier.Service{Store: st, Calendars: cals, Now: time.Now},
+		HomeUnitID:    home.ID,
+		Log:           slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Metrics:       prometheus.NewRegistry(),
+		SiteName:      home.Name,
+		SessionLife:   time.Hour,
+		Blobs:         blobs,
+		ReceiptSigner: signer,
 	})
 	if err != nil {
 		t.Fatal(err)
