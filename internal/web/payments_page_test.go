@@ -359,3 +359,105 @@ func pdfText(t *testing.T, pdf []byte) string {
 	}
 	return strings.Join(strings.Fields(string(out)), " ")
 }
+
+func TestAdminPaymentSettings(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	commune := demoUnitID(t, e)
+	admin, _ := e.login(t, "quantri", demo.Password)
+	resp, page := get(t, admin, e.ts.URL+"/admin/payments")
+	if resp.StatusCode != 200 || !strings.Contains(textAt(t, page, "main"), "chưa khai báo tài khoản thu") {
+		t.Fatalf("settings: %d", resp.StatusCode)
+	}
+	if got := attrAt(t, page, "a[aria-current=page]", "href"); got != "/admin/payments" {
+		t.Errorf("current tab %q", got)
+	}
+
+	// The collection account: messages at the fields, values kept.
+	resp, page = post(t, admin, e.ts.URL+"/admin/payments/account", url.Values{"bin": {"97041"}, "number": {"1133 6666 8888"}, "name": {""}})
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad account: %d", resp.StatusCode)
+	}
+	for field, code := range map[string]string{"bin": "invalid_bin", "name": "account_name_required"} {
+		if got := attrAt(t, page, "p#account-"+field+"-error", "data-code"); got != code {
+			t.Errorf("%s: code %q, want %s", field, got, code)
+		}
+	}
+	if has(t, page, "p#account-number-error") || attrAt(t, page, "input#account-bin", "value") != "97041" {
+		t.Error("the number was refused or the BIN not kept")
+	}
+	if _, page = post(t, admin, e.ts.URL+"/admin/payments/account", url.Values{"bin": {"970415"}, "number": {"12AB"}, "name": {"X"}, "card": {"1"}}); attrAt(t, page, "p#account-number-error", "data-code") != "invalid_card_number" {
+		t.Error("a card number with letters is accepted")
+	}
+	resp, _ = post(t, admin, e.ts.URL+"/admin/payments/account", url.Values{"bin": {"970415"}, "number": {"1133 6666 8888"}, "name": {"UBND XA YEN TU"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("account: %d", resp.StatusCode)
+	}
+	a, err := e.st.PaymentAccount(ctx, commune)
+	if err != nil || a.BIN != "970415" || a.Number != "113366668888" || a.Name != "UBND XA YEN TU" {
+		t.Fatalf("stored account: %+v %v", a, err)
+	}
+	_, page = get(t, admin, e.ts.URL+"/admin/payments")
+	if got := textAt(t, page, "p.flash"); !strings.Contains(got, "VietinBank") {
+		t.Errorf("flash %q", got)
+	}
+
+	// The webhook secret: shown once.
+	resp, page = post(t, admin, e.ts.URL+"/admin/payments/secret", url.Values{})
+	secret := textAt(t, page, "p#new-secret")
+	ws, err := e.st.WebhookSecrets(ctx, commune)
+	if resp.StatusCode != 200 || len(secret) != 64 || string(ws.Current) != secret {
+		t.Fatalf("secret: %d %q", resp.StatusCode, secret)
+	}
+	if _, page = get(t, admin, e.ts.URL+"/admin/payments"); has(t, page, "p#new-secret") || strings.Contains(page, secret) {
+		t.Error("the secret is shown again")
+	}
+
+	// The receipt configuration: the rules' problems at their fields.
+	year := time.Now().Year() % 100
+	resp, page = post(t, admin, e.ts.URL+"/admin/payments/receipts", url.Values{"template": {"EBL01"}, "series": {strconv.Itoa((year+97)%100) + "T"},
+		"collector_name": {"Ủy ban nhân dân xã Yên Từ"}, "collector_tax_code": {"27001"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad receipt config: %d", resp.StatusCode)
+	}
+	for field, code := range map[string]string{"series": "invalid_receipt_series", "collector_tax_code": "invalid_receipt_collector_tax_code"} {
+		if got := attrAt(t, page, "p#receipt-"+field+"-error", "data-code"); got != code {
+			t.Errorf("%s: code %q, want %s", field, got, code)
+		}
+	}
+	series := strconv.Itoa(year) + "T"
+	resp, _ = post(t, admin, e.ts.URL+"/admin/payments/receipts", url.Values{"template": {"ebl01"}, "series": {series},
+		"collector_name": {"Ủy ban nhân dân xã Yên Từ"}, "collector_tax_code": {"2700123456"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("receipt config: %d", resp.StatusCode)
+	}
+	if cfg, err := e.st.ReceiptConfig(ctx, commune); err != nil || cfg.Template != "EBL01" || cfg.Series != series {
+		t.Errorf("stored configuration: %+v %v", cfg, err)
+	}
+	_, page = get(t, admin, e.ts.URL+"/admin/payments")
+	if got := textAt(t, page, "section[aria-labelledby=bien-lai]"); !strings.Contains(got, "năm "+strconv.Itoa(time.Now().Year())) {
+		t.Errorf("the series' year is not shown: %q", got)
+	}
+
+	recs, _, err := e.st.AuditRecords(ctx, commune, 50, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, r := range recs {
+		seen[r.Event.Action] = true
+	}
+	for _, a := range []string{"payment.account.set", "payment.account.secret", "payment.receipt_config.set"} {
+		if !seen[a] {
+			t.Errorf("no %s in the audit log", a)
+		}
+	}
+	accountant, _ := e.login(t, "ketoan", demo.Password)
+	if resp, _ = get(t, accountant, e.ts.URL+"/admin/payments"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("accountant: %d", resp.StatusCode)
+	}
+	otherAccountant(t, e) // creates the unit 99999
+	if resp, _ = get(t, admin, e.ts.URL+"/admin/payments?unit=99999"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("another unit's settings: %d", resp.StatusCode)
+	}
+}

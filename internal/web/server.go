@@ -86,7 +86,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{Deps: d, sessions: sm, views: views, loginIP: ratelimit.New(20, 10), lookups: ratelimit.New(30, 30)}
 	s.metrics = newHTTPMetrics(d.Metrics)
-	s.routes = append(append(s.pageRoutes(), s.paymentPageRoutes()...), api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
+	s.routes = append(append(append(s.pageRoutes(), s.paymentPageRoutes()...), s.adminPaymentRoutes()...), api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: s.lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
 		Blobs: d.Blobs, FileLimit: d.FileLimit, ReceiptSigner: d.ReceiptSigner})...)
 
