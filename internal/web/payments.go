@@ -331,7 +331,9 @@ func (s *Server) paymentAction(w http.ResponseWriter, r *http.Request) error {
 		case errors.Is(err, payment.ErrInvalidAmount):
 			form.Errors["amount"] = fieldAmount
 		default:
-			form.Alert, form.Code = e.Message, e.Code
+			if len(form.Errors) == 0 {
+				form.Alert, form.Code = e.Message, e.Code
+			}
 		}
 		return s.renderPayments(w, r, e.Kind.HTTPStatus(), u, day, &payAttempt{Key: pr.Reference, Action: action, Form: form})
 	}
