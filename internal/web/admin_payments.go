@@ -13,6 +13,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
@@ -284,4 +285,15 @@ func (s *Server) adminPaymentRoutes() []httpx.Route {
 		{Pattern: "POST /admin/payments/secret", Access: admin, Handler: s.rotateSecret},
 		{Pattern: "POST /admin/payments/receipts", Access: admin, Handler: s.saveReceiptConfig},
 	}
+}
+
+// RulesFrom is the first day of the rules in force, as dates are written.
+func (p adminPaymentsPage) RulesFrom() string { return locale.Date(p.Rules.From.Time()) }
+
+// NextFrom is the first day of the next rules ("" when none is known).
+func (p adminPaymentsPage) NextFrom() string {
+	if p.NextRules == nil {
+		return ""
+	}
+	return locale.Date(p.NextRules.From.Time())
 }
