@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 
+	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/payment"
 )
 
@@ -37,3 +38,19 @@ type XMLSigner interface {
 // XML-DSig signature, made in the transaction that issues it; call it once, before
 // serving. Receipts issued before stay as they were stored.
 func (s *Store) SignReceiptsWith(sig XMLSigner) { s.receiptSigner = sig }
+
+// dateText stores a date as ISO text, "" for the zero date.
+func dateText(d calendar.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+// parseStoredDate reads what dateText wrote.
+func parseStoredDate(s string) (calendar.Date, error) {
+	if s == "" {
+		return calendar.Date{}, nil
+	}
+	return calendar.ParseDate(s)
+}

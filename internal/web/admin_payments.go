@@ -43,6 +43,7 @@ var (
 	fieldCardNumber  = fieldError{"invalid_card_number", "Số thẻ gồm 1–19 chữ số."}
 	fieldHolder      = fieldError{"account_name_required", "Nhập tên chủ tài khoản như ngân hàng hiển thị, ví dụ UBND XA YEN TU."}
 	fieldHolderLong  = fieldError{"account_name_too_long", "Tên chủ tài khoản tối đa 100 ký tự."}
+	fieldValidity    = fieldError{"invalid_date", "Ngày không hợp lệ: chọn ngày trên lịch hoặc ghi năm-tháng-ngày, ví dụ 2026-07-01."}
 	errSettingsForms = apperr.New(apperr.Invalid, "invalid_form", "Thông tin chưa hợp lệ.")
 )
 
@@ -62,6 +63,7 @@ type adminPaymentsPage struct {
 	// SeriesYear is the year a series such as "26T" is valid in (0: the series carries
 	// no year).
 	SeriesYear  int
+	Today       calendar.Date
 	AccountForm payForm
 	ReceiptForm payForm
 	SecretForm  payForm
@@ -110,6 +112,7 @@ func (s *Server) renderAdminPayments(w http.ResponseWriter, r *http.Request, sta
 		return err
 	}
 	today := calendar.DateOf(s.paymentsNow())
+	page.Today = today
 	page.Rules = payment.RulesOn(today)
 	// The next version of the rules, when one is already known.
 	for d := today.AddDays(1); d.Sub(today) <= 366; d = d.AddDays(1) {
@@ -129,7 +132,8 @@ func (s *Server) renderAdminPayments(w http.ResponseWriter, r *http.Request, sta
 	page.ReceiptForm = payForm{Values: map[string]string{}}
 	if c := page.Receipt; c != nil {
 		page.ReceiptForm.Values = map[string]string{"name": c.Name, "template": c.Template, "series": c.Series,
-			"collector_name": c.Collector.Name, "collector_tax_code": c.Collector.TaxCode, "collector_address": c.Collector.Address}
+			"collector_name": c.Collector.Name, "collector_tax_code": c.Collector.TaxCode, "collector_address": c.Collector.Address,
+			"valid_from": dateText(c.ValidFrom), "valid_until": dateText(c.ValidUntil)}
 	}
 	with(&page)
 	v := s.view(r, "Tài khoản thu và biên lai")
@@ -240,12 +244,27 @@ func (s *Server) saveReceiptConfig(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	for _, k := range []string{"name", "template", "series", "collector_name", "collector_tax_code", "collector_address"} {
+	for _, k := range []string{"name", "template", "series", "collector_name", "collector_tax_code", "collector_address", "valid_from", "valid_until"} {
 		form.Values[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	dates := map[string]calendar.Date{}
+	for _, k := range []string{"valid_from", "valid_until"} {
+		if v := form.Values[k]; v != "" {
+			d, err := calendar.ParseDate(v)
+			if err != nil || !d.IsValid() {
+				form.Errors[k] = fieldValidity
+				continue
+			}
+			dates[k] = d
+		}
+	}
+	if len(form.Errors) > 0 {
+		return s.renderAdminPayments(w, r, http.StatusUnprocessableEntity, u, func(p *adminPaymentsPage) { p.ReceiptForm = form })
 	}
 	cfg, err := s.Store.SetReceiptConfig(r.Context(), payment.ReceiptConfig{UnitID: u.ID, Name: form.Values["name"],
 		Template: form.Values["template"], Series: form.Values["series"], Collector: payment.Party{Name: form.Values["collector_name"],
-			TaxCode: form.Values["collector_tax_code"], Address: form.Values["collector_address"]}})
+			TaxCode: form.Values["collector_tax_code"], Address: form.Values["collector_address"]},
+		ValidFrom: dates["valid_from"], ValidUntil: dates["valid_until"]})
 	if err != nil {
 		e := apperr.From(err)
 		if e.Kind != apperr.Invalid {
@@ -296,4 +315,30 @@ func (p adminPaymentsPage) NextFrom() string {
 		return ""
 	}
 	return locale.Date(p.NextRules.From.Time())
+}
+
+func dateText(d calendar.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+// Validity writes the configuration's days of validity ("" when unbounded).
+func (p adminPaymentsPage) Validity() string {
+	c := p.Receipt
+	switch {
+	case c == nil || c.ValidFrom.IsZero() && c.ValidUntil.IsZero():
+		return ""
+	case c.ValidUntil.IsZero():
+		return "từ ngày " + locale.Date(c.ValidFrom.Time())
+	case c.ValidFrom.IsZero():
+		return "đến hết ngày " + locale.Date(c.ValidUntil.Time())
+	}
+	return "từ ngày " + locale.Date(c.ValidFrom.Time()) + " đến hết ngày " + locale.Date(c.ValidUntil.Time())
+}
+
+// InForce reports whether the configuration may be used today.
+func (p adminPaymentsPage) InForce() bool {
+	return p.Receipt != nil && p.Receipt.InForce(p.Today)
 }

@@ -439,6 +439,37 @@ func TestAdminPaymentSettings(t *testing.T) {
 		t.Errorf("the series' year is not shown: %q", got)
 	}
 
+	// Validity dates: a bad date and an ended range at their fields; a range around today kept.
+	base := url.Values{"template": {"EBL01"}, "series": {series}, "collector_name": {"Ủy ban nhân dân xã Yên Từ"}, "collector_tax_code": {"2700123456"}}
+	with := func(kv ...string) url.Values {
+		v := url.Values{}
+		for k, x := range base {
+			v[k] = x
+		}
+		for i := 0; i < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		return v
+	}
+	now := time.Now().In(time.FixedZone("ICT", 7*3600))
+	if _, page = post(t, admin, e.ts.URL+"/admin/payments/receipts", with("valid_from", "2026-02-30")); attrAt(t, page, "p#receipt-valid_from-error", "data-code") != "invalid_date" {
+		t.Error("an impossible date is accepted")
+	}
+	if _, page = post(t, admin, e.ts.URL+"/admin/payments/receipts", with("valid_until", now.AddDate(0, 0, -1).Format("2006-01-02"))); attrAt(t, page, "p#receipt-valid_until-error", "data-code") != "invalid_receipt_valid_until" {
+		t.Error("an ended validity is accepted")
+	}
+	from, until := now.AddDate(0, 0, -1).Format("2006-01-02"), now.AddDate(0, 0, 1).Format("2006-01-02")
+	if resp, _ = post(t, admin, e.ts.URL+"/admin/payments/receipts", with("valid_from", from, "valid_until", until)); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("validity: %d", resp.StatusCode)
+	}
+	if cfg, err := e.st.ReceiptConfig(ctx, commune); err != nil || cfg.ValidFrom.String() != from || cfg.ValidUntil.String() != until {
+		t.Errorf("stored validity: %+v %v", cfg, err)
+	}
+	_, page = get(t, admin, e.ts.URL+"/admin/payments")
+	if got := attrAt(t, page, "input#receipt-valid_until", "value"); got != until {
+		t.Errorf("validity not shown in the form: %q", got)
+	}
+
 	recs, _, err := e.st.AuditRecords(ctx, commune, 50, 0)
 	if err != nil {
 		t.Fatal(err)
