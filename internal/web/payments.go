@@ -114,8 +114,6 @@ type paymentsPage struct {
 	CanAct    bool
 	CSV       string
 	Summary   string
-	// Problem is what the last action changed or refused, for the heading of the page.
-	Problem string
 }
 
 // paymentsUnit is the unit whose collection the page shows: ?unit=CODE, which the
@@ -180,8 +178,8 @@ func (s *Server) paymentsPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderPayments(w, r, http.StatusOK, u, day, nil)
 }
 
-// attemptKey names the form an attempt came from: the request's reference (or
-// "transfer:ID") and the action.
+// payAttempt is a refused form: Key names what it acted on (the request's reference, or
+// "transfer:ID"), Action which of its forms.
 type payAttempt struct {
 	Key    string
 	Action string
@@ -557,7 +555,7 @@ func payActor(p *auth.Principal) payment.Actor {
 	return payment.Actor{ID: p.UserID, Name: name}
 }
 
-// paymentRoutes are the accountant's page and its actions.
+// paymentPageRoutes are the accountant's page and its actions.
 func (s *Server) paymentPageRoutes() []httpx.Route {
 	return []httpx.Route{
 		{Pattern: "GET /office/payments", Access: httpx.OnlyRoles(paymentPageRoles...), Handler: s.paymentsPage},
@@ -575,7 +573,7 @@ func (f payForm) ErrCode(name string) string { return f.Errors[name].Code }
 // Form is the state of one of the request's forms.
 func (v payRequestView) Form(action string) payForm { return v.Forms[action] }
 
-// OnDay says whether the request's money moved or it was created on the day shown.
+// DateText is the day shown, as dates are written.
 func (p paymentsPage) DateText() string { return locale.Date(p.Day.Time()) }
 
 // payInput is one input of a form of the page, for the "payField" template.
