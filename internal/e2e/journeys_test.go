@@ -55,6 +55,7 @@ func journeys() []journey {
 		{"anonymous/home-login-wrong-password", anonymousWrongPassword},
 		{"office-tabs/quantri", officeTabs},
 		{"accountant/confirms-a-payment", accountantConfirms},
+		{"dossier/online-filing-to-result", onlineDossierToResult},
 	}
 	for _, u := range demo.Users {
 		js = append(js, journey{"login-logout/" + u.Username, func(b *tab) { loginLogout(b, u) }})

@@ -147,7 +147,7 @@ func (s *Store) SetPaymentAccount(ctx context.Context, a payment.Account) (Payme
 		return PaymentAccount{}, err
 	}
 	now := s.timestamp()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO payment_accounts (unit_id, bin, number, name, card, webhook_secret, previous_secret, updated_at)
 			VALUES ($1, $2, $3, $4, $5, '', '', $6)
 			ON CONFLICT (unit_id) DO UPDATE SET bin = excluded.bin, number = excluded.number, name = excluded.name, card = excluded.card,
@@ -192,7 +192,7 @@ func (s *Store) RotateWebhookSecret(ctx context.Context, unitID int64) (string, 
 	// typed into a sender's configuration as it is, and carries 256 bits.
 	secret := hex.EncodeToString(b)
 	now := s.timestamp()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var current string
 		if err := tx.QueryRowContext(ctx, `SELECT webhook_secret FROM payment_accounts WHERE unit_id = $1`, unitID).Scan(&current); err != nil {
 			return fmt.Errorf("store: webhook secret of unit %d: %w", unitID, notFound(err, ErrNoPaymentAccount))
@@ -238,7 +238,7 @@ func (s *Store) SetReceiptConfig(ctx context.Context, cfg payment.ReceiptConfig)
 	if err != nil {
 		return cfg, err
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO receipt_configs (unit_id, name, template, series, collector_name, tax_code, address, updated_at,
 			valid_from, valid_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 			ON CONFLICT (unit_id) DO UPDATE SET name = excluded.name, template = excluded.template, series = excluded.series,
@@ -445,7 +445,7 @@ func (s *Store) CreatePaymentRequest(ctx context.Context, dossierID int64, req p
 
 func (s *Store) createPaymentRequest(ctx context.Context, dossierID int64, req payment.Request, ev payment.Event) (PaymentRequest, error) {
 	out := PaymentRequest{DossierID: dossierID}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var open, last int
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN state IN ('pending', 'paid') THEN 1 ELSE 0 END), 0),
 			COALESCE(MAX(ordinal), 0) FROM payment_requests WHERE dossier_id = $1`, dossierID).Scan(&open, &last); err != nil {
@@ -556,7 +556,7 @@ func (s *Store) applyPayment(ctx context.Context, tx *sql.Tx, before PaymentRequ
 func (s *Store) SavePayment(ctx context.Context, ch PaymentChange) (PaymentRequest, Issued, error) {
 	after := PaymentRequest{Request: ch.After, DossierID: ch.Before.DossierID, ReceiptID: ch.Before.ReceiptID}
 	var issued Issued
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if ch.NotificationID != 0 {
 			res, err := tx.ExecContext(ctx, `UPDATE payment_notifications SET request_id = $1, resolved_at = $2, resolved_by = $3
 				WHERE id = $4 AND unit_id = $5 AND request_id IS NULL`, after.ID, utc(ch.Event.At), nullID(ch.Event.By.ID),
@@ -584,7 +584,7 @@ func (s *Store) SavePayment(ctx context.Context, ch PaymentChange) (PaymentReque
 // problems (payment.ErrInvalidReceipt, ErrNoReceiptConfig) when it still cannot.
 func (s *Store) IssueReceipt(ctx context.Context, requestID int64, at time.Time) (StoredReceipt, error) {
 	var out StoredReceipt
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		r, err := scanPaymentRequest(tx.QueryRowContext(ctx, `SELECT `+paymentCols+paymentFrom+` WHERE r.id = $1`, requestID))
 		if err != nil {
 			return fmt.Errorf("store: payment request %d: %w", requestID, notFound(err, ErrPaymentNotFound))
@@ -726,7 +726,7 @@ func (s *Store) RecordNotification(ctx context.Context, unitID int64, n payment.
 
 func (s *Store) recordNotification(ctx context.Context, unitID int64, n payment.Notification, raw []byte, now time.Time) (NotificationResult, error) {
 	var res NotificationResult
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		earlier, err := scanNotification(tx.QueryRowContext(ctx, `SELECT `+notificationCols+` FROM payment_notifications
 			WHERE unit_id = $1 AND bank_bin = $2 AND transaction_id = $3`, unitID, n.BankBIN, n.TransactionID))
 		switch {
