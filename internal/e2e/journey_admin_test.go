@@ -16,7 +16,7 @@ func adminEditsProcedure(b *tab) {
 	b.step("search for the birth registration", typeInto("#q", "khai sinh"), follow(`form[action="/admin/procedures"] button`),
 		hasTextContaining("main", "1.001193"))
 	b.step("open its editor", follow(`a[href="/admin/procedures/1.001193/edit"]`), atPath("/admin/procedures/1.001193/edit"),
-		noSideScroll(), b.keep("editor"))
+		noSideScroll())
 	b.step("change the processing-time note", chromedp.Evaluate[chromedp.Void](`document.querySelector("#legal_time_note").value = ""`), typeInto("#legal_time_note", note))
 	b.step("save and publish", follow("#publish"), hasTextPrefix("p.flash", "Đã công bố phiên bản 2 của thủ tục 1.001193"), b.keep("published"))
 	b.step("see the new note on the public page", b.open("/thu-tuc/1.001193"), hasTextContaining("main", note), noSideScroll())

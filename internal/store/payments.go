@@ -239,15 +239,17 @@ func (s *Store) SetReceiptConfig(ctx context.Context, cfg payment.ReceiptConfig)
 		return cfg, err
 	}
 	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO receipt_configs (unit_id, name, template, series, collector_name, tax_code, address, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO receipt_configs (unit_id, name, template, series, collector_name, tax_code, address, updated_at,
+			valid_from, valid_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 			ON CONFLICT (unit_id) DO UPDATE SET name = excluded.name, template = excluded.template, series = excluded.series,
-			collector_name = excluded.collector_name, tax_code = excluded.tax_code, address = excluded.address, updated_at = excluded.updated_at`,
-			cfg.UnitID, cfg.Name, cfg.Template, cfg.Series, cfg.Collector.Name, cfg.Collector.TaxCode, cfg.Collector.Address, s.timestamp()); err != nil {
+			collector_name = excluded.collector_name, tax_code = excluded.tax_code, address = excluded.address, updated_at = excluded.updated_at,
+			valid_from = excluded.valid_from, valid_until = excluded.valid_until`,
+			cfg.UnitID, cfg.Name, cfg.Template, cfg.Series, cfg.Collector.Name, cfg.Collector.TaxCode, cfg.Collector.Address, s.timestamp(),
+			dateText(cfg.ValidFrom), dateText(cfg.ValidUntil)); err != nil {
 			return fmt.Errorf("store: receipt configuration of unit %d: %w", cfg.UnitID, err)
 		}
 		return s.appendAudit(ctx, tx, audit.Event{Chain: cfg.UnitID, Action: "payment.receipt_config.set", ObjectType: "unit",
-			ObjectID: strconv.FormatInt(cfg.UnitID, 10), Fields: []string{"name", "template", "series", "collector"}})
+			ObjectID: strconv.FormatInt(cfg.UnitID, 10), Fields: []string{"name", "template", "series", "collector", "validity"}})
 	})
 	return cfg, err
 }
@@ -271,7 +273,8 @@ func checkReceiptConfig(cfg payment.ReceiptConfig, now time.Time) (payment.Recei
 		}
 		var ps []apperr.Detail
 		for _, p := range re.Problems {
-			if p.Field == "name" || p.Field == "template" || p.Field == "series" || strings.HasPrefix(p.Field, "collector.") {
+			if p.Field == "name" || p.Field == "template" || p.Field == "series" || strings.HasPrefix(p.Field, "collector.") ||
+				p.Field == "valid_from" || p.Field == "valid_until" {
 				ps = append(ps, p)
 			}
 		}
@@ -280,7 +283,12 @@ func checkReceiptConfig(cfg payment.ReceiptConfig, now time.Time) (payment.Recei
 		}
 		return rc, ps, nil
 	}
-	rc, ps, err := try(now)
+	// A configuration that starts later is checked on its first day.
+	at := now
+	if !cfg.ValidFrom.IsZero() && cfg.ValidFrom.Time().After(now) {
+		at = cfg.ValidFrom.Time().Add(12 * time.Hour)
+	}
+	rc, ps, err := try(at)
 	if len(ps) > 0 {
 		// A series for next year, entered in advance.
 		next := calendar.NewDate(calendar.DateOf(now).Year+1, time.January, 1).Time()
@@ -305,10 +313,18 @@ func (s *Store) ReceiptConfig(ctx context.Context, unitID int64) (payment.Receip
 
 func receiptConfig(ctx context.Context, q querier, unitID int64) (payment.ReceiptConfig, error) {
 	cfg := payment.ReceiptConfig{UnitID: unitID}
-	err := q.QueryRowContext(ctx, `SELECT name, template, series, collector_name, tax_code, address FROM receipt_configs WHERE unit_id = $1`,
-		unitID).Scan(&cfg.Name, &cfg.Template, &cfg.Series, &cfg.Collector.Name, &cfg.Collector.TaxCode, &cfg.Collector.Address)
+	var from, until string
+	err := q.QueryRowContext(ctx, `SELECT name, template, series, collector_name, tax_code, address, valid_from, valid_until
+		FROM receipt_configs WHERE unit_id = $1`, unitID).Scan(&cfg.Name, &cfg.Template, &cfg.Series, &cfg.Collector.Name,
+		&cfg.Collector.TaxCode, &cfg.Collector.Address, &from, &until)
 	if err != nil {
 		return cfg, fmt.Errorf("store: receipt configuration of unit %d: %w", unitID, notFound(err, ErrNoReceiptConfig))
+	}
+	if cfg.ValidFrom, err = parseStoredDate(from); err == nil {
+		cfg.ValidUntil, err = parseStoredDate(until)
+	}
+	if err != nil {
+		return cfg, fmt.Errorf("store: receipt configuration of unit %d: %w", unitID, err)
 	}
 	return cfg, nil
 }
@@ -631,6 +647,11 @@ func (s *Store) issueReceipt(ctx context.Context, tx *sql.Tx, r PaymentRequest, 
 	xml, err := payment.ReceiptXML(rc)
 	if err != nil {
 		return Issued{}, err
+	}
+	if s.receiptSigner != nil {
+		if xml, err = s.receiptSigner.Sign(xml, payment.SignedElementID); err != nil {
+			return Issued{}, fmt.Errorf("store: sign receipt of %s: %w", r.Reference, err)
+		}
 	}
 	body, err := json.Marshal(rc)
 	if err != nil {

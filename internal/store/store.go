@@ -38,6 +38,8 @@ type Store struct {
 	dialect Dialect
 	now     func() time.Time
 	group   *committer // write transactions, committed in groups (groupcommit.go)
+	// receiptSigner signs receipts' XML records as they are issued (nil: unsigned).
+	receiptSigner XMLSigner
 }
 
 // ErrUnavailable means the database cannot be reached.

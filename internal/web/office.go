@@ -266,6 +266,7 @@ type dossierView struct {
 	Forms                              []printLink
 	Files                              []fileRow
 	FileError                          string // the last upload's error
+	Payments                           paymentView
 }
 
 // printLink is a one-stop form the dossier can print (served by the API from
@@ -436,6 +437,9 @@ func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor
 	}
 	if last != nil && !offered && strings.TrimSpace(last.reason) != "" {
 		v.Failed = &failedAttempt{Label: last.action.Label(), Reason: last.reason, Error: last.err}
+	}
+	if v.Payments, err = s.paymentSummary(r.Context(), d); err != nil {
+		return v, err
 	}
 	return v, nil
 }
