@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/dossier"
@@ -354,5 +355,26 @@ func TestXLSX(t *testing.T) {
 	}
 	if typ, _ := f.GetCellType("Tổng hợp", "B3"); typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
 		t.Fatalf("the check cannot tell text from numbers: header cell type %v", typ)
+	}
+}
+
+func TestPresets(t *testing.T) {
+	got := report.Presets(calendar.NewDate(2026, time.November, 26))
+	want := [][3]string{
+		{"month", "2026-11-01", "2026-11-30"},
+		{"quarter", "2026-10-01", "2026-12-31"},
+		{"year", "2026-01-01", "2026-12-31"},
+		{"last_year", "2025-01-01", "2025-12-31"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d presets, want %d", len(got), len(want))
+	}
+	for i, p := range got {
+		if p.Key != want[i][0] || p.From.String() != want[i][1] || p.To.String() != want[i][2] {
+			t.Errorf("preset %d = %s %s..%s, want %v", i, p.Key, p.From, p.To, want[i])
+		}
+	}
+	if q := report.Presets(calendar.NewDate(2024, time.February, 29))[1]; q.From.String() != "2024-01-01" || q.To.String() != "2024-03-31" {
+		t.Errorf("quarter of 29 Feb 2024 = %s..%s", q.From, q.To)
 	}
 }

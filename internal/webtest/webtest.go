@@ -28,10 +28,17 @@ import (
 // argon2id costs.
 func New(t testing.TB) (*web.Server, *store.Store) {
 	t.Helper()
+	return NewWith(t, demo.Options{})
+}
+
+// NewWith is New with more of the demo: its 2021 history (the statistics pages), its
+// payments.
+func NewWith(t testing.TB, opt demo.Options) (*web.Server, *store.Store) {
+	t.Helper()
 	ctx := context.Background()
 	st := storetest.Open(t)
 	hasher := auth.NewHasher(auth.TestParams, 2)
-	if _, err := demo.LoadWith(ctx, st, hasher, demo.Options{}); err != nil {
+	if _, err := demo.LoadWith(ctx, st, hasher, opt); err != nil {
 		t.Fatal(err)
 	}
 	home, err := st.UnitByCode(ctx, demo.CommuneCode)
