@@ -54,6 +54,7 @@ func journeys() []journey {
 	js := []journey{
 		{"anonymous/home-login-wrong-password", anonymousWrongPassword},
 		{"office-tabs/quantri", officeTabs},
+		{"leader-stats/lanhdao", leaderStats},
 	}
 	for _, u := range demo.Users {
 		js = append(js, journey{"login-logout/" + u.Username, func(b *tab) { loginLogout(b, u) }})

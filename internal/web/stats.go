@@ -15,6 +15,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/report"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
@@ -59,9 +60,11 @@ type statsView struct {
 	Bys      []choice
 	Unit     unit.Unit
 	From, To string
-	By       report.By
-	Presets  []link
-	Exports  []link
+	// FromLabel and ToLabel are the period's dates as Vietnamese write them: 01/01/2021.
+	FromLabel, ToLabel string
+	By                 report.By
+	Presets            []link
+	Exports            []link
 
 	Report     *report.Result
 	Blocks     []figureBlock
@@ -193,6 +196,9 @@ func (s *Server) fillStats(r *http.Request, sv *statsView) error {
 		return err
 	}
 	sv.Report, sv.Index = &res, &idx
+	from, _ := calendar.ParseDate(res.From)
+	to, _ := calendar.ParseDate(res.To)
+	sv.FromLabel, sv.ToLabel = locale.Date(from.Time()), locale.Date(to.Time())
 	o := res.OneStop
 	share := func(part, whole int64) string {
 		if whole == 0 {

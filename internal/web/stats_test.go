@@ -72,7 +72,10 @@ func TestStatsPageDemo2021(t *testing.T) {
 	if !strings.HasPrefix(online, "547 / 2.094 | 26,1% | ") {
 		t.Errorf("index row of online dossiers = %q", online)
 	}
-	if !strings.Contains(page, "Chưa tính được: chưa có kết nối đồng bộ với Cổng Dịch vụ công quốc gia") {
+	if textAt(t, page, "#stats-period") != "Xã Yên Từ, từ ngày 01/01/2021 đến ngày 31/12/2021" {
+		t.Errorf("period line = %q", textAt(t, page, "#stats-period"))
+	}
+	if !has(t, page, "td[data-label=Chưa tính được]") || !strings.Contains(page, ">chưa có kết nối đồng bộ với Cổng Dịch vụ công quốc gia<") {
 		t.Error("an indicator xaso cannot compute is not shown as such")
 	}
 	if n := len(rows("t-766-months")); n != 12 {
