@@ -23,6 +23,7 @@ import (
 	"database/sql"
 	"flag"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/url"
 	"os"
@@ -486,9 +487,13 @@ func (w *writer) commune(ctx context.Context, unitID int64, ident string, procs 
 		table, col string
 		counts     map[countKey]int64
 	}{{"dossier_counts", "day", daily}, {"dossier_counts_monthly", "month", monthly}} {
-		rows := make([][]any, 0, len(t.counts))
-		for k, v := range t.counts {
-			rows = append(rows, []any{unitID, k.period, k.proc, string(k.ch), string(k.m), v})
+		keys := slices.SortedFunc(maps.Keys(t.counts), func(a, b countKey) int {
+			return cmp.Or(cmp.Compare(a.period, b.period), cmp.Compare(a.proc, b.proc), cmp.Compare(a.ch, b.ch), cmp.Compare(a.m, b.m))
+		})
+		rows := make([][]any, 0, len(keys))
+		for _, k := range keys {
+			// In key order: the primary key's B-tree fills from left to right.
+			rows = append(rows, []any{unitID, k.period, k.proc, string(k.ch), string(k.m), t.counts[k]})
 		}
 		if err := w.insert(ctx, t.table, []string{"unit_id", t.col, "procedure_code", "channel", "measure", "n"}, rows); err != nil {
 			return err

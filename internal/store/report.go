@@ -306,3 +306,10 @@ func (s *Store) ResolvedDossiers(ctx context.Context, units []int64, from, to ca
 	}
 	return out, mapErr(rows.Err())
 }
+
+// OnlinePayments is report.IndexStore's view of PaymentCounts: the dossiers billed in a
+// period and those of them paid online, for the Decision 766 indicator.
+func (s *Store) OnlinePayments(ctx context.Context, units []int64, from, to calendar.Date) (billed, paidOnline int64, err error) {
+	c, err := s.PaymentCounts(ctx, units, from, to)
+	return c.FeeBearing, c.PaidOnline, err
+}
