@@ -66,6 +66,10 @@ var a11yPages = []struct {
 	{name: "lookup", path: "/tra-cuu"},
 	{name: "transparency", path: "/cong-khai"},
 	{name: "lookup-unknown", path: "/tra-cuu/000.31.37.H45-260101-9999", status: http.StatusNotFound},
+	{name: "lookup-applicant", user: "congdan", path: "/account", then: func(b *tab) {
+		b.step("open the citizen's dossier", follow(`main a[href^="/tra-cuu/"]`),
+			chromedp.Click(chromedp.CSS("details#rut-ho-so summary")))
+	}},
 	{name: "file", user: "congdan", path: "/nop-ho-so/1.001193"},
 	{name: "file-errors", user: "congdan", path: "/nop-ho-so/1.001193", then: func(b *tab) {
 		b.step("send the form empty", follow(`main form.intake button[type="submit"]`), chromedp.WaitVisible(chromedp.CSS(`[role="alert"]`)))

@@ -54,6 +54,7 @@ func journeys() []journey {
 	js := []journey{
 		{"anonymous/home-login-wrong-password", anonymousWrongPassword},
 		{"office-tabs/quantri", officeTabs},
+		{"dossier/online-filing-to-result", onlineDossierToResult},
 		{"leader-stats/lanhdao", leaderStats},
 	}
 	for _, u := range demo.Users {
