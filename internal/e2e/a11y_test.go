@@ -42,6 +42,7 @@ var a11yPages = []struct {
 	{name: "audit", user: "quantri", path: "/admin/audit"},
 	{name: "audit-system", user: "admin", path: "/admin/audit"},
 	{name: "calendar", user: "quantri", path: "/admin/calendar"},
+	{name: "stats", user: "lanhdao", path: "/office/thong-ke?by=procedure"},
 	{name: "calendar-system", user: "admin", path: "/admin/calendar"},
 	{name: "admin-procedures", user: "quantri", path: "/admin/procedures?q=khai+sinh"},
 	{name: "admin-procedures-system", user: "admin", path: "/admin/procedures?q=ket+hon"},

@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"fmt"
+
 	"github.com/chromedp/chromedp"
 
 	"github.com/xaso-vn/xaso/internal/demo"
@@ -17,7 +19,10 @@ func adminEditsProcedure(b *tab) {
 		hasTextContaining("main", "1.001193"))
 	b.step("open its editor", follow(`a[href="/admin/procedures/1.001193/edit"]`), atPath("/admin/procedures/1.001193/edit"),
 		noSideScroll())
-	b.step("change the processing-time note", chromedp.Evaluate[chromedp.Void](`document.querySelector("#legal_time_note").value = ""`), typeInto("#legal_time_note", note))
+	// Filled in at once: typing key by key into the long editor takes seconds per word on
+	// a busy 2-core machine.
+	b.step("change the processing-time note", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector("#legal_time_note").value = %q`, note)),
+		hasValue("#legal_time_note", note))
 	b.step("save and publish", follow("#publish"), hasTextPrefix("p.flash", "Đã công bố phiên bản 2 của thủ tục 1.001193"), b.keep("published"))
 	b.step("see the new note on the public page", b.open("/thu-tuc/1.001193"), hasTextContaining("main", note), noSideScroll())
 	b.step("see the new version in force and the first kept", b.open("/admin/procedures/1.001193/versions"),

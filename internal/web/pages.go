@@ -8,6 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/auth"
@@ -44,6 +45,7 @@ func (s *Server) pageRoutes() []httpx.Route {
 		{Pattern: "GET /office/dossiers/{code}", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dossierPage},
 		{Pattern: "POST /office/dossiers/{code}/actions/{action}", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dossierAction},
 		{Pattern: "POST /office/dossiers/{code}/files", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dossierUpload},
+		{Pattern: "GET /office/thong-ke", Access: httpx.OnlyRoles(api.ReportRoles...), Handler: s.statsPage},
 		{Pattern: "GET /admin", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.admin},
 		{Pattern: "GET /admin/audit", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.auditPage},
 		{Pattern: "GET /admin/procedures", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.adminProcedures},
