@@ -2,8 +2,10 @@ package signing
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
 	"crypto/x509"
+	"encoding/pem"
 	"image"
 	"image/color"
 	"image/png"
@@ -127,4 +129,16 @@ func lastSignatureBlock(out string) string {
 		return ""
 	}
 	return out[i:]
+}
+
+func deflate(t testing.TB, b []byte) []byte {
+	var out bytes.Buffer
+	w := zlib.NewWriter(&out)
+	w.Write(b)
+	w.Close()
+	return out.Bytes()
+}
+
+func pemBlock(typ string, der []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
 }
