@@ -1,6 +1,7 @@
 package signing
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -10,6 +11,10 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
 	"math/big"
 	"time"
 
@@ -181,4 +186,37 @@ func ParseCertsPEM(data []byte) ([]*x509.Certificate, error) {
 		return nil, ErrTrustAnchorsFile
 	}
 	return out, nil
+}
+
+// DemoImages draws a blue handwritten-like stroke (the signature image) and a red ring
+// (the seal image) as transparent PNGs, for the demo commune and tests. Real images are
+// scanned from the official's signature and the organisation's seal.
+func DemoImages() (signature, seal []byte, err error) {
+	sig := image.NewNRGBA(image.Rect(0, 0, 360, 140))
+	blue := color.NRGBA{0x10, 0x2a, 0xc8, 0xff}
+	for x := 20; x < 340; x++ {
+		fx := float64(x)
+		y := 70 + 35*math.Sin(fx/28) - (fx-180)*0.12
+		for d := -2; d <= 2; d++ {
+			sig.SetNRGBA(x, int(y)+d, blue)
+		}
+	}
+	seal2 := image.NewNRGBA(image.Rect(0, 0, 300, 300))
+	red := color.NRGBA{0xd8, 0x10, 0x10, 0xff}
+	for y := 0; y < 300; y++ {
+		for x := 0; x < 300; x++ {
+			r := math.Hypot(float64(x)-150, float64(y)-150)
+			if (r <= 148 && r >= 136) || (r <= 100 && r >= 94) || (math.Abs(float64(y)-150) < 6 && r < 94) {
+				seal2.SetNRGBA(x, y, red)
+			}
+		}
+	}
+	var a, b bytes.Buffer
+	if err := png.Encode(&a, sig); err != nil {
+		return nil, nil, err
+	}
+	if err := png.Encode(&b, seal2); err != nil {
+		return nil, nil, err
+	}
+	return a.Bytes(), b.Bytes(), nil
 }

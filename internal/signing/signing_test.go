@@ -25,6 +25,7 @@ import (
 	"golang.org/x/crypto/ocsp"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/forms"
 )
 
 func anchors(t testing.TB) VerifyOptions {
@@ -638,5 +639,24 @@ func TestRegisterMatch(t *testing.T) {
 	rep := verify(t, signed, opts)
 	if rep.IssuedByXaso == nil || asked != rep.SHA256 || !strings.Contains(rep.Summary, "H01.20-261126-0001-KQ1") {
 		t.Fatalf("register: %+v", rep)
+	}
+}
+
+// TestFormsPDF seal-signs form 01 as internal/forms writes it (A5, fpdf).
+func TestFormsPDF(t *testing.T) {
+	f := fx(t)
+	var b bytes.Buffer
+	r := forms.Receipt{Code: "H01.20-261126-0001", Request: "Đăng ký khai sinh", Applicant: forms.Person{Name: "Nguyễn Văn An"},
+		ReceivedAt: time.Date(2026, 11, 26, 9, 0, 0, 0, vnZone), DueAt: time.Date(2026, 11, 27, 9, 0, 0, 0, vnZone)}
+	if err := r.PDF(&b); err != nil {
+		t.Fatal(err)
+	}
+	signed := sign(t, b.Bytes(), f.clerk, Options{Reason: "Sao y bản chính điện tử", Appearance: &Appearance{TextBlock: true,
+		DocumentNumber: "H01.20-261126-0001", Organization: "Ủy ban nhân dân xã Yên Từ"}})
+	if rep := verify(t, signed, anchors(t)); !rep.Valid {
+		t.Fatalf("%+v", rep.Signatures[0])
+	}
+	if out := pdfsig(t, signed); !strings.Contains(out, "Signature is Valid") || !strings.Contains(out, "Total document signed") {
+		t.Fatalf("pdfsig:\n%s", out)
 	}
 }
