@@ -62,14 +62,23 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	return b, nil
 }
 
-func (h handlers) createDossier(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	p := auth.PrincipalFrom(ctx)
+// idempotencyKey reads a creating request's Idempotency-Key header ("" when absent).
+func idempotencyKey(r *http.Request) (string, error) {
 	key := r.Header.Get("Idempotency-Key")
 	if len(key) > 100 || strings.ContainsFunc(key, func(c rune) bool {
 		return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')
 	}) {
-		return errIdemKey
+		return "", errIdemKey
+	}
+	return key, nil
+}
+
+func (h handlers) createDossier(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := auth.PrincipalFrom(ctx)
+	key, err := idempotencyKey(r)
+	if err != nil {
+		return err
 	}
 	var in CreateDossier
 	if err := httpx.DecodeJSON(w, r, &in, 256<<10); err != nil {

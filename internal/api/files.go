@@ -3,6 +3,8 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"image/jpeg"
 	"io"
@@ -59,6 +61,9 @@ var (
 type Upload struct {
 	Kind, Name, FileName string
 	File                 attach.File
+	// IdemKey is the request's Idempotency-Key: the same key with the same file, kind
+	// and name records it once.
+	IdemKey string
 }
 
 // ReadUpload reads a multipart/form-data body part by part, checking the file as it
@@ -89,7 +94,7 @@ func ReadUpload(w http.ResponseWriter, r *http.Request, limit int64) (Upload, er
 				return Upload{}, errMultipart
 			}
 			seen = true
-			u.FileName = cleanName(part.FileName())
+			u.FileName = CleanName(part.FileName())
 			if u.File, err = attach.Check(part, limit); err != nil {
 				return Upload{}, uploadErr(err)
 			}
@@ -123,9 +128,9 @@ func uploadErr(err error) error {
 	return errMultipart.With(err)
 }
 
-// cleanName keeps the last element of a client's file name, without control characters,
+// CleanName keeps the last element of a client's file name, without control characters,
 // at most 200 characters.
-func cleanName(name string) string {
+func CleanName(name string) string {
 	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
 	name = strings.Map(func(c rune) rune {
 		if unicode.IsControl(c) {
@@ -175,18 +180,23 @@ func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.D
 		return store.DossierFile{}, errFileName
 	}
 	if u.FileName == "" {
-		u.FileName = "tep" + extension(u.File.ContentType)
+		u.FileName = "tep" + Extension(u.File.ContentType)
 	}
 	key, size, err := blobs.Put(ctx, bytes.NewReader(u.File.Data), int64(len(u.File.Data)))
 	if err != nil {
 		return store.DossierFile{}, err
 	}
-	return st.AddDossierFile(ctx, d.Code, store.DossierFile{DossierID: d.ID, UnitID: d.CompetentUnitID, Kind: u.Kind, Name: u.Name,
+	f := store.DossierFile{DossierID: d.ID, UnitID: d.CompetentUnitID, Kind: u.Kind, Name: u.Name,
 		FileName: u.FileName, ContentType: u.File.ContentType, Size: size, BlobKey: key,
-		Digitised: official && u.Kind == KindPaper, UploadedBy: p.UserID})
+		Digitised: official && u.Kind == KindPaper, UploadedBy: p.UserID}
+	if u.IdemKey != "" {
+		sum := sha256.Sum256([]byte(strings.Join([]string{strconv.FormatInt(p.UserID, 10), u.Kind, u.Name, u.FileName, key}, "\x00")))
+		f.IdemKey, f.IdemHash = u.IdemKey, hex.EncodeToString(sum[:])
+	}
+	return st.AddDossierFile(ctx, d.Code, f)
 }
 
-func extension(contentType string) string {
+func Extension(contentType string) string {
 	switch contentType {
 	case attach.PDF:
 		return ".pdf"
@@ -231,16 +241,26 @@ func (h handlers) addFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	key, err := idempotencyKey(r)
+	if err != nil {
+		return err
+	}
 	u, err := ReadUpload(w, r, h.FileLimit)
 	if err != nil {
 		return err
 	}
+	u.IdemKey = key
 	f, err := AddFile(r.Context(), h.Store, h.Blobs, d, auth.PrincipalFrom(r.Context()), u)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", FileURL(d.Code, f.ID))
-	return httpx.WriteJSON(w, http.StatusCreated, fileItem(d.Code, f))
+	status := http.StatusCreated
+	if f.Replayed {
+		status = http.StatusOK
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	return httpx.WriteJSON(w, status, fileItem(d.Code, f))
 }
 
 func (h handlers) listFiles(w http.ResponseWriter, r *http.Request) error {

@@ -105,6 +105,19 @@ type Intake struct {
 	OwnerID         int64
 	AssistedBy      int64
 	Consent         string // assisted filing: how the applicant consented
+	// Attachments come with the filing (photos or PDFs of the papers), their bytes
+	// already in the blob store; they are recorded in the filing's transaction.
+	Attachments []Attachment
+}
+
+// Attachment is a file that comes with a filing: its description and the key of its
+// bytes in the blob store (content-addressed, so a failed filing leaves at most an
+// unreferenced blob).
+type Attachment struct {
+	Kind, Name, FileName, ContentType, BlobKey string
+	Size                                       int64
+	Digitised                                  bool  // scanned at the counter (Decision 766)
+	UploadedBy                                 int64 // 0: unknown
 }
 
 // ReceivedAtOnce reports whether a dossier of this channel is received when filed: at

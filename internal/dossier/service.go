@@ -22,6 +22,8 @@ type NewDossier struct {
 	// Idempotency: the same key from the same principal with the same body returns the
 	// dossier created the first time; a different body is refused.
 	IdemPrincipal, IdemKey, BodyHash string
+	// Attachments are recorded with the dossier, in its transaction.
+	Attachments []Attachment
 }
 
 // Store is what the dossier service needs from storage.
@@ -50,6 +52,23 @@ type Service struct {
 // Idempotency identifies a creating request for safe retries.
 type Idempotency struct{ Principal, Key, BodyHash string }
 
+// Check runs the checks of File without filing anything: a form whose files were
+// refused shows every other problem in the same round trip.
+func (s *Service) Check(ctx context.Context, procedureCode string, in Intake, a Actor) (Dossier, Event, error) {
+	if in.CompetentUnitID == 0 {
+		in.CompetentUnitID = in.ReceivingUnitID
+	}
+	_, proc, err := s.Store.PublishedProcedureVersion(ctx, in.CompetentUnitID, procedureCode)
+	if err != nil {
+		return Dossier{}, Event{}, err
+	}
+	cal, err := s.Calendars.For(ctx, in.CompetentUnitID)
+	if err != nil {
+		return Dossier{}, Event{}, err
+	}
+	return New(Rules{Procedure: proc, Calendar: cal}, in, a, s.Now())
+}
+
 // File creates a dossier for the procedure in force in the competent unit's catalog. It
 // returns replayed = true when the idempotency key had already created it.
 func (s *Service) File(ctx context.Context, procedureCode string, in Intake, a Actor, idem Idempotency) (Dossier, bool, error) {
@@ -77,6 +96,7 @@ func (s *Service) File(ctx context.Context, procedureCode string, in Intake, a A
 		return Dossier{}, false, ErrNoIdent
 	}
 	nd := NewDossier{Dossier: d, Event: ev, Ident: u.IdentCode, IdemPrincipal: idem.Principal, IdemKey: idem.Key, BodyHash: idem.BodyHash,
+		Attachments: in.Attachments,
 		Messages: func(d Dossier) []notify.Message {
 			// The receipt, or the acknowledgement of an online filing, by e-mail.
 			if m, ok := message(d, ev.Action, ""); ok {

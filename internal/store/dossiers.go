@@ -80,7 +80,17 @@ func (s *Store) createDossier(ctx context.Context, nd dossier.NewDossier, retry 
 		if nd.Messages != nil {
 			msgs = nd.Messages(d)
 		}
-		return s.afterTransition(ctx, tx, nil, d, nd.Event, msgs)
+		if err := s.afterTransition(ctx, tx, nil, d, nd.Event, msgs); err != nil {
+			return err
+		}
+		for _, a := range nd.Attachments {
+			if _, err := s.insertFile(ctx, tx, d.Code, DossierFile{DossierID: d.ID, UnitID: d.CompetentUnitID, Kind: a.Kind,
+				Name: a.Name, FileName: a.FileName, ContentType: a.ContentType, Size: a.Size, BlobKey: a.BlobKey,
+				Digitised: a.Digitised, UploadedBy: a.UploadedBy}); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil && retry && nd.IdemKey != "" && isUnique(err) {
 		// Another request with the same key won the race: answer as it did.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -25,7 +26,15 @@ type DossierFile struct {
 	Digitised   bool
 	UploadedBy  int64 // 0: unknown
 	CreatedAt   time.Time
+	// IdemKey and IdemHash: the upload's Idempotency-Key and what it carried (not read
+	// back); Replayed says the key had already recorded this file.
+	IdemKey, IdemHash string
+	Replayed          bool
 }
+
+// ErrFileIdempotency: the Idempotency-Key was used on this dossier with another file.
+var ErrFileIdempotency = apperr.New(apperr.Conflict, "idempotency_key_reused",
+	"Khóa Idempotency-Key này đã được dùng với một tệp khác của hồ sơ.")
 
 // ErrFileNotFound: no such attachment (or not of this dossier).
 var ErrFileNotFound = apperr.New(apperr.NotFound, "file_not_found", "Không tìm thấy tệp đính kèm.")
@@ -33,27 +42,58 @@ var ErrFileNotFound = apperr.New(apperr.NotFound, "file_not_found", "Không tìm
 // AddDossierFile records an attachment of the dossier with code, whose bytes are already
 // stored, with its audit record in one transaction.
 func (s *Store) AddDossierFile(ctx context.Context, code string, f DossierFile) (DossierFile, error) {
+	add := func() (DossierFile, error) {
+		out := f
+		err := s.inTx(ctx, func(tx *sql.Tx) error {
+			if f.IdemKey != "" {
+				var hash sql.NullString
+				prev, err := scanFile(tx.QueryRowContext(ctx, `SELECT `+fileCols+`, idem_hash FROM dossier_files
+					WHERE dossier_id = $1 AND idem_key = $2`, f.DossierID, f.IdemKey), &hash)
+				switch {
+				case err == nil && hash.String == f.IdemHash:
+					out, out.Replayed = prev, true
+					return nil
+				case err == nil:
+					return ErrFileIdempotency
+				case !errors.Is(err, sql.ErrNoRows):
+					return err
+				}
+			}
+			var err error
+			out, err = s.insertFile(ctx, tx, code, f)
+			return err
+		})
+		return out, err
+	}
+	out, err := add()
+	if err != nil && f.IdemKey != "" && isUnique(err) {
+		// The same key raced in from another request: answer as it was answered.
+		out, err = add()
+	}
+	return out, err
+}
+
+// insertFile records an attachment and its audit record in tx.
+func (s *Store) insertFile(ctx context.Context, tx *sql.Tx, code string, f DossierFile) (DossierFile, error) {
 	f.CreatedAt = s.timestamp()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO dossier_files (dossier_id, unit_id, kind, name, file_name, content_type, size,
-			blob_key, digitised, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-			f.DossierID, f.UnitID, f.Kind, f.Name, f.FileName, f.ContentType, f.Size, f.BlobKey, f.Digitised, nullID(f.UploadedBy),
-			f.CreatedAt).Scan(&f.ID); err != nil {
-			return fmt.Errorf("store: dossier %s file: %w", code, err)
-		}
-		return s.appendAudit(ctx, tx, audit.Event{Chain: f.UnitID, Action: "dossier.file_added", ObjectType: "dossier",
-			ObjectID: code, Fields: []string{"files"}})
-	})
-	return f, err
+	if err := tx.QueryRowContext(ctx, `INSERT INTO dossier_files (dossier_id, unit_id, kind, name, file_name, content_type, size,
+		blob_key, digitised, uploaded_by, created_at, idem_key, idem_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		RETURNING id`,
+		f.DossierID, f.UnitID, f.Kind, f.Name, f.FileName, f.ContentType, f.Size, f.BlobKey, f.Digitised, nullID(f.UploadedBy),
+		f.CreatedAt, nullString(f.IdemKey), nullString(f.IdemHash)).Scan(&f.ID); err != nil {
+		return f, fmt.Errorf("store: dossier %s file: %w", code, err)
+	}
+	return f, s.appendAudit(ctx, tx, audit.Event{Chain: f.UnitID, Action: "dossier.file_added", ObjectType: "dossier",
+		ObjectID: code, Fields: []string{"files"}})
 }
 
 const fileCols = `id, dossier_id, unit_id, kind, name, file_name, content_type, size, blob_key, digitised, uploaded_by, created_at`
 
-func scanFile(row interface{ Scan(...any) error }) (DossierFile, error) {
+func scanFile(row interface{ Scan(...any) error }, more ...any) (DossierFile, error) {
 	var f DossierFile
 	var by sql.NullInt64
-	err := row.Scan(&f.ID, &f.DossierID, &f.UnitID, &f.Kind, &f.Name, &f.FileName, &f.ContentType, &f.Size, &f.BlobKey,
-		&f.Digitised, &by, &f.CreatedAt)
+	err := row.Scan(append([]any{&f.ID, &f.DossierID, &f.UnitID, &f.Kind, &f.Name, &f.FileName, &f.ContentType, &f.Size, &f.BlobKey,
+		&f.Digitised, &by, &f.CreatedAt}, more...)...)
 	f.UploadedBy, f.CreatedAt = by.Int64, f.CreatedAt.UTC()
 	return f, err
 }
@@ -83,4 +123,12 @@ func (s *Store) DossierFile(ctx context.Context, id int64) (DossierFile, error) 
 		return f, notFound(err, ErrFileNotFound)
 	}
 	return f, nil
+}
+
+// nullString stores "" as NULL.
+func nullString(v string) any {
+	if v == "" {
+		return nil
+	}
+	return v
 }

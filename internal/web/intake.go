@@ -103,7 +103,8 @@ type intakeForm struct {
 	Channels  []dossier.Channel // choices at the counter
 	Applicant []inputField
 	Fields    []inputField
-	Consent   *inputField // assisted filing only
+	Consent   *inputField  // assisted filing only
+	Papers    []paperInput // online filing: a file input per paper
 	Errors    []errorLink
 	UnitName  string
 	UnitQuery string // "?unit=CODE" for links back to the same catalog

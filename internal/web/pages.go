@@ -33,6 +33,11 @@ func (s *Server) pageRoutes() []httpx.Route {
 		{Pattern: "GET /ho-so-da-nop/{code}", Access: httpx.LoggedIn, Handler: s.filedPage},
 		{Pattern: "GET /tra-cuu", Access: httpx.Anyone, Handler: s.lookupForm},
 		{Pattern: "GET /tra-cuu/{code}", Access: httpx.Anyone, Handler: s.lookupPage},
+		// The applicant's own actions: the secret in the query, or the owner's session.
+		{Pattern: "GET /tra-cuu/{code}/tep/{id}", Access: httpx.Anyone, Handler: s.citizenFile},
+		{Pattern: "POST /tra-cuu/{code}/bo-sung", Access: httpx.Anyone, Handler: s.citizenUpload},
+		{Pattern: "POST /tra-cuu/{code}/hanh-dong/{action}", Access: httpx.Anyone, Handler: s.citizenAct},
+		{Pattern: "POST /tra-cuu/{code}/danh-gia", Access: httpx.Anyone, Handler: s.citizenRate},
 		{Pattern: "GET /office", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.office},
 		{Pattern: "GET /office/receive", Access: httpx.OnlyRoles(receiveRoles...), Handler: s.receiveForm},
 		{Pattern: "POST /office/receive", Access: httpx.OnlyRoles(receiveRoles...), Handler: s.receive},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -204,29 +205,52 @@ func (s *Server) fileForm(w http.ResponseWriter, r *http.Request) error {
 	if !assists(p) {
 		v["applicant.full_name"] = p.FullName
 	}
-	return s.renderFiling(w, r, http.StatusOK, u, sp, v, nil, newKey(), "")
+	return s.renderFiling(w, r, http.StatusOK, u, sp, filingAttempt{values: v, key: newKey()})
 }
 
-func (s *Server) renderFiling(w http.ResponseWriter, r *http.Request, status int, u unit.Unit, sp store.StoredProcedure, v formValues,
-	errs map[string]string, key, msg string) error {
+// filingAttempt is what a filing form shows again: the answers, the files received, and
+// what was wrong with them.
+type filingAttempt struct {
+	values         formValues
+	errs, fileErrs map[string]string
+	files          []keptFile
+	key, msg       string
+}
+
+func (s *Server) renderFiling(w http.ResponseWriter, r *http.Request, status int, u unit.Unit, sp store.StoredProcedure, a filingAttempt) error {
 	p := auth.PrincipalFrom(r.Context())
-	f := intakeForm{Procedure: sp, Action: r.URL.RequestURI(), Key: key, Channel: dossier.ChannelOnline, UnitName: u.Name,
+	f := intakeForm{Procedure: sp, Action: r.URL.RequestURI(), Key: a.key, Channel: dossier.ChannelOnline, UnitName: u.Name,
 		UnitQuery: unitQuery(r)}
 	if assists(p) {
 		f.Channel = dossier.ChannelAssisted
 	}
-	f.Applicant, f.Fields, f.Consent, f.Errors = buildForm(sp.Procedure, v, true, assists(p), errs)
+	f.Applicant, f.Fields, f.Consent, f.Errors = buildForm(sp.Procedure, a.values, true, assists(p), a.errs)
+	f.Papers = paperInputs(sp.Procedure, a.files, a.fileErrs)
+	for _, in := range f.Papers {
+		if in.Error != "" {
+			f.Errors = append(f.Errors, errorLink{in.ID, in.Label, in.Error})
+		}
+	}
 	view := s.view(r, "Nộp hồ sơ trực tuyến")
-	view.Nav, view.Data, view.Error = "catalog", f, msg
+	view.Nav, view.Data, view.Error = "catalog", f, a.msg
 	return s.views.render(w, status, "file", view)
 }
 
 func (s *Server) file(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := auth.PrincipalFrom(ctx)
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
+	if err := parseFiling(w, r, s.FileLimit); err != nil {
+		if !errors.Is(err, errFilingTooLarge) {
+			return err
+		}
+		// The body was cut off: nothing of it can be trusted, the form starts again.
+		u, sp, perr := s.onlineProcedure(r, p)
+		if perr != nil {
+			return perr
+		}
+		return s.renderFiling(w, r, http.StatusRequestEntityTooLarge, u, sp, filingAttempt{values: formValues{}, key: newKey(),
+			msg: fmt.Sprintf("%s Mỗi lần gửi tối đa %s; hãy gửi bớt tệp rồi bổ sung sau khi nộp.", errFilingTooLarge.Message,
+				byteSize(filingFilesFactor*s.fileLimit()))})
 	}
 	u, sp, err := s.onlineProcedure(r, p)
 	if err != nil {
@@ -234,7 +258,14 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) error {
 	}
 	assisted := assists(p)
 	v := readValues(r, sp.Procedure, assisted)
-	in := dossier.Intake{Channel: dossier.ChannelOnline, Applicant: v.applicant(), Fields: v.fields(), ReceivingUnitID: u.ID}
+	key := r.PostFormValue("key")
+	files, fileErrs, err := s.receiveFiles(ctx, r, sp.Procedure, s.keptFiles(ctx, key, r.PostForm["drop"]))
+	if err != nil {
+		return err
+	}
+	attempt := filingAttempt{values: v, fileErrs: fileErrs, files: files, key: key}
+	in := dossier.Intake{Channel: dossier.ChannelOnline, Applicant: v.applicant(), Fields: v.fields(), ReceivingUnitID: u.ID,
+		Attachments: attachments(files, p.UserID)}
 	// Whoever files online owns the dossier (an official filing for themselves too); a
 	// digital-team member files for someone else, who owns nothing here.
 	if assisted {
@@ -242,17 +273,29 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		in.OwnerID = p.UserID
 	}
-	key := r.PostFormValue("key")
-	d, _, err := s.Dossiers.File(ctx, sp.Code, in, dossier.Actor{P: p}, idempotency(r, p, v.hash(sp.Code, string(in.Channel), u.Code)))
+	if len(fileErrs) > 0 {
+		// Check the answers too, so that one round trip shows every problem; nothing is filed.
+		_, _, ferr := s.Dossiers.Check(ctx, sp.Code, in, dossier.Actor{P: p})
+		attempt.errs, _ = fieldErrors(ferr)
+		s.keepFiles(ctx, key, files)
+		return s.renderFiling(w, r, http.StatusUnprocessableEntity, u, sp, attempt)
+	}
+	hash := v.hash(append([]string{sp.Code, string(in.Channel), u.Code}, fileHashes(files)...)...)
+	d, _, err := s.Dossiers.File(ctx, sp.Code, in, dossier.Actor{P: p}, idempotency(r, p, hash))
 	if errs, ok := fieldErrors(err); ok {
-		return s.renderFiling(w, r, http.StatusUnprocessableEntity, u, sp, v, errs, key, "")
+		attempt.errs = errs
+		s.keepFiles(ctx, key, files)
+		return s.renderFiling(w, r, http.StatusUnprocessableEntity, u, sp, attempt)
 	}
 	if errors.Is(err, dossier.ErrIdempotency) {
-		return s.renderFiling(w, r, http.StatusConflict, u, sp, v, nil, newKey(), errKeyReused.Message)
+		attempt.key, attempt.msg = newKey(), errKeyReused.Message
+		s.keepFiles(ctx, attempt.key, files)
+		return s.renderFiling(w, r, http.StatusConflict, u, sp, attempt)
 	}
 	if err != nil {
 		return err
 	}
+	s.keepFiles(ctx, key, nil)
 	http.Redirect(w, r, "/ho-so-da-nop/"+url.PathEscape(d.Code), http.StatusSeeOther)
 	return nil
 }
@@ -322,11 +365,21 @@ type lookupResult struct {
 	Submitted, Received, Due, Extended string
 	Ended                              string
 	Hint                               string
-	// Only with the right secret:
+	// Only for the applicant (the secret, or the owner logged in):
 	WithSecret, WrongSecret bool
 	Applicant, Reason       string
 	Supplement              string
 	Payments                []paymentDue
+	Files                   []citizenFile
+	Results                 []citizenFile
+	CanSupplement           bool
+	CanWithdraw             bool
+	CanRate                 bool
+	Rated                   *dossier.Rated
+	Ratings                 []dossier.Rating
+	Action                  string // the base of the applicant's forms: /tra-cuu/CODE
+	Query                   string // ?secret=…, kept by the forms
+	Problem                 *citizenProblem
 }
 
 // paymentDue is a fee still owed, with the VietQR code any banking app scans.
@@ -380,52 +433,88 @@ func (s *Server) lookupForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) lookupPage(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
 	if !s.lookups.Allow(httpx.ClientIP(r, s.TrustProxy)) {
 		return errLookupLimit
 	}
 	code, secret := normalizeCode(r.PathValue("code")), strings.TrimSpace(r.URL.Query().Get("secret"))
-	data := lookupView{Code: code, Secret: secret}
-	d, err := s.Store.DossierByCode(ctx, code)
+	d, err := s.Store.DossierByCode(r.Context(), code)
 	if errors.Is(err, dossier.ErrNotFound) {
-		data.NotFound = true
 		v := s.view(r, "Không tìm thấy hồ sơ")
-		v.Nav, v.Data = "lookup", data
+		v.Nav, v.Data = "lookup", lookupView{Code: code, Secret: secret, NotFound: true}
 		return s.views.render(w, http.StatusNotFound, "lookup", v)
 	}
 	if err != nil {
 		return err
 	}
+	return s.renderLookup(w, r, http.StatusOK, d, secret, nil)
+}
+
+// renderLookup draws the look-up page of d: public facts for everyone; for its applicant
+// (the right secret, or the owner logged in) the papers, what to do next, and the
+// problem of their last request.
+func (s *Server) renderLookup(w http.ResponseWriter, r *http.Request, status int, d dossier.Dossier, secret string, problem *citizenProblem) error {
+	ctx := r.Context()
 	res := &lookupResult{Code: d.Code, ProcedureName: d.ProcedureName, ProcedureCode: d.ProcedureCode, Status: d.Status,
 		Submitted: appointment(d.SubmittedAt), Received: appointment(d.ReceivedAt), Due: appointment(d.DueAt),
-		Extended: appointment(d.ExtendedDueAt), Hint: statusHints[d.Status]}
+		Extended: appointment(d.ExtendedDueAt), Hint: statusHints[d.Status], Problem: problem}
 	if d.Status.Final() {
 		res.Ended = appointment(d.EndedAt)
 	}
 	switch {
-	case secret != "" && secretMatches(secret, d.Secret):
-		res.WithSecret, res.Applicant, res.Reason = true, d.Applicant.FullName, d.Reason
-		if d.Status == dossier.StatusSupplementRequested {
-			evs, err := s.Store.DossierEvents(ctx, d.ID)
-			if err != nil {
-				return err
-			}
-			for _, e := range evs {
-				if e.Action == dossier.ActRequestSupplement {
-					res.Supplement = e.Note
-				}
-			}
-		}
-		if res.Payments, err = s.paymentsDue(ctx, d); err != nil {
+	case secret != "" && secretMatches(secret, d.Secret) || d.OwnedBy(auth.PrincipalFrom(ctx)):
+		if err := s.applicantView(ctx, d, res); err != nil {
 			return err
 		}
 	case secret != "":
 		res.WrongSecret = true
 	}
-	data.Result = res
 	v := s.view(r, "Hồ sơ "+d.Code)
-	v.Nav, v.Data = "lookup", data
-	return s.views.render(w, http.StatusOK, "lookup", v)
+	v.Flash = s.sessions.PopString(ctx, "flash")
+	v.Nav, v.Data = "lookup", lookupView{Code: d.Code, Secret: secret, Result: res}
+	return s.views.render(w, status, "lookup", v)
+}
+
+// applicantView adds to res what only the applicant sees and does.
+func (s *Server) applicantView(ctx context.Context, d dossier.Dossier, res *lookupResult) error {
+	res.WithSecret, res.Applicant, res.Reason = true, d.Applicant.FullName, d.Reason
+	res.Action, res.Query = "/tra-cuu/"+url.PathEscape(d.Code), "?secret="+url.QueryEscape(d.Secret)
+	if d.Status == dossier.StatusSupplementRequested {
+		evs, err := s.Store.DossierEvents(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		for _, e := range evs {
+			if e.Action == dossier.ActRequestSupplement {
+				res.Supplement = e.Note
+			}
+		}
+		res.CanSupplement = true
+	}
+	res.CanWithdraw = !d.Status.Final() && d.Status != dossier.StatusResolved
+	files, err := s.citizenFiles(ctx, d)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if f.Result {
+			res.Results = append(res.Results, f)
+		} else {
+			res.Files = append(res.Files, f)
+		}
+	}
+	if d.CanRate() {
+		rated, ok, err := s.Store.DossierRating(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		if ok {
+			res.Rated = &rated
+		} else {
+			res.CanRate, res.Ratings = true, dossier.Ratings
+		}
+	}
+	res.Payments, err = s.paymentsDue(ctx, d)
+	return err
 }
 
 type myDossier struct {
