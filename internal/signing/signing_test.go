@@ -660,3 +660,37 @@ func TestFormsPDF(t *testing.T) {
 		t.Fatalf("pdfsig:\n%s", out)
 	}
 }
+
+func TestSealedPKCS12(t *testing.T) {
+	f := fx(t)
+	cert, key, err := f.ca.Issue(CertOptions{CommonName: "Nguyễn Văn Dũng", ECDSA: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p12, err := EncodePKCS12(key, cert, []*x509.Certificate{f.ca.Cert}, "đúng")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := SealPKCS12(p12, "sai"); !errors.Is(err, ErrWrongPassphrase) {
+		t.Fatalf("seal with a wrong passphrase: %v", err)
+	}
+	sealed, s, err := SealPKCS12(p12, "đúng")
+	if err != nil || !s.Chain()[0].Equal(cert) {
+		t.Fatal(err)
+	}
+	if bytes.Contains(sealed, cert.Raw) {
+		t.Fatal("the sealed file shows the certificate")
+	}
+	if _, err := OpenSealedPKCS12(sealed, "sai"); !errors.Is(err, ErrWrongPassphrase) {
+		t.Fatalf("open with a wrong passphrase: %v", err)
+	}
+	sealed[len(sealed)-1] ^= 1
+	if _, err := OpenSealedPKCS12(sealed, "đúng"); err == nil {
+		t.Fatal("a tampered sealed file opened")
+	}
+	sealed[len(sealed)-1] ^= 1
+	o, err := OpenSealedPKCS12(sealed, "đúng")
+	if err != nil || !o.Chain()[0].Equal(cert) {
+		t.Fatalf("open: %v", err)
+	}
+}
