@@ -167,7 +167,7 @@ func stty(f *os.File, arg string) error {
 }
 
 func verifyCmd() *command {
-	return &command{name: "verify", synopsis: "verify [--trust CA.pem] [--offline] FILE.pdf",
+	return &command{name: "verify", synopsis: "verify [--trust CA.pem] [--db DSN] [--offline] FILE.pdf",
 		summary: "kiểm tra chữ ký số của tệp PDF, in báo cáo JSON (verify PDF signatures)",
 		help: `Kiểm tra mọi chữ ký số trong tệp PDF và in báo cáo JSON ra stdout: valid, summary (tiếng Việt),
 modified_after_signing, và từng chữ ký (signatures): người ký, thời điểm ký (dấu thời gian nếu có), vùng được
@@ -177,10 +177,12 @@ unknown, chỉ cảnh báo).
 
 Chữ ký hợp lệ khi: phần được ký còn nguyên vẹn, chuỗi chứng thư đến một chứng thư gốc tin cậy (--trust, tệp
 PEM; hoặc biến XASO_TRUST_ANCHORS), chứng thư còn hiệu lực lúc ký và được phép ký, không bị thu hồi, và
-tài liệu không bị sửa sau khi ký (ngoài việc thêm chữ ký khác). Mã thoát 0 chỉ khi mọi chữ ký hợp lệ.`,
+tài liệu không bị sửa sau khi ký (ngoài việc thêm chữ ký khác). Mã thoát 0 chỉ khi mọi chữ ký hợp lệ.
+Với --db, dùng thêm các chứng thư gốc đã cấu hình (xaso trust) và tra sổ văn bản đã phát hành (issued_by_xaso).`,
 		setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
 			trust := fs.String("trust", "", "tệp PEM các chứng thư gốc tin cậy (mặc định: XASO_TRUST_ANCHORS)")
 			offline := fs.Bool("offline", false, "không hỏi OCSP/CRL (tình trạng thu hồi: unknown)")
+			db := fs.String("db", "", "cơ sở dữ liệu của xaso: chứng thư gốc đã cấu hình và sổ văn bản đã phát hành")
 			return func(ctx context.Context, sio stdio, args []string) error {
 				if len(args) != 1 {
 					return usagef("cần đúng một tệp PDF")
@@ -203,7 +205,23 @@ tài liệu không bị sửa sau khi ký (ngoài việc thêm chữ ký khác).
 				if err != nil {
 					return fmt.Errorf("không đọc được tệp PDF (cannot read): %w", err)
 				}
-				rep, err := signing.VerifyPDF(ctx, pdf, signing.VerifyOptions{TrustAnchors: anchors, Offline: *offline})
+				opts := signing.VerifyOptions{TrustAnchors: anchors, Offline: *offline}
+				if *db != "" {
+					c := *cfg
+					c.DB = *db
+					st, err := openData(ctx, c)
+					if err != nil {
+						return err
+					}
+					defer st.Close()
+					stored, err := st.TrustAnchors(ctx)
+					if err != nil {
+						return err
+					}
+					opts.TrustAnchors = append(opts.TrustAnchors, stored...)
+					opts.Register = st.IssuedDocumentBySHA256
+				}
+				rep, err := signing.VerifyPDF(ctx, pdf, opts)
 				if err != nil {
 					return err
 				}

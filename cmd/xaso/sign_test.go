@@ -95,3 +95,64 @@ func TestSignVerifyDemoCACommands(t *testing.T) {
 		t.Fatalf("bad rect: %+v", r)
 	}
 }
+
+func TestTrustAndSignkeyCommands(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "x.db")
+	ca := filepath.Join(dir, "ca")
+	if r := xaso(t, nil, "", "demo-ca", "--out", ca); r.code != 0 {
+		t.Fatalf("demo-ca: %+v", r)
+	}
+	for _, args := range [][]string{
+		{"unit", "add", "--db", db, "--level", "province", "--code", "37", "--name", "Tỉnh Ninh Bình"},
+		{"unit", "add", "--db", db, "--code", "14731", "--parent", "37", "--name", "Xã Yên Từ"},
+		{"user", "add", "--db", db, "--unit", "14731", "--role", "leader", "lanhdao"},
+	} {
+		if r := xaso(t, nil, "", args...); r.code != 0 {
+			t.Fatalf("%v: %+v", args, r)
+		}
+	}
+	// The leader's key, sealed in the database; the passphrase is not stored.
+	env := map[string]string{"XASO_P12_PASSWORD": "xaso-demo"}
+	if r := xaso(t, map[string]string{"XASO_P12_PASSWORD": "sai"}, "", "signkey", "add", "--db", db, "--user", "lanhdao", "--p12", filepath.Join(ca, "lanhdao.p12")); r.code != 1 {
+		t.Fatalf("signkey add, wrong passphrase: %+v", r)
+	}
+	if r := xaso(t, env, "", "signkey", "add", "--db", db, "--user", "lanhdao", "--kind", "personal", "--p12", filepath.Join(ca, "lanhdao.p12")); r.code != 0 || !strings.Contains(r.out, "personal") {
+		t.Fatalf("signkey add: %+v", r)
+	}
+	if r := xaso(t, nil, "", "signkey", "list", "--db", db, "--user", "lanhdao"); r.code != 0 || !strings.Contains(r.out, "Nguyễn Văn Dũng") {
+		t.Fatalf("signkey list: %+v", r)
+	}
+	raw, _ := os.ReadFile(filepath.Join(dir, "x.db"))
+	if bytes.Contains(raw, []byte("xaso-demo")) {
+		t.Fatal("the passphrase is in the database")
+	}
+	r := xaso(t, nil, "", "trust", "add", "--db", db, filepath.Join(ca, "ca.pem"))
+	if r.code != 0 || !strings.Contains(r.out, "THỬ NGHIỆM") {
+		t.Fatalf("trust add: %+v", r)
+	}
+	sha := strings.Fields(r.out)[0]
+	if r := xaso(t, nil, "", "trust", "list", "--db", db); r.code != 0 || !strings.HasPrefix(r.out, sha) {
+		t.Fatalf("trust list: %+v", r)
+	}
+	// Verification with the database's anchors.
+	var b bytes.Buffer
+	(forms.Receipt{Code: "H01", ReceivedAt: time.Now(), DueAt: time.Now()}).PDF(&b)
+	in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "out.pdf")
+	os.WriteFile(in, b.Bytes(), 0o644)
+	if r := xaso(t, map[string]string{"XASO_P12_PASSWORD": "xaso-demo"}, "", "sign", "--p12", filepath.Join(ca, "lanhdao.p12"), "--in", in, "--out", out); r.code != 0 {
+		t.Fatalf("sign: %+v", r)
+	}
+	if r := xaso(t, nil, "", "verify", "--offline", "--db", db, out); r.code != 0 || !strings.Contains(r.out, `"issued_by_xaso": null`) {
+		t.Fatalf("verify --db: %+v", r)
+	}
+	if r := xaso(t, nil, "", "trust", "add", "--db", db, filepath.Join(dir, "in.pdf")); r.code != 1 {
+		t.Fatalf("not PEM: %+v", r)
+	}
+	if r := xaso(t, nil, "", "trust", "remove", "--db", db, sha); r.code != 0 {
+		t.Fatalf("trust remove: %+v", r)
+	}
+	if r := xaso(t, nil, "", "verify", "--offline", "--db", db, out); r.code != 1 {
+		t.Fatalf("verify without the anchor: %+v", r)
+	}
+}
