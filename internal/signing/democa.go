@@ -40,6 +40,7 @@ type CertOptions struct {
 	NoKeyUsage   bool          // issue without the key usage extension's signing bits
 	OCSPServer   []string
 	CRLURLs      []string
+	ExtKeyUsage  []x509.ExtKeyUsage
 	ECDSA        bool // a P-256 key instead of RSA-2048 (faster, for tests)
 	IsCA         bool
 }
@@ -129,6 +130,7 @@ func (ca *TestCA) Issue(o CertOptions) (*x509.Certificate, crypto.Signer, error)
 		KeyUsage:              ku,
 		BasicConstraintsValid: true,
 		IsCA:                  o.IsCA,
+		ExtKeyUsage:           o.ExtKeyUsage,
 		OCSPServer:            o.OCSPServer,
 		CRLDistributionPoints: o.CRLURLs,
 		SubjectKeyId:          subjectKeyID(key.Public()),

@@ -74,6 +74,19 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 			t.Errorf("JSON lacks %s: %s", k, js)
 		}
 	}
+	// Years later, after the certificate expired: still valid at the claimed signing
+	// time, with a warning that no timestamp proves it.
+	later := anchors(t)
+	later.Now = func() time.Time { return time.Now().AddDate(5, 0, 0) }
+	if rep := verify(t, signed, later); !rep.Valid || len(rep.Signatures[0].Warnings) != 1 {
+		t.Fatalf("after expiry: %+v", rep.Signatures[0])
+	}
+	// A claimed time in the future is refused.
+	early := anchors(t)
+	early.Now = func() time.Time { return time.Now().Add(-time.Hour) }
+	if rep := verify(t, signed, early); rep.Valid {
+		t.Fatal("a signing time in the future passed")
+	}
 	// Without anchors the chain is not trusted and the document not valid.
 	rep = verify(t, signed, VerifyOptions{Offline: true})
 	if rep.Valid || rep.Signatures[0].Chain.Status != "no_trust_anchors" {
@@ -328,10 +341,9 @@ func TestOtherProducers(t *testing.T) {
 }
 
 // tsaServer is an in-process RFC 3161 time-stamping authority.
-func tsaServer(t *testing.T) *httptest.Server {
+func tsaServer(t *testing.T, ca *TestCA) *httptest.Server {
 	t.Helper()
-	f := fx(t)
-	cert, key, err := f.ca.Issue(CertOptions{CommonName: "xaso TSA THỬ NGHIỆM", ECDSA: true})
+	cert, key, err := ca.Issue(CertOptions{CommonName: "xaso TSA THỬ NGHIỆM", ECDSA: true, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,12 +370,22 @@ func tsaServer(t *testing.T) *httptest.Server {
 
 func TestTimestampBT(t *testing.T) {
 	f := fx(t)
-	tsa := tsaServer(t)
+	tsa := tsaServer(t, f.ca)
 	signed := sign(t, samplePDF(t), f.leader, Options{TSAURL: tsa.URL, HTTPClient: tsa.Client()})
 	rep := verify(t, signed, anchors(t))
 	s := rep.Signatures[0]
-	if !rep.Valid || s.Level != "PAdES-B-T" || s.Timestamp == nil || !s.Timestamp.Valid || s.SigningTimeSource != "timestamp" {
+	if !rep.Valid || s.Level != "PAdES-B-T" || s.Timestamp == nil || !s.Timestamp.Valid || !s.Timestamp.Trusted || s.SigningTimeSource != "timestamp" {
 		t.Fatalf("B-T: %+v %+v", s, s.Timestamp)
+	}
+	// A stamp from an authority outside the anchors does not set the signing time.
+	rogue, err := NewTestCA("Rogue TSA CA", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := tsaServer(t, rogue)
+	rep = verify(t, sign(t, samplePDF(t), f.leader, Options{TSAURL: rt.URL, HTTPClient: rt.Client()}), anchors(t))
+	if s := rep.Signatures[0]; !rep.Valid || s.Timestamp == nil || !s.Timestamp.Valid || s.Timestamp.Trusted || s.SigningTimeSource != "claimed" {
+		t.Fatalf("untrusted TSA: %+v %+v", s, s.Timestamp)
 	}
 	if out := pdfsig(t, signed); !strings.Contains(out, "Signature is Valid") || !strings.Contains(out, "Total document signed") {
 		t.Fatalf("pdfsig:\n%s", out)

@@ -81,6 +81,7 @@ type SignatureReport struct {
 	Revocation             RevocationReport `json:"revocation"`
 	ModifiedAfterSigning   bool             `json:"modified_after_signing"`
 	Problems               []string         `json:"problems,omitempty"`
+	Warnings               []string         `json:"warnings,omitempty"`
 }
 
 // CertificateInfo describes a certificate.
@@ -97,9 +98,10 @@ type CertificateInfo struct {
 
 // TimestampInfo describes an RFC 3161 signature timestamp.
 type TimestampInfo struct {
-	Time  time.Time `json:"time"`
-	TSA   string    `json:"tsa"`
-	Valid bool      `json:"valid"`
+	Time    time.Time `json:"time"`
+	TSA     string    `json:"tsa"`
+	Valid   bool      `json:"valid"`   // the token is signed and stamps this signature
+	Trusted bool      `json:"trusted"` // the TSA's certificate chains to a trust anchor
 }
 
 // ChainReport says whether the signer's certificate chains to a trust anchor.
@@ -178,6 +180,9 @@ func VerifyPDF(ctx context.Context, pdf []byte, opts VerifyOptions) (*Report, er
 	for _, s := range rep.Signatures {
 		rep.Valid = rep.Valid && s.Valid
 		rep.ModifiedAfterSigning = rep.ModifiedAfterSigning || s.ModifiedAfterSigning
+		for _, w := range s.Warnings {
+			rep.Warnings = appendOnce(rep.Warnings, w)
+		}
 		if s.Revocation.Status == RevocationUnknown {
 			rep.Warnings = appendOnce(rep.Warnings, "Chưa kiểm tra được tình trạng thu hồi của chứng thư số (không kết nối được máy chủ OCSP/CRL hoặc chứng thư không khai báo).")
 		}
@@ -405,21 +410,27 @@ func verifyOne(ctx context.Context, doc *document, field, sd *dict, opts VerifyO
 			continue
 		}
 		ti := &TimestampInfo{}
-		if ts, err := timestamp.Parse(a.Value.Bytes); err == nil {
+		// digitorus/timestamp checks the token's signature only when the token carries
+		// certificates; a token without them cannot be checked and is not valid here.
+		if ts, err := timestamp.Parse(a.Value.Bytes); err == nil && len(ts.Certificates) > 0 {
 			want := sha256.Sum256(si.EncryptedDigest)
 			ti.Time = ts.Time
-			if len(ts.Certificates) > 0 {
-				ti.TSA = ts.Certificates[0].Subject.CommonName
-			}
+			ti.TSA = ts.Certificates[0].Subject.CommonName
 			ti.Valid = ts.HashAlgorithm == crypto.SHA256 && bytes.Equal(ts.HashedMessage, want[:])
+			ti.Trusted = ti.Valid && tsaTrusted(ts.Certificates, opts.TrustAnchors, ts.Time)
 		}
 		sr.Timestamp = ti
-		if ti.Valid {
+		switch {
+		case !ti.Valid:
+			problem("Dấu thời gian của chữ ký không hợp lệ.")
+		case ti.Trusted:
 			t := ti.Time
 			sr.SigningTime, sr.SigningTimeSource = &t, "timestamp"
 			sr.Level = "PAdES-B-T"
-		} else {
-			problem("Dấu thời gian của chữ ký không hợp lệ.")
+		default:
+			// A well-formed stamp from an authority that is not trusted says nothing about
+			// the time: the claimed time stands.
+			sr.Level = "PAdES-B-T"
 		}
 	}
 	at := now()
@@ -432,6 +443,14 @@ func verifyOne(ctx context.Context, doc *document, field, sd *dict, opts VerifyO
 			problem("Chứng thư số đã hết hạn tại thời điểm ký.")
 		} else {
 			problem("Chứng thư số chưa có hiệu lực tại thời điểm ký.")
+		}
+	}
+	if sr.SigningTimeSource == "claimed" {
+		switch n := now(); {
+		case at.After(n.Add(5 * time.Minute)):
+			problem("Thời điểm ký ghi trong tài liệu ở tương lai.")
+		case n.After(cert.NotAfter):
+			sr.Warnings = append(sr.Warnings, "Thời điểm ký do người ký tự ghi, không có dấu thời gian; chứng thư số nay đã hết hạn.")
 		}
 	}
 	sr.KeyUsageOK = hasSigningUsage(cert)
@@ -473,7 +492,7 @@ func verifyOne(ctx context.Context, doc *document, field, sd *dict, opts VerifyO
 		sr.Revocation = RevocationReport{Status: RevocationUnknown, Detail: "not checked"}
 	}
 	if sr.Revocation.Status == RevocationRevoked {
-		if sr.Revocation.RevokedAt == nil || sr.Timestamp == nil || !sr.Revocation.RevokedAt.After(at) {
+		if sr.Revocation.RevokedAt == nil || sr.SigningTimeSource != "timestamp" || !sr.Revocation.RevokedAt.After(at) {
 			problem("Chứng thư số đã bị thu hồi.")
 		}
 	}
@@ -506,4 +525,29 @@ func trimDER(b []byte) []byte {
 		return b[:len(b)-len(rest)]
 	}
 	return b
+}
+
+// tsaTrusted tells whether a timestamp's signing certificate (the first whose chain
+// works) chains to an anchor at the stamped time with the timeStamping usage.
+func tsaTrusted(certs []*x509.Certificate, anchors []*x509.Certificate, at time.Time) bool {
+	if len(anchors) == 0 {
+		return false
+	}
+	roots, inter := x509.NewCertPool(), x509.NewCertPool()
+	for _, c := range anchors {
+		roots.AddCert(c)
+	}
+	for _, c := range certs {
+		inter.AddCert(c)
+	}
+	for _, c := range certs {
+		if c.IsCA {
+			continue
+		}
+		if _, err := c.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at,
+			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}}); err == nil {
+			return true
+		}
+	}
+	return false
 }
