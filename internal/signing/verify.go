@@ -207,7 +207,7 @@ func summarize(rep *Report) string {
 	case rep.Valid:
 		fmt.Fprintf(&b, "Tài liệu có %d chữ ký số, tất cả đều hợp lệ; nội dung không bị thay đổi sau khi ký.", n)
 	case rep.ModifiedAfterSigning:
-		fmt.Fprintf(&b, "CẢNH BÁO: tài liệu đã bị thay đổi sau khi ký. Không nên tin cậy nội dung này.")
+		fmt.Fprintf(&b, "Tài liệu đã bị thay đổi sau khi ký; không nên tin cậy nội dung này.")
 	default:
 		bad := 0
 		for _, s := range rep.Signatures {
@@ -215,7 +215,7 @@ func summarize(rep *Report) string {
 				bad++
 			}
 		}
-		fmt.Fprintf(&b, "KHÔNG HỢP LỆ: %d trong %d chữ ký số không hợp lệ.", bad, n)
+		fmt.Fprintf(&b, "%d trong %d chữ ký số không hợp lệ.", bad, n)
 	}
 	if rep.IssuedByXaso != nil {
 		fmt.Fprintf(&b, " Tài liệu này do xaso phát hành: kết quả %s của hồ sơ %s.", rep.IssuedByXaso.DocumentCode, rep.IssuedByXaso.DossierCode)
