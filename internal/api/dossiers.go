@@ -29,6 +29,9 @@ type CreateDossier struct {
 	CompetentUnit string            `json:"competent_unit,omitempty"` // when another unit decides
 	Consent       string            `json:"consent,omitempty"`        // assisted filing
 	Owner         string            `json:"owner,omitempty"`          // assisted filing: the citizen's username, if they have an account
+	// NationalCode is the dossier's code on the national portal, required for the channel
+	// national_portal: forwarding the same code again answers with the same dossier.
+	NationalCode string `json:"national_code,omitempty"`
 }
 
 // Created is the answer to a new dossier.
@@ -88,7 +91,8 @@ func (h handlers) createDossier(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	intake := dossier.Intake{Channel: in.Channel, Applicant: in.Applicant, Fields: in.Fields, ReceivingUnitID: receiving, Consent: in.Consent}
+	intake := dossier.Intake{Channel: in.Channel, Applicant: in.Applicant, Fields: in.Fields, ReceivingUnitID: receiving, Consent: in.Consent,
+		NationalCode: strings.TrimSpace(in.NationalCode)}
 	if in.CompetentUnit != "" {
 		cu, err := h.Store.UnitByCode(ctx, in.CompetentUnit)
 		if err != nil {
@@ -116,6 +120,11 @@ func (h handlers) createDossier(w http.ResponseWriter, r *http.Request) error {
 	idem := dossier.Idempotency{Principal: "user:" + strconv.FormatInt(p.UserID, 10), Key: key}
 	if key != "" {
 		idem.BodyHash = hashOf(in)
+	}
+	if in.Channel == dossier.ChannelNationalPortal && intake.NationalCode != "" {
+		// The portal forwards again when it did not hear back: its code is the key, for
+		// whichever connector token sends it.
+		idem = dossier.Idempotency{Principal: "national_portal", Key: intake.NationalCode, BodyHash: hashOf(in)}
 	}
 	d, replayed, err := h.Dossiers.File(ctx, in.ProcedureCode, intake, dossier.Actor{P: p}, idem)
 	if err != nil {
@@ -191,6 +200,7 @@ type Dossier struct {
 	Status           dossier.Status     `json:"status"`
 	StatusLabel      string             `json:"status_label"`
 	Channel          dossier.Channel    `json:"channel"`
+	NationalCode     string             `json:"national_code,omitempty"`
 	ProcedureCode    string             `json:"procedure_code"`
 	ProcedureName    string             `json:"procedure_name"`
 	ProcedureVersion int                `json:"procedure_version"`
@@ -245,7 +255,7 @@ func (h handlers) view(r *http.Request, d dossier.Dossier, a dossier.Actor) (Dos
 		}
 		units[id] = u.Code
 	}
-	v := Dossier{Code: d.Code, Status: d.Status, StatusLabel: d.Status.Label(), Channel: d.Channel, ProcedureCode: d.ProcedureCode,
+	v := Dossier{Code: d.Code, Status: d.Status, StatusLabel: d.Status.Label(), Channel: d.Channel, NationalCode: d.NationalCode, ProcedureCode: d.ProcedureCode,
 		ProcedureName: d.ProcedureName, ProcedureVersion: d.ProcedureVersion, ReceivingUnit: units[d.ReceivingUnitID],
 		CompetentUnit: units[d.CompetentUnitID], Applicant: d.Applicant, Fields: d.Fields, SubmittedAt: rfc3339(d.SubmittedAt),
 		ReceivedAt: rfc3339(d.ReceivedAt), DueAt: rfc3339(d.DueAt), ExtendedDueAt: rfc3339(d.ExtendedDueAt),
@@ -332,6 +342,7 @@ type DossierItem struct {
 	ProcedureName string             `json:"procedure_name"`
 	Applicant     string             `json:"applicant"`
 	Channel       dossier.Channel    `json:"channel"`
+	NationalCode  string             `json:"national_code,omitempty"`
 	Step          int                `json:"step"`
 	ReceivedAt    *string            `json:"received_at"`
 	DueAt         *string            `json:"due_at"`
@@ -347,7 +358,7 @@ func (h handlers) listDossiers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := store.DossierQuery{Limit: limit, Offset: offset}
+	q := store.DossierQuery{Limit: limit, Offset: offset, NationalCode: strings.TrimSpace(r.URL.Query().Get("national_code"))}
 	if s := r.URL.Query().Get("status"); s != "" {
 		for _, part := range strings.Split(s, ",") {
 			st, ok := dossier.ParseStatus(part)
@@ -387,7 +398,7 @@ func (h handlers) listDossiers(w http.ResponseWriter, r *http.Request) error {
 	items := make([]DossierItem, 0, len(ds))
 	for _, d := range ds {
 		items = append(items, DossierItem{Code: d.Code, Status: d.Status, ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName,
-			Applicant: d.Applicant.FullName, Channel: d.Channel, Step: d.Step, ReceivedAt: rfc3339(d.ReceivedAt), DueAt: rfc3339(d.DueAt),
+			Applicant: d.Applicant.FullName, Channel: d.Channel, NationalCode: d.NationalCode, Step: d.Step, ReceivedAt: rfc3339(d.ReceivedAt), DueAt: rfc3339(d.DueAt),
 			Timeliness: d.Timeliness})
 	}
 	return httpx.WriteJSON(w, http.StatusOK, httpx.NewList(items, total))

@@ -137,6 +137,10 @@ type Dossier struct {
 	ReceivingUnitID int64 // where it was filed
 	CompetentUnitID int64 // who decides (non-boundary receipt: may differ)
 
+	// NationalCode is the dossier's code on the national public-service portal, for a
+	// dossier it forwarded (channel national_portal); unique.
+	NationalCode string
+
 	ProcedureID      int64 // the procedure version it was received under
 	ProcedureCode    string
 	ProcedureVersion int

@@ -105,6 +105,7 @@ type Intake struct {
 	OwnerID         int64
 	AssistedBy      int64
 	Consent         string // assisted filing: how the applicant consented
+	NationalCode    string // national_portal: the dossier's code on the national portal
 	// Attachments come with the filing (photos or PDFs of the papers), their bytes
 	// already in the blob store; they are recorded in the filing's transaction.
 	Attachments []Attachment
@@ -119,6 +120,10 @@ type Attachment struct {
 	Digitised                                  bool  // scanned at the counter (Decision 766)
 	UploadedBy                                 int64 // 0: unknown
 }
+
+// nationalCodeRE is what a national portal dossier code may look like: its codes are
+// the unit's identifier and a date and number with dots and dashes (G22.99.01-250701-0001).
+var nationalCodeRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,60}$`)
 
 // ReceivedAtOnce reports whether a dossier of this channel is received when filed: at
 // the counter and by post the officer holds the papers; electronic filings wait for the
@@ -156,7 +161,8 @@ func New(r Rules, in Intake, a Actor, now time.Time) (Dossier, Event, error) {
 		ReceivingUnitID: in.ReceivingUnitID, CompetentUnitID: in.CompetentUnitID,
 		ProcedureCode: p.Code, ProcedureVersion: p.Version, ProcedureName: p.Name,
 		Channel: in.Channel, Applicant: in.Applicant, OwnerID: in.OwnerID, AssistedBy: in.AssistedBy, Consent: in.Consent,
-		Fields: in.Fields, Status: StatusSubmitted, SubmittedAt: now, StepStartedAt: now,
+		NationalCode: in.NationalCode,
+		Fields:       in.Fields, Status: StatusSubmitted, SubmittedAt: now, StepStartedAt: now,
 	}
 	if in.Channel.ReceivedAtOnce() {
 		if err := d.receive(r, now); err != nil {
@@ -216,6 +222,14 @@ func check(p catalog.Procedure, in Intake) (Applicant, map[string]string, error)
 	}
 	if utf8.RuneCountInString(ap.Address) > 300 {
 		bad["applicant.address"] = "địa chỉ tối đa 300 ký tự"
+	}
+	switch {
+	case in.Channel == ChannelNationalPortal && in.NationalCode == "":
+		bad["national_code"] = "hồ sơ chuyển từ Cổng Dịch vụ công quốc gia cần mã hồ sơ trên Cổng"
+	case in.Channel != ChannelNationalPortal && in.NationalCode != "":
+		bad["national_code"] = "chỉ hồ sơ chuyển từ Cổng Dịch vụ công quốc gia có mã hồ sơ trên Cổng"
+	case in.NationalCode != "" && !nationalCodeRE.MatchString(in.NationalCode):
+		bad["national_code"] = "mã hồ sơ trên Cổng gồm tối đa 60 chữ cái không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới"
 	}
 	if in.Channel == ChannelAssisted && strings.TrimSpace(in.Consent) == "" {
 		bad["consent"] = "nộp hộ cần ghi nhận sự đồng ý của người dân"

@@ -67,12 +67,20 @@ var a11yPages = []struct {
 	{name: "verify", path: "/xac-thuc"},
 	{name: "verify-code", path: "/xac-thuc?ma=H01.20-261126-0001-KQ1"},
 	{name: "lookup-unknown", path: "/tra-cuu/000.31.37.H45-260101-9999", status: http.StatusNotFound},
+	{name: "lookup-applicant", user: "congdan", path: "/account", then: func(b *tab) {
+		b.step("open the citizen's dossier", follow(`main a[href^="/tra-cuu/"]`),
+			chromedp.Click(chromedp.CSS("details#rut-ho-so summary")))
+	}},
 	{name: "file", user: "congdan", path: "/nop-ho-so/1.001193"},
 	{name: "file-errors", user: "congdan", path: "/nop-ho-so/1.001193", then: func(b *tab) {
 		b.step("send the form empty", follow(`main form.intake button[type="submit"]`), chromedp.WaitVisible(chromedp.CSS(`[role="alert"]`)))
 	}},
 	{name: "file-assisted", user: "tocongnghe", path: "/nop-ho-so/1.001193"},
 	{name: "receive", user: "motcua", path: "/office/receive?procedure=1.001193"},
+	{name: "payments", user: "ketoan", path: "/office/payments", then: func(b *tab) {
+		b.step("open a confirmation form", chromedp.Click(chromedp.CSS(`section[aria-labelledby="cho-nop"] details summary`)))
+	}},
+	{name: "admin-payments", user: "quantri", path: "/admin/payments"},
 	{name: "dossier", user: "motcua", path: "/office", then: func(b *tab) {
 		b.step("open the first dossier of the inbox", follow(`main table a[href^="/office/dossiers/"]`))
 	}},

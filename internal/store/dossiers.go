@@ -26,7 +26,7 @@ func (s *Store) CreateDossier(ctx context.Context, nd dossier.NewDossier) (dossi
 }
 
 func (s *Store) createDossier(ctx context.Context, nd dossier.NewDossier, retry bool) (d dossier.Dossier, replayed bool, err error) {
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if nd.IdemKey != "" {
 			var id int64
 			var hash string
@@ -60,14 +60,14 @@ func (s *Store) createDossier(ctx context.Context, nd dossier.NewDossier, retry 
 		if err := tx.QueryRowContext(ctx, `INSERT INTO dossiers (unit_id, competent_unit_id, code, secret, procedure_id, procedure_code,
 			procedure_version, procedure_name, channel, applicant_name, applicant_id, applicant_phone, applicant_email, applicant_address,
 			owner_id, assisted_by, consent, fields, status, step, submitted_at, received_at, due_at, extended_due_at, paused_at,
-			paused_minutes, supplements, step_started_at, resolved_at, timeliness, ended_at, reason, version)
+			paused_minutes, supplements, step_started_at, resolved_at, timeliness, ended_at, reason, version, national_code)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-			$25, $26, $27, $28, $29, $30, $31, $32, $33) RETURNING id`,
+			$25, $26, $27, $28, $29, $30, $31, $32, $33, $34) RETURNING id`,
 			d.ReceivingUnitID, d.CompetentUnitID, d.Code, d.Secret, d.ProcedureID, d.ProcedureCode, d.ProcedureVersion, d.ProcedureName,
 			d.Channel, d.Applicant.FullName, d.Applicant.IDNumber, d.Applicant.Phone, d.Applicant.Email, d.Applicant.Address,
 			nullID(d.OwnerID), nullID(d.AssistedBy), d.Consent, string(fields), d.Status, d.Step, utc(d.SubmittedAt), nullTime(d.ReceivedAt),
 			nullTime(d.DueAt), nullTime(d.ExtendedDueAt), nullTime(d.PausedAt), d.PausedMinutes, d.Supplements, utc(d.StepStartedAt),
-			nullTime(d.ResolvedAt), d.Timeliness, nullTime(d.EndedAt), d.Reason, d.Version).Scan(&d.ID); err != nil {
+			nullTime(d.ResolvedAt), d.Timeliness, nullTime(d.EndedAt), d.Reason, d.Version, nullString(d.NationalCode)).Scan(&d.ID); err != nil {
 			return fmt.Errorf("store: dossier %s: %w", d.Code, err)
 		}
 		if nd.IdemKey != "" {
@@ -105,7 +105,7 @@ func (s *Store) createDossier(ctx context.Context, nd dossier.NewDossier, retry 
 // dossier.ErrStale is returned: two officers acting at once — one wins, the other is told.
 func (s *Store) SaveTransition(ctx context.Context, before, after dossier.Dossier, ev dossier.Event, msgs []notify.Message) (dossier.Dossier, error) {
 	after.Version = before.Version + 1
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE dossiers SET status = $1, step = $2, received_at = $3, due_at = $4, extended_due_at = $5,
 			paused_at = $6, paused_minutes = $7, supplements = $8, step_started_at = $9, resolved_at = $10, timeliness = $11,
 			ended_at = $12, reason = $13, version = $14 WHERE id = $15 AND version = $16`,
@@ -182,20 +182,24 @@ func nullID(id int64) any {
 const dossierCols = `d.id, d.unit_id, d.competent_unit_id, d.code, d.secret, d.procedure_id, d.procedure_code, d.procedure_version,
 	d.procedure_name, d.channel, d.applicant_name, d.applicant_id, d.applicant_phone, d.applicant_email, d.applicant_address,
 	d.owner_id, d.assisted_by, d.consent, d.fields, d.status, d.step, d.submitted_at, d.received_at, d.due_at, d.extended_due_at,
-	d.paused_at, d.paused_minutes, d.supplements, d.step_started_at, d.resolved_at, d.timeliness, d.ended_at, d.reason, d.version`
+	d.paused_at, d.paused_minutes, d.supplements, d.step_started_at, d.resolved_at, d.timeliness, d.ended_at, d.reason, d.version,
+	d.national_code`
 
 func scanDossier(row interface{ Scan(...any) error }) (dossier.Dossier, error) {
 	var d dossier.Dossier
 	var owner, assisted sql.NullInt64
 	var fields string
 	var received, due, extended, paused, resolved, ended sql.NullTime
+	var national sql.NullString
 	err := row.Scan(&d.ID, &d.ReceivingUnitID, &d.CompetentUnitID, &d.Code, &d.Secret, &d.ProcedureID, &d.ProcedureCode, &d.ProcedureVersion,
 		&d.ProcedureName, &d.Channel, &d.Applicant.FullName, &d.Applicant.IDNumber, &d.Applicant.Phone, &d.Applicant.Email, &d.Applicant.Address,
 		&owner, &assisted, &d.Consent, &fields, &d.Status, &d.Step, &d.SubmittedAt, &received, &due, &extended,
-		&paused, &d.PausedMinutes, &d.Supplements, &d.StepStartedAt, &resolved, &d.Timeliness, &ended, &d.Reason, &d.Version)
+		&paused, &d.PausedMinutes, &d.Supplements, &d.StepStartedAt, &resolved, &d.Timeliness, &ended, &d.Reason, &d.Version,
+		&national)
 	if err != nil {
 		return d, err
 	}
+	d.NationalCode = national.String
 	d.OwnerID, d.AssistedBy = owner.Int64, assisted.Int64
 	for dst, src := range map[*time.Time]sql.NullTime{&d.ReceivedAt: received, &d.DueAt: due, &d.ExtendedDueAt: extended,
 		&d.PausedAt: paused, &d.ResolvedAt: resolved, &d.EndedAt: ended} {
@@ -252,11 +256,13 @@ func dossierEvents(ctx context.Context, q interface {
 
 // DossierQuery filters dossier lists: an officer's inbox, a citizen's own dossiers.
 type DossierQuery struct {
-	UnitID   int64 // competent or receiving unit; 0: any
-	OwnerID  int64 // 0: any
-	Statuses []dossier.Status
-	Limit    int
-	Offset   int
+	UnitID  int64 // competent or receiving unit; 0: any
+	OwnerID int64 // 0: any
+	// NationalCode finds the dossier the national portal forwarded with that code.
+	NationalCode string
+	Statuses     []dossier.Status
+	Limit        int
+	Offset       int
 }
 
 // Dossiers lists dossiers by urgency: the earliest appointment first (overdue ones
@@ -272,6 +278,9 @@ func (s *Store) Dossiers(ctx context.Context, q DossierQuery) ([]dossier.Dossier
 	}
 	if q.OwnerID != 0 {
 		where = append(where, "d.owner_id = "+arg(q.OwnerID))
+	}
+	if q.NationalCode != "" {
+		where = append(where, "d.national_code = "+arg(q.NationalCode))
 	}
 	if len(q.Statuses) > 0 {
 		var ps []string

@@ -44,7 +44,7 @@ func (s *Store) AddSigningKey(ctx context.Context, k SigningKey) (SigningKey, er
 		return k, ErrSigningKeyKind
 	}
 	k.CreatedAt = s.timestamp()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO signing_keys (user_id, unit_id, kind, subject, serial, not_after, cert_sha256, sealed, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, k.UserID, k.UnitID, k.Kind, k.Subject, k.Serial, utc(k.NotAfter),
 			k.CertSHA256, k.Sealed, k.CreatedAt).Scan(&k.ID); err != nil {
@@ -106,7 +106,7 @@ func certSHA256(c *x509.Certificate) string {
 // AddTrustAnchor adds a root certificate (idempotent), with its audit record.
 func (s *Store) AddTrustAnchor(ctx context.Context, c *x509.Certificate) error {
 	sum := certSHA256(c)
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO trust_anchors (sha256, subject, cert_der, added_at) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (sha256) DO NOTHING`, sum, c.Subject.String(), c.Raw, s.timestamp())
 		if err != nil {
@@ -125,7 +125,7 @@ func (s *Store) AddTrustAnchor(ctx context.Context, c *x509.Certificate) error {
 
 // RemoveTrustAnchor removes a root by its SHA-256 (hex).
 func (s *Store) RemoveTrustAnchor(ctx context.Context, sha string) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM trust_anchors WHERE sha256 = $1`, strings.ToLower(sha))
 		if err != nil {
 			return err
@@ -177,7 +177,7 @@ func (s *Store) RegisterIssuedDocument(ctx context.Context, unitID int64, dossie
 	d := signing.IssuedDocument{DossierCode: dossierCode, SHA256: sha, IssuedAt: s.timestamp()}
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
-		err = s.inTx(ctx, func(tx *sql.Tx) error {
+		err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM issued_documents WHERE dossier_code = $1`, dossierCode).Scan(&n); err != nil {
 				return err

@@ -193,10 +193,23 @@ func TestCitizenFilesWithPapersAndFollowsUp(t *testing.T) {
 			t.Fatalf("%s: %d %s", st.action, code, out)
 		}
 	}
-	if code, out := uploadFile(t, e, leader, code, "giay-khai-sinh.pdf", []byte(testPDF), map[string]string{"kind": "result", "name": "Giấy khai sinh"}); code != 201 {
-		t.Fatalf("result upload: %d %s", code, out)
+	if code, out := uploadFile(t, e, leader, code, "to-khai.pdf", []byte(testPDF), map[string]string{"kind": "paper", "result_number": "12"}); code != 422 ||
+		!strings.Contains(out, "result_number_not_result") {
+		t.Fatalf("a paper with a result number: %d %s", code, out)
+	}
+	// The birth certificate was issued by the civil-status register: its number and book stay.
+	code2, out := uploadFile(t, e, leader, code, "giay-khai-sinh.pdf", []byte(testPDF), map[string]string{"kind": "result", "name": "Giấy khai sinh",
+		"result_number": "123", "result_book": "01/2026", "result_issuer": "Phần mềm đăng ký, quản lý hộ tịch"})
+	if code2 != 201 {
+		t.Fatalf("result upload: %d %s", code2, out)
+	}
+	if it := decode[map[string]any](t, out); it["result_number"] != "123" || it["result_book"] != "01/2026" || it["result_issuer"] != "Phần mềm đăng ký, quản lý hộ tịch" {
+		t.Fatalf("result item: %s", out)
 	}
 	_, page = get(t, holder, lookup)
+	if got := textAt(t, page, "section#ket-qua"); !strings.Contains(got, "số 123, quyển số 01/2026, cấp qua Phần mềm đăng ký, quản lý hộ tịch") {
+		t.Errorf("the result's number and book are not shown: %q", got)
+	}
 	link := attrAt(t, page, "a.result", "href")
 	resp, pdf := get(t, holder, e.ts.URL+link)
 	if resp.StatusCode != 200 || pdf != testPDF || resp.Header.Get("Content-Type") != "application/pdf" {
@@ -309,5 +322,60 @@ func TestUploadIdempotencyKey(t *testing.T) {
 	d, _ := e.st.DossierByCode(context.Background(), dcode)
 	if fs, _ := e.st.DossierFiles(context.Background(), d.ID); len(fs) != 2 {
 		t.Fatalf("files: %d, want 2", len(fs))
+	}
+}
+
+// TestNationalPortalForwarding: the connector (an administrator's token) forwards a
+// dossier from the national portal with the portal's code; forwarding again is a replay,
+// the same code with other content is refused, and the code is required for the channel
+// and only for it.
+func TestNationalPortalForwarding(t *testing.T) {
+	e := newEnv(t)
+	connector, counter, citizen := bearer(t, e, "quantri"), bearer(t, e, "motcua"), bearer(t, e, "congdan")
+	body := strings.Replace(onlineBody, `"channel":"online"`, `"channel":"national_portal","national_code":"G22.99.01-261126-0042"`, 1)
+	code, out := apiSend(t, e, connector, "POST", "/api/v1/dossiers", body)
+	if code != 201 {
+		t.Fatalf("forward: %d %s", code, out)
+	}
+	first := decode[struct{ Code, Status string }](t, out)
+	if first.Status != "submitted" {
+		t.Fatalf("a forwarded dossier waits for the counter's check: %s", out)
+	}
+	code, out = apiSend(t, e, connector, "POST", "/api/v1/dossiers", body)
+	if again := decode[struct{ Code string }](t, out); code != 200 || again.Code != first.Code {
+		t.Fatalf("forwarded again: %d %s, want 200 with %s", code, out, first.Code)
+	}
+	changed := strings.Replace(body, "Nguyễn Thị Bé", "Nguyễn Thị Khác", 1)
+	if code, out := apiSend(t, e, connector, "POST", "/api/v1/dossiers", changed); code != 409 {
+		t.Fatalf("same portal code, other content: %d %s", code, out)
+	}
+	noCode := strings.Replace(onlineBody, `"channel":"online"`, `"channel":"national_portal"`, 1)
+	if code, out := apiSend(t, e, connector, "POST", "/api/v1/dossiers", noCode); code != 422 || !strings.Contains(out, "national_code") {
+		t.Fatalf("without the portal code: %d %s", code, out)
+	}
+	wrongChannel := strings.Replace(onlineBody, `"channel":"online"`, `"channel":"online","national_code":"G22-1"`, 1)
+	if code, out := apiSend(t, e, citizen, "POST", "/api/v1/dossiers", wrongChannel); code != 422 || !strings.Contains(out, "national_code") {
+		t.Fatalf("a portal code online: %d %s", code, out)
+	}
+	badCode := strings.Replace(body, "G22.99.01-261126-0042", "G22 99/01", 1)
+	if code, out := apiSend(t, e, connector, "POST", "/api/v1/dossiers", badCode); code != 422 || !strings.Contains(out, "national_code") {
+		t.Fatalf("a malformed portal code: %d %s", code, out)
+	}
+	if code, out := apiSend(t, e, citizen, "POST", "/api/v1/dossiers", strings.Replace(body, "0042", "0043", 1)); code != 409 {
+		t.Fatalf("a citizen posing as the portal: %d %s", code, out)
+	}
+	var list struct {
+		Items []struct {
+			Code         string `json:"code"`
+			NationalCode string `json:"national_code"`
+		} `json:"items"`
+		Total int `json:"total"`
+	}
+	if code, p := apiGet(t, e, counter, "/api/v1/dossiers?national_code=G22.99.01-261126-0042", &list); code != 200 || list.Total != 1 ||
+		list.Items[0].Code != first.Code || list.Items[0].NationalCode != "G22.99.01-261126-0042" {
+		t.Fatalf("find by portal code: %d %+v %+v", code, p, list)
+	}
+	if code, out := apiSend(t, e, counter, "POST", "/api/v1/dossiers/"+first.Code+"/actions/receive", ""); code != 200 {
+		t.Fatalf("receive: %d %s", code, out)
 	}
 }
