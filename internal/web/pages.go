@@ -24,6 +24,8 @@ func (s *Server) pageRoutes() []httpx.Route {
 		{Pattern: "GET /{$}", Access: httpx.Anyone, Handler: s.home},
 		{Pattern: "GET /login", Access: httpx.Anyone, Handler: s.loginPage},
 		{Pattern: "GET /cong-khai", Access: httpx.Anyone, Handler: s.transparency},
+		{Pattern: "GET /xac-thuc", Access: httpx.Anyone, Handler: s.verifyPage},
+		{Pattern: "POST /xac-thuc", Access: httpx.Anyone, Handler: s.verifyUpload},
 		{Pattern: "POST /login", Access: httpx.Anyone, Handler: s.login},
 		{Pattern: "POST /logout", Access: httpx.Anyone, Handler: s.logout},
 		{Pattern: "GET /account", Access: httpx.LoggedIn, Handler: s.account},

@@ -154,6 +154,8 @@ var access = map[string][]auth.Role{
 	"GET /{$}":                 nil,
 	"GET /login":               nil,
 	"GET /cong-khai":           nil,
+	"GET /xac-thuc":            nil,
+	"POST /xac-thuc":           nil,
 	"POST /login":              nil,
 	"POST /logout":             nil,
 	"GET /static/{name}":       nil,
