@@ -60,7 +60,7 @@ const CommuneCode = "14731"
 // did. Everything is created in the order a real administrator would, through the same
 // store methods, so the audit log shows it too.
 func Load(ctx context.Context, st *store.Store, hasher *auth.Hasher) (bool, error) {
-	return LoadWith(ctx, st, hasher, Options{History: true, Payments: true})
+	return LoadWith(ctx, st, hasher, Options{History: true, Payments: true, Signing: true})
 }
 
 // Options select what the demo loads.
@@ -70,6 +70,9 @@ type Options struct {
 	History bool
 	// Payments sets an illustrative collection account and receipt series.
 	Payments bool
+	// Signing makes a test CA (a trust anchor) and sealed keys for the leader (personal)
+	// and the clerk (the commune's seal), unlocked with the demo password.
+	Signing bool
 }
 
 // LoadWith is Load with options.
@@ -123,6 +126,11 @@ func LoadWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, opt Opt
 	}
 	if opt.Payments {
 		if err := demoPayments(ctx, st, commune); err != nil {
+			return false, err
+		}
+	}
+	if opt.Signing {
+		if err := demoSigning(ctx, st, commune, principals); err != nil {
 			return false, err
 		}
 	}

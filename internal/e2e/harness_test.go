@@ -39,7 +39,7 @@ type site struct {
 
 func newSite(t testing.TB) *site {
 	t.Helper()
-	srv, _ := webtest.NewWith(t, demo.Options{Payments: true}) // the demo as `xaso serve --demo` loads it, payments included
+	srv, _ := webtest.NewWith(t, demo.Options{Payments: true, Signing: true}) // the demo as `xaso serve --demo` loads it, payments and keys included
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &site{url: ts.URL}

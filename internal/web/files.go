@@ -21,6 +21,8 @@ type fileRow struct {
 	URL, PreviewURL                string
 	PDF, Digitised                 bool
 	Issued                         string // a result issued elsewhere: "số …, quyển số …, …"
+	id                             int64
+	result                         bool
 }
 
 // issuedAs describes a result's number, book and issuer as a person reads them.
@@ -46,7 +48,8 @@ func (s *Server) fileRows(ctx context.Context, d dossier.Dossier) ([]fileRow, er
 	var out []fileRow
 	for _, f := range fs {
 		row := fileRow{Name: f.Name, FileName: f.FileName, Kind: api.KindLabel(f.Kind), Size: byteSize(f.Size), At: shortTime(f.CreatedAt),
-			URL: api.FileURL(d.Code, f.ID), PDF: f.ContentType == attach.PDF, Digitised: f.Digitised, Issued: issuedAs(f)}
+			URL: api.FileURL(d.Code, f.ID), PDF: f.ContentType == attach.PDF, Digitised: f.Digitised, Issued: issuedAs(f),
+			id: f.ID, result: f.Kind == api.KindResult}
 		if attach.IsImage(f.ContentType) {
 			row.PreviewURL = row.URL + "?preview=1"
 		}

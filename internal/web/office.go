@@ -267,6 +267,7 @@ type dossierView struct {
 	Files                              []fileRow
 	FileError                          string // the last upload's error
 	Payments                           paymentView
+	Sign                               *signView // nil: the officer has nothing to sign here
 }
 
 // printLink is a one-stop form the dossier can print (served by the API from
@@ -336,6 +337,7 @@ type attempt struct {
 	reason, newDue string
 	err            string
 	upload         bool // an attachment, not an action
+	sign           bool // a signature of the result
 }
 
 func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor, last *attempt) (dossierView, error) {
@@ -382,6 +384,9 @@ func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor
 	}
 	if last != nil && last.upload {
 		v.FileError = last.err
+	}
+	if v.Sign, err = s.signForm(ctx, d, v.Files, last); err != nil {
+		return dossierView{}, err
 	}
 	if d.PausedMinutes > 0 {
 		v.Paused = fmt.Sprintf("%d giờ %02d phút làm việc", d.PausedMinutes/60, d.PausedMinutes%60)

@@ -47,6 +47,7 @@ func (s *Server) pageRoutes() []httpx.Route {
 		{Pattern: "GET /office/dossiers/{code}", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dossierPage},
 		{Pattern: "POST /office/dossiers/{code}/actions/{action}", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dossierAction},
 		{Pattern: "POST /office/dossiers/{code}/files", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dossierUpload},
+		{Pattern: "POST /office/dossiers/{code}/sign", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.signResult},
 		{Pattern: "GET /office/thong-ke", Access: httpx.OnlyRoles(api.ReportRoles...), Handler: s.statsPage},
 		{Pattern: "GET /admin", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.admin},
 		{Pattern: "GET /admin/audit", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.auditPage},

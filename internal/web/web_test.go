@@ -181,6 +181,7 @@ var access = map[string][]auth.Role{
 	"GET /office/dossiers/{code}":                   auth.OfficeRoles,
 	"POST /office/dossiers/{code}/actions/{action}": auth.OfficeRoles,
 	"POST /office/dossiers/{code}/files":            auth.OfficeRoles,
+	"POST /office/dossiers/{code}/sign":             auth.OfficeRoles,
 	"GET /office/payments":                          {auth.RoleAccountant, auth.RoleUnitAdmin},
 	"POST /office/payments/{reference}/{action}":    {auth.RoleAccountant},
 	"POST /office/payments/transfers/{id}":          {auth.RoleAccountant},
