@@ -69,6 +69,13 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	}
 	defer st.Close()
 
+	signer, err := receiptSigner(cfg, log, time.Now())
+	if err != nil {
+		return err
+	}
+	if signer != nil {
+		st.SignReceiptsWith(signer)
+	}
 	hasher := newHasher(cfg, 2)
 	if cfg.Demo {
 		loaded, err := demo.Load(ctx, st, hasher)
@@ -104,6 +111,7 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 		SessionLife:   cfg.SessionLifetime,
 		Blobs:         blobs,
 		FileLimit:     int64(cfg.MaxUploadMB) << 20,
+		ReceiptSigner: signer,
 	})
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
@@ -40,6 +41,9 @@ type Deps struct {
 	Blobs blob.Store
 	// FileLimit is the largest attachment accepted, in bytes (0: attach.DefaultLimit).
 	FileLimit int64
+	// ReceiptSigner signs the daily receipt summaries as they are served (nil:
+	// unsigned); receipts are signed by the store as they are issued.
+	ReceiptSigner *xmldsig.Signer
 }
 
 type handlers struct{ Deps }
@@ -80,7 +84,8 @@ func Routes(d Deps) []httpx.Route {
 		{Pattern: "GET /api/v1/registers/{file}", Access: httpx.OnlyRoles(ReportRoles...), Handler: h.register},
 		{Pattern: "GET /api/v1/reports/index766", Access: httpx.OnlyRoles(ReportRoles...), Handler: h.index766},
 	}
-	return append(routes, paymentRoutes(h)...)
+	routes = append(routes, paymentRoutes(h)...)
+	return append(routes, receiptRoutes(h)...)
 }
 
 //go:embed openapi.json

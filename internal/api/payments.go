@@ -216,6 +216,9 @@ type ReceiptConfig struct {
 	Template  string        `json:"template"`
 	Series    string        `json:"series"`
 	Collector payment.Party `json:"collector"`
+	// ValidFrom and ValidUntil bound the days the symbols may be used.
+	ValidFrom  calendar.Date `json:"valid_from,omitzero"`
+	ValidUntil calendar.Date `json:"valid_until,omitzero"`
 }
 
 func (h handlers) receiptConfig(w http.ResponseWriter, r *http.Request) error {
@@ -227,7 +230,8 @@ func (h handlers) receiptConfig(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, ReceiptConfig{Unit: u.Code, Name: cfg.Name, Template: cfg.Template, Series: cfg.Series, Collector: cfg.Collector})
+	return httpx.WriteJSON(w, http.StatusOK, ReceiptConfig{Unit: u.Code, Name: cfg.Name, Template: cfg.Template, Series: cfg.Series, Collector: cfg.Collector,
+		ValidFrom: cfg.ValidFrom, ValidUntil: cfg.ValidUntil})
 }
 
 func (h handlers) setReceiptConfig(w http.ResponseWriter, r *http.Request) error {
@@ -240,11 +244,12 @@ func (h handlers) setReceiptConfig(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	cfg, err := h.Store.SetReceiptConfig(r.Context(), payment.ReceiptConfig{UnitID: u.ID, Name: in.Name, Template: in.Template,
-		Series: in.Series, Collector: in.Collector})
+		Series: in.Series, Collector: in.Collector, ValidFrom: in.ValidFrom, ValidUntil: in.ValidUntil})
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, ReceiptConfig{Unit: u.Code, Name: cfg.Name, Template: cfg.Template, Series: cfg.Series, Collector: cfg.Collector})
+	return httpx.WriteJSON(w, http.StatusOK, ReceiptConfig{Unit: u.Code, Name: cfg.Name, Template: cfg.Template, Series: cfg.Series, Collector: cfg.Collector,
+		ValidFrom: cfg.ValidFrom, ValidUntil: cfg.ValidUntil})
 }
 
 // PaymentEvent is one entry of a request's history.
@@ -944,6 +949,11 @@ func (h handlers) receiptSummary(w http.ResponseWriter, r *http.Request) error {
 	b, err := sum.XML()
 	if err != nil {
 		return err
+	}
+	if h.ReceiptSigner != nil {
+		if b, err = h.ReceiptSigner.Sign(b, payment.SignedElementID); err != nil {
+			return err
+		}
 	}
 	return writeXML(w, "tong-hop-bien-lai-"+u.Code+"-"+day.String()+".xml", b)
 }

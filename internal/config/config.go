@@ -44,6 +44,12 @@ type Config struct {
 	SMTPPassword string // environment only (XASO_SMTP_PASSWORD): never on a command line
 	// MaxUploadMB is the largest attachment accepted, in MiB.
 	MaxUploadMB uint
+	// ReceiptP12 is the PKCS #12 file (.p12, .pfx) of the key and certificate that sign
+	// the electronic fee receipts and their daily summaries (XML-DSig); empty: receipts
+	// are issued unsigned, except in --demo, which signs with a throw-away key.
+	ReceiptP12 string
+	// ReceiptP12Password opens it; environment only (XASO_RECEIPT_P12_PASSWORD).
+	ReceiptP12Password string
 }
 
 // Defaults returns the configuration a commune PC runs with when nothing is set.
@@ -84,6 +90,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SMTPFrom, "smtp-from", c.SMTPFrom, "sender address of e-mail (env XASO_SMTP_FROM)")
 	fs.StringVar(&c.SMTPUser, "smtp-user", c.SMTPUser, "SMTP user; the password comes from XASO_SMTP_PASSWORD (env XASO_SMTP_USER)")
 	fs.UintVar(&c.MaxUploadMB, "max-upload-mb", c.MaxUploadMB, "largest attachment, MiB (env XASO_MAX_UPLOAD_MB)")
+	fs.StringVar(&c.ReceiptP12, "receipt-p12", c.ReceiptP12, "PKCS #12 file signing fee receipts; its password comes from XASO_RECEIPT_P12_PASSWORD (env XASO_RECEIPT_P12)")
 }
 
 // FromEnv overlays XASO_* environment variables; flags parsed afterwards win over them.
@@ -102,6 +109,8 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	str("XASO_SMTP_FROM", &c.SMTPFrom)
 	str("XASO_SMTP_USER", &c.SMTPUser)
 	str("XASO_SMTP_PASSWORD", &c.SMTPPassword)
+	str("XASO_RECEIPT_P12", &c.ReceiptP12)
+	str("XASO_RECEIPT_P12_PASSWORD", &c.ReceiptP12Password)
 	var errs []error
 	for name, dst := range map[string]*bool{"XASO_DEMO": &c.Demo, "XASO_TRUST_PROXY": &c.TrustProxy} {
 		if v := getenv(name); v != "" {
@@ -187,6 +196,13 @@ func (c Config) Validate() error {
 			errs = append(errs, errors.New("--smtp-from: cần địa chỉ thư người gửi khi có --smtp-addr"))
 		}
 	}
+	if c.ReceiptP12 != "" {
+		if fi, err := os.Stat(c.ReceiptP12); err != nil || fi.IsDir() {
+			errs = append(errs, fmt.Errorf("--receipt-p12 %s: không đọc được tệp khóa ký biên lai (cannot read the PKCS #12 file)", c.ReceiptP12))
+		}
+	} else if c.ReceiptP12Password != "" {
+		errs = append(errs, errors.New("XASO_RECEIPT_P12_PASSWORD được đặt nhưng thiếu --receipt-p12 (a password without its PKCS #12 file)"))
+	}
 	if c.MaxUploadMB < 1 || c.MaxUploadMB > 200 {
 		errs = append(errs, fmt.Errorf("--max-upload-mb %d: từ 1 đến 200", c.MaxUploadMB))
 	}
@@ -248,6 +264,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("smtp_user", c.SMTPUser),
 		slog.Bool("smtp_password_set", c.SMTPPassword != ""),
 		slog.Uint64("max_upload_mb", uint64(c.MaxUploadMB)),
+		slog.String("receipt_p12", c.ReceiptP12),
+		slog.Bool("receipt_p12_password_set", c.ReceiptP12Password != ""),
 	)
 }
 

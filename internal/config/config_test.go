@@ -69,6 +69,8 @@ func TestValidate(t *testing.T) {
 		{"upload limit zero", func(c *Config) { c.MaxUploadMB = 0 }, "--max-upload-mb"},
 		{"smtp without port", func(c *Config) { c.SMTPAddr, c.SMTPFrom = "smtp.example.vn", "a@example.vn" }, "--smtp-addr"},
 		{"smtp without sender", func(c *Config) { c.SMTPAddr = "smtp.example.vn:587" }, "--smtp-from"},
+		{"receipt key missing", func(c *Config) { c.ReceiptP12 = "/nonexistent/unit.p12" }, "--receipt-p12"},
+		{"receipt password without key", func(c *Config) { c.ReceiptP12Password = "x" }, "--receipt-p12"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,7 +105,8 @@ func TestMaskDSN(t *testing.T) {
 	c := Defaults()
 	c.DB = "postgres://u:topsecret@h/d"
 	c.SMTPPassword = "mailsecret"
-	if v := c.LogValue().String(); strings.Contains(v, "topsecret") || strings.Contains(v, "mailsecret") {
+	c.ReceiptP12Password = "p12secret"
+	if v := c.LogValue().String(); strings.Contains(v, "topsecret") || strings.Contains(v, "mailsecret") || strings.Contains(v, "p12secret") {
 		t.Error("LogValue leaks the password")
 	}
 }
@@ -128,5 +131,34 @@ func TestPrepareDirs(t *testing.T) {
 		if err := c.PrepareDirs(); err == nil || !strings.Contains(err.Error(), "không ghi được") {
 			t.Errorf("read-only dir: err = %v", err)
 		}
+	}
+}
+
+func TestReceiptKeyFromEnvAndFlag(t *testing.T) {
+	dir := t.TempDir()
+	envFile, flagFile := filepath.Join(dir, "env.p12"), filepath.Join(dir, "flag.p12")
+	for _, f := range []string{envFile, flagFile} {
+		if err := os.WriteFile(f, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := Defaults()
+	env := map[string]string{"XASO_RECEIPT_P12": envFile, "XASO_RECEIPT_P12_PASSWORD": "pw"}
+	if err := c.FromEnv(func(k string) string { return env[k] }); err != nil {
+		t.Fatal(err)
+	}
+	if c.ReceiptP12 != envFile || c.ReceiptP12Password != "pw" {
+		t.Fatalf("env not applied: %q", c.ReceiptP12)
+	}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	c.ServeFlags(fs)
+	if err := fs.Parse([]string{"--receipt-p12", flagFile}); err != nil {
+		t.Fatal(err)
+	}
+	if c.ReceiptP12 != flagFile {
+		t.Errorf("the flag must win: %q", c.ReceiptP12)
+	}
+	if err := c.Validate(); err != nil {
+		t.Errorf("Validate: %v", err)
 	}
 }

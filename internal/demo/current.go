@@ -13,7 +13,7 @@ import (
 
 // current files, through the same service officers use, a handful of dossiers of the
 // last days in every state, so that every inbox and page has something to show.
-func current(ctx context.Context, svc *dossier.Service, unitID int64, users map[auth.Role]*auth.Principal, proc catalog.Procedure, cal *calendar.Calendar, now time.Time) error {
+func current(ctx context.Context, svc *dossier.Service, unitID int64, users map[auth.Role]*auth.Principal, proc catalog.Procedure, cal *calendar.Calendar, now time.Time) ([]dossier.Dossier, error) {
 	actor := func(r auth.Role) dossier.Actor { return dossier.Actor{P: users[r]} }
 	// workingDaysAgo is the opening hour n working days before now.
 	workingDaysAgo := func(n int, clock calendar.Clock) time.Time {
@@ -50,6 +50,7 @@ func current(ctx context.Context, svc *dossier.Service, unitID int64, users map[
 	reasons := map[string]string{"request_supplement": "Bổ sung bản sao giấy tờ chứng minh nơi cư trú",
 		"refuse": "Hồ sơ không thuộc thẩm quyền giải quyết của xã", "stop": "Người yêu cầu đề nghị dừng để bổ sung giấy tờ từ nơi cư trú trước",
 		"withdraw": "Người dân xin rút hồ sơ"}
+	var out []dossier.Dossier
 	for i, pl := range plans {
 		at := workingDaysAgo(pl.ago, calendar.NewClock(8, 5*i))
 		svc.Now = func() time.Time { return at }
@@ -62,7 +63,7 @@ func current(ctx context.Context, svc *dossier.Service, unitID int64, users map[
 		}
 		d, _, err := svc.File(ctx, proc.Code, in, a, dossier.Idempotency{})
 		if err != nil {
-			return fmt.Errorf("demo: dossier of %s: %w", pl.name, err)
+			return nil, fmt.Errorf("demo: dossier of %s: %w", pl.name, err)
 		}
 		for j, step := range pl.steps {
 			at = at.Add(time.Duration(j+1) * 20 * time.Minute)
@@ -76,12 +77,13 @@ func current(ctx context.Context, svc *dossier.Service, unitID int64, users map[
 				who = actor(auth.RoleCounter)
 			}
 			if d, err = svc.Act(ctx, d.Code, dossier.Request{Action: act, Actor: who, Reason: reasons[step]}); err != nil {
-				return fmt.Errorf("demo: %s %s: %w", step, d.Code, err)
+				return nil, fmt.Errorf("demo: %s %s: %w", step, d.Code, err)
 			}
 		}
+		out = append(out, d)
 	}
 	svc.Now = time.Now
-	return nil
+	return out, nil
 }
 
 // fill answers a form plausibly, for demo dossiers.

@@ -145,8 +145,14 @@ func LoadWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, opt Opt
 		return false, fmt.Errorf("demo: %w", err)
 	}
 	svc := &dossier.Service{Store: st, Calendars: cals, Now: time.Now}
-	if err := current(ctx, svc, commune, principals, proc.Procedure, cal, time.Now()); err != nil {
+	ds, err := current(ctx, svc, commune, principals, proc.Procedure, cal, time.Now())
+	if err != nil {
 		return false, err
+	}
+	if opt.Payments {
+		if err := demoRequests(ctx, st, ds, proc.Procedure.Fees, principals[auth.RoleAccountant], time.Now()); err != nil {
+			return false, err
+		}
 	}
 	return true, nil
 }
@@ -166,6 +172,42 @@ func demoPayments(ctx context.Context, st *store.Store, commune int64) error {
 		Series:    fmt.Sprintf("%02dT", time.Now().Year()%100),
 		Collector: payment.Party{Name: "Ủy ban nhân dân xã Yên Từ", TaxCode: "2700123456", Address: "Xã Yên Từ, tỉnh Ninh Bình"}}); err != nil {
 		return fmt.Errorf("demo: receipt series: %w", err)
+	}
+	return nil
+}
+
+// demoRequests bills the fees of a few of the current dossiers, so that the accountant's
+// page has something to do: the dossiers received today and yesterday wait for their
+// money, and the one resolved and waiting to be returned was paid in cash at the counter
+// (its receipt is issued, as for a real payment).
+func demoRequests(ctx context.Context, st *store.Store, ds []dossier.Dossier, fees []catalog.Fee, accountant *auth.Principal, now time.Time) error {
+	by := payment.Actor{ID: accountant.UserID, Name: accountant.FullName}
+	for _, d := range ds {
+		pending := d.Status == dossier.StatusReceived || d.Applicant.FullName == "Lê Văn Hùng"
+		paid := d.Status == dossier.StatusResolved
+		if !pending && !paid {
+			continue
+		}
+		req, ev, err := payment.NewRequest(d.Code, fees, d.Channel.Electronic(), now)
+		if err != nil {
+			return fmt.Errorf("demo: payment request of %s: %w", d.Code, err)
+		}
+		req.UnitID, ev.By = d.CompetentUnitID, by
+		pr, err := st.CreatePaymentRequest(ctx, d.ID, req, ev)
+		if err != nil {
+			return fmt.Errorf("demo: payment request of %s: %w", d.Code, err)
+		}
+		if !paid {
+			continue
+		}
+		after := pr
+		cash, err := after.Confirm(payment.Payment{Method: payment.MethodCash, Amount: pr.Amount, At: now, By: by}, now)
+		if err != nil {
+			return fmt.Errorf("demo: cash payment of %s: %w", d.Code, err)
+		}
+		if _, _, err := st.SavePayment(ctx, store.PaymentChange{Before: pr, After: after.Request, Event: cash}); err != nil {
+			return fmt.Errorf("demo: cash payment of %s: %w", d.Code, err)
+		}
 	}
 	return nil
 }

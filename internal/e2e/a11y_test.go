@@ -76,6 +76,10 @@ var a11yPages = []struct {
 	}},
 	{name: "file-assisted", user: "tocongnghe", path: "/nop-ho-so/1.001193"},
 	{name: "receive", user: "motcua", path: "/office/receive?procedure=1.001193"},
+	{name: "payments", user: "ketoan", path: "/office/payments", then: func(b *tab) {
+		b.step("open a confirmation form", chromedp.Click(chromedp.CSS(`section[aria-labelledby="cho-nop"] details summary`)))
+	}},
+	{name: "admin-payments", user: "quantri", path: "/admin/payments"},
 	{name: "dossier", user: "motcua", path: "/office", then: func(b *tab) {
 		b.step("open the first dossier of the inbox", follow(`main table a[href^="/office/dossiers/"]`))
 	}},

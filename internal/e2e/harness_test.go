@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/webtest"
 )
 
@@ -38,7 +39,7 @@ type site struct {
 
 func newSite(t testing.TB) *site {
 	t.Helper()
-	srv, _ := webtest.New(t)
+	srv, _ := webtest.NewWith(t, demo.Options{Payments: true}) // the demo as `xaso serve --demo` loads it, payments included
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &site{url: ts.URL}

@@ -54,7 +54,9 @@ func journeys() []journey {
 	js := []journey{
 		{"anonymous/home-login-wrong-password", anonymousWrongPassword},
 		{"office-tabs/quantri", officeTabs},
+		{"accountant/confirms-a-payment", accountantConfirms},
 		{"dossier/online-filing-to-result", onlineDossierToResult},
+		{"admin/edit-procedure", adminEditsProcedure},
 		{"leader-stats/lanhdao", leaderStats},
 	}
 	for _, u := range demo.Users {
@@ -106,6 +108,8 @@ func officeTabs(b *tab) {
 		{"/office", "Trang làm việc", "Trang làm việc"},
 		{"/admin/procedures", "Thủ tục", "Danh mục thủ tục"},
 		{"/admin/calendar", "Lịch làm việc", "Lịch làm việc"},
+		{"/admin/payments", "Tài khoản thu", "Tài khoản thu và biên lai"},
+		{"/office/payments", "Thu phí", "Thu phí, lệ phí"},
 		{"/admin/audit", "Nhật ký", "Nhật ký kiểm tra"},
 		{"/admin", "Quản trị", "Quản trị"},
 	} {

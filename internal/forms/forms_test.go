@@ -72,6 +72,26 @@ func receipt(t testing.TB) Receipt {
 	}
 }
 
+// feeReceipt is an electronic fee receipt's view, of two fees paid by transfer.
+func feeReceipt(t testing.TB) FeeReceipt {
+	t.Helper()
+	png, err := qr.PNG("https://yentu.xaso.vn/tra-cuu/"+code+"?secret=K7M2-Q9TX", qr.PrintSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return FeeReceipt{
+		Name: "BIÊN LAI THU PHÍ, LỆ PHÍ", Template: "EBL01", Series: "26T", Number: "00000012", IssuedAt: at(11, 26, 9, 20),
+		Collector:   Collector{Name: "Ủy ban nhân dân xã Yên Từ", TaxCode: "2700123456", Address: "Xã Yên Từ, tỉnh Quảng Ninh"},
+		Payer:       Person{Name: anh.Name},
+		DossierCode: code, Reference: "XS261126000719H", Method: "Chuyển khoản (ngân hàng thông báo)",
+		Fees:   []Fee{{Name: "Lệ phí đăng ký khai sinh", Amount: 8000}, {Name: "Phí cấp bản sao trích lục hộ tịch (02 bản)", Amount: 16000}},
+		Total:  24000,
+		QR:     png,
+		Basis:  []string{"Nghị định 254/2026/NĐ-CP", "Thông tư 91/2026/TT-BTC"},
+		Signed: "Ủy ban nhân dân xã Yên Từ",
+	}
+}
+
 // longReceipt has thirty papers, an organisation with a long name, and several fees.
 func longReceipt(t testing.TB) Receipt {
 	r := receipt(t)
@@ -244,6 +264,12 @@ func formCases(t testing.TB) []formCase {
 			code, "Công ty Trách nhiệm hữu hạn Một thành viên", "thực phẩm số 30", "thực phẩm số 1",
 			"700.000 đồng (Bảy trăm nghìn đồng)", "505.000 đồng (Năm trăm linh năm nghìn đồng)",
 			"1.205.000 đồng (Một triệu hai trăm linh năm nghìn đồng)",
+		}},
+		{name: "08-fee-receipt", title: "BIÊN LAI THU PHÍ, LỆ PHÍ EBL01 26T số 00000012", form: feeReceipt(t), minPages: 1, want: []string{
+			"BIÊN LAI THU PHÍ, LỆ PHÍ", "Ký hiệu mẫu: EBL01 · Ký hiệu: 26T · Số: 00000012", "Đơn vị thu: Ủy ban nhân dân xã Yên Từ",
+			"Mã số thuế: 2700123456", "Người nộp: Nguyễn Thị Ngọc Ánh", "Lệ phí đăng ký khai sinh", "Phí cấp bản sao trích lục",
+			"Tổng số tiền: 24.000 đồng", "Số tiền bằng chữ: Hai mươi bốn nghìn đồng", "XS261126000719H",
+			"Đã ký số bởi Ủy ban nhân dân xã Yên Từ", "Nghị định 254/2026/NĐ-CP",
 		}},
 		{name: "02-supplement", title: "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", form: supplement(), minPages: 1, want: []string{
 			"PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Số: 15/PYCBS", code, "Nguyễn Thị Ngọc Ánh",

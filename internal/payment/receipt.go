@@ -1,6 +1,7 @@
 package payment
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -102,6 +103,30 @@ type ReceiptConfig struct {
 	Series string `json:"series"`
 	// Collector is the collecting unit: name and tax code are mandatory on a receipt.
 	Collector Party `json:"collector"`
+	// ValidFrom and ValidUntil bound the days (in Vietnam) receipts may be issued with
+	// these symbols, as registered with the tax authority; zero: unbounded on that side.
+	ValidFrom  calendar.Date `json:"valid_from,omitzero"`
+	ValidUntil calendar.Date `json:"valid_until,omitzero"`
+}
+
+// InForce reports whether receipts may be issued with the configuration on day.
+func (c ReceiptConfig) InForce(day calendar.Date) bool {
+	return (c.ValidFrom.IsZero() || !day.Before(c.ValidFrom)) && (c.ValidUntil.IsZero() || !day.After(c.ValidUntil))
+}
+
+// validityProblems are the problems of the configuration's dates, and of issuing with
+// it at day.
+func (c ReceiptConfig) validityProblems(day calendar.Date) []apperr.Detail {
+	var ps []apperr.Detail
+	switch {
+	case !c.ValidFrom.IsZero() && !c.ValidUntil.IsZero() && c.ValidUntil.Before(c.ValidFrom):
+		ps = append(ps, apperr.Detail{Field: "valid_until", Message: "ngày hết hiệu lực " + c.ValidUntil.String() + " trước ngày bắt đầu " + c.ValidFrom.String()})
+	case !c.ValidFrom.IsZero() && day.Before(c.ValidFrom):
+		ps = append(ps, apperr.Detail{Field: "valid_from", Message: "ký hiệu biên lai chỉ dùng từ ngày " + c.ValidFrom.String()})
+	case !c.ValidUntil.IsZero() && day.After(c.ValidUntil):
+		ps = append(ps, apperr.Detail{Field: "valid_until", Message: "ký hiệu biên lai đã hết hiệu lực từ sau ngày " + c.ValidUntil.String()})
+	}
+	return ps
 }
 
 // Party is the collecting unit or the payer as a receipt names them.
@@ -176,8 +201,16 @@ func IssueReceipt(cfg ReceiptConfig, r Request, payer Party, number int, at time
 		Collector: cfg.Collector, Payer: payer, Items: append([]Item(nil), r.Items...), Total: r.Amount, Method: r.Method,
 	}
 	rc = rc.normalized()
+	ps := cfg.validityProblems(calendar.DateOf(at))
 	if err := rc.Validate(); err != nil {
-		return Receipt{}, err
+		var re *ReceiptError
+		if !errors.As(err, &re) {
+			return Receipt{}, err
+		}
+		ps = append(ps, re.Problems...)
+	}
+	if len(ps) > 0 {
+		return Receipt{}, &ReceiptError{Problems: ps}
 	}
 	return rc, nil
 }

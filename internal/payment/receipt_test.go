@@ -138,6 +138,41 @@ func TestIssueReceipt(t *testing.T) {
 	}
 }
 
+// TestReceiptConfigValidity: a configuration's validity dates bound the days receipts
+// may be issued with it, inclusive, in Vietnam time.
+func TestReceiptConfigValidity(t *testing.T) {
+	cfg := receiptConfig
+	cfg.ValidFrom = calendar.Date{Year: 2026, Month: 7, Day: 1}
+	cfg.ValidUntil = calendar.Date{Year: 2026, Month: 12, Day: 31}
+	for _, tc := range []struct {
+		at    time.Time
+		field string
+	}{
+		{time.Date(2026, 6, 30, 23, 59, 0, 0, calendar.Location), "valid_from"},
+		{time.Date(2026, 6, 30, 17, 0, 0, 0, time.UTC), ""}, // 00:00 on 1 July in Vietnam
+		{time.Date(2026, 12, 31, 23, 59, 0, 0, calendar.Location), ""},
+		{time.Date(2027, 1, 1, 0, 0, 0, 0, calendar.Location), "valid_until"},
+	} {
+		_, err := IssueReceipt(cfg, paidRequest(t, 1, code7), Party{Name: "A"}, 1, tc.at)
+		var re *ReceiptError
+		switch {
+		case tc.field == "" && err != nil:
+			t.Errorf("%s: %v", tc.at, err)
+		case tc.field != "" && (!errors.As(err, &re) || re.Problems[0].Field != tc.field || !errors.Is(err, ErrInvalidReceipt)):
+			t.Errorf("%s: %v, want a problem at %s", tc.at, err, tc.field)
+		}
+	}
+	bad := cfg
+	bad.ValidFrom, bad.ValidUntil = bad.ValidUntil, bad.ValidFrom
+	if _, err := IssueReceipt(bad, paidRequest(t, 1, code7), Party{Name: "A"}, 1, time.Date(2026, 8, 1, 9, 0, 0, 0, calendar.Location)); !errors.Is(err, ErrInvalidReceipt) {
+		t.Errorf("until before from: %v", err)
+	}
+	if !cfg.InForce(calendar.Date{Year: 2026, Month: 7, Day: 1}) || cfg.InForce(calendar.Date{Year: 2027, Month: 1, Day: 1}) ||
+		!receiptConfig.InForce(calendar.Date{Year: 1999, Month: 1, Day: 1}) {
+		t.Error("InForce")
+	}
+}
+
 // golden compares got with testdata/name, rewriting it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()

@@ -36,7 +36,7 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, ev audit.Event) err
 
 // AppendAudit records an event that changes no other data (a login, a failed login).
 func (s *Store) AppendAudit(ctx context.Context, ev audit.Event) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error { return s.appendAudit(ctx, tx, ev) })
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error { return s.appendAudit(ctx, tx, ev) })
 }
 
 // VerifyAudit checks every chain and returns the first break found (an *audit.Break) and

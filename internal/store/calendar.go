@@ -44,7 +44,7 @@ func (s *Store) CreateDecision(ctx context.Context, unitID int64, d calendar.Dec
 		return 0, err
 	}
 	var id int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		signed := ""
 		if !d.Date.IsZero() {
 			signed = d.Date.String()
@@ -86,7 +86,7 @@ func (s *Store) DeleteDecision(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_days WHERE decision_id = $1`, id); err != nil {
 			return fmt.Errorf("store: delete decision %d: %w", id, err)
 		}
@@ -174,7 +174,7 @@ func (s *Store) SetOfficeHours(ctx context.Context, unitID int64, h calendar.Off
 	for _, c := range append(weekdayColumns[:], "makeup", "updated_at") {
 		set = append(set, c+" = excluded."+c)
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO office_hours (unit_id, `+cols+`, makeup, updated_at) VALUES (`+placeholders(1, 10)+`)
 			ON CONFLICT (unit_id) DO UPDATE SET `+strings.Join(set, ", "), args...); err != nil {
 			return fmt.Errorf("store: office hours of unit %d: %w", unitID, err)

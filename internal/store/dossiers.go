@@ -26,7 +26,7 @@ func (s *Store) CreateDossier(ctx context.Context, nd dossier.NewDossier) (dossi
 }
 
 func (s *Store) createDossier(ctx context.Context, nd dossier.NewDossier, retry bool) (d dossier.Dossier, replayed bool, err error) {
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if nd.IdemKey != "" {
 			var id int64
 			var hash string
@@ -105,7 +105,7 @@ func (s *Store) createDossier(ctx context.Context, nd dossier.NewDossier, retry 
 // dossier.ErrStale is returned: two officers acting at once — one wins, the other is told.
 func (s *Store) SaveTransition(ctx context.Context, before, after dossier.Dossier, ev dossier.Event, msgs []notify.Message) (dossier.Dossier, error) {
 	after.Version = before.Version + 1
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE dossiers SET status = $1, step = $2, received_at = $3, due_at = $4, extended_due_at = $5,
 			paused_at = $6, paused_minutes = $7, supplements = $8, step_started_at = $9, resolved_at = $10, timeliness = $11,
 			ended_at = $12, reason = $13, version = $14 WHERE id = $15 AND version = $16`,

@@ -16,7 +16,7 @@ import (
 // that new codes never collide; missing codes are issued in order.
 func (s *Store) ImportDossiers(ctx context.Context, items []dossier.Imported) ([]string, error) {
 	codes := make([]string, len(items))
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		raise := `INSERT INTO dossier_sequences (unit_id, day, n) VALUES ($1, $2, $3)
 			ON CONFLICT (unit_id, day) DO UPDATE SET n = MAX(dossier_sequences.n, excluded.n)`
 		if s.dialect == Postgres {

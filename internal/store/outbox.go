@@ -22,7 +22,7 @@ func (s *Store) enqueue(ctx context.Context, tx *sql.Tx, m notify.Message) error
 
 // Enqueue writes a message to the outbox on its own.
 func (s *Store) Enqueue(ctx context.Context, m notify.Message) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error { return s.enqueue(ctx, tx, m) })
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error { return s.enqueue(ctx, tx, m) })
 }
 
 // ClaimOutbox leases up to n due messages. The lease (claimed_until) keeps another
@@ -35,7 +35,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Durat
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
 	var out []notify.Pending
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET claimed_until = $1, attempts = attempts + 1
 			WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $2
 				AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY next_attempt_at LIMIT $3`+lock+`)

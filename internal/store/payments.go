@@ -147,7 +147,7 @@ func (s *Store) SetPaymentAccount(ctx context.Context, a payment.Account) (Payme
 		return PaymentAccount{}, err
 	}
 	now := s.timestamp()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO payment_accounts (unit_id, bin, number, name, card, webhook_secret, previous_secret, updated_at)
 			VALUES ($1, $2, $3, $4, $5, '', '', $6)
 			ON CONFLICT (unit_id) DO UPDATE SET bin = excluded.bin, number = excluded.number, name = excluded.name, card = excluded.card,
@@ -192,7 +192,7 @@ func (s *Store) RotateWebhookSecret(ctx context.Context, unitID int64) (string, 
 	// typed into a sender's configuration as it is, and carries 256 bits.
 	secret := hex.EncodeToString(b)
 	now := s.timestamp()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var current string
 		if err := tx.QueryRowContext(ctx, `SELECT webhook_secret FROM payment_accounts WHERE unit_id = $1`, unitID).Scan(&current); err != nil {
 			return fmt.Errorf("store: webhook secret of unit %d: %w", unitID, notFound(err, ErrNoPaymentAccount))
@@ -238,16 +238,18 @@ func (s *Store) SetReceiptConfig(ctx context.Context, cfg payment.ReceiptConfig)
 	if err != nil {
 		return cfg, err
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO receipt_configs (unit_id, name, template, series, collector_name, tax_code, address, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO receipt_configs (unit_id, name, template, series, collector_name, tax_code, address, updated_at,
+			valid_from, valid_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 			ON CONFLICT (unit_id) DO UPDATE SET name = excluded.name, template = excluded.template, series = excluded.series,
-			collector_name = excluded.collector_name, tax_code = excluded.tax_code, address = excluded.address, updated_at = excluded.updated_at`,
-			cfg.UnitID, cfg.Name, cfg.Template, cfg.Series, cfg.Collector.Name, cfg.Collector.TaxCode, cfg.Collector.Address, s.timestamp()); err != nil {
+			collector_name = excluded.collector_name, tax_code = excluded.tax_code, address = excluded.address, updated_at = excluded.updated_at,
+			valid_from = excluded.valid_from, valid_until = excluded.valid_until`,
+			cfg.UnitID, cfg.Name, cfg.Template, cfg.Series, cfg.Collector.Name, cfg.Collector.TaxCode, cfg.Collector.Address, s.timestamp(),
+			dateText(cfg.ValidFrom), dateText(cfg.ValidUntil)); err != nil {
 			return fmt.Errorf("store: receipt configuration of unit %d: %w", cfg.UnitID, err)
 		}
 		return s.appendAudit(ctx, tx, audit.Event{Chain: cfg.UnitID, Action: "payment.receipt_config.set", ObjectType: "unit",
-			ObjectID: strconv.FormatInt(cfg.UnitID, 10), Fields: []string{"name", "template", "series", "collector"}})
+			ObjectID: strconv.FormatInt(cfg.UnitID, 10), Fields: []string{"name", "template", "series", "collector", "validity"}})
 	})
 	return cfg, err
 }
@@ -271,7 +273,8 @@ func checkReceiptConfig(cfg payment.ReceiptConfig, now time.Time) (payment.Recei
 		}
 		var ps []apperr.Detail
 		for _, p := range re.Problems {
-			if p.Field == "name" || p.Field == "template" || p.Field == "series" || strings.HasPrefix(p.Field, "collector.") {
+			if p.Field == "name" || p.Field == "template" || p.Field == "series" || strings.HasPrefix(p.Field, "collector.") ||
+				p.Field == "valid_from" || p.Field == "valid_until" {
 				ps = append(ps, p)
 			}
 		}
@@ -280,7 +283,12 @@ func checkReceiptConfig(cfg payment.ReceiptConfig, now time.Time) (payment.Recei
 		}
 		return rc, ps, nil
 	}
-	rc, ps, err := try(now)
+	// A configuration that starts later is checked on its first day.
+	at := now
+	if !cfg.ValidFrom.IsZero() && cfg.ValidFrom.Time().After(now) {
+		at = cfg.ValidFrom.Time().Add(12 * time.Hour)
+	}
+	rc, ps, err := try(at)
 	if len(ps) > 0 {
 		// A series for next year, entered in advance.
 		next := calendar.NewDate(calendar.DateOf(now).Year+1, time.January, 1).Time()
@@ -305,10 +313,18 @@ func (s *Store) ReceiptConfig(ctx context.Context, unitID int64) (payment.Receip
 
 func receiptConfig(ctx context.Context, q querier, unitID int64) (payment.ReceiptConfig, error) {
 	cfg := payment.ReceiptConfig{UnitID: unitID}
-	err := q.QueryRowContext(ctx, `SELECT name, template, series, collector_name, tax_code, address FROM receipt_configs WHERE unit_id = $1`,
-		unitID).Scan(&cfg.Name, &cfg.Template, &cfg.Series, &cfg.Collector.Name, &cfg.Collector.TaxCode, &cfg.Collector.Address)
+	var from, until string
+	err := q.QueryRowContext(ctx, `SELECT name, template, series, collector_name, tax_code, address, valid_from, valid_until
+		FROM receipt_configs WHERE unit_id = $1`, unitID).Scan(&cfg.Name, &cfg.Template, &cfg.Series, &cfg.Collector.Name,
+		&cfg.Collector.TaxCode, &cfg.Collector.Address, &from, &until)
 	if err != nil {
 		return cfg, fmt.Errorf("store: receipt configuration of unit %d: %w", unitID, notFound(err, ErrNoReceiptConfig))
+	}
+	if cfg.ValidFrom, err = parseStoredDate(from); err == nil {
+		cfg.ValidUntil, err = parseStoredDate(until)
+	}
+	if err != nil {
+		return cfg, fmt.Errorf("store: receipt configuration of unit %d: %w", unitID, err)
 	}
 	return cfg, nil
 }
@@ -429,7 +445,7 @@ func (s *Store) CreatePaymentRequest(ctx context.Context, dossierID int64, req p
 
 func (s *Store) createPaymentRequest(ctx context.Context, dossierID int64, req payment.Request, ev payment.Event) (PaymentRequest, error) {
 	out := PaymentRequest{DossierID: dossierID}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var open, last int
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN state IN ('pending', 'paid') THEN 1 ELSE 0 END), 0),
 			COALESCE(MAX(ordinal), 0) FROM payment_requests WHERE dossier_id = $1`, dossierID).Scan(&open, &last); err != nil {
@@ -540,7 +556,7 @@ func (s *Store) applyPayment(ctx context.Context, tx *sql.Tx, before PaymentRequ
 func (s *Store) SavePayment(ctx context.Context, ch PaymentChange) (PaymentRequest, Issued, error) {
 	after := PaymentRequest{Request: ch.After, DossierID: ch.Before.DossierID, ReceiptID: ch.Before.ReceiptID}
 	var issued Issued
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if ch.NotificationID != 0 {
 			res, err := tx.ExecContext(ctx, `UPDATE payment_notifications SET request_id = $1, resolved_at = $2, resolved_by = $3
 				WHERE id = $4 AND unit_id = $5 AND request_id IS NULL`, after.ID, utc(ch.Event.At), nullID(ch.Event.By.ID),
@@ -568,7 +584,7 @@ func (s *Store) SavePayment(ctx context.Context, ch PaymentChange) (PaymentReque
 // problems (payment.ErrInvalidReceipt, ErrNoReceiptConfig) when it still cannot.
 func (s *Store) IssueReceipt(ctx context.Context, requestID int64, at time.Time) (StoredReceipt, error) {
 	var out StoredReceipt
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		r, err := scanPaymentRequest(tx.QueryRowContext(ctx, `SELECT `+paymentCols+paymentFrom+` WHERE r.id = $1`, requestID))
 		if err != nil {
 			return fmt.Errorf("store: payment request %d: %w", requestID, notFound(err, ErrPaymentNotFound))
@@ -631,6 +647,11 @@ func (s *Store) issueReceipt(ctx context.Context, tx *sql.Tx, r PaymentRequest, 
 	xml, err := payment.ReceiptXML(rc)
 	if err != nil {
 		return Issued{}, err
+	}
+	if s.receiptSigner != nil {
+		if xml, err = s.receiptSigner.Sign(xml, payment.SignedElementID); err != nil {
+			return Issued{}, fmt.Errorf("store: sign receipt of %s: %w", r.Reference, err)
+		}
 	}
 	body, err := json.Marshal(rc)
 	if err != nil {
@@ -705,7 +726,7 @@ func (s *Store) RecordNotification(ctx context.Context, unitID int64, n payment.
 
 func (s *Store) recordNotification(ctx context.Context, unitID int64, n payment.Notification, raw []byte, now time.Time) (NotificationResult, error) {
 	var res NotificationResult
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		earlier, err := scanNotification(tx.QueryRowContext(ctx, `SELECT `+notificationCols+` FROM payment_notifications
 			WHERE unit_id = $1 AND bank_bin = $2 AND transaction_id = $3`, unitID, n.BankBIN, n.TransactionID))
 		switch {

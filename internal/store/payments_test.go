@@ -179,6 +179,26 @@ func TestReceiptConfig(t *testing.T) {
 	if got, err := e.s.ReceiptConfig(ctx, e.unit); err != nil || got.Series != "27T" {
 		t.Fatalf("stored: %+v %v", got, err)
 	}
+
+	// Validity dates (it is 2 July 2026): an ended range is refused; one starting later
+	// is checked on its first day, stored, and no receipt is issued before it.
+	_, err = e.s.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: e.unit, Template: "EBL01", Series: "26T", Collector: cfg.Collector,
+		ValidUntil: calendar.Date{Year: 2026, Month: 6, Day: 30}})
+	if d := apperr.DetailsOf(err); !errors.Is(err, payment.ErrInvalidReceipt) || len(d) != 1 || d[0].Field != "valid_until" {
+		t.Fatalf("ended validity: %v", err)
+	}
+	from, until := calendar.Date{Year: 2026, Month: 7, Day: 10}, calendar.Date{Year: 2026, Month: 12, Day: 31}
+	if _, err := e.s.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: e.unit, Template: "EBL02", Series: "26T", Collector: cfg.Collector,
+		ValidFrom: from, ValidUntil: until}); err != nil {
+		t.Fatalf("later validity: %v", err)
+	}
+	if got, err := e.s.ReceiptConfig(ctx, e.unit); err != nil || got.ValidFrom != from || got.ValidUntil != until || got.InForce(calendar.DateOf(day2(9, 0))) {
+		t.Fatalf("stored validity: %+v %v", got, err)
+	}
+	pr := e.bill(t, e.dossiers[0], day2(9, 0))
+	if _, issued, err := e.cash(pr, pr.Amount, day2(9, 5)); err != nil || issued.Receipt != nil || !errors.Is(issued.NotIssued, payment.ErrInvalidReceipt) {
+		t.Fatalf("paid before the symbols are in force: %v %+v", err, issued)
+	}
 }
 
 func TestPaymentRequestsAndReceipts(t *testing.T) {

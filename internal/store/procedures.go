@@ -185,7 +185,7 @@ func (s *Store) ProcedureFields(ctx context.Context, unitID int64) ([]catalog.Fi
 // published procedure never changes it: its dossiers keep their rules).
 func (s *Store) SaveDraft(ctx context.Context, unitID int64, p catalog.Procedure) (StoredProcedure, error) {
 	var out StoredProcedure
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		draft, err := s.procedureWithStatus(ctx, tx, unitID, p.Code, catalog.StatusDraft)
 		switch {
 		case err == nil:
@@ -216,7 +216,7 @@ func (s *Store) SaveDraft(ctx context.Context, unitID int64, p catalog.Procedure
 // Publish puts the draft of code in force and archives the version it replaces.
 func (s *Store) Publish(ctx context.Context, unitID int64, code string) (StoredProcedure, error) {
 	var out StoredProcedure
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		draft, err := s.procedureWithStatus(ctx, tx, unitID, code, catalog.StatusDraft)
 		if errors.Is(err, ErrProcedureNotFound) {
 			return ErrNoDraft
@@ -255,7 +255,7 @@ func (s *Store) publish(ctx context.Context, tx *sql.Tx, unitID int64, draft Sto
 // becomes a new version of its code (version 1 if new), published at once when publish
 // is set. One bad procedure rolls back the whole import.
 func (s *Store) ImportCatalog(ctx context.Context, unitID int64, c catalog.Catalog, publish bool) (int, error) {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, p := range c.Procedures {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM procedures WHERE unit_id = $1 AND code = $2 AND status = 'draft'`, unitID, p.Code); err != nil {
 				return err

@@ -14,7 +14,7 @@ import (
 // RateDossier records the citizen's rating of d, once, with its audit record (the
 // comment is personal: the audit names the field, not the words).
 func (s *Store) RateDossier(ctx context.Context, d dossier.Dossier, r dossier.Rated) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_ratings (dossier_id, unit_id, rating, comment, rated_at)
 			VALUES ($1, $2, $3, $4, $5)`, d.ID, d.CompetentUnitID, r.Rating, r.Comment, utc(r.At)); err != nil {
 			return err

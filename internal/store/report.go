@@ -191,7 +191,7 @@ func (s *Store) ProcedureNames(ctx context.Context, units []int64) (map[string][
 // dossiers it replayed.
 func (s *Store) RebuildCounts(ctx context.Context) (int, error) {
 	n := 0
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, t := range []string{"dossier_counts", "dossier_counts_monthly"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
 				return err

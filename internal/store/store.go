@@ -37,6 +37,9 @@ type Store struct {
 	w, r    *sql.DB
 	dialect Dialect
 	now     func() time.Time
+	group   *committer // write transactions, committed in groups (groupcommit.go)
+	// receiptSigner signs receipts' XML records as they are issued (nil: unsigned).
+	receiptSigner XMLSigner
 }
 
 // ErrUnavailable means the database cannot be reached.
@@ -89,6 +92,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	s.group = newCommitter(s.w)
 	return s, nil
 }
 
@@ -98,6 +102,9 @@ func escapePath(p string) string {
 
 // Close closes the connections.
 func (s *Store) Close() error {
+	if s.group != nil {
+		s.group.close()
+	}
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -122,17 +129,13 @@ func (s *Store) SetClock(now func() time.Time) { s.now = now }
 // timestamp is the current instant as stored: UTC, microseconds (PostgreSQL's precision).
 func (s *Store) timestamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
-// inTx runs fn in a write transaction, committing when it returns nil.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return mapErr(err)
+// inTx runs fn in a write transaction, committing when it returns nil. fn must use the
+// ctx it is given (it may run in a group of transactions, where it is not cancellable).
+func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	if s.group != nil {
+		return s.group.run(ctx, fn)
 	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return mapErr(tx.Commit())
+	return plainTx(ctx, s.w, fn)
 }
 
 // isUnique reports whether err is a unique-constraint violation on either engine.

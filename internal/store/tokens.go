@@ -13,7 +13,7 @@ import (
 // CreateToken stores the hash of a new API token for a user.
 func (s *Store) CreateToken(ctx context.Context, userID int64, name, hash string) (auth.Token, error) {
 	t := auth.Token{UserID: userID, Name: name, CreatedAt: s.timestamp()}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, name, hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
 			userID, name, hash, t.CreatedAt).Scan(&t.ID)
 		if err != nil {
@@ -27,7 +27,7 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, name, hash string
 
 // RevokeToken revokes a token; revoking twice is not an error.
 func (s *Store) RevokeToken(ctx context.Context, id int64) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2`, s.timestamp(), id)
 		if err != nil {
 			return fmt.Errorf("store: revoke token %d: %w", id, err)

@@ -34,7 +34,7 @@ func (s *Store) CreateUnit(ctx context.Context, u unit.Unit) (int64, error) {
 		return 0, err
 	}
 	var id int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO units (code, level, parent_id, name, ident_code, valid_from, valid_to, replaced_by_id, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 			u.Code, u.Level, u.ParentID, u.Name, u.IdentCode, u.ValidFrom, u.ValidTo, u.ReplacedByID, s.timestamp()).Scan(&id)
@@ -101,7 +101,7 @@ func (s *Store) CountUnits(ctx context.Context) (int, error) {
 // AddVillage adds a village to a commune.
 func (s *Store) AddVillage(ctx context.Context, unitID int64, name string) (int64, error) {
 	var id int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO villages (unit_id, name) VALUES ($1, $2) RETURNING id`, unitID, name).Scan(&id)
 		if isUnique(err) {
 			return unit.ErrExists.With(err)
@@ -142,7 +142,7 @@ func (s *Store) ImportUnits(ctx context.Context, rows []unit.Row) (added, skippe
 	slices.SortStableFunc(sorted, func(a, b unit.Row) int {
 		return cmp.Compare(levelOrder(a.Level), levelOrder(b.Level))
 	})
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		ids := map[string]int64{}
 		for _, r := range sorted {
 			var id int64

@@ -22,7 +22,7 @@ func scanUser(row interface{ Scan(...any) error }) (auth.User, error) {
 // themselves; their memberships do, and each membership is audited on its unit's chain.
 func (s *Store) CreateUser(ctx context.Context, u auth.User, ms []auth.Membership) (int64, error) {
 	var id int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		now := s.timestamp()
 		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, full_name, password_hash, disabled, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`, u.Username, u.FullName, u.PasswordHash, u.Disabled, now).Scan(&id)
@@ -48,7 +48,7 @@ func (s *Store) CreateUser(ctx context.Context, u auth.User, ms []auth.Membershi
 
 // AddMembership grants a role in a unit.
 func (s *Store) AddMembership(ctx context.Context, userID, unitID int64, role auth.Role) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error { return s.addMembership(ctx, tx, userID, unitID, role) })
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error { return s.addMembership(ctx, tx, userID, unitID, role) })
 }
 
 func (s *Store) addMembership(ctx context.Context, tx *sql.Tx, userID, unitID int64, role auth.Role) error {
@@ -100,7 +100,7 @@ func (s *Store) Memberships(ctx context.Context, userID int64) ([]auth.Membershi
 
 // SetPasswordHash replaces a user's password hash.
 func (s *Store) SetPasswordHash(ctx context.Context, userID int64, hash string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, s.timestamp(), userID)
 		if err != nil {
 			return fmt.Errorf("store: password of user %d: %w", userID, err)

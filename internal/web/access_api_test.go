@@ -54,5 +54,6 @@ var apiAccess = map[string][]auth.Role{
 	"GET /api/v1/payments/reconciliation":        {auth.RoleAccountant, auth.RoleUnitAdmin, auth.RoleLeader},
 	"GET /api/v1/payments/receipts/summary":      {auth.RoleAccountant},
 	"GET /api/v1/payments/receipts/{file}":       {auth.RoleAccountant},
+	"GET /api/v1/receipts/{file}":                nil, // the handler decides: officials, owner, look-up secret; others 404
 	"GET /api/v1/registers/{file}":               {auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk},
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/workcal"
@@ -44,6 +45,8 @@ type Deps struct {
 	SessionLife   time.Duration
 	Blobs         blob.Store // attachments' bytes
 	FileLimit     int64      // largest attachment in bytes (0: attach.DefaultLimit)
+	// ReceiptSigner signs the daily receipt summaries (nil: unsigned).
+	ReceiptSigner *xmldsig.Signer
 }
 
 // Server is the HTTP handler of xaso.
@@ -83,9 +86,18 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{Deps: d, sessions: sm, views: views, loginIP: ratelimit.New(20, 10), lookups: ratelimit.New(30, 30)}
 	s.metrics = newHTTPMetrics(d.Metrics)
-	s.routes = append(s.pageRoutes(), api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
+	// Group commit: commits ÷ changes says how much the disk flushes were shared.
+	st := d.Store
+	d.Metrics.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "xaso_store_commits_total",
+			Help: "Commits of write transactions (a group of changes commits once)."},
+			func() float64 { return float64(st.GroupStats().Commits) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "xaso_store_changes_total",
+			Help: "Write transactions (changes) run, grouped or alone."},
+			func() float64 { return float64(st.GroupStats().Changes) }))
+	s.routes = append(append(append(s.pageRoutes(), s.paymentPageRoutes()...), s.adminPaymentRoutes()...), api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: s.lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
-		Blobs: d.Blobs, FileLimit: d.FileLimit})...)
+		Blobs: d.Blobs, FileLimit: d.FileLimit, ReceiptSigner: d.ReceiptSigner})...)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {

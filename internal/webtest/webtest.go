@@ -16,6 +16,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/store/storetest"
@@ -31,13 +32,20 @@ func New(t testing.TB) (*web.Server, *store.Store) {
 	return NewWith(t, demo.Options{})
 }
 
-// NewWith is New with more of the demo: its 2021 history (the statistics pages), its
-// payments.
+// NewWith is New with a choice of what the demo loads (the browser tests take its
+// payments, as `xaso serve --demo` does; the statistics tests its 2021 history).
 func NewWith(t testing.TB, opt demo.Options) (*web.Server, *store.Store) {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.Open(t)
 	hasher := auth.NewHasher(auth.TestParams, 2)
+	// Receipts are signed as in a deployment, with a throw-away key; set before the demo
+	// loads, since its payments issue a receipt.
+	signer, err := xmldsig.Ephemeral("Xã Yên Từ (kiểm thử)", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.SignReceiptsWith(signer)
 	if _, err := demo.LoadWith(ctx, st, hasher, opt); err != nil {
 		t.Fatal(err)
 	}
@@ -52,16 +60,17 @@ func NewWith(t testing.TB, opt demo.Options) (*web.Server, *store.Store) {
 	t.Cleanup(func() { blobs.Close() })
 	cals := workcal.New(st)
 	srv, err := web.New(web.Deps{
-		Store:       st,
-		Auth:        auth.NewService(st, hasher, ratelimit.New(5, 5)),
-		Calendars:   cals,
-		Dossiers:    &dossier.Service{Store: st, Calendars: cals, Now: time.Now},
-		HomeUnitID:  home.ID,
-		Log:         slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Metrics:     prometheus.NewRegistry(),
-		SiteName:    home.Name,
-		SessionLife: time.Hour,
-		Blobs:       blobs,
+		Store:         st,
+		Auth:          auth.NewService(st, hasher, ratelimit.New(5, 5)),
+		Calendars:     cals,
+		Dossiers:      &dossier.Service{Store: st, Calendars: cals, Now: time.Now},
+		HomeUnitID:    home.ID,
+		Log:           slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Metrics:       prometheus.NewRegistry(),
+		SiteName:      home.Name,
+		SessionLife:   time.Hour,
+		Blobs:         blobs,
+		ReceiptSigner: signer,
 	})
 	if err != nil {
 		t.Fatal(err)

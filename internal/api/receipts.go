@@ -1,0 +1,92 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/forms"
+	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
+	"github.com/xaso-vn/xaso/internal/qr"
+	"github.com/xaso-vn/xaso/internal/store"
+)
+
+func receiptRoutes(h handlers) []httpx.Route {
+	return []httpx.Route{
+		// Public: the citizen who owns the dossier, or anyone holding its look-up secret
+		// (?secret=, rate-limited with the look-ups), and the officials of its units; the
+		// handler decides, and everyone else gets 404.
+		{Pattern: "GET /api/v1/receipts/{file}", Access: httpx.Anyone, Handler: h.receiptPDF},
+	}
+}
+
+// ReceiptPDFPath is the address of a receipt's PDF view.
+func ReceiptPDFPath(id int64) string { return "/api/v1/receipts/" + strconv.FormatInt(id, 10) + ".pdf" }
+
+// receiptPDF serves the view of an electronic fee receipt: GET /api/v1/receipts/{id}.pdf.
+// The receipt is its signed XML record; the PDF shows the record's content and, when
+// the record's signature verifies, who signed it.
+func (h handlers) receiptPDF(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	idText, ok := strings.CutSuffix(r.PathValue("file"), ".pdf")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if !ok || err != nil || id <= 0 {
+		return store.ErrReceiptNotFound
+	}
+	p := auth.PrincipalFrom(ctx)
+	secret := r.URL.Query().Get("secret")
+	if p == nil && secret == "" {
+		return store.ErrReceiptNotFound
+	}
+	if secret != "" && !h.Lookups.Allow(httpx.ClientIP(r, h.TrustProxy)) {
+		return errQRLimit
+	}
+	rc, err := h.Store.Receipt(ctx, id)
+	if err != nil {
+		return err
+	}
+	d, err := h.Store.DossierByCode(ctx, rc.DossierCode)
+	if errors.Is(err, dossier.ErrNotFound) {
+		return store.ErrReceiptNotFound
+	}
+	if err != nil {
+		return err
+	}
+	allowed := p != nil && (p.Can(rc.UnitID, auth.OfficeRoles...) || d.OwnedBy(p) || d.HandledBy(p)) ||
+		secret != "" && secretMatches(secret, d.Secret)
+	if !allowed {
+		return store.ErrReceiptNotFound
+	}
+	png, err := qr.PNG(h.lookupURL(r, d.Code, d.Secret), qr.PrintSize)
+	if err != nil {
+		return err
+	}
+	view := forms.FeeReceipt{
+		Name: rc.Name, Template: rc.Template, Series: rc.Series, Number: rc.NumberText(), IssuedAt: rc.IssuedAt,
+		Collector:   forms.Collector{Name: rc.Collector.Name, TaxCode: rc.Collector.TaxCode, Address: rc.Collector.Address},
+		Payer:       forms.Person{Name: rc.Payer.Name, Address: rc.Payer.Address},
+		DossierCode: rc.DossierCode, Reference: rc.Reference, Method: rc.Method.Label(), Total: rc.Total,
+		QR: png, Basis: rc.Rules().Basis,
+	}
+	for _, it := range rc.Items {
+		view.Fees = append(view.Fees, forms.Fee{Name: it.Name, Amount: it.Amount})
+	}
+	if cert, err := xmldsig.Verify(rc.XML); err == nil {
+		view.Signed = xmldsig.Name(cert)
+	}
+	var b bytes.Buffer
+	if err := view.PDF(&b); err != nil {
+		return err
+	}
+	name := strings.NewReplacer("/", "-").Replace("bien-lai-" + rc.Template + "-" + rc.Series + "-" + rc.NumberText() + ".pdf")
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, err = w.Write(b.Bytes())
+	return err
+}

@@ -1,0 +1,135 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/url"
+
+	"github.com/xaso-vn/xaso/internal/api"
+	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/payment"
+	"github.com/xaso-vn/xaso/internal/store"
+)
+
+// The payment state of one dossier, for the pages that show a dossier: the office
+// dossier page and the citizen's look-up. paymentSummary gathers it; the template
+// partial "payments" (templates/payment_parts.html) draws it:
+//
+//	pay, err := s.paymentSummary(ctx, d)          // office page: links for the caller
+//	pay, err := s.paymentSummary(ctx, d)          // look-up page with the secret:
+//	pay = pay.WithSecret(typedSecret)             //   links that carry it
+//	… {{template "payments" .Payments}} …
+//
+// It reads only; every change goes through the accountant's page or the API.
+
+// paymentView is a dossier's payment requests as a page shows them.
+type paymentView struct {
+	Requests []paymentLine
+	// Owed is what the dossier's requests still expect, all together.
+	Owed int64
+	// AccountName is the holder of the collecting unit's account, printed next to the
+	// QR code so the payer can check it; "" when the unit has none (pay at the counter).
+	AccountName string
+	// Accountant: the caller may act on the requests (link to the accountant's page).
+	Accountant bool
+	secret     string
+}
+
+// paymentLine is one request.
+type paymentLine struct {
+	Reference   string
+	State       payment.State
+	StateLabel  string
+	Amount      int64
+	Paid        int64
+	Refunded    int64
+	Outstanding int64
+	Flags       payment.Flags
+	Method      string
+	Reason      string
+	Items       []payment.Item
+	// QR is the VietQR image of what is still owed ("" when nothing is, or the unit has
+	// no collection account); Receipt the receipt's PDF ("" before one is issued).
+	QR, Receipt   string
+	ReceiptNumber string
+	// Desk is the request on the accountant's page.
+	Desk string
+}
+
+// HasRequests reports whether the dossier was ever billed.
+func (v paymentView) HasRequests() bool { return len(v.Requests) > 0 }
+
+// WithSecret returns the view with its image and receipt links carrying the dossier's
+// look-up secret, for the look-up page of someone who is not logged in.
+func (v paymentView) WithSecret(secret string) paymentView {
+	if secret == "" {
+		return v
+	}
+	out := v
+	out.secret = secret
+	out.Requests = make([]paymentLine, len(v.Requests))
+	q := "?secret=" + url.QueryEscape(secret)
+	for i, l := range v.Requests {
+		if l.QR != "" {
+			l.QR += q
+		}
+		if l.Receipt != "" {
+			l.Receipt += q
+		}
+		l.Desk = ""
+		out.Requests[i] = l
+	}
+	out.Accountant = false
+	return out
+}
+
+// paymentSummary is the payment state of dossier d for the caller in ctx.
+func (s *Server) paymentSummary(ctx context.Context, d dossier.Dossier) (paymentView, error) {
+	var v paymentView
+	prs, err := s.Store.PaymentRequestsOfDossier(ctx, d.ID)
+	if err != nil {
+		return v, err
+	}
+	p := auth.PrincipalFrom(ctx)
+	accounts := map[int64]string{}
+	for _, pr := range prs {
+		name, ok := accounts[pr.UnitID]
+		if !ok {
+			a, err := s.Store.PaymentAccount(ctx, pr.UnitID)
+			switch {
+			case err == nil:
+				name = a.Name
+			case !errors.Is(err, store.ErrNoPaymentAccount):
+				return v, err
+			}
+			accounts[pr.UnitID] = name
+		}
+		l := paymentLine{Reference: pr.Reference, State: pr.State, StateLabel: pr.State.Label(), Amount: pr.Amount, Paid: pr.Paid,
+			Refunded: pr.Refunded, Outstanding: pr.Outstanding(), Flags: pr.Flags, Reason: pr.Reason, Items: pr.Items}
+		if pr.Method != "" {
+			l.Method = pr.Method.Label()
+		}
+		if l.Outstanding > 0 && name != "" {
+			l.QR = "/api/v1/payments/" + pr.Reference + "/qr.svg"
+			v.AccountName = name
+		}
+		if pr.ReceiptID != 0 {
+			l.Receipt = api.ReceiptPDFPath(pr.ReceiptID)
+			if rc, err := s.Store.Receipt(ctx, pr.ReceiptID); err == nil {
+				l.ReceiptNumber = rc.Template + " · " + rc.Series + " · số " + rc.NumberText()
+			} else if !errors.Is(err, store.ErrReceiptNotFound) {
+				return v, err
+			}
+		}
+		if p.Can(pr.UnitID, auth.RoleAccountant) {
+			v.Accountant = true
+			l.Desk = "/office/payments?date=" + pr.CreatedAt.In(ict).Format("2006-01-02") + "#yc-" + pr.Reference
+		}
+		if pr.State == payment.StatePending {
+			v.Owed += l.Outstanding
+		}
+		v.Requests = append(v.Requests, l)
+	}
+	return v, nil
+}
