@@ -91,14 +91,22 @@ func run(dsn string, total, communes, runs, year int, reuse bool) error {
 		return err
 	}
 	from, to := calendar.NewDate(year, time.January, 1), calendar.NewDate(year, time.December, 31)
-	fmt.Printf("engine %s, %d runs after a warm-up, period %s – %s\n\n", st.Dialect(), runs, from, to)
-	fmt.Println("| unit | xaso report (counters) median / max | naive scan of dossiers median / max | same figures |")
-	fmt.Println("| --- | --- | --- | --- |")
 	naiveDB, closeNaive, err := openRaw(dsn)
 	if err != nil {
 		return err
 	}
 	defer closeNaive()
+	// What each side reads: the report the counter tables, the scan the dossiers.
+	var sizes [3]int64
+	for i, table := range []string{"dossiers", "dossier_counts", "dossier_counts_monthly"} {
+		if err := naiveDB.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&sizes[i]); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("engine %s, %d runs after a warm-up, period %s – %s; %d dossiers, %d daily and %d monthly counter rows\n\n",
+		st.Dialect(), runs, from, to, sizes[0], sizes[1], sizes[2])
+	fmt.Println("| unit | xaso report (counters) median / max | naive scan of dossiers median / max | same figures |")
+	fmt.Println("| --- | --- | --- | --- |")
 	ok := true
 	for _, u := range []unit.Unit{province, commune} {
 		var res report.Result

@@ -14,7 +14,7 @@ import (
 // on a page that fits the phone, charts included; then picks a preset period. It runs on a
 // site of its own that has the demo's 2021 history.
 func leaderStats(b *tab) {
-	srv, _ := webtest.NewWith(b.t, demo.Options{History: true})
+	srv, _ := webtest.NewWith(b.t, demo.Options{History: true, Payments: true})
 	ts := httptest.NewServer(srv)
 	b.t.Cleanup(ts.Close)
 	b = (&site{url: ts.URL}).newTab(b.t, false)
