@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/dossier"
@@ -85,6 +87,9 @@ type IndexStore interface {
 	// payment request created then and not cancelled) and those of them paid online
 	// (by bank transfer, confirmed by the bank's notification or statement).
 	OnlinePayments(ctx context.Context, units []int64, from, to calendar.Date) (billed, paidOnline int64, err error)
+	// Ratings counts the citizens' ratings given on the local days from..to, and those
+	// of them dissatisfied.
+	Ratings(ctx context.Context, units []int64, from, to calendar.Date) (given, dissatisfied int64, err error)
 }
 
 // notYet explains an indicator xaso has no data for.
@@ -97,7 +102,6 @@ var notYet = map[string]string{
 	"digitisation.reused":            "chưa ghi nhận tái sử dụng giấy tờ đã số hóa",
 	"online.payable":                 "chưa ghi nhận thủ tục có phí nào được đánh dấu thanh toán trực tuyến được",
 	"satisfaction.feedback":          "chưa có chức năng phản ánh, kiến nghị",
-	"satisfaction.rate":              "chưa có đánh giá mức độ hài lòng của người dân",
 }
 
 // IndexReport computes the index of a unit (a province rolls up its communes) over a
@@ -131,7 +135,11 @@ func IndexReport(ctx context.Context, st interface {
 		if err != nil {
 			return IndexPeriod{}, err
 		}
-		return score(defs, sums[""], cat, [2]int64{paid, billed}, label), nil
+		given, dissatisfied, err := st.Ratings(ctx, units, a, b)
+		if err != nil {
+			return IndexPeriod{}, err
+		}
+		return score(defs, sums[""], cat, [2]int64{paid, billed}, [2]int64{dissatisfied, given}, label), nil
 	}
 	whole, err := period(from, to, from.String()+" – "+to.String())
 	if err != nil {
@@ -156,7 +164,7 @@ func IndexReport(ctx context.Context, st interface {
 	return idx, nil
 }
 
-func score(defs []IndicatorDef, s Sums, cat CatalogStats, paid [2]int64, label string) IndexPeriod {
+func score(defs []IndicatorDef, s Sums, cat CatalogStats, paid, ratings [2]int64, label string) IndexPeriod {
 	if s.Period == nil {
 		s = NewSums()
 	}
@@ -175,6 +183,11 @@ func score(defs []IndicatorDef, s Sums, cat CatalogStats, paid [2]int64, label s
 	for _, d := range defs {
 		ind := Indicator{IndicatorDef: d}
 		in, ok := inputs[d.ID]
+		if d.ID == "satisfaction.rate" {
+			satisfaction(&ind, &out, resolved, resolved-onTime, ratings)
+			out.Indicators = append(out.Indicators, ind)
+			continue
+		}
 		switch {
 		case !ok:
 			ind.Note = notYet[d.ID]
@@ -193,4 +206,29 @@ func score(defs []IndicatorDef, s Sums, cat CatalogStats, paid [2]int64, label s
 	out.Total = math.Round(out.Total*100) / 100
 	out.Computable = math.Round(out.Computable*100) / 100
 	return out
+}
+
+// satisfaction scores "100% − (late rate + dissatisfied rate)": late of the dossiers
+// resolved in the period (the 766 rule: more than one supplement request is late),
+// dissatisfied of the ratings given in it. It is not one ratio, so its inputs are told in
+// the note and numerator and denominator stay empty.
+func satisfaction(ind *Indicator, out *IndexPeriod, resolved, late int64, ratings [2]int64) {
+	dissatisfied, given := ratings[0], ratings[1]
+	switch {
+	case resolved == 0:
+		ind.Note = "không có hồ sơ giải quyết xong trong kỳ"
+		return
+	case given == 0:
+		ind.Note = "chưa có đánh giá nào của người dân trong kỳ"
+		return
+	}
+	lateRate, dissRate := Percent(late, resolved), Percent(dissatisfied, given)
+	rate := math.Round(math.Max(0, 100-lateRate-dissRate)*10) / 10
+	pts := math.Round(ind.Points*math.Min(1, rate/ind.FullAt)*100) / 100
+	ind.Rate, ind.Score = &rate, &pts
+	comma := func(f float64) string { return strings.Replace(strconv.FormatFloat(f, 'f', 1, 64), ".", ",", 1) }
+	ind.Note = fmt.Sprintf("trễ hạn %d/%d hồ sơ (%s%%), không hài lòng %d/%d đánh giá (%s%%)", late, resolved, comma(lateRate),
+		dissatisfied, given, comma(dissRate))
+	out.Total += pts
+	out.Computable += ind.Points
 }

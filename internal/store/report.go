@@ -313,3 +313,13 @@ func (s *Store) OnlinePayments(ctx context.Context, units []int64, from, to cale
 	c, err := s.PaymentCounts(ctx, units, from, to)
 	return c.FeeBearing, c.PaidOnline, err
 }
+
+// Ratings is report.IndexStore's view of RatingCounts: the ratings given in a period and
+// the dissatisfied ones, for the Decision 766 satisfaction indicator.
+func (s *Store) Ratings(ctx context.Context, units []int64, from, to calendar.Date) (given, dissatisfied int64, err error) {
+	c, err := s.RatingCounts(ctx, units, from, to)
+	for _, n := range c {
+		given += int64(n)
+	}
+	return given, int64(c[dossier.RatingDissatisfied]), err
+}

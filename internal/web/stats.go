@@ -262,7 +262,10 @@ func (s *Server) fillStats(r *http.Request, sv *statsView) error {
 	for _, ind := range idx.Indicators {
 		row := indicatorRow{Indicator: ind}
 		if ind.Score != nil {
-			row.Inputs = count(*ind.Numerator) + " / " + count(*ind.Denominator)
+			row.Inputs = ind.Note // a composite indicator tells its inputs
+			if ind.Numerator != nil {
+				row.Inputs = count(*ind.Numerator) + " / " + count(*ind.Denominator)
+			}
 			row.Rate = oneDecimal(*ind.Rate) + "%"
 			row.Score = points(*ind.Score)
 		}

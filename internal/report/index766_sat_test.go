@@ -1,0 +1,48 @@
+package report_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/report"
+	"github.com/xaso-vn/xaso/internal/store"
+)
+
+// TestSatisfactionIndicator: "100% − (late rate + dissatisfied rate)" from the ratings
+// given in the period: the demo's 2021 has no late dossier, so one dissatisfied rating of
+// four gives 75%, 7.5 of 9 points (full at 90%); ratings outside the period do not count.
+func TestSatisfactionIndicator(t *testing.T) {
+	ctx := context.Background()
+	st, commune := loadDemo(t)
+	ds, _, err := st.Dossiers(ctx, store.DossierQuery{UnitID: commune.ID, Statuses: []dossier.Status{dossier.StatusReturned}, Limit: 5})
+	if err != nil || len(ds) < 5 {
+		t.Fatalf("returned dossiers: %d %v", len(ds), err)
+	}
+	in2021 := time.Date(2021, 6, 15, 3, 0, 0, 0, time.UTC)
+	for i, r := range []dossier.Rating{dossier.RatingSatisfied, dossier.RatingSatisfied, dossier.RatingNeutral, dossier.RatingDissatisfied} {
+		if err := st.RateDossier(ctx, ds[i], dossier.Rated{Rating: r, At: in2021}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Given in 2022: outside the period.
+	if err := st.RateDossier(ctx, ds[4], dossier.Rated{Rating: dossier.RatingDissatisfied, At: in2021.AddDate(1, 0, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	idx, err := report.IndexReport(ctx, st, commune, report.Params{From: "2021-01-01", To: "2021-12-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ind := range idx.Indicators {
+		if ind.ID != "satisfaction.rate" {
+			continue
+		}
+		if ind.Rate == nil || *ind.Rate != 75 || ind.Score == nil || *ind.Score != 7.5 ||
+			ind.Note != "trễ hạn 0/2094 hồ sơ (0,0%), không hài lòng 1/4 đánh giá (25,0%)" {
+			t.Fatalf("satisfaction: %+v (note %q)", ind, ind.Note)
+		}
+		return
+	}
+	t.Fatal("no satisfaction indicator")
+}
