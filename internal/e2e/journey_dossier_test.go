@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"image"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/go-pdf/fpdf"
 
 	"github.com/xaso-vn/xaso/internal/demo"
 )
@@ -32,15 +34,27 @@ var birthAnswers = [][2]string{
 	{"#fields-requester_phone", "0912345678"},
 }
 
-// resultPDF is the result the office attaches: a small but complete PDF.
-const resultPDF = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+// resultPDF is the result the office attaches: a one-page A4 PDF as a word processor's
+// export would be, with a cross-reference table the signer can extend.
+func resultPDF(b *tab) []byte {
+	f := fpdf.New("P", "mm", "A4", "")
+	f.AddPage()
+	f.SetFont("Times", "B", 14)
+	f.CellFormat(0, 10, "GIAY KHAI SINH (ban dien tu)", "", 1, "C", false, 0, "")
+	var out bytes.Buffer
+	if err := f.Output(&out); err != nil {
+		b.t.Fatal(err)
+	}
+	return out.Bytes()
+}
 
 func onlineDossierToResult(b *tab) {
 	dir := b.t.TempDir()
 	photo := filepath.Join(dir, "giay-chung-sinh.png")
 	writePNG(b, photo, 640, 480)
 	result := filepath.Join(dir, "giay-khai-sinh.pdf")
-	if err := os.WriteFile(result, []byte(resultPDF), 0o644); err != nil {
+	resultBytes := resultPDF(b)
+	if err := os.WriteFile(result, resultBytes, 0o644); err != nil {
 		b.t.Fatal(err)
 	}
 
@@ -109,6 +123,14 @@ func onlineDossierToResult(b *tab) {
 	counter.step("attach the signed result", chromedp.SetUploadFiles(chromedp.CSS("#file-file"), []string{result}),
 		chromedp.SetValue(chromedp.CSS("#file-name"), "Giấy khai sinh"), chromedp.SetValue(chromedp.CSS("#file-kind"), "result"),
 		follow(`form[action="`+dossierPage+`/files"] button`), hasTextPrefix("p.flash", "Đã đính kèm “Giấy khai sinh”"))
+
+	// The leader signs the result with their key (the demo's test CA); the signed copy,
+	// <code>-KQ1, is attached and registered.
+	leader.step("reopen the dossier", leader.open(dossierPage), hasText("span.status", "Đã có kết quả, chờ trả"), noSideScroll())
+	leader.stepWithin(2*time.Minute, "axe-core finds no WCAG 2.1 A/AA violation with the signing form", axeClean(axeSource(leader.t)))
+	leader.step("sign the result", typeInto("#sign-passphrase", demo.Password), follow(`form[action="`+dossierPage+`/sign"] button`),
+		hasTextPrefix("p.flash", "Đã ký số kết quả: "+code+"-KQ1"), hasTextContaining("ul.files", code+"-KQ1.pdf"))
+	counter.step("reopen the dossier to hand it over", counter.open(dossierPage))
 	counter.act(code, "return_result", "Đã trả kết quả")
 
 	// The citizen follows, downloads the result and rates the service.
@@ -116,7 +138,8 @@ func onlineDossierToResult(b *tab) {
 	b.step("open the dossier from the account page", follow(`main a[href^="/tra-cuu/`+code+`?secret="]`),
 		hasText("main h1", "Hồ sơ "+code), hasText("p.status", "Đã trả kết quả"), noSideScroll(), b.keep("returned"))
 	b.stepWithin(2*time.Minute, "axe-core finds no WCAG 2.1 A/AA violation on the result page", axeClean(axeSource(b.t)))
-	b.step("download the result", hasText("a.result", "Tải kết quả: Giấy khai sinh"), download("a.result", "application/pdf", len(resultPDF)))
+	b.step("download the result", hasText("a.result", "Tải kết quả: Giấy khai sinh"), download("a.result", "application/pdf", len(resultBytes)),
+		hasTextContaining("section#ket-qua", code+"-KQ1.pdf"))
 	b.step("rate the service", chromedp.Click(chromedp.CSS(`input[name="rating"][value="satisfied"]`)),
 		typeInto("#rating-comment", "Cán bộ hướng dẫn tận tình"), follow(`form#rating-form button`),
 		hasText("p#rated", "Hài lòng: “Cán bộ hướng dẫn tận tình”"), b.keep("rated"))
