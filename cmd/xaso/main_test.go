@@ -4,15 +4,21 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/report"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/store/storetest"
 )
@@ -273,6 +279,30 @@ func TestReportCommand(t *testing.T) {
 	if b, err := os.ReadFile(xlsx); err != nil || !bytes.HasPrefix(b, []byte("PK")) {
 		t.Fatalf("xlsx file: %v", err)
 	}
+	pdf := filepath.Join(t.TempDir(), "r.pdf")
+	if r := xaso(t, env, "", "report", "--from", "2021-01-01", "--to", "2021-12-31", "--by", "channel", "--format", "pdf", "--out", pdf); r.code != 0 {
+		t.Fatalf("pdf: %+v", r)
+	}
+	if b, err := os.ReadFile(pdf); err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Fatalf("pdf file: %v", err)
+	}
+	if pdftotext, err := exec.LookPath("pdftotext"); err == nil {
+		out, err := exec.Command(pdftotext, "-layout", pdf, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(strings.Fields(string(out)), " ")
+		for _, want := range []string{"BÁO CÁO TÌNH HÌNH TIẾP NHẬN VÀ GIẢI QUYẾT", "Xã Yên Từ, từ ngày 01/01/2021 đến ngày 31/12/2021",
+			"Số hồ sơ tiếp nhận", "Số hồ sơ đang giải quyết", "Tổng cộng 2.094 547 1.547 0 0 2.094 919 1.175 0",
+			"Tỷ lệ hồ sơ trực tuyến: 26,1%", "trước hạn: 43,9%; đúng hạn: 56,1%; quá hạn: 0,0%"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the PDF lacks %q:\n%s", want, text)
+			}
+		}
+	}
+	if r := xaso(t, env, "", "report", "--from", "2021-01-01", "--to", "2021-12-31", "--format", "pdf"); r.code != 2 {
+		t.Fatalf("pdf to the terminal: %+v", r)
+	}
 	if r := xaso(t, env, "", "report", "--from", "2021-01-01", "--to", "2021-12-31", "--format", "xlsx"); r.code != 2 {
 		t.Fatalf("xlsx to the terminal: %+v", r)
 	}
@@ -299,4 +329,92 @@ func TestUnitImport(t *testing.T) {
 	if r := xaso(t, env, "", "unit", "list"); !strings.Contains(r.out, "14731\tcommune\tXã Yên Từ\t000.31.37.H45") {
 		t.Fatalf("list: %+v", r)
 	}
+}
+
+// The XLSX export opens in LibreOffice with the same numbers as the JSON report: soffice
+// converts each sheet to CSV, and every cell is compared with the JSON's figure. CI
+// installs LibreOffice (.ci/run); elsewhere the test is skipped only when soffice is
+// absent.
+func TestReportXLSXInLibreOffice(t *testing.T) {
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Skip("soffice (LibreOffice) is not installed")
+	}
+	dsn := storetest.DSN(t)
+	env := map[string]string{"XASO_DB": dsn, "XASO_DATA_DIR": filepath.Join(t.TempDir(), "files")}
+	ctx := context.Background()
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := demo.Load(ctx, st, auth.NewHasher(auth.TestParams, 1)); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	xlsx := filepath.Join(dir, "r.xlsx")
+	args := []string{"report", "--from", "2021-01-01", "--to", "2021-12-31", "--by", "channel"}
+	r := xaso(t, env, "", args...)
+	if r.code != 0 {
+		t.Fatalf("json: %+v", r)
+	}
+	var res report.Result
+	if err := json.Unmarshal([]byte(r.out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Groups) < 2 || res.Received.Total != 2094 {
+		t.Fatalf("the JSON report is not the demo's 2021: %+v", res.OneStop)
+	}
+	if r := xaso(t, env, "", append(args, "--format", "xlsx", "--out", xlsx)...); r.code != 0 {
+		t.Fatalf("xlsx: %+v", r)
+	}
+	// Filter options: comma, double quotes, UTF-8 (76), from line 1, …, and -1 at the
+	// end: every sheet to its own file, r-<sheet>.csv.
+	cmd := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless", "--convert-to",
+		`csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1`, "--outdir", dir, xlsx)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	sheet := func(name string) [][]string {
+		b, err := os.ReadFile(filepath.Join(dir, "r-"+name+".csv"))
+		if err != nil {
+			t.Fatalf("LibreOffice wrote no sheet %q: %v", name, err)
+		}
+		recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return recs
+	}
+	want := func(label string, o report.OneStop) []string {
+		out := []string{label}
+		for _, c := range report.Columns {
+			switch v := c.Value(o).(type) {
+			case float64:
+				out = append(out, strconv.FormatFloat(v, 'f', -1, 64))
+			default:
+				out = append(out, fmt.Sprint(v))
+			}
+		}
+		return out
+	}
+	check := func(sheetName string, row []string, w []string) {
+		t.Helper()
+		if !slices.Equal(row, w) {
+			t.Errorf("sheet %s, row %q:\nLibreOffice %q\nJSON        %q", sheetName, w[0], row, w)
+		}
+	}
+	summary := sheet("Tổng hợp")
+	if len(summary) < 4 {
+		t.Fatalf("summary sheet: %q", summary)
+	}
+	check("Tổng hợp", summary[3], want(res.UnitName, res.OneStop))
+	detail := sheet("Chi tiết")
+	if len(detail) != len(res.Groups)+2 {
+		t.Fatalf("detail sheet has %d rows, want %d groups, a header and a total", len(detail), len(res.Groups))
+	}
+	for i, g := range res.Groups {
+		check("Chi tiết", detail[i+1], want(g.Label, g.OneStop))
+	}
+	check("Chi tiết", detail[len(detail)-1], want("Tổng cộng", res.OneStop))
 }

@@ -2,15 +2,15 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"os"
-	"strconv"
+	"slices"
+	"time"
 
 	"github.com/xaso-vn/xaso/internal/config"
+	"github.com/xaso-vn/xaso/internal/printing"
 	"github.com/xaso-vn/xaso/internal/report"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
@@ -18,21 +18,21 @@ import (
 func reportCmd() *command {
 	return groupWithDefault("report", "thống kê một cửa (one-stop statistics; rebuild counters)",
 		`"xaso report one-stop" in báo cáo tình hình tiếp nhận và giải quyết hồ sơ của một đơn vị (tỉnh thì cộng các xã)
-cho một kỳ (ngày đầu và ngày cuối tính theo giờ Việt Nam, kể cả hai ngày đó), dạng JSON hoặc CSV; --by chia theo
+cho một kỳ (ngày đầu và ngày cuối tính theo giờ Việt Nam, kể cả hai ngày đó), dạng JSON, CSV, XLSX hoặc PDF (A4 ngang); --by chia theo
 lĩnh vực (field), thủ tục (procedure) hoặc kênh nộp (channel). Định nghĩa các chỉ tiêu: docs/STATISTICS.md.
 "xaso report --from …" là cách viết tắt của "xaso report one-stop --from …".
 "xaso report rebuild" tính lại toàn bộ bộ đếm thống kê từ lịch sử của các hồ sơ.`, "one-stop",
-		sub{name: "one-stop", synopsis: "one-stop [--db DSN] --from YYYY-MM-DD --to YYYY-MM-DD [--unit CODE] [--by field|procedure|channel] [--format json|csv|xlsx] [--out FILE]",
+		sub{name: "one-stop", synopsis: "one-stop [--db DSN] --from YYYY-MM-DD --to YYYY-MM-DD [--unit CODE] [--by field|procedure|channel] [--format json|csv|xlsx|pdf] [--out FILE]",
 			setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
 				from := fs.String("from", "", "ngày đầu kỳ YYYY-MM-DD")
 				to := fs.String("to", "", "ngày cuối kỳ YYYY-MM-DD")
 				unitCode := fs.String("unit", "", "mã đơn vị (mặc định: xã đầu tiên)")
 				by := fs.String("by", "", "field, procedure hoặc channel")
-				format := fs.String("format", "json", "json, csv hoặc xlsx (xlsx cần --out)")
+				format := fs.String("format", "json", "json, csv, xlsx hoặc pdf (xlsx và pdf cần --out)")
 				out := fs.String("out", "", "ghi vào tệp thay vì stdout")
 				return func(ctx context.Context, sio stdio, args []string) error {
-					if len(args) != 0 || (*format != "json" && *format != "csv" && *format != "xlsx") || (*format == "xlsx" && *out == "") {
-						return usagef("cần --from, --to; --format là json, csv hoặc xlsx (xlsx cần --out TỆP)")
+					if len(args) != 0 || !slices.Contains([]string{"json", "csv", "xlsx", "pdf"}, *format) || ((*format == "xlsx" || *format == "pdf") && *out == "") {
+						return usagef("cần --from, --to; --format là json, csv, xlsx hoặc pdf (xlsx và pdf cần --out TỆP)")
 					}
 					st, err := openData(ctx, *cfg)
 					if err != nil {
@@ -63,9 +63,11 @@ lĩnh vực (field), thủ tục (procedure) hoặc kênh nộp (channel). Đị
 					}
 					switch *format {
 					case "csv":
-						return writeCSV(w, res)
+						return report.WriteCSV(w, res)
 					case "xlsx":
 						return report.WriteXLSX(w, res)
+					case "pdf":
+						return printing.OneStopReport(u, res, time.Now()).PDF(w)
 					}
 					enc := json.NewEncoder(w)
 					enc.SetIndent("", "  ")
@@ -92,33 +94,4 @@ lĩnh vực (field), thủ tục (procedure) hoặc kênh nộp (channel). Đị
 				}
 			}},
 	)
-}
-
-// writeCSV writes the report with the columns of report.Columns (the XLSX export's),
-// Vietnamese headers, one row per group and a totals row.
-func writeCSV(w io.Writer, res report.Result) error {
-	cw := csv.NewWriter(w)
-	header := []string{"Nhóm", "Tên"}
-	for _, c := range report.Columns {
-		header = append(header, c.Header)
-	}
-	cw.Write(header)
-	row := func(key, label string, r report.OneStop) []string {
-		out := []string{key, label}
-		for _, c := range report.Columns {
-			switch v := c.Value(r).(type) {
-			case float64:
-				out = append(out, strconv.FormatFloat(v, 'f', 1, 64))
-			default:
-				out = append(out, fmt.Sprint(v))
-			}
-		}
-		return out
-	}
-	for _, g := range res.Groups {
-		cw.Write(row(g.Key, g.Label, g.OneStop))
-	}
-	cw.Write(row("total", "Tổng cộng "+res.UnitName+" "+res.From+" – "+res.To, res.OneStop))
-	cw.Flush()
-	return cw.Error()
 }

@@ -80,9 +80,9 @@ func Routes(d Deps) []httpx.Route {
 		{Pattern: "POST /api/v1/dossiers/{code}/files", Access: httpx.LoggedIn, Handler: h.addFile},
 		{Pattern: "GET /api/v1/dossiers/{code}/files", Access: httpx.LoggedIn, Handler: h.listFiles},
 		{Pattern: "GET /api/v1/dossiers/{code}/files/{id}", Access: httpx.LoggedIn, Handler: h.getFile},
-		{Pattern: "GET /api/v1/reports/one-stop", Access: httpx.OnlyRoles(reportRoles...), Handler: h.oneStopReport},
-		{Pattern: "GET /api/v1/registers/{file}", Access: httpx.OnlyRoles(reportRoles...), Handler: h.register},
-		{Pattern: "GET /api/v1/reports/index766", Access: httpx.OnlyRoles(reportRoles...), Handler: h.index766},
+		{Pattern: "GET /api/v1/reports/one-stop", Access: httpx.OnlyRoles(ReportRoles...), Handler: h.oneStopReport},
+		{Pattern: "GET /api/v1/registers/{file}", Access: httpx.OnlyRoles(ReportRoles...), Handler: h.register},
+		{Pattern: "GET /api/v1/reports/index766", Access: httpx.OnlyRoles(ReportRoles...), Handler: h.index766},
 	}
 	routes = append(routes, paymentRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)

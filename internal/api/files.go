@@ -16,6 +16,8 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/attach"
 	"github.com/xaso-vn/xaso/internal/auth"
@@ -49,11 +51,15 @@ func KindLabel(kind string) string {
 const PreviewWidth = 1024
 
 var (
-	errMultipart   = apperr.New(apperr.Invalid, "multipart_required", "Hãy gửi tệp dưới dạng multipart/form-data, trường file.")
-	errNoFile      = apperr.New(apperr.Invalid, "file_required", "Vui lòng chọn tệp cần đính kèm.")
-	errFileKind    = apperr.New(apperr.Invalid, "invalid_file_kind", "Loại tệp phải là paper (giấy tờ), supplement (bổ sung) hoặc result (kết quả).")
-	errFileName    = apperr.New(apperr.Invalid, "invalid_file_name", "Tên giấy tờ tối đa 200 ký tự.")
-	errNoPreview   = apperr.New(apperr.Invalid, "preview_not_available", "Chỉ ảnh mới có bản xem thu nhỏ.")
+	errMultipart        = apperr.New(apperr.Invalid, "multipart_required", "Hãy gửi tệp dưới dạng multipart/form-data, trường file.")
+	errNoFile           = apperr.New(apperr.Invalid, "file_required", "Vui lòng chọn tệp cần đính kèm.")
+	errFileKind         = apperr.New(apperr.Invalid, "invalid_file_kind", "Loại tệp phải là paper (giấy tờ), supplement (bổ sung) hoặc result (kết quả).")
+	errFileName         = apperr.New(apperr.Invalid, "invalid_file_name", "Tên giấy tờ tối đa 200 ký tự.")
+	errNoPreview        = apperr.New(apperr.Invalid, "preview_not_available", "Chỉ ảnh mới có bản xem thu nhỏ.")
+	errResultNumberKind = apperr.New(apperr.Invalid, "result_number_not_result",
+		"Chỉ tệp kết quả giải quyết mới có số, quyển số và nơi cấp.")
+	errResultNumberLength = apperr.New(apperr.Invalid, "result_number_too_long",
+		"Số và quyển số tối đa 50 ký tự, nơi cấp tối đa 200 ký tự.")
 	errNoBlobStore = apperr.New(apperr.Unavailable, "attachments_unavailable", "Chưa cấu hình nơi lưu tệp đính kèm.")
 )
 
@@ -61,6 +67,8 @@ var (
 type Upload struct {
 	Kind, Name, FileName string
 	File                 attach.File
+	// A result issued by another system: its number, book and issuer (result only).
+	ResultNumber, ResultBook, ResultIssuer string
 	// IdemKey is the request's Idempotency-Key: the same key with the same file, kind
 	// and name records it once.
 	IdemKey string
@@ -98,15 +106,23 @@ func ReadUpload(w http.ResponseWriter, r *http.Request, limit int64) (Upload, er
 			if u.File, err = attach.Check(part, limit); err != nil {
 				return Upload{}, uploadErr(err)
 			}
-		case "kind", "name":
+		case "kind", "name", "result_number", "result_book", "result_issuer":
 			b, err := io.ReadAll(io.LimitReader(part, 4<<10))
 			if err != nil {
 				return Upload{}, uploadErr(err)
 			}
-			if part.FormName() == "kind" {
-				u.Kind = strings.TrimSpace(string(b))
-			} else {
-				u.Name = strings.TrimSpace(string(b))
+			v := strings.TrimSpace(norm.NFC.String(string(b)))
+			switch part.FormName() {
+			case "kind":
+				u.Kind = v
+			case "name":
+				u.Name = v
+			case "result_number":
+				u.ResultNumber = v
+			case "result_book":
+				u.ResultBook = v
+			case "result_issuer":
+				u.ResultIssuer = v
 			}
 		}
 		part.Close()
@@ -179,6 +195,12 @@ func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.D
 	if len([]rune(u.Name)) > 200 {
 		return store.DossierFile{}, errFileName
 	}
+	if u.Kind != KindResult && u.ResultNumber+u.ResultBook+u.ResultIssuer != "" {
+		return store.DossierFile{}, errResultNumberKind
+	}
+	if len([]rune(u.ResultNumber)) > 50 || len([]rune(u.ResultBook)) > 50 || len([]rune(u.ResultIssuer)) > 200 {
+		return store.DossierFile{}, errResultNumberLength
+	}
 	if u.FileName == "" {
 		u.FileName = "tep" + Extension(u.File.ContentType)
 	}
@@ -188,9 +210,11 @@ func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.D
 	}
 	f := store.DossierFile{DossierID: d.ID, UnitID: d.CompetentUnitID, Kind: u.Kind, Name: u.Name,
 		FileName: u.FileName, ContentType: u.File.ContentType, Size: size, BlobKey: key,
-		Digitised: official && u.Kind == KindPaper, UploadedBy: p.UserID}
+		Digitised: official && u.Kind == KindPaper, UploadedBy: p.UserID,
+		ResultNumber: u.ResultNumber, ResultBook: u.ResultBook, ResultIssuer: u.ResultIssuer}
 	if u.IdemKey != "" {
-		sum := sha256.Sum256([]byte(strings.Join([]string{strconv.FormatInt(p.UserID, 10), u.Kind, u.Name, u.FileName, key}, "\x00")))
+		sum := sha256.Sum256([]byte(strings.Join([]string{strconv.FormatInt(p.UserID, 10), u.Kind, u.Name, u.FileName, key,
+			u.ResultNumber, u.ResultBook, u.ResultIssuer}, "\x00")))
 		f.IdemKey, f.IdemHash = u.IdemKey, hex.EncodeToString(sum[:])
 	}
 	return st.AddDossierFile(ctx, d.Code, f)
@@ -217,9 +241,13 @@ type FileItem struct {
 	ContentType string `json:"content_type"`
 	Size        int64  `json:"size"`
 	Digitised   bool   `json:"digitised"`
-	UploadedAt  string `json:"uploaded_at"`
-	URL         string `json:"url"`
-	PreviewURL  string `json:"preview_url,omitempty"`
+	// A result issued by another system (e.g. the civil-status register).
+	ResultNumber string `json:"result_number,omitempty"`
+	ResultBook   string `json:"result_book,omitempty"`
+	ResultIssuer string `json:"result_issuer,omitempty"`
+	UploadedAt   string `json:"uploaded_at"`
+	URL          string `json:"url"`
+	PreviewURL   string `json:"preview_url,omitempty"`
 }
 
 // FileURL is where an attachment's bytes are served.
@@ -229,7 +257,8 @@ func FileURL(code string, id int64) string {
 
 func fileItem(code string, f store.DossierFile) FileItem {
 	it := FileItem{ID: f.ID, Kind: f.Kind, Name: f.Name, FileName: f.FileName, ContentType: f.ContentType, Size: f.Size,
-		Digitised: f.Digitised, UploadedAt: *rfc3339(f.CreatedAt), URL: FileURL(code, f.ID)}
+		Digitised: f.Digitised, ResultNumber: f.ResultNumber, ResultBook: f.ResultBook, ResultIssuer: f.ResultIssuer,
+		UploadedAt: *rfc3339(f.CreatedAt), URL: FileURL(code, f.ID)}
 	if attach.IsImage(f.ContentType) {
 		it.PreviewURL = it.URL + "?preview=1"
 	}

@@ -3,17 +3,25 @@ package api
 import (
 	"bytes"
 	"net/http"
+	"time"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/printing"
 	"github.com/xaso-vn/xaso/internal/report"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
 
-// reportRoles may read a unit's statistics: its leaders and administrators, and the
+// ReportRoles may read a unit's statistics: its leaders and administrators, and the
 // officers who answer for its figures.
-var reportRoles = []auth.Role{auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk}
+var ReportRoles = []auth.Role{auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk}
+
+// ReportAllowed reports whether p may read u's statistics: p has a reporting role in u,
+// or in the province u belongs to (a province's leader may look at each of its communes).
+func ReportAllowed(p *auth.Principal, u unit.Unit) bool {
+	return p.Can(u.ID, ReportRoles...) || (u.ParentID != nil && p.Can(*u.ParentID, ReportRoles...))
+}
 
 // reportUnit is the unit of a report: ?unit=CODE or the caller's first unit with a
 // reporting role.
@@ -24,13 +32,13 @@ func (h handlers) reportUnit(r *http.Request) (unit.Unit, error) {
 		if err != nil {
 			return u, err
 		}
-		if !p.Can(u.ID, reportRoles...) {
+		if !ReportAllowed(p, u) {
 			return u, apperr.ErrForbidden
 		}
 		return u, nil
 	}
 	for _, m := range p.Memberships {
-		for _, role := range reportRoles {
+		for _, role := range ReportRoles {
 			if m.Role == role {
 				return h.Store.UnitByID(r.Context(), m.UnitID)
 			}
@@ -39,7 +47,7 @@ func (h handlers) reportUnit(r *http.Request) (unit.Unit, error) {
 	return unit.Unit{}, apperr.ErrForbidden
 }
 
-var errReportFormat = apperr.New(apperr.Invalid, "invalid_format", "Tham số format phải là json hoặc xlsx.")
+var errReportFormat = apperr.New(apperr.Invalid, "invalid_format", "Tham số format phải là json, csv, xlsx hoặc pdf.")
 
 func (h handlers) oneStopReport(w http.ResponseWriter, r *http.Request) error {
 	u, err := h.reportUnit(r)
@@ -61,6 +69,25 @@ func (h handlers) oneStopReport(w http.ResponseWriter, r *http.Request) error {
 		}
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		w.Header().Set("Content-Disposition", `attachment; filename="bao-cao-`+res.Unit+`-`+res.From+`-`+res.To+`.xlsx"`)
+		_, err := w.Write(buf.Bytes())
+		return err
+	case "csv":
+		var buf bytes.Buffer
+		if err := report.WriteCSV(&buf, res); err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="bao-cao-`+res.Unit+`-`+res.From+`-`+res.To+`.csv"`)
+		_, err := w.Write(buf.Bytes())
+		return err
+	case "pdf":
+		var buf bytes.Buffer
+		if err := printing.OneStopReport(u, res, time.Now()).PDF(&buf); err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Disposition", `inline; filename="bao-cao-`+res.Unit+`-`+res.From+`-`+res.To+`.pdf"`)
+		w.Header().Set("Cache-Control", "private, no-store")
 		_, err := w.Write(buf.Bytes())
 		return err
 	}

@@ -42,6 +42,7 @@ var a11yPages = []struct {
 	{name: "audit", user: "quantri", path: "/admin/audit"},
 	{name: "audit-system", user: "admin", path: "/admin/audit"},
 	{name: "calendar", user: "quantri", path: "/admin/calendar"},
+	{name: "stats", user: "lanhdao", path: "/office/thong-ke?by=procedure"},
 	{name: "calendar-system", user: "admin", path: "/admin/calendar"},
 	{name: "admin-procedures", user: "quantri", path: "/admin/procedures?q=khai+sinh"},
 	{name: "admin-procedures-system", user: "admin", path: "/admin/procedures?q=ket+hon"},
@@ -64,6 +65,8 @@ var a11yPages = []struct {
 	{name: "procedure", path: "/thu-tuc/1.001193"},
 	{name: "lookup", path: "/tra-cuu"},
 	{name: "transparency", path: "/cong-khai"},
+	{name: "verify", path: "/xac-thuc"},
+	{name: "verify-code", path: "/xac-thuc?ma=H01.20-261126-0001-KQ1"},
 	{name: "lookup-unknown", path: "/tra-cuu/000.31.37.H45-260101-9999", status: http.StatusNotFound},
 	{name: "lookup-applicant", user: "congdan", path: "/account", then: func(b *tab) {
 		b.step("open the citizen's dossier", follow(`main a[href^="/tra-cuu/"]`),

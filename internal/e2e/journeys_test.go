@@ -56,6 +56,8 @@ func journeys() []journey {
 		{"office-tabs/quantri", officeTabs},
 		{"accountant/confirms-a-payment", accountantConfirms},
 		{"dossier/online-filing-to-result", onlineDossierToResult},
+		{"admin/edit-procedure", adminEditsProcedure},
+		{"leader-stats/lanhdao", leaderStats},
 	}
 	for _, u := range demo.Users {
 		js = append(js, journey{"login-logout/" + u.Username, func(b *tab) { loginLogout(b, u) }})

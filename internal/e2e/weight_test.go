@@ -33,6 +33,7 @@ var citizenPages = []struct{ name, path, user string }{
 	{"procedure", "/thu-tuc/1.001193", ""},
 	{"lookup", "/tra-cuu", ""},
 	{"transparency", "/cong-khai", ""},
+	{"verify", "/xac-thuc", ""},
 	{"file", "/nop-ho-so/1.001193", "congdan"},
 }
 

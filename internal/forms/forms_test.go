@@ -296,6 +296,32 @@ func formCases(t testing.TB) []formCase {
 			"SỔ THEO DÕI HỒ SƠ", "261102-0001", "261114-0040", "Đặng Quốc Việt", // codes break at a hyphen
 			"Từ ngày 01/11/2026 đến ngày 30/11/2026", "Ngày, tháng, năm",
 		}},
+		{name: "report", title: "BÁO CÁO TÌNH HÌNH", form: statistics(), landscape: true, minPages: 1, want: []string{
+			"BÁO CÁO TÌNH HÌNH TIẾP NHẬN VÀ GIẢI QUYẾT", "Xã Yên Từ, từ ngày 01/01/2021 đến ngày 31/12/2021",
+			"Số hồ sơ tiếp nhận", "Hộ tịch", "Tổng cộng", "2.094", "Tỷ lệ hồ sơ trực tuyến: 26,1%",
+		}},
+	}
+}
+
+// statistics is a one-stop report as internal/printing fills it, with Yên Từ's 2021.
+func statistics() Statistics {
+	cols := []StatisticsColumn{{Head: "Lĩnh vực", Width: 36}}
+	for _, h := range []string{"Tổng số", "Trực tuyến", "Trực tiếp", "Bưu chính", "Kỳ trước chuyển sang", "Tổng số", "Trước hạn", "Đúng hạn", "Quá hạn"} {
+		cols = append(cols, StatisticsColumn{Head: h, Width: 13.5, Numeric: true})
+	}
+	return Statistics{
+		Unit:     Header{Parent: "ỦY BAN NHÂN DÂN XÃ YÊN TỪ", Place: "Yên Từ"},
+		Title:    "BÁO CÁO TÌNH HÌNH TIẾP NHẬN VÀ GIẢI QUYẾT\nHỒ SƠ THỦ TỤC HÀNH CHÍNH",
+		Subtitle: "Xã Yên Từ, từ ngày 01/01/2021 đến ngày 31/12/2021",
+		Cols:     cols,
+		Groups:   []StatisticsGroup{{Title: "Số hồ sơ tiếp nhận", First: 1, Last: 5}, {Title: "Số hồ sơ đã giải quyết", First: 6, Last: 9}},
+		Rows: [][]string{
+			{"Hộ tịch", "1.518", "419", "1.099", "0", "0", "1.518", "675", "843", "0"},
+			{"Chứng thực", "576", "128", "448", "0", "0", "576", "244", "332", "0"},
+			{"Tổng cộng", "2.094", "547", "1.547", "0", "0", "2.094", "919", "1.175", "0"},
+		},
+		Notes: []string{"Tỷ lệ hồ sơ trực tuyến: 26,1% số hồ sơ tiếp nhận trong kỳ."},
+		Date:  at(time.December, 31, 17, 0).AddDate(-5, 0, 0),
 	}
 }
 

@@ -81,6 +81,10 @@ type CatalogStats struct {
 // IndexStore is what the index needs besides Store.
 type IndexStore interface {
 	CatalogStats(ctx context.Context, units []int64) (CatalogStats, error)
+	// OnlinePayments counts the dossiers of units billed on the local days from..to (a
+	// payment request created then and not cancelled) and those of them paid online
+	// (by bank transfer, confirmed by the bank's notification or statement).
+	OnlinePayments(ctx context.Context, units []int64, from, to calendar.Date) (billed, paidOnline int64, err error)
 }
 
 // notYet explains an indicator xaso has no data for.
@@ -91,8 +95,7 @@ var notYet = map[string]string{
 	"digitisation.e_results":         "chưa có kết quả điện tử ký số (chức năng chữ ký số chưa có)",
 	"digitisation.digitised":         "chưa ghi nhận số hóa thành phần hồ sơ",
 	"digitisation.reused":            "chưa ghi nhận tái sử dụng giấy tờ đã số hóa",
-	"online.payable":                 "chưa có thanh toán trực tuyến",
-	"online.paid":                    "chưa có thanh toán trực tuyến",
+	"online.payable":                 "chưa ghi nhận thủ tục có phí nào được đánh dấu thanh toán trực tuyến được",
 	"satisfaction.feedback":          "chưa có chức năng phản ánh, kiến nghị",
 	"satisfaction.rate":              "chưa có đánh giá mức độ hài lòng của người dân",
 }
@@ -124,7 +127,11 @@ func IndexReport(ctx context.Context, st interface {
 		if err != nil {
 			return IndexPeriod{}, err
 		}
-		return score(defs, sums[""], cat, label), nil
+		billed, paid, err := st.OnlinePayments(ctx, units, a, b)
+		if err != nil {
+			return IndexPeriod{}, err
+		}
+		return score(defs, sums[""], cat, [2]int64{paid, billed}, label), nil
 	}
 	whole, err := period(from, to, from.String()+" – "+to.String())
 	if err != nil {
@@ -149,7 +156,7 @@ func IndexReport(ctx context.Context, st interface {
 	return idx, nil
 }
 
-func score(defs []IndicatorDef, s Sums, cat CatalogStats, label string) IndexPeriod {
+func score(defs []IndicatorDef, s Sums, cat CatalogStats, paid [2]int64, label string) IndexPeriod {
 	if s.Period == nil {
 		s = NewSums()
 	}
@@ -162,6 +169,7 @@ func score(defs []IndicatorDef, s Sums, cat CatalogStats, label string) IndexPer
 		"progress.on_time":                {onTime, resolved},
 		"online.procedures":               {cat.Online, cat.Procedures},
 		"online.dossiers":                 {r.Received.Online, received},
+		"online.paid":                     paid,
 	}
 	out := IndexPeriod{Label: label}
 	for _, d := range defs {

@@ -11,9 +11,11 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/report"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/store/storetest"
@@ -354,5 +356,106 @@ func TestXLSX(t *testing.T) {
 	}
 	if typ, _ := f.GetCellType("Tổng hợp", "B3"); typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
 		t.Fatalf("the check cannot tell text from numbers: header cell type %v", typ)
+	}
+}
+
+func TestPresets(t *testing.T) {
+	got := report.Presets(calendar.NewDate(2026, time.November, 26))
+	want := [][3]string{
+		{"month", "2026-11-01", "2026-11-30"},
+		{"quarter", "2026-10-01", "2026-12-31"},
+		{"year", "2026-01-01", "2026-12-31"},
+		{"last_year", "2025-01-01", "2025-12-31"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d presets, want %d", len(got), len(want))
+	}
+	for i, p := range got {
+		if p.Key != want[i][0] || p.From.String() != want[i][1] || p.To.String() != want[i][2] {
+			t.Errorf("preset %d = %s %s..%s, want %v", i, p.Key, p.From, p.To, want[i])
+		}
+	}
+	if q := report.Presets(calendar.NewDate(2024, time.February, 29))[1]; q.From.String() != "2024-01-01" || q.To.String() != "2024-03-31" {
+		t.Errorf("quarter of 29 Feb 2024 = %s..%s", q.From, q.To)
+	}
+}
+
+// The Decision 766 indicator "dossiers paid online" is PaymentCounts' ratio: of the
+// dossiers billed in the period, those paid by bank transfer. The demo's 2021 has no
+// bills, so there it has no data and no points.
+func TestIndex766PaidOnline(t *testing.T) {
+	ctx := context.Background()
+	st, commune := loadDemo(t)
+	all, _, err := st.Dossiers(ctx, store.DossierQuery{UnitID: commune.ID, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fee []dossier.Dossier
+	for _, d := range all {
+		if p, err := st.ProcedureVersion(ctx, d.ProcedureID); err == nil && len(p.Fees) > 0 && p.Fees[0].Amount > 0 {
+			fee = append(fee, d)
+		}
+	}
+	if len(fee) < 3 {
+		t.Fatalf("the demo has %d current dossiers with fees, want 3", len(fee))
+	}
+	accountant, err := st.UserByUsername(ctx, "ketoan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := payment.Actor{ID: accountant.ID, Name: accountant.FullName}
+	at := time.Date(2026, time.March, 10, 9, 0, 0, 0, calendar.Location)
+	st.SetClock(func() time.Time { return at })
+	bill := func(d dossier.Dossier) store.PaymentRequest {
+		p, err := st.ProcedureVersion(ctx, d.ProcedureID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, ev, err := payment.NewRequest(d.Code, p.Fees, d.Channel.Electronic(), at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.UnitID, ev.By = d.CompetentUnitID, by
+		pr, err := st.CreatePaymentRequest(ctx, d.ID, req, ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pr
+	}
+	pay := func(pr store.PaymentRequest, p payment.Payment) {
+		after := pr
+		ev, err := after.Confirm(p, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := st.SavePayment(ctx, store.PaymentChange{Before: pr, After: after.Request, Event: ev}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, b := bill(fee[0]), bill(fee[1])
+	bill(fee[2]) // billed, not paid yet
+	pay(a, payment.Payment{Method: payment.MethodBankNotification, Amount: a.Amount, At: at, TransactionID: "FT766"})
+	pay(b, payment.Payment{Method: payment.MethodCash, Amount: b.Amount, At: at, By: by})
+
+	paid := func(from, to string) report.Indicator {
+		t.Helper()
+		idx, err := report.IndexReport(ctx, st, commune, report.Params{From: from, To: to})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ind := range idx.Indicators {
+			if ind.ID == "online.paid" {
+				return ind
+			}
+		}
+		t.Fatal("no indicator online.paid")
+		return report.Indicator{}
+	}
+	got := paid("2026-03-01", "2026-03-31")
+	if got.Score == nil || *got.Numerator != 1 || *got.Denominator != 3 || *got.Rate != 33.3 || *got.Score != 1.83 {
+		t.Fatalf("online.paid in March 2026: %+v", got)
+	}
+	if got := paid("2021-01-01", "2021-12-31"); got.Score != nil || got.Note != "không có dữ liệu trong kỳ" {
+		t.Fatalf("online.paid in 2021: %+v", got)
 	}
 }

@@ -24,8 +24,10 @@ type DossierFile struct {
 	Size        int64
 	BlobKey     string
 	Digitised   bool
-	UploadedBy  int64 // 0: unknown
-	CreatedAt   time.Time
+	// A result issued by another system keeps its number, book and issuer.
+	ResultNumber, ResultBook, ResultIssuer string
+	UploadedBy                             int64 // 0: unknown
+	CreatedAt                              time.Time
 	// IdemKey and IdemHash: the upload's Idempotency-Key and what it carried (not read
 	// back); Replayed says the key had already recorded this file.
 	IdemKey, IdemHash string
@@ -77,23 +79,24 @@ func (s *Store) AddDossierFile(ctx context.Context, code string, f DossierFile) 
 func (s *Store) insertFile(ctx context.Context, tx *sql.Tx, code string, f DossierFile) (DossierFile, error) {
 	f.CreatedAt = s.timestamp()
 	if err := tx.QueryRowContext(ctx, `INSERT INTO dossier_files (dossier_id, unit_id, kind, name, file_name, content_type, size,
-		blob_key, digitised, uploaded_by, created_at, idem_key, idem_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-		RETURNING id`,
+		blob_key, digitised, uploaded_by, created_at, idem_key, idem_hash, result_number, result_book, result_issuer)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
 		f.DossierID, f.UnitID, f.Kind, f.Name, f.FileName, f.ContentType, f.Size, f.BlobKey, f.Digitised, nullID(f.UploadedBy),
-		f.CreatedAt, nullString(f.IdemKey), nullString(f.IdemHash)).Scan(&f.ID); err != nil {
+		f.CreatedAt, nullString(f.IdemKey), nullString(f.IdemHash), f.ResultNumber, f.ResultBook, f.ResultIssuer).Scan(&f.ID); err != nil {
 		return f, fmt.Errorf("store: dossier %s file: %w", code, err)
 	}
 	return f, s.appendAudit(ctx, tx, audit.Event{Chain: f.UnitID, Action: "dossier.file_added", ObjectType: "dossier",
 		ObjectID: code, Fields: []string{"files"}})
 }
 
-const fileCols = `id, dossier_id, unit_id, kind, name, file_name, content_type, size, blob_key, digitised, uploaded_by, created_at`
+const fileCols = `id, dossier_id, unit_id, kind, name, file_name, content_type, size, blob_key, digitised, uploaded_by, created_at,
+	result_number, result_book, result_issuer`
 
 func scanFile(row interface{ Scan(...any) error }, more ...any) (DossierFile, error) {
 	var f DossierFile
 	var by sql.NullInt64
 	err := row.Scan(append([]any{&f.ID, &f.DossierID, &f.UnitID, &f.Kind, &f.Name, &f.FileName, &f.ContentType, &f.Size, &f.BlobKey,
-		&f.Digitised, &by, &f.CreatedAt}, more...)...)
+		&f.Digitised, &by, &f.CreatedAt, &f.ResultNumber, &f.ResultBook, &f.ResultIssuer}, more...)...)
 	f.UploadedBy, f.CreatedAt = by.Int64, f.CreatedAt.UTC()
 	return f, err
 }

@@ -38,11 +38,20 @@ func (s *Store) ReportSums(ctx context.Context, units []int64, from, to calendar
 	if err := add(from, to, func(r report.Sums, m dossier.Measure, ch dossier.Channel, n int64) { r.AddPeriod(m, ch, n) }); err != nil {
 		return nil, err
 	}
-	if err := add(epoch, from.AddDays(-1), func(r report.Sums, m dossier.Measure, _ dossier.Channel, n int64) { r.Before[m] += n }); err != nil {
+	// Through the last day is before the period plus the period: one read of history,
+	// not two.
+	if err := add(epoch, from.AddDays(-1), func(r report.Sums, m dossier.Measure, _ dossier.Channel, n int64) {
+		r.Before[m] += n
+		r.Through[m] += n
+	}); err != nil {
 		return nil, err
 	}
-	if err := add(epoch, to, func(r report.Sums, m dossier.Measure, _ dossier.Channel, n int64) { r.Through[m] += n }); err != nil {
-		return nil, err
+	for _, r := range out {
+		for m, byCh := range r.Period {
+			for _, n := range byCh {
+				r.Through[m] += n
+			}
+		}
 	}
 	// Open dossiers received by the end of the period whose appointment date is before
 	// its last day: overdue then, and still open now.
@@ -296,4 +305,11 @@ func (s *Store) ResolvedDossiers(ctx context.Context, units []int64, from, to ca
 		out = append(out, d)
 	}
 	return out, mapErr(rows.Err())
+}
+
+// OnlinePayments is report.IndexStore's view of PaymentCounts: the dossiers billed in a
+// period and those of them paid online, for the Decision 766 indicator.
+func (s *Store) OnlinePayments(ctx context.Context, units []int64, from, to calendar.Date) (billed, paidOnline int64, err error) {
+	c, err := s.PaymentCounts(ctx, units, from, to)
+	return c.FeeBearing, c.PaidOnline, err
 }

@@ -490,17 +490,22 @@ func TestLookupShowsTheQRCode(t *testing.T) {
 	bill(t, e, counter, d.Code)
 	anon := e.client()
 	_, page := get(t, anon, e.ts.URL+"/tra-cuu/"+d.Code+"?secret="+d.Secret)
-	if !strings.Contains(page, "Lệ phí cần nộp") || strings.Contains(page, "<svg") || !strings.Contains(page, "Nộp tại Bộ phận một cửa") {
-		t.Fatal("without a collection account the page must show the amount for the counter, no QR")
+	if !strings.Contains(textAt(t, page, "section.payments"), "Còn phải nộp") || has(t, page, "figure.qr") ||
+		!strings.Contains(textAt(t, page, "section.payments"), "tại Bộ phận Tiếp nhận và Trả kết quả") {
+		t.Fatalf("without a collection account the page must show the amount for the counter, no QR: %s", textAt(t, page, "section.payments"))
 	}
 	if status, body := apiSend(t, e, admin, "PUT", "/api/v1/payments/account", `{"bin":"970415","number":"113366668888","name":"UBND XA YEN TU"}`); status != 200 {
 		t.Fatalf("account: %d %s", status, body)
 	}
 	_, page = get(t, anon, e.ts.URL+"/tra-cuu/"+d.Code+"?secret="+d.Secret)
-	if !strings.Contains(page, "<svg") || !strings.Contains(page, "UBND XA YEN TU") {
-		t.Fatal("the look-up page does not show the QR code")
+	src := attrAt(t, page, "img[width=192]", "src")
+	if !strings.Contains(src, "/qr.svg?secret=") || !strings.Contains(textAt(t, page, "section.payments"), "UBND XA YEN TU") {
+		t.Fatalf("the look-up page does not show the QR code: %q", src)
 	}
-	if _, page = get(t, anon, e.ts.URL+"/tra-cuu/"+d.Code); strings.Contains(page, "Lệ phí cần nộp") {
+	if resp, svg := get(t, anon, e.ts.URL+src); resp.StatusCode != 200 || !strings.Contains(svg, "<svg") {
+		t.Fatalf("the QR image for the secret's holder: %d", resp.StatusCode)
+	}
+	if _, page = get(t, anon, e.ts.URL+"/tra-cuu/"+d.Code); has(t, page, "section.payments") {
 		t.Fatal("the fee shows without the secret")
 	}
 }

@@ -61,6 +61,7 @@ func citizenURL(d dossier.Dossier, anchor string) string {
 // citizenFile is an attachment as the applicant sees it.
 type citizenFile struct {
 	Name, FileName, Kind, Size, At, URL string
+	Issued                              string // a result issued elsewhere: its number and book
 	Result                              bool
 }
 
@@ -72,7 +73,7 @@ func (s *Server) citizenFiles(ctx context.Context, d dossier.Dossier) ([]citizen
 	out := make([]citizenFile, 0, len(fs))
 	for _, f := range fs {
 		out = append(out, citizenFile{Name: f.Name, FileName: f.FileName, Kind: api.KindLabel(f.Kind), Size: byteSize(f.Size),
-			At: shortTime(f.CreatedAt), Result: f.Kind == api.KindResult,
+			At: shortTime(f.CreatedAt), Result: f.Kind == api.KindResult, Issued: issuedAs(f),
 			URL: "/tra-cuu/" + url.PathEscape(d.Code) + "/tep/" + strconv.FormatInt(f.ID, 10) + "?secret=" + url.QueryEscape(d.Secret)})
 	}
 	return out, nil

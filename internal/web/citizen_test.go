@@ -193,10 +193,23 @@ func TestCitizenFilesWithPapersAndFollowsUp(t *testing.T) {
 			t.Fatalf("%s: %d %s", st.action, code, out)
 		}
 	}
-	if code, out := uploadFile(t, e, leader, code, "giay-khai-sinh.pdf", []byte(testPDF), map[string]string{"kind": "result", "name": "Giấy khai sinh"}); code != 201 {
-		t.Fatalf("result upload: %d %s", code, out)
+	if code, out := uploadFile(t, e, leader, code, "to-khai.pdf", []byte(testPDF), map[string]string{"kind": "paper", "result_number": "12"}); code != 422 ||
+		!strings.Contains(out, "result_number_not_result") {
+		t.Fatalf("a paper with a result number: %d %s", code, out)
+	}
+	// The birth certificate was issued by the civil-status register: its number and book stay.
+	code2, out := uploadFile(t, e, leader, code, "giay-khai-sinh.pdf", []byte(testPDF), map[string]string{"kind": "result", "name": "Giấy khai sinh",
+		"result_number": "123", "result_book": "01/2026", "result_issuer": "Phần mềm đăng ký, quản lý hộ tịch"})
+	if code2 != 201 {
+		t.Fatalf("result upload: %d %s", code2, out)
+	}
+	if it := decode[map[string]any](t, out); it["result_number"] != "123" || it["result_book"] != "01/2026" || it["result_issuer"] != "Phần mềm đăng ký, quản lý hộ tịch" {
+		t.Fatalf("result item: %s", out)
 	}
 	_, page = get(t, holder, lookup)
+	if got := textAt(t, page, "section#ket-qua"); !strings.Contains(got, "số 123, quyển số 01/2026, cấp qua Phần mềm đăng ký, quản lý hộ tịch") {
+		t.Errorf("the result's number and book are not shown: %q", got)
+	}
 	link := attrAt(t, page, "a.result", "href")
 	resp, pdf := get(t, holder, e.ts.URL+link)
 	if resp.StatusCode != 200 || pdf != testPDF || resp.Header.Get("Content-Type") != "application/pdf" {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/apperr"
@@ -19,6 +20,22 @@ type fileRow struct {
 	Name, FileName, Kind, Size, At string
 	URL, PreviewURL                string
 	PDF, Digitised                 bool
+	Issued                         string // a result issued elsewhere: "số …, quyển số …, …"
+}
+
+// issuedAs describes a result's number, book and issuer as a person reads them.
+func issuedAs(f store.DossierFile) string {
+	var parts []string
+	if f.ResultNumber != "" {
+		parts = append(parts, "số "+f.ResultNumber)
+	}
+	if f.ResultBook != "" {
+		parts = append(parts, "quyển số "+f.ResultBook)
+	}
+	if f.ResultIssuer != "" {
+		parts = append(parts, "cấp qua "+f.ResultIssuer)
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (s *Server) fileRows(ctx context.Context, d dossier.Dossier) ([]fileRow, error) {
@@ -29,7 +46,7 @@ func (s *Server) fileRows(ctx context.Context, d dossier.Dossier) ([]fileRow, er
 	var out []fileRow
 	for _, f := range fs {
 		row := fileRow{Name: f.Name, FileName: f.FileName, Kind: api.KindLabel(f.Kind), Size: byteSize(f.Size), At: shortTime(f.CreatedAt),
-			URL: api.FileURL(d.Code, f.ID), PDF: f.ContentType == attach.PDF, Digitised: f.Digitised}
+			URL: api.FileURL(d.Code, f.ID), PDF: f.ContentType == attach.PDF, Digitised: f.Digitised, Issued: issuedAs(f)}
 		if attach.IsImage(f.ContentType) {
 			row.PreviewURL = row.URL + "?preview=1"
 		}

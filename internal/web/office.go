@@ -54,6 +54,8 @@ type officeView struct {
 	Shown      int
 	Status     string
 	Statuses   []option
+	Code       string // typed in "open a dossier by its code"
+	CodeError  string
 }
 
 // inboxStatuses are the statuses of dossiers still to work on.
@@ -86,6 +88,21 @@ func (s *Server) office(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := auth.PrincipalFrom(ctx)
 	data := officeView{CanReceive: p.HasRole(receiveRoles...), Assists: p.HasRole(auth.RoleDigitalTeam)}
+	status := http.StatusOK
+	// "Open a dossier by its code": a citizen at the desk reads it from the receipt.
+	if q := r.URL.Query(); q.Has("code") {
+		data.Code = normalizeCode(q.Get("code"))
+		d, err := s.Store.DossierByCode(ctx, data.Code)
+		switch {
+		case err == nil && d.HandledBy(p):
+			http.Redirect(w, r, "/office/dossiers/"+url.PathEscape(d.Code), http.StatusSeeOther)
+			return nil
+		case err == nil || errors.Is(err, dossier.ErrNotFound):
+			data.CodeError, status = "Không có hồ sơ mang mã này trong đơn vị của bạn. Kiểm tra lại mã trên giấy tiếp nhận.", http.StatusNotFound
+		default:
+			return err
+		}
+	}
 	for _, m := range p.Memberships {
 		if n := len(data.Roles); n > 0 && data.Roles[n-1].UnitName == m.UnitName {
 			data.Roles[n-1].Roles = append(data.Roles[n-1].Roles, m.Role)
@@ -123,7 +140,7 @@ func (s *Server) office(w http.ResponseWriter, r *http.Request) error {
 	v := s.view(r, "Trang làm việc")
 	v.Area, v.Nav, v.Data = "office", "office", data
 	v.Flash = s.sessions.PopString(ctx, "flash")
-	return s.views.render(w, http.StatusOK, "office", v)
+	return s.views.render(w, status, "office", v)
 }
 
 // inbox sorts dossiers into the groups an officer works through, most urgent first.
@@ -249,6 +266,7 @@ type dossierView struct {
 	Forms                              []printLink
 	Files                              []fileRow
 	FileError                          string // the last upload's error
+	Payments                           paymentView
 }
 
 // printLink is a one-stop form the dossier can print (served by the API from
@@ -419,6 +437,9 @@ func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor
 	}
 	if last != nil && !offered && strings.TrimSpace(last.reason) != "" {
 		v.Failed = &failedAttempt{Label: last.action.Label(), Reason: last.reason, Error: last.err}
+	}
+	if v.Payments, err = s.paymentSummary(r.Context(), d); err != nil {
+		return v, err
 	}
 	return v, nil
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -264,5 +265,55 @@ func TestExtendWithNewDate(t *testing.T) {
 	_, page = get(t, leader, e.ts.URL+"/office/dossiers/"+code)
 	if !strings.Contains(textAt(t, page, "p.flash"), "Hẹn trả mới") || !apptRE.MatchString(facts(t, page)["Hẹn trả mới (đã gia hạn)"]) {
 		t.Errorf("after extension: %v", facts(t, page))
+	}
+}
+
+// TestOpenDossierByCode: an officer types a code from a receipt (spaces, lower case) and
+// lands on the dossier; a code of another unit, or of nothing, is not revealed.
+func TestOpenDossierByCode(t *testing.T) {
+	e := newEnv(t)
+	c, _ := e.login(t, "motcua", demo.Password)
+	code := receive(t, e, c, "1.001193", birthFields())
+	noRedirect := *c
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, _ := get(t, &noRedirect, e.ts.URL+"/office?code="+url.QueryEscape(" "+strings.ToLower(code)+" "))
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/office/dossiers/"+code {
+		t.Fatalf("open by code: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp, page := get(t, c, e.ts.URL+"/office?code=000.31.37.H45-260101-9999")
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(textAt(t, page, "p#open-code-error"), "Không có hồ sơ") ||
+		attrAt(t, page, "input#open-code", "value") != "000.31.37.H45-260101-9999" {
+		t.Fatalf("unknown code: %d %q", resp.StatusCode, textAt(t, page, "p#open-code-error"))
+	}
+	// A citizen's account cannot use it to probe codes: the office is for officials.
+	citizen, _ := e.login(t, "congdan", demo.Password)
+	if resp, _ := get(t, citizen, e.ts.URL+"/office?code="+code); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("citizen: %d", resp.StatusCode)
+	}
+}
+
+// TestMetricsCountCommits: /metrics reports the store's commits and changes, and a filing
+// moves both.
+func TestMetricsCountCommits(t *testing.T) {
+	e := newEnv(t)
+	read := func() (commits, changes float64) {
+		_, page := get(t, e.client(), e.ts.URL+"/metrics")
+		for _, line := range strings.Split(page, "\n") {
+			var v float64
+			if _, err := fmt.Sscanf(line, "xaso_store_commits_total %g", &v); err == nil {
+				commits = v
+			}
+			if _, err := fmt.Sscanf(line, "xaso_store_changes_total %g", &v); err == nil {
+				changes = v
+			}
+		}
+		return
+	}
+	c0, n0 := read()
+	c, _ := e.login(t, "motcua", demo.Password)
+	receive(t, e, c, "1.001193", birthFields())
+	c1, n1 := read()
+	if c1 <= c0 || n1 <= n0 || n1 < c1 {
+		t.Fatalf("commits %g → %g, changes %g → %g", c0, c1, n0, n1)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/auth"
@@ -23,6 +24,8 @@ func (s *Server) pageRoutes() []httpx.Route {
 		{Pattern: "GET /{$}", Access: httpx.Anyone, Handler: s.home},
 		{Pattern: "GET /login", Access: httpx.Anyone, Handler: s.loginPage},
 		{Pattern: "GET /cong-khai", Access: httpx.Anyone, Handler: s.transparency},
+		{Pattern: "GET /xac-thuc", Access: httpx.Anyone, Handler: s.verifyPage},
+		{Pattern: "POST /xac-thuc", Access: httpx.Anyone, Handler: s.verifyUpload},
 		{Pattern: "POST /login", Access: httpx.Anyone, Handler: s.login},
 		{Pattern: "POST /logout", Access: httpx.Anyone, Handler: s.logout},
 		{Pattern: "GET /account", Access: httpx.LoggedIn, Handler: s.account},
@@ -44,6 +47,7 @@ func (s *Server) pageRoutes() []httpx.Route {
 		{Pattern: "GET /office/dossiers/{code}", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dossierPage},
 		{Pattern: "POST /office/dossiers/{code}/actions/{action}", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dossierAction},
 		{Pattern: "POST /office/dossiers/{code}/files", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dossierUpload},
+		{Pattern: "GET /office/thong-ke", Access: httpx.OnlyRoles(api.ReportRoles...), Handler: s.statsPage},
 		{Pattern: "GET /admin", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.admin},
 		{Pattern: "GET /admin/audit", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.auditPage},
 		{Pattern: "GET /admin/procedures", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.adminProcedures},

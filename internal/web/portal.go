@@ -17,7 +17,6 @@ import (
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/locale"
-	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/qr"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
@@ -369,7 +368,7 @@ type lookupResult struct {
 	WithSecret, WrongSecret bool
 	Applicant, Reason       string
 	Supplement              string
-	Payments                []paymentDue
+	Payments                paymentView
 	Files                   []citizenFile
 	Results                 []citizenFile
 	CanSupplement           bool
@@ -380,12 +379,6 @@ type lookupResult struct {
 	Action                  string // the base of the applicant's forms: /tra-cuu/CODE
 	Query                   string // ?secret=…, kept by the forms
 	Problem                 *citizenProblem
-}
-
-// paymentDue is a fee still owed, with the VietQR code any banking app scans.
-type paymentDue struct {
-	Amount, Reference, Payee string
-	QR                       template.HTML // inline SVG, made by internal/qr from our own payload
 }
 
 type lookupView struct {
@@ -513,7 +506,8 @@ func (s *Server) applicantView(ctx context.Context, d dossier.Dossier, res *look
 			res.CanRate, res.Ratings = true, dossier.Ratings
 		}
 	}
-	res.Payments, err = s.paymentsDue(ctx, d)
+	pay, err := s.paymentSummary(ctx, d)
+	res.Payments = pay.WithSecret(d.Secret)
 	return err
 }
 
@@ -550,38 +544,4 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 		Pager    pager
 	}{mine, total, newPager(r, limit, offset, total)}
 	return s.views.render(w, http.StatusOK, "account", v)
-}
-
-// paymentsDue lists what the applicant still owes, each with its QR code when the unit
-// has a collection account (without one the amount is shown for payment at the counter).
-func (s *Server) paymentsDue(ctx context.Context, d dossier.Dossier) ([]paymentDue, error) {
-	reqs, err := s.Store.PaymentRequestsOfDossier(ctx, d.ID)
-	if err != nil {
-		return nil, err
-	}
-	var out []paymentDue
-	for _, pr := range reqs {
-		if pr.State != payment.StatePending || pr.Outstanding() <= 0 {
-			continue
-		}
-		due := paymentDue{Amount: locale.Money(pr.Outstanding()), Reference: pr.Reference}
-		acct, err := s.Store.PaymentAccount(ctx, d.CompetentUnitID)
-		switch {
-		case errors.Is(err, store.ErrNoPaymentAccount):
-		case err != nil:
-			return nil, err
-		default:
-			payload, err := payment.Payload(acct.Account, pr.Request)
-			if err != nil {
-				return nil, err
-			}
-			svg, err := qr.SVG(payload, "Mã QR chuyển khoản "+locale.Money(pr.Outstanding())+", nội dung "+pr.Reference)
-			if err != nil {
-				return nil, err
-			}
-			due.QR, due.Payee = template.HTML(svg), acct.Name
-		}
-		out = append(out, due)
-	}
-	return out, nil
 }

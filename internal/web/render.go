@@ -75,6 +75,8 @@ func newRenderer() (*renderer, error) {
 		// decimal writes a figure with one decimal the Vietnamese way: 26,1.
 		"decimal":   func(f float64) string { return strings.Replace(strconv.FormatFloat(f, 'f', 1, 64), ".", ",", 1) },
 		"money":     locale.Money,
+		"count":     count,
+		"points":    points,
 		"appt":      appointment,
 		"shortTime": shortTime,
 		"online":    func(l catalog.OnlineLevel) string { return onlineLabels[l] },

@@ -86,6 +86,15 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{Deps: d, sessions: sm, views: views, loginIP: ratelimit.New(20, 10), lookups: ratelimit.New(30, 30)}
 	s.metrics = newHTTPMetrics(d.Metrics)
+	// Group commit: commits ÷ changes says how much the disk flushes were shared.
+	st := d.Store
+	d.Metrics.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "xaso_store_commits_total",
+			Help: "Commits of write transactions (a group of changes commits once)."},
+			func() float64 { return float64(st.GroupStats().Commits) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "xaso_store_changes_total",
+			Help: "Write transactions (changes) run, grouped or alone."},
+			func() float64 { return float64(st.GroupStats().Changes) }))
 	s.routes = append(append(append(s.pageRoutes(), s.paymentPageRoutes()...), s.adminPaymentRoutes()...), api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: s.lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
 		Blobs: d.Blobs, FileLimit: d.FileLimit, ReceiptSigner: d.ReceiptSigner})...)

@@ -37,7 +37,13 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	srv, st := webtest.New(t)
+	return newEnvWith(t, demo.Options{})
+}
+
+// newEnvWith loads more of the demo (its 2021 history for the statistics).
+func newEnvWith(t *testing.T, opt demo.Options) *env {
+	t.Helper()
+	srv, st := webtest.NewWith(t, opt)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &env{srv: srv, ts: ts, st: st}
@@ -148,6 +154,8 @@ var access = map[string][]auth.Role{
 	"GET /{$}":                 nil,
 	"GET /login":               nil,
 	"GET /cong-khai":           nil,
+	"GET /xac-thuc":            nil,
+	"POST /xac-thuc":           nil,
 	"POST /login":              nil,
 	"POST /logout":             nil,
 	"GET /static/{name}":       nil,
@@ -180,6 +188,7 @@ var access = map[string][]auth.Role{
 	"POST /admin/payments/account":                  auth.AdminRoles,
 	"POST /admin/payments/secret":                   auth.AdminRoles,
 	"POST /admin/payments/receipts":                 auth.AdminRoles,
+	"GET /office/thong-ke":                          {auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk},
 	"GET /admin":                                    auth.AdminRoles,
 	"GET /admin/audit":                              auth.AdminRoles,
 	"GET /admin/procedures":                         auth.AdminRoles,

@@ -32,8 +32,8 @@ func New(t testing.TB) (*web.Server, *store.Store) {
 	return NewWith(t, demo.Options{})
 }
 
-// NewWith is New with a choice of what the demo loads (the browser tests take its
-// payments, as `xaso serve --demo` does).
+// NewWith is New with more of the demo: its 2021 history (the statistics pages), its
+// payments.
 func NewWith(t testing.TB, opt demo.Options) (*web.Server, *store.Store) {
 	t.Helper()
 	ctx := context.Background()

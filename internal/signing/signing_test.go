@@ -1,0 +1,718 @@
+package signing
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image/color"
+	"io"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/digitorus/timestamp"
+	"golang.org/x/crypto/ocsp"
+
+	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/forms"
+)
+
+func anchors(t testing.TB) VerifyOptions {
+	return VerifyOptions{TrustAnchors: []*x509.Certificate{fx(t).ca.Cert}, Offline: true}
+}
+
+func verify(t testing.TB, pdf []byte, opts VerifyOptions) *Report {
+	t.Helper()
+	rep, err := VerifyPDF(context.Background(), pdf, opts)
+	if err != nil {
+		t.Fatalf("VerifyPDF: %v", err)
+	}
+	return rep
+}
+
+func TestSignVerifyRoundTrip(t *testing.T) {
+	f := fx(t)
+	signed := sign(t, samplePDF(t), f.leader, Options{Reason: "Phê duyệt kết quả", Location: "Yên Từ"})
+	rep := verify(t, signed, anchors(t))
+	if !rep.Valid || len(rep.Signatures) != 1 || rep.ModifiedAfterSigning {
+		t.Fatalf("report: %+v", rep)
+	}
+	s := rep.Signatures[0]
+	if !s.Intact || !s.SignatureValid || !s.SigningCertificateAttr || s.Chain.Status != "trusted" || !s.CertValidAtSigningTime || !s.KeyUsageOK || !s.CoversWholeFile {
+		t.Fatalf("signature: %+v", s)
+	}
+	if s.Signer.CommonName != "Nguyễn Thị Hằng" || s.Reason != "Phê duyệt kết quả" || s.Location != "Yên Từ" || s.Level != "PAdES-B-B" || s.SubFilter != "ETSI.CAdES.detached" {
+		t.Fatalf("signature details: %+v", s)
+	}
+	if s.SigningTimeSource != "claimed" || s.SigningTime == nil || time.Since(*s.SigningTime) > time.Minute {
+		t.Fatalf("signing time %v from %s", s.SigningTime, s.SigningTimeSource)
+	}
+	if s.Revocation.Status != RevocationUnknown || len(rep.Warnings) == 0 {
+		t.Fatalf("offline revocation must be unknown with a warning: %+v %v", s.Revocation, rep.Warnings)
+	}
+	if !strings.Contains(rep.Summary, "hợp lệ") {
+		t.Fatalf("summary %q", rep.Summary)
+	}
+	// Stable JSON field names.
+	js, _ := json.Marshal(rep)
+	for _, k := range []string{`"valid":true`, `"modified_after_signing":false`, `"revocation":{"status":"unknown"`, `"signers"`} {
+		if k == `"signers"` {
+			continue
+		}
+		if !bytes.Contains(js, []byte(k)) {
+			t.Errorf("JSON lacks %s: %s", k, js)
+		}
+	}
+	// Years later, after the certificate expired: still valid at the claimed signing
+	// time, with a warning that no timestamp proves it.
+	later := anchors(t)
+	later.Now = func() time.Time { return time.Now().AddDate(5, 0, 0) }
+	if rep := verify(t, signed, later); !rep.Valid || len(rep.Signatures[0].Warnings) != 1 {
+		t.Fatalf("after expiry: %+v", rep.Signatures[0])
+	}
+	// A claimed time in the future is refused.
+	early := anchors(t)
+	early.Now = func() time.Time { return time.Now().Add(-time.Hour) }
+	if rep := verify(t, signed, early); rep.Valid {
+		t.Fatal("a signing time in the future passed")
+	}
+	// Without anchors the chain is not trusted and the document not valid.
+	rep = verify(t, signed, VerifyOptions{Offline: true})
+	if rep.Valid || rep.Signatures[0].Chain.Status != "no_trust_anchors" {
+		t.Fatalf("no anchors: %+v", rep.Signatures[0])
+	}
+	// Another CA is not an anchor for this signature.
+	other, err := NewTestCA("Other", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep = verify(t, signed, VerifyOptions{TrustAnchors: []*x509.Certificate{other.Cert}, Offline: true})
+	if rep.Valid || rep.Signatures[0].Chain.Status != "untrusted" {
+		t.Fatalf("other anchor: %+v", rep.Signatures[0])
+	}
+}
+
+func TestTwoSignaturesLeaderThenSeal(t *testing.T) {
+	f := fx(t)
+	rect := [4]float64{340, 500, 520, 570}
+	one := sign(t, samplePDF(t), f.leader, Options{Reason: "Phê duyệt", Appearance: &Appearance{Rect: rect,
+		SignatureImage: stampPNG(t, color.NRGBA{0, 0, 200, 255}, 300, 120, false)}})
+	two := sign(t, one, f.clerk, Options{Reason: "Đóng dấu", Appearance: &Appearance{Rect: rect,
+		SealImage: stampPNG(t, color.NRGBA{220, 0, 0, 255}, 200, 200, true)}})
+	if !bytes.HasPrefix(two, one) {
+		t.Fatal("the second signature must append, not rewrite")
+	}
+	rep := verify(t, two, anchors(t))
+	if !rep.Valid || len(rep.Signatures) != 2 {
+		t.Fatalf("report: %+v", rep)
+	}
+	if rep.Signatures[0].CoversWholeFile || rep.Signatures[0].ModifiedAfterSigning || !rep.Signatures[1].CoversWholeFile {
+		t.Fatalf("coverage: %+v / %+v", rep.Signatures[0], rep.Signatures[1])
+	}
+	if rep.Signatures[0].Signer.CommonName != "Nguyễn Thị Hằng" || rep.Signatures[1].Signer.CommonName != "Ủy ban nhân dân xã Yên Từ" {
+		t.Fatal("signers out of order")
+	}
+	out := pdfsig(t, two)
+	if strings.Count(out, "Signature is Valid") != 2 {
+		t.Fatalf("pdfsig:\n%s", out)
+	}
+	last := lastSignatureBlock(out)
+	if !strings.Contains(last, "Total document signed") || !strings.Contains(last, "ETSI.CAdES.detached") {
+		t.Fatalf("pdfsig last signature:\n%s", last)
+	}
+}
+
+func TestTextBlockAppearanceShowsVietnamese(t *testing.T) {
+	f := fx(t)
+	signed := sign(t, samplePDF(t), f.clerk, Options{Appearance: &Appearance{TextBlock: true,
+		DocumentNumber: "H01.20-261126-0001-KQ1", Organization: "Ủy ban nhân dân xã Yên Từ"}})
+	if !verify(t, signed, anchors(t)).Valid {
+		t.Fatal("not valid")
+	}
+	if _, err := exec.LookPath("pdftoppm"); err != nil {
+		t.Skip("pdftoppm not installed")
+	}
+	// The appearance is drawn with an embedded font: pdftotext of a flattened copy is not
+	// possible, but the widget's form XObject must carry the font program and the text.
+	if !bytes.Contains(signed, []byte("/FontFile2")) || !bytes.Contains(signed, []byte("/Subtype /Form")) {
+		t.Fatal("the appearance does not embed its font")
+	}
+	dir := t.TempDir()
+	writeFile(filepath.Join(dir, "a.pdf"), signed)
+	if out, err := exec.Command("pdftoppm", "-r", "30", "-f", "1", "-l", "1", "-png", filepath.Join(dir, "a.pdf"), filepath.Join(dir, "p")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, out)
+	}
+}
+
+func flipInFirstRange(t *testing.T, signed []byte) []byte {
+	t.Helper()
+	// A byte inside a compressed stream of the original document: the file still parses.
+	i := bytes.Index(signed, []byte("stream\n"))
+	if i < 0 {
+		t.Fatal("no stream")
+	}
+	bad := append([]byte(nil), signed...)
+	bad[i+20] ^= 0x01
+	return bad
+}
+
+func TestFlippedByteIsInvalid(t *testing.T) {
+	f := fx(t)
+	signed := sign(t, samplePDF(t), f.leader, Options{})
+	bad := flipInFirstRange(t, signed)
+	rep := verify(t, bad, anchors(t))
+	if rep.Valid || rep.Signatures[0].Intact {
+		t.Fatalf("a changed byte must invalidate: %+v", rep.Signatures[0])
+	}
+	out := pdfsig(t, bad)
+	if strings.Contains(out, "Signature is Valid") || !strings.Contains(out, "Signature is Invalid") && !strings.Contains(out, "Digest Mismatch") {
+		t.Fatalf("pdfsig on a changed file:\n%s", out)
+	}
+}
+
+// appendUpdate appends an incremental update that replaces object n with body.
+func appendUpdate(t *testing.T, pdf []byte, n int, body string) []byte {
+	t.Helper()
+	doc, err := parseDocument(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	b.Write(pdf)
+	off := b.Len()
+	fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", n, body)
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n%d 1\n%010d 00000 n\r\ntrailer\n<</Size %d /Root %d 0 R /Prev %d>>\nstartxref\n%d\n%%%%EOF\n",
+		n, off, doc.size, doc.trailer.Get("Root").(ref).Num, doc.startxref, xref)
+	return b.Bytes()
+}
+
+func TestChangeAfterSigningIsReported(t *testing.T) {
+	f := fx(t)
+	signed := sign(t, samplePDF(t), f.leader, Options{})
+	doc, err := parseDocument(signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, _ := doc.pages(1)
+	page, _ := doc.dictOf(pages[0])
+	changed := page.clone()
+	changed.Set("Rotate", number("90"))
+	bad := appendUpdate(t, signed, pages[0].Num, string(encoded(changed)))
+	rep := verify(t, bad, anchors(t))
+	if rep.Valid || !rep.ModifiedAfterSigning || !rep.Signatures[0].ModifiedAfterSigning || !rep.Signatures[0].Intact {
+		t.Fatalf("changed page after signing: %+v", rep)
+	}
+	if !strings.Contains(rep.Summary, "thay đổi") {
+		t.Fatalf("summary %q", rep.Summary)
+	}
+	// A further signature alone is not a modification (TestTwoSignaturesLeaderThenSeal),
+	// and neither is an unchanged rewrite of an object.
+	same := appendUpdate(t, signed, pages[0].Num, string(encoded(page)))
+	if rep := verify(t, same, anchors(t)); !rep.Valid || rep.ModifiedAfterSigning {
+		t.Fatalf("unchanged rewrite reported: %+v", rep.Signatures[0])
+	}
+}
+
+// xrefStreamPDF hand-builds a PDF 1.5 whose catalog and page tree are in a compressed
+// object stream, indexed by a compressed cross-reference stream with a PNG predictor, as
+// other producers (Word, LibreOffice, qpdf) write them.
+func xrefStreamPDF(t testing.TB) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+	content := "BT /F1 24 Tf 72 720 Td (Hello from another producer) Tj ET"
+	offs := map[int]int{}
+	offs[4] = b.Len()
+	fmt.Fprintf(&b, "4 0 obj\n<</Length %d>>\nstream\n%s\nendstream\nendobj\n", len(content), content)
+	offs[5] = b.Len()
+	b.WriteString("5 0 obj\n<</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>\nendobj\n")
+	objs := []string{
+		"<</Type /Catalog /Pages 2 0 R>>",
+		"<</Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 612 792]>>",
+		"<</Type /Page /Parent 2 0 R /Contents 4 0 R /Resources <</Font <</F1 5 0 R>>>>>>",
+	}
+	var head, body string
+	for i, o := range objs {
+		head += fmt.Sprintf("%d %d ", i+1, len(body))
+		body += o + "\n"
+	}
+	osData := deflate(t, []byte(head+body))
+	offs[6] = b.Len()
+	fmt.Fprintf(&b, "6 0 obj\n<</Type /ObjStm /N 3 /First %d /Filter /FlateDecode /Length %d>>\nstream\n", len(head), len(osData))
+	b.Write(osData)
+	b.WriteString("\nendstream\nendobj\n")
+	xrefAt := b.Len()
+	rows := [][]byte{{0, 0, 0, 0xff}, {2, 0, 6, 0}, {2, 0, 6, 1}, {2, 0, 6, 2}}
+	for _, n := range []int{4, 5, 6} {
+		rows = append(rows, []byte{1, byte(offs[n] >> 8), byte(offs[n]), 0})
+	}
+	rows = append(rows, []byte{1, byte(xrefAt >> 8), byte(xrefAt), 0})
+	// PNG Up predictor, 4 columns.
+	var pred []byte
+	prev := make([]byte, 4)
+	for _, r := range rows {
+		pred = append(pred, 2)
+		for j := range r {
+			pred = append(pred, r[j]-prev[j])
+		}
+		prev = r
+	}
+	xs := deflate(t, pred)
+	fmt.Fprintf(&b, "7 0 obj\n<</Type /XRef /Size 8 /W [1 2 1] /Root 1 0 R /Filter /FlateDecode /DecodeParms <</Predictor 12 /Columns 4>> /Length %d>>\nstream\n", len(xs))
+	b.Write(xs)
+	fmt.Fprintf(&b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", xrefAt)
+	return b.Bytes()
+}
+
+func TestXRefStreamAndObjectStreams(t *testing.T) {
+	f := fx(t)
+	src := xrefStreamPDF(t)
+	doc, err := parseDocument(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !doc.xrefStream {
+		t.Fatal("not read as a cross-reference stream")
+	}
+	one := sign(t, src, f.leader, Options{Appearance: &Appearance{TextBlock: true, DocumentNumber: "12/QĐ-UBND"}})
+	two := sign(t, one, f.clerk, Options{})
+	// The updates are cross-reference streams too.
+	d2, err := parseDocument(two)
+	if err != nil || !d2.xrefStream {
+		t.Fatalf("update style: %v", err)
+	}
+	rep := verify(t, two, anchors(t))
+	if !rep.Valid || len(rep.Signatures) != 2 {
+		t.Fatalf("report: %+v", rep)
+	}
+	out := pdfsig(t, two)
+	if strings.Count(out, "Signature is Valid") != 2 || !strings.Contains(lastSignatureBlock(out), "Total document signed") {
+		t.Fatalf("pdfsig:\n%s", out)
+	}
+}
+
+func TestOtherProducers(t *testing.T) {
+	f := fx(t)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.pdf")
+	writeFile(in, samplePDF(t))
+	tools := map[string][]string{
+		"qpdf":       {"qpdf", "--object-streams=generate", in, filepath.Join(dir, "qpdf.pdf")},
+		"pdftocairo": {"pdftocairo", "-pdf", in, filepath.Join(dir, "pdftocairo.pdf")},
+	}
+	ran := 0
+	for tool, cmd := range tools {
+		if _, err := exec.LookPath(cmd[0]); err != nil {
+			continue
+		}
+		if out, err := exec.Command(cmd[0], cmd[1:]...).CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v %s", tool, err, out)
+		}
+		src, err := os.ReadFile(filepath.Join(dir, tool+".pdf"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		signed := sign(t, src, f.leader, Options{Appearance: &Appearance{Page: 2, Rect: [4]float64{300, 300, 450, 360},
+			SignatureImage: stampPNG(t, color.NRGBA{0, 0, 200, 255}, 150, 60, false)}})
+		signed = sign(t, signed, f.clerk, Options{})
+		if rep := verify(t, signed, anchors(t)); !rep.Valid || len(rep.Signatures) != 2 {
+			t.Fatalf("%s: %+v", tool, rep)
+		}
+		if out := pdfsig(t, signed); strings.Count(out, "Signature is Valid") != 2 {
+			t.Fatalf("%s: pdfsig:\n%s", tool, out)
+		}
+		ran++
+	}
+	if ran == 0 {
+		t.Skip("neither qpdf nor pdftocairo installed")
+	}
+}
+
+// tsaServer is an in-process RFC 3161 time-stamping authority.
+func tsaServer(t *testing.T, ca *TestCA) *httptest.Server {
+	t.Helper()
+	cert, key, err := ca.Issue(CertOptions{CommonName: "xaso TSA THỬ NGHIỆM", ECDSA: true, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		req, err := timestamp.ParseRequest(body)
+		if err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		ts := timestamp.Timestamp{HashAlgorithm: req.HashAlgorithm, HashedMessage: req.HashedMessage, Time: time.Now(),
+			Nonce: req.Nonce, Policy: []int{1, 2, 3, 4}, AddTSACertificate: req.Certificates, Ordering: false}
+		resp, err := ts.CreateResponseWithOpts(cert, key, crypto.SHA256)
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		w.Header().Set("Content-Type", "application/timestamp-reply")
+		w.Write(resp)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestTimestampBT(t *testing.T) {
+	f := fx(t)
+	tsa := tsaServer(t, f.ca)
+	signed := sign(t, samplePDF(t), f.leader, Options{TSAURL: tsa.URL, HTTPClient: tsa.Client()})
+	rep := verify(t, signed, anchors(t))
+	s := rep.Signatures[0]
+	if !rep.Valid || s.Level != "PAdES-B-T" || s.Timestamp == nil || !s.Timestamp.Valid || !s.Timestamp.Trusted || s.SigningTimeSource != "timestamp" {
+		t.Fatalf("B-T: %+v %+v", s, s.Timestamp)
+	}
+	// A stamp from an authority outside the anchors does not set the signing time.
+	rogue, err := NewTestCA("Rogue TSA CA", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := tsaServer(t, rogue)
+	rep = verify(t, sign(t, samplePDF(t), f.leader, Options{TSAURL: rt.URL, HTTPClient: rt.Client()}), anchors(t))
+	if s := rep.Signatures[0]; !rep.Valid || s.Timestamp == nil || !s.Timestamp.Valid || s.Timestamp.Trusted || s.SigningTimeSource != "claimed" {
+		t.Fatalf("untrusted TSA: %+v %+v", s, s.Timestamp)
+	}
+	if out := pdfsig(t, signed); !strings.Contains(out, "Signature is Valid") || !strings.Contains(out, "Total document signed") {
+		t.Fatalf("pdfsig:\n%s", out)
+	}
+	// A TSA that fails is a clear error.
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", 503) }))
+	defer down.Close()
+	if _, err := SignPDF(context.Background(), samplePDF(t), f.leader, Options{TSAURL: down.URL}); !errors.Is(err, ErrTimestamp) {
+		t.Fatalf("TSA down: %v", err)
+	}
+}
+
+func TestRevocation(t *testing.T) {
+	f := fx(t)
+	var revokedSerial *big.Int
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ocsp", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		req, err := ocsp.ParseRequest(body)
+		if err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		tmpl := ocsp.Response{Status: ocsp.Good, SerialNumber: req.SerialNumber, ThisUpdate: time.Now().Add(-time.Minute), NextUpdate: time.Now().Add(time.Hour)}
+		if revokedSerial != nil && req.SerialNumber.Cmp(revokedSerial) == 0 {
+			tmpl.Status, tmpl.RevokedAt, tmpl.RevocationReason = ocsp.Revoked, time.Now().Add(-time.Hour), ocsp.KeyCompromise
+		}
+		resp, err := ocsp.CreateResponse(f.ca.Cert, f.ca.Cert, tmpl, f.ca.Key)
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		w.Write(resp)
+	})
+	mux.HandleFunc("/crl", func(w http.ResponseWriter, r *http.Request) {
+		tmpl := &x509.RevocationList{Number: big.NewInt(1), ThisUpdate: time.Now().Add(-time.Minute), NextUpdate: time.Now().Add(time.Hour)}
+		if revokedSerial != nil {
+			tmpl.RevokedCertificateEntries = []x509.RevocationListEntry{{SerialNumber: revokedSerial, RevocationTime: time.Now().Add(-time.Hour)}}
+		}
+		der, err := x509.CreateRevocationList(rand.Reader, tmpl, f.ca.Cert, f.ca.Key)
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		w.Write(der)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	opts := VerifyOptions{TrustAnchors: []*x509.Certificate{f.ca.Cert}, HTTPClient: srv.Client()}
+	cases := []struct {
+		name         string
+		cert         CertOptions
+		revoke       bool
+		status, meth string
+		valid        bool
+	}{
+		{"ocsp good", CertOptions{OCSPServer: []string{srv.URL + "/ocsp"}}, false, RevocationGood, "ocsp", true},
+		{"ocsp revoked", CertOptions{OCSPServer: []string{srv.URL + "/ocsp"}}, true, RevocationRevoked, "ocsp", false},
+		{"crl good", CertOptions{CRLURLs: []string{srv.URL + "/crl"}}, false, RevocationGood, "crl", true},
+		{"crl revoked", CertOptions{CRLURLs: []string{srv.URL + "/crl"}}, true, RevocationRevoked, "crl", false},
+		{"unreachable", CertOptions{OCSPServer: []string{"http://127.0.0.1:1/ocsp"}}, false, RevocationUnknown, "", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.cert.CommonName, c.cert.ECDSA = "Trần Văn Bình", true
+			cert, key, err := f.ca.Issue(c.cert)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := NewKeySigner(key, []*x509.Certificate{cert, f.ca.Cert})
+			if err != nil {
+				t.Fatal(err)
+			}
+			revokedSerial = nil
+			if c.revoke {
+				revokedSerial = cert.SerialNumber
+			}
+			rep := verify(t, sign(t, samplePDF(t), s, Options{}), opts)
+			r := rep.Signatures[0].Revocation
+			if r.Status != c.status || r.Method != c.meth || rep.Valid != c.valid {
+				t.Fatalf("got %+v valid=%v", r, rep.Valid)
+			}
+		})
+	}
+}
+
+func code(err error) string { return apperr.From(err).Code }
+
+func TestBadInputs(t *testing.T) {
+	f := fx(t)
+	ctx := context.Background()
+	pdf := samplePDF(t)
+	signerWith := func(o CertOptions) Signer {
+		o.CommonName, o.ECDSA = "Lê Văn Cường", true
+		cert, key, err := f.ca.Issue(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := NewKeySigner(key, []*x509.Certificate{cert, f.ca.Cert})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	cases := []struct {
+		name   string
+		pdf    []byte
+		signer Signer
+		want   *apperr.Error
+	}{
+		{"expired", pdf, signerWith(CertOptions{NotBefore: time.Now().AddDate(-2, 0, 0), NotAfter: time.Now().AddDate(0, 0, -1)}), ErrCertExpired},
+		{"not yet valid", pdf, signerWith(CertOptions{NotBefore: time.Now().AddDate(0, 0, 1)}), ErrCertNotYetValid},
+		{"no signing key usage", pdf, signerWith(CertOptions{NoKeyUsage: true}), ErrCertNoSigning},
+		{"not a PDF", []byte("hello, world"), f.leader, ErrPDFInvalid},
+		{"truncated PDF", pdf[:len(pdf)/2], f.leader, ErrPDFInvalid},
+		{"encrypted PDF", encryptedPDF(t, pdf), f.leader, ErrPDFEncrypted},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := SignPDF(ctx, c.pdf, c.signer, Options{})
+			if !errors.Is(err, c.want) {
+				t.Fatalf("got %v, want %s", err, c.want.Code)
+			}
+			if apperr.From(err).Message == "" {
+				t.Fatal("no message")
+			}
+		})
+	}
+	// Verification of the same bad files.
+	for _, c := range []struct {
+		pdf  []byte
+		want *apperr.Error
+	}{{[]byte("%PDF-1.4 garbage"), ErrPDFInvalid}, {encryptedPDF(t, pdf), ErrPDFEncrypted}, {pdf, ErrNoSignature}} {
+		if _, err := VerifyPDF(ctx, c.pdf, anchors(t)); !errors.Is(err, c.want) {
+			t.Errorf("verify: got %v, want %s", err, c.want.Code)
+		}
+	}
+	// A bad image.
+	_, err := SignPDF(ctx, pdf, f.leader, Options{Appearance: &Appearance{Rect: [4]float64{0, 0, 100, 100}, SignatureImage: []byte("not a png")}})
+	if !errors.Is(err, ErrImageInvalid) {
+		t.Fatalf("bad image: %v", err)
+	}
+}
+
+// encryptedPDF marks pdf as encrypted with an incremental trailer naming /Encrypt.
+func encryptedPDF(t *testing.T, pdf []byte) []byte {
+	doc, err := parseDocument(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	b.Write(pdf)
+	off := b.Len()
+	fmt.Fprintf(&b, "%d 0 obj\n<</Filter /Standard /V 2 /R 3 /Length 128 /P -4 /O <00> /U <00>>>\nendobj\n", doc.size)
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n%d 1\n%010d 00000 n\r\ntrailer\n<</Size %d /Root %d 0 R /Encrypt %d 0 R /Prev %d>>\nstartxref\n%d\n%%%%EOF\n",
+		doc.size, off, doc.size+1, doc.trailer.Get("Root").(ref).Num, doc.size, doc.startxref, xref)
+	return b.Bytes()
+}
+
+func TestPKCS12(t *testing.T) {
+	f := fx(t)
+	cert, key, err := f.ca.Issue(CertOptions{CommonName: "Phạm Thị Dung"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p12, err := EncodePKCS12(key, cert, []*x509.Certificate{f.ca.Cert}, "mật-khẩu đúng")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadPKCS12(p12, "sai"); !errors.Is(err, ErrWrongPassphrase) || code(err) != "p12_wrong_passphrase" {
+		t.Fatalf("wrong passphrase: %v", err)
+	}
+	if _, err := LoadPKCS12([]byte("junk"), "x"); !errors.Is(err, ErrP12Invalid) {
+		t.Fatalf("junk: %v", err)
+	}
+	s, err := LoadPKCS12(p12, "mật-khẩu đúng")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Chain()) != 2 || !s.Chain()[1].Equal(f.ca.Cert) {
+		t.Fatal("chain not read")
+	}
+	if rep := verify(t, sign(t, samplePDF(t), s, Options{}), anchors(t)); !rep.Valid {
+		t.Fatalf("RSA signature: %+v", rep.Signatures[0])
+	}
+}
+
+// TestOpenSSLPKCS12 loads a file written by `openssl pkcs12 -export`, which in OpenSSL 3
+// uses PBES2 with AES-256-CBC.
+func TestOpenSSLPKCS12(t *testing.T) {
+	if _, err := exec.LookPath("openssl"); err != nil {
+		t.Skip("openssl not installed")
+	}
+	f := fx(t)
+	cert, key, err := f.ca.Issue(CertOptions{CommonName: "Hoàng Văn Em"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(filepath.Join(dir, "key.pem"), pemBlock("PRIVATE KEY", keyDER))
+	writeFile(filepath.Join(dir, "cert.pem"), CertPEM(cert))
+	writeFile(filepath.Join(dir, "ca.pem"), CertPEM(f.ca.Cert))
+	p := filepath.Join(dir, "o.p12")
+	out, err := exec.Command("openssl", "pkcs12", "-export", "-inkey", filepath.Join(dir, "key.pem"), "-in", filepath.Join(dir, "cert.pem"),
+		"-certfile", filepath.Join(dir, "ca.pem"), "-passout", "pass:bí mật", "-out", p).CombinedOutput()
+	if err != nil {
+		t.Fatalf("openssl: %v %s", err, out)
+	}
+	info, _ := exec.Command("openssl", "pkcs12", "-info", "-noout", "-in", p, "-passin", "pass:bí mật").CombinedOutput()
+	t.Logf("openssl pkcs12 -info: %s", info)
+	data, _ := os.ReadFile(p)
+	s, err := LoadPKCS12(data, "bí mật")
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if !s.Chain()[0].Equal(cert) {
+		t.Fatal("wrong certificate")
+	}
+	if _, err := LoadPKCS12(data, "khác"); !errors.Is(err, ErrWrongPassphrase) {
+		t.Fatalf("wrong passphrase: %v", err)
+	}
+}
+
+func TestExternalSigner(t *testing.T) {
+	f := fx(t)
+	cert, key, err := f.ca.Issue(CertOptions{CommonName: "Token USB", ECDSA: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chain := []*x509.Certificate{cert, f.ca.Cert}
+	var sent []byte
+	ext := &ExternalSigner{Certificates: chain, Sign: func(ctx context.Context, digest []byte) ([]byte, error) {
+		sent = digest // only the hash leaves
+		return BuildCMS(digest, key, chain)
+	}}
+	signed := sign(t, samplePDF(t), ext, Options{})
+	if len(sent) != 32 {
+		t.Fatalf("digest sent: %x", sent)
+	}
+	if rep := verify(t, signed, anchors(t)); !rep.Valid {
+		t.Fatalf("external: %+v", rep.Signatures[0])
+	}
+	// A device that signs something else is caught before the PDF is written.
+	liar := &ExternalSigner{Certificates: chain, Sign: func(ctx context.Context, digest []byte) ([]byte, error) {
+		other := make([]byte, 32)
+		return BuildCMS(other, key, chain)
+	}}
+	if _, err := SignPDF(context.Background(), samplePDF(t), liar, Options{}); !errors.Is(err, ErrExternalSigner) {
+		t.Fatalf("liar: %v", err)
+	}
+	failing := &ExternalSigner{Certificates: chain, Sign: func(ctx context.Context, digest []byte) ([]byte, error) {
+		return nil, errors.New("token removed")
+	}}
+	if _, err := SignPDF(context.Background(), samplePDF(t), failing, Options{}); !errors.Is(err, ErrExternalSigner) {
+		t.Fatalf("failing: %v", err)
+	}
+}
+
+func TestRegisterMatch(t *testing.T) {
+	f := fx(t)
+	signed := sign(t, samplePDF(t), f.leader, Options{})
+	opts := anchors(t)
+	var asked string
+	opts.Register = func(ctx context.Context, h string) (*IssuedDocument, error) {
+		asked = h
+		return &IssuedDocument{DossierCode: "H01.20-261126-0001", DocumentCode: "H01.20-261126-0001-KQ1", SHA256: h}, nil
+	}
+	rep := verify(t, signed, opts)
+	if rep.IssuedByXaso == nil || asked != rep.SHA256 || !strings.Contains(rep.Summary, "H01.20-261126-0001-KQ1") {
+		t.Fatalf("register: %+v", rep)
+	}
+}
+
+// TestFormsPDF seal-signs form 01 as internal/forms writes it (A5, fpdf).
+func TestFormsPDF(t *testing.T) {
+	f := fx(t)
+	var b bytes.Buffer
+	r := forms.Receipt{Code: "H01.20-261126-0001", Request: "Đăng ký khai sinh", Applicant: forms.Person{Name: "Nguyễn Văn An"},
+		ReceivedAt: time.Date(2026, 11, 26, 9, 0, 0, 0, vnZone), DueAt: time.Date(2026, 11, 27, 9, 0, 0, 0, vnZone)}
+	if err := r.PDF(&b); err != nil {
+		t.Fatal(err)
+	}
+	signed := sign(t, b.Bytes(), f.clerk, Options{Reason: "Sao y bản chính điện tử", Appearance: &Appearance{TextBlock: true,
+		DocumentNumber: "H01.20-261126-0001", Organization: "Ủy ban nhân dân xã Yên Từ"}})
+	if rep := verify(t, signed, anchors(t)); !rep.Valid {
+		t.Fatalf("%+v", rep.Signatures[0])
+	}
+	if out := pdfsig(t, signed); !strings.Contains(out, "Signature is Valid") || !strings.Contains(out, "Total document signed") {
+		t.Fatalf("pdfsig:\n%s", out)
+	}
+}
+
+func TestSealedPKCS12(t *testing.T) {
+	f := fx(t)
+	cert, key, err := f.ca.Issue(CertOptions{CommonName: "Nguyễn Văn Dũng", ECDSA: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p12, err := EncodePKCS12(key, cert, []*x509.Certificate{f.ca.Cert}, "đúng")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := SealPKCS12(p12, "sai"); !errors.Is(err, ErrWrongPassphrase) {
+		t.Fatalf("seal with a wrong passphrase: %v", err)
+	}
+	sealed, s, err := SealPKCS12(p12, "đúng")
+	if err != nil || !s.Chain()[0].Equal(cert) {
+		t.Fatal(err)
+	}
+	if bytes.Contains(sealed, cert.Raw) {
+		t.Fatal("the sealed file shows the certificate")
+	}
+	if _, err := OpenSealedPKCS12(sealed, "sai"); !errors.Is(err, ErrWrongPassphrase) {
+		t.Fatalf("open with a wrong passphrase: %v", err)
+	}
+	sealed[len(sealed)-1] ^= 1
+	if _, err := OpenSealedPKCS12(sealed, "đúng"); err == nil {
+		t.Fatal("a tampered sealed file opened")
+	}
+	sealed[len(sealed)-1] ^= 1
+	o, err := OpenSealedPKCS12(sealed, "đúng")
+	if err != nil || !o.Chain()[0].Equal(cert) {
+		t.Fatalf("open: %v", err)
+	}
+}

@@ -1,0 +1,553 @@
+package signing
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/sha256"
+	_ "crypto/sha512" // SHA-384 and SHA-512 digests
+	"crypto/x509"
+	"encoding/asn1"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/digitorus/timestamp"
+	"github.com/smallstep/pkcs7"
+)
+
+// VerifyOptions configure a verification.
+type VerifyOptions struct {
+	// TrustAnchors are the roots a signer's chain must reach: the Vietnamese roots the
+	// administrator configured (a test CA in demo mode). Never the system store.
+	TrustAnchors []*x509.Certificate
+	// HTTPClient fetches OCSP answers and CRLs; nil means a client with a 5 s timeout.
+	HTTPClient *http.Client
+	// Offline skips revocation checks (reported as unknown).
+	Offline bool
+	// Register looks a document's SHA-256 (hex) up in xaso's register of issued
+	// documents; nil means no register.
+	Register func(ctx context.Context, sha256Hex string) (*IssuedDocument, error)
+	// Now is the clock (tests).
+	Now func() time.Time
+}
+
+// IssuedDocument is an entry of xaso's register of issued documents.
+type IssuedDocument struct {
+	DossierCode  string    `json:"dossier_code"`
+	DocumentCode string    `json:"document_code"` // <dossier code>-KQ<n>
+	IssuedAt     time.Time `json:"issued_at"`
+	SHA256       string    `json:"sha256"`
+}
+
+// Report is the result of verifying a PDF. Field names are stable (API and CLI output);
+// Summary and Problems are plain Vietnamese for the public page.
+type Report struct {
+	Valid                bool              `json:"valid"`
+	Summary              string            `json:"summary"`
+	SHA256               string            `json:"sha256"`
+	Size                 int               `json:"size"`
+	ModifiedAfterSigning bool              `json:"modified_after_signing"`
+	IssuedByXaso         *IssuedDocument   `json:"issued_by_xaso"`
+	Signatures           []SignatureReport `json:"signatures"`
+	Warnings             []string          `json:"warnings,omitempty"`
+}
+
+// SignatureReport is one signature's result.
+type SignatureReport struct {
+	Field                  string           `json:"field"`
+	Valid                  bool             `json:"valid"`
+	Summary                string           `json:"summary"`
+	SubFilter              string           `json:"sub_filter"`
+	Level                  string           `json:"level"` // PAdES-B-B, PAdES-B-T, or PKCS7 for adbe.pkcs7.detached
+	Signer                 *CertificateInfo `json:"signer"`
+	SigningTime            *time.Time       `json:"signing_time"`
+	SigningTimeSource      string           `json:"signing_time_source"` // timestamp | claimed
+	Timestamp              *TimestampInfo   `json:"timestamp,omitempty"`
+	Reason                 string           `json:"reason,omitempty"`
+	Location               string           `json:"location,omitempty"`
+	ByteRange              []int64          `json:"byte_range"`
+	CoversWholeFile        bool             `json:"covers_whole_file"`
+	Intact                 bool             `json:"intact"`          // the signed bytes hash to the signed digest
+	SignatureValid         bool             `json:"signature_valid"` // the CMS signature checks with the certificate
+	SigningCertificateAttr bool             `json:"signing_certificate_attr"`
+	Chain                  ChainReport      `json:"chain"`
+	CertValidAtSigningTime bool             `json:"cert_valid_at_signing_time"`
+	KeyUsageOK             bool             `json:"key_usage_ok"`
+	Revocation             RevocationReport `json:"revocation"`
+	ModifiedAfterSigning   bool             `json:"modified_after_signing"`
+	Problems               []string         `json:"problems,omitempty"`
+	Warnings               []string         `json:"warnings,omitempty"`
+}
+
+// CertificateInfo describes a certificate.
+type CertificateInfo struct {
+	CommonName   string    `json:"common_name"`
+	Organization string    `json:"organization,omitempty"`
+	Subject      string    `json:"subject"`
+	Issuer       string    `json:"issuer"`
+	SerialNumber string    `json:"serial_number"`
+	NotBefore    time.Time `json:"not_before"`
+	NotAfter     time.Time `json:"not_after"`
+	SHA256       string    `json:"sha256"`
+}
+
+// TimestampInfo describes an RFC 3161 signature timestamp.
+type TimestampInfo struct {
+	Time    time.Time `json:"time"`
+	TSA     string    `json:"tsa"`
+	Valid   bool      `json:"valid"`   // the token is signed and stamps this signature
+	Trusted bool      `json:"trusted"` // the TSA's certificate chains to a trust anchor
+}
+
+// ChainReport says whether the signer's certificate chains to a trust anchor.
+type ChainReport struct {
+	Status       string   `json:"status"` // trusted | untrusted | no_trust_anchors
+	Certificates []string `json:"certificates,omitempty"`
+	Error        string   `json:"error,omitempty"`
+}
+
+func certInfo(c *x509.Certificate) *CertificateInfo {
+	h := sha256.Sum256(c.Raw)
+	ci := &CertificateInfo{CommonName: c.Subject.CommonName, Subject: c.Subject.String(), Issuer: c.Issuer.String(),
+		SerialNumber: strings.ToUpper(c.SerialNumber.Text(16)), NotBefore: c.NotBefore, NotAfter: c.NotAfter, SHA256: hex.EncodeToString(h[:])}
+	if len(c.Subject.Organization) > 0 {
+		ci.Organization = c.Subject.Organization[0]
+	}
+	return ci
+}
+
+// maxVerifySize bounds what is read into memory.
+const maxVerifySize = 64 << 20
+
+// VerifyPDF checks every signature of pdf: the byte ranges (the whole file but
+// /Contents), the digest, the CMS signature, the ESS signing-certificate, the chain to
+// the trust anchors at the signing time (the timestamp's when there is one), the key
+// usage, revocation (OCSP, else CRL; unknown when unreachable) and whether the document
+// was changed after signing in ways other than further signatures. A signature is valid
+// when its bytes are intact, its CMS signature checks, its chain reaches an anchor, its
+// certificate was valid at signing time and allows signing, it is not revoked and the
+// document was not modified after it. Unknown revocation is a warning.
+func VerifyPDF(ctx context.Context, pdf []byte, opts VerifyOptions) (*Report, error) {
+	if len(pdf) > maxVerifySize {
+		return nil, ErrPDFInvalid.With(errors.New("file too large"))
+	}
+	doc, err := parseDocument(pdf)
+	if err != nil {
+		return nil, pdfError(err)
+	}
+	root, err := doc.dictOf(doc.trailer.Get("Root"))
+	if err != nil {
+		return nil, pdfError(err)
+	}
+	fields, err := signatureFields(doc, root)
+	if err != nil {
+		return nil, pdfError(err)
+	}
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	h := sha256.Sum256(pdf)
+	rep := &Report{SHA256: hex.EncodeToString(h[:]), Size: len(pdf), Signatures: []SignatureReport{}}
+	for _, f := range fields {
+		sv, err := doc.resolve(f.Get("V"))
+		if err != nil {
+			return nil, pdfError(err)
+		}
+		sd, ok := sv.(*dict)
+		if !ok {
+			continue // an empty signature field
+		}
+		sr := verifyOne(ctx, doc, f, sd, opts, now)
+		rep.Signatures = append(rep.Signatures, sr)
+	}
+	if len(rep.Signatures) == 0 {
+		return nil, ErrNoSignature
+	}
+	if opts.Register != nil {
+		if d, err := opts.Register(ctx, rep.SHA256); err == nil && d != nil {
+			rep.IssuedByXaso = d
+		} else if err != nil {
+			rep.Warnings = append(rep.Warnings, "Không tra cứu được sổ văn bản đã phát hành của xaso.")
+		}
+	}
+	rep.Valid = true
+	for _, s := range rep.Signatures {
+		rep.Valid = rep.Valid && s.Valid
+		rep.ModifiedAfterSigning = rep.ModifiedAfterSigning || s.ModifiedAfterSigning
+		for _, w := range s.Warnings {
+			rep.Warnings = appendOnce(rep.Warnings, w)
+		}
+		if s.Revocation.Status == RevocationUnknown {
+			rep.Warnings = appendOnce(rep.Warnings, "Chưa kiểm tra được tình trạng thu hồi của chứng thư số (không kết nối được máy chủ OCSP/CRL hoặc chứng thư không khai báo).")
+		}
+	}
+	rep.Summary = summarize(rep)
+	return rep, nil
+}
+
+func appendOnce(list []string, s string) []string {
+	for _, e := range list {
+		if e == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+func summarize(rep *Report) string {
+	n := len(rep.Signatures)
+	var b strings.Builder
+	switch {
+	case rep.Valid:
+		fmt.Fprintf(&b, "Tài liệu có %d chữ ký số, tất cả đều hợp lệ; nội dung không bị thay đổi sau khi ký.", n)
+	case rep.ModifiedAfterSigning:
+		fmt.Fprintf(&b, "Tài liệu đã bị thay đổi sau khi ký; không nên tin cậy nội dung này.")
+	default:
+		bad := 0
+		for _, s := range rep.Signatures {
+			if !s.Valid {
+				bad++
+			}
+		}
+		fmt.Fprintf(&b, "%d trong %d chữ ký số không hợp lệ.", bad, n)
+	}
+	if rep.IssuedByXaso != nil {
+		fmt.Fprintf(&b, " Tài liệu này do xaso phát hành: kết quả %s của hồ sơ %s.", rep.IssuedByXaso.DocumentCode, rep.IssuedByXaso.DossierCode)
+	} else {
+		b.WriteString(" Không tìm thấy tài liệu này trong sổ văn bản đã phát hành của xaso.")
+	}
+	return b.String()
+}
+
+func stringOf(v any) string {
+	switch s := v.(type) {
+	case pdfString:
+		return decodeText([]byte(s))
+	case hexString:
+		return decodeText([]byte(s))
+	case name:
+		return string(s)
+	}
+	return ""
+}
+
+func decodeText(b []byte) string {
+	if len(b) >= 2 && b[0] == 0xfe && b[1] == 0xff {
+		var u []rune
+		for i := 2; i+1 < len(b); i += 2 {
+			u = append(u, rune(b[i])<<8|rune(b[i+1]))
+		}
+		return string(decodeUTF16(u))
+	}
+	return string(b)
+}
+
+func decodeUTF16(u []rune) []rune {
+	out := make([]rune, 0, len(u))
+	for i := 0; i < len(u); i++ {
+		r := u[i]
+		if r >= 0xd800 && r < 0xdc00 && i+1 < len(u) && u[i+1] >= 0xdc00 && u[i+1] < 0xe000 {
+			r = (r-0xd800)<<10 + (u[i+1] - 0xdc00) + 0x10000
+			i++
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// parseDate reads a PDF date (D:YYYYMMDDHHmmSS+HH'mm').
+func parseDate(s string) (time.Time, bool) {
+	s = strings.TrimPrefix(s, "D:")
+	if len(s) < 14 {
+		return time.Time{}, false
+	}
+	t, err := time.Parse("20060102150405", s[:14])
+	if err != nil {
+		return time.Time{}, false
+	}
+	rest := s[14:]
+	if rest == "" || rest[0] == 'Z' {
+		return t, true
+	}
+	if len(rest) >= 3 && (rest[0] == '+' || rest[0] == '-') {
+		var hh, mm int
+		fmt.Sscanf(strings.ReplaceAll(rest[1:], "'", " "), "%d %d", &hh, &mm)
+		off := hh*3600 + mm*60
+		if rest[0] == '-' {
+			off = -off
+		}
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.FixedZone("", off)), true
+	}
+	return t, true
+}
+
+func verifyOne(ctx context.Context, doc *document, field, sd *dict, opts VerifyOptions, now func() time.Time) (sr SignatureReport) {
+	sr = SignatureReport{Field: stringOf(field.Get("T")), Reason: stringOf(sd.Get("Reason")), Location: stringOf(sd.Get("Location")),
+		SubFilter: stringOf(sd.Get("SubFilter")), Chain: ChainReport{Status: "untrusted"}, Revocation: RevocationReport{Status: RevocationUnknown}}
+	problem := func(s string) { sr.Problems = append(sr.Problems, s) }
+	defer func() {
+		sr.Valid = len(sr.Problems) == 0
+		if sr.Valid {
+			sr.Summary = "Chữ ký hợp lệ."
+			if sr.Signer != nil {
+				sr.Summary = fmt.Sprintf("Chữ ký của %s hợp lệ.", sr.Signer.CommonName)
+			}
+		} else {
+			sr.Summary = "Chữ ký không hợp lệ: " + strings.Join(sr.Problems, " ")
+		}
+	}()
+	buf := doc.buf
+	// Byte ranges: [0 a b c], /Contents exactly between a and b, the rest of the file up to
+	// b+c signed.
+	bra, _ := sd.Get("ByteRange").(array)
+	var br []int64
+	for _, v := range bra {
+		i, ok := intOf(v)
+		if !ok {
+			br = nil
+			break
+		}
+		br = append(br, i)
+	}
+	sr.ByteRange = br
+	contents, _ := sd.Get("Contents").(hexString)
+	if len(br) != 4 || br[0] != 0 || br[1] <= 0 || br[2] <= br[1]+1 || br[3] < 0 || br[2]+br[3] > int64(len(buf)) ||
+		buf[br[1]] != '<' || buf[br[2]-1] != '>' || len(contents) == 0 {
+		problem("Vùng dữ liệu được ký (/ByteRange) không đúng cấu trúc.")
+		sr.Intact = false
+		return sr
+	}
+	if raw, err := hex.DecodeString(string(bytes.TrimRight(buf[br[1]+1:br[2]-1], "\r\n\t "))); err != nil || !bytes.Equal(raw, []byte(contents)) {
+		problem("Vùng dữ liệu được ký (/ByteRange) không khớp với vị trí chữ ký (/Contents).")
+		return sr
+	}
+	end := br[2] + br[3]
+	sr.CoversWholeFile = end == int64(len(buf))
+	if !sr.CoversWholeFile {
+		modified, err := modifiedAfter(doc, end)
+		if err != nil || modified {
+			sr.ModifiedAfterSigning = true
+			problem("Tài liệu đã bị thay đổi sau khi ký.")
+		}
+	}
+	if t, ok := parseDate(stringOf(sd.Get("M"))); ok {
+		sr.SigningTime, sr.SigningTimeSource = &t, "claimed"
+	}
+	der := trimDER([]byte(contents))
+	p7, err := pkcs7.Parse(der)
+	if err != nil || len(p7.Signers) != 1 {
+		problem("Không đọc được chữ ký số (CMS) trong tài liệu.")
+		return sr
+	}
+	cert := p7.GetOnlySigner()
+	if cert == nil {
+		problem("Chữ ký không kèm chứng thư số của người ký.")
+		return sr
+	}
+	sr.Signer = certInfo(cert)
+	switch sr.SubFilter {
+	case "ETSI.CAdES.detached":
+		sr.Level = "PAdES-B-B"
+	case "adbe.pkcs7.detached":
+		sr.Level = "PKCS7"
+	default:
+		problem("Kiểu chữ ký " + sr.SubFilter + " không được hỗ trợ.")
+		return sr
+	}
+	si := p7.Signers[0]
+	hash, err := hashOf(si.DigestAlgorithm.Algorithm)
+	if err != nil {
+		problem("Thuật toán băm của chữ ký không được hỗ trợ.")
+		return sr
+	}
+	hh := hash.New()
+	hh.Write(buf[:br[1]])
+	hh.Write(buf[br[2]:end])
+	digest := hh.Sum(nil)
+	var md []byte
+	if err := p7.UnmarshalSignedAttribute(pkcs7.OIDAttributeMessageDigest, &md); err != nil {
+		problem("Chữ ký thiếu thuộc tính giá trị băm.")
+		return sr
+	}
+	sr.Intact = bytes.Equal(md, digest)
+	if !sr.Intact {
+		problem("Nội dung được ký đã bị thay đổi (giá trị băm không khớp).")
+	}
+	p7.Content = nil
+	p7.Hasher = fixedDigest(md)
+	if err := p7.Verify(); err != nil {
+		problem("Chữ ký số không khớp với chứng thư số.")
+	} else {
+		sr.SignatureValid = true
+	}
+	// ESS signing-certificate-v2 binds the certificate (required by PAdES).
+	var scv2 struct {
+		Certs []struct {
+			Raw asn1.RawContent
+		}
+	}
+	if err := p7.UnmarshalSignedAttribute(oidSigningCertificateV2, &scv2); err == nil && len(scv2.Certs) > 0 {
+		var id essCertIDv2
+		if _, err := asn1.Unmarshal(scv2.Certs[0].Raw, &id); err == nil {
+			want := sha256.Sum256(cert.Raw)
+			sr.SigningCertificateAttr = bytes.Equal(id.CertHash, want[:])
+		}
+		if !sr.SigningCertificateAttr {
+			problem("Thuộc tính chứng thư ký (signing-certificate-v2) không khớp với chứng thư số.")
+		}
+	} else if sr.Level == "PAdES-B-B" {
+		problem("Chữ ký PAdES thiếu thuộc tính chứng thư ký (signing-certificate-v2).")
+	}
+	// Timestamp (B-T): the time of the signature's existence.
+	for _, a := range si.UnauthenticatedAttributes {
+		if !a.Type.Equal(oidTimeStampToken) {
+			continue
+		}
+		ti := &TimestampInfo{}
+		// digitorus/timestamp checks the token's signature only when the token carries
+		// certificates; a token without them cannot be checked and is not valid here.
+		if ts, err := timestamp.Parse(a.Value.Bytes); err == nil && len(ts.Certificates) > 0 {
+			want := sha256.Sum256(si.EncryptedDigest)
+			ti.Time = ts.Time
+			ti.TSA = ts.Certificates[0].Subject.CommonName
+			ti.Valid = ts.HashAlgorithm == crypto.SHA256 && bytes.Equal(ts.HashedMessage, want[:])
+			ti.Trusted = ti.Valid && tsaTrusted(ts.Certificates, opts.TrustAnchors, ts.Time)
+		}
+		sr.Timestamp = ti
+		switch {
+		case !ti.Valid:
+			problem("Dấu thời gian của chữ ký không hợp lệ.")
+		case ti.Trusted:
+			t := ti.Time
+			sr.SigningTime, sr.SigningTimeSource = &t, "timestamp"
+			sr.Level = "PAdES-B-T"
+		default:
+			// A well-formed stamp from an authority that is not trusted says nothing about
+			// the time: the claimed time stands.
+			sr.Level = "PAdES-B-T"
+		}
+	}
+	at := now()
+	if sr.SigningTime != nil {
+		at = *sr.SigningTime
+	}
+	sr.CertValidAtSigningTime = !at.Before(cert.NotBefore) && !at.After(cert.NotAfter)
+	if !sr.CertValidAtSigningTime {
+		if at.After(cert.NotAfter) {
+			problem("Chứng thư số đã hết hạn tại thời điểm ký.")
+		} else {
+			problem("Chứng thư số chưa có hiệu lực tại thời điểm ký.")
+		}
+	}
+	if sr.SigningTimeSource == "claimed" {
+		switch n := now(); {
+		case at.After(n.Add(5 * time.Minute)):
+			problem("Thời điểm ký ghi trong tài liệu ở tương lai.")
+		case n.After(cert.NotAfter):
+			sr.Warnings = append(sr.Warnings, "Thời điểm ký do người ký tự ghi, không có dấu thời gian; chứng thư số nay đã hết hạn.")
+		}
+	}
+	sr.KeyUsageOK = hasSigningUsage(cert)
+	if !sr.KeyUsageOK {
+		problem("Chứng thư số không được phép dùng để ký số.")
+	}
+	// Chain to the configured anchors, as of the signing time.
+	var issuer *x509.Certificate
+	if len(opts.TrustAnchors) == 0 {
+		sr.Chain.Status = "no_trust_anchors"
+		problem("Chưa cấu hình chứng thư gốc tin cậy, không xác định được nguồn gốc chứng thư số.")
+	} else {
+		roots, inter := x509.NewCertPool(), x509.NewCertPool()
+		for _, c := range opts.TrustAnchors {
+			roots.AddCert(c)
+		}
+		for _, c := range p7.Certificates {
+			inter.AddCert(c)
+		}
+		chains, err := cert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+		if err != nil {
+			sr.Chain.Error = err.Error()
+			problem("Chứng thư số không do tổ chức cung cấp dịch vụ chứng thực tin cậy cấp.")
+		} else {
+			sr.Chain.Status = "trusted"
+			for _, c := range chains[0] {
+				sr.Chain.Certificates = append(sr.Chain.Certificates, c.Subject.String())
+			}
+			if len(chains[0]) > 1 {
+				issuer = chains[0][1]
+			} else {
+				issuer = chains[0][0]
+			}
+		}
+	}
+	if issuer != nil && !opts.Offline {
+		sr.Revocation = checkRevocation(ctx, cert, issuer, httpClient(opts.HTTPClient, 5*time.Second))
+	} else {
+		sr.Revocation = RevocationReport{Status: RevocationUnknown, Detail: "not checked"}
+	}
+	if sr.Revocation.Status == RevocationRevoked {
+		if sr.Revocation.RevokedAt == nil || sr.SigningTimeSource != "timestamp" || !sr.Revocation.RevokedAt.After(at) {
+			problem("Chứng thư số đã bị thu hồi.")
+		}
+	}
+	return sr
+}
+
+// fixedDigest makes smallstep/pkcs7 check a signature over a digest computed here.
+type fixedDigest []byte
+
+func (f fixedDigest) Hash(crypto.Hash, io.Reader) ([]byte, error) {
+	return f, nil
+}
+
+func hashOf(oid asn1.ObjectIdentifier) (crypto.Hash, error) {
+	switch {
+	case oid.Equal(pkcs7.OIDDigestAlgorithmSHA256):
+		return crypto.SHA256, nil
+	case oid.Equal(pkcs7.OIDDigestAlgorithmSHA384):
+		return crypto.SHA384, nil
+	case oid.Equal(pkcs7.OIDDigestAlgorithmSHA512):
+		return crypto.SHA512, nil
+	}
+	return 0, errors.New("unsupported digest algorithm")
+}
+
+// trimDER cuts the zero padding after the DER value in /Contents.
+func trimDER(b []byte) []byte {
+	var rv asn1.RawValue
+	if rest, err := asn1.Unmarshal(b, &rv); err == nil {
+		return b[:len(b)-len(rest)]
+	}
+	return b
+}
+
+// tsaTrusted tells whether a timestamp's signing certificate (the first whose chain
+// works) chains to an anchor at the stamped time with the timeStamping usage.
+func tsaTrusted(certs []*x509.Certificate, anchors []*x509.Certificate, at time.Time) bool {
+	if len(anchors) == 0 {
+		return false
+	}
+	roots, inter := x509.NewCertPool(), x509.NewCertPool()
+	for _, c := range anchors {
+		roots.AddCert(c)
+	}
+	for _, c := range certs {
+		inter.AddCert(c)
+	}
+	for _, c := range certs {
+		if c.IsCA {
+			continue
+		}
+		if _, err := c.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at,
+			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}}); err == nil {
+			return true
+		}
+	}
+	return false
+}

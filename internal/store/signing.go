@@ -1,0 +1,229 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/audit"
+	"github.com/xaso-vn/xaso/internal/signing"
+)
+
+// SigningKey is an official's sealed PKCS#12 file (signing.SealPKCS12) and the details of
+// its certificate.
+type SigningKey struct {
+	ID         int64
+	UserID     int64
+	UnitID     int64
+	Kind       string // personal | seal
+	Subject    string
+	Serial     string
+	NotAfter   time.Time
+	CertSHA256 string
+	Sealed     []byte
+	CreatedAt  time.Time
+}
+
+// Errors of the signing tables.
+var (
+	ErrSigningKeyNotFound = apperr.New(apperr.NotFound, "signing_key_not_found", "Không tìm thấy chứng thư số của người ký.")
+	ErrSigningKeyExists   = apperr.New(apperr.Conflict, "signing_key_exists", "Chứng thư số này đã được lưu cho người dùng.")
+	ErrSigningKeyKind     = apperr.Invalidf("signing_key_kind", "Loại chứng thư phải là chữ ký cá nhân (personal) hoặc con dấu của cơ quan (seal).")
+)
+
+// AddSigningKey stores an official's sealed PKCS#12 file, with its audit record.
+func (s *Store) AddSigningKey(ctx context.Context, k SigningKey) (SigningKey, error) {
+	if k.Kind != "personal" && k.Kind != "seal" {
+		return k, ErrSigningKeyKind
+	}
+	k.CreatedAt = s.timestamp()
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO signing_keys (user_id, unit_id, kind, subject, serial, not_after, cert_sha256, sealed, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, k.UserID, k.UnitID, k.Kind, k.Subject, k.Serial, utc(k.NotAfter),
+			k.CertSHA256, k.Sealed, k.CreatedAt).Scan(&k.ID); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, audit.Event{Chain: k.UnitID, Action: "signing_key.add", ObjectType: "signing_key",
+			ObjectID: fmt.Sprint(k.ID), Fields: []string{"kind", "certificate"}})
+	})
+	if isUnique(err) {
+		return k, ErrSigningKeyExists
+	}
+	if err != nil {
+		return k, fmt.Errorf("store: add signing key: %w", mapErr(err))
+	}
+	return k, nil
+}
+
+const signingKeyColumns = `id, user_id, unit_id, kind, subject, serial, not_after, cert_sha256, sealed, created_at`
+
+func scanSigningKey(row interface{ Scan(...any) error }) (SigningKey, error) {
+	var k SigningKey
+	err := row.Scan(&k.ID, &k.UserID, &k.UnitID, &k.Kind, &k.Subject, &k.Serial, &k.NotAfter, &k.CertSHA256, &k.Sealed, &k.CreatedAt)
+	k.NotAfter, k.CreatedAt = k.NotAfter.UTC(), k.CreatedAt.UTC()
+	return k, err
+}
+
+// SigningKey returns one stored key.
+func (s *Store) SigningKey(ctx context.Context, id int64) (SigningKey, error) {
+	k, err := scanSigningKey(s.r.QueryRowContext(ctx, `SELECT `+signingKeyColumns+` FROM signing_keys WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return k, ErrSigningKeyNotFound
+	}
+	return k, mapErr(err)
+}
+
+// SigningKeys lists a user's stored keys, newest first.
+func (s *Store) SigningKeys(ctx context.Context, userID int64) ([]SigningKey, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+signingKeyColumns+` FROM signing_keys WHERE user_id = $1 ORDER BY id DESC`, userID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []SigningKey
+	for rows.Next() {
+		k, err := scanSigningKey(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, mapErr(rows.Err())
+}
+
+func certSHA256(c *x509.Certificate) string {
+	h := sha256.Sum256(c.Raw)
+	return hex.EncodeToString(h[:])
+}
+
+// AddTrustAnchor adds a root certificate (idempotent), with its audit record.
+func (s *Store) AddTrustAnchor(ctx context.Context, c *x509.Certificate) error {
+	sum := certSHA256(c)
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO trust_anchors (sha256, subject, cert_der, added_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (sha256) DO NOTHING`, sum, c.Subject.String(), c.Raw, s.timestamp())
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return s.appendAudit(ctx, tx, audit.Event{Chain: audit.SystemChain, Action: "trust_anchor.add", ObjectType: "trust_anchor", ObjectID: sum})
+	})
+	if err != nil {
+		return fmt.Errorf("store: add trust anchor: %w", mapErr(err))
+	}
+	return nil
+}
+
+// RemoveTrustAnchor removes a root by its SHA-256 (hex).
+func (s *Store) RemoveTrustAnchor(ctx context.Context, sha string) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM trust_anchors WHERE sha256 = $1`, strings.ToLower(sha))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.ErrNotFound
+		}
+		return s.appendAudit(ctx, tx, audit.Event{Chain: audit.SystemChain, Action: "trust_anchor.remove", ObjectType: "trust_anchor", ObjectID: sha})
+	})
+	if err != nil {
+		return fmt.Errorf("store: remove trust anchor: %w", mapErr(err))
+	}
+	return nil
+}
+
+// TrustAnchors returns the configured roots.
+func (s *Store) TrustAnchors(ctx context.Context) ([]*x509.Certificate, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT cert_der FROM trust_anchors ORDER BY added_at, sha256`)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []*x509.Certificate
+	for rows.Next() {
+		var der []byte
+		if err := rows.Scan(&der); err != nil {
+			return nil, err
+		}
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			return nil, fmt.Errorf("store: trust anchor: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// RegisterIssuedDocument records a signed result by its SHA-256 (hex) and gives it the
+// next code <dossier code>-KQ<n> of its dossier. Registering the same bytes again returns
+// the first entry.
+func (s *Store) RegisterIssuedDocument(ctx context.Context, unitID int64, dossierCode, sha string) (signing.IssuedDocument, error) {
+	sha = strings.ToLower(sha)
+	if prev, err := s.IssuedDocumentBySHA256(ctx, sha); err != nil || prev != nil {
+		if prev != nil {
+			return *prev, nil
+		}
+		return signing.IssuedDocument{}, err
+	}
+	d := signing.IssuedDocument{DossierCode: dossierCode, SHA256: sha, IssuedAt: s.timestamp()}
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM issued_documents WHERE dossier_code = $1`, dossierCode).Scan(&n); err != nil {
+				return err
+			}
+			d.DocumentCode = fmt.Sprintf("%s-KQ%d", dossierCode, n+1)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO issued_documents (sha256, unit_id, dossier_code, document_code, issued_at)
+				VALUES ($1, $2, $3, $4, $5)`, sha, unitID, dossierCode, d.DocumentCode, d.IssuedAt); err != nil {
+				return err
+			}
+			return s.appendAudit(ctx, tx, audit.Event{Chain: unitID, Action: "document.issued", ObjectType: "dossier",
+				ObjectID: dossierCode, Fields: []string{"document_code", "sha256"}})
+		})
+		if !isUnique(err) {
+			break
+		}
+		if prev, perr := s.IssuedDocumentBySHA256(ctx, sha); perr == nil && prev != nil {
+			return *prev, nil // registered meanwhile
+		}
+	}
+	if err != nil {
+		return d, fmt.Errorf("store: register %s: %w", dossierCode, mapErr(err))
+	}
+	return d, nil
+}
+
+func (s *Store) issuedWhere(ctx context.Context, where string, arg any) (*signing.IssuedDocument, error) {
+	var d signing.IssuedDocument
+	err := s.r.QueryRowContext(ctx, `SELECT sha256, dossier_code, document_code, issued_at FROM issued_documents WHERE `+where, arg).
+		Scan(&d.SHA256, &d.DossierCode, &d.DocumentCode, &d.IssuedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	d.IssuedAt = d.IssuedAt.UTC()
+	return &d, nil
+}
+
+// IssuedDocumentBySHA256 finds a registered document by its hash; nil when xaso did not
+// issue it.
+func (s *Store) IssuedDocumentBySHA256(ctx context.Context, sha string) (*signing.IssuedDocument, error) {
+	return s.issuedWhere(ctx, `sha256 = $1`, strings.ToLower(sha))
+}
+
+// IssuedDocument finds a registered document by its code <dossier>-KQ<n>; nil when none.
+func (s *Store) IssuedDocument(ctx context.Context, code string) (*signing.IssuedDocument, error) {
+	return s.issuedWhere(ctx, `document_code = $1`, code)
+}

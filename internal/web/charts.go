@@ -1,0 +1,148 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"strconv"
+	"strings"
+
+	"github.com/xaso-vn/xaso/internal/locale"
+)
+
+// Charts of the statistics page, drawn on the server as inline SVG: no JavaScript, and
+// no image request. Each chart is role="img" with a <title> and a <desc> that says the
+// same figures in words; the page also shows them in a table. The drawing is 320 units
+// wide and scales to its box, so it fits a 360-pixel phone; bars are horizontal, so that
+// labels stay readable there.
+
+// bar is one bar of a chart.
+type bar struct {
+	Label string
+	Value int64
+	Share float64 // percent shown beside the value; negative for none
+	Class string  // colour: "online", "counter", "post", "carried", "early", "on-time", "late", "within", "overdue", "neutral"
+}
+
+// barColours pass WCAG's 3:1 contrast for graphics against white.
+var barColours = map[string]string{
+	"online": "#1565c0", "counter": "#6a4c93", "post": "#8d5a00", "carried": "#5f6b73",
+	"early": "#1b7a3d", "on-time": "#2e6f9e", "late": "#b3261e",
+	"within": "#2e6f9e", "overdue": "#b3261e", "neutral": "#3d5a80",
+}
+
+const chartWidth = 320
+
+func esc(s string) string { return template.HTMLEscapeString(s) }
+
+// count writes n with dots between thousands, the Vietnamese way: 2.094.
+func count(n int64) string { return locale.Number(n) }
+
+func oneDecimal(f float64) string {
+	return strings.Replace(strconv.FormatFloat(f, 'f', 1, 64), ".", ",", 1)
+}
+
+func (b bar) figure() string {
+	if b.Share < 0 {
+		return count(b.Value)
+	}
+	return count(b.Value) + " (" + oneDecimal(b.Share) + "%)"
+}
+
+// barChart draws labelled horizontal bars, the longest over the width left beside the
+// figures.
+func barChart(id, title string, bars []bar) template.HTML {
+	const rowH, barH, labelW = 38, 14, 200.0
+	var maxV int64
+	desc := make([]string, len(bars))
+	for i, b := range bars {
+		maxV = max(maxV, b.Value)
+		desc[i] = b.Label + ": " + b.figure()
+	}
+	h := rowH*len(bars) + 4
+	var s strings.Builder
+	fmt.Fprintf(&s, `<svg class="chart" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-t %s-d" xmlns="http://www.w3.org/2000/svg">`,
+		chartWidth, h, id, id)
+	fmt.Fprintf(&s, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(title), id, esc(strings.Join(desc, "; ")+"."))
+	for i, b := range bars {
+		y := i * rowH
+		w := 0.0
+		if maxV > 0 {
+			w = labelW * float64(b.Value) / float64(maxV)
+		}
+		if b.Value > 0 {
+			w = max(w, 2)
+		}
+		colour := barColours[b.Class]
+		if colour == "" {
+			colour = barColours["neutral"]
+		}
+		fmt.Fprintf(&s, `<text x="0" y="%d" font-size="13" fill="#1a1a1a">%s</text>`, y+13, esc(b.Label))
+		fmt.Fprintf(&s, `<rect x="0" y="%d" width="%.1f" height="%d" rx="2" fill="%s"/>`, y+18, w, barH, colour)
+		fmt.Fprintf(&s, `<text x="%.1f" y="%d" font-size="13" fill="#1a1a1a">%s</text>`, w+6, y+30, esc(b.figure()))
+	}
+	s.WriteString(`</svg>`)
+	return template.HTML(s.String())
+}
+
+// point is one period of a trend.
+type point struct {
+	Label string
+	Value float64
+}
+
+// trendChart draws a series (the index's monthly totals, out of limit) as vertical
+// bars with a baseline; with a year or less every month is labelled, beyond that the
+// first month of each year.
+func trendChart(id, title string, limit float64, pts []point) template.HTML {
+	const h, top, base = 160, 18, 134
+	n := len(pts)
+	desc := make([]string, n)
+	for i, p := range pts {
+		desc[i] = p.Label + ": " + oneDecimal(p.Value)
+	}
+	var s strings.Builder
+	fmt.Fprintf(&s, `<svg class="chart" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-t %s-d" xmlns="http://www.w3.org/2000/svg">`,
+		chartWidth, h, id, id)
+	fmt.Fprintf(&s, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(title), id, esc(strings.Join(desc, "; ")+"."))
+	fmt.Fprintf(&s, `<line x1="0" y1="%d" x2="%d" y2="%d" stroke="#5f6b73" stroke-width="1"/>`, base, chartWidth, base)
+	fmt.Fprintf(&s, `<line x1="0" y1="%d" x2="%d" y2="%d" stroke="#c5ccd3" stroke-width="1" stroke-dasharray="3 3"/>`, top, chartWidth, top)
+	fmt.Fprintf(&s, `<text x="%d" y="%d" font-size="11" fill="#1a1a1a" text-anchor="end">%s</text>`, chartWidth, top-4, esc(oneDecimal(limit)))
+	if n == 0 || limit <= 0 {
+		s.WriteString(`</svg>`)
+		return template.HTML(s.String())
+	}
+	slot := float64(chartWidth) / float64(n)
+	bw := max(1, slot*0.7)
+	for i, p := range pts {
+		v := min(max(p.Value, 0), limit)
+		bh := float64(base-top) * v / limit
+		x := float64(i)*slot + (slot-bw)/2
+		fmt.Fprintf(&s, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, x, float64(base)-bh, bw, bh, barColours["neutral"])
+		cx := float64(i)*slot + slot/2
+		if n <= 12 {
+			fmt.Fprintf(&s, `<text x="%.1f" y="%.1f" font-size="10" fill="#1a1a1a" text-anchor="middle">%s</text>`, cx, float64(base)-bh-3, esc(strconv.FormatFloat(p.Value, 'f', 0, 64)))
+		}
+		if label, ok := trendLabel(p.Label, n, i); ok {
+			fmt.Fprintf(&s, `<text x="%.1f" y="%d" font-size="11" fill="#1a1a1a" text-anchor="middle">%s</text>`, cx, base+16, esc(label))
+		}
+	}
+	s.WriteString(`</svg>`)
+	return template.HTML(s.String())
+}
+
+// trendLabel shortens "03/2021" to "T3" when a year or less is shown; over longer
+// spans it labels only January, with its year.
+func trendLabel(label string, n, i int) (string, bool) {
+	mm, yyyy, ok := strings.Cut(label, "/")
+	if !ok {
+		return label, n <= 12
+	}
+	m, _ := strconv.Atoi(mm)
+	if n <= 12 {
+		return "T" + strconv.Itoa(m), true
+	}
+	if m == 1 || i == 0 {
+		return yyyy, true
+	}
+	return "", false
+}
