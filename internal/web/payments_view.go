@@ -34,9 +34,6 @@ type paymentView struct {
 	// Accountant: the caller may act on the requests (link to the accountant's page).
 	Accountant bool
 	secret     string
-	// QRElsewhere: the page shows the QR codes itself (the look-up page draws them
-	// inline); the partial then shows neither codes nor "pay at the counter".
-	QRElsewhere bool
 }
 
 // paymentLine is one request.
@@ -84,20 +81,6 @@ func (v paymentView) WithSecret(secret string) paymentView {
 		out.Requests[i] = l
 	}
 	out.Accountant = false
-	return out
-}
-
-// WithoutQR returns the view without its QR images, for a page that draws the codes of
-// what is owed itself (the look-up page): the partial then lists the requests, their
-// state and their receipts.
-func (v paymentView) WithoutQR() paymentView {
-	out := v
-	out.QRElsewhere = true
-	out.Requests = make([]paymentLine, len(v.Requests))
-	for i, l := range v.Requests {
-		l.QR = ""
-		out.Requests[i] = l
-	}
 	return out
 }
 

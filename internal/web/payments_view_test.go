@@ -100,9 +100,6 @@ func TestPaymentSummary(t *testing.T) {
 	if v.Requests[0].QR == public.Requests[0].QR {
 		t.Error("WithSecret changed the original view")
 	}
-	if got := render(public.WithoutQR()); strings.Contains(got, "<img") || strings.Contains(got, "tại Bộ phận") || !strings.Contains(got, pr.Reference) {
-		t.Errorf("without QR: %s", got)
-	}
 
 	// Paid in cash with a receipt configuration: the receipt's link, nothing owed.
 	if _, err := st.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: u.ID, Template: "EBL01", Series: time.Now().Format("06") + "T",
