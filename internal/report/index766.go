@@ -90,6 +90,9 @@ type IndexStore interface {
 	// Ratings counts the citizens' ratings given on the local days from..to, and those
 	// of them dissatisfied.
 	Ratings(ctx context.Context, units []int64, from, to calendar.Date) (given, dissatisfied int64, err error)
+	// ElectronicResults counts the dossiers of units resolved on the local days from..to
+	// that have a signed electronic result in the register of issued documents.
+	ElectronicResults(ctx context.Context, units []int64, from, to calendar.Date) (int64, error)
 }
 
 // notYet explains an indicator xaso has no data for.
@@ -97,7 +100,6 @@ var notYet = map[string]string{
 	"transparency.published_on_time": "xaso chưa ghi nhận ngày công bố thủ tục so với ngày văn bản có hiệu lực",
 	"transparency.synced":            "chưa có kết nối đồng bộ với Cổng Dịch vụ công quốc gia",
 	"progress.average_time":          "chưa có chuẩn so sánh thời gian trung bình theo thủ tục",
-	"digitisation.e_results":         "chưa có kết quả điện tử ký số (chức năng chữ ký số chưa có)",
 	"digitisation.digitised":         "chưa ghi nhận số hóa thành phần hồ sơ",
 	"digitisation.reused":            "chưa ghi nhận tái sử dụng giấy tờ đã số hóa",
 	"online.payable":                 "chưa ghi nhận thủ tục có phí nào được đánh dấu thanh toán trực tuyến được",
@@ -139,7 +141,11 @@ func IndexReport(ctx context.Context, st interface {
 		if err != nil {
 			return IndexPeriod{}, err
 		}
-		return score(defs, sums[""], cat, [2]int64{paid, billed}, [2]int64{dissatisfied, given}, label), nil
+		eResults, err := st.ElectronicResults(ctx, units, a, b)
+		if err != nil {
+			return IndexPeriod{}, err
+		}
+		return score(defs, sums[""], cat, [2]int64{paid, billed}, [2]int64{dissatisfied, given}, eResults, label), nil
 	}
 	whole, err := period(from, to, from.String()+" – "+to.String())
 	if err != nil {
@@ -164,7 +170,7 @@ func IndexReport(ctx context.Context, st interface {
 	return idx, nil
 }
 
-func score(defs []IndicatorDef, s Sums, cat CatalogStats, paid, ratings [2]int64, label string) IndexPeriod {
+func score(defs []IndicatorDef, s Sums, cat CatalogStats, paid, ratings [2]int64, eResults int64, label string) IndexPeriod {
 	if s.Period == nil {
 		s = NewSums()
 	}
@@ -178,6 +184,7 @@ func score(defs []IndicatorDef, s Sums, cat CatalogStats, paid, ratings [2]int64
 		"online.procedures":               {cat.Online, cat.Procedures},
 		"online.dossiers":                 {r.Received.Online, received},
 		"online.paid":                     paid,
+		"digitisation.e_results":          {eResults, resolved},
 	}
 	out := IndexPeriod{Label: label}
 	for _, d := range defs {

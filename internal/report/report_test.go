@@ -308,7 +308,11 @@ func TestIndex766(t *testing.T) {
 	if pt := byID["progress.on_time"]; pt.Score == nil || *pt.Score != 10 {
 		t.Fatalf("on time: %+v", pt)
 	}
-	for _, id := range []string{"transparency.synced", "digitisation.e_results", "satisfaction.rate"} {
+	// No result of 2021 was signed in xaso: 0 of the 2,094 resolved, 0 points.
+	if er := byID["digitisation.e_results"]; er.Numerator == nil || *er.Numerator != 0 || *er.Denominator != 2094 || *er.Score != 0 {
+		t.Fatalf("e-results: %+v", er)
+	}
+	for _, id := range []string{"transparency.synced", "satisfaction.rate"} {
 		if ind := byID[id]; ind.Score != nil || ind.Note == "" {
 			t.Errorf("%s must show as not computable, got %+v", id, ind)
 		}

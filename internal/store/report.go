@@ -323,3 +323,20 @@ func (s *Store) Ratings(ctx context.Context, units []int64, from, to calendar.Da
 	}
 	return given, int64(c[dossier.RatingDissatisfied]), err
 }
+
+// ElectronicResults is report.IndexStore's count of the dossiers of units resolved in a
+// period with at least one signed result in the register of issued documents. It reads
+// the register (the signed results, far fewer than the dossiers) and the dossiers it names.
+func (s *Store) ElectronicResults(ctx context.Context, units []int64, from, to calendar.Date) (int64, error) {
+	if len(units) == 0 {
+		return 0, nil
+	}
+	args := []any{utc(from.Time()), utc(to.AddDays(1).Time())}
+	for _, u := range units {
+		args = append(args, u)
+	}
+	var n int64
+	err := s.r.QueryRowContext(ctx, `SELECT COUNT(DISTINCT d.id) FROM issued_documents i JOIN dossiers d ON d.code = i.dossier_code
+		WHERE d.resolved_at >= $1 AND d.resolved_at < $2 AND d.competent_unit_id IN (`+placeholders(3, len(units))+`)`, args...).Scan(&n)
+	return n, mapErr(err)
+}

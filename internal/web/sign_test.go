@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/signing"
 )
@@ -93,6 +94,12 @@ func TestLeaderAndClerkSignTheResult(t *testing.T) {
 		if !s.Valid {
 			t.Errorf("signature %s: %s", s.Field, s.Summary)
 		}
+	}
+	// The Decision 766 index counts the dossier as having an electronic result (once,
+	// though two results are registered).
+	today := calendar.DateOf(d.ResolvedAt)
+	if n, err := e.st.ElectronicResults(ctx, []int64{d.CompetentUnitID}, today, today); err != nil || n != 1 {
+		t.Fatalf("electronic results: %d %v", n, err)
 	}
 	// The applicant sees the signed results.
 	_, page = get(t, e.client(), e.ts.URL+"/tra-cuu/"+dcode+"?secret="+d.Secret)
