@@ -4,6 +4,8 @@
 # the bare ceiling (the same transaction without HTTP), the server's peak resident memory
 # and its cold start. The load generator shares the machine with the server.
 #   bash bench/run.sh [sqlite|postgres]... > results.txt
+# SECS sets each run's length (15); MIXED=0 skips the mixed load (intake and ceiling only,
+# for comparing two commits quickly).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=go1.27.3 XASO_PASSWORD_MEMORY=1024 XASO_PASSWORD_TIME=1
@@ -42,7 +44,7 @@ for engine in "${@:-sqlite postgres}"; do
     start "$dsn"; first=$started_ms; stop
     start "$dsn"; cold=$started_ms
     echo "first start with demo loading: ${first} ms; start on the existing database: ${cold} ms"
-    for users in 1 16 64 256; do
+    for users in $([[ ${MIXED:-1} == 0 ]] || echo 1 16 64 256); do
       echo "#### mixed load, $users users, ${secs} s"
       "$work/load" -url "$url" -users "$users" -duration "${secs}s" || true
     done

@@ -87,6 +87,9 @@ func onlineDossierToResult(b *tab) {
 	counter.step("see the citizen's photo among the papers", hasTextContaining("ul.files", "giay-chung-sinh.png"),
 		download(`ul.files a[href$="?preview=1"]`, "image/jpeg", -1))
 	counter.act(code, "receive", "Đã tiếp nhận")
+	counter.step("open the receipt (form 01) to print", follow(`a[href="/api/v1/dossiers/`+code+`/forms/01.html"]`),
+		hasTitlePrefix("Giấy tiếp nhận hồ sơ và hẹn trả kết quả "+code), hasTextContaining("body", code), counter.keep("receipt-01"))
+	counter.step("back to the dossier", counter.open(dossierPage), hasText("span.status", "Đã tiếp nhận"))
 	counter.act(code, "forward", "Đang giải quyết")
 
 	// The specialist finds a paper missing and asks for it.
@@ -163,6 +166,20 @@ func hasTextContaining(sel, want string) chromedp.Action[chromedp.Void] {
 		}
 		if got = strings.Join(strings.Fields(got), " "); !strings.Contains(got, want) {
 			return fmt.Errorf("%s shows %q, want it to contain %q", sel, got, want)
+		}
+		return nil
+	})
+}
+
+// hasTitlePrefix checks the page's title.
+func hasTitlePrefix(prefix string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		title, err := chromedp.Title()(ctx, t)
+		if err != nil {
+			return err
+		}
+		if !strings.HasPrefix(title, prefix) {
+			return fmt.Errorf("the page's title is %q, want it to start with %q", title, prefix)
 		}
 		return nil
 	})
