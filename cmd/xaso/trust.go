@@ -127,11 +127,7 @@ xaso không lưu mật khẩu: khi ký, cán bộ nhập lại mật khẩu. M�
 					if err != nil || len(ms) == 0 {
 						return fmt.Errorf("người dùng %s không thuộc đơn vị nào (no unit): %v", u.Username, err)
 					}
-					c := signer.Chain()[0]
-					sum := sha256.Sum256(c.Raw)
-					k, err := st.AddSigningKey(cliActor(ctx), store.SigningKey{UserID: u.ID, UnitID: ms[0].UnitID, Kind: *kind,
-						Subject: c.Subject.String(), Serial: strings.ToUpper(c.SerialNumber.Text(16)), NotAfter: c.NotAfter,
-						CertSHA256: hex.EncodeToString(sum[:]), Sealed: sealed})
+					k, err := st.AddSigningKey(cliActor(ctx), store.NewSigningKey(u.ID, ms[0].UnitID, *kind, signer.Chain()[0], sealed))
 					if err != nil {
 						return err
 					}

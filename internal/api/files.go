@@ -60,7 +60,8 @@ var (
 		"Chỉ tệp kết quả giải quyết mới có số, quyển số và nơi cấp.")
 	errResultNumberLength = apperr.New(apperr.Invalid, "result_number_too_long",
 		"Số và quyển số tối đa 50 ký tự, nơi cấp tối đa 200 ký tự.")
-	errNoBlobStore = apperr.New(apperr.Unavailable, "attachments_unavailable", "Chưa cấu hình nơi lưu tệp đính kèm.")
+	// ErrNoBlobStore: attachments are not configured.
+	ErrNoBlobStore = apperr.New(apperr.Unavailable, "attachments_unavailable", "Chưa cấu hình nơi lưu tệp đính kèm.")
 )
 
 // Upload is one attachment as sent in a multipart form: the fields file, kind, name.
@@ -169,7 +170,7 @@ func CleanName(name string) string {
 // supplements (a result comes from the office).
 func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.Dossier, p *auth.Principal, u Upload) (store.DossierFile, error) {
 	if blobs == nil {
-		return store.DossierFile{}, errNoBlobStore
+		return store.DossierFile{}, ErrNoBlobStore
 	}
 	official := d.HandledBy(p)
 	switch u.Kind {
@@ -331,7 +332,7 @@ func (h handlers) getFile(w http.ResponseWriter, r *http.Request) error {
 // never re-sniffed; with ?preview=1 an image as a JPEG at most PreviewWidth wide.
 func ServeFile(w http.ResponseWriter, r *http.Request, blobs blob.Store, f store.DossierFile) error {
 	if blobs == nil {
-		return errNoBlobStore
+		return ErrNoBlobStore
 	}
 	rc, err := blobs.Open(r.Context(), f.BlobKey)
 	if err != nil {

@@ -2,9 +2,7 @@ package demo
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -46,10 +44,7 @@ func demoSigning(ctx context.Context, st *store.Store, commune int64, principals
 		if err != nil {
 			return fmt.Errorf("demo: sealing the key of %s: %w", k.role, err)
 		}
-		sum := sha256.Sum256(cert.Raw)
-		if _, err := st.AddSigningKey(ctx, store.SigningKey{UserID: principals[k.role].UserID, UnitID: commune, Kind: k.kind,
-			Subject: cert.Subject.CommonName, Serial: cert.SerialNumber.String(), NotAfter: cert.NotAfter,
-			CertSHA256: hex.EncodeToString(sum[:]), Sealed: sealed}); err != nil {
+		if _, err := st.AddSigningKey(ctx, store.NewSigningKey(principals[k.role].UserID, commune, k.kind, cert, sealed)); err != nil {
 			return fmt.Errorf("demo: key of %s: %w", k.role, err)
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/signing"
 )
 
@@ -35,18 +34,7 @@ func (s *Store) AddSignedResult(ctx context.Context, dossierCode string, f Dossi
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM issued_documents WHERE dossier_code = $1`, dossierCode).Scan(&n); err != nil {
-			return err
-		}
-		doc = signing.IssuedDocument{DossierCode: dossierCode, SHA256: sha, DocumentCode: fmt.Sprintf("%s-KQ%d", dossierCode, n+1),
-			IssuedAt: s.timestamp()}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO issued_documents (sha256, unit_id, dossier_code, document_code, issued_at)
-			VALUES ($1, $2, $3, $4, $5)`, sha, f.UnitID, dossierCode, doc.DocumentCode, doc.IssuedAt); err != nil {
-			return err
-		}
-		if err := s.appendAudit(ctx, tx, audit.Event{Chain: f.UnitID, Action: "document.issued", ObjectType: "dossier",
-			ObjectID: dossierCode, Fields: []string{"document_code", "sha256"}}); err != nil {
+		if doc, err = s.registerIssued(ctx, tx, f.UnitID, dossierCode, sha); err != nil {
 			return err
 		}
 		f.Kind, f.FileName = "result", doc.DocumentCode+".pdf"

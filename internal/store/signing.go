@@ -98,6 +98,12 @@ func (s *Store) SigningKeys(ctx context.Context, userID int64) ([]SigningKey, er
 	return out, mapErr(rows.Err())
 }
 
+// NewSigningKey describes the sealed PKCS#12 file of an official whose certificate is c.
+func NewSigningKey(userID, unitID int64, kind string, c *x509.Certificate, sealed []byte) SigningKey {
+	return SigningKey{UserID: userID, UnitID: unitID, Kind: kind, Subject: c.Subject.String(),
+		Serial: strings.ToUpper(c.SerialNumber.Text(16)), NotAfter: c.NotAfter, CertSHA256: certSHA256(c), Sealed: sealed}
+}
+
 func certSHA256(c *x509.Certificate) string {
 	h := sha256.Sum256(c.Raw)
 	return hex.EncodeToString(h[:])
@@ -174,21 +180,13 @@ func (s *Store) RegisterIssuedDocument(ctx context.Context, unitID int64, dossie
 		}
 		return signing.IssuedDocument{}, err
 	}
-	d := signing.IssuedDocument{DossierCode: dossierCode, SHA256: sha, IssuedAt: s.timestamp()}
+	var d signing.IssuedDocument
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM issued_documents WHERE dossier_code = $1`, dossierCode).Scan(&n); err != nil {
-				return err
-			}
-			d.DocumentCode = fmt.Sprintf("%s-KQ%d", dossierCode, n+1)
-			if _, err := tx.ExecContext(ctx, `INSERT INTO issued_documents (sha256, unit_id, dossier_code, document_code, issued_at)
-				VALUES ($1, $2, $3, $4, $5)`, sha, unitID, dossierCode, d.DocumentCode, d.IssuedAt); err != nil {
-				return err
-			}
-			return s.appendAudit(ctx, tx, audit.Event{Chain: unitID, Action: "document.issued", ObjectType: "dossier",
-				ObjectID: dossierCode, Fields: []string{"document_code", "sha256"}})
+			var rerr error
+			d, rerr = s.registerIssued(ctx, tx, unitID, dossierCode, sha)
+			return rerr
 		})
 		if !isUnique(err) {
 			break
@@ -201,6 +199,23 @@ func (s *Store) RegisterIssuedDocument(ctx context.Context, unitID int64, dossie
 		return d, fmt.Errorf("store: register %s: %w", dossierCode, mapErr(err))
 	}
 	return d, nil
+}
+
+// registerIssued enters a document in the register under its dossier's next code
+// <dossier code>-KQ<n>, with its audit record, in tx.
+func (s *Store) registerIssued(ctx context.Context, tx *sql.Tx, unitID int64, dossierCode, sha string) (signing.IssuedDocument, error) {
+	d := signing.IssuedDocument{DossierCode: dossierCode, SHA256: strings.ToLower(sha), IssuedAt: s.timestamp()}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM issued_documents WHERE dossier_code = $1`, dossierCode).Scan(&n); err != nil {
+		return d, err
+	}
+	d.DocumentCode = fmt.Sprintf("%s-KQ%d", dossierCode, n+1)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO issued_documents (sha256, unit_id, dossier_code, document_code, issued_at)
+		VALUES ($1, $2, $3, $4, $5)`, d.SHA256, unitID, dossierCode, d.DocumentCode, d.IssuedAt); err != nil {
+		return d, err
+	}
+	return d, s.appendAudit(ctx, tx, audit.Event{Chain: unitID, Action: "document.issued", ObjectType: "dossier",
+		ObjectID: dossierCode, Fields: []string{"document_code", "sha256"}})
 }
 
 func (s *Store) issuedWhere(ctx context.Context, where string, arg any) (*signing.IssuedDocument, error) {

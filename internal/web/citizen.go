@@ -123,12 +123,9 @@ func (s *Server) citizenUpload(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 	}
-	e := apperr.From(err)
-	if e.Kind != apperr.Invalid {
+	e, ok := s.uploadProblem(err)
+	if !ok {
 		return err
-	}
-	if e.Code == "file_too_large" {
-		e = apperr.New(e.Kind, e.Code, fmt.Sprintf("%s Tối đa %s mỗi tệp.", e.Message, byteSize(s.fileLimit())))
 	}
 	return s.citizenRetry(w, r, d, e, "bo-sung")
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/xaso-vn/xaso/internal/api"
-	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/attach"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/dossier"
@@ -83,16 +82,9 @@ func (s *Server) dossierUpload(w http.ResponseWriter, r *http.Request) error {
 		f, err = api.AddFile(ctx, s.Store, s.Blobs, d, auth.PrincipalFrom(ctx), u)
 	}
 	if err != nil {
-		e := apperr.From(err)
-		if e.Kind != apperr.Invalid {
+		e, ok := s.uploadProblem(err)
+		if !ok {
 			return err
-		}
-		if e.Code == attach.ErrTooLarge.Code {
-			limit := s.FileLimit
-			if limit <= 0 {
-				limit = attach.DefaultLimit
-			}
-			e = apperr.New(e.Kind, e.Code, fmt.Sprintf("%s Tối đa %s mỗi tệp.", e.Message, byteSize(limit)))
 		}
 		return s.renderDossier(w, r, e.Kind.HTTPStatus(), d, a, &attempt{err: e.Message, upload: true})
 	}

@@ -238,7 +238,7 @@ func (s *Server) renderFiling(w http.ResponseWriter, r *http.Request, status int
 func (s *Server) file(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := auth.PrincipalFrom(ctx)
-	if err := parseFiling(w, r, s.FileLimit); err != nil {
+	if err := parseFiling(w, r, s.fileLimit()); err != nil {
 		if !errors.Is(err, errFilingTooLarge) {
 			return err
 		}

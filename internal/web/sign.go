@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/attach"
 	"github.com/xaso-vn/xaso/internal/auth"
@@ -127,7 +128,7 @@ func (s *Server) sign(ctx context.Context, d dossier.Dossier, p *auth.Principal,
 		return store.DossierFile{}, none, errSignPass
 	}
 	f, err := s.Store.DossierFile(ctx, fid)
-	if err != nil || f.DossierID != d.ID || f.Kind != "result" || f.ContentType != attach.PDF {
+	if err != nil || f.DossierID != d.ID || f.Kind != api.KindResult || f.ContentType != attach.PDF {
 		return store.DossierFile{}, none, errSignFile
 	}
 	k, err := s.Store.SigningKey(ctx, kid)
@@ -139,7 +140,7 @@ func (s *Server) sign(ctx context.Context, d dossier.Dossier, p *auth.Principal,
 		return store.DossierFile{}, none, err
 	}
 	if s.Blobs == nil {
-		return store.DossierFile{}, none, errNoBlobs
+		return store.DossierFile{}, none, api.ErrNoBlobStore
 	}
 	rc, err := s.Blobs.Open(ctx, f.BlobKey)
 	if err != nil {

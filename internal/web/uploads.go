@@ -71,6 +71,19 @@ func (p paperInput) DescribedBy() string {
 	return ids
 }
 
+// uploadProblem is the message for a refused upload, with the size limit when the file
+// was too large; ok is false for an error that is not the file's fault.
+func (s *Server) uploadProblem(err error) (*apperr.Error, bool) {
+	e := apperr.From(err)
+	if e.Kind != apperr.Invalid {
+		return e, false
+	}
+	if e.Code == attach.ErrTooLarge.Code {
+		e = apperr.New(e.Kind, e.Code, fmt.Sprintf("%s Tối đa %s mỗi tệp.", e.Message, byteSize(s.fileLimit())))
+	}
+	return e, true
+}
+
 // fileLimit is the size limit of one attachment.
 func (s *Server) fileLimit() int64 {
 	if s.FileLimit > 0 {
@@ -142,9 +155,6 @@ func (s *Server) keepFiles(ctx context.Context, formKey string, kept []keptFile)
 // parseFiling reads a filing form, multipart (with files) or not. A body over the bound
 // is refused as a whole, with a message for the form.
 func parseFiling(w http.ResponseWriter, r *http.Request, limit int64) error {
-	if limit <= 0 {
-		limit = attach.DefaultLimit
-	}
 	r.Body = http.MaxBytesReader(w, r.Body, filingFilesFactor*limit+256<<10)
 	err := r.ParseMultipartForm(4 << 20)
 	if errors.Is(err, http.ErrNotMultipart) {
@@ -182,19 +192,15 @@ func (s *Server) receiveFiles(ctx context.Context, r *http.Request, p catalog.Pr
 			}
 			f, err := checkPart(fh, limit)
 			if err != nil {
-				e := apperr.From(err)
-				if e.Kind != apperr.Invalid {
+				e, ok := s.uploadProblem(err)
+				if !ok {
 					return nil, nil, err
 				}
-				msg := e.Message
-				if e.Code == attach.ErrTooLarge.Code {
-					msg += fmt.Sprintf(" Tối đa %s mỗi tệp.", byteSize(limit))
-				}
-				errs[name] = fmt.Sprintf("Tệp “%s”: %s", api.CleanName(fh.Filename), msg)
+				errs[name] = fmt.Sprintf("Tệp “%s”: %s", api.CleanName(fh.Filename), e.Message)
 				continue
 			}
 			if s.Blobs == nil {
-				return nil, nil, errNoBlobs
+				return nil, nil, api.ErrNoBlobStore
 			}
 			key, size, err := s.Blobs.Put(ctx, bytes.NewReader(f.Data), int64(len(f.Data)))
 			if err != nil {
@@ -215,8 +221,6 @@ func (s *Server) receiveFiles(ctx context.Context, r *http.Request, p catalog.Pr
 	}
 	return files, errs, nil
 }
-
-var errNoBlobs = apperr.New(apperr.Unavailable, "attachments_unavailable", "Chưa cấu hình nơi lưu tệp đính kèm.")
 
 func checkPart(fh *multipart.FileHeader, limit int64) (attach.File, error) {
 	if fh.Size > limit {
