@@ -35,6 +35,16 @@ type Appearance struct {
 	Organization   string // shown above the number in the text block; empty: none
 }
 
+// CheckImage validates a signature or seal image before it is stored: a PNG of at most
+// 1 MB and 8,000 pixels a side.
+func CheckImage(b []byte) error {
+	if len(b) > 1<<20 {
+		return ErrImageInvalid.With(errors.New("image over 1 MB"))
+	}
+	_, _, err := pngSize(b)
+	return err
+}
+
 const ptPerMM = 72 / 25.4
 
 // placed is a drawn appearance: its rectangle on the page and a one-page PDF of exactly

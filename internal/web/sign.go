@@ -5,11 +5,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/apperr"
@@ -79,7 +81,9 @@ var (
 	errSignKey  = apperr.New(apperr.Invalid, "signing_key_required", "Chọn khóa ký số của bạn.")
 	errSignFile = apperr.New(apperr.Invalid, "result_file_required", "Chọn tệp kết quả (PDF) cần ký.")
 	errSignPass = apperr.New(apperr.Invalid, "passphrase_required", "Nhập mật khẩu của khóa ký số.")
-	errSignNot  = apperr.New(apperr.Conflict, "result_not_signable",
+	errSignOld  = apperr.New(apperr.Conflict, "document_superseded",
+		"Tệp này đã có bản ký sau; hãy ký trên bản ký sau cùng.")
+	errSignNot = apperr.New(apperr.Conflict, "result_not_signable",
 		"Chỉ ký được kết quả của hồ sơ đang giải quyết, đã có kết quả hoặc đã trả kết quả.")
 )
 
@@ -95,7 +99,7 @@ func (s *Server) signResult(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := auth.PrincipalFrom(ctx)
-	signed, doc, err := s.sign(ctx, d, p, r.PostFormValue("file"), r.PostFormValue("key"), r.PostFormValue("passphrase"))
+	signed, doc, err := s.sign(r, d, p, r.PostFormValue("file"), r.PostFormValue("key"), r.PostFormValue("passphrase"))
 	if err != nil {
 		e := apperr.From(err)
 		switch e.Kind {
@@ -111,7 +115,8 @@ func (s *Server) signResult(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) sign(ctx context.Context, d dossier.Dossier, p *auth.Principal, fileID, keyID, passphrase string) (store.DossierFile, signing.IssuedDocument, error) {
+func (s *Server) sign(r *http.Request, d dossier.Dossier, p *auth.Principal, fileID, keyID, passphrase string) (store.DossierFile, signing.IssuedDocument, error) {
+	ctx := r.Context()
 	var none signing.IssuedDocument
 	if !signable(d.Status) {
 		return store.DossierFile{}, none, errSignNot
@@ -159,14 +164,35 @@ func (s *Server) sign(ctx context.Context, d dossier.Dossier, p *auth.Principal,
 	if k.Kind == "seal" {
 		opts.Reason = "Ký số của cơ quan, tổ chức: " + u.Name
 	}
-	// The first signature of a result shows the text block of an electronic document
-	// (Decree 30/2020, Appendix I): who issued it, its code, the signing time. Later
-	// signatures add to the same file without a second block.
 	before := sha256.Sum256(pdf)
-	if issued, err := s.Store.IssuedDocumentBySHA256(ctx, hex.EncodeToString(before[:])); err != nil {
+	prev, err := s.Store.IssuedDocumentBySHA256(ctx, hex.EncodeToString(before[:]))
+	if err != nil {
 		return store.DossierFile{}, none, err
-	} else if issued == nil {
-		opts.Appearance = &signing.Appearance{TextBlock: true, Organization: u.Name, DocumentNumber: d.Code}
+	}
+	is := store.Issue{Kind: store.IssueResult}
+	if prev != nil {
+		// A later signature of a registered result (the clerk's seal on the leader's
+		// signature): the same code, the next version.
+		if !prev.Latest {
+			return store.DossierFile{}, none, errSignOld
+		}
+		is.PrevSHA256 = prev.SHA256
+	} else {
+		// A new result: its code, stamped with the verification QR code before the
+		// first signature, unless the file was signed elsewhere before.
+		if is.Code, err = s.Store.NextDocumentCode(ctx, d.Code, store.IssueResult); err != nil {
+			return store.DossierFile{}, none, err
+		}
+		out, err := signing.AddStamp(pdf, s.verifyStamp(r, is.Code))
+		switch {
+		case err == nil:
+			pdf = out
+		case !errors.Is(err, signing.ErrAlreadySigned):
+			return store.DossierFile{}, none, err
+		}
+	}
+	if opts.Appearance, err = appearanceFor(pdf, k, prev == nil, u.Name, is.Code); err != nil {
+		return store.DossierFile{}, none, err
 	}
 	out, err := signing.SignPDF(ctx, pdf, signer, opts)
 	if err != nil {
@@ -181,6 +207,60 @@ func (s *Server) sign(ctx context.Context, d dossier.Dossier, p *auth.Principal,
 	if k.Kind == "seal" {
 		name = "Kết quả đã ký số và đóng dấu số"
 	}
-	return s.Store.AddSignedResult(ctx, d.Code, store.DossierFile{DossierID: d.ID, UnitID: d.CompetentUnitID, Name: name,
-		ContentType: attach.PDF, Size: size, BlobKey: key, UploadedBy: p.UserID}, hex.EncodeToString(sum[:]))
+	return s.Store.AddSignedDocument(ctx, d.Code, store.DossierFile{DossierID: d.ID, UnitID: d.CompetentUnitID, Name: name, Kind: api.KindResult,
+		ContentType: attach.PDF, Size: size, BlobKey: key, UploadedBy: p.UserID}, hex.EncodeToString(sum[:]), is)
+}
+
+// verifyStamp is the verification stamp of a document: the QR code of
+// <base>/xac-thuc?ma=<code>.
+func (s *Server) verifyStamp(r *http.Request, code string) signing.Stamp {
+	site := strings.TrimPrefix(strings.TrimPrefix(s.absolute(r, "/xac-thuc"), "https://"), "http://")
+	return signing.Stamp{URL: s.absolute(r, "/xac-thuc?ma="+url.QueryEscape(code)), Code: code, Site: site}
+}
+
+// appearanceFor is what a signature with key k shows (Decree 30/2020, Appendix I). A
+// key with an image: the leader's signature image in the signature box at the bottom
+// right of the last page; the organisation's seal at real size over the left third of
+// the last visible signature (or in that box when there is none). A key without image:
+// the first signature of the document shows the text block of an electronic document
+// (organisation, code, ISO 8601 time) at the top right of page 1; later ones are
+// invisible.
+func appearanceFor(pdf []byte, k store.SigningKey, first bool, org, code string) (*signing.Appearance, error) {
+	if len(k.Image) == 0 {
+		if !first {
+			return nil, nil
+		}
+		return &signing.Appearance{TextBlock: true, Organization: org, DocumentNumber: code}, nil
+	}
+	boxes, err := signing.PageBoxes(pdf)
+	if err != nil {
+		return nil, err
+	}
+	if len(boxes) == 0 {
+		return nil, signing.ErrPDFInvalid
+	}
+	page := len(boxes)
+	a := &signing.Appearance{Page: page, Rect: signatureBox(boxes[page-1])}
+	if k.Kind != "seal" {
+		a.SignatureImage = k.Image
+		return a, nil
+	}
+	a.SealImage = k.Image
+	areas, err := signing.SignatureAreas(pdf)
+	if err != nil {
+		return nil, err
+	}
+	if n := len(areas); n > 0 {
+		a.Page, a.Rect = areas[n-1].Page, areas[n-1].Rect
+	}
+	return a, nil
+}
+
+// signatureBox is where the signer's image goes on a page xaso did not lay out: the
+// right half's signature space of an administrative document, 60 × 25 mm, 20 mm from
+// the right edge and 40 mm above the bottom (above the signer's printed name).
+func signatureBox(media [4]float64) [4]float64 {
+	const mm = 72 / 25.4
+	x1, y0 := media[2]-20*mm, media[1]+40*mm
+	return [4]float64{x1 - 60*mm, y0, x1, y0 + 25*mm}
 }
