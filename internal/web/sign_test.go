@@ -134,6 +134,41 @@ func TestLeaderAndClerkSignTheResult(t *testing.T) {
 	if n, err := e.st.ElectronicResults(ctx, []int64{d.CompetentUnitID}, today, today); err != nil || n != 1 {
 		t.Fatalf("electronic results: %d %v", n, err)
 	}
+	// The clerk seal-signs form 01 (drawn now): a new document -PH1, registered as a form
+	// (not a result), with its own verification stamp. The leader's personal key cannot
+	// sign a form, and is not offered any.
+	_, page = get(t, clerk, e.ts.URL+"/office/dossiers/"+dcode)
+	form = url.Values{"file": {optionOf(t, page, "sign-file", "Mẫu 01")}, "key": {optionOf(t, page, "sign-key", "con dấu")}, "passphrase": {demo.Password}}
+	if resp, page = post(t, clerk, e.ts.URL+"/office/dossiers/"+dcode+"/sign", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign form 01: %d %s", resp.StatusCode, textAt(t, page, "main"))
+	}
+	files, _ = e.st.DossierFiles(ctx, d.ID)
+	ph := files[len(files)-1]
+	if ph.FileName != dcode+"-PH1.pdf" || ph.Kind != "form" {
+		t.Fatalf("signed form: %+v", ph)
+	}
+	resp, signedForm := fetchFile(t, e, counter, "/api/v1/dossiers/"+dcode+"/files/"+strconv.FormatInt(ph.ID, 10))
+	if resp.StatusCode != 200 {
+		t.Fatalf("download the form: %d", resp.StatusCode)
+	}
+	rep, err = signing.VerifyPDF(ctx, []byte(signedForm), signing.VerifyOptions{TrustAnchors: anchors, Offline: true,
+		Register: e.st.IssuedDocumentBySHA256})
+	if err != nil || !rep.Valid || rep.IssuedByXaso == nil || rep.IssuedByXaso.Kind != "form" || rep.IssuedByXaso.DocumentCode != dcode+"-PH1" {
+		t.Fatalf("the signed form: %+v %v", rep, err)
+	}
+	if n, err := e.st.ElectronicResults(ctx, []int64{d.CompetentUnitID}, today, today); err != nil || n != 1 {
+		t.Fatalf("a signed form is not a result: %d %v", n, err)
+	}
+	_, page = get(t, leader, e.ts.URL+"/office/dossiers/"+dcode)
+	if strings.Contains(page, `value="mau-01"`) {
+		t.Fatal("forms offered to a personal key")
+	}
+	form.Set("key", optionOf(t, page, "sign-key", "cá nhân"))
+	if resp, page = post(t, leader, e.ts.URL+"/office/dossiers/"+dcode+"/sign", form); resp.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(textAt(t, page, "p#sign-error"), "con dấu") {
+		t.Fatalf("a form with a personal key: %d %q", resp.StatusCode, textAt(t, page, "p#sign-error"))
+	}
+
 	// The applicant sees the signed results.
 	_, page = get(t, e.client(), e.ts.URL+"/tra-cuu/"+dcode+"?secret="+d.Secret)
 	if got := textAt(t, page, "section#ket-qua"); !strings.Contains(got, dcode+"-KQ1-v2.pdf") {
