@@ -107,6 +107,7 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 		SiteName:      home.Name,
 		SecureCookies: cfg.SecureCookies(),
 		BaseURL:       cfg.BaseURL,
+		TSAURL:        cfg.TSAURL,
 		TrustProxy:    cfg.TrustProxy,
 		SessionLife:   cfg.SessionLifetime,
 		Blobs:         blobs,

@@ -50,6 +50,9 @@ type Config struct {
 	ReceiptP12 string
 	// ReceiptP12Password opens it; environment only (XASO_RECEIPT_P12_PASSWORD).
 	ReceiptP12Password string
+	// TSAURL is an RFC 3161 timestamp authority: signatures made on the office pages get
+	// its timestamp (PAdES B-T); empty: B-B, the signer's claimed time.
+	TSAURL string
 }
 
 // Defaults returns the configuration a commune PC runs with when nothing is set.
@@ -91,6 +94,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SMTPUser, "smtp-user", c.SMTPUser, "SMTP user; the password comes from XASO_SMTP_PASSWORD (env XASO_SMTP_USER)")
 	fs.UintVar(&c.MaxUploadMB, "max-upload-mb", c.MaxUploadMB, "largest attachment, MiB (env XASO_MAX_UPLOAD_MB)")
 	fs.StringVar(&c.ReceiptP12, "receipt-p12", c.ReceiptP12, "PKCS #12 file signing fee receipts; its password comes from XASO_RECEIPT_P12_PASSWORD (env XASO_RECEIPT_P12)")
+	fs.StringVar(&c.TSAURL, "tsa-url", c.TSAURL, "RFC 3161 timestamp authority for PDF signatures made on the office pages (PAdES B-T) (env XASO_TSA_URL)")
 }
 
 // FromEnv overlays XASO_* environment variables; flags parsed afterwards win over them.
@@ -111,6 +115,7 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	str("XASO_SMTP_PASSWORD", &c.SMTPPassword)
 	str("XASO_RECEIPT_P12", &c.ReceiptP12)
 	str("XASO_RECEIPT_P12_PASSWORD", &c.ReceiptP12Password)
+	str("XASO_TSA_URL", &c.TSAURL)
 	var errs []error
 	for name, dst := range map[string]*bool{"XASO_DEMO": &c.Demo, "XASO_TRUST_PROXY": &c.TrustProxy} {
 		if v := getenv(name); v != "" {
@@ -196,6 +201,11 @@ func (c Config) Validate() error {
 			errs = append(errs, errors.New("--smtp-from: cần địa chỉ thư người gửi khi có --smtp-addr"))
 		}
 	}
+	if c.TSAURL != "" {
+		if u, err := url.Parse(c.TSAURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--tsa-url %q: cần dạng http(s)://máy-chủ/đường-dẫn (want an absolute http(s) URL)", c.TSAURL))
+		}
+	}
 	if c.ReceiptP12 != "" {
 		if fi, err := os.Stat(c.ReceiptP12); err != nil || fi.IsDir() {
 			errs = append(errs, fmt.Errorf("--receipt-p12 %s: không đọc được tệp khóa ký biên lai (cannot read the PKCS #12 file)", c.ReceiptP12))
@@ -255,6 +265,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("demo", c.Demo),
 		slog.String("log_level", c.LogLevel),
 		slog.String("base_url", c.BaseURL),
+		slog.String("tsa_url", c.TSAURL),
 		slog.Bool("trust_proxy", c.TrustProxy),
 		slog.Duration("session_lifetime", c.SessionLifetime),
 		slog.Uint64("password_memory_kib", uint64(c.PasswordMemoryKiB)),

@@ -61,6 +61,7 @@ func TestValidate(t *testing.T) {
 		{"empty sqlite path", func(c *Config) { c.DB = "sqlite:" }, "--db"},
 		{"bad addr", func(c *Config) { c.Addr = "8080" }, "--addr"},
 		{"bad base url", func(c *Config) { c.BaseURL = "motcua.vn" }, "--base-url"},
+		{"bad tsa url", func(c *Config) { c.TSAURL = "tsa.example.vn" }, "--tsa-url"},
 		{"bad log level", func(c *Config) { c.LogLevel = "loud" }, "--log-level"},
 		{"short session", func(c *Config) { c.SessionLifetime = time.Second }, "--session-lifetime"},
 		{"empty data dir", func(c *Config) { c.DataDir = "" }, "--data-dir"},

@@ -41,6 +41,7 @@ type Deps struct {
 	SiteName      string
 	SecureCookies bool
 	BaseURL       string // public address for QR codes; "" : the request's host
+	TSAURL        string // RFC 3161 timestamp authority for signatures (B-T); "": none (B-B)
 	TrustProxy    bool
 	SessionLife   time.Duration
 	Blobs         blob.Store // attachments' bytes

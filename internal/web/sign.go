@@ -275,6 +275,7 @@ func (s *Server) signAndFile(r *http.Request, d dossier.Dossier, p *auth.Princip
 	} else if opts.Appearance, err = appearanceFor(pdf, k, prev == nil, opts.Location, is.Code); err != nil {
 		return store.DossierFile{}, none, err
 	}
+	opts.TSAURL = s.TSAURL
 	out, err := signing.SignPDF(ctx, pdf, signer, opts)
 	if err != nil {
 		return store.DossierFile{}, none, err
