@@ -7,6 +7,15 @@
 //
 //	go run ./bench/load -url http://127.0.0.1:8080 -users 64 -duration 30s
 //
+// With -rate R the users stop running flat out (a closed loop, where each user waits for
+// its answer before asking again, so latency only measures the queue the users make
+// themselves) and instead serve R operations a second on a fixed schedule (an open loop,
+// like citizens who arrive whether or not the server is busy): each operation's latency
+// counts from the moment it was due, so time spent waiting for a free user — the server
+// falling behind — is in the figures (no coordinated omission).
+//
+//	go run ./bench/load -url http://127.0.0.1:8080 -users 64 -only file -rate 700
+//
 // With -ack FILE it writes the code of every dossier the server acknowledged (201), one
 // per line, for the crash test; -verify FILE checks that every one of them exists, has a
 // history and is unique.
@@ -43,6 +52,7 @@ func main() {
 	ack := flag.String("ack", "", "append acknowledged dossier codes to this file")
 	verify := flag.String("verify", "", "check the dossiers listed in this file, then exit")
 	password := flag.String("password", "xaso-demo", "the demo users' password")
+	rate := flag.Float64("rate", 0, "operations a second on a fixed schedule (open loop); 0: every user runs flat out")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -53,7 +63,7 @@ func main() {
 		}
 		return
 	}
-	if err := run(ctx, *base, *users, *duration, *maxOps, *only, *ack, *password); err != nil {
+	if err := run(ctx, *base, *users, *duration, *maxOps, *only, *ack, *password, *rate); err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(1)
 	}
@@ -172,7 +182,7 @@ func (p *pool) pick(r *rand.Rand) string {
 
 var queries = []string{"khai sinh", "ket hon", "chung thuc", "khai tu", "tinh trang hon nhan", "ban sao", "giam ho", ""}
 
-func run(ctx context.Context, base string, users int, duration time.Duration, maxOps int, only, ackPath, password string) error {
+func run(ctx context.Context, base string, users int, duration time.Duration, maxOps int, only, ackPath, password string, rate float64) error {
 	st := &stats{lat: map[string][]time.Duration{}, errs: map[string]int{}, sample: map[string]string{}}
 	pl := &pool{}
 	if ackPath != "" {
@@ -193,6 +203,22 @@ func run(ctx context.Context, base string, users int, duration time.Duration, ma
 	defer cancel()
 	var ops atomic.Int64
 	start := time.Now()
+	// The schedule of an open loop: the time each operation is due, R a second.
+	var due chan time.Time
+	if rate > 0 {
+		due = make(chan time.Time, 1<<20)
+		go func() {
+			defer close(due)
+			interval := time.Duration(float64(time.Second) / rate)
+			for next := start; ctx.Err() == nil; next = next.Add(interval) {
+				time.Sleep(time.Until(next))
+				select {
+				case due <- next:
+				default: // a million operations behind: the run is lost anyway
+				}
+			}
+		}()
+	}
 	var wg sync.WaitGroup
 	roles := []string{"congdan", "congdan", "congdan", "motcua", "chuyenvien", "lanhdao"}
 	for i := range users {
@@ -212,6 +238,12 @@ func run(ctx context.Context, base string, users int, duration time.Duration, ma
 				}
 				op, fn := choose(r, user, only)
 				t0 := time.Now()
+				if due != nil {
+					var ok bool
+					if t0, ok = <-due; !ok {
+						return
+					}
+				}
 				err := fn(ctx, c, r, pl, fields)
 				if ctx.Err() != nil && err != nil {
 					return // the run ended mid-request: not an error of the server
@@ -222,7 +254,7 @@ func run(ctx context.Context, base string, users int, duration time.Duration, ma
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	report(st, elapsed, users)
+	report(st, elapsed, users, rate)
 	total := 0
 	for _, n := range st.errs {
 		total += n
@@ -372,7 +404,7 @@ func formAnswers(ctx context.Context, c *client, code string) (map[string]string
 	return out, nil
 }
 
-func report(st *stats, elapsed time.Duration, users int) {
+func report(st *stats, elapsed time.Duration, users int, rate float64) {
 	var names []string
 	for n := range st.lat {
 		names = append(names, n)
@@ -383,7 +415,11 @@ func report(st *stats, elapsed time.Duration, users int) {
 		}
 	}
 	sort.Strings(names)
-	fmt.Printf("users %d, %.1f s\n", users, elapsed.Seconds())
+	if rate > 0 {
+		fmt.Printf("users %d, %.1f s, open loop at %.0f operations/s (latency from the due time)\n", users, elapsed.Seconds(), rate)
+	} else {
+		fmt.Printf("users %d, %.1f s\n", users, elapsed.Seconds())
+	}
 	fmt.Printf("%-10s %8s %9s %8s %8s %8s %7s\n", "operation", "count", "per s", "p50 ms", "p95 ms", "p99 ms", "errors")
 	var all int
 	for _, n := range names {
