@@ -28,6 +28,12 @@ var ErrAlreadySigned = errors.New("signing: the document is already signed; stam
 
 // AddStamp appends to pdf an incremental update with the verification stamp on page 1.
 func AddStamp(pdf []byte, s Stamp) ([]byte, error) {
+	return addStamp(pdf, s, nil)
+}
+
+// addStamp stamps pdf with s drawn for page 1's media box, or with drawn when the
+// fuzzer gives it a stamp drawn once.
+func addStamp(pdf []byte, s Stamp, drawn *placed) ([]byte, error) {
 	doc, err := parseDocument(pdf)
 	if err != nil {
 		return nil, pdfError(err)
@@ -52,9 +58,11 @@ func AddStamp(pdf []byte, s Stamp) ([]byte, error) {
 	if err != nil {
 		return nil, pdfError(err)
 	}
-	p, err := s.render(doc.mediaBox(pages[0]))
-	if err != nil {
-		return nil, err
+	p := drawn
+	if p == nil {
+		if p, err = s.render(doc.mediaBox(pages[0])); err != nil {
+			return nil, err
+		}
 	}
 	u := newUpdate(doc)
 	xo, err := formXObject(p, u.alloc, u.objs, &u.order)
