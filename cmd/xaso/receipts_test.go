@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/x509"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -103,4 +104,26 @@ func writePEM(t *testing.T, dir string, c *x509.Certificate) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestVietQRPNGScans: the image `xaso vietqr encode --png` writes decodes with zbarimg
+// (Debian zbar-tools, installed by .ci/run) to exactly the payload printed on stdout.
+func TestVietQRPNGScans(t *testing.T) {
+	zbar, err := exec.LookPath("zbarimg")
+	if err != nil {
+		t.Skip("zbarimg is not installed (apt-get install zbar-tools)")
+	}
+	png := filepath.Join(t.TempDir(), "qr.png")
+	r := xaso(t, nil, "", "vietqr", "encode", "--bin", "970415", "--account", "113366668888", "--amount", "50000",
+		"--bill", "XS260702000719H", "--purpose", "Lệ phí XS260702000719H", "--png", png)
+	if r.code != 0 {
+		t.Fatalf("encode --png: %+v", r)
+	}
+	out, err := exec.Command(zbar, "--raw", "-q", png).Output()
+	if err != nil {
+		t.Fatalf("zbarimg: %v", err)
+	}
+	if got, want := strings.TrimSpace(string(out)), strings.TrimSpace(r.out); got != want {
+		t.Fatalf("scanned %q, printed %q", got, want)
+	}
 }
