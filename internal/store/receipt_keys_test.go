@@ -191,6 +191,12 @@ func TestReceiptKeys(t *testing.T) {
 		t.Fatalf("with the anchor: %+v", rep)
 	}
 
+	// The commune's signed receipt presented as the province's: flagged.
+	asProvince := stored
+	asProvince.UnitID = province.ID
+	if rep := check(asProvince); rep.Valid || rep.Key != payment.KeyOtherUnit || rep.SignerUnit != commune.Code {
+		t.Fatalf("the commune's receipt checked for the province: %+v", rep)
+	}
 	// The same record signed with the province's key: flagged, never valid.
 	unsigned, err := payment.ReceiptXML(stored.Receipt)
 	if err != nil {
