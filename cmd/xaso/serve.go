@@ -76,6 +76,13 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	if signer != nil {
 		st.SignReceiptsWith(signer)
 	}
+	kek, err := receiptKEK(cfg, log)
+	if err != nil {
+		return err
+	}
+	if kek != nil {
+		st.UseReceiptKEK(kek)
+	}
 	hasher := newHasher(cfg, 2)
 	if cfg.Demo {
 		loaded, err := demo.Load(ctx, st, hasher)
@@ -112,7 +119,6 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 		SessionLife:   cfg.SessionLifetime,
 		Blobs:         blobs,
 		FileLimit:     int64(cfg.MaxUploadMB) << 20,
-		ReceiptSigner: signer,
 	})
 	if err != nil {
 		return err

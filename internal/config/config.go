@@ -53,6 +53,13 @@ type Config struct {
 	// TSAURL is an RFC 3161 timestamp authority: signatures made on the office pages get
 	// its timestamp (PAdES B-T); empty: B-B, the signer's claimed time.
 	TSAURL string
+	// ReceiptKEK is the server's key-encryption key, which seals each unit's own receipt
+	// key in the database (xaso receiptkey add) and opens it when a receipt is issued
+	// without a human (the bank's notification): at least 32 characters, e.g.
+	// `openssl rand -hex 32`. Environment only (XASO_RECEIPT_KEK), never logged; keep it
+	// apart from the database's backups. Empty: units' own keys cannot be installed or
+	// used (their receipts wait), except in --demo, which uses a published demo KEK.
+	ReceiptKEK string
 }
 
 // Defaults returns the configuration a commune PC runs with when nothing is set.
@@ -116,6 +123,7 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	str("XASO_RECEIPT_P12", &c.ReceiptP12)
 	str("XASO_RECEIPT_P12_PASSWORD", &c.ReceiptP12Password)
 	str("XASO_TSA_URL", &c.TSAURL)
+	str("XASO_RECEIPT_KEK", &c.ReceiptKEK)
 	var errs []error
 	for name, dst := range map[string]*bool{"XASO_DEMO": &c.Demo, "XASO_TRUST_PROXY": &c.TrustProxy} {
 		if v := getenv(name); v != "" {
@@ -213,6 +221,9 @@ func (c Config) Validate() error {
 	} else if c.ReceiptP12Password != "" {
 		errs = append(errs, errors.New("XASO_RECEIPT_P12_PASSWORD được đặt nhưng thiếu --receipt-p12 (a password without its PKCS #12 file)"))
 	}
+	if c.ReceiptKEK != "" && len(c.ReceiptKEK) < 32 {
+		errs = append(errs, errors.New("XASO_RECEIPT_KEK: cần ít nhất 32 ký tự, ví dụ kết quả của openssl rand -hex 32 (at least 32 characters)"))
+	}
 	if c.MaxUploadMB < 1 || c.MaxUploadMB > 200 {
 		errs = append(errs, fmt.Errorf("--max-upload-mb %d: từ 1 đến 200", c.MaxUploadMB))
 	}
@@ -277,6 +288,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Uint64("max_upload_mb", uint64(c.MaxUploadMB)),
 		slog.String("receipt_p12", c.ReceiptP12),
 		slog.Bool("receipt_p12_password_set", c.ReceiptP12Password != ""),
+		slog.Bool("receipt_kek_set", c.ReceiptKEK != ""),
 	)
 }
 

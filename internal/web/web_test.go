@@ -190,6 +190,7 @@ var access = map[string][]auth.Role{
 	"POST /admin/payments/account":                  auth.AdminRoles,
 	"POST /admin/payments/secret":                   auth.AdminRoles,
 	"POST /admin/payments/receipts":                 auth.AdminRoles,
+	"POST /admin/payments/receipt-key":              auth.AdminRoles,
 	"GET /admin":                                    auth.AdminRoles,
 	"GET /admin/audit":                              auth.AdminRoles,
 	"GET /admin/procedures":                         auth.AdminRoles,
