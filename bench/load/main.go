@@ -17,8 +17,10 @@
 //	go run ./bench/load -url http://127.0.0.1:8080 -users 64 -only file -rate 700
 //
 // With -ack FILE it writes the code of every dossier the server acknowledged (201), one
-// per line, for the crash test; -verify FILE checks that every one of them exists, has a
-// history and is unique.
+// per line, and every cash payment acknowledged with its receipt ("P code reference
+// number"), for the crash test; -verify FILE checks that every dossier exists, has a
+// history and is unique, and that every payment is paid with its receipt number, no
+// number given twice.
 package main
 
 import (
@@ -159,6 +161,17 @@ type pool struct {
 	codes []string
 	ackW  *bufio.Writer
 	ackF  *os.File
+}
+
+// paid writes down a cash payment the server acknowledged with its receipt: "P
+// <dossier code> <reference> <receipt number>".
+func (p *pool) paid(code, reference string, receipt int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ackW != nil {
+		fmt.Fprintf(p.ackW, "P %s %s %d\n", code, reference, receipt)
+		p.ackW.Flush()
+	}
 }
 
 func (p *pool) push(code string) {
@@ -320,6 +333,47 @@ func choose(r *rand.Rand, user, only string) (string, opFunc) {
 			p.push(created.Code)
 			return nil
 		},
+		// A citizen at the counter: the officer files the dossier (received at once), bills
+		// its fee and takes it in cash; the fee receipt is issued with the payment.
+		"pay": func(ctx context.Context, c *client, r *rand.Rand, p *pool, fields map[string]string) error {
+			body := map[string]any{"procedure_code": demoProcedure, "channel": "counter", "fields": fields,
+				"applicant": map[string]string{"full_name": "Trần Thị Thử", "id_number": "037185001234", "phone": "0912345679"}}
+			code, b, err := c.do(ctx, "POST", "/api/v1/dossiers", body, map[string]string{"Idempotency-Key": fmt.Sprintf("load-%d-%d", runID, r.Uint64())})
+			if err := expect(code, b, err, 201); err != nil {
+				return err
+			}
+			var created struct{ Code string }
+			if err := json.Unmarshal(b, &created); err != nil || created.Code == "" {
+				return fmt.Errorf("no code in %.200s", b)
+			}
+			p.push(created.Code)
+			code, b, err = c.do(ctx, "POST", "/api/v1/dossiers/"+created.Code+"/payments", nil, nil)
+			if err := expect(code, b, err, 201); err != nil {
+				return fmt.Errorf("bill: %w", err)
+			}
+			var req struct {
+				Reference string
+				Amount    int64
+				Version   int
+			}
+			if err := json.Unmarshal(b, &req); err != nil || req.Reference == "" {
+				return fmt.Errorf("no payment request in %.200s", b)
+			}
+			code, b, err = c.do(ctx, "POST", "/api/v1/payments/"+req.Reference+"/confirm",
+				map[string]any{"version": req.Version, "method": "cash", "amount": req.Amount}, nil)
+			if err := expect(code, b, err, 200); err != nil {
+				return fmt.Errorf("cash: %w", err)
+			}
+			var paid struct {
+				State   string
+				Receipt *struct{ Number int64 }
+			}
+			if err := json.Unmarshal(b, &paid); err != nil || paid.State != "paid" || paid.Receipt == nil {
+				return fmt.Errorf("paid without its receipt: %.200s", b)
+			}
+			p.paid(created.Code, req.Reference, paid.Receipt.Number)
+			return nil
+		},
 		"receive": func(ctx context.Context, c *client, r *rand.Rand, p *pool, _ map[string]string) error {
 			return moveOne(ctx, c, "submitted", "receive")
 		},
@@ -343,7 +397,7 @@ func choose(r *rand.Rand, user, only string) (string, opFunc) {
 	case "congdan":
 		mix = []string{"catalog", "catalog", "procedure", "lookup", "lookup", "file"}
 	case "motcua":
-		mix = []string{"inbox", "receive", "receive", "forward"}
+		mix = []string{"inbox", "receive", "receive", "forward", "pay"}
 	case "chuyenvien":
 		mix = []string{"inbox", "catalog"}
 	default:
@@ -443,7 +497,23 @@ func verifyAcks(ctx context.Context, base, password, path string) error {
 	if err != nil {
 		return err
 	}
-	codes := strings.Fields(string(b))
+	var codes []string
+	type ackedPayment struct {
+		code, reference string
+		receipt         int64
+	}
+	var pays []ackedPayment
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 1:
+			codes = append(codes, f[0])
+		case len(f) == 4 && f[0] == "P":
+			var n int64
+			fmt.Sscan(f[3], &n)
+			pays = append(pays, ackedPayment{f[1], f[2], n})
+		}
+	}
 	seen := map[string]bool{}
 	for _, c := range codes {
 		if seen[c] {
@@ -473,5 +543,35 @@ func verifyAcks(ctx context.Context, base, password, path string) error {
 		return fmt.Errorf("%d of %d acknowledged dossiers lost or without history: %v", len(missing), len(codes), missing[:min(5, len(missing))])
 	}
 	fmt.Printf("all %d acknowledged dossiers present, unique, with history\n", len(codes))
+	// Every acknowledged payment is there, paid, with the receipt number it was given;
+	// no receipt number twice.
+	receipts := map[int64]string{}
+	for _, ap := range pays {
+		if prev, ok := receipts[ap.receipt]; ok {
+			return fmt.Errorf("receipt number %d given to %s and %s", ap.receipt, prev, ap.reference)
+		}
+		receipts[ap.receipt] = ap.reference
+		status, body, err := c.do(ctx, "GET", "/api/v1/dossiers/"+ap.code+"/payments", nil, nil)
+		if err != nil {
+			return err
+		}
+		var list struct {
+			Items []struct {
+				Reference string
+				State     string
+				Receipt   *struct{ Number int64 }
+			}
+		}
+		found := false
+		if status == 200 && json.Unmarshal(body, &list) == nil {
+			for _, it := range list.Items {
+				found = found || it.Reference == ap.reference && it.State == "paid" && it.Receipt != nil && it.Receipt.Number == ap.receipt
+			}
+		}
+		if !found {
+			return fmt.Errorf("acknowledged payment %s of %s (receipt %d) lost or changed: %d %.300s", ap.reference, ap.code, ap.receipt, status, body)
+		}
+	}
+	fmt.Printf("all %d acknowledged payments present, paid, with their receipts (numbers unique)\n", len(pays))
 	return nil
 }
