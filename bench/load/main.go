@@ -320,34 +320,17 @@ func choose(r *rand.Rand, user, only string) (string, opFunc) {
 			return expect(code, b, err, 200)
 		},
 		"file": func(ctx context.Context, c *client, r *rand.Rand, p *pool, fields map[string]string) error {
-			body := map[string]any{"procedure_code": demoProcedure, "channel": "online", "fields": fields,
-				"applicant": map[string]string{"full_name": "Nguyễn Văn Thử", "id_number": "037085001234", "phone": "0912345678"}}
-			code, b, err := c.do(ctx, "POST", "/api/v1/dossiers", body, map[string]string{"Idempotency-Key": fmt.Sprintf("load-%d-%d", runID, r.Uint64())})
-			if err := expect(code, b, err, 201); err != nil {
-				return err
-			}
-			var created struct{ Code string }
-			if err := json.Unmarshal(b, &created); err != nil || created.Code == "" {
-				return fmt.Errorf("no code in %.200s", b)
-			}
-			p.push(created.Code)
-			return nil
+			_, err := fileOne(ctx, c, r, p, fields, "online", "Nguyễn Văn Thử", "037085001234")
+			return err
 		},
 		// A citizen at the counter: the officer files the dossier (received at once), bills
 		// its fee and takes it in cash; the fee receipt is issued with the payment.
 		"pay": func(ctx context.Context, c *client, r *rand.Rand, p *pool, fields map[string]string) error {
-			body := map[string]any{"procedure_code": demoProcedure, "channel": "counter", "fields": fields,
-				"applicant": map[string]string{"full_name": "Trần Thị Thử", "id_number": "037185001234", "phone": "0912345679"}}
-			code, b, err := c.do(ctx, "POST", "/api/v1/dossiers", body, map[string]string{"Idempotency-Key": fmt.Sprintf("load-%d-%d", runID, r.Uint64())})
-			if err := expect(code, b, err, 201); err != nil {
+			dcode, err := fileOne(ctx, c, r, p, fields, "counter", "Trần Thị Thử", "037185001234")
+			if err != nil {
 				return err
 			}
-			var created struct{ Code string }
-			if err := json.Unmarshal(b, &created); err != nil || created.Code == "" {
-				return fmt.Errorf("no code in %.200s", b)
-			}
-			p.push(created.Code)
-			code, b, err = c.do(ctx, "POST", "/api/v1/dossiers/"+created.Code+"/payments", nil, nil)
+			code, b, err := c.do(ctx, "POST", "/api/v1/dossiers/"+dcode+"/payments", nil, nil)
 			if err := expect(code, b, err, 201); err != nil {
 				return fmt.Errorf("bill: %w", err)
 			}
@@ -371,7 +354,7 @@ func choose(r *rand.Rand, user, only string) (string, opFunc) {
 			if err := json.Unmarshal(b, &paid); err != nil || paid.State != "paid" || paid.Receipt == nil {
 				return fmt.Errorf("paid without its receipt: %.200s", b)
 			}
-			p.paid(created.Code, req.Reference, paid.Receipt.Number)
+			p.paid(dcode, req.Reference, paid.Receipt.Number)
 			return nil
 		},
 		"receive": func(ctx context.Context, c *client, r *rand.Rand, p *pool, _ map[string]string) error {
@@ -405,6 +388,23 @@ func choose(r *rand.Rand, user, only string) (string, opFunc) {
 	}
 	name := mix[r.IntN(len(mix))]
 	return name, ops[name]
+}
+
+// fileOne files a dossier of the demo procedure through a channel and writes its code
+// down once acknowledged.
+func fileOne(ctx context.Context, c *client, r *rand.Rand, p *pool, fields map[string]string, channel, name, id string) (string, error) {
+	body := map[string]any{"procedure_code": demoProcedure, "channel": channel, "fields": fields,
+		"applicant": map[string]string{"full_name": name, "id_number": id, "phone": "0912345678"}}
+	code, b, err := c.do(ctx, "POST", "/api/v1/dossiers", body, map[string]string{"Idempotency-Key": fmt.Sprintf("load-%d-%d", runID, r.Uint64())})
+	if err := expect(code, b, err, 201); err != nil {
+		return "", err
+	}
+	var created struct{ Code string }
+	if err := json.Unmarshal(b, &created); err != nil || created.Code == "" {
+		return "", fmt.Errorf("no code in %.200s", b)
+	}
+	p.push(created.Code)
+	return created.Code, nil
 }
 
 // moveOne applies action to the most urgent dossier of a status in the officer's inbox.

@@ -139,17 +139,9 @@ func VerifyPDF(ctx context.Context, pdf []byte, opts VerifyOptions) (*Report, er
 	if len(pdf) > maxVerifySize {
 		return nil, ErrPDFInvalid.With(errors.New("file too large"))
 	}
-	doc, err := parseDocument(pdf)
+	doc, fields, err := parseSigned(pdf)
 	if err != nil {
-		return nil, pdfError(err)
-	}
-	root, err := doc.dictOf(doc.trailer.Get("Root"))
-	if err != nil {
-		return nil, pdfError(err)
-	}
-	fields, err := signatureFields(doc, root)
-	if err != nil {
-		return nil, pdfError(err)
+		return nil, err
 	}
 	now := time.Now
 	if opts.Now != nil {
@@ -545,4 +537,21 @@ func tsaTrusted(certs []*x509.Certificate, anchors []*x509.Certificate, at time.
 		}
 	}
 	return false
+}
+
+// parseSigned parses pdf and lists its signature fields.
+func parseSigned(pdf []byte) (*document, []*dict, error) {
+	doc, err := parseDocument(pdf)
+	if err != nil {
+		return nil, nil, pdfError(err)
+	}
+	root, err := doc.dictOf(doc.trailer.Get("Root"))
+	if err != nil {
+		return nil, nil, pdfError(err)
+	}
+	fields, err := signatureFields(doc, root)
+	if err != nil {
+		return nil, nil, pdfError(err)
+	}
+	return doc, fields, nil
 }
