@@ -155,20 +155,7 @@ func scanReceiptKey(row interface{ Scan(...any) error }) (ReceiptKey, error) {
 // ReceiptKeys lists a unit's receipt keys, the one in use first, then the retired ones
 // newest first.
 func (s *Store) ReceiptKeys(ctx context.Context, unitID int64) ([]ReceiptKey, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+receiptKeyCols+` FROM receipt_keys WHERE unit_id = $1 ORDER BY id DESC`, unitID)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	defer rows.Close()
-	var out []ReceiptKey
-	for rows.Next() {
-		k, err := scanReceiptKey(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, mapErr(rows.Err())
+	return queryAll(ctx, s.r, scanReceiptKey, `SELECT `+receiptKeyCols+` FROM receipt_keys WHERE unit_id = $1 ORDER BY id DESC`, unitID)
 }
 
 // ActiveReceiptKey is the unit's receipt key in use (ErrReceiptKeyNotFound when it has

@@ -88,18 +88,25 @@ func (s *Store) SigningKey(ctx context.Context, id int64) (SigningKey, error) {
 
 // SigningKeys lists a user's stored keys, newest first.
 func (s *Store) SigningKeys(ctx context.Context, userID int64) ([]SigningKey, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+signingKeyColumns+` FROM signing_keys WHERE user_id = $1 ORDER BY id DESC`, userID)
+	return queryAll(ctx, s.r, scanSigningKey, `SELECT `+signingKeyColumns+` FROM signing_keys WHERE user_id = $1 ORDER BY id DESC`, userID)
+}
+
+// queryAll runs a query and scans every row with scan.
+func queryAll[T any](ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, mapErr(err)
 	}
 	defer rows.Close()
-	var out []SigningKey
+	var out []T
 	for rows.Next() {
-		k, err := scanSigningKey(rows)
+		v, err := scan(rows)
 		if err != nil {
-			return nil, err
+			return nil, mapErr(err)
 		}
-		out = append(out, k)
+		out = append(out, v)
 	}
 	return out, mapErr(rows.Err())
 }
