@@ -66,7 +66,7 @@ func (s *Server) signForm(ctx context.Context, d dossier.Dossier, files []fileRo
 	if signable(d.Status) {
 		for _, f := range files {
 			if f.result && f.PDF {
-				v.Files = append(v.Files, option{strconv.FormatInt(f.id, 10), f.Name + " (" + f.FileName + ")"})
+				v.Files = append(v.Files, option{strconv.FormatInt(f.id, 10), f.FileName + " — " + f.Name})
 			}
 		}
 	}
