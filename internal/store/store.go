@@ -70,12 +70,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.w, s.r, s.dialect = db, db, Postgres
 	case strings.HasPrefix(dsn, "sqlite:"):
 		path := strings.TrimPrefix(dsn, "sqlite:")
-		w, err := sql.Open("sqlite", "file:"+escapePath(path)+"?"+sqlitePragmas+"&_txlock=immediate")
+		w, err := sql.Open(sqliteDriverName, "file:"+escapePath(path)+"?"+sqlitePragmas+"&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite: %w", err)
 		}
 		w.SetMaxOpenConns(1)
-		r, err := sql.Open("sqlite", "file:"+escapePath(path)+"?"+sqlitePragmas+"&_pragma=query_only(1)")
+		r, err := sql.Open(sqliteDriverName, "file:"+escapePath(path)+"?"+sqlitePragmas+"&_pragma=query_only(1)")
 		if err != nil {
 			w.Close()
 			return nil, fmt.Errorf("store: open sqlite: %w", err)

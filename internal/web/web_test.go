@@ -35,13 +35,13 @@ type env struct {
 	st  *store.Store
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	return newEnvWith(t, demo.Options{})
 }
 
 // newEnvWith loads more of the demo (its 2021 history for the statistics).
-func newEnvWith(t *testing.T, opt demo.Options) *env {
+func newEnvWith(t testing.TB, opt demo.Options) *env {
 	t.Helper()
 	srv, st := webtest.NewWith(t, opt)
 	ts := httptest.NewServer(srv)
@@ -55,7 +55,7 @@ func (e *env) client() *http.Client {
 	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-func (e *env) login(t *testing.T, username, password string) (*http.Client, *http.Response) {
+func (e *env) login(t testing.TB, username, password string) (*http.Client, *http.Response) {
 	t.Helper()
 	c := e.client()
 	resp, err := c.PostForm(e.ts.URL+"/login", url.Values{"username": {username}, "password": {password}})
