@@ -80,7 +80,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 			w.Close()
 			return nil, fmt.Errorf("store: open sqlite: %w", err)
 		}
+		// Every reader stays open: the default keeps two idle, so under load the others
+		// were closed and reopened, their pragmas run and their statement cache lost.
 		r.SetMaxOpenConns(max(4, runtime.NumCPU()))
+		r.SetMaxIdleConns(max(4, runtime.NumCPU()))
 		s.w, s.r, s.dialect = w, r, SQLite
 	default:
 		return nil, fmt.Errorf("store: unknown database %q: want sqlite:PATH or postgres://", dsn)
