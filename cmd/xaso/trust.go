@@ -93,11 +93,12 @@ func signkeyCmd() *command {
 		`Lưu tệp PKCS#12 của một cán bộ (lãnh đạo: chữ ký cá nhân, --kind personal; văn thư: chứng thư số của cơ quan,
 --kind seal) vào cơ sở dữ liệu, mã hóa thêm bằng khóa sinh từ mật khẩu của chính cán bộ (argon2id, AES-256-GCM).
 xaso không lưu mật khẩu: khi ký, cán bộ nhập lại mật khẩu. Mật khẩu lấy từ XASO_P12_PASSWORD hoặc được hỏi.`,
-		sub{name: "add", synopsis: "add [--db DSN] --user NAME --kind personal|seal --p12 FILE",
+		sub{name: "add", synopsis: "add [--db DSN] --user NAME --kind personal|seal --p12 FILE [--image FILE.png]",
 			setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
 				userName := fs.String("user", "", "tên đăng nhập của cán bộ")
 				kind := fs.String("kind", "personal", "personal (chữ ký cá nhân) hoặc seal (con dấu của cơ quan)")
 				p12 := fs.String("p12", "", "tệp PKCS#12")
+				image := fs.String("image", "", "ảnh PNG nền trong suốt mà chữ ký hiện lên văn bản: chữ ký tay màu xanh (personal) hoặc con dấu màu đỏ (seal)")
 				return func(ctx context.Context, sio stdio, args []string) error {
 					if len(args) != 0 || *userName == "" || *p12 == "" {
 						return usagef("cần --user và --p12")
@@ -105,6 +106,12 @@ xaso không lưu mật khẩu: khi ký, cán bộ nhập lại mật khẩu. M�
 					data, err := os.ReadFile(*p12)
 					if err != nil {
 						return err
+					}
+					var img []byte
+					if *image != "" {
+						if img, err = os.ReadFile(*image); err != nil {
+							return err
+						}
 					}
 					pass, err := p12Password(sio)
 					if err != nil {
@@ -127,7 +134,9 @@ xaso không lưu mật khẩu: khi ký, cán bộ nhập lại mật khẩu. M�
 					if err != nil || len(ms) == 0 {
 						return fmt.Errorf("người dùng %s không thuộc đơn vị nào (no unit): %v", u.Username, err)
 					}
-					k, err := st.AddSigningKey(cliActor(ctx), store.NewSigningKey(u.ID, ms[0].UnitID, *kind, signer.Chain()[0], sealed))
+					nk := store.NewSigningKey(u.ID, ms[0].UnitID, *kind, signer.Chain()[0], sealed)
+					nk.Image = img
+					k, err := st.AddSigningKey(cliActor(ctx), nk)
 					if err != nil {
 						return err
 					}

@@ -32,6 +32,7 @@ const (
 	KindPaper      = "paper"      // a paper of the dossier as filed
 	KindSupplement = "supplement" // sent in answer to a supplement request
 	KindResult     = "result"     // the result (e.g. the signed decision)
+	KindForm       = "form"       // a form 01–06 seal-signed by the organisation
 )
 
 // KindLabel names a file kind in Vietnamese.
@@ -43,6 +44,8 @@ func KindLabel(kind string) string {
 		return "Giấy tờ bổ sung"
 	case KindResult:
 		return "Kết quả giải quyết"
+	case KindForm:
+		return "Phiếu đã ký số của cơ quan"
 	}
 	return kind
 }

@@ -12,7 +12,8 @@ import (
 )
 
 // demoSigning makes a test CA, trusts it, and stores sealed keys for the leader (their
-// personal signature) and the clerk (the commune's seal), unlocked with Password. ECDSA
+// personal signature, with a drawn blue signature) and the clerk (the commune's seal,
+// with a drawn red seal), unlocked with Password. ECDSA
 // P-256 keys: made in milliseconds. For the demo only: real keys come from a licensed
 // certification authority (xaso signkey add).
 func demoSigning(ctx context.Context, st *store.Store, commune int64, principals map[auth.Role]*auth.Principal) error {
@@ -23,13 +24,18 @@ func demoSigning(ctx context.Context, st *store.Store, commune int64, principals
 	if err := st.AddTrustAnchor(ctx, ca.Cert); err != nil {
 		return fmt.Errorf("demo: trust anchor: %w", err)
 	}
+	signature, seal, err := signing.DemoImages()
+	if err != nil {
+		return fmt.Errorf("demo: images: %w", err)
+	}
 	now := time.Now()
 	for _, k := range []struct {
 		role       auth.Role
 		kind, name string
+		image      []byte
 	}{
-		{auth.RoleLeader, "personal", principals[auth.RoleLeader].FullName},
-		{auth.RoleClerk, "seal", "Ủy ban nhân dân xã Yên Từ"},
+		{auth.RoleLeader, "personal", principals[auth.RoleLeader].FullName, signature},
+		{auth.RoleClerk, "seal", "Ủy ban nhân dân xã Yên Từ", seal},
 	} {
 		cert, key, err := ca.Issue(signing.CertOptions{CommonName: k.name, Organization: "Ủy ban nhân dân xã Yên Từ",
 			NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(3, 0, 0), ECDSA: true})
@@ -44,7 +50,9 @@ func demoSigning(ctx context.Context, st *store.Store, commune int64, principals
 		if err != nil {
 			return fmt.Errorf("demo: sealing the key of %s: %w", k.role, err)
 		}
-		if _, err := st.AddSigningKey(ctx, store.NewSigningKey(principals[k.role].UserID, commune, k.kind, cert, sealed)); err != nil {
+		nk := store.NewSigningKey(principals[k.role].UserID, commune, k.kind, cert, sealed)
+		nk.Image = k.image
+		if _, err := st.AddSigningKey(ctx, nk); err != nil {
 			return fmt.Errorf("demo: key of %s: %w", k.role, err)
 		}
 	}

@@ -132,7 +132,7 @@ func onlineDossierToResult(b *tab) {
 	leader.step("reopen the dossier", leader.open(dossierPage), hasText("span.status", "Đã có kết quả, chờ trả"), noSideScroll())
 	leader.stepWithin(2*time.Minute, "axe-core finds no WCAG 2.1 A/AA violation with the signing form", axeClean(axeSource(leader.t)))
 	leader.step("sign the result", typeInto("#sign-passphrase", demo.Password), follow(`form[action="`+dossierPage+`/sign"] button`),
-		hasTextPrefix("p.flash", "Đã ký số kết quả: "+code+"-KQ1"), hasTextContaining("ul.files", code+"-KQ1.pdf"))
+		hasTextPrefix("p.flash", "Đã ký số: "+code+"-KQ1"), hasTextContaining("ul.files", code+"-KQ1.pdf"))
 	counter.step("reopen the dossier to hand it over", counter.open(dossierPage))
 	counter.act(code, "return_result", "Đã trả kết quả")
 

@@ -31,8 +31,19 @@ type Appearance struct {
 	SealImage      []byte     // PNG
 	SealDiameterMM float64    // the seal's real size; 0 means 35 mm
 	TextBlock      bool
-	DocumentNumber string // "số, ký hiệu", e.g. 12/QĐ-UBND or the result code
-	Organization   string // shown above the number in the text block; empty: none
+	DocumentNumber string  // "số, ký hiệu", e.g. 12/QĐ-UBND or the result code
+	Organization   string  // shown above the number in the text block; empty: none
+	TopMM          float64 // the text block's distance from the page's top edge; 0 means 8 mm
+}
+
+// CheckImage validates a signature or seal image before it is stored: a PNG of at most
+// 1 MB and 8,000 pixels a side.
+func CheckImage(b []byte) error {
+	if len(b) > 1<<20 {
+		return ErrImageInvalid.With(errors.New("image over 1 MB"))
+	}
+	_, _, err := pngSize(b)
+	return err
 }
 
 const ptPerMM = 72 / 25.4
@@ -86,7 +97,11 @@ func (a *Appearance) render(media [4]float64, signingTime string) (*placed, erro
 		// right margin (15–20 mm) and top margin (20–25 mm, the block sits above it).
 		w := 80 * ptPerMM
 		h := float64(len(lines))*12 + 6
-		area = box{media[2] - 15*ptPerMM - w, media[3] - 8*ptPerMM - h, w, h}
+		top := a.TopMM
+		if top <= 0 {
+			top = 8
+		}
+		area = box{media[2] - 15*ptPerMM - w, media[3] - top*ptPerMM - h, w, h}
 	default:
 		r := box{a.Rect[0], a.Rect[1], a.Rect[2] - a.Rect[0], a.Rect[3] - a.Rect[1]}
 		if r.w <= 0 || r.h <= 0 {

@@ -135,22 +135,12 @@ func signOnce(ctx context.Context, doc *document, signer Signer, opts Options, a
 		return nil, 0, pdfError(err)
 	}
 
-	next := doc.size
-	alloc := func() int { next++; return next - 1 }
-	objs := map[int]any{} // new and updated objects
-	gens := map[int]int{} // generation of updated objects
-	var order []int       // writing order
-	put := func(n int, v any) {
-		if _, ok := objs[n]; !ok {
-			order = append(order, n)
-		}
-		objs[n] = v
-	}
+	u := newUpdate(doc)
 
 	// The signature field, merged with its widget annotation.
-	sigNum := alloc()
-	order = append(order, sigNum)
-	fieldNum := alloc()
+	sigNum := u.alloc()
+	u.order = append(u.order, sigNum) // written by hand below: its offsets are needed
+	fieldNum := u.alloc()
 	field := newDict()
 	field.Set("Type", name("Annot"))
 	field.Set("Subtype", name("Widget"))
@@ -173,40 +163,23 @@ func signOnce(ctx context.Context, doc *document, signer Signer, opts Options, a
 		if err != nil {
 			return nil, 0, err
 		}
-		xo, err := formXObject(p, alloc, objs, &order)
+		xo, err := formXObject(p, u.alloc, u.objs, &u.order)
 		if err != nil {
 			return nil, 0, err
 		}
-		xoNum := alloc()
-		put(xoNum, xo)
+		xoNum := u.alloc()
+		u.put(xoNum, xo)
 		rect = array{numf(p.rect[0]), numf(p.rect[1]), numf(p.rect[2]), numf(p.rect[3])}
 		ap := newDict()
 		ap.Set("N", ref{xoNum, 0})
 		field.Set("AP", ap)
 	}
 	field.Set("Rect", rect)
-	put(fieldNum, field)
+	u.put(fieldNum, field)
 
 	// The page's /Annots gains the widget.
-	newPage := pageDict.clone()
-	switch a := pageDict.Get("Annots").(type) {
-	case ref:
-		av, err := doc.resolve(a)
-		if err != nil {
-			return nil, 0, pdfError(err)
-		}
-		arr, _ := av.(array)
-		put(a.Num, append(append(array{}, arr...), ref{fieldNum, 0}))
-		gens[a.Num] = a.Gen
-		newPage = nil // the page itself is unchanged
-	case array:
-		newPage.Set("Annots", append(append(array{}, a...), ref{fieldNum, 0}))
-	default:
-		newPage.Set("Annots", array{ref{fieldNum, 0}})
-	}
-	if newPage != nil {
-		put(pageRef.Num, newPage)
-		gens[pageRef.Num] = pageRef.Gen
+	if err := u.addAnnot(pageRef, pageDict, ref{fieldNum, 0}); err != nil {
+		return nil, 0, pdfError(err)
 	}
 
 	// The interactive form lists the field; SigFlags 3: signatures exist, append only.
@@ -232,107 +205,53 @@ func signOnce(ctx context.Context, doc *document, signer Signer, opts Options, a
 	form.Set("Fields", append(append(array{}, fa...), ref{fieldNum, 0}))
 	form.Set("SigFlags", number("3"))
 	if formIsRef {
-		put(formRef.Num, form)
-		gens[formRef.Num] = formRef.Gen
+		u.replace(formRef, form)
 	} else {
-		formNum := alloc()
-		put(formNum, form)
+		formNum := u.alloc()
+		u.put(formNum, form)
 		newRoot := root.clone()
 		newRoot.Set("AcroForm", ref{formNum, 0})
-		put(rootRef.Num, newRoot)
-		gens[rootRef.Num] = rootRef.Gen
+		u.replace(rootRef, newRoot)
 	}
 
-	// Lay the update out.
-	var buf bytes.Buffer
-	buf.Write(doc.buf)
-	if n := len(doc.buf); n > 0 && doc.buf[n-1] != '\n' && doc.buf[n-1] != '\r' {
-		buf.WriteByte('\n')
-	}
-	offsets := map[int]int64{}
+	// Lay the update out; the signature dictionary leaves room for /ByteRange and
+	// /Contents, filled once the file's length is known.
 	var contentsAt, byteRangeAt int
-	for _, n := range order {
-		offsets[n] = int64(buf.Len())
-		fmt.Fprintf(&buf, "%d %d obj\n", n, gens[n])
-		if n == sigNum {
-			buf.WriteString("<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached ")
-			byteRangeAt = buf.Len()
-			buf.WriteString(byteRangePlaceholder)
-			buf.WriteString(" /Contents ")
-			contentsAt = buf.Len()
-			buf.WriteByte('<')
-			buf.Write(bytes.Repeat([]byte("0"), 2*reserve))
-			buf.WriteByte('>')
-			tail := newDict()
-			tail.Set("M", pdfString(pdfDate(at)))
-			if cn := chain[0].Subject.CommonName; cn != "" {
-				tail.Set("Name", textString(cn))
-			}
-			if opts.Reason != "" {
-				tail.Set("Reason", textString(opts.Reason))
-			}
-			if opts.Location != "" {
-				tail.Set("Location", textString(opts.Location))
-			}
-			if opts.ContactInfo != "" {
-				tail.Set("ContactInfo", textString(opts.ContactInfo))
-			}
-			for _, k := range tail.keys {
-				buf.WriteByte(' ')
-				serialize(&buf, k)
-				buf.WriteByte(' ')
-				serialize(&buf, tail.vals[k])
-			}
-			buf.WriteString(">>")
-		} else {
-			serialize(&buf, objs[n])
+	out := u.write(func(n int, buf *bytes.Buffer) bool {
+		if n != sigNum {
+			return false
 		}
-		buf.WriteString("\nendobj\n")
-	}
-	newTrailer := newDict()
-	id := doc.trailer.Get("ID")
-	if a, ok := id.(array); !ok || len(a) != 2 {
-		h := sha256.Sum256(doc.buf)
-		id = array{hexString(h[:16]), hexString(h[:16])}
-	}
-	xrefAt := int64(buf.Len())
-	if doc.xrefStream {
-		xsNum := alloc()
-		offsets[xsNum] = xrefAt
-		newTrailer.Set("Type", name("XRef"))
-		newTrailer.Set("Size", num(int64(next)))
-		copyTrailerKeys(newTrailer, doc.trailer, id)
-		newTrailer.Set("Prev", num(doc.startxref))
-		index, data := xrefStreamData(offsets, gens)
-		newTrailer.Set("Index", index)
-		newTrailer.Set("W", array{number("1"), number("4"), number("2")})
-		fmt.Fprintf(&buf, "%d 0 obj\n", xsNum)
-		serialize(&buf, &stream{Dict: newTrailer, Data: data})
-		buf.WriteString("\nendobj\n")
-	} else {
-		buf.WriteString("xref\n")
-		nums := sortedKeys(offsets)
-		for i := 0; i < len(nums); {
-			j := i
-			for j+1 < len(nums) && nums[j+1] == nums[j]+1 {
-				j++
-			}
-			fmt.Fprintf(&buf, "%d %d\n", nums[i], j-i+1)
-			for k := i; k <= j; k++ {
-				fmt.Fprintf(&buf, "%010d %05d n\r\n", offsets[nums[k]], gens[nums[k]])
-			}
-			i = j + 1
+		buf.WriteString("<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached ")
+		byteRangeAt = buf.Len()
+		buf.WriteString(byteRangePlaceholder)
+		buf.WriteString(" /Contents ")
+		contentsAt = buf.Len()
+		buf.WriteByte('<')
+		buf.Write(bytes.Repeat([]byte("0"), 2*reserve))
+		buf.WriteByte('>')
+		tail := newDict()
+		tail.Set("M", pdfString(pdfDate(at)))
+		if cn := chain[0].Subject.CommonName; cn != "" {
+			tail.Set("Name", textString(cn))
 		}
-		newTrailer.Set("Size", num(int64(next)))
-		copyTrailerKeys(newTrailer, doc.trailer, id)
-		newTrailer.Set("Prev", num(doc.startxref))
-		buf.WriteString("trailer\n")
-		serialize(&buf, newTrailer)
-		buf.WriteString("\n")
-	}
-	fmt.Fprintf(&buf, "startxref\n%d\n%%%%EOF\n", xrefAt)
-
-	out := buf.Bytes()
+		if opts.Reason != "" {
+			tail.Set("Reason", textString(opts.Reason))
+		}
+		if opts.Location != "" {
+			tail.Set("Location", textString(opts.Location))
+		}
+		if opts.ContactInfo != "" {
+			tail.Set("ContactInfo", textString(opts.ContactInfo))
+		}
+		for _, k := range tail.keys {
+			buf.WriteByte(' ')
+			serialize(buf, k)
+			buf.WriteByte(' ')
+			serialize(buf, tail.vals[k])
+		}
+		buf.WriteString(">>")
+		return true
+	})
 	contentsEnd := contentsAt + 2*reserve + 2
 	br := fmt.Sprintf("/ByteRange [0 %d %d %d]", contentsAt, contentsEnd, len(out)-contentsEnd)
 	if len(br) > len(byteRangePlaceholder) {

@@ -656,11 +656,21 @@ func TestRegisterMatch(t *testing.T) {
 	var asked string
 	opts.Register = func(ctx context.Context, h string) (*IssuedDocument, error) {
 		asked = h
-		return &IssuedDocument{DossierCode: "H01.20-261126-0001", DocumentCode: "H01.20-261126-0001-KQ1", SHA256: h}, nil
+		return &IssuedDocument{DossierCode: "H01.20-261126-0001", DocumentCode: "H01.20-261126-0001-KQ1", SHA256: h,
+			Kind: "result", Version: 1, Latest: true}, nil
 	}
 	rep := verify(t, signed, opts)
-	if rep.IssuedByXaso == nil || asked != rep.SHA256 || !strings.Contains(rep.Summary, "H01.20-261126-0001-KQ1") {
+	if rep.IssuedByXaso == nil || asked != rep.SHA256 || !strings.Contains(rep.Summary, "H01.20-261126-0001-KQ1") ||
+		strings.Contains(rep.Summary, "chưa phải bản cuối") {
 		t.Fatalf("register: %+v", rep)
+	}
+	// An earlier version (the leader's signature before the seal) is told apart.
+	opts.Register = func(ctx context.Context, h string) (*IssuedDocument, error) {
+		return &IssuedDocument{DossierCode: "H01.20-261126-0001", DocumentCode: "H01.20-261126-0001-KQ1", SHA256: h,
+			Kind: "result", Version: 1}, nil
+	}
+	if rep := verify(t, signed, opts); !strings.Contains(rep.Summary, "chưa phải bản cuối") {
+		t.Fatalf("an earlier version: %s", rep.Summary)
 	}
 }
 

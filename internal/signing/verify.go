@@ -39,7 +39,10 @@ type VerifyOptions struct {
 // IssuedDocument is an entry of xaso's register of issued documents.
 type IssuedDocument struct {
 	DossierCode  string    `json:"dossier_code"`
-	DocumentCode string    `json:"document_code"` // <dossier code>-KQ<n>
+	DocumentCode string    `json:"document_code"` // <dossier code>-KQ<n> (a result) or -PH<n> (a form)
+	Kind         string    `json:"kind"`          // result | form
+	Version      int       `json:"version"`       // 1 for the first signature, +1 for each later one
+	Latest       bool      `json:"latest"`        // no later signed version of the document exists
 	IssuedAt     time.Time `json:"issued_at"`
 	SHA256       string    `json:"sha256"`
 }
@@ -218,7 +221,14 @@ func summarize(rep *Report) string {
 		fmt.Fprintf(&b, "%d trong %d chữ ký số không hợp lệ.", bad, n)
 	}
 	if rep.IssuedByXaso != nil {
-		fmt.Fprintf(&b, " Tài liệu này do xaso phát hành: kết quả %s của hồ sơ %s.", rep.IssuedByXaso.DocumentCode, rep.IssuedByXaso.DossierCode)
+		what := "kết quả"
+		if rep.IssuedByXaso.Kind == "form" {
+			what = "phiếu"
+		}
+		fmt.Fprintf(&b, " Tài liệu này do xaso phát hành: %s %s của hồ sơ %s.", what, rep.IssuedByXaso.DocumentCode, rep.IssuedByXaso.DossierCode)
+		if !rep.IssuedByXaso.Latest {
+			b.WriteString(" Đây chưa phải bản cuối cùng: văn bản đã được ký thêm sau đó; hãy dùng bản ký sau cùng.")
+		}
 	} else {
 		b.WriteString(" Không tìm thấy tài liệu này trong sổ văn bản đã phát hành của xaso.")
 	}

@@ -376,6 +376,6 @@ func (s *Store) ElectronicResults(ctx context.Context, units []int64, from, to c
 	}
 	var n int64
 	err := s.r.QueryRowContext(ctx, `SELECT COUNT(DISTINCT d.id) FROM issued_documents i JOIN dossiers d ON d.code = i.dossier_code
-		WHERE d.resolved_at >= $1 AND d.resolved_at < $2 AND d.competent_unit_id IN (`+placeholders(3, len(units))+`)`, args...).Scan(&n)
+		WHERE i.kind = 'result' AND d.resolved_at >= $1 AND d.resolved_at < $2 AND d.competent_unit_id IN (`+placeholders(3, len(units))+`)`, args...).Scan(&n)
 	return n, mapErr(err)
 }

@@ -28,6 +28,7 @@ type SigningKey struct {
 	NotAfter   time.Time
 	CertSHA256 string
 	Sealed     []byte
+	Image      []byte // PNG its signatures show: the signature (personal) or the seal; nil: none
 	CreatedAt  time.Time
 }
 
@@ -43,11 +44,16 @@ func (s *Store) AddSigningKey(ctx context.Context, k SigningKey) (SigningKey, er
 	if k.Kind != "personal" && k.Kind != "seal" {
 		return k, ErrSigningKeyKind
 	}
+	if k.Image != nil {
+		if err := signing.CheckImage(k.Image); err != nil {
+			return k, err
+		}
+	}
 	k.CreatedAt = s.timestamp()
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO signing_keys (user_id, unit_id, kind, subject, serial, not_after, cert_sha256, sealed, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, k.UserID, k.UnitID, k.Kind, k.Subject, k.Serial, utc(k.NotAfter),
-			k.CertSHA256, k.Sealed, k.CreatedAt).Scan(&k.ID); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO signing_keys (user_id, unit_id, kind, subject, serial, not_after, cert_sha256, sealed, image, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, k.UserID, k.UnitID, k.Kind, k.Subject, k.Serial, utc(k.NotAfter),
+			k.CertSHA256, k.Sealed, k.Image, k.CreatedAt).Scan(&k.ID); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, audit.Event{Chain: k.UnitID, Action: "signing_key.add", ObjectType: "signing_key",
@@ -62,11 +68,11 @@ func (s *Store) AddSigningKey(ctx context.Context, k SigningKey) (SigningKey, er
 	return k, nil
 }
 
-const signingKeyColumns = `id, user_id, unit_id, kind, subject, serial, not_after, cert_sha256, sealed, created_at`
+const signingKeyColumns = `id, user_id, unit_id, kind, subject, serial, not_after, cert_sha256, sealed, image, created_at`
 
 func scanSigningKey(row interface{ Scan(...any) error }) (SigningKey, error) {
 	var k SigningKey
-	err := row.Scan(&k.ID, &k.UserID, &k.UnitID, &k.Kind, &k.Subject, &k.Serial, &k.NotAfter, &k.CertSHA256, &k.Sealed, &k.CreatedAt)
+	err := row.Scan(&k.ID, &k.UserID, &k.UnitID, &k.Kind, &k.Subject, &k.Serial, &k.NotAfter, &k.CertSHA256, &k.Sealed, &k.Image, &k.CreatedAt)
 	k.NotAfter, k.CreatedAt = k.NotAfter.UTC(), k.CreatedAt.UTC()
 	return k, err
 }
@@ -185,7 +191,7 @@ func (s *Store) RegisterIssuedDocument(ctx context.Context, unitID int64, dossie
 	for attempt := 0; attempt < 3; attempt++ {
 		err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			var rerr error
-			d, rerr = s.registerIssued(ctx, tx, unitID, dossierCode, sha)
+			d, rerr = s.registerIssued(ctx, tx, unitID, dossierCode, sha, Issue{Kind: IssueResult})
 			return rerr
 		})
 		if !isUnique(err) {
@@ -201,44 +207,117 @@ func (s *Store) RegisterIssuedDocument(ctx context.Context, unitID int64, dossie
 	return d, nil
 }
 
-// registerIssued enters a document in the register under its dossier's next code
-// <dossier code>-KQ<n>, with its audit record, in tx.
-func (s *Store) registerIssued(ctx context.Context, tx *sql.Tx, unitID int64, dossierCode, sha string) (signing.IssuedDocument, error) {
-	d := signing.IssuedDocument{DossierCode: dossierCode, SHA256: strings.ToLower(sha), IssuedAt: s.timestamp()}
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM issued_documents WHERE dossier_code = $1`, dossierCode).Scan(&n); err != nil {
-		return d, err
+// Kinds of issued documents.
+const (
+	IssueResult = "result" // a dossier's result, <dossier code>-KQ<n>
+	IssueForm   = "form"   // a form 01–06 signed by the organisation, <dossier code>-PH<n>
+)
+
+// Issue says what a signed file is in the register: a later signature of a registered
+// document (PrevSHA256, the hash of the file that was signed), or a new document of Kind
+// under Code — the code NextDocumentCode gave before signing, printed on the file's
+// verification stamp; empty Code takes the next one.
+type Issue struct {
+	Kind       string
+	Code       string
+	PrevSHA256 string
+}
+
+// ErrDocumentCodeTaken refuses a new document whose code another signing took meanwhile.
+var ErrDocumentCodeTaken = apperr.New(apperr.Conflict, "document_code_taken",
+	"Một văn bản khác của hồ sơ vừa được ký cùng lúc và đã nhận mã này; hãy ký lại.")
+
+// NextDocumentCode is the code the dossier's next document of kind would get:
+// <dossier code>-KQ<n> for a result, -PH<n> for a form.
+func (s *Store) NextDocumentCode(ctx context.Context, dossierCode, kind string) (string, error) {
+	return nextDocumentCode(ctx, s.r, dossierCode, kind)
+}
+
+func nextDocumentCode(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, dossierCode, kind string) (string, error) {
+	prefix := "KQ"
+	if kind == IssueForm {
+		prefix = "PH"
 	}
-	d.DocumentCode = fmt.Sprintf("%s-KQ%d", dossierCode, n+1)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO issued_documents (sha256, unit_id, dossier_code, document_code, issued_at)
-		VALUES ($1, $2, $3, $4, $5)`, d.SHA256, unitID, dossierCode, d.DocumentCode, d.IssuedAt); err != nil {
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(DISTINCT document_code) FROM issued_documents WHERE dossier_code = $1 AND kind = $2`,
+		dossierCode, kind).Scan(&n); err != nil {
+		return "", mapErr(err)
+	}
+	return fmt.Sprintf("%s-%s%d", dossierCode, prefix, n+1), nil
+}
+
+// registerIssued enters a document in the register, in tx, with its audit record: the
+// next version of the document signed before (is.PrevSHA256 registered), or version 1 of
+// a new document under is.Code (or the dossier's next code of is.Kind).
+func (s *Store) registerIssued(ctx context.Context, tx *sql.Tx, unitID int64, dossierCode, sha string, is Issue) (signing.IssuedDocument, error) {
+	d := signing.IssuedDocument{DossierCode: dossierCode, SHA256: strings.ToLower(sha), IssuedAt: s.timestamp(), Kind: is.Kind, Version: 1, Latest: true}
+	prev := false
+	if is.PrevSHA256 != "" {
+		err := tx.QueryRowContext(ctx, `SELECT document_code, kind, version FROM issued_documents WHERE sha256 = $1 AND dossier_code = $2`,
+			strings.ToLower(is.PrevSHA256), dossierCode).Scan(&d.DocumentCode, &d.Kind, &d.Version)
+		switch {
+		case err == nil:
+			prev = true
+			d.Version++
+		case !errors.Is(err, sql.ErrNoRows):
+			return d, err
+		}
+	}
+	if !prev {
+		if d.Kind != IssueResult && d.Kind != IssueForm {
+			return d, fmt.Errorf("store: unknown document kind %q", d.Kind)
+		}
+		d.DocumentCode = is.Code
+		if d.DocumentCode == "" {
+			code, err := nextDocumentCode(ctx, tx, dossierCode, d.Kind)
+			if err != nil {
+				return d, err
+			}
+			d.DocumentCode = code
+		}
+		var taken int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM issued_documents WHERE document_code = $1`, d.DocumentCode).Scan(&taken); err != nil {
+			return d, err
+		}
+		if taken > 0 {
+			return d, ErrDocumentCodeTaken
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO issued_documents (sha256, unit_id, dossier_code, document_code, version, kind, issued_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, d.SHA256, unitID, dossierCode, d.DocumentCode, d.Version, d.Kind, d.IssuedAt); err != nil {
 		return d, err
 	}
 	return d, s.appendAudit(ctx, tx, audit.Event{Chain: unitID, Action: "document.issued", ObjectType: "dossier",
-		ObjectID: dossierCode, Fields: []string{"document_code", "sha256"}})
+		ObjectID: dossierCode, Fields: []string{"document_code", "version", "sha256"}})
 }
 
 func (s *Store) issuedWhere(ctx context.Context, where string, arg any) (*signing.IssuedDocument, error) {
 	var d signing.IssuedDocument
-	err := s.r.QueryRowContext(ctx, `SELECT sha256, dossier_code, document_code, issued_at FROM issued_documents WHERE `+where, arg).
-		Scan(&d.SHA256, &d.DossierCode, &d.DocumentCode, &d.IssuedAt)
+	var later int
+	err := s.r.QueryRowContext(ctx, `SELECT i.sha256, i.dossier_code, i.document_code, i.kind, i.version, i.issued_at,
+		(SELECT COUNT(*) FROM issued_documents l WHERE l.document_code = i.document_code AND l.version > i.version)
+		FROM issued_documents i WHERE `+where+` ORDER BY i.version DESC LIMIT 1`, arg).
+		Scan(&d.SHA256, &d.DossierCode, &d.DocumentCode, &d.Kind, &d.Version, &d.IssuedAt, &later)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	d.IssuedAt = d.IssuedAt.UTC()
+	d.IssuedAt, d.Latest = d.IssuedAt.UTC(), later == 0
 	return &d, nil
 }
 
 // IssuedDocumentBySHA256 finds a registered document by its hash; nil when xaso did not
 // issue it.
 func (s *Store) IssuedDocumentBySHA256(ctx context.Context, sha string) (*signing.IssuedDocument, error) {
-	return s.issuedWhere(ctx, `sha256 = $1`, strings.ToLower(sha))
+	return s.issuedWhere(ctx, `i.sha256 = $1`, strings.ToLower(sha))
 }
 
-// IssuedDocument finds a registered document by its code <dossier>-KQ<n>; nil when none.
+// IssuedDocument finds the latest version of a registered document by its code
+// <dossier>-KQ<n> or -PH<n>; nil when none.
 func (s *Store) IssuedDocument(ctx context.Context, code string) (*signing.IssuedDocument, error) {
-	return s.issuedWhere(ctx, `document_code = $1`, code)
+	return s.issuedWhere(ctx, `i.document_code = $1`, code)
 }

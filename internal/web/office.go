@@ -385,7 +385,7 @@ func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor
 	if last != nil && last.upload {
 		v.FileError = last.err
 	}
-	if v.Sign, err = s.signForm(ctx, d, v.Files, last); err != nil {
+	if v.Sign, err = s.signForm(ctx, d, v.Files, v.Forms, last); err != nil {
 		return dossierView{}, err
 	}
 	if d.PausedMinutes > 0 {

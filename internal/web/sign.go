@@ -5,11 +5,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/apperr"
@@ -40,30 +42,37 @@ func signable(st dossier.Status) bool {
 }
 
 // signForm is the signing form for the officer, or nil when they hold no key for the
-// dossier's unit or there is no result PDF to sign.
-func (s *Server) signForm(ctx context.Context, d dossier.Dossier, files []fileRow, last *attempt) (*signView, error) {
-	if !signable(d.Status) {
-		return nil, nil
-	}
+// dossier's unit or there is nothing to sign: the result PDFs (while the dossier is being
+// processed or after), and, for the holder of the organisation's seal, the forms 01–06
+// the dossier can print (drawn and signed at once).
+func (s *Server) signForm(ctx context.Context, d dossier.Dossier, files []fileRow, forms []printLink, last *attempt) (*signView, error) {
 	p := auth.PrincipalFrom(ctx)
 	keys, err := s.Store.SigningKeys(ctx, p.UserID)
 	if err != nil {
 		return nil, err
 	}
 	v := &signView{}
+	seal := false
 	for _, k := range keys {
 		if k.UnitID == d.CompetentUnitID {
 			label := "Chữ ký số cá nhân"
 			if k.Kind == "seal" {
-				label = "Chữ ký số của cơ quan (con dấu)"
+				label, seal = "Chữ ký số của cơ quan (con dấu)", true
 			}
 			v.Keys = append(v.Keys, option{strconv.FormatInt(k.ID, 10), fmt.Sprintf("%s — %s (hết hạn %s)", label, k.Subject,
 				k.NotAfter.In(ict).Format("02/01/2006"))})
 		}
 	}
-	for _, f := range files {
-		if f.result && f.PDF {
-			v.Files = append(v.Files, option{strconv.FormatInt(f.id, 10), f.Name + " (" + f.FileName + ")"})
+	if signable(d.Status) {
+		for _, f := range files {
+			if f.result && f.PDF {
+				v.Files = append(v.Files, option{strconv.FormatInt(f.id, 10), f.Name + " (" + f.FileName + ")"})
+			}
+		}
+	}
+	if seal {
+		for _, f := range forms {
+			v.Files = append(v.Files, option{formPrefix + f.Number, "Mẫu " + f.Number + ": " + f.Title + " (lập và ký số của cơ quan)"})
 		}
 	}
 	if len(v.Keys) == 0 || len(v.Files) == 0 {
@@ -75,11 +84,18 @@ func (s *Server) signForm(ctx context.Context, d dossier.Dossier, files []fileRo
 	return v, nil
 }
 
+// formPrefix marks a form in the signing form's file list: "mau-01" … "mau-06".
+const formPrefix = "mau-"
+
 var (
 	errSignKey  = apperr.New(apperr.Invalid, "signing_key_required", "Chọn khóa ký số của bạn.")
 	errSignFile = apperr.New(apperr.Invalid, "result_file_required", "Chọn tệp kết quả (PDF) cần ký.")
 	errSignPass = apperr.New(apperr.Invalid, "passphrase_required", "Nhập mật khẩu của khóa ký số.")
-	errSignNot  = apperr.New(apperr.Conflict, "result_not_signable",
+	errSignSeal = apperr.New(apperr.Invalid, "seal_key_required",
+		"Phiếu do cơ quan phát hành: hãy chọn chữ ký số của cơ quan (con dấu).")
+	errSignOld = apperr.New(apperr.Conflict, "document_superseded",
+		"Tệp này đã có bản ký sau; hãy ký trên bản ký sau cùng.")
+	errSignNot = apperr.New(apperr.Conflict, "result_not_signable",
 		"Chỉ ký được kết quả của hồ sơ đang giải quyết, đã có kết quả hoặc đã trả kết quả.")
 )
 
@@ -95,7 +111,7 @@ func (s *Server) signResult(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := auth.PrincipalFrom(ctx)
-	signed, doc, err := s.sign(ctx, d, p, r.PostFormValue("file"), r.PostFormValue("key"), r.PostFormValue("passphrase"))
+	signed, doc, err := s.sign(r, d, p, r.PostFormValue("file"), r.PostFormValue("key"), r.PostFormValue("passphrase"))
 	if err != nil {
 		e := apperr.From(err)
 		switch e.Kind {
@@ -106,13 +122,17 @@ func (s *Server) signResult(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	s.sessions.Put(ctx, "flash", fmt.Sprintf("Đã ký số kết quả: %s (%s).", doc.DocumentCode, signed.FileName))
+	s.sessions.Put(ctx, "flash", fmt.Sprintf("Đã ký số: %s (%s).", doc.DocumentCode, signed.FileName))
 	http.Redirect(w, r, "/office/dossiers/"+url.PathEscape(d.Code)+"#giay-to", http.StatusSeeOther)
 	return nil
 }
 
-func (s *Server) sign(ctx context.Context, d dossier.Dossier, p *auth.Principal, fileID, keyID, passphrase string) (store.DossierFile, signing.IssuedDocument, error) {
+func (s *Server) sign(r *http.Request, d dossier.Dossier, p *auth.Principal, fileID, keyID, passphrase string) (store.DossierFile, signing.IssuedDocument, error) {
+	ctx := r.Context()
 	var none signing.IssuedDocument
+	if number, ok := strings.CutPrefix(fileID, formPrefix); ok {
+		return s.signDossierForm(r, d, p, number, keyID, passphrase)
+	}
 	if !signable(d.Status) {
 		return store.DossierFile{}, none, errSignNot
 	}
@@ -120,22 +140,11 @@ func (s *Server) sign(ctx context.Context, d dossier.Dossier, p *auth.Principal,
 	if err != nil {
 		return store.DossierFile{}, none, errSignFile
 	}
-	kid, err := strconv.ParseInt(keyID, 10, 64)
-	if err != nil {
-		return store.DossierFile{}, none, errSignKey
-	}
-	if passphrase == "" {
-		return store.DossierFile{}, none, errSignPass
-	}
 	f, err := s.Store.DossierFile(ctx, fid)
 	if err != nil || f.DossierID != d.ID || f.Kind != api.KindResult || f.ContentType != attach.PDF {
 		return store.DossierFile{}, none, errSignFile
 	}
-	k, err := s.Store.SigningKey(ctx, kid)
-	if err != nil || k.UserID != p.UserID || k.UnitID != d.CompetentUnitID {
-		return store.DossierFile{}, none, errSignKey
-	}
-	signer, err := signing.OpenSealedPKCS12(k.Sealed, passphrase)
+	k, signer, err := s.unlockKey(ctx, d, p, keyID, passphrase)
 	if err != nil {
 		return store.DossierFile{}, none, err
 	}
@@ -156,17 +165,115 @@ func (s *Server) sign(ctx context.Context, d dossier.Dossier, p *auth.Principal,
 		return store.DossierFile{}, none, err
 	}
 	opts := signing.Options{Reason: "Ký duyệt kết quả giải quyết hồ sơ " + d.Code, Location: u.Name}
+	name := "Kết quả đã ký số"
 	if k.Kind == "seal" {
-		opts.Reason = "Ký số của cơ quan, tổ chức: " + u.Name
+		opts.Reason, name = "Ký số của cơ quan, tổ chức: "+u.Name, "Kết quả đã ký số và đóng dấu số"
 	}
-	// The first signature of a result shows the text block of an electronic document
-	// (Decree 30/2020, Appendix I): who issued it, its code, the signing time. Later
-	// signatures add to the same file without a second block.
-	before := sha256.Sum256(pdf)
-	if issued, err := s.Store.IssuedDocumentBySHA256(ctx, hex.EncodeToString(before[:])); err != nil {
+	return s.signAndFile(r, d, p, k, signer, pdf, opts, store.DossierFile{Kind: api.KindResult, Name: name})
+}
+
+// unlockKey opens the officer's stored key for the dossier's unit with the passphrase
+// typed now.
+func (s *Server) unlockKey(ctx context.Context, d dossier.Dossier, p *auth.Principal, keyID, passphrase string) (store.SigningKey, signing.Signer, error) {
+	kid, err := strconv.ParseInt(keyID, 10, 64)
+	if err != nil {
+		return store.SigningKey{}, nil, errSignKey
+	}
+	if passphrase == "" {
+		return store.SigningKey{}, nil, errSignPass
+	}
+	k, err := s.Store.SigningKey(ctx, kid)
+	if err != nil || k.UserID != p.UserID || k.UnitID != d.CompetentUnitID {
+		return store.SigningKey{}, nil, errSignKey
+	}
+	signer, err := signing.OpenSealedPKCS12(k.Sealed, passphrase)
+	if err != nil {
+		return store.SigningKey{}, nil, err
+	}
+	return k, signer, nil
+}
+
+// signDossierForm draws form number of the dossier and signs it with the organisation's
+// seal: a new document <dossier code>-PH<n>, stamped with its verification QR code,
+// showing Decree 30's text block (number and code, signing time) at the top right.
+func (s *Server) signDossierForm(r *http.Request, d dossier.Dossier, p *auth.Principal, number, keyID, passphrase string) (store.DossierFile, signing.IssuedDocument, error) {
+	ctx := r.Context()
+	var none signing.IssuedDocument
+	title, ok := formTitles[number]
+	if !ok {
+		return store.DossierFile{}, none, errSignFile
+	}
+	k, signer, err := s.unlockKey(ctx, d, p, keyID, passphrase)
+	if err != nil {
 		return store.DossierFile{}, none, err
-	} else if issued == nil {
-		opts.Appearance = &signing.Appearance{TextBlock: true, Organization: u.Name, DocumentNumber: d.Code}
+	}
+	if k.Kind != "seal" {
+		return store.DossierFile{}, none, errSignSeal
+	}
+	f, err := api.DossierForm(ctx, s.Store, s.Dossiers, d, number, s.absolute(r, "/tra-cuu/"+url.PathEscape(d.Code)+"?secret="+url.QueryEscape(d.Secret)))
+	if err != nil {
+		return store.DossierFile{}, none, err
+	}
+	var buf bytes.Buffer
+	if err := f.PDF(&buf); err != nil {
+		return store.DossierFile{}, none, err
+	}
+	u, err := s.Store.UnitByID(ctx, d.CompetentUnitID)
+	if err != nil {
+		return store.DossierFile{}, none, err
+	}
+	opts := signing.Options{Reason: "Ký số của cơ quan, tổ chức: " + u.Name, Location: u.Name}
+	return s.signAndFile(r, d, p, k, signer, buf.Bytes(), opts, store.DossierFile{Kind: api.KindForm, Name: "Mẫu " + number + " đã ký số: " + title})
+}
+
+// signAndFile signs pdf with the officer's key and attaches the signed file to the
+// dossier as file.Kind (result or form), registering it: the next version of a document
+// xaso signed before, or a new document whose code and verification QR code are stamped
+// on the file before its first signature.
+func (s *Server) signAndFile(r *http.Request, d dossier.Dossier, p *auth.Principal, k store.SigningKey, signer signing.Signer, pdf []byte,
+	opts signing.Options, file store.DossierFile) (store.DossierFile, signing.IssuedDocument, error) {
+	ctx := r.Context()
+	var none signing.IssuedDocument
+	if s.Blobs == nil {
+		return store.DossierFile{}, none, api.ErrNoBlobStore
+	}
+	before := sha256.Sum256(pdf)
+	prev, err := s.Store.IssuedDocumentBySHA256(ctx, hex.EncodeToString(before[:]))
+	if err != nil {
+		return store.DossierFile{}, none, err
+	}
+	is := store.Issue{Kind: store.IssueResult}
+	if file.Kind == api.KindForm {
+		is.Kind = store.IssueForm
+	}
+	if prev != nil {
+		// A later signature of a registered result (the clerk's seal on the leader's
+		// signature): the same code, the next version.
+		if !prev.Latest {
+			return store.DossierFile{}, none, errSignOld
+		}
+		is.PrevSHA256 = prev.SHA256
+	} else {
+		// A new result: its code, stamped with the verification QR code before the
+		// first signature, unless the file was signed elsewhere before.
+		if is.Code, err = s.Store.NextDocumentCode(ctx, d.Code, is.Kind); err != nil {
+			return store.DossierFile{}, none, err
+		}
+		out, err := signing.AddStamp(pdf, s.verifyStamp(r, is.Code))
+		switch {
+		case err == nil:
+			pdf = out
+		case !errors.Is(err, signing.ErrAlreadySigned):
+			return store.DossierFile{}, none, err
+		}
+	}
+	if file.Kind == api.KindForm {
+		// An organisation's form: Decree 30's block for a document signed by the
+		// organisation without a handwritten signature; two lines, 3 mm from the top, to
+		// stay in the forms' 15 mm top margin.
+		opts.Appearance = &signing.Appearance{TextBlock: true, DocumentNumber: is.Code, TopMM: 3}
+	} else if opts.Appearance, err = appearanceFor(pdf, k, prev == nil, opts.Location, is.Code); err != nil {
+		return store.DossierFile{}, none, err
 	}
 	out, err := signing.SignPDF(ctx, pdf, signer, opts)
 	if err != nil {
@@ -177,10 +284,60 @@ func (s *Server) sign(ctx context.Context, d dossier.Dossier, p *auth.Principal,
 		return store.DossierFile{}, none, err
 	}
 	sum := sha256.Sum256(out)
-	name := "Kết quả đã ký số"
-	if k.Kind == "seal" {
-		name = "Kết quả đã ký số và đóng dấu số"
+	file.DossierID, file.UnitID, file.ContentType, file.Size, file.BlobKey, file.UploadedBy = d.ID, d.CompetentUnitID, attach.PDF, size, key, p.UserID
+	return s.Store.AddSignedDocument(ctx, d.Code, file, hex.EncodeToString(sum[:]), is)
+}
+
+// verifyStamp is the verification stamp of a document: the QR code of
+// <base>/xac-thuc?ma=<code>.
+func (s *Server) verifyStamp(r *http.Request, code string) signing.Stamp {
+	site := strings.TrimPrefix(strings.TrimPrefix(s.absolute(r, "/xac-thuc"), "https://"), "http://")
+	return signing.Stamp{URL: s.absolute(r, "/xac-thuc?ma="+url.QueryEscape(code)), Code: code, Site: site}
+}
+
+// appearanceFor is what a signature with key k shows (Decree 30/2020, Appendix I). A
+// key with an image: the leader's signature image in the signature box at the bottom
+// right of the last page; the organisation's seal at real size over the left third of
+// the last visible signature (or in that box when there is none). A key without image:
+// the first signature of the document shows the text block of an electronic document
+// (organisation, code, ISO 8601 time) at the top right of page 1; later ones are
+// invisible.
+func appearanceFor(pdf []byte, k store.SigningKey, first bool, org, code string) (*signing.Appearance, error) {
+	if len(k.Image) == 0 {
+		if !first {
+			return nil, nil
+		}
+		return &signing.Appearance{TextBlock: true, Organization: org, DocumentNumber: code}, nil
 	}
-	return s.Store.AddSignedResult(ctx, d.Code, store.DossierFile{DossierID: d.ID, UnitID: d.CompetentUnitID, Name: name,
-		ContentType: attach.PDF, Size: size, BlobKey: key, UploadedBy: p.UserID}, hex.EncodeToString(sum[:]))
+	boxes, err := signing.PageBoxes(pdf)
+	if err != nil {
+		return nil, err
+	}
+	if len(boxes) == 0 {
+		return nil, signing.ErrPDFInvalid
+	}
+	page := len(boxes)
+	a := &signing.Appearance{Page: page, Rect: signatureBox(boxes[page-1])}
+	if k.Kind != "seal" {
+		a.SignatureImage = k.Image
+		return a, nil
+	}
+	a.SealImage = k.Image
+	areas, err := signing.SignatureAreas(pdf)
+	if err != nil {
+		return nil, err
+	}
+	if n := len(areas); n > 0 {
+		a.Page, a.Rect = areas[n-1].Page, areas[n-1].Rect
+	}
+	return a, nil
+}
+
+// signatureBox is where the signer's image goes on a page xaso did not lay out: the
+// right half's signature space of an administrative document, 60 × 25 mm, 20 mm from
+// the right edge and 40 mm above the bottom (above the signer's printed name).
+func signatureBox(media [4]float64) [4]float64 {
+	const mm = 72 / 25.4
+	x1, y0 := media[2]-20*mm, media[1]+40*mm
+	return [4]float64{x1 - 60*mm, y0, x1, y0 + 25*mm}
 }
