@@ -540,6 +540,7 @@ func snapshot(t *testing.T, st *store.Store) []string {
 	for _, q := range []string{`SELECT unit_id, day, procedure_code, channel, measure, n FROM dossier_counts`,
 		`SELECT unit_id, month, procedure_code, channel, measure, n FROM dossier_counts_monthly`,
 		`SELECT unit_id, 'roll-up ' || month, procedure_code, channel, measure, n FROM dossier_counts_rollup`,
+		`SELECT unit_id, 'roll-up ' || day, procedure_code, channel, measure, n FROM dossier_counts_rollup_daily`,
 		`SELECT unit_id, 'folded through', folded_through, units, '', 0 FROM dossier_counts_rollup_state`} {
 		rows, err := db.Query(q)
 		if err != nil {

@@ -42,31 +42,42 @@ func (s *Store) ReportSums(ctx context.Context, units []int64, from, to calendar
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	// prefix adds to dst the sums through day x: the snapshot of the last whole month
-	// (when valid) and the units' counters after it.
-	prefix := func(dst map[countKey]int64, k month, x calendar.Date) error {
-		if k == noMonth {
-			return s.sumCounts(ctx, tx, units, epoch, x, into(dst, 1))
+	// prefix adds to dst the sums through day x: in a valid folded month, the snapshot
+	// before it and the province's days of it; after them, the last valid snapshot and the
+	// units' own counters after it.
+	prefix := func(dst map[countKey]int64, x calendar.Date) error {
+		if mx := monthOf(x); mx <= roll.valid && x.AddDays(1).Day != 1 {
+			if err := readSnapshot(ctx, tx, roll.province, mx-1, into(dst, 1)); err != nil {
+				return err
+			}
+			return readRollupDays(ctx, tx, roll.province, mx.first(), x, into(dst, 1))
 		}
+		k := min(wholeMonthsThrough(x), roll.valid)
 		if err := readSnapshot(ctx, tx, roll.province, k, into(dst, 1)); err != nil {
 			return err
 		}
 		return s.sumCounts(ctx, tx, units, (k + 1).first(), x, into(dst, 1))
 	}
-	kb, kt := noMonth, noMonth
-	if ok {
-		kb, kt = min(wholeMonthsThrough(dayBefore), roll.valid), min(wholeMonthsThrough(to), roll.valid)
-	}
-	if err := prefix(before, kb, dayBefore); err != nil {
-		return nil, mapErr(err)
-	}
-	if kt == kb {
+	switch {
+	case !ok:
+		if err := s.sumCounts(ctx, tx, units, epoch, dayBefore, into(before, 1)); err != nil {
+			return nil, mapErr(err)
+		}
 		// Through the last day is before the period plus the period: one read of
 		// history, not two.
 		err = s.sumCounts(ctx, tx, units, from, to, into(period, 1))
-	} else {
+	case monthOf(from) > roll.valid:
+		// The period is after the folded months: its own sums are the units' counters.
+		if err := prefix(before, dayBefore); err != nil {
+			return nil, mapErr(err)
+		}
+		err = s.sumCounts(ctx, tx, units, from, to, into(period, 1))
+	default:
 		// The period is the difference of two prefixes.
-		err = prefix(period, kt, to)
+		if err := prefix(before, dayBefore); err != nil {
+			return nil, mapErr(err)
+		}
+		err = prefix(period, to)
 		for k, n := range before {
 			period[k] -= n
 		}
@@ -231,7 +242,8 @@ func (s *Store) RebuildCounts(ctx context.Context) (int, error) {
 				return err
 			}
 		}
-		for _, t := range []string{"dossier_counts", "dossier_counts_monthly", "dossier_counts_rollup", "dossier_counts_rollup_state", "dossier_counts_dirty"} {
+		for _, t := range []string{"dossier_counts", "dossier_counts_monthly", "dossier_counts_rollup", "dossier_counts_rollup_daily",
+			"dossier_counts_rollup_state", "dossier_counts_dirty"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
 				return err
 			}

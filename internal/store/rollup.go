@@ -33,8 +33,8 @@ import (
 const rollupLockBase = int64(0x7660015) << 32
 
 // foldChunk is the most months one fold transaction reads, so that a province folded for
-// the first time blocks its writers for a few seconds at a time, not for all its history.
-const foldChunk = 12
+// the first time blocks its writers for seconds at a time, not for all its history.
+const foldChunk = 6
 
 // month is a calendar month as a number (year × 12 + month − 1); noMonth is none.
 type month int
@@ -239,8 +239,15 @@ func (s *Store) foldStep(ctx context.Context, tx *sql.Tx, province int64, last m
 		if _, err := tx.ExecContext(ctx, `DELETE FROM dossier_counts_rollup WHERE unit_id = $1 AND month >= $2`, province, from.String()); err != nil {
 			return 0, false, err
 		}
-	} else if _, err := tx.ExecContext(ctx, `DELETE FROM dossier_counts_rollup WHERE unit_id = $1`, province); err != nil {
-		return 0, false, err
+		if _, err := tx.ExecContext(ctx, `DELETE FROM dossier_counts_rollup_daily WHERE unit_id = $1 AND day >= $2`, province, from.first().String()); err != nil {
+			return 0, false, err
+		}
+	} else {
+		for _, t := range []string{"dossier_counts_rollup", "dossier_counts_rollup_daily"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE unit_id = $1`, province); err != nil {
+				return 0, false, err
+			}
+		}
 	}
 	months := 0
 	if from <= end {
@@ -280,6 +287,14 @@ func (s *Store) foldStep(ctx context.Context, tx *sql.Tx, province int64, last m
 				return 0, false, err
 			}
 			i = j
+		}
+		// The months' days, summed over the units, for periods that start or end inside them.
+		args = append(append([]any{province}, ids...), from.first().String(), (end + 1).first().AddDays(-1).String())
+		if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_counts_rollup_daily (unit_id, day, procedure_code, channel, measure, n)
+			SELECT $1, day, procedure_code, channel, measure, CAST(SUM(n) AS BIGINT) FROM dossier_counts
+			WHERE unit_id IN (`+placeholders(2, n)+`) AND day >= $`+strconv.Itoa(n+2)+` AND day <= $`+strconv.Itoa(n+3)+`
+			GROUP BY day, procedure_code, channel, measure`, args...); err != nil {
+			return 0, false, err
 		}
 		months = int(end - from + 1)
 	}
@@ -339,6 +354,28 @@ func readSnapshot(ctx context.Context, q dbQuerier, province int64, m month, fn 
 	}
 	rows, err := q.QueryContext(ctx, `SELECT procedure_code, channel, measure, n FROM dossier_counts_rollup
 		WHERE unit_id = $1 AND month = (SELECT MAX(month) FROM dossier_counts_rollup WHERE unit_id = $1 AND month <= $2)`, province, m.String())
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k countKey
+		var n int64
+		if err := rows.Scan(&k.proc, &k.ch, &k.m, &n); err != nil {
+			return err
+		}
+		fn(k, n)
+	}
+	return rows.Err()
+}
+
+// readRollupDays reads a province's sums over the days lo..hi of folded months.
+func readRollupDays(ctx context.Context, q dbQuerier, province int64, lo, hi calendar.Date, fn func(countKey, int64)) error {
+	if hi.Before(lo) {
+		return nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT procedure_code, channel, measure, CAST(SUM(n) AS BIGINT) FROM dossier_counts_rollup_daily
+		WHERE unit_id = $1 AND day >= $2 AND day <= $3 GROUP BY procedure_code, channel, measure`, province, lo.String(), hi.String())
 	if err != nil {
 		return err
 	}

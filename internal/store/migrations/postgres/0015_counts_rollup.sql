@@ -16,6 +16,19 @@ CREATE TABLE dossier_counts_rollup (
     PRIMARY KEY (unit_id, month, procedure_code, channel, measure)
 );
 
+-- The days of the folded months, summed over the province and its communes (not
+-- cumulative): a period that starts or ends inside a folded month reads its days here
+-- rather than every commune's daily counters.
+CREATE TABLE dossier_counts_rollup_daily (
+    unit_id        BIGINT NOT NULL REFERENCES units(id),
+    day            TEXT NOT NULL, -- YYYY-MM-DD
+    procedure_code TEXT NOT NULL,
+    channel        TEXT NOT NULL,
+    measure        TEXT NOT NULL,
+    n              BIGINT NOT NULL,
+    PRIMARY KEY (unit_id, day, procedure_code, channel, measure)
+);
+
 -- How far each province is folded: the snapshots stand for every month through
 -- folded_through, for the units listed (ids, ascending, comma-separated); a report whose
 -- units differ (a commune added or moved) does not use them.
