@@ -442,6 +442,20 @@ func TestRebuildEqualsIncremental(t *testing.T) {
 		t.Fatalf("folded through %s, %d marks left", got, n)
 	}
 	checkProvince(t, f, offices, "July folded")
+	// Another dossier of June imported: June is folded again, July's days are kept.
+	if _, err := dossier.Import(ctx, f.st, []dossier.Record{{Unit: offices[0].unit.Code, ProcedureCode: demo.CurrentProcedure,
+		Channel: dossier.ChannelPost, Applicant: dossier.Applicant{FullName: "Lê Văn Cũ"}, ReceivedAt: at("2027-06-08T09:00:00+07:00"),
+		DueAt: at("2027-06-11T09:00:00+07:00"), ResolvedAt: &resolved, Status: dossier.StatusReturned, EndedAt: &returned}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := queryInt(t, f.st, `SELECT COUNT(*) FROM dossier_counts_dirty WHERE month = '2027-06'`); n != 1 {
+		t.Fatalf("June marked for %d communes, want 1", n)
+	}
+	checkProvince(t, f, offices, "June marked again")
+	if _, err := f.st.FoldCounts(ctx, calendar.NewDate(2027, time.August, 1)); err != nil {
+		t.Fatal(err)
+	}
+	checkProvince(t, f, offices, "June folded again")
 	// Folding again changes nothing.
 	before := snapshot(t, f.st)
 	if n, err := f.st.FoldCounts(ctx, calendar.NewDate(2027, time.August, 1)); err != nil || n != 0 {
@@ -452,7 +466,7 @@ func TestRebuildEqualsIncremental(t *testing.T) {
 	}
 
 	n, err := f.st.RebuildCounts(ctx)
-	if err != nil || n != 82 {
+	if err != nil || n != 83 {
 		t.Fatalf("rebuild: %d %v", n, err)
 	}
 	checkProvince(t, f, offices, "rebuilt, not folded")

@@ -194,17 +194,34 @@ func (s *Store) foldStep(ctx context.Context, tx *sql.Tx, province int64, last m
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, false, err
 	}
-	var dirtyStr sql.NullString
-	if err := tx.QueryRowContext(ctx, `SELECT MIN(month) FROM dossier_counts_dirty WHERE unit_id IN (`+in+`)`, ids...).Scan(&dirtyStr); err != nil {
+	// The months marked since they were folded, and the earliest.
+	marked := map[month]bool{}
+	dirty := noMonth
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT month FROM dossier_counts_dirty WHERE unit_id IN (`+in+`)`, ids...)
+	if err != nil {
 		return 0, false, err
 	}
-	dirty := noMonth
-	if dirtyStr.Valid {
-		if dirty, err = parseMonth(dirtyStr.String); err != nil {
+	for rows.Next() {
+		var ms string
+		if err := rows.Scan(&ms); err != nil {
+			rows.Close()
 			return 0, false, err
 		}
+		m, err := parseMonth(ms)
+		if err != nil {
+			rows.Close()
+			return 0, false, err
+		}
+		if marked[m] = true; dirty == noMonth || m < dirty {
+			dirty = m
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, false, err
 	}
 	var from month
+	folded := noMonth
 	if reset {
 		var first sql.NullString
 		if err := tx.QueryRowContext(ctx, `SELECT MIN(month) FROM dossier_counts_monthly WHERE unit_id IN (`+in+`)`, ids...).Scan(&first); err != nil {
@@ -217,8 +234,7 @@ func (s *Store) foldStep(ctx context.Context, tx *sql.Tx, province int64, last m
 			}
 		}
 	} else {
-		folded, err := parseMonth(foldedStr)
-		if err != nil {
+		if folded, err = parseMonth(foldedStr); err != nil {
 			return 0, false, err
 		}
 		from = folded + 1
@@ -237,9 +253,6 @@ func (s *Store) foldStep(ctx context.Context, tx *sql.Tx, province int64, last m
 			return 0, false, err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM dossier_counts_rollup WHERE unit_id = $1 AND month >= $2`, province, from.String()); err != nil {
-			return 0, false, err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM dossier_counts_rollup_daily WHERE unit_id = $1 AND day >= $2`, province, from.first().String()); err != nil {
 			return 0, false, err
 		}
 	} else {
@@ -288,26 +301,46 @@ func (s *Store) foldStep(ctx context.Context, tx *sql.Tx, province int64, last m
 			}
 			i = j
 		}
-		// The months' days, summed over the units, for periods that start or end inside them.
-		args = append(append([]any{province}, ids...), from.first().String(), (end + 1).first().AddDays(-1).String())
-		if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_counts_rollup_daily (unit_id, day, procedure_code, channel, measure, n)
-			SELECT $1, day, procedure_code, channel, measure, CAST(SUM(n) AS BIGINT) FROM dossier_counts
-			WHERE unit_id IN (`+placeholders(2, n)+`) AND day >= $`+strconv.Itoa(n+2)+` AND day <= $`+strconv.Itoa(n+3)+`
-			GROUP BY day, procedure_code, channel, measure`, args...); err != nil {
-			return 0, false, err
+		// The months' days, summed over the units, for periods that start or end inside
+		// them: the months new to the roll-up and those marked; the days of a month folded
+		// before and not marked have not changed (the months after a mark are folded
+		// again only because the snapshots are cumulative).
+		days := func(lo, hi month) error {
+			a, b := lo.first().String(), (hi + 1).first().AddDays(-1).String()
+			if _, err := tx.ExecContext(ctx, `DELETE FROM dossier_counts_rollup_daily WHERE unit_id = $1 AND day >= $2 AND day <= $3`,
+				province, a, b); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO dossier_counts_rollup_daily (unit_id, day, procedure_code, channel, measure, n)
+				SELECT $1, day, procedure_code, channel, measure, CAST(SUM(n) AS BIGINT) FROM dossier_counts
+				WHERE unit_id IN (`+placeholders(2, n)+`) AND day >= $`+strconv.Itoa(n+2)+` AND day <= $`+strconv.Itoa(n+3)+`
+				GROUP BY day, procedure_code, channel, measure`, append(append([]any{province}, ids...), a, b)...)
+			return err
+		}
+		for m := from; m <= end; m++ {
+			if m <= folded && !marked[m] {
+				continue
+			}
+			lo := m
+			for m < end && (m+1 > folded || marked[m+1]) {
+				m++
+			}
+			if err := days(lo, m); err != nil {
+				return 0, false, err
+			}
 		}
 		months = int(end - from + 1)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM dossier_counts_dirty WHERE unit_id IN (`+in+`)`, ids...); err != nil {
 		return 0, false, err
 	}
-	folded := max(end, from-1)
+	now := max(end, from-1)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_counts_rollup_state (unit_id, folded_through, units, folded_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (unit_id) DO UPDATE SET folded_through = excluded.folded_through, units = excluded.units, folded_at = excluded.folded_at`,
-		province, folded.String(), unitList, s.timestamp()); err != nil {
+		province, now.String(), unitList, s.timestamp()); err != nil {
 		return 0, false, err
 	}
-	return months, folded < last, nil
+	return months, now < last, nil
 }
 
 // writeSnapshot inserts a province's cumulative sums at the end of a month.
