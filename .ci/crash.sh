@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Crash test (issue 9): run the load generator against xaso, kill the server with
 # SIGKILL mid-way, restart it, and check that every dossier it acknowledged is there, once,
-# with its history; that the audit chains verify; and that the statistics counters equal
-# a rebuild from the dossiers. On SQLite (synchronous=FULL) and on PostgreSQL.
+# with its history, and every cash payment paid with its receipt (numbers unique); that
+# the audit chains verify; and that the statistics counters equal a rebuild from the
+# dossiers. On SQLite (synchronous=FULL) and on PostgreSQL.
 #   bash .ci/crash.sh [sqlite|postgres]...
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,9 +44,9 @@ one() { # one ENGINE
   sleep 6
   kill -9 "$pid"; wait "$pid" 2>/dev/null || true; pid=""
   wait "$load" || true # requests in flight fail when the server dies
-  local n; n=$(wc -l <"$ack")
-  echo "   $n dossiers acknowledged before the kill"
-  if ((n < 10)); then echo "too few acknowledged dossiers to prove anything"; cat "$work/$engine.load"; return 1; fi
+  local n paid; n=$(grep -vc '^P ' "$ack" || true); paid=$(grep -c '^P ' "$ack" || true)
+  echo "   $n dossiers and $paid cash payments acknowledged before the kill"
+  if ((n < 10 || paid < 1)); then echo "too few acknowledged dossiers or payments to prove anything"; cat "$work/$engine.load"; return 1; fi
   echo "-- $engine: restart and verify"
   start "$dsn" "$port" "$log"
   "$work/load" -url "http://127.0.0.1:$port" -verify "$ack"

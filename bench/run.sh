@@ -5,7 +5,9 @@
 # and its cold start. The load generator shares the machine with the server.
 #   bash bench/run.sh [sqlite|postgres]... > results.txt
 # SECS sets each run's length (15); MIXED=0 skips the mixed load (intake and ceiling only,
-# for comparing two commits quickly).
+# for comparing two commits quickly). The ceiling is measured first; intake at 64 users
+# then runs flat out (closed loop) and on a fixed schedule at the goal's share of the
+# ceiling (50% on SQLite, 60% on PostgreSQL; open loop, latency from the due time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=go1.27.3 XASO_PASSWORD_MEMORY=1024 XASO_PASSWORD_TIME=1
@@ -40,6 +42,10 @@ stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
 for engine in "${@:-sqlite postgres}"; do
   for e in $engine; do
     echo "### $e"
+    echo "#### bare ceiling, 64 workers, ${secs} s"
+    out=$("$work/ceiling" -db "$(dsn_for "$e" "${e}_ceiling")" -workers 64 -duration "${secs}s")
+    echo "$out"
+    ceiling=$(sed -n 's|.* = \([0-9]*\)/s.*|\1|p' <<<"$out")
     dsn=$(dsn_for "$e" "$e")
     start "$dsn"; first=$started_ms; stop
     start "$dsn"; cold=$started_ms
@@ -50,9 +56,11 @@ for engine in "${@:-sqlite postgres}"; do
     done
     echo "#### intake only, 64 users, ${secs} s"
     "$work/load" -url "$url" -users 64 -duration "${secs}s" -only file || true
+    share=50; [[ $e == postgres ]] && share=60
+    rate=$(( ceiling * share / 100 ))
+    echo "#### intake only, 64 users, ${secs} s, open loop at ${share}% of the ceiling: ${rate}/s"
+    "$work/load" -url "$url" -users 64 -duration "${secs}s" -only file -rate "$rate" || true
     echo "peak resident memory of the server: $(grep VmHWM /proc/$pid/status | awk '{print $2/1024 " MiB"}')"
     stop
-    echo "#### bare ceiling, 64 workers, ${secs} s"
-    "$work/ceiling" -db "$(dsn_for "$e" "${e}_ceiling")" -workers 64 -duration "${secs}s"
   done
 done

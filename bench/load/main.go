@@ -7,9 +7,20 @@
 //
 //	go run ./bench/load -url http://127.0.0.1:8080 -users 64 -duration 30s
 //
+// With -rate R the users stop running flat out (a closed loop, where each user waits for
+// its answer before asking again, so latency only measures the queue the users make
+// themselves) and instead serve R operations a second on a fixed schedule (an open loop,
+// like citizens who arrive whether or not the server is busy): each operation's latency
+// counts from the moment it was due, so time spent waiting for a free user — the server
+// falling behind — is in the figures (no coordinated omission).
+//
+//	go run ./bench/load -url http://127.0.0.1:8080 -users 64 -only file -rate 700
+//
 // With -ack FILE it writes the code of every dossier the server acknowledged (201), one
-// per line, for the crash test; -verify FILE checks that every one of them exists, has a
-// history and is unique.
+// per line, and every cash payment acknowledged with its receipt ("P code reference
+// number"), for the crash test; -verify FILE checks that every dossier exists, has a
+// history and is unique, and that every payment is paid with its receipt number, no
+// number given twice.
 package main
 
 import (
@@ -43,6 +54,7 @@ func main() {
 	ack := flag.String("ack", "", "append acknowledged dossier codes to this file")
 	verify := flag.String("verify", "", "check the dossiers listed in this file, then exit")
 	password := flag.String("password", "xaso-demo", "the demo users' password")
+	rate := flag.Float64("rate", 0, "operations a second on a fixed schedule (open loop); 0: every user runs flat out")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -53,7 +65,7 @@ func main() {
 		}
 		return
 	}
-	if err := run(ctx, *base, *users, *duration, *maxOps, *only, *ack, *password); err != nil {
+	if err := run(ctx, *base, *users, *duration, *maxOps, *only, *ack, *password, *rate); err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(1)
 	}
@@ -151,6 +163,17 @@ type pool struct {
 	ackF  *os.File
 }
 
+// paid writes down a cash payment the server acknowledged with its receipt: "P
+// <dossier code> <reference> <receipt number>".
+func (p *pool) paid(code, reference string, receipt int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ackW != nil {
+		fmt.Fprintf(p.ackW, "P %s %s %d\n", code, reference, receipt)
+		p.ackW.Flush()
+	}
+}
+
 func (p *pool) push(code string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -172,7 +195,7 @@ func (p *pool) pick(r *rand.Rand) string {
 
 var queries = []string{"khai sinh", "ket hon", "chung thuc", "khai tu", "tinh trang hon nhan", "ban sao", "giam ho", ""}
 
-func run(ctx context.Context, base string, users int, duration time.Duration, maxOps int, only, ackPath, password string) error {
+func run(ctx context.Context, base string, users int, duration time.Duration, maxOps int, only, ackPath, password string, rate float64) error {
 	st := &stats{lat: map[string][]time.Duration{}, errs: map[string]int{}, sample: map[string]string{}}
 	pl := &pool{}
 	if ackPath != "" {
@@ -193,6 +216,22 @@ func run(ctx context.Context, base string, users int, duration time.Duration, ma
 	defer cancel()
 	var ops atomic.Int64
 	start := time.Now()
+	// The schedule of an open loop: the time each operation is due, R a second.
+	var due chan time.Time
+	if rate > 0 {
+		due = make(chan time.Time, 1<<20)
+		go func() {
+			defer close(due)
+			interval := time.Duration(float64(time.Second) / rate)
+			for next := start; ctx.Err() == nil; next = next.Add(interval) {
+				time.Sleep(time.Until(next))
+				select {
+				case due <- next:
+				default: // a million operations behind: the run is lost anyway
+				}
+			}
+		}()
+	}
 	var wg sync.WaitGroup
 	roles := []string{"congdan", "congdan", "congdan", "motcua", "chuyenvien", "lanhdao"}
 	for i := range users {
@@ -212,6 +251,12 @@ func run(ctx context.Context, base string, users int, duration time.Duration, ma
 				}
 				op, fn := choose(r, user, only)
 				t0 := time.Now()
+				if due != nil {
+					var ok bool
+					if t0, ok = <-due; !ok {
+						return
+					}
+				}
 				err := fn(ctx, c, r, pl, fields)
 				if ctx.Err() != nil && err != nil {
 					return // the run ended mid-request: not an error of the server
@@ -222,7 +267,7 @@ func run(ctx context.Context, base string, users int, duration time.Duration, ma
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	report(st, elapsed, users)
+	report(st, elapsed, users, rate)
 	total := 0
 	for _, n := range st.errs {
 		total += n
@@ -275,17 +320,41 @@ func choose(r *rand.Rand, user, only string) (string, opFunc) {
 			return expect(code, b, err, 200)
 		},
 		"file": func(ctx context.Context, c *client, r *rand.Rand, p *pool, fields map[string]string) error {
-			body := map[string]any{"procedure_code": demoProcedure, "channel": "online", "fields": fields,
-				"applicant": map[string]string{"full_name": "Nguyễn Văn Thử", "id_number": "037085001234", "phone": "0912345678"}}
-			code, b, err := c.do(ctx, "POST", "/api/v1/dossiers", body, map[string]string{"Idempotency-Key": fmt.Sprintf("load-%d-%d", runID, r.Uint64())})
-			if err := expect(code, b, err, 201); err != nil {
+			_, err := fileOne(ctx, c, r, p, fields, "online", "Nguyễn Văn Thử", "037085001234")
+			return err
+		},
+		// A citizen at the counter: the officer files the dossier (received at once), bills
+		// its fee and takes it in cash; the fee receipt is issued with the payment.
+		"pay": func(ctx context.Context, c *client, r *rand.Rand, p *pool, fields map[string]string) error {
+			dcode, err := fileOne(ctx, c, r, p, fields, "counter", "Trần Thị Thử", "037185001234")
+			if err != nil {
 				return err
 			}
-			var created struct{ Code string }
-			if err := json.Unmarshal(b, &created); err != nil || created.Code == "" {
-				return fmt.Errorf("no code in %.200s", b)
+			code, b, err := c.do(ctx, "POST", "/api/v1/dossiers/"+dcode+"/payments", nil, nil)
+			if err := expect(code, b, err, 201); err != nil {
+				return fmt.Errorf("bill: %w", err)
 			}
-			p.push(created.Code)
+			var req struct {
+				Reference string
+				Amount    int64
+				Version   int
+			}
+			if err := json.Unmarshal(b, &req); err != nil || req.Reference == "" {
+				return fmt.Errorf("no payment request in %.200s", b)
+			}
+			code, b, err = c.do(ctx, "POST", "/api/v1/payments/"+req.Reference+"/confirm",
+				map[string]any{"version": req.Version, "method": "cash", "amount": req.Amount}, nil)
+			if err := expect(code, b, err, 200); err != nil {
+				return fmt.Errorf("cash: %w", err)
+			}
+			var paid struct {
+				State   string
+				Receipt *struct{ Number int64 }
+			}
+			if err := json.Unmarshal(b, &paid); err != nil || paid.State != "paid" || paid.Receipt == nil {
+				return fmt.Errorf("paid without its receipt: %.200s", b)
+			}
+			p.paid(dcode, req.Reference, paid.Receipt.Number)
 			return nil
 		},
 		"receive": func(ctx context.Context, c *client, r *rand.Rand, p *pool, _ map[string]string) error {
@@ -311,7 +380,7 @@ func choose(r *rand.Rand, user, only string) (string, opFunc) {
 	case "congdan":
 		mix = []string{"catalog", "catalog", "procedure", "lookup", "lookup", "file"}
 	case "motcua":
-		mix = []string{"inbox", "receive", "receive", "forward"}
+		mix = []string{"inbox", "receive", "receive", "forward", "pay"}
 	case "chuyenvien":
 		mix = []string{"inbox", "catalog"}
 	default:
@@ -319,6 +388,23 @@ func choose(r *rand.Rand, user, only string) (string, opFunc) {
 	}
 	name := mix[r.IntN(len(mix))]
 	return name, ops[name]
+}
+
+// fileOne files a dossier of the demo procedure through a channel and writes its code
+// down once acknowledged.
+func fileOne(ctx context.Context, c *client, r *rand.Rand, p *pool, fields map[string]string, channel, name, id string) (string, error) {
+	body := map[string]any{"procedure_code": demoProcedure, "channel": channel, "fields": fields,
+		"applicant": map[string]string{"full_name": name, "id_number": id, "phone": "0912345678"}}
+	code, b, err := c.do(ctx, "POST", "/api/v1/dossiers", body, map[string]string{"Idempotency-Key": fmt.Sprintf("load-%d-%d", runID, r.Uint64())})
+	if err := expect(code, b, err, 201); err != nil {
+		return "", err
+	}
+	var created struct{ Code string }
+	if err := json.Unmarshal(b, &created); err != nil || created.Code == "" {
+		return "", fmt.Errorf("no code in %.200s", b)
+	}
+	p.push(created.Code)
+	return created.Code, nil
 }
 
 // moveOne applies action to the most urgent dossier of a status in the officer's inbox.
@@ -372,7 +458,7 @@ func formAnswers(ctx context.Context, c *client, code string) (map[string]string
 	return out, nil
 }
 
-func report(st *stats, elapsed time.Duration, users int) {
+func report(st *stats, elapsed time.Duration, users int, rate float64) {
 	var names []string
 	for n := range st.lat {
 		names = append(names, n)
@@ -383,7 +469,11 @@ func report(st *stats, elapsed time.Duration, users int) {
 		}
 	}
 	sort.Strings(names)
-	fmt.Printf("users %d, %.1f s\n", users, elapsed.Seconds())
+	if rate > 0 {
+		fmt.Printf("users %d, %.1f s, open loop at %.0f operations/s (latency from the due time)\n", users, elapsed.Seconds(), rate)
+	} else {
+		fmt.Printf("users %d, %.1f s\n", users, elapsed.Seconds())
+	}
 	fmt.Printf("%-10s %8s %9s %8s %8s %8s %7s\n", "operation", "count", "per s", "p50 ms", "p95 ms", "p99 ms", "errors")
 	var all int
 	for _, n := range names {
@@ -407,7 +497,23 @@ func verifyAcks(ctx context.Context, base, password, path string) error {
 	if err != nil {
 		return err
 	}
-	codes := strings.Fields(string(b))
+	var codes []string
+	type ackedPayment struct {
+		code, reference string
+		receipt         int64
+	}
+	var pays []ackedPayment
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 1:
+			codes = append(codes, f[0])
+		case len(f) == 4 && f[0] == "P":
+			var n int64
+			fmt.Sscan(f[3], &n)
+			pays = append(pays, ackedPayment{f[1], f[2], n})
+		}
+	}
 	seen := map[string]bool{}
 	for _, c := range codes {
 		if seen[c] {
@@ -437,5 +543,35 @@ func verifyAcks(ctx context.Context, base, password, path string) error {
 		return fmt.Errorf("%d of %d acknowledged dossiers lost or without history: %v", len(missing), len(codes), missing[:min(5, len(missing))])
 	}
 	fmt.Printf("all %d acknowledged dossiers present, unique, with history\n", len(codes))
+	// Every acknowledged payment is there, paid, with the receipt number it was given;
+	// no receipt number twice.
+	receipts := map[int64]string{}
+	for _, ap := range pays {
+		if prev, ok := receipts[ap.receipt]; ok {
+			return fmt.Errorf("receipt number %d given to %s and %s", ap.receipt, prev, ap.reference)
+		}
+		receipts[ap.receipt] = ap.reference
+		status, body, err := c.do(ctx, "GET", "/api/v1/dossiers/"+ap.code+"/payments", nil, nil)
+		if err != nil {
+			return err
+		}
+		var list struct {
+			Items []struct {
+				Reference string
+				State     string
+				Receipt   *struct{ Number int64 }
+			}
+		}
+		found := false
+		if status == 200 && json.Unmarshal(body, &list) == nil {
+			for _, it := range list.Items {
+				found = found || it.Reference == ap.reference && it.State == "paid" && it.Receipt != nil && it.Receipt.Number == ap.receipt
+			}
+		}
+		if !found {
+			return fmt.Errorf("acknowledged payment %s of %s (receipt %d) lost or changed: %d %.300s", ap.reference, ap.code, ap.receipt, status, body)
+		}
+	}
+	fmt.Printf("all %d acknowledged payments present, paid, with their receipts (numbers unique)\n", len(pays))
 	return nil
 }

@@ -45,10 +45,17 @@ type result struct {
 func xaso(t *testing.T, env map[string]string, stdin string, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
+	dataDir := "" // attachments go to the test's directory, not ./xaso-data beside the test
 	code := run(context.Background(), args, stdio{in: strings.NewReader(stdin), out: &out, err: &errb,
 		getenv: func(k string) string {
 			if v, ok := env[k]; ok {
 				return v
+			}
+			if k == "XASO_DATA_DIR" {
+				if dataDir == "" {
+					dataDir = t.TempDir()
+				}
+				return dataDir
 			}
 			return cheapPasswords[k]
 		}})

@@ -77,6 +77,13 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	if signer != nil {
 		st.SignReceiptsWith(signer)
 	}
+	kek, err := receiptKEK(cfg, log)
+	if err != nil {
+		return err
+	}
+	if kek != nil {
+		st.UseReceiptKEK(kek)
+	}
 	hasher := newHasher(cfg, 2)
 	if cfg.Demo {
 		loaded, err := demo.Load(ctx, st, hasher)
@@ -108,11 +115,11 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 		SiteName:      home.Name,
 		SecureCookies: cfg.SecureCookies(),
 		BaseURL:       cfg.BaseURL,
+		TSAURL:        cfg.TSAURL,
 		TrustProxy:    cfg.TrustProxy,
 		SessionLife:   cfg.SessionLifetime,
 		Blobs:         blobs,
 		FileLimit:     int64(cfg.MaxUploadMB) << 20,
-		ReceiptSigner: signer,
 	})
 	if err != nil {
 		return err

@@ -15,7 +15,6 @@ import (
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
-	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
@@ -41,9 +40,6 @@ type Deps struct {
 	Blobs blob.Store
 	// FileLimit is the largest attachment accepted, in bytes (0: attach.DefaultLimit).
 	FileLimit int64
-	// ReceiptSigner signs the daily receipt summaries as they are served (nil:
-	// unsigned); receipts are signed by the store as they are issued.
-	ReceiptSigner *xmldsig.Signer
 }
 
 type handlers struct{ Deps }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"io"
@@ -277,6 +278,10 @@ type ReceiptRef struct {
 	NumberText string `json:"number_text"`
 	IssuedAt   string `json:"issued_at"`
 	XML        string `json:"xml"`
+	PDF        string `json:"pdf"`
+	// Signature says whether the receipt's XML-DSig signature is valid, which key signed
+	// (the collecting unit's?) and whether its chain reaches a trust anchor.
+	Signature payment.SignatureReport `json:"signature"`
 }
 
 // QRLinks are the images of a request's VietQR code: for a phone screen, and sharper
@@ -313,7 +318,8 @@ type PaymentRequest struct {
 	QR             *QRLinks         `json:"qr"`
 	Receipt        *ReceiptRef      `json:"receipt"`
 	// ReceiptProblem, in the answer to a change that settled the request, is the code of
-	// the reason no receipt was issued (receipt_config_missing, invalid_receipt).
+	// the reason no receipt was issued (receipt_config_missing, invalid_receipt,
+	// receipt_key_locked, receipt_key_not_valid).
 	ReceiptProblem string         `json:"receipt_problem,omitempty"`
 	History        []PaymentEvent `json:"history"`
 }
@@ -361,7 +367,9 @@ func (h handlers) viewPayment(r *http.Request, pr store.PaymentRequest, d dossie
 		if err != nil {
 			return PaymentRequest{}, err
 		}
-		v.Receipt = receiptRef(rc.Receipt)
+		if v.Receipt, err = h.receiptRef(ctx, rc); err != nil {
+			return PaymentRequest{}, err
+		}
 	}
 	evs, err := h.Store.PaymentEvents(ctx, pr.ID)
 	if err != nil {
@@ -375,9 +383,14 @@ func (h handlers) viewPayment(r *http.Request, pr store.PaymentRequest, d dossie
 	return v, nil
 }
 
-func receiptRef(rc payment.Receipt) *ReceiptRef {
+func (h handlers) receiptRef(ctx context.Context, rc store.StoredReceipt) (*ReceiptRef, error) {
+	sig, err := h.Store.CheckReceiptSignature(ctx, rc)
+	if err != nil {
+		return nil, err
+	}
 	return &ReceiptRef{ID: rc.ID, Template: rc.Template, Series: rc.Series, Number: rc.Number, NumberText: rc.NumberText(),
-		IssuedAt: *rfc3339(rc.IssuedAt), XML: "/api/v1/payments/receipts/" + strconv.FormatInt(rc.ID, 10) + ".xml"}
+		IssuedAt: *rfc3339(rc.IssuedAt), XML: "/api/v1/payments/receipts/" + strconv.FormatInt(rc.ID, 10) + ".xml",
+		PDF: ReceiptPDFPath(rc.ID), Signature: sig}, nil
 }
 
 func (h handlers) createPayment(w http.ResponseWriter, r *http.Request) error {
@@ -669,7 +682,11 @@ func (h handlers) issueReceipt(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusCreated, receiptRef(rc.Receipt))
+	ref, err := h.receiptRef(r.Context(), rc)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusCreated, ref)
 }
 
 // NotificationAnswer is the webhook's answer to a verified notification: 200 whether or
@@ -950,10 +967,9 @@ func (h handlers) receiptSummary(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if h.ReceiptSigner != nil {
-		if b, err = h.ReceiptSigner.Sign(b, payment.SignedElementID); err != nil {
-			return err
-		}
+	// Signed by the unit's receipt key (or the deployment's), as its receipts are.
+	if b, err = h.Store.SignReceiptRecord(ctx, u.ID, b, h.now()); err != nil {
+		return err
 	}
 	return writeXML(w, "tong-hop-bien-lai-"+u.Code+"-"+day.String()+".xml", b)
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/forms"
 	"github.com/xaso-vn/xaso/internal/httpx"
-	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/qr"
 	"github.com/xaso-vn/xaso/internal/store"
 )
@@ -30,7 +29,9 @@ func ReceiptPDFPath(id int64) string { return "/api/v1/receipts/" + strconv.Form
 
 // receiptPDF serves the view of an electronic fee receipt: GET /api/v1/receipts/{id}.pdf.
 // The receipt is its signed XML record; the PDF shows the record's content and, when
-// the record's signature verifies, who signed it.
+// the record's signature is valid (Store.CheckReceiptSignature: the collecting unit's
+// key, a certificate valid then, a chain to a trust anchor), who signed it, else why
+// the signature is not valid.
 func (h handlers) receiptPDF(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	idText, ok := strings.CutSuffix(r.PathValue("file"), ".pdf")
@@ -76,8 +77,15 @@ func (h handlers) receiptPDF(w http.ResponseWriter, r *http.Request) error {
 	for _, it := range rc.Items {
 		view.Fees = append(view.Fees, forms.Fee{Name: it.Name, Amount: it.Amount})
 	}
-	if cert, err := xmldsig.Verify(rc.XML); err == nil {
-		view.Signed = xmldsig.Name(cert)
+	sig, err := h.Store.CheckReceiptSignature(ctx, rc)
+	if err != nil {
+		return err
+	}
+	switch {
+	case sig.Valid:
+		view.Signed = sig.Signer.CommonName
+	case sig.Signed:
+		view.SignatureProblem = sig.Summary
 	}
 	var b bytes.Buffer
 	if err := view.PDF(&b); err != nil {

@@ -50,6 +50,16 @@ type Config struct {
 	ReceiptP12 string
 	// ReceiptP12Password opens it; environment only (XASO_RECEIPT_P12_PASSWORD).
 	ReceiptP12Password string
+	// TSAURL is an RFC 3161 timestamp authority: signatures made on the office pages get
+	// its timestamp (PAdES B-T); empty: B-B, the signer's claimed time.
+	TSAURL string
+	// ReceiptKEK is the server's key-encryption key, which seals each unit's own receipt
+	// key in the database (xaso receiptkey add) and opens it when a receipt is issued
+	// without a human (the bank's notification): at least 32 characters, e.g.
+	// `openssl rand -hex 32`. Environment only (XASO_RECEIPT_KEK), never logged; keep it
+	// apart from the database's backups. Empty: units' own keys cannot be installed or
+	// used (their receipts wait), except in --demo, which uses a published demo KEK.
+	ReceiptKEK string
 }
 
 // Defaults returns the configuration a commune PC runs with when nothing is set.
@@ -91,6 +101,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SMTPUser, "smtp-user", c.SMTPUser, "SMTP user; the password comes from XASO_SMTP_PASSWORD (env XASO_SMTP_USER)")
 	fs.UintVar(&c.MaxUploadMB, "max-upload-mb", c.MaxUploadMB, "largest attachment, MiB (env XASO_MAX_UPLOAD_MB)")
 	fs.StringVar(&c.ReceiptP12, "receipt-p12", c.ReceiptP12, "PKCS #12 file signing fee receipts; its password comes from XASO_RECEIPT_P12_PASSWORD (env XASO_RECEIPT_P12)")
+	fs.StringVar(&c.TSAURL, "tsa-url", c.TSAURL, "RFC 3161 timestamp authority for PDF signatures made on the office pages (PAdES B-T) (env XASO_TSA_URL)")
 }
 
 // FromEnv overlays XASO_* environment variables; flags parsed afterwards win over them.
@@ -111,6 +122,8 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	str("XASO_SMTP_PASSWORD", &c.SMTPPassword)
 	str("XASO_RECEIPT_P12", &c.ReceiptP12)
 	str("XASO_RECEIPT_P12_PASSWORD", &c.ReceiptP12Password)
+	str("XASO_TSA_URL", &c.TSAURL)
+	str("XASO_RECEIPT_KEK", &c.ReceiptKEK)
 	var errs []error
 	for name, dst := range map[string]*bool{"XASO_DEMO": &c.Demo, "XASO_TRUST_PROXY": &c.TrustProxy} {
 		if v := getenv(name); v != "" {
@@ -196,12 +209,20 @@ func (c Config) Validate() error {
 			errs = append(errs, errors.New("--smtp-from: cần địa chỉ thư người gửi khi có --smtp-addr"))
 		}
 	}
+	if c.TSAURL != "" {
+		if u, err := url.Parse(c.TSAURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--tsa-url %q: cần dạng http(s)://máy-chủ/đường-dẫn (want an absolute http(s) URL)", c.TSAURL))
+		}
+	}
 	if c.ReceiptP12 != "" {
 		if fi, err := os.Stat(c.ReceiptP12); err != nil || fi.IsDir() {
 			errs = append(errs, fmt.Errorf("--receipt-p12 %s: không đọc được tệp khóa ký biên lai (cannot read the PKCS #12 file)", c.ReceiptP12))
 		}
 	} else if c.ReceiptP12Password != "" {
 		errs = append(errs, errors.New("XASO_RECEIPT_P12_PASSWORD được đặt nhưng thiếu --receipt-p12 (a password without its PKCS #12 file)"))
+	}
+	if c.ReceiptKEK != "" && len(c.ReceiptKEK) < 32 {
+		errs = append(errs, errors.New("XASO_RECEIPT_KEK: cần ít nhất 32 ký tự, ví dụ kết quả của openssl rand -hex 32 (at least 32 characters)"))
 	}
 	if c.MaxUploadMB < 1 || c.MaxUploadMB > 200 {
 		errs = append(errs, fmt.Errorf("--max-upload-mb %d: từ 1 đến 200", c.MaxUploadMB))
@@ -255,6 +276,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("demo", c.Demo),
 		slog.String("log_level", c.LogLevel),
 		slog.String("base_url", c.BaseURL),
+		slog.String("tsa_url", c.TSAURL),
 		slog.Bool("trust_proxy", c.TrustProxy),
 		slog.Duration("session_lifetime", c.SessionLifetime),
 		slog.Uint64("password_memory_kib", uint64(c.PasswordMemoryKiB)),
@@ -266,6 +288,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Uint64("max_upload_mb", uint64(c.MaxUploadMB)),
 		slog.String("receipt_p12", c.ReceiptP12),
 		slog.Bool("receipt_p12_password_set", c.ReceiptP12Password != ""),
+		slog.Bool("receipt_kek_set", c.ReceiptKEK != ""),
 	)
 }
 

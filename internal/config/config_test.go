@@ -61,6 +61,7 @@ func TestValidate(t *testing.T) {
 		{"empty sqlite path", func(c *Config) { c.DB = "sqlite:" }, "--db"},
 		{"bad addr", func(c *Config) { c.Addr = "8080" }, "--addr"},
 		{"bad base url", func(c *Config) { c.BaseURL = "motcua.vn" }, "--base-url"},
+		{"bad tsa url", func(c *Config) { c.TSAURL = "tsa.example.vn" }, "--tsa-url"},
 		{"bad log level", func(c *Config) { c.LogLevel = "loud" }, "--log-level"},
 		{"short session", func(c *Config) { c.SessionLifetime = time.Second }, "--session-lifetime"},
 		{"empty data dir", func(c *Config) { c.DataDir = "" }, "--data-dir"},
@@ -71,6 +72,7 @@ func TestValidate(t *testing.T) {
 		{"smtp without sender", func(c *Config) { c.SMTPAddr = "smtp.example.vn:587" }, "--smtp-from"},
 		{"receipt key missing", func(c *Config) { c.ReceiptP12 = "/nonexistent/unit.p12" }, "--receipt-p12"},
 		{"receipt password without key", func(c *Config) { c.ReceiptP12Password = "x" }, "--receipt-p12"},
+		{"receipt KEK too short", func(c *Config) { c.ReceiptKEK = "short" }, "XASO_RECEIPT_KEK"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,7 +108,9 @@ func TestMaskDSN(t *testing.T) {
 	c.DB = "postgres://u:topsecret@h/d"
 	c.SMTPPassword = "mailsecret"
 	c.ReceiptP12Password = "p12secret"
-	if v := c.LogValue().String(); strings.Contains(v, "topsecret") || strings.Contains(v, "mailsecret") || strings.Contains(v, "p12secret") {
+	c.ReceiptKEK = "kek-0123456789abcdef0123456789abcdef"
+	if v := c.LogValue().String(); strings.Contains(v, "topsecret") || strings.Contains(v, "mailsecret") || strings.Contains(v, "p12secret") ||
+		strings.Contains(v, "kek-0123") {
 		t.Error("LogValue leaks the password")
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/payment"
+	"github.com/xaso-vn/xaso/internal/signing"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
 	"github.com/xaso-vn/xaso/internal/workcal"
@@ -129,8 +130,14 @@ func LoadWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, opt Opt
 			return false, err
 		}
 	}
+	var ca *signing.TestCA
 	if opt.Signing {
-		if err := demoSigning(ctx, st, commune, principals); err != nil {
+		if ca, err = demoSigning(ctx, st, commune, principals); err != nil {
+			return false, err
+		}
+	}
+	if opt.Payments {
+		if err := demoReceiptKey(ctx, st, commune, ca); err != nil {
 			return false, err
 		}
 	}

@@ -15,18 +15,19 @@ import (
 // personal signature, with a drawn blue signature) and the clerk (the commune's seal,
 // with a drawn red seal), unlocked with Password. ECDSA
 // P-256 keys: made in milliseconds. For the demo only: real keys come from a licensed
-// certification authority (xaso signkey add).
-func demoSigning(ctx context.Context, st *store.Store, commune int64, principals map[auth.Role]*auth.Principal) error {
+// certification authority (xaso signkey add). It returns the CA, which also issues the
+// commune's receipt key (demoReceiptKey).
+func demoSigning(ctx context.Context, st *store.Store, commune int64, principals map[auth.Role]*auth.Principal) (*signing.TestCA, error) {
 	ca, err := signing.NewTestCA("CA thử nghiệm xaso (demo)", true)
 	if err != nil {
-		return fmt.Errorf("demo: test CA: %w", err)
+		return nil, fmt.Errorf("demo: test CA: %w", err)
 	}
 	if err := st.AddTrustAnchor(ctx, ca.Cert); err != nil {
-		return fmt.Errorf("demo: trust anchor: %w", err)
+		return nil, fmt.Errorf("demo: trust anchor: %w", err)
 	}
 	signature, seal, err := signing.DemoImages()
 	if err != nil {
-		return fmt.Errorf("demo: images: %w", err)
+		return nil, fmt.Errorf("demo: images: %w", err)
 	}
 	now := time.Now()
 	for _, k := range []struct {
@@ -40,21 +41,21 @@ func demoSigning(ctx context.Context, st *store.Store, commune int64, principals
 		cert, key, err := ca.Issue(signing.CertOptions{CommonName: k.name, Organization: "Ủy ban nhân dân xã Yên Từ",
 			NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(3, 0, 0), ECDSA: true})
 		if err != nil {
-			return fmt.Errorf("demo: certificate of %s: %w", k.role, err)
+			return nil, fmt.Errorf("demo: certificate of %s: %w", k.role, err)
 		}
 		p12, err := signing.EncodePKCS12(key, cert, []*x509.Certificate{ca.Cert}, Password)
 		if err != nil {
-			return fmt.Errorf("demo: PKCS#12 of %s: %w", k.role, err)
+			return nil, fmt.Errorf("demo: PKCS#12 of %s: %w", k.role, err)
 		}
 		sealed, _, err := signing.SealPKCS12(p12, Password)
 		if err != nil {
-			return fmt.Errorf("demo: sealing the key of %s: %w", k.role, err)
+			return nil, fmt.Errorf("demo: sealing the key of %s: %w", k.role, err)
 		}
 		nk := store.NewSigningKey(principals[k.role].UserID, commune, k.kind, cert, sealed)
 		nk.Image = k.image
 		if _, err := st.AddSigningKey(ctx, nk); err != nil {
-			return fmt.Errorf("demo: key of %s: %w", k.role, err)
+			return nil, fmt.Errorf("demo: key of %s: %w", k.role, err)
 		}
 	}
-	return nil
+	return ca, nil
 }

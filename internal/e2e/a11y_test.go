@@ -82,6 +82,8 @@ var a11yPages = []struct {
 		b.step("open a confirmation form", chromedp.Click(chromedp.CSS(`section[aria-labelledby="cho-nop"] details summary`)))
 	}},
 	{name: "admin-payments", user: "quantri", path: "/admin/payments"},
+	{name: "admin-signing", user: "quantri", path: "/admin/signing"},
+	{name: "admin-signing-system", user: "admin", path: "/admin/signing"},
 	{name: "dossier", user: "motcua", path: "/office", then: func(b *tab) {
 		b.step("open the first dossier of the inbox", follow(`main table a[href^="/office/dossiers/"]`))
 	}},

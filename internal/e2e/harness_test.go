@@ -186,6 +186,23 @@ func typeInto(sel, text string) chromedp.Action[chromedp.Void] {
 	})
 }
 
+// choose picks, in the select sel finds, the option whose text contains text, as a
+// person picks it from the list.
+func choose(sel, text string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		js := fmt.Sprintf(`(() => { const s = document.querySelector(%q); if (!s) return "";
+			for (const o of s.options) if (o.text.includes(%q)) { s.value = o.value; return o.value; } return ""; })()`, sel, text)
+		v, err := chromedp.Evaluate[string](js)(ctx, t)
+		if err != nil {
+			return err
+		}
+		if v == "" {
+			return fmt.Errorf("no option %q in %s", text, sel)
+		}
+		return nil
+	})
+}
+
 // atPath checks the path (and query, when want has one) of the current page.
 func atPath(want string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {

@@ -133,6 +133,16 @@ func onlineDossierToResult(b *tab) {
 	leader.stepWithin(2*time.Minute, "axe-core finds no WCAG 2.1 A/AA violation with the signing form", axeClean(axeSource(leader.t)))
 	leader.step("sign the result", typeInto("#sign-passphrase", demo.Password), follow(`form[action="`+dossierPage+`/sign"] button`),
 		hasTextPrefix("p.flash", "Đã ký số: "+code+"-KQ1"), hasTextContaining("ul.files", code+"-KQ1.pdf"))
+
+	// The clerk adds the commune's seal to the leader's signed copy: version 2 of the same
+	// document, whose verification QR code already leads to it.
+	clerk := b.site.newTab(b.t, false)
+	clerk.logIn("vanthu", demo.Password, "/office")
+	clerk.step("open the dossier by its code", clerk.open("/office?code="+code), atPath(dossierPage))
+	clerk.step("choose the signed copy and the seal", choose("#sign-file", code+"-KQ1.pdf"), choose("#sign-key", "con dấu"),
+		typeInto("#sign-passphrase", demo.Password), noSideScroll(), clerk.keep("seal-form"))
+	clerk.step("seal the result", follow(`form[action="`+dossierPage+`/sign"] button`),
+		hasTextPrefix("p.flash", "Đã ký số: "+code+"-KQ1"), hasTextContaining("ul.files", code+"-KQ1-v2.pdf"))
 	counter.step("reopen the dossier to hand it over", counter.open(dossierPage))
 	counter.act(code, "return_result", "Đã trả kết quả")
 

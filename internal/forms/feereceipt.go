@@ -30,8 +30,12 @@ type FeeReceipt struct {
 	Total       int64
 	QR          []byte // PNG of the dossier's look-up; optional
 	Basis       []string
-	// Signed names the signer of the XML record when it is signed ("" when it is not).
+	// Signed names the signer of the XML record when its signature is valid ("" when it
+	// is not signed, or not validly).
 	Signed string
+	// SignatureProblem says why a signed record's signature is not valid (printed instead
+	// of the signer's name).
+	SignatureProblem string
 }
 
 // Collector is the unit that collects the fees and issues the receipt.
@@ -91,8 +95,11 @@ func (r FeeReceipt) document() document {
 		label("Thời điểm lập biên lai", locale.DateTime(r.IssuedAt)),
 	)
 	note := "Biên lai điện tử chưa được ký số."
-	if r.Signed != "" {
+	switch {
+	case r.Signed != "":
 		note = "Đã ký số bởi " + r.Signed
+	case r.SignatureProblem != "":
+		note = r.SignatureProblem
 	}
 	b = append(b,
 		signatures{[]signer{{Title: []string{"Đơn vị thu"}, Note: "(Chữ ký số)", Name: note}}},

@@ -10,13 +10,18 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"math"
 	"math/big"
+	"net/http"
 	"time"
+
+	"github.com/digitorus/timestamp"
 
 	"software.sslmate.com/src/go-pkcs12"
 )
@@ -221,4 +226,34 @@ func DemoImages() (signature, seal []byte, err error) {
 		return nil, nil, err
 	}
 	return a.Bytes(), b.Bytes(), nil
+}
+
+// TimestampAuthority is an RFC 3161 time-stamping authority whose certificate the test
+// CA issues, for demos and tests of PAdES B-T (never for real documents).
+func (ca *TestCA) TimestampAuthority() (http.Handler, error) {
+	cert, key, err := ca.Issue(CertOptions{CommonName: "xaso TSA THỬ NGHIỆM", ECDSA: true, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}})
+	if err != nil {
+		return nil, err
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(io.LimitReader(r.Body, 64<<10))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		req, err := timestamp.ParseRequest(body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		ts := timestamp.Timestamp{HashAlgorithm: req.HashAlgorithm, HashedMessage: req.HashedMessage, Time: time.Now(),
+			Nonce: req.Nonce, Policy: asn1.ObjectIdentifier{1, 2, 3, 4}, AddTSACertificate: req.Certificates}
+		resp, err := ts.CreateResponseWithOpts(cert, key, crypto.SHA256)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/timestamp-reply")
+		w.Write(resp)
+	}), nil
 }

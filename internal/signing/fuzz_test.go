@@ -80,3 +80,33 @@ func TestVerifyMutations(t *testing.T) {
 		}
 	}
 }
+
+// FuzzStampAndAreas feeds mutated PDFs to the functions the office's signing runs on a
+// file before signing it: reading the signatures' areas and the pages' boxes, and adding
+// the verification stamp. None may panic; a stamped file must parse again with its stamp
+// and no signature.
+func FuzzStampAndAreas(f *testing.F) {
+	for _, s := range seeds(f) {
+		f.Add(s)
+	}
+	f.Add(samplePDF(f))
+	f.Add(xrefStreamPDF(f))
+	// Drawing the stamp (fpdf, a font) is the slow part and does not read the input: it
+	// is drawn once, so the fuzzer spends its time on the parsing and the update.
+	st := Stamp{URL: "https://x.vn/xac-thuc?ma=A-KQ1", Code: "A-KQ1", Site: "x.vn/xac-thuc"}
+	drawn, err := st.render([4]float64{0, 0, 595, 842})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		SignatureAreas(data)
+		PageBoxes(data)
+		out, err := addStamp(data, st, drawn)
+		if err != nil {
+			return
+		}
+		if areas, err := SignatureAreas(out); err != nil || len(areas) != 0 {
+			t.Fatalf("a stamped unsigned file: %v %v", areas, err)
+		}
+	})
+}

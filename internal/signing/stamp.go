@@ -28,17 +28,17 @@ var ErrAlreadySigned = errors.New("signing: the document is already signed; stam
 
 // AddStamp appends to pdf an incremental update with the verification stamp on page 1.
 func AddStamp(pdf []byte, s Stamp) ([]byte, error) {
-	doc, err := parseDocument(pdf)
+	return addStamp(pdf, s, nil)
+}
+
+// addStamp stamps pdf with s drawn for page 1's media box, or with drawn when the
+// fuzzer gives it a stamp drawn once.
+func addStamp(pdf []byte, s Stamp, drawn *placed) ([]byte, error) {
+	doc, fields, err := parseSigned(pdf)
 	if err != nil {
-		return nil, pdfError(err)
+		return nil, err
 	}
-	root, err := doc.dictOf(doc.trailer.Get("Root"))
-	if err != nil {
-		return nil, pdfError(err)
-	}
-	if n, err := countSignatureFields(doc, root); err != nil {
-		return nil, pdfError(err)
-	} else if n > 0 {
+	if len(fields) > 0 {
 		return nil, ErrAlreadySigned
 	}
 	pages, err := doc.pages(1)
@@ -52,9 +52,11 @@ func AddStamp(pdf []byte, s Stamp) ([]byte, error) {
 	if err != nil {
 		return nil, pdfError(err)
 	}
-	p, err := s.render(doc.mediaBox(pages[0]))
-	if err != nil {
-		return nil, err
+	p := drawn
+	if p == nil {
+		if p, err = s.render(doc.mediaBox(pages[0])); err != nil {
+			return nil, err
+		}
 	}
 	u := newUpdate(doc)
 	xo, err := formXObject(p, u.alloc, u.objs, &u.order)
@@ -131,17 +133,9 @@ type Area struct {
 // SignatureAreas lists the areas of the document's visible signatures in the order they
 // were added, so the clerk's seal can be stamped over the leader's signature.
 func SignatureAreas(pdf []byte) ([]Area, error) {
-	doc, err := parseDocument(pdf)
+	doc, fields, err := parseSigned(pdf)
 	if err != nil {
-		return nil, pdfError(err)
-	}
-	root, err := doc.dictOf(doc.trailer.Get("Root"))
-	if err != nil {
-		return nil, pdfError(err)
-	}
-	fields, err := signatureFields(doc, root)
-	if err != nil {
-		return nil, pdfError(err)
+		return nil, err
 	}
 	pages, err := doc.pages(maxPages)
 	if err != nil {

@@ -139,17 +139,9 @@ func VerifyPDF(ctx context.Context, pdf []byte, opts VerifyOptions) (*Report, er
 	if len(pdf) > maxVerifySize {
 		return nil, ErrPDFInvalid.With(errors.New("file too large"))
 	}
-	doc, err := parseDocument(pdf)
+	doc, fields, err := parseSigned(pdf)
 	if err != nil {
-		return nil, pdfError(err)
-	}
-	root, err := doc.dictOf(doc.trailer.Get("Root"))
-	if err != nil {
-		return nil, pdfError(err)
-	}
-	fields, err := signatureFields(doc, root)
-	if err != nil {
-		return nil, pdfError(err)
+		return nil, err
 	}
 	now := time.Now
 	if opts.Now != nil {
@@ -469,32 +461,17 @@ func verifyOne(ctx context.Context, doc *document, field, sd *dict, opts VerifyO
 	}
 	// Chain to the configured anchors, as of the signing time.
 	var issuer *x509.Certificate
-	if len(opts.TrustAnchors) == 0 {
-		sr.Chain.Status = "no_trust_anchors"
+	var chain []*x509.Certificate
+	sr.Chain, chain = VerifyChain(cert, p7.Certificates, opts.TrustAnchors, at)
+	switch {
+	case sr.Chain.Status == ChainNoTrustAnchors:
 		problem("Chưa cấu hình chứng thư gốc tin cậy, không xác định được nguồn gốc chứng thư số.")
-	} else {
-		roots, inter := x509.NewCertPool(), x509.NewCertPool()
-		for _, c := range opts.TrustAnchors {
-			roots.AddCert(c)
-		}
-		for _, c := range p7.Certificates {
-			inter.AddCert(c)
-		}
-		chains, err := cert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
-		if err != nil {
-			sr.Chain.Error = err.Error()
-			problem("Chứng thư số không do tổ chức cung cấp dịch vụ chứng thực tin cậy cấp.")
-		} else {
-			sr.Chain.Status = "trusted"
-			for _, c := range chains[0] {
-				sr.Chain.Certificates = append(sr.Chain.Certificates, c.Subject.String())
-			}
-			if len(chains[0]) > 1 {
-				issuer = chains[0][1]
-			} else {
-				issuer = chains[0][0]
-			}
-		}
+	case chain == nil:
+		problem("Chứng thư số không do tổ chức cung cấp dịch vụ chứng thực tin cậy cấp.")
+	case len(chain) > 1:
+		issuer = chain[1]
+	default:
+		issuer = chain[0]
 	}
 	if issuer != nil && !opts.Offline {
 		sr.Revocation = checkRevocation(ctx, cert, issuer, httpClient(opts.HTTPClient, 5*time.Second))
@@ -560,4 +537,21 @@ func tsaTrusted(certs []*x509.Certificate, anchors []*x509.Certificate, at time.
 		}
 	}
 	return false
+}
+
+// parseSigned parses pdf and lists its signature fields.
+func parseSigned(pdf []byte) (*document, []*dict, error) {
+	doc, err := parseDocument(pdf)
+	if err != nil {
+		return nil, nil, pdfError(err)
+	}
+	root, err := doc.dictOf(doc.trailer.Get("Root"))
+	if err != nil {
+		return nil, nil, pdfError(err)
+	}
+	fields, err := signatureFields(doc, root)
+	if err != nil {
+		return nil, nil, pdfError(err)
+	}
+	return doc, fields, nil
 }

@@ -632,6 +632,16 @@ func (s *Store) issueReceipt(ctx context.Context, tx *sql.Tx, r PaymentRequest, 
 		}
 		return Issued{}, err
 	}
+	// The collecting unit's key (or the deployment's), checked before a number is taken:
+	// a key that cannot sign at this time holds the receipt back, as a refused
+	// configuration does.
+	signer, err := s.receiptSignerFor(ctx, tx, r.UnitID, at)
+	if receiptSigningProblem(err) {
+		return Issued{NotIssued: err}, nil
+	}
+	if err != nil {
+		return Issued{}, err
+	}
 	seq := trial.Sequence()
 	var n int
 	if err := tx.QueryRowContext(ctx, `INSERT INTO receipt_sequences (unit_id, template, series, year, n) VALUES ($1, $2, $3, $4, 1)
@@ -648,8 +658,8 @@ func (s *Store) issueReceipt(ctx context.Context, tx *sql.Tx, r PaymentRequest, 
 	if err != nil {
 		return Issued{}, err
 	}
-	if s.receiptSigner != nil {
-		if xml, err = s.receiptSigner.Sign(xml, payment.SignedElementID); err != nil {
+	if signer != nil {
+		if xml, err = signer.Sign(xml, payment.SignedElementID); err != nil {
 			return Issued{}, fmt.Errorf("store: sign receipt of %s: %w", r.Reference, err)
 		}
 	}

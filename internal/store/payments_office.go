@@ -34,9 +34,10 @@ type XMLSigner interface {
 	Sign(doc []byte, id string) ([]byte, error)
 }
 
-// SignReceiptsWith makes every receipt issued from now on carry the collecting unit's
-// XML-DSig signature, made in the transaction that issues it; call it once, before
-// serving. Receipts issued before stay as they were stored.
+// SignReceiptsWith sets the deployment's key (--receipt-p12): from now on it signs, in
+// the transaction that issues them, the receipts (and summaries) of the units that have
+// no receipt key of their own (ReceiptKey); call it once, before serving. Receipts
+// issued before stay as they were stored.
 func (s *Store) SignReceiptsWith(sig XMLSigner) { s.receiptSigner = sig }
 
 // dateText stores a date as ISO text, "" for the zero date.

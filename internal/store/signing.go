@@ -88,18 +88,25 @@ func (s *Store) SigningKey(ctx context.Context, id int64) (SigningKey, error) {
 
 // SigningKeys lists a user's stored keys, newest first.
 func (s *Store) SigningKeys(ctx context.Context, userID int64) ([]SigningKey, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+signingKeyColumns+` FROM signing_keys WHERE user_id = $1 ORDER BY id DESC`, userID)
+	return queryAll(ctx, s.r, scanSigningKey, `SELECT `+signingKeyColumns+` FROM signing_keys WHERE user_id = $1 ORDER BY id DESC`, userID)
+}
+
+// queryAll runs a query and scans every row with scan.
+func queryAll[T any](ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, mapErr(err)
 	}
 	defer rows.Close()
-	var out []SigningKey
+	var out []T
 	for rows.Next() {
-		k, err := scanSigningKey(rows)
+		v, err := scan(rows)
 		if err != nil {
-			return nil, err
+			return nil, mapErr(err)
 		}
-		out = append(out, k)
+		out = append(out, v)
 	}
 	return out, mapErr(rows.Err())
 }
@@ -320,4 +327,39 @@ func (s *Store) IssuedDocumentBySHA256(ctx context.Context, sha string) (*signin
 // <dossier>-KQ<n> or -PH<n>; nil when none.
 func (s *Store) IssuedDocument(ctx context.Context, code string) (*signing.IssuedDocument, error) {
 	return s.issuedWhere(ctx, `i.document_code = $1`, code)
+}
+
+// KeyHolder is a stored signing key with its holder, for the administrator's list.
+type KeyHolder struct {
+	SigningKey
+	Username, FullName, UnitName string
+}
+
+// SigningKeysInUnit lists the stored keys of a unit's officials, soonest to expire first;
+// unitID 0 lists every unit's (the system administrator's view). The sealed bytes and
+// images are left out.
+func (s *Store) SigningKeysInUnit(ctx context.Context, unitID int64) ([]KeyHolder, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT k.id, k.user_id, k.unit_id, k.kind, k.subject, k.serial, k.not_after, k.cert_sha256,
+		k.image IS NOT NULL, k.created_at, u.username, u.full_name, n.name
+		FROM signing_keys k JOIN users u ON u.id = k.user_id JOIN units n ON n.id = k.unit_id
+		WHERE $1 = 0 OR k.unit_id = $1 ORDER BY k.not_after, k.id LIMIT 1000`, unitID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []KeyHolder
+	for rows.Next() {
+		var h KeyHolder
+		var image bool
+		if err := rows.Scan(&h.ID, &h.UserID, &h.UnitID, &h.Kind, &h.Subject, &h.Serial, &h.NotAfter, &h.CertSHA256, &image, &h.CreatedAt,
+			&h.Username, &h.FullName, &h.UnitName); err != nil {
+			return nil, mapErr(err)
+		}
+		if image {
+			h.Image = []byte{} // has an image; its bytes are not read here
+		}
+		h.NotAfter, h.CreatedAt = h.NotAfter.UTC(), h.CreatedAt.UTC()
+		out = append(out, h)
+	}
+	return out, mapErr(rows.Err())
 }

@@ -20,6 +20,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/signing"
 )
 
 // Dialect names a database engine.
@@ -40,6 +41,8 @@ type Store struct {
 	group   *committer // write transactions, committed in groups (groupcommit.go)
 	// receiptSigner signs receipts' XML records as they are issued (nil: unsigned).
 	receiptSigner XMLSigner
+	// receiptKEK opens the units' own receipt keys (nil: they cannot sign).
+	receiptKEK *signing.KEK
 }
 
 // ErrUnavailable means the database cannot be reached.

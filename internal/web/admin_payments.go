@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -15,6 +16,8 @@ import (
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/payment"
+	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
+	"github.com/xaso-vn/xaso/internal/signing"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
@@ -67,6 +70,11 @@ type adminPaymentsPage struct {
 	AccountForm payForm
 	ReceiptForm payForm
 	SecretForm  payForm
+	// ReceiptKeys are the unit's own receipt keys (the one in use first); KEKSet says
+	// whether the server can seal and open them (XASO_RECEIPT_KEK).
+	ReceiptKeys []store.ReceiptKey
+	KEKSet      bool
+	KeyForm     payForm
 }
 
 func (s *Server) adminPaymentsPage(w http.ResponseWriter, r *http.Request) error {
@@ -135,6 +143,12 @@ func (s *Server) renderAdminPayments(w http.ResponseWriter, r *http.Request, sta
 			"collector_name": c.Collector.Name, "collector_tax_code": c.Collector.TaxCode, "collector_address": c.Collector.Address,
 			"valid_from": dateText(c.ValidFrom), "valid_until": dateText(c.ValidUntil)}
 	}
+	keys, err := s.Store.ReceiptKeys(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	page.ReceiptKeys, page.KEKSet = keys, s.Store.ReceiptKEK() != nil
+	page.KeyForm = payForm{Values: map[string]string{}}
 	with(&page)
 	v := s.view(r, "Tài khoản thu và biên lai")
 	v.Area, v.Nav = "office", "admin-payments"
@@ -288,6 +302,78 @@ func (s *Server) saveReceiptConfig(w http.ResponseWriter, r *http.Request) error
 	return s.settingsDone(w, r, "Đã lưu cấu hình biên lai: mẫu "+cfg.Template+", ký hiệu "+cfg.Series+". Biên lai lập từ nay theo cấu hình này.")
 }
 
+// receiptKeyLimit bounds an uploaded PKCS #12 file: a key and a few certificates.
+const receiptKeyLimit = 64 << 10
+
+var (
+	fieldKeyFile       = fieldError{"receipt_key_file_required", "Chọn tệp PKCS#12 (.p12 hoặc .pfx) chứa khóa và chứng thư số của đơn vị, tối đa 64 KiB."}
+	fieldKeyPassphrase = fieldError{"receipt_key_passphrase_required", "Nhập mật khẩu của tệp PKCS#12."}
+)
+
+// installReceiptKey installs the unit's own receipt key from an uploaded PKCS #12 file
+// and its passphrase (used to open the file, never kept): the checks and the sealing of
+// store.NewReceiptKey, as `xaso receiptkey add`. The certificate's problems come back at
+// the file's field with their codes (cert_expired, cert_no_signing_usage…).
+func (s *Server) installReceiptKey(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, receiptKeyLimit+16<<10)
+	if err := r.ParseMultipartForm(receiptKeyLimit + 16<<10); err != nil {
+		return errPayForm
+	}
+	defer r.MultipartForm.RemoveAll()
+	u, err := s.procedureAdminUnit(r)
+	if err != nil {
+		return err
+	}
+	form := payForm{Values: map[string]string{}, Errors: map[string]fieldError{}}
+	refuse := func(status int) error {
+		return s.renderAdminPayments(w, r, status, u, func(p *adminPaymentsPage) { p.KeyForm = form })
+	}
+	pass := r.PostFormValue("passphrase")
+	if pass == "" {
+		form.Errors["passphrase"] = fieldKeyPassphrase
+	}
+	var p12 []byte
+	if f, hdr, err := r.FormFile("p12"); err == nil {
+		defer f.Close()
+		if hdr.Size > 0 && hdr.Size <= receiptKeyLimit {
+			p12 = make([]byte, hdr.Size)
+			if _, err := io.ReadFull(f, p12); err != nil {
+				p12 = nil
+			}
+		}
+	}
+	if p12 == nil {
+		form.Errors["p12"] = fieldKeyFile
+	}
+	if len(form.Errors) > 0 {
+		return refuse(http.StatusUnprocessableEntity)
+	}
+	k, err := store.NewReceiptKey(u.ID, p12, pass, s.Store.ReceiptKEK(), s.paymentsNow())
+	if err == nil {
+		k, err = s.Store.AddReceiptKey(r.Context(), k)
+	}
+	if err != nil {
+		e := apperr.From(err)
+		switch e.Kind {
+		case apperr.Invalid, apperr.Conflict, apperr.Unauthenticated:
+		default:
+			return err
+		}
+		if errors.Is(err, signing.ErrWrongPassphrase) {
+			form.Errors["passphrase"] = fieldError{e.Code, e.Message}
+		} else {
+			form.Errors["p12"] = fieldError{e.Code, e.Message}
+		}
+		status := e.Kind.HTTPStatus()
+		if e.Kind == apperr.Unauthenticated {
+			status = http.StatusUnprocessableEntity // a wrong passphrase is a form error, not a logout
+		}
+		return refuse(status)
+	}
+	return s.settingsDone(w, r, "Đã cài khóa ký biên lai của đơn vị: "+xmldsig.Name(k.Chain[0])+", hiệu lực đến "+
+		locale.Date(k.NotAfter)+". Biên lai và bảng tổng hợp lập từ nay được ký bằng khóa này.")
+}
+
 func upperFirst(s string) string {
 	r, n := utf8.DecodeRuneInString(s)
 	if n == 0 {
@@ -303,6 +389,7 @@ func (s *Server) adminPaymentRoutes() []httpx.Route {
 		{Pattern: "POST /admin/payments/account", Access: admin, Handler: s.saveCollectionAccount},
 		{Pattern: "POST /admin/payments/secret", Access: admin, Handler: s.rotateSecret},
 		{Pattern: "POST /admin/payments/receipts", Access: admin, Handler: s.saveReceiptConfig},
+		{Pattern: "POST /admin/payments/receipt-key", Access: admin, Handler: s.installReceiptKey},
 	}
 }
 

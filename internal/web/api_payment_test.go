@@ -41,10 +41,12 @@ type paymentView struct {
 		PNG, SVG string
 	} `json:"qr"`
 	Receipt *struct {
-		ID     int64  `json:"id"`
-		Number int    `json:"number"`
-		Series string `json:"series"`
-		XML    string `json:"xml"`
+		ID        int64                   `json:"id"`
+		Number    int                     `json:"number"`
+		Series    string                  `json:"series"`
+		XML       string                  `json:"xml"`
+		PDF       string                  `json:"pdf"`
+		Signature payment.SignatureReport `json:"signature"`
 	} `json:"receipt"`
 	ReceiptProblem string `json:"receipt_problem"`
 	History        []struct {

@@ -82,6 +82,8 @@ type payRequestView struct {
 	StateLabel  string
 	Outstanding int64
 	Receipt     *store.StoredReceipt
+	// Signature is the receipt's signature check (Store.CheckReceiptSignature).
+	Signature payment.SignatureReport
 	// Forms by action: confirm (statement), cash, cancel, refund, receipt.
 	Forms   map[string]payForm
 	CanAct  bool
@@ -219,6 +221,9 @@ func (s *Server) renderPayments(w http.ResponseWriter, r *http.Request, status i
 				return v, err
 			}
 			v.Receipt = &rc
+			if v.Signature, err = s.Store.CheckReceiptSignature(ctx, rc); err != nil {
+				return v, err
+			}
 		}
 		if last != nil && last.Key == pr.Reference {
 			v.Forms[last.Action] = last.Form

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"errors"
 	"net/http"
 	"net/url"
@@ -18,6 +19,8 @@ import (
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
+	"github.com/xaso-vn/xaso/internal/signing"
+	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
 
@@ -274,8 +277,11 @@ func TestAccountantMatchesTransfer(t *testing.T) {
 
 // TestReceiptPDFAndSignature: a receipt issued on payment is signed (XML-DSig) in its
 // issuing transaction; its PDF view is served to the unit's officials and to whoever
-// holds the dossier's look-up secret, and names the signer.
+// holds the dossier's look-up secret, and says whether the signature is valid. Signed
+// with the deployment's throw-away key and no trust anchor it is not; once the unit's own
+// key from a trusted CA is installed, its receipts and summaries are, and name the unit.
 func TestReceiptPDFAndSignature(t *testing.T) {
+	ctx := context.Background()
 	e := newEnv(t)
 	paymentSetup(t, e)
 	accountant := bearer(t, e, "ketoan")
@@ -301,6 +307,10 @@ func TestReceiptPDFAndSignature(t *testing.T) {
 	if _, err := xmldsig.Verify(bytes.Replace(signed, []byte("<Total>5000<"), []byte("<Total>50000<"), 1)); !errors.Is(err, xmldsig.ErrInvalid) {
 		t.Errorf("a tampered receipt verifies: %v", err)
 	}
+	// The deployment's self-signed key, no trust anchor: intact, but not valid.
+	if sig := paid.Receipt.Signature; sig.Valid || !sig.Intact || sig.Key != payment.KeyDeployment || sig.Code != "no_trust_anchors" {
+		t.Errorf("signature of the deployment's key: %+v", sig)
+	}
 	status, _, summary := fetch(t, e, accountant, "/api/v1/payments/receipts/summary")
 	if status != 200 {
 		t.Fatalf("summary: %d", status)
@@ -310,6 +320,9 @@ func TestReceiptPDFAndSignature(t *testing.T) {
 	}
 
 	pdf := "/api/v1/receipts/" + strconv.FormatInt(paid.Receipt.ID, 10) + ".pdf"
+	if paid.Receipt.PDF != pdf {
+		t.Errorf("pdf link %q", paid.Receipt.PDF)
+	}
 	for who, tc := range map[string]struct {
 		token, path string
 		want        int
@@ -335,10 +348,63 @@ func TestReceiptPDFAndSignature(t *testing.T) {
 	_, _, b := fetch(t, e, accountant, pdf)
 	text := pdfText(t, b)
 	for _, want := range []string{"BIÊN LAI THU PHÍ, LỆ PHÍ", "Ký hiệu mẫu: EBL01", "Số: 00000001", "Mã số thuế: 2700123456",
-		"Người nộp: Trần Thị Mai", "Số tiền bằng chữ: Năm nghìn đồng", "Đã ký số bởi Xã Yên Từ (kiểm thử)", mai.Reference} {
+		"Người nộp: Trần Thị Mai", "Số tiền bằng chữ: Năm nghìn đồng", "Chữ ký số không hợp lệ", mai.Reference} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF lacks %q:\n%s", want, text)
 		}
+	}
+	if strings.Contains(text, "Đã ký số bởi") {
+		t.Errorf("an untrusted signature is shown as valid:\n%s", text)
+	}
+
+	// The unit's own key, from a CA the administrator trusts.
+	ca, err := signing.NewTestCA("CA kiểm thử", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, key, err := ca.Issue(signing.CertOptions{CommonName: "UBND xã Yên Từ — biên lai", ECDSA: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p12, err := signing.EncodePKCS12(key, c, []*x509.Certificate{ca.Cert}, "pw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := e.st.UnitByCode(ctx, demo.CommuneCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := store.NewReceiptKey(u.ID, p12, "pw", e.st.ReceiptKEK(), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.AddReceiptKey(ctx, k); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.AddTrustAnchor(ctx, ca.Cert); err != nil {
+		t.Fatal(err)
+	}
+	hung := bill(t, e, accountant, demoDossier(t, e, "Lê Văn Hùng").Code)
+	status, body = apiSend(t, e, accountant, "POST", "/api/v1/payments/"+hung.Reference+"/confirm",
+		`{"version":`+strconv.Itoa(hung.Version)+`,"method":"cash","amount":5000}`)
+	if status != 200 {
+		t.Fatalf("cash: %d %s", status, body)
+	}
+	paid = decode[paymentView](t, body)
+	if paid.Receipt == nil {
+		t.Fatalf("no receipt: %s", body)
+	}
+	if sig := paid.Receipt.Signature; !sig.Valid || sig.Key != payment.KeyUnit || sig.SignerUnit != demo.CommuneCode ||
+		sig.Chain.Status != signing.ChainTrusted || sig.Signer.CommonName != "UBND xã Yên Từ — biên lai" {
+		t.Errorf("signature of the unit's key: %+v", sig)
+	}
+	_, _, b = fetch(t, e, accountant, paid.Receipt.PDF)
+	if text := pdfText(t, b); !strings.Contains(text, "Đã ký số bởi UBND xã Yên Từ — biên lai") {
+		t.Errorf("the PDF does not name the unit's key:\n%s", text)
+	}
+	_, _, summary = fetch(t, e, accountant, "/api/v1/payments/receipts/summary")
+	if got, err := xmldsig.Verify(summary); err != nil || !got.Equal(c) {
+		t.Errorf("the day's summary is not signed with the unit's key: %v", err)
 	}
 }
 

@@ -53,6 +53,8 @@ type paymentLine struct {
 	// no collection account); Receipt the receipt's PDF ("" before one is issued).
 	QR, Receipt   string
 	ReceiptNumber string
+	// Signature is the receipt's signature check (nil before a receipt is issued).
+	Signature *payment.SignatureReport
 	// Desk is the request on the accountant's page.
 	Desk string
 }
@@ -118,6 +120,11 @@ func (s *Server) paymentSummary(ctx context.Context, d dossier.Dossier) (payment
 			l.Receipt = api.ReceiptPDFPath(pr.ReceiptID)
 			if rc, err := s.Store.Receipt(ctx, pr.ReceiptID); err == nil {
 				l.ReceiptNumber = rc.Template + " · " + rc.Series + " · số " + rc.NumberText()
+				sig, err := s.Store.CheckReceiptSignature(ctx, rc)
+				if err != nil {
+					return v, err
+				}
+				l.Signature = &sig
 			} else if !errors.Is(err, store.ErrReceiptNotFound) {
 				return v, err
 			}

@@ -23,7 +23,6 @@ import (
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
-	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/workcal"
@@ -41,12 +40,11 @@ type Deps struct {
 	SiteName      string
 	SecureCookies bool
 	BaseURL       string // public address for QR codes; "" : the request's host
+	TSAURL        string // RFC 3161 timestamp authority for signatures (B-T); "": none (B-B)
 	TrustProxy    bool
 	SessionLife   time.Duration
 	Blobs         blob.Store // attachments' bytes
 	FileLimit     int64      // largest attachment in bytes (0: attach.DefaultLimit)
-	// ReceiptSigner signs the daily receipt summaries (nil: unsigned).
-	ReceiptSigner *xmldsig.Signer
 }
 
 // Server is the HTTP handler of xaso.
@@ -97,7 +95,7 @@ func New(d Deps) (*Server, error) {
 			func() float64 { return float64(st.GroupStats().Changes) }))
 	s.routes = append(append(append(s.pageRoutes(), s.paymentPageRoutes()...), s.adminPaymentRoutes()...), api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: s.lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
-		Blobs: d.Blobs, FileLimit: d.FileLimit, ReceiptSigner: d.ReceiptSigner})...)
+		Blobs: d.Blobs, FileLimit: d.FileLimit})...)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {

@@ -66,7 +66,7 @@ func (s *Server) signForm(ctx context.Context, d dossier.Dossier, files []fileRo
 	if signable(d.Status) {
 		for _, f := range files {
 			if f.result && f.PDF {
-				v.Files = append(v.Files, option{strconv.FormatInt(f.id, 10), f.Name + " (" + f.FileName + ")"})
+				v.Files = append(v.Files, option{strconv.FormatInt(f.id, 10), f.FileName + " — " + f.Name})
 			}
 		}
 	}
@@ -275,6 +275,7 @@ func (s *Server) signAndFile(r *http.Request, d dossier.Dossier, p *auth.Princip
 	} else if opts.Appearance, err = appearanceFor(pdf, k, prev == nil, opts.Location, is.Code); err != nil {
 		return store.DossierFile{}, none, err
 	}
+	opts.TSAURL = s.TSAURL
 	out, err := signing.SignPDF(ctx, pdf, signer, opts)
 	if err != nil {
 		return store.DossierFile{}, none, err

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -27,25 +28,8 @@ import (
 func TestLeaderAndClerkSignTheResult(t *testing.T) {
 	e := newEnvWith(t, demo.Options{Signing: true})
 	ctx := context.Background()
-	counter, specialist, leaderToken := bearer(t, e, "motcua"), bearer(t, e, "chuyenvien"), bearer(t, e, "lanhdao")
-	code, out := apiSend(t, e, counter, "POST", "/api/v1/dossiers", counterBody)
-	if code != 201 {
-		t.Fatalf("file: %d %s", code, out)
-	}
-	dcode := decode[struct{ Code string }](t, out).Code
-	for _, st := range []struct{ token, action string }{{counter, "forward"}, {specialist, "forward"}, {leaderToken, "sign"}} {
-		if code, out := apiSend(t, e, st.token, "POST", "/api/v1/dossiers/"+dcode+"/actions/"+st.action, ""); code != 200 {
-			t.Fatalf("%s: %d %s", st.action, code, out)
-		}
-	}
-	// The result: a real PDF (here the dossier's form 01, as fpdf writes it).
-	resp, pdf := fetchFile(t, e, counter, "/api/v1/dossiers/"+dcode+"/forms/01.pdf")
-	if resp.StatusCode != 200 {
-		t.Fatalf("form 01: %d", resp.StatusCode)
-	}
-	if code, out := uploadFile(t, e, counter, dcode, "ket-qua.pdf", pdf, map[string]string{"kind": "result", "name": "Giấy xác nhận"}); code != 201 {
-		t.Fatalf("result upload: %d %s", code, out)
-	}
+	counter := bearer(t, e, "motcua")
+	dcode := resultToSign(t, e)
 
 	// The specialist holds no key: no signing form.
 	sc, _ := e.login(t, "chuyenvien", demo.Password)
@@ -56,7 +40,7 @@ func TestLeaderAndClerkSignTheResult(t *testing.T) {
 	_, page := get(t, leader, e.ts.URL+"/office/dossiers/"+dcode)
 	form := url.Values{"file": {optionOf(t, page, "sign-file", "ket-qua.pdf")}, "key": {optionOf(t, page, "sign-key", "cá nhân")},
 		"passphrase": {"sai-mat-khau"}}
-	resp, page = post(t, leader, e.ts.URL+"/office/dossiers/"+dcode+"/sign", form)
+	resp, page := post(t, leader, e.ts.URL+"/office/dossiers/"+dcode+"/sign", form)
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(textAt(t, page, "p#sign-error"), "Mật khẩu") {
 		t.Fatalf("wrong passphrase: %d %q", resp.StatusCode, textAt(t, page, "p#sign-error"))
 	}
@@ -173,6 +157,73 @@ func TestLeaderAndClerkSignTheResult(t *testing.T) {
 	_, page = get(t, e.client(), e.ts.URL+"/tra-cuu/"+dcode+"?secret="+d.Secret)
 	if got := textAt(t, page, "section#ket-qua"); !strings.Contains(got, dcode+"-KQ1-v2.pdf") {
 		t.Fatalf("the applicant's results: %q", got)
+	}
+}
+
+// resultToSign files a dossier at the counter, takes it to the leader's approval and
+// attaches a result PDF (the dossier's form 01, as fpdf writes it); it returns the code.
+func resultToSign(t *testing.T, e *env) string {
+	t.Helper()
+	counter, specialist, leaderToken := bearer(t, e, "motcua"), bearer(t, e, "chuyenvien"), bearer(t, e, "lanhdao")
+	code, out := apiSend(t, e, counter, "POST", "/api/v1/dossiers", counterBody)
+	if code != 201 {
+		t.Fatalf("file: %d %s", code, out)
+	}
+	dcode := decode[struct{ Code string }](t, out).Code
+	for _, st := range []struct{ token, action string }{{counter, "forward"}, {specialist, "forward"}, {leaderToken, "sign"}} {
+		if code, out := apiSend(t, e, st.token, "POST", "/api/v1/dossiers/"+dcode+"/actions/"+st.action, ""); code != 200 {
+			t.Fatalf("%s: %d %s", st.action, code, out)
+		}
+	}
+	// The result: a real PDF (here the dossier's form 01, as fpdf writes it).
+	resp, pdf := fetchFile(t, e, counter, "/api/v1/dossiers/"+dcode+"/forms/01.pdf")
+	if resp.StatusCode != 200 {
+		t.Fatalf("form 01: %d", resp.StatusCode)
+	}
+	if code, out := uploadFile(t, e, counter, dcode, "ket-qua.pdf", pdf, map[string]string{"kind": "result", "name": "Giấy xác nhận"}); code != 201 {
+		t.Fatalf("result upload: %d %s", code, out)
+	}
+
+	return dcode
+}
+
+// TestSigningWithTimestampAuthority: with --tsa-url the office's signatures are PAdES
+// B-T, their time vouched for by the authority.
+func TestSigningWithTimestampAuthority(t *testing.T) {
+	e := newEnvWith(t, demo.Options{Signing: true})
+	ctx := context.Background()
+	ca, err := signing.NewTestCA("TSA CA thử nghiệm", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := ca.TimestampAuthority()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tsa := httptest.NewServer(h)
+	defer tsa.Close()
+	if err := e.st.AddTrustAnchor(ctx, ca.Cert); err != nil {
+		t.Fatal(err)
+	}
+	e.srv.TSAURL = tsa.URL
+	dcode := resultToSign(t, e)
+	leader, _ := e.login(t, "lanhdao", demo.Password)
+	_, page := get(t, leader, e.ts.URL+"/office/dossiers/"+dcode)
+	form := url.Values{"file": {optionOf(t, page, "sign-file", "ket-qua.pdf")}, "key": {optionOf(t, page, "sign-key", "cá nhân")},
+		"passphrase": {demo.Password}}
+	if resp, page := post(t, leader, e.ts.URL+"/office/dossiers/"+dcode+"/sign", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign: %d %s", resp.StatusCode, textAt(t, page, "main"))
+	}
+	d, _ := e.st.DossierByCode(ctx, dcode)
+	files, _ := e.st.DossierFiles(ctx, d.ID)
+	_, signed := fetchFile(t, e, bearer(t, e, "motcua"), "/api/v1/dossiers/"+dcode+"/files/"+strconv.FormatInt(files[len(files)-1].ID, 10))
+	anchors, _ := e.st.TrustAnchors(ctx)
+	rep, err := signing.VerifyPDF(ctx, []byte(signed), signing.VerifyOptions{TrustAnchors: anchors, Offline: true})
+	if err != nil || !rep.Valid {
+		t.Fatalf("verify: %+v %v", rep, err)
+	}
+	if s := rep.Signatures[0]; s.Level != "PAdES-B-T" || s.Timestamp == nil || !s.Timestamp.Trusted || s.SigningTimeSource != "timestamp" {
+		t.Fatalf("B-T: %+v %+v", s, s.Timestamp)
 	}
 }
 

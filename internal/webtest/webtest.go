@@ -46,6 +46,9 @@ func NewWith(t testing.TB, opt demo.Options) (*web.Server, *store.Store) {
 		t.Fatal(err)
 	}
 	st.SignReceiptsWith(signer)
+	// The demo commune gets its own receipt key from the demo CA, sealed with the demo's
+	// key-encryption key, as `xaso serve --demo` does.
+	st.UseReceiptKEK(demo.ReceiptKEK())
 	if _, err := demo.LoadWith(ctx, st, hasher, opt); err != nil {
 		t.Fatal(err)
 	}
@@ -60,17 +63,16 @@ func NewWith(t testing.TB, opt demo.Options) (*web.Server, *store.Store) {
 	t.Cleanup(func() { blobs.Close() })
 	cals := workcal.New(st)
 	srv, err := web.New(web.Deps{
-		Store:         st,
-		Auth:          auth.NewService(st, hasher, ratelimit.New(5, 5)),
-		Calendars:     cals,
-		Dossiers:      &dossier.Service{Store: st, Calendars: cals, Now: time.Now},
-		HomeUnitID:    home.ID,
-		Log:           slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Metrics:       prometheus.NewRegistry(),
-		SiteName:      home.Name,
-		SessionLife:   time.Hour,
-		Blobs:         blobs,
-		ReceiptSigner: signer,
+		Store:       st,
+		Auth:        auth.NewService(st, hasher, ratelimit.New(5, 5)),
+		Calendars:   cals,
+		Dossiers:    &dossier.Service{Store: st, Calendars: cals, Now: time.Now},
+		HomeUnitID:  home.ID,
+		Log:         slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Metrics:     prometheus.NewRegistry(),
+		SiteName:    home.Name,
+		SessionLife: time.Hour,
+		Blobs:       blobs,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -270,6 +270,17 @@ func invalid(format string, args ...any) error {
 // it returns. It accepts only what Sign writes: exclusive canonicalisation, SHA-256,
 // RSA- or ECDSA-SHA256, one same-document reference to a unique Id.
 func Verify(doc []byte) (*x509.Certificate, error) {
+	certs, err := VerifyChain(doc)
+	if err != nil {
+		return nil, err
+	}
+	return certs[0], nil
+}
+
+// VerifyChain is Verify returning every certificate of KeyInfo: the signer's first, then
+// the issuers it carries, from which a caller builds the chain to its trust anchors
+// (signing.VerifyChain). Certificates after the first that do not parse are refused.
+func VerifyChain(doc []byte) ([]*x509.Certificate, error) {
 	root, err := parse(doc)
 	if err != nil {
 		return nil, err
@@ -334,14 +345,19 @@ func Verify(doc []byte) (*x509.Certificate, error) {
 	if len(sig.Certs) == 0 {
 		return nil, invalid("no certificate in KeyInfo")
 	}
-	der, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(sig.Certs[0]), ""))
-	if err != nil {
-		return nil, invalid("certificate: %v", err)
+	var certs []*x509.Certificate
+	for _, text := range sig.Certs {
+		der, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(text), ""))
+		if err != nil {
+			return nil, invalid("certificate: %v", err)
+		}
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			return nil, invalid("certificate: %v", err)
+		}
+		certs = append(certs, c)
 	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, invalid("certificate: %v", err)
-	}
+	cert := certs[0]
 	var siNode *node
 	walk(sigNode, func(n *node) {
 		if siNode == nil && n.local == "SignedInfo" && n.space() == NS {
@@ -379,5 +395,5 @@ func Verify(doc []byte) (*x509.Certificate, error) {
 	default:
 		return nil, invalid("certificate key of type %T", cert.PublicKey)
 	}
-	return cert, nil
+	return certs, nil
 }

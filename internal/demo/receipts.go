@@ -1,0 +1,63 @@
+package demo
+
+import (
+	"context"
+	"crypto/x509"
+	"fmt"
+	"time"
+
+	"github.com/xaso-vn/xaso/internal/signing"
+	"github.com/xaso-vn/xaso/internal/store"
+)
+
+// demoKEKSecret seals the demo commune's receipt key when the server has no
+// XASO_RECEIPT_KEK. It is published here, so it protects nothing: demo only.
+const demoKEKSecret = "xaso-demo-receipt-kek: published, protects nothing (demo only)"
+
+// ReceiptKEK is the key-encryption key `xaso serve --demo` uses when XASO_RECEIPT_KEK is
+// not set: a published constant, for the demo's keys only.
+func ReceiptKEK() *signing.KEK {
+	k, err := signing.ParseKEK(demoKEKSecret)
+	if err != nil {
+		panic(err) // a constant longer than signing.MinKEKLength
+	}
+	return k
+}
+
+// demoReceiptKey installs the demo commune's own receipt key, issued by ca (the demo's
+// test CA, a trust anchor; nil: a CA of its own, trusted), sealed with the store's KEK,
+// as an administrator does with `xaso receiptkey add`. Without a KEK it does nothing:
+// receipts then fall back to the deployment's key.
+func demoReceiptKey(ctx context.Context, st *store.Store, commune int64, ca *signing.TestCA) error {
+	kek := st.ReceiptKEK()
+	if kek == nil {
+		return nil
+	}
+	if ca == nil {
+		var err error
+		if ca, err = signing.NewTestCA("CA thử nghiệm xaso — biên lai (demo)", true); err != nil {
+			return fmt.Errorf("demo: receipt CA: %w", err)
+		}
+		if err := st.AddTrustAnchor(ctx, ca.Cert); err != nil {
+			return fmt.Errorf("demo: receipt CA: %w", err)
+		}
+	}
+	now := time.Now()
+	cert, key, err := ca.Issue(signing.CertOptions{CommonName: "Ủy ban nhân dân xã Yên Từ — ký biên lai", Organization: "Ủy ban nhân dân xã Yên Từ",
+		NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(3, 0, 0), ECDSA: true})
+	if err != nil {
+		return fmt.Errorf("demo: receipt certificate: %w", err)
+	}
+	p12, err := signing.EncodePKCS12(key, cert, []*x509.Certificate{ca.Cert}, Password)
+	if err != nil {
+		return fmt.Errorf("demo: receipt PKCS#12: %w", err)
+	}
+	k, err := store.NewReceiptKey(commune, p12, Password, kek, now)
+	if err != nil {
+		return fmt.Errorf("demo: receipt key: %w", err)
+	}
+	if _, err := st.AddReceiptKey(ctx, k); err != nil {
+		return fmt.Errorf("demo: receipt key: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,59 @@
+package signing
+
+import (
+	"crypto"
+	"crypto/x509"
+	"time"
+)
+
+// Chain statuses of a ChainReport.
+const (
+	ChainTrusted        = "trusted"
+	ChainUntrusted      = "untrusted"
+	ChainNoTrustAnchors = "no_trust_anchors"
+)
+
+// VerifyChain tells whether cert chains to one of anchors at time at, through the given
+// intermediates (the certificates a signature carries): the check VerifyPDF makes of a
+// PDF signer, shared with the XML records (the electronic fee receipts). The anchors
+// are the administrator's (store.TrustAnchors), never the system store. It returns the
+// report and, when trusted, the chain found (cert first, the anchor last).
+func VerifyChain(cert *x509.Certificate, intermediates, anchors []*x509.Certificate, at time.Time) (ChainReport, []*x509.Certificate) {
+	if len(anchors) == 0 {
+		return ChainReport{Status: ChainNoTrustAnchors}, nil
+	}
+	roots, inter := x509.NewCertPool(), x509.NewCertPool()
+	for _, c := range anchors {
+		roots.AddCert(c)
+	}
+	for _, c := range intermediates {
+		inter.AddCert(c)
+	}
+	chains, err := cert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at,
+		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+	if err != nil {
+		return ChainReport{Status: ChainUntrusted, Error: err.Error()}, nil
+	}
+	rep := ChainReport{Status: ChainTrusted}
+	for _, c := range chains[0] {
+		rep.Certificates = append(rep.Certificates, c.Subject.String())
+	}
+	return rep, chains[0]
+}
+
+// CheckSigningCertificate refuses a certificate that is not valid at at or does not
+// allow signing (ErrCertNotYetValid, ErrCertExpired, ErrCertNoSigning): the check made
+// before signing a PDF, and before installing or using a unit's receipt key.
+func CheckSigningCertificate(cert *x509.Certificate, at time.Time) error {
+	return checkSigningCertificate(cert, at)
+}
+
+// HasSigningUsage reports whether cert's key usage allows signing documents.
+func HasSigningUsage(cert *x509.Certificate) bool { return hasSigningUsage(cert) }
+
+// CertInfo describes a certificate as the verification reports do.
+func CertInfo(c *x509.Certificate) *CertificateInfo { return certInfo(c) }
+
+// PrivateKey is the signer's private key, for signers of other formats (the XML-DSig
+// signer of the receipts) and for sealing it under the server's key-encryption key.
+func (s *PKCS12Signer) PrivateKey() crypto.Signer { return s.key }
