@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/config"
 	"github.com/xaso-vn/xaso/internal/printing"
 	"github.com/xaso-vn/xaso/internal/report"
@@ -21,7 +22,7 @@ func reportCmd() *command {
 cho một kỳ (ngày đầu và ngày cuối tính theo giờ Việt Nam, kể cả hai ngày đó), dạng JSON, CSV, XLSX hoặc PDF (A4 ngang); --by chia theo
 lĩnh vực (field), thủ tục (procedure) hoặc kênh nộp (channel). Định nghĩa các chỉ tiêu: docs/STATISTICS.md.
 "xaso report --from …" là cách viết tắt của "xaso report one-stop --from …".
-"xaso report rebuild" tính lại toàn bộ bộ đếm thống kê từ lịch sử của các hồ sơ.`, "one-stop",
+"xaso report rebuild" tính lại toàn bộ bộ đếm thống kê từ lịch sử của các hồ sơ, rồi cộng dồn lại các tháng đã khóa sổ của từng tỉnh.`, "one-stop",
 		sub{name: "one-stop", synopsis: "one-stop [--db DSN] --from YYYY-MM-DD --to YYYY-MM-DD [--unit CODE] [--by field|procedure|channel] [--format json|csv|xlsx|pdf] [--out FILE]",
 			setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
 				from := fs.String("from", "", "ngày đầu kỳ YYYY-MM-DD")
@@ -89,7 +90,11 @@ lĩnh vực (field), thủ tục (procedure) hoặc kênh nộp (channel). Đị
 					if err != nil {
 						return err
 					}
-					fmt.Fprintf(sio.out, "rebuilt the counters of %d dossiers\n", n)
+					months, err := st.FoldCounts(ctx, calendar.DateOf(time.Now()))
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(sio.out, "rebuilt the counters of %d dossiers; folded %d months of provinces\n", n, months)
 					return nil
 				}
 			}},

@@ -20,6 +20,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/notify"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
+	"github.com/xaso-vn/xaso/internal/report"
 	"github.com/xaso-vn/xaso/internal/unit"
 	"github.com/xaso-vn/xaso/internal/web"
 	"github.com/xaso-vn/xaso/internal/workcal"
@@ -140,6 +141,7 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 		sender = notify.SMTPSender{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, Username: cfg.SMTPUser, Password: cfg.SMTPPassword}
 	}
 	go (&notify.Worker{Store: st, Sender: sender, Log: log, Interval: 10 * time.Second, Now: time.Now}).Run(bg)
+	go (&report.Folder{Store: st, Log: log, Interval: 5 * time.Minute, Now: time.Now}).Run(bg)
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -84,17 +85,21 @@ func TestDemo2021(t *testing.T) {
 
 // fixture files dossiers of a 3-working-day procedure through the service at chosen times.
 type fixture struct {
-	st      *store.Store
-	svc     *dossier.Service
-	commune unit.Unit
-	now     time.Time
-	actors  map[auth.Role]dossier.Actor
+	st       *store.Store
+	province unit.Unit
+	svc      *dossier.Service
+	commune  unit.Unit
+	now      time.Time
+	actors   map[auth.Role]dossier.Actor
 }
 
 // newFixture is a commune with the sample catalog and no dossiers.
 func newFixture(t *testing.T) *fixture {
+	return newFixtureOn(t, storetest.Open(t))
+}
+
+func newFixtureOn(t *testing.T, st *store.Store) *fixture {
 	ctx := context.Background()
-	st := storetest.Open(t)
 	p, err := st.CreateUnit(ctx, unit.Unit{Code: "37", Level: unit.Province, Name: "Tỉnh Ninh Bình", ValidFrom: "2025-07-01"})
 	if err != nil {
 		t.Fatal(err)
@@ -111,7 +116,8 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	commune, _ := st.UnitByID(ctx, id)
-	f := &fixture{st: st, commune: commune, actors: map[auth.Role]dossier.Actor{}}
+	province, _ := st.UnitByID(ctx, p)
+	f := &fixture{st: st, province: province, commune: commune, actors: map[auth.Role]dossier.Actor{}}
 	f.svc = &dossier.Service{Store: st, Calendars: workcal.New(st), Now: func() time.Time { return f.now }}
 	for _, r := range []auth.Role{auth.RoleCounter, auth.RoleSpecialist, auth.RoleLeader, auth.RoleClerk} {
 		f.actors[r] = dossier.Actor{P: &auth.Principal{Username: string(r), Memberships: []auth.Membership{{UnitID: commune.ID, Role: r}}}}
@@ -215,39 +221,329 @@ func TestBoundaries(t *testing.T) {
 	}
 }
 
-// TestRebuildEqualsIncremental replays random histories, then checks that rebuilding
-// the counters from the dossiers gives back exactly the counters kept incrementally.
+// office is a commune of the fixture's province with an officer of each role.
+type office struct {
+	unit   unit.Unit
+	actors map[auth.Role]dossier.Actor
+}
+
+// addCommune adds a commune with the sample catalog to the fixture's province.
+func (f *fixture) addCommune(t *testing.T, code, ident string) office {
+	t.Helper()
+	ctx := context.Background()
+	id, err := f.st.CreateUnit(ctx, unit.Unit{Code: code, Level: unit.Commune, ParentID: &f.province.ID, Name: "Xã " + code, IdentCode: ident, ValidFrom: "2025-07-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sample, err := catalog.Sample()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.ImportCatalog(ctx, id, sample, true); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := f.st.UnitByID(ctx, id)
+	o := office{unit: u, actors: map[auth.Role]dossier.Actor{}}
+	for _, r := range []auth.Role{auth.RoleCounter, auth.RoleSpecialist, auth.RoleLeader, auth.RoleClerk} {
+		o.actors[r] = dossier.Actor{P: &auth.Principal{Username: string(r) + code, Memberships: []auth.Membership{{UnitID: id, Role: r}}}}
+	}
+	return o
+}
+
+// history plays random histories: dossiers filed in offices, acted on at random later
+// instants. Random actions are often not allowed: that is the point, only allowed ones
+// happen.
+type history struct {
+	f      *fixture
+	rng    *rand.Rand
+	office map[string]office    // by dossier code
+	last   map[string]time.Time // each dossier's latest instant acted at
+}
+
+var randomActs = []struct {
+	act  dossier.Action
+	role auth.Role
+}{{dossier.ActForward, auth.RoleCounter}, {dossier.ActForward, auth.RoleSpecialist}, {dossier.ActRequestSupplement, auth.RoleSpecialist},
+	{dossier.ActSupplement, auth.RoleCounter}, {dossier.ActSign, auth.RoleLeader}, {dossier.ActForward, auth.RoleClerk},
+	{dossier.ActReturn, auth.RoleCounter}, {dossier.ActRefuse, auth.RoleSpecialist}, {dossier.ActWithdraw, auth.RoleCounter},
+	{dossier.ActStop, auth.RoleLeader}, {dossier.ActSendBack, auth.RoleSpecialist}}
+
+// file files n dossiers in random offices at random instants of [start, start+days).
+func (h *history) file(t *testing.T, offices []office, n int, start time.Time, days int) {
+	t.Helper()
+	for range n {
+		o := offices[h.rng.IntN(len(offices))]
+		h.f.now = start.Add(time.Duration(h.rng.IntN(days*24)) * time.Hour)
+		ch := dossier.ChannelCounter
+		if h.rng.IntN(4) == 0 {
+			ch = dossier.ChannelPost
+		}
+		d, _, err := h.f.svc.File(context.Background(), demo.CurrentProcedure, dossier.Intake{Channel: ch, ReceivingUnitID: o.unit.ID,
+			Applicant: dossier.Applicant{FullName: "Nguyễn Văn Thử"}}, o.actors[auth.RoleCounter], dossier.Idempotency{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.office[d.Code], h.last[d.Code] = o, h.f.now
+	}
+}
+
+// act acts up to k times on every dossier, at instants after its last one and not
+// before after, each 1 to maxGap hours after the previous.
+func (h *history) act(k, maxGap int, after time.Time) {
+	for _, code := range slices.Sorted(maps.Keys(h.office)) {
+		when := h.last[code]
+		if when.Before(after) {
+			when = after
+		}
+		for range h.rng.IntN(k + 1) {
+			when = when.Add(time.Duration(1+h.rng.IntN(maxGap)) * time.Hour)
+			a := randomActs[h.rng.IntN(len(randomActs))]
+			h.f.now = when
+			h.f.svc.Act(context.Background(), code, dossier.Request{Action: a.act, Actor: h.office[code].actors[a.role], Reason: "lý do"})
+		}
+		h.last[code] = when
+	}
+}
+
+// counts is the one-stop report without its rates, which do not add up.
+func counts(r report.OneStop) report.OneStop {
+	r.OnlineRate, r.EarlyRate, r.OnTimeRate, r.LateRate = 0, 0, 0, 0
+	return r
+}
+
+func addCounts(a, b report.OneStop) report.OneStop {
+	a.Received.Total += b.Received.Total
+	a.Received.Online += b.Received.Online
+	a.Received.Counter += b.Received.Counter
+	a.Received.Post += b.Received.Post
+	a.Received.CarriedOver += b.Received.CarriedOver
+	a.Resolved.Total += b.Resolved.Total
+	a.Resolved.Early += b.Resolved.Early
+	a.Resolved.OnTime += b.Resolved.OnTime
+	a.Resolved.Late += b.Resolved.Late
+	a.InProgress.Total += b.InProgress.Total
+	a.InProgress.WithinDeadline += b.InProgress.WithinDeadline
+	a.InProgress.Overdue += b.InProgress.Overdue
+	a.SupplementWaiting += b.SupplementWaiting
+	a.Withdrawn += b.Withdrawn
+	a.Refused += b.Refused
+	a.Stopped += b.Stopped
+	a.Returned += b.Returned
+	return counts(a)
+}
+
+// rollupPeriods straddle the months closed and open during TestRebuildEqualsIncremental.
+var rollupPeriods = [][2]string{{"2027-06-01", "2027-06-30"}, {"2027-06-10", "2027-07-20"}, {"2027-05-01", "2027-08-31"},
+	{"2027-07-01", "2027-07-31"}, {"2027-07-15", "2027-09-30"}, {"2027-06-01", "2027-07-31"}, {"2027-01-01", "2027-12-31"},
+	{"2027-06-30", "2027-07-01"}, {"2027-08-01", "2027-08-15"}, {"2027-06-15", "2027-06-15"}}
+
+// checkProvince checks that the province's report equals the sum of its communes' (a
+// commune's report never reads the roll-up), in total and by channel, for every period.
+func checkProvince(t *testing.T, f *fixture, offices []office, stage string) {
+	t.Helper()
+	ctx := context.Background()
+	for _, p := range rollupPeriods {
+		params := report.Params{From: p[0], To: p[1], By: report.ByChannel}
+		prov, err := report.OneStopReport(ctx, f.st, f.province, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sum report.OneStop
+		groups := map[string]report.OneStop{}
+		for _, o := range offices {
+			c, err := report.OneStopReport(ctx, f.st, o.unit, params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum = addCounts(sum, c.OneStop)
+			for _, g := range c.Groups {
+				groups[g.Key] = addCounts(groups[g.Key], g.OneStop)
+			}
+		}
+		if counts(prov.OneStop) != sum {
+			t.Errorf("%s, %s – %s: province\n got %+v\nwant %+v (its communes)", stage, p[0], p[1], counts(prov.OneStop), sum)
+		}
+		for _, g := range prov.Groups {
+			if counts(g.OneStop) != groups[g.Key] {
+				t.Errorf("%s, %s – %s, channel %s: province\n got %+v\nwant %+v", stage, p[0], p[1], g.Key, counts(g.OneStop), groups[g.Key])
+			}
+		}
+	}
+}
+
+func queryInt(t *testing.T, st *store.Store, q string) int64 {
+	t.Helper()
+	var n int64
+	if err := store.ReaderOf(st).QueryRow(q).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func foldedThrough(t *testing.T, st *store.Store) string {
+	t.Helper()
+	var f string
+	if err := store.ReaderOf(st).QueryRow(`SELECT folded_through FROM dossier_counts_rollup_state`).Scan(&f); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// TestRebuildEqualsIncremental replays random histories in two communes of a province,
+// folds the province's roll-up, adds late counters that land in folded months (late
+// transitions, an import), folds again, and checks at every stage that the province's
+// report equals the sum of its communes', and at the end that rebuilding the counters and
+// folding them from scratch gives back exactly the counters and the roll-up kept
+// incrementally.
 func TestRebuildEqualsIncremental(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
-	rng := rand.New(rand.NewPCG(7, 7))
-	acts := []struct {
-		act  dossier.Action
-		role auth.Role
-	}{{dossier.ActForward, auth.RoleCounter}, {dossier.ActForward, auth.RoleSpecialist}, {dossier.ActRequestSupplement, auth.RoleSpecialist},
-		{dossier.ActSupplement, auth.RoleCounter}, {dossier.ActSign, auth.RoleLeader}, {dossier.ActForward, auth.RoleClerk},
-		{dossier.ActReturn, auth.RoleCounter}, {dossier.ActRefuse, auth.RoleSpecialist}, {dossier.ActWithdraw, auth.RoleCounter},
-		{dossier.ActStop, auth.RoleLeader}, {dossier.ActSendBack, auth.RoleSpecialist}}
-	start := at("2027-06-01T08:00:00+07:00")
-	for i := range 60 {
-		code := f.file(t, start.Add(time.Duration(rng.IntN(40*24))*time.Hour).Format(time.RFC3339))
-		when := f.now
-		for range rng.IntN(8) {
-			when = when.Add(time.Duration(1+rng.IntN(40)) * time.Hour)
-			a := acts[rng.IntN(len(acts))]
-			f.now = when
-			// Random actions are often not allowed: that is the point, only allowed ones happen.
-			f.svc.Act(ctx, code, dossier.Request{Action: a.act, Actor: f.actors[a.role], Reason: fmt.Sprint("lần ", i)})
-		}
+	offices := []office{{unit: f.commune, actors: f.actors}, f.addCommune(t, "14732", "000.32.37.H45")}
+	h := &history{f: f, rng: rand.New(rand.NewPCG(7, 7)), office: map[string]office{}, last: map[string]time.Time{}}
+	// June and early July 2027, acted on until 15 July.
+	h.file(t, offices, 60, at("2027-06-01T08:00:00+07:00"), 40)
+	h.act(8, 40, time.Time{})
+	// A dossier received in June and left open, to be resolved late after June is folded.
+	lateOne := f.file(t, "2027-06-21T09:00:00+07:00")
+	checkProvince(t, f, offices, "before any fold")
+
+	// On 15 July, May and June are closed.
+	if _, err := f.st.FoldCounts(ctx, calendar.NewDate(2027, time.July, 15)); err != nil {
+		t.Fatal(err)
 	}
+	if got := foldedThrough(t, f.st); got != "2027-06" {
+		t.Fatalf("folded through %s", got)
+	}
+	checkProvince(t, f, offices, "June folded")
+
+	// Late counters: transitions after 15 July (the late resolution's overdue_from lands
+	// in June), more filings, and a dossier of June imported.
+	f.toResolved(t, lateOne, "2027-07-20T10:00:00+07:00")
+	h.act(6, 72, at("2027-07-15T08:00:00+07:00"))
+	h.file(t, offices, 20, at("2027-07-15T08:00:00+07:00"), 35)
+	h.act(6, 60, time.Time{})
+	returned := at("2027-06-15T10:00:00+07:00")
+	resolved := at("2027-06-14T15:00:00+07:00")
+	if _, err := dossier.Import(ctx, f.st, []dossier.Record{{Unit: offices[1].unit.Code, ProcedureCode: demo.CurrentProcedure,
+		Channel: dossier.ChannelCounter, Applicant: dossier.Applicant{FullName: "Trần Thị Cũ"}, ReceivedAt: at("2027-06-07T09:00:00+07:00"),
+		DueAt: at("2027-06-10T09:00:00+07:00"), ResolvedAt: &resolved, Status: dossier.StatusReturned, EndedAt: &returned}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := queryInt(t, f.st, `SELECT COUNT(*) FROM dossier_counts_dirty WHERE month = '2027-06'`); n != 2 {
+		t.Fatalf("June marked for %d communes, want 2", n)
+	}
+	checkProvince(t, f, offices, "June marked")
+
+	// Folding again on 1 August folds June again and July for the first time.
+	if _, err := f.st.FoldCounts(ctx, calendar.NewDate(2027, time.August, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if got, n := foldedThrough(t, f.st), queryInt(t, f.st, `SELECT COUNT(*) FROM dossier_counts_dirty`); got != "2027-07" || n != 0 {
+		t.Fatalf("folded through %s, %d marks left", got, n)
+	}
+	checkProvince(t, f, offices, "July folded")
+	// Another dossier of June imported: June is folded again, July's days are kept.
+	if _, err := dossier.Import(ctx, f.st, []dossier.Record{{Unit: offices[0].unit.Code, ProcedureCode: demo.CurrentProcedure,
+		Channel: dossier.ChannelPost, Applicant: dossier.Applicant{FullName: "Lê Văn Cũ"}, ReceivedAt: at("2027-06-08T09:00:00+07:00"),
+		DueAt: at("2027-06-11T09:00:00+07:00"), ResolvedAt: &resolved, Status: dossier.StatusReturned, EndedAt: &returned}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := queryInt(t, f.st, `SELECT COUNT(*) FROM dossier_counts_dirty WHERE month = '2027-06'`); n != 1 {
+		t.Fatalf("June marked for %d communes, want 1", n)
+	}
+	checkProvince(t, f, offices, "June marked again")
+	if _, err := f.st.FoldCounts(ctx, calendar.NewDate(2027, time.August, 1)); err != nil {
+		t.Fatal(err)
+	}
+	checkProvince(t, f, offices, "June folded again")
+	// Folding again changes nothing.
 	before := snapshot(t, f.st)
+	if n, err := f.st.FoldCounts(ctx, calendar.NewDate(2027, time.August, 1)); err != nil || n != 0 {
+		t.Fatalf("fold again: %d months, %v", n, err)
+	}
+	if after := snapshot(t, f.st); !slices.Equal(before, after) {
+		t.Fatalf("a second fold changed the roll-up:\n%s", diff(before, after))
+	}
+
 	n, err := f.st.RebuildCounts(ctx)
-	if err != nil || n != 60 {
+	if err != nil || n != 83 {
 		t.Fatalf("rebuild: %d %v", n, err)
 	}
-	after := snapshot(t, f.st)
-	if !slices.Equal(before, after) {
+	checkProvince(t, f, offices, "rebuilt, not folded")
+	if _, err := f.st.FoldCounts(ctx, calendar.NewDate(2027, time.August, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if after := snapshot(t, f.st); !slices.Equal(before, after) {
 		t.Fatalf("rebuild differs from incremental:\n%s", diff(before, after))
+	}
+	checkProvince(t, f, offices, "rebuilt and folded")
+}
+
+// TestFoldConcurrent folds the roll-up from two instances at once while transitions add
+// counters to the months being folded; the result is the roll-up of a rebuild.
+func TestFoldConcurrent(t *testing.T) {
+	ctx := context.Background()
+	dsn := storetest.DSN(t)
+	open := func() *store.Store {
+		st, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	}
+	f := newFixtureOn(t, open())
+	other := open()
+	offices := []office{{unit: f.commune, actors: f.actors}, f.addCommune(t, "14732", "000.32.37.H45")}
+	h := &history{f: f, rng: rand.New(rand.NewPCG(8, 8)), office: map[string]office{}, last: map[string]time.Time{}}
+	h.file(t, offices, 40, at("2027-05-01T08:00:00+07:00"), 70)
+	h.act(4, 40, time.Time{})
+	today := calendar.NewDate(2027, time.August, 1)
+	done := make(chan struct{})
+	errs := make(chan error, 2)
+	for _, st := range []*store.Store{f.st, other} {
+		go func() {
+			for {
+				if _, err := st.FoldCounts(ctx, today); err != nil {
+					errs <- err
+					return
+				}
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+			}
+		}()
+	}
+	// Meanwhile: late transitions (their overdue_from lands in folded months) and more.
+	for i := range 3 {
+		h.act(4, 30, at("2027-08-01T08:00:00+07:00").Add(time.Duration(i)*240*time.Hour))
+	}
+	close(done)
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkProvince(t, f, offices, "after concurrent folds")
+	if _, err := other.FoldCounts(ctx, today); err != nil {
+		t.Fatal(err)
+	}
+	if n := queryInt(t, f.st, `SELECT COUNT(*) FROM dossier_counts_dirty`); n != 0 {
+		t.Fatalf("%d marks left", n)
+	}
+	checkProvince(t, f, offices, "folded")
+	before := snapshot(t, f.st)
+	if _, err := f.st.RebuildCounts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.FoldCounts(ctx, today); err != nil {
+		t.Fatal(err)
+	}
+	if after := snapshot(t, f.st); !slices.Equal(before, after) {
+		t.Fatalf("the roll-up folded concurrently differs from the rebuild's:\n%s", diff(before, after))
 	}
 }
 
@@ -256,7 +552,10 @@ func snapshot(t *testing.T, st *store.Store) []string {
 	db := store.ReaderOf(st)
 	var out []string
 	for _, q := range []string{`SELECT unit_id, day, procedure_code, channel, measure, n FROM dossier_counts`,
-		`SELECT unit_id, month, procedure_code, channel, measure, n FROM dossier_counts_monthly`} {
+		`SELECT unit_id, month, procedure_code, channel, measure, n FROM dossier_counts_monthly`,
+		`SELECT unit_id, 'roll-up ' || month, procedure_code, channel, measure, n FROM dossier_counts_rollup`,
+		`SELECT unit_id, 'roll-up ' || day, procedure_code, channel, measure, n FROM dossier_counts_rollup_daily`,
+		`SELECT unit_id, 'folded through', folded_through, units, '', 0 FROM dossier_counts_rollup_state`} {
 		rows, err := db.Query(q)
 		if err != nil {
 			t.Fatal(err)

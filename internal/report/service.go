@@ -86,9 +86,13 @@ func OneStopReport(ctx context.Context, st Store, u unit.Unit, p Params) (Result
 	if err != nil {
 		return Result{}, err
 	}
-	names, err := st.ProcedureNames(ctx, units)
-	if err != nil {
-		return Result{}, err
+	// Names are for the groups by field or procedure: a province's catalogs are thousands
+	// of rows, not read for a total.
+	var names map[string][3]string
+	if p.By == ByField || p.By == ByProcedure {
+		if names, err = st.ProcedureNames(ctx, units); err != nil {
+			return Result{}, err
+		}
 	}
 	group := func(proc string, ch dossier.Channel) string {
 		switch p.By {

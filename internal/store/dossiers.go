@@ -130,7 +130,7 @@ func (s *Store) afterTransition(ctx context.Context, tx *sql.Tx, before *dossier
 		d.ID, d.CompetentUnitID, utc(ev.At), nullID(ev.ActorID), ev.ActorName, ev.Action, ev.FromStatus, ev.ToStatus, ev.FromStep, ev.ToStep, ev.Note); err != nil {
 		return fmt.Errorf("store: dossier %s event: %w", d.Code, err)
 	}
-	if err := addCounts(ctx, tx, dossier.EventCounts(d, ev)); err != nil {
+	if err := s.countEvent(ctx, tx, dossier.EventCounts(d, ev)); err != nil {
 		return fmt.Errorf("store: dossier %s counters: %w", d.Code, err)
 	}
 	for _, m := range msgs {
@@ -146,7 +146,8 @@ func (s *Store) afterTransition(ctx context.Context, tx *sql.Tx, before *dossier
 		ObjectID: d.Code, Fields: fields})
 }
 
-// addCounts increments daily counters and their monthly roll-up.
+// addCounts increments daily counters and their monthly roll-up. Transitions and imports
+// go through countEvent, which also marks the provinces' folded months.
 func addCounts(ctx context.Context, tx *sql.Tx, counts []dossier.Count) error {
 	for _, c := range counts {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_counts (unit_id, day, procedure_code, channel, measure, n) VALUES ($1, $2, $3, $4, $5, 1)

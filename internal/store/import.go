@@ -75,7 +75,7 @@ func (s *Store) ImportDossiers(ctx context.Context, items []dossier.Imported) ([
 				}
 			}
 			for _, ev := range it.Events {
-				if err := addCounts(ctx, tx, dossier.EventCounts(d, ev)); err != nil {
+				if err := s.countEvent(ctx, tx, dossier.EventCounts(d, ev)); err != nil {
 					return fmt.Errorf("store: import %s counters: %w", d.Code, err)
 				}
 			}

@@ -15,11 +15,76 @@ import (
 )
 
 // ReportSums sums the counters of units for the period from..to (inclusive local dates),
-// by group. Whole months come from the monthly roll-up and only the partial months at the
-// edges from the daily counters, so the rows read are bounded by the months of history and
-// a month's days — never by the number of dossiers. The open overdue dossiers come from
-// the inbox index (competent unit, status, due).
+// by group, in one snapshot of the database. When the units are a province and its
+// communes and the province's roll-up is folded (rollup.go), the sums through a closed
+// month are one snapshot each, and only the months after it come from the units' own
+// counters; otherwise whole months come from the monthly counters and only the partial
+// months at the edges from the daily ones. The rows read are bounded by the months of
+// history and a month's days — never by the number of dossiers. The open overdue
+// dossiers come from the inbox index (competent unit, status, due).
 func (s *Store) ReportSums(ctx context.Context, units []int64, from, to calendar.Date, group report.GroupFunc) (map[string]report.Sums, error) {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := s.r.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer tx.Rollback()
+	before, period := map[countKey]int64{}, map[countKey]int64{}
+	into := func(dst map[countKey]int64, sign int64) func(countKey, int64) {
+		return func(k countKey, n int64) { dst[k] += sign * n }
+	}
+	epoch := calendar.NewDate(1900, time.January, 1)
+	dayBefore := from.AddDays(-1)
+	roll, ok, err := rollupFor(ctx, tx, units)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	// prefix adds to dst the sums through day x: in a valid folded month, the snapshot
+	// before it and the province's days of it; after them, the last valid snapshot and the
+	// units' own counters after it.
+	prefix := func(dst map[countKey]int64, x calendar.Date) error {
+		if mx := monthOf(x); mx <= roll.valid && x.AddDays(1).Day != 1 {
+			if err := readSnapshot(ctx, tx, roll.province, mx-1, into(dst, 1)); err != nil {
+				return err
+			}
+			return readRollupDays(ctx, tx, roll.province, mx.first(), x, into(dst, 1))
+		}
+		k := min(wholeMonthsThrough(x), roll.valid)
+		if err := readSnapshot(ctx, tx, roll.province, k, into(dst, 1)); err != nil {
+			return err
+		}
+		return s.sumCounts(ctx, tx, units, (k + 1).first(), x, into(dst, 1))
+	}
+	switch {
+	case !ok:
+		if err := s.sumCounts(ctx, tx, units, epoch, dayBefore, into(before, 1)); err != nil {
+			return nil, mapErr(err)
+		}
+		// Through the last day is before the period plus the period: one read of
+		// history, not two.
+		err = s.sumCounts(ctx, tx, units, from, to, into(period, 1))
+	case monthOf(from) > roll.valid:
+		// The period is after the folded months: its own sums are the units' counters.
+		if err := prefix(before, dayBefore); err != nil {
+			return nil, mapErr(err)
+		}
+		err = s.sumCounts(ctx, tx, units, from, to, into(period, 1))
+	default:
+		// The period is the difference of two prefixes.
+		if err := prefix(before, dayBefore); err != nil {
+			return nil, mapErr(err)
+		}
+		err = prefix(period, to)
+		for k, n := range before {
+			period[k] -= n
+		}
+	}
+	if err != nil {
+		return nil, mapErr(err)
+	}
 	out := map[string]report.Sums{}
 	get := func(k string) report.Sums {
 		if r, ok := out[k]; ok {
@@ -29,42 +94,25 @@ func (s *Store) ReportSums(ctx context.Context, units []int64, from, to calendar
 		out[k] = r
 		return r
 	}
-	epoch := calendar.NewDate(1900, time.January, 1)
-	add := func(lo, hi calendar.Date, fn func(r report.Sums, m dossier.Measure, ch dossier.Channel, n int64)) error {
-		return s.sumCounts(ctx, units, lo, hi, func(proc string, ch dossier.Channel, m dossier.Measure, n int64) {
-			fn(get(group(proc, ch)), m, ch, n)
-		})
+	for k, n := range before {
+		r := get(group(k.proc, k.ch))
+		r.Before[k.m] += n
+		r.Through[k.m] += n
 	}
-	if err := add(from, to, func(r report.Sums, m dossier.Measure, ch dossier.Channel, n int64) { r.AddPeriod(m, ch, n) }); err != nil {
-		return nil, err
-	}
-	// Through the last day is before the period plus the period: one read of history,
-	// not two.
-	if err := add(epoch, from.AddDays(-1), func(r report.Sums, m dossier.Measure, _ dossier.Channel, n int64) {
-		r.Before[m] += n
-		r.Through[m] += n
-	}); err != nil {
-		return nil, err
-	}
-	for _, r := range out {
-		for m, byCh := range r.Period {
-			for _, n := range byCh {
-				r.Through[m] += n
-			}
+	for k, n := range period {
+		r := get(group(k.proc, k.ch))
+		if n != 0 {
+			r.AddPeriod(k.m, k.ch, n)
+			r.Through[k.m] += n
 		}
 	}
 	// Open dossiers received by the end of the period whose appointment date is before
 	// its last day: overdue then, and still open now.
-	args := []any{}
-	ph := make([]string, len(units))
-	for i, u := range units {
-		args = append(args, u)
-		ph[i] = "$" + strconv.Itoa(i+1)
-	}
+	args := anyIDs(units)
 	n := len(args)
 	args = append(args, to.AddDays(1).Time().UTC(), to.Time().UTC())
-	rows, err := s.r.QueryContext(ctx, `SELECT procedure_code, channel, COUNT(*) FROM dossiers
-		WHERE competent_unit_id IN (`+strings.Join(ph, ", ")+`) AND status IN ('received', 'processing')
+	rows, err := tx.QueryContext(ctx, `SELECT procedure_code, channel, COUNT(*) FROM dossiers
+		WHERE competent_unit_id IN (`+placeholders(1, n)+`) AND status IN ('received', 'processing')
 		AND received_at < $`+strconv.Itoa(n+1)+` AND due_at < $`+strconv.Itoa(n+2)+` GROUP BY procedure_code, channel`, args...)
 	if err != nil {
 		return nil, mapErr(err)
@@ -86,7 +134,7 @@ func (s *Store) ReportSums(ctx context.Context, units []int64, from, to calendar
 
 // sumCounts calls fn with the counter sums of units over lo..hi by procedure, channel and
 // measure: the monthly table for the whole months, the daily table for the rest.
-func (s *Store) sumCounts(ctx context.Context, units []int64, lo, hi calendar.Date, fn func(string, dossier.Channel, dossier.Measure, int64)) error {
+func (s *Store) sumCounts(ctx context.Context, q dbQuerier, units []int64, lo, hi calendar.Date, fn func(countKey, int64)) error {
 	if hi.Before(lo) || len(units) == 0 {
 		return nil
 	}
@@ -99,28 +147,21 @@ func (s *Store) sumCounts(ctx context.Context, units []int64, lo, hi calendar.Da
 		endWhole = calendar.NewDate(hi.Year, hi.Month, 1)
 	}
 	query := func(table, col, a, b string) error {
-		args := []any{a, b}
-		ph := make([]string, len(units))
-		for i, u := range units {
-			args = append(args, u)
-			ph[i] = "$" + strconv.Itoa(i+3)
-		}
-		rows, err := s.r.QueryContext(ctx, `SELECT procedure_code, channel, measure, CAST(SUM(n) AS BIGINT) FROM `+table+`
-			WHERE `+col+` >= $1 AND `+col+` <= $2 AND unit_id IN (`+strings.Join(ph, ", ")+`)
+		args := append([]any{a, b}, anyIDs(units)...)
+		rows, err := q.QueryContext(ctx, `SELECT procedure_code, channel, measure, CAST(SUM(n) AS BIGINT) FROM `+table+`
+			WHERE `+col+` >= $1 AND `+col+` <= $2 AND unit_id IN (`+placeholders(3, len(units))+`)
 			GROUP BY procedure_code, channel, measure`, args...)
 		if err != nil {
 			return mapErr(err)
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var proc string
-			var ch dossier.Channel
-			var m dossier.Measure
+			var k countKey
 			var n int64
-			if err := rows.Scan(&proc, &ch, &m, &n); err != nil {
+			if err := rows.Scan(&k.proc, &k.ch, &k.m, &n); err != nil {
 				return fmt.Errorf("store: report sums: %w", err)
 			}
-			fn(proc, ch, m, n)
+			fn(k, n)
 		}
 		return mapErr(rows.Err())
 	}
@@ -187,12 +228,22 @@ func (s *Store) ProcedureNames(ctx context.Context, units []int64) (map[string][
 }
 
 // RebuildCounts recomputes every counter from the dossiers' histories, through the same
-// dossier.EventCounts the transitions use, in one transaction. It reports how many
-// dossiers it replayed.
+// dossier.EventCounts the transitions use, in one transaction, and empties the provinces'
+// roll-up (FoldCounts folds it again; reports read the units' counters meanwhile). On
+// PostgreSQL it holds every province's roll-up lock, so the transitions of the meantime
+// wait and then count on top of the rebuilt counters. It reports how many dossiers it
+// replayed.
 func (s *Store) RebuildCounts(ctx context.Context) (int, error) {
 	n := 0
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		for _, t := range []string{"dossier_counts", "dossier_counts_monthly"} {
+		if s.dialect == Postgres {
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1 + id) FROM (SELECT id FROM units WHERE parent_id IS NULL ORDER BY id) p`,
+				rollupLockBase); err != nil {
+				return err
+			}
+		}
+		for _, t := range []string{"dossier_counts", "dossier_counts_monthly", "dossier_counts_rollup", "dossier_counts_rollup_daily",
+			"dossier_counts_rollup_state", "dossier_counts_dirty"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
 				return err
 			}
