@@ -26,7 +26,7 @@ dsn_for() { # dsn_for ENGINE NAME
   case $1 in
     sqlite) echo "sqlite:$work/$2.db" ;;
     postgres)
-      psql -h 127.0.0.1 -U postgres -d test -qc "DROP SCHEMA IF EXISTS bench_$2 CASCADE; CREATE SCHEMA bench_$2" >/dev/null
+      PGOPTIONS=--client-min-messages=warning psql -h 127.0.0.1 -U postgres -d test -qc "DROP SCHEMA IF EXISTS bench_$2 CASCADE; CREATE SCHEMA bench_$2" >/dev/null
       echo "postgres://postgres@127.0.0.1:5432/test?sslmode=disable&search_path=bench_$2" ;;
   esac
 }
