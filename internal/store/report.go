@@ -148,22 +148,13 @@ func (s *Store) sumCounts(ctx context.Context, q dbQuerier, units []int64, lo, h
 	}
 	query := func(table, col, a, b string) error {
 		args := append([]any{a, b}, anyIDs(units)...)
-		rows, err := q.QueryContext(ctx, `SELECT procedure_code, channel, measure, CAST(SUM(n) AS BIGINT) FROM `+table+`
+		err := queryCounts(ctx, q, fn, `SELECT procedure_code, channel, measure, CAST(SUM(n) AS BIGINT) FROM `+table+`
 			WHERE `+col+` >= $1 AND `+col+` <= $2 AND unit_id IN (`+placeholders(3, len(units))+`)
 			GROUP BY procedure_code, channel, measure`, args...)
 		if err != nil {
-			return mapErr(err)
+			return fmt.Errorf("store: report sums: %w", mapErr(err))
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var k countKey
-			var n int64
-			if err := rows.Scan(&k.proc, &k.ch, &k.m, &n); err != nil {
-				return fmt.Errorf("store: report sums: %w", err)
-			}
-			fn(k, n)
-		}
-		return mapErr(rows.Err())
+		return nil
 	}
 	if !firstWhole.Before(endWhole) {
 		return query("dossier_counts", "day", lo.String(), hi.String())

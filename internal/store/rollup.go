@@ -385,8 +385,14 @@ func readSnapshot(ctx context.Context, q dbQuerier, province int64, m month, fn 
 	if m < 0 {
 		return nil
 	}
-	rows, err := q.QueryContext(ctx, `SELECT procedure_code, channel, measure, n FROM dossier_counts_rollup
+	return queryCounts(ctx, q, fn, `SELECT procedure_code, channel, measure, n FROM dossier_counts_rollup
 		WHERE unit_id = $1 AND month = (SELECT MAX(month) FROM dossier_counts_rollup WHERE unit_id = $1 AND month <= $2)`, province, m.String())
+}
+
+// queryCounts runs a query whose rows are (procedure_code, channel, measure, n) and
+// hands each to fn.
+func queryCounts(ctx context.Context, q dbQuerier, fn func(countKey, int64), query string, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -407,21 +413,8 @@ func readRollupDays(ctx context.Context, q dbQuerier, province int64, lo, hi cal
 	if hi.Before(lo) {
 		return nil
 	}
-	rows, err := q.QueryContext(ctx, `SELECT procedure_code, channel, measure, CAST(SUM(n) AS BIGINT) FROM dossier_counts_rollup_daily
+	return queryCounts(ctx, q, fn, `SELECT procedure_code, channel, measure, CAST(SUM(n) AS BIGINT) FROM dossier_counts_rollup_daily
 		WHERE unit_id = $1 AND day >= $2 AND day <= $3 GROUP BY procedure_code, channel, measure`, province, lo.String(), hi.String())
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k countKey
-		var n int64
-		if err := rows.Scan(&k.proc, &k.ch, &k.m, &n); err != nil {
-			return err
-		}
-		fn(k, n)
-	}
-	return rows.Err()
 }
 
 // rollup is what a report over a set of units may take from the roll-up: the province
