@@ -1,7 +1,8 @@
 // Command ceiling measures the bare ceiling of intake: the same transaction an online
-// filing runs (dossier.Service.File: the procedure, the calendar, the code's sequence row,
-// the dossier, its event, its counters, its audit record), in a Go loop with no HTTP, so
-// that the load generator's intake rate can be reported as a share of it.
+// filing runs (dossier.Service.File: the procedure, the calendar, the idempotency key the
+// load generator sends with every filing, the code's sequence row, the dossier, its event,
+// its counters, its audit record), in a Go loop with no HTTP, so that the load
+// generator's intake rate can be reported as a share of it.
 //
 //	go run ./bench/ceiling -db sqlite:/tmp/ceiling.db -workers 64 -duration 10s
 package main
@@ -68,7 +69,7 @@ func run(dsn string, workers int, duration time.Duration) error {
 	citizen := dossier.Actor{P: &auth.Principal{UserID: 0, Username: "congdan"}}
 	in := dossier.Intake{Channel: dossier.ChannelOnline, ReceivingUnitID: u.ID, Fields: fields,
 		Applicant: dossier.Applicant{FullName: "Nguyễn Văn Thử", IDNumber: "037085001234", Phone: "0912345678"}}
-	var n, failed atomic.Int64
+	var n, failed, keys atomic.Int64
 	deadline := time.Now().Add(duration)
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -78,7 +79,9 @@ func run(dsn string, workers int, duration time.Duration) error {
 		go func() {
 			defer wg.Done()
 			for time.Now().Before(deadline) {
-				if _, _, err := svc.File(ctx, demo.CurrentProcedure, in, citizen, dossier.Idempotency{}); err != nil {
+				// A fresh key each time, as the load generator's citizens send one.
+				idem := dossier.Idempotency{Principal: "user:ceiling", Key: fmt.Sprintf("ceiling-%d", keys.Add(1)), BodyHash: "ceiling"}
+				if _, _, err := svc.File(ctx, demo.CurrentProcedure, in, citizen, idem); err != nil {
 					failed.Add(1)
 					firstErr.CompareAndSwap(nil, err.Error())
 					continue

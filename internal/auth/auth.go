@@ -166,6 +166,7 @@ type Store interface {
 	UserByUsername(ctx context.Context, username string) (User, error)
 	UserByID(ctx context.Context, id int64) (User, error)
 	Memberships(ctx context.Context, userID int64) ([]Membership, error)
+	UserAndMemberships(ctx context.Context, id int64) (User, []Membership, error)
 	UserByTokenHash(ctx context.Context, hash string) (User, error)
 	SetPasswordHash(ctx context.Context, userID int64, hash string) error
 }
@@ -232,14 +233,14 @@ func (s *Service) Login(ctx context.Context, username, password string) (*Princi
 
 // PrincipalByID loads the principal of a logged-in session's user.
 func (s *Service) PrincipalByID(ctx context.Context, userID int64) (*Principal, error) {
-	u, err := s.store.UserByID(ctx, userID)
+	u, ms, err := s.store.UserAndMemberships(ctx, userID)
 	if err != nil {
 		return nil, fmt.Errorf("auth: user %d: %w", userID, err)
 	}
 	if u.Disabled {
 		return nil, ErrUnauthenticatedDisabled
 	}
-	return s.principal(ctx, u, "session")
+	return &Principal{UserID: u.ID, Username: u.Username, FullName: u.FullName, Memberships: ms, Via: "session"}, nil
 }
 
 // ErrUnauthenticatedDisabled ends the sessions of a disabled account.

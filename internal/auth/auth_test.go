@@ -131,6 +131,14 @@ func (f fakeStore) UserByID(_ context.Context, id int64) (User, error) {
 func (f fakeStore) Memberships(context.Context, int64) ([]Membership, error) {
 	return []Membership{{UnitID: 2, Role: RoleCounter}}, nil
 }
+func (f fakeStore) UserAndMemberships(ctx context.Context, id int64) (User, []Membership, error) {
+	u, err := f.UserByID(ctx, id)
+	if err != nil {
+		return u, nil, err
+	}
+	ms, err := f.Memberships(ctx, id)
+	return u, ms, err
+}
 func (f fakeStore) UserByTokenHash(context.Context, string) (User, error) {
 	return User{}, ErrTokenNotFound
 }

@@ -307,3 +307,43 @@ func TestLateDecisionMovesOnlyWhenChosen(t *testing.T) {
 		t.Fatalf("stale preview: %d %v", moved, skipped)
 	}
 }
+
+// The store keeps decoded procedure versions for filings and transitions; an edit of a
+// version, in place (a draft saved again, a version archived), is seen at once.
+func TestProcedureVersionsFollowEdits(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	id1, p1, err := f.st.PublishedProcedureVersion(ctx, f.commune, "1.001193")
+	if err != nil || p1.Status != catalog.StatusPublished || p1.Name != "Đăng ký khai sinh" {
+		t.Fatalf("published = %d %+v, %v", id1, p1, err)
+	}
+	p := testProcedure()
+	p.Name = "Đăng ký khai sinh (sửa)"
+	draft, err := f.st.SaveDraft(ctx, f.commune, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := f.st.ProcedureVersion(ctx, draft.ID); err != nil || got.Name != p.Name || got.Status != catalog.StatusDraft {
+		t.Fatalf("draft = %+v, %v", got, err)
+	}
+	p.Name = "Đăng ký khai sinh (sửa lần hai)"
+	if again, err := f.st.SaveDraft(ctx, f.commune, p); err != nil || again.ID != draft.ID {
+		t.Fatalf("draft saved again: %+v, %v", again, err)
+	}
+	if got, _ := f.st.ProcedureVersion(ctx, draft.ID); got.Name != p.Name {
+		t.Fatalf("draft edited in place reads %q, want %q", got.Name, p.Name)
+	}
+	if _, err := f.st.Publish(ctx, f.commune, "1.001193"); err != nil {
+		t.Fatal(err)
+	}
+	id2, p2, err := f.st.PublishedProcedureVersion(ctx, f.commune, "1.001193")
+	if err != nil || id2 != draft.ID || p2.Name != p.Name || p2.Status != catalog.StatusPublished {
+		t.Fatalf("published after edit = %d %+v, %v", id2, p2, err)
+	}
+	if old, _ := f.st.ProcedureVersion(ctx, id1); old.Status != catalog.StatusArchived || old.Name != "Đăng ký khai sinh" {
+		t.Fatalf("replaced version = %q %s, want archived", old.Name, old.Status)
+	}
+	if _, err := f.st.ProcedureVersion(ctx, 999999); !errors.Is(err, store.ErrProcedureNotFound) {
+		t.Fatalf("missing version: %v", err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/unit"
 	"github.com/xaso-vn/xaso/internal/workcal"
 )
 
@@ -216,16 +217,18 @@ func (s *Store) OfficeHours(ctx context.Context, unitID int64) (calendar.OfficeH
 	return h, true, nil
 }
 
-// CalendarRevision sums the revisions of the scopes: any change makes it grow.
-func (s *Store) CalendarRevision(ctx context.Context, scopes []int64) (int64, error) {
-	if len(scopes) == 0 {
-		return 0, nil
-	}
-	args := make([]any, len(scopes))
-	for i, sc := range scopes {
-		args[i] = sc
-	}
+// CalendarRevision returns a unit's parent and the sum of the revisions of its scopes
+// (the country, the parent, the unit): any change makes it grow.
+func (s *Store) CalendarRevision(ctx context.Context, unitID int64) (*int64, int64, error) {
+	var parent sql.NullInt64
 	var rev int64
-	err := s.r.QueryRowContext(ctx, `SELECT CAST(COALESCE(SUM(revision), 0) AS BIGINT) FROM calendar_revisions WHERE scope_id IN (`+placeholders(1, len(scopes))+`)`, args...).Scan(&rev)
-	return rev, mapErr(err)
+	err := s.r.QueryRowContext(ctx, `SELECT u.parent_id, (SELECT CAST(COALESCE(SUM(r.revision), 0) AS BIGINT) FROM calendar_revisions r
+		WHERE r.scope_id = 0 OR r.scope_id = u.id OR r.scope_id = u.parent_id) FROM units u WHERE u.id = $1`, unitID).Scan(&parent, &rev)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: calendar of unit %d: %w", unitID, notFound(err, unit.ErrNotFound))
+	}
+	if !parent.Valid {
+		return nil, rev, nil
+	}
+	return &parent.Int64, rev, nil
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/calendar"
-	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/notify"
 )
@@ -314,19 +313,6 @@ func (s *Store) Dossiers(ctx context.Context, q DossierQuery) ([]dossier.Dossier
 		out = append(out, d)
 	}
 	return out, total, mapErr(rows.Err())
-}
-
-// PublishedProcedureVersion returns the id and content of the version of code in force
-// in a unit's catalog (dossier.Store).
-func (s *Store) PublishedProcedureVersion(ctx context.Context, unitID int64, code string) (int64, catalog.Procedure, error) {
-	sp, err := s.PublishedProcedure(ctx, unitID, code)
-	return sp.ID, sp.Procedure, err
-}
-
-// ProcedureVersion returns the content of a stored version (dossier.Store).
-func (s *Store) ProcedureVersion(ctx context.Context, id int64) (catalog.Procedure, error) {
-	sp, err := s.ProcedureVersionByID(ctx, id)
-	return sp.Procedure, err
 }
 
 // OpenDossiers lists a unit's received and not yet resolved dossiers (the inbox index).

@@ -39,6 +39,7 @@ type Store struct {
 	dialect Dialect
 	now     func() time.Time
 	group   *committer // write transactions, committed in groups (groupcommit.go)
+	decoded decoded    // procedure versions read by filings and transitions (proccache.go)
 	// receiptSigner signs receipts' XML records as they are issued (nil: unsigned).
 	receiptSigner XMLSigner
 	// receiptKEK opens the units' own receipt keys (nil: they cannot sign).
@@ -70,7 +71,11 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.w, s.r, s.dialect = db, db, Postgres
 	case strings.HasPrefix(dsn, "sqlite:"):
 		path := strings.TrimPrefix(dsn, "sqlite:")
-		w, err := sql.Open(sqliteDriverName, "file:"+escapePath(path)+"?"+sqlitePragmas+"&_txlock=immediate")
+		// The writer keeps its temporary files in memory: group commit wraps every change
+		// in a savepoint, whose undo pages (the statement journal) otherwise went to a
+		// temporary file, one write call per page and per page number. They are never
+		// needed after a crash, so nothing durable moves.
+		w, err := sql.Open(sqliteDriverName, "file:"+escapePath(path)+"?"+sqlitePragmas+"&_pragma=temp_store(MEMORY)&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite: %w", err)
 		}

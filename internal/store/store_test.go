@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"sync"
 	"testing"
@@ -72,6 +73,21 @@ func TestUnits(t *testing.T) {
 	}
 }
 
+func TestUserAndMembershipsOfACitizen(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.Open(t)
+	citizen, err := s.CreateUser(ctx, auth.User{Username: "dan-khong-vai-tro", FullName: "Lê Văn Dân", PasswordHash: "h"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u2, ms2, err := s.UserAndMemberships(ctx, citizen); err != nil || u2.Username != "dan-khong-vai-tro" || len(ms2) != 0 {
+		t.Fatalf("UserAndMemberships(citizen) = %+v %+v, %v", u2, ms2, err)
+	}
+	if _, _, err := s.UserAndMemberships(ctx, 9999); !errors.Is(err, auth.ErrUserNotFound) {
+		t.Fatalf("UserAndMemberships(missing) = %v", err)
+	}
+}
+
 func TestUsersAndTokens(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.Open(t)
@@ -95,6 +111,10 @@ func TestUsersAndTokens(t *testing.T) {
 	ms, err := s.Memberships(ctx, id)
 	if err != nil || len(ms) != 2 || ms[0].UnitCode != "14731" || ms[0].Role != auth.RoleCounter || ms[1].Role != auth.RoleSpecialist {
 		t.Fatalf("Memberships = %+v, %v", ms, err)
+	}
+	// The session's one read gives the same user and roles.
+	if u2, ms2, err := s.UserAndMemberships(ctx, id); err != nil || u2 != u || !reflect.DeepEqual(ms2, ms) {
+		t.Fatalf("UserAndMemberships = %+v %+v, %v; want %+v %+v", u2, ms2, err, u, ms)
 	}
 	if err := s.SetPasswordHash(ctx, id, "h2"); err != nil {
 		t.Fatal(err)

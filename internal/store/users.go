@@ -98,6 +98,41 @@ func (s *Store) Memberships(ctx context.Context, userID int64) ([]auth.Membershi
 	return out, mapErr(rows.Err())
 }
 
+// UserAndMemberships returns a user with their roles in one query: every request with a
+// session asks for both.
+func (s *Store) UserAndMemberships(ctx context.Context, id int64) (auth.User, []auth.Membership, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT u.id, u.username, u.full_name, u.password_hash, u.disabled, u.created_at,
+		m.unit_id, un.code, un.name, m.role
+		FROM users u LEFT JOIN memberships m ON m.user_id = u.id LEFT JOIN units un ON un.id = m.unit_id
+		WHERE u.id = $1 ORDER BY un.code, m.role`, id)
+	if err != nil {
+		return auth.User{}, nil, mapErr(err)
+	}
+	defer rows.Close()
+	var u auth.User
+	var ms []auth.Membership
+	found := false
+	for rows.Next() {
+		var unitID sql.NullInt64
+		var code, name, role sql.NullString
+		if err := rows.Scan(&u.ID, &u.Username, &u.FullName, &u.PasswordHash, &u.Disabled, &u.CreatedAt,
+			&unitID, &code, &name, &role); err != nil {
+			return auth.User{}, nil, err
+		}
+		found = true
+		if unitID.Valid {
+			ms = append(ms, auth.Membership{UnitID: unitID.Int64, UnitCode: code.String, UnitName: name.String, Role: auth.Role(role.String)})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return auth.User{}, nil, mapErr(err)
+	}
+	if !found {
+		return auth.User{}, nil, fmt.Errorf("store: user %d: %w", id, auth.ErrUserNotFound)
+	}
+	return u, ms, nil
+}
+
 // SetPasswordHash replaces a user's password hash.
 func (s *Store) SetPasswordHash(ctx context.Context, userID int64, hash string) error {
 	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {

@@ -118,7 +118,9 @@ func securityHeaders(next http.Handler, secure bool) http.Handler {
 var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression); return w }}
 
 // gzipHandler compresses text responses for clients that accept gzip: pages on a 3G phone
-// are mostly text and shrink four to six times.
+// are mostly text and shrink four to six times. A body under gzipMinSize goes plain: it
+// fits one packet either way, and compressing it cost both ends more than it saved (the
+// API's answer to a filing is under 200 bytes).
 func gzipHandler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Add("Vary", "Accept-Encoding")
@@ -131,6 +133,9 @@ func gzipHandler(next http.Handler) http.Handler {
 		next.ServeHTTP(gw, r)
 	})
 }
+
+// gzipMinSize is the smallest body worth compressing.
+const gzipMinSize = 1024
 
 func acceptsGzip(ae string) bool {
 	for _, part := range strings.Split(ae, ",") {
@@ -146,10 +151,16 @@ func acceptsGzip(ae string) bool {
 	return false
 }
 
+// gzipWriter holds back a compressible response's header and its first bytes until it
+// knows whether the body reaches gzipMinSize (or is flushed): then it compresses, else it
+// sends them as they are.
 type gzipWriter struct {
 	http.ResponseWriter
 	gz      *gzip.Writer
-	decided bool
+	status  int    // held back while pending
+	buf     []byte // the body so far, while pending
+	decided bool   // WriteHeader was called (or implied by Write)
+	pending bool   // compressible, and the choice is not made yet
 }
 
 func compressible(ct string) bool {
@@ -158,7 +169,7 @@ func compressible(ct string) bool {
 		ct == "image/svg+xml" || ct == "application/javascript"
 }
 
-func (g *gzipWriter) decide(status int) {
+func (g *gzipWriter) WriteHeader(status int) {
 	if g.decided {
 		return
 	}
@@ -166,15 +177,11 @@ func (g *gzipWriter) decide(status int) {
 	h := g.Header()
 	if status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified &&
 		h.Get("Content-Encoding") == "" && compressible(h.Get("Content-Type")) {
-		h.Del("Content-Length")
-		h.Set("Content-Encoding", "gzip")
-		g.gz = gzipPool.Get().(*gzip.Writer)
-		g.gz.Reset(g.ResponseWriter)
+		if n, err := strconv.Atoi(h.Get("Content-Length")); err != nil || n >= gzipMinSize {
+			g.status, g.pending = status, true
+			return
+		}
 	}
-}
-
-func (g *gzipWriter) WriteHeader(status int) {
-	g.decide(status)
 	g.ResponseWriter.WriteHeader(status)
 }
 
@@ -185,13 +192,48 @@ func (g *gzipWriter) Write(b []byte) (int, error) {
 		}
 		g.WriteHeader(http.StatusOK)
 	}
+	if g.pending {
+		if len(g.buf)+len(b) < gzipMinSize {
+			g.buf = append(g.buf, b...)
+			return len(b), nil
+		}
+		if err := g.start(); err != nil {
+			return 0, err
+		}
+	}
 	if g.gz != nil {
 		return g.gz.Write(b)
 	}
 	return g.ResponseWriter.Write(b)
 }
 
+// start compresses: the held-back header goes with Content-Encoding, then the bytes so far.
+func (g *gzipWriter) start() error {
+	g.pending = false
+	h := g.Header()
+	h.Del("Content-Length")
+	h.Set("Content-Encoding", "gzip")
+	g.gz = gzipPool.Get().(*gzip.Writer)
+	g.gz.Reset(g.ResponseWriter)
+	g.ResponseWriter.WriteHeader(g.status)
+	_, err := g.gz.Write(g.buf)
+	g.buf = nil
+	return err
+}
+
+// plain sends what was held back as it is.
+func (g *gzipWriter) plain() {
+	g.pending = false
+	g.Header().Set("Content-Length", strconv.Itoa(len(g.buf)))
+	g.ResponseWriter.WriteHeader(g.status)
+	g.ResponseWriter.Write(g.buf)
+	g.buf = nil
+}
+
 func (g *gzipWriter) Flush() {
+	if g.pending {
+		g.start()
+	}
 	if g.gz != nil {
 		g.gz.Flush()
 	}
@@ -210,6 +252,9 @@ func (g *gzipWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 func (g *gzipWriter) Unwrap() http.ResponseWriter { return g.ResponseWriter }
 
 func (g *gzipWriter) close() {
+	if g.pending {
+		g.plain()
+	}
 	if g.gz != nil {
 		g.gz.Close()
 		g.gz.Reset(io.Discard)

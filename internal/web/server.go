@@ -70,6 +70,7 @@ func New(d Deps) (*Server, error) {
 	}
 	sm := scs.New()
 	sm.Store = d.Store.Sessions()
+	sm.Codec = sessionCodec{}
 	sm.Lifetime = d.SessionLife
 	// No idle timeout: scs extends an idle deadline by committing the session on every
 	// request, one database write per page view, which serialises all traffic on SQLite's
@@ -200,6 +201,12 @@ const sessionUserKey = "user_id"
 // login page) for browsers. Internal errors are logged with the request id and never
 // shown.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Context().Err() != nil && errors.Is(err, context.Canceled) {
+		// The client went away (a closed tab, a load generator stopping): nobody reads
+		// an answer, and it is no server error.
+		s.Log.Debug("request abandoned by the client", "err", err, "request_id", httpx.RequestID(r.Context()), "path", r.URL.Path)
+		return
+	}
 	e := apperr.From(err)
 	if e.Kind == apperr.Internal || e.Kind == apperr.Unavailable {
 		s.Log.Error("request failed", "err", err, "request_id", httpx.RequestID(r.Context()), "path", r.URL.Path)

@@ -33,9 +33,11 @@ type Store interface {
 	CalendarDecisions(ctx context.Context, scopes []int64) ([]Decision, error)
 	// OfficeHours returns a unit's hours; ok is false when it has set none.
 	OfficeHours(ctx context.Context, unitID int64) (h calendar.OfficeHours, ok bool, err error)
-	// CalendarRevision returns a number that grows whenever a decision or office hours
-	// of the scopes change.
-	CalendarRevision(ctx context.Context, scopes []int64) (int64, error)
+	// CalendarRevision returns, in one read, the unit's parent (nil for a province) and
+	// a number that grows whenever a decision or office hours of the unit's scopes (the
+	// country, the parent, the unit) change. It wraps a not-found error for a unit that
+	// does not exist.
+	CalendarRevision(ctx context.Context, unitID int64) (parentID *int64, rev int64, err error)
 }
 
 // Years compiled: from FirstYear (old data, such as the demo's 2021) to five years
@@ -82,15 +84,21 @@ func (s *Service) Scopes(ctx context.Context, unitID int64) ([]int64, error) {
 }
 
 // For returns the compiled calendar of unitID.
+// Every call reads the revision of the unit's scopes (one small query, on every
+// filing) and compiles again only when it moved.
 func (s *Service) For(ctx context.Context, unitID int64) (*calendar.Calendar, error) {
-	scopes, err := s.Scopes(ctx, unitID)
+	parentID, rev, err := s.st.CalendarRevision(ctx, unitID)
+	if apperr.KindOf(err) == apperr.NotFound {
+		return nil, ErrNoUnit.With(err)
+	}
 	if err != nil {
 		return nil, err
 	}
-	rev, err := s.st.CalendarRevision(ctx, scopes)
-	if err != nil {
-		return nil, err
+	scopes := []int64{0}
+	if parentID != nil {
+		scopes = append(scopes, *parentID)
 	}
+	scopes = append(scopes, unitID)
 	year := s.now().In(calendar.Location).Year()
 	s.mu.Lock()
 	e, ok := s.cache[unitID]
