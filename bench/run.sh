@@ -2,7 +2,7 @@
 # Measures what docs/BENCHMARKS.md reports for issue 9, on SQLite and PostgreSQL:
 # the mixed load at 1, 16, 64 and 256 simulated users, intake alone at 64 users beside
 # the bare ceiling (the same transaction without HTTP), the server's peak resident memory
-# and its cold start. The load generator shares the machine with the server.
+# and its cold start. The ceiling and every intake measure start on a fresh database. The load generator shares the machine with the server.
 #   bash bench/run.sh [sqlite|postgres]... > results.txt
 # SECS sets each run's length (15); MIXED=0 skips the mixed load (intake and ceiling only,
 # for comparing two commits quickly). The ceiling is measured first; intake at 64 users
@@ -39,6 +39,7 @@ start() { # start DSN; sets pid and started_ms (milliseconds until /healthz answ
   started_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
 stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
+rss() { grep VmHWM "/proc/$pid/status" | awk '{print $2/1024 " MiB"}'; }
 
 for engine in "${@:-sqlite postgres}"; do
   for e in $engine; do
@@ -55,16 +56,27 @@ for engine in "${@:-sqlite postgres}"; do
       echo "#### mixed load, $users users, ${secs} s"
       "$work/load" -url "$url" -users "$users" -duration "${secs}s" || true
     done
+    echo "peak resident memory of the server after the mixed load: $(rss)"
+    stop
+    # Each intake measure starts on a fresh database, as the ceiling does: the same
+    # starting state makes the ratio mean something (a database grown by the runs before
+    # takes each insert a little longer).
+    start "$(dsn_for "$e" "${e}_intake")"
     echo "#### intake only, 64 users, ${secs} s"
     out=$("$work/load" -url "$url" -users 64 -duration "${secs}s" -only file || true)
     echo "$out"
+    echo "peak resident memory of the server: $(rss)"
+    stop
     intake=$(awk '$1 == "file" {printf "%d", $3}' <<<"$out")
     share=50; [[ $e == postgres ]] && share=60
+    n=0
     for rate in $(( ceiling * share / 100 )) $(( intake * 80 / 100 )); do
+      n=$((n + 1))
+      start "$(dsn_for "$e" "${e}_open$n")"
       echo "#### intake only, 64 users, ${secs} s, open loop at ${rate}/s (${share}% of the ceiling ${ceiling}/s; 80% of the closed loop's ${intake}/s)"
       "$work/load" -url "$url" -users 64 -duration "${secs}s" -only file -rate "$rate" || true
+      echo "peak resident memory of the server: $(rss)"
+      stop
     done
-    echo "peak resident memory of the server: $(grep VmHWM /proc/$pid/status | awk '{print $2/1024 " MiB"}')"
-    stop
   done
 done

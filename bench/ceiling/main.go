@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,8 +28,21 @@ func main() {
 	dsn := flag.String("db", "", "a fresh database: sqlite:PATH or postgres://… (the demo is loaded into it)")
 	workers := flag.Int("workers", 64, "concurrent filings")
 	duration := flag.Duration("duration", 10*time.Second, "how long to run")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "ceiling:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*dsn, *workers, *duration); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "ceiling:", err)
 		os.Exit(1)
 	}

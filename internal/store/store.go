@@ -61,14 +61,25 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	s := &Store{now: time.Now}
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		db, err := sql.Open("pgx", dsn)
+		// Writes have a pool of their own: the committer takes one connection per group,
+		// and in a pool shared with the reads it waited behind them (database/sql hands a
+		// freed connection to any waiter), so under load commits queued behind look-ups.
+		w, err := sql.Open("pgx", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("store: open postgres: %w", err)
 		}
-		db.SetMaxOpenConns(max(8, 4*runtime.NumCPU()))
-		db.SetMaxIdleConns(max(8, 4*runtime.NumCPU()))
-		db.SetConnMaxIdleTime(5 * time.Minute)
-		s.w, s.r, s.dialect = db, db, Postgres
+		w.SetMaxOpenConns(4)
+		w.SetMaxIdleConns(4)
+		w.SetConnMaxIdleTime(5 * time.Minute)
+		r, err := sql.Open("pgx", dsn)
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("store: open postgres: %w", err)
+		}
+		r.SetMaxOpenConns(max(8, 4*runtime.NumCPU()))
+		r.SetMaxIdleConns(max(8, 4*runtime.NumCPU()))
+		r.SetConnMaxIdleTime(5 * time.Minute)
+		s.w, s.r, s.dialect = w, r, Postgres
 	case strings.HasPrefix(dsn, "sqlite:"):
 		path := strings.TrimPrefix(dsn, "sqlite:")
 		// The writer keeps its temporary files in memory: group commit wraps every change
