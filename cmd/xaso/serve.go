@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"syscall"
 	"time"
 
@@ -135,6 +136,14 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	}
 	bg, cancel := context.WithCancel(ctx)
 	defer cancel()
+	if cfg.DebugAddr != "" {
+		stopDebug, err := serveDebug(cfg.DebugAddr)
+		if err != nil {
+			return err
+		}
+		defer stopDebug()
+		log.Info("profiler listening", "addr", cfg.DebugAddr)
+	}
 	go srv.CleanSessions(bg, time.Hour)
 	var sender notify.Sender = notify.LogSender{Log: log}
 	if cfg.SMTPAddr != "" {
@@ -188,4 +197,21 @@ func printDemoUsers(sio stdio, loaded bool) {
 	for _, u := range demo.Users {
 		fmt.Fprintf(sio.err, "  %-11s %s\n", u.Username, u.Role.Label())
 	}
+}
+
+// serveDebug serves Go's profiler on its own address and mux, never on the public one.
+func serveDebug(addr string) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("không mở được --debug-addr %s (cannot listen): %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	ds := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go ds.Serve(ln)
+	return func() { ds.Close() }, nil
 }

@@ -19,11 +19,14 @@ import (
 
 // Config is the whole configuration of one xaso process.
 type Config struct {
-	DB       string // "sqlite:PATH" or a postgres:// URL
-	DataDir  string // attachments and other files
-	Addr     string // HTTP listen address
-	Demo     bool   // load the demo commune into an empty database
-	LogLevel string // debug, info, warn, error
+	DB      string // "sqlite:PATH" or a postgres:// URL
+	DataDir string // attachments and other files
+	Addr    string // HTTP listen address
+	// DebugAddr serves Go's profiler (/debug/pprof/) on a second address, for measuring a
+	// running server; empty (the default): not served. Bind it to localhost.
+	DebugAddr string
+	Demo      bool   // load the demo commune into an empty database
+	LogLevel  string // debug, info, warn, error
 	// BaseURL is the public address (https://… behind a TLS proxy); it decides whether
 	// cookies are marked Secure.
 	BaseURL string
@@ -102,6 +105,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.UintVar(&c.MaxUploadMB, "max-upload-mb", c.MaxUploadMB, "largest attachment, MiB (env XASO_MAX_UPLOAD_MB)")
 	fs.StringVar(&c.ReceiptP12, "receipt-p12", c.ReceiptP12, "PKCS #12 file signing fee receipts; its password comes from XASO_RECEIPT_P12_PASSWORD (env XASO_RECEIPT_P12)")
 	fs.StringVar(&c.TSAURL, "tsa-url", c.TSAURL, "RFC 3161 timestamp authority for PDF signatures made on the office pages (PAdES B-T) (env XASO_TSA_URL)")
+	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "serve Go's profiler (/debug/pprof/) on this host:port, e.g. 127.0.0.1:6060; empty: off (env XASO_DEBUG_ADDR)")
 }
 
 // FromEnv overlays XASO_* environment variables; flags parsed afterwards win over them.
@@ -114,6 +118,7 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	str("XASO_DB", &c.DB)
 	str("XASO_DATA_DIR", &c.DataDir)
 	str("XASO_ADDR", &c.Addr)
+	str("XASO_DEBUG_ADDR", &c.DebugAddr)
 	str("XASO_LOG_LEVEL", &c.LogLevel)
 	str("XASO_BASE_URL", &c.BaseURL)
 	str("XASO_SMTP_ADDR", &c.SMTPAddr)
@@ -180,6 +185,11 @@ func (c Config) Validate() error {
 	}
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("--data-dir: không được để trống (must not be empty)"))
+	}
+	if c.DebugAddr != "" {
+		if _, _, err := net.SplitHostPort(c.DebugAddr); err != nil {
+			errs = append(errs, fmt.Errorf("--debug-addr %q: cần dạng máy:cổng, ví dụ 127.0.0.1:6060 (want host:port)", c.DebugAddr))
+		}
 	}
 	if c.Addr != "" {
 		if _, _, err := net.SplitHostPort(c.Addr); err != nil {

@@ -39,6 +39,8 @@ type Store interface {
 // Calendars gives a unit's compiled working calendar (workcal.Service).
 type Calendars interface {
 	For(ctx context.Context, unitID int64) (*calendar.Calendar, error)
+	// UnitCalendar returns the unit with its calendar, from one read.
+	UnitCalendar(ctx context.Context, unitID int64) (unit.Unit, *calendar.Calendar, error)
 }
 
 // Service files dossiers and applies transitions: it loads what a transition needs, runs
@@ -75,15 +77,19 @@ func (s *Service) File(ctx context.Context, procedureCode string, in Intake, a A
 	if in.CompetentUnitID == 0 {
 		in.CompetentUnitID = in.ReceivingUnitID
 	}
-	u, err := s.Store.UnitByID(ctx, in.ReceivingUnitID)
+	// The competent unit's calendar comes with the unit; the receiving unit, whose
+	// identification code starts the dossier's code, is most often the same one.
+	comp, cal, err := s.Calendars.UnitCalendar(ctx, in.CompetentUnitID)
 	if err != nil {
 		return Dossier{}, false, err
+	}
+	u := comp
+	if in.ReceivingUnitID != in.CompetentUnitID {
+		if u, err = s.Store.UnitByID(ctx, in.ReceivingUnitID); err != nil {
+			return Dossier{}, false, err
+		}
 	}
 	procID, proc, err := s.Store.PublishedProcedureVersion(ctx, in.CompetentUnitID, procedureCode)
-	if err != nil {
-		return Dossier{}, false, err
-	}
-	cal, err := s.Calendars.For(ctx, in.CompetentUnitID)
 	if err != nil {
 		return Dossier{}, false, err
 	}

@@ -217,18 +217,25 @@ func (s *Store) OfficeHours(ctx context.Context, unitID int64) (calendar.OfficeH
 	return h, true, nil
 }
 
-// CalendarRevision returns a unit's parent and the sum of the revisions of its scopes
-// (the country, the parent, the unit): any change makes it grow.
-func (s *Store) CalendarRevision(ctx context.Context, unitID int64) (*int64, int64, error) {
-	var parent sql.NullInt64
+// CalendarRevision returns a unit and the sum of the revisions of its scopes (the
+// country, its parent, itself) in one read: any change of their decisions or office
+// hours makes the sum grow.
+func (s *Store) CalendarRevision(ctx context.Context, unitID int64) (unit.Unit, int64, error) {
 	var rev int64
-	err := s.r.QueryRowContext(ctx, `SELECT u.parent_id, (SELECT CAST(COALESCE(SUM(r.revision), 0) AS BIGINT) FROM calendar_revisions r
-		WHERE r.scope_id = 0 OR r.scope_id = u.id OR r.scope_id = u.parent_id) FROM units u WHERE u.id = $1`, unitID).Scan(&parent, &rev)
+	u, err := scanUnit(rowWith{s.r.QueryRowContext(ctx, `SELECT u.`+strings.ReplaceAll(unitCols, ", ", ", u.")+`,
+		(SELECT CAST(COALESCE(SUM(r.revision), 0) AS BIGINT) FROM calendar_revisions r
+		 WHERE r.scope_id = 0 OR r.scope_id = u.id OR r.scope_id = u.parent_id)
+		FROM units u WHERE u.id = $1`, unitID), &rev})
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: calendar of unit %d: %w", unitID, notFound(err, unit.ErrNotFound))
+		return u, 0, fmt.Errorf("store: calendar of unit %d: %w", unitID, notFound(err, unit.ErrNotFound))
 	}
-	if !parent.Valid {
-		return nil, rev, nil
-	}
-	return &parent.Int64, rev, nil
+	return u, rev, nil
 }
+
+// rowWith scans a row whose last columns, after those its scanner reads, go to extra.
+type rowWith struct {
+	row   *sql.Row
+	extra any
+}
+
+func (r rowWith) Scan(dest ...any) error { return r.row.Scan(append(dest, r.extra)...) }

@@ -33,11 +33,10 @@ type Store interface {
 	CalendarDecisions(ctx context.Context, scopes []int64) ([]Decision, error)
 	// OfficeHours returns a unit's hours; ok is false when it has set none.
 	OfficeHours(ctx context.Context, unitID int64) (h calendar.OfficeHours, ok bool, err error)
-	// CalendarRevision returns, in one read, the unit's parent (nil for a province) and
-	// a number that grows whenever a decision or office hours of the unit's scopes (the
-	// country, the parent, the unit) change. It wraps a not-found error for a unit that
-	// does not exist.
-	CalendarRevision(ctx context.Context, unitID int64) (parentID *int64, rev int64, err error)
+	// CalendarRevision returns, in one read, the unit and a number that grows whenever a
+	// decision or office hours of the unit's scopes (the country, its parent, itself)
+	// change. It wraps a not-found error for a unit that does not exist.
+	CalendarRevision(ctx context.Context, unitID int64) (u unit.Unit, rev int64, err error)
 }
 
 // Years compiled: from FirstYear (old data, such as the demo's 2021) to five years
@@ -59,9 +58,10 @@ type Service struct {
 }
 
 type entry struct {
-	rev  int64
-	year int // the current year when compiled
-	cal  *calendar.Calendar
+	rev    int64
+	year   int   // the current year when compiled
+	parent int64 // the scope above the unit when compiled (0 for a province): a unit moved to another province compiles again
+	cal    *calendar.Calendar
 }
 
 // New returns a Service.
@@ -87,37 +87,43 @@ func (s *Service) Scopes(ctx context.Context, unitID int64) ([]int64, error) {
 // Every call reads the revision of the unit's scopes (one small query, on every
 // filing) and compiles again only when it moved.
 func (s *Service) For(ctx context.Context, unitID int64) (*calendar.Calendar, error) {
-	parentID, rev, err := s.st.CalendarRevision(ctx, unitID)
+	_, cal, err := s.UnitCalendar(ctx, unitID)
+	return cal, err
+}
+
+// UnitCalendar returns the unit with its compiled calendar, from the same read.
+func (s *Service) UnitCalendar(ctx context.Context, unitID int64) (unit.Unit, *calendar.Calendar, error) {
+	u, rev, err := s.st.CalendarRevision(ctx, unitID)
 	if apperr.KindOf(err) == apperr.NotFound {
-		return nil, ErrNoUnit.With(err)
+		return u, nil, ErrNoUnit.With(err)
 	}
 	if err != nil {
-		return nil, err
+		return u, nil, err
 	}
 	scopes := []int64{0}
-	if parentID != nil {
-		scopes = append(scopes, *parentID)
+	if u.ParentID != nil {
+		scopes = append(scopes, *u.ParentID)
 	}
 	scopes = append(scopes, unitID)
 	year := s.now().In(calendar.Location).Year()
 	s.mu.Lock()
 	e, ok := s.cache[unitID]
 	s.mu.Unlock()
-	if ok && e.rev == rev && e.year == year {
-		return e.cal, nil
+	if ok && e.rev == rev && e.year == year && e.parent == scopes[len(scopes)-2] {
+		return u, e.cal, nil
 	}
 	hours, err := s.Hours(ctx, unitID)
 	if err != nil {
-		return nil, err
+		return u, nil, err
 	}
 	cal, err := s.compile(ctx, scopes, hours, year)
 	if err != nil {
-		return nil, fmt.Errorf("workcal: unit %d: %w", unitID, err)
+		return u, nil, fmt.Errorf("workcal: unit %d: %w", unitID, err)
 	}
 	s.mu.Lock()
-	s.cache[unitID] = entry{rev: rev, year: year, cal: cal}
+	s.cache[unitID] = entry{rev: rev, year: year, parent: scopes[len(scopes)-2], cal: cal}
 	s.mu.Unlock()
-	return cal, nil
+	return u, cal, nil
 }
 
 // Hours returns the unit's office hours, or the default ones.
