@@ -107,6 +107,8 @@ func run(dsn string, workers int, duration time.Duration) error {
 	wg.Wait()
 	el := time.Since(start).Seconds()
 	fmt.Printf("engine %s, workers %d: %d filings in %.1f s = %.0f/s, %d errors\n", st.Dialect(), workers, n.Load(), el, float64(n.Load())/el, failed.Load())
+	gs := st.GroupStats()
+	fmt.Printf("group commit: %d changes in %d commits (%.1f a commit)\n", gs.Changes, gs.Commits, float64(gs.Changes)/float64(max(gs.Commits, 1)))
 	if e := firstErr.Load(); e != nil {
 		return fmt.Errorf("first error: %v", e)
 	}

@@ -12,3 +12,8 @@ func (s *Store) ReaderDB() *sql.DB { return s.r }
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	return s.inTx(ctx, fn)
 }
+
+// Checkpoint runs one background checkpoint now (SQLite).
+func Checkpoint(ctx context.Context, s *Store) (logFrames, copied int, err error) {
+	return s.checkpoints.checkpoint(ctx)
+}

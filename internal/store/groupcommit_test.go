@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/store/storetest"
 )
 
@@ -104,5 +105,31 @@ func TestGroupCommit(t *testing.T) {
 	err = s.InTx(cctx, func(ctx context.Context, tx *sql.Tx) error { ran = true; return nil })
 	if !errors.Is(err, context.Canceled) || ran {
 		t.Errorf("cancelled change: ran %v, err %v", ran, err)
+	}
+}
+
+// The background checkpoint copies the log into the database while the writer goes on.
+func TestCheckpointsBesideTheWriter(t *testing.T) {
+	s := storetest.Open(t)
+	if s.Dialect() != store.SQLite {
+		t.Skip("SQLite's write-ahead log")
+	}
+	ctx := context.Background()
+	_, c := seedUnits(t, s)
+	for i := range 50 {
+		if _, err := s.AddVillage(ctx, c, fmt.Sprintf("Thôn %d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	logFrames, copied, err := store.Checkpoint(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if logFrames == 0 || copied != logFrames {
+		t.Fatalf("checkpoint: %d frames in the log, %d copied; want all copied (no reader holds them)", logFrames, copied)
+	}
+	vs, err := s.Villages(ctx, c)
+	if err != nil || len(vs) != 50 {
+		t.Fatalf("after the checkpoint: %d villages, %v", len(vs), err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,6 +41,8 @@ type Store struct {
 	now     func() time.Time
 	group   *committer // write transactions, committed in groups (groupcommit.go)
 	decoded decoded    // procedure versions read by filings and transitions (proccache.go)
+	// checkpoints copies SQLite's write-ahead log into the database beside the writer.
+	checkpoints *checkpointer
 	// receiptSigner signs receipts' XML records as they are issued (nil: unsigned).
 	receiptSigner XMLSigner
 	// receiptKEK opens the units' own receipt keys (nil: they cannot sign).
@@ -86,7 +89,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		// in a savepoint, whose undo pages (the statement journal) otherwise went to a
 		// temporary file, one write call per page and per page number. They are never
 		// needed after a crash, so nothing durable moves.
-		w, err := sql.Open(sqliteDriverName, "file:"+escapePath(path)+"?"+sqlitePragmas+"&_pragma=temp_store(MEMORY)&_txlock=immediate")
+		// Checkpoints run beside it (checkpoint.go); its own threshold is a safety net.
+		w, err := sql.Open(sqliteDriverName, "file:"+escapePath(path)+"?"+sqlitePragmas+"&_pragma=temp_store(MEMORY)"+
+			"&_pragma=wal_autocheckpoint("+strconv.Itoa(writerCheckpointPages)+")&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite: %w", err)
 		}
@@ -114,6 +119,14 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if s.dialect == SQLite {
+		cp, err := startCheckpointer(strings.TrimPrefix(dsn, "sqlite:"))
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.checkpoints = cp
+	}
 	s.group = newCommitter(s.w)
 	return s, nil
 }
@@ -127,7 +140,11 @@ func (s *Store) Close() error {
 	if s.group != nil {
 		s.group.close()
 	}
-	err := s.w.Close()
+	var err error
+	if s.checkpoints != nil {
+		err = s.checkpoints.close()
+	}
+	err = errors.Join(err, s.w.Close())
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
 	}
