@@ -347,3 +347,82 @@ func TestProcedureVersionsFollowEdits(t *testing.T) {
 		t.Fatalf("missing version: %v", err)
 	}
 }
+
+// A unit's list holds the dossiers it decides and those it received for another unit,
+// each once, by appointment; the count and the pages agree.
+func TestListsOfDecidingAndReceivingUnits(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	prov, err := f.st.UnitByCode(ctx, "37")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := testProcedure()
+	p.Code, p.Name = "2.000001", "Thủ tục cấp tỉnh"
+	p.CompetentLevel = catalog.LevelProvince
+	if _, err := f.st.ImportCatalog(ctx, prov.ID, catalog.Catalog{Procedures: []catalog.Procedure{p}}, true); err != nil {
+		t.Fatal(err)
+	}
+	counter := f.actor(auth.RoleCounter)
+	var own, forProvince []string
+	for i := range 3 {
+		f.now = f.now.Add(time.Hour)
+		d, _, err := f.svc.File(ctx, "1.001193", f.intake(fmt.Sprintf("Người xã %d", i)), counter, dossier.Idempotency{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		own = append(own, d.Code)
+		in := f.intake(fmt.Sprintf("Người tỉnh %d", i))
+		in.CompetentUnitID = prov.ID
+		d, _, err = f.svc.File(ctx, "2.000001", in, counter, dossier.Idempotency{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.CompetentUnitID != prov.ID || d.ReceivingUnitID != f.commune {
+			t.Fatalf("dossier %s: competent %d, receiving %d", d.Code, d.CompetentUnitID, d.ReceivingUnitID)
+		}
+		forProvince = append(forProvince, d.Code)
+	}
+	codes := func(q store.DossierQuery) ([]string, int) {
+		t.Helper()
+		ds, total, err := f.st.Dossiers(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for i, d := range ds {
+			out = append(out, d.Code)
+			if i > 0 && d.DueAt.Before(ds[i-1].DueAt) {
+				t.Errorf("%s due %v listed after %s due %v", d.Code, d.DueAt, ds[i-1].Code, ds[i-1].DueAt)
+			}
+		}
+		return out, total
+	}
+	got, total := codes(store.DossierQuery{UnitID: f.commune})
+	sort.Strings(got)
+	want := append(append([]string(nil), own...), forProvince...)
+	sort.Strings(want)
+	if total != 6 || strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("commune lists %d %v, want 6 %v", total, got, want)
+	}
+	if got, total := codes(store.DossierQuery{UnitID: prov.ID}); total != 3 || strings.Join(got, " ") != strings.Join(forProvince, " ") {
+		t.Fatalf("province lists %d %v, want 3 %v", total, got, forProvince)
+	}
+	// Pages of two cover the six once.
+	seen := map[string]bool{}
+	for off := 0; off < 6; off += 2 {
+		page, total := codes(store.DossierQuery{UnitID: f.commune, Limit: 2, Offset: off})
+		if total != 6 || len(page) != 2 {
+			t.Fatalf("page at %d: %v of %d", off, page, total)
+		}
+		for _, c := range page {
+			if seen[c] {
+				t.Fatalf("%s on two pages", c)
+			}
+			seen[c] = true
+		}
+	}
+	if got, total := codes(store.DossierQuery{UnitID: f.commune, Statuses: []dossier.Status{dossier.StatusReturned}}); total != 0 || len(got) != 0 {
+		t.Fatalf("no returned dossier, listed %v (%d)", got, total)
+	}
+}

@@ -272,10 +272,6 @@ func (s *Store) Dossiers(ctx context.Context, q DossierQuery) ([]dossier.Dossier
 	var where []string
 	var args []any
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	if q.UnitID != 0 {
-		p := arg(q.UnitID)
-		where = append(where, "(d.competent_unit_id = "+p+" OR d.unit_id = "+p+")")
-	}
 	if q.OwnerID != 0 {
 		where = append(where, "d.owner_id = "+arg(q.OwnerID))
 	}
@@ -289,17 +285,35 @@ func (s *Store) Dossiers(ctx context.Context, q DossierQuery) ([]dossier.Dossier
 		}
 		where = append(where, "d.status IN ("+strings.Join(ps, ", ")+")")
 	}
-	cond := "1 = 1"
-	if len(where) > 0 {
-		cond = strings.Join(where, " AND ")
+	// A unit's list holds the dossiers it decides and those it received for another
+	// unit: two disjoint branches, each answered from its inbox index alone (migration
+	// 0018), where "decides OR received" made the engine fetch every matching row to
+	// remove the duplicates.
+	branches := []string{strings.Join(append(where, "1 = 1"), " AND ")}
+	if q.UnitID != 0 {
+		u := arg(q.UnitID)
+		branches = []string{
+			strings.Join(append([]string{"d.competent_unit_id = " + u}, where...), " AND "),
+			strings.Join(append([]string{"d.unit_id = " + u, "d.competent_unit_id <> " + u}, where...), " AND "),
+		}
+	}
+	var counts, keys []string
+	for _, b := range branches {
+		counts = append(counts, `(SELECT COUNT(*) FROM dossiers d WHERE `+b+`)`)
+		keys = append(keys, `SELECT d.id, CASE WHEN d.due_at IS NULL THEN 1 ELSE 0 END AS no_due, d.due_at, d.submitted_at FROM dossiers d WHERE `+b)
 	}
 	var total int
-	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM dossiers d WHERE `+cond, args...).Scan(&total); err != nil {
+	if err := s.r.QueryRowContext(ctx, `SELECT `+strings.Join(counts, " + "), args...).Scan(&total); err != nil {
 		return nil, 0, mapErr(err)
 	}
 	lim, off := arg(limit), arg(offset)
-	rows, err := s.r.QueryContext(ctx, `SELECT `+dossierCols+` FROM dossiers d WHERE `+cond+`
-		ORDER BY CASE WHEN d.due_at IS NULL THEN 1 ELSE 0 END, d.due_at, d.submitted_at, d.id LIMIT `+lim+` OFFSET `+off, args...)
+	// The page is chosen on the sort keys alone, then only its rows are read whole: a
+	// unit with thousands of dossiers waiting sorted all of them, every column, for each
+	// page of twenty.
+	rows, err := s.r.QueryContext(ctx, `SELECT `+dossierCols+` FROM dossiers d WHERE d.id IN (
+		SELECT k.id FROM (`+strings.Join(keys, " UNION ALL ")+`) k
+		ORDER BY k.no_due, k.due_at, k.submitted_at, k.id LIMIT `+lim+` OFFSET `+off+`)
+		ORDER BY CASE WHEN d.due_at IS NULL THEN 1 ELSE 0 END, d.due_at, d.submitted_at, d.id`, args...)
 	if err != nil {
 		return nil, 0, mapErr(err)
 	}
