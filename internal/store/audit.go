@@ -10,16 +10,14 @@ import (
 )
 
 // appendAudit appends ev to its chain inside tx, so the record commits with the change it
-// describes or not at all. The UPDATE … RETURNING on the chain head locks that chain's
-// row until commit: appends to one chain are serialised, other chains do not wait.
+// describes or not at all. The upsert of the chain head (a new chain starts at the
+// genesis hash) takes the next sequence number and locks that chain's row until commit:
+// appends to one chain are serialised, other chains do not wait.
 func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, ev audit.Event) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_chains (chain_id, seq, head_hash) VALUES ($1, 0, $2)
-		ON CONFLICT (chain_id) DO NOTHING`, ev.Chain, audit.GenesisHash); err != nil {
-		return fmt.Errorf("store: audit chain %d: %w", ev.Chain, err)
-	}
 	r := audit.Record{Chain: ev.Chain, At: s.timestamp(), Actor: audit.ActorFrom(ctx), Event: ev}
-	if err := tx.QueryRowContext(ctx, `UPDATE audit_chains SET seq = seq + 1 WHERE chain_id = $1 RETURNING seq, head_hash`,
-		ev.Chain).Scan(&r.Seq, &r.PrevHash); err != nil {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO audit_chains (chain_id, seq, head_hash) VALUES ($1, 1, $2)
+		ON CONFLICT (chain_id) DO UPDATE SET seq = audit_chains.seq + 1 RETURNING seq, head_hash`,
+		ev.Chain, audit.GenesisHash).Scan(&r.Seq, &r.PrevHash); err != nil {
 		return fmt.Errorf("store: audit chain %d: %w", ev.Chain, err)
 	}
 	r.Hash = audit.Compute(r)
