@@ -60,6 +60,7 @@ func TestValidate(t *testing.T) {
 		{"bad db scheme", func(c *Config) { c.DB = "mysql://x" }, "--db"},
 		{"empty sqlite path", func(c *Config) { c.DB = "sqlite:" }, "--db"},
 		{"bad addr", func(c *Config) { c.Addr = "8080" }, "--addr"},
+		{"bad debug addr", func(c *Config) { c.DebugAddr = "6060" }, "--debug-addr"},
 		{"bad base url", func(c *Config) { c.BaseURL = "motcua.vn" }, "--base-url"},
 		{"bad tsa url", func(c *Config) { c.TSAURL = "tsa.example.vn" }, "--tsa-url"},
 		{"bad log level", func(c *Config) { c.LogLevel = "loud" }, "--log-level"},
