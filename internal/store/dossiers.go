@@ -289,16 +289,20 @@ func (s *Store) Dossiers(ctx context.Context, q DossierQuery) ([]dossier.Dossier
 	// unit: two disjoint branches, each answered from its inbox index alone (migration
 	// 0018), where "decides OR received" made the engine fetch every matching row to
 	// remove the duplicates.
-	branches := []string{strings.Join(append(where, "1 = 1"), " AND ")}
+	branches := [][]string{where}
 	if q.UnitID != 0 {
 		u := arg(q.UnitID)
-		branches = []string{
-			strings.Join(append([]string{"d.competent_unit_id = " + u}, where...), " AND "),
-			strings.Join(append([]string{"d.unit_id = " + u, "d.competent_unit_id <> " + u}, where...), " AND "),
+		branches = [][]string{
+			append([]string{"d.competent_unit_id = " + u}, where...),
+			append([]string{"d.unit_id = " + u, "d.competent_unit_id <> " + u}, where...),
 		}
 	}
 	var counts, keys []string
-	for _, b := range branches {
+	for _, conds := range branches {
+		b := "1 = 1"
+		if len(conds) > 0 {
+			b = strings.Join(conds, " AND ")
+		}
 		counts = append(counts, `(SELECT COUNT(*) FROM dossiers d WHERE `+b+`)`)
 		keys = append(keys, `SELECT d.id, CASE WHEN d.due_at IS NULL THEN 1 ELSE 0 END AS no_due, d.due_at, d.submitted_at FROM dossiers d WHERE `+b)
 	}

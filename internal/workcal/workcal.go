@@ -83,9 +83,9 @@ func (s *Service) Scopes(ctx context.Context, unitID int64) ([]int64, error) {
 	return append(scopes, u.ID), nil
 }
 
-// For returns the compiled calendar of unitID.
-// Every call reads the revision of the unit's scopes (one small query, on every
-// filing) and compiles again only when it moved.
+// For returns the compiled calendar of unitID. Every call reads the revision of the
+// unit's scopes (one small query, on every filing) and compiles again only when it
+// moved.
 func (s *Service) For(ctx context.Context, unitID int64) (*calendar.Calendar, error) {
 	_, cal, err := s.UnitCalendar(ctx, unitID)
 	return cal, err
@@ -100,16 +100,18 @@ func (s *Service) UnitCalendar(ctx context.Context, unitID int64) (unit.Unit, *c
 	if err != nil {
 		return u, nil, err
 	}
+	var parent int64 // 0 for a province
 	scopes := []int64{0}
 	if u.ParentID != nil {
-		scopes = append(scopes, *u.ParentID)
+		parent = *u.ParentID
+		scopes = append(scopes, parent)
 	}
 	scopes = append(scopes, unitID)
 	year := s.now().In(calendar.Location).Year()
 	s.mu.Lock()
 	e, ok := s.cache[unitID]
 	s.mu.Unlock()
-	if ok && e.rev == rev && e.year == year && e.parent == scopes[len(scopes)-2] {
+	if ok && e.rev == rev && e.year == year && e.parent == parent {
 		return u, e.cal, nil
 	}
 	hours, err := s.Hours(ctx, unitID)
@@ -121,7 +123,7 @@ func (s *Service) UnitCalendar(ctx context.Context, unitID int64) (unit.Unit, *c
 		return u, nil, fmt.Errorf("workcal: unit %d: %w", unitID, err)
 	}
 	s.mu.Lock()
-	s.cache[unitID] = entry{rev: rev, year: year, parent: scopes[len(scopes)-2], cal: cal}
+	s.cache[unitID] = entry{rev: rev, year: year, parent: parent, cal: cal}
 	s.mu.Unlock()
 	return u, cal, nil
 }
