@@ -21,6 +21,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/report"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/store/storetest"
+	"github.com/xaso-vn/xaso/internal/testtool"
 )
 
 // TestMain lets a test start this very binary as the xaso server (XASO_TEST_MAIN=1), so
@@ -343,10 +344,7 @@ func TestUnitImport(t *testing.T) {
 // installs LibreOffice (.ci/run); elsewhere the test is skipped only when soffice is
 // absent.
 func TestReportXLSXInLibreOffice(t *testing.T) {
-	soffice, err := exec.LookPath("soffice")
-	if err != nil {
-		t.Skip("soffice (LibreOffice) is not installed")
-	}
+	soffice := testtool.Path(t, "soffice", "apt-get install --no-install-recommends libreoffice-calc-nogui")
 	dsn := storetest.DSN(t)
 	env := map[string]string{"XASO_DB": dsn, "XASO_DATA_DIR": filepath.Join(t.TempDir(), "files")}
 	ctx := context.Background()

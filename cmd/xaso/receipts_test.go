@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/signing"
+	"github.com/xaso-vn/xaso/internal/testtool"
 )
 
 // TestReceiptkeyCommands: `xaso receiptkey add` installs a unit's receipt key sealed with
@@ -109,10 +110,7 @@ func writePEM(t *testing.T, dir string, c *x509.Certificate) string {
 // TestVietQRPNGScans: the image `xaso vietqr encode --png` writes decodes with zbarimg
 // (Debian zbar-tools, installed by .ci/run) to exactly the payload printed on stdout.
 func TestVietQRPNGScans(t *testing.T) {
-	zbar, err := exec.LookPath("zbarimg")
-	if err != nil {
-		t.Skip("zbarimg is not installed (apt-get install zbar-tools)")
-	}
+	zbar := testtool.Path(t, "zbarimg", "apt-get install zbar-tools")
 	png := filepath.Join(t.TempDir(), "qr.png")
 	r := xaso(t, nil, "", "vietqr", "encode", "--bin", "970415", "--account", "113366668888", "--amount", "50000",
 		"--bill", "XS260702000719H", "--purpose", "Lệ phí XS260702000719H", "--png", png)

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/xaso-vn/xaso/internal/testtool"
 )
 
 // The browser every test shares, started once by TestMain; each test opens its own tabs in
@@ -61,7 +63,7 @@ func run(m *testing.M) int {
 		}
 	}
 	if chromiumAt == "" {
-		noBrowser = "no Chromium binary found (apt-get install -y chromium, or set XASO_CHROMIUM)"
+		noBrowser = "no Chromium binary found (or set XASO_CHROMIUM)"
 		return m.Run()
 	}
 
@@ -121,11 +123,11 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
-// needBrowser skips the test when no Chromium binary was found, and only then: a browser
-// that is present but broken fails TestMain.
+// needBrowser skips the test when no Chromium binary was found (fails it under CI), and
+// only then: a browser that is present but broken fails TestMain.
 func needBrowser(t *testing.T) {
 	t.Helper()
 	if browser == nil {
-		t.Skip(noBrowser)
+		testtool.Missing(t, noBrowser, "apt-get install chromium chromium-driver")
 	}
 }

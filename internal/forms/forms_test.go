@@ -16,6 +16,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/qr"
+	"github.com/xaso-vn/xaso/internal/testtool"
 )
 
 var (
@@ -328,9 +329,7 @@ func statistics() Statistics {
 // TestPDF renders every form, compares the text pdftotext extracts with the golden
 // files (go test -update rewrites them), and checks the text and the page size.
 func TestPDF(t *testing.T) {
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext not on PATH: install poppler-utils (apt-get install -y poppler-utils) to check the PDFs' text")
-	}
+	testtool.Path(t, "pdftotext", "apt-get install poppler-utils")
 	for _, tc := range formCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

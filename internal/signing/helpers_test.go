@@ -18,6 +18,7 @@ import (
 	"github.com/go-pdf/fpdf"
 
 	"github.com/xaso-vn/xaso/internal/forms"
+	"github.com/xaso-vn/xaso/internal/testtool"
 )
 
 // fixture is one CA with a leader's and a clerk's certificate, made once per test binary.
@@ -111,9 +112,7 @@ func sign(t testing.TB, pdf []byte, s Signer, opts Options) []byte {
 // pdfsig runs poppler's checker on pdf and returns its output.
 func pdfsig(t *testing.T, pdf []byte) string {
 	t.Helper()
-	if _, err := exec.LookPath("pdfsig"); err != nil {
-		t.Skip("pdfsig (poppler-utils) not installed")
-	}
+	testtool.Path(t, "pdfsig", "apt-get install poppler-utils")
 	dir := t.TempDir()
 	p := dir + "/doc.pdf"
 	if err := writeFile(p, pdf); err != nil {

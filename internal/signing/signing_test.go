@@ -24,6 +24,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/forms"
+	"github.com/xaso-vn/xaso/internal/testtool"
 )
 
 func anchors(t testing.TB) VerifyOptions {
@@ -138,9 +139,7 @@ func TestTextBlockAppearanceShowsVietnamese(t *testing.T) {
 	if !verify(t, signed, anchors(t)).Valid {
 		t.Fatal("not valid")
 	}
-	if _, err := exec.LookPath("pdftoppm"); err != nil {
-		t.Skip("pdftoppm not installed")
-	}
+	testtool.Path(t, "pdftoppm", "apt-get install poppler-utils")
 	// The appearance is drawn with an embedded font: pdftotext of a flattened copy is not
 	// possible, but the widget's form XObject must carry the font program and the text.
 	if !bytes.Contains(signed, []byte("/FontFile2")) || !bytes.Contains(signed, []byte("/Subtype /Form")) {
@@ -334,7 +333,7 @@ func TestOtherProducers(t *testing.T) {
 		ran++
 	}
 	if ran == 0 {
-		t.Skip("neither qpdf nor pdftocairo installed")
+		testtool.Missing(t, "neither qpdf nor pdftocairo is installed", "apt-get install qpdf poppler-utils")
 	}
 }
 
@@ -559,9 +558,7 @@ func TestPKCS12(t *testing.T) {
 // TestOpenSSLPKCS12 loads a file written by `openssl pkcs12 -export`, which in OpenSSL 3
 // uses PBES2 with AES-256-CBC.
 func TestOpenSSLPKCS12(t *testing.T) {
-	if _, err := exec.LookPath("openssl"); err != nil {
-		t.Skip("openssl not installed")
-	}
+	testtool.Path(t, "openssl", "apt-get install openssl")
 	f := fx(t)
 	cert, key, err := f.ca.Issue(CertOptions{CommonName: "Hoàng Văn Em"})
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xaso-vn/xaso/internal/testtool"
 )
 
 func TestStampThenLeaderThenSealOverIt(t *testing.T) {
@@ -47,11 +49,9 @@ func TestStampThenLeaderThenSealOverIt(t *testing.T) {
 		t.Fatalf("pdfsig:\n%s", out)
 	}
 	// The stamp is on page 1 and its QR code reads back as the address.
-	for _, tool := range []string{"pdftoppm", "zbarimg", "pdftotext"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skip(tool + " not installed")
-		}
-	}
+	testtool.Path(t, "pdftoppm", "apt-get install poppler-utils")
+	testtool.Path(t, "pdftotext", "apt-get install poppler-utils")
+	testtool.Path(t, "zbarimg", "apt-get install zbar-tools")
 	dir := t.TempDir()
 	writeFile(filepath.Join(dir, "a.pdf"), two)
 	if out, err := exec.Command("pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", filepath.Join(dir, "a.pdf"), filepath.Join(dir, "p")).CombinedOutput(); err != nil {

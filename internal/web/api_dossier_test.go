@@ -13,6 +13,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/testtool"
 )
 
 func decode[T any](t *testing.T, body string) T {
@@ -263,9 +264,7 @@ func hasCode(items []struct {
 }
 
 func TestDossierForms(t *testing.T) {
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext (Debian poppler-utils) is not installed; CI installs it")
-	}
+	testtool.Path(t, "pdftotext", "apt-get install poppler-utils")
 	e := newEnv(t)
 	counter, citizen := bearer(t, e, "motcua"), bearer(t, e, "congdan")
 	code, body := apiSend(t, e, counter, "POST", "/api/v1/dossiers", counterBody)
@@ -314,9 +313,7 @@ func TestDossierForms(t *testing.T) {
 }
 
 func TestRegister07(t *testing.T) {
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext (Debian poppler-utils) is not installed; CI installs it")
-	}
+	testtool.Path(t, "pdftotext", "apt-get install poppler-utils")
 	e := newEnv(t)
 	counter, citizen := bearer(t, e, "motcua"), bearer(t, e, "congdan")
 	code, body := apiSend(t, e, counter, "POST", "/api/v1/dossiers", counterBody)

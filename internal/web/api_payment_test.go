@@ -22,6 +22,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/payment/vietqr"
 	"github.com/xaso-vn/xaso/internal/store"
+	"github.com/xaso-vn/xaso/internal/testtool"
 )
 
 // paymentView is the part of a payment request the tests read.
@@ -137,10 +138,7 @@ func fetch(t *testing.T, e *env, token, path string) (int, string, []byte) {
 // scanQR decodes a PNG with zbarimg (Debian zbar-tools), or skips the test without it.
 func scanQR(t *testing.T, png []byte) vietqr.Payload {
 	t.Helper()
-	zbar, err := exec.LookPath("zbarimg")
-	if err != nil {
-		t.Skip("zbarimg is not installed (apt-get install zbar-tools): the QR image is not decoded")
-	}
+	zbar := testtool.Path(t, "zbarimg", "apt-get install zbar-tools")
 	f := filepath.Join(t.TempDir(), "qr.png")
 	if err := os.WriteFile(f, png, 0o600); err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/signing"
 	"github.com/xaso-vn/xaso/internal/store"
+	"github.com/xaso-vn/xaso/internal/testtool"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
 
@@ -411,10 +412,7 @@ func TestReceiptPDFAndSignature(t *testing.T) {
 // pdfText extracts a PDF's text with pdftotext (poppler-utils), or skips the test.
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
-	tool, err := exec.LookPath("pdftotext")
-	if err != nil {
-		t.Skip("pdftotext is not installed (apt-get install poppler-utils)")
-	}
+	tool := testtool.Path(t, "pdftotext", "apt-get install poppler-utils")
 	f := filepath.Join(t.TempDir(), "r.pdf")
 	if err := os.WriteFile(f, pdf, 0o600); err != nil {
 		t.Fatal(err)

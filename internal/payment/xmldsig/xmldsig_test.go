@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"software.sslmate.com/src/go-pkcs12"
+
+	"github.com/xaso-vn/xaso/internal/testtool"
 )
 
 // find returns the first element with this local name.
@@ -74,10 +76,7 @@ func TestCanonicalVectors(t *testing.T) {
 // libxml2-utils). xmllint's --exc-c14n keeps comments, so these documents have none;
 // dropping them is checked in TestCanonicalVectors.
 func TestCanonicalAgainstXmllint(t *testing.T) {
-	xmllint, err := exec.LookPath("xmllint")
-	if err != nil {
-		t.Skip("xmllint is not installed (apt-get install libxml2-utils)")
-	}
+	xmllint := testtool.Path(t, "xmllint", "apt-get install libxml2-utils")
 	for i, doc := range []string{
 		receipt,
 		`<n0:local xmlns:n0="foo:bar" xmlns:n3="ftp://example.org"><n1:elem2 xmlns:n1="http://example.net" xml:lang="en"><n3:stuff xmlns:n3="ftp://example.org"/></n1:elem2></n0:local>`,
@@ -232,10 +231,7 @@ func TestSignRefuses(t *testing.T) {
 // TestXmlsec1Verifies: libxmlsec's verifier accepts the signatures (skipped without
 // xmlsec1: apt-get install xmlsec1).
 func TestXmlsec1Verifies(t *testing.T) {
-	xmlsec, err := exec.LookPath("xmlsec1")
-	if err != nil {
-		t.Skip("xmlsec1 is not installed (apt-get install xmlsec1)")
-	}
+	xmlsec := testtool.Path(t, "xmlsec1", "apt-get install xmlsec1")
 	for name, s := range signers(t) {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
