@@ -5,44 +5,30 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 )
 
-// A small selector helper for the page tests: one compound selector, such as "input",
-// "p.flash", "#applicant-id_number", "a[href=/thu-tuc/1.001193]", `input[name=key]` or
-// "span.secret" — a tag, an id, classes and attribute equalities, all optional.
+// Page tests find elements with CSS selectors (andybalholm/cascadia), such as "input",
+// "p.flash", "#applicant-id_number", "a[href=/thu-tuc/1.001193]" or "details.act[open]".
+// An attribute's value may be written without quotes even where CSS needs them (a path, a
+// text with spaces): the tests read better, and bareValueRE quotes it before compiling.
 
-var selRE = regexp.MustCompile(`^([a-z0-9]*)((?:[#.][\w-]+)*)((?:\[[\w-]+(?:=[^\]]*)?\])*)$`)
+var bareValueRE = regexp.MustCompile(`\[([\w-]+)=([^"'\]][^\]]*)\]`)
 
-type selector struct {
-	tag, id string
-	classes []string
-	attrs   [][2]string // name, value ("\x00" for presence only)
-}
-
-func parseSel(t *testing.T, s string) selector {
+func compileSel(t *testing.T, s string) cascadia.Sel {
 	t.Helper()
-	m := selRE.FindStringSubmatch(s)
-	if m == nil {
-		t.Fatalf("selector %q not understood", s)
-	}
-	sel := selector{tag: m[1]}
-	for _, part := range regexp.MustCompile(`[#.][\w-]+`).FindAllString(m[2], -1) {
-		if part[0] == '#' {
-			sel.id = part[1:]
-		} else {
-			sel.classes = append(sel.classes, part[1:])
-		}
-	}
-	for _, a := range regexp.MustCompile(`\[([\w-]+)(?:=([^\]]*))?\]`).FindAllStringSubmatch(m[3], -1) {
-		v := a[2]
-		if !strings.Contains(a[0], "=") {
-			v = "\x00"
-		}
-		sel.attrs = append(sel.attrs, [2]string{a[1], v})
+	quoted := bareValueRE.ReplaceAllStringFunc(s, func(m string) string {
+		p := bareValueRE.FindStringSubmatch(m)
+		return "[" + p[1] + "=" + strconv.Quote(p[2]) + "]"
+	})
+	sel, err := cascadia.Parse(quoted)
+	if err != nil {
+		t.Fatalf("selector %q: %v", s, err)
 	}
 	return sel
 }
@@ -56,28 +42,6 @@ func attr(n *html.Node, name string) (string, bool) {
 	return "", false
 }
 
-func (s selector) matches(n *html.Node) bool {
-	if n.Type != html.ElementNode || (s.tag != "" && n.Data != s.tag) {
-		return false
-	}
-	if id, _ := attr(n, "id"); s.id != "" && id != s.id {
-		return false
-	}
-	cls, _ := attr(n, "class")
-	for _, c := range s.classes {
-		if !strings.Contains(" "+cls+" ", " "+c+" ") {
-			return false
-		}
-	}
-	for _, a := range s.attrs {
-		v, ok := attr(n, a[0])
-		if !ok || (a[1] != "\x00" && v != a[1]) {
-			return false
-		}
-	}
-	return true
-}
-
 // all returns the elements of page matching sel, in document order.
 func all(t *testing.T, page, sel string) []*html.Node {
 	t.Helper()
@@ -85,19 +49,7 @@ func all(t *testing.T, page, sel string) []*html.Node {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := parseSel(t, sel)
-	var out []*html.Node
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if s.matches(n) {
-			out = append(out, n)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(doc)
-	return out
+	return cascadia.QueryAll(doc, compileSel(t, sel))
 }
 
 // one returns the only element matching sel, failing the test otherwise.
