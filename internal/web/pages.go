@@ -2,9 +2,12 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -99,12 +102,40 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 	return s.views.render(w, http.StatusOK, "login", v)
 }
 
-// safeNext keeps only local paths, so the login page cannot redirect elsewhere.
+// safeNext keeps only a path of this site, so the login page cannot send anyone
+// elsewhere; anything else is "" (the caller goes to the role's home page). A browser
+// cleans a Location before following it — drops tabs and newlines anywhere, strips
+// leading spaces and control characters, reads a backslash as a slash — so
+// "/\t/evil.example" becomes "//evil.example", another host. Rather than predict that
+// cleaning, refuse what it acts on: any control character, space or invisible format
+// character, any backslash, in the value as given and in its path once percent-decoded
+// (an encoded space in a query, "?q=khai%20sinh", stays: the query names no host); then
+// exactly one leading slash, and no scheme or host.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	path := next
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	decoded, err := url.PathUnescape(path)
+	if err != nil || !localPath(next) || !localPath(decoded) {
+		return ""
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
 		return ""
 	}
 	return next
+}
+
+// localPath reports whether p begins with exactly one slash and holds no character a
+// browser could clean away or read as a slash.
+func localPath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || !utf8.ValidString(p) {
+		return false
+	}
+	return strings.IndexFunc(p, func(r rune) bool {
+		return r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) ||
+			r == '\u2028' || r == '\u2029' || r == utf8.RuneError
+	}) < 0
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
