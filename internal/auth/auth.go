@@ -23,6 +23,9 @@ type User struct {
 	PasswordHash string
 	Disabled     bool
 	CreatedAt    time.Time
+	// SessionEpoch is the generation of the user's sessions: a session opened in an
+	// older one has ended (the password was changed or the account disabled since).
+	SessionEpoch int64
 }
 
 // Membership grants a user one role in one administrative unit.
@@ -41,6 +44,7 @@ type Token struct {
 	Name      string
 	CreatedAt time.Time
 	RevokedAt *time.Time
+	ExpiresAt *time.Time // nil: until revoked
 	LastUsed  *time.Time
 }
 
@@ -51,6 +55,9 @@ type Principal struct {
 	FullName    string
 	Memberships []Membership
 	Via         string // "session" or "token"
+	// SessionEpoch is the user's session generation when authenticated; a login puts
+	// it in the new session.
+	SessionEpoch int64
 }
 
 // IsSystemAdmin reports whether p administers the whole installation.
@@ -117,12 +124,13 @@ func (p *Principal) HomePath() string {
 // Errors of this package. ErrBadCredentials is deliberately the same for an unknown user,
 // a wrong password and a disabled account: no user enumeration.
 var (
-	ErrBadCredentials = apperr.New(apperr.Unauthenticated, "bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
-	ErrUserExists     = apperr.New(apperr.Conflict, "user_exists", "Tên đăng nhập này đã được dùng.")
-	ErrUserNotFound   = apperr.New(apperr.NotFound, "user_not_found", "Không tìm thấy người dùng.")
-	ErrTokenNotFound  = apperr.New(apperr.NotFound, "token_not_found", "Không tìm thấy mã truy cập.")
-	ErrWeakPassword   = apperr.New(apperr.Invalid, "weak_password", "Mật khẩu cần ít nhất 8 ký tự.")
-	ErrBadUsername    = apperr.New(apperr.Invalid, "invalid_username", "Tên đăng nhập gồm 3–32 chữ thường không dấu, số, dấu chấm, gạch dưới hoặc gạch ngang.")
+	ErrBadCredentials     = apperr.New(apperr.Unauthenticated, "bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
+	ErrUserExists         = apperr.New(apperr.Conflict, "user_exists", "Tên đăng nhập này đã được dùng.")
+	ErrUserNotFound       = apperr.New(apperr.NotFound, "user_not_found", "Không tìm thấy người dùng.")
+	ErrTokenNotFound      = apperr.New(apperr.NotFound, "token_not_found", "Không tìm thấy mã truy cập.")
+	ErrMembershipNotFound = apperr.New(apperr.NotFound, "membership_not_found", "Người dùng không có vai trò này trong đơn vị.")
+	ErrWeakPassword       = apperr.New(apperr.Invalid, "weak_password", "Mật khẩu cần ít nhất 8 ký tự.")
+	ErrBadUsername        = apperr.New(apperr.Invalid, "invalid_username", "Tên đăng nhập gồm 3–32 chữ thường không dấu, số, dấu chấm, gạch dưới hoặc gạch ngang.")
 )
 
 // NormalizeUsername lower-cases a username and checks its shape.
@@ -231,8 +239,10 @@ func (s *Service) Login(ctx context.Context, username, password string) (*Princi
 	return s.principal(ctx, u, "session")
 }
 
-// PrincipalByID loads the principal of a logged-in session's user.
-func (s *Service) PrincipalByID(ctx context.Context, userID int64) (*Principal, error) {
+// PrincipalBySession loads the principal of a logged-in session's user, opened in the
+// user's session generation epoch. A session of an older generation has ended (the
+// password was changed or the account disabled since): ErrSessionEnded.
+func (s *Service) PrincipalBySession(ctx context.Context, userID, epoch int64) (*Principal, error) {
 	u, ms, err := s.store.UserAndMemberships(ctx, userID)
 	if err != nil {
 		return nil, fmt.Errorf("auth: user %d: %w", userID, err)
@@ -240,8 +250,15 @@ func (s *Service) PrincipalByID(ctx context.Context, userID int64) (*Principal, 
 	if u.Disabled {
 		return nil, ErrUnauthenticatedDisabled
 	}
-	return &Principal{UserID: u.ID, Username: u.Username, FullName: u.FullName, Memberships: ms, Via: "session"}, nil
+	if u.SessionEpoch != epoch {
+		return nil, ErrSessionEnded
+	}
+	return &Principal{UserID: u.ID, Username: u.Username, FullName: u.FullName, Memberships: ms, Via: "session", SessionEpoch: u.SessionEpoch}, nil
 }
+
+// ErrSessionEnded: the session was opened before the user's password changed or their
+// account was disabled.
+var ErrSessionEnded = apperr.New(apperr.Unauthenticated, "session_ended", "Phiên làm việc đã kết thúc. Vui lòng đăng nhập lại.")
 
 // ErrUnauthenticatedDisabled ends the sessions of a disabled account.
 var ErrUnauthenticatedDisabled = apperr.New(apperr.Unauthenticated, "account_disabled", "Tài khoản đã bị khóa. Vui lòng liên hệ quản trị.")
@@ -269,7 +286,7 @@ func (s *Service) principal(ctx context.Context, u User, via string) (*Principal
 	if err != nil {
 		return nil, fmt.Errorf("auth: memberships of user %d: %w", u.ID, err)
 	}
-	return &Principal{UserID: u.ID, Username: u.Username, FullName: u.FullName, Memberships: ms, Via: via}, nil
+	return &Principal{UserID: u.ID, Username: u.Username, FullName: u.FullName, Memberships: ms, Via: via, SessionEpoch: u.SessionEpoch}, nil
 }
 
 type principalKey struct{}

@@ -189,7 +189,7 @@ func TestLogin(t *testing.T) {
 	if _, err := s.PrincipalByToken(ctx, "not-a-token"); apperr.KindOf(err) != apperr.Unauthenticated {
 		t.Errorf("PrincipalByToken: %v", err)
 	}
-	if _, err := s.PrincipalByID(ctx, 2); !errors.Is(err, ErrUnauthenticatedDisabled) {
+	if _, err := s.PrincipalBySession(ctx, 2, 0); !errors.Is(err, ErrUnauthenticatedDisabled) {
 		t.Errorf("disabled user's session: %v", err)
 	}
 }

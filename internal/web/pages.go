@@ -171,6 +171,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.sessions.Put(ctx, sessionUserKey, p.UserID)
+	s.sessions.Put(ctx, sessionEpochKey, p.SessionEpoch)
 	if err := s.Store.AppendAudit(audit.WithActor(ctx, "user:"+p.Username), audit.Event{Chain: audit.SystemChain,
 		Action: "login.success", ObjectType: "user", ObjectID: strconv.FormatInt(p.UserID, 10)}); err != nil {
 		return err

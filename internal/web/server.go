@@ -186,16 +186,22 @@ func (s *Server) authenticate(r *http.Request) (*auth.Principal, error) {
 	if id == 0 {
 		return nil, nil
 	}
-	p, err := s.Auth.PrincipalByID(ctx, id)
+	p, err := s.Auth.PrincipalBySession(ctx, id, s.sessions.GetInt64(ctx, sessionEpochKey))
 	if kind := apperr.KindOf(err); kind == apperr.Unauthenticated || kind == apperr.NotFound {
-		// The account was disabled or removed: end the session quietly.
+		// The account was disabled or removed, or its password changed since this
+		// session began: end the session quietly.
 		s.sessions.Destroy(ctx)
 		return nil, nil
 	}
 	return p, err
 }
 
-const sessionUserKey = "user_id"
+// A session holds its user's id and the generation of the user's sessions it was opened
+// in (auth.Principal.SessionEpoch).
+const (
+	sessionUserKey  = "user_id"
+	sessionEpochKey = "epoch"
+)
 
 // fail is the one error adapter: problem+json for the API, a page (or a redirect to the
 // login page) for browsers. Internal errors are logged with the request id and never
