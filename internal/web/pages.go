@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -150,15 +151,21 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		v.Error, v.Data = msg, form
 		return s.views.render(w, status, "login", v)
 	}
+	// Wrong passwords make the address wait (growing delays, ratelimit.PerAddress), and
+	// the account (auth.Service.Login, ratelimit.PerAccount). A refused attempt tries no
+	// password and lengthens no delay.
 	ip := httpx.ClientIP(r, s.TrustProxy)
-	if s.loginIP.Exhausted(ip) {
-		return again(http.StatusTooManyRequests, apperr.ErrRateLimited.Message)
+	if wait := s.loginIP.Wait(ip); wait > 0 {
+		return s.loginThrottled(w, again, auth.Throttled(auth.ErrAccountThrottled, wait))
 	}
 	p, err := s.Auth.Login(ctx, form.Username, r.PostFormValue("password"))
 	if err != nil {
 		e := apperr.From(err)
-		if e.Kind == apperr.Unauthenticated || e.Kind == apperr.TooManyRequests {
-			s.loginIP.Allow(ip) // only failures count against the address
+		switch e.Kind {
+		case apperr.TooManyRequests:
+			return s.loginThrottled(w, again, err)
+		case apperr.Unauthenticated:
+			s.loginIP.Fail(ip) // only failures count against the address
 			if aerr := s.Store.AppendAudit(ctx, audit.Event{Chain: audit.SystemChain, Action: "login.fail", ObjectType: "session"}); aerr != nil {
 				return aerr
 			}
@@ -182,6 +189,21 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, dest, http.StatusSeeOther)
 	return nil
+}
+
+// loginThrottled answers an attempt refused during a delay: 429, Retry-After, and the
+// login page saying how long to wait.
+func (s *Server) loginThrottled(w http.ResponseWriter, again func(int, string) error, err error) error {
+	setRetryAfter(w, err)
+	return again(http.StatusTooManyRequests, apperr.From(err).Message)
+}
+
+// setRetryAfter sets Retry-After (whole seconds, rounded up) from a throttled attempt's
+// error.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	if wait, ok := auth.RetryAfter(err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+	}
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
