@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -189,5 +190,51 @@ func TestExpiredTokenIsRefused(t *testing.T) {
 		if code, _ := status(t, e, nil, plain, "/api/v1/me"); code != c.want {
 			t.Errorf("a token expiring %s: %d, want %d", c.expires.Format(time.RFC3339), code, c.want)
 		}
+	}
+}
+
+// TestChangingOwnPasswordEndsOtherSessions: a user who changes their password on the
+// account page stays logged in there; their other sessions end (the login page for
+// pages, 401 on the API). A wrong current password, a mismatch or a weak password change
+// nothing.
+func TestChangingOwnPasswordEndsOtherSessions(t *testing.T) {
+	e := newEnv(t)
+	here, _ := e.login(t, "motcua", demo.Password)
+	elsewhere, _ := e.login(t, "motcua", demo.Password)
+	_, page := get(t, here, e.ts.URL+"/account")
+	if !has(t, page, "form[action=/account/password]") {
+		t.Fatal("no password form on the account page")
+	}
+	change := func(current, next, confirm string) (*http.Response, string) {
+		return post(t, here, e.ts.URL+"/account/password", url.Values{"current": {current}, "new": {next}, "confirm": {confirm}})
+	}
+	for _, c := range []struct{ current, next, confirm, want string }{
+		{"sai-mat-khau", "mat-khau-moi-1", "mat-khau-moi-1", "không đúng"},
+		{demo.Password, "mat-khau-moi-1", "mat-khau-khac", "không khớp"},
+		{demo.Password, "ngan", "ngan", "8 ký tự"},
+	} {
+		resp, page := change(c.current, c.next, c.confirm)
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(textAt(t, page, "p#password-error"), c.want) {
+			t.Errorf("%+v: %d %q", c, resp.StatusCode, textAt(t, page, "p#password-error"))
+		}
+	}
+	if code, _ := status(t, e, elsewhere, "", "/api/v1/me"); code != http.StatusOK {
+		t.Fatalf("a refused change ended a session: %d", code)
+	}
+	resp, _ := change(demo.Password, "mat-khau-moi-1", "mat-khau-moi-1")
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/account" {
+		t.Fatalf("change: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if code, _ := status(t, e, here, "", "/account"); code != http.StatusOK {
+		t.Errorf("the session that changed the password: %d", code)
+	}
+	if code, _ := status(t, e, here, "", "/api/v1/me"); code != http.StatusOK {
+		t.Errorf("the session that changed the password, on the API: %d", code)
+	}
+	if code, loc := status(t, e, elsewhere, "", "/account"); code != http.StatusSeeOther || !strings.HasPrefix(loc, "/login?next=") {
+		t.Errorf("another session's page: %d %q", code, loc)
+	}
+	if _, resp := e.login(t, "motcua", "mat-khau-moi-1"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the new password: %d", resp.StatusCode)
 	}
 }
