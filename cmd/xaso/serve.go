@@ -107,7 +107,7 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.New(web.Deps{
 		Store:         st,
-		Auth:          auth.NewService(st, hasher, ratelimit.New(5, 5)),
+		Auth:          auth.NewService(st, hasher, ratelimit.NewBackoff(ratelimit.PerAccount), ratelimit.NewBackoff(ratelimit.PerAccount)),
 		Calendars:     cals,
 		Dossiers:      &dossier.Service{Store: st, Calendars: cals, Now: time.Now},
 		HomeUnitID:    home.ID,

@@ -13,9 +13,11 @@ import (
 )
 
 func userCmd() *command {
-	return group("user", "quản lý người dùng (add, set-password, grant, list users)",
-		`Thêm người dùng, đặt lại mật khẩu, cấp vai trò trong một đơn vị, liệt kê người dùng.
+	return group("user", "quản lý người dùng (add, set-password, disable, enable, grant, revoke, list users)",
+		`Thêm người dùng, đặt lại mật khẩu, khóa và mở khóa tài khoản, cấp và thu hồi vai trò trong một đơn vị, liệt kê người dùng.
 Mật khẩu đọc từ dòng đầu của stdin với --password-stdin; nếu không, xaso tạo một mật khẩu ngẫu nhiên và in ra stdout.
+Đặt lại mật khẩu hoặc khóa tài khoản kết thúc mọi phiên đăng nhập của người đó ngay ở yêu cầu kế tiếp; tài khoản bị khóa
+không đăng nhập được và mã truy cập API của nó bị từ chối (401) cho đến khi mở khóa. Thu hồi vai trò có hiệu lực ngay ở yêu cầu kế tiếp.
 Vai trò: citizen, counter, specialist, leader, clerk, accountant, digital_team, unit_admin, system_admin.`,
 		sub{name: "add", synopsis: "add [--db DSN] [--full-name NAME] [--unit CODE --role ROLE[,ROLE]] [--password-stdin] USERNAME",
 			setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
@@ -70,7 +72,7 @@ Vai trò: citizen, counter, specialist, leader, clerk, accountant, digital_team,
 					return nil
 				}
 			}},
-		sub{name: "set-password", synopsis: "set-password [--db DSN] [--password-stdin] USERNAME",
+		sub{name: "set-password", synopsis: "set-password [--db DSN] [--password-stdin] USERNAME (ends the user's sessions)",
 			setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
 				fromStdin := fs.Bool("password-stdin", false, "đọc mật khẩu từ stdin")
 				return func(ctx context.Context, sio stdio, args []string) error {
@@ -94,7 +96,7 @@ Vai trò: citizen, counter, specialist, leader, clerk, accountant, digital_team,
 					if err != nil {
 						return err
 					}
-					if err := st.SetPasswordHash(cliActor(ctx), u.ID, hash); err != nil {
+					if _, err := st.ReplacePassword(cliActor(ctx), u.ID, hash); err != nil {
 						return err
 					}
 					if generated {
@@ -131,6 +133,38 @@ Vai trò: citizen, counter, specialist, leader, clerk, accountant, digital_team,
 					return st.AddMembership(cliActor(ctx), u.ID, un.ID, role)
 				}
 			}},
+		sub{name: "disable", synopsis: "disable [--db DSN] USERNAME (ends its sessions, refuses its tokens and logins)",
+			setup: func(fs *flag.FlagSet, cfg *config.Config) runner { return setDisabled(cfg, true) }},
+		sub{name: "enable", synopsis: "enable [--db DSN] USERNAME",
+			setup: func(fs *flag.FlagSet, cfg *config.Config) runner { return setDisabled(cfg, false) }},
+		sub{name: "revoke", synopsis: "revoke [--db DSN] --unit CODE --role ROLE USERNAME",
+			setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
+				unitCode := fs.String("unit", "", "mã đơn vị hành chính")
+				roleName := fs.String("role", "", "vai trò thu hồi")
+				return func(ctx context.Context, sio stdio, args []string) error {
+					if len(args) != 1 || *unitCode == "" || *roleName == "" {
+						return usagef("cần --unit, --role và một tên đăng nhập")
+					}
+					role, err := auth.ParseRole(*roleName)
+					if err != nil {
+						return usagef("%v", err)
+					}
+					st, err := openData(ctx, *cfg)
+					if err != nil {
+						return err
+					}
+					defer st.Close()
+					u, err := st.UserByUsername(ctx, strings.ToLower(args[0]))
+					if err != nil {
+						return err
+					}
+					un, err := st.UnitByCode(ctx, *unitCode)
+					if err != nil {
+						return err
+					}
+					return st.RemoveMembership(cliActor(ctx), u.ID, un.ID, role)
+				}
+			}},
 		sub{name: "list", synopsis: "list [--db DSN]",
 			setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
 				return func(ctx context.Context, sio stdio, args []string) error {
@@ -165,6 +199,25 @@ Vai trò: citizen, counter, specialist, leader, clerk, accountant, digital_team,
 				}
 			}},
 	)
+}
+
+// setDisabled is `user disable` and `user enable`.
+func setDisabled(cfg *config.Config, disabled bool) runner {
+	return func(ctx context.Context, sio stdio, args []string) error {
+		if len(args) != 1 {
+			return usagef("cần đúng một tên đăng nhập")
+		}
+		st, err := openData(ctx, *cfg)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		u, err := st.UserByUsername(ctx, strings.ToLower(args[0]))
+		if err != nil {
+			return err
+		}
+		return st.SetUserDisabled(cliActor(ctx), u.ID, disabled)
+	}
 }
 
 // readPassword reads the first line of stdin, or generates a password to print.

@@ -76,6 +76,11 @@ var (
 	errNotificationAmount = apperr.New(apperr.Invalid, "invalid_payment_amount",
 		"Số tiền phải bằng số tiền của giao dịch ngân hàng được chọn.")
 	errDate = apperr.New(apperr.Invalid, "invalid_date", "date phải có dạng YYYY-MM-DD.")
+	// errWebhookNotConfigured: the unit has no collection account or no webhook secret,
+	// so it receives no notifications. The sender hears it (a wrong address, or a unit
+	// not set up yet) as a 404; it is no server error.
+	errWebhookNotConfigured = apperr.New(apperr.NotFound, "webhook_not_configured",
+		"Đơn vị chưa cấu hình nhận thông báo thanh toán của ngân hàng.")
 )
 
 func (h handlers) now() time.Time {
@@ -731,7 +736,8 @@ func (h handlers) bankNotification(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	if len(keys) == 0 {
-		keys = [][]byte{nil} // VerifyNotification answers ErrSecret
+		log.Warn("payment notification refused", "code", errWebhookNotConfigured.Code)
+		return errWebhookNotConfigured
 	}
 	var n payment.Notification
 	for _, k := range keys {

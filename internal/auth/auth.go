@@ -6,8 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -23,6 +25,9 @@ type User struct {
 	PasswordHash string
 	Disabled     bool
 	CreatedAt    time.Time
+	// SessionEpoch is the generation of the user's sessions: a session opened in an
+	// older one has ended (the password was changed or the account disabled since).
+	SessionEpoch int64
 }
 
 // Membership grants a user one role in one administrative unit.
@@ -41,6 +46,7 @@ type Token struct {
 	Name      string
 	CreatedAt time.Time
 	RevokedAt *time.Time
+	ExpiresAt *time.Time // nil: until revoked
 	LastUsed  *time.Time
 }
 
@@ -51,6 +57,9 @@ type Principal struct {
 	FullName    string
 	Memberships []Membership
 	Via         string // "session" or "token"
+	// SessionEpoch is the user's session generation when authenticated; a login puts
+	// it in the new session.
+	SessionEpoch int64
 }
 
 // IsSystemAdmin reports whether p administers the whole installation.
@@ -117,12 +126,13 @@ func (p *Principal) HomePath() string {
 // Errors of this package. ErrBadCredentials is deliberately the same for an unknown user,
 // a wrong password and a disabled account: no user enumeration.
 var (
-	ErrBadCredentials = apperr.New(apperr.Unauthenticated, "bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
-	ErrUserExists     = apperr.New(apperr.Conflict, "user_exists", "Tên đăng nhập này đã được dùng.")
-	ErrUserNotFound   = apperr.New(apperr.NotFound, "user_not_found", "Không tìm thấy người dùng.")
-	ErrTokenNotFound  = apperr.New(apperr.NotFound, "token_not_found", "Không tìm thấy mã truy cập.")
-	ErrWeakPassword   = apperr.New(apperr.Invalid, "weak_password", "Mật khẩu cần ít nhất 8 ký tự.")
-	ErrBadUsername    = apperr.New(apperr.Invalid, "invalid_username", "Tên đăng nhập gồm 3–32 chữ thường không dấu, số, dấu chấm, gạch dưới hoặc gạch ngang.")
+	ErrBadCredentials     = apperr.New(apperr.Unauthenticated, "bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
+	ErrUserExists         = apperr.New(apperr.Conflict, "user_exists", "Tên đăng nhập này đã được dùng.")
+	ErrUserNotFound       = apperr.New(apperr.NotFound, "user_not_found", "Không tìm thấy người dùng.")
+	ErrTokenNotFound      = apperr.New(apperr.NotFound, "token_not_found", "Không tìm thấy mã truy cập.")
+	ErrMembershipNotFound = apperr.New(apperr.NotFound, "membership_not_found", "Người dùng không có vai trò này trong đơn vị.")
+	ErrWeakPassword       = apperr.New(apperr.Invalid, "weak_password", "Mật khẩu cần ít nhất 8 ký tự.")
+	ErrBadUsername        = apperr.New(apperr.Invalid, "invalid_username", "Tên đăng nhập gồm 3–32 chữ thường không dấu, số, dấu chấm, gạch dưới hoặc gạch ngang.")
 )
 
 // NormalizeUsername lower-cases a username and checks its shape.
@@ -169,44 +179,88 @@ type Store interface {
 	UserAndMemberships(ctx context.Context, id int64) (User, []Membership, error)
 	UserByTokenHash(ctx context.Context, hash string) (User, error)
 	SetPasswordHash(ctx context.Context, userID int64, hash string) error
+	ReplacePassword(ctx context.Context, userID int64, hash string) (int64, error)
 }
 
 // Service authenticates users and tokens.
 type Service struct {
-	store   Store
-	hasher  *Hasher
-	perUser FailureLimiter
-	dummy   string // a hash verified for unknown users, so timing reveals nothing
+	store       Store
+	hasher      *Hasher
+	logins      Throttle // wrong passwords, per account
+	passphrases Throttle // wrong signing-key passphrases, per user
+	dummy       string   // a hash verified for unknown users, so timing reveals nothing
 }
 
-// FailureLimiter counts failed attempts per key (ratelimit.Limiter).
-type FailureLimiter interface {
-	Exhausted(key string) bool
-	Allow(key string) bool
+// Throttle counts failed attempts per key and says how long the key must wait before
+// the next one (ratelimit.Backoff).
+type Throttle interface {
+	Wait(key string) time.Duration
+	Fail(key string) time.Duration
+	Reset(key string)
 }
 
-// NewService returns a Service. perUser limits failed password attempts per account;
-// successful logins are not limited, so a whole office can log in at 7:30.
-func NewService(store Store, hasher *Hasher, perUser FailureLimiter) *Service {
+// NewService returns a Service. logins throttles wrong passwords per account and
+// passphrases wrong signing-key passphrases per user; successful attempts are never
+// limited (a whole office logs in at 7:30) and reset the account's count.
+func NewService(store Store, hasher *Hasher, logins, passphrases Throttle) *Service {
 	dummy, _ := hasher.Hash("xaso-dummy-password-for-timing")
-	return &Service{store: store, hasher: hasher, perUser: perUser, dummy: dummy}
+	return &Service{store: store, hasher: hasher, logins: logins, passphrases: passphrases, dummy: dummy}
 }
 
 // Hasher returns the password hasher.
 func (s *Service) Hasher() *Hasher { return s.hasher }
 
-// ErrAccountThrottled is returned when an account has had too many failed attempts.
-var ErrAccountThrottled = apperr.New(apperr.TooManyRequests, "login_throttled", "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.")
+// Refusals during a guessing delay; the error carries the delay (RetryAfter).
+var (
+	ErrAccountThrottled    = apperr.New(apperr.TooManyRequests, "login_throttled", "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %s.")
+	ErrPassphraseThrottled = apperr.New(apperr.TooManyRequests, "passphrase_throttled", "Nhập sai mật khẩu khóa ký số quá nhiều lần. Vui lòng thử lại sau %s.")
+)
 
-// Login checks a username and password and returns the principal.
+// ThrottledError is an attempt refused while its key waits out a delay.
+type ThrottledError struct {
+	err  *apperr.Error
+	Wait time.Duration
+}
+
+// Throttled returns sentinel (whose message has one %s for the delay) refusing an attempt
+// for wait.
+func Throttled(sentinel *apperr.Error, wait time.Duration) error {
+	e := *sentinel
+	e.Message = fmt.Sprintf(sentinel.Message, WaitText(wait))
+	return &ThrottledError{err: &e, Wait: wait}
+}
+
+func (e *ThrottledError) Error() string { return e.err.Error() }
+func (e *ThrottledError) Unwrap() error { return e.err }
+
+// RetryAfter returns the delay an error of a throttled attempt carries.
+func RetryAfter(err error) (time.Duration, bool) {
+	var t *ThrottledError
+	if errors.As(err, &t) {
+		return t.Wait, true
+	}
+	return 0, false
+}
+
+// WaitText says a delay in Vietnamese, rounded up: "5 giây", "2 phút".
+func WaitText(d time.Duration) string {
+	if secs := int((d + time.Second - 1) / time.Second); secs < 60 {
+		return strconv.Itoa(max(secs, 1)) + " giây"
+	}
+	return strconv.Itoa(int((d+time.Minute-1)/time.Minute)) + " phút"
+}
+
+// Login checks a username and password and returns the principal. After a few wrong
+// passwords an account waits a growing delay (s.logins) before it may try again; the
+// right password resets its count.
 func (s *Service) Login(ctx context.Context, username, password string) (*Principal, error) {
 	name, err := NormalizeUsername(username)
 	if err != nil {
 		s.hasher.Verify(password, s.dummy)
 		return nil, ErrBadCredentials
 	}
-	if s.perUser.Exhausted(name) {
-		return nil, ErrAccountThrottled
+	if wait := s.logins.Wait(name); wait > 0 {
+		return nil, Throttled(ErrAccountThrottled, wait)
 	}
 	u, err := s.store.UserByUsername(ctx, name)
 	if err != nil {
@@ -214,14 +268,15 @@ func (s *Service) Login(ctx context.Context, username, password string) (*Princi
 			return nil, fmt.Errorf("auth: login: %w", err)
 		}
 		s.hasher.Verify(password, s.dummy)
-		s.perUser.Allow(name)
+		s.logins.Fail(name)
 		return nil, ErrBadCredentials
 	}
 	ok, rehash := s.hasher.Verify(password, u.PasswordHash)
 	if !ok || u.Disabled {
-		s.perUser.Allow(name)
+		s.logins.Fail(name)
 		return nil, ErrBadCredentials
 	}
+	s.logins.Reset(name)
 	if rehash {
 		if h, err := s.hasher.Hash(password); err == nil {
 			// Best effort: the login succeeds with the old hash even if the upgrade fails.
@@ -231,8 +286,54 @@ func (s *Service) Login(ctx context.Context, username, password string) (*Princi
 	return s.principal(ctx, u, "session")
 }
 
-// PrincipalByID loads the principal of a logged-in session's user.
-func (s *Service) PrincipalByID(ctx context.Context, userID int64) (*Principal, error) {
+// ChangePassword sets a logged-in user's own new password after checking the current
+// one (under the same throttle as logins) and the policy. Every session of the user ends
+// but the caller's own, which carries on with the returned session generation.
+func (s *Service) ChangePassword(ctx context.Context, userID int64, current, next string) (epoch int64, err error) {
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return 0, fmt.Errorf("auth: change password of user %d: %w", userID, err)
+	}
+	if wait := s.logins.Wait(u.Username); wait > 0 {
+		return 0, Throttled(ErrAccountThrottled, wait)
+	}
+	if ok, _ := s.hasher.Verify(current, u.PasswordHash); !ok || u.Disabled {
+		s.logins.Fail(u.Username)
+		return 0, ErrBadCredentials
+	}
+	if err := CheckPassword(next); err != nil {
+		return 0, err
+	}
+	h, err := s.hasher.Hash(next)
+	if err != nil {
+		return 0, fmt.Errorf("auth: hash password: %w", err)
+	}
+	return s.store.ReplacePassword(ctx, u.ID, h)
+}
+
+// UnlockPassphrase runs open, which tries a passphrase typed by userID (a signing key's),
+// under the per-user throttle of passphrases: a wrong one (an Unauthenticated error)
+// counts, the right one resets the count. A stolen session cannot guess an official's
+// signing passphrase faster than their password.
+func (s *Service) UnlockPassphrase(userID int64, open func() error) error {
+	key := strconv.FormatInt(userID, 10)
+	if wait := s.passphrases.Wait(key); wait > 0 {
+		return Throttled(ErrPassphraseThrottled, wait)
+	}
+	err := open()
+	switch {
+	case err == nil:
+		s.passphrases.Reset(key)
+	case apperr.KindOf(err) == apperr.Unauthenticated:
+		s.passphrases.Fail(key)
+	}
+	return err
+}
+
+// PrincipalBySession loads the principal of a logged-in session's user, opened in the
+// user's session generation epoch. A session of an older generation has ended (the
+// password was changed or the account disabled since): ErrSessionEnded.
+func (s *Service) PrincipalBySession(ctx context.Context, userID, epoch int64) (*Principal, error) {
 	u, ms, err := s.store.UserAndMemberships(ctx, userID)
 	if err != nil {
 		return nil, fmt.Errorf("auth: user %d: %w", userID, err)
@@ -240,8 +341,15 @@ func (s *Service) PrincipalByID(ctx context.Context, userID int64) (*Principal, 
 	if u.Disabled {
 		return nil, ErrUnauthenticatedDisabled
 	}
-	return &Principal{UserID: u.ID, Username: u.Username, FullName: u.FullName, Memberships: ms, Via: "session"}, nil
+	if u.SessionEpoch != epoch {
+		return nil, ErrSessionEnded
+	}
+	return &Principal{UserID: u.ID, Username: u.Username, FullName: u.FullName, Memberships: ms, Via: "session", SessionEpoch: u.SessionEpoch}, nil
 }
+
+// ErrSessionEnded: the session was opened before the user's password changed or their
+// account was disabled.
+var ErrSessionEnded = apperr.New(apperr.Unauthenticated, "session_ended", "Phiên làm việc đã kết thúc. Vui lòng đăng nhập lại.")
 
 // ErrUnauthenticatedDisabled ends the sessions of a disabled account.
 var ErrUnauthenticatedDisabled = apperr.New(apperr.Unauthenticated, "account_disabled", "Tài khoản đã bị khóa. Vui lòng liên hệ quản trị.")
@@ -269,7 +377,7 @@ func (s *Service) principal(ctx context.Context, u User, via string) (*Principal
 	if err != nil {
 		return nil, fmt.Errorf("auth: memberships of user %d: %w", u.ID, err)
 	}
-	return &Principal{UserID: u.ID, Username: u.Username, FullName: u.FullName, Memberships: ms, Via: via}, nil
+	return &Principal{UserID: u.ID, Username: u.Username, FullName: u.FullName, Memberships: ms, Via: via, SessionEpoch: u.SessionEpoch}, nil
 }
 
 type principalKey struct{}

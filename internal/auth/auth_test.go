@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
@@ -152,6 +153,18 @@ func (f fakeStore) SetPasswordHash(_ context.Context, id int64, h string) error 
 	return nil
 }
 
+func (f fakeStore) ReplacePassword(ctx context.Context, id int64, h string) (int64, error) {
+	for k, u := range f.users {
+		if u.ID == id {
+			u.PasswordHash = h
+			u.SessionEpoch++
+			f.users[k] = u
+			return u.SessionEpoch, nil
+		}
+	}
+	return 0, ErrUserNotFound
+}
+
 func TestLogin(t *testing.T) {
 	h := NewHasher(TestParams, 1)
 	good, _ := h.Hash("xaso-demo")
@@ -161,7 +174,10 @@ func TestLogin(t *testing.T) {
 		"khoa":   {ID: 2, Username: "khoa", PasswordHash: good, Disabled: true},
 		"cuu":    {ID: 3, Username: "cuu", PasswordHash: old},
 	}}
-	s := NewService(fs, h, ratelimit.New(3, 1))
+	now := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	s := NewService(fs, h, ratelimit.NewBackoff(ratelimit.Policy{Free: 2, First: time.Second, Max: time.Minute, Forget: time.Hour}).WithClock(clock),
+		ratelimit.NewBackoff(ratelimit.PerAccount).WithClock(clock))
 	ctx := context.Background()
 	p, err := s.Login(ctx, "MotCua", "xaso-demo")
 	if err != nil || p.Username != "motcua" || p.Via != "session" || len(p.Memberships) != 1 {
@@ -189,7 +205,121 @@ func TestLogin(t *testing.T) {
 	if _, err := s.PrincipalByToken(ctx, "not-a-token"); apperr.KindOf(err) != apperr.Unauthenticated {
 		t.Errorf("PrincipalByToken: %v", err)
 	}
-	if _, err := s.PrincipalByID(ctx, 2); !errors.Is(err, ErrUnauthenticatedDisabled) {
+	if _, err := s.PrincipalBySession(ctx, 2, 0); !errors.Is(err, ErrUnauthenticatedDisabled) {
 		t.Errorf("disabled user's session: %v", err)
+	}
+}
+
+// TestLoginDelays: wrong passwords make the account wait a delay that doubles and is
+// capped; the owner waits out at most the current delay, then the right password works
+// and starts the count afresh. No sleeping: the throttle reads a test clock.
+func TestLoginDelays(t *testing.T) {
+	h := NewHasher(TestParams, 1)
+	good, _ := h.Hash("xaso-demo")
+	fs := fakeStore{users: map[string]User{"motcua": {ID: 1, Username: "motcua", PasswordHash: good}}}
+	now := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	s := NewService(fs, h, ratelimit.NewBackoff(ratelimit.PerAccount).WithClock(clock), ratelimit.NewBackoff(ratelimit.PerAccount).WithClock(clock))
+	ctx := context.Background()
+	fail := func() error {
+		t.Helper()
+		_, err := s.Login(ctx, "motcua", "sai-mat-khau")
+		return err
+	}
+	for i := range ratelimit.PerAccount.Free {
+		if err := fail(); !errors.Is(err, ErrBadCredentials) {
+			t.Fatalf("free failure %d: %v", i+1, err)
+		}
+	}
+	var last time.Duration
+	for i := range 12 { // the attacker waits out each delay and tries again
+		if err := fail(); !errors.Is(err, ErrBadCredentials) {
+			t.Fatalf("failure %d after the delay: %v", i, err)
+		}
+		_, err := s.Login(ctx, "motcua", "xaso-demo") // the owner, meanwhile
+		wait, ok := RetryAfter(err)
+		if !errors.Is(err, ErrAccountThrottled) || !ok || wait <= 0 || wait > ratelimit.PerAccount.Max {
+			t.Fatalf("the owner during delay %d: %v (wait %s)", i, err, wait)
+		}
+		if wait < last {
+			t.Fatalf("the delay shrank: %s after %s", wait, last)
+		}
+		if want := min(ratelimit.PerAccount.First<<i, ratelimit.PerAccount.Max); wait != want {
+			t.Fatalf("delay %d: %s, want %s", i, wait, want)
+		}
+		if msg := apperr.From(err).Message; !strings.Contains(msg, WaitText(wait)) || strings.Contains(msg, "%") {
+			t.Fatalf("message %q does not say the wait %s", msg, WaitText(wait))
+		}
+		last = wait
+		now = now.Add(wait)
+	}
+	// The owner, after the current delay, logs in: the count starts afresh.
+	if _, err := s.Login(ctx, "motcua", "xaso-demo"); err != nil {
+		t.Fatalf("the owner after the delay: %v", err)
+	}
+	if err := fail(); !errors.Is(err, ErrBadCredentials) {
+		t.Fatalf("after a success the count did not start afresh: %v", err)
+	}
+	if _, err := s.Login(ctx, "motcua", "xaso-demo"); err != nil {
+		t.Fatalf("one failure after a success delays: %v", err)
+	}
+}
+
+func TestChangePasswordAndPassphrase(t *testing.T) {
+	h := NewHasher(TestParams, 1)
+	good, _ := h.Hash("xaso-demo")
+	fs := fakeStore{users: map[string]User{"motcua": {ID: 1, Username: "motcua", PasswordHash: good}}}
+	now := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	s := NewService(fs, h, ratelimit.NewBackoff(ratelimit.PerAccount).WithClock(clock), ratelimit.NewBackoff(ratelimit.PerAccount).WithClock(clock))
+	ctx := context.Background()
+	if _, err := s.ChangePassword(ctx, 1, "sai", "mat-khau-moi"); !errors.Is(err, ErrBadCredentials) {
+		t.Fatalf("wrong current password: %v", err)
+	}
+	if _, err := s.ChangePassword(ctx, 1, "xaso-demo", "ngan"); !errors.Is(err, ErrWeakPassword) {
+		t.Fatalf("weak new password: %v", err)
+	}
+	epoch, err := s.ChangePassword(ctx, 1, "xaso-demo", "mat-khau-moi")
+	if err != nil || epoch != 1 || fs.users["motcua"].SessionEpoch != 1 {
+		t.Fatalf("ChangePassword = %d, %v", epoch, err)
+	}
+	if _, err := s.Login(ctx, "motcua", "mat-khau-moi"); err != nil {
+		t.Fatalf("new password: %v", err)
+	}
+
+	// The signing passphrase: the same per-user delays, counted apart from the password's.
+	wrong := apperr.New(apperr.Unauthenticated, "p12_wrong_passphrase", "sai")
+	opened := 0
+	try := func(ok bool) error {
+		return s.UnlockPassphrase(1, func() error {
+			opened++
+			if ok {
+				return nil
+			}
+			return wrong
+		})
+	}
+	for range ratelimit.PerAccount.Free + 1 {
+		if err := try(false); !errors.Is(err, wrong) {
+			t.Fatalf("wrong passphrase: %v", err)
+		}
+	}
+	before := opened
+	err = try(true)
+	if wait, ok := RetryAfter(err); !errors.Is(err, ErrPassphraseThrottled) || !ok || wait != ratelimit.PerAccount.First {
+		t.Fatalf("during the delay: %v", err)
+	}
+	if opened != before {
+		t.Fatal("a passphrase was tried during the delay")
+	}
+	if _, err := s.Login(ctx, "motcua", "mat-khau-moi"); err != nil {
+		t.Fatalf("the passphrase's delay holds the login: %v", err)
+	}
+	if err := s.UnlockPassphrase(2, func() error { return nil }); err != nil {
+		t.Fatalf("another official: %v", err)
+	}
+	now = now.Add(ratelimit.PerAccount.First)
+	if err := try(true); err != nil {
+		t.Fatalf("after the delay: %v", err)
 	}
 }

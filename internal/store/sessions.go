@@ -5,10 +5,14 @@ import (
 	"database/sql"
 	"errors"
 	"time"
+
+	"github.com/xaso-vn/xaso/internal/auth"
 )
 
 // SessionStore keeps login sessions in the database (scs.CtxStore), so every instance
-// behind a load balancer sees them and a restart logs nobody out.
+// behind a load balancer sees them and a restart logs nobody out. A session is keyed by
+// the SHA-256 of its token (auth.HashToken), as API tokens are: the database, a backup
+// or a copy of it holds no token that opens a session.
 type SessionStore struct{ s *Store }
 
 // Sessions returns the session store.
@@ -17,7 +21,7 @@ func (s *Store) Sessions() SessionStore { return SessionStore{s} }
 // FindCtx returns a live session's data.
 func (ss SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var b []byte
-	err := ss.s.r.QueryRowContext(ctx, `SELECT data FROM sessions WHERE token = $1 AND expiry > $2`, token, ss.s.timestamp()).Scan(&b)
+	err := ss.s.r.QueryRowContext(ctx, `SELECT data FROM sessions WHERE token = $1 AND expiry > $2`, auth.HashToken(token), ss.s.timestamp()).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -27,33 +31,14 @@ func (ss SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 // CommitCtx saves a session.
 func (ss SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
 	_, err := ss.s.w.ExecContext(ctx, `INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
-		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`, token, b, expiry.UTC())
+		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`, auth.HashToken(token), b, expiry.UTC())
 	return mapErr(err)
 }
 
 // DeleteCtx removes a session.
 func (ss SessionStore) DeleteCtx(ctx context.Context, token string) error {
-	_, err := ss.s.w.ExecContext(ctx, `DELETE FROM sessions WHERE token = $1`, token)
+	_, err := ss.s.w.ExecContext(ctx, `DELETE FROM sessions WHERE token = $1`, auth.HashToken(token))
 	return mapErr(err)
-}
-
-// AllCtx lists live session tokens (part of scs.IterableCtxStore).
-func (ss SessionStore) AllCtx(ctx context.Context) (map[string][]byte, error) {
-	rows, err := ss.s.r.QueryContext(ctx, `SELECT token, data FROM sessions WHERE expiry > $1`, ss.s.timestamp())
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	defer rows.Close()
-	out := map[string][]byte{}
-	for rows.Next() {
-		var t string
-		var b []byte
-		if err := rows.Scan(&t, &b); err != nil {
-			return nil, err
-		}
-		out[t] = b
-	}
-	return out, mapErr(rows.Err())
 }
 
 // The context-free methods satisfy scs.Store; scs calls the Ctx ones.

@@ -10,11 +10,11 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 )
 
-const userCols = `id, username, full_name, password_hash, disabled, created_at`
+const userCols = `id, username, full_name, password_hash, disabled, created_at, session_epoch`
 
 func scanUser(row interface{ Scan(...any) error }) (auth.User, error) {
 	var u auth.User
-	err := row.Scan(&u.ID, &u.Username, &u.FullName, &u.PasswordHash, &u.Disabled, &u.CreatedAt)
+	err := row.Scan(&u.ID, &u.Username, &u.FullName, &u.PasswordHash, &u.Disabled, &u.CreatedAt, &u.SessionEpoch)
 	return u, err
 }
 
@@ -101,7 +101,7 @@ func (s *Store) Memberships(ctx context.Context, userID int64) ([]auth.Membershi
 // UserAndMemberships returns a user with their roles in one query: every request with a
 // session asks for both.
 func (s *Store) UserAndMemberships(ctx context.Context, id int64) (auth.User, []auth.Membership, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT u.id, u.username, u.full_name, u.password_hash, u.disabled, u.created_at,
+	rows, err := s.r.QueryContext(ctx, `SELECT u.id, u.username, u.full_name, u.password_hash, u.disabled, u.created_at, u.session_epoch,
 		m.unit_id, un.code, un.name, m.role
 		FROM users u LEFT JOIN memberships m ON m.user_id = u.id LEFT JOIN units un ON un.id = m.unit_id
 		WHERE u.id = $1 ORDER BY un.code, m.role`, id)
@@ -115,7 +115,7 @@ func (s *Store) UserAndMemberships(ctx context.Context, id int64) (auth.User, []
 	for rows.Next() {
 		var unitID sql.NullInt64
 		var code, name, role sql.NullString
-		if err := rows.Scan(&u.ID, &u.Username, &u.FullName, &u.PasswordHash, &u.Disabled, &u.CreatedAt,
+		if err := rows.Scan(&u.ID, &u.Username, &u.FullName, &u.PasswordHash, &u.Disabled, &u.CreatedAt, &u.SessionEpoch,
 			&unitID, &code, &name, &role); err != nil {
 			return auth.User{}, nil, err
 		}
@@ -133,7 +133,65 @@ func (s *Store) UserAndMemberships(ctx context.Context, id int64) (auth.User, []
 	return u, ms, nil
 }
 
-// SetPasswordHash replaces a user's password hash.
+// RemoveMembership takes a role in a unit away from a user. It takes effect at the
+// user's next request: every request reads the user's roles afresh.
+func (s *Store) RemoveMembership(ctx context.Context, userID, unitID int64, role auth.Role) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE user_id = $1 AND unit_id = $2 AND role = $3`, userID, unitID, role)
+		if err != nil {
+			return fmt.Errorf("store: revoke membership of user %d in unit %d: %w", userID, unitID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return auth.ErrMembershipNotFound
+		}
+		return s.appendAudit(ctx, tx, audit.Event{Chain: unitID, Action: "membership.revoke", ObjectType: "user",
+			ObjectID: strconv.FormatInt(userID, 10), Fields: []string{"role:" + string(role)}})
+	})
+}
+
+// ReplacePassword sets a user's new password hash and ends all their sessions: the
+// generation of their sessions moves on, and a session of an older one is refused at
+// its next request. It returns the new generation, for the session of a user who
+// changed their own password and stays logged in.
+func (s *Store) ReplacePassword(ctx context.Context, userID int64, hash string) (int64, error) {
+	var epoch int64
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1, updated_at = $2
+			WHERE id = $3 RETURNING session_epoch`, hash, s.timestamp(), userID).Scan(&epoch)
+		if err != nil {
+			return fmt.Errorf("store: password of user %d: %w", userID, notFound(err, auth.ErrUserNotFound))
+		}
+		return s.appendAudit(ctx, tx, audit.Event{Chain: audit.SystemChain, Action: "user.password", ObjectType: "user",
+			ObjectID: strconv.FormatInt(userID, 10), Fields: []string{"password_hash", "session_epoch"}})
+	})
+	return epoch, err
+}
+
+// SetUserDisabled disables or enables an account. Disabling ends its sessions (their
+// generation moves on, so enabling the account again does not bring them back); its API
+// tokens are refused while it is disabled.
+func (s *Store) SetUserDisabled(ctx context.Context, userID int64, disabled bool) error {
+	action, bump := "user.enable", 0
+	if disabled {
+		action, bump = "user.disable", 1
+	}
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET disabled = $1, session_epoch = session_epoch + $2, updated_at = $3 WHERE id = $4`,
+			disabled, bump, s.timestamp(), userID)
+		if err != nil {
+			return fmt.Errorf("store: disable user %d: %w", userID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return auth.ErrUserNotFound
+		}
+		return s.appendAudit(ctx, tx, audit.Event{Chain: audit.SystemChain, Action: action, ObjectType: "user",
+			ObjectID: strconv.FormatInt(userID, 10), Fields: []string{"disabled", "session_epoch"}})
+	})
+}
+
+// SetPasswordHash replaces a user's password hash with the same password hashed anew
+// (a login upgrading an old hash): the user's sessions go on. A new password goes
+// through ReplacePassword.
 func (s *Store) SetPasswordHash(ctx context.Context, userID int64, hash string) error {
 	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, s.timestamp(), userID)

@@ -466,7 +466,7 @@ func TestPaymentSecretRotation(t *testing.T) {
 	admin := bearer(t, e, "quantri")
 	body := notificationBody("FT1", 5000, "khong co noi dung", time.Now().Add(-time.Minute))
 	sign := func(secret string) string { return payment.SignNotification([]byte(body), []byte(secret), time.Now()) }
-	if status, _, out := notify(t, e, demo.CommuneCode, body, sign(strings.Repeat("k", 64))); status != 500 || !strings.Contains(out, "webhook_secret_missing") {
+	if status, _, out := notify(t, e, demo.CommuneCode, body, sign(strings.Repeat("k", 64))); status != 404 || !strings.Contains(out, "webhook_not_configured") {
 		t.Fatalf("no account: %d %s", status, out)
 	}
 	apiSend(t, e, admin, "PUT", "/api/v1/payments/account", `{"bin":"970415","number":"113366668888","name":"UBND XA YEN TU"}`)

@@ -2,9 +2,13 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -29,6 +33,7 @@ func (s *Server) pageRoutes() []httpx.Route {
 		{Pattern: "POST /login", Access: httpx.Anyone, Handler: s.login},
 		{Pattern: "POST /logout", Access: httpx.Anyone, Handler: s.logout},
 		{Pattern: "GET /account", Access: httpx.LoggedIn, Handler: s.account},
+		{Pattern: "POST /account/password", Access: httpx.LoggedIn, Handler: s.changePassword},
 		{Pattern: "GET /thu-tuc", Access: httpx.Anyone, Handler: s.catalogPage},
 		{Pattern: "GET /thu-tuc/{code}", Access: httpx.Anyone, Handler: s.procedurePage},
 		{Pattern: "GET /nop-ho-so/{code}", Access: httpx.LoggedIn, Handler: s.fileForm},
@@ -99,12 +104,40 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 	return s.views.render(w, http.StatusOK, "login", v)
 }
 
-// safeNext keeps only local paths, so the login page cannot redirect elsewhere.
+// safeNext keeps only a path of this site, so the login page cannot send anyone
+// elsewhere; anything else is "" (the caller goes to the role's home page). A browser
+// cleans a Location before following it — drops tabs and newlines anywhere, strips
+// leading spaces and control characters, reads a backslash as a slash — so
+// "/\t/evil.example" becomes "//evil.example", another host. Rather than predict that
+// cleaning, refuse what it acts on: any control character, space or invisible format
+// character, any backslash, in the value as given and in its path once percent-decoded
+// (an encoded space in a query, "?q=khai%20sinh", stays: the query names no host); then
+// exactly one leading slash, and no scheme or host.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	path := next
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	decoded, err := url.PathUnescape(path)
+	if err != nil || !localPath(next) || !localPath(decoded) {
+		return ""
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
 		return ""
 	}
 	return next
+}
+
+// localPath reports whether p begins with exactly one slash and holds no character a
+// browser could clean away or read as a slash.
+func localPath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || !utf8.ValidString(p) {
+		return false
+	}
+	return strings.IndexFunc(p, func(r rune) bool {
+		return r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) ||
+			r == '\u2028' || r == '\u2029' || r == utf8.RuneError
+	}) < 0
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
@@ -119,15 +152,21 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		v.Error, v.Data = msg, form
 		return s.views.render(w, status, "login", v)
 	}
+	// Wrong passwords make the address wait (growing delays, ratelimit.PerAddress), and
+	// the account (auth.Service.Login, ratelimit.PerAccount). A refused attempt tries no
+	// password and lengthens no delay.
 	ip := httpx.ClientIP(r, s.TrustProxy)
-	if s.loginIP.Exhausted(ip) {
-		return again(http.StatusTooManyRequests, apperr.ErrRateLimited.Message)
+	if wait := s.loginIP.Wait(ip); wait > 0 {
+		return s.loginThrottled(w, again, auth.Throttled(auth.ErrAccountThrottled, wait))
 	}
 	p, err := s.Auth.Login(ctx, form.Username, r.PostFormValue("password"))
 	if err != nil {
 		e := apperr.From(err)
-		if e.Kind == apperr.Unauthenticated || e.Kind == apperr.TooManyRequests {
-			s.loginIP.Allow(ip) // only failures count against the address
+		switch e.Kind {
+		case apperr.TooManyRequests:
+			return s.loginThrottled(w, again, err)
+		case apperr.Unauthenticated:
+			s.loginIP.Fail(ip) // only failures count against the address
 			if aerr := s.Store.AppendAudit(ctx, audit.Event{Chain: audit.SystemChain, Action: "login.fail", ObjectType: "session"}); aerr != nil {
 				return aerr
 			}
@@ -140,6 +179,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.sessions.Put(ctx, sessionUserKey, p.UserID)
+	s.sessions.Put(ctx, sessionEpochKey, p.SessionEpoch)
 	if err := s.Store.AppendAudit(audit.WithActor(ctx, "user:"+p.Username), audit.Event{Chain: audit.SystemChain,
 		Action: "login.success", ObjectType: "user", ObjectID: strconv.FormatInt(p.UserID, 10)}); err != nil {
 		return err
@@ -150,6 +190,21 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, dest, http.StatusSeeOther)
 	return nil
+}
+
+// loginThrottled answers an attempt refused during a delay: 429, Retry-After, and the
+// login page saying how long to wait.
+func (s *Server) loginThrottled(w http.ResponseWriter, again func(int, string) error, err error) error {
+	setRetryAfter(w, err)
+	return again(http.StatusTooManyRequests, apperr.From(err).Message)
+}
+
+// setRetryAfter sets Retry-After (whole seconds, rounded up) from a throttled attempt's
+// error.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	if wait, ok := auth.RetryAfter(err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+	}
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {

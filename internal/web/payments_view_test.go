@@ -34,7 +34,7 @@ func TestPaymentSummary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Deps{Store: st, Auth: auth.NewService(st, hasher, ratelimit.New(5, 5)), HomeUnitID: u.ID,
+	s, err := New(Deps{Store: st, Auth: auth.NewService(st, hasher, ratelimit.NewBackoff(ratelimit.PerAccount), ratelimit.NewBackoff(ratelimit.PerAccount)), HomeUnitID: u.ID,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: prometheus.NewRegistry(), SessionLife: time.Hour})
 	if err != nil {
 		t.Fatal(err)

@@ -518,6 +518,11 @@ type myDossier struct {
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAccount(w, r, http.StatusOK, "")
+}
+
+// renderAccount draws the account page, with passwordErr next to the password form.
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, passwordErr string) error {
 	ctx := r.Context()
 	p := auth.PrincipalFrom(ctx)
 	limit, offset, err := httpx.Page(r)
@@ -539,9 +544,50 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 	v := s.view(r, "Tài khoản của tôi")
 	v.Flash = s.sessions.PopString(ctx, "flash")
 	v.Data = struct {
-		Dossiers []myDossier
-		Total    int
-		Pager    pager
-	}{mine, total, newPager(r, limit, offset, total)}
-	return s.views.render(w, http.StatusOK, "account", v)
+		Dossiers      []myDossier
+		Total         int
+		Pager         pager
+		PasswordError string
+	}{mine, total, newPager(r, limit, offset, total), passwordErr}
+	return s.views.render(w, status, "account", v)
+}
+
+var errPasswordMismatch = apperr.New(apperr.Invalid, "password_mismatch", "Mật khẩu mới nhập lại không khớp.")
+
+// changePassword is the user's own change of password. Their other sessions end (the
+// generation of their sessions moves on); this one carries on under a new token with the
+// new generation. A wrong current password is a form error, not a logout, and counts
+// against the account as a wrong login does.
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	if err := r.ParseForm(); err != nil {
+		return errBadForm
+	}
+	p := auth.PrincipalFrom(ctx)
+	next := r.PostFormValue("new")
+	if next != r.PostFormValue("confirm") {
+		return s.renderAccount(w, r, http.StatusUnprocessableEntity, errPasswordMismatch.Message)
+	}
+	epoch, err := s.Auth.ChangePassword(ctx, p.UserID, r.PostFormValue("current"), next)
+	if err != nil {
+		e := apperr.From(err)
+		switch e.Kind {
+		case apperr.Unauthenticated, apperr.Invalid:
+			return s.renderAccount(w, r, http.StatusUnprocessableEntity, e.Message)
+		case apperr.TooManyRequests:
+			setRetryAfter(w, err)
+			return s.renderAccount(w, r, http.StatusTooManyRequests, e.Message)
+		}
+		return err
+	}
+	if p.Via == "session" {
+		if err := s.sessions.RenewToken(ctx); err != nil {
+			return err
+		}
+		s.sessions.Put(ctx, sessionEpochKey, epoch)
+	}
+	s.sessions.Put(ctx, "flash", "Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc.")
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
 }

@@ -45,6 +45,9 @@ type Deps struct {
 	SessionLife   time.Duration
 	Blobs         blob.Store // attachments' bytes
 	FileLimit     int64      // largest attachment in bytes (0: attach.DefaultLimit)
+	// LoginAddresses throttles wrong passwords per client address (nil: a
+	// ratelimit.PerAddress backoff); tests give it their clock.
+	LoginAddresses *ratelimit.Backoff
 }
 
 // Server is the HTTP handler of xaso.
@@ -52,7 +55,7 @@ type Server struct {
 	Deps
 	sessions *scs.SessionManager
 	views    *renderer
-	loginIP  *ratelimit.Limiter
+	loginIP  *ratelimit.Backoff
 	lookups  *ratelimit.Limiter // public dossier look-ups per client address, shared with the API
 	routes   []httpx.Route
 	handler  http.Handler
@@ -83,7 +86,10 @@ func New(d Deps) (*Server, error) {
 		d.Log.Error("session", "err", err, "request_id", httpx.RequestID(r.Context()))
 		http.Error(w, "Lỗi phiên làm việc. Vui lòng thử lại.", http.StatusInternalServerError)
 	}
-	s := &Server{Deps: d, sessions: sm, views: views, loginIP: ratelimit.New(20, 10), lookups: ratelimit.New(30, 30)}
+	if d.LoginAddresses == nil {
+		d.LoginAddresses = ratelimit.NewBackoff(ratelimit.PerAddress)
+	}
+	s := &Server{Deps: d, sessions: sm, views: views, loginIP: d.LoginAddresses, lookups: ratelimit.New(30, 30)}
 	s.metrics = newHTTPMetrics(d.Metrics)
 	// Group commit: commits ÷ changes says how much the disk flushes were shared.
 	st := d.Store
@@ -186,16 +192,22 @@ func (s *Server) authenticate(r *http.Request) (*auth.Principal, error) {
 	if id == 0 {
 		return nil, nil
 	}
-	p, err := s.Auth.PrincipalByID(ctx, id)
+	p, err := s.Auth.PrincipalBySession(ctx, id, s.sessions.GetInt64(ctx, sessionEpochKey))
 	if kind := apperr.KindOf(err); kind == apperr.Unauthenticated || kind == apperr.NotFound {
-		// The account was disabled or removed: end the session quietly.
+		// The account was disabled or removed, or its password changed since this
+		// session began: end the session quietly.
 		s.sessions.Destroy(ctx)
 		return nil, nil
 	}
 	return p, err
 }
 
-const sessionUserKey = "user_id"
+// A session holds its user's id and the generation of the user's sessions it was opened
+// in (auth.Principal.SessionEpoch).
+const (
+	sessionUserKey  = "user_id"
+	sessionEpochKey = "epoch"
+)
 
 // fail is the one error adapter: problem+json for the API, a page (or a redirect to the
 // login page) for browsers. Internal errors are logged with the request id and never

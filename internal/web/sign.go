@@ -117,6 +117,9 @@ func (s *Server) signResult(w http.ResponseWriter, r *http.Request) error {
 		switch e.Kind {
 		case apperr.Unauthenticated: // a wrong passphrase: the officer stays logged in
 			return s.renderDossier(w, r, http.StatusUnprocessableEntity, d, a, &attempt{err: e.Message, sign: true})
+		case apperr.TooManyRequests: // too many wrong passphrases: wait
+			setRetryAfter(w, err)
+			return s.renderDossier(w, r, http.StatusTooManyRequests, d, a, &attempt{err: e.Message, sign: true})
 		case apperr.Invalid, apperr.Conflict, apperr.NotFound:
 			return s.renderDossier(w, r, e.Kind.HTTPStatus(), d, a, &attempt{err: e.Message, sign: true})
 		}
@@ -186,7 +189,12 @@ func (s *Server) unlockKey(ctx context.Context, d dossier.Dossier, p *auth.Princ
 	if err != nil || k.UserID != p.UserID || k.UnitID != d.CompetentUnitID {
 		return store.SigningKey{}, nil, errSignKey
 	}
-	signer, err := signing.OpenSealedPKCS12(k.Sealed, passphrase)
+	var signer signing.Signer
+	err = s.Auth.UnlockPassphrase(p.UserID, func() error {
+		var err error
+		signer, err = signing.OpenSealedPKCS12(k.Sealed, passphrase)
+		return err
+	})
 	if err != nil {
 		return store.SigningKey{}, nil, err
 	}

@@ -162,6 +162,7 @@ var access = map[string][]auth.Role{
 	"GET /healthz":             nil,
 	"GET /metrics":             nil,
 	"GET /account":             {"user"},
+	"POST /account/password":   {"user"},
 	"GET /thu-tuc":             nil,
 	"GET /thu-tuc/{code}":      nil,
 	"GET /nop-ho-so/{code}":    {"user"},

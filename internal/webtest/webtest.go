@@ -36,6 +36,14 @@ func New(t testing.TB) (*web.Server, *store.Store) {
 // payments, as `xaso serve --demo` does; the statistics tests its 2021 history).
 func NewWith(t testing.TB, opt demo.Options) (*web.Server, *store.Store) {
 	t.Helper()
+	return NewClocked(t, opt, time.Now)
+}
+
+// NewClocked is NewWith whose throttles of guessing (wrong passwords per account and per
+// address, wrong signing passphrases) read the time from now, so that a test can let a
+// delay pass without sleeping.
+func NewClocked(t testing.TB, opt demo.Options, now func() time.Time) (*web.Server, *store.Store) {
+	t.Helper()
 	ctx := context.Background()
 	st := storetest.Open(t)
 	hasher := auth.NewHasher(auth.TestParams, 2)
@@ -63,16 +71,18 @@ func NewWith(t testing.TB, opt demo.Options) (*web.Server, *store.Store) {
 	t.Cleanup(func() { blobs.Close() })
 	cals := workcal.New(st)
 	srv, err := web.New(web.Deps{
-		Store:       st,
-		Auth:        auth.NewService(st, hasher, ratelimit.New(5, 5)),
-		Calendars:   cals,
-		Dossiers:    &dossier.Service{Store: st, Calendars: cals, Now: time.Now},
-		HomeUnitID:  home.ID,
-		Log:         slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Metrics:     prometheus.NewRegistry(),
-		SiteName:    home.Name,
-		SessionLife: time.Hour,
-		Blobs:       blobs,
+		Store: st,
+		Auth: auth.NewService(st, hasher, ratelimit.NewBackoff(ratelimit.PerAccount).WithClock(now),
+			ratelimit.NewBackoff(ratelimit.PerAccount).WithClock(now)),
+		LoginAddresses: ratelimit.NewBackoff(ratelimit.PerAddress).WithClock(now),
+		Calendars:      cals,
+		Dossiers:       &dossier.Service{Store: st, Calendars: cals, Now: time.Now},
+		HomeUnitID:     home.ID,
+		Log:            slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Metrics:        prometheus.NewRegistry(),
+		SiteName:       home.Name,
+		SessionLife:    time.Hour,
+		Blobs:          blobs,
 	})
 	if err != nil {
 		t.Fatal(err)
