@@ -56,22 +56,6 @@ func (l *Limiter) Allow(key string) bool {
 	return true
 }
 
-// Exhausted reports whether key has no token left, without taking one. Callers that
-// count only failures (wrong passwords) check Exhausted first and call Allow on failure.
-func (l *Limiter) Exhausted(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b, ok := l.buckets[key]
-	return ok && min(l.Burst, b.tokens+l.now().Sub(b.last).Seconds()*l.Rate) < 1
-}
-
-// Reset forgets key, e.g. after a successful login.
-func (l *Limiter) Reset(key string) {
-	l.mu.Lock()
-	delete(l.buckets, key)
-	l.mu.Unlock()
-}
-
 // sweep drops buckets that have refilled completely, so memory stays bounded by the
 // number of keys active in the last few minutes.
 func (l *Limiter) sweep(now time.Time) {
