@@ -14,6 +14,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/consent"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/store"
@@ -27,8 +28,12 @@ type CreateDossier struct {
 	Fields        map[string]string `json:"fields"`
 	Unit          string            `json:"unit,omitempty"`           // receiving unit code
 	CompetentUnit string            `json:"competent_unit,omitempty"` // when another unit decides
-	Consent       string            `json:"consent,omitempty"`        // assisted filing
-	Owner         string            `json:"owner,omitempty"`          // assisted filing: the citizen's username, if they have an account
+	// Consent was a free-text note of how the citizen agreed; it is ignored: an assisted
+	// filing rests on the consent the citizen records on their account (Owner).
+	Consent string `json:"consent,omitempty"`
+	// Owner is, for an assisted filing, the username of the citizen it is filed for, who
+	// must have consented to the calling volunteer (required).
+	Owner string `json:"owner,omitempty"`
 	// NationalCode is the dossier's code on the national portal, required for the channel
 	// national_portal: forwarding the same code again answers with the same dossier.
 	NationalCode string `json:"national_code,omitempty"`
@@ -91,7 +96,7 @@ func (h handlers) createDossier(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	intake := dossier.Intake{Channel: in.Channel, Applicant: in.Applicant, Fields: in.Fields, ReceivingUnitID: receiving, Consent: in.Consent,
+	intake := dossier.Intake{Channel: in.Channel, Applicant: in.Applicant, Fields: in.Fields, ReceivingUnitID: receiving,
 		NationalCode: strings.TrimSpace(in.NationalCode)}
 	if in.CompetentUnit != "" {
 		cu, err := h.Store.UnitByCode(ctx, in.CompetentUnit)
@@ -101,15 +106,17 @@ func (h handlers) createDossier(w http.ResponseWriter, r *http.Request) error {
 		intake.CompetentUnitID = cu.ID
 	}
 	switch {
-	case in.Channel == dossier.ChannelAssisted:
-		intake.AssistedBy = p.UserID
-		if in.Owner != "" {
-			owner, err := h.Store.UserByUsername(ctx, strings.ToLower(in.Owner))
-			if err != nil {
-				return err
-			}
-			intake.OwnerID = owner.ID
+	case in.Channel == dossier.ChannelAssisted && in.Owner != "":
+		owner, err := h.Store.UserByUsername(ctx, strings.ToLower(strings.TrimSpace(in.Owner)))
+		switch {
+		case apperr.KindOf(err) == apperr.NotFound:
+			// As for a citizen who has not consented: a volunteer learns nothing about
+			// which usernames exist.
+			return &dossier.FieldError{Fields: map[string]string{"owner": consent.ErrRequired.Message}, Code: consent.ErrRequired}
+		case err != nil:
+			return err
 		}
+		intake.OwnerID = owner.ID
 	case in.Channel == dossier.ChannelOnline:
 		// Whoever files online owns the dossier, officials filing for themselves included
 		// (the portal's rule too).
@@ -231,10 +238,8 @@ func (h handlers) load(r *http.Request) (dossier.Dossier, dossier.Actor, error) 
 	if err != nil {
 		return d, dossier.Actor{}, err
 	}
-	if !d.OwnedBy(p) && !d.HandledBy(p) {
-		return d, dossier.Actor{}, dossier.ErrNotFound
-	}
-	return d, d.ActorFor(p), nil
+	a, err := h.Dossiers.Access(r.Context(), d, p)
+	return d, a, err
 }
 
 func (h handlers) view(r *http.Request, d dossier.Dossier, a dossier.Actor) (Dossier, error) {
@@ -388,6 +393,10 @@ func (h handlers) listDossiers(w http.ResponseWriter, r *http.Request) error {
 				break
 			}
 		}
+	case p.HasRole(auth.RoleDigitalTeam):
+		// A volunteer sees the dossiers they filed for citizens whose consent stands
+		// (dossier.Service.Access's rule, as a query).
+		q.AssistedBy = p.UserID
 	default:
 		q.OwnerID = p.UserID // a citizen sees their own dossiers
 	}

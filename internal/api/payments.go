@@ -407,7 +407,7 @@ func (h handlers) createPayment(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The counter bills at intake, the accountant at any time, and the owner of an
 	// electronic dossier bills themselves to pay by QR code from home.
-	if !(p.Can(d.ReceivingUnitID, auth.RoleCounter) || p.Can(d.CompetentUnitID, auth.RoleAccountant) || a.Owner && d.Channel.Electronic()) {
+	if !(p.Can(d.ReceivingUnitID, auth.RoleCounter) || p.Can(d.CompetentUnitID, auth.RoleAccountant) || (a.Owner || a.Assistant) && d.Channel.Electronic()) {
 		return apperr.ErrForbidden
 	}
 	switch d.Status {
@@ -504,7 +504,11 @@ func (h handlers) paymentQR(w http.ResponseWriter, r *http.Request) error {
 		return errQRLimit
 	}
 	pr, _, err := h.findPayment(r, func(_ store.PaymentRequest, d dossier.Dossier) bool {
-		return p != nil && (d.OwnedBy(p) || d.HandledBy(p)) || secret != "" && secretMatches(secret, d.Secret)
+		if secret != "" && secretMatches(secret, d.Secret) {
+			return true
+		}
+		_, err := h.Dossiers.Access(ctx, d, p)
+		return err == nil
 	})
 	if err != nil {
 		return err

@@ -58,8 +58,16 @@ func (h handlers) receiptPDF(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	allowed := p != nil && (p.Can(rc.UnitID, auth.OfficeRoles...) || d.OwnedBy(p) || d.HandledBy(p)) ||
-		secret != "" && secretMatches(secret, d.Secret)
+	// The accountant of the collecting unit, or whoever may open the dossier
+	// (dossier.Service.Access), or the holder of its secret.
+	allowed := p.Can(rc.UnitID, auth.OfficeRoles...) || secret != "" && secretMatches(secret, d.Secret)
+	if !allowed && p != nil {
+		_, err := h.Dossiers.Access(ctx, d, p)
+		if err != nil && !errors.Is(err, dossier.ErrNotFound) {
+			return err
+		}
+		allowed = err == nil
+	}
 	if !allowed {
 		return store.ErrReceiptNotFound
 	}

@@ -27,9 +27,12 @@ const (
 var Roles = []Role{RoleCitizen, RoleCounter, RoleSpecialist, RoleLeader, RoleClerk,
 	RoleAccountant, RoleDigitalTeam, RoleUnitAdmin, RoleSystemAdmin}
 
-// OfficeRoles are the roles of a commune's staff, who use the office pages.
+// OfficeRoles are the roles of a commune's officials, who use the office pages and see
+// the unit's dossiers. Members of the community digital team (RoleDigitalTeam) are
+// volunteers, not officials: they see only the dossiers they filed for citizens who
+// consented (dossier.Service.Access).
 var OfficeRoles = []Role{RoleCounter, RoleSpecialist, RoleLeader, RoleClerk, RoleAccountant,
-	RoleDigitalTeam, RoleUnitAdmin, RoleSystemAdmin}
+	RoleUnitAdmin, RoleSystemAdmin}
 
 // AdminRoles may manage users and settings.
 var AdminRoles = []Role{RoleUnitAdmin, RoleSystemAdmin}

@@ -46,6 +46,7 @@ func current(ctx context.Context, svc *dossier.Service, unitID int64, users map[
 		{"Ngô Thị Vân", dossier.ChannelCounter, 1, []string{"withdraw"}},                                         // withdrawn
 		{"Dương Văn Tú", dossier.ChannelCounter, proc.LegalTime.Value + 3, []string{"forward"}},                  // overdue
 		{"Lý Thị Trang", dossier.ChannelCounter, max(proc.LegalTime.Value, 1), []string{"forward"}},              // due today
+		{"Nguyễn Văn An", dossier.ChannelAssisted, 0, nil},                                                       // filed by the volunteer for the demo citizen, who consented
 	}
 	reasons := map[string]string{"request_supplement": "Bổ sung bản sao giấy tờ chứng minh nơi cư trú",
 		"refuse": "Hồ sơ không thuộc thẩm quyền giải quyết của xã", "stop": "Người yêu cầu đề nghị dừng để bổ sung giấy tờ từ nơi cư trú trước",
@@ -57,8 +58,12 @@ func current(ctx context.Context, svc *dossier.Service, unitID int64, users map[
 		in := dossier.Intake{Channel: pl.channel, ReceivingUnitID: unitID, Fields: fields,
 			Applicant: dossier.Applicant{FullName: pl.name, IDNumber: "037085001234", Phone: "0912345678", Address: Villages[i%len(Villages)]}}
 		a := actor(auth.RoleCounter)
-		if pl.channel == dossier.ChannelOnline {
+		switch pl.channel {
+		case dossier.ChannelOnline:
 			a = actor(auth.RoleCitizen)
+			in.OwnerID = users[auth.RoleCitizen].UserID
+		case dossier.ChannelAssisted:
+			a = actor(auth.RoleDigitalTeam)
 			in.OwnerID = users[auth.RoleCitizen].UserID
 		}
 		d, _, err := svc.File(ctx, proc.Code, in, a, dossier.Idempotency{})

@@ -15,6 +15,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/catalog"
+	"github.com/xaso-vn/xaso/internal/consent"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/signing"
@@ -124,6 +125,13 @@ func LoadWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, opt Opt
 			return false, fmt.Errorf("demo: user %s: %w", u.Username, err)
 		}
 		principals[u.Role] = &auth.Principal{UserID: id, Username: u.Username, FullName: u.FullName, Memberships: ms}
+	}
+	// The demo citizen has agreed that the demo volunteer files for them, so that the
+	// volunteer's journey (and the assisted dossier below) works from the start.
+	if _, _, err := st.GrantConsent(ctx, consent.Consent{CitizenID: principals[auth.RoleCitizen].UserID,
+		VolunteerID: principals[auth.RoleDigitalTeam].UserID, UnitID: commune, Purpose: consent.AssistedFiling,
+		Text: consent.Text(consent.AssistedFiling)}); err != nil {
+		return false, fmt.Errorf("demo: consent: %w", err)
 	}
 	if opt.Payments {
 		if err := demoPayments(ctx, st, commune); err != nil {

@@ -151,11 +151,15 @@ type Dossier struct {
 	// OwnerID is the citizen account that filed or owns it (0 when filed at the counter
 	// by someone without an account).
 	OwnerID int64
-	// AssistedBy is the digital-team member who filed it for the applicant, with the
-	// applicant's consent recorded in Consent.
+	// AssistedBy is the digital-team member who filed it for its owner (channel
+	// assisted), under the owner's recorded consent ConsentID (internal/consent): the
+	// member sees the dossier while that consent stands.
 	AssistedBy int64
-	Consent    string
-	Fields     map[string]string
+	ConsentID  int64
+	// Consent is how the applicant consented, as typed by the member, for assisted
+	// dossiers filed before consents were recorded; empty since.
+	Consent string
+	Fields  map[string]string
 
 	Status Status
 	Step   int // index of the current workflow step

@@ -181,10 +181,10 @@ func TestIntakeValidation(t *testing.T) {
 		{"short CCCD", func(in *Intake) { in.Applicant.IDNumber = "03708500123" }, counterOfficer, []string{"applicant.id_number"}},
 		{"no name", func(in *Intake) { in.Applicant.FullName = "   " }, counterOfficer, []string{"applicant.full_name"}},
 		{"bad phone and e-mail", func(in *Intake) { in.Applicant.Phone, in.Applicant.Email = "12345", "an@" }, counterOfficer, []string{"applicant.phone", "applicant.email"}},
-		{"assisted without consent", func(in *Intake) {
+		{"assisted without naming the consenting citizen", func(in *Intake) {
 			in.Channel = ChannelAssisted
 			in.Fields = map[string]string{"ten_tre": "Bé"}
-		}, person(5, commune, auth.RoleDigitalTeam), []string{"consent"}},
+		}, person(5, commune, auth.RoleDigitalTeam), []string{"owner"}},
 		{"unknown field", func(in *Intake) { in.Fields = map[string]string{"khong_co": "x"} }, counterOfficer, []string{"fields.khong_co"}},
 		{"bad channel", func(in *Intake) { in.Channel = "fax" }, counterOfficer, []string{"channel"}},
 	}

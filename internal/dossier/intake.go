@@ -69,6 +69,7 @@ func NewSecret() string {
 // FieldError lists every bad input of an intake, by field name, in Vietnamese.
 type FieldError struct {
 	Fields map[string]string
+	Code   *apperr.Error // nil: ErrInvalidInput
 }
 
 func (e *FieldError) Error() string {
@@ -89,8 +90,14 @@ func (e *FieldError) Details() []apperr.Detail {
 	return out
 }
 
-// Unwrap lets the error adapter find the kind and code.
-func (e *FieldError) Unwrap() error { return ErrInvalidInput }
+// Unwrap lets the error adapter find the kind and code: Code when set (a problem with
+// its own stable code, drawn at its field), else ErrInvalidInput.
+func (e *FieldError) Unwrap() error {
+	if e.Code != nil {
+		return e.Code
+	}
+	return ErrInvalidInput
+}
 
 // ErrInvalidInput is the kind of every intake validation error.
 var ErrInvalidInput = apperr.New(apperr.Invalid, "invalid_dossier", "Thông tin hồ sơ chưa hợp lệ; xem từng trường.")
@@ -102,10 +109,11 @@ type Intake struct {
 	Fields          map[string]string
 	ReceivingUnitID int64
 	CompetentUnitID int64 // 0: the receiving unit
-	OwnerID         int64
-	AssistedBy      int64
-	Consent         string // assisted filing: how the applicant consented
-	NationalCode    string // national_portal: the dossier's code on the national portal
+	// OwnerID is the citizen account the dossier belongs to: who files online, or, for
+	// an assisted filing, the citizen who consented to it (required; the filing
+	// volunteer is the actor).
+	OwnerID      int64
+	NationalCode string // national_portal: the dossier's code on the national portal
 	// Attachments come with the filing (photos or PDFs of the papers), their bytes
 	// already in the blob store; they are recorded in the filing's transaction.
 	Attachments []Attachment
@@ -136,6 +144,7 @@ func (c Channel) ReceivedAtOnce() bool { return c == ChannelCounter || c == Chan
 // and post intake, a digital-team member for assisted filing, anyone (a citizen) online.
 func New(r Rules, in Intake, a Actor, now time.Time) (Dossier, Event, error) {
 	var err error
+	var assisted int64 // the volunteer filing, on the assisted channel only
 	if in.Applicant, in.Fields, err = check(r.Procedure, in); err != nil {
 		return Dossier{}, Event{}, err
 	}
@@ -148,6 +157,7 @@ func New(r Rules, in Intake, a Actor, now time.Time) (Dossier, Event, error) {
 		if !a.P.Can(in.ReceivingUnitID, auth.RoleDigitalTeam) {
 			return Dossier{}, Event{}, ErrNotYourStep
 		}
+		assisted = a.P.UserID
 	case ChannelNationalPortal:
 		if !a.P.Can(in.ReceivingUnitID, auth.RoleSystemAdmin, auth.RoleUnitAdmin) {
 			return Dossier{}, Event{}, ErrNotYourStep // the portal connector runs with an administrator's token
@@ -160,7 +170,7 @@ func New(r Rules, in Intake, a Actor, now time.Time) (Dossier, Event, error) {
 	d := Dossier{
 		ReceivingUnitID: in.ReceivingUnitID, CompetentUnitID: in.CompetentUnitID,
 		ProcedureCode: p.Code, ProcedureVersion: p.Version, ProcedureName: p.Name,
-		Channel: in.Channel, Applicant: in.Applicant, OwnerID: in.OwnerID, AssistedBy: in.AssistedBy, Consent: in.Consent,
+		Channel: in.Channel, Applicant: in.Applicant, OwnerID: in.OwnerID, AssistedBy: assisted,
 		NationalCode: in.NationalCode,
 		Fields:       in.Fields, Status: StatusSubmitted, SubmittedAt: now, StepStartedAt: now,
 	}
@@ -231,8 +241,8 @@ func check(p catalog.Procedure, in Intake) (Applicant, map[string]string, error)
 	case in.NationalCode != "" && !nationalCodeRE.MatchString(in.NationalCode):
 		bad["national_code"] = "mã hồ sơ trên Cổng gồm tối đa 60 chữ cái không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới"
 	}
-	if in.Channel == ChannelAssisted && strings.TrimSpace(in.Consent) == "" {
-		bad["consent"] = "nộp hộ cần ghi nhận sự đồng ý của người dân"
+	if in.Channel == ChannelAssisted && in.OwnerID == 0 {
+		bad["owner"] = "nộp hộ cần chọn người dân đã đồng ý cho bạn nộp hộ"
 	}
 	fields, err := p.NormalizeFields(in.Fields, electronic)
 	if err != nil {

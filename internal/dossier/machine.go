@@ -8,6 +8,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/catalog"
+	"github.com/xaso-vn/xaso/internal/locale"
 )
 
 // Action is a transition a person asks for.
@@ -48,14 +49,20 @@ func ParseAction(s string) (Action, bool) {
 	return Action(s), ok
 }
 
+// MaxReason bounds a reason, in characters: longer ones are cut (between characters).
+const MaxReason = 2000
+
 // needsReason lists the actions whose reason the citizen is owed in writing.
 var needsReason = map[Action]bool{ActSendBack: true, ActRequestSupplement: true, ActRefuse: true,
 	ActExtend: true, ActStop: true, ActWithdraw: true}
 
-// Actor is who asks: the principal, and whether they own the dossier.
+// Actor is who asks: the principal, and whether they own the dossier or help its
+// owner (the volunteer who filed it with the owner's consent: they may send papers and
+// say a supplement is complete, never decide, withdraw or attach a result).
 type Actor struct {
-	P     *auth.Principal
-	Owner bool
+	P         *auth.Principal
+	Owner     bool
+	Assistant bool
 }
 
 // Name says who acted, for the history.
@@ -158,9 +165,7 @@ func (d *Dossier) Apply(r Rules, req Request) (Event, error) {
 	if needsReason[req.Action] && req.Reason == "" {
 		return Event{}, ErrReason
 	}
-	if len(req.Reason) > 2000 {
-		req.Reason = req.Reason[:2000]
-	}
+	req.Reason = locale.Clip(req.Reason, MaxReason)
 	next := *d
 	if err := next.apply(r, req); err != nil {
 		return Event{}, err
@@ -208,7 +213,7 @@ func (d *Dossier) apply(r Rules, req Request) error {
 		return nil
 
 	case ActSupplement:
-		if d.Status != StatusSupplementRequested || !(a.Owner || counter) {
+		if d.Status != StatusSupplementRequested || !(a.Owner || a.Assistant || counter) {
 			return denied(d.Status == StatusSupplementRequested)
 		}
 		if d.ReceivedAt.IsZero() {
@@ -452,6 +457,14 @@ func (d Dossier) OwnedBy(p *auth.Principal) bool {
 // HandledBy reports whether p is an official of d's receiving or competent unit.
 func (d Dossier) HandledBy(p *auth.Principal) bool {
 	return p.Can(d.ReceivingUnitID, auth.OfficeRoles...) || p.Can(d.CompetentUnitID, auth.OfficeRoles...)
+}
+
+// AssistedFor reports whether p is the volunteer who filed d for its owner under a
+// recorded consent and still serves on the receiving unit's digital team. Whether the
+// consent still stands is for Service.Access to ask the store.
+func (d Dossier) AssistedFor(p *auth.Principal) bool {
+	return p != nil && d.Channel == ChannelAssisted && d.AssistedBy != 0 && d.AssistedBy == p.UserID &&
+		d.ConsentID != 0 && d.OwnerID != 0 && p.Can(d.ReceivingUnitID, auth.RoleDigitalTeam)
 }
 
 // ActorFor is p acting on d.

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/catalog"
+	"github.com/xaso-vn/xaso/internal/consent"
 	"github.com/xaso-vn/xaso/internal/notify"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
@@ -34,6 +37,11 @@ type Store interface {
 	CreateDossier(ctx context.Context, nd NewDossier) (Dossier, bool, error)
 	SaveTransition(ctx context.Context, before, after Dossier, ev Event, msgs []notify.Message) (Dossier, error)
 	DossierByCode(ctx context.Context, code string) (Dossier, error)
+	// ActiveConsent is the id of the consent standing from citizen to volunteer in unit
+	// for purpose (consent.ErrRequired when none); ConsentStands whether consent id
+	// has not been revoked.
+	ActiveConsent(ctx context.Context, citizenID, volunteerID, unitID int64, purpose consent.Purpose) (int64, error)
+	ConsentStands(ctx context.Context, id int64) (bool, error)
 }
 
 // Calendars gives a unit's compiled working calendar (workcal.Service).
@@ -54,21 +62,95 @@ type Service struct {
 // Idempotency identifies a creating request for safe retries.
 type Idempotency struct{ Principal, Key, BodyHash string }
 
+// ErrOtherProvince refuses a dossier received by one unit for a unit of another
+// province: the one-stop rule lets any desk of the province receive for another unit,
+// not a desk of another province.
+var ErrOtherProvince = apperr.New(apperr.Invalid, "other_province",
+	"Đơn vị giải quyết thuộc tỉnh khác. Bộ phận một cửa chỉ tiếp nhận hồ sơ do đơn vị trong cùng tỉnh giải quyết; hãy nộp tại đơn vị thuộc tỉnh đó.")
+
 // Check runs the checks of File without filing anything: a form whose files were
 // refused shows every other problem in the same round trip.
 func (s *Service) Check(ctx context.Context, procedureCode string, in Intake, a Actor) (Dossier, Event, error) {
 	if in.CompetentUnitID == 0 {
 		in.CompetentUnitID = in.ReceivingUnitID
 	}
+	comp, cal, err := s.Calendars.UnitCalendar(ctx, in.CompetentUnitID)
+	if err != nil {
+		return Dossier{}, Event{}, err
+	}
+	if _, err := s.receivingUnit(ctx, in, comp); err != nil {
+		return Dossier{}, Event{}, err
+	}
 	_, proc, err := s.Store.PublishedProcedureVersion(ctx, in.CompetentUnitID, procedureCode)
 	if err != nil {
 		return Dossier{}, Event{}, err
 	}
-	cal, err := s.Calendars.For(ctx, in.CompetentUnitID)
+	d, ev, err := New(Rules{Procedure: proc, Calendar: cal}, in, a, s.Now())
 	if err != nil {
 		return Dossier{}, Event{}, err
 	}
-	return New(Rules{Procedure: proc, Calendar: cal}, in, a, s.Now())
+	if d.ConsentID, err = s.consentFor(ctx, d); err != nil {
+		return Dossier{}, Event{}, err
+	}
+	return d, ev, nil
+}
+
+// receivingUnit loads the unit that receives an intake (most often the competent unit
+// itself) and checks that both are in the same province.
+func (s *Service) receivingUnit(ctx context.Context, in Intake, comp unit.Unit) (unit.Unit, error) {
+	if in.ReceivingUnitID == comp.ID {
+		return comp, nil
+	}
+	u, err := s.Store.UnitByID(ctx, in.ReceivingUnitID)
+	if err != nil {
+		return u, err
+	}
+	if u.ProvinceID() != comp.ProvinceID() {
+		return u, ErrOtherProvince
+	}
+	return u, nil
+}
+
+// consentFor is the consent an assisted filing rests on: its owner's standing consent
+// to the filing volunteer, in the receiving unit, for assisted filing. Without one the
+// filing is refused, the problem drawn at the owner's field with its own code.
+func (s *Service) consentFor(ctx context.Context, d Dossier) (int64, error) {
+	if d.Channel != ChannelAssisted {
+		return 0, nil
+	}
+	id, err := s.Store.ActiveConsent(ctx, d.OwnerID, d.AssistedBy, d.ReceivingUnitID, consent.AssistedFiling)
+	if errors.Is(err, consent.ErrRequired) {
+		return 0, &FieldError{Fields: map[string]string{"owner": consent.ErrRequired.Message}, Code: consent.ErrRequired}
+	}
+	return id, err
+}
+
+// Access decides whether p may see and act on d, and as whom. It is the one rule every
+// page and API route that opens a dossier asks:
+//   - its owner (the citizen whose dossier it is) acts as the applicant;
+//   - an official of its receiving or competent unit (auth.OfficeRoles) acts in their
+//     roles, which the state machine checks step by step;
+//   - the volunteer who filed it for the owner helps as the applicant's assistant, while
+//     the consent it was filed under stands and they still serve on the receiving
+//     unit's digital team: revoking the consent closes the dossier to them at once.
+//
+// Anyone else gets ErrNotFound, which does not reveal that the code exists.
+func (s *Service) Access(ctx context.Context, d Dossier, p *auth.Principal) (Actor, error) {
+	switch {
+	case p == nil:
+		return Actor{}, ErrNotFound
+	case d.OwnedBy(p) || d.HandledBy(p):
+		return d.ActorFor(p), nil
+	case d.AssistedFor(p):
+		ok, err := s.Store.ConsentStands(ctx, d.ConsentID)
+		if err != nil {
+			return Actor{}, err
+		}
+		if ok {
+			return Actor{P: p, Assistant: true}, nil
+		}
+	}
+	return Actor{}, ErrNotFound
 }
 
 // File creates a dossier for the procedure in force in the competent unit's catalog. It
@@ -83,11 +165,9 @@ func (s *Service) File(ctx context.Context, procedureCode string, in Intake, a A
 	if err != nil {
 		return Dossier{}, false, err
 	}
-	u := comp
-	if in.ReceivingUnitID != in.CompetentUnitID {
-		if u, err = s.Store.UnitByID(ctx, in.ReceivingUnitID); err != nil {
-			return Dossier{}, false, err
-		}
+	u, err := s.receivingUnit(ctx, in, comp)
+	if err != nil {
+		return Dossier{}, false, err
 	}
 	procID, proc, err := s.Store.PublishedProcedureVersion(ctx, in.CompetentUnitID, procedureCode)
 	if err != nil {
@@ -98,6 +178,9 @@ func (s *Service) File(ctx context.Context, procedureCode string, in Intake, a A
 		return Dossier{}, false, err
 	}
 	d.ProcedureID = procID
+	if d.ConsentID, err = s.consentFor(ctx, d); err != nil {
+		return Dossier{}, false, err
+	}
 	if u.IdentCode == "" {
 		return Dossier{}, false, ErrNoIdent
 	}

@@ -9,10 +9,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
+	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/catalog"
+	"github.com/xaso-vn/xaso/internal/consent"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/store/storetest"
@@ -425,4 +428,199 @@ func TestListsOfDecidingAndReceivingUnits(t *testing.T) {
 	if got, total := codes(store.DossierQuery{UnitID: f.commune, Statuses: []dossier.Status{dossier.StatusReturned}}); total != 0 || len(got) != 0 {
 		t.Fatalf("no returned dossier, listed %v (%d)", got, total)
 	}
+}
+
+// The one-stop rule lets any desk of the province receive a dossier that another unit
+// decides; a unit of another province is refused, whoever files.
+func TestFilingIntoAnotherProvinceRefused(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t)
+	province, err := f.st.UnitByID(ctx, f.commune)
+	if err != nil || province.ParentID == nil {
+		t.Fatal(err)
+	}
+	sameProvince, err := f.st.CreateUnit(ctx, unit.Unit{Code: "14732", Level: unit.Commune, ParentID: province.ParentID, Name: "Xã Yên Mạc",
+		IdentCode: "000.32.37.H45", ValidFrom: "2025-07-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := f.st.CreateUnit(ctx, unit.Unit{Code: "01", Level: unit.Province, Name: "Thành phố Hà Nội", ValidFrom: "2025-07-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherCommune, err := f.st.CreateUnit(ctx, unit.Unit{Code: "00004", Level: unit.Commune, ParentID: &other, Name: "Phường Ba Đình",
+		IdentCode: "000.04.01.H26", ValidFrom: "2025-07-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []int64{sameProvince, otherCommune} {
+		if _, err := f.st.ImportCatalog(ctx, u, catalog.Catalog{Procedures: []catalog.Procedure{testProcedure()}}, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	counter := f.actor(auth.RoleCounter)
+	in := f.intake("Nguyễn Văn An")
+	in.CompetentUnitID = sameProvince
+	if _, _, err := f.svc.File(ctx, "1.001193", in, counter, dossier.Idempotency{}); err != nil {
+		t.Fatalf("a commune of the same province decides: %v", err)
+	}
+	in.CompetentUnitID = otherCommune
+	_, _, err = f.svc.File(ctx, "1.001193", in, counter, dossier.Idempotency{})
+	if e := apperr.From(err); e.Code != "other_province" || e.Kind != apperr.Invalid || !strings.Contains(e.Message, "tỉnh") {
+		t.Fatalf("a commune of another province decides: %v", err)
+	}
+	if _, _, err := f.svc.Check(ctx, "1.001193", in, counter); apperr.From(err).Code != "other_province" {
+		t.Fatalf("the check without filing: %v", err)
+	}
+	if ds, total, err := f.st.Dossiers(ctx, store.DossierQuery{UnitID: otherCommune}); err != nil || total != 0 {
+		t.Fatalf("stored in the other province: %d %v %v", total, ds, err)
+	}
+}
+
+// A reason longer than the limit is cut between characters: Vietnamese letters take two
+// or three bytes, and a cut inside one leaves text the pages and PostgreSQL refuse.
+func TestLongReasonCutAtCharacter(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t)
+	counter := f.actor(auth.RoleCounter)
+	d, _, err := f.svc.File(ctx, "1.001193", f.intake("Nguyễn Văn An"), counter, dossier.Idempotency{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each "ệ" is three bytes: 2,000 bytes end inside the 667th.
+	reason := "Thiếu giấy tờ: " + strings.Repeat("ệ", 2100)
+	d, err = f.svc.Act(ctx, d.Code, dossier.Request{Action: dossier.ActRefuse, Actor: counter, Reason: reason})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := f.st.DossierByCode(ctx, d.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := f.st.DossierEvents(ctx, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{loaded.Reason, evs[len(evs)-1].Note} {
+		if !utf8.ValidString(s) || utf8.RuneCountInString(s) != 2000 || !strings.HasPrefix(reason, s) {
+			t.Fatalf("reason stored as %d characters, valid UTF-8 %v", utf8.RuneCountInString(s), utf8.ValidString(s))
+		}
+	}
+}
+
+// An assisted filing rests on the owner's recorded consent to the volunteer, and the
+// volunteer sees the dossier (Service.Access) only while that consent stands.
+func TestAssistedFilingRestsOnConsent(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t)
+	newUser := func(name string, role auth.Role) *auth.Principal {
+		ms := []auth.Membership{{UnitID: f.commune, Role: role}}
+		id, err := f.st.CreateUser(ctx, auth.User{Username: name, FullName: name}, ms)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &auth.Principal{UserID: id, Username: name, FullName: name, Memberships: ms}
+	}
+	citizen, volunteer, other := newUser("congdan", auth.RoleCitizen), newUser("tocongnghe", auth.RoleDigitalTeam), newUser("tocongnghe2", auth.RoleDigitalTeam)
+	counter := newUser("motcua", auth.RoleCounter)
+	in := f.intake("Nguyễn Văn An")
+	in.Channel, in.Applicant.Phone, in.Fields = dossier.ChannelAssisted, "0912345678", map[string]string{"ten_tre": "Bé"}
+	in.OwnerID = citizen.UserID
+	_, _, err := f.svc.File(ctx, "1.001193", in, dossier.Actor{P: volunteer}, dossier.Idempotency{})
+	if e := apperr.From(err); e.Code != "consent_required" || !hasField(err, "owner") {
+		t.Fatalf("filing without consent: %v", err)
+	}
+	c, created, err := f.st.GrantConsent(ctx, consent.Consent{CitizenID: citizen.UserID, VolunteerID: volunteer.UserID, UnitID: f.commune,
+		Purpose: consent.AssistedFiling, Text: consent.Text(consent.AssistedFiling)})
+	if err != nil || !created {
+		t.Fatal(err, created)
+	}
+	if again, created, err := f.st.GrantConsent(ctx, consent.Consent{CitizenID: citizen.UserID, VolunteerID: volunteer.UserID,
+		UnitID: f.commune, Purpose: consent.AssistedFiling, Text: "x"}); err != nil || created || again.ID != c.ID {
+		t.Fatalf("agreeing twice: %+v %v %v", again, created, err)
+	}
+	// Another volunteer has no consent of this citizen.
+	if _, _, err := f.svc.File(ctx, "1.001193", in, dossier.Actor{P: other}, dossier.Idempotency{}); apperr.From(err).Code != "consent_required" {
+		t.Fatalf("another volunteer files: %v", err)
+	}
+	d, _, err := f.svc.File(ctx, "1.001193", in, dossier.Actor{P: volunteer}, dossier.Idempotency{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.OwnerID != citizen.UserID || d.AssistedBy != volunteer.UserID || d.ConsentID != c.ID {
+		t.Fatalf("assisted dossier: owner %d, assisted by %d, consent %d", d.OwnerID, d.AssistedBy, d.ConsentID)
+	}
+	access := func(p *auth.Principal) (dossier.Actor, error) { return f.svc.Access(ctx, d, p) }
+	if a, err := access(volunteer); err != nil || !a.Assistant || a.Owner {
+		t.Fatalf("the volunteer: %+v %v", a, err)
+	}
+	if a, err := access(citizen); err != nil || !a.Owner {
+		t.Fatalf("the owner: %+v %v", a, err)
+	}
+	if a, err := access(counter); err != nil || a.Owner || a.Assistant {
+		t.Fatalf("the counter officer: %+v %v", a, err)
+	}
+	if _, err := access(other); !errors.Is(err, dossier.ErrNotFound) {
+		t.Fatalf("another volunteer: %v", err)
+	}
+	if _, err := access(nil); !errors.Is(err, dossier.ErrNotFound) {
+		t.Fatalf("anonymous: %v", err)
+	}
+	// Left the digital team: no longer.
+	former := &auth.Principal{UserID: volunteer.UserID, Username: volunteer.Username,
+		Memberships: []auth.Membership{{UnitID: f.commune, Role: auth.RoleCitizen}}}
+	if _, err := access(former); !errors.Is(err, dossier.ErrNotFound) {
+		t.Fatalf("a former volunteer: %v", err)
+	}
+	// The volunteer may say a supplement is complete, never withdraw.
+	f.now = f.now.Add(time.Hour)
+	if _, err := f.svc.Act(ctx, d.Code, dossier.Request{Action: dossier.ActWithdraw, Actor: dossier.Actor{P: volunteer, Assistant: true}, Reason: "x"}); !errors.Is(err, dossier.ErrNotYourStep) {
+		t.Fatalf("the volunteer withdraws: %v", err)
+	}
+	if _, err := f.st.RevokeConsent(ctx, other.UserID, c.ID); apperr.From(err).Code != "consent_not_found" {
+		t.Fatalf("someone else revokes the consent: %v", err)
+	}
+	if _, err := f.st.RevokeConsent(ctx, citizen.UserID, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.RevokeConsent(ctx, citizen.UserID, c.ID); apperr.From(err).Code != "consent_revoked" {
+		t.Fatalf("revoking twice: %v", err)
+	}
+	if _, err := access(volunteer); !errors.Is(err, dossier.ErrNotFound) {
+		t.Fatalf("the volunteer after the revocation: %v", err)
+	}
+	if a, err := access(citizen); err != nil || !a.Owner {
+		t.Fatalf("the owner after the revocation: %+v %v", a, err)
+	}
+	if _, _, err := f.svc.File(ctx, "1.001193", in, dossier.Actor{P: volunteer}, dossier.Idempotency{}); apperr.From(err).Code != "consent_required" {
+		t.Fatalf("filing after the revocation: %v", err)
+	}
+	if _, total, err := f.st.Dossiers(ctx, store.DossierQuery{AssistedBy: volunteer.UserID}); err != nil || total != 0 {
+		t.Fatalf("the volunteer's list after the revocation: %d %v", total, err)
+	}
+	// The audit names the consent and its fields, never a person.
+	recs, _, err := f.st.AuditRecords(ctx, f.commune, 500, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, r := range recs {
+		if r.Event.ObjectType == "consent" {
+			actions = append(actions, r.Event.Action)
+			for _, field := range append([]string{r.Event.ObjectID}, r.Event.Fields...) {
+				if strings.Contains(field, "congdan") || strings.Contains(field, "tocongnghe") {
+					t.Errorf("audit record %s holds %q", r.Event.Action, field)
+				}
+			}
+		}
+	}
+	sort.Strings(actions)
+	if strings.Join(actions, ",") != "consent.granted,consent.revoked" {
+		t.Errorf("consent audit records: %v", actions)
+	}
+}
+
+func hasField(err error, name string) bool {
+	var fe *dossier.FieldError
+	return errors.As(err, &fe) && fe.Fields[name] != ""
 }

@@ -8,6 +8,7 @@
 package locale
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -30,4 +31,20 @@ func capitalise(s string) string {
 		return s
 	}
 	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// Clip shortens s to at most n characters, cutting between characters: a cut by bytes
+// can fall inside a Vietnamese letter (two or three bytes in UTF-8) and leave invalid
+// text, which PostgreSQL refuses and pages show as garbage. Bytes that were not valid
+// UTF-8 to begin with become U+FFFD, so what comes out is always valid.
+func Clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	count := 0
+	for i := range s {
+		if count == n {
+			return s[:i]
+		}
+		count++
+	}
+	return s
 }

@@ -5,7 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/xaso-vn/xaso/internal/locale"
 )
 
 // Action is a change of a payment request.
@@ -214,14 +215,5 @@ func flags(r Request) Flags {
 	return Flags{Partial: net > 0 && net < r.Amount, Over: net > r.Amount}
 }
 
-// clip bounds free text to maxReason bytes without cutting a character in two.
-func clip(s string) string {
-	if len(s) <= maxReason {
-		return s
-	}
-	s = s[:maxReason]
-	for !utf8.ValidString(s) {
-		s = s[:len(s)-1]
-	}
-	return s
-}
+// clip bounds free text to maxReason characters without cutting one in two.
+func clip(s string) string { return locale.Clip(s, maxReason) }

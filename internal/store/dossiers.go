@@ -43,6 +43,9 @@ func (s *Store) createDossier(ctx context.Context, nd dossier.NewDossier, retry 
 			}
 		}
 		d = nd.Dossier
+		if err := standingConsent(ctx, tx, d); err != nil {
+			return err
+		}
 		day := calendar.DateOf(d.SubmittedAt)
 		var seq int
 		if err := tx.QueryRowContext(ctx, `INSERT INTO dossier_sequences (unit_id, day, n) VALUES ($1, $2, 1)
@@ -59,14 +62,14 @@ func (s *Store) createDossier(ctx context.Context, nd dossier.NewDossier, retry 
 		if err := tx.QueryRowContext(ctx, `INSERT INTO dossiers (unit_id, competent_unit_id, code, secret, procedure_id, procedure_code,
 			procedure_version, procedure_name, channel, applicant_name, applicant_id, applicant_phone, applicant_email, applicant_address,
 			owner_id, assisted_by, consent, fields, status, step, submitted_at, received_at, due_at, extended_due_at, paused_at,
-			paused_minutes, supplements, step_started_at, resolved_at, timeliness, ended_at, reason, version, national_code)
+			paused_minutes, supplements, step_started_at, resolved_at, timeliness, ended_at, reason, version, national_code, consent_id)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-			$25, $26, $27, $28, $29, $30, $31, $32, $33, $34) RETURNING id`,
+			$25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35) RETURNING id`,
 			d.ReceivingUnitID, d.CompetentUnitID, d.Code, d.Secret, d.ProcedureID, d.ProcedureCode, d.ProcedureVersion, d.ProcedureName,
 			d.Channel, d.Applicant.FullName, d.Applicant.IDNumber, d.Applicant.Phone, d.Applicant.Email, d.Applicant.Address,
 			nullID(d.OwnerID), nullID(d.AssistedBy), d.Consent, string(fields), d.Status, d.Step, utc(d.SubmittedAt), nullTime(d.ReceivedAt),
 			nullTime(d.DueAt), nullTime(d.ExtendedDueAt), nullTime(d.PausedAt), d.PausedMinutes, d.Supplements, utc(d.StepStartedAt),
-			nullTime(d.ResolvedAt), d.Timeliness, nullTime(d.EndedAt), d.Reason, d.Version, nullString(d.NationalCode)).Scan(&d.ID); err != nil {
+			nullTime(d.ResolvedAt), d.Timeliness, nullTime(d.EndedAt), d.Reason, d.Version, nullString(d.NationalCode), nullID(d.ConsentID)).Scan(&d.ID); err != nil {
 			return fmt.Errorf("store: dossier %s: %w", d.Code, err)
 		}
 		if nd.IdemKey != "" {
@@ -183,11 +186,11 @@ const dossierCols = `d.id, d.unit_id, d.competent_unit_id, d.code, d.secret, d.p
 	d.procedure_name, d.channel, d.applicant_name, d.applicant_id, d.applicant_phone, d.applicant_email, d.applicant_address,
 	d.owner_id, d.assisted_by, d.consent, d.fields, d.status, d.step, d.submitted_at, d.received_at, d.due_at, d.extended_due_at,
 	d.paused_at, d.paused_minutes, d.supplements, d.step_started_at, d.resolved_at, d.timeliness, d.ended_at, d.reason, d.version,
-	d.national_code`
+	d.national_code, d.consent_id`
 
 func scanDossier(row interface{ Scan(...any) error }) (dossier.Dossier, error) {
 	var d dossier.Dossier
-	var owner, assisted sql.NullInt64
+	var owner, assisted, consentID sql.NullInt64
 	var fields string
 	var received, due, extended, paused, resolved, ended sql.NullTime
 	var national sql.NullString
@@ -195,11 +198,11 @@ func scanDossier(row interface{ Scan(...any) error }) (dossier.Dossier, error) {
 		&d.ProcedureName, &d.Channel, &d.Applicant.FullName, &d.Applicant.IDNumber, &d.Applicant.Phone, &d.Applicant.Email, &d.Applicant.Address,
 		&owner, &assisted, &d.Consent, &fields, &d.Status, &d.Step, &d.SubmittedAt, &received, &due, &extended,
 		&paused, &d.PausedMinutes, &d.Supplements, &d.StepStartedAt, &resolved, &d.Timeliness, &ended, &d.Reason, &d.Version,
-		&national)
+		&national, &consentID)
 	if err != nil {
 		return d, err
 	}
-	d.NationalCode = national.String
+	d.NationalCode, d.ConsentID = national.String, consentID.Int64
 	d.OwnerID, d.AssistedBy = owner.Int64, assisted.Int64
 	for dst, src := range map[*time.Time]sql.NullTime{&d.ReceivedAt: received, &d.DueAt: due, &d.ExtendedDueAt: extended,
 		&d.PausedAt: paused, &d.ResolvedAt: resolved, &d.EndedAt: ended} {
@@ -258,6 +261,9 @@ func dossierEvents(ctx context.Context, q interface {
 type DossierQuery struct {
 	UnitID  int64 // competent or receiving unit; 0: any
 	OwnerID int64 // 0: any
+	// AssistedBy lists the dossiers this volunteer filed for citizens whose consent,
+	// the one each was filed under, still stands (dossier.Service.Access's rule); 0: any.
+	AssistedBy int64
 	// NationalCode finds the dossier the national portal forwarded with that code.
 	NationalCode string
 	Statuses     []dossier.Status
@@ -274,6 +280,10 @@ func (s *Store) Dossiers(ctx context.Context, q DossierQuery) ([]dossier.Dossier
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
 	if q.OwnerID != 0 {
 		where = append(where, "d.owner_id = "+arg(q.OwnerID))
+	}
+	if q.AssistedBy != 0 {
+		where = append(where, "d.assisted_by = "+arg(q.AssistedBy), "d.channel = "+arg(dossier.ChannelAssisted),
+			"EXISTS (SELECT 1 FROM consents c WHERE c.id = d.consent_id AND c.revoked_at IS NULL)")
 	}
 	if q.NationalCode != "" {
 		where = append(where, "d.national_code = "+arg(q.NationalCode))

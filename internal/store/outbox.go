@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/notify"
 )
 
@@ -69,9 +70,9 @@ func (s *Store) MarkFailed(ctx context.Context, id int64, reason string, next ti
 	if final {
 		status = "failed"
 	}
-	if len(reason) > 500 {
-		reason = reason[:500]
-	}
+	// An error's text may quote Vietnamese (a mail server's answer): cut between
+	// characters, or PostgreSQL refuses the update and the failure is never recorded.
+	reason = locale.Clip(reason, 500)
 	_, err := s.w.ExecContext(ctx, `UPDATE outbox SET status = $1, last_error = $2, next_attempt_at = $3, claimed_until = NULL WHERE id = $4`,
 		status, reason, next.UTC().Truncate(time.Microsecond), id)
 	return mapErr(err)

@@ -35,6 +35,15 @@ type Unit struct {
 	ReplacedByID *int64
 }
 
+// ProvinceID is the province the unit belongs to (itself for a province): since the
+// 2025 reform there are two tiers, so a commune's parent is its province.
+func (u Unit) ProvinceID() int64 {
+	if u.Level == Province || u.ParentID == nil {
+		return u.ID
+	}
+	return *u.ParentID
+}
+
 // Village is a thôn, xóm or tổ dân phố within a commune.
 type Village struct {
 	ID     int64

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
@@ -22,31 +24,66 @@ import (
 // the logged-in owner; anyone else gets 404, so a code alone reveals nothing more than
 // the public look-up.
 
-// citizenDossier loads the dossier of a citizen action: the code in the path and the
-// secret in the query (the form's action keeps it), or the owner's session. Each
-// attempt counts against the look-up limit of the address, like the look-up itself.
-func (s *Server) citizenDossier(r *http.Request) (dossier.Dossier, dossier.Actor, error) {
-	if !s.lookups.Allow(httpx.ClientIP(r, s.TrustProxy)) {
-		return dossier.Dossier{}, dossier.Actor{}, errLookupLimit
+// applicantActor names, in the audit log, whoever acts on a dossier by holding its
+// look-up secret without logging in: the applicant, as the receipt's holder. The
+// dossier's code is in the record already; nothing personal is.
+const applicantActor = "applicant"
+
+// applicant decides whether the caller is d's applicant, and as whom: its owner logged
+// in, the volunteer who filed it while the owner's consent stands (both by
+// dossier.Service.Access), or whoever holds its secret. linkSecret is what the
+// applicant's links and forms carry: the secret, except for the volunteer, whom the
+// session identifies.
+func (s *Server) applicant(ctx context.Context, d dossier.Dossier, secret string) (a dossier.Actor, linkSecret string, ok bool, err error) {
+	p := auth.PrincipalFrom(ctx)
+	if p != nil {
+		a, err := s.Dossiers.Access(ctx, d, p)
+		switch {
+		case err == nil && a.Owner:
+			return dossier.Actor{P: p, Owner: true}, d.Secret, true, nil
+		case err == nil && a.Assistant:
+			return a, "", true, nil
+		case err != nil && !errors.Is(err, dossier.ErrNotFound):
+			return dossier.Actor{}, "", false, err
+		}
 	}
-	d, err := s.Store.DossierByCode(r.Context(), normalizeCode(r.PathValue("code")))
-	if err != nil {
-		return d, dossier.Actor{}, err
-	}
-	p := auth.PrincipalFrom(r.Context())
-	switch {
-	case d.OwnedBy(p):
-		return d, dossier.Actor{P: p, Owner: true}, nil
-	case secretMatches(r.URL.Query().Get("secret"), d.Secret):
+	if secret != "" && secretMatches(secret, d.Secret) {
 		// The holder of the receipt acts as the applicant; a logged-in official who holds
 		// it is still named in the history as themselves.
 		a := dossier.Actor{Owner: true}
 		if p != nil && p.UserID != 0 {
 			a.P = p
 		}
-		return d, a, nil
+		return a, d.Secret, true, nil
 	}
-	return d, dossier.Actor{}, dossier.ErrNotFound
+	return dossier.Actor{}, "", false, nil
+}
+
+// citizenDossier loads the dossier of a citizen action: the code in the path and the
+// secret in the query (the form's action keeps it), or the session of its owner or of
+// the volunteer who filed it (Server.applicant). Each attempt counts against the
+// look-up limit of the address, like the look-up itself. The context it returns names
+// an anonymous holder of the secret as the audit actor.
+func (s *Server) citizenDossier(r *http.Request) (context.Context, dossier.Dossier, dossier.Actor, error) {
+	ctx := r.Context()
+	if !s.lookups.Allow(httpx.ClientIP(r, s.TrustProxy)) {
+		return ctx, dossier.Dossier{}, dossier.Actor{}, errLookupLimit
+	}
+	d, err := s.Store.DossierByCode(ctx, normalizeCode(r.PathValue("code")))
+	if err != nil {
+		return ctx, d, dossier.Actor{}, err
+	}
+	a, _, ok, err := s.applicant(ctx, d, r.URL.Query().Get("secret"))
+	if err != nil {
+		return ctx, d, dossier.Actor{}, err
+	}
+	if !ok {
+		return ctx, d, dossier.Actor{}, dossier.ErrNotFound
+	}
+	if a.P == nil {
+		ctx = audit.WithActor(ctx, applicantActor)
+	}
+	return ctx, d, a, nil
 }
 
 // citizenURL is the look-up page of d with its secret, where the applicant acts.
@@ -65,7 +102,9 @@ type citizenFile struct {
 	Result                              bool
 }
 
-func (s *Server) citizenFiles(ctx context.Context, d dossier.Dossier) ([]citizenFile, error) {
+// citizenFiles lists d's attachments for its applicant; query ("?secret=…" or "") is
+// what the links carry.
+func (s *Server) citizenFiles(ctx context.Context, d dossier.Dossier, query string) ([]citizenFile, error) {
 	fs, err := s.Store.DossierFiles(ctx, d.ID)
 	if err != nil {
 		return nil, err
@@ -74,14 +113,14 @@ func (s *Server) citizenFiles(ctx context.Context, d dossier.Dossier) ([]citizen
 	for _, f := range fs {
 		out = append(out, citizenFile{Name: f.Name, FileName: f.FileName, Kind: api.KindLabel(f.Kind), Size: byteSize(f.Size),
 			At: shortTime(f.CreatedAt), Result: f.Kind == api.KindResult, Issued: issuedAs(f),
-			URL: "/tra-cuu/" + url.PathEscape(d.Code) + "/tep/" + strconv.FormatInt(f.ID, 10) + "?secret=" + url.QueryEscape(d.Secret)})
+			URL: "/tra-cuu/" + url.PathEscape(d.Code) + "/tep/" + strconv.FormatInt(f.ID, 10) + query})
 	}
 	return out, nil
 }
 
 // citizenFile serves an attachment of the dossier to its applicant.
 func (s *Server) citizenFile(w http.ResponseWriter, r *http.Request) error {
-	d, _, err := s.citizenDossier(r)
+	ctx, d, _, err := s.citizenDossier(r)
 	if err != nil {
 		return err
 	}
@@ -89,7 +128,7 @@ func (s *Server) citizenFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return store.ErrFileNotFound
 	}
-	f, err := s.Store.DossierFile(r.Context(), id)
+	f, err := s.Store.DossierFile(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -101,8 +140,7 @@ func (s *Server) citizenFile(w http.ResponseWriter, r *http.Request) error {
 
 // citizenUpload takes a file the applicant sends in answer to a supplement request.
 func (s *Server) citizenUpload(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	d, a, err := s.citizenDossier(r)
+	ctx, d, a, err := s.citizenDossier(r)
 	if err != nil {
 		return err
 	}
@@ -119,7 +157,7 @@ func (s *Server) citizenUpload(w http.ResponseWriter, r *http.Request) error {
 		var f store.DossierFile
 		if f, err = api.AddFile(ctx, s.Store, s.Blobs, d, uploader, u); err == nil {
 			s.sessions.Put(ctx, "flash", fmt.Sprintf("Đã gửi “%s”. Khi đã gửi đủ, bấm “Tôi đã bổ sung xong”.", f.Name))
-			http.Redirect(w, r, citizenURL(d, "bo-sung"), http.StatusSeeOther)
+			http.Redirect(w, r, s.citizenBack(d, a, "bo-sung"), http.StatusSeeOther)
 			return nil
 		}
 	}
@@ -141,12 +179,11 @@ var citizenActions = map[dossier.Action]string{
 
 // citizenAct: the applicant says the supplement is complete, or withdraws the dossier.
 func (s *Server) citizenAct(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	if err := r.ParseForm(); err != nil {
 		return errBadForm
 	}
-	d, a, err := s.citizenDossier(r)
+	ctx, d, a, err := s.citizenDossier(r)
 	if err != nil {
 		return err
 	}
@@ -164,20 +201,22 @@ func (s *Server) citizenAct(w http.ResponseWriter, r *http.Request) error {
 		return s.citizenRetry(w, r, d, e, string(act))
 	}
 	s.sessions.Put(ctx, "flash", fmt.Sprintf(done, after.Code))
-	http.Redirect(w, r, citizenURL(after, ""), http.StatusSeeOther)
+	http.Redirect(w, r, s.citizenBack(after, a, ""), http.StatusSeeOther)
 	return nil
 }
 
 // citizenRate records the applicant's rating of the service.
 func (s *Server) citizenRate(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	if err := r.ParseForm(); err != nil {
 		return errBadForm
 	}
-	d, _, err := s.citizenDossier(r)
+	ctx, d, a, err := s.citizenDossier(r)
 	if err != nil {
 		return err
+	}
+	if a.Assistant {
+		return s.citizenRetry(w, r, d, errRatingByHelper, "danh-gia")
 	}
 	rated, err := dossier.NewRating(d, r.PostFormValue("rating"), r.PostFormValue("comment"), s.Dossiers.Now())
 	if err == nil {
@@ -191,13 +230,30 @@ func (s *Server) citizenRate(w http.ResponseWriter, r *http.Request) error {
 		return s.citizenRetry(w, r, d, e, "danh-gia")
 	}
 	s.sessions.Put(ctx, "flash", "Cảm ơn ông/bà đã đánh giá. Ý kiến được ghi nhận để đơn vị cải thiện dịch vụ.")
-	http.Redirect(w, r, citizenURL(d, "danh-gia"), http.StatusSeeOther)
+	http.Redirect(w, r, s.citizenBack(d, a, "danh-gia"), http.StatusSeeOther)
 	return nil
+}
+
+// errRatingByHelper: the satisfaction rating is the citizen's opinion.
+var errRatingByHelper = apperr.New(apperr.Conflict, "rating_by_applicant_only",
+	"Chỉ người dân đánh giá mức độ hài lòng; thành viên tổ công nghệ số không đánh giá thay.")
+
+// citizenBack is where the applicant returns after an action: the look-up page with the
+// secret, or without it for the volunteer (Server.applicant).
+func (s *Server) citizenBack(d dossier.Dossier, a dossier.Actor, anchor string) string {
+	if a.Assistant {
+		u := "/tra-cuu/" + url.PathEscape(d.Code)
+		if anchor != "" {
+			u += "#" + anchor
+		}
+		return u
+	}
+	return citizenURL(d, anchor)
 }
 
 // citizenRetry shows the page again with the problem next to the part it concerns.
 func (s *Server) citizenRetry(w http.ResponseWriter, r *http.Request, d dossier.Dossier, e *apperr.Error, part string) error {
-	return s.renderLookup(w, r, e.Kind.HTTPStatus(), d, d.Secret, &citizenProblem{Part: part, Message: e.Message,
+	return s.renderLookup(w, r, e.Kind.HTTPStatus(), d, r.URL.Query().Get("secret"), &citizenProblem{Part: part, Message: e.Message,
 		Comment: r.PostFormValue("comment"), Reason: r.PostFormValue("reason"), Rating: r.PostFormValue("rating")})
 }
 

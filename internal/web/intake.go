@@ -32,6 +32,7 @@ type inputField struct {
 	MaxLength             int
 	Required              bool
 	Options               []string
+	Choices               []option // a select whose values differ from its labels
 	Value, Error          string
 	Autofocus             bool
 }
@@ -103,7 +104,8 @@ type intakeForm struct {
 	Channels  []dossier.Channel // choices at the counter
 	Applicant []inputField
 	Fields    []inputField
-	Consent   *inputField  // assisted filing only
+	Owner     *inputField  // assisted filing only: the citizen filed for, among those who consented
+	NoOwners  bool         // assisted filing, and nobody has consented yet
 	Papers    []paperInput // online filing: a file input per paper
 	Errors    []errorLink
 	UnitName  string
@@ -118,7 +120,7 @@ type formValues map[string]string
 
 // readValues takes from the posted form exactly the questions the procedure asks (other
 // names are ignored, so a stale form cannot store answers nobody asked for).
-func readValues(r *http.Request, p catalog.Procedure, consent bool) formValues {
+func readValues(r *http.Request, p catalog.Procedure, assisted bool) formValues {
 	v := formValues{}
 	for _, q := range applicantQuestions {
 		v["applicant."+q.key] = r.PostFormValue("applicant." + q.key)
@@ -126,8 +128,8 @@ func readValues(r *http.Request, p catalog.Procedure, consent bool) formValues {
 	for _, f := range p.Form {
 		v["fields."+f.Name] = r.PostFormValue("fields." + f.Name)
 	}
-	if consent {
-		v["consent"] = r.PostFormValue("consent")
+	if assisted {
+		v["owner"] = strings.TrimSpace(r.PostFormValue("owner"))
 	}
 	return v
 }
@@ -168,8 +170,9 @@ func (v formValues) hash(extra ...string) string {
 
 // buildForm draws the questions with the values and errors of a previous attempt.
 // electronic says which applicant fields are required; counter intake leaves the
-// procedure's own questions optional (the paper form holds them).
-func buildForm(p catalog.Procedure, v formValues, electronic, consent bool, errs map[string]string) ([]inputField, []inputField, *inputField, []errorLink) {
+// procedure's own questions optional (the paper form holds them). owners, for an
+// assisted filing (non-nil), are the citizens who consented, to choose from.
+func buildForm(p catalog.Procedure, v formValues, electronic bool, owners []option, errs map[string]string) ([]inputField, []inputField, *inputField, []errorLink) {
 	var links []errorLink
 	shown := map[string]bool{}
 	fill := func(f *inputField) {
@@ -195,10 +198,10 @@ func buildForm(p catalog.Procedure, v formValues, electronic, consent bool, errs
 		fields = append(fields, f)
 	}
 	var c *inputField
-	if consent {
-		f := newInput("consent", "Người dân đồng ý cho tôi nộp hộ:", catalog.FieldText, true,
-			"Ghi cách người dân đồng ý, ví dụ: đồng ý bằng lời tại nhà ngày 05/03/2026, có con gái chứng kiến.", 500, nil)
-		f.Kind = "textarea"
+	if owners != nil {
+		f := newInput("owner", "Nộp hộ cho người dân", catalog.FieldChoice, true,
+			"Chỉ có tên những người đã đồng ý cho bạn nộp hộ trên tài khoản của họ.", 0, nil)
+		f.Choices = owners
 		fill(&f)
 		c = &f
 	}

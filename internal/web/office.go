@@ -47,7 +47,6 @@ type inboxGroup struct {
 type officeView struct {
 	Roles      []unitRoles
 	CanReceive bool
-	Assists    bool
 	Inbox      bool
 	Groups     []inboxGroup
 	Total      int
@@ -66,14 +65,13 @@ var inboxStatuses = []dossier.Status{dossier.StatusSubmitted, dossier.StatusRece
 const inboxLimit = 300
 
 // inboxScope is the unit whose inbox p sees: every unit for the system administrator,
-// else the first unit where p is an official. Digital-team members are volunteers, not
-// officials: they file for citizens and see no inbox.
+// else the first unit where p is an official.
 func inboxScope(p *auth.Principal) (int64, bool) {
 	if p.IsSystemAdmin() {
 		return 0, true
 	}
 	for _, m := range p.Memberships {
-		if m.Role != auth.RoleDigitalTeam && slices.Contains(auth.OfficeRoles, m.Role) {
+		if slices.Contains(auth.OfficeRoles, m.Role) {
 			return m.UnitID, true
 		}
 	}
@@ -87,7 +85,7 @@ var receiveRoles = []auth.Role{auth.RoleCounter, auth.RoleSystemAdmin}
 func (s *Server) office(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := auth.PrincipalFrom(ctx)
-	data := officeView{CanReceive: p.HasRole(receiveRoles...), Assists: p.HasRole(auth.RoleDigitalTeam)}
+	data := officeView{CanReceive: p.HasRole(receiveRoles...)}
 	status := http.StatusOK
 	// "Open a dossier by its code": a citizen at the desk reads it from the receipt.
 	if q := r.URL.Query(); q.Has("code") {
@@ -593,7 +591,7 @@ func (s *Server) renderReceive(w http.ResponseWriter, r *http.Request, status in
 		data.Code = sp.Code
 		f := &intakeForm{Procedure: *sp, Action: "/office/receive" + unitQuery(r), Key: key, Channel: channel, Channels: receiveChannels,
 			UnitName: u.Name}
-		f.Applicant, f.Fields, _, f.Errors = buildForm(sp.Procedure, vals, false, false, errs)
+		f.Applicant, f.Fields, _, f.Errors = buildForm(sp.Procedure, vals, false, nil, errs)
 		if len(f.Errors) == 0 && len(f.Applicant) > 0 {
 			f.Applicant[0].Autofocus = true
 		}

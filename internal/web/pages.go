@@ -34,6 +34,8 @@ func (s *Server) pageRoutes() []httpx.Route {
 		{Pattern: "POST /logout", Access: httpx.Anyone, Handler: s.logout},
 		{Pattern: "GET /account", Access: httpx.LoggedIn, Handler: s.account},
 		{Pattern: "POST /account/password", Access: httpx.LoggedIn, Handler: s.changePassword},
+		{Pattern: "POST /account/consents", Access: httpx.LoggedIn, Handler: s.grantConsent},
+		{Pattern: "POST /account/consents/{id}/revoke", Access: httpx.LoggedIn, Handler: s.revokeConsent},
 		{Pattern: "GET /thu-tuc", Access: httpx.Anyone, Handler: s.catalogPage},
 		{Pattern: "GET /thu-tuc/{code}", Access: httpx.Anyone, Handler: s.procedurePage},
 		{Pattern: "GET /nop-ho-so/{code}", Access: httpx.LoggedIn, Handler: s.fileForm},

@@ -14,6 +14,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/catalog"
+	"github.com/xaso-vn/xaso/internal/consent"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/locale"
@@ -220,10 +221,20 @@ func (s *Server) renderFiling(w http.ResponseWriter, r *http.Request, status int
 	p := auth.PrincipalFrom(r.Context())
 	f := intakeForm{Procedure: sp, Action: r.URL.RequestURI(), Key: a.key, Channel: dossier.ChannelOnline, UnitName: u.Name,
 		UnitQuery: unitQuery(r)}
+	var owners []option
 	if assists(p) {
 		f.Channel = dossier.ChannelAssisted
+		cs, err := s.Store.VolunteerConsents(r.Context(), p.UserID, u.ID, consent.AssistedFiling)
+		if err != nil {
+			return err
+		}
+		owners = []option{}
+		for _, c := range cs {
+			owners = append(owners, option{c.CitizenUsername, c.CitizenName + " (" + c.CitizenUsername + ")"})
+		}
+		f.NoOwners = len(owners) == 0
 	}
-	f.Applicant, f.Fields, f.Consent, f.Errors = buildForm(sp.Procedure, a.values, true, assists(p), a.errs)
+	f.Applicant, f.Fields, f.Owner, f.Errors = buildForm(sp.Procedure, a.values, true, owners, a.errs)
 	f.Papers = paperInputs(sp.Procedure, a.files, a.fileErrs)
 	for _, in := range f.Papers {
 		if in.Error != "" {
@@ -263,14 +274,30 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	attempt := filingAttempt{values: v, fileErrs: fileErrs, files: files, key: key}
-	in := dossier.Intake{Channel: dossier.ChannelOnline, Applicant: v.applicant(), Fields: v.fields(), ReceivingUnitID: u.ID,
-		Attachments: attachments(files, p.UserID)}
 	// Whoever files online owns the dossier (an official filing for themselves too); a
-	// digital-team member files for someone else, who owns nothing here.
+	// digital-team member files for the citizen they chose among those who consented,
+	// who owns it (the service checks the consent again).
+	var owner int64
 	if assisted {
-		in.Channel, in.AssistedBy, in.Consent = dossier.ChannelAssisted, p.UserID, v["consent"]
+		c, err := s.chosenOwner(ctx, p, u.ID, v["owner"])
+		if errs, ok := fieldErrors(err); ok {
+			attempt.errs = errs
+			s.keepFiles(ctx, key, files)
+			return s.renderFiling(w, r, http.StatusUnprocessableEntity, u, sp, attempt)
+		}
+		if err != nil {
+			return err
+		}
+		if owner = c.CitizenID; owner != 0 && strings.TrimSpace(v["applicant.full_name"]) == "" {
+			v["applicant.full_name"] = c.CitizenName
+		}
 	} else {
-		in.OwnerID = p.UserID
+		owner = p.UserID
+	}
+	in := dossier.Intake{Channel: dossier.ChannelOnline, Applicant: v.applicant(), Fields: v.fields(), ReceivingUnitID: u.ID,
+		OwnerID: owner, Attachments: attachments(files, p.UserID)}
+	if assisted {
+		in.Channel = dossier.ChannelAssisted
 	}
 	if len(fileErrs) > 0 {
 		// Check the answers too, so that one round trip shows every problem; nothing is filed.
@@ -297,6 +324,26 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) error {
 	s.keepFiles(ctx, key, nil)
 	http.Redirect(w, r, "/ho-so-da-nop/"+url.PathEscape(d.Code), http.StatusSeeOther)
 	return nil
+}
+
+// chosenOwner is the consent of the citizen a volunteer chose on the filing form (by
+// username) among those whose consent to them stands in unit; none chosen is the zero
+// consent (the service then asks for one), one not among them consent.ErrRequired at
+// the field.
+func (s *Server) chosenOwner(ctx context.Context, p *auth.Principal, unitID int64, username string) (consent.Consent, error) {
+	if username == "" {
+		return consent.Consent{}, nil
+	}
+	cs, err := s.Store.VolunteerConsents(ctx, p.UserID, unitID, consent.AssistedFiling)
+	if err != nil {
+		return consent.Consent{}, err
+	}
+	for _, c := range cs {
+		if c.CitizenUsername == username {
+			return c, nil
+		}
+	}
+	return consent.Consent{}, &dossier.FieldError{Fields: map[string]string{"owner": consent.ErrRequired.Message}, Code: consent.ErrRequired}
 }
 
 type filedView struct {
@@ -328,8 +375,12 @@ func (s *Server) filedPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// Only who filed it: the secret is theirs to keep (officials print it on the receipt).
-	if !(d.OwnerID != 0 && d.OwnerID == p.UserID || d.AssistedBy != 0 && d.AssistedBy == p.UserID) {
+	// Only its owner, and the volunteer who filed it while the owner's consent stands:
+	// the secret is theirs to keep (officials print it on the receipt).
+	if a, err := s.Dossiers.Access(r.Context(), d, p); err != nil || !(a.Owner || a.Assistant) {
+		if err != nil && !errors.Is(err, dossier.ErrNotFound) {
+			return err
+		}
 		return dossier.ErrNotFound
 	}
 	data := filedView{D: d, Due: appointment(d.DueAt), LookupURL: lookupURL(d), Assisted: d.Channel == dossier.ChannelAssisted}
@@ -453,9 +504,12 @@ func (s *Server) renderLookup(w http.ResponseWriter, r *http.Request, status int
 	if d.Status.Final() {
 		res.Ended = appointment(d.EndedAt)
 	}
+	a, linkSecret, ok, err := s.applicant(ctx, d, secret)
 	switch {
-	case secret != "" && secretMatches(secret, d.Secret) || d.OwnedBy(auth.PrincipalFrom(ctx)):
-		if err := s.applicantView(ctx, d, res); err != nil {
+	case err != nil:
+		return err
+	case ok:
+		if err := s.applicantView(ctx, d, res, a, linkSecret); err != nil {
 			return err
 		}
 	case secret != "":
@@ -467,10 +521,15 @@ func (s *Server) renderLookup(w http.ResponseWriter, r *http.Request, status int
 	return s.views.render(w, status, "lookup", v)
 }
 
-// applicantView adds to res what only the applicant sees and does.
-func (s *Server) applicantView(ctx context.Context, d dossier.Dossier, res *lookupResult) error {
+// applicantView adds to res what only the applicant sees and does: a as returned by
+// Server.applicant, linkSecret the secret its links carry ("" for a volunteer, whom the
+// session identifies: the secret is not shown to them again).
+func (s *Server) applicantView(ctx context.Context, d dossier.Dossier, res *lookupResult, a dossier.Actor, linkSecret string) error {
 	res.WithSecret, res.Applicant, res.Reason = true, d.Applicant.FullName, d.Reason
-	res.Action, res.Query = "/tra-cuu/"+url.PathEscape(d.Code), "?secret="+url.QueryEscape(d.Secret)
+	res.Action = "/tra-cuu/" + url.PathEscape(d.Code)
+	if linkSecret != "" {
+		res.Query = "?secret=" + url.QueryEscape(linkSecret)
+	}
 	if d.Status == dossier.StatusSupplementRequested {
 		evs, err := s.Store.DossierEvents(ctx, d.ID)
 		if err != nil {
@@ -483,8 +542,9 @@ func (s *Server) applicantView(ctx context.Context, d dossier.Dossier, res *look
 		}
 		res.CanSupplement = true
 	}
-	res.CanWithdraw = !d.Status.Final() && d.Status != dossier.StatusResolved
-	files, err := s.citizenFiles(ctx, d)
+	// Withdrawing and rating are the citizen's own to do, not their helper's.
+	res.CanWithdraw = !d.Status.Final() && d.Status != dossier.StatusResolved && !a.Assistant
+	files, err := s.citizenFiles(ctx, d, res.Query)
 	if err != nil {
 		return err
 	}
@@ -502,12 +562,12 @@ func (s *Server) applicantView(ctx context.Context, d dossier.Dossier, res *look
 		}
 		if ok {
 			res.Rated = &rated
-		} else {
+		} else if !a.Assistant {
 			res.CanRate, res.Ratings = true, dossier.Ratings
 		}
 	}
 	pay, err := s.paymentSummary(ctx, d)
-	res.Payments = pay.WithSecret(d.Secret)
+	res.Payments = pay.WithSecret(linkSecret)
 	return err
 }
 
@@ -517,12 +577,41 @@ type myDossier struct {
 	Extended                  bool
 }
 
-func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
-	return s.renderAccount(w, r, http.StatusOK, "")
+func myDossiers(ds []dossier.Dossier, url func(dossier.Dossier) string) []myDossier {
+	var out []myDossier
+	for _, d := range ds {
+		m := myDossier{Code: d.Code, Procedure: d.ProcedureName, Status: d.Status, Due: appointment(d.DueAt), URL: url(d)}
+		if !d.ExtendedDueAt.IsZero() {
+			m.Due, m.Extended = appointment(d.ExtendedDueAt), true
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
-// renderAccount draws the account page, with passwordErr next to the password form.
-func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, passwordErr string) error {
+// accountView is the account page: the user's dossiers, the consents they gave, and
+// for a volunteer the dossiers they filed for others and who consented to them.
+type accountView struct {
+	Dossiers []myDossier
+	Total    int
+	Pager    pager
+	Consents consentsView
+	// A volunteer's part.
+	Volunteer bool
+	Assisted  []myDossier
+	Helped    []consentRow // citizens whose consent to them stands
+	// PasswordError is what was wrong with the password form just sent.
+	PasswordError string
+}
+
+func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAccount(w, r, http.StatusOK, nil, "")
+}
+
+// renderAccount draws the account page. problem is what went wrong with a consent the
+// user just tried to give, shown at its form with what they typed; passwordErr is shown
+// next to the password form.
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, problem *consentProblem, passwordErr string) error {
 	ctx := r.Context()
 	p := auth.PrincipalFrom(ctx)
 	limit, offset, err := httpx.Page(r)
@@ -533,22 +622,27 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	var mine []myDossier
-	for _, d := range ds {
-		m := myDossier{Code: d.Code, Procedure: d.ProcedureName, Status: d.Status, Due: appointment(d.DueAt), URL: lookupURL(d)}
-		if !d.ExtendedDueAt.IsZero() {
-			m.Due, m.Extended = appointment(d.ExtendedDueAt), true
+	data := accountView{Dossiers: myDossiers(ds, lookupURL), Total: total, Pager: newPager(r, limit, offset, total)}
+	if data.Consents, err = s.consentsOf(ctx, p, problem); err != nil {
+		return err
+	}
+	if assists(p) {
+		data.Volunteer = true
+		// The volunteer's links carry no secret: the look-up page knows them by their
+		// session while the citizen's consent stands, and not after.
+		assisted, _, err := s.Store.Dossiers(ctx, store.DossierQuery{AssistedBy: p.UserID, Limit: 50})
+		if err != nil {
+			return err
 		}
-		mine = append(mine, m)
+		data.Assisted = myDossiers(assisted, func(d dossier.Dossier) string { return "/tra-cuu/" + url.PathEscape(d.Code) })
+		if data.Helped, err = s.helpedCitizens(ctx, p); err != nil {
+			return err
+		}
 	}
 	v := s.view(r, "Tài khoản của tôi")
 	v.Flash = s.sessions.PopString(ctx, "flash")
-	v.Data = struct {
-		Dossiers      []myDossier
-		Total         int
-		Pager         pager
-		PasswordError string
-	}{mine, total, newPager(r, limit, offset, total), passwordErr}
+	data.PasswordError = passwordErr
+	v.Data = data
 	return s.views.render(w, status, "account", v)
 }
 
@@ -567,17 +661,17 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	p := auth.PrincipalFrom(ctx)
 	next := r.PostFormValue("new")
 	if next != r.PostFormValue("confirm") {
-		return s.renderAccount(w, r, http.StatusUnprocessableEntity, errPasswordMismatch.Message)
+		return s.renderAccount(w, r, http.StatusUnprocessableEntity, nil, errPasswordMismatch.Message)
 	}
 	epoch, err := s.Auth.ChangePassword(ctx, p.UserID, r.PostFormValue("current"), next)
 	if err != nil {
 		e := apperr.From(err)
 		switch e.Kind {
 		case apperr.Unauthenticated, apperr.Invalid:
-			return s.renderAccount(w, r, http.StatusUnprocessableEntity, e.Message)
+			return s.renderAccount(w, r, http.StatusUnprocessableEntity, nil, e.Message)
 		case apperr.TooManyRequests:
 			setRetryAfter(w, err)
-			return s.renderAccount(w, r, http.StatusTooManyRequests, e.Message)
+			return s.renderAccount(w, r, http.StatusTooManyRequests, nil, e.Message)
 		}
 		return err
 	}

@@ -328,34 +328,66 @@ func otherCitizen(t *testing.T, e *env) *http.Client {
 	return c
 }
 
+// An assisted filing from the portal's form: the volunteer chooses the citizen among
+// those who consented on their account; the dossier is the citizen's.
 func TestAssistedFilingRecordsConsent(t *testing.T) {
 	e := newEnv(t)
+	ctx := context.Background()
+	other := otherCitizen(t, e) // congdan2, who has not consented
 	c, _ := e.login(t, "tocongnghe", demo.Password)
 	_, page := get(t, c, e.ts.URL+"/nop-ho-so/1.001193")
 	if v := attrAt(t, page, "input#applicant-full_name", "value"); v != "" {
 		t.Errorf("a helper's own name prefilled as the applicant: %q", v)
 	}
-	if got := textAt(t, page, "label[for=consent]"); !strings.HasPrefix(got, "Người dân đồng ý cho tôi nộp hộ:") {
-		t.Fatalf("consent label %q", got)
+	if got := textAt(t, page, "label[for=owner]"); !strings.HasPrefix(got, "Nộp hộ cho người dân") {
+		t.Fatalf("owner label %q", got)
+	}
+	// Only the demo citizen, who consented, is offered.
+	var offered []string
+	for _, n := range all(t, page, "option") {
+		if id, _ := attr(n.Parent, "id"); id != "owner" {
+			continue
+		}
+		if v, _ := attr(n, "value"); v != "" {
+			offered = append(offered, v)
+		}
+	}
+	if len(offered) != 1 || offered[0] != "congdan" {
+		t.Fatalf("citizens offered: %v", offered)
 	}
 	form := birthFields()
 	form.Set("key", attrAt(t, page, "input[name=key]", "value"))
 	resp, page := post(t, c, e.ts.URL+"/nop-ho-so/1.001193", form)
-	if resp.StatusCode != 422 || textAt(t, page, "p#consent-error") == "" {
-		t.Fatalf("assisted filing without consent: %d", resp.StatusCode)
+	if resp.StatusCode != 422 || textAt(t, page, "p#owner-error") == "" {
+		t.Fatalf("assisted filing without choosing the citizen: %d", resp.StatusCode)
 	}
-	form.Set("consent", "Đồng ý bằng lời tại nhà, có con gái chứng kiến")
+	form.Set("owner", "congdan2") // posted by hand: never offered
+	resp, page = post(t, c, e.ts.URL+"/nop-ho-so/1.001193", form)
+	if resp.StatusCode != 422 || !strings.Contains(textAt(t, page, "p#owner-error"), "chưa đồng ý") {
+		t.Fatalf("assisted filing for a citizen who did not consent: %d", resp.StatusCode)
+	}
+	form.Set("owner", "congdan")
 	resp, _ = post(t, c, e.ts.URL+"/nop-ho-so/1.001193", form)
 	m := codeRE.FindStringSubmatch(resp.Header.Get("Location"))
 	if resp.StatusCode != 303 || m == nil {
 		t.Fatalf("assisted filing: %d", resp.StatusCode)
 	}
-	d, err := e.st.DossierByCode(context.Background(), m[1])
-	if err != nil || d.Channel != "assisted" || d.Consent == "" || d.OwnerID != 0 || d.AssistedBy == 0 {
+	d, err := e.st.DossierByCode(ctx, m[1])
+	citizen, _ := e.st.UserByUsername(ctx, "congdan")
+	volunteer, _ := e.st.UserByUsername(ctx, "tocongnghe")
+	if err != nil || d.Channel != "assisted" || d.OwnerID != citizen.ID || d.AssistedBy != volunteer.ID || d.ConsentID == 0 {
 		t.Fatalf("assisted dossier: %+v %v", d, err)
 	}
 	if resp, page := get(t, c, e.ts.URL+"/ho-so-da-nop/"+m[1]); resp.StatusCode != 200 || len(textAt(t, page, "span.secret")) != 8 {
 		t.Fatalf("the helper's receipt page: %d", resp.StatusCode)
+	}
+	// The citizen finds it among their own dossiers.
+	owner, _ := e.login(t, "congdan", demo.Password)
+	if _, page := get(t, owner, e.ts.URL+"/account"); !strings.Contains(page, m[1]) {
+		t.Fatal("the assisted dossier is not on its owner's account page")
+	}
+	if _, page := get(t, other, e.ts.URL+"/account"); strings.Contains(page, m[1]) {
+		t.Fatal("the assisted dossier is on another citizen's page")
 	}
 }
 
