@@ -328,42 +328,38 @@ func (h handlers) getFile(w http.ResponseWriter, r *http.Request) error {
 	if f.DossierID != d.ID {
 		return store.ErrFileNotFound
 	}
-	return ServeFile(w, r, h.Blobs, f)
+	return Files{Store: h.Store, Blobs: h.Blobs, PreviewMade: h.PreviewMade}.Serve(w, r, f)
 }
 
-// ServeFile writes an attachment for viewing in the browser: its sniffed type, inline,
-// never re-sniffed; with ?preview=1 an image as a JPEG at most PreviewWidth wide.
-func ServeFile(w http.ResponseWriter, r *http.Request, blobs blob.Store, f store.DossierFile) error {
-	if blobs == nil {
+// Files serves attachments and their previews.
+type Files struct {
+	Store *store.Store
+	Blobs blob.Store
+	// PreviewMade, when set, is called after each preview made from its image, that is
+	// after each decoding of an image for viewing (the xaso_previews_made_total metric).
+	PreviewMade func()
+}
+
+// Serve writes an attachment for viewing in the browser: its sniffed type, inline,
+// never re-sniffed; with ?preview=1 an image as a JPEG at most PreviewWidth wide, made
+// once and then read from the blob store.
+func (fs Files) Serve(w http.ResponseWriter, r *http.Request, f store.DossierFile) error {
+	if fs.Blobs == nil {
 		return ErrNoBlobStore
 	}
-	rc, err := blobs.Open(r.Context(), f.BlobKey)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
+	ctx := r.Context()
 	hd := w.Header()
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Cache-Control", "private, max-age=3600")
-	name := f.FileName
-	var content io.ReadSeeker = rc
+	name, key := f.FileName, f.BlobKey
 	if r.URL.Query().Get("preview") == "1" {
 		if !attach.IsImage(f.ContentType) {
 			return errNoPreview
 		}
-		data, err := io.ReadAll(rc)
-		if err != nil {
+		var err error
+		if key, err = fs.preview(ctx, f); err != nil {
 			return err
 		}
-		img, err := attach.Decode(data)
-		if err != nil {
-			return err
-		}
-		var b bytes.Buffer
-		if err := jpeg.Encode(&b, attach.Thumbnail(img, PreviewWidth), &jpeg.Options{Quality: 82}); err != nil {
-			return err
-		}
-		content = bytes.NewReader(b.Bytes())
 		hd.Set("Content-Type", attach.JPEG)
 		hd.Set("ETag", `"`+f.BlobKey+`-p`+strconv.Itoa(PreviewWidth)+`"`)
 		name = strings.TrimSuffix(name, path.Ext(name)) + "-xem-truoc.jpg"
@@ -371,11 +367,68 @@ func ServeFile(w http.ResponseWriter, r *http.Request, blobs blob.Store, f store
 		hd.Set("Content-Type", f.ContentType)
 		hd.Set("ETag", `"`+f.BlobKey+`"`)
 	}
+	rc, err := fs.Blobs.Open(ctx, key)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
 	cd := mime.FormatMediaType("inline", map[string]string{"filename": name})
 	if cd == "" {
 		cd = "inline"
 	}
 	hd.Set("Content-Disposition", cd)
-	http.ServeContent(w, r, "", f.CreatedAt, content)
+	http.ServeContent(w, r, "", f.CreatedAt, rc)
 	return nil
+}
+
+// previewSlot lets one preview be made at a time in the process: each image's preview
+// is made once, and one decoding at a time keeps the memory of previews within one
+// image's budget (attach.DecodeBudget) however many are asked for at once.
+var previewSlot = make(chan struct{}, 1)
+
+// preview returns the key of the blob holding f's preview, making it on the first
+// request: the image decoded within its budget, scaled down, encoded as JPEG, stored
+// content-addressed and recorded under the original's key and the width.
+func (fs Files) preview(ctx context.Context, f store.DossierFile) (string, error) {
+	if key, err := fs.Store.BlobPreview(ctx, f.BlobKey, PreviewWidth); err != nil || key != "" {
+		return key, err
+	}
+	select {
+	case previewSlot <- struct{}{}:
+		defer func() { <-previewSlot }()
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	// Another request may have made it while this one waited.
+	if key, err := fs.Store.BlobPreview(ctx, f.BlobKey, PreviewWidth); err != nil || key != "" {
+		return key, err
+	}
+	rc, err := fs.Blobs.Open(ctx, f.BlobKey)
+	if err != nil {
+		return "", err
+	}
+	data, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		return "", err
+	}
+	img, err := attach.Decode(data)
+	if err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, attach.Thumbnail(img, PreviewWidth), &jpeg.Options{Quality: 82}); err != nil {
+		return "", err
+	}
+	key, size, err := fs.Blobs.Put(ctx, bytes.NewReader(b.Bytes()), int64(b.Len()))
+	if err != nil {
+		return "", err
+	}
+	if err := fs.Store.SaveBlobPreview(ctx, f.BlobKey, PreviewWidth, key, size); err != nil {
+		return "", err
+	}
+	if fs.PreviewMade != nil {
+		fs.PreviewMade()
+	}
+	return key, nil
 }

@@ -135,3 +135,26 @@ func nullString(v string) any {
 	}
 	return v
 }
+
+// BlobPreview returns the key of the preview of width pixels made from the blob with
+// key, or "" when none has been made yet.
+func (s *Store) BlobPreview(ctx context.Context, key string, width int) (string, error) {
+	var preview string
+	err := s.r.QueryRowContext(ctx, `SELECT preview_key FROM blob_previews WHERE blob_key = $1 AND width = $2`,
+		key, width).Scan(&preview)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return preview, mapErr(err)
+}
+
+// SaveBlobPreview records that the preview of width pixels of the blob with key is the
+// blob previewKey. The first one recorded stays. It is derived data, not a change of any
+// record, and so is not audited.
+func (s *Store) SaveBlobPreview(ctx context.Context, key string, width int, previewKey string, size int64) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO blob_previews (blob_key, width, preview_key, size) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (blob_key, width) DO NOTHING`, key, width, previewKey, size)
+		return err
+	})
+}

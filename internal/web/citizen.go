@@ -96,7 +96,7 @@ func (s *Server) citizenFile(w http.ResponseWriter, r *http.Request) error {
 	if f.DossierID != d.ID {
 		return store.ErrFileNotFound
 	}
-	return api.ServeFile(w, r, s.Blobs, f)
+	return s.files().Serve(w, r, f)
 }
 
 // citizenUpload takes a file the applicant sends in answer to a supplement request.

@@ -3,8 +3,12 @@ package web_test
 import (
 	"bytes"
 	"compress/zlib"
+	"context"
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -60,5 +64,66 @@ func TestImageBombRefusedAtUpload(t *testing.T) {
 	var list httpx.List[fileItem]
 	if code, _ := apiGet(t, e, citizen, "/api/v1/dossiers/"+dcode+"/files", &list); code != 200 || list.Total != 0 {
 		t.Fatalf("files after the refusal: %d %+v", code, list)
+	}
+}
+
+// previewsMade reads xaso_previews_made_total from /metrics.
+func previewsMade(t *testing.T, e *env) float64 {
+	t.Helper()
+	_, page := get(t, e.client(), e.ts.URL+"/metrics")
+	for _, line := range strings.Split(page, "\n") {
+		var v float64
+		if _, err := fmt.Sscanf(line, "xaso_previews_made_total %g", &v); err == nil {
+			return v
+		}
+	}
+	t.Fatal("no xaso_previews_made_total in /metrics")
+	return 0
+}
+
+// TestPreviewMadeOnce: an image's preview is decoded on the first request and kept in
+// the blob store; later requests, on the API or the applicant's look-up page, read the
+// stored bytes without decoding the image again.
+func TestPreviewMadeOnce(t *testing.T) {
+	e := newEnv(t)
+	citizen := bearer(t, e, "congdan")
+	code, out := apiSend(t, e, citizen, "POST", "/api/v1/dossiers", onlineBody)
+	if code != 201 {
+		t.Fatalf("online filing: %d %s", code, out)
+	}
+	filed := decode[struct{ Code, Secret string }](t, out)
+	code, out = uploadFile(t, e, citizen, filed.Code, "anh.png", testPNG(t, 1500, 900), nil)
+	if code != 201 {
+		t.Fatalf("upload: %d %s", code, out)
+	}
+	img := decode[fileItem](t, out)
+	if n := previewsMade(t, e); n != 0 {
+		t.Fatalf("%g previews before any was asked for", n)
+	}
+	resp, first := fetchFile(t, e, citizen, img.PreviewURL)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/jpeg" {
+		t.Fatalf("preview: %d %v", resp.StatusCode, resp.Header)
+	}
+	f, err := e.st.DossierFile(context.Background(), img.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := e.st.BlobPreview(context.Background(), f.BlobKey, 1024)
+	if err != nil || key == "" {
+		t.Fatalf("no preview recorded for the image: %q %v", key, err)
+	}
+	if ok, err := e.srv.Blobs.Exists(context.Background(), key); !ok || err != nil {
+		t.Fatalf("the preview's blob is not stored: %v", err)
+	}
+	resp, again := fetchFile(t, e, citizen, img.PreviewURL)
+	if resp.StatusCode != 200 || !bytes.Equal(first, again) {
+		t.Fatalf("second preview: %d, %d bytes, first %d", resp.StatusCode, len(again), len(first))
+	}
+	lookup := "/tra-cuu/" + filed.Code + "/tep/" + strconv.FormatInt(img.ID, 10) + "?secret=" + url.QueryEscape(filed.Secret) + "&preview=1"
+	if resp, page := get(t, e.client(), e.ts.URL+lookup); resp.StatusCode != 200 || page != string(first) {
+		t.Fatalf("preview on the look-up page: %d", resp.StatusCode)
+	}
+	if n := previewsMade(t, e); n != 1 {
+		t.Fatalf("the image was decoded %g times for three previews, want once", n)
 	}
 }
