@@ -167,15 +167,20 @@ func CleanName(name string) string {
 	return name
 }
 
-// AddFile stores an upload as an attachment of d. The bytes are stored first: the store
-// is content-addressed, so a failed row leaves at most an unreferenced blob, never a row
+// AddFile stores an upload as an attachment of d: the one way a file is added, from the
+// API, the dossier page and the look-up page. The bytes are stored first: the store is
+// content-addressed, so a failed row leaves at most an unreferenced blob, never a row
 // without its bytes. Officials of d's units may attach any kind; its owner papers and
-// supplements (a result comes from the office).
+// supplements (a result comes from the office), while the dossier takes them
+// (Dossier.TakesFiles).
 func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.Dossier, p *auth.Principal, u Upload) (store.DossierFile, error) {
 	if blobs == nil {
 		return store.DossierFile{}, ErrNoBlobStore
 	}
 	official := d.HandledBy(p)
+	if err := d.TakesFiles(official); err != nil {
+		return store.DossierFile{}, err
+	}
 	switch u.Kind {
 	case "":
 		u.Kind = KindPaper

@@ -7,11 +7,13 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/httpx"
 )
 
@@ -125,5 +127,74 @@ func TestPreviewMadeOnce(t *testing.T) {
 	}
 	if n := previewsMade(t, e); n != 1 {
 		t.Fatalf("the image was decoded %g times for three previews, want once", n)
+	}
+}
+
+// TestUploadToClosedDossier: a dossier that has ended takes no more files through the
+// API, from its owner or an official, as the pages refuse them; and its owner adds
+// papers only while it waits for reception or for a supplement, as on the look-up page.
+func TestUploadToClosedDossier(t *testing.T) {
+	e := newEnv(t)
+	citizen, counter := bearer(t, e, "congdan"), bearer(t, e, "motcua")
+	file := func() string {
+		code, out := apiSend(t, e, citizen, "POST", "/api/v1/dossiers", onlineBody)
+		if code != 201 {
+			t.Fatalf("online filing: %d %s", code, out)
+		}
+		return decode[struct{ Code string }](t, out).Code
+	}
+	count := func(dcode string) int {
+		var list httpx.List[fileItem]
+		if code, _ := apiGet(t, e, counter, "/api/v1/dossiers/"+dcode+"/files", &list); code != 200 {
+			t.Fatalf("list: %d", code)
+		}
+		return list.Total
+	}
+
+	withdrawn := file()
+	if code, out := apiSend(t, e, citizen, "POST", "/api/v1/dossiers/"+withdrawn+"/actions/withdraw", `{"reason":"Nộp nhầm thủ tục"}`); code != 200 {
+		t.Fatalf("withdraw: %d %s", code, out)
+	}
+	for who, token := range map[string]string{"owner": citizen, "official": counter} {
+		code, out := uploadFile(t, e, token, withdrawn, "a.pdf", []byte(testPDF), nil)
+		if p := decode[httpx.Problem](t, out); code != 409 || p.Code != "dossier_closed" || !strings.Contains(p.Detail+p.Title, "Hồ sơ đã kết thúc") {
+			t.Errorf("%s uploads to a withdrawn dossier: %d %s", who, code, out)
+		}
+	}
+	// The dossier page says so, with no form to send a file.
+	c, _ := e.login(t, "motcua", demo.Password)
+	page := e.ts.URL + "/office/dossiers/" + withdrawn
+	if _, body := get(t, c, page); strings.Contains(body, `action="/office/dossiers/`+withdrawn+`/files"`) ||
+		!strings.Contains(body, "không nhận thêm tệp") {
+		t.Errorf("the page of a withdrawn dossier offers an upload")
+	}
+	ct, body := multipartBody(t, "a.pdf", []byte(testPDF), map[string]string{"kind": "paper"})
+	resp, err := c.Post(page+"/files", ct, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 409 || !strings.Contains(string(b), "Hồ sơ đã kết thúc") || !strings.Contains(string(b), `id="file-error"`) {
+		t.Errorf("page upload to a withdrawn dossier: %d", resp.StatusCode)
+	}
+	if n := count(withdrawn); n != 0 {
+		t.Errorf("%d files on the withdrawn dossier", n)
+	}
+
+	// Received and being processed: the office adds papers, the owner waits to be asked.
+	received := file()
+	if code, out := apiSend(t, e, counter, "POST", "/api/v1/dossiers/"+received+"/actions/receive", `{}`); code != 200 {
+		t.Fatalf("receive: %d %s", code, out)
+	}
+	code, out := uploadFile(t, e, citizen, received, "a.pdf", []byte(testPDF), nil)
+	if p := decode[httpx.Problem](t, out); code != 409 || p.Code != "no_supplement_requested" {
+		t.Errorf("owner uploads to a dossier being processed: %d %s", code, out)
+	}
+	if code, out := uploadFile(t, e, counter, received, "a.pdf", []byte(testPDF), nil); code != 201 {
+		t.Errorf("official uploads to a dossier being processed: %d %s", code, out)
+	}
+	if n := count(received); n != 1 {
+		t.Errorf("%d files on the received dossier, want the official's", n)
 	}
 }

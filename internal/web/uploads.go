@@ -72,10 +72,13 @@ func (p paperInput) DescribedBy() string {
 }
 
 // uploadProblem is the message for a refused upload, with the size limit when the file
-// was too large; ok is false for an error that is not the file's fault.
+// was too large; ok is false for an error that is not the file's or the dossier's (a
+// dossier that has ended, a cap reached), which the form cannot explain.
 func (s *Server) uploadProblem(err error) (*apperr.Error, bool) {
 	e := apperr.From(err)
-	if e.Kind != apperr.Invalid {
+	switch e.Kind {
+	case apperr.Invalid, apperr.Conflict, apperr.TooManyRequests:
+	default:
 		return e, false
 	}
 	if e.Code == attach.ErrTooLarge.Code {
