@@ -213,6 +213,14 @@ func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.D
 	if u.FileName == "" {
 		u.FileName = "tep" + Extension(u.File.ContentType)
 	}
+	if u.IdemKey == "" {
+		// Asked before the bytes are stored, so that a refused file leaves nothing; the
+		// store asks again when it records the file (and only then for a retried
+		// request, which may have been recorded already).
+		if err := st.CheckUploadCaps(ctx, d.ID, p.UserID, 1, int64(len(u.File.Data))); err != nil {
+			return store.DossierFile{}, err
+		}
+	}
 	key, size, err := blobs.Put(ctx, bytes.NewReader(u.File.Data), int64(len(u.File.Data)))
 	if err != nil {
 		return store.DossierFile{}, err

@@ -42,7 +42,7 @@ var ErrFileIdempotency = apperr.New(apperr.Conflict, "idempotency_key_reused",
 var ErrFileNotFound = apperr.New(apperr.NotFound, "file_not_found", "Không tìm thấy tệp đính kèm.")
 
 // AddDossierFile records an attachment of the dossier with code, whose bytes are already
-// stored, with its audit record in one transaction.
+// stored, with its audit record in one transaction, within the upload caps (UploadCaps).
 func (s *Store) AddDossierFile(ctx context.Context, code string, f DossierFile) (DossierFile, error) {
 	add := func() (DossierFile, error) {
 		out := f
@@ -60,6 +60,9 @@ func (s *Store) AddDossierFile(ctx context.Context, code string, f DossierFile) 
 				case !errors.Is(err, sql.ErrNoRows):
 					return err
 				}
+			}
+			if err := s.checkUploadCaps(ctx, tx, f.DossierID, f.UploadedBy, 1, f.Size); err != nil {
+				return err
 			}
 			var err error
 			out, err = s.insertFile(ctx, tx, code, f)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/store"
 )
 
 // pngBomb is the image of issue 15: a 311 KB PNG of 6324×6324 16-bit RGBA pixels, all
@@ -196,5 +197,120 @@ func TestUploadToClosedDossier(t *testing.T) {
 	}
 	if n := count(received); n != 1 {
 		t.Errorf("%d files on the received dossier, want the official's", n)
+	}
+}
+
+// TestUploadCaps: a dossier takes a bounded number of files and bytes, and a user
+// uploads a bounded number of files and bytes a day (citizens less than staff), through
+// the API, the dossier page and the filing form alike; a refusal stores nothing.
+func TestUploadCaps(t *testing.T) {
+	e := newEnv(t)
+	e.st.SetUploadCaps(store.UploadCaps{DossierFiles: 3, DossierBytes: 1 << 20,
+		CitizenFiles: 4, CitizenBytes: 1 << 20, StaffFiles: 8, StaffBytes: 4 << 20})
+	citizen, counter := bearer(t, e, "congdan"), bearer(t, e, "motcua")
+	file := func(token, body string) string {
+		code, out := apiSend(t, e, token, "POST", "/api/v1/dossiers", body)
+		if code != 201 {
+			t.Fatalf("filing: %d %s", code, out)
+		}
+		return decode[struct{ Code string }](t, out).Code
+	}
+	count := func(dcode string) int {
+		var list httpx.List[fileItem]
+		if code, _ := apiGet(t, e, counter, "/api/v1/dossiers/"+dcode+"/files", &list); code != 200 {
+			t.Fatalf("list: %d", code)
+		}
+		return list.Total
+	}
+	pdf := func(i int) []byte {
+		return []byte(strings.Replace(testPDF, "%%EOF", fmt.Sprintf("%% %d\n%%%%EOF", i), 1))
+	}
+	refused := func(what string, code int, out string, status int, want string) {
+		t.Helper()
+		p := decode[httpx.Problem](t, out)
+		if code != status || p.Code != want || !strings.Contains(p.Detail+p.Title, "tệp") {
+			t.Errorf("%s: %d %s, want %d %s", what, code, out, status, want)
+		}
+	}
+
+	// Per dossier: three files, then 422.
+	first := file(citizen, onlineBody)
+	for i := range 3 {
+		if code, out := uploadFile(t, e, citizen, first, "a.pdf", pdf(i), nil); code != 201 {
+			t.Fatalf("upload %d: %d %s", i, code, out)
+		}
+	}
+	code, out := uploadFile(t, e, citizen, first, "a.pdf", pdf(3), nil)
+	refused("a fourth file on the dossier", code, out, 422, "dossier_file_limit")
+	code, out = uploadFile(t, e, counter, first, "a.pdf", pdf(3), nil)
+	refused("an official's fourth file on the dossier", code, out, 422, "dossier_file_limit")
+	// The bytes of a dossier: a file that would pass the megabyte.
+	second := file(citizen, onlineBody)
+	big := append([]byte("%PDF-1.4\n"), make([]byte, 700<<10)...)
+	big = append(big, "\n%%EOF\n"...)
+	if code, out := uploadFile(t, e, counter, second, "big.pdf", big, nil); code != 201 {
+		t.Fatalf("a large file: %d %s", code, out)
+	}
+	big2 := append(bytes.Clone(big[:len(big)-7]), "x\n%%EOF\n"...)
+	code, out = uploadFile(t, e, counter, second, "big2.pdf", big2, nil)
+	refused("a second large file on the dossier", code, out, 422, "dossier_file_limit")
+
+	// Per user per day: the citizen has four files; the fifth, on a fresh dossier, 429.
+	third := file(citizen, onlineBody)
+	if code, out := uploadFile(t, e, citizen, third, "a.pdf", pdf(10), nil); code != 201 {
+		t.Fatalf("fourth file of the day: %d %s", code, out)
+	}
+	code, out = uploadFile(t, e, citizen, third, "a.pdf", pdf(11), nil)
+	refused("the citizen's fifth file of the day", code, out, 429, "daily_upload_limit")
+	// The filing form too: the photo is refused at its input, nothing is filed.
+	cc, _ := e.login(t, "congdan", demo.Password)
+	_, page := get(t, cc, e.ts.URL+"/nop-ho-so/1.001193")
+	fields := birthFields()
+	fields.Set("key", attrAt(t, page, "input[name=key]", "value"))
+	ct, body := filingBody(t, fields, map[string][]namedFile{"paper-1": {{"giay-chung-sinh.png", testPNG(t, 300, 200)}}})
+	resp, page := postMultipart(t, cc, e.ts.URL+"/nop-ho-so/1.001193", ct, body)
+	if msg := textAt(t, page, "p#paper-1-error"); resp.StatusCode != 422 || !strings.Contains(msg, "trong 24 giờ") {
+		t.Errorf("filing form over the daily cap: %d %q", resp.StatusCode, msg)
+	}
+	// The office is not held by the citizen's cap, and has its own, higher one.
+	for i := range 2 {
+		if code, out := uploadFile(t, e, counter, third, "a.pdf", pdf(20+i), nil); code != 201 {
+			t.Fatalf("official's upload %d: %d %s", i, code, out)
+		}
+	}
+	fourth := file(counter, counterBody)
+	for i := range 3 {
+		if code, out := uploadFile(t, e, counter, fourth, "a.pdf", pdf(30+i), nil); code != 201 {
+			t.Fatalf("official's upload on another dossier %d: %d %s", i, code, out)
+		}
+	}
+	// motcua has 1 (second) + 2 (third) + 3 (fourth) = 6 files and 700 KB.
+	fifth := file(counter, counterBody)
+	if code, out := uploadFile(t, e, counter, fifth, "big2.pdf", big2, nil); code != 201 {
+		t.Fatalf("official's seventh: %d %s", code, out)
+	}
+	if code, out := uploadFile(t, e, counter, fifth, "a.pdf", pdf(40), nil); code != 201 {
+		t.Fatalf("official's eighth: %d %s", code, out)
+	}
+	sixth := file(counter, counterBody)
+	code, out = uploadFile(t, e, counter, sixth, "a.pdf", pdf(41), nil)
+	refused("the official's ninth file of the day", code, out, 429, "daily_upload_limit")
+	for dcode, want := range map[string]int{first: 3, second: 1, third: 3, fourth: 3, fifth: 2, sixth: 0} {
+		if n := count(dcode); n != want {
+			t.Errorf("%s: %d files recorded, want %d", dcode, n, want)
+		}
+	}
+
+	// The dossier page says so at its form.
+	c, _ := e.login(t, "motcua", demo.Password)
+	ct, body = multipartBody(t, "a.pdf", pdf(42), map[string]string{"kind": "paper"})
+	resp, err := c.Post(e.ts.URL+"/office/dossiers/"+sixth+"/files", ct, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 429 || !strings.Contains(string(b), `id="file-error"`) || !strings.Contains(string(b), "trong 24 giờ") {
+		t.Errorf("page upload over the daily cap: %d", resp.StatusCode)
 	}
 }
