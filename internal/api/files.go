@@ -6,9 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"image/jpeg"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"path"
@@ -195,11 +195,10 @@ func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.D
 	default:
 		return store.DossierFile{}, errFileKind
 	}
+	// The name stored and served: the client's, with the extension of the content.
+	u.FileName = attach.SafeName(u.FileName, u.File.ContentType)
 	if u.Name == "" {
 		u.Name = u.FileName
-	}
-	if u.Name == "" {
-		u.Name = KindLabel(u.Kind)
 	}
 	if len([]rune(u.Name)) > 200 {
 		return store.DossierFile{}, errFileName
@@ -209,9 +208,6 @@ func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.D
 	}
 	if len([]rune(u.ResultNumber)) > 50 || len([]rune(u.ResultBook)) > 50 || len([]rune(u.ResultIssuer)) > 200 {
 		return store.DossierFile{}, errResultNumberLength
-	}
-	if u.FileName == "" {
-		u.FileName = "tep" + Extension(u.File.ContentType)
 	}
 	if u.IdemKey == "" {
 		// Asked before the bytes are stored, so that a refused file leaves nothing; the
@@ -235,18 +231,6 @@ func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.D
 		f.IdemKey, f.IdemHash = u.IdemKey, hex.EncodeToString(sum[:])
 	}
 	return st.AddDossierFile(ctx, d.Code, f)
-}
-
-func Extension(contentType string) string {
-	switch contentType {
-	case attach.PDF:
-		return ".pdf"
-	case attach.JPEG:
-		return ".jpg"
-	case attach.PNG:
-		return ".png"
-	}
-	return ""
 }
 
 // FileItem is an attachment as the API shows it.
@@ -353,9 +337,9 @@ type Files struct {
 	PreviewMade func()
 }
 
-// Serve writes an attachment for viewing in the browser: its sniffed type, inline,
-// never re-sniffed; with ?preview=1 an image as a JPEG at most PreviewWidth wide, made
-// once and then read from the blob store.
+// Serve writes an attachment: its sniffed type, never re-sniffed (nosniff), shown in
+// the browser or downloaded as inlineAllowed decides; with ?preview=1 an image as a JPEG
+// at most PreviewWidth wide, made once and then read from the blob store.
 func (fs Files) Serve(w http.ResponseWriter, r *http.Request, f store.DossierFile) error {
 	if fs.Blobs == nil {
 		return ErrNoBlobStore
@@ -365,6 +349,13 @@ func (fs Files) Serve(w http.ResponseWriter, r *http.Request, f store.DossierFil
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Cache-Control", "private, max-age=3600")
 	name, key := f.FileName, f.BlobKey
+	// A PDF that carries active content (JavaScript, /OpenAction) is only downloaded;
+	// its detection (internal/signing) is not wired here yet.
+	const activePDF = false
+	disposition := "attachment"
+	if inlineAllowed(f.ContentType, activePDF) {
+		disposition = "inline"
+	}
 	if r.URL.Query().Get("preview") == "1" {
 		if !attach.IsImage(f.ContentType) {
 			return errNoPreview
@@ -373,11 +364,16 @@ func (fs Files) Serve(w http.ResponseWriter, r *http.Request, f store.DossierFil
 		if key, err = fs.preview(ctx, f); err != nil {
 			return err
 		}
+		// Our own JPEG, made from an image: always shown.
 		hd.Set("Content-Type", attach.JPEG)
 		hd.Set("ETag", `"`+f.BlobKey+`-p`+strconv.Itoa(PreviewWidth)+`"`)
-		name = strings.TrimSuffix(name, path.Ext(name)) + "-xem-truoc.jpg"
+		name, disposition = strings.TrimSuffix(name, path.Ext(name))+"-xem-truoc.jpg", "inline"
 	} else {
-		hd.Set("Content-Type", f.ContentType)
+		ct := f.ContentType
+		if attach.Extension(ct) == "" {
+			ct = "application/octet-stream" // not a type we accept: never interpreted
+		}
+		hd.Set("Content-Type", ct)
 		hd.Set("ETag", `"`+f.BlobKey+`"`)
 	}
 	rc, err := fs.Blobs.Open(ctx, key)
@@ -385,13 +381,51 @@ func (fs Files) Serve(w http.ResponseWriter, r *http.Request, f store.DossierFil
 		return err
 	}
 	defer rc.Close()
-	cd := mime.FormatMediaType("inline", map[string]string{"filename": name})
-	if cd == "" {
-		cd = "inline"
-	}
-	hd.Set("Content-Disposition", cd)
+	hd.Set("Content-Disposition", contentDisposition(disposition, name))
 	http.ServeContent(w, r, "", f.CreatedAt, rc)
 	return nil
+}
+
+// inlineAllowed is the one decision of how an attachment is served: shown in the
+// browser (inline) only when it is a PDF or an image of the types accepted and sniffed
+// at upload, and not a PDF that carries active content (activePDF: JavaScript,
+// /OpenAction); anything else is only downloaded (attachment).
+func inlineAllowed(contentType string, activePDF bool) bool {
+	switch contentType {
+	case attach.PDF:
+		return !activePDF
+	case attach.JPEG, attach.PNG:
+		return true
+	}
+	return false
+}
+
+// contentDisposition names the file for the browser: an ASCII name for old clients
+// (Vietnamese without its marks, quotes and backslashes replaced) and the real name in
+// RFC 5987 form (filename*), which browsers prefer.
+func contentDisposition(disposition, name string) string {
+	var ascii, ext strings.Builder
+	for _, c := range norm.NFD.String(name) {
+		switch {
+		case unicode.Is(unicode.Mn, c):
+		case c == 'đ':
+			ascii.WriteByte('d')
+		case c == 'Đ':
+			ascii.WriteByte('D')
+		case c < 0x20 || c >= 0x7F || c == '"' || c == '\\':
+			ascii.WriteByte('_')
+		default:
+			ascii.WriteRune(c)
+		}
+	}
+	for _, b := range []byte(name) {
+		if 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || strings.IndexByte("!#$&+-.^_`|~", b) >= 0 {
+			ext.WriteByte(b)
+		} else {
+			fmt.Fprintf(&ext, "%%%02X", b)
+		}
+	}
+	return disposition + `; filename="` + ascii.String() + `"; filename*=UTF-8''` + ext.String()
 }
 
 // previewSlot lets one preview be made at a time in the process: each image's preview

@@ -393,3 +393,32 @@ func thumbnailCost(b image.Rectangle) int64 {
 	strip := (int64(b.Dy())/h + 2) * int64(b.Dx()) * 4
 	return 4*1024*h + strip + 64<<10
 }
+
+func TestSafeName(t *testing.T) {
+	long := strings.Repeat("Giấy ", 60) + "cuối.pdf"
+	for _, c := range []struct{ name, ct, want string }{
+		{"giay-chung-sinh.png", PNG, "giay-chung-sinh.png"},
+		{"../../etc/passwd", PDF, "passwd.pdf"},
+		{`C:\Users\An\Giấy khai sinh.docx`, PDF, "Giấy khai sinh.pdf"},
+		{"ảnh cccd.exe", PNG, "ảnh cccd.png"},
+		{"scan.PDF", PDF, "scan.pdf"},
+		{"photo.jpeg", JPEG, "photo.jpg"},
+		{"to-khai.pdf.html", PDF, "to-khai.pdf.pdf"},
+		{"Gia\u0301y to\u031B\u0300.pdf", PDF, "Giáy tờ.pdf"}, // decomposed, as macOS sends it
+		{"\u202Egnp.exe", PNG, "gnp.png"},                     // a right-to-left override
+		{"bad\x00na\u200Bme\n.pdf", PDF, "badname.pdf"},
+		{"", PDF, "tep.pdf"},
+		{"...", JPEG, "tep.jpg"},
+		{".htaccess", PNG, "htaccess.png"},
+		{"Nguyễn Văn A. CCCD", JPEG, "Nguyễn Văn A. CCCD.jpg"},
+		{"file.pdf .", PDF, "file.pdf"},
+		{"a/b/", PDF, "b.pdf"},
+	} {
+		if got := SafeName(c.name, c.ct); got != c.want {
+			t.Errorf("SafeName(%q, %s) = %q, want %q", c.name, c.ct, got, c.want)
+		}
+	}
+	if got := SafeName(long, PDF); len([]rune(got)) != 200 || !strings.HasSuffix(got, ".pdf") || !strings.HasPrefix(got, "Giấy Giấy") {
+		t.Errorf("a long name: %q (%d runes)", got, len([]rune(got)))
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/store"
@@ -312,5 +313,72 @@ func TestUploadCaps(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 429 || !strings.Contains(string(b), `id="file-error"`) || !strings.Contains(string(b), "trong 24 giờ") {
 		t.Errorf("page upload over the daily cap: %d", resp.StatusCode)
+	}
+}
+
+// TestServedFileNamesAndDisposition: a stored file name keeps the client's Vietnamese
+// name with the extension of the sniffed type; PDFs and images are shown inline, with
+// their sniffed type, nosniff and the name in RFC 5987 form, on the API (the office
+// pages' links) and on the applicant's look-up page; anything else is only downloaded.
+func TestServedFileNamesAndDisposition(t *testing.T) {
+	e := newEnv(t)
+	citizen := bearer(t, e, "congdan")
+	code, out := apiSend(t, e, citizen, "POST", "/api/v1/dossiers", onlineBody)
+	if code != 201 {
+		t.Fatalf("online filing: %d %s", code, out)
+	}
+	filed := decode[struct{ Code, Secret string }](t, out)
+	code, out = uploadFile(t, e, citizen, filed.Code, `..\..\ảnh cccd.exe`, testPNG(t, 40, 30), nil)
+	if code != 201 {
+		t.Fatalf("upload: %d %s", code, out)
+	}
+	png := decode[fileItem](t, out)
+	if png.FileName != "ảnh cccd.png" || png.Name != "ảnh cccd.png" {
+		t.Fatalf("stored as %q (%q)", png.FileName, png.Name)
+	}
+	code, out = uploadFile(t, e, citizen, filed.Code, "To\u031B\u0300 khai.html", []byte(testPDF), nil)
+	if code != 201 {
+		t.Fatalf("upload: %d %s", code, out)
+	}
+	pdf := decode[fileItem](t, out)
+	if pdf.FileName != "Tờ khai.pdf" {
+		t.Fatalf("stored as %q", pdf.FileName)
+	}
+	// A row of another type (none is accepted today; an older or future one).
+	f, err := e.st.DossierFile(context.Background(), pdf.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ID, f.ContentType, f.FileName = 0, "text/html", "trang.html"
+	other, err := e.st.AddDossierFile(context.Background(), filed.Code, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	lookup := func(id int64) string {
+		return "/tra-cuu/" + filed.Code + "/tep/" + strconv.FormatInt(id, 10) + "?secret=" + url.QueryEscape(filed.Secret)
+	}
+	for _, c := range []struct {
+		id     int64
+		path   string
+		ct, cd string
+	}{
+		{png.ID, png.URL, "image/png", `inline; filename="anh cccd.png"; filename*=UTF-8''%E1%BA%A3nh%20cccd.png`},
+		{pdf.ID, pdf.URL, "application/pdf", `inline; filename="To khai.pdf"; filename*=UTF-8''T%E1%BB%9D%20khai.pdf`},
+		{other.ID, api.FileURL(filed.Code, other.ID), "application/octet-stream", `attachment; filename="trang.html"; filename*=UTF-8''trang.html`},
+	} {
+		for _, p := range []string{c.path, lookup(c.id)} {
+			resp, _ := fetchFile(t, e, citizen, p)
+			h := resp.Header
+			if resp.StatusCode != 200 || h.Get("Content-Type") != c.ct || h.Get("Content-Disposition") != c.cd ||
+				h.Get("X-Content-Type-Options") != "nosniff" {
+				t.Errorf("GET %s: %d %q %q %q", p, resp.StatusCode, h.Get("Content-Type"), h.Get("Content-Disposition"), h.Get("X-Content-Type-Options"))
+			}
+		}
+	}
+	resp, _ := fetchFile(t, e, citizen, png.PreviewURL)
+	if cd := resp.Header.Get("Content-Disposition"); resp.StatusCode != 200 ||
+		cd != `inline; filename="anh cccd-xem-truoc.jpg"; filename*=UTF-8''%E1%BA%A3nh%20cccd-xem-truoc.jpg` {
+		t.Errorf("preview: %d %q", resp.StatusCode, cd)
 	}
 }

@@ -223,13 +223,10 @@ func (s *Server) receiveFiles(ctx context.Context, r *http.Request, p catalog.Pr
 			if err != nil {
 				return nil, nil, err
 			}
-			k := keptFile{Paper: i, Name: "Giấy tờ khác", FileName: api.CleanName(fh.Filename), ContentType: f.ContentType,
+			k := keptFile{Paper: i, Name: "Giấy tờ khác", FileName: attach.SafeName(fh.Filename, f.ContentType), ContentType: f.ContentType,
 				BlobKey: key, Size: size}
 			if i >= 0 {
 				k.Name = p.Papers[i].Name
-			}
-			if k.FileName == "" {
-				k.FileName = "tep" + api.Extension(f.ContentType)
 			}
 			if !slices.ContainsFunc(files, func(o keptFile) bool { return o.BlobKey == k.BlobKey && o.Paper == k.Paper }) {
 				files = append(files, k)
