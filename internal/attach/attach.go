@@ -122,35 +122,44 @@ func Check(r io.Reader, limit int64) (File, error) {
 // than MaxPixels or whose decoding would take more than DecodeBudget bytes, and one whose
 // format is not the one its first bytes announce.
 func Decode(data []byte) (image.Image, error) {
-	ct, ok := Sniff(data)
-	if !ok || !IsImage(ct) {
-		return nil, ErrTypeNotAllowed
-	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return nil, ErrNotDecodable.With(err)
-	}
-	if "image/"+format != ct {
-		return nil, ErrNotDecodable.With(fmt.Errorf("decoded as %s, sniffed %s", format, ct))
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, ErrNotDecodable.With(fmt.Errorf("image of %d×%d pixels", cfg.Width, cfg.Height))
-	}
-	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels || cfg.Width > MaxSide || cfg.Height > MaxSide {
-		return nil, ErrImageTooLarge.With(fmt.Errorf("image of %d×%d pixels", cfg.Width, cfg.Height))
-	}
-	cost, err := decodeCost(data, ct)
-	if err != nil {
-		return nil, ErrNotDecodable.With(err)
-	}
-	if cost > DecodeBudget {
-		return nil, ErrImageTooLarge.With(fmt.Errorf("image of %d×%d pixels would take %d bytes to decode", cfg.Width, cfg.Height, cost))
+	if err := checkHeader(data); err != nil {
+		return nil, err
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, ErrNotDecodable.With(err)
 	}
 	return img, nil
+}
+
+// checkHeader judges an image from its header alone: an accepted type, announced by
+// its first bytes, of bounded sides and pixels, whose decoding fits DecodeBudget.
+func checkHeader(data []byte) error {
+	ct, ok := Sniff(data)
+	if !ok || !IsImage(ct) {
+		return ErrTypeNotAllowed
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return ErrNotDecodable.With(err)
+	}
+	if "image/"+format != ct {
+		return ErrNotDecodable.With(fmt.Errorf("decoded as %s, sniffed %s", format, ct))
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return ErrNotDecodable.With(fmt.Errorf("image of %d×%d pixels", cfg.Width, cfg.Height))
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels || cfg.Width > MaxSide || cfg.Height > MaxSide {
+		return ErrImageTooLarge.With(fmt.Errorf("image of %d×%d pixels", cfg.Width, cfg.Height))
+	}
+	cost, err := decodeCost(data, ct)
+	if err != nil {
+		return ErrNotDecodable.With(err)
+	}
+	if cost > DecodeBudget {
+		return ErrImageTooLarge.With(fmt.Errorf("image of %d×%d pixels would take %d bytes to decode", cfg.Width, cfg.Height, cost))
+	}
+	return nil
 }
 
 // Thumbnail scales img down to at most maxWidth pixels wide and twice that high,
