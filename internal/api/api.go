@@ -40,6 +40,8 @@ type Deps struct {
 	Blobs blob.Store
 	// FileLimit is the largest attachment accepted, in bytes (0: attach.DefaultLimit).
 	FileLimit int64
+	// PreviewMade is called after each image preview made (Files.PreviewMade).
+	PreviewMade func()
 }
 
 type handlers struct{ Deps }

@@ -6,9 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"image/jpeg"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"path"
@@ -167,15 +167,20 @@ func CleanName(name string) string {
 	return name
 }
 
-// AddFile stores an upload as an attachment of d. The bytes are stored first: the store
-// is content-addressed, so a failed row leaves at most an unreferenced blob, never a row
+// AddFile stores an upload as an attachment of d: the one way a file is added, from the
+// API, the dossier page and the look-up page. The bytes are stored first: the store is
+// content-addressed, so a failed row leaves at most an unreferenced blob, never a row
 // without its bytes. Officials of d's units may attach any kind; its owner papers and
-// supplements (a result comes from the office).
+// supplements (a result comes from the office), while the dossier takes them
+// (Dossier.TakesFiles).
 func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.Dossier, p *auth.Principal, u Upload) (store.DossierFile, error) {
 	if blobs == nil {
 		return store.DossierFile{}, ErrNoBlobStore
 	}
 	official := d.HandledBy(p)
+	if err := d.TakesFiles(official); err != nil {
+		return store.DossierFile{}, err
+	}
 	switch u.Kind {
 	case "":
 		u.Kind = KindPaper
@@ -190,11 +195,10 @@ func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.D
 	default:
 		return store.DossierFile{}, errFileKind
 	}
+	// The name stored and served: the client's, with the extension of the content.
+	u.FileName = attach.SafeName(u.FileName, u.File.ContentType)
 	if u.Name == "" {
 		u.Name = u.FileName
-	}
-	if u.Name == "" {
-		u.Name = KindLabel(u.Kind)
 	}
 	if len([]rune(u.Name)) > 200 {
 		return store.DossierFile{}, errFileName
@@ -205,8 +209,13 @@ func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.D
 	if len([]rune(u.ResultNumber)) > 50 || len([]rune(u.ResultBook)) > 50 || len([]rune(u.ResultIssuer)) > 200 {
 		return store.DossierFile{}, errResultNumberLength
 	}
-	if u.FileName == "" {
-		u.FileName = "tep" + Extension(u.File.ContentType)
+	if u.IdemKey == "" {
+		// Asked before the bytes are stored, so that a refused file leaves nothing; the
+		// store asks again when it records the file (and only then for a retried
+		// request, which may have been recorded already).
+		if err := st.CheckUploadCaps(ctx, d.ID, p.UserID, 1, int64(len(u.File.Data))); err != nil {
+			return store.DossierFile{}, err
+		}
 	}
 	key, size, err := blobs.Put(ctx, bytes.NewReader(u.File.Data), int64(len(u.File.Data)))
 	if err != nil {
@@ -222,18 +231,6 @@ func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.D
 		f.IdemKey, f.IdemHash = u.IdemKey, hex.EncodeToString(sum[:])
 	}
 	return st.AddDossierFile(ctx, d.Code, f)
-}
-
-func Extension(contentType string) string {
-	switch contentType {
-	case attach.PDF:
-		return ".pdf"
-	case attach.JPEG:
-		return ".jpg"
-	case attach.PNG:
-		return ".png"
-	}
-	return ""
 }
 
 // FileItem is an attachment as the API shows it.
@@ -328,54 +325,157 @@ func (h handlers) getFile(w http.ResponseWriter, r *http.Request) error {
 	if f.DossierID != d.ID {
 		return store.ErrFileNotFound
 	}
-	return ServeFile(w, r, h.Blobs, f)
+	return Files{Store: h.Store, Blobs: h.Blobs, PreviewMade: h.PreviewMade}.Serve(w, r, f)
 }
 
-// ServeFile writes an attachment for viewing in the browser: its sniffed type, inline,
-// never re-sniffed; with ?preview=1 an image as a JPEG at most PreviewWidth wide.
-func ServeFile(w http.ResponseWriter, r *http.Request, blobs blob.Store, f store.DossierFile) error {
-	if blobs == nil {
+// Files serves attachments and their previews.
+type Files struct {
+	Store *store.Store
+	Blobs blob.Store
+	// PreviewMade, when set, is called after each preview made from its image, that is
+	// after each decoding of an image for viewing (the xaso_previews_made_total metric).
+	PreviewMade func()
+}
+
+// Serve writes an attachment: its sniffed type, never re-sniffed (nosniff), shown in
+// the browser or downloaded as inlineAllowed decides; with ?preview=1 an image as a JPEG
+// at most PreviewWidth wide, made once and then read from the blob store.
+func (fs Files) Serve(w http.ResponseWriter, r *http.Request, f store.DossierFile) error {
+	if fs.Blobs == nil {
 		return ErrNoBlobStore
 	}
-	rc, err := blobs.Open(r.Context(), f.BlobKey)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
+	ctx := r.Context()
 	hd := w.Header()
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Cache-Control", "private, max-age=3600")
-	name := f.FileName
-	var content io.ReadSeeker = rc
+	name, key := f.FileName, f.BlobKey
+	// A PDF that carries active content (JavaScript, /OpenAction) is only downloaded;
+	// its detection (internal/signing) is not wired here yet.
+	const activePDF = false
+	disposition := "attachment"
+	if inlineAllowed(f.ContentType, activePDF) {
+		disposition = "inline"
+	}
 	if r.URL.Query().Get("preview") == "1" {
 		if !attach.IsImage(f.ContentType) {
 			return errNoPreview
 		}
-		data, err := io.ReadAll(rc)
-		if err != nil {
+		var err error
+		if key, err = fs.preview(ctx, f); err != nil {
 			return err
 		}
-		img, err := attach.Decode(data)
-		if err != nil {
-			return err
-		}
-		var b bytes.Buffer
-		if err := jpeg.Encode(&b, attach.Thumbnail(img, PreviewWidth), &jpeg.Options{Quality: 82}); err != nil {
-			return err
-		}
-		content = bytes.NewReader(b.Bytes())
+		// Our own JPEG, made from an image: always shown.
 		hd.Set("Content-Type", attach.JPEG)
 		hd.Set("ETag", `"`+f.BlobKey+`-p`+strconv.Itoa(PreviewWidth)+`"`)
-		name = strings.TrimSuffix(name, path.Ext(name)) + "-xem-truoc.jpg"
+		name, disposition = strings.TrimSuffix(name, path.Ext(name))+"-xem-truoc.jpg", "inline"
 	} else {
-		hd.Set("Content-Type", f.ContentType)
+		ct := f.ContentType
+		if attach.Extension(ct) == "" {
+			ct = "application/octet-stream" // not a type we accept: never interpreted
+		}
+		hd.Set("Content-Type", ct)
 		hd.Set("ETag", `"`+f.BlobKey+`"`)
 	}
-	cd := mime.FormatMediaType("inline", map[string]string{"filename": name})
-	if cd == "" {
-		cd = "inline"
+	rc, err := fs.Blobs.Open(ctx, key)
+	if err != nil {
+		return err
 	}
-	hd.Set("Content-Disposition", cd)
-	http.ServeContent(w, r, "", f.CreatedAt, content)
+	defer rc.Close()
+	hd.Set("Content-Disposition", contentDisposition(disposition, name))
+	http.ServeContent(w, r, "", f.CreatedAt, rc)
 	return nil
+}
+
+// inlineAllowed is the one decision of how an attachment is served: shown in the
+// browser (inline) only when it is a PDF or an image of the types accepted and sniffed
+// at upload, and not a PDF that carries active content (activePDF: JavaScript,
+// /OpenAction); anything else is only downloaded (attachment).
+func inlineAllowed(contentType string, activePDF bool) bool {
+	switch contentType {
+	case attach.PDF:
+		return !activePDF
+	case attach.JPEG, attach.PNG:
+		return true
+	}
+	return false
+}
+
+// contentDisposition names the file for the browser: an ASCII name for old clients
+// (Vietnamese without its marks, quotes and backslashes replaced) and the real name in
+// RFC 5987 form (filename*), which browsers prefer.
+func contentDisposition(disposition, name string) string {
+	var ascii, ext strings.Builder
+	for _, c := range norm.NFD.String(name) {
+		switch {
+		case unicode.Is(unicode.Mn, c):
+		case c == 'đ':
+			ascii.WriteByte('d')
+		case c == 'Đ':
+			ascii.WriteByte('D')
+		case c < 0x20 || c >= 0x7F || c == '"' || c == '\\':
+			ascii.WriteByte('_')
+		default:
+			ascii.WriteRune(c)
+		}
+	}
+	for _, b := range []byte(name) {
+		if 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || strings.IndexByte("!#$&+-.^_`|~", b) >= 0 {
+			ext.WriteByte(b)
+		} else {
+			fmt.Fprintf(&ext, "%%%02X", b)
+		}
+	}
+	return disposition + `; filename="` + ascii.String() + `"; filename*=UTF-8''` + ext.String()
+}
+
+// previewSlot lets one preview be made at a time in the process: each image's preview
+// is made once, and one decoding at a time keeps the memory of previews within one
+// image's budget (attach.DecodeBudget) however many are asked for at once.
+var previewSlot = make(chan struct{}, 1)
+
+// preview returns the key of the blob holding f's preview, making it on the first
+// request: the image decoded within its budget, scaled down, encoded as JPEG, stored
+// content-addressed and recorded under the original's key and the width.
+func (fs Files) preview(ctx context.Context, f store.DossierFile) (string, error) {
+	if key, err := fs.Store.BlobPreview(ctx, f.BlobKey, PreviewWidth); err != nil || key != "" {
+		return key, err
+	}
+	select {
+	case previewSlot <- struct{}{}:
+		defer func() { <-previewSlot }()
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	// Another request may have made it while this one waited.
+	if key, err := fs.Store.BlobPreview(ctx, f.BlobKey, PreviewWidth); err != nil || key != "" {
+		return key, err
+	}
+	rc, err := fs.Blobs.Open(ctx, f.BlobKey)
+	if err != nil {
+		return "", err
+	}
+	data, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		return "", err
+	}
+	img, err := attach.Decode(data)
+	if err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, attach.Thumbnail(img, PreviewWidth), &jpeg.Options{Quality: 82}); err != nil {
+		return "", err
+	}
+	key, size, err := fs.Blobs.Put(ctx, bytes.NewReader(b.Bytes()), int64(b.Len()))
+	if err != nil {
+		return "", err
+	}
+	if err := fs.Store.SaveBlobPreview(ctx, f.BlobKey, PreviewWidth, key, size); err != nil {
+		return "", err
+	}
+	if fs.PreviewMade != nil {
+		fs.PreviewMade()
+	}
+	return key, nil
 }

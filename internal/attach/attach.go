@@ -31,11 +31,28 @@ const DefaultLimit = 10 << 20
 // (a decompression bomb), and decoding it would exhaust memory.
 const MaxPixels = 40_000_000
 
+// MaxSide bounds each side of an image: a preview is made one strip of rows at a time,
+// and a strip is as wide as the image.
+const MaxSide = 16384
+
+// DecodeBudget bounds the memory one decode may take, in bytes, as estimated from the
+// file's header before anything is decoded (decodeCost): the pixels of the Go image the
+// decoder allocates, which depend on the colour model and bit depth and not only on the
+// number of pixels (a 16-bit RGBA PNG takes 8 bytes a pixel, a 4:2:0 JPEG 1.5), and its
+// working buffers (a progressive JPEG keeps every coefficient, 4 bytes a sample). With
+// the decoder's small fixed buffers and a preview (at most 1024×2048, 8.4 MB) a decode
+// stays under 64 MB. A 12-megapixel phone photo (baseline JPEG 4:2:0, 18 MB; 4:4:4,
+// 36 MB) and a 12-megapixel 8-bit PNG (48 MB) fit; a progressive 4:2:0 JPEG fits up to
+// about 6.7 megapixels (7.5 bytes a pixel), a 16-bit RGBA PNG up to 6.2.
+const DecodeBudget = 48 << 20
+
 // Errors of this package.
 var (
 	ErrTooLarge       = apperr.New(apperr.Invalid, "file_too_large", "Tệp vượt quá dung lượng cho phép.")
 	ErrTypeNotAllowed = apperr.New(apperr.Invalid, "file_type_not_allowed", "Chỉ nhận tệp PDF, ảnh JPEG hoặc PNG (kiểm tra theo nội dung tệp, không theo tên tệp).")
 	ErrNotDecodable   = apperr.New(apperr.Invalid, "file_not_decodable", "Tệp bị hỏng hoặc không đọc được; vui lòng quét hoặc chụp lại.")
+	ErrImageTooLarge  = apperr.New(apperr.Invalid, "image_too_large",
+		"Ảnh có kích thước điểm ảnh quá lớn để xử lý. Vui lòng chụp lại ở độ phân giải thấp hơn (ví dụ 12 megapixel), lưu dạng JPEG thường, hoặc gửi bản PDF.")
 )
 
 var (
@@ -101,22 +118,12 @@ func Check(r io.Reader, limit int64) (File, error) {
 	return f, nil
 }
 
-// Decode decodes an accepted image, refusing one of more than MaxPixels before
-// allocating its pixels, and one whose format is not the one its first bytes announce.
+// Decode decodes an accepted image, refusing before allocating its pixels one of more
+// than MaxPixels or whose decoding would take more than DecodeBudget bytes, and one whose
+// format is not the one its first bytes announce.
 func Decode(data []byte) (image.Image, error) {
-	ct, ok := Sniff(data)
-	if !ok || !IsImage(ct) {
-		return nil, ErrTypeNotAllowed
-	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return nil, ErrNotDecodable.With(err)
-	}
-	if "image/"+format != ct {
-		return nil, ErrNotDecodable.With(fmt.Errorf("decoded as %s, sniffed %s", format, ct))
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
-		return nil, ErrNotDecodable.With(fmt.Errorf("image of %d×%d pixels", cfg.Width, cfg.Height))
+	if err := checkHeader(data); err != nil {
+		return nil, err
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
@@ -125,9 +132,40 @@ func Decode(data []byte) (image.Image, error) {
 	return img, nil
 }
 
-// Thumbnail scales img down to at most maxWidth pixels wide, keeping its proportions,
-// by averaging each box of source pixels (a box filter), and flattens transparency onto
-// white so that the result can be encoded as JPEG. A narrower image keeps its size.
+// checkHeader judges an image from its header alone: an accepted type, announced by
+// its first bytes, of bounded sides and pixels, whose decoding fits DecodeBudget.
+func checkHeader(data []byte) error {
+	ct, ok := Sniff(data)
+	if !ok || !IsImage(ct) {
+		return ErrTypeNotAllowed
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return ErrNotDecodable.With(err)
+	}
+	if "image/"+format != ct {
+		return ErrNotDecodable.With(fmt.Errorf("decoded as %s, sniffed %s", format, ct))
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return ErrNotDecodable.With(fmt.Errorf("image of %d×%d pixels", cfg.Width, cfg.Height))
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels || cfg.Width > MaxSide || cfg.Height > MaxSide {
+		return ErrImageTooLarge.With(fmt.Errorf("image of %d×%d pixels", cfg.Width, cfg.Height))
+	}
+	cost, err := decodeCost(data, ct)
+	if err != nil {
+		return ErrNotDecodable.With(err)
+	}
+	if cost > DecodeBudget {
+		return ErrImageTooLarge.With(fmt.Errorf("image of %d×%d pixels would take %d bytes to decode", cfg.Width, cfg.Height, cost))
+	}
+	return nil
+}
+
+// Thumbnail scales img down to at most maxWidth pixels wide and twice that high,
+// keeping its proportions, by averaging each box of source pixels (a box filter), and
+// flattens transparency onto white so that the result can be encoded as JPEG. A smaller
+// image keeps its size.
 func Thumbnail(img image.Image, maxWidth int) image.Image {
 	b := img.Bounds()
 	sw, sh := b.Dx(), b.Dy()
@@ -136,6 +174,12 @@ func Thumbnail(img image.Image, maxWidth int) image.Image {
 	}
 	dw := min(sw, maxWidth)
 	dh := max(1, int((int64(sh)*int64(dw)+int64(sw)/2)/int64(sw)))
+	if maxHeight := 2 * maxWidth; dh > maxHeight {
+		// A tall image (a strip of receipts, a long screenshot) is bounded by its height,
+		// or its preview would take more memory than its decoding.
+		dh = min(sh, maxHeight)
+		dw = max(1, int((int64(sw)*int64(dh)+int64(sh)/2)/int64(sh)))
+	}
 	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
 	// One strip of source rows at a time, converted to RGBA by draw's fast paths:
 	// memory stays proportional to the width, not to the whole image.

@@ -85,6 +85,21 @@ func (s *Store) createDossier(ctx context.Context, nd dossier.NewDossier, retry 
 		if err := s.afterTransition(ctx, tx, nil, d, nd.Event, msgs); err != nil {
 			return err
 		}
+		// The papers of a filing count against their uploader's daily cap.
+		type upload struct {
+			files int
+			size  int64
+		}
+		uploads := map[int64]upload{}
+		for _, a := range nd.Attachments {
+			u := uploads[a.UploadedBy]
+			uploads[a.UploadedBy] = upload{u.files + 1, u.size + a.Size}
+		}
+		for by, u := range uploads {
+			if err := s.checkUploadCaps(ctx, tx, d.ID, by, u.files, u.size); err != nil {
+				return err
+			}
+		}
 		for _, a := range nd.Attachments {
 			if _, err := s.insertFile(ctx, tx, d.Code, DossierFile{DossierID: d.ID, UnitID: d.CompetentUnitID, Kind: a.Kind,
 				Name: a.Name, FileName: a.FileName, ContentType: a.ContentType, Size: a.Size, BlobKey: a.BlobKey,

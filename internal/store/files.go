@@ -42,7 +42,7 @@ var ErrFileIdempotency = apperr.New(apperr.Conflict, "idempotency_key_reused",
 var ErrFileNotFound = apperr.New(apperr.NotFound, "file_not_found", "Không tìm thấy tệp đính kèm.")
 
 // AddDossierFile records an attachment of the dossier with code, whose bytes are already
-// stored, with its audit record in one transaction.
+// stored, with its audit record in one transaction, within the upload caps (UploadCaps).
 func (s *Store) AddDossierFile(ctx context.Context, code string, f DossierFile) (DossierFile, error) {
 	add := func() (DossierFile, error) {
 		out := f
@@ -60,6 +60,9 @@ func (s *Store) AddDossierFile(ctx context.Context, code string, f DossierFile) 
 				case !errors.Is(err, sql.ErrNoRows):
 					return err
 				}
+			}
+			if err := s.checkUploadCaps(ctx, tx, f.DossierID, f.UploadedBy, 1, f.Size); err != nil {
+				return err
 			}
 			var err error
 			out, err = s.insertFile(ctx, tx, code, f)
@@ -134,4 +137,27 @@ func nullString(v string) any {
 		return nil
 	}
 	return v
+}
+
+// BlobPreview returns the key of the preview of width pixels made from the blob with
+// key, or "" when none has been made yet.
+func (s *Store) BlobPreview(ctx context.Context, key string, width int) (string, error) {
+	var preview string
+	err := s.r.QueryRowContext(ctx, `SELECT preview_key FROM blob_previews WHERE blob_key = $1 AND width = $2`,
+		key, width).Scan(&preview)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return preview, mapErr(err)
+}
+
+// SaveBlobPreview records that the preview of width pixels of the blob with key is the
+// blob previewKey. The first one recorded stays. It is derived data, not a change of any
+// record, and so is not audited.
+func (s *Store) SaveBlobPreview(ctx context.Context, key string, width int, previewKey string, size int64) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO blob_previews (blob_key, width, preview_key, size) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (blob_key, width) DO NOTHING`, key, width, previewKey, size)
+		return err
+	})
 }

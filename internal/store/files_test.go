@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
+	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/store"
 )
 
@@ -44,5 +46,49 @@ func TestDossierFiles(t *testing.T) {
 	}
 	if _, err := e.s.VerifyAudit(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestUploadCapsInTheTransaction: the store refuses, in the transaction that records
+// it, a file beyond the dossier's cap or its uploader's daily cap, whatever the caller
+// checked before; a day later the uploader may send again.
+func TestUploadCapsInTheTransaction(t *testing.T) {
+	ctx := context.Background()
+	e := newPayEnv(t)
+	now := time.Now()
+	e.s.SetClock(func() time.Time { return now })
+	e.s.SetUploadCaps(store.UploadCaps{DossierFiles: 2, DossierBytes: 100, CitizenFiles: 3, CitizenBytes: 1000,
+		StaffFiles: 3, StaffBytes: 1000})
+	add := func(i int, size int64) error {
+		d := e.dossiers[i]
+		_, err := e.s.AddDossierFile(ctx, d.Code, store.DossierFile{DossierID: d.ID, UnitID: d.CompetentUnitID, Kind: "paper",
+			Name: "Giấy", FileName: "a.pdf", ContentType: "application/pdf", Size: size,
+			BlobKey: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", UploadedBy: e.accountant.ID})
+		return err
+	}
+	if err := add(0, 60); err != nil {
+		t.Fatal(err)
+	}
+	if err := add(0, 60); !errors.Is(err, store.ErrDossierFileLimit) {
+		t.Fatalf("past the dossier's bytes: %v", err)
+	}
+	if err := add(0, 40); err != nil {
+		t.Fatal(err)
+	}
+	if err := add(0, 1); !errors.Is(err, store.ErrDossierFileLimit) {
+		t.Fatalf("past the dossier's files: %v", err)
+	}
+	if err := add(1, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := add(1, 1); !errors.Is(err, store.ErrDailyUploadLimit) || apperr.KindOf(err) != apperr.TooManyRequests {
+		t.Fatalf("past the day's files: %v", err)
+	}
+	now = now.Add(24*time.Hour + time.Second)
+	if err := add(1, 1); err != nil {
+		t.Fatalf("the next day: %v", err)
+	}
+	if n, err := e.s.DossierFiles(ctx, e.dossiers[0].ID); err != nil || len(n) != 2 {
+		t.Fatalf("files kept: %d %v", len(n), err)
 	}
 }

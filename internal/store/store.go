@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -47,6 +48,8 @@ type Store struct {
 	receiptSigner XMLSigner
 	// receiptKEK opens the units' own receipt keys (nil: they cannot sign).
 	receiptKEK *signing.KEK
+	// uploadCaps bound the files of a dossier and of a user's day (nil: the defaults).
+	uploadCaps atomic.Pointer[UploadCaps]
 }
 
 // ErrUnavailable means the database cannot be reached.

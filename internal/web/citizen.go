@@ -135,7 +135,7 @@ func (s *Server) citizenFile(w http.ResponseWriter, r *http.Request) error {
 	if f.DossierID != d.ID {
 		return store.ErrFileNotFound
 	}
-	return api.ServeFile(w, r, s.Blobs, f)
+	return s.files().Serve(w, r, f)
 }
 
 // citizenUpload takes a file the applicant sends in answer to a supplement request.
@@ -145,7 +145,7 @@ func (s *Server) citizenUpload(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.Status != dossier.StatusSupplementRequested {
-		return s.citizenRetry(w, r, d, errNoSupplementAsked, "bo-sung")
+		return s.citizenRetry(w, r, d, dossier.ErrNoSupplementAsked, "bo-sung")
 	}
 	u, err := api.ReadUpload(w, r, s.FileLimit)
 	if err == nil {
@@ -167,9 +167,6 @@ func (s *Server) citizenUpload(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.citizenRetry(w, r, d, e, "bo-sung")
 }
-
-var errNoSupplementAsked = apperr.New(apperr.Conflict, "no_supplement_requested",
-	"Hồ sơ không ở trạng thái chờ bổ sung, không cần gửi thêm giấy tờ.")
 
 // citizenActions are what the applicant may ask for on the page.
 var citizenActions = map[dossier.Action]string{

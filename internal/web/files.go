@@ -57,6 +57,11 @@ func (s *Server) fileRows(ctx context.Context, d dossier.Dossier) ([]fileRow, er
 	return out, nil
 }
 
+// files serves attachments as the API does, sharing its previews.
+func (s *Server) files() api.Files {
+	return api.Files{Store: s.Store, Blobs: s.Blobs, PreviewMade: s.previewsMade.Inc}
+}
+
 // byteSize writes a size the way people read it.
 func byteSize(n int64) string {
 	switch {

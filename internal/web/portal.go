@@ -269,7 +269,7 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) error {
 	assisted := assists(p)
 	v := readValues(r, sp.Procedure, assisted)
 	key := r.PostFormValue("key")
-	files, fileErrs, err := s.receiveFiles(ctx, r, sp.Procedure, s.keptFiles(ctx, key, r.PostForm["drop"]))
+	files, fileErrs, err := s.receiveFiles(ctx, r, sp.Procedure, p.UserID, s.keptFiles(ctx, key, r.PostForm["drop"]))
 	if err != nil {
 		return err
 	}
@@ -317,6 +317,12 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) error {
 		attempt.key, attempt.msg = newKey(), errKeyReused.Message
 		s.keepFiles(ctx, attempt.key, files)
 		return s.renderFiling(w, r, http.StatusConflict, u, sp, attempt)
+	}
+	if errors.Is(err, store.ErrDailyUploadLimit) {
+		// Files sent from another tab meanwhile: the form says so and keeps this one's.
+		attempt.msg = apperr.From(err).Message
+		s.keepFiles(ctx, key, files)
+		return s.renderFiling(w, r, http.StatusTooManyRequests, u, sp, attempt)
 	}
 	if err != nil {
 		return err

@@ -60,6 +60,8 @@ type Server struct {
 	routes   []httpx.Route
 	handler  http.Handler
 	metrics  *httpMetrics
+	// previewsMade counts the images decoded for a preview (api.Files).
+	previewsMade prometheus.Counter
 }
 
 // New builds the server and its route table.
@@ -100,9 +102,13 @@ func New(d Deps) (*Server, error) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "xaso_store_changes_total",
 			Help: "Write transactions (changes) run, grouped or alone."},
 			func() float64 { return float64(st.GroupStats().Changes) }))
+	// Each image's preview is made once and kept: this counts the decodings for it.
+	s.previewsMade = prometheus.NewCounter(prometheus.CounterOpts{Name: "xaso_previews_made_total",
+		Help: "Image previews made (each one decoding of an image), then kept in the blob store."})
+	d.Metrics.MustRegister(s.previewsMade)
 	s.routes = append(append(append(s.pageRoutes(), s.paymentPageRoutes()...), s.adminPaymentRoutes()...), api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: s.lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
-		Blobs: d.Blobs, FileLimit: d.FileLimit})...)
+		Blobs: d.Blobs, FileLimit: d.FileLimit, PreviewMade: s.previewsMade.Inc})...)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {

@@ -72,10 +72,13 @@ func (p paperInput) DescribedBy() string {
 }
 
 // uploadProblem is the message for a refused upload, with the size limit when the file
-// was too large; ok is false for an error that is not the file's fault.
+// was too large; ok is false for an error that is not the file's or the dossier's (a
+// dossier that has ended, a cap reached), which the form cannot explain.
 func (s *Server) uploadProblem(err error) (*apperr.Error, bool) {
 	e := apperr.From(err)
-	if e.Kind != apperr.Invalid {
+	switch e.Kind {
+	case apperr.Invalid, apperr.Conflict, apperr.TooManyRequests:
+	default:
 		return e, false
 	}
 	if e.Code == attach.ErrTooLarge.Code {
@@ -173,7 +176,7 @@ func parseFiling(w http.ResponseWriter, r *http.Request, limit int64) error {
 // receiveFiles checks and stores the files posted with a filing form. It returns the
 // files received (kept ones first) and the errors by input name; a refused file leaves
 // the others received.
-func (s *Server) receiveFiles(ctx context.Context, r *http.Request, p catalog.Procedure, kept []keptFile) ([]keptFile, map[string]string, error) {
+func (s *Server) receiveFiles(ctx context.Context, r *http.Request, p catalog.Procedure, uploader int64, kept []keptFile) ([]keptFile, map[string]string, error) {
 	errs := map[string]string{}
 	if r.MultipartForm == nil {
 		return kept, errs, nil
@@ -202,17 +205,28 @@ func (s *Server) receiveFiles(ctx context.Context, r *http.Request, p catalog.Pr
 			if s.Blobs == nil {
 				return nil, nil, api.ErrNoBlobStore
 			}
+			// The daily cap, asked before the bytes are stored, counts the files of this
+			// form with the day's; the store asks again when the dossier is filed.
+			var sent int64
+			for _, k := range files {
+				sent += k.Size
+			}
+			if err := s.Store.CheckUploadCaps(ctx, 0, uploader, len(files)+1, sent+int64(len(f.Data))); err != nil {
+				e, ok := s.uploadProblem(err)
+				if !ok {
+					return nil, nil, err
+				}
+				errs[name] = fmt.Sprintf("Tệp “%s”: %s", api.CleanName(fh.Filename), e.Message)
+				continue
+			}
 			key, size, err := s.Blobs.Put(ctx, bytes.NewReader(f.Data), int64(len(f.Data)))
 			if err != nil {
 				return nil, nil, err
 			}
-			k := keptFile{Paper: i, Name: "Giấy tờ khác", FileName: api.CleanName(fh.Filename), ContentType: f.ContentType,
+			k := keptFile{Paper: i, Name: "Giấy tờ khác", FileName: attach.SafeName(fh.Filename, f.ContentType), ContentType: f.ContentType,
 				BlobKey: key, Size: size}
 			if i >= 0 {
 				k.Name = p.Papers[i].Name
-			}
-			if k.FileName == "" {
-				k.FileName = "tep" + api.Extension(f.ContentType)
 			}
 			if !slices.ContainsFunc(files, func(o keptFile) bool { return o.BlobKey == k.BlobKey && o.Paper == k.Paper }) {
 				files = append(files, k)
