@@ -54,9 +54,12 @@ type Server struct {
 	views    *renderer
 	loginIP  *ratelimit.Limiter
 	lookups  *ratelimit.Limiter // public dossier look-ups per client address, shared with the API
-	routes   []httpx.Route
-	handler  http.Handler
-	metrics  *httpMetrics
+	// verifySlots holds one token per verification of an uploaded PDF running
+	// (verifyConcurrency).
+	verifySlots chan struct{}
+	routes      []httpx.Route
+	handler     http.Handler
+	metrics     *httpMetrics
 }
 
 // New builds the server and its route table.
@@ -83,7 +86,8 @@ func New(d Deps) (*Server, error) {
 		d.Log.Error("session", "err", err, "request_id", httpx.RequestID(r.Context()))
 		http.Error(w, "Lỗi phiên làm việc. Vui lòng thử lại.", http.StatusInternalServerError)
 	}
-	s := &Server{Deps: d, sessions: sm, views: views, loginIP: ratelimit.New(20, 10), lookups: ratelimit.New(30, 30)}
+	s := &Server{Deps: d, sessions: sm, views: views, loginIP: ratelimit.New(20, 10), lookups: ratelimit.New(30, 30),
+		verifySlots: make(chan struct{}, verifyConcurrency)}
 	s.metrics = newHTTPMetrics(d.Metrics)
 	// Group commit: commits ÷ changes says how much the disk flushes were shared.
 	st := d.Store
