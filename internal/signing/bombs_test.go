@@ -118,12 +118,12 @@ var fuzzCorpus = map[string]func() []byte{
 	"bomb-prev-loop":         pdfbomb.PrevLoop,
 }
 
-// TestFuzzCorpusHasTheBombs checks that the corpora of FuzzVerifyPDF and
-// FuzzStampAndAreas (run as seeds by every go test) hold the bombs as the generator
-// makes them; XASO_UPDATE_FUZZ_CORPUS=1 writes them.
+// TestFuzzCorpusHasTheBombs checks that the corpora of FuzzVerifyPDF,
+// FuzzStampAndAreas and FuzzActiveContent (run as seeds by every go test) hold the bombs
+// as the generator makes them; XASO_UPDATE_FUZZ_CORPUS=1 writes them.
 func TestFuzzCorpusHasTheBombs(t *testing.T) {
 	update := os.Getenv("XASO_UPDATE_FUZZ_CORPUS") != ""
-	for _, target := range []string{"FuzzVerifyPDF", "FuzzStampAndAreas"} {
+	for _, target := range []string{"FuzzVerifyPDF", "FuzzStampAndAreas", "FuzzActiveContent"} {
 		dir := filepath.Join("testdata", "fuzz", target)
 		for name, build := range fuzzCorpus {
 			want := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", build())

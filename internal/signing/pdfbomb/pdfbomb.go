@@ -197,3 +197,13 @@ func LengthChain(n int) []byte {
 	objs[4+n] = "1"
 	return pdf(objs, "")
 }
+
+// Objects is a file of the given objects (bodies as written; 1 is the catalog) with a
+// classic cross-reference table: for files that carry JavaScript, actions or embedded
+// files.
+func Objects(objs map[int]string) []byte { return pdf(objs, "") }
+
+// InObjectStream is a file whose catalog, with the body given, sits in an object stream.
+func InObjectStream(catalog string) []byte {
+	return objStm("/N 1 /First 4 /Length %d", []byte("1 0 "+catalog))
+}
