@@ -63,7 +63,7 @@ func TestActiveContent(t *testing.T) {
 		"OpenAction GoTo":        doc("<</Type /Catalog /Pages 2 0 R /OpenAction 4 0 R>>", map[int]string{4: "<</S /GoTo /D [3 0 R /Fit]>>"}),
 		"a font called JS": doc("<</Type /Catalog /Pages 2 0 R>>",
 			map[int]string{3: "<</Type /Page /Parent 2 0 R /Resources <</Font <</JS 4 0 R /AA 4 0 R>>>>>>", 4: "<</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>"}),
-		"empty name trees": doc("<</Type /Catalog /Pages 2 0 R /Names <</EmbeddedFiles <</Names []>> /JavaScript <</Names []>>>>>>", nil),
+		"empty name trees":   doc("<</Type /Catalog /Pages 2 0 R /Names <</EmbeddedFiles <</Names []>> /JavaScript <</Names []>>>>>>", nil),
 		"no cross-reference": []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"),
 	}
 	for name, pdf := range clean {
