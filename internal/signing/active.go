@@ -36,11 +36,19 @@ var (
 // finds them, not only those its cross-reference sections list: an object left out of
 // them, or a file without them, would otherwise hide what a reader still finds. Objects
 // in object streams are read too, and names are compared decoded (/J#53 is /JS). The
-// reading is bounded as every reading of a PDF here (limits.go); a limit's refusal is
-// the error, and an object that does not parse is skipped, as a reader would. An
+// reading is bounded as every reading of a PDF here (limits.go), its cross-reference
+// sections included; a limit's refusal is the error, and an object that does not parse
+// is skipped, as a reader would. An
 // encrypted file whose object streams cannot be read is refused (ErrPDFEncrypted).
 func ActiveContent(pdf []byte) (bool, error) {
-	s := &activeScan{buf: pdf, b: newBudget(context.Background(), len(pdf)), actions: map[int]bool{}}
+	b := newBudget(context.Background(), len(pdf))
+	// The cross-reference sections are read first, for their limits only: a file whose
+	// sections a reader would choke on is refused like anywhere else (signing it later
+	// would be), and one without valid sections is read by the scan below all the same.
+	if _, err := parseWithBudget(pdf, b); isLimit(err) {
+		return false, pdfError(err)
+	}
+	s := &activeScan{buf: pdf, b: b, actions: map[int]bool{}}
 	found, err := s.run()
 	if err != nil {
 		return false, pdfError(err)

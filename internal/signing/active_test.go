@@ -73,6 +73,9 @@ func TestActiveContent(t *testing.T) {
 	}
 
 	// Bombs are refused by the same limits as any reading.
+	if _, err := ActiveContent(pdfbomb.XRef()); !errors.Is(err, ErrPDFTooManyObjects) {
+		t.Errorf("issue 15's cross-reference stream: %v", err)
+	}
 	if _, err := ActiveContent(pdfbomb.Inflate(1024)); !errors.Is(err, ErrPDFInflateLimit) {
 		t.Errorf("zip bomb: %v", err)
 	}

@@ -11,8 +11,9 @@ import (
 
 // TestResultWithActiveContentRefused: a PDF that runs JavaScript on opening is refused
 // as a dossier's result (the file citizens open as the office's), by the API and by the
-// office's page, with its stable code and nothing stored; the same file is still
-// accepted as a citizen's paper, and a clean result is accepted.
+// office's page, with its stable code and nothing stored, and so is issue 15's bomb;
+// the same JavaScript file is still accepted as a citizen's paper, and a clean result
+// is accepted.
 func TestResultWithActiveContentRefused(t *testing.T) {
 	e := newEnv(t)
 	counter, citizen := bearer(t, e, "motcua"), bearer(t, e, "congdan")
@@ -34,6 +35,10 @@ func TestResultWithActiveContentRefused(t *testing.T) {
 	resp, page := postMultipart(t, office, e.ts.URL+"/office/dossiers/"+dcode+"/files", ct, body)
 	if resp.StatusCode != 422 || !strings.Contains(page, signing.ErrPDFActiveContent.Message) {
 		t.Fatalf("a result with JavaScript by the page: %d\n%s", resp.StatusCode, page)
+	}
+	if code, out := uploadFile(t, e, counter, dcode, "ket-qua.pdf", pdfbomb.XRef(), map[string]string{"kind": "result"}); code != 422 ||
+		!strings.Contains(out, `"pdf_too_many_objects"`) {
+		t.Fatalf("issue 15's bomb as a result: %d %s", code, out)
 	}
 	var list struct{ Items []struct{ Kind string } }
 	if code, _ := apiGet(t, e, counter, "/api/v1/dossiers/"+dcode+"/files", &list); code != 200 || len(list.Items) != 0 {
