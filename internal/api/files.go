@@ -24,6 +24,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/signing"
 	"github.com/xaso-vn/xaso/internal/store"
 )
 
@@ -209,6 +210,11 @@ func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.D
 	if len([]rune(u.ResultNumber)) > 50 || len([]rune(u.ResultBook)) > 50 || len([]rune(u.ResultIssuer)) > 200 {
 		return store.DossierFile{}, errResultNumberLength
 	}
+	if u.Kind == KindResult && u.File.ContentType == attach.PDF {
+		if err := checkResultPDF(u.File.Data); err != nil {
+			return store.DossierFile{}, err
+		}
+	}
 	if u.IdemKey == "" {
 		// Asked before the bytes are stored, so that a refused file leaves nothing; the
 		// store asks again when it records the file (and only then for a retried
@@ -231,6 +237,21 @@ func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.D
 		f.IdemKey, f.IdemHash = u.IdemKey, hex.EncodeToString(sum[:])
 	}
 	return st.AddDossierFile(ctx, d.Code, f)
+}
+
+// checkResultPDF refuses a result PDF that carries JavaScript, an automatic action or an
+// embedded file (signing.ActiveContent): citizens open results, trusting them as the
+// office's, in whatever reader they have. A file that cannot be read within the limits
+// of reading a PDF is refused with that limit's code.
+func checkResultPDF(pdf []byte) error {
+	active, err := signing.ActiveContent(pdf)
+	if err != nil {
+		return err
+	}
+	if active {
+		return signing.ErrPDFActiveContent
+	}
+	return nil
 }
 
 // FileItem is an attachment as the API shows it.

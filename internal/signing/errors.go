@@ -19,3 +19,16 @@ var (
 	ErrNoSignature      = apperr.Invalidf("pdf_not_signed", "Tệp PDF không có chữ ký số nào.")
 	ErrTrustAnchorsFile = apperr.Invalidf("trust_anchors_invalid", "Không đọc được tệp chứng thư gốc tin cậy (PEM).")
 )
+
+// Refusals of a PDF that would cost more to read than any real document does (see
+// limits.go): each is the file's fault, so a 422 with a message, never a 500.
+var (
+	ErrPDFTooManyObjects = apperr.Invalidf("pdf_too_many_objects",
+		"Tệp PDF khai báo số đối tượng vượt quá giới hạn hoặc quá nhiều so với dung lượng tệp; không xử lý được.")
+	ErrPDFInflateLimit = apperr.Invalidf("pdf_inflate_limit",
+		"Dữ liệu nén trong tệp PDF giải nén ra quá lớn so với dung lượng tệp; không xử lý được.")
+	ErrPDFTooComplex = apperr.Invalidf("pdf_too_complex",
+		"Tệp PDF có cấu trúc lồng nhau quá sâu hoặc quá phức tạp; không xử lý được.")
+	ErrPDFTooSlow = apperr.Invalidf("pdf_too_slow",
+		"Tệp PDF cần quá nhiều thời gian để đọc; không xử lý được.")
+)

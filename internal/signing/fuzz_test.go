@@ -4,6 +4,9 @@ import (
 	"context"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/signing/pdfbomb"
 )
 
 // seeds are signed PDFs of both cross-reference styles, one and two signatures.
@@ -107,6 +110,21 @@ func FuzzStampAndAreas(f *testing.F) {
 		}
 		if areas, err := SignatureAreas(out); err != nil || len(areas) != 0 {
 			t.Fatalf("a stamped unsigned file: %v %v", areas, err)
+		}
+	})
+}
+
+// FuzzActiveContent feeds mutated PDFs, with and without JavaScript, to the check of a
+// dossier's result: it must never panic, and a refusal is the input's fault (Invalid).
+func FuzzActiveContent(f *testing.F) {
+	for _, s := range seeds(f) {
+		f.Add(s)
+	}
+	f.Add(pdfbomb.InObjectStream("<</Type /Catalog /Pages 2 0 R /OpenAction <</S /JavaScript /J#53 (x)>>>>"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		active, err := ActiveContent(data)
+		if err != nil && (active || apperr.KindOf(err) != apperr.Invalid) {
+			t.Fatalf("ActiveContent: %v %v", active, err)
 		}
 	})
 }

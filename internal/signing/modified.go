@@ -12,7 +12,7 @@ import (
 // (keeping its fields), /SigFlags and /DR, an empty signature field getting its value.
 // Anything else — a page's content, a font, an earlier annotation — is a modification.
 func modifiedAfter(doc *document, end int64) (bool, error) {
-	old, err := parseDocument(doc.buf[:end])
+	old, err := parseWithBudget(doc.buf[:end], doc.b)
 	if err != nil {
 		return true, err
 	}

@@ -2,6 +2,7 @@ package signing
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -26,8 +27,16 @@ type document struct {
 	startxref  int64
 	xrefStream bool // the last section is a cross-reference stream
 	size       int
-	objStreams map[int][]any // decoded object streams, by number
+	objStreams map[int]*objStm // decoded object streams, by number
 	resolving  map[int]bool
+	b          *budget
+}
+
+// objStm is a decoded object stream: its data and where each of its objects starts.
+// Objects are parsed when asked for, never all at once.
+type objStm struct {
+	data []byte
+	offs []int64
 }
 
 var (
@@ -35,8 +44,15 @@ var (
 	errEncrypted = errors.New("the PDF is encrypted")
 )
 
-// parseDocument reads the cross-reference sections from the last one back.
+// parseDocument reads the cross-reference sections from the last one back, within a
+// budget of its own.
 func parseDocument(buf []byte) (*document, error) {
+	return parseWithBudget(buf, newBudget(context.Background(), len(buf)))
+}
+
+// parseWithBudget is parseDocument spending b, which the document keeps for every later
+// reading of its objects.
+func parseWithBudget(buf []byte, b *budget) (*document, error) {
 	head := buf
 	if len(head) > 1024 {
 		head = head[:1024]
@@ -44,7 +60,7 @@ func parseDocument(buf []byte) (*document, error) {
 	if !bytes.Contains(head, []byte("%PDF-")) {
 		return nil, errNotPDF
 	}
-	d := &document{buf: buf, xref: map[int]xrefEntry{}, objStreams: map[int][]any{}, resolving: map[int]bool{}}
+	d := &document{buf: buf, xref: map[int]xrefEntry{}, objStreams: map[int]*objStm{}, resolving: map[int]bool{}, b: b}
 	tail := buf
 	if len(tail) > 2048 {
 		tail = tail[len(tail)-2048:]
@@ -53,7 +69,7 @@ func parseDocument(buf []byte) (*document, error) {
 	if i < 0 {
 		return nil, syntaxErr(len(buf), "no startxref")
 	}
-	l := &lexer{buf: buf, pos: len(buf) - len(tail) + i + len("startxref")}
+	l := &lexer{buf: buf, pos: len(buf) - len(tail) + i + len("startxref"), b: b}
 	l.skipSpace()
 	off, err := strconv.ParseInt(string(l.regular()), 10, 64)
 	if err != nil || off < 0 || off >= int64(len(buf)) {
@@ -67,6 +83,9 @@ func parseDocument(buf []byte) (*document, error) {
 			return nil, syntaxErr(int(off), "cross-reference loop")
 		}
 		seen[off] = true
+		if err := b.check(); err != nil {
+			return nil, err
+		}
 		trailer, isStream, err := d.readSection(off)
 		if err != nil {
 			return nil, err
@@ -95,8 +114,11 @@ func parseDocument(buf []byte) (*document, error) {
 		return nil, errEncrypted
 	}
 	size, ok := intOf(d.trailer.Get("Size"))
-	if !ok || size <= 0 || size > 10_000_000 {
+	if !ok || size <= 0 {
 		return nil, syntaxErr(0, "bad trailer /Size")
+	}
+	if err := b.objects(size, "trailer /Size"); err != nil {
+		return nil, err
 	}
 	d.size = int(size)
 	if _, ok := d.trailer.Get("Root").(ref); !ok {
@@ -105,9 +127,28 @@ func parseDocument(buf []byte) (*document, error) {
 	return d, nil
 }
 
+// add records entry e of object n unless a later section did; the number of entries is
+// bounded by the budget.
+func (d *document) add(n int, e xrefEntry) error {
+	if _, known := d.xref[n]; known {
+		return nil
+	}
+	if err := d.b.objects(int64(len(d.xref)+1), "cross-reference"); err != nil {
+		return err
+	}
+	d.xref[n] = e
+	return nil
+}
+
+// minTableEntry is the fewest bytes a classic cross-reference entry can take ("0 0 n"
+// and a separator; the standard's are 20).
+const minTableEntry = 6
+
 // readSection reads the cross-reference section at off, adding entries not yet known.
+// The counts a section declares are checked against the budget and against the bytes
+// that could hold them before any entry is read.
 func (d *document) readSection(off int64) (*dict, bool, error) {
-	l := &lexer{buf: d.buf, pos: int(off)}
+	l := &lexer{buf: d.buf, pos: int(off), b: d.b}
 	l.skipSpace()
 	if bytes.HasPrefix(d.buf[l.pos:], []byte("xref")) {
 		l.pos += 4
@@ -128,10 +169,19 @@ func (d *document) readSection(off int64) (*dict, bool, error) {
 			start, err1 := strconv.Atoi(string(l.regular()))
 			l.skipSpace()
 			count, err2 := strconv.Atoi(string(l.regular()))
-			if err1 != nil || err2 != nil || start < 0 || count < 0 || count > 10_000_000 {
+			if err1 != nil || err2 != nil || start < 0 || count < 0 {
 				return nil, false, syntaxErr(l.pos, "bad cross-reference subsection")
 			}
+			if err := d.b.objects(int64(count), "cross-reference subsection"); err != nil {
+				return nil, false, err
+			}
+			if int64(count)*minTableEntry > int64(len(d.buf)-l.pos) {
+				return nil, false, ErrPDFTooManyObjects.With(fmt.Errorf("a subsection of %d entries in %d bytes", count, len(d.buf)-l.pos))
+			}
 			for k := 0; k < count; k++ {
+				if err := d.b.tick(); err != nil {
+					return nil, false, err
+				}
 				l.skipSpace()
 				o, e1 := strconv.ParseInt(string(l.regular()), 10, 64)
 				l.skipSpace()
@@ -141,14 +191,12 @@ func (d *document) readSection(off int64) (*dict, bool, error) {
 				if e1 != nil || e2 != nil || len(kind) != 1 {
 					return nil, false, syntaxErr(l.pos, "bad cross-reference entry")
 				}
-				n := start + k
-				if _, known := d.xref[n]; known {
-					continue
+				e := xrefEntry{Offset: o, Gen: g}
+				if kind[0] != 'n' {
+					e.Offset = -1
 				}
-				if kind[0] == 'n' {
-					d.xref[n] = xrefEntry{Offset: o, Gen: g}
-				} else {
-					d.xref[n] = xrefEntry{Offset: -1, Gen: g}
+				if err := d.add(start+k, e); err != nil {
+					return nil, false, err
 				}
 			}
 		}
@@ -160,10 +208,6 @@ func (d *document) readSection(off int64) (*dict, bool, error) {
 	s, ok := obj.(*stream)
 	if !ok || s.Dict.Get("Type") != name("XRef") {
 		return nil, false, syntaxErr(int(off), "no cross-reference section")
-	}
-	data, err := decodeStream(s)
-	if err != nil {
-		return nil, false, fmt.Errorf("cross-reference stream: %w", err)
 	}
 	wArr, _ := s.Dict.Get("W").(array)
 	if len(wArr) != 3 {
@@ -178,6 +222,9 @@ func (d *document) readSection(off int64) (*dict, bool, error) {
 		w[i] = int(v)
 	}
 	size, _ := intOf(s.Dict.Get("Size"))
+	if err := d.b.objects(size, "cross-reference stream /Size"); err != nil {
+		return nil, false, err
+	}
 	index := array{number("0"), num(size)}
 	if a, ok := s.Dict.Get("Index").(array); ok {
 		index = a
@@ -186,16 +233,34 @@ func (d *document) readSection(off int64) (*dict, bool, error) {
 	if rowLen == 0 {
 		return nil, false, syntaxErr(int(off), "bad /W")
 	}
-	p := 0
+	// The entries the stream declares, from its numbers alone: refused before its data
+	// is inflated or a row read.
+	var declared int64
 	for i := 0; i+1 < len(index); i += 2 {
 		start, ok1 := intOf(index[i])
 		count, ok2 := intOf(index[i+1])
-		if !ok1 || !ok2 || start < 0 || count < 0 || count > 10_000_000 {
+		if !ok1 || !ok2 || start < 0 || count < 0 {
 			return nil, false, syntaxErr(int(off), "bad /Index")
 		}
+		declared += count
+		if err := d.b.objects(declared, "cross-reference stream /Index"); err != nil {
+			return nil, false, err
+		}
+	}
+	data, err := decodeStream(s, d.b)
+	if err != nil {
+		return nil, false, fmt.Errorf("cross-reference stream: %w", err)
+	}
+	if declared*int64(rowLen) > int64(len(data)) {
+		return nil, false, syntaxErr(int(off), "cross-reference stream too short for its /Index")
+	}
+	p := 0
+	for i := 0; i+1 < len(index); i += 2 {
+		start, _ := intOf(index[i])
+		count, _ := intOf(index[i+1])
 		for k := int64(0); k < count; k++ {
-			if p+rowLen > len(data) {
-				return nil, false, syntaxErr(int(off), "cross-reference stream too short")
+			if err := d.b.tick(); err != nil {
+				return nil, false, err
 			}
 			field := func(j, from int) int64 {
 				if w[j] == 0 {
@@ -212,17 +277,19 @@ func (d *document) readSection(off int64) (*dict, bool, error) {
 			}
 			t, f2, f3 := field(0, p), field(1, p+w[0]), field(2, p+w[0]+w[1])
 			p += rowLen
-			n := int(start + k)
-			if _, known := d.xref[n]; known {
-				continue
-			}
+			var e xrefEntry
 			switch t {
 			case 0:
-				d.xref[n] = xrefEntry{Offset: -1}
+				e = xrefEntry{Offset: -1}
 			case 1:
-				d.xref[n] = xrefEntry{Offset: f2, Gen: int(f3)}
+				e = xrefEntry{Offset: f2, Gen: int(f3)}
 			case 2:
-				d.xref[n] = xrefEntry{InStream: true, Stream: int(f2), Index: int(f3)}
+				e = xrefEntry{InStream: true, Stream: int(f2), Index: int(f3)}
+			default:
+				continue
+			}
+			if err := d.add(int(start+k), e); err != nil {
+				return nil, false, err
 			}
 		}
 	}
@@ -234,7 +301,7 @@ func (d *document) parseIndirectAt(off int64) (ref, any, error) {
 	if off < 0 || off >= int64(len(d.buf)) {
 		return ref{}, nil, syntaxErr(int(off), "object offset outside the file")
 	}
-	l := &lexer{buf: d.buf, pos: int(off)}
+	l := &lexer{buf: d.buf, pos: int(off), b: d.b}
 	l.skipSpace()
 	n, err1 := strconv.Atoi(string(l.regular()))
 	l.skipSpace()
@@ -260,6 +327,9 @@ func (d *document) parseIndirectAt(off int64) (ref, any, error) {
 		length, ok := intOf(sd.Get("Length"))
 		if r, isRef := sd.Get("Length").(ref); isRef && r.Num != n {
 			lv, err := d.resolve(r)
+			if isLimit(err) {
+				return ref{}, nil, err
+			}
 			if err == nil {
 				length, ok = intOf(lv)
 			}
@@ -272,7 +342,7 @@ func (d *document) parseIndirectAt(off int64) (ref, any, error) {
 			}
 			length = int64(len(bytes.TrimRight(d.buf[l.pos:l.pos+e], "\r\n")))
 		}
-		v = &stream{Dict: sd, Data: d.buf[l.pos : l.pos+int(length)]}
+		v = &stream{Dict: sd, Data: d.buf[l.pos : l.pos+int(length)], at: l.pos}
 	}
 	return ref{n, g}, v, nil
 }
@@ -291,6 +361,12 @@ func (d *document) resolve(v any) (any, error) {
 	if d.resolving[r.Num] {
 		return nil, syntaxErr(0, "object %d refers to itself", r.Num)
 	}
+	if len(d.resolving) >= maxResolveDepth {
+		return nil, tooComplex("more than %d references followed to read object %d", maxResolveDepth, r.Num)
+	}
+	if err := d.b.tick(); err != nil {
+		return nil, err
+	}
 	d.resolving[r.Num] = true
 	defer delete(d.resolving, r.Num)
 	if !e.InStream {
@@ -303,19 +379,22 @@ func (d *document) resolve(v any) (any, error) {
 		}
 		return obj, nil
 	}
-	objs, err := d.objectStream(e.Stream)
+	os, err := d.objectStream(e.Stream)
 	if err != nil {
 		return nil, err
 	}
-	if e.Index < 0 || e.Index >= len(objs) {
+	if e.Index < 0 || e.Index >= len(os.offs) {
 		return nil, syntaxErr(0, "object %d outside its object stream", r.Num)
 	}
-	return objs[e.Index], nil
+	l := &lexer{buf: os.data, pos: int(os.offs[e.Index]), b: d.b}
+	return l.object(0)
 }
 
-func (d *document) objectStream(n int) ([]any, error) {
-	if objs, ok := d.objStreams[n]; ok {
-		return objs, nil
+// objectStream decodes object stream n and reads its header; /N is checked against the
+// budget and against the header's room before anything is sized from it.
+func (d *document) objectStream(n int) (*objStm, error) {
+	if os, ok := d.objStreams[n]; ok {
+		return os, nil
 	}
 	v, err := d.resolve(ref{n, 0})
 	if err != nil {
@@ -325,14 +404,24 @@ func (d *document) objectStream(n int) ([]any, error) {
 	if !ok {
 		return nil, syntaxErr(0, "object stream %d missing", n)
 	}
-	data, err := decodeStream(s)
+	count, ok1 := intOf(s.Dict.Get("N"))
+	first, ok2 := intOf(s.Dict.Get("First"))
+	if !ok1 || !ok2 || count < 0 || first < 0 {
+		return nil, syntaxErr(0, "object stream %d: bad /N or /First", n)
+	}
+	if err := d.b.objects(count, fmt.Sprintf("object stream %d", n)); err != nil {
+		return nil, err
+	}
+	data, err := decodeStream(s, d.b)
 	if err != nil {
 		return nil, fmt.Errorf("object stream %d: %w", n, err)
 	}
-	count, ok1 := intOf(s.Dict.Get("N"))
-	first, ok2 := intOf(s.Dict.Get("First"))
-	if !ok1 || !ok2 || count < 0 || count > 1_000_000 || first < 0 || first > int64(len(data)) {
-		return nil, syntaxErr(0, "object stream %d: bad /N or /First", n)
+	if first > int64(len(data)) {
+		return nil, syntaxErr(0, "object stream %d: bad /First", n)
+	}
+	// Each object takes at least "n o " in the header, which ends at /First.
+	if count*4 > first+1 {
+		return nil, ErrPDFTooManyObjects.With(fmt.Errorf("object stream %d: %d objects in a header of %d bytes", n, count, first))
 	}
 	l := &lexer{buf: data}
 	offs := make([]int64, count)
@@ -346,16 +435,9 @@ func (d *document) objectStream(n int) ([]any, error) {
 		}
 		offs[i] = first + o
 	}
-	objs := make([]any, count)
-	for i, o := range offs {
-		ol := &lexer{buf: data, pos: int(o)}
-		objs[i], err = ol.object(0)
-		if err != nil {
-			return nil, err
-		}
-	}
-	d.objStreams[n] = objs
-	return objs, nil
+	os := &objStm{data: data, offs: offs}
+	d.objStreams[n] = os
+	return os, nil
 }
 
 // dictOf resolves v and returns it as a dictionary (a stream's dictionary included).

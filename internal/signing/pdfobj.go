@@ -30,6 +30,7 @@ type (
 	stream struct {
 		Dict *dict
 		Data []byte // as stored (still encoded)
+		at   int    // where Data starts in the file read (0: a stream made here)
 	}
 )
 
@@ -96,10 +97,13 @@ func syntaxErr(pos int, format string, a ...any) error {
 	return fmt.Errorf("%w at byte %d: %s", errSyntax, pos, fmt.Sprintf(format, a...))
 }
 
-// lexer reads PDF tokens from buf starting at pos.
+// lexer reads PDF tokens from buf starting at pos: one object, whose values it counts,
+// within the budget b of the file it reads (nil: unbounded in time).
 type lexer struct {
-	buf []byte
-	pos int
+	buf    []byte
+	pos    int
+	b      *budget
+	values int
 }
 
 func isWhite(c byte) bool {
@@ -144,7 +148,13 @@ const maxDepth = 64
 // object parses one direct object, or an indirect reference.
 func (l *lexer) object(depth int) (any, error) {
 	if depth > maxDepth {
-		return nil, syntaxErr(l.pos, "nested too deeply")
+		return nil, tooComplex("nested deeper than %d at byte %d", maxDepth, l.pos)
+	}
+	if l.values++; l.values > maxObjectValues {
+		return nil, tooComplex("more than %d values in one object at byte %d", maxObjectValues, l.pos)
+	}
+	if err := l.b.tick(); err != nil {
+		return nil, err
 	}
 	l.skipSpace()
 	if l.pos >= len(l.buf) {
@@ -456,26 +466,61 @@ func serialize(w *bytes.Buffer, v any) {
 	}
 }
 
-// inflate decodes a FlateDecode stream, bounded so that a bomb cannot exhaust memory.
+// inflate decodes a FlateDecode stream, stopping at limit bytes so that a bomb cannot
+// exhaust memory: the buffer grows by doubling but never past limit+1, so a refusal
+// costs at most twice the limit.
 func inflate(data []byte, limit int64) ([]byte, error) {
 	r, err := zlib.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	out, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, err
+	out := make([]byte, 0, min(limit+1, 4*int64(len(data))+512))
+	for {
+		if len(out) == cap(out) {
+			if int64(len(out)) > limit {
+				return nil, ErrPDFInflateLimit.With(fmt.Errorf("a stream inflates to more than %d bytes", limit))
+			}
+			grown := make([]byte, len(out), min(2*int64(cap(out)), limit+1))
+			copy(grown, out)
+			out = grown
+		}
+		n, err := r.Read(out[len(out):cap(out)])
+		out = out[:len(out)+n]
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	if int64(len(out)) > limit {
-		return nil, errors.New("stream too large")
+		return nil, ErrPDFInflateLimit.With(fmt.Errorf("a stream inflates to more than %d bytes", limit))
 	}
 	return out, nil
 }
 
 // decodeStream returns a stream's data with its filters (FlateDecode only, with PNG or no
-// predictor) undone.
-func decodeStream(s *stream) ([]byte, error) {
+// predictor) undone, within the budget b (nil: the per-stream limit only). A stream of
+// the file is decoded once for all the revisions read with b.
+func decodeStream(s *stream, b *budget) ([]byte, error) {
+	key := [2]int{s.at, len(s.Data)}
+	if b != nil && s.at > 0 {
+		if out, ok := b.decoded[key]; ok {
+			return out, nil
+		}
+	}
+	out, err := decodeFilters(s, b)
+	if err != nil {
+		return nil, err
+	}
+	if b != nil && s.at > 0 {
+		b.decoded[key] = out
+	}
+	return out, nil
+}
+
+func decodeFilters(s *stream, b *budget) ([]byte, error) {
 	data := s.Data
 	var filters []any
 	switch f := s.Dict.Get("Filter").(type) {
@@ -496,10 +541,11 @@ func decodeStream(s *stream) ([]byte, error) {
 	if filters[0] != name("FlateDecode") {
 		return nil, fmt.Errorf("unsupported filter %v", filters[0])
 	}
-	out, err := inflate(data, 64<<20)
+	out, err := inflate(data, b.streamLimit())
 	if err != nil {
 		return nil, err
 	}
+	b.spend(len(out))
 	parms, _ := s.Dict.Get("DecodeParms").(*dict)
 	if arr, ok := s.Dict.Get("DecodeParms").(array); ok && len(arr) == 1 {
 		parms, _ = arr[0].(*dict)
@@ -524,6 +570,7 @@ func decodeStream(s *stream) ([]byte, error) {
 	return unpredictPNG(out, int(cols))
 }
 
+// unpredictPNG undoes a PNG predictor row by row into one buffer (no copy per row).
 func unpredictPNG(data []byte, cols int) ([]byte, error) {
 	row := cols + 1
 	if len(data)%row != 0 {
@@ -532,7 +579,9 @@ func unpredictPNG(data []byte, cols int) ([]byte, error) {
 	out := make([]byte, 0, len(data)/row*cols)
 	prev := make([]byte, cols)
 	for i := 0; i < len(data); i += row {
-		f, cur := data[i], append([]byte(nil), data[i+1:i+row]...)
+		f := data[i]
+		out = append(out, data[i+1:i+row]...)
+		cur := out[len(out)-cols:]
 		for j := range cur {
 			var left, up, ul byte
 			if j > 0 {
@@ -553,7 +602,6 @@ func unpredictPNG(data []byte, cols int) ([]byte, error) {
 				return nil, errors.New("bad PNG predictor")
 			}
 		}
-		out = append(out, cur...)
 		prev = cur
 	}
 	return out, nil

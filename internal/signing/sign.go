@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf16"
+
+	"github.com/xaso-vn/xaso/internal/apperr"
 )
 
 // Options are the choices of one signature.
@@ -39,7 +41,7 @@ var vnZone = time.FixedZone("ICT", 7*3600)
 // in the style of the file's last one (table or stream). The original bytes are kept, so
 // earlier signatures stay valid.
 func SignPDF(ctx context.Context, pdf []byte, signer Signer, opts Options) ([]byte, error) {
-	doc, err := parseDocument(pdf)
+	doc, err := parseWithBudget(pdf, newBudget(ctx, len(pdf)))
 	if err != nil {
 		return nil, pdfError(err)
 	}
@@ -63,6 +65,9 @@ func SignPDF(ctx context.Context, pdf []byte, signer Signer, opts Options) ([]by
 		reserve += 12288
 	}
 	for attempt := 0; ; attempt++ {
+		if attempt > 0 {
+			doc.b.restart() // the signer's and the TSA's time is not the file's
+		}
 		out, need, err := signOnce(ctx, doc, signer, opts, at, reserve)
 		if errors.Is(err, ErrSignatureTooBig) && attempt == 0 {
 			reserve = need + 2048
@@ -72,9 +77,18 @@ func SignPDF(ctx context.Context, pdf []byte, signer Signer, opts Options) ([]by
 	}
 }
 
+// pdfError turns an error of reading a PDF into one with a stable code: a limit's own
+// refusal stays as it is, anything else is an invalid file. A caller that went away is
+// no fault of the file.
 func pdfError(err error) error {
 	if errors.Is(err, errEncrypted) {
 		return ErrPDFEncrypted
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	if _, ok := errors.AsType[*apperr.Error](err); ok {
+		return err
 	}
 	return ErrPDFInvalid.With(err)
 }
@@ -372,6 +386,9 @@ func signatureFields(doc *document, root *dict) ([]*dict, error) {
 			return nil
 		}
 		if ft == name("Sig") {
+			if len(out) == maxSignatureFields {
+				return tooComplex("more than %d signature fields", maxSignatureFields)
+			}
 			out = append(out, f)
 		}
 		return nil

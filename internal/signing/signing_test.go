@@ -321,6 +321,9 @@ func TestOtherProducers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if active, err := ActiveContent(src); err != nil || active {
+			t.Fatalf("%s: taken for active content: %v %v", tool, active, err)
+		}
 		signed := sign(t, src, f.leader, Options{Appearance: &Appearance{Page: 2, Rect: [4]float64{300, 300, 450, 360},
 			SignatureImage: stampPNG(t, color.NRGBA{0, 0, 200, 255}, 150, 60, false)}})
 		signed = sign(t, signed, f.clerk, Options{})

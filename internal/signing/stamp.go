@@ -2,6 +2,7 @@ package signing
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 
@@ -34,7 +35,7 @@ func AddStamp(pdf []byte, s Stamp) ([]byte, error) {
 // addStamp stamps pdf with s drawn for page 1's media box, or with drawn when the
 // fuzzer gives it a stamp drawn once.
 func addStamp(pdf []byte, s Stamp, drawn *placed) ([]byte, error) {
-	doc, fields, err := parseSigned(pdf)
+	doc, fields, err := parseSigned(context.Background(), pdf)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +134,7 @@ type Area struct {
 // SignatureAreas lists the areas of the document's visible signatures in the order they
 // were added, so the clerk's seal can be stamped over the leader's signature.
 func SignatureAreas(pdf []byte) ([]Area, error) {
-	doc, fields, err := parseSigned(pdf)
+	doc, fields, err := parseSigned(context.Background(), pdf)
 	if err != nil {
 		return nil, err
 	}

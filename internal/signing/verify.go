@@ -139,7 +139,7 @@ func VerifyPDF(ctx context.Context, pdf []byte, opts VerifyOptions) (*Report, er
 	if len(pdf) > maxVerifySize {
 		return nil, ErrPDFInvalid.With(errors.New("file too large"))
 	}
-	doc, fields, err := parseSigned(pdf)
+	doc, fields, err := parseSigned(ctx, pdf)
 	if err != nil {
 		return nil, err
 	}
@@ -149,6 +149,9 @@ func VerifyPDF(ctx context.Context, pdf []byte, opts VerifyOptions) (*Report, er
 	}
 	h := sha256.Sum256(pdf)
 	rep := &Report{SHA256: hex.EncodeToString(h[:]), Size: len(pdf), Signatures: []SignatureReport{}}
+	// Everything that reads the file is done for every signature first, within the
+	// file's budget; revocation, which waits on the network, comes after.
+	var revocations []*revocationCheck
 	for _, f := range fields {
 		sv, err := doc.resolve(f.Get("V"))
 		if err != nil {
@@ -158,11 +161,22 @@ func VerifyPDF(ctx context.Context, pdf []byte, opts VerifyOptions) (*Report, er
 		if !ok {
 			continue // an empty signature field
 		}
-		sr := verifyOne(ctx, doc, f, sd, opts, now)
+		if err := doc.b.check(); err != nil {
+			return nil, err
+		}
+		sr, rc, err := verifyOne(doc, f, sd, opts, now)
+		if err != nil {
+			return nil, err
+		}
 		rep.Signatures = append(rep.Signatures, sr)
+		revocations = append(revocations, rc)
 	}
 	if len(rep.Signatures) == 0 {
 		return nil, ErrNoSignature
+	}
+	for i := range rep.Signatures {
+		revoke(ctx, &rep.Signatures[i], revocations[i], opts)
+		finish(&rep.Signatures[i])
 	}
 	if opts.Register != nil {
 		if d, err := opts.Register(ctx, rep.SHA256); err == nil && d != nil {
@@ -289,21 +303,48 @@ func parseDate(s string) (time.Time, bool) {
 	return t, true
 }
 
-func verifyOne(ctx context.Context, doc *document, field, sd *dict, opts VerifyOptions, now func() time.Time) (sr SignatureReport) {
+// revocationCheck is what checking a signer's revocation needs, once the file is read:
+// the certificate, its issuer in the trusted chain, and the time that matters.
+type revocationCheck struct {
+	cert, issuer *x509.Certificate
+	at           time.Time
+}
+
+// finish says whether a signature is valid, and why not, once all its checks are done.
+func finish(sr *SignatureReport) {
+	sr.Valid = len(sr.Problems) == 0
+	if sr.Valid {
+		sr.Summary = "Chữ ký hợp lệ."
+		if sr.Signer != nil {
+			sr.Summary = fmt.Sprintf("Chữ ký của %s hợp lệ.", sr.Signer.CommonName)
+		}
+	} else {
+		sr.Summary = "Chữ ký không hợp lệ: " + strings.Join(sr.Problems, " ")
+	}
+}
+
+// revoke checks the revocation of a signer whose chain reached an anchor (rc not nil):
+// OCSP, else CRL; unknown when unreachable or offline.
+func revoke(ctx context.Context, sr *SignatureReport, rc *revocationCheck, opts VerifyOptions) {
+	if rc == nil || opts.Offline {
+		sr.Revocation = RevocationReport{Status: RevocationUnknown, Detail: "not checked"}
+		return
+	}
+	sr.Revocation = checkRevocation(ctx, rc.cert, rc.issuer, httpClient(opts.HTTPClient, 5*time.Second))
+	if sr.Revocation.Status == RevocationRevoked {
+		if sr.Revocation.RevokedAt == nil || sr.SigningTimeSource != "timestamp" || !sr.Revocation.RevokedAt.After(rc.at) {
+			sr.Problems = append(sr.Problems, "Chứng thư số đã bị thu hồi.")
+		}
+	}
+}
+
+// verifyOne checks one signature as far as the file and the trust anchors tell, and
+// returns what its revocation check needs (nil when its chain reached no anchor). Its
+// error is a limit of reading the file, which refuses the file as a whole.
+func verifyOne(doc *document, field, sd *dict, opts VerifyOptions, now func() time.Time) (sr SignatureReport, rc *revocationCheck, err error) {
 	sr = SignatureReport{Field: stringOf(field.Get("T")), Reason: stringOf(sd.Get("Reason")), Location: stringOf(sd.Get("Location")),
 		SubFilter: stringOf(sd.Get("SubFilter")), Chain: ChainReport{Status: "untrusted"}, Revocation: RevocationReport{Status: RevocationUnknown}}
 	problem := func(s string) { sr.Problems = append(sr.Problems, s) }
-	defer func() {
-		sr.Valid = len(sr.Problems) == 0
-		if sr.Valid {
-			sr.Summary = "Chữ ký hợp lệ."
-			if sr.Signer != nil {
-				sr.Summary = fmt.Sprintf("Chữ ký của %s hợp lệ.", sr.Signer.CommonName)
-			}
-		} else {
-			sr.Summary = "Chữ ký không hợp lệ: " + strings.Join(sr.Problems, " ")
-		}
-	}()
 	buf := doc.buf
 	// Byte ranges: [0 a b c], /Contents exactly between a and b, the rest of the file up to
 	// b+c signed.
@@ -323,16 +364,19 @@ func verifyOne(ctx context.Context, doc *document, field, sd *dict, opts VerifyO
 		buf[br[1]] != '<' || buf[br[2]-1] != '>' || len(contents) == 0 {
 		problem("Vùng dữ liệu được ký (/ByteRange) không đúng cấu trúc.")
 		sr.Intact = false
-		return sr
+		return sr, nil, nil
 	}
 	if raw, err := hex.DecodeString(string(bytes.TrimRight(buf[br[1]+1:br[2]-1], "\r\n\t "))); err != nil || !bytes.Equal(raw, []byte(contents)) {
 		problem("Vùng dữ liệu được ký (/ByteRange) không khớp với vị trí chữ ký (/Contents).")
-		return sr
+		return sr, nil, nil
 	}
 	end := br[2] + br[3]
 	sr.CoversWholeFile = end == int64(len(buf))
 	if !sr.CoversWholeFile {
 		modified, err := modifiedAfter(doc, end)
+		if isLimit(err) {
+			return sr, nil, err
+		}
 		if err != nil || modified {
 			sr.ModifiedAfterSigning = true
 			problem("Tài liệu đã bị thay đổi sau khi ký.")
@@ -345,12 +389,12 @@ func verifyOne(ctx context.Context, doc *document, field, sd *dict, opts VerifyO
 	p7, err := pkcs7.Parse(der)
 	if err != nil || len(p7.Signers) != 1 {
 		problem("Không đọc được chữ ký số (CMS) trong tài liệu.")
-		return sr
+		return sr, nil, nil
 	}
 	cert := p7.GetOnlySigner()
 	if cert == nil {
 		problem("Chữ ký không kèm chứng thư số của người ký.")
-		return sr
+		return sr, nil, nil
 	}
 	sr.Signer = certInfo(cert)
 	switch sr.SubFilter {
@@ -360,13 +404,13 @@ func verifyOne(ctx context.Context, doc *document, field, sd *dict, opts VerifyO
 		sr.Level = "PKCS7"
 	default:
 		problem("Kiểu chữ ký " + sr.SubFilter + " không được hỗ trợ.")
-		return sr
+		return sr, nil, nil
 	}
 	si := p7.Signers[0]
 	hash, err := hashOf(si.DigestAlgorithm.Algorithm)
 	if err != nil {
 		problem("Thuật toán băm của chữ ký không được hỗ trợ.")
-		return sr
+		return sr, nil, nil
 	}
 	hh := hash.New()
 	hh.Write(buf[:br[1]])
@@ -375,7 +419,7 @@ func verifyOne(ctx context.Context, doc *document, field, sd *dict, opts VerifyO
 	var md []byte
 	if err := p7.UnmarshalSignedAttribute(pkcs7.OIDAttributeMessageDigest, &md); err != nil {
 		problem("Chữ ký thiếu thuộc tính giá trị băm.")
-		return sr
+		return sr, nil, nil
 	}
 	sr.Intact = bytes.Equal(md, digest)
 	if !sr.Intact {
@@ -473,17 +517,10 @@ func verifyOne(ctx context.Context, doc *document, field, sd *dict, opts VerifyO
 	default:
 		issuer = chain[0]
 	}
-	if issuer != nil && !opts.Offline {
-		sr.Revocation = checkRevocation(ctx, cert, issuer, httpClient(opts.HTTPClient, 5*time.Second))
-	} else {
-		sr.Revocation = RevocationReport{Status: RevocationUnknown, Detail: "not checked"}
+	if issuer != nil {
+		rc = &revocationCheck{cert: cert, issuer: issuer, at: at}
 	}
-	if sr.Revocation.Status == RevocationRevoked {
-		if sr.Revocation.RevokedAt == nil || sr.SigningTimeSource != "timestamp" || !sr.Revocation.RevokedAt.After(at) {
-			problem("Chứng thư số đã bị thu hồi.")
-		}
-	}
-	return sr
+	return sr, rc, nil
 }
 
 // fixedDigest makes smallstep/pkcs7 check a signature over a digest computed here.
@@ -539,9 +576,17 @@ func tsaTrusted(certs []*x509.Certificate, anchors []*x509.Certificate, at time.
 	return false
 }
 
-// parseSigned parses pdf and lists its signature fields.
-func parseSigned(pdf []byte) (*document, []*dict, error) {
-	doc, err := parseDocument(pdf)
+// isLimit tells a refusal by one of the limits on reading a file (or a caller gone)
+// from a plain syntax error.
+func isLimit(err error) bool {
+	return errors.Is(err, ErrPDFTooManyObjects) || errors.Is(err, ErrPDFInflateLimit) || errors.Is(err, ErrPDFTooComplex) ||
+		errors.Is(err, ErrPDFTooSlow) || errors.Is(err, context.Canceled)
+}
+
+// parseSigned parses pdf within the budget of an operation under ctx and lists its
+// signature fields.
+func parseSigned(ctx context.Context, pdf []byte) (*document, []*dict, error) {
+	doc, err := parseWithBudget(pdf, newBudget(ctx, len(pdf)))
 	if err != nil {
 		return nil, nil, pdfError(err)
 	}

@@ -57,9 +57,12 @@ type Server struct {
 	views    *renderer
 	loginIP  *ratelimit.Backoff
 	lookups  *ratelimit.Limiter // public dossier look-ups per client address, shared with the API
-	routes   []httpx.Route
-	handler  http.Handler
-	metrics  *httpMetrics
+	// verifySlots holds one token per verification of an uploaded PDF running
+	// (verifyConcurrency).
+	verifySlots chan struct{}
+	routes      []httpx.Route
+	handler     http.Handler
+	metrics     *httpMetrics
 	// previewsMade counts the images decoded for a preview (api.Files).
 	previewsMade prometheus.Counter
 }
@@ -91,7 +94,8 @@ func New(d Deps) (*Server, error) {
 	if d.LoginAddresses == nil {
 		d.LoginAddresses = ratelimit.NewBackoff(ratelimit.PerAddress)
 	}
-	s := &Server{Deps: d, sessions: sm, views: views, loginIP: d.LoginAddresses, lookups: ratelimit.New(30, 30)}
+	s := &Server{Deps: d, sessions: sm, views: views, loginIP: d.LoginAddresses, lookups: ratelimit.New(30, 30),
+		verifySlots: make(chan struct{}, verifyConcurrency)}
 	s.metrics = newHTTPMetrics(d.Metrics)
 	// Group commit: commits ÷ changes says how much the disk flushes were shared.
 	st := d.Store

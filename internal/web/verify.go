@@ -15,20 +15,31 @@ import (
 // verifyLimit is the largest PDF the public verification page accepts.
 const verifyLimit = 20 << 20
 
+// verifyConcurrency bounds the uploads the public verification page checks at once,
+// whoever sends them: the per-address rate limit does not stop many addresses, and each
+// check may hold a file and its budget (signing/limits.go) in memory. One more is turned
+// away at once (429 with Retry-After), never queued.
+const verifyConcurrency = 2
+
+// verifyRetryAfter is the Retry-After (seconds) of a verification turned away.
+const verifyRetryAfter = "5"
+
 var (
 	errVerifyNoFile  = apperr.Invalidf("verify_no_file", "Vui lòng chọn tệp PDF cần kiểm tra.")
 	errVerifyTooBig  = apperr.Invalidf("verify_too_large", "Tệp lớn hơn 20 MB, không kiểm tra được.")
+	errVerifyBusy    = apperr.New(apperr.TooManyRequests, "verify_busy", "Hệ thống đang kiểm tra nhiều tệp cùng lúc. Vui lòng thử lại sau ít giây.")
 	verifyHTTPClient = &http.Client{Timeout: 5 * time.Second}
 )
 
 // verifyView is the public verification page: the upload form, and the result of a file
 // or of a result code read from a QR code.
 type verifyView struct {
-	FileName string
-	Report   *signing.Report
-	Issued   *signing.IssuedDocument // looked up by code (?ma=)
-	Code     string
-	Unknown  bool // the code is not in the register
+	ErrorCode string // the refusal's stable code, on the error message (data-code)
+	FileName  string
+	Report    *signing.Report
+	Issued    *signing.IssuedDocument // looked up by code (?ma=)
+	Code      string
+	Unknown   bool // the code is not in the register
 }
 
 // verifyPage (GET /xac-thuc) shows the upload form; with ?ma=CODE (the QR code printed on
@@ -57,7 +68,7 @@ func (s *Server) verifyUpload(w http.ResponseWriter, r *http.Request) error {
 	v := s.view(r, "Xác thực văn bản điện tử")
 	v.Nav = "verify"
 	again := func(status int, err *apperr.Error) error {
-		v.Error, v.Data = err.Message, verifyView{}
+		v.Error, v.Data = err.Message, verifyView{ErrorCode: err.Code}
 		return s.views.render(w, status, "verify", v)
 	}
 	if !s.lookups.Allow(httpx.ClientIP(r, s.TrustProxy)) {
@@ -77,6 +88,15 @@ func (s *Server) verifyUpload(w http.ResponseWriter, r *http.Request) error {
 		return again(http.StatusUnprocessableEntity, errVerifyNoFile)
 	}
 	defer file.Close()
+	// The slot is taken once the body is received (spooled to disk past 1 MB), so a slow
+	// sender holds none, and before the file is read into memory.
+	select {
+	case s.verifySlots <- struct{}{}:
+		defer func() { <-s.verifySlots }()
+	default:
+		w.Header().Set("Retry-After", verifyRetryAfter)
+		return again(http.StatusTooManyRequests, errVerifyBusy)
+	}
 	pdf, err := io.ReadAll(io.LimitReader(file, verifyLimit+1))
 	if err != nil {
 		return err

@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/forms"
 	"github.com/xaso-vn/xaso/internal/signing"
+	"github.com/xaso-vn/xaso/internal/signing/pdfbomb"
 )
 
 func TestPublicVerificationPage(t *testing.T) {
@@ -84,5 +87,74 @@ func TestPublicVerificationPage(t *testing.T) {
 	}
 	if resp, page := get(t, e.client(), e.ts.URL+"/xac-thuc"); resp.StatusCode != 200 || !strings.Contains(page, `enctype="multipart/form-data"`) {
 		t.Fatalf("form: %d", resp.StatusCode)
+	}
+}
+
+// TestVerifyPageRefusesTheXRefBomb: issue 15's file posted anonymously to /xac-thuc is
+// refused with its stable code (pdf_too_many_objects, 422), and so are four of them at
+// once (each refused as such, or turned away by the concurrency limit with 429).
+func TestVerifyPageRefusesTheXRefBomb(t *testing.T) {
+	e := newEnv(t)
+	bomb := pdfbomb.XRef()
+	ct, body := filingBody(t, nil, map[string][]namedFile{"file": {{"bom.pdf", bomb}}})
+	resp, page := postMultipart(t, e.client(), e.ts.URL+"/xac-thuc", ct, body)
+	if resp.StatusCode != 422 || !strings.Contains(page, `data-code="pdf_too_many_objects"`) || !strings.Contains(page, signing.ErrPDFTooManyObjects.Message) {
+		t.Fatalf("the bomb: %d\n%s", resp.StatusCode, page)
+	}
+	type answer struct {
+		status     int
+		retryAfter string
+		page       string
+		err        error
+	}
+	answers := make(chan answer, 4)
+	for range 4 {
+		ct, body := filingBody(t, nil, map[string][]namedFile{"file": {{"bom.pdf", bomb}}})
+		go func() {
+			resp, err := e.client().Post(e.ts.URL+"/xac-thuc", ct, body)
+			if err != nil {
+				answers <- answer{err: err}
+				return
+			}
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			answers <- answer{resp.StatusCode, resp.Header.Get("Retry-After"), string(b), err}
+		}()
+	}
+	for range 4 {
+		a := <-answers
+		switch {
+		case a.err != nil:
+			t.Fatal(a.err)
+		case a.status == 422 && strings.Contains(a.page, `data-code="pdf_too_many_objects"`):
+		case a.status == 429 && a.retryAfter != "" && strings.Contains(a.page, `data-code="verify_busy"`):
+		default:
+			t.Fatalf("one of four bombs: %d (Retry-After %q)\n%s", a.status, a.retryAfter, a.page)
+		}
+	}
+}
+
+// TestVerifyPageConcurrencyLimit: when every verification slot is taken, an upload is
+// turned away at once with 429, a Vietnamese message and Retry-After, not queued; once a
+// slot is free, the same upload is checked.
+func TestVerifyPageConcurrencyLimit(t *testing.T) {
+	e := newEnv(t)
+	var b bytes.Buffer
+	if err := (forms.Receipt{Code: "H01.20-261126-0001", Request: "Đăng ký khai sinh", ReceivedAt: time.Now(), DueAt: time.Now()}).PDF(&b); err != nil {
+		t.Fatal(err)
+	}
+	upload := func() (*http.Response, string) {
+		ct, body := filingBody(t, nil, map[string][]namedFile{"file": {{"x.pdf", b.Bytes()}}})
+		return postMultipart(t, e.client(), e.ts.URL+"/xac-thuc", ct, body)
+	}
+	release := e.srv.HoldVerifySlots()
+	resp, page := upload()
+	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" || !strings.Contains(page, `data-code="verify_busy"`) ||
+		!strings.Contains(page, "Vui lòng thử lại") {
+		t.Fatalf("all slots taken: %d (Retry-After %q)\n%s", resp.StatusCode, resp.Header.Get("Retry-After"), page)
+	}
+	release()
+	if resp, page := upload(); resp.StatusCode != 422 || !strings.Contains(page, `data-code="pdf_not_signed"`) {
+		t.Fatalf("a slot free again: %d\n%s", resp.StatusCode, page)
 	}
 }

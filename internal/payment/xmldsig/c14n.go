@@ -71,12 +71,31 @@ func (n *node) space() string {
 
 var errParse = errors.New("xmldsig: the document is not well-formed XML")
 
+// Bounds of a record read: a receipt is a few kilobytes and a day's summary of a unit's
+// receipts nine elements a receipt; these are far above (a summary of ten thousand
+// receipts), and below what would hurt (the tree of maxElements costs some 36 MB). They
+// are checked as the document is read, before the tree grows (and walk and
+// canonicalize, which recurse, only ever see maxDepth levels).
+const (
+	maxDocument   = 8 << 20
+	maxDepth      = 64
+	maxElements   = 100_000
+	maxAttributes = 64 // on one element, namespace declarations included
+)
+
 // parse reads a document into its tree of elements; anything before and after the root
 // element (the declaration, comments) is not kept.
 func parse(doc []byte) (*node, error) {
+	if len(doc) > maxDocument {
+		return nil, ErrTooComplex.With(fmt.Errorf("%d bytes, at most %d", len(doc), maxDocument))
+	}
+	if err := attributesPerTag(doc); err != nil {
+		return nil, err
+	}
 	d := xml.NewDecoder(bytes.NewReader(doc))
 	d.Strict = true
 	var root, cur *node
+	depth, elements := 0, 0
 	for {
 		tok, err := d.RawToken()
 		if err == io.EOF {
@@ -87,6 +106,12 @@ func parse(doc []byte) (*node, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if depth++; depth > maxDepth {
+				return nil, ErrTooComplex.With(fmt.Errorf("elements nested deeper than %d", maxDepth))
+			}
+			if elements++; elements > maxElements {
+				return nil, ErrTooComplex.With(fmt.Errorf("more than %d elements", maxElements))
+			}
 			n := &node{prefix: t.Name.Space, local: t.Name.Local, attrs: slices.Clone(t.Attr), parent: cur}
 			if cur == nil {
 				if root != nil {
@@ -102,6 +127,7 @@ func parse(doc []byte) (*node, error) {
 				return nil, fmt.Errorf("%w: unbalanced end tag %s", errParse, t.Name.Local)
 			}
 			cur = cur.parent
+			depth--
 		case xml.CharData:
 			if cur != nil {
 				cur.children = append(cur.children, string(t))
@@ -113,14 +139,44 @@ func parse(doc []byte) (*node, error) {
 				cur.children = append(cur.children, t.Copy())
 			}
 		case xml.Directive:
-			// A DTD could declare defaults and entities this canonicaliser does not apply.
-			return nil, fmt.Errorf("%w: DOCTYPE and other directives are not accepted", errParse)
+			// A DTD could declare defaults and entities this canonicaliser does not apply,
+			// and entities that expand without end (the billion laughs).
+			return nil, ErrDoctype.With(fmt.Errorf("%w: DOCTYPE and other directives are not accepted", errParse))
 		}
 	}
 	if root == nil || cur != nil {
 		return nil, fmt.Errorf("%w: no complete root element", errParse)
 	}
 	return root, nil
+}
+
+// attributesPerTag refuses a tag with more than maxAttributes attributes before the
+// decoder reads it: it would allocate them all at once. It counts the equals signs
+// outside quotes between a tag's < and >, at least one per attribute.
+func attributesPerTag(doc []byte) error {
+	inTag, count := false, 0
+	var quote byte
+	for _, c := range doc {
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case !inTag:
+			if c == '<' {
+				inTag, count = true, 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '=':
+			if count++; count > maxAttributes {
+				return ErrTooComplex.With(fmt.Errorf("a tag with more than %d attributes", maxAttributes))
+			}
+		case c == '>':
+			inTag = false
+		}
+	}
+	return nil
 }
 
 // walk calls f on n and every element under it, in document order.

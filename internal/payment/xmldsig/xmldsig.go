@@ -61,6 +61,12 @@ var (
 	ErrUnsigned = apperr.New(apperr.Invalid, "xml_unsigned", "Bản ghi XML chưa được ký số.")
 	// ErrKey: the key or certificate cannot sign.
 	ErrKey = errors.New("xmldsig: unusable signing key")
+	// ErrTooComplex: the document is larger, deeper or has more elements or attributes
+	// than a record (limits in c14n.go).
+	ErrTooComplex = apperr.New(apperr.Invalid, "xml_too_complex", "Bản ghi XML quá lớn, lồng nhau quá sâu hoặc có quá nhiều phần tử; không xử lý được.")
+	// ErrDoctype: the document declares a DOCTYPE (entities, defaults), which records
+	// never do and which could expand without end.
+	ErrDoctype = apperr.New(apperr.Invalid, "xml_doctype_refused", "Bản ghi XML có khai báo DOCTYPE hoặc thực thể (entity); không được chấp nhận.")
 )
 
 // Signer signs records with a unit's key and certificate.
