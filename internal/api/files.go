@@ -14,6 +14,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -370,9 +371,10 @@ func (fs Files) Serve(w http.ResponseWriter, r *http.Request, f store.DossierFil
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Cache-Control", "private, max-age=3600")
 	name, key := f.FileName, f.BlobKey
-	// A PDF that carries active content (JavaScript, /OpenAction) is only downloaded;
-	// its detection (internal/signing) is not wired here yet.
-	const activePDF = false
+	activePDF, err := fs.activePDF(ctx, f)
+	if err != nil {
+		return err
+	}
 	disposition := "attachment"
 	if inlineAllowed(f.ContentType, activePDF) {
 		disposition = "inline"
@@ -381,7 +383,6 @@ func (fs Files) Serve(w http.ResponseWriter, r *http.Request, f store.DossierFil
 		if !attach.IsImage(f.ContentType) {
 			return errNoPreview
 		}
-		var err error
 		if key, err = fs.preview(ctx, f); err != nil {
 			return err
 		}
@@ -405,6 +406,50 @@ func (fs Files) Serve(w http.ResponseWriter, r *http.Request, f store.DossierFil
 	hd.Set("Content-Disposition", contentDisposition(disposition, name))
 	http.ServeContent(w, r, "", f.CreatedAt, rc)
 	return nil
+}
+
+// activePDFs remembers, per blob, whether a PDF carries active content. Blobs are
+// content-addressed, so an answer never goes stale; the map is emptied when full.
+var activePDFs = struct {
+	sync.Mutex
+	m map[string]bool
+}{m: map[string]bool{}}
+
+const activePDFsMax = 4096
+
+// activePDF reports whether f is a PDF that carries active content (JavaScript, an
+// automatic action, an embedded file: signing.ActiveContent). Results with it are
+// refused at upload; a citizen's paper with it is accepted, and so are files stored
+// before the check existed, but they are only ever downloaded, never opened in the
+// office's browser. A PDF that cannot be read within the limits counts as active.
+func (fs Files) activePDF(ctx context.Context, f store.DossierFile) (bool, error) {
+	if f.ContentType != attach.PDF {
+		return false, nil
+	}
+	activePDFs.Lock()
+	active, known := activePDFs.m[f.BlobKey]
+	activePDFs.Unlock()
+	if known {
+		return active, nil
+	}
+	rc, err := fs.Blobs.Open(ctx, f.BlobKey)
+	if err != nil {
+		return false, err
+	}
+	data, err := io.ReadAll(io.LimitReader(rc, f.Size+1))
+	rc.Close()
+	if err != nil {
+		return false, err
+	}
+	active, err = signing.ActiveContent(data)
+	active = active || err != nil
+	activePDFs.Lock()
+	if len(activePDFs.m) >= activePDFsMax {
+		clear(activePDFs.m)
+	}
+	activePDFs.m[f.BlobKey] = active
+	activePDFs.Unlock()
+	return active, nil
 }
 
 // inlineAllowed is the one decision of how an attachment is served: shown in the

@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -44,10 +46,33 @@ func TestResultWithActiveContentRefused(t *testing.T) {
 	if code, _ := apiGet(t, e, counter, "/api/v1/dossiers/"+dcode+"/files", &list); code != 200 || len(list.Items) != 0 {
 		t.Fatalf("something was stored: %d %+v", code, list)
 	}
-	if code, out := uploadFile(t, e, citizen, dcode, "giay-to.pdf", js, nil); code != 201 {
+	code, out = uploadFile(t, e, citizen, dcode, "giay-to.pdf", js, nil)
+	if code != 201 {
 		t.Fatalf("the same file as a citizen's paper: %d %s", code, out)
 	}
-	if code, out := uploadFile(t, e, counter, dcode, "ket-qua.pdf", []byte(testPDF), map[string]string{"kind": "result"}); code != 201 {
+	paper := decode[struct{ ID int64 }](t, out).ID
+	code, out = uploadFile(t, e, counter, dcode, "ket-qua.pdf", []byte(testPDF), map[string]string{"kind": "result"})
+	if code != 201 {
 		t.Fatalf("a clean result: %d %s", code, out)
+	}
+	result := decode[struct{ ID int64 }](t, out).ID
+	// The paper with JavaScript is served only as a download, to the office and to its
+	// owner (twice: the second answer comes from what the first one learnt); the clean
+	// result is shown in the browser.
+	for _, c := range []struct {
+		token string
+		id    int64
+		want  string
+	}{{counter, paper, "attachment"}, {citizen, paper, "attachment"}, {citizen, paper, "attachment"}, {citizen, result, "inline"}} {
+		req, _ := http.NewRequest("GET", e.ts.URL+"/api/v1/dossiers/"+dcode+"/files/"+strconv.FormatInt(c.id, 10), nil)
+		req.Header.Set("Authorization", "Bearer "+c.token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if cd := resp.Header.Get("Content-Disposition"); resp.StatusCode != 200 || !strings.HasPrefix(cd, c.want+";") {
+			t.Errorf("file %d: %d %q, want %s", c.id, resp.StatusCode, cd, c.want)
+		}
 	}
 }
