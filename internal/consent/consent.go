@@ -30,7 +30,7 @@ func (p Purpose) Label() string { return purposeLabels[p] }
 // texts is the wording the citizen agrees to, per purpose. A stored consent keeps the
 // words shown at the time, so changing a text here changes only later consents.
 var texts = map[Purpose]string{
-	AssistedFiling: "Tôi đồng ý để thành viên tổ công nghệ số cộng đồng có tên dưới đây nộp hồ sơ thủ tục hành chính " +
+	AssistedFiling: "Tôi đồng ý để thành viên tổ công nghệ số cộng đồng có tên đăng nhập nêu trên nộp hồ sơ thủ tục hành chính " +
 		"thay tôi, đứng tên tôi, và theo dõi, bổ sung các hồ sơ đó. Tôi có thể rút lại sự đồng ý bất cứ lúc nào; " +
 		"từ lúc rút lại, người đó không xem được các hồ sơ này nữa.",
 }
