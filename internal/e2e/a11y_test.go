@@ -78,6 +78,7 @@ var a11yPages = []struct {
 		b.step("send the form empty", follow(`main form.intake button[type="submit"]`), chromedp.WaitVisible(chromedp.CSS(`[role="alert"]`)))
 	}},
 	{name: "file-assisted", user: "tocongnghe", path: "/nop-ho-so/1.001193"},
+	{name: "account-volunteer", user: "tocongnghe", path: "/account"},
 	{name: "receive", user: "motcua", path: "/office/receive?procedure=1.001193"},
 	{name: "payments", user: "ketoan", path: "/office/payments", then: func(b *tab) {
 		b.step("open a confirmation form", chromedp.Click(chromedp.CSS(`section[aria-labelledby="cho-nop"] details summary`)))

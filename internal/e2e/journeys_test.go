@@ -24,7 +24,7 @@ var home = map[auth.Role]struct{ path, h1 string }{
 	auth.RoleLeader:      {"/office", "Trang làm việc"},
 	auth.RoleClerk:       {"/office", "Trang làm việc"},
 	auth.RoleAccountant:  {"/office", "Trang làm việc"},
-	auth.RoleDigitalTeam: {"/office", "Trang làm việc"},
+	auth.RoleDigitalTeam: {"/account", "Xin chào, Đinh Văn Minh"}, // a volunteer, not an official
 	auth.RoleCitizen:     {"/account", "Xin chào, Nguyễn Văn An"},
 }
 
