@@ -428,7 +428,7 @@ type writer struct {
 	pg     *pgx.Conn
 }
 
-var dossierColumns = []string{"unit_id", "competent_unit_id", "code", "secret", "procedure_id", "procedure_code",
+var dossierColumns = []string{"receiving_unit_id", "competent_unit_id", "code", "secret", "procedure_id", "procedure_code",
 	"procedure_version", "procedure_name", "channel", "applicant_name", "applicant_id", "applicant_phone", "applicant_email",
 	"applicant_address", "consent", "fields", "status", "step", "submitted_at", "received_at", "due_at", "paused_at",
 	"paused_minutes", "supplements", "step_started_at", "resolved_at", "timeliness", "ended_at", "reason", "version"}

@@ -311,7 +311,11 @@ func (d *Dossier) apply(r Rules, req Request) error {
 		return nil
 
 	case ActExtend:
-		if d.Status != StatusReceived && d.Status != StatusProcessing && d.Status != StatusSupplementRequested {
+		// A dossier the counter sent back for supplements before receiving it has no
+		// appointment yet: there is nothing to extend (the calendar refused the zero
+		// time, and the caller got an error without a code).
+		if d.Status != StatusReceived && d.Status != StatusProcessing && d.Status != StatusSupplementRequested ||
+			d.ReceivedAt.IsZero() {
 			return ErrTransition
 		}
 		if !(d.may(a, auth.RoleLeader) || counter) {

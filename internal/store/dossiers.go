@@ -59,7 +59,7 @@ func (s *Store) createDossier(ctx context.Context, nd dossier.NewDossier, retry 
 		if err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO dossiers (unit_id, competent_unit_id, code, secret, procedure_id, procedure_code,
+		if err := tx.QueryRowContext(ctx, `INSERT INTO dossiers (receiving_unit_id, competent_unit_id, code, secret, procedure_id, procedure_code,
 			procedure_version, procedure_name, channel, applicant_name, applicant_id, applicant_phone, applicant_email, applicant_address,
 			owner_id, assisted_by, consent, fields, status, step, submitted_at, received_at, due_at, extended_due_at, paused_at,
 			paused_minutes, supplements, step_started_at, resolved_at, timeliness, ended_at, reason, version, national_code, consent_id)
@@ -197,7 +197,7 @@ func nullID(id int64) any {
 	return id
 }
 
-const dossierCols = `d.id, d.unit_id, d.competent_unit_id, d.code, d.secret, d.procedure_id, d.procedure_code, d.procedure_version,
+const dossierCols = `d.id, d.receiving_unit_id, d.competent_unit_id, d.code, d.secret, d.procedure_id, d.procedure_code, d.procedure_version,
 	d.procedure_name, d.channel, d.applicant_name, d.applicant_id, d.applicant_phone, d.applicant_email, d.applicant_address,
 	d.owner_id, d.assisted_by, d.consent, d.fields, d.status, d.step, d.submitted_at, d.received_at, d.due_at, d.extended_due_at,
 	d.paused_at, d.paused_minutes, d.supplements, d.step_started_at, d.resolved_at, d.timeliness, d.ended_at, d.reason, d.version,
@@ -319,7 +319,7 @@ func (s *Store) Dossiers(ctx context.Context, q DossierQuery) ([]dossier.Dossier
 		u := arg(q.UnitID)
 		branches = [][]string{
 			append([]string{"d.competent_unit_id = " + u}, where...),
-			append([]string{"d.unit_id = " + u, "d.competent_unit_id <> " + u}, where...),
+			append([]string{"d.receiving_unit_id = " + u, "d.competent_unit_id <> " + u}, where...),
 		}
 	}
 	var counts, keys []string
@@ -377,7 +377,7 @@ func (s *Store) OpenDossiers(ctx context.Context, unitID int64) ([]dossier.Dossi
 // ReceivedBetween lists a unit's dossiers received from..to (local dates) in order of
 // receipt, for the register (form 07); at most limit.
 func (s *Store) ReceivedBetween(ctx context.Context, unitID int64, from, to calendar.Date, limit int) ([]dossier.Dossier, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+dossierCols+` FROM dossiers d WHERE d.unit_id = $1 AND d.received_at >= $2 AND d.received_at < $3
+	rows, err := s.r.QueryContext(ctx, `SELECT `+dossierCols+` FROM dossiers d WHERE d.receiving_unit_id = $1 AND d.received_at >= $2 AND d.received_at < $3
 		ORDER BY d.received_at, d.id LIMIT $4`, unitID, from.Time().UTC(), to.AddDays(1).Time().UTC(), limit)
 	if err != nil {
 		return nil, mapErr(err)

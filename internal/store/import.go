@@ -23,7 +23,7 @@ func (s *Store) ImportDossiers(ctx context.Context, items []dossier.Imported) ([
 			raise = `INSERT INTO dossier_sequences (unit_id, day, n) VALUES ($1, $2, $3)
 				ON CONFLICT (unit_id, day) DO UPDATE SET n = GREATEST(dossier_sequences.n, excluded.n)`
 		}
-		insDossier, err := tx.PrepareContext(ctx, `INSERT INTO dossiers (unit_id, competent_unit_id, code, secret, procedure_id, procedure_code,
+		insDossier, err := tx.PrepareContext(ctx, `INSERT INTO dossiers (receiving_unit_id, competent_unit_id, code, secret, procedure_id, procedure_code,
 			procedure_version, procedure_name, channel, applicant_name, applicant_id, applicant_phone, applicant_email, applicant_address,
 			owner_id, assisted_by, consent, fields, status, step, submitted_at, received_at, due_at, extended_due_at, paused_at,
 			paused_minutes, supplements, step_started_at, resolved_at, timeliness, ended_at, reason, version)

@@ -198,7 +198,7 @@ func (s *Store) RegisterIssuedDocument(ctx context.Context, unitID int64, dossie
 	for attempt := 0; attempt < 3; attempt++ {
 		err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			var rerr error
-			d, rerr = s.registerIssued(ctx, tx, unitID, dossierCode, sha, Issue{Kind: IssueResult})
+			d, rerr = s.registerIssued(ctx, tx, unitID, dossierCode, sha, DocumentEntry{Kind: DocumentResult})
 			return rerr
 		})
 		if !isUnique(err) {
@@ -216,15 +216,16 @@ func (s *Store) RegisterIssuedDocument(ctx context.Context, unitID int64, dossie
 
 // Kinds of issued documents.
 const (
-	IssueResult = "result" // a dossier's result, <dossier code>-KQ<n>
-	IssueForm   = "form"   // a form 01–06 signed by the organisation, <dossier code>-PH<n>
+	DocumentResult = "result" // a dossier's result, <dossier code>-KQ<n>
+	DocumentForm   = "form"   // a form 01–06 signed by the organisation, <dossier code>-PH<n>
 )
 
-// Issue says what a signed file is in the register: a later signature of a registered
-// document (PrevSHA256, the hash of the file that was signed), or a new document of Kind
-// under Code — the code NextDocumentCode gave before signing, printed on the file's
-// verification stamp; empty Code takes the next one.
-type Issue struct {
+// DocumentEntry is how a signed file is entered in the register of issued documents: as
+// a later signature of a registered document (PrevSHA256, the hash of the file that was
+// signed), or as a new document of Kind under Code — the code NextDocumentCode gave
+// before signing, printed on the file's verification stamp; empty Code takes the next
+// one.
+type DocumentEntry struct {
 	Kind       string
 	Code       string
 	PrevSHA256 string
@@ -244,7 +245,7 @@ func nextDocumentCode(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, dossierCode, kind string) (string, error) {
 	prefix := "KQ"
-	if kind == IssueForm {
+	if kind == DocumentForm {
 		prefix = "PH"
 	}
 	var n int
@@ -258,7 +259,7 @@ func nextDocumentCode(ctx context.Context, q interface {
 // registerIssued enters a document in the register, in tx, with its audit record: the
 // next version of the document signed before (is.PrevSHA256 registered), or version 1 of
 // a new document under is.Code (or the dossier's next code of is.Kind).
-func (s *Store) registerIssued(ctx context.Context, tx *sql.Tx, unitID int64, dossierCode, sha string, is Issue) (signing.IssuedDocument, error) {
+func (s *Store) registerIssued(ctx context.Context, tx *sql.Tx, unitID int64, dossierCode, sha string, is DocumentEntry) (signing.IssuedDocument, error) {
 	d := signing.IssuedDocument{DossierCode: dossierCode, SHA256: strings.ToLower(sha), IssuedAt: s.timestamp(), Kind: is.Kind, Version: 1, Latest: true}
 	prev := false
 	if is.PrevSHA256 != "" {
@@ -273,7 +274,7 @@ func (s *Store) registerIssued(ctx context.Context, tx *sql.Tx, unitID int64, do
 		}
 	}
 	if !prev {
-		if d.Kind != IssueResult && d.Kind != IssueForm {
+		if d.Kind != DocumentResult && d.Kind != DocumentForm {
 			return d, fmt.Errorf("store: unknown document kind %q", d.Kind)
 		}
 		d.DocumentCode = is.Code

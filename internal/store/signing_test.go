@@ -101,18 +101,18 @@ func TestSigningTables(t *testing.T) {
 	// A signed document keeps its code across signatures: the seal on KQ3 is its version
 	// 2; forms are numbered apart (-PH<n>); a code taken meanwhile is refused.
 	d := e.dossiers[0]
-	next, err := s.NextDocumentCode(ctx, code, store.IssueResult)
+	next, err := s.NextDocumentCode(ctx, code, store.DocumentResult)
 	if err != nil || next != code+"-KQ3" {
 		t.Fatalf("next result code: %q %v", next, err)
 	}
 	file := func(kind, blob string) store.DossierFile {
 		return store.DossierFile{DossierID: d.ID, UnitID: e.unit, Kind: kind, Name: "x", ContentType: "application/pdf", Size: 1, BlobKey: blob, UploadedBy: leader.ID}
 	}
-	_, v1, err := s.AddSignedDocument(ctx, code, file("result", "b1"), strings.Repeat("d", 64), store.Issue{Kind: store.IssueResult, Code: next})
+	_, v1, err := s.AddSignedDocument(ctx, code, file("result", "b1"), strings.Repeat("d", 64), store.DocumentEntry{Kind: store.DocumentResult, Code: next})
 	if err != nil || v1.DocumentCode != next || v1.Version != 1 {
 		t.Fatalf("version 1: %+v %v", v1, err)
 	}
-	f2, v2, err := s.AddSignedDocument(ctx, code, file("result", "b2"), strings.Repeat("e", 64), store.Issue{PrevSHA256: v1.SHA256})
+	f2, v2, err := s.AddSignedDocument(ctx, code, file("result", "b2"), strings.Repeat("e", 64), store.DocumentEntry{PrevSHA256: v1.SHA256})
 	if err != nil || v2.DocumentCode != next || v2.Version != 2 || f2.FileName != next+"-v2.pdf" {
 		t.Fatalf("version 2: %+v %+v %v", v2, f2, err)
 	}
@@ -122,14 +122,14 @@ func TestSigningTables(t *testing.T) {
 	if old, err := s.IssuedDocumentBySHA256(ctx, v1.SHA256); err != nil || old == nil || old.Latest {
 		t.Fatalf("the first version must not be the latest: %+v %v", old, err)
 	}
-	if _, _, err := s.AddSignedDocument(ctx, code, file("result", "b3"), strings.Repeat("f", 64), store.Issue{Kind: store.IssueResult, Code: next}); !errors.Is(err, store.ErrDocumentCodeTaken) {
+	if _, _, err := s.AddSignedDocument(ctx, code, file("result", "b3"), strings.Repeat("f", 64), store.DocumentEntry{Kind: store.DocumentResult, Code: next}); !errors.Is(err, store.ErrDocumentCodeTaken) {
 		t.Fatalf("a taken code: %v", err)
 	}
-	if form, err := s.NextDocumentCode(ctx, code, store.IssueForm); err != nil || form != code+"-PH1" {
+	if form, err := s.NextDocumentCode(ctx, code, store.DocumentForm); err != nil || form != code+"-PH1" {
 		t.Fatalf("next form code: %q %v", form, err)
 	}
-	_, ph, err := s.AddSignedDocument(ctx, code, file("form", "b4"), strings.Repeat("9", 64), store.Issue{Kind: store.IssueForm})
-	if err != nil || ph.DocumentCode != code+"-PH1" || ph.Kind != store.IssueForm {
+	_, ph, err := s.AddSignedDocument(ctx, code, file("form", "b4"), strings.Repeat("9", 64), store.DocumentEntry{Kind: store.DocumentForm})
+	if err != nil || ph.DocumentCode != code+"-PH1" || ph.Kind != store.DocumentForm {
 		t.Fatalf("a form: %+v %v", ph, err)
 	}
 }

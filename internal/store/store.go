@@ -33,9 +33,13 @@ const (
 	Postgres Dialect = "postgres"
 )
 
-// Store is xaso's storage. On SQLite it keeps one writer connection (SQLite has one writer
-// at a time; queueing in Go rather than on busy_timeout keeps tail latency low) and a pool
-// of read-only connections; on PostgreSQL both are the same pool.
+// Store is xaso's storage. Writes and reads have separate pools, on both engines. On
+// SQLite: a single writer connection (SQLite has one writer at a time; queueing in Go
+// rather than on busy_timeout keeps tail latency low), a pool of query_only readers kept
+// open, and a checkpointer with a connection of its own that copies the write-ahead log
+// into the database beside the writer (checkpoint.go). On PostgreSQL: a small write pool,
+// from which the group committer takes one connection per group, and a larger read pool,
+// so commits never wait behind look-ups for a connection.
 type Store struct {
 	w, r    *sql.DB
 	dialect Dialect
@@ -138,7 +142,7 @@ func escapePath(p string) string {
 	return (&url.URL{Path: p}).EscapedPath()
 }
 
-// Close closes the connections.
+// Close stops the committer and the checkpointer and closes both pools.
 func (s *Store) Close() error {
 	if s.group != nil {
 		s.group.close()
@@ -147,11 +151,7 @@ func (s *Store) Close() error {
 	if s.checkpoints != nil {
 		err = s.checkpoints.close()
 	}
-	err = errors.Join(err, s.w.Close())
-	if s.r != s.w {
-		err = errors.Join(err, s.r.Close())
-	}
-	return err
+	return errors.Join(err, s.w.Close(), s.r.Close())
 }
 
 // Dialect returns the engine in use.

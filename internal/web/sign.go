@@ -250,9 +250,9 @@ func (s *Server) signAndFile(r *http.Request, d dossier.Dossier, p *auth.Princip
 	if err != nil {
 		return store.DossierFile{}, none, err
 	}
-	is := store.Issue{Kind: store.IssueResult}
+	is := store.DocumentEntry{Kind: store.DocumentResult}
 	if file.Kind == api.KindForm {
-		is.Kind = store.IssueForm
+		is.Kind = store.DocumentForm
 	}
 	if prev != nil {
 		// A later signature of a registered result (the clerk's seal on the leader's

@@ -9,12 +9,12 @@ import (
 	"github.com/xaso-vn/xaso/internal/calendar"
 )
 
-// Folder is the job that keeps the provinces' roll-up of closed months
+// RollupJob is the background job that keeps the provinces' roll-up of closed months
 // (docs/STATISTICS.md, "The roll-up"): on every tick it folds the months that closed and
 // folds again those a late counter was marked in. Reports are right whether it has run
 // or not (they read the units' own counters for what is not folded); it makes a
 // province's report read a few thousand rows instead of every commune's.
-type Folder struct {
+type RollupJob struct {
 	Store interface {
 		FoldCounts(ctx context.Context, today calendar.Date) (int, error)
 	}
@@ -24,17 +24,17 @@ type Folder struct {
 }
 
 // Run folds at once, then every Interval, until ctx ends.
-func (f *Folder) Run(ctx context.Context) {
-	t := time.NewTicker(f.Interval)
+func (j *RollupJob) Run(ctx context.Context) {
+	t := time.NewTicker(j.Interval)
 	defer t.Stop()
 	for {
-		start := f.Now()
-		n, err := f.Store.FoldCounts(ctx, calendar.DateOf(start))
+		start := j.Now()
+		n, err := j.Store.FoldCounts(ctx, calendar.DateOf(start))
 		switch {
 		case err != nil && !errors.Is(err, context.Canceled):
-			f.Log.Warn("report roll-up", "err", err)
+			j.Log.Warn("report roll-up", "err", err)
 		case n > 0:
-			f.Log.Info("report roll-up", "months_folded", n, "ms", time.Since(start).Milliseconds())
+			j.Log.Info("report roll-up", "months_folded", n, "ms", time.Since(start).Milliseconds())
 		}
 		select {
 		case <-ctx.Done():
