@@ -2,7 +2,6 @@ package signing
 
 import (
 	"bytes"
-	"compress/zlib"
 	"context"
 	"crypto/x509"
 	"encoding/pem"
@@ -88,7 +87,8 @@ func stampPNG(t testing.TB, c color.NRGBA, w, h int, disc bool) []byte {
 		for x := 0; x < w; x++ {
 			dx, dy := float64(x-w/2)/float64(w/2), float64(y-h/2)/float64(h/2)
 			r := dx*dx + dy*dy
-			if (disc && r <= 1 && r >= 0.7) || (!disc && abs(y-h/2-int(float64(h/4)*dx)) < 3) {
+			off := y - h/2 - int(float64(h/4)*dx) // from the stroke
+			if (disc && r <= 1 && r >= 0.7) || (!disc && off > -3 && off < 3) {
 				img.SetNRGBA(x, y, c)
 			}
 		}
@@ -128,14 +128,6 @@ func lastSignatureBlock(out string) string {
 		return ""
 	}
 	return out[i:]
-}
-
-func deflate(t testing.TB, b []byte) []byte {
-	var out bytes.Buffer
-	w := zlib.NewWriter(&out)
-	w.Write(b)
-	w.Close()
-	return out.Bytes()
 }
 
 func pemBlock(typ string, der []byte) []byte {

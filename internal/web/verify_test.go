@@ -14,8 +14,9 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/forms"
+	"github.com/xaso-vn/xaso/internal/pdf"
+	"github.com/xaso-vn/xaso/internal/pdf/pdfbomb"
 	"github.com/xaso-vn/xaso/internal/signing"
-	"github.com/xaso-vn/xaso/internal/signing/pdfbomb"
 )
 
 func TestPublicVerificationPage(t *testing.T) {
@@ -98,7 +99,7 @@ func TestVerifyPageRefusesTheXRefBomb(t *testing.T) {
 	bomb := pdfbomb.XRef()
 	ct, body := filingBody(t, nil, map[string][]namedFile{"file": {{"bom.pdf", bomb}}})
 	resp, page := postMultipart(t, e.client(), e.ts.URL+"/xac-thuc", ct, body)
-	if resp.StatusCode != 422 || !strings.Contains(page, `data-code="pdf_too_many_objects"`) || !strings.Contains(page, signing.ErrPDFTooManyObjects.Message) {
+	if resp.StatusCode != 422 || !strings.Contains(page, `data-code="pdf_too_many_objects"`) || !strings.Contains(page, pdf.ErrTooManyObjects.Message) {
 		t.Fatalf("the bomb: %d\n%s", resp.StatusCode, page)
 	}
 	type answer struct {
