@@ -1,10 +1,13 @@
 package signing
 
 import (
-	"crypto"
 	"crypto/x509"
 	"time"
 )
+
+// This file is the certificate checks signing shares with other formats (the XML records
+// of the electronic fee receipts): a chain to the administrator's anchors, a
+// certificate's fitness to sign, its description in a report.
 
 // Chain statuses of a ChainReport.
 const (
@@ -53,7 +56,3 @@ func HasSigningUsage(cert *x509.Certificate) bool { return hasSigningUsage(cert)
 
 // CertInfo describes a certificate as the verification reports do.
 func CertInfo(c *x509.Certificate) *CertificateInfo { return certInfo(c) }
-
-// PrivateKey is the signer's private key, for signers of other formats (the XML-DSig
-// signer of the receipts) and for sealing it under the server's key-encryption key.
-func (s *PKCS12Signer) PrivateKey() crypto.Signer { return s.key }
