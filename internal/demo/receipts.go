@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/xaso-vn/xaso/internal/kek"
 	"github.com/xaso-vn/xaso/internal/signing"
 	"github.com/xaso-vn/xaso/internal/store"
 )
@@ -16,10 +17,10 @@ const demoKEKSecret = "xaso-demo-receipt-kek: published, protects nothing (demo 
 
 // ReceiptKEK is the key-encryption key `xaso serve --demo` uses when XASO_RECEIPT_KEK is
 // not set: a published constant, for the demo's keys only.
-func ReceiptKEK() *signing.KEK {
-	k, err := signing.ParseKEK(demoKEKSecret)
+func ReceiptKEK() *kek.Key {
+	k, err := kek.Parse(demoKEKSecret)
 	if err != nil {
-		panic(err) // a constant longer than signing.MinKEKLength
+		panic(err) // a constant longer than kek.MinLength
 	}
 	return k
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/kek"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/signing"
@@ -89,7 +90,7 @@ func TestReceiptKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kek, err := signing.ParseKEK(testKEK)
+	serverKEK, err := kek.Parse(testKEK)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,16 +104,16 @@ func TestReceiptKeys(t *testing.T) {
 		name string
 		uc   unitCert
 		pass string
-		kek  *signing.KEK
+		kek  *kek.Key
 		want error
 	}{
 		{"no KEK", a, "mat-khau", nil, store.ErrReceiptKEKMissing},
-		{"wrong passphrase", a, "sai", kek, signing.ErrWrongPassphrase},
+		{"wrong passphrase", a, "sai", serverKEK, signing.ErrWrongPassphrase},
 		{"expired", issueUnitCert(t, ca, signing.CertOptions{CommonName: "hết hạn", NotBefore: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
-			NotAfter: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)}), "mat-khau", kek, signing.ErrCertExpired},
+			NotAfter: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)}), "mat-khau", serverKEK, signing.ErrCertExpired},
 		{"not yet valid", issueUnitCert(t, ca, signing.CertOptions{CommonName: "chưa hiệu lực", NotBefore: time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)}),
-			"mat-khau", kek, signing.ErrCertNotYetValid},
-		{"no signing usage", issueUnitCert(t, ca, signing.CertOptions{CommonName: "mã hóa", NoKeyUsage: true}), "mat-khau", kek, signing.ErrCertNoSigning},
+			"mat-khau", serverKEK, signing.ErrCertNotYetValid},
+		{"no signing usage", issueUnitCert(t, ca, signing.CertOptions{CommonName: "mã hóa", NoKeyUsage: true}), "mat-khau", serverKEK, signing.ErrCertNoSigning},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := store.NewReceiptKey(e.unit, tt.uc.p12, tt.pass, tt.kek, now)
@@ -126,7 +127,7 @@ func TestReceiptKeys(t *testing.T) {
 	}
 	install := func(unitID int64, uc unitCert) store.ReceiptKey {
 		t.Helper()
-		k, err := store.NewReceiptKey(unitID, uc.p12, "mat-khau", kek, now)
+		k, err := store.NewReceiptKey(unitID, uc.p12, "mat-khau", serverKEK, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +141,7 @@ func TestReceiptKeys(t *testing.T) {
 	}
 	install(e.unit, a)
 	install(province.ID, b)
-	if k, _ := store.NewReceiptKey(province.ID, a.p12, "mat-khau", kek, now); true {
+	if k, _ := store.NewReceiptKey(province.ID, a.p12, "mat-khau", serverKEK, now); true {
 		if _, err := e.s.AddReceiptKey(ctx, k); !errors.Is(err, store.ErrReceiptKeyExists) {
 			t.Fatalf("one certificate for two units: %v", err)
 		}
@@ -153,12 +154,12 @@ func TestReceiptKeys(t *testing.T) {
 	if err != nil || paid.State != payment.StatePaid || issued.Receipt != nil || !errors.Is(issued.NotIssued, store.ErrReceiptKeyLocked) {
 		t.Fatalf("locked key: %+v %v", issued, err)
 	}
-	other, _ := signing.ParseKEK(strings.Repeat("x", 40))
+	other, _ := kek.Parse(strings.Repeat("x", 40))
 	e.s.UseReceiptKEK(other)
 	if _, err := e.s.IssueReceipt(ctx, paid.ID, day2(9, 2)); !errors.Is(err, store.ErrReceiptKeyLocked) {
 		t.Fatalf("another KEK: %v", err)
 	}
-	e.s.UseReceiptKEK(kek)
+	e.s.UseReceiptKEK(serverKEK)
 	stored, err := e.s.IssueReceipt(ctx, paid.ID, day2(9, 3))
 	if err != nil || stored.Number != 1 {
 		t.Fatalf("receipt with the unit's key: %+v %v", stored.Receipt, err)

@@ -1,0 +1,28 @@
+package signing
+
+import (
+	"crypto/x509"
+	"testing"
+	"time"
+)
+
+// VerifyChain is the check VerifyPDF makes of a signer: trusted through the anchors at
+// the given time, untrusted otherwise, no_trust_anchors without any.
+func TestVerifyChain(t *testing.T) {
+	ca, _ := NewTestCA("CA", true)
+	cert, _, _ := ca.Issue(CertOptions{CommonName: "Đơn vị", ECDSA: true})
+	now := time.Now()
+	if rep, chain := VerifyChain(cert, nil, []*x509.Certificate{ca.Cert}, now); rep.Status != ChainTrusted || len(chain) != 2 {
+		t.Fatalf("trusted: %+v", rep)
+	}
+	if rep, _ := VerifyChain(cert, nil, nil, now); rep.Status != ChainNoTrustAnchors {
+		t.Fatalf("no anchors: %+v", rep)
+	}
+	other, _ := NewTestCA("CA khác", true)
+	if rep, chain := VerifyChain(cert, []*x509.Certificate{ca.Cert}, []*x509.Certificate{other.Cert}, now); rep.Status != ChainUntrusted || chain != nil || rep.Error == "" {
+		t.Fatalf("untrusted: %+v", rep)
+	}
+	if rep, _ := VerifyChain(cert, nil, []*x509.Certificate{ca.Cert}, now.AddDate(5, 0, 0)); rep.Status != ChainUntrusted {
+		t.Fatalf("after the certificate's end: %+v", rep)
+	}
+}
