@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xaso-vn/xaso/internal/demo/democa"
 	"github.com/xaso-vn/xaso/internal/signing"
 )
 
@@ -59,11 +60,11 @@ func TestSealOpen(t *testing.T) {
 }
 
 func TestSealSigner(t *testing.T) {
-	ca, err := signing.NewTestCA("CA", true)
+	ca, err := democa.New("CA", true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert, key, err := ca.Issue(signing.CertOptions{CommonName: "Đơn vị", ECDSA: true})
+	cert, key, err := ca.Issue(democa.CertOptions{CommonName: "Đơn vị", ECDSA: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func TestSealSigner(t *testing.T) {
 		t.Fatalf("open signer: %v", err)
 	}
 	// Paired with another certificate, the key is refused.
-	other, _, _ := ca.Issue(signing.CertOptions{CommonName: "Khác", ECDSA: true})
+	other, _, _ := ca.Issue(democa.CertOptions{CommonName: "Khác", ECDSA: true})
 	if _, err := k.OpenSigner(sealed, []byte("aad"), []*x509.Certificate{other}); !errors.Is(err, signing.ErrKeyMismatch) {
 		t.Fatalf("other certificate: %v", err)
 	}

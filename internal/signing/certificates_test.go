@@ -4,13 +4,15 @@ import (
 	"crypto/x509"
 	"testing"
 	"time"
+
+	"github.com/xaso-vn/xaso/internal/demo/democa"
 )
 
 // VerifyChain is the check VerifyPDF makes of a signer: trusted through the anchors at
 // the given time, untrusted otherwise, no_trust_anchors without any.
 func TestVerifyChain(t *testing.T) {
-	ca, _ := NewTestCA("CA", true)
-	cert, _, _ := ca.Issue(CertOptions{CommonName: "Đơn vị", ECDSA: true})
+	ca, _ := democa.New("CA", true)
+	cert, _, _ := ca.Issue(democa.CertOptions{CommonName: "Đơn vị", ECDSA: true})
 	now := time.Now()
 	if rep, chain := VerifyChain(cert, nil, []*x509.Certificate{ca.Cert}, now); rep.Status != ChainTrusted || len(chain) != 2 {
 		t.Fatalf("trusted: %+v", rep)
@@ -18,7 +20,7 @@ func TestVerifyChain(t *testing.T) {
 	if rep, _ := VerifyChain(cert, nil, nil, now); rep.Status != ChainNoTrustAnchors {
 		t.Fatalf("no anchors: %+v", rep)
 	}
-	other, _ := NewTestCA("CA khác", true)
+	other, _ := democa.New("CA khác", true)
 	if rep, chain := VerifyChain(cert, []*x509.Certificate{ca.Cert}, []*x509.Certificate{other.Cert}, now); rep.Status != ChainUntrusted || chain != nil || rep.Error == "" {
 		t.Fatalf("untrusted: %+v", rep)
 	}

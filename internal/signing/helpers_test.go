@@ -16,27 +16,28 @@ import (
 
 	"github.com/go-pdf/fpdf"
 
+	"github.com/xaso-vn/xaso/internal/demo/democa"
 	"github.com/xaso-vn/xaso/internal/forms"
 	"github.com/xaso-vn/xaso/internal/testtool"
 )
 
 // fixture is one CA with a leader's and a clerk's certificate, made once per test binary.
 type fixture struct {
-	ca            *TestCA
+	ca            *democa.CA
 	leader, clerk *PKCS12Signer
 	leaderCert    *x509.Certificate
 }
 
 var fixtureOnce = sync.OnceValues(func() (*fixture, error) {
-	ca, err := NewTestCA("xaso CA THỬ NGHIỆM", true)
+	ca, err := democa.New("xaso CA THỬ NGHIỆM", true)
 	if err != nil {
 		return nil, err
 	}
-	lc, lk, err := ca.Issue(CertOptions{CommonName: "Nguyễn Thị Hằng", Organization: "UBND xã Yên Từ", ECDSA: true})
+	lc, lk, err := ca.Issue(democa.CertOptions{CommonName: "Nguyễn Thị Hằng", Organization: "UBND xã Yên Từ", ECDSA: true})
 	if err != nil {
 		return nil, err
 	}
-	cc, ck, err := ca.Issue(CertOptions{CommonName: "Ủy ban nhân dân xã Yên Từ", Organization: "UBND xã Yên Từ", ECDSA: true})
+	cc, ck, err := ca.Issue(democa.CertOptions{CommonName: "Ủy ban nhân dân xã Yên Từ", Organization: "UBND xã Yên Từ", ECDSA: true})
 	if err != nil {
 		return nil, err
 	}

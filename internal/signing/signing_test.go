@@ -23,6 +23,7 @@ import (
 	"golang.org/x/crypto/ocsp"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/demo/democa"
 	"github.com/xaso-vn/xaso/internal/forms"
 	"github.com/xaso-vn/xaso/internal/pdf"
 	"github.com/xaso-vn/xaso/internal/pdf/pdfbomb"
@@ -94,7 +95,7 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 		t.Fatalf("no anchors: %+v", rep.Signatures[0])
 	}
 	// Another CA is not an anchor for this signature.
-	other, err := NewTestCA("Other", true)
+	other, err := democa.New("Other", true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +314,7 @@ func TestSignedFilesHaveNoActiveContent(t *testing.T) {
 }
 
 // tsaServer is an in-process RFC 3161 time-stamping authority.
-func tsaServer(t *testing.T, ca *TestCA) *httptest.Server {
+func tsaServer(t *testing.T, ca *democa.CA) *httptest.Server {
 	t.Helper()
 	h, err := ca.TimestampAuthority()
 	if err != nil {
@@ -334,7 +335,7 @@ func TestTimestampBT(t *testing.T) {
 		t.Fatalf("B-T: %+v %+v", s, s.Timestamp)
 	}
 	// A stamp from an authority outside the anchors does not set the signing time.
-	rogue, err := NewTestCA("Rogue TSA CA", true)
+	rogue, err := democa.New("Rogue TSA CA", true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,16 +394,16 @@ func TestRevocation(t *testing.T) {
 	opts := VerifyOptions{TrustAnchors: []*x509.Certificate{f.ca.Cert}, HTTPClient: srv.Client()}
 	cases := []struct {
 		name         string
-		cert         CertOptions
+		cert         democa.CertOptions
 		revoke       bool
 		status, meth string
 		valid        bool
 	}{
-		{"ocsp good", CertOptions{OCSPServer: []string{srv.URL + "/ocsp"}}, false, RevocationGood, "ocsp", true},
-		{"ocsp revoked", CertOptions{OCSPServer: []string{srv.URL + "/ocsp"}}, true, RevocationRevoked, "ocsp", false},
-		{"crl good", CertOptions{CRLURLs: []string{srv.URL + "/crl"}}, false, RevocationGood, "crl", true},
-		{"crl revoked", CertOptions{CRLURLs: []string{srv.URL + "/crl"}}, true, RevocationRevoked, "crl", false},
-		{"unreachable", CertOptions{OCSPServer: []string{"http://127.0.0.1:1/ocsp"}}, false, RevocationUnknown, "", true},
+		{"ocsp good", democa.CertOptions{OCSPServer: []string{srv.URL + "/ocsp"}}, false, RevocationGood, "ocsp", true},
+		{"ocsp revoked", democa.CertOptions{OCSPServer: []string{srv.URL + "/ocsp"}}, true, RevocationRevoked, "ocsp", false},
+		{"crl good", democa.CertOptions{CRLURLs: []string{srv.URL + "/crl"}}, false, RevocationGood, "crl", true},
+		{"crl revoked", democa.CertOptions{CRLURLs: []string{srv.URL + "/crl"}}, true, RevocationRevoked, "crl", false},
+		{"unreachable", democa.CertOptions{OCSPServer: []string{"http://127.0.0.1:1/ocsp"}}, false, RevocationUnknown, "", true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -434,7 +435,7 @@ func TestBadInputs(t *testing.T) {
 	f := fx(t)
 	ctx := context.Background()
 	doc := samplePDF(t)
-	signerWith := func(o CertOptions) Signer {
+	signerWith := func(o democa.CertOptions) Signer {
 		o.CommonName, o.ECDSA = "Lê Văn Cường", true
 		cert, key, err := f.ca.Issue(o)
 		if err != nil {
@@ -452,9 +453,9 @@ func TestBadInputs(t *testing.T) {
 		signer Signer
 		want   *apperr.Error
 	}{
-		{"expired", doc, signerWith(CertOptions{NotBefore: time.Now().AddDate(-2, 0, 0), NotAfter: time.Now().AddDate(0, 0, -1)}), ErrCertExpired},
-		{"not yet valid", doc, signerWith(CertOptions{NotBefore: time.Now().AddDate(0, 0, 1)}), ErrCertNotYetValid},
-		{"no signing key usage", doc, signerWith(CertOptions{NoKeyUsage: true}), ErrCertNoSigning},
+		{"expired", doc, signerWith(democa.CertOptions{NotBefore: time.Now().AddDate(-2, 0, 0), NotAfter: time.Now().AddDate(0, 0, -1)}), ErrCertExpired},
+		{"not yet valid", doc, signerWith(democa.CertOptions{NotBefore: time.Now().AddDate(0, 0, 1)}), ErrCertNotYetValid},
+		{"no signing key usage", doc, signerWith(democa.CertOptions{NoKeyUsage: true}), ErrCertNoSigning},
 		{"not a PDF", []byte("hello, world"), f.leader, pdf.ErrInvalid},
 		{"truncated PDF", doc[:len(doc)/2], f.leader, pdf.ErrInvalid},
 		{"encrypted PDF", pdfbomb.Encrypted(), f.leader, pdf.ErrEncrypted},
@@ -488,11 +489,11 @@ func TestBadInputs(t *testing.T) {
 
 func TestPKCS12(t *testing.T) {
 	f := fx(t)
-	cert, key, err := f.ca.Issue(CertOptions{CommonName: "Phạm Thị Dung"})
+	cert, key, err := f.ca.Issue(democa.CertOptions{CommonName: "Phạm Thị Dung"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p12, err := EncodePKCS12(key, cert, []*x509.Certificate{f.ca.Cert}, "mật-khẩu đúng")
+	p12, err := democa.EncodePKCS12(key, cert, []*x509.Certificate{f.ca.Cert}, "mật-khẩu đúng")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -519,7 +520,7 @@ func TestPKCS12(t *testing.T) {
 func TestOpenSSLPKCS12(t *testing.T) {
 	testtool.Path(t, "openssl", "apt-get install openssl")
 	f := fx(t)
-	cert, key, err := f.ca.Issue(CertOptions{CommonName: "Hoàng Văn Em"})
+	cert, key, err := f.ca.Issue(democa.CertOptions{CommonName: "Hoàng Văn Em"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -554,7 +555,7 @@ func TestOpenSSLPKCS12(t *testing.T) {
 
 func TestExternalSigner(t *testing.T) {
 	f := fx(t)
-	cert, key, err := f.ca.Issue(CertOptions{CommonName: "Token USB", ECDSA: true})
+	cert, key, err := f.ca.Issue(democa.CertOptions{CommonName: "Token USB", ECDSA: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -633,11 +634,11 @@ func TestFormsPDF(t *testing.T) {
 
 func TestSealedPKCS12(t *testing.T) {
 	f := fx(t)
-	cert, key, err := f.ca.Issue(CertOptions{CommonName: "Nguyễn Văn Dũng", ECDSA: true})
+	cert, key, err := f.ca.Issue(democa.CertOptions{CommonName: "Nguyễn Văn Dũng", ECDSA: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p12, err := EncodePKCS12(key, cert, []*x509.Certificate{f.ca.Cert}, "đúng")
+	p12, err := democa.EncodePKCS12(key, cert, []*x509.Certificate{f.ca.Cert}, "đúng")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/demo/democa"
 	"github.com/xaso-vn/xaso/internal/forms"
 	"github.com/xaso-vn/xaso/internal/pdf"
 	"github.com/xaso-vn/xaso/internal/pdf/pdfbomb"
@@ -22,14 +23,14 @@ import (
 func TestPublicVerificationPage(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	ca, err := signing.NewTestCA("xaso Demo CA (THỬ NGHIỆM)", true)
+	ca, err := democa.New("xaso Demo CA (THỬ NGHIỆM)", true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := e.st.AddTrustAnchor(ctx, ca.Cert); err != nil {
 		t.Fatal(err)
 	}
-	cert, key, err := ca.Issue(signing.CertOptions{CommonName: "Nguyễn Văn Dũng", Organization: "UBND xã Yên Từ", ECDSA: true})
+	cert, key, err := ca.Issue(democa.CertOptions{CommonName: "Nguyễn Văn Dũng", Organization: "UBND xã Yên Từ", ECDSA: true})
 	if err != nil {
 		t.Fatal(err)
 	}
