@@ -10,6 +10,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/config"
 	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/kek"
 	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/signing"
 	"github.com/xaso-vn/xaso/internal/store"
@@ -49,10 +50,10 @@ func receiptSigner(cfg config.Config, log *slog.Logger, now time.Time) (*xmldsig
 // receiptKEK is the server's key-encryption key for the units' own receipt keys:
 // XASO_RECEIPT_KEK; in --demo without it, the published demo KEK; otherwise none. Only
 // its id is logged.
-func receiptKEK(cfg config.Config, log *slog.Logger) (*signing.KEK, error) {
+func receiptKEK(cfg config.Config, log *slog.Logger) (*kek.Key, error) {
 	switch {
 	case cfg.ReceiptKEK != "":
-		k, err := signing.ParseKEK(cfg.ReceiptKEK)
+		k, err := kek.Parse(cfg.ReceiptKEK)
 		if err != nil {
 			return nil, err
 		}
@@ -89,7 +90,7 @@ hoặc ECDSA P-256. Cài khóa mới thì khóa cũ thôi ký, nhưng biên lai 
 					if cfg.ReceiptKEK == "" {
 						return store.ErrReceiptKEKMissing
 					}
-					kek, err := signing.ParseKEK(cfg.ReceiptKEK)
+					serverKEK, err := kek.Parse(cfg.ReceiptKEK)
 					if err != nil {
 						return err
 					}
@@ -111,7 +112,7 @@ hoặc ECDSA P-256. Cài khóa mới thì khóa cũ thôi ký, nhưng biên lai 
 						return err
 					}
 					now := time.Now()
-					k, err := store.NewReceiptKey(u.ID, data, pass, kek, now)
+					k, err := store.NewReceiptKey(u.ID, data, pass, serverKEK, now)
 					if err != nil {
 						return err
 					}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaso-vn/xaso/internal/demo/democa"
 	"github.com/xaso-vn/xaso/internal/signing"
 	"github.com/xaso-vn/xaso/internal/testtool"
 )
@@ -29,17 +30,17 @@ func TestReceiptkeyCommands(t *testing.T) {
 			t.Fatalf("%v: %+v", args, r)
 		}
 	}
-	ca, err := signing.NewTestCA("CA kiểm thử", true)
+	ca, err := democa.New("CA kiểm thử", true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	write := func(name string, o signing.CertOptions) string {
+	write := func(name string, o democa.CertOptions) string {
 		o.ECDSA = true
 		c, k, err := ca.Issue(o)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := signing.EncodePKCS12(k, c, []*x509.Certificate{ca.Cert}, "mat-khau-p12")
+		b, err := democa.EncodePKCS12(k, c, []*x509.Certificate{ca.Cert}, "mat-khau-p12")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,9 +50,9 @@ func TestReceiptkeyCommands(t *testing.T) {
 		}
 		return p
 	}
-	good := write("donvi.p12", signing.CertOptions{CommonName: "UBND xã Yên Từ — biên lai"})
-	newer := write("donvi-moi.p12", signing.CertOptions{CommonName: "UBND xã Yên Từ — biên lai (mới)"})
-	expired := write("het-han.p12", signing.CertOptions{CommonName: "Hết hạn", NotBefore: time.Now().AddDate(-2, 0, 0), NotAfter: time.Now().AddDate(0, 0, -1)})
+	good := write("donvi.p12", democa.CertOptions{CommonName: "UBND xã Yên Từ — biên lai"})
+	newer := write("donvi-moi.p12", democa.CertOptions{CommonName: "UBND xã Yên Từ — biên lai (mới)"})
+	expired := write("het-han.p12", democa.CertOptions{CommonName: "Hết hạn", NotBefore: time.Now().AddDate(-2, 0, 0), NotAfter: time.Now().AddDate(0, 0, -1)})
 	kek := "kek-" + strings.Repeat("0123456789abcdef", 3)
 	env := map[string]string{"XASO_P12_PASSWORD": "mat-khau-p12", "XASO_RECEIPT_KEK": kek}
 	add := func(env map[string]string, file string) result {

@@ -17,6 +17,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/config"
 	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/demo/democa"
 	"github.com/xaso-vn/xaso/internal/signing"
 )
 
@@ -270,7 +271,7 @@ mật khẩu của tài khoản mẫu. Không bao giờ dùng các tệp này ng
 				if err := os.MkdirAll(*out, 0o755); err != nil {
 					return err
 				}
-				ca, err := signing.NewTestCA("xaso Demo CA (THỬ NGHIỆM)", false)
+				ca, err := democa.New("xaso Demo CA (THỬ NGHIỆM)", false)
 				if err != nil {
 					return err
 				}
@@ -294,11 +295,11 @@ mật khẩu của tài khoản mẫu. Không bao giờ dùng các tệp này ng
 							}
 						}
 					}
-					cert, key, err := ca.Issue(signing.CertOptions{CommonName: cn, Organization: "UBND xã Yên Từ"})
+					cert, key, err := ca.Issue(democa.CertOptions{CommonName: cn, Organization: "UBND xã Yên Từ"})
 					if err != nil {
 						return err
 					}
-					p12, err := signing.EncodePKCS12(key, cert, []*x509.Certificate{ca.Cert}, pass)
+					p12, err := democa.EncodePKCS12(key, cert, []*x509.Certificate{ca.Cert}, pass)
 					if err != nil {
 						return err
 					}
@@ -306,7 +307,7 @@ mật khẩu của tài khoản mẫu. Không bao giờ dùng các tệp này ng
 						return err
 					}
 				}
-				sig, seal, err := signing.DemoImages()
+				sig, seal, err := democa.Images()
 				if err != nil {
 					return err
 				}

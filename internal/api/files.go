@@ -25,7 +25,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
-	"github.com/xaso-vn/xaso/internal/signing"
+	"github.com/xaso-vn/xaso/internal/pdf"
 	"github.com/xaso-vn/xaso/internal/store"
 )
 
@@ -241,16 +241,16 @@ func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.D
 }
 
 // checkResultPDF refuses a result PDF that carries JavaScript, an automatic action or an
-// embedded file (signing.ActiveContent): citizens open results, trusting them as the
+// embedded file (pdf.ActiveContent): citizens open results, trusting them as the
 // office's, in whatever reader they have. A file that cannot be read within the limits
 // of reading a PDF is refused with that limit's code.
-func checkResultPDF(pdf []byte) error {
-	active, err := signing.ActiveContent(pdf)
+func checkResultPDF(file []byte) error {
+	active, err := pdf.ActiveContent(file)
 	if err != nil {
 		return err
 	}
 	if active {
-		return signing.ErrPDFActiveContent
+		return pdf.ErrActiveContent
 	}
 	return nil
 }
@@ -418,7 +418,7 @@ var activePDFs = struct {
 const activePDFsMax = 4096
 
 // activePDF reports whether f is a PDF that carries active content (JavaScript, an
-// automatic action, an embedded file: signing.ActiveContent). Results with it are
+// automatic action, an embedded file: pdf.ActiveContent). Results with it are
 // refused at upload; a citizen's paper with it is accepted, and so are files stored
 // before the check existed, but they are only ever downloaded, never opened in the
 // office's browser. A PDF that cannot be read within the limits counts as active.
@@ -441,7 +441,7 @@ func (fs Files) activePDF(ctx context.Context, f store.DossierFile) (bool, error
 	if err != nil {
 		return false, err
 	}
-	active, err = signing.ActiveContent(data)
+	active, err = pdf.ActiveContent(data)
 	active = active || err != nil
 	activePDFs.Lock()
 	if len(activePDFs.m) >= activePDFsMax {

@@ -16,9 +16,9 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/consent"
+	"github.com/xaso-vn/xaso/internal/demo/democa"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/payment"
-	"github.com/xaso-vn/xaso/internal/signing"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
 	"github.com/xaso-vn/xaso/internal/workcal"
@@ -138,7 +138,7 @@ func LoadWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, opt Opt
 			return false, err
 		}
 	}
-	var ca *signing.TestCA
+	var ca *democa.CA
 	if opt.Signing {
 		if ca, err = demoSigning(ctx, st, commune, principals); err != nil {
 			return false, err

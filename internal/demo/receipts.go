@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/xaso-vn/xaso/internal/signing"
+	"github.com/xaso-vn/xaso/internal/demo/democa"
+	"github.com/xaso-vn/xaso/internal/kek"
 	"github.com/xaso-vn/xaso/internal/store"
 )
 
@@ -16,10 +17,10 @@ const demoKEKSecret = "xaso-demo-receipt-kek: published, protects nothing (demo 
 
 // ReceiptKEK is the key-encryption key `xaso serve --demo` uses when XASO_RECEIPT_KEK is
 // not set: a published constant, for the demo's keys only.
-func ReceiptKEK() *signing.KEK {
-	k, err := signing.ParseKEK(demoKEKSecret)
+func ReceiptKEK() *kek.Key {
+	k, err := kek.Parse(demoKEKSecret)
 	if err != nil {
-		panic(err) // a constant longer than signing.MinKEKLength
+		panic(err) // a constant longer than kek.MinLength
 	}
 	return k
 }
@@ -28,14 +29,14 @@ func ReceiptKEK() *signing.KEK {
 // test CA, a trust anchor; nil: a CA of its own, trusted), sealed with the store's KEK,
 // as an administrator does with `xaso receiptkey add`. Without a KEK it does nothing:
 // receipts then fall back to the deployment's key.
-func demoReceiptKey(ctx context.Context, st *store.Store, commune int64, ca *signing.TestCA) error {
+func demoReceiptKey(ctx context.Context, st *store.Store, commune int64, ca *democa.CA) error {
 	kek := st.ReceiptKEK()
 	if kek == nil {
 		return nil
 	}
 	if ca == nil {
 		var err error
-		if ca, err = signing.NewTestCA("CA thử nghiệm xaso — biên lai (demo)", true); err != nil {
+		if ca, err = democa.New("CA thử nghiệm xaso — biên lai (demo)", true); err != nil {
 			return fmt.Errorf("demo: receipt CA: %w", err)
 		}
 		if err := st.AddTrustAnchor(ctx, ca.Cert); err != nil {
@@ -43,12 +44,12 @@ func demoReceiptKey(ctx context.Context, st *store.Store, commune int64, ca *sig
 		}
 	}
 	now := time.Now()
-	cert, key, err := ca.Issue(signing.CertOptions{CommonName: "Ủy ban nhân dân xã Yên Từ — ký biên lai", Organization: "Ủy ban nhân dân xã Yên Từ",
+	cert, key, err := ca.Issue(democa.CertOptions{CommonName: "Ủy ban nhân dân xã Yên Từ — ký biên lai", Organization: "Ủy ban nhân dân xã Yên Từ",
 		NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(3, 0, 0), ECDSA: true})
 	if err != nil {
 		return fmt.Errorf("demo: receipt certificate: %w", err)
 	}
-	p12, err := signing.EncodePKCS12(key, cert, []*x509.Certificate{ca.Cert}, Password)
+	p12, err := democa.EncodePKCS12(key, cert, []*x509.Certificate{ca.Cert}, Password)
 	if err != nil {
 		return fmt.Errorf("demo: receipt PKCS#12: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/demo/democa"
 	"github.com/xaso-vn/xaso/internal/signing"
 	"github.com/xaso-vn/xaso/internal/store"
 )
@@ -17,15 +18,15 @@ import (
 // P-256 keys: made in milliseconds. For the demo only: real keys come from a licensed
 // certification authority (xaso signkey add). It returns the CA, which also issues the
 // commune's receipt key (demoReceiptKey).
-func demoSigning(ctx context.Context, st *store.Store, commune int64, principals map[auth.Role]*auth.Principal) (*signing.TestCA, error) {
-	ca, err := signing.NewTestCA("CA thử nghiệm xaso (demo)", true)
+func demoSigning(ctx context.Context, st *store.Store, commune int64, principals map[auth.Role]*auth.Principal) (*democa.CA, error) {
+	ca, err := democa.New("CA thử nghiệm xaso (demo)", true)
 	if err != nil {
 		return nil, fmt.Errorf("demo: test CA: %w", err)
 	}
 	if err := st.AddTrustAnchor(ctx, ca.Cert); err != nil {
 		return nil, fmt.Errorf("demo: trust anchor: %w", err)
 	}
-	signature, seal, err := signing.DemoImages()
+	signature, seal, err := democa.Images()
 	if err != nil {
 		return nil, fmt.Errorf("demo: images: %w", err)
 	}
@@ -38,12 +39,12 @@ func demoSigning(ctx context.Context, st *store.Store, commune int64, principals
 		{auth.RoleLeader, "personal", principals[auth.RoleLeader].FullName, signature},
 		{auth.RoleClerk, "seal", "Ủy ban nhân dân xã Yên Từ", seal},
 	} {
-		cert, key, err := ca.Issue(signing.CertOptions{CommonName: k.name, Organization: "Ủy ban nhân dân xã Yên Từ",
+		cert, key, err := ca.Issue(democa.CertOptions{CommonName: k.name, Organization: "Ủy ban nhân dân xã Yên Từ",
 			NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(3, 0, 0), ECDSA: true})
 		if err != nil {
 			return nil, fmt.Errorf("demo: certificate of %s: %w", k.role, err)
 		}
-		p12, err := signing.EncodePKCS12(key, cert, []*x509.Certificate{ca.Cert}, Password)
+		p12, err := democa.EncodePKCS12(key, cert, []*x509.Certificate{ca.Cert}, Password)
 		if err != nil {
 			return nil, fmt.Errorf("demo: PKCS#12 of %s: %w", k.role, err)
 		}

@@ -3,15 +3,13 @@ package signing
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
-	"github.com/xaso-vn/xaso/internal/signing/pdfbomb"
+	"github.com/xaso-vn/xaso/internal/pdf"
+	"github.com/xaso-vn/xaso/internal/pdf/pdfbomb"
 )
 
 // allocated is how many bytes f allocates on the heap (TotalAlloc's growth): the memory a
@@ -40,8 +38,8 @@ func TestXRefBomb(t *testing.T) {
 	if n > 64<<20 {
 		t.Fatalf("refusing the bomb allocated %d MB", n>>20)
 	}
-	if !errors.Is(err, ErrPDFTooManyObjects) {
-		t.Fatalf("VerifyPDF: %v, want %s", err, ErrPDFTooManyObjects.Code)
+	if !errors.Is(err, pdf.ErrTooManyObjects) {
+		t.Fatalf("VerifyPDF: %v, want %s", err, pdf.ErrTooManyObjects.Code)
 	}
 	t.Logf("refused, %d KB allocated", n>>10)
 }
@@ -54,16 +52,16 @@ var bombs = []struct {
 	want  error
 	alloc uint64
 }{
-	{"xref-stream-index", pdfbomb.XRef, ErrPDFTooManyObjects, 16 << 20},
-	{"trailer-size", pdfbomb.Size, ErrPDFTooManyObjects, 16 << 20},
-	{"xref-table-count", pdfbomb.TableCount, ErrPDFTooManyObjects, 16 << 20},
-	{"nested-arrays", func() []byte { return pdfbomb.Nested(100_000) }, ErrPDFTooComplex, 16 << 20},
-	{"wide-array", func() []byte { return pdfbomb.Wide(1_000_000) }, ErrPDFTooComplex, 16 << 20},
-	{"flate-1GB", func() []byte { return pdfbomb.Inflate(1024) }, ErrPDFInflateLimit, 64 << 20},
-	{"objstm-n", pdfbomb.ObjStmN, ErrPDFTooManyObjects, 8 << 20},
-	{"length-chain", func() []byte { return pdfbomb.LengthChain(10_000) }, ErrPDFTooComplex, 16 << 20},
+	{"xref-stream-index", pdfbomb.XRef, pdf.ErrTooManyObjects, 16 << 20},
+	{"trailer-size", pdfbomb.Size, pdf.ErrTooManyObjects, 16 << 20},
+	{"xref-table-count", pdfbomb.TableCount, pdf.ErrTooManyObjects, 16 << 20},
+	{"nested-arrays", func() []byte { return pdfbomb.Nested(100_000) }, pdf.ErrTooComplex, 16 << 20},
+	{"wide-array", func() []byte { return pdfbomb.Wide(1_000_000) }, pdf.ErrTooComplex, 16 << 20},
+	{"flate-1GB", func() []byte { return pdfbomb.Inflate(1024) }, pdf.ErrInflateLimit, 64 << 20},
+	{"objstm-n", pdfbomb.ObjStmN, pdf.ErrTooManyObjects, 8 << 20},
+	{"length-chain", func() []byte { return pdfbomb.LengthChain(10_000) }, pdf.ErrTooComplex, 16 << 20},
 	{"huge-length", pdfbomb.HugeLength, ErrNoSignature, 16 << 20},
-	{"prev-loop", pdfbomb.PrevLoop, ErrPDFInvalid, 16 << 20},
+	{"prev-loop", pdfbomb.PrevLoop, pdf.ErrInvalid, 16 << 20},
 }
 
 // TestBombs runs every bomb through verification (the public page's path) and through
@@ -103,46 +101,11 @@ func invalidOrNil(err error) bool {
 	return err == nil || apperr.KindOf(err) == apperr.Invalid
 }
 
-// fuzzCorpus are the bombs in the fuzz targets' corpora, at sizes fit for a repository
-// (the same numbers, fewer compressed bytes).
-var fuzzCorpus = map[string]func() []byte{
-	"bomb-xref-stream-index": func() []byte { return pdfbomb.XRefWith(1) },
-	"bomb-trailer-size":      pdfbomb.Size,
-	"bomb-xref-table-count":  pdfbomb.TableCount,
-	"bomb-nested-arrays":     func() []byte { return pdfbomb.Nested(5000) },
-	"bomb-wide-array":        func() []byte { return pdfbomb.Wide(1000) },
-	"bomb-flate":             func() []byte { return pdfbomb.Inflate(8) },
-	"bomb-objstm-n":          pdfbomb.ObjStmN,
-	"bomb-length-chain":      func() []byte { return pdfbomb.LengthChain(100) },
-	"bomb-huge-length":       pdfbomb.HugeLength,
-	"bomb-prev-loop":         pdfbomb.PrevLoop,
-}
-
-// TestFuzzCorpusHasTheBombs checks that the corpora of FuzzVerifyPDF,
-// FuzzStampAndAreas and FuzzActiveContent (run as seeds by every go test) hold the bombs
-// as the generator makes them; XASO_UPDATE_FUZZ_CORPUS=1 writes them.
+// TestFuzzCorpusHasTheBombs checks that the corpora of FuzzVerifyPDF and
+// FuzzStampAndAreas (run as seeds by every go test) hold the bombs as the generator makes
+// them; XASO_UPDATE_FUZZ_CORPUS=1 writes them.
 func TestFuzzCorpusHasTheBombs(t *testing.T) {
-	update := os.Getenv("XASO_UPDATE_FUZZ_CORPUS") != ""
-	for _, target := range []string{"FuzzVerifyPDF", "FuzzStampAndAreas", "FuzzActiveContent"} {
-		dir := filepath.Join("testdata", "fuzz", target)
-		for name, build := range fuzzCorpus {
-			want := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", build())
-			p := filepath.Join(dir, name)
-			if update {
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, []byte(want), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			got, err := os.ReadFile(p)
-			if err != nil || string(got) != want {
-				t.Errorf("%s is missing or stale (XASO_UPDATE_FUZZ_CORPUS=1 go test -run TestFuzzCorpusHasTheBombs rewrites it): %v", p, err)
-			}
-		}
-	}
+	pdfbomb.CheckCorpus(t, "FuzzVerifyPDF", "FuzzStampAndAreas")
 }
 
 // TestReadingHasADeadline: a file that takes too long to read is refused as such, and
@@ -152,13 +115,8 @@ func TestReadingHasADeadline(t *testing.T) {
 	signed := sign(t, samplePDF(t), fx(t).leader, Options{})
 	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel()
-	if _, err := VerifyPDF(ctx, signed, VerifyOptions{Offline: true}); !errors.Is(err, ErrPDFTooSlow) {
+	if _, err := VerifyPDF(ctx, signed, VerifyOptions{Offline: true}); !errors.Is(err, pdf.ErrTooSlow) {
 		t.Fatalf("VerifyPDF after the caller's deadline: %v", err)
-	}
-	b := newBudget(context.Background(), len(signed))
-	b.deadline = time.Now().Add(-time.Second)
-	if _, err := parseWithBudget(signed, b); !errors.Is(err, ErrPDFTooSlow) {
-		t.Fatalf("parse after the budget's deadline: %v", err)
 	}
 	gone, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -4,8 +4,6 @@ import "github.com/xaso-vn/xaso/internal/apperr"
 
 // Errors of signing and verification, with stable codes and Vietnamese messages.
 var (
-	ErrPDFInvalid       = apperr.Invalidf("pdf_invalid", "Tệp không phải là PDF hợp lệ hoặc đã bị hỏng.")
-	ErrPDFEncrypted     = apperr.Invalidf("pdf_encrypted", "Tệp PDF đã được mã hóa (đặt mật khẩu); hãy dùng bản không mã hóa.")
 	ErrWrongPassphrase  = apperr.New(apperr.Unauthenticated, "p12_wrong_passphrase", "Mật khẩu của tệp chứng thư số (PKCS#12) không đúng.")
 	ErrP12Invalid       = apperr.Invalidf("p12_invalid", "Không đọc được tệp chứng thư số (PKCS#12): tệp hỏng hoặc không chứa khóa và chứng thư.")
 	ErrCertExpired      = apperr.Invalidf("cert_expired", "Chứng thư số đã hết hạn sử dụng.")
@@ -18,17 +16,4 @@ var (
 	ErrSignatureTooBig  = apperr.New(apperr.Internal, "signature_too_large", "Chữ ký số lớn hơn chỗ dành cho nó trong tệp PDF.")
 	ErrNoSignature      = apperr.Invalidf("pdf_not_signed", "Tệp PDF không có chữ ký số nào.")
 	ErrTrustAnchorsFile = apperr.Invalidf("trust_anchors_invalid", "Không đọc được tệp chứng thư gốc tin cậy (PEM).")
-)
-
-// Refusals of a PDF that would cost more to read than any real document does (see
-// limits.go): each is the file's fault, so a 422 with a message, never a 500.
-var (
-	ErrPDFTooManyObjects = apperr.Invalidf("pdf_too_many_objects",
-		"Tệp PDF khai báo số đối tượng vượt quá giới hạn hoặc quá nhiều so với dung lượng tệp; không xử lý được.")
-	ErrPDFInflateLimit = apperr.Invalidf("pdf_inflate_limit",
-		"Dữ liệu nén trong tệp PDF giải nén ra quá lớn so với dung lượng tệp; không xử lý được.")
-	ErrPDFTooComplex = apperr.Invalidf("pdf_too_complex",
-		"Tệp PDF có cấu trúc lồng nhau quá sâu hoặc quá phức tạp; không xử lý được.")
-	ErrPDFTooSlow = apperr.Invalidf("pdf_too_slow",
-		"Tệp PDF cần quá nhiều thời gian để đọc; không xử lý được.")
 )

@@ -2,7 +2,6 @@ package signing
 
 import (
 	"bytes"
-	"compress/zlib"
 	"context"
 	"crypto/x509"
 	"encoding/pem"
@@ -17,27 +16,28 @@ import (
 
 	"github.com/go-pdf/fpdf"
 
+	"github.com/xaso-vn/xaso/internal/demo/democa"
 	"github.com/xaso-vn/xaso/internal/forms"
 	"github.com/xaso-vn/xaso/internal/testtool"
 )
 
 // fixture is one CA with a leader's and a clerk's certificate, made once per test binary.
 type fixture struct {
-	ca            *TestCA
+	ca            *democa.CA
 	leader, clerk *PKCS12Signer
 	leaderCert    *x509.Certificate
 }
 
 var fixtureOnce = sync.OnceValues(func() (*fixture, error) {
-	ca, err := NewTestCA("xaso CA THỬ NGHIỆM", true)
+	ca, err := democa.New("xaso CA THỬ NGHIỆM", true)
 	if err != nil {
 		return nil, err
 	}
-	lc, lk, err := ca.Issue(CertOptions{CommonName: "Nguyễn Thị Hằng", Organization: "UBND xã Yên Từ", ECDSA: true})
+	lc, lk, err := ca.Issue(democa.CertOptions{CommonName: "Nguyễn Thị Hằng", Organization: "UBND xã Yên Từ", ECDSA: true})
 	if err != nil {
 		return nil, err
 	}
-	cc, ck, err := ca.Issue(CertOptions{CommonName: "Ủy ban nhân dân xã Yên Từ", Organization: "UBND xã Yên Từ", ECDSA: true})
+	cc, ck, err := ca.Issue(democa.CertOptions{CommonName: "Ủy ban nhân dân xã Yên Từ", Organization: "UBND xã Yên Từ", ECDSA: true})
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +88,8 @@ func stampPNG(t testing.TB, c color.NRGBA, w, h int, disc bool) []byte {
 		for x := 0; x < w; x++ {
 			dx, dy := float64(x-w/2)/float64(w/2), float64(y-h/2)/float64(h/2)
 			r := dx*dx + dy*dy
-			if (disc && r <= 1 && r >= 0.7) || (!disc && abs(y-h/2-int(float64(h/4)*dx)) < 3) {
+			off := y - h/2 - int(float64(h/4)*dx) // from the stroke
+			if (disc && r <= 1 && r >= 0.7) || (!disc && off > -3 && off < 3) {
 				img.SetNRGBA(x, y, c)
 			}
 		}
@@ -128,14 +129,6 @@ func lastSignatureBlock(out string) string {
 		return ""
 	}
 	return out[i:]
-}
-
-func deflate(t testing.TB, b []byte) []byte {
-	var out bytes.Buffer
-	w := zlib.NewWriter(&out)
-	w.Write(b)
-	w.Close()
-	return out.Bytes()
 }
 
 func pemBlock(typ string, der []byte) []byte {

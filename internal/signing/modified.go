@@ -2,6 +2,8 @@ package signing
 
 import (
 	"bytes"
+
+	"github.com/xaso-vn/xaso/internal/pdf"
 )
 
 // modifiedAfter tells whether the revisions appended after the first end bytes of doc
@@ -11,34 +13,21 @@ import (
 // /AcroForm and /DSS, a page's /Annots (keeping its annotations), the form's /Fields
 // (keeping its fields), /SigFlags and /DR, an empty signature field getting its value.
 // Anything else — a page's content, a font, an earlier annotation — is a modification.
-func modifiedAfter(doc *document, end int64) (bool, error) {
-	old, err := parseWithBudget(doc.buf[:end], doc.b)
+func modifiedAfter(doc *pdf.Document, end int64) (bool, error) {
+	old, err := doc.Revision(end)
 	if err != nil {
 		return true, err
 	}
-	for n, e := range doc.xref {
-		later := false
-		if e.InStream {
-			se, ok := doc.xref[e.Stream]
-			later = ok && !se.InStream && se.Offset >= end
-		} else {
-			later = e.Offset >= end
-		}
-		if !later {
-			continue
-		}
-		oe, existed := old.xref[n]
-		if !existed || (!oe.InStream && oe.Offset < 0) {
-			continue // a new object
-		}
-		if !e.InStream && e.Offset < 0 {
-			return true, nil // a signed object was deleted
-		}
-		ov, err := old.resolve(ref{n, 0})
+	nums, freed := doc.RewrittenSince(old, end)
+	if freed {
+		return true, nil // a signed object was deleted
+	}
+	for _, n := range nums {
+		ov, err := old.Resolve(pdf.Ref{Num: n})
 		if err != nil {
 			return true, err
 		}
-		nv, err := doc.resolve(ref{n, 0})
+		nv, err := doc.Resolve(pdf.Ref{Num: n})
 		if err != nil {
 			return true, err
 		}
@@ -51,14 +40,14 @@ func modifiedAfter(doc *document, end int64) (bool, error) {
 
 func encoded(v any) []byte {
 	var b bytes.Buffer
-	serialize(&b, v)
+	pdf.Serialize(&b, v)
 	return b.Bytes()
 }
 
 // keeps tells whether array b holds every element of a.
 func keeps(a, b any) bool {
-	aa, ok1 := a.(array)
-	ba, ok2 := b.(array)
+	aa, ok1 := a.(pdf.Array)
+	ba, ok2 := b.(pdf.Array)
 	if a == nil {
 		return true
 	}
@@ -82,19 +71,19 @@ func allowedChange(ov, nv any) bool {
 		return true
 	}
 	switch o := ov.(type) {
-	case array:
+	case pdf.Array:
 		return keeps(o, nv)
-	case *dict:
-		n, ok := nv.(*dict)
+	case *pdf.Dict:
+		n, ok := nv.(*pdf.Dict)
 		if !ok {
 			return false
 		}
-		emptySigField := o.Get("FT") == name("Sig") && o.Get("V") == nil
-		keys := map[name]bool{}
-		for _, k := range o.keys {
+		emptySigField := o.Get("FT") == pdf.Name("Sig") && o.Get("V") == nil
+		keys := map[pdf.Name]bool{}
+		for _, k := range o.Keys() {
 			keys[k] = true
 		}
-		for _, k := range n.keys {
+		for _, k := range n.Keys() {
 			keys[k] = true
 		}
 		for k := range keys {

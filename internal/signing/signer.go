@@ -99,6 +99,10 @@ func orderChain(leaf *x509.Certificate, cas []*x509.Certificate) []*x509.Certifi
 // Chain implements Signer.
 func (s *PKCS12Signer) Chain() []*x509.Certificate { return s.chain }
 
+// PrivateKey is the signer's private key, for signers of other formats (the XML-DSig
+// signer of the receipts) and for sealing it under the server's key-encryption key.
+func (s *PKCS12Signer) PrivateKey() crypto.Signer { return s.key }
+
 // SignDigest implements Signer.
 func (s *PKCS12Signer) SignDigest(ctx context.Context, digest []byte) ([]byte, error) {
 	return BuildCMS(digest, s.key, s.chain)

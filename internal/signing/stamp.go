@@ -9,6 +9,7 @@ import (
 	"github.com/go-pdf/fpdf"
 
 	"github.com/xaso-vn/xaso/internal/forms"
+	"github.com/xaso-vn/xaso/internal/pdf"
 	"github.com/xaso-vn/xaso/internal/qr"
 )
 
@@ -27,62 +28,62 @@ type Stamp struct {
 // ErrAlreadySigned refuses a stamp on a signed document: it would change what was signed.
 var ErrAlreadySigned = errors.New("signing: the document is already signed; stamp it before the first signature")
 
-// AddStamp appends to pdf an incremental update with the verification stamp on page 1.
-func AddStamp(pdf []byte, s Stamp) ([]byte, error) {
-	return addStamp(pdf, s, nil)
+// AddStamp appends to file an incremental update with the verification stamp on page 1.
+func AddStamp(file []byte, s Stamp) ([]byte, error) {
+	return addStamp(file, s, nil)
 }
 
-// addStamp stamps pdf with s drawn for page 1's media box, or with drawn when the
+// addStamp stamps file with s drawn for page 1's media box, or with drawn when the
 // fuzzer gives it a stamp drawn once.
-func addStamp(pdf []byte, s Stamp, drawn *placed) ([]byte, error) {
-	doc, fields, err := parseSigned(context.Background(), pdf)
+func addStamp(file []byte, s Stamp, drawn *placed) ([]byte, error) {
+	doc, fields, err := parseSigned(context.Background(), file)
 	if err != nil {
 		return nil, err
 	}
 	if len(fields) > 0 {
 		return nil, ErrAlreadySigned
 	}
-	pages, err := doc.pages(1)
+	pages, err := doc.Pages(1)
 	if err != nil {
-		return nil, pdfError(err)
+		return nil, pdf.Classify(err)
 	}
 	if len(pages) == 0 {
-		return nil, ErrPDFInvalid.With(errors.New("the document has no page"))
+		return nil, pdf.ErrInvalid.With(errors.New("the document has no page"))
 	}
-	pageDict, err := doc.dictOf(pages[0])
+	pageDict, err := doc.DictOf(pages[0])
 	if err != nil {
-		return nil, pdfError(err)
+		return nil, pdf.Classify(err)
 	}
 	p := drawn
 	if p == nil {
-		if p, err = s.render(doc.mediaBox(pages[0])); err != nil {
+		if p, err = s.render(doc.MediaBox(pages[0])); err != nil {
 			return nil, err
 		}
 	}
-	u := newUpdate(doc)
-	xo, err := formXObject(p, u.alloc, u.objs, &u.order)
+	u := pdf.NewUpdate(doc)
+	xo, err := u.FormXObject(p.pdf, p.rect[2]-p.rect[0], p.rect[3]-p.rect[1])
 	if err != nil {
 		return nil, err
 	}
-	xoNum := u.alloc()
-	u.put(xoNum, xo)
-	annot := newDict()
-	annot.Set("Type", name("Annot"))
-	annot.Set("Subtype", name("Stamp"))
-	annot.Set("Rect", array{numf(p.rect[0]), numf(p.rect[1]), numf(p.rect[2]), numf(p.rect[3])})
-	annot.Set("F", number("132")) // Print, Locked
+	xoNum := u.Alloc()
+	u.Put(xoNum, xo)
+	annot := pdf.NewDict()
+	annot.Set("Type", pdf.Name("Annot"))
+	annot.Set("Subtype", pdf.Name("Stamp"))
+	annot.Set("Rect", pdf.Array{pdf.Real(p.rect[0]), pdf.Real(p.rect[1]), pdf.Real(p.rect[2]), pdf.Real(p.rect[3])})
+	annot.Set("F", pdf.Number("132")) // Print, Locked
 	annot.Set("P", pages[0])
-	annot.Set("NM", textString("xaso-verification"))
-	annot.Set("Contents", textString("Mã xác thực văn bản: "+s.Code))
-	ap := newDict()
-	ap.Set("N", ref{xoNum, 0})
+	annot.Set("NM", pdf.Text("xaso-verification"))
+	annot.Set("Contents", pdf.Text("Mã xác thực văn bản: "+s.Code))
+	ap := pdf.NewDict()
+	ap.Set("N", pdf.Ref{Num: xoNum})
 	annot.Set("AP", ap)
-	annotNum := u.alloc()
-	u.put(annotNum, annot)
-	if err := u.addAnnot(pages[0], pageDict, ref{annotNum, 0}); err != nil {
-		return nil, pdfError(err)
+	annotNum := u.Alloc()
+	u.Put(annotNum, annot)
+	if err := u.AddAnnot(pages[0], pageDict, pdf.Ref{Num: annotNum}); err != nil {
+		return nil, pdf.Classify(err)
 	}
-	return u.write(nil), nil
+	return u.Write(nil), nil
 }
 
 // The stamp's QR code side and its distance from the bottom edge, in millimetres: inside
@@ -133,30 +134,30 @@ type Area struct {
 
 // SignatureAreas lists the areas of the document's visible signatures in the order they
 // were added, so the clerk's seal can be stamped over the leader's signature.
-func SignatureAreas(pdf []byte) ([]Area, error) {
-	doc, fields, err := parseSigned(context.Background(), pdf)
+func SignatureAreas(file []byte) ([]Area, error) {
+	doc, fields, err := parseSigned(context.Background(), file)
 	if err != nil {
 		return nil, err
 	}
-	pages, err := doc.pages(maxPages)
+	pages, err := doc.Pages(maxPages)
 	if err != nil {
-		return nil, pdfError(err)
+		return nil, pdf.Classify(err)
 	}
 	var out []Area
 	for _, f := range fields {
-		rv, err := doc.resolve(f.Get("Rect"))
+		rv, err := doc.Resolve(f.Get("Rect"))
 		if err != nil {
-			return nil, pdfError(err)
+			return nil, pdf.Classify(err)
 		}
-		ra, _ := rv.(array)
+		ra, _ := rv.(pdf.Array)
 		if len(ra) != 4 {
 			continue
 		}
 		var a Area
 		for i, v := range ra {
-			n, ok := v.(number)
+			n, ok := v.(pdf.Number)
 			if !ok {
-				return nil, ErrPDFInvalid.With(errors.New("a signature's /Rect is not four numbers"))
+				return nil, pdf.ErrInvalid.With(errors.New("a signature's /Rect is not four numbers"))
 			}
 			a.Rect[i] = n.Float()
 		}
@@ -169,7 +170,7 @@ func SignatureAreas(pdf []byte) ([]Area, error) {
 		if a.Rect[2]-a.Rect[0] < 1 || a.Rect[3]-a.Rect[1] < 1 {
 			continue // invisible
 		}
-		if p, ok := f.Get("P").(ref); ok {
+		if p, ok := f.Get("P").(pdf.Ref); ok {
 			for i, pr := range pages {
 				if pr == p {
 					a.Page = i + 1
@@ -189,18 +190,18 @@ const maxPages = 10000
 
 // PageBoxes returns the media box of each page (at most maxPages), for callers that
 // place an appearance relative to a page's edges.
-func PageBoxes(pdf []byte) ([][4]float64, error) {
-	doc, err := parseDocument(pdf)
+func PageBoxes(file []byte) ([][4]float64, error) {
+	doc, err := pdf.Parse(file)
 	if err != nil {
-		return nil, pdfError(err)
+		return nil, pdf.Classify(err)
 	}
-	pages, err := doc.pages(maxPages)
+	pages, err := doc.Pages(maxPages)
 	if err != nil {
-		return nil, pdfError(err)
+		return nil, pdf.Classify(err)
 	}
 	out := make([][4]float64, len(pages))
 	for i, p := range pages {
-		out[i] = doc.mediaBox(p)
+		out[i] = doc.MediaBox(p)
 	}
 	return out, nil
 }

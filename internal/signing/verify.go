@@ -18,6 +18,8 @@ import (
 
 	"github.com/digitorus/timestamp"
 	"github.com/smallstep/pkcs7"
+
+	"github.com/xaso-vn/xaso/internal/pdf"
 )
 
 // VerifyOptions configure a verification.
@@ -127,7 +129,7 @@ func certInfo(c *x509.Certificate) *CertificateInfo {
 // maxVerifySize bounds what is read into memory.
 const maxVerifySize = 64 << 20
 
-// VerifyPDF checks every signature of pdf: the byte ranges (the whole file but
+// VerifyPDF checks every signature of file: the byte ranges (the whole file but
 // /Contents), the digest, the CMS signature, the ESS signing-certificate, the chain to
 // the trust anchors at the signing time (the timestamp's when there is one), the key
 // usage, revocation (OCSP, else CRL; unknown when unreachable) and whether the document
@@ -135,11 +137,11 @@ const maxVerifySize = 64 << 20
 // when its bytes are intact, its CMS signature checks, its chain reaches an anchor, its
 // certificate was valid at signing time and allows signing, it is not revoked and the
 // document was not modified after it. Unknown revocation is a warning.
-func VerifyPDF(ctx context.Context, pdf []byte, opts VerifyOptions) (*Report, error) {
-	if len(pdf) > maxVerifySize {
-		return nil, ErrPDFInvalid.With(errors.New("file too large"))
+func VerifyPDF(ctx context.Context, file []byte, opts VerifyOptions) (*Report, error) {
+	if len(file) > maxVerifySize {
+		return nil, pdf.ErrInvalid.With(errors.New("file too large"))
 	}
-	doc, fields, err := parseSigned(ctx, pdf)
+	doc, fields, err := parseSigned(ctx, file)
 	if err != nil {
 		return nil, err
 	}
@@ -147,21 +149,21 @@ func VerifyPDF(ctx context.Context, pdf []byte, opts VerifyOptions) (*Report, er
 	if opts.Now != nil {
 		now = opts.Now
 	}
-	h := sha256.Sum256(pdf)
-	rep := &Report{SHA256: hex.EncodeToString(h[:]), Size: len(pdf), Signatures: []SignatureReport{}}
+	h := sha256.Sum256(file)
+	rep := &Report{SHA256: hex.EncodeToString(h[:]), Size: len(file), Signatures: []SignatureReport{}}
 	// Everything that reads the file is done for every signature first, within the
 	// file's budget; revocation, which waits on the network, comes after.
 	var revocations []*revocationCheck
 	for _, f := range fields {
-		sv, err := doc.resolve(f.Get("V"))
+		sv, err := doc.Resolve(f.Get("V"))
 		if err != nil {
-			return nil, pdfError(err)
+			return nil, pdf.Classify(err)
 		}
-		sd, ok := sv.(*dict)
+		sd, ok := sv.(*pdf.Dict)
 		if !ok {
 			continue // an empty signature field
 		}
-		if err := doc.b.check(); err != nil {
+		if err := doc.Budget().Check(); err != nil {
 			return nil, err
 		}
 		sr, rc, err := verifyOne(doc, f, sd, opts, now)
@@ -241,68 +243,6 @@ func summarize(rep *Report) string {
 	return b.String()
 }
 
-func stringOf(v any) string {
-	switch s := v.(type) {
-	case pdfString:
-		return decodeText([]byte(s))
-	case hexString:
-		return decodeText([]byte(s))
-	case name:
-		return string(s)
-	}
-	return ""
-}
-
-func decodeText(b []byte) string {
-	if len(b) >= 2 && b[0] == 0xfe && b[1] == 0xff {
-		var u []rune
-		for i := 2; i+1 < len(b); i += 2 {
-			u = append(u, rune(b[i])<<8|rune(b[i+1]))
-		}
-		return string(decodeUTF16(u))
-	}
-	return string(b)
-}
-
-func decodeUTF16(u []rune) []rune {
-	out := make([]rune, 0, len(u))
-	for i := 0; i < len(u); i++ {
-		r := u[i]
-		if r >= 0xd800 && r < 0xdc00 && i+1 < len(u) && u[i+1] >= 0xdc00 && u[i+1] < 0xe000 {
-			r = (r-0xd800)<<10 + (u[i+1] - 0xdc00) + 0x10000
-			i++
-		}
-		out = append(out, r)
-	}
-	return out
-}
-
-// parseDate reads a PDF date (D:YYYYMMDDHHmmSS+HH'mm').
-func parseDate(s string) (time.Time, bool) {
-	s = strings.TrimPrefix(s, "D:")
-	if len(s) < 14 {
-		return time.Time{}, false
-	}
-	t, err := time.Parse("20060102150405", s[:14])
-	if err != nil {
-		return time.Time{}, false
-	}
-	rest := s[14:]
-	if rest == "" || rest[0] == 'Z' {
-		return t, true
-	}
-	if len(rest) >= 3 && (rest[0] == '+' || rest[0] == '-') {
-		var hh, mm int
-		fmt.Sscanf(strings.ReplaceAll(rest[1:], "'", " "), "%d %d", &hh, &mm)
-		off := hh*3600 + mm*60
-		if rest[0] == '-' {
-			off = -off
-		}
-		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.FixedZone("", off)), true
-	}
-	return t, true
-}
-
 // revocationCheck is what checking a signer's revocation needs, once the file is read:
 // the certificate, its issuer in the trusted chain, and the time that matters.
 type revocationCheck struct {
@@ -341,17 +281,17 @@ func revoke(ctx context.Context, sr *SignatureReport, rc *revocationCheck, opts 
 // verifyOne checks one signature as far as the file and the trust anchors tell, and
 // returns what its revocation check needs (nil when its chain reached no anchor). Its
 // error is a limit of reading the file, which refuses the file as a whole.
-func verifyOne(doc *document, field, sd *dict, opts VerifyOptions, now func() time.Time) (sr SignatureReport, rc *revocationCheck, err error) {
-	sr = SignatureReport{Field: stringOf(field.Get("T")), Reason: stringOf(sd.Get("Reason")), Location: stringOf(sd.Get("Location")),
-		SubFilter: stringOf(sd.Get("SubFilter")), Chain: ChainReport{Status: "untrusted"}, Revocation: RevocationReport{Status: RevocationUnknown}}
+func verifyOne(doc *pdf.Document, field, sd *pdf.Dict, opts VerifyOptions, now func() time.Time) (sr SignatureReport, rc *revocationCheck, err error) {
+	sr = SignatureReport{Field: pdf.TextOf(field.Get("T")), Reason: pdf.TextOf(sd.Get("Reason")), Location: pdf.TextOf(sd.Get("Location")),
+		SubFilter: pdf.TextOf(sd.Get("SubFilter")), Chain: ChainReport{Status: "untrusted"}, Revocation: RevocationReport{Status: RevocationUnknown}}
 	problem := func(s string) { sr.Problems = append(sr.Problems, s) }
-	buf := doc.buf
+	buf := doc.Bytes()
 	// Byte ranges: [0 a b c], /Contents exactly between a and b, the rest of the file up to
 	// b+c signed.
-	bra, _ := sd.Get("ByteRange").(array)
+	bra, _ := sd.Get("ByteRange").(pdf.Array)
 	var br []int64
 	for _, v := range bra {
-		i, ok := intOf(v)
+		i, ok := pdf.IntOf(v)
 		if !ok {
 			br = nil
 			break
@@ -359,7 +299,7 @@ func verifyOne(doc *document, field, sd *dict, opts VerifyOptions, now func() ti
 		br = append(br, i)
 	}
 	sr.ByteRange = br
-	contents, _ := sd.Get("Contents").(hexString)
+	contents, _ := sd.Get("Contents").(pdf.HexString)
 	if len(br) != 4 || br[0] != 0 || br[1] <= 0 || br[2] <= br[1]+1 || br[3] < 0 || br[2]+br[3] > int64(len(buf)) ||
 		buf[br[1]] != '<' || buf[br[2]-1] != '>' || len(contents) == 0 {
 		problem("Vùng dữ liệu được ký (/ByteRange) không đúng cấu trúc.")
@@ -374,7 +314,7 @@ func verifyOne(doc *document, field, sd *dict, opts VerifyOptions, now func() ti
 	sr.CoversWholeFile = end == int64(len(buf))
 	if !sr.CoversWholeFile {
 		modified, err := modifiedAfter(doc, end)
-		if isLimit(err) {
+		if pdf.IsLimit(err) {
 			return sr, nil, err
 		}
 		if err != nil || modified {
@@ -382,7 +322,7 @@ func verifyOne(doc *document, field, sd *dict, opts VerifyOptions, now func() ti
 			problem("Tài liệu đã bị thay đổi sau khi ký.")
 		}
 	}
-	if t, ok := parseDate(stringOf(sd.Get("M"))); ok {
+	if t, ok := pdf.ParseDate(pdf.TextOf(sd.Get("M"))); ok {
 		sr.SigningTime, sr.SigningTimeSource = &t, "claimed"
 	}
 	der := trimDER([]byte(contents))
@@ -576,27 +516,20 @@ func tsaTrusted(certs []*x509.Certificate, anchors []*x509.Certificate, at time.
 	return false
 }
 
-// isLimit tells a refusal by one of the limits on reading a file (or a caller gone)
-// from a plain syntax error.
-func isLimit(err error) bool {
-	return errors.Is(err, ErrPDFTooManyObjects) || errors.Is(err, ErrPDFInflateLimit) || errors.Is(err, ErrPDFTooComplex) ||
-		errors.Is(err, ErrPDFTooSlow) || errors.Is(err, context.Canceled)
-}
-
-// parseSigned parses pdf within the budget of an operation under ctx and lists its
+// parseSigned parses file within the budget of an operation under ctx and lists its
 // signature fields.
-func parseSigned(ctx context.Context, pdf []byte) (*document, []*dict, error) {
-	doc, err := parseWithBudget(pdf, newBudget(ctx, len(pdf)))
+func parseSigned(ctx context.Context, file []byte) (*pdf.Document, []*pdf.Dict, error) {
+	doc, err := pdf.ParseWithin(file, pdf.NewBudget(ctx, len(file)))
 	if err != nil {
-		return nil, nil, pdfError(err)
+		return nil, nil, pdf.Classify(err)
 	}
-	root, err := doc.dictOf(doc.trailer.Get("Root"))
+	root, err := doc.DictOf(doc.Root())
 	if err != nil {
-		return nil, nil, pdfError(err)
+		return nil, nil, pdf.Classify(err)
 	}
 	fields, err := signatureFields(doc, root)
 	if err != nil {
-		return nil, nil, pdfError(err)
+		return nil, nil, pdf.Classify(err)
 	}
 	return doc, fields, nil
 }

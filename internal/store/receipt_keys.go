@@ -12,6 +12,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/kek"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/signing"
@@ -19,7 +20,7 @@ import (
 
 // ReceiptKey is a collecting unit's own key for signing its receipts and daily
 // summaries (migration 0016): the certificate chain in clear, the private key sealed
-// with the server's key-encryption key (signing.KEK, XASO_RECEIPT_KEK), so that receipts
+// with the server's key-encryption key (kek.Key, XASO_RECEIPT_KEK), so that receipts
 // issued by the bank's notification are signed without a human.
 type ReceiptKey struct {
 	ID         int64
@@ -67,9 +68,9 @@ func receiptKeyAAD(unitID int64, certSHA string) []byte {
 // NewReceiptKey opens a unit's PKCS #12 file with its passphrase (used here, never kept),
 // checks that its certificate is valid at at and allows signing (signing's errors:
 // cert_expired, cert_not_yet_valid, cert_no_signing_usage) and that its key can sign
-// XML-DSig receipts, and seals the key under kek, bound to the unit and the certificate.
-func NewReceiptKey(unitID int64, p12 []byte, passphrase string, kek *signing.KEK, at time.Time) (ReceiptKey, error) {
-	if kek == nil {
+// XML-DSig receipts, and seals the key under serverKEK, bound to the unit and the certificate.
+func NewReceiptKey(unitID int64, p12 []byte, passphrase string, serverKEK *kek.Key, at time.Time) (ReceiptKey, error) {
+	if serverKEK == nil {
 		return ReceiptKey{}, ErrReceiptKEKMissing
 	}
 	s, err := signing.LoadPKCS12(p12, passphrase)
@@ -85,22 +86,22 @@ func NewReceiptKey(unitID int64, p12 []byte, passphrase string, kek *signing.KEK
 		return ReceiptKey{}, ErrReceiptKeyType.With(err)
 	}
 	sum := certSHA256(cert)
-	sealed, err := kek.SealSigner(s, receiptKeyAAD(unitID, sum))
+	sealed, err := serverKEK.SealSigner(s, receiptKeyAAD(unitID, sum))
 	if err != nil {
 		return ReceiptKey{}, err
 	}
 	return ReceiptKey{UnitID: unitID, Subject: cert.Subject.String(), Serial: strings.ToUpper(cert.SerialNumber.Text(16)),
-		NotBefore: cert.NotBefore, NotAfter: cert.NotAfter, CertSHA256: sum, Chain: chain, KEKID: kek.ID(), Sealed: sealed}, nil
+		NotBefore: cert.NotBefore, NotAfter: cert.NotAfter, CertSHA256: sum, Chain: chain, KEKID: serverKEK.ID(), Sealed: sealed}, nil
 }
 
 // UseReceiptKEK gives the store the server's key-encryption key, which opens the units'
 // receipt keys at signing time; call it once, before serving. Without it, a unit with a
 // key of its own gets its receipts held back (ErrReceiptKeyLocked), never signed by
 // another key.
-func (s *Store) UseReceiptKEK(k *signing.KEK) { s.receiptKEK = k }
+func (s *Store) UseReceiptKEK(k *kek.Key) { s.receiptKEK = k }
 
 // ReceiptKEK is the key-encryption key given to UseReceiptKEK (nil when none).
-func (s *Store) ReceiptKEK() *signing.KEK { return s.receiptKEK }
+func (s *Store) ReceiptKEK() *kek.Key { return s.receiptKEK }
 
 // AddReceiptKey installs a unit's receipt key (from NewReceiptKey): the unit's previous
 // key is retired in the same transaction, with the audit record receipt_key.add. A

@@ -17,6 +17,8 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/demo/democa"
+	"github.com/xaso-vn/xaso/internal/kek"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/signing"
@@ -27,7 +29,7 @@ const testKEK = "0123456789abcdef0123456789abcdef-receipt-kek-for-tests"
 
 // backdatedCA is a test CA valid from 2025 to 2035: the tests' receipts are issued in
 // July 2026 (signing.NewTestCA starts an hour before the real clock).
-func backdatedCA(t *testing.T, name string) *signing.TestCA {
+func backdatedCA(t *testing.T, name string) *democa.CA {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -44,17 +46,17 @@ func backdatedCA(t *testing.T, name string) *signing.TestCA {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &signing.TestCA{Cert: cert, Key: key}
+	return &democa.CA{Cert: cert, Key: key}
 }
 
 type unitCert struct {
 	p12  []byte
 	cert *x509.Certificate
 	key  crypto.Signer
-	ca   *signing.TestCA
+	ca   *democa.CA
 }
 
-func issueUnitCert(t *testing.T, ca *signing.TestCA, o signing.CertOptions) unitCert {
+func issueUnitCert(t *testing.T, ca *democa.CA, o democa.CertOptions) unitCert {
 	t.Helper()
 	o.ECDSA = true
 	if o.NotBefore.IsZero() {
@@ -67,7 +69,7 @@ func issueUnitCert(t *testing.T, ca *signing.TestCA, o signing.CertOptions) unit
 	if err != nil {
 		t.Fatal(err)
 	}
-	p12, err := signing.EncodePKCS12(key, cert, []*x509.Certificate{ca.Cert}, "mat-khau")
+	p12, err := democa.EncodePKCS12(key, cert, []*x509.Certificate{ca.Cert}, "mat-khau")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,13 +91,13 @@ func TestReceiptKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kek, err := signing.ParseKEK(testKEK)
+	serverKEK, err := kek.Parse(testKEK)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ca := backdatedCA(t, "CA kiểm thử biên lai")
-	a := issueUnitCert(t, ca, signing.CertOptions{CommonName: "UBND xã Yên Từ"})
-	b := issueUnitCert(t, ca, signing.CertOptions{CommonName: "UBND tỉnh Ninh Bình"})
+	a := issueUnitCert(t, ca, democa.CertOptions{CommonName: "UBND xã Yên Từ"})
+	b := issueUnitCert(t, ca, democa.CertOptions{CommonName: "UBND tỉnh Ninh Bình"})
 	now := day2(8, 0)
 
 	// Installing: the KEK, the passphrase, a certificate valid now that allows signing.
@@ -103,16 +105,16 @@ func TestReceiptKeys(t *testing.T) {
 		name string
 		uc   unitCert
 		pass string
-		kek  *signing.KEK
+		kek  *kek.Key
 		want error
 	}{
 		{"no KEK", a, "mat-khau", nil, store.ErrReceiptKEKMissing},
-		{"wrong passphrase", a, "sai", kek, signing.ErrWrongPassphrase},
-		{"expired", issueUnitCert(t, ca, signing.CertOptions{CommonName: "hết hạn", NotBefore: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
-			NotAfter: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)}), "mat-khau", kek, signing.ErrCertExpired},
-		{"not yet valid", issueUnitCert(t, ca, signing.CertOptions{CommonName: "chưa hiệu lực", NotBefore: time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)}),
-			"mat-khau", kek, signing.ErrCertNotYetValid},
-		{"no signing usage", issueUnitCert(t, ca, signing.CertOptions{CommonName: "mã hóa", NoKeyUsage: true}), "mat-khau", kek, signing.ErrCertNoSigning},
+		{"wrong passphrase", a, "sai", serverKEK, signing.ErrWrongPassphrase},
+		{"expired", issueUnitCert(t, ca, democa.CertOptions{CommonName: "hết hạn", NotBefore: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
+			NotAfter: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)}), "mat-khau", serverKEK, signing.ErrCertExpired},
+		{"not yet valid", issueUnitCert(t, ca, democa.CertOptions{CommonName: "chưa hiệu lực", NotBefore: time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)}),
+			"mat-khau", serverKEK, signing.ErrCertNotYetValid},
+		{"no signing usage", issueUnitCert(t, ca, democa.CertOptions{CommonName: "mã hóa", NoKeyUsage: true}), "mat-khau", serverKEK, signing.ErrCertNoSigning},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := store.NewReceiptKey(e.unit, tt.uc.p12, tt.pass, tt.kek, now)
@@ -126,7 +128,7 @@ func TestReceiptKeys(t *testing.T) {
 	}
 	install := func(unitID int64, uc unitCert) store.ReceiptKey {
 		t.Helper()
-		k, err := store.NewReceiptKey(unitID, uc.p12, "mat-khau", kek, now)
+		k, err := store.NewReceiptKey(unitID, uc.p12, "mat-khau", serverKEK, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +142,7 @@ func TestReceiptKeys(t *testing.T) {
 	}
 	install(e.unit, a)
 	install(province.ID, b)
-	if k, _ := store.NewReceiptKey(province.ID, a.p12, "mat-khau", kek, now); true {
+	if k, _ := store.NewReceiptKey(province.ID, a.p12, "mat-khau", serverKEK, now); true {
 		if _, err := e.s.AddReceiptKey(ctx, k); !errors.Is(err, store.ErrReceiptKeyExists) {
 			t.Fatalf("one certificate for two units: %v", err)
 		}
@@ -153,12 +155,12 @@ func TestReceiptKeys(t *testing.T) {
 	if err != nil || paid.State != payment.StatePaid || issued.Receipt != nil || !errors.Is(issued.NotIssued, store.ErrReceiptKeyLocked) {
 		t.Fatalf("locked key: %+v %v", issued, err)
 	}
-	other, _ := signing.ParseKEK(strings.Repeat("x", 40))
+	other, _ := kek.Parse(strings.Repeat("x", 40))
 	e.s.UseReceiptKEK(other)
 	if _, err := e.s.IssueReceipt(ctx, paid.ID, day2(9, 2)); !errors.Is(err, store.ErrReceiptKeyLocked) {
 		t.Fatalf("another KEK: %v", err)
 	}
-	e.s.UseReceiptKEK(kek)
+	e.s.UseReceiptKEK(serverKEK)
 	stored, err := e.s.IssueReceipt(ctx, paid.ID, day2(9, 3))
 	if err != nil || stored.Number != 1 {
 		t.Fatalf("receipt with the unit's key: %+v %v", stored.Receipt, err)
@@ -219,13 +221,13 @@ func TestReceiptKeys(t *testing.T) {
 		t.Fatalf("signed by the province: %+v", rep)
 	}
 	// A certificate of an untrusted CA, installed nowhere.
-	rogue := issueUnitCert(t, backdatedCA(t, "CA lạ"), signing.CertOptions{CommonName: "UBND xã Yên Từ"})
+	rogue := issueUnitCert(t, backdatedCA(t, "CA lạ"), democa.CertOptions{CommonName: "UBND xã Yên Từ"})
 	rep = check(resign(rogue))
 	if rep.Valid || rep.Key != payment.KeyUnknown || rep.Chain.Status != signing.ChainUntrusted {
 		t.Fatalf("untrusted certificate: %+v", rep)
 	}
 	// The chain check fails without the anchor, for the unit's own key too.
-	rogueForUnit := issueUnitCert(t, rogue.ca, signing.CertOptions{CommonName: "UBND xã Yên Từ (CA lạ)"})
+	rogueForUnit := issueUnitCert(t, rogue.ca, democa.CertOptions{CommonName: "UBND xã Yên Từ (CA lạ)"})
 	install(e.unit, rogueForUnit)
 	rep = check(resign(rogueForUnit))
 	if rep.Valid || rep.Key != payment.KeyUnit || rep.Chain.Status != signing.ChainUntrusted || rep.Code != "chain_untrusted" {
@@ -261,7 +263,7 @@ func TestReceiptKeys(t *testing.T) {
 	}
 
 	// A key whose certificate ends before the receipt's time holds the receipt back.
-	short := issueUnitCert(t, ca, signing.CertOptions{CommonName: "UBND xã Yên Từ (ngắn hạn)", NotAfter: time.Date(2026, 7, 3, 0, 0, 0, 0, time.UTC)})
+	short := issueUnitCert(t, ca, democa.CertOptions{CommonName: "UBND xã Yên Từ (ngắn hạn)", NotAfter: time.Date(2026, 7, 3, 0, 0, 0, 0, time.UTC)})
 	install(e.unit, short)
 	later := time.Date(2026, 7, 6, 9, 0, 0, 0, calendar.Location)
 	pr2 := e.bill(t, e.dossiers[1], later)

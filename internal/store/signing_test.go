@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xaso-vn/xaso/internal/demo/democa"
 	"github.com/xaso-vn/xaso/internal/signing"
 	"github.com/xaso-vn/xaso/internal/store"
 )
@@ -14,7 +15,7 @@ func TestSigningTables(t *testing.T) {
 	ctx := context.Background()
 	e := newPayEnv(t)
 	s := e.s
-	ca, err := signing.NewTestCA("Test CA", true)
+	ca, err := democa.New("Test CA", true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,11 +29,11 @@ func TestSigningTables(t *testing.T) {
 		t.Fatalf("anchors: %v %v", as, err)
 	}
 	// A leader's sealed key.
-	cert, key, err := ca.Issue(signing.CertOptions{CommonName: "Nguyễn Văn Dũng", ECDSA: true})
+	cert, key, err := ca.Issue(democa.CertOptions{CommonName: "Nguyễn Văn Dũng", ECDSA: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p12, err := signing.EncodePKCS12(key, cert, nil, "pw")
+	p12, err := democa.EncodePKCS12(key, cert, nil, "pw")
 	if err != nil {
 		t.Fatal(err)
 	}

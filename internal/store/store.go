@@ -22,7 +22,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
-	"github.com/xaso-vn/xaso/internal/signing"
+	"github.com/xaso-vn/xaso/internal/kek"
 )
 
 // Dialect names a database engine.
@@ -51,7 +51,7 @@ type Store struct {
 	// receiptSigner signs receipts' XML records as they are issued (nil: unsigned).
 	receiptSigner XMLSigner
 	// receiptKEK opens the units' own receipt keys (nil: they cannot sign).
-	receiptKEK *signing.KEK
+	receiptKEK *kek.Key
 	// uploadCaps bound the files of a dossier and of a user's day (nil: the defaults).
 	uploadCaps atomic.Pointer[UploadCaps]
 }

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/xaso-vn/xaso/internal/demo"
-	"github.com/xaso-vn/xaso/internal/signing"
-	"github.com/xaso-vn/xaso/internal/signing/pdfbomb"
+	"github.com/xaso-vn/xaso/internal/pdf"
+	"github.com/xaso-vn/xaso/internal/pdf/pdfbomb"
 )
 
 // TestResultWithActiveContentRefused: a PDF that runs JavaScript on opening is refused
@@ -35,7 +35,7 @@ func TestResultWithActiveContentRefused(t *testing.T) {
 	office, _ := e.login(t, "motcua", demo.Password)
 	ct, body := multipartBody(t, "ket-qua.pdf", js, map[string]string{"kind": "result"})
 	resp, page := postMultipart(t, office, e.ts.URL+"/office/dossiers/"+dcode+"/files", ct, body)
-	if resp.StatusCode != 422 || !strings.Contains(page, signing.ErrPDFActiveContent.Message) {
+	if resp.StatusCode != 422 || !strings.Contains(page, pdf.ErrActiveContent.Message) {
 		t.Fatalf("a result with JavaScript by the page: %d\n%s", resp.StatusCode, page)
 	}
 	if code, out := uploadFile(t, e, counter, dcode, "ket-qua.pdf", pdfbomb.XRef(), map[string]string{"kind": "result"}); code != 422 ||

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/demo/democa"
 	"github.com/xaso-vn/xaso/internal/signing"
 )
 
@@ -27,7 +28,7 @@ func TestSigningAdministration(t *testing.T) {
 		!strings.Contains(got, "Con dấu của cơ quan") || strings.Contains(got, "Thêm chứng thư gốc") {
 		t.Fatalf("the unit administrator's page: %q", got)
 	}
-	ca, err := signing.NewTestCA("CA gốc thứ hai", true)
+	ca, err := democa.New("CA gốc thứ hai", true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func TestSigningAdministration(t *testing.T) {
 	if resp, _ := upload(unitAdmin, signing.CertPEM(ca.Cert)); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("a unit administrator adds a root: %d", resp.StatusCode)
 	}
-	leaf, _, err := ca.Issue(signing.CertOptions{CommonName: "Không phải CA", ECDSA: true, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(1, 0, 0)})
+	leaf, _, err := ca.Issue(democa.CertOptions{CommonName: "Không phải CA", ECDSA: true, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(1, 0, 0)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/demo/democa"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/signing"
@@ -359,15 +360,15 @@ func TestReceiptPDFAndSignature(t *testing.T) {
 	}
 
 	// The unit's own key, from a CA the administrator trusts.
-	ca, err := signing.NewTestCA("CA kiểm thử", true)
+	ca, err := democa.New("CA kiểm thử", true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, key, err := ca.Issue(signing.CertOptions{CommonName: "UBND xã Yên Từ — biên lai", ECDSA: true})
+	c, key, err := ca.Issue(democa.CertOptions{CommonName: "UBND xã Yên Từ — biên lai", ECDSA: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p12, err := signing.EncodePKCS12(key, c, []*x509.Certificate{ca.Cert}, "pw")
+	p12, err := democa.EncodePKCS12(key, c, []*x509.Certificate{ca.Cert}, "pw")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/demo/democa"
 	"github.com/xaso-vn/xaso/internal/signing"
 )
 
@@ -51,24 +52,24 @@ func TestReceiptKeyInstallAndSignatureShown(t *testing.T) {
 	if !has(t, page, "input#key-p12") || !strings.Contains(textAt(t, page, "section[aria-labelledby=khoa-ky]"), "chưa cài khóa riêng") {
 		t.Fatalf("no key section:\n%s", textAt(t, page, "main"))
 	}
-	ca, err := signing.NewTestCA("CA kiểm thử", true)
+	ca, err := democa.New("CA kiểm thử", true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p12 := func(o signing.CertOptions) []byte {
+	p12 := func(o democa.CertOptions) []byte {
 		o.ECDSA = true
 		c, k, err := ca.Issue(o)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := signing.EncodePKCS12(k, c, []*x509.Certificate{ca.Cert}, "pw")
+		b, err := democa.EncodePKCS12(k, c, []*x509.Certificate{ca.Cert}, "pw")
 		if err != nil {
 			t.Fatal(err)
 		}
 		return b
 	}
-	expired := p12(signing.CertOptions{CommonName: "Hết hạn", NotBefore: time.Now().AddDate(-2, 0, 0), NotAfter: time.Now().AddDate(0, 0, -1)})
-	good := p12(signing.CertOptions{CommonName: "UBND xã Yên Từ — ký biên lai"})
+	expired := p12(democa.CertOptions{CommonName: "Hết hạn", NotBefore: time.Now().AddDate(-2, 0, 0), NotAfter: time.Now().AddDate(0, 0, -1)})
+	good := p12(democa.CertOptions{CommonName: "UBND xã Yên Từ — ký biên lai"})
 	u := e.ts.URL + "/admin/payments/receipt-key"
 	for _, tc := range []struct {
 		name        string

@@ -18,6 +18,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/attach"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/pdf"
 	"github.com/xaso-vn/xaso/internal/signing"
 	"github.com/xaso-vn/xaso/internal/store"
 )
@@ -311,19 +312,19 @@ func (s *Server) verifyStamp(r *http.Request, code string) signing.Stamp {
 // the first signature of the document shows the text block of an electronic document
 // (organisation, code, ISO 8601 time) at the top right of page 1; later ones are
 // invisible.
-func appearanceFor(pdf []byte, k store.SigningKey, first bool, org, code string) (*signing.Appearance, error) {
+func appearanceFor(file []byte, k store.SigningKey, first bool, org, code string) (*signing.Appearance, error) {
 	if len(k.Image) == 0 {
 		if !first {
 			return nil, nil
 		}
 		return &signing.Appearance{TextBlock: true, Organization: org, DocumentNumber: code}, nil
 	}
-	boxes, err := signing.PageBoxes(pdf)
+	boxes, err := signing.PageBoxes(file)
 	if err != nil {
 		return nil, err
 	}
 	if len(boxes) == 0 {
-		return nil, signing.ErrPDFInvalid
+		return nil, pdf.ErrInvalid
 	}
 	page := len(boxes)
 	a := &signing.Appearance{Page: page, Rect: signatureBox(boxes[page-1])}
@@ -332,7 +333,7 @@ func appearanceFor(pdf []byte, k store.SigningKey, first bool, org, code string)
 		return a, nil
 	}
 	a.SealImage = k.Image
-	areas, err := signing.SignatureAreas(pdf)
+	areas, err := signing.SignatureAreas(file)
 	if err != nil {
 		return nil, err
 	}

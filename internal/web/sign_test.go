@@ -15,6 +15,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/demo/democa"
 	"github.com/xaso-vn/xaso/internal/signing"
 )
 
@@ -192,7 +193,7 @@ func resultToSign(t *testing.T, e *env) string {
 func TestSigningWithTimestampAuthority(t *testing.T) {
 	e := newEnvWith(t, demo.Options{Signing: true})
 	ctx := context.Background()
-	ca, err := signing.NewTestCA("TSA CA thử nghiệm", true)
+	ca, err := democa.New("TSA CA thử nghiệm", true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ const verifyLimit = 20 << 20
 
 // verifyConcurrency bounds the uploads the public verification page checks at once,
 // whoever sends them: the per-address rate limit does not stop many addresses, and each
-// check may hold a file and its budget (signing/limits.go) in memory. One more is turned
+// check may hold a file and its budget (pdf/limits.go) in memory. One more is turned
 // away at once (429 with Retry-After), never queued.
 const verifyConcurrency = 2
 

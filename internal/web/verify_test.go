@@ -13,22 +13,24 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/demo/democa"
 	"github.com/xaso-vn/xaso/internal/forms"
+	"github.com/xaso-vn/xaso/internal/pdf"
+	"github.com/xaso-vn/xaso/internal/pdf/pdfbomb"
 	"github.com/xaso-vn/xaso/internal/signing"
-	"github.com/xaso-vn/xaso/internal/signing/pdfbomb"
 )
 
 func TestPublicVerificationPage(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	ca, err := signing.NewTestCA("xaso Demo CA (THỬ NGHIỆM)", true)
+	ca, err := democa.New("xaso Demo CA (THỬ NGHIỆM)", true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := e.st.AddTrustAnchor(ctx, ca.Cert); err != nil {
 		t.Fatal(err)
 	}
-	cert, key, err := ca.Issue(signing.CertOptions{CommonName: "Nguyễn Văn Dũng", Organization: "UBND xã Yên Từ", ECDSA: true})
+	cert, key, err := ca.Issue(democa.CertOptions{CommonName: "Nguyễn Văn Dũng", Organization: "UBND xã Yên Từ", ECDSA: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +100,7 @@ func TestVerifyPageRefusesTheXRefBomb(t *testing.T) {
 	bomb := pdfbomb.XRef()
 	ct, body := filingBody(t, nil, map[string][]namedFile{"file": {{"bom.pdf", bomb}}})
 	resp, page := postMultipart(t, e.client(), e.ts.URL+"/xac-thuc", ct, body)
-	if resp.StatusCode != 422 || !strings.Contains(page, `data-code="pdf_too_many_objects"`) || !strings.Contains(page, signing.ErrPDFTooManyObjects.Message) {
+	if resp.StatusCode != 422 || !strings.Contains(page, `data-code="pdf_too_many_objects"`) || !strings.Contains(page, pdf.ErrTooManyObjects.Message) {
 		t.Fatalf("the bomb: %d\n%s", resp.StatusCode, page)
 	}
 	type answer struct {

@@ -1,4 +1,10 @@
-package signing
+// Package democa is a certification authority for the demo commune and for tests: it
+// issues keys and certificates (PKCS#12 files for the demo's officials and units), runs
+// an RFC 3161 time-stamping authority and draws demo signature and seal images. It is
+// never a trust anchor outside demo mode: its certificates say "THỬ NGHIỆM" (test) in
+// their names. `xaso demo-ca`, `xaso serve --demo` and the tests use it; it imports no
+// other xaso package, so that any package's tests may.
+package democa
 
 import (
 	"bytes"
@@ -11,7 +17,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"encoding/pem"
 	"image"
 	"image/color"
 	"image/png"
@@ -26,10 +31,8 @@ import (
 	"software.sslmate.com/src/go-pkcs12"
 )
 
-// TestCA is a certification authority for the demo commune and for tests. It is never
-// a trust anchor outside demo mode: its certificates say "THỬ NGHIỆM" (test) in their
-// names.
-type TestCA struct {
+// CA is a certification authority for the demo commune and for tests.
+type CA struct {
 	Cert *x509.Certificate
 	Key  crypto.Signer
 }
@@ -67,8 +70,8 @@ func subjectKeyID(pub crypto.PublicKey) []byte {
 	return h[:20]
 }
 
-// NewTestCA makes a self-signed root valid for ten years.
-func NewTestCA(commonName string, ec bool) (*TestCA, error) {
+// New makes a self-signed root valid for ten years.
+func New(commonName string, ec bool) (*CA, error) {
 	key, err := newKey(ec)
 	if err != nil {
 		return nil, err
@@ -96,11 +99,11 @@ func NewTestCA(commonName string, ec bool) (*TestCA, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &TestCA{Cert: cert, Key: key}, nil
+	return &CA{Cert: cert, Key: key}, nil
 }
 
 // Issue makes a key and a certificate signed by the CA.
-func (ca *TestCA) Issue(o CertOptions) (*x509.Certificate, crypto.Signer, error) {
+func (ca *CA) Issue(o CertOptions) (*x509.Certificate, crypto.Signer, error) {
 	key, err := newKey(o.ECDSA)
 	if err != nil {
 		return nil, nil, err
@@ -162,43 +165,10 @@ func EncodePKCS12(key crypto.Signer, cert *x509.Certificate, chain []*x509.Certi
 	return pkcs12.Modern2023.Encode(key, cert, chain, passphrase)
 }
 
-// CertPEM encodes certificates as PEM.
-func CertPEM(certs ...*x509.Certificate) []byte {
-	var out []byte
-	for _, c := range certs {
-		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
-	}
-	return out
-}
-
-// ParseCertsPEM reads every certificate of a PEM file (trust anchors).
-func ParseCertsPEM(data []byte) ([]*x509.Certificate, error) {
-	var out []*x509.Certificate
-	for {
-		var b *pem.Block
-		b, data = pem.Decode(data)
-		if b == nil {
-			break
-		}
-		if b.Type != "CERTIFICATE" {
-			continue
-		}
-		c, err := x509.ParseCertificate(b.Bytes)
-		if err != nil {
-			return nil, ErrTrustAnchorsFile.With(err)
-		}
-		out = append(out, c)
-	}
-	if len(out) == 0 {
-		return nil, ErrTrustAnchorsFile
-	}
-	return out, nil
-}
-
-// DemoImages draws a blue handwritten-like stroke (the signature image) and a red ring
+// Images draws a blue handwritten-like stroke (the signature image) and a red ring
 // (the seal image) as transparent PNGs, for the demo commune and tests. Real images are
 // scanned from the official's signature and the organisation's seal.
-func DemoImages() (signature, seal []byte, err error) {
+func Images() (signature, seal []byte, err error) {
 	sig := image.NewNRGBA(image.Rect(0, 0, 360, 140))
 	blue := color.NRGBA{0x10, 0x2a, 0xc8, 0xff}
 	for x := 20; x < 340; x++ {
@@ -228,9 +198,9 @@ func DemoImages() (signature, seal []byte, err error) {
 	return a.Bytes(), b.Bytes(), nil
 }
 
-// TimestampAuthority is an RFC 3161 time-stamping authority whose certificate the test
-// CA issues, for demos and tests of PAdES B-T (never for real documents).
-func (ca *TestCA) TimestampAuthority() (http.Handler, error) {
+// TimestampAuthority is an RFC 3161 time-stamping authority whose certificate the CA
+// issues, for demos and tests of PAdES B-T (never for real documents).
+func (ca *CA) TimestampAuthority() (http.Handler, error) {
 	cert, key, err := ca.Issue(CertOptions{CommonName: "xaso TSA THỬ NGHIỆM", ECDSA: true, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}})
 	if err != nil {
 		return nil, err

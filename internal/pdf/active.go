@@ -1,4 +1,4 @@
-package signing
+package pdf
 
 import (
 	"bytes"
@@ -8,10 +8,10 @@ import (
 	"github.com/xaso-vn/xaso/internal/apperr"
 )
 
-// ErrPDFActiveContent refuses a PDF that a reader may run code from, act on by itself or
+// ErrActiveContent refuses a PDF that a reader may run code from, act on by itself or
 // unpack a file from, where such a file is not accepted (a dossier's result, which
 // citizens open).
-var ErrPDFActiveContent = apperr.Invalidf("pdf_active_content",
+var ErrActiveContent = apperr.Invalidf("pdf_active_content",
 	"Tệp PDF có chứa mã lệnh (JavaScript), hành động tự động (/OpenAction, /AA, /Launch) hoặc tệp nhúng bên trong; hãy xuất lại tệp PDF không có các thành phần này.")
 
 // Names that make a PDF active. As a dictionary key: JavaScript itself (/JS), additional
@@ -22,11 +22,11 @@ var ErrPDFActiveContent = apperr.Invalidf("pdf_active_content",
 // enough by themselves: fpdf writes an empty /EmbeddedFiles in every file, and what a
 // tree lists is an action or a file specification, found by the names above.
 var (
-	activeKeys   = map[name]bool{"JS": true, "AA": true, "EF": true, "RichMedia": true, "XFA": true}
-	activeValues = map[name]bool{"JavaScript": true, "Launch": true, "EmbeddedFile": true, "FileAttachment": true, "RichMedia": true}
+	activeKeys   = map[Name]bool{"JS": true, "AA": true, "EF": true, "RichMedia": true, "XFA": true}
+	activeValues = map[Name]bool{"JavaScript": true, "Launch": true, "EmbeddedFile": true, "FileAttachment": true, "RichMedia": true}
 	// resourceKinds are the resource dictionaries whose keys are names a producer chose
 	// (a font may be called /JS): their keys say nothing.
-	resourceKinds = map[name]bool{"Font": true, "XObject": true, "ExtGState": true, "ColorSpace": true, "Pattern": true, "Shading": true, "Properties": true}
+	resourceKinds = map[Name]bool{"Font": true, "XObject": true, "ExtGState": true, "ColorSpace": true, "Pattern": true, "Shading": true, "Properties": true}
 )
 
 // ActiveContent tells whether pdf carries JavaScript, an automatic action (/OpenAction
@@ -39,19 +39,19 @@ var (
 // reading is bounded as every reading of a PDF here (limits.go), its cross-reference
 // sections included; a limit's refusal is the error, and an object that does not parse
 // is skipped, as a reader would. An
-// encrypted file whose object streams cannot be read is refused (ErrPDFEncrypted).
+// encrypted file whose object streams cannot be read is refused (ErrEncrypted).
 func ActiveContent(pdf []byte) (bool, error) {
-	b := newBudget(context.Background(), len(pdf))
+	b := NewBudget(context.Background(), len(pdf))
 	// The cross-reference sections are read first, for their limits only: a file whose
 	// sections a reader would choke on is refused like anywhere else (signing it later
 	// would be), and one without valid sections is read by the scan below all the same.
-	if _, err := parseWithBudget(pdf, b); isLimit(err) {
-		return false, pdfError(err)
+	if _, err := ParseWithin(pdf, b); IsLimit(err) {
+		return false, Classify(err)
 	}
 	s := &activeScan{buf: pdf, b: b, actions: map[int]bool{}}
 	found, err := s.run()
 	if err != nil {
-		return false, pdfError(err)
+		return false, Classify(err)
 	}
 	if found {
 		return true, nil
@@ -62,7 +62,7 @@ func ActiveContent(pdf []byte) (bool, error) {
 		}
 	}
 	if s.unreadableObjStm && bytes.Contains(pdf, []byte("/Encrypt")) {
-		return false, ErrPDFEncrypted
+		return false, ErrEncrypted
 	}
 	return false, nil
 }
@@ -70,7 +70,7 @@ func ActiveContent(pdf []byte) (bool, error) {
 // activeScan is one reading of a file for ActiveContent.
 type activeScan struct {
 	buf     []byte
-	b       *budget
+	b       *Budget
 	objects int
 	// actions are the objects that are action dictionaries other than /GoTo, and
 	// openActionRefs the objects an /OpenAction names: known only once all are read.
@@ -102,7 +102,7 @@ func (s *activeScan) run() (bool, error) {
 		l := &lexer{buf: buf, pos: pos, b: s.b}
 		v, err := l.object(0)
 		if err != nil {
-			if isLimit(err) {
+			if IsLimit(err) {
 				return false, err
 			}
 			continue // not an object after all, or a damaged one
@@ -111,7 +111,7 @@ func (s *activeScan) run() (bool, error) {
 			return true, nil
 		}
 		pos = l.pos
-		d, ok := v.(*dict)
+		d, ok := v.(*Dict)
 		if !ok {
 			continue
 		}
@@ -125,8 +125,8 @@ func (s *activeScan) run() (bool, error) {
 		}
 		data, next := streamData(buf, start, d)
 		pos = next
-		if d.Get("Type") == name("ObjStm") {
-			found, err := s.objectStream(&stream{Dict: d, Data: data, at: start})
+		if d.Get("Type") == Name("ObjStm") {
+			found, err := s.objectStream(&Stream{Dict: d, Data: data, at: start})
 			if err != nil || found {
 				return found, err
 			}
@@ -143,8 +143,8 @@ func (s *activeScan) count(n int) error {
 
 // streamData is a stream's data starting at start: its /Length when that is a number
 // that fits, else up to the endstream keyword; and where reading goes on.
-func streamData(buf []byte, start int, d *dict) ([]byte, int) {
-	if n, ok := intOf(d.Get("Length")); ok && n >= 0 && int64(start)+n <= int64(len(buf)) {
+func streamData(buf []byte, start int, d *Dict) ([]byte, int) {
+	if n, ok := IntOf(d.Get("Length")); ok && n >= 0 && int64(start)+n <= int64(len(buf)) {
 		return buf[start : start+int(n)], start + int(n)
 	}
 	e := bytes.Index(buf[start:], []byte("endstream"))
@@ -155,9 +155,9 @@ func streamData(buf []byte, start int, d *dict) ([]byte, int) {
 }
 
 // objectStream looks at the objects of an object stream, within the budget.
-func (s *activeScan) objectStream(st *stream) (bool, error) {
-	count, ok1 := intOf(st.Dict.Get("N"))
-	first, ok2 := intOf(st.Dict.Get("First"))
+func (s *activeScan) objectStream(st *Stream) (bool, error) {
+	count, ok1 := IntOf(st.Dict.Get("N"))
+	first, ok2 := IntOf(st.Dict.Get("First"))
 	if !ok1 || !ok2 || count < 0 || first < 0 {
 		return false, nil
 	}
@@ -166,7 +166,7 @@ func (s *activeScan) objectStream(st *stream) (bool, error) {
 	}
 	data, err := decodeStream(st, s.b)
 	if err != nil {
-		if isLimit(err) {
+		if IsLimit(err) {
 			return false, err
 		}
 		s.unreadableObjStm = true
@@ -187,7 +187,7 @@ func (s *activeScan) objectStream(st *stream) (bool, error) {
 		l := &lexer{buf: data, pos: int(first + off), b: s.b}
 		v, err := l.object(0)
 		if err != nil {
-			if isLimit(err) {
+			if IsLimit(err) {
 				return false, err
 			}
 			continue
@@ -202,7 +202,7 @@ func (s *activeScan) objectStream(st *stream) (bool, error) {
 // check looks at object num; it also notes whether the object is an action other than
 // /GoTo, for an /OpenAction that names it.
 func (s *activeScan) check(num int, v any) bool {
-	if d, ok := v.(*dict); ok && d.Get("S") != nil && d.Get("S") != name("GoTo") {
+	if d, ok := v.(*Dict); ok && d.Get("S") != nil && d.Get("S") != Name("GoTo") {
 		s.actions[num] = true
 	}
 	return s.active(v, false, 0)
@@ -214,17 +214,17 @@ func (s *activeScan) active(v any, resourceKeys bool, depth int) bool {
 		return false // the lexer refuses deeper values before they get here
 	}
 	switch v := v.(type) {
-	case name:
+	case Name:
 		return activeValues[v]
-	case array:
+	case Array:
 		for _, e := range v {
 			if s.active(e, false, depth+1) {
 				return true
 			}
 		}
-	case *stream:
+	case *Stream:
 		return s.active(v.Dict, false, depth+1)
-	case *dict:
+	case *Dict:
 		for _, k := range v.keys {
 			val := v.vals[k]
 			if !resourceKeys && activeKeys[k] {
@@ -232,11 +232,11 @@ func (s *activeScan) active(v any, resourceKeys bool, depth int) bool {
 			}
 			if !resourceKeys && k == "OpenAction" {
 				switch a := val.(type) {
-				case *dict:
-					if a.Get("S") != name("GoTo") {
+				case *Dict:
+					if a.Get("S") != Name("GoTo") {
 						return true
 					}
-				case ref:
+				case Ref:
 					s.openActionRefs = append(s.openActionRefs, a.Num)
 				}
 			}

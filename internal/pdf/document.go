@@ -1,10 +1,11 @@
-package signing
+package pdf
 
 import (
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 )
 
@@ -18,18 +19,18 @@ type xrefEntry struct {
 	Index    int
 }
 
-// document is a parsed PDF: its bytes, the newest entry of every object number, the
+// Document is a parsed PDF: its bytes, the newest entry of every object number, the
 // newest trailer and how its last cross-reference section was written.
-type document struct {
+type Document struct {
 	buf        []byte
 	xref       map[int]xrefEntry
-	trailer    *dict
+	trailer    *Dict
 	startxref  int64
 	xrefStream bool // the last section is a cross-reference stream
 	size       int
 	objStreams map[int]*objStm // decoded object streams, by number
 	resolving  map[int]bool
-	b          *budget
+	b          *Budget
 }
 
 // objStm is a decoded object stream: its data and where each of its objects starts.
@@ -44,15 +45,15 @@ var (
 	errEncrypted = errors.New("the PDF is encrypted")
 )
 
-// parseDocument reads the cross-reference sections from the last one back, within a
+// Parse reads the cross-reference sections of buf from the last one back, within a
 // budget of its own.
-func parseDocument(buf []byte) (*document, error) {
-	return parseWithBudget(buf, newBudget(context.Background(), len(buf)))
+func Parse(buf []byte) (*Document, error) {
+	return ParseWithin(buf, NewBudget(context.Background(), len(buf)))
 }
 
-// parseWithBudget is parseDocument spending b, which the document keeps for every later
+// ParseWithin is Parse spending b, which the document keeps for every later
 // reading of its objects.
-func parseWithBudget(buf []byte, b *budget) (*document, error) {
+func ParseWithin(buf []byte, b *Budget) (*Document, error) {
 	head := buf
 	if len(head) > 1024 {
 		head = head[:1024]
@@ -60,7 +61,7 @@ func parseWithBudget(buf []byte, b *budget) (*document, error) {
 	if !bytes.Contains(head, []byte("%PDF-")) {
 		return nil, errNotPDF
 	}
-	d := &document{buf: buf, xref: map[int]xrefEntry{}, objStreams: map[int]*objStm{}, resolving: map[int]bool{}, b: b}
+	d := &Document{buf: buf, xref: map[int]xrefEntry{}, objStreams: map[int]*objStm{}, resolving: map[int]bool{}, b: b}
 	tail := buf
 	if len(tail) > 2048 {
 		tail = tail[len(tail)-2048:]
@@ -83,7 +84,7 @@ func parseWithBudget(buf []byte, b *budget) (*document, error) {
 			return nil, syntaxErr(int(off), "cross-reference loop")
 		}
 		seen[off] = true
-		if err := b.check(); err != nil {
+		if err := b.Check(); err != nil {
 			return nil, err
 		}
 		trailer, isStream, err := d.readSection(off)
@@ -95,13 +96,13 @@ func parseWithBudget(buf []byte, b *budget) (*document, error) {
 		}
 		// A hybrid file's classic trailer points at a stream with the same section's
 		// compressed objects.
-		if xs, ok := intOf(trailer.Get("XRefStm")); ok && !isStream && !seen[xs] {
+		if xs, ok := IntOf(trailer.Get("XRefStm")); ok && !isStream && !seen[xs] {
 			seen[xs] = true
 			if _, _, err := d.readSection(xs); err != nil {
 				return nil, err
 			}
 		}
-		prev, ok := intOf(trailer.Get("Prev"))
+		prev, ok := IntOf(trailer.Get("Prev"))
 		if !ok {
 			break
 		}
@@ -113,7 +114,7 @@ func parseWithBudget(buf []byte, b *budget) (*document, error) {
 	if d.trailer.Get("Encrypt") != nil {
 		return nil, errEncrypted
 	}
-	size, ok := intOf(d.trailer.Get("Size"))
+	size, ok := IntOf(d.trailer.Get("Size"))
 	if !ok || size <= 0 {
 		return nil, syntaxErr(0, "bad trailer /Size")
 	}
@@ -121,7 +122,7 @@ func parseWithBudget(buf []byte, b *budget) (*document, error) {
 		return nil, err
 	}
 	d.size = int(size)
-	if _, ok := d.trailer.Get("Root").(ref); !ok {
+	if _, ok := d.trailer.Get("Root").(Ref); !ok {
 		return nil, syntaxErr(0, "no /Root")
 	}
 	return d, nil
@@ -129,7 +130,7 @@ func parseWithBudget(buf []byte, b *budget) (*document, error) {
 
 // add records entry e of object n unless a later section did; the number of entries is
 // bounded by the budget.
-func (d *document) add(n int, e xrefEntry) error {
+func (d *Document) add(n int, e xrefEntry) error {
 	if _, known := d.xref[n]; known {
 		return nil
 	}
@@ -147,7 +148,7 @@ const minTableEntry = 6
 // readSection reads the cross-reference section at off, adding entries not yet known.
 // The counts a section declares are checked against the budget and against the bytes
 // that could hold them before any entry is read.
-func (d *document) readSection(off int64) (*dict, bool, error) {
+func (d *Document) readSection(off int64) (*Dict, bool, error) {
 	l := &lexer{buf: d.buf, pos: int(off), b: d.b}
 	l.skipSpace()
 	if bytes.HasPrefix(d.buf[l.pos:], []byte("xref")) {
@@ -160,7 +161,7 @@ func (d *document) readSection(off int64) (*dict, bool, error) {
 				if err != nil {
 					return nil, false, err
 				}
-				td, ok := t.(*dict)
+				td, ok := t.(*Dict)
 				if !ok {
 					return nil, false, syntaxErr(l.pos, "trailer is not a dictionary")
 				}
@@ -176,7 +177,7 @@ func (d *document) readSection(off int64) (*dict, bool, error) {
 				return nil, false, err
 			}
 			if int64(count)*minTableEntry > int64(len(d.buf)-l.pos) {
-				return nil, false, ErrPDFTooManyObjects.With(fmt.Errorf("a subsection of %d entries in %d bytes", count, len(d.buf)-l.pos))
+				return nil, false, ErrTooManyObjects.With(fmt.Errorf("a subsection of %d entries in %d bytes", count, len(d.buf)-l.pos))
 			}
 			for k := 0; k < count; k++ {
 				if err := d.b.tick(); err != nil {
@@ -205,28 +206,28 @@ func (d *document) readSection(off int64) (*dict, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	s, ok := obj.(*stream)
-	if !ok || s.Dict.Get("Type") != name("XRef") {
+	s, ok := obj.(*Stream)
+	if !ok || s.Dict.Get("Type") != Name("XRef") {
 		return nil, false, syntaxErr(int(off), "no cross-reference section")
 	}
-	wArr, _ := s.Dict.Get("W").(array)
+	wArr, _ := s.Dict.Get("W").(Array)
 	if len(wArr) != 3 {
 		return nil, false, syntaxErr(int(off), "bad /W")
 	}
 	var w [3]int
 	for i := range w {
-		v, ok := intOf(wArr[i])
+		v, ok := IntOf(wArr[i])
 		if !ok || v < 0 || v > 8 {
 			return nil, false, syntaxErr(int(off), "bad /W")
 		}
 		w[i] = int(v)
 	}
-	size, _ := intOf(s.Dict.Get("Size"))
+	size, _ := IntOf(s.Dict.Get("Size"))
 	if err := d.b.objects(size, "cross-reference stream /Size"); err != nil {
 		return nil, false, err
 	}
-	index := array{number("0"), num(size)}
-	if a, ok := s.Dict.Get("Index").(array); ok {
+	index := Array{Number("0"), integer(size)}
+	if a, ok := s.Dict.Get("Index").(Array); ok {
 		index = a
 	}
 	rowLen := w[0] + w[1] + w[2]
@@ -237,8 +238,8 @@ func (d *document) readSection(off int64) (*dict, bool, error) {
 	// is inflated or a row read.
 	var declared int64
 	for i := 0; i+1 < len(index); i += 2 {
-		start, ok1 := intOf(index[i])
-		count, ok2 := intOf(index[i+1])
+		start, ok1 := IntOf(index[i])
+		count, ok2 := IntOf(index[i+1])
 		if !ok1 || !ok2 || start < 0 || count < 0 {
 			return nil, false, syntaxErr(int(off), "bad /Index")
 		}
@@ -256,8 +257,8 @@ func (d *document) readSection(off int64) (*dict, bool, error) {
 	}
 	p := 0
 	for i := 0; i+1 < len(index); i += 2 {
-		start, _ := intOf(index[i])
-		count, _ := intOf(index[i+1])
+		start, _ := IntOf(index[i])
+		count, _ := IntOf(index[i+1])
 		for k := int64(0); k < count; k++ {
 			if err := d.b.tick(); err != nil {
 				return nil, false, err
@@ -297,9 +298,9 @@ func (d *document) readSection(off int64) (*dict, bool, error) {
 }
 
 // parseIndirectAt parses "n g obj … endobj" at off.
-func (d *document) parseIndirectAt(off int64) (ref, any, error) {
+func (d *Document) parseIndirectAt(off int64) (Ref, any, error) {
 	if off < 0 || off >= int64(len(d.buf)) {
-		return ref{}, nil, syntaxErr(int(off), "object offset outside the file")
+		return Ref{}, nil, syntaxErr(int(off), "object offset outside the file")
 	}
 	l := &lexer{buf: d.buf, pos: int(off), b: d.b}
 	l.skipSpace()
@@ -308,15 +309,15 @@ func (d *document) parseIndirectAt(off int64) (ref, any, error) {
 	g, err2 := strconv.Atoi(string(l.regular()))
 	l.skipSpace()
 	if err1 != nil || err2 != nil || !bytes.HasPrefix(d.buf[l.pos:], []byte("obj")) {
-		return ref{}, nil, syntaxErr(int(off), "no object here")
+		return Ref{}, nil, syntaxErr(int(off), "no object here")
 	}
 	l.pos += 3
 	v, err := l.object(0)
 	if err != nil {
-		return ref{}, nil, err
+		return Ref{}, nil, err
 	}
 	l.skipSpace()
-	if sd, ok := v.(*dict); ok && bytes.HasPrefix(d.buf[l.pos:], []byte("stream")) {
+	if sd, ok := v.(*Dict); ok && bytes.HasPrefix(d.buf[l.pos:], []byte("stream")) {
 		l.pos += len("stream")
 		if l.pos < len(d.buf) && d.buf[l.pos] == '\r' {
 			l.pos++
@@ -324,33 +325,33 @@ func (d *document) parseIndirectAt(off int64) (ref, any, error) {
 		if l.pos < len(d.buf) && d.buf[l.pos] == '\n' {
 			l.pos++
 		}
-		length, ok := intOf(sd.Get("Length"))
-		if r, isRef := sd.Get("Length").(ref); isRef && r.Num != n {
-			lv, err := d.resolve(r)
-			if isLimit(err) {
-				return ref{}, nil, err
+		length, ok := IntOf(sd.Get("Length"))
+		if r, isRef := sd.Get("Length").(Ref); isRef && r.Num != n {
+			lv, err := d.Resolve(r)
+			if IsLimit(err) {
+				return Ref{}, nil, err
 			}
 			if err == nil {
-				length, ok = intOf(lv)
+				length, ok = IntOf(lv)
 			}
 		}
 		if !ok || length < 0 || int64(l.pos)+length > int64(len(d.buf)) {
 			// Fall back to the endstream keyword.
 			e := bytes.Index(d.buf[l.pos:], []byte("endstream"))
 			if e < 0 {
-				return ref{}, nil, syntaxErr(l.pos, "stream without end")
+				return Ref{}, nil, syntaxErr(l.pos, "stream without end")
 			}
 			length = int64(len(bytes.TrimRight(d.buf[l.pos:l.pos+e], "\r\n")))
 		}
-		v = &stream{Dict: sd, Data: d.buf[l.pos : l.pos+int(length)], at: l.pos}
+		v = &Stream{Dict: sd, Data: d.buf[l.pos : l.pos+int(length)], at: l.pos}
 	}
-	return ref{n, g}, v, nil
+	return Ref{n, g}, v, nil
 }
 
-// resolve returns the object r points to (nil for a free or unknown object); direct
+// Resolve returns the object v refers to (nil for a free or unknown object); direct
 // values are returned as they are.
-func (d *document) resolve(v any) (any, error) {
-	r, ok := v.(ref)
+func (d *Document) Resolve(v any) (any, error) {
+	r, ok := v.(Ref)
 	if !ok {
 		return v, nil
 	}
@@ -392,20 +393,20 @@ func (d *document) resolve(v any) (any, error) {
 
 // objectStream decodes object stream n and reads its header; /N is checked against the
 // budget and against the header's room before anything is sized from it.
-func (d *document) objectStream(n int) (*objStm, error) {
+func (d *Document) objectStream(n int) (*objStm, error) {
 	if os, ok := d.objStreams[n]; ok {
 		return os, nil
 	}
-	v, err := d.resolve(ref{n, 0})
+	v, err := d.Resolve(Ref{n, 0})
 	if err != nil {
 		return nil, err
 	}
-	s, ok := v.(*stream)
+	s, ok := v.(*Stream)
 	if !ok {
 		return nil, syntaxErr(0, "object stream %d missing", n)
 	}
-	count, ok1 := intOf(s.Dict.Get("N"))
-	first, ok2 := intOf(s.Dict.Get("First"))
+	count, ok1 := IntOf(s.Dict.Get("N"))
+	first, ok2 := IntOf(s.Dict.Get("First"))
 	if !ok1 || !ok2 || count < 0 || first < 0 {
 		return nil, syntaxErr(0, "object stream %d: bad /N or /First", n)
 	}
@@ -421,7 +422,7 @@ func (d *document) objectStream(n int) (*objStm, error) {
 	}
 	// Each object takes at least "n o " in the header, which ends at /First.
 	if count*4 > first+1 {
-		return nil, ErrPDFTooManyObjects.With(fmt.Errorf("object stream %d: %d objects in a header of %d bytes", n, count, first))
+		return nil, ErrTooManyObjects.With(fmt.Errorf("object stream %d: %d objects in a header of %d bytes", n, count, first))
 	}
 	l := &lexer{buf: data}
 	offs := make([]int64, count)
@@ -440,49 +441,49 @@ func (d *document) objectStream(n int) (*objStm, error) {
 	return os, nil
 }
 
-// dictOf resolves v and returns it as a dictionary (a stream's dictionary included).
-func (d *document) dictOf(v any) (*dict, error) {
-	o, err := d.resolve(v)
+// DictOf resolves v and returns it as a dictionary (a stream's dictionary included).
+func (d *Document) DictOf(v any) (*Dict, error) {
+	o, err := d.Resolve(v)
 	if err != nil {
 		return nil, err
 	}
 	switch o := o.(type) {
-	case *dict:
+	case *Dict:
 		return o, nil
-	case *stream:
+	case *Stream:
 		return o.Dict, nil
 	}
 	return nil, syntaxErr(0, "expected a dictionary, found %T", o)
 }
 
-// pages lists the page objects in order (at most limit of them).
-func (d *document) pages(limit int) ([]ref, error) {
-	root, err := d.dictOf(d.trailer.Get("Root"))
+// Pages lists the page objects in order (at most limit of them).
+func (d *Document) Pages(limit int) ([]Ref, error) {
+	root, err := d.DictOf(d.trailer.Get("Root"))
 	if err != nil {
 		return nil, err
 	}
-	var out []ref
+	var out []Ref
 	seen := map[int]bool{}
 	var walk func(v any, depth int) error
 	walk = func(v any, depth int) error {
-		r, ok := v.(ref)
+		r, ok := v.(Ref)
 		if !ok || seen[r.Num] || depth > 32 || len(out) >= limit {
 			return nil
 		}
 		seen[r.Num] = true
-		n, err := d.dictOf(r)
+		n, err := d.DictOf(r)
 		if err != nil {
 			return err
 		}
-		if n.Get("Type") == name("Page") || (n.Get("Kids") == nil && n.Get("Type") != name("Pages")) {
+		if n.Get("Type") == Name("Page") || (n.Get("Kids") == nil && n.Get("Type") != Name("Pages")) {
 			out = append(out, r)
 			return nil
 		}
-		kids, err := d.resolve(n.Get("Kids"))
+		kids, err := d.Resolve(n.Get("Kids"))
 		if err != nil {
 			return err
 		}
-		ka, _ := kids.(array)
+		ka, _ := kids.(Array)
 		for _, k := range ka {
 			if err := walk(k, depth+1); err != nil {
 				return err
@@ -499,19 +500,19 @@ func (d *document) pages(limit int) ([]ref, error) {
 	return out, nil
 }
 
-// mediaBox returns a page's box, inherited from its parents when not its own.
-func (d *document) mediaBox(page ref) [4]float64 {
+// MediaBox returns a page's box, inherited from its parents when not its own.
+func (d *Document) MediaBox(page Ref) [4]float64 {
 	box := [4]float64{0, 0, 595.28, 841.89}
 	v := any(page)
 	for i := 0; i < 32 && v != nil; i++ {
-		n, err := d.dictOf(v)
+		n, err := d.DictOf(v)
 		if err != nil {
 			break
 		}
-		if mb, err := d.resolve(n.Get("MediaBox")); err == nil {
-			if a, ok := mb.(array); ok && len(a) == 4 {
+		if mb, err := d.Resolve(n.Get("MediaBox")); err == nil {
+			if a, ok := mb.(Array); ok && len(a) == 4 {
 				for j := range box {
-					if x, ok := a[j].(number); ok {
+					if x, ok := a[j].(Number); ok {
 						box[j] = x.Float()
 					}
 				}
@@ -521,4 +522,53 @@ func (d *document) mediaBox(page ref) [4]float64 {
 		v = n.Get("Parent")
 	}
 	return box
+}
+
+// Bytes are the file's bytes, as read.
+func (d *Document) Bytes() []byte { return d.buf }
+
+// Root is the document catalog's reference (ParseWithin checks there is one).
+func (d *Document) Root() Ref { return d.trailer.Get("Root").(Ref) }
+
+// Budget is what reading the document may still spend, shared by every later reading of
+// its objects and of its earlier revisions.
+func (d *Document) Budget() *Budget { return d.b }
+
+// Revision reads the document as its first end bytes were (an earlier revision, when end
+// is where an incremental update begins), within the same budget.
+func (d *Document) Revision(end int64) (*Document, error) {
+	if end < 0 || end > int64(len(d.buf)) {
+		return nil, syntaxErr(int(end), "a revision ending outside the file")
+	}
+	return ParseWithin(d.buf[:end], d.b)
+}
+
+// RewrittenSince compares the document with old, its revision of the first end bytes:
+// it lists the objects old has that the later revisions write again (in the file after
+// end, or in an object stream written there), and tells whether they free any of them.
+// Objects new since old are not listed: they are reachable only through rewritten ones.
+func (d *Document) RewrittenSince(old *Document, end int64) (nums []int, freed bool) {
+	for n, e := range d.xref {
+		later := false
+		if e.InStream {
+			se, ok := d.xref[e.Stream]
+			later = ok && !se.InStream && se.Offset >= end
+		} else {
+			later = e.Offset >= end
+		}
+		if !later {
+			continue
+		}
+		oe, existed := old.xref[n]
+		if !existed || (!oe.InStream && oe.Offset < 0) {
+			continue // a new object
+		}
+		if !e.InStream && e.Offset < 0 {
+			freed = true
+			continue
+		}
+		nums = append(nums, n)
+	}
+	sort.Ints(nums)
+	return nums, freed
 }

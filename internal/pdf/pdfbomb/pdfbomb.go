@@ -1,7 +1,8 @@
 // Package pdfbomb builds hostile PDFs for tests: files of a few kilobytes whose numbers
 // or compressed streams would make a careless reader allocate gigabytes, recurse without
-// end or loop. The tests of package signing, of the public verification page and the
-// fuzz corpora use them; nothing in xaso's binary does.
+// end or loop; and a few harmless files the same tests need (Compressed, Objects). The
+// tests of packages pdf and signing, of the public verification page and the fuzz
+// corpora use them; nothing in xaso's binary does.
 package pdfbomb
 
 import (

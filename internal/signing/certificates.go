@@ -1,10 +1,15 @@
 package signing
 
 import (
-	"crypto"
 	"crypto/x509"
+	"encoding/pem"
 	"time"
 )
+
+// This file is the certificate checks signing shares with other formats (the XML records
+// of the electronic fee receipts): a chain to the administrator's anchors, a
+// certificate's fitness to sign, its description in a report; and the PEM files the
+// anchors come in.
 
 // Chain statuses of a ChainReport.
 const (
@@ -54,6 +59,35 @@ func HasSigningUsage(cert *x509.Certificate) bool { return hasSigningUsage(cert)
 // CertInfo describes a certificate as the verification reports do.
 func CertInfo(c *x509.Certificate) *CertificateInfo { return certInfo(c) }
 
-// PrivateKey is the signer's private key, for signers of other formats (the XML-DSig
-// signer of the receipts) and for sealing it under the server's key-encryption key.
-func (s *PKCS12Signer) PrivateKey() crypto.Signer { return s.key }
+// CertPEM encodes certificates as PEM.
+func CertPEM(certs ...*x509.Certificate) []byte {
+	var out []byte
+	for _, c := range certs {
+		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
+	}
+	return out
+}
+
+// ParseCertsPEM reads every certificate of a PEM file (trust anchors).
+func ParseCertsPEM(data []byte) ([]*x509.Certificate, error) {
+	var out []*x509.Certificate
+	for {
+		var b *pem.Block
+		b, data = pem.Decode(data)
+		if b == nil {
+			break
+		}
+		if b.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
+			return nil, ErrTrustAnchorsFile.With(err)
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, ErrTrustAnchorsFile
+	}
+	return out, nil
+}

@@ -1,4 +1,4 @@
-package signing
+package pdf
 
 import (
 	"context"
@@ -34,18 +34,15 @@ const (
 	// naming an object whose stream's /Length names another…): Go's stack would grow
 	// to a gigabyte before failing.
 	maxResolveDepth = 32
-	// maxSignatureFields bounds the signatures verified in one file: each hashes the file
-	// and may read an earlier revision again.
-	maxSignatureFields = 50
 	// maxParseTime bounds the time one operation spends reading a file (parsing,
 	// resolving, walking; not the network).
 	maxParseTime = 2 * time.Second
 )
 
-// budget is what one operation on one file may still spend: shared by the file and its
+// Budget is what one operation on one file may still spend: shared by the file and its
 // earlier revisions (modifiedAfter reads them from the same bytes), so the limits hold
 // for the upload as a whole.
-type budget struct {
+type Budget struct {
 	ctx        context.Context
 	deadline   time.Time
 	maxObjects int   // cross-reference entries the file may have
@@ -57,12 +54,12 @@ type budget struct {
 	decoded map[[2]int][]byte
 }
 
-// newBudget starts the budget of reading a file of size bytes; ctx may end it sooner.
-func newBudget(ctx context.Context, size int) *budget {
+// NewBudget starts the budget of reading a file of size bytes; ctx may end it sooner.
+func NewBudget(ctx context.Context, size int) *Budget {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	return &budget{ctx: ctx, deadline: time.Now().Add(maxParseTime), maxObjects: objectsFor(size),
+	return &Budget{ctx: ctx, deadline: time.Now().Add(maxParseTime), maxObjects: objectsFor(size),
 		inflate: inflateFor(size), decoded: map[[2]int][]byte{}}
 }
 
@@ -76,13 +73,13 @@ func inflateFor(size int) int64 {
 	return min(int64(inflateCap), inflateFloor+inflateFactor*int64(size))
 }
 
-// restart gives the operation its full time again: after a signer or a timestamp
+// Restart gives the operation its full time again: after a signer or a timestamp
 // authority answered, the time they took is not the file's.
-func (b *budget) restart() { b.deadline = time.Now().Add(maxParseTime) }
+func (b *Budget) Restart() { b.deadline = time.Now().Add(maxParseTime) }
 
 // tick is called in every parsing loop; every 256th call looks at the clock and the
 // context.
-func (b *budget) tick() error {
+func (b *Budget) tick() error {
 	if b == nil {
 		return nil
 	}
@@ -90,41 +87,41 @@ func (b *budget) tick() error {
 	if b.ticks%256 != 0 {
 		return nil
 	}
-	return b.check()
+	return b.Check()
 }
 
-// check ends the operation when its time is up or its context is done.
-func (b *budget) check() error {
+// Check ends the operation when its time is up or its context is done.
+func (b *Budget) Check() error {
 	if b == nil {
 		return nil
 	}
 	if err := b.ctx.Err(); err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
-			return ErrPDFTooSlow.With(err)
+			return ErrTooSlow.With(err)
 		}
 		return err
 	}
 	if time.Now().After(b.deadline) {
-		return ErrPDFTooSlow.With(fmt.Errorf("reading took more than %s", maxParseTime))
+		return ErrTooSlow.With(fmt.Errorf("reading took more than %s", maxParseTime))
 	}
 	return nil
 }
 
 // objects refuses a declared count of cross-reference entries (or objects of an object
 // stream) above what the file may have.
-func (b *budget) objects(n int64, what string) error {
+func (b *Budget) objects(n int64, what string) error {
 	limit := maxObjects
 	if b != nil {
 		limit = b.maxObjects
 	}
 	if n < 0 || n > int64(limit) {
-		return ErrPDFTooManyObjects.With(fmt.Errorf("%s: %d entries, at most %d", what, n, limit))
+		return ErrTooManyObjects.With(fmt.Errorf("%s: %d entries, at most %d", what, n, limit))
 	}
 	return nil
 }
 
 // streamLimit is how many bytes the next stream may inflate to.
-func (b *budget) streamLimit() int64 {
+func (b *Budget) streamLimit() int64 {
 	if b == nil {
 		return maxStreamInflate
 	}
@@ -132,12 +129,12 @@ func (b *budget) streamLimit() int64 {
 }
 
 // spend takes n inflated bytes from the budget.
-func (b *budget) spend(n int) {
+func (b *Budget) spend(n int) {
 	if b != nil {
 		b.inflate -= int64(n)
 	}
 }
 
 func tooComplex(format string, a ...any) error {
-	return ErrPDFTooComplex.With(fmt.Errorf(format, a...))
+	return ErrTooComplex.With(fmt.Errorf(format, a...))
 }

@@ -1,4 +1,4 @@
-package signing
+package pdf
 
 import (
 	"bytes"
@@ -9,48 +9,58 @@ import (
 	"strconv"
 )
 
-// This file is the small part of PDF that signing needs: objects (ISO 32000-1 §7.3), their
-// syntax, and reading a file's cross-reference sections — classic tables and
-// cross-reference streams, with objects inside object streams — so that an incremental
-// update can be appended. It never rewrites the original bytes.
+// This file is PDF's objects (ISO 32000-1 §7.3), their syntax and the decoding of the
+// streams a reader of cross-reference sections needs.
 
-// Object values: nil (null), bool, number, name, pdfString, hexString, array, *dict,
-// ref, *stream.
+// Object values: nil (null), bool, Number, Name, String, HexString, Array, *Dict, Ref,
+// *Stream.
 type (
-	name      string
-	number    string // as written, so that a copy keeps it exactly
-	pdfString []byte // a literal string's bytes, unescaped
-	hexString []byte // a hexadecimal string's bytes
-	array     []any
-	ref       struct{ Num, Gen int }
-	dict      struct {
-		keys []name
-		vals map[name]any
+	// Name is a name (/Type), its #-escapes decoded.
+	Name string
+	// Number is an integer or a real as written, so that a copy keeps it exactly.
+	Number string
+	// String is a literal string's bytes, unescaped.
+	String []byte
+	// HexString is a hexadecimal string's bytes.
+	HexString []byte
+	// Array is an array of values.
+	Array []any
+	// Ref is an indirect reference (n g R).
+	Ref struct{ Num, Gen int }
+	// Dict is a dictionary, its keys in the order written.
+	Dict struct {
+		keys []Name
+		vals map[Name]any
 	}
-	stream struct {
-		Dict *dict
+	// Stream is a stream: its dictionary and its data.
+	Stream struct {
+		Dict *Dict
 		Data []byte // as stored (still encoded)
 		at   int    // where Data starts in the file read (0: a stream made here)
 	}
 )
 
-func newDict() *dict { return &dict{vals: map[name]any{}} }
+// NewDict makes an empty dictionary.
+func NewDict() *Dict { return &Dict{vals: map[Name]any{}} }
 
-func (d *dict) Get(k name) any {
+// Get returns the value of key k (nil when absent; nil of a nil dictionary).
+func (d *Dict) Get(k Name) any {
 	if d == nil {
 		return nil
 	}
 	return d.vals[k]
 }
 
-func (d *dict) Set(k name, v any) {
+// Set sets key k, keeping the keys' order of first setting.
+func (d *Dict) Set(k Name, v any) {
 	if _, ok := d.vals[k]; !ok {
 		d.keys = append(d.keys, k)
 	}
 	d.vals[k] = v
 }
 
-func (d *dict) Del(k name) {
+// Del removes key k.
+func (d *Dict) Del(k Name) {
 	if _, ok := d.vals[k]; !ok {
 		return
 	}
@@ -63,28 +73,39 @@ func (d *dict) Del(k name) {
 	}
 }
 
-func (d *dict) clone() *dict {
-	c := newDict()
+// Keys lists the keys in the order they were first set (as written in the file).
+func (d *Dict) Keys() []Name { return d.keys }
+
+// Clone copies the dictionary (not its values).
+func (d *Dict) Clone() *Dict {
+	c := NewDict()
 	for _, k := range d.keys {
 		c.Set(k, d.vals[k])
 	}
 	return c
 }
 
-func (n number) Int() (int64, bool) {
+// Int is the number as an integer, when it is one.
+func (n Number) Int() (int64, bool) {
 	i, err := strconv.ParseInt(string(n), 10, 64)
 	return i, err == nil
 }
 
-func (n number) Float() float64 {
+// Float is the number's value (0 when it is not a number).
+func (n Number) Float() float64 {
 	f, _ := strconv.ParseFloat(string(n), 64)
 	return f
 }
 
-func num(i int64) number    { return number(strconv.FormatInt(i, 10)) }
-func numf(f float64) number { return number(strconv.FormatFloat(f, 'f', -1, 64)) }
-func intOf(v any) (int64, bool) {
-	n, ok := v.(number)
+// integer writes an integer.
+func integer(i int64) Number { return Number(strconv.FormatInt(i, 10)) }
+
+// Real writes a real number, as short as it can be.
+func Real(f float64) Number { return Number(strconv.FormatFloat(f, 'f', -1, 64)) }
+
+// IntOf is v as an integer, when it is a number that is one.
+func IntOf(v any) (int64, bool) {
+	n, ok := v.(Number)
 	if !ok {
 		return 0, false
 	}
@@ -102,7 +123,7 @@ func syntaxErr(pos int, format string, a ...any) error {
 type lexer struct {
 	buf    []byte
 	pos    int
-	b      *budget
+	b      *Budget
 	values int
 }
 
@@ -163,12 +184,12 @@ func (l *lexer) object(depth int) (any, error) {
 	switch c := l.buf[l.pos]; {
 	case c == '/':
 		l.pos++
-		return name(decodeName(l.regular())), nil
+		return Name(decodeName(l.regular())), nil
 	case c == '(':
 		return l.literal()
 	case c == '<' && l.pos+1 < len(l.buf) && l.buf[l.pos+1] == '<':
 		l.pos += 2
-		d := newDict()
+		d := NewDict()
 		for {
 			l.skipSpace()
 			if l.pos+1 < len(l.buf) && l.buf[l.pos] == '>' && l.buf[l.pos+1] == '>' {
@@ -179,7 +200,7 @@ func (l *lexer) object(depth int) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			kn, ok := k.(name)
+			kn, ok := k.(Name)
 			if !ok {
 				return nil, syntaxErr(l.pos, "dictionary key is not a name")
 			}
@@ -216,10 +237,10 @@ func (l *lexer) object(depth int) (any, error) {
 			}
 			out[i] = hi<<4 | lo
 		}
-		return hexString(out), nil
+		return HexString(out), nil
 	case c == '[':
 		l.pos++
-		a := array{}
+		a := Array{}
 		for {
 			l.skipSpace()
 			if l.pos < len(l.buf) && l.buf[l.pos] == ']' {
@@ -263,12 +284,12 @@ func (l *lexer) object(depth int) (any, error) {
 					if err1 != nil || err2 != nil || n < 0 || gn < 0 {
 						return nil, syntaxErr(start, "bad reference")
 					}
-					return ref{n, gn}, nil
+					return Ref{n, gn}, nil
 				}
 			}
 			l.pos = save
 		}
-		return number(tok), nil
+		return Number(tok), nil
 	}
 }
 
@@ -351,7 +372,7 @@ func (l *lexer) literal() (any, error) {
 		case ')':
 			depth--
 			if depth == 0 {
-				return pdfString(out), nil
+				return String(out), nil
 			}
 		case '\\':
 			if l.pos >= len(l.buf) {
@@ -395,8 +416,8 @@ func (l *lexer) literal() (any, error) {
 	return nil, syntaxErr(l.pos, "unterminated string")
 }
 
-// serialize writes v in PDF syntax.
-func serialize(w *bytes.Buffer, v any) {
+// Serialize writes v in PDF syntax.
+func Serialize(w *bytes.Buffer, v any) {
 	switch v := v.(type) {
 	case nil:
 		w.WriteString("null")
@@ -406,9 +427,9 @@ func serialize(w *bytes.Buffer, v any) {
 		} else {
 			w.WriteString("false")
 		}
-	case number:
+	case Number:
 		w.WriteString(string(v))
-	case name:
+	case Name:
 		w.WriteByte('/')
 		for _, c := range []byte(v) {
 			if c < 0x21 || c > 0x7e || c == '#' || isDelim(c) {
@@ -417,7 +438,7 @@ func serialize(w *bytes.Buffer, v any) {
 				w.WriteByte(c)
 			}
 		}
-	case pdfString:
+	case String:
 		w.WriteByte('(')
 		for _, c := range v {
 			switch c {
@@ -433,36 +454,36 @@ func serialize(w *bytes.Buffer, v any) {
 			}
 		}
 		w.WriteByte(')')
-	case hexString:
+	case HexString:
 		fmt.Fprintf(w, "<%X>", []byte(v))
-	case array:
+	case Array:
 		w.WriteByte('[')
 		for i, e := range v {
 			if i > 0 {
 				w.WriteByte(' ')
 			}
-			serialize(w, e)
+			Serialize(w, e)
 		}
 		w.WriteByte(']')
-	case ref:
+	case Ref:
 		fmt.Fprintf(w, "%d %d R", v.Num, v.Gen)
-	case *dict:
+	case *Dict:
 		w.WriteString("<<")
 		for _, k := range v.keys {
-			serialize(w, k)
+			Serialize(w, k)
 			w.WriteByte(' ')
-			serialize(w, v.vals[k])
+			Serialize(w, v.vals[k])
 		}
 		w.WriteString(">>")
-	case *stream:
-		d := v.Dict.clone()
-		d.Set("Length", num(int64(len(v.Data))))
-		serialize(w, d)
+	case *Stream:
+		d := v.Dict.Clone()
+		d.Set("Length", integer(int64(len(v.Data))))
+		Serialize(w, d)
 		w.WriteString("\nstream\n")
 		w.Write(v.Data)
 		w.WriteString("\nendstream")
 	default:
-		panic(fmt.Sprintf("signing: cannot serialize %T", v))
+		panic(fmt.Sprintf("pdf: cannot serialize %T", v))
 	}
 }
 
@@ -479,7 +500,7 @@ func inflate(data []byte, limit int64) ([]byte, error) {
 	for {
 		if len(out) == cap(out) {
 			if int64(len(out)) > limit {
-				return nil, ErrPDFInflateLimit.With(fmt.Errorf("a stream inflates to more than %d bytes", limit))
+				return nil, ErrInflateLimit.With(fmt.Errorf("a stream inflates to more than %d bytes", limit))
 			}
 			grown := make([]byte, len(out), min(2*int64(cap(out)), limit+1))
 			copy(grown, out)
@@ -495,7 +516,7 @@ func inflate(data []byte, limit int64) ([]byte, error) {
 		}
 	}
 	if int64(len(out)) > limit {
-		return nil, ErrPDFInflateLimit.With(fmt.Errorf("a stream inflates to more than %d bytes", limit))
+		return nil, ErrInflateLimit.With(fmt.Errorf("a stream inflates to more than %d bytes", limit))
 	}
 	return out, nil
 }
@@ -503,7 +524,7 @@ func inflate(data []byte, limit int64) ([]byte, error) {
 // decodeStream returns a stream's data with its filters (FlateDecode only, with PNG or no
 // predictor) undone, within the budget b (nil: the per-stream limit only). A stream of
 // the file is decoded once for all the revisions read with b.
-func decodeStream(s *stream, b *budget) ([]byte, error) {
+func decodeStream(s *Stream, b *Budget) ([]byte, error) {
 	key := [2]int{s.at, len(s.Data)}
 	if b != nil && s.at > 0 {
 		if out, ok := b.decoded[key]; ok {
@@ -520,14 +541,14 @@ func decodeStream(s *stream, b *budget) ([]byte, error) {
 	return out, nil
 }
 
-func decodeFilters(s *stream, b *budget) ([]byte, error) {
+func decodeFilters(s *Stream, b *Budget) ([]byte, error) {
 	data := s.Data
 	var filters []any
 	switch f := s.Dict.Get("Filter").(type) {
 	case nil:
-	case name:
+	case Name:
 		filters = []any{f}
-	case array:
+	case Array:
 		filters = f
 	default:
 		return nil, errors.New("bad /Filter")
@@ -538,7 +559,7 @@ func decodeFilters(s *stream, b *budget) ([]byte, error) {
 	if len(filters) == 0 {
 		return data, nil
 	}
-	if filters[0] != name("FlateDecode") {
+	if filters[0] != Name("FlateDecode") {
 		return nil, fmt.Errorf("unsupported filter %v", filters[0])
 	}
 	out, err := inflate(data, b.streamLimit())
@@ -546,21 +567,21 @@ func decodeFilters(s *stream, b *budget) ([]byte, error) {
 		return nil, err
 	}
 	b.spend(len(out))
-	parms, _ := s.Dict.Get("DecodeParms").(*dict)
-	if arr, ok := s.Dict.Get("DecodeParms").(array); ok && len(arr) == 1 {
-		parms, _ = arr[0].(*dict)
+	parms, _ := s.Dict.Get("DecodeParms").(*Dict)
+	if arr, ok := s.Dict.Get("DecodeParms").(Array); ok && len(arr) == 1 {
+		parms, _ = arr[0].(*Dict)
 	}
 	if parms == nil {
 		return out, nil
 	}
-	pred, _ := intOf(parms.Get("Predictor"))
+	pred, _ := IntOf(parms.Get("Predictor"))
 	if pred < 10 {
 		if pred > 1 {
 			return nil, errors.New("unsupported predictor")
 		}
 		return out, nil
 	}
-	cols, ok := intOf(parms.Get("Columns"))
+	cols, ok := IntOf(parms.Get("Columns"))
 	if !ok {
 		cols = 1
 	}
