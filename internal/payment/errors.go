@@ -84,7 +84,7 @@ var (
 		"Mã giao dịch đã được dùng cho một thông báo khác.")
 
 	// ErrInvalidReceipt: a receipt lacks mandatory content or breaks the rules in force;
-	// the *ReceiptError in the chain lists every problem.
+	// the *FeeReceiptError in the chain lists every problem.
 	ErrInvalidReceipt = apperr.New(apperr.Invalid, "invalid_receipt",
 		"Biên lai chưa đủ nội dung bắt buộc hoặc không đúng quy định.")
 	// ErrInvalidSummary: the receipts given for a day's summary do not belong together.

@@ -102,7 +102,7 @@ type StoredNotification struct {
 
 // StoredReceipt is an issued receipt with its XML record.
 type StoredReceipt struct {
-	payment.Receipt
+	payment.FeeReceipt
 	XML []byte
 }
 
@@ -112,7 +112,7 @@ type StoredReceipt struct {
 // is never refused for want of a receipt; the accountant issues it once the
 // configuration is fixed (IssueReceipt).
 type Issued struct {
-	Receipt   *payment.Receipt
+	Receipt   *payment.FeeReceipt
 	NotIssued error
 }
 
@@ -265,9 +265,9 @@ func checkReceiptConfig(cfg payment.ReceiptConfig, now time.Time) (payment.Recei
 	sample := payment.Request{ID: 1, State: payment.StatePaid, Items: []payment.Item{{Name: "Lệ phí", Amount: 1}}, Amount: 1,
 		Paid: 1, Method: payment.MethodCash}
 	// try issues the sample at a time: the receipt, or the configuration's problems.
-	try := func(at time.Time) (payment.Receipt, []apperr.Detail, error) {
-		rc, err := payment.IssueReceipt(cfg, sample, payment.Party{Name: "Người nộp"}, 1, at)
-		var re *payment.ReceiptError
+	try := func(at time.Time) (payment.FeeReceipt, []apperr.Detail, error) {
+		rc, err := payment.IssueFeeReceipt(cfg, sample, payment.Party{Name: "Người nộp"}, 1, at)
+		var re *payment.FeeReceiptError
 		if !errors.As(err, &re) {
 			return rc, nil, err
 		}
@@ -300,7 +300,7 @@ func checkReceiptConfig(cfg payment.ReceiptConfig, now time.Time) (payment.Recei
 	case err != nil:
 		return cfg, err
 	case len(ps) > 0:
-		return cfg, &payment.ReceiptError{Problems: ps}
+		return cfg, &payment.FeeReceiptError{Problems: ps}
 	}
 	cfg.Template, cfg.Series, cfg.Collector = rc.Template, rc.Series, rc.Collector
 	return cfg, nil
@@ -602,7 +602,7 @@ func (s *Store) IssueReceipt(ctx context.Context, requestID int64, at time.Time)
 		if issued.NotIssued != nil {
 			return issued.NotIssued
 		}
-		out.Receipt = *issued.Receipt
+		out.FeeReceipt = *issued.Receipt
 		return tx.QueryRowContext(ctx, `SELECT xml FROM receipts WHERE id = $1`, out.ID).Scan(&out.XML)
 	})
 	return out, err
@@ -625,7 +625,7 @@ func (s *Store) issueReceipt(ctx context.Context, tx *sql.Tx, r PaymentRequest, 
 		return Issued{}, fmt.Errorf("store: payer of %s: %w", r.Reference, err)
 	}
 	at = utc(at)
-	trial, err := payment.IssueReceipt(cfg, r.Request, payment.Party{Name: payer}, 1, at)
+	trial, err := payment.IssueFeeReceipt(cfg, r.Request, payment.Party{Name: payer}, 1, at)
 	if err != nil {
 		if errors.Is(err, payment.ErrInvalidReceipt) {
 			return Issued{NotIssued: err}, nil
@@ -649,12 +649,12 @@ func (s *Store) issueReceipt(ctx context.Context, tx *sql.Tx, r PaymentRequest, 
 		seq.UnitID, seq.Template, seq.Series, seq.Year).Scan(&n); err != nil {
 		return Issued{}, fmt.Errorf("store: receipt sequence: %w", err)
 	}
-	rc, err := payment.IssueReceipt(cfg, r.Request, payment.Party{Name: payer}, n, at)
+	rc, err := payment.IssueFeeReceipt(cfg, r.Request, payment.Party{Name: payer}, n, at)
 	if err != nil {
 		// Beyond the rules' largest number: nothing may be issued in this series.
 		return Issued{}, err
 	}
-	xml, err := payment.ReceiptXML(rc)
+	xml, err := payment.FeeReceiptXML(rc)
 	if err != nil {
 		return Issued{}, err
 	}
@@ -851,7 +851,7 @@ func scanReceipt(row interface{ Scan(...any) error }) (StoredReceipt, error) {
 	if err := row.Scan(&id, &body, &xml); err != nil {
 		return rc, err
 	}
-	if err := json.Unmarshal([]byte(body), &rc.Receipt); err != nil {
+	if err := json.Unmarshal([]byte(body), &rc.FeeReceipt); err != nil {
 		return rc, fmt.Errorf("store: receipt %d: %w", id, err)
 	}
 	rc.ID, rc.XML = id, []byte(xml)
@@ -869,20 +869,20 @@ func (s *Store) Receipt(ctx context.Context, id int64) (StoredReceipt, error) {
 
 // ReceiptsOn returns the receipts a unit issued on a local day, by template, series and
 // number: the day's summary for the tax authority is made of them.
-func (s *Store) ReceiptsOn(ctx context.Context, unitID int64, day calendar.Date) ([]payment.Receipt, error) {
+func (s *Store) ReceiptsOn(ctx context.Context, unitID int64, day calendar.Date) ([]payment.FeeReceipt, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+receiptCols+` FROM receipts WHERE unit_id = $1 AND issue_day = $2
 		ORDER BY template, series, number`, unitID, day.String())
 	if err != nil {
 		return nil, mapErr(err)
 	}
 	defer rows.Close()
-	var out []payment.Receipt
+	var out []payment.FeeReceipt
 	for rows.Next() {
 		rc, err := scanReceipt(rows)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, rc.Receipt)
+		out = append(out, rc.FeeReceipt)
 	}
 	return out, mapErr(rows.Err())
 }

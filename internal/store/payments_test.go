@@ -229,7 +229,7 @@ func TestPaymentRequestsAndReceipts(t *testing.T) {
 	rc, err := e.s.IssueReceipt(ctx, paid.ID, day2(8, 30))
 	if err != nil || rc.Number != 1 || rc.Template != "EBL01" || rc.Series != "26T" || rc.Payer.Name != d0.Applicant.FullName ||
 		!strings.Contains(string(rc.XML), "<Number>1</Number>") || !strings.Contains(string(rc.XML), "<TotalInWords>Năm nghìn đồng</TotalInWords>") {
-		t.Fatalf("receipt issued late: %+v %v\n%s", rc.Receipt, err, rc.XML)
+		t.Fatalf("receipt issued late: %+v %v\n%s", rc.FeeReceipt, err, rc.XML)
 	}
 	if _, err := e.s.IssueReceipt(ctx, paid.ID, day2(8, 31)); !errors.Is(err, store.ErrReceiptExists) {
 		t.Fatalf("second receipt: %v", err)
@@ -247,7 +247,7 @@ func TestPaymentRequestsAndReceipts(t *testing.T) {
 	}
 	got, err := e.s.Receipt(ctx, issued.Receipt.ID)
 	if err != nil || got.Number != 2 || got.Total != 5000 || len(got.Items) != 1 {
-		t.Fatalf("stored receipt: %+v %v", got.Receipt, err)
+		t.Fatalf("stored receipt: %+v %v", got.FeeReceipt, err)
 	}
 	rs, err := e.s.ReceiptsOn(ctx, e.unit, calendar.DateOf(day2(12, 0)))
 	if err != nil || len(rs) != 2 || rs[0].Number != 1 || rs[1].Number != 2 {
@@ -267,7 +267,7 @@ func TestPaymentRequestsAndReceipts(t *testing.T) {
 	e.s.SetClock(func() time.Time { return jan })
 	e.receiptConfig(t, "27T")
 	if rc, err := e.s.IssueReceipt(ctx, pr2.ID, jan); err != nil || rc.Number != 1 || rc.Series != "27T" {
-		t.Fatalf("new year's first receipt: %+v %v", rc.Receipt, err)
+		t.Fatalf("new year's first receipt: %+v %v", rc.FeeReceipt, err)
 	}
 
 	// Cancel, then bill again: the next ordinal and reference.

@@ -262,7 +262,7 @@ func (s *Store) CheckReceiptSignature(ctx context.Context, rc StoredReceipt) (pa
 	if d, ok := s.receiptSigner.(interface{ Certificate() *x509.Certificate }); ok {
 		c.Deployment = d.Certificate()
 	}
-	rep, err := payment.CheckReceiptSignature(rc.Receipt, rc.XML, c)
+	rep, err := payment.CheckReceiptSignature(rc.FeeReceipt, rc.XML, c)
 	if err != nil {
 		return rep, fmt.Errorf("store: receipt %d signature: %w", rc.ID, err)
 	}

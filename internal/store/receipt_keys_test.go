@@ -161,7 +161,7 @@ func TestReceiptKeys(t *testing.T) {
 	e.s.UseReceiptKEK(kek)
 	stored, err := e.s.IssueReceipt(ctx, paid.ID, day2(9, 3))
 	if err != nil || stored.Number != 1 {
-		t.Fatalf("receipt with the unit's key: %+v %v", stored.Receipt, err)
+		t.Fatalf("receipt with the unit's key: %+v %v", stored.FeeReceipt, err)
 	}
 	cert, err := xmldsig.Verify(stored.XML)
 	if err != nil || !cert.Equal(a.cert) {
@@ -198,7 +198,7 @@ func TestReceiptKeys(t *testing.T) {
 		t.Fatalf("the commune's receipt checked for the province: %+v", rep)
 	}
 	// The same record signed with the province's key: flagged, never valid.
-	unsigned, err := payment.ReceiptXML(stored.Receipt)
+	unsigned, err := payment.FeeReceiptXML(stored.FeeReceipt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +212,7 @@ func TestReceiptKeys(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return store.StoredReceipt{Receipt: stored.Receipt, XML: doc}
+		return store.StoredReceipt{FeeReceipt: stored.FeeReceipt, XML: doc}
 	}
 	rep = check(resign(b))
 	if rep.Valid || rep.Key != payment.KeyOtherUnit || rep.SignerUnit != "37" || rep.Code != "receipt_signer_other_unit" || !rep.Intact {

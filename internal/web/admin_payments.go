@@ -284,7 +284,7 @@ func (s *Server) saveReceiptConfig(w http.ResponseWriter, r *http.Request) error
 		if e.Kind != apperr.Invalid {
 			return err
 		}
-		var re *payment.ReceiptError
+		var re *payment.FeeReceiptError
 		if errors.As(err, &re) {
 			for _, p := range re.Problems {
 				// The form names collector.tax_code collector_tax_code.
