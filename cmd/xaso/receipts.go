@@ -10,9 +10,9 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/config"
 	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/signing"
-	"github.com/xaso-vn/xaso/internal/store"
 )
 
 // receiptSigner is the deployment's key, which signs the receipts and daily summaries of
@@ -87,7 +87,7 @@ hoặc ECDSA P-256. Cài khóa mới thì khóa cũ thôi ký, nhưng biên lai 
 						return usagef("cần --unit và --p12, không có tham số khác")
 					}
 					if cfg.ReceiptKEK == "" {
-						return store.ErrReceiptKEKMissing
+						return payment.ErrReceiptKEKMissing
 					}
 					kek, err := signing.ParseKEK(cfg.ReceiptKEK)
 					if err != nil {
@@ -110,12 +110,9 @@ hoặc ECDSA P-256. Cài khóa mới thì khóa cũ thôi ký, nhưng biên lai 
 					if err != nil {
 						return err
 					}
-					now := time.Now()
-					k, err := store.NewReceiptKey(u.ID, data, pass, kek, now)
+					payments := &payment.Service{Store: st, Now: time.Now, KEK: kek}
+					k, err := payments.AddReceiptKey(cliActor(ctx), u.ID, data, pass)
 					if err != nil {
-						return err
-					}
-					if k, err = st.AddReceiptKey(cliActor(ctx), k); err != nil {
 						return err
 					}
 					fmt.Fprintf(sio.out, "%d\t%s\t%s\t%s\n", k.ID, u.Code, k.NotAfter.Format("2006-01-02"), k.Subject)
@@ -123,7 +120,7 @@ hoặc ECDSA P-256. Cài khóa mới thì khóa cũ thôi ký, nhưng biên lai 
 					if err != nil {
 						return err
 					}
-					if rep, _ := signing.VerifyChain(k.Chain[0], k.Chain[1:], anchors, now); rep.Status != signing.ChainTrusted {
+					if rep, _ := signing.VerifyChain(k.Chain[0], k.Chain[1:], anchors, time.Now()); rep.Status != signing.ChainTrusted {
 						fmt.Fprintln(sio.err, "Cảnh báo: chứng thư chưa dẫn tới chứng thư gốc tin cậy nào đã cấu hình (xaso trust add); biên lai sẽ được báo là chữ ký chưa tin cậy.")
 					}
 					return nil

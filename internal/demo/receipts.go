@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/signing"
 	"github.com/xaso-vn/xaso/internal/store"
 )
@@ -25,12 +26,11 @@ func ReceiptKEK() *signing.KEK {
 }
 
 // demoReceiptKey installs the demo commune's own receipt key, issued by ca (the demo's
-// test CA, a trust anchor; nil: a CA of its own, trusted), sealed with the store's KEK,
+// test CA, a trust anchor; nil: a CA of its own, trusted), sealed with pay's KEK,
 // as an administrator does with `xaso receiptkey add`. Without a KEK it does nothing:
 // receipts then fall back to the deployment's key.
-func demoReceiptKey(ctx context.Context, st *store.Store, commune int64, ca *signing.TestCA) error {
-	kek := st.ReceiptKEK()
-	if kek == nil {
+func demoReceiptKey(ctx context.Context, st *store.Store, pay *payment.Service, commune int64, ca *signing.TestCA) error {
+	if pay.KEK == nil {
 		return nil
 	}
 	if ca == nil {
@@ -52,11 +52,7 @@ func demoReceiptKey(ctx context.Context, st *store.Store, commune int64, ca *sig
 	if err != nil {
 		return fmt.Errorf("demo: receipt PKCS#12: %w", err)
 	}
-	k, err := store.NewReceiptKey(commune, p12, Password, kek, now)
-	if err != nil {
-		return fmt.Errorf("demo: receipt key: %w", err)
-	}
-	if _, err := st.AddReceiptKey(ctx, k); err != nil {
+	if _, err := pay.AddReceiptKey(ctx, commune, p12, Password); err != nil {
 		return fmt.Errorf("demo: receipt key: %w", err)
 	}
 	return nil

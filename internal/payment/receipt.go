@@ -337,3 +337,55 @@ func seriesYear(s string) (int, bool) {
 	n, _ := strconv.Atoi(s[:2])
 	return n, true
 }
+
+// CheckReceiptConfig checks a unit's receipt configuration at now by issuing a sample receipt with it and
+// keeping the problems that concern the configuration; it returns the configuration as
+// receipts will print it (trimmed, NFC, symbols in capitals).
+func CheckReceiptConfig(cfg ReceiptConfig, now time.Time) (ReceiptConfig, error) {
+	if cfg.UnitID <= 0 {
+		return cfg, fmt.Errorf("payment: receipt configuration without a unit: %w", ErrInvalidReceipt)
+	}
+	cfg.Name = locale.NFC(strings.TrimSpace(cfg.Name))
+	sample := Request{ID: 1, State: StatePaid, Items: []Item{{Name: "Lệ phí", Amount: 1}}, Amount: 1,
+		Paid: 1, Method: MethodCash}
+	// try issues the sample at a time: the receipt, or the configuration's problems.
+	try := func(at time.Time) (FeeReceipt, []apperr.Detail, error) {
+		rc, err := IssueFeeReceipt(cfg, sample, Party{Name: "Người nộp"}, 1, at)
+		var re *FeeReceiptError
+		if !errors.As(err, &re) {
+			return rc, nil, err
+		}
+		var ps []apperr.Detail
+		for _, p := range re.Problems {
+			if p.Field == "name" || p.Field == "template" || p.Field == "series" || strings.HasPrefix(p.Field, "collector.") ||
+				p.Field == "valid_from" || p.Field == "valid_until" {
+				ps = append(ps, p)
+			}
+		}
+		if len(ps) == 0 {
+			return rc, nil, fmt.Errorf("payment: sample receipt: %w", err) // a problem of the sample itself
+		}
+		return rc, ps, nil
+	}
+	// A configuration that starts later is checked on its first day.
+	at := now
+	if !cfg.ValidFrom.IsZero() && cfg.ValidFrom.Time().After(now) {
+		at = cfg.ValidFrom.Time().Add(12 * time.Hour)
+	}
+	rc, ps, err := try(at)
+	if len(ps) > 0 {
+		// A series for next year, entered in advance.
+		next := calendar.NewDate(calendar.DateOf(now).Year+1, time.January, 1).Time()
+		if rc2, ps2, err2 := try(next); len(ps2) == 0 && err2 == nil {
+			rc, ps = rc2, nil
+		}
+	}
+	switch {
+	case err != nil:
+		return cfg, err
+	case len(ps) > 0:
+		return cfg, &FeeReceiptError{Problems: ps}
+	}
+	cfg.Template, cfg.Series, cfg.Collector = rc.Template, rc.Series, rc.Collector
+	return cfg, nil
+}

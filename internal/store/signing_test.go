@@ -12,7 +12,7 @@ import (
 
 func TestSigningTables(t *testing.T) {
 	ctx := context.Background()
-	e := newPayEnv(t)
+	e := newDemoEnv(t)
 	s := e.s
 	ca, err := signing.NewTestCA("Test CA", true)
 	if err != nil {

@@ -22,7 +22,6 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
-	"github.com/xaso-vn/xaso/internal/signing"
 )
 
 // Dialect names a database engine.
@@ -44,10 +43,6 @@ type Store struct {
 	decoded decoded    // procedure versions read by filings and transitions (proccache.go)
 	// checkpoints copies SQLite's write-ahead log into the database beside the writer.
 	checkpoints *checkpointer
-	// receiptSigner signs receipts' XML records as they are issued (nil: unsigned).
-	receiptSigner XMLSigner
-	// receiptKEK opens the units' own receipt keys (nil: they cannot sign).
-	receiptKEK *signing.KEK
 	// uploadCaps bound the files of a dossier and of a user's day (nil: the defaults).
 	uploadCaps atomic.Pointer[UploadCaps]
 }
