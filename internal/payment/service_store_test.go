@@ -464,9 +464,10 @@ func TestNotificationDeliveredConcurrently(t *testing.T) {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	applied, replayed := 0, 0
+	e.now = day2(9, 1) // received then, by every delivery
 	for range 8 {
 		wg.Go(func() {
-			res, err := e.record(ctx, n, []byte("{}"), day2(9, 1))
+			res, err := e.pay.Record(ctx, e.unit, n, []byte("{}"))
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
