@@ -94,6 +94,38 @@ func (s *Server) renderAdminPayments(w http.ResponseWriter, r *http.Request, sta
 		}
 		page.Units = units
 	}
+	if err := s.adminPaymentSettings(r, &page); err != nil {
+		return err
+	}
+	today := calendar.DateOf(s.paymentsNow())
+	page.Today = today
+	page.Rules = payment.RulesOn(today)
+	// The next version of the rules, when one is already known.
+	for d := today.AddDays(1); d.Sub(today) <= 366; d = d.AddDays(1) {
+		if rl := payment.RulesOn(d); rl.From != page.Rules.From {
+			page.NextRules = &rl
+			break
+		}
+	}
+	page.storedForms()
+	keys, err := s.Store.ReceiptKeys(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	page.ReceiptKeys, page.KEKSet = keys, s.Payments.KEK != nil
+	page.KeyForm = payForm{Values: map[string]string{}}
+	with(&page)
+	v := s.view(r, "Tài khoản thu và biên lai")
+	v.Area, v.Nav = "office", "admin-payments"
+	v.Flash = s.sessions.PopString(ctx, "flash")
+	v.Data = page
+	return s.views.render(w, status, "admin_payments", v)
+}
+
+// adminPaymentSettings reads the unit's collection account, its webhook address and its
+// receipt configuration into the page.
+func (s *Server) adminPaymentSettings(r *http.Request, page *adminPaymentsPage) error {
+	ctx, u := r.Context(), page.Unit
 	switch a, err := s.Store.PaymentAccount(ctx, u.ID); {
 	case err == nil:
 		page.Account, page.Bank = &a, knownBanks[a.BIN]
@@ -118,17 +150,12 @@ func (s *Server) renderAdminPayments(w http.ResponseWriter, r *http.Request, sta
 	case !errors.Is(err, payment.ErrNoReceiptConfig):
 		return err
 	}
-	today := calendar.DateOf(s.paymentsNow())
-	page.Today = today
-	page.Rules = payment.RulesOn(today)
-	// The next version of the rules, when one is already known.
-	for d := today.AddDays(1); d.Sub(today) <= 366; d = d.AddDays(1) {
-		if rl := payment.RulesOn(d); rl.From != page.Rules.From {
-			page.NextRules = &rl
-			break
-		}
-	}
-	// The forms start with what is stored; a refused form keeps what was typed.
+	return nil
+}
+
+// storedForms starts the page's forms with what is stored; a refused form keeps what
+// was typed instead.
+func (page *adminPaymentsPage) storedForms() {
 	page.AccountForm = payForm{Values: map[string]string{}}
 	if a := page.Account; a != nil {
 		page.AccountForm.Values = map[string]string{"bin": a.BIN, "number": a.Number, "name": a.Name}
@@ -142,18 +169,6 @@ func (s *Server) renderAdminPayments(w http.ResponseWriter, r *http.Request, sta
 			"collector_name": c.Collector.Name, "collector_tax_code": c.Collector.TaxCode, "collector_address": c.Collector.Address,
 			"valid_from": dateText(c.ValidFrom), "valid_until": dateText(c.ValidUntil)}
 	}
-	keys, err := s.Store.ReceiptKeys(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	page.ReceiptKeys, page.KEKSet = keys, s.Payments.KEK != nil
-	page.KeyForm = payForm{Values: map[string]string{}}
-	with(&page)
-	v := s.view(r, "Tài khoản thu và biên lai")
-	v.Area, v.Nav = "office", "admin-payments"
-	v.Flash = s.sessions.PopString(ctx, "flash")
-	v.Data = page
-	return s.views.render(w, status, "admin_payments", v)
 }
 
 func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request) (unit.Unit, payForm, error) {
