@@ -458,7 +458,8 @@ type PaymentActionBody struct {
 	Amount int64 `json:"amount,omitempty"`
 	// PaidAt (confirm): when the money moved; default now.
 	PaidAt string `json:"paid_at,omitempty"`
-	// TransactionID (confirm by statement): the statement line's id, when known.
+	// TransactionID (confirm by statement, without NotificationID): the statement line's id,
+	// required, as on the accountant's page (payment.CheckTransactionID).
 	TransactionID string `json:"transaction_id,omitempty"`
 	// NotificationID (confirm by statement): an unmatched bank notification this
 	// request's payment is; its amount, time and transaction id are taken.
