@@ -11,9 +11,9 @@ import (
 	"github.com/xaso-vn/xaso/internal/config"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/kek"
+	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/signing"
-	"github.com/xaso-vn/xaso/internal/store"
 )
 
 // receiptSigner is the deployment's key, which signs the receipts and daily summaries of
@@ -88,7 +88,7 @@ hoặc ECDSA P-256. Cài khóa mới thì khóa cũ thôi ký, nhưng biên lai 
 						return usagef("cần --unit và --p12, không có tham số khác")
 					}
 					if cfg.ReceiptKEK == "" {
-						return store.ErrReceiptKEKMissing
+						return payment.ErrReceiptKEKMissing
 					}
 					serverKEK, err := kek.Parse(cfg.ReceiptKEK)
 					if err != nil {
@@ -111,12 +111,9 @@ hoặc ECDSA P-256. Cài khóa mới thì khóa cũ thôi ký, nhưng biên lai 
 					if err != nil {
 						return err
 					}
-					now := time.Now()
-					k, err := store.NewReceiptKey(u.ID, data, pass, serverKEK, now)
+					payments := &payment.Service{Store: st, Now: time.Now, KEK: serverKEK}
+					k, err := payments.AddReceiptKey(cliActor(ctx), u.ID, data, pass)
 					if err != nil {
-						return err
-					}
-					if k, err = st.AddReceiptKey(cliActor(ctx), k); err != nil {
 						return err
 					}
 					fmt.Fprintf(sio.out, "%d\t%s\t%s\t%s\n", k.ID, u.Code, k.NotAfter.Format("2006-01-02"), k.Subject)
@@ -124,7 +121,7 @@ hoặc ECDSA P-256. Cài khóa mới thì khóa cũ thôi ký, nhưng biên lai 
 					if err != nil {
 						return err
 					}
-					if rep, _ := signing.VerifyChain(k.Chain[0], k.Chain[1:], anchors, now); rep.Status != signing.ChainTrusted {
+					if rep, _ := signing.VerifyChain(k.Chain[0], k.Chain[1:], anchors, time.Now()); rep.Status != signing.ChainTrusted {
 						fmt.Fprintln(sio.err, "Cảnh báo: chứng thư chưa dẫn tới chứng thư gốc tin cậy nào đã cấu hình (xaso trust add); biên lai sẽ được báo là chữ ký chưa tin cậy.")
 					}
 					return nil

@@ -20,6 +20,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/notify"
+	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/report"
 	"github.com/xaso-vn/xaso/internal/unit"
@@ -75,19 +76,19 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	if err != nil {
 		return err
 	}
-	if signer != nil {
-		st.SignReceiptsWith(signer)
-	}
 	kek, err := receiptKEK(cfg, log)
 	if err != nil {
 		return err
 	}
-	if kek != nil {
-		st.UseReceiptKEK(kek)
+	// Receipts are signed, in the transaction that issues them, with the unit's own key
+	// (opened with the KEK), else the deployment's key.
+	payments := &payment.Service{Store: st, Now: time.Now, KEK: kek}
+	if signer != nil {
+		payments.Signer = signer
 	}
 	hasher := newHasher(cfg, 2)
 	if cfg.Demo {
-		loaded, err := demo.Load(ctx, st, hasher)
+		loaded, err := demo.LoadWith(ctx, st, hasher, demo.Options{History: true, Payments: true, Signing: true, PaymentService: payments})
 		if err != nil {
 			return err
 		}
@@ -110,6 +111,7 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 		Auth:          auth.NewService(st, hasher, ratelimit.NewBackoff(ratelimit.PerAccount), ratelimit.NewBackoff(ratelimit.PerAccount)),
 		Calendars:     cals,
 		Dossiers:      &dossier.Service{Store: st, Calendars: cals, Now: time.Now},
+		Payments:      payments,
 		HomeUnitID:    home.ID,
 		Log:           log,
 		Metrics:       reg,

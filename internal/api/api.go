@@ -15,6 +15,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
@@ -26,6 +27,8 @@ type Deps struct {
 	Store     *store.Store
 	Calendars *workcal.Service
 	Dossiers  *dossier.Service
+	// Payments runs the fee payments (their rules, their receipts and signers).
+	Payments *payment.Service
 	// HomeUnitID is the unit the portal serves by default: its catalog, where citizens
 	// file.
 	HomeUnitID int64

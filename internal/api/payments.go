@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
-	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/dossier"
@@ -21,7 +20,6 @@ import (
 	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/qr"
-	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
 
@@ -29,8 +27,6 @@ import (
 var (
 	// accountRoles may read a unit's collection account and receipt settings.
 	accountRoles = []auth.Role{auth.RoleAccountant, auth.RoleUnitAdmin}
-	// cashRoles may record cash at the counter.
-	cashRoles = []auth.Role{auth.RoleAccountant, auth.RoleCounter}
 	// reconcileRoles may read a day's reconciliation.
 	reconcileRoles = []auth.Role{auth.RoleAccountant, auth.RoleUnitAdmin, auth.RoleLeader}
 )
@@ -48,7 +44,7 @@ func paymentRoutes(h handlers) []httpx.Route {
 		// {image} is qr.png or qr.svg: a literal last segment would conflict with
 		// /payments/receipts/{file} in the router ("receipts/qr.png" matches both).
 		{Pattern: "GET /api/v1/payments/{reference}/{image}", Access: httpx.Anyone, Handler: h.paymentQR},
-		{Pattern: "POST /api/v1/payments/{reference}/confirm", Access: httpx.OnlyRoles(cashRoles...), Handler: h.paymentAction(payment.ActConfirm)},
+		{Pattern: "POST /api/v1/payments/{reference}/confirm", Access: httpx.OnlyRoles(payment.CashRoles...), Handler: h.paymentAction(payment.ActConfirm)},
 		{Pattern: "POST /api/v1/payments/{reference}/cancel", Access: accountant, Handler: h.paymentAction(payment.ActCancel)},
 		{Pattern: "POST /api/v1/payments/{reference}/refund", Access: accountant, Handler: h.paymentAction(payment.ActRefund)},
 		{Pattern: "POST /api/v1/payments/{reference}/receipt", Access: accountant, Handler: h.issueReceipt},
@@ -64,23 +60,9 @@ func paymentRoutes(h handlers) []httpx.Route {
 }
 
 var (
-	errNothingToPay = apperr.New(apperr.Conflict, payment.ErrNothingToPay.Code, payment.ErrNothingToPay.Message)
-	errDossierEnded = apperr.New(apperr.Conflict, "dossier_ended",
-		"Hồ sơ đã kết thúc (từ chối, dừng hoặc rút), không lập yêu cầu thanh toán.")
-	errVersion = apperr.New(apperr.Invalid, "version_required",
-		"Cần gửi version của yêu cầu thanh toán đang xem (khóa lạc quan).")
 	errMoneyAt = apperr.New(apperr.Invalid, "invalid_paid_at",
 		"paid_at phải theo RFC 3339 (ví dụ 2026-07-02T09:15:00+07:00) và không ở tương lai.")
-	errWebhookOnly = apperr.New(apperr.Invalid, "invalid_payment_method",
-		"Chỉ ghi nhận tiền mặt (cash) hoặc chuyển khoản theo sao kê (statement); thông báo của ngân hàng đến qua webhook.")
-	errNotificationAmount = apperr.New(apperr.Invalid, "invalid_payment_amount",
-		"Số tiền phải bằng số tiền của giao dịch ngân hàng được chọn.")
 	errDate = apperr.New(apperr.Invalid, "invalid_date", "date phải có dạng YYYY-MM-DD.")
-	// errWebhookNotConfigured: the unit has no collection account or no webhook secret,
-	// so it receives no notifications. The sender hears it (a wrong address, or a unit
-	// not set up yet) as a 404; it is no server error.
-	errWebhookNotConfigured = apperr.New(apperr.NotFound, "webhook_not_configured",
-		"Đơn vị chưa cấu hình nhận thông báo thanh toán của ngân hàng.")
 )
 
 func (h handlers) now() time.Time {
@@ -121,15 +103,6 @@ func (h handlers) paymentUnit(r *http.Request, roles ...auth.Role) (unit.Unit, e
 	return unit.Unit{}, errUnitParam
 }
 
-// actor is the official answering for a change.
-func actor(p *auth.Principal) payment.Actor {
-	name := p.FullName
-	if name == "" {
-		name = p.Username
-	}
-	return payment.Actor{ID: p.UserID, Name: name}
-}
-
 // PaymentAccount is a unit's collection account. The webhook secret is never shown
 // here: only whether one is set.
 type PaymentAccount struct {
@@ -156,7 +129,7 @@ func (h handlers) webhookURL(u unit.Unit) string {
 	return strings.TrimSuffix(h.BaseURL, "/") + "/api/v1/payments/notifications/" + u.Code
 }
 
-func (h handlers) viewAccount(u unit.Unit, a store.PaymentAccount) PaymentAccount {
+func (h handlers) viewAccount(u unit.Unit, a payment.StoredAccount) PaymentAccount {
 	return PaymentAccount{Unit: u.Code, BIN: a.BIN, Number: a.Number, Name: a.Name, Card: a.Card, WebhookURL: h.webhookURL(u),
 		SecretSet: !a.SecretSetAt.IsZero(), SecretSetAt: rfc3339(a.SecretSetAt), UpdatedAt: rfc3339(a.UpdatedAt)}
 }
@@ -182,7 +155,7 @@ func (h handlers) setPaymentAccount(w http.ResponseWriter, r *http.Request) erro
 	if err := httpx.DecodeJSON(w, r, &in, 16<<10); err != nil {
 		return err
 	}
-	a, err := h.Store.SetPaymentAccount(r.Context(), payment.Account{UnitID: u.ID, BIN: in.BIN, Number: in.Number, Name: in.Name, Card: in.Card})
+	a, err := h.Payments.SetAccount(r.Context(), payment.Account{UnitID: u.ID, BIN: in.BIN, Number: in.Number, Name: in.Name, Card: in.Card})
 	if err != nil {
 		return err
 	}
@@ -203,11 +176,7 @@ func (h handlers) rotateWebhookSecret(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	secret, err := h.Store.RotateWebhookSecret(r.Context(), u.ID)
-	if err != nil {
-		return err
-	}
-	ws, err := h.Store.WebhookSecrets(r.Context(), u.ID)
+	secret, ws, err := h.Payments.RotateWebhookSecret(r.Context(), u.ID)
 	if err != nil {
 		return err
 	}
@@ -249,7 +218,7 @@ func (h handlers) setReceiptConfig(w http.ResponseWriter, r *http.Request) error
 	if err := httpx.DecodeJSON(w, r, &in, 16<<10); err != nil {
 		return err
 	}
-	cfg, err := h.Store.SetReceiptConfig(r.Context(), payment.ReceiptConfig{UnitID: u.ID, Name: in.Name, Template: in.Template,
+	cfg, err := h.Payments.SetReceiptConfig(r.Context(), payment.ReceiptConfig{UnitID: u.ID, Name: in.Name, Template: in.Template,
 		Series: in.Series, Collector: in.Collector, ValidFrom: in.ValidFrom, ValidUntil: in.ValidUntil})
 	if err != nil {
 		return err
@@ -329,26 +298,7 @@ type PaymentRequest struct {
 	History        []PaymentEvent `json:"history"`
 }
 
-// allowedPaymentActions lists what p may do to r now.
-func allowedPaymentActions(p *auth.Principal, r store.PaymentRequest, receivingUnit int64) []payment.Action {
-	out := []payment.Action{}
-	accountant := p.Can(r.UnitID, auth.RoleAccountant)
-	for _, a := range payment.Allowed(r.State) {
-		if accountant || a == payment.ActConfirm && canCash(p, r, receivingUnit) {
-			out = append(out, a)
-		}
-	}
-	if accountant && r.State == payment.StatePaid && r.ReceiptID == 0 {
-		out = append(out, "receipt")
-	}
-	return out
-}
-
-func canCash(p *auth.Principal, r store.PaymentRequest, receivingUnit int64) bool {
-	return p.Can(r.UnitID, cashRoles...) || p.Can(receivingUnit, auth.RoleCounter)
-}
-
-func (h handlers) viewPayment(r *http.Request, pr store.PaymentRequest, d dossier.Dossier) (PaymentRequest, error) {
+func (h handlers) viewPayment(r *http.Request, pr payment.StoredRequest, d dossier.Dossier) (PaymentRequest, error) {
 	ctx := r.Context()
 	p := auth.PrincipalFrom(ctx)
 	u, err := h.Store.UnitByID(ctx, pr.UnitID)
@@ -359,7 +309,7 @@ func (h handlers) viewPayment(r *http.Request, pr store.PaymentRequest, d dossie
 		Items: pr.Items, Amount: pr.Amount, Paid: pr.Paid, Refunded: pr.Refunded, Outstanding: pr.Outstanding(), State: pr.State,
 		StateLabel: pr.State.Label(), Flags: pr.Flags, Method: pr.Method, Reason: pr.Reason, CreatedAt: rfc3339(pr.CreatedAt),
 		PaidAt: rfc3339(pr.PaidAt), ClosedAt: rfc3339(pr.ClosedAt), Version: pr.Version,
-		AllowedActions: allowedPaymentActions(p, pr, d.ReceivingUnitID), History: []PaymentEvent{}}
+		AllowedActions: h.Payments.Allowed(p, pr, d), History: []PaymentEvent{}}
 	if v.Items == nil {
 		v.Items = []payment.Item{}
 	}
@@ -368,7 +318,7 @@ func (h handlers) viewPayment(r *http.Request, pr store.PaymentRequest, d dossie
 		v.QR = &QRLinks{PNG: base + ".png", PrintPNG: base + ".png?size=print", SVG: base + ".svg"}
 	}
 	if pr.ReceiptID != 0 {
-		rc, err := h.Store.Receipt(ctx, pr.ReceiptID)
+		rc, err := h.Store.FeeReceipt(ctx, pr.ReceiptID)
 		if err != nil {
 			return PaymentRequest{}, err
 		}
@@ -388,8 +338,8 @@ func (h handlers) viewPayment(r *http.Request, pr store.PaymentRequest, d dossie
 	return v, nil
 }
 
-func (h handlers) receiptRef(ctx context.Context, rc store.StoredReceipt) (*ReceiptRef, error) {
-	sig, err := h.Store.CheckReceiptSignature(ctx, rc)
+func (h handlers) receiptRef(ctx context.Context, rc payment.StoredFeeReceipt) (*ReceiptRef, error) {
+	sig, err := h.Payments.CheckReceiptSignature(ctx, rc)
 	if err != nil {
 		return nil, err
 	}
@@ -399,34 +349,11 @@ func (h handlers) receiptRef(ctx context.Context, rc store.StoredReceipt) (*Rece
 }
 
 func (h handlers) createPayment(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	p := auth.PrincipalFrom(ctx)
 	d, a, err := h.load(r)
 	if err != nil {
 		return err
 	}
-	// The counter bills at intake, the accountant at any time, and the owner of an
-	// electronic dossier bills themselves to pay by QR code from home.
-	if !(p.Can(d.ReceivingUnitID, auth.RoleCounter) || p.Can(d.CompetentUnitID, auth.RoleAccountant) || (a.Owner || a.Assistant) && d.Channel.Electronic()) {
-		return apperr.ErrForbidden
-	}
-	switch d.Status {
-	case dossier.StatusRefused, dossier.StatusStopped, dossier.StatusWithdrawn:
-		return errDossierEnded
-	}
-	rules, err := h.Dossiers.Rules(ctx, d)
-	if err != nil {
-		return err
-	}
-	req, ev, err := payment.NewRequest(d.Code, rules.Procedure.Fees, d.Channel.Electronic(), h.now())
-	if errors.Is(err, payment.ErrNothingToPay) {
-		return errNothingToPay
-	}
-	if err != nil {
-		return err
-	}
-	req.UnitID, ev.By = d.CompetentUnitID, actor(p)
-	pr, err := h.Store.CreatePaymentRequest(ctx, d.ID, req, ev)
+	pr, err := h.Payments.CreateRequest(r.Context(), d, a)
 	if err != nil {
 		return err
 	}
@@ -458,30 +385,6 @@ func (h handlers) dossierPayments(w http.ResponseWriter, r *http.Request) error 
 	return httpx.WriteJSON(w, http.StatusOK, httpx.NewList(items, len(items)))
 }
 
-// findPayment returns the request with the reference in the path that may() accepts,
-// with its dossier; any other caller gets 404, which does not reveal that it exists.
-func (h handlers) findPayment(r *http.Request, may func(store.PaymentRequest, dossier.Dossier) bool) (store.PaymentRequest, dossier.Dossier, error) {
-	ctx := r.Context()
-	ref := strings.ToUpper(r.PathValue("reference"))
-	if len(ref) != payment.ReferenceLength {
-		return store.PaymentRequest{}, dossier.Dossier{}, store.ErrPaymentNotFound
-	}
-	prs, err := h.Store.PaymentRequestsByReference(ctx, ref)
-	if err != nil {
-		return store.PaymentRequest{}, dossier.Dossier{}, err
-	}
-	for _, pr := range prs {
-		d, err := h.Store.DossierByCode(ctx, pr.DossierCode)
-		if err != nil {
-			return store.PaymentRequest{}, dossier.Dossier{}, err
-		}
-		if may(pr, d) {
-			return pr, d, nil
-		}
-	}
-	return store.PaymentRequest{}, dossier.Dossier{}, store.ErrPaymentNotFound
-}
-
 var errQRLimit = apperr.New(apperr.TooManyRequests, "lookup_rate_limited", "Bạn tra cứu quá nhiều lần. Vui lòng thử lại sau ít phút.")
 
 // paymentQR draws the VietQR code of what a request still expects, for its dossier's
@@ -496,14 +399,14 @@ func (h handlers) paymentQR(w http.ResponseWriter, r *http.Request) error {
 	p := auth.PrincipalFrom(ctx)
 	secret := r.URL.Query().Get("secret")
 	if p == nil && secret == "" {
-		return store.ErrPaymentNotFound
+		return payment.ErrRequestNotFound
 	}
 	// The secret is short enough to be typed from paper: guessing is limited as on the
 	// look-up page, for everyone who tries one.
 	if secret != "" && !h.Lookups.Allow(httpx.ClientIP(r, h.TrustProxy)) {
 		return errQRLimit
 	}
-	pr, _, err := h.findPayment(r, func(_ store.PaymentRequest, d dossier.Dossier) bool {
+	pr, _, err := h.Payments.Find(ctx, r.PathValue("reference"), func(_ payment.StoredRequest, d dossier.Dossier) bool {
 		if secret != "" && secretMatches(secret, d.Secret) {
 			return true
 		}
@@ -555,7 +458,8 @@ type PaymentActionBody struct {
 	Amount int64 `json:"amount,omitempty"`
 	// PaidAt (confirm): when the money moved; default now.
 	PaidAt string `json:"paid_at,omitempty"`
-	// TransactionID (confirm by statement): the statement line's id, when known.
+	// TransactionID (confirm by statement, without NotificationID): the statement line's id,
+	// required, as on the accountant's page (payment.CheckTransactionID).
 	TransactionID string `json:"transaction_id,omitempty"`
 	// NotificationID (confirm by statement): an unmatched bank notification this
 	// request's payment is; its amount, time and transaction id are taken.
@@ -567,49 +471,24 @@ type PaymentActionBody struct {
 func (h handlers) paymentAction(action payment.Action) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
-		p := auth.PrincipalFrom(ctx)
-		pr, d, err := h.findPayment(r, func(pr store.PaymentRequest, d dossier.Dossier) bool {
-			return p.Can(pr.UnitID, auth.RoleAccountant) || action == payment.ActConfirm && canCash(p, pr, d.ReceivingUnitID)
-		})
-		if err != nil {
-			return err
-		}
 		var in PaymentActionBody
 		if err := httpx.DecodeJSON(w, r, &in, 16<<10); err != nil {
 			return err
 		}
-		switch {
-		case in.Version == 0:
-			return errVersion
-		case in.Version != pr.Version:
-			return store.ErrPaymentChanged
-		}
-		now := h.now()
-		after := pr
-		var ev payment.Event
-		ch := store.PaymentChange{Before: pr}
-		switch action {
-		case payment.ActConfirm:
-			pay, notif, err := h.paymentOf(r, p, pr, d, in, now)
+		act := payment.Act{Action: action, Version: in.Version, Method: in.Method, Amount: in.Amount, TransactionID: in.TransactionID,
+			NotificationID: in.NotificationID, Reason: in.Reason, Note: in.Note}
+		if in.PaidAt != "" {
+			t, err := time.Parse(time.RFC3339, in.PaidAt)
 			if err != nil {
-				return err
+				return errMoneyAt
 			}
-			ch.NotificationID = notif
-			ev, err = after.Confirm(pay, now)
-			if err != nil {
-				return err
-			}
-		case payment.ActCancel:
-			if ev, err = after.Cancel(actor(p), in.Reason, now); err != nil {
-				return err
-			}
-		case payment.ActRefund:
-			if ev, err = after.Refund(actor(p), in.Amount, in.Reason, now); err != nil {
-				return err
-			}
+			act.PaidAt = t
 		}
-		ch.After, ch.Event = after.Request, ev
-		saved, issued, err := h.Store.SavePayment(ctx, ch)
+		saved, issued, err := h.Payments.Do(ctx, auth.PrincipalFrom(ctx), r.PathValue("reference"), 0, act)
+		if err != nil {
+			return err
+		}
+		d, err := h.Store.DossierByCode(ctx, saved.DossierCode)
 		if err != nil {
 			return err
 		}
@@ -625,54 +504,9 @@ func (h handlers) paymentAction(action payment.Action) httpx.HandlerFunc {
 	}
 }
 
-// paymentOf is the payment a confirmation records, and the unmatched notification it
-// takes over (0 for none).
-func (h handlers) paymentOf(r *http.Request, p *auth.Principal, pr store.PaymentRequest, d dossier.Dossier, in PaymentActionBody, now time.Time) (payment.Payment, int64, error) {
-	pay := payment.Payment{Method: in.Method, Amount: in.Amount, At: now, TransactionID: in.TransactionID, By: actor(p), Note: in.Note}
-	switch in.Method {
-	case payment.MethodCash:
-		if !canCash(p, pr, d.ReceivingUnitID) {
-			return pay, 0, apperr.ErrForbidden
-		}
-		pay.TransactionID = ""
-	case payment.MethodStatement:
-		if !p.Can(pr.UnitID, auth.RoleAccountant) {
-			return pay, 0, apperr.ErrForbidden
-		}
-	default:
-		return pay, 0, errWebhookOnly
-	}
-	if in.PaidAt != "" {
-		t, err := time.Parse(time.RFC3339, in.PaidAt)
-		if err != nil || t.After(now.Add(payment.NotificationTolerance)) {
-			return pay, 0, errMoneyAt
-		}
-		pay.At = t
-	}
-	if in.NotificationID == 0 {
-		return pay, 0, nil
-	}
-	if in.Method != payment.MethodStatement {
-		return pay, 0, errWebhookOnly
-	}
-	n, err := h.Store.PaymentNotification(r.Context(), in.NotificationID)
-	switch {
-	case err != nil:
-		return pay, 0, err
-	case n.UnitID != pr.UnitID:
-		return pay, 0, store.ErrNotificationNotFound
-	case n.RequestID != 0:
-		return pay, 0, store.ErrNotificationMatched
-	case in.Amount != 0 && in.Amount != n.Amount:
-		return pay, 0, errNotificationAmount
-	}
-	pay.Amount, pay.At, pay.TransactionID = n.Amount, n.TransactedAt, n.TransactionID
-	return pay, n.ID, nil
-}
-
-func (h handlers) logReceiptNotIssued(r *http.Request, pr store.PaymentRequest, why error) {
+func (h handlers) logReceiptNotIssued(r *http.Request, pr payment.StoredRequest, why error) {
 	level := slog.LevelWarn
-	if errors.Is(why, store.ErrNoReceiptConfig) {
+	if errors.Is(why, payment.ErrNoReceiptConfig) {
 		level = slog.LevelInfo // a unit that does not issue receipts through xaso
 	}
 	h.log().Log(r.Context(), level, "receipt not issued", "reference", pr.Reference, "code", apperr.From(why).Code,
@@ -682,12 +516,7 @@ func (h handlers) logReceiptNotIssued(r *http.Request, pr store.PaymentRequest, 
 // issueReceipt issues the receipt of a paid request that has none (the unit's receipt
 // configuration was missing or refused when it was paid).
 func (h handlers) issueReceipt(w http.ResponseWriter, r *http.Request) error {
-	p := auth.PrincipalFrom(r.Context())
-	pr, _, err := h.findPayment(r, func(pr store.PaymentRequest, _ dossier.Dossier) bool { return p.Can(pr.UnitID, auth.RoleAccountant) })
-	if err != nil {
-		return err
-	}
-	rc, err := h.Store.IssueReceipt(r.Context(), pr.ID, h.now())
+	rc, err := h.Payments.IssueFeeReceipt(r.Context(), auth.PrincipalFrom(r.Context()), r.PathValue("reference"), 0)
 	if err != nil {
 		return err
 	}
@@ -731,39 +560,23 @@ func (h handlers) bankNotification(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return payment.ErrBody.With(err)
 	}
-	now := h.now()
-	var keys [][]byte
-	switch ws, err := h.Store.WebhookSecrets(ctx, u.ID); {
-	case err == nil:
-		keys = ws.Valid(now)
-	case !errors.Is(err, store.ErrNoPaymentAccount):
-		return err
-	}
-	if len(keys) == 0 {
-		log.Warn("payment notification refused", "code", errWebhookNotConfigured.Code)
-		return errWebhookNotConfigured
-	}
-	var n payment.Notification
-	for _, k := range keys {
-		n, err = payment.VerifyNotification(raw, r.Header.Get(payment.SignatureHeader), k, now)
-		if !errors.Is(err, payment.ErrSignatureInvalid) {
-			break
-		}
-	}
-	if err != nil {
+	n, res, err := h.Payments.ReceiveNotification(ctx, u, raw, r.Header.Get(payment.SignatureHeader))
+	var ne *payment.NotificationError
+	switch {
+	case errors.As(err, &ne):
 		// Field and reason name what is wrong, never the description's text.
-		var ne *payment.NotificationError
-		if errors.As(err, &ne) {
-			log.Warn("payment notification refused", "code", apperr.From(err).Code, "field", ne.Field, "reason", ne.Reason)
-			if errors.Is(err, payment.ErrBody) || errors.Is(err, payment.ErrTooLarge) {
-				return bodyError{ne}
-			}
+		log.Warn("payment notification refused", "code", apperr.From(err).Code, "field", ne.Field, "reason", ne.Reason)
+		if errors.Is(err, payment.ErrBody) || errors.Is(err, payment.ErrTooLarge) {
+			return bodyError{ne}
 		}
 		return err
-	}
-	res, err := h.Store.RecordNotification(audit.WithActor(ctx, "bank:"+u.Code), u.ID, n, raw, now)
-	if err != nil {
+	case errors.Is(err, payment.ErrWebhookNotConfigured):
+		log.Warn("payment notification refused", "code", apperr.From(err).Code)
+		return err
+	case err != nil && n.TransactionID != "":
 		log.Warn("payment notification refused", "code", apperr.From(err).Code, "transaction_id", n.TransactionID)
+		return err
+	case err != nil:
 		return err
 	}
 	sn := res.Notification
@@ -855,7 +668,7 @@ func dayParam(r *http.Request, now time.Time) (calendar.Date, error) {
 // writeReconciliationCSV exports the day: its totals, one row per request line and one
 // per unmatched transfer, with Vietnamese headings. UTF-8 with a byte-order mark, which
 // is how spreadsheet programs recognise UTF-8 in a CSV file.
-func writeReconciliationCSV(w http.ResponseWriter, u unit.Unit, rec payment.Reconciliation, unmatched []store.StoredNotification) error {
+func writeReconciliationCSV(w http.ResponseWriter, u unit.Unit, rec payment.Reconciliation, unmatched []payment.StoredNotification) error {
 	var b bytes.Buffer
 	b.WriteString("\ufeff")
 	cw := csv.NewWriter(&b)
@@ -934,14 +747,14 @@ func (h handlers) receiptXML(w http.ResponseWriter, r *http.Request) error {
 	idText, ok := strings.CutSuffix(r.PathValue("file"), ".xml")
 	id, err := strconv.ParseInt(idText, 10, 64)
 	if !ok || err != nil || id <= 0 {
-		return store.ErrReceiptNotFound
+		return payment.ErrReceiptNotFound
 	}
-	rc, err := h.Store.Receipt(r.Context(), id)
+	rc, err := h.Store.FeeReceipt(r.Context(), id)
 	if err != nil {
 		return err
 	}
 	if !p.Can(rc.UnitID, auth.RoleAccountant) {
-		return store.ErrReceiptNotFound
+		return payment.ErrReceiptNotFound
 	}
 	name := strings.NewReplacer("/", "-").Replace("bien-lai-" + rc.Template + "-" + rc.Series + "-" + rc.NumberText() + ".xml")
 	return writeXML(w, name, rc.XML)
@@ -958,7 +771,7 @@ func (h handlers) receiptSummary(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rs, err := h.Store.ReceiptsOn(ctx, u.ID, day)
+	rs, err := h.Store.FeeReceiptsOn(ctx, u.ID, day)
 	if err != nil {
 		return err
 	}
@@ -978,7 +791,7 @@ func (h handlers) receiptSummary(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	// Signed by the unit's receipt key (or the deployment's), as its receipts are.
-	if b, err = h.Store.SignReceiptRecord(ctx, u.ID, b, h.now()); err != nil {
+	if b, err = h.Payments.SignReceiptRecord(ctx, u.ID, b, h.now()); err != nil {
 		return err
 	}
 	return writeXML(w, "tong-hop-bien-lai-"+u.Code+"-"+day.String()+".xml", b)

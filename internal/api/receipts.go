@@ -11,8 +11,8 @@ import (
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/forms"
 	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/qr"
-	"github.com/xaso-vn/xaso/internal/store"
 )
 
 func receiptRoutes(h handlers) []httpx.Route {
@@ -37,23 +37,23 @@ func (h handlers) receiptPDF(w http.ResponseWriter, r *http.Request) error {
 	idText, ok := strings.CutSuffix(r.PathValue("file"), ".pdf")
 	id, err := strconv.ParseInt(idText, 10, 64)
 	if !ok || err != nil || id <= 0 {
-		return store.ErrReceiptNotFound
+		return payment.ErrReceiptNotFound
 	}
 	p := auth.PrincipalFrom(ctx)
 	secret := r.URL.Query().Get("secret")
 	if p == nil && secret == "" {
-		return store.ErrReceiptNotFound
+		return payment.ErrReceiptNotFound
 	}
 	if secret != "" && !h.Lookups.Allow(httpx.ClientIP(r, h.TrustProxy)) {
 		return errQRLimit
 	}
-	rc, err := h.Store.Receipt(ctx, id)
+	rc, err := h.Store.FeeReceipt(ctx, id)
 	if err != nil {
 		return err
 	}
 	d, err := h.Store.DossierByCode(ctx, rc.DossierCode)
 	if errors.Is(err, dossier.ErrNotFound) {
-		return store.ErrReceiptNotFound
+		return payment.ErrReceiptNotFound
 	}
 	if err != nil {
 		return err
@@ -69,7 +69,7 @@ func (h handlers) receiptPDF(w http.ResponseWriter, r *http.Request) error {
 		allowed = err == nil
 	}
 	if !allowed {
-		return store.ErrReceiptNotFound
+		return payment.ErrReceiptNotFound
 	}
 	png, err := qr.PNG(h.lookupURL(r, d.Code, d.Secret), qr.PrintSize)
 	if err != nil {
@@ -85,7 +85,7 @@ func (h handlers) receiptPDF(w http.ResponseWriter, r *http.Request) error {
 	for _, it := range rc.Items {
 		view.Fees = append(view.Fees, forms.Fee{Name: it.Name, Amount: it.Amount})
 	}
-	sig, err := h.Store.CheckReceiptSignature(ctx, rc)
+	sig, err := h.Payments.CheckReceiptSignature(ctx, rc)
 	if err != nil {
 		return err
 	}

@@ -75,6 +75,9 @@ type Options struct {
 	// Signing makes a test CA (a trust anchor) and sealed keys for the leader (personal)
 	// and the clerk (the commune's seal), unlocked with the demo password.
 	Signing bool
+	// PaymentService takes the demo's payments and installs its receipt key, with the
+	// deployment's receipt signer and key-encryption key (nil: a service without them).
+	PaymentService *payment.Service
 }
 
 // LoadWith is Load with options.
@@ -87,6 +90,10 @@ func LoadWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, opt Opt
 		return false, nil
 	}
 	ctx = audit.WithActor(ctx, "demo")
+	pay := opt.PaymentService
+	if pay == nil {
+		pay = &payment.Service{Store: st, Now: time.Now}
+	}
 	province, err := st.CreateUnit(ctx, unit.Unit{Code: "37", Level: unit.Province, Name: "Tỉnh Ninh Bình",
 		IdentCode: "000.00.00.H45", ValidFrom: "2025-07-01"})
 	if err != nil {
@@ -134,7 +141,7 @@ func LoadWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, opt Opt
 		return false, fmt.Errorf("demo: consent: %w", err)
 	}
 	if opt.Payments {
-		if err := demoPayments(ctx, st, commune); err != nil {
+		if err := demoPayments(ctx, pay, commune); err != nil {
 			return false, err
 		}
 	}
@@ -145,7 +152,7 @@ func LoadWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, opt Opt
 		}
 	}
 	if opt.Payments {
-		if err := demoReceiptKey(ctx, st, commune, ca); err != nil {
+		if err := demoReceiptKey(ctx, st, pay, commune, ca); err != nil {
 			return false, err
 		}
 	}
@@ -173,7 +180,7 @@ func LoadWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, opt Opt
 		return false, err
 	}
 	if opt.Payments {
-		if err := demoRequests(ctx, st, ds, proc.Procedure.Fees, principals[auth.RoleAccountant], time.Now()); err != nil {
+		if err := demoRequests(ctx, st, pay, ds, proc.Procedure.Fees, principals[auth.RoleAccountant], time.Now()); err != nil {
 			return false, err
 		}
 	}
@@ -186,12 +193,12 @@ const CurrentProcedure = "1.004873"
 
 // demoPayments sets an illustrative collection account and receipt series, so the demo
 // shows VietQR codes and issues receipts; a real commune enters its own.
-func demoPayments(ctx context.Context, st *store.Store, commune int64) error {
-	if _, err := st.SetPaymentAccount(ctx, payment.Account{UnitID: commune, BIN: "970405", Number: "3700205012345",
+func demoPayments(ctx context.Context, pay *payment.Service, commune int64) error {
+	if _, err := pay.SetAccount(ctx, payment.Account{UnitID: commune, BIN: "970405", Number: "3700205012345",
 		Name: "UBND XA YEN TU"}); err != nil {
 		return fmt.Errorf("demo: collection account: %w", err)
 	}
-	if _, err := st.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: commune, Template: "EBL01",
+	if _, err := pay.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: commune, Template: "EBL01",
 		Series:    fmt.Sprintf("%02dT", time.Now().Year()%100),
 		Collector: payment.Party{Name: "Ủy ban nhân dân xã Yên Từ", TaxCode: "2700123456", Address: "Xã Yên Từ, tỉnh Ninh Bình"}}); err != nil {
 		return fmt.Errorf("demo: receipt series: %w", err)
@@ -203,7 +210,7 @@ func demoPayments(ctx context.Context, st *store.Store, commune int64) error {
 // page has something to do: the dossiers received today and yesterday wait for their
 // money, and the one resolved and waiting to be returned was paid in cash at the counter
 // (its receipt is issued, as for a real payment).
-func demoRequests(ctx context.Context, st *store.Store, ds []dossier.Dossier, fees []catalog.Fee, accountant *auth.Principal, now time.Time) error {
+func demoRequests(ctx context.Context, st *store.Store, pay *payment.Service, ds []dossier.Dossier, fees []catalog.Fee, accountant *auth.Principal, now time.Time) error {
 	by := payment.Actor{ID: accountant.UserID, Name: accountant.FullName}
 	for _, d := range ds {
 		pending := d.Status == dossier.StatusReceived || d.Applicant.FullName == "Lê Văn Hùng"
@@ -223,12 +230,8 @@ func demoRequests(ctx context.Context, st *store.Store, ds []dossier.Dossier, fe
 		if !paid {
 			continue
 		}
-		after := pr
-		cash, err := after.Confirm(payment.Payment{Method: payment.MethodCash, Amount: pr.Amount, At: now, By: by}, now)
-		if err != nil {
-			return fmt.Errorf("demo: cash payment of %s: %w", d.Code, err)
-		}
-		if _, _, err := st.SavePayment(ctx, store.PaymentChange{Before: pr, After: after.Request, Event: cash}); err != nil {
+		if _, _, err := pay.Do(ctx, accountant, pr.Reference, pr.UnitID, payment.Act{Action: payment.ActConfirm, Version: pr.Version,
+			Method: payment.MethodCash, Amount: pr.Amount, PaidAt: now}); err != nil {
 			return fmt.Errorf("demo: cash payment of %s: %w", d.Code, err)
 		}
 	}

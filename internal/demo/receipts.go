@@ -8,6 +8,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/demo/democa"
 	"github.com/xaso-vn/xaso/internal/kek"
+	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/store"
 )
 
@@ -26,12 +27,11 @@ func ReceiptKEK() *kek.Key {
 }
 
 // demoReceiptKey installs the demo commune's own receipt key, issued by ca (the demo's
-// test CA, a trust anchor; nil: a CA of its own, trusted), sealed with the store's KEK,
+// test CA, a trust anchor; nil: a CA of its own, trusted), sealed with pay's KEK,
 // as an administrator does with `xaso receiptkey add`. Without a KEK it does nothing:
 // receipts then fall back to the deployment's key.
-func demoReceiptKey(ctx context.Context, st *store.Store, commune int64, ca *democa.CA) error {
-	kek := st.ReceiptKEK()
-	if kek == nil {
+func demoReceiptKey(ctx context.Context, st *store.Store, pay *payment.Service, commune int64, ca *democa.CA) error {
+	if pay.KEK == nil {
 		return nil
 	}
 	if ca == nil {
@@ -53,11 +53,7 @@ func demoReceiptKey(ctx context.Context, st *store.Store, commune int64, ca *dem
 	if err != nil {
 		return fmt.Errorf("demo: receipt PKCS#12: %w", err)
 	}
-	k, err := store.NewReceiptKey(commune, p12, Password, kek, now)
-	if err != nil {
-		return fmt.Errorf("demo: receipt key: %w", err)
-	}
-	if _, err := st.AddReceiptKey(ctx, k); err != nil {
+	if _, err := pay.AddReceiptKey(ctx, commune, p12, Password); err != nil {
 		return fmt.Errorf("demo: receipt key: %w", err)
 	}
 	return nil

@@ -84,12 +84,73 @@ var (
 		"Mã giao dịch đã được dùng cho một thông báo khác.")
 
 	// ErrInvalidReceipt: a receipt lacks mandatory content or breaks the rules in force;
-	// the *ReceiptError in the chain lists every problem.
+	// the *FeeReceiptError in the chain lists every problem.
 	ErrInvalidReceipt = apperr.New(apperr.Invalid, "invalid_receipt",
 		"Biên lai chưa đủ nội dung bắt buộc hoặc không đúng quy định.")
 	// ErrInvalidSummary: the receipts given for a day's summary do not belong together.
 	ErrInvalidSummary = apperr.New(apperr.Invalid, "invalid_receipt_summary",
 		"Không lập được bảng tổng hợp biên lai trong ngày.")
+
+	// ErrRequestNotFound: no payment request with this reference, or none the caller
+	// may see (which does not reveal that it exists).
+	ErrRequestNotFound = apperr.New(apperr.NotFound, "payment_request_not_found", "Không tìm thấy yêu cầu thanh toán.")
+	// ErrChanged: the request changed since it was loaded (its version moved); nothing
+	// was written.
+	ErrChanged = apperr.New(apperr.Conflict, "payment_changed",
+		"Yêu cầu thanh toán vừa được thay đổi. Vui lòng tải lại rồi thử lại.")
+	// ErrRequestOpen: the dossier already has a request that is pending or paid.
+	ErrRequestOpen = apperr.New(apperr.Conflict, "payment_request_exists",
+		"Hồ sơ đã có yêu cầu thanh toán đang chờ nộp hoặc đã nộp.")
+	ErrNoAccount = apperr.New(apperr.NotFound, "payment_account_missing",
+		"Đơn vị chưa khai báo tài khoản thu phí, lệ phí.")
+	ErrNoReceiptConfig = apperr.New(apperr.NotFound, "receipt_config_missing",
+		"Đơn vị chưa khai báo ký hiệu mẫu, ký hiệu biên lai và thông tin đơn vị thu.")
+	ErrReceiptNotFound = apperr.New(apperr.NotFound, "receipt_not_found", "Không tìm thấy biên lai.")
+	// ErrReceiptExists: the request already has its receipt.
+	ErrReceiptExists        = apperr.New(apperr.Conflict, "receipt_exists", "Yêu cầu thanh toán này đã có biên lai.")
+	ErrNotificationNotFound = apperr.New(apperr.NotFound, "payment_notification_not_found",
+		"Không tìm thấy thông báo giao dịch.")
+	// ErrNotificationMatched: the transfer is already recorded on a request.
+	ErrNotificationMatched = apperr.New(apperr.Conflict, "payment_notification_matched",
+		"Giao dịch này đã được ghi nhận cho một yêu cầu thanh toán.")
+
+	// ErrNothingDue: the dossier's procedure charges nothing for its channel: there is no
+	// request to make (ErrNothingToPay, as a conflict with the dossier's state).
+	ErrNothingDue = apperr.New(apperr.Conflict, ErrNothingToPay.Code, ErrNothingToPay.Message)
+	// ErrDossierEnded: a refused, stopped or withdrawn dossier is not billed.
+	ErrDossierEnded = apperr.New(apperr.Conflict, "dossier_ended",
+		"Hồ sơ đã kết thúc (từ chối, dừng hoặc rút), không lập yêu cầu thanh toán.")
+	// ErrVersionRequired: a change must name the version of the request the caller saw.
+	ErrVersionRequired = apperr.New(apperr.Invalid, "version_required",
+		"Cần gửi version của yêu cầu thanh toán đang xem (khóa lạc quan).")
+	// ErrPaidAt: the time the money moved is in the future, or before any transfer xaso
+	// can have been told of.
+	ErrPaidAt = apperr.New(apperr.Invalid, "invalid_paid_at",
+		"Thời điểm nộp tiền không hợp lệ hoặc ở tương lai.")
+	// ErrOfficialMethod: an official records cash or a statement line; bank
+	// notifications arrive through the webhook only.
+	ErrOfficialMethod = apperr.New(apperr.Invalid, "invalid_payment_method",
+		"Chỉ ghi nhận tiền mặt (cash) hoặc chuyển khoản theo sao kê (statement); thông báo của ngân hàng đến qua webhook.")
+	// ErrNotificationAmount: a statement confirmation that takes over a notification
+	// names another amount than the transfer's.
+	ErrNotificationAmount = apperr.New(apperr.Invalid, "invalid_payment_amount",
+		"Số tiền phải bằng số tiền của giao dịch ngân hàng được chọn.")
+	// ErrTransactionIDRequired: a transfer found on the statement is recorded with the
+	// transaction id the statement prints, which later notifications are compared with.
+	ErrTransactionIDRequired = apperr.New(apperr.Invalid, "transaction_id_required",
+		"Nhập mã giao dịch in trên sao kê ngân hàng.")
+	// ErrTransactionID: a transaction id has the shape the webhook accepts for a bank's
+	// id, or none.
+	ErrTransactionID = apperr.New(apperr.Invalid, "invalid_transaction_id",
+		"Mã giao dịch gồm 1–64 chữ cái không dấu, chữ số hoặc . _ : / -.")
+	// ErrReferenceRequired: the accountant must name the request a transfer pays.
+	ErrReferenceRequired = apperr.New(apperr.Invalid, "payment_reference_required",
+		"Nhập nội dung chuyển khoản (mã XS… gồm 15 ký tự) của yêu cầu được thanh toán.")
+	// ErrWebhookNotConfigured: the unit has no collection account or no webhook secret,
+	// so it receives no notifications. The sender hears it (a wrong address, or a unit
+	// not set up yet) as a 404; it is no server error.
+	ErrWebhookNotConfigured = apperr.New(apperr.NotFound, "webhook_not_configured",
+		"Đơn vị chưa cấu hình nhận thông báo thanh toán của ngân hàng.")
 )
 
 // NotificationError says what is wrong with a bank notification, for the log and the

@@ -136,9 +136,9 @@ type Party struct {
 	Address string `json:"address,omitempty"`
 }
 
-// Receipt is an electronic fee receipt (biên lai thu phí, lệ phí điện tử): the record
-// ReceiptXML writes and the collecting unit signs; the PDF is its view.
-type Receipt struct {
+// FeeReceipt is an electronic fee receipt (biên lai thu phí, lệ phí điện tử): the record
+// FeeReceiptXML writes and the collecting unit signs; the PDF is its view.
+type FeeReceipt struct {
 	ID        int64 `json:"id"`
 	UnitID    int64 `json:"unit_id"`
 	RequestID int64 `json:"request_id"`
@@ -171,31 +171,31 @@ type ReceiptSequence struct {
 }
 
 // Sequence returns the counter the receipt's number comes from.
-func (r Receipt) Sequence() ReceiptSequence {
+func (r FeeReceipt) Sequence() ReceiptSequence {
 	return ReceiptSequence{UnitID: r.UnitID, Template: r.Template, Series: r.Series, Year: calendar.DateOf(r.IssuedAt).Year}
 }
 
 // Rules returns the rules in force on the receipt's issue date.
-func (r Receipt) Rules() ReceiptRules { return RulesOn(calendar.DateOf(r.IssuedAt)) }
+func (r FeeReceipt) Rules() ReceiptRules { return RulesOn(calendar.DateOf(r.IssuedAt)) }
 
 // NumberText writes the number with leading zeros to the width the rules allow, as
 // receipts print it ("0000123"). The XML record carries the number without them.
-func (r Receipt) NumberText() string {
+func (r FeeReceipt) NumberText() string {
 	return fmt.Sprintf("%0*d", r.Rules().MaxNumberDigits, r.Number)
 }
 
-// IssueReceipt makes the receipt for a paid request: its fees, the unit's
+// IssueFeeReceipt makes the receipt for a paid request: its fees, the unit's
 // configuration, the payer, the number storage allocated from the Sequence of
 // (cfg's unit, template, series, year of at), and the time of issue.
-func IssueReceipt(cfg ReceiptConfig, r Request, payer Party, number int, at time.Time) (Receipt, error) {
+func IssueFeeReceipt(cfg ReceiptConfig, r Request, payer Party, number int, at time.Time) (FeeReceipt, error) {
 	if r.State != StatePaid {
-		return Receipt{}, fmt.Errorf("payment: receipt for request %s in state %s: %w", r.Reference, r.State, ErrInvalidTransition)
+		return FeeReceipt{}, fmt.Errorf("payment: receipt for request %s in state %s: %w", r.Reference, r.State, ErrInvalidTransition)
 	}
 	name := cfg.Name
 	if strings.TrimSpace(name) == "" {
 		name = RulesOn(calendar.DateOf(at)).Name
 	}
-	rc := Receipt{
+	rc := FeeReceipt{
 		UnitID: cfg.UnitID, RequestID: r.ID, DossierCode: r.DossierCode, Reference: r.Reference,
 		Name: name, Template: cfg.Template, Series: cfg.Series, Number: number, IssuedAt: at,
 		Collector: cfg.Collector, Payer: payer, Items: append([]Item(nil), r.Items...), Total: r.Amount, Method: r.Method,
@@ -203,21 +203,21 @@ func IssueReceipt(cfg ReceiptConfig, r Request, payer Party, number int, at time
 	rc = rc.normalized()
 	ps := cfg.validityProblems(calendar.DateOf(at))
 	if err := rc.Validate(); err != nil {
-		var re *ReceiptError
+		var re *FeeReceiptError
 		if !errors.As(err, &re) {
-			return Receipt{}, err
+			return FeeReceipt{}, err
 		}
 		ps = append(ps, re.Problems...)
 	}
 	if len(ps) > 0 {
-		return Receipt{}, &ReceiptError{Problems: ps}
+		return FeeReceipt{}, &FeeReceiptError{Problems: ps}
 	}
 	return rc, nil
 }
 
 // normalized trims the receipt's text and puts it in NFC, as everything bound for
 // paper is.
-func (r Receipt) normalized() Receipt {
+func (r FeeReceipt) normalized() FeeReceipt {
 	t := func(s string) string { return locale.NFC(strings.TrimSpace(s)) }
 	r.Name, r.Template, r.Series = t(r.Name), strings.ToUpper(t(r.Template)), strings.ToUpper(t(r.Series))
 	for _, p := range []*Party{&r.Collector, &r.Payer} {
@@ -241,12 +241,12 @@ var (
 	taxCodeRE = regexp.MustCompile(`^\d{10}(-\d{3})?$`)
 )
 
-// ReceiptError lists every problem of a receipt; it wraps ErrInvalidReceipt.
-type ReceiptError struct {
+// FeeReceiptError lists every problem of a receipt; it wraps ErrInvalidReceipt.
+type FeeReceiptError struct {
 	Problems []apperr.Detail
 }
 
-func (e *ReceiptError) Error() string {
+func (e *FeeReceiptError) Error() string {
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
 		parts[i] = p.Field + ": " + p.Message
@@ -255,17 +255,17 @@ func (e *ReceiptError) Error() string {
 }
 
 // Unwrap returns ErrInvalidReceipt.
-func (e *ReceiptError) Unwrap() error { return ErrInvalidReceipt }
+func (e *FeeReceiptError) Unwrap() error { return ErrInvalidReceipt }
 
 // Details lists the problems by field (apperr.Detailed).
-func (e *ReceiptError) Details() []apperr.Detail { return e.Problems }
+func (e *FeeReceiptError) Details() []apperr.Detail { return e.Problems }
 
 // Validate checks the mandatory content of a receipt under the rules of its issue date:
 // receipt name; template and series symbols; number (1 to the rules' maximum); the
 // collecting unit's name and tax code; the payer's name; each fee's name and amount;
 // the total, equal to the sum of the fees (its words are derived from it); the date.
 // The collecting unit's digital signature is added to the XML record afterwards.
-func (r Receipt) Validate() error {
+func (r FeeReceipt) Validate() error {
 	var ps []apperr.Detail
 	add := func(field, msg string, args ...any) {
 		ps = append(ps, apperr.Detail{Field: field, Message: fmt.Sprintf(msg, args...)})
@@ -324,7 +324,7 @@ func (r Receipt) Validate() error {
 		add("method", "hình thức thanh toán %q không hợp lệ", r.Method)
 	}
 	if len(ps) > 0 {
-		return &ReceiptError{Problems: ps}
+		return &FeeReceiptError{Problems: ps}
 	}
 	return nil
 }
@@ -336,4 +336,56 @@ func seriesYear(s string) (int, bool) {
 	}
 	n, _ := strconv.Atoi(s[:2])
 	return n, true
+}
+
+// CheckReceiptConfig checks a unit's receipt configuration at now by issuing a sample receipt with it and
+// keeping the problems that concern the configuration; it returns the configuration as
+// receipts will print it (trimmed, NFC, symbols in capitals).
+func CheckReceiptConfig(cfg ReceiptConfig, now time.Time) (ReceiptConfig, error) {
+	if cfg.UnitID <= 0 {
+		return cfg, fmt.Errorf("payment: receipt configuration without a unit: %w", ErrInvalidReceipt)
+	}
+	cfg.Name = locale.NFC(strings.TrimSpace(cfg.Name))
+	sample := Request{ID: 1, State: StatePaid, Items: []Item{{Name: "Lệ phí", Amount: 1}}, Amount: 1,
+		Paid: 1, Method: MethodCash}
+	// try issues the sample at a time: the receipt, or the configuration's problems.
+	try := func(at time.Time) (FeeReceipt, []apperr.Detail, error) {
+		rc, err := IssueFeeReceipt(cfg, sample, Party{Name: "Người nộp"}, 1, at)
+		var re *FeeReceiptError
+		if !errors.As(err, &re) {
+			return rc, nil, err
+		}
+		var ps []apperr.Detail
+		for _, p := range re.Problems {
+			if p.Field == "name" || p.Field == "template" || p.Field == "series" || strings.HasPrefix(p.Field, "collector.") ||
+				p.Field == "valid_from" || p.Field == "valid_until" {
+				ps = append(ps, p)
+			}
+		}
+		if len(ps) == 0 {
+			return rc, nil, fmt.Errorf("payment: sample receipt: %w", err) // a problem of the sample itself
+		}
+		return rc, ps, nil
+	}
+	// A configuration that starts later is checked on its first day.
+	at := now
+	if !cfg.ValidFrom.IsZero() && cfg.ValidFrom.Time().After(now) {
+		at = cfg.ValidFrom.Time().Add(12 * time.Hour)
+	}
+	rc, ps, err := try(at)
+	if len(ps) > 0 {
+		// A series for next year, entered in advance.
+		next := calendar.NewDate(calendar.DateOf(now).Year+1, time.January, 1).Time()
+		if rc2, ps2, err2 := try(next); len(ps2) == 0 && err2 == nil {
+			rc, ps = rc2, nil
+		}
+	}
+	switch {
+	case err != nil:
+		return cfg, err
+	case len(ps) > 0:
+		return cfg, &FeeReceiptError{Problems: ps}
+	}
+	cfg.Template, cfg.Series, cfg.Collector = rc.Template, rc.Series, rc.Collector
+	return cfg, nil
 }

@@ -80,7 +80,7 @@ type SignatureContext struct {
 // record says what rc says. Only Owner's error is returned; every finding is in the
 // report. A receipt signed by another unit's key, or by an untrusted certificate, is
 // never Valid.
-func CheckReceiptSignature(rc Receipt, doc []byte, c SignatureContext) (rep SignatureReport, err error) {
+func CheckReceiptSignature(rc FeeReceipt, doc []byte, c SignatureContext) (rep SignatureReport, err error) {
 	rep.Chain = signing.ChainReport{Status: signing.ChainUntrusted}
 	problem := func(code, msg string) {
 		if rep.Code == "" {
@@ -160,7 +160,7 @@ func CheckReceiptSignature(rc Receipt, doc []byte, c SignatureContext) (rep Sign
 func localDay(t time.Time) string { return t.In(calendar.Location).Format("02/01/2006") }
 
 // contentMatches compares the signed record's main content with the receipt.
-func contentMatches(rc Receipt, doc []byte) bool {
+func contentMatches(rc FeeReceipt, doc []byte) bool {
 	var x xmlReceipt
 	if err := xml.Unmarshal(doc, &x); err != nil {
 		return false

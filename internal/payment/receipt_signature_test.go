@@ -16,7 +16,7 @@ import (
 func TestCheckReceiptSignature(t *testing.T) {
 	at := time.Date(2026, 7, 2, 9, 15, 0, 0, calendar.Location)
 	rc := issue(t, receiptConfig, paidRequest(t, 1, code7), "Nguyễn Thị Đào", 12, at)
-	doc, err := ReceiptXML(rc)
+	doc, err := FeeReceiptXML(rc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestCheckReceiptSignature(t *testing.T) {
 	// Issued before the certificate existed.
 	early := rc
 	early.IssuedAt = at.Add(-48 * time.Hour)
-	earlyDoc, _ := ReceiptXML(early)
+	earlyDoc, _ := FeeReceiptXML(early)
 	earlySigned, _ := deploy.Sign(earlyDoc, SignedElementID)
 	rep, _ = CheckReceiptSignature(early, earlySigned, SignatureContext{Owner: nobody, Deployment: deploy.Certificate(),
 		Anchors: []*x509.Certificate{deploy.Certificate()}})

@@ -16,7 +16,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/calendar"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/*.xml from ReceiptXML and Summary.XML")
+var update = flag.Bool("update", false, "rewrite testdata/*.xml from FeeReceiptXML and Summary.XML")
 
 var receiptConfig = ReceiptConfig{UnitID: 12, Template: "EBL01", Series: "26T",
 	Collector: Party{Name: "Ủy ban nhân dân xã Yên Từ", TaxCode: "5700101234", Address: "Thôn Nam Mẫu, xã Yên Từ, tỉnh Quảng Ninh"}}
@@ -29,11 +29,11 @@ func paidRequest(t testing.TB, id int64, code string) Request {
 	return r
 }
 
-func issue(t testing.TB, cfg ReceiptConfig, r Request, payer string, number int, at time.Time) Receipt {
+func issue(t testing.TB, cfg ReceiptConfig, r Request, payer string, number int, at time.Time) FeeReceipt {
 	t.Helper()
-	rc, err := IssueReceipt(cfg, r, Party{Name: payer}, number, at)
+	rc, err := IssueFeeReceipt(cfg, r, Party{Name: payer}, number, at)
 	if err != nil {
-		t.Fatalf("IssueReceipt: %v", err)
+		t.Fatalf("IssueFeeReceipt: %v", err)
 	}
 	return rc
 }
@@ -65,35 +65,35 @@ func TestReceiptValidate(t *testing.T) {
 	base := issue(t, receiptConfig, paidRequest(t, 1, code7), "Nguyễn Văn An", 1, july1)
 	for _, tc := range []struct {
 		name   string
-		change func(*Receipt)
+		change func(*FeeReceipt)
 		fields []string
 	}{
-		{"valid", func(*Receipt) {}, nil},
-		{"7 digits on 30 June", func(r *Receipt) { r.IssuedAt, r.Number = june30, 9_999_999 }, nil},
-		{"8 digits on 30 June", func(r *Receipt) { r.IssuedAt, r.Number = june30, 10_000_000 }, []string{"number"}},
-		{"8 digits on 1 July", func(r *Receipt) { r.Number = 99_999_999 }, nil},
-		{"9 digits", func(r *Receipt) { r.Number = 100_000_000 }, []string{"number"}},
-		{"number zero", func(r *Receipt) { r.Number = 0 }, []string{"number"}},
-		{"no name", func(r *Receipt) { r.Name = "" }, []string{"name"}},
-		{"no template", func(r *Receipt) { r.Template = "" }, []string{"template"}},
-		{"template in lower case", func(r *Receipt) { r.Template = "ebl01" }, []string{"template"}},
-		{"template with a space", func(r *Receipt) { r.Template = "EBL 01" }, []string{"template"}},
-		{"older template shape", func(r *Receipt) { r.Template = "01BLP0-001" }, nil},
-		{"no series", func(r *Receipt) { r.Series = "" }, []string{"series"}},
-		{"series of last year", func(r *Receipt) { r.Series = "25T" }, []string{"series"}},
-		{"series without a year", func(r *Receipt) { r.Series = "AA/26E" }, nil},
-		{"series too long", func(r *Receipt) { r.Series = "26TABCDEFGH" }, []string{"series"}},
-		{"no collector", func(r *Receipt) { r.Collector = Party{} }, []string{"collector.name", "collector.tax_code"}},
-		{"tax code of 9 digits", func(r *Receipt) { r.Collector.TaxCode = "570010123" }, []string{"collector.tax_code"}},
-		{"branch tax code", func(r *Receipt) { r.Collector.TaxCode = "5700101234-001" }, nil},
-		{"no payer", func(r *Receipt) { r.Payer.Name = "" }, []string{"payer.name"}},
-		{"no fees", func(r *Receipt) { r.Items, r.Total = nil, 0 }, []string{"items", "total"}},
-		{"fee without name", func(r *Receipt) { r.Items[0].Name = "" }, []string{"items[0].name"}},
-		{"fee of zero", func(r *Receipt) { r.Items[1].Amount = 0 }, []string{"items[1].amount", "total"}},
-		{"total differs", func(r *Receipt) { r.Total = 15000 }, []string{"total"}},
-		{"control character", func(r *Receipt) { r.Payer.Name = "An\x00" }, []string{"payer.name"}},
-		{"no date", func(r *Receipt) { r.IssuedAt = time.Time{} }, []string{"issued_at"}},
-		{"unknown method", func(r *Receipt) { r.Method = "" }, []string{"method"}},
+		{"valid", func(*FeeReceipt) {}, nil},
+		{"7 digits on 30 June", func(r *FeeReceipt) { r.IssuedAt, r.Number = june30, 9_999_999 }, nil},
+		{"8 digits on 30 June", func(r *FeeReceipt) { r.IssuedAt, r.Number = june30, 10_000_000 }, []string{"number"}},
+		{"8 digits on 1 July", func(r *FeeReceipt) { r.Number = 99_999_999 }, nil},
+		{"9 digits", func(r *FeeReceipt) { r.Number = 100_000_000 }, []string{"number"}},
+		{"number zero", func(r *FeeReceipt) { r.Number = 0 }, []string{"number"}},
+		{"no name", func(r *FeeReceipt) { r.Name = "" }, []string{"name"}},
+		{"no template", func(r *FeeReceipt) { r.Template = "" }, []string{"template"}},
+		{"template in lower case", func(r *FeeReceipt) { r.Template = "ebl01" }, []string{"template"}},
+		{"template with a space", func(r *FeeReceipt) { r.Template = "EBL 01" }, []string{"template"}},
+		{"older template shape", func(r *FeeReceipt) { r.Template = "01BLP0-001" }, nil},
+		{"no series", func(r *FeeReceipt) { r.Series = "" }, []string{"series"}},
+		{"series of last year", func(r *FeeReceipt) { r.Series = "25T" }, []string{"series"}},
+		{"series without a year", func(r *FeeReceipt) { r.Series = "AA/26E" }, nil},
+		{"series too long", func(r *FeeReceipt) { r.Series = "26TABCDEFGH" }, []string{"series"}},
+		{"no collector", func(r *FeeReceipt) { r.Collector = Party{} }, []string{"collector.name", "collector.tax_code"}},
+		{"tax code of 9 digits", func(r *FeeReceipt) { r.Collector.TaxCode = "570010123" }, []string{"collector.tax_code"}},
+		{"branch tax code", func(r *FeeReceipt) { r.Collector.TaxCode = "5700101234-001" }, nil},
+		{"no payer", func(r *FeeReceipt) { r.Payer.Name = "" }, []string{"payer.name"}},
+		{"no fees", func(r *FeeReceipt) { r.Items, r.Total = nil, 0 }, []string{"items", "total"}},
+		{"fee without name", func(r *FeeReceipt) { r.Items[0].Name = "" }, []string{"items[0].name"}},
+		{"fee of zero", func(r *FeeReceipt) { r.Items[1].Amount = 0 }, []string{"items[1].amount", "total"}},
+		{"total differs", func(r *FeeReceipt) { r.Total = 15000 }, []string{"total"}},
+		{"control character", func(r *FeeReceipt) { r.Payer.Name = "An\x00" }, []string{"payer.name"}},
+		{"no date", func(r *FeeReceipt) { r.IssuedAt = time.Time{} }, []string{"issued_at"}},
+		{"unknown method", func(r *FeeReceipt) { r.Method = "" }, []string{"method"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := base
@@ -114,7 +114,7 @@ func TestReceiptValidate(t *testing.T) {
 	}
 }
 
-func TestIssueReceipt(t *testing.T) {
+func TestIssueFeeReceipt(t *testing.T) {
 	at := time.Date(2026, 7, 2, 10, 0, 0, 0, calendar.Location)
 	r := paidRequest(t, 1, code7)
 	rc := issue(t, receiptConfig, r, " Nguyễn Văn An ", 7, at)
@@ -123,12 +123,12 @@ func TestIssueReceipt(t *testing.T) {
 		t.Errorf("receipt = %+v", rc)
 	}
 	r.State = StatePending
-	if _, err := IssueReceipt(receiptConfig, r, Party{Name: "A"}, 1, at); !errors.Is(err, ErrInvalidTransition) {
+	if _, err := IssueFeeReceipt(receiptConfig, r, Party{Name: "A"}, 1, at); !errors.Is(err, ErrInvalidTransition) {
 		t.Errorf("receipt for a pending request: %v", err)
 	}
 	// Numbers restart with the year: the same series symbol cannot be used in 2027.
 	jan := time.Date(2027, 1, 1, 8, 0, 0, 0, calendar.Location)
-	if _, err := IssueReceipt(receiptConfig, paidRequest(t, 2, code7), Party{Name: "A"}, 1, jan); !errors.Is(err, ErrInvalidReceipt) {
+	if _, err := IssueFeeReceipt(receiptConfig, paidRequest(t, 2, code7), Party{Name: "A"}, 1, jan); !errors.Is(err, ErrInvalidReceipt) {
 		t.Errorf("26T in 2027: %v", err)
 	}
 	cfg := receiptConfig
@@ -153,8 +153,8 @@ func TestReceiptConfigValidity(t *testing.T) {
 		{time.Date(2026, 12, 31, 23, 59, 0, 0, calendar.Location), ""},
 		{time.Date(2027, 1, 1, 0, 0, 0, 0, calendar.Location), "valid_until"},
 	} {
-		_, err := IssueReceipt(cfg, paidRequest(t, 1, code7), Party{Name: "A"}, 1, tc.at)
-		var re *ReceiptError
+		_, err := IssueFeeReceipt(cfg, paidRequest(t, 1, code7), Party{Name: "A"}, 1, tc.at)
+		var re *FeeReceiptError
 		switch {
 		case tc.field == "" && err != nil:
 			t.Errorf("%s: %v", tc.at, err)
@@ -164,7 +164,7 @@ func TestReceiptConfigValidity(t *testing.T) {
 	}
 	bad := cfg
 	bad.ValidFrom, bad.ValidUntil = bad.ValidUntil, bad.ValidFrom
-	if _, err := IssueReceipt(bad, paidRequest(t, 1, code7), Party{Name: "A"}, 1, time.Date(2026, 8, 1, 9, 0, 0, 0, calendar.Location)); !errors.Is(err, ErrInvalidReceipt) {
+	if _, err := IssueFeeReceipt(bad, paidRequest(t, 1, code7), Party{Name: "A"}, 1, time.Date(2026, 8, 1, 9, 0, 0, 0, calendar.Location)); !errors.Is(err, ErrInvalidReceipt) {
 		t.Errorf("until before from: %v", err)
 	}
 	if !cfg.InForce(calendar.Date{Year: 2026, Month: 7, Day: 1}) || cfg.InForce(calendar.Date{Year: 2027, Month: 1, Day: 1}) ||
@@ -227,7 +227,7 @@ func wellFormed(t *testing.T, doc []byte) (xml.Name, bool) {
 	return root, slot && slotEmpty
 }
 
-func TestReceiptXML(t *testing.T) {
+func TestFeeReceiptXML(t *testing.T) {
 	for _, tc := range []struct {
 		file   string
 		at     time.Time
@@ -241,7 +241,7 @@ func TestReceiptXML(t *testing.T) {
 			cfg := receiptConfig
 			cfg.Series = tc.series
 			rc := issue(t, cfg, paidRequest(t, 1, code7), "Nguyễn Thị Đào", tc.number, tc.at)
-			doc, err := ReceiptXML(rc)
+			doc, err := FeeReceiptXML(rc)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -259,8 +259,8 @@ func TestReceiptXML(t *testing.T) {
 	}
 	bad := issue(t, receiptConfig, paidRequest(t, 1, code7), "A", 1, time.Date(2026, 7, 2, 9, 0, 0, 0, calendar.Location))
 	bad.Collector.TaxCode = ""
-	if _, err := ReceiptXML(bad); !errors.Is(err, ErrInvalidReceipt) {
-		t.Errorf("ReceiptXML of an invalid receipt: %v", err)
+	if _, err := FeeReceiptXML(bad); !errors.Is(err, ErrInvalidReceipt) {
+		t.Errorf("FeeReceiptXML of an invalid receipt: %v", err)
 	}
 }
 
@@ -269,7 +269,7 @@ func TestDailySummary(t *testing.T) {
 	at := func(h, m int) time.Time { return time.Date(2026, 7, 2, h, m, 0, 0, calendar.Location) }
 	other := receiptConfig
 	other.Template = "EBL02"
-	receipts := []Receipt{
+	receipts := []FeeReceipt{
 		issue(t, receiptConfig, paidRequest(t, 3, "000.31.37.H45-260702-0011"), "Lê Văn Cường", 14, at(14, 30)),
 		issue(t, receiptConfig, paidRequest(t, 1, code7), "Nguyễn Thị Đào", 12, at(9, 15)),
 		issue(t, other, paidRequest(t, 4, "000.31.37.H45-260701-0003"), "Phạm Thị Hoa", 1, at(16, 45)),
@@ -292,7 +292,7 @@ func TestDailySummary(t *testing.T) {
 		t.Errorf("root %v, empty signature slot %v", root, slot)
 	}
 
-	gap, err := DailySummary([]Receipt{receipts[0], receipts[1]}, day)
+	gap, err := DailySummary([]FeeReceipt{receipts[0], receipts[1]}, day)
 	if err != nil || gap.Series[0].Missing != 1 {
 		t.Errorf("a missing number: %+v, %v", gap.Series, err)
 	}
@@ -315,12 +315,12 @@ func TestDailySummary(t *testing.T) {
 	invalid.Payer.Name = ""
 	for _, tc := range []struct {
 		name string
-		rs   []Receipt
+		rs   []FeeReceipt
 	}{
-		{"another day (midnight in Vietnam)", []Receipt{receipts[0], lateNight}},
-		{"another unit", []Receipt{receipts[0], otherUnit}},
-		{"a receipt twice", []Receipt{receipts[0], receipts[1], receipts[0]}},
-		{"an invalid receipt", []Receipt{invalid}},
+		{"another day (midnight in Vietnam)", []FeeReceipt{receipts[0], lateNight}},
+		{"another unit", []FeeReceipt{receipts[0], otherUnit}},
+		{"a receipt twice", []FeeReceipt{receipts[0], receipts[1], receipts[0]}},
+		{"an invalid receipt", []FeeReceipt{invalid}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := DailySummary(tc.rs, day)

@@ -73,11 +73,11 @@ type xmlReceipt struct {
 	Signature signatureSlot  `xml:"CollectorSignature"`
 }
 
-// ReceiptXML writes the receipt's XML record: the mandatory content in a Data element
+// FeeReceiptXML writes the receipt's XML record: the mandatory content in a Data element
 // (Id "data") with the amount in figures and in words and the rules it was issued
 // under, then the empty CollectorSignature element the signer fills (SignedElementID).
 // The receipt is validated first; the output is UTF-8, indented, deterministic.
-func ReceiptXML(r Receipt) ([]byte, error) {
+func FeeReceiptXML(r FeeReceipt) ([]byte, error) {
 	r = r.normalized()
 	if err := r.Validate(); err != nil {
 		return nil, err
@@ -173,7 +173,7 @@ type SummaryLine struct {
 // and appear once: a receipt from another day or unit means the caller's query is
 // wrong, which must not go to the tax authority unnoticed. With no receipts the
 // summary is empty and its Collector is left for the caller to fill.
-func DailySummary(receipts []Receipt, day calendar.Date) (Summary, error) {
+func DailySummary(receipts []FeeReceipt, day calendar.Date) (Summary, error) {
 	s := Summary{Day: day, Rules: RulesOn(day)}
 	type key struct {
 		template, series string
@@ -184,7 +184,7 @@ func DailySummary(receipts []Receipt, day calendar.Date) (Summary, error) {
 	bad := func(i int, format string, args ...any) {
 		ps = append(ps, apperr.Detail{Field: fmt.Sprintf("receipts[%d]", i), Message: fmt.Sprintf(format, args...)})
 	}
-	rs := make([]Receipt, len(receipts))
+	rs := make([]FeeReceipt, len(receipts))
 	for i, r := range receipts {
 		r = r.normalized()
 		rs[i] = r
@@ -207,7 +207,7 @@ func DailySummary(receipts []Receipt, day calendar.Date) (Summary, error) {
 	if len(ps) > 0 {
 		return Summary{}, fmt.Errorf("payment: summary of %s: %w", day, &summaryError{ps})
 	}
-	slices.SortFunc(rs, func(a, b Receipt) int {
+	slices.SortFunc(rs, func(a, b FeeReceipt) int {
 		if c := strings.Compare(a.Template, b.Template); c != 0 {
 			return c
 		}

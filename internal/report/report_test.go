@@ -709,7 +709,7 @@ func TestIndex766PaidOnline(t *testing.T) {
 	by := payment.Actor{ID: accountant.ID, Name: accountant.FullName}
 	at := time.Date(2026, time.March, 10, 9, 0, 0, 0, calendar.Location)
 	st.SetClock(func() time.Time { return at })
-	bill := func(d dossier.Dossier) store.PaymentRequest {
+	bill := func(d dossier.Dossier) payment.StoredRequest {
 		p, err := st.ProcedureVersion(ctx, d.ProcedureID)
 		if err != nil {
 			t.Fatal(err)
@@ -725,13 +725,13 @@ func TestIndex766PaidOnline(t *testing.T) {
 		}
 		return pr
 	}
-	pay := func(pr store.PaymentRequest, p payment.Payment) {
+	pay := func(pr payment.StoredRequest, p payment.Payment) {
 		after := pr
 		ev, err := after.Confirm(p, at)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := st.SavePayment(ctx, store.PaymentChange{Before: pr, After: after.Request, Event: ev}); err != nil {
+		if _, _, err := (&payment.Service{Store: st}).Save(ctx, payment.Change{Before: pr, After: after.Request, Event: ev}); err != nil {
 			t.Fatal(err)
 		}
 	}

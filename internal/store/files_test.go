@@ -12,7 +12,7 @@ import (
 
 func TestDossierFiles(t *testing.T) {
 	ctx := context.Background()
-	e := newPayEnv(t)
+	e := newDemoEnv(t)
 	d := e.dossiers[0]
 	key := "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 	f, err := e.s.AddDossierFile(ctx, d.Code, store.DossierFile{DossierID: d.ID, UnitID: d.CompetentUnitID, Kind: "paper",
@@ -54,7 +54,7 @@ func TestDossierFiles(t *testing.T) {
 // checked before; a day later the uploader may send again.
 func TestUploadCapsInTheTransaction(t *testing.T) {
 	ctx := context.Background()
-	e := newPayEnv(t)
+	e := newDemoEnv(t)
 	now := time.Now()
 	e.s.SetClock(func() time.Time { return now })
 	e.s.SetUploadCaps(store.UploadCaps{DossierFiles: 2, DossierBytes: 100, CitizenFiles: 3, CitizenBytes: 1000,

@@ -2,150 +2,21 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
-	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/calendar"
-	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/payment"
 )
 
-// Errors of payment storage, for errors.Is; their codes are stable.
-var (
-	ErrPaymentNotFound = apperr.New(apperr.NotFound, "payment_request_not_found", "Không tìm thấy yêu cầu thanh toán.")
-	// ErrPaymentChanged: the request changed since it was loaded (its version moved);
-	// nothing was written.
-	ErrPaymentChanged = apperr.New(apperr.Conflict, "payment_changed",
-		"Yêu cầu thanh toán vừa được thay đổi. Vui lòng tải lại rồi thử lại.")
-	// ErrPaymentOpen: the dossier already has a request that is pending or paid.
-	ErrPaymentOpen = apperr.New(apperr.Conflict, "payment_request_exists",
-		"Hồ sơ đã có yêu cầu thanh toán đang chờ nộp hoặc đã nộp.")
-	ErrNoPaymentAccount = apperr.New(apperr.NotFound, "payment_account_missing",
-		"Đơn vị chưa khai báo tài khoản thu phí, lệ phí.")
-	ErrNoReceiptConfig = apperr.New(apperr.NotFound, "receipt_config_missing",
-		"Đơn vị chưa khai báo ký hiệu mẫu, ký hiệu biên lai và thông tin đơn vị thu.")
-	ErrReceiptNotFound = apperr.New(apperr.NotFound, "receipt_not_found", "Không tìm thấy biên lai.")
-	// ErrReceiptExists: the request already has its receipt.
-	ErrReceiptExists        = apperr.New(apperr.Conflict, "receipt_exists", "Yêu cầu thanh toán này đã có biên lai.")
-	ErrNotificationNotFound = apperr.New(apperr.NotFound, "payment_notification_not_found",
-		"Không tìm thấy thông báo giao dịch.")
-	// ErrNotificationMatched: the transfer is already recorded on a request.
-	ErrNotificationMatched = apperr.New(apperr.Conflict, "payment_notification_matched",
-		"Giao dịch này đã được ghi nhận cho một yêu cầu thanh toán.")
-)
-
-// SecretOverlap is how long the previous webhook secret stays valid after a rotation, so
-// that a sender can switch to the new one without losing notifications meanwhile.
-const SecretOverlap = 24 * time.Hour
-
-// PaymentAccount is a unit's collection account as stored: the account and whether the
-// webhook secret is set (never the secret itself).
-type PaymentAccount struct {
-	payment.Account
-	// SecretSetAt is when the current webhook secret was generated; zero when none is.
-	SecretSetAt time.Time
-	UpdatedAt   time.Time
-}
-
-// WebhookSecrets are the keys a unit's bank notifications may be signed with.
-type WebhookSecrets struct {
-	Current  []byte
-	Previous []byte // valid until PreviousUntil
-	// PreviousUntil ends the overlap after a rotation.
-	PreviousUntil time.Time
-}
-
-// Valid returns the secrets that verify a notification at now, current first.
-func (w WebhookSecrets) Valid(now time.Time) [][]byte {
-	var out [][]byte
-	if len(w.Current) > 0 {
-		out = append(out, w.Current)
-	}
-	if len(w.Previous) > 0 && now.Before(w.PreviousUntil) {
-		out = append(out, w.Previous)
-	}
-	return out
-}
-
-// PaymentRequest is a stored payment request: the payment package's Request, the
-// dossier it bills and its receipt, once issued.
-type PaymentRequest struct {
-	payment.Request
-	DossierID int64
-	ReceiptID int64 // 0 while it has none
-}
-
-// StoredNotification is a verified bank notification as the webhook recorded it.
-type StoredNotification struct {
-	ID     int64
-	UnitID int64
-	payment.Notification
-	Outcome payment.Outcome
-	// Reference is the reference the description named ("" when none).
-	Reference   string
-	Suggestions []int64
-	// RequestID is the request the transfer is recorded on; 0 while it is unmatched.
-	RequestID  int64
-	ReceivedAt time.Time
-	// ResolvedAt is when the accountant recorded an unmatched transfer on a request.
-	ResolvedAt time.Time
-}
-
-// StoredReceipt is an issued receipt with its XML record.
-type StoredReceipt struct {
-	payment.Receipt
-	XML []byte
-}
-
-// Issued says what became of the receipt when a change settled a request: Receipt when
-// one was issued, else NotIssued says why (no receipt configuration, or one the rules
-// refuse, such as last year's series). The payment is stored either way: money received
-// is never refused for want of a receipt; the accountant issues it once the
-// configuration is fixed (IssueReceipt).
-type Issued struct {
-	Receipt   *payment.Receipt
-	NotIssued error
-}
-
-// NotificationResult is what RecordNotification did.
-type NotificationResult struct {
-	Notification StoredNotification
-	// Replayed: the same notification was recorded before; nothing changed and
-	// Notification is the earlier record.
-	Replayed bool
-	// Request is the request the payment was applied to (when Outcome.Applies()).
-	Request *PaymentRequest
-	Issued  Issued
-}
-
-// PaymentChange is a change computed on a request as loaded (Before), with the event
-// payment's state machine returned.
-type PaymentChange struct {
-	Before PaymentRequest
-	After  payment.Request
-	Event  payment.Event
-	// NotificationID, for a statement confirmation, is the unmatched notification of the
-	// transfer being recorded: it is tied to the request in the same transaction, so the
-	// day's reconciliation does not count the money twice.
-	NotificationID int64
-}
-
-// SetPaymentAccount creates or replaces a unit's collection account; the webhook secret
-// is kept.
-func (s *Store) SetPaymentAccount(ctx context.Context, a payment.Account) (PaymentAccount, error) {
-	a = a.Normalized()
-	if err := a.Validate(); err != nil {
-		return PaymentAccount{}, err
-	}
+// SetPaymentAccount creates or replaces a unit's collection account (checked by
+// payment.Service.SetAccount); the webhook secret is kept.
+func (s *Store) SetPaymentAccount(ctx context.Context, a payment.Account) (payment.StoredAccount, error) {
 	now := s.timestamp()
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO payment_accounts (unit_id, bin, number, name, card, webhook_secret, previous_secret, updated_at)
@@ -158,23 +29,23 @@ func (s *Store) SetPaymentAccount(ctx context.Context, a payment.Account) (Payme
 			ObjectID: strconv.FormatInt(a.UnitID, 10), Fields: []string{"bin", "number", "name", "card"}})
 	})
 	if err != nil {
-		return PaymentAccount{}, err
+		return payment.StoredAccount{}, err
 	}
 	return s.PaymentAccount(ctx, a.UnitID)
 }
 
-// PaymentAccount returns a unit's collection account, or ErrNoPaymentAccount.
-func (s *Store) PaymentAccount(ctx context.Context, unitID int64) (PaymentAccount, error) {
+// payment.StoredAccount returns a unit's collection account, or payment.ErrNoAccount.
+func (s *Store) PaymentAccount(ctx context.Context, unitID int64) (payment.StoredAccount, error) {
 	return paymentAccount(ctx, s.r, unitID)
 }
 
-func paymentAccount(ctx context.Context, q querier, unitID int64) (PaymentAccount, error) {
-	a := PaymentAccount{Account: payment.Account{UnitID: unitID}}
+func paymentAccount(ctx context.Context, q querier, unitID int64) (payment.StoredAccount, error) {
+	a := payment.StoredAccount{Account: payment.Account{UnitID: unitID}}
 	var set sql.NullTime
 	err := q.QueryRowContext(ctx, `SELECT bin, number, name, card, secret_set_at, updated_at FROM payment_accounts WHERE unit_id = $1`,
 		unitID).Scan(&a.BIN, &a.Number, &a.Name, &a.Card, &set, &a.UpdatedAt)
 	if err != nil {
-		return a, fmt.Errorf("store: payment account of unit %d: %w", unitID, notFound(err, ErrNoPaymentAccount))
+		return a, fmt.Errorf("store: payment account of unit %d: %w", unitID, notFound(err, payment.ErrNoAccount))
 	}
 	if set.Valid {
 		a.SecretSetAt = set.Time.UTC()
@@ -183,23 +54,18 @@ func paymentAccount(ctx context.Context, q querier, unitID int64) (PaymentAccoun
 	return a, nil
 }
 
-// RotateWebhookSecret generates a new webhook secret for a unit's account and returns it:
-// the only time it is shown. The previous secret, if any, stays valid for SecretOverlap.
-func (s *Store) RotateWebhookSecret(ctx context.Context, unitID int64) (string, error) {
-	b := make([]byte, 32)
-	rand.Read(b)
-	// 64 hexadecimal characters: the text is the key (docs/PAYMENTS.md §4), so it is
-	// typed into a sender's configuration as it is, and carries 256 bits.
-	secret := hex.EncodeToString(b)
+// RotateWebhookSecret makes secret (payment.Service.RotateWebhookSecret generates it) a
+// unit's webhook secret. The previous secret, if any, stays valid for overlap.
+func (s *Store) RotateWebhookSecret(ctx context.Context, unitID int64, secret string, overlap time.Duration) error {
 	now := s.timestamp()
-	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var current string
 		if err := tx.QueryRowContext(ctx, `SELECT webhook_secret FROM payment_accounts WHERE unit_id = $1`, unitID).Scan(&current); err != nil {
-			return fmt.Errorf("store: webhook secret of unit %d: %w", unitID, notFound(err, ErrNoPaymentAccount))
+			return fmt.Errorf("store: webhook secret of unit %d: %w", unitID, notFound(err, payment.ErrNoAccount))
 		}
 		var until any // NULL: there was no secret to keep
 		if current != "" {
-			until = now.Add(SecretOverlap)
+			until = now.Add(overlap)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE payment_accounts SET previous_secret = $1, previous_until = $2, webhook_secret = $3,
 			secret_set_at = $4, updated_at = $4 WHERE unit_id = $5`, current, until, secret, now, unitID); err != nil {
@@ -208,18 +74,17 @@ func (s *Store) RotateWebhookSecret(ctx context.Context, unitID int64) (string, 
 		return s.appendAudit(ctx, tx, audit.Event{Chain: unitID, Action: "payment.account.secret", ObjectType: "unit",
 			ObjectID: strconv.FormatInt(unitID, 10), Fields: []string{"webhook_secret"}})
 	})
-	return secret, err
 }
 
-// WebhookSecrets returns the keys that verify a unit's bank notifications.
-func (s *Store) WebhookSecrets(ctx context.Context, unitID int64) (WebhookSecrets, error) {
-	var w WebhookSecrets
+// payment.WebhookSecrets returns the keys that verify a unit's bank notifications.
+func (s *Store) WebhookSecrets(ctx context.Context, unitID int64) (payment.WebhookSecrets, error) {
+	var w payment.WebhookSecrets
 	var cur, prev string
 	var until sql.NullTime
 	err := s.r.QueryRowContext(ctx, `SELECT webhook_secret, previous_secret, previous_until FROM payment_accounts WHERE unit_id = $1`,
 		unitID).Scan(&cur, &prev, &until)
 	if err != nil {
-		return w, fmt.Errorf("store: webhook secret of unit %d: %w", unitID, notFound(err, ErrNoPaymentAccount))
+		return w, fmt.Errorf("store: webhook secret of unit %d: %w", unitID, notFound(err, payment.ErrNoAccount))
 	}
 	if cur != "" {
 		w.Current = []byte(cur)
@@ -230,15 +95,10 @@ func (s *Store) WebhookSecrets(ctx context.Context, unitID int64) (WebhookSecret
 	return w, nil
 }
 
-// SetReceiptConfig stores a unit's receipt settings after checking them by the rules in
-// force (a series beginning with a year may be this year's or, to prepare January,
-// next year's).
-func (s *Store) SetReceiptConfig(ctx context.Context, cfg payment.ReceiptConfig) (payment.ReceiptConfig, error) {
-	cfg, err := checkReceiptConfig(cfg, s.now())
-	if err != nil {
-		return cfg, err
-	}
-	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+// SetReceiptConfig stores a unit's receipt settings, checked by
+// payment.Service.SetReceiptConfig.
+func (s *Store) SetReceiptConfig(ctx context.Context, cfg payment.ReceiptConfig) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO receipt_configs (unit_id, name, template, series, collector_name, tax_code, address, updated_at,
 			valid_from, valid_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 			ON CONFLICT (unit_id) DO UPDATE SET name = excluded.name, template = excluded.template, series = excluded.series,
@@ -251,62 +111,9 @@ func (s *Store) SetReceiptConfig(ctx context.Context, cfg payment.ReceiptConfig)
 		return s.appendAudit(ctx, tx, audit.Event{Chain: cfg.UnitID, Action: "payment.receipt_config.set", ObjectType: "unit",
 			ObjectID: strconv.FormatInt(cfg.UnitID, 10), Fields: []string{"name", "template", "series", "collector", "validity"}})
 	})
-	return cfg, err
 }
 
-// checkReceiptConfig checks a configuration by issuing a sample receipt with it and
-// keeping the problems that concern the configuration; it returns the configuration as
-// receipts will print it (trimmed, NFC, symbols in capitals).
-func checkReceiptConfig(cfg payment.ReceiptConfig, now time.Time) (payment.ReceiptConfig, error) {
-	if cfg.UnitID <= 0 {
-		return cfg, fmt.Errorf("store: receipt configuration without a unit: %w", payment.ErrInvalidReceipt)
-	}
-	cfg.Name = locale.NFC(strings.TrimSpace(cfg.Name))
-	sample := payment.Request{ID: 1, State: payment.StatePaid, Items: []payment.Item{{Name: "Lệ phí", Amount: 1}}, Amount: 1,
-		Paid: 1, Method: payment.MethodCash}
-	// try issues the sample at a time: the receipt, or the configuration's problems.
-	try := func(at time.Time) (payment.Receipt, []apperr.Detail, error) {
-		rc, err := payment.IssueReceipt(cfg, sample, payment.Party{Name: "Người nộp"}, 1, at)
-		var re *payment.ReceiptError
-		if !errors.As(err, &re) {
-			return rc, nil, err
-		}
-		var ps []apperr.Detail
-		for _, p := range re.Problems {
-			if p.Field == "name" || p.Field == "template" || p.Field == "series" || strings.HasPrefix(p.Field, "collector.") ||
-				p.Field == "valid_from" || p.Field == "valid_until" {
-				ps = append(ps, p)
-			}
-		}
-		if len(ps) == 0 {
-			return rc, nil, fmt.Errorf("store: sample receipt: %w", err) // a problem of the sample itself
-		}
-		return rc, ps, nil
-	}
-	// A configuration that starts later is checked on its first day.
-	at := now
-	if !cfg.ValidFrom.IsZero() && cfg.ValidFrom.Time().After(now) {
-		at = cfg.ValidFrom.Time().Add(12 * time.Hour)
-	}
-	rc, ps, err := try(at)
-	if len(ps) > 0 {
-		// A series for next year, entered in advance.
-		next := calendar.NewDate(calendar.DateOf(now).Year+1, time.January, 1).Time()
-		if rc2, ps2, err2 := try(next); len(ps2) == 0 && err2 == nil {
-			rc, ps = rc2, nil
-		}
-	}
-	switch {
-	case err != nil:
-		return cfg, err
-	case len(ps) > 0:
-		return cfg, &payment.ReceiptError{Problems: ps}
-	}
-	cfg.Template, cfg.Series, cfg.Collector = rc.Template, rc.Series, rc.Collector
-	return cfg, nil
-}
-
-// ReceiptConfig returns a unit's receipt settings, or ErrNoReceiptConfig.
+// ReceiptConfig returns a unit's receipt settings, or payment.ErrNoReceiptConfig.
 func (s *Store) ReceiptConfig(ctx context.Context, unitID int64) (payment.ReceiptConfig, error) {
 	return receiptConfig(ctx, s.r, unitID)
 }
@@ -318,7 +125,7 @@ func receiptConfig(ctx context.Context, q querier, unitID int64) (payment.Receip
 		FROM receipt_configs WHERE unit_id = $1`, unitID).Scan(&cfg.Name, &cfg.Template, &cfg.Series, &cfg.Collector.Name,
 		&cfg.Collector.TaxCode, &cfg.Collector.Address, &from, &until)
 	if err != nil {
-		return cfg, fmt.Errorf("store: receipt configuration of unit %d: %w", unitID, notFound(err, ErrNoReceiptConfig))
+		return cfg, fmt.Errorf("store: receipt configuration of unit %d: %w", unitID, notFound(err, payment.ErrNoReceiptConfig))
 	}
 	if cfg.ValidFrom, err = parseStoredDate(from); err == nil {
 		cfg.ValidUntil, err = parseStoredDate(until)
@@ -335,8 +142,8 @@ const paymentCols = `r.id, r.unit_id, r.dossier_id, r.dossier_code, r.ordinal, r
 
 const paymentFrom = ` FROM payment_requests r LEFT JOIN receipts rc ON rc.request_id = r.id`
 
-func scanPaymentRequest(row interface{ Scan(...any) error }) (PaymentRequest, error) {
-	var r PaymentRequest
+func scanPaymentRequest(row interface{ Scan(...any) error }) (payment.StoredRequest, error) {
+	var r payment.StoredRequest
 	var items string
 	var paidAt, closedAt sql.NullTime
 	err := row.Scan(&r.ID, &r.UnitID, &r.DossierID, &r.DossierCode, &r.Ordinal, &r.Online, &items, &r.Amount, &r.Reference, &r.State,
@@ -362,13 +169,13 @@ type rowsQuerier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-func paymentRequestsWhere(ctx context.Context, q rowsQuerier, where string, args ...any) ([]PaymentRequest, error) {
+func paymentRequestsWhere(ctx context.Context, q rowsQuerier, where string, args ...any) ([]payment.StoredRequest, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+paymentCols+paymentFrom+` WHERE `+where+` ORDER BY r.id`, args...)
 	if err != nil {
 		return nil, mapErr(err)
 	}
 	defer rows.Close()
-	var out []PaymentRequest
+	var out []payment.StoredRequest
 	for rows.Next() {
 		r, err := scanPaymentRequest(rows)
 		if err != nil {
@@ -379,11 +186,11 @@ func paymentRequestsWhere(ctx context.Context, q rowsQuerier, where string, args
 	return out, mapErr(rows.Err())
 }
 
-// PaymentRequest returns one request by id.
-func (s *Store) PaymentRequest(ctx context.Context, id int64) (PaymentRequest, error) {
+// payment.StoredRequest returns one request by id.
+func (s *Store) PaymentRequest(ctx context.Context, id int64) (payment.StoredRequest, error) {
 	r, err := scanPaymentRequest(s.r.QueryRowContext(ctx, `SELECT `+paymentCols+paymentFrom+` WHERE r.id = $1`, id))
 	if err != nil {
-		return r, fmt.Errorf("store: payment request %d: %w", id, notFound(err, ErrPaymentNotFound))
+		return r, fmt.Errorf("store: payment request %d: %w", id, notFound(err, payment.ErrRequestNotFound))
 	}
 	return r, nil
 }
@@ -391,12 +198,12 @@ func (s *Store) PaymentRequest(ctx context.Context, id int64) (PaymentRequest, e
 // PaymentRequestsByReference returns the requests with a reference. A reference is unique
 // per collecting unit; two units may, rarely, share one, so the caller picks the one it
 // may see.
-func (s *Store) PaymentRequestsByReference(ctx context.Context, ref string) ([]PaymentRequest, error) {
+func (s *Store) PaymentRequestsByReference(ctx context.Context, ref string) ([]payment.StoredRequest, error) {
 	return paymentRequestsWhere(ctx, s.r, "r.reference = $1", ref)
 }
 
 // PaymentRequestsOfDossier returns a dossier's requests, oldest first.
-func (s *Store) PaymentRequestsOfDossier(ctx context.Context, dossierID int64) ([]PaymentRequest, error) {
+func (s *Store) PaymentRequestsOfDossier(ctx context.Context, dossierID int64) ([]payment.StoredRequest, error) {
 	return paymentRequestsWhere(ctx, s.r, "r.dossier_id = $1", dossierID)
 }
 
@@ -433,8 +240,8 @@ func paymentEventsWhere(ctx context.Context, q rowsQuerier, where string, args .
 // CreatePaymentRequest stores a dossier's new request (payment.NewRequest) with its first
 // event and audit record. It takes the dossier's next ordinal, and the one after when
 // the reference is already used on the collecting unit's account; a dossier with a
-// pending or paid request gets ErrPaymentOpen.
-func (s *Store) CreatePaymentRequest(ctx context.Context, dossierID int64, req payment.Request, ev payment.Event) (PaymentRequest, error) {
+// pending or paid request gets payment.ErrRequestOpen.
+func (s *Store) CreatePaymentRequest(ctx context.Context, dossierID int64, req payment.Request, ev payment.Event) (payment.StoredRequest, error) {
 	out, err := s.createPaymentRequest(ctx, dossierID, req, ev)
 	if isUnique(err) {
 		// A concurrent request for the same dossier won: answer as the loser should.
@@ -443,8 +250,8 @@ func (s *Store) CreatePaymentRequest(ctx context.Context, dossierID int64, req p
 	return out, err
 }
 
-func (s *Store) createPaymentRequest(ctx context.Context, dossierID int64, req payment.Request, ev payment.Event) (PaymentRequest, error) {
-	out := PaymentRequest{DossierID: dossierID}
+func (s *Store) createPaymentRequest(ctx context.Context, dossierID int64, req payment.Request, ev payment.Event) (payment.StoredRequest, error) {
+	out := payment.StoredRequest{DossierID: dossierID}
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var open, last int
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN state IN ('pending', 'paid') THEN 1 ELSE 0 END), 0),
@@ -452,7 +259,7 @@ func (s *Store) createPaymentRequest(ctx context.Context, dossierID int64, req p
 			return fmt.Errorf("store: payment requests of dossier %s: %w", req.DossierCode, err)
 		}
 		if open > 0 {
-			return ErrPaymentOpen
+			return payment.ErrRequestOpen
 		}
 		for n := last + 1; ; n++ {
 			if n != req.Ordinal {
@@ -515,21 +322,23 @@ func updatePaymentRequest(ctx context.Context, tx *sql.Tx, beforeVersion int, af
 		return fmt.Errorf("store: payment request %s: %w", after.Reference, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrPaymentChanged
+		return payment.ErrChanged
 	}
 	return nil
 }
 
 // applyPayment stores a change of a request in tx: the row under its optimistic lock,
-// the event, the audit record, and the receipt when the change settled the request.
-func (s *Store) applyPayment(ctx context.Context, tx *sql.Tx, before PaymentRequest, after *PaymentRequest, ev payment.Event) (Issued, error) {
-	after.Version = before.Version + 1
-	if err := updatePaymentRequest(ctx, tx, before.Version, after.Request); err != nil {
-		return Issued{}, err
+// the event, the audit record, and the receipt issue gives (nil: none).
+func (s *Store) applyPayment(ctx context.Context, tx *sql.Tx, ch payment.Change, issue payment.ReceiptIssuer) (payment.StoredRequest, payment.Issued, error) {
+	after := payment.StoredRequest{Request: ch.After, DossierID: ch.Before.DossierID, ReceiptID: ch.Before.ReceiptID}
+	after.Version = ch.Before.Version + 1
+	if err := updatePaymentRequest(ctx, tx, ch.Before.Version, after.Request); err != nil {
+		return after, payment.Issued{}, err
 	}
+	ev := ch.Event
 	ev.RequestID = after.ID
 	if err := insertPaymentEvent(ctx, tx, after.UnitID, ev); err != nil {
-		return Issued{}, err
+		return after, payment.Issued{}, err
 	}
 	fields := []string{"state", "paid", "refunded", "flags"}
 	if ev.Action == payment.ActCancel || ev.Action == payment.ActRefund {
@@ -537,154 +346,126 @@ func (s *Store) applyPayment(ctx context.Context, tx *sql.Tx, before PaymentRequ
 	}
 	if err := s.appendAudit(ctx, tx, audit.Event{Chain: after.UnitID, Action: "payment." + string(ev.Action), ObjectType: "payment_request",
 		ObjectID: after.Reference, Fields: fields}); err != nil {
-		return Issued{}, err
+		return after, payment.Issued{}, err
 	}
-	if before.State == payment.StatePaid || after.State != payment.StatePaid || after.ReceiptID != 0 {
-		return Issued{}, nil
+	if issue == nil {
+		return after, payment.Issued{}, nil
 	}
-	issued, err := s.issueReceipt(ctx, tx, *after, ev.At)
+	issued, err := s.issueReceipt(ctx, tx, after, ev.At, issue)
 	if issued.Receipt != nil {
 		after.ReceiptID = issued.Receipt.ID
 	}
-	return issued, err
+	return after, issued, err
 }
 
 // SavePayment stores a confirmation, cancellation or refund computed on ch.Before: the new
-// row (refused with ErrPaymentChanged if the request changed meanwhile), its event, its
-// audit record and, when it settles the request and the unit has a receipt
-// configuration, the receipt with the next number of its sequence — one transaction.
-func (s *Store) SavePayment(ctx context.Context, ch PaymentChange) (PaymentRequest, Issued, error) {
-	after := PaymentRequest{Request: ch.After, DossierID: ch.Before.DossierID, ReceiptID: ch.Before.ReceiptID}
-	var issued Issued
+// row (refused with payment.ErrChanged if the request changed meanwhile), its event, its
+// audit record and the receipt issue gives (nil: none) — one transaction.
+func (s *Store) SavePayment(ctx context.Context, ch payment.Change, issue payment.ReceiptIssuer) (payment.StoredRequest, payment.Issued, error) {
+	var after payment.StoredRequest
+	var issued payment.Issued
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if ch.NotificationID != 0 {
 			res, err := tx.ExecContext(ctx, `UPDATE payment_notifications SET request_id = $1, resolved_at = $2, resolved_by = $3
-				WHERE id = $4 AND unit_id = $5 AND request_id IS NULL`, after.ID, utc(ch.Event.At), nullID(ch.Event.By.ID),
-				ch.NotificationID, after.UnitID)
+				WHERE id = $4 AND unit_id = $5 AND request_id IS NULL`, ch.After.ID, utc(ch.Event.At), nullID(ch.Event.By.ID),
+				ch.NotificationID, ch.After.UnitID)
 			if err != nil {
 				return fmt.Errorf("store: payment notification %d: %w", ch.NotificationID, err)
 			}
 			if n, _ := res.RowsAffected(); n == 0 {
-				return ErrNotificationMatched
+				return payment.ErrNotificationMatched
 			}
-			if err := s.appendAudit(ctx, tx, audit.Event{Chain: after.UnitID, Action: "payment.notification.resolve",
+			if err := s.appendAudit(ctx, tx, audit.Event{Chain: ch.After.UnitID, Action: "payment.notification.resolve",
 				ObjectType: "payment_notification", ObjectID: strconv.FormatInt(ch.NotificationID, 10), Fields: []string{"request"}}); err != nil {
 				return err
 			}
 		}
 		var err error
-		issued, err = s.applyPayment(ctx, tx, ch.Before, &after, ch.Event)
+		after, issued, err = s.applyPayment(ctx, tx, ch, issue)
 		return err
 	})
 	return after, issued, err
 }
 
-// IssueReceipt issues the receipt of a paid request that has none: the unit had no
-// usable receipt configuration when it was paid. It returns the configuration's
-// problems (payment.ErrInvalidReceipt, ErrNoReceiptConfig) when it still cannot.
-func (s *Store) IssueReceipt(ctx context.Context, requestID int64, at time.Time) (StoredReceipt, error) {
-	var out StoredReceipt
+// IssueFeeReceipt runs issue on request requestID at time at, in a transaction of its
+// own (payment.Service.IssueFeeReceipt checks that it may be issued), and returns the
+// receipt stored.
+func (s *Store) IssueFeeReceipt(ctx context.Context, requestID int64, at time.Time, issue payment.ReceiptIssuer) (payment.StoredFeeReceipt, error) {
+	var out payment.StoredFeeReceipt
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		r, err := scanPaymentRequest(tx.QueryRowContext(ctx, `SELECT `+paymentCols+paymentFrom+` WHERE r.id = $1`, requestID))
 		if err != nil {
-			return fmt.Errorf("store: payment request %d: %w", requestID, notFound(err, ErrPaymentNotFound))
+			return fmt.Errorf("store: payment request %d: %w", requestID, notFound(err, payment.ErrRequestNotFound))
 		}
-		switch {
-		case r.ReceiptID != 0:
-			return ErrReceiptExists
-		case r.State != payment.StatePaid:
-			return fmt.Errorf("store: receipt for request %s in state %s: %w", r.Reference, r.State, payment.ErrInvalidTransition)
-		}
-		issued, err := s.issueReceipt(ctx, tx, r, at)
+		issued, err := s.issueReceipt(ctx, tx, r, at, issue)
 		if err != nil {
 			return err
 		}
-		if issued.NotIssued != nil {
-			return issued.NotIssued
-		}
-		out.Receipt = *issued.Receipt
-		return tx.QueryRowContext(ctx, `SELECT xml FROM receipts WHERE id = $1`, out.ID).Scan(&out.XML)
+		out = payment.StoredFeeReceipt{FeeReceipt: *issued.Receipt, XML: issued.XML}
+		return nil
 	})
 	return out, err
 }
 
-// issueReceipt issues the receipt of paid request r at time at, in tx: it checks the
-// unit's configuration with a trial receipt before taking a number, so a refused
-// receipt consumes none, then increments the sequence's counter (its row is locked until
-// commit: numbers are gap-free and unique), writes the XML record and the audit record.
-func (s *Store) issueReceipt(ctx context.Context, tx *sql.Tx, r PaymentRequest, at time.Time) (Issued, error) {
-	cfg, err := receiptConfig(ctx, tx, r.UnitID)
-	if errors.Is(err, ErrNoReceiptConfig) {
-		return Issued{NotIssued: ErrNoReceiptConfig}, nil
-	}
-	if err != nil {
-		return Issued{}, err
-	}
+// receiptTx is what issuing a receipt reads and takes in tx (payment.ReceiptTx).
+type receiptTx struct{ tx *sql.Tx }
+
+func (r receiptTx) ReceiptConfig(ctx context.Context, unitID int64) (payment.ReceiptConfig, error) {
+	return receiptConfig(ctx, r.tx, unitID)
+}
+
+func (r receiptTx) Payer(ctx context.Context, dossierID int64) (string, error) {
 	var payer string
-	if err := tx.QueryRowContext(ctx, `SELECT applicant_name FROM dossiers WHERE id = $1`, r.DossierID).Scan(&payer); err != nil {
-		return Issued{}, fmt.Errorf("store: payer of %s: %w", r.Reference, err)
-	}
-	at = utc(at)
-	trial, err := payment.IssueReceipt(cfg, r.Request, payment.Party{Name: payer}, 1, at)
-	if err != nil {
-		if errors.Is(err, payment.ErrInvalidReceipt) {
-			return Issued{NotIssued: err}, nil
-		}
-		return Issued{}, err
-	}
-	// The collecting unit's key (or the deployment's), checked before a number is taken:
-	// a key that cannot sign at this time holds the receipt back, as a refused
-	// configuration does.
-	signer, err := s.receiptSignerFor(ctx, tx, r.UnitID, at)
-	if receiptSigningProblem(err) {
-		return Issued{NotIssued: err}, nil
-	}
-	if err != nil {
-		return Issued{}, err
-	}
-	seq := trial.Sequence()
+	err := r.tx.QueryRowContext(ctx, `SELECT applicant_name FROM dossiers WHERE id = $1`, dossierID).Scan(&payer)
+	return payer, mapErr(err)
+}
+
+func (r receiptTx) ActiveReceiptKey(ctx context.Context, unitID int64) (payment.ReceiptKey, error) {
+	return activeReceiptKey(ctx, r.tx, unitID)
+}
+
+// NextReceiptNumber increments the sequence's counter; its row stays locked until
+// commit, so numbers are gap-free and unique.
+func (r receiptTx) NextReceiptNumber(ctx context.Context, seq payment.ReceiptSequence) (int, error) {
 	var n int
-	if err := tx.QueryRowContext(ctx, `INSERT INTO receipt_sequences (unit_id, template, series, year, n) VALUES ($1, $2, $3, $4, 1)
+	if err := r.tx.QueryRowContext(ctx, `INSERT INTO receipt_sequences (unit_id, template, series, year, n) VALUES ($1, $2, $3, $4, 1)
 		ON CONFLICT (unit_id, template, series, year) DO UPDATE SET n = receipt_sequences.n + 1 RETURNING n`,
 		seq.UnitID, seq.Template, seq.Series, seq.Year).Scan(&n); err != nil {
-		return Issued{}, fmt.Errorf("store: receipt sequence: %w", err)
+		return 0, fmt.Errorf("store: receipt sequence: %w", err)
 	}
-	rc, err := payment.IssueReceipt(cfg, r.Request, payment.Party{Name: payer}, n, at)
-	if err != nil {
-		// Beyond the rules' largest number: nothing may be issued in this series.
-		return Issued{}, err
+	return n, nil
+}
+
+// issueReceipt runs issue on r in tx and writes the receipt it issued, with its XML
+// record and its audit record.
+func (s *Store) issueReceipt(ctx context.Context, tx *sql.Tx, r payment.StoredRequest, at time.Time, issue payment.ReceiptIssuer) (payment.Issued, error) {
+	issued, err := issue(ctx, receiptTx{tx}, r, utc(at))
+	if err != nil || issued.Receipt == nil {
+		return issued, err
 	}
-	xml, err := payment.ReceiptXML(rc)
-	if err != nil {
-		return Issued{}, err
-	}
-	if signer != nil {
-		if xml, err = signer.Sign(xml, payment.SignedElementID); err != nil {
-			return Issued{}, fmt.Errorf("store: sign receipt of %s: %w", r.Reference, err)
-		}
-	}
+	rc := issued.Receipt
 	body, err := json.Marshal(rc)
 	if err != nil {
-		return Issued{}, err
+		return payment.Issued{}, err
 	}
 	if err := tx.QueryRowContext(ctx, `INSERT INTO receipts (unit_id, request_id, dossier_code, template, series, year, number, issued_at,
 		issue_day, total, body, xml) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-		rc.UnitID, r.ID, rc.DossierCode, rc.Template, rc.Series, seq.Year, rc.Number, utc(rc.IssuedAt), calendar.DateOf(rc.IssuedAt).String(),
-		rc.Total, string(body), string(xml)).Scan(&rc.ID); err != nil {
-		return Issued{}, fmt.Errorf("store: receipt of %s: %w", r.Reference, err)
+		rc.UnitID, r.ID, rc.DossierCode, rc.Template, rc.Series, rc.Sequence().Year, rc.Number, utc(rc.IssuedAt), calendar.DateOf(rc.IssuedAt).String(),
+		rc.Total, string(body), string(issued.XML)).Scan(&rc.ID); err != nil {
+		return payment.Issued{}, fmt.Errorf("store: receipt of %s: %w", r.Reference, err)
 	}
 	if err := s.appendAudit(ctx, tx, audit.Event{Chain: rc.UnitID, Action: "receipt.issue", ObjectType: "receipt",
 		ObjectID: strconv.FormatInt(rc.ID, 10), Fields: []string{"template", "series", "number", "payer", "items", "total"}}); err != nil {
-		return Issued{}, err
+		return payment.Issued{}, err
 	}
-	return Issued{Receipt: &rc}, nil
+	return issued, nil
 }
 
 const notificationCols = `id, unit_id, bank_bin, transaction_id, account, amount, description, transacted_at, outcome, reference,
 	suggestions, request_id, received_at, resolved_at`
 
-func scanNotification(row interface{ Scan(...any) error }) (StoredNotification, error) {
-	var n StoredNotification
+func scanNotification(row interface{ Scan(...any) error }) (payment.StoredNotification, error) {
+	var n payment.StoredNotification
 	var sugg string
 	var req sql.NullInt64
 	var resolved sql.NullTime
@@ -704,100 +485,90 @@ func scanNotification(row interface{ Scan(...any) error }) (StoredNotification, 
 }
 
 // PaymentNotification returns one recorded notification.
-func (s *Store) PaymentNotification(ctx context.Context, id int64) (StoredNotification, error) {
+func (s *Store) PaymentNotification(ctx context.Context, id int64) (payment.StoredNotification, error) {
 	n, err := scanNotification(s.r.QueryRowContext(ctx, `SELECT `+notificationCols+` FROM payment_notifications WHERE id = $1`, id))
 	if err != nil {
-		return n, fmt.Errorf("store: payment notification %d: %w", id, notFound(err, ErrNotificationNotFound))
+		return n, fmt.Errorf("store: payment notification %d: %w", id, notFound(err, payment.ErrNotificationNotFound))
 	}
 	return n, nil
 }
 
-// RecordNotification records a verified bank notification for a unit and applies it
-// when payment.Match ties it to a request — one transaction: the notification row (whose
-// unique key on unit, bank and transaction id makes delivery idempotent), and for an
-// applied one the request's new row, its event, its audit record and its receipt.
-//
-// A notification recorded before under the same key is compared with
-// payment.CheckReplay: the same content gives Replayed and the earlier record, nothing
-// written; different content gives payment.ErrTransactionReused.
-func (s *Store) RecordNotification(ctx context.Context, unitID int64, n payment.Notification, raw []byte, now time.Time) (NotificationResult, error) {
+// RecordNotification runs apply (payment.Service decides what a verified notification
+// does) in one transaction for a unit's notification n, whose raw body is kept: the
+// notification row, whose unique key on unit, bank and transaction id makes delivery
+// idempotent, and for an applied one the request's new row, its event, its audit record
+// and its receipt.
+func (s *Store) RecordNotification(ctx context.Context, unitID int64, n payment.Notification, raw []byte, apply payment.NotificationApplier) (payment.NotificationResult, error) {
 	// Stored instants have microseconds: compare a replay with what was stored.
 	n.TransactedAt = utc(n.TransactedAt)
 	for attempt := 1; ; attempt++ {
-		res, err := s.recordNotification(ctx, unitID, n, raw, utc(now))
+		var res payment.NotificationResult
+		err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			var err error
+			res, err = apply(ctx, notificationTx{s: s, tx: tx, unitID: unitID, n: n, raw: raw})
+			return err
+		})
 		// A concurrent delivery of the same transaction (the unique key), or a payment
 		// on the same request, won: retry, which finds it.
-		if attempt < 4 && (isUnique(err) || errors.Is(err, ErrPaymentChanged)) {
+		if attempt < 4 && (isUnique(err) || errors.Is(err, payment.ErrChanged)) {
 			continue
 		}
 		return res, err
 	}
 }
 
-func (s *Store) recordNotification(ctx context.Context, unitID int64, n payment.Notification, raw []byte, now time.Time) (NotificationResult, error) {
-	var res NotificationResult
-	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		earlier, err := scanNotification(tx.QueryRowContext(ctx, `SELECT `+notificationCols+` FROM payment_notifications
-			WHERE unit_id = $1 AND bank_bin = $2 AND transaction_id = $3`, unitID, n.BankBIN, n.TransactionID))
-		switch {
-		case err == nil:
-			if err := payment.CheckReplay(earlier.Notification, n); !errors.Is(err, payment.ErrReplay) {
-				return fmt.Errorf("store: notification %s of unit %d: %w", n.Key(), unitID, err)
-			}
-			res = NotificationResult{Notification: earlier, Replayed: true}
-			return nil
-		case !errors.Is(err, sql.ErrNoRows):
-			return mapErr(err)
-		}
-		acct, err := paymentAccount(ctx, tx, unitID)
-		if err != nil {
-			return err
-		}
-		refs := payment.FindReferences(n.Description)
-		where, args := "r.unit_id = $1 AND (r.state = 'pending'", []any{unitID}
-		for _, ref := range refs {
-			args = append(args, ref)
-			where += " OR r.reference = $" + strconv.Itoa(len(args))
-		}
-		cands, err := paymentRequestsWhere(ctx, tx, where+")", args...)
-		if err != nil {
-			return err
-		}
-		reqs := make([]payment.Request, len(cands))
-		for i, c := range cands {
-			reqs[i] = c.Request
-		}
-		m := payment.Match(n, acct.Account, reqs)
-		sn := StoredNotification{UnitID: unitID, Notification: n, Outcome: m.Outcome, Reference: m.Reference, Suggestions: m.Suggestions,
-			ReceivedAt: now}
-		if m.Outcome.Applies() {
-			before := cands[m.Index]
-			after := before
-			ev, err := after.Request.Confirm(n.Payment(), now)
-			if err != nil {
-				return err
-			}
-			if res.Issued, err = s.applyPayment(ctx, tx, before, &after, ev); err != nil {
-				return err
-			}
-			sn.RequestID, res.Request = after.ID, &after
-		}
-		sugg, err := json.Marshal(append([]int64{}, sn.Suggestions...))
-		if err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO payment_notifications (unit_id, bank_bin, transaction_id, account, amount, description,
-			transacted_at, body, outcome, reference, suggestions, request_id, received_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-			unitID, n.BankBIN, n.TransactionID, n.Account, n.Amount, n.Description, n.TransactedAt, string(raw), sn.Outcome, sn.Reference,
-			string(sugg), nullID(sn.RequestID), now).Scan(&sn.ID); err != nil {
-			return fmt.Errorf("store: notification %s of unit %d: %w", n.Key(), unitID, err)
-		}
-		res.Notification = sn
-		return s.appendAudit(ctx, tx, audit.Event{Chain: unitID, Action: "payment.notification." + string(sn.Outcome),
-			ObjectType: "payment_notification", ObjectID: strconv.FormatInt(sn.ID, 10), Fields: []string{"transaction_id", "amount", "outcome"}})
-	})
-	return res, err
+// notificationTx is what applying a notification reads and writes in tx
+// (payment.NotificationTx).
+type notificationTx struct {
+	s      *Store
+	tx     *sql.Tx
+	unitID int64
+	n      payment.Notification
+	raw    []byte
+}
+
+func (t notificationTx) Recorded(ctx context.Context) (payment.StoredNotification, bool, error) {
+	earlier, err := scanNotification(t.tx.QueryRowContext(ctx, `SELECT `+notificationCols+` FROM payment_notifications
+		WHERE unit_id = $1 AND bank_bin = $2 AND transaction_id = $3`, t.unitID, t.n.BankBIN, t.n.TransactionID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return earlier, false, nil
+	}
+	return earlier, err == nil, mapErr(err)
+}
+
+func (t notificationTx) Account(ctx context.Context) (payment.StoredAccount, error) {
+	return paymentAccount(ctx, t.tx, t.unitID)
+}
+
+func (t notificationTx) Candidates(ctx context.Context, refs []string) ([]payment.StoredRequest, error) {
+	where, args := "r.unit_id = $1 AND (r.state = 'pending'", []any{t.unitID}
+	for _, ref := range refs {
+		args = append(args, ref)
+		where += " OR r.reference = $" + strconv.Itoa(len(args))
+	}
+	return paymentRequestsWhere(ctx, t.tx, where+")", args...)
+}
+
+func (t notificationTx) Apply(ctx context.Context, ch payment.Change, issue payment.ReceiptIssuer) (payment.StoredRequest, payment.Issued, error) {
+	return t.s.applyPayment(ctx, t.tx, ch, issue)
+}
+
+func (t notificationTx) Record(ctx context.Context, sn payment.StoredNotification) (payment.StoredNotification, error) {
+	sugg, err := json.Marshal(append([]int64{}, sn.Suggestions...))
+	if err != nil {
+		return sn, err
+	}
+	n := sn.Notification
+	sn.ReceivedAt = utc(sn.ReceivedAt)
+	if err := t.tx.QueryRowContext(ctx, `INSERT INTO payment_notifications (unit_id, bank_bin, transaction_id, account, amount, description,
+		transacted_at, body, outcome, reference, suggestions, request_id, received_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+		t.unitID, n.BankBIN, n.TransactionID, n.Account, n.Amount, n.Description, n.TransactedAt, string(t.raw), sn.Outcome, sn.Reference,
+		string(sugg), nullID(sn.RequestID), sn.ReceivedAt).Scan(&sn.ID); err != nil {
+		return sn, fmt.Errorf("store: notification %s of unit %d: %w", n.Key(), t.unitID, err)
+	}
+	return sn, t.s.appendAudit(ctx, t.tx, audit.Event{Chain: t.unitID, Action: "payment.notification." + string(sn.Outcome),
+		ObjectType: "payment_notification", ObjectID: strconv.FormatInt(sn.ID, 10), Fields: []string{"transaction_id", "amount", "outcome"}})
 }
 
 // PaymentDay gathers one local day of a unit's fee collection and reconciles it
@@ -805,7 +576,7 @@ func (s *Store) recordNotification(ctx context.Context, unitID int64, n payment.
 // day, the confirmations and refunds whose money moved that day, and the day's verified
 // notifications that are still unmatched (also returned with their ids, for the
 // accountant to record them on a request).
-func (s *Store) PaymentDay(ctx context.Context, unitID int64, day calendar.Date) (payment.Reconciliation, []StoredNotification, error) {
+func (s *Store) PaymentDay(ctx context.Context, unitID int64, day calendar.Date) (payment.Reconciliation, []payment.StoredNotification, error) {
 	from, to := utc(day.Time()), utc(day.AddDays(1).Time())
 	reqs, err := paymentRequestsWhere(ctx, s.r, `r.unit_id = $1 AND ((r.created_at >= $2 AND r.created_at < $3) OR r.id IN
 		(SELECT e.request_id FROM payment_events e WHERE e.unit_id = $1 AND e.money_at >= $2 AND e.money_at < $3))`, unitID, from, to)
@@ -822,7 +593,7 @@ func (s *Store) PaymentDay(ctx context.Context, unitID int64, day calendar.Date)
 		return payment.Reconciliation{}, nil, mapErr(err)
 	}
 	defer rows.Close()
-	var unmatched []StoredNotification
+	var unmatched []payment.StoredNotification
 	var ns []payment.Notification
 	for rows.Next() {
 		n, err := scanNotification(rows)
@@ -844,45 +615,45 @@ func (s *Store) PaymentDay(ctx context.Context, unitID int64, day calendar.Date)
 
 const receiptCols = `id, body, xml`
 
-func scanReceipt(row interface{ Scan(...any) error }) (StoredReceipt, error) {
-	var rc StoredReceipt
+func scanReceipt(row interface{ Scan(...any) error }) (payment.StoredFeeReceipt, error) {
+	var rc payment.StoredFeeReceipt
 	var id int64
 	var body, xml string
 	if err := row.Scan(&id, &body, &xml); err != nil {
 		return rc, err
 	}
-	if err := json.Unmarshal([]byte(body), &rc.Receipt); err != nil {
+	if err := json.Unmarshal([]byte(body), &rc.FeeReceipt); err != nil {
 		return rc, fmt.Errorf("store: receipt %d: %w", id, err)
 	}
 	rc.ID, rc.XML = id, []byte(xml)
 	return rc, nil
 }
 
-// Receipt returns an issued receipt with its XML record.
-func (s *Store) Receipt(ctx context.Context, id int64) (StoredReceipt, error) {
+// FeeReceipt returns an issued fee receipt with its XML record.
+func (s *Store) FeeReceipt(ctx context.Context, id int64) (payment.StoredFeeReceipt, error) {
 	rc, err := scanReceipt(s.r.QueryRowContext(ctx, `SELECT `+receiptCols+` FROM receipts WHERE id = $1`, id))
 	if err != nil {
-		return rc, fmt.Errorf("store: receipt %d: %w", id, notFound(err, ErrReceiptNotFound))
+		return rc, fmt.Errorf("store: receipt %d: %w", id, notFound(err, payment.ErrReceiptNotFound))
 	}
 	return rc, nil
 }
 
-// ReceiptsOn returns the receipts a unit issued on a local day, by template, series and
+// FeeReceiptsOn returns the fee receipts a unit issued on a local day, by template, series and
 // number: the day's summary for the tax authority is made of them.
-func (s *Store) ReceiptsOn(ctx context.Context, unitID int64, day calendar.Date) ([]payment.Receipt, error) {
+func (s *Store) FeeReceiptsOn(ctx context.Context, unitID int64, day calendar.Date) ([]payment.FeeReceipt, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+receiptCols+` FROM receipts WHERE unit_id = $1 AND issue_day = $2
 		ORDER BY template, series, number`, unitID, day.String())
 	if err != nil {
 		return nil, mapErr(err)
 	}
 	defer rows.Close()
-	var out []payment.Receipt
+	var out []payment.FeeReceipt
 	for rows.Next() {
 		rc, err := scanReceipt(rows)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, rc.Receipt)
+		out = append(out, rc.FeeReceipt)
 	}
 	return out, mapErr(rows.Err())
 }

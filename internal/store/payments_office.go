@@ -10,7 +10,7 @@ import (
 // PendingPaymentRequests returns up to limit of a unit's requests still waiting for
 // money, oldest first: what the accountant's page offers to confirm, whatever the day
 // they were created.
-func (s *Store) PendingPaymentRequests(ctx context.Context, unitID int64, limit int) ([]PaymentRequest, error) {
+func (s *Store) PendingPaymentRequests(ctx context.Context, unitID int64, limit int) ([]payment.StoredRequest, error) {
 	if limit <= 0 {
 		limit = 100
 	}
@@ -19,26 +19,14 @@ func (s *Store) PendingPaymentRequests(ctx context.Context, unitID int64, limit 
 		unitID, string(payment.StatePending), limit)
 }
 
-// ReceiptOfRequest returns the receipt issued for a request.
-func (s *Store) ReceiptOfRequest(ctx context.Context, requestID int64) (StoredReceipt, error) {
+// FeeReceiptOfRequest returns the fee receipt issued for a request.
+func (s *Store) FeeReceiptOfRequest(ctx context.Context, requestID int64) (payment.StoredFeeReceipt, error) {
 	rc, err := scanReceipt(s.r.QueryRowContext(ctx, `SELECT `+receiptCols+` FROM receipts WHERE request_id = $1`, requestID))
 	if err != nil {
-		return rc, notFound(err, ErrReceiptNotFound)
+		return rc, notFound(err, payment.ErrReceiptNotFound)
 	}
 	return rc, nil
 }
-
-// XMLSigner signs the element with Id id of an XML record and returns the signed
-// record (xmldsig.Signer).
-type XMLSigner interface {
-	Sign(doc []byte, id string) ([]byte, error)
-}
-
-// SignReceiptsWith sets the deployment's key (--receipt-p12): from now on it signs, in
-// the transaction that issues them, the receipts (and summaries) of the units that have
-// no receipt key of their own (ReceiptKey); call it once, before serving. Receipts
-// issued before stay as they were stored.
-func (s *Store) SignReceiptsWith(sig XMLSigner) { s.receiptSigner = sig }
 
 // dateText stores a date as ISO text, "" for the zero date.
 func dateText(d calendar.Date) string {
@@ -55,3 +43,6 @@ func parseStoredDate(s string) (calendar.Date, error) {
 	}
 	return calendar.ParseDate(s)
 }
+
+// The payment service keeps its requests, receipts and keys here.
+var _ payment.Store = (*Store)(nil)

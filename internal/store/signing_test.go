@@ -13,7 +13,7 @@ import (
 
 func TestSigningTables(t *testing.T) {
 	ctx := context.Background()
-	e := newPayEnv(t)
+	e := newDemoEnv(t)
 	s := e.s
 	ca, err := democa.New("Test CA", true)
 	if err != nil {

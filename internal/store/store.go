@@ -22,7 +22,6 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
-	"github.com/xaso-vn/xaso/internal/kek"
 )
 
 // Dialect names a database engine.
@@ -33,13 +32,9 @@ const (
 	Postgres Dialect = "postgres"
 )
 
-// Store is xaso's storage. Writes and reads have separate pools, on both engines. On
-// SQLite: a single writer connection (SQLite has one writer at a time; queueing in Go
-// rather than on busy_timeout keeps tail latency low), a pool of query_only readers kept
-// open, and a checkpointer with a connection of its own that copies the write-ahead log
-// into the database beside the writer (checkpoint.go). On PostgreSQL: a small write pool,
-// from which the group committer takes one connection per group, and a larger read pool,
-// so commits never wait behind look-ups for a connection.
+// Store is xaso's storage. On SQLite it keeps one writer connection (SQLite has one writer
+// at a time; queueing in Go rather than on busy_timeout keeps tail latency low) and a pool
+// of read-only connections; on PostgreSQL both are the same pool.
 type Store struct {
 	w, r    *sql.DB
 	dialect Dialect
@@ -48,10 +43,6 @@ type Store struct {
 	decoded decoded    // procedure versions read by filings and transitions (proccache.go)
 	// checkpoints copies SQLite's write-ahead log into the database beside the writer.
 	checkpoints *checkpointer
-	// receiptSigner signs receipts' XML records as they are issued (nil: unsigned).
-	receiptSigner XMLSigner
-	// receiptKEK opens the units' own receipt keys (nil: they cannot sign).
-	receiptKEK *kek.Key
 	// uploadCaps bound the files of a dossier and of a user's day (nil: the defaults).
 	uploadCaps atomic.Pointer[UploadCaps]
 }
@@ -142,7 +133,7 @@ func escapePath(p string) string {
 	return (&url.URL{Path: p}).EscapedPath()
 }
 
-// Close stops the committer and the checkpointer and closes both pools.
+// Close closes the connections.
 func (s *Store) Close() error {
 	if s.group != nil {
 		s.group.close()
@@ -151,7 +142,11 @@ func (s *Store) Close() error {
 	if s.checkpoints != nil {
 		err = s.checkpoints.close()
 	}
-	return errors.Join(err, s.w.Close(), s.r.Close())
+	err = errors.Join(err, s.w.Close())
+	if s.r != s.w {
+		err = errors.Join(err, s.r.Close())
+	}
+	return err
 }
 
 // Dialect returns the engine in use.

@@ -18,7 +18,6 @@ import (
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/signing"
-	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
 
@@ -54,7 +53,7 @@ type adminPaymentsPage struct {
 	Unit       unit.Unit
 	UnitQuery  string // "?unit=CODE" when chosen
 	Units      []unit.Unit
-	Account    *store.PaymentAccount
+	Account    *payment.StoredAccount
 	Bank       string
 	WebhookURL string
 	// NewSecret is the secret just generated: shown once, never again.
@@ -72,7 +71,7 @@ type adminPaymentsPage struct {
 	SecretForm  payForm
 	// ReceiptKeys are the unit's own receipt keys (the one in use first); KEKSet says
 	// whether the server can seal and open them (XASO_RECEIPT_KEK).
-	ReceiptKeys []store.ReceiptKey
+	ReceiptKeys []payment.ReceiptKey
 	KEKSet      bool
 	KeyForm     payForm
 }
@@ -95,10 +94,42 @@ func (s *Server) renderAdminPayments(w http.ResponseWriter, r *http.Request, sta
 		}
 		page.Units = units
 	}
+	if err := s.adminPaymentSettings(r, &page); err != nil {
+		return err
+	}
+	today := calendar.DateOf(s.paymentsNow())
+	page.Today = today
+	page.Rules = payment.RulesOn(today)
+	// The next version of the rules, when one is already known.
+	for d := today.AddDays(1); d.Sub(today) <= 366; d = d.AddDays(1) {
+		if rl := payment.RulesOn(d); rl.From != page.Rules.From {
+			page.NextRules = &rl
+			break
+		}
+	}
+	page.storedForms()
+	keys, err := s.Store.ReceiptKeys(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	page.ReceiptKeys, page.KEKSet = keys, s.Payments.KEK != nil
+	page.KeyForm = payForm{Values: map[string]string{}}
+	with(&page)
+	v := s.view(r, "Tài khoản thu và biên lai")
+	v.Area, v.Nav = "office", "admin-payments"
+	v.Flash = s.sessions.PopString(ctx, "flash")
+	v.Data = page
+	return s.views.render(w, status, "admin_payments", v)
+}
+
+// adminPaymentSettings reads the unit's collection account, its webhook address and its
+// receipt configuration into the page.
+func (s *Server) adminPaymentSettings(r *http.Request, page *adminPaymentsPage) error {
+	ctx, u := r.Context(), page.Unit
 	switch a, err := s.Store.PaymentAccount(ctx, u.ID); {
 	case err == nil:
 		page.Account, page.Bank = &a, knownBanks[a.BIN]
-	case !errors.Is(err, store.ErrNoPaymentAccount):
+	case !errors.Is(err, payment.ErrNoAccount):
 		return err
 	}
 	base := s.BaseURL
@@ -116,20 +147,15 @@ func (s *Server) renderAdminPayments(w http.ResponseWriter, r *http.Request, sta
 		if len(cfg.Series) >= 2 && cfg.Series[0] >= '0' && cfg.Series[0] <= '9' && cfg.Series[1] >= '0' && cfg.Series[1] <= '9' {
 			page.SeriesYear = 2000 + int(cfg.Series[0]-'0')*10 + int(cfg.Series[1]-'0')
 		}
-	case !errors.Is(err, store.ErrNoReceiptConfig):
+	case !errors.Is(err, payment.ErrNoReceiptConfig):
 		return err
 	}
-	today := calendar.DateOf(s.paymentsNow())
-	page.Today = today
-	page.Rules = payment.RulesOn(today)
-	// The next version of the rules, when one is already known.
-	for d := today.AddDays(1); d.Sub(today) <= 366; d = d.AddDays(1) {
-		if rl := payment.RulesOn(d); rl.From != page.Rules.From {
-			page.NextRules = &rl
-			break
-		}
-	}
-	// The forms start with what is stored; a refused form keeps what was typed.
+	return nil
+}
+
+// storedForms starts the page's forms with what is stored; a refused form keeps what
+// was typed instead.
+func (page *adminPaymentsPage) storedForms() {
 	page.AccountForm = payForm{Values: map[string]string{}}
 	if a := page.Account; a != nil {
 		page.AccountForm.Values = map[string]string{"bin": a.BIN, "number": a.Number, "name": a.Name}
@@ -143,18 +169,6 @@ func (s *Server) renderAdminPayments(w http.ResponseWriter, r *http.Request, sta
 			"collector_name": c.Collector.Name, "collector_tax_code": c.Collector.TaxCode, "collector_address": c.Collector.Address,
 			"valid_from": dateText(c.ValidFrom), "valid_until": dateText(c.ValidUntil)}
 	}
-	keys, err := s.Store.ReceiptKeys(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	page.ReceiptKeys, page.KEKSet = keys, s.Store.ReceiptKEK() != nil
-	page.KeyForm = payForm{Values: map[string]string{}}
-	with(&page)
-	v := s.view(r, "Tài khoản thu và biên lai")
-	v.Area, v.Nav = "office", "admin-payments"
-	v.Flash = s.sessions.PopString(ctx, "flash")
-	v.Data = page
-	return s.views.render(w, status, "admin_payments", v)
 }
 
 func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request) (unit.Unit, payForm, error) {
@@ -214,7 +228,7 @@ func (s *Server) saveCollectionAccount(w http.ResponseWriter, r *http.Request) e
 	if len(form.Errors) > 0 {
 		return refuse(errSettingsForms)
 	}
-	a, err := s.Store.SetPaymentAccount(r.Context(), payment.Account{UnitID: u.ID, BIN: form.Values["bin"], Number: number,
+	a, err := s.Payments.SetAccount(r.Context(), payment.Account{UnitID: u.ID, BIN: form.Values["bin"], Number: number,
 		Name: form.Values["name"], Card: card})
 	if err != nil {
 		return refuse(err)
@@ -231,15 +245,11 @@ func (s *Server) rotateSecret(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	secret, err := s.Store.RotateWebhookSecret(r.Context(), u.ID)
-	if errors.Is(err, store.ErrNoPaymentAccount) {
+	secret, ws, err := s.Payments.RotateWebhookSecret(r.Context(), u.ID)
+	if errors.Is(err, payment.ErrNoAccount) {
 		form.Alert, form.Code = "Hãy khai báo tài khoản thu trước khi tạo khóa bí mật.", apperr.From(err).Code
 		return s.renderAdminPayments(w, r, http.StatusConflict, u, func(p *adminPaymentsPage) { p.SecretForm = form })
 	}
-	if err != nil {
-		return err
-	}
-	ws, err := s.Store.WebhookSecrets(r.Context(), u.ID)
 	if err != nil {
 		return err
 	}
@@ -275,7 +285,7 @@ func (s *Server) saveReceiptConfig(w http.ResponseWriter, r *http.Request) error
 	if len(form.Errors) > 0 {
 		return s.renderAdminPayments(w, r, http.StatusUnprocessableEntity, u, func(p *adminPaymentsPage) { p.ReceiptForm = form })
 	}
-	cfg, err := s.Store.SetReceiptConfig(r.Context(), payment.ReceiptConfig{UnitID: u.ID, Name: form.Values["name"],
+	cfg, err := s.Payments.SetReceiptConfig(r.Context(), payment.ReceiptConfig{UnitID: u.ID, Name: form.Values["name"],
 		Template: form.Values["template"], Series: form.Values["series"], Collector: payment.Party{Name: form.Values["collector_name"],
 			TaxCode: form.Values["collector_tax_code"], Address: form.Values["collector_address"]},
 		ValidFrom: dates["valid_from"], ValidUntil: dates["valid_until"]})
@@ -284,7 +294,7 @@ func (s *Server) saveReceiptConfig(w http.ResponseWriter, r *http.Request) error
 		if e.Kind != apperr.Invalid {
 			return err
 		}
-		var re *payment.ReceiptError
+		var re *payment.FeeReceiptError
 		if errors.As(err, &re) {
 			for _, p := range re.Problems {
 				// The form names collector.tax_code collector_tax_code.
@@ -312,7 +322,7 @@ var (
 
 // installReceiptKey installs the unit's own receipt key from an uploaded PKCS #12 file
 // and its passphrase (used to open the file, never kept): the checks and the sealing of
-// store.NewReceiptKey, as `xaso receiptkey add`. The certificate's problems come back at
+// payment.Service.AddReceiptKey, as `xaso receiptkey add`. The certificate's problems come back at
 // the file's field with their codes (cert_expired, cert_no_signing_usage…).
 func (s *Server) installReceiptKey(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, receiptKeyLimit+16<<10)
@@ -348,10 +358,7 @@ func (s *Server) installReceiptKey(w http.ResponseWriter, r *http.Request) error
 	if len(form.Errors) > 0 {
 		return refuse(http.StatusUnprocessableEntity)
 	}
-	k, err := store.NewReceiptKey(u.ID, p12, pass, s.Store.ReceiptKEK(), s.paymentsNow())
-	if err == nil {
-		k, err = s.Store.AddReceiptKey(r.Context(), k)
-	}
+	k, err := s.Payments.AddReceiptKey(r.Context(), u.ID, p12, pass)
 	if err != nil {
 		e := apperr.From(err)
 		switch e.Kind {

@@ -509,3 +509,37 @@ func TestLookupShowsTheQRCode(t *testing.T) {
 		t.Fatal("the fee shows without the secret")
 	}
 }
+
+// TestPaymentAPIStatementRules: a transfer found on the statement is recorded through the
+// API under the rules the accountant's page enforces — its transaction id required and
+// shaped as a bank's id, its time neither in the future nor before any transfer xaso can
+// know of — and a refused one stores nothing. (Before payment.Service, the API took a
+// statement line without a transaction id, or with any text as one.)
+func TestPaymentAPIStatementRules(t *testing.T) {
+	e := newEnv(t)
+	accountant, counter := bearer(t, e, "ketoan"), bearer(t, e, "motcua")
+	d := demoDossier(t, e, "Trần Thị Mai")
+	p := bill(t, e, counter, d.Code)
+	confirm := func(extra string) (int, string) {
+		return apiSend(t, e, accountant, "POST", "/api/v1/payments/"+p.Reference+"/confirm",
+			fmt.Sprintf(`{"version":%d,"method":"statement","amount":5000%s}`, p.Version, extra))
+	}
+	for _, tc := range []struct{ name, extra, code string }{
+		{"no transaction id", ``, "transaction_id_required"},
+		{"an empty transaction id", `,"transaction_id":""`, "transaction_id_required"},
+		{"spaces in it", `,"transaction_id":"FT 26183"`, "invalid_transaction_id"},
+		{"a letter with a diacritic", `,"transaction_id":"FTđ26183"`, "invalid_transaction_id"},
+		{"65 characters", `,"transaction_id":"` + strings.Repeat("F", 65) + `"`, "invalid_transaction_id"},
+		{"paid in 2019", `,"transaction_id":"FT26183","paid_at":"2019-12-31T09:00:00+07:00"`, "invalid_paid_at"},
+	} {
+		if status, body := confirm(tc.extra); status != http.StatusUnprocessableEntity || !strings.Contains(body, `"`+tc.code+`"`) {
+			t.Errorf("%s: %d %s, want 422 %s", tc.name, status, body, tc.code)
+		}
+	}
+	if got := payments(t, e, accountant, d.Code); got[0].State != payment.StatePending || got[0].Version != p.Version || got[0].Paid != 0 {
+		t.Fatalf("a refused confirmation stored something: %+v", got[0])
+	}
+	if status, body := confirm(`,"transaction_id":"FT26183.912:34/5_6-7"`); status != http.StatusOK || !strings.Contains(body, `"state":"paid"`) {
+		t.Fatalf("a valid statement line: %d %s", status, body)
+	}
+}

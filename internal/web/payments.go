@@ -1,11 +1,11 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -17,7 +17,6 @@ import (
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/payment"
-	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
 
@@ -26,7 +25,7 @@ import (
 // for money with the actions on them, and the day's transfers no request took. Every
 // action is a plain form POST (cross-origin requests are refused by the server's
 // CrossOriginProtection, as for every form) that goes through the same state machine
-// and store methods as the JSON API (docs/PAYMENTS.md §7): one transaction per change,
+// (payment.Service) as the JSON API (docs/PAYMENTS.md §7): one transaction per change,
 // with its history event and audit record. The unit's administrators see the page;
 // only its accountants act.
 
@@ -47,9 +46,7 @@ var (
 // Field messages of the page's forms, each with its stable code.
 var (
 	fieldAmount      = fieldError{"invalid_payment_amount", "Nhập số tiền bằng chữ số, lớn hơn 0 (ví dụ 50000 hoặc 50.000)."}
-	fieldTxRequired  = fieldError{"transaction_id_required", "Nhập mã giao dịch in trên sao kê ngân hàng."}
-	fieldTxInvalid   = fieldError{"invalid_transaction_id", "Mã giao dịch gồm 1–64 chữ cái không dấu, chữ số hoặc . _ : / -."}
-	fieldPaidAt      = fieldError{"invalid_paid_at", "Thời điểm nộp tiền không hợp lệ hoặc ở tương lai."}
+	fieldPaidAt      = fieldOf(payment.ErrPaidAt)
 	fieldReason      = fieldError{"payment_reason_required", "Nhập lý do."}
 	fieldReasonLong  = fieldError{"payment_reason_too_long", "Lý do dài quá 2000 ký tự."}
 	fieldRefund      = fieldError{"invalid_refund_amount", "Số tiền hoàn không hợp lệ: không quá số đã nộp, và yêu cầu đã nộp đủ chỉ hoàn phần nộp thừa hoặc toàn bộ."}
@@ -59,8 +56,11 @@ var (
 
 type fieldError struct{ Code, Message string }
 
-// transactionRE is the shape of a bank transaction id, as the webhook accepts it.
-var transactionRE = regexp.MustCompile(`^[A-Za-z0-9._:/-]{1,64}$`)
+// fieldOf is the message of a payment rule's error, drawn at the field it concerns.
+func fieldOf(err error) fieldError {
+	e := apperr.From(err)
+	return fieldError{e.Code, e.Message}
+}
 
 // payForm is what a form of the page was sent with and what was wrong with it, so the
 // page can be drawn again with the values kept and the messages at their fields.
@@ -78,11 +78,11 @@ func (f payForm) Failed() bool { return len(f.Errors) > 0 || f.Alert != "" }
 
 // payRequestView is one request on the page with its forms.
 type payRequestView struct {
-	store.PaymentRequest
+	payment.StoredRequest
 	StateLabel  string
 	Outstanding int64
-	Receipt     *store.StoredReceipt
-	// Signature is the receipt's signature check (Store.CheckReceiptSignature).
+	Receipt     *payment.StoredFeeReceipt
+	// Signature is the receipt's signature check (payment.Service.CheckReceiptSignature).
 	Signature payment.SignatureReport
 	// Forms by action: confirm (statement), cash, cancel, refund, receipt.
 	Forms   map[string]payForm
@@ -96,7 +96,7 @@ type payRequestView struct {
 
 // transferView is an unmatched bank transfer with the requests it may pay.
 type transferView struct {
-	store.StoredNotification
+	payment.StoredNotification
 	OutcomeLabel string
 	Suggested    []string // references
 	Form         payForm
@@ -190,49 +190,38 @@ type payAttempt struct {
 
 func (s *Server) renderPayments(w http.ResponseWriter, r *http.Request, status int, u unit.Unit, day calendar.Date, last *payAttempt) error {
 	ctx := r.Context()
-	p := auth.PrincipalFrom(ctx)
 	rec, unmatched, err := s.Store.PaymentDay(ctx, u.ID, day)
 	if err != nil {
 		return err
 	}
-	pending, err := s.Store.PendingPaymentRequests(ctx, u.ID, 200)
-	if err != nil {
-		return err
-	}
-	page := paymentsPage{Unit: u, Day: day, Prev: day.AddDays(-1), Next: day.AddDays(1), Rec: rec,
-		CanAct: p.Can(u.ID, paymentActRoles...)}
-	page.Today = day == calendar.DateOf(s.paymentsNow())
+	page := &paymentsPage{Unit: u, Day: day, Prev: day.AddDays(-1), Next: day.AddDays(1), Rec: rec,
+		CanAct: auth.PrincipalFrom(ctx).Can(u.ID, paymentActRoles...), Today: day == calendar.DateOf(s.paymentsNow())}
 	if q := r.URL.Query().Get("unit"); q != "" || r.PostFormValue("unit") != "" {
 		page.UnitQuery = "&unit=" + url.QueryEscape(u.Code)
 	}
 	page.CSV = "/api/v1/payments/reconciliation?format=csv&unit=" + url.QueryEscape(u.Code) + "&date=" + day.String()
 	page.Summary = "/api/v1/payments/receipts/summary?unit=" + url.QueryEscape(u.Code) + "&date=" + day.String()
-	view := func(pr store.PaymentRequest) (payRequestView, error) {
-		v := payRequestView{PaymentRequest: pr, StateLabel: pr.State.Label(), Outstanding: pr.Outstanding(), CanAct: page.CanAct,
-			Forms: map[string]payForm{}, Actions: map[string]bool{}, Page: &page}
-		for _, a := range payment.Allowed(pr.State) {
-			v.Actions[string(a)] = true
-		}
-		v.Actions["cash"] = v.Actions["confirm"] && pr.State == payment.StatePending
-		v.Actions["receipt"] = pr.State == payment.StatePaid && pr.ReceiptID == 0
-		if pr.ReceiptID != 0 {
-			rc, err := s.Store.Receipt(ctx, pr.ReceiptID)
-			if err != nil {
-				return v, err
-			}
-			v.Receipt = &rc
-			if v.Signature, err = s.Store.CheckReceiptSignature(ctx, rc); err != nil {
-				return v, err
-			}
-		}
-		if last != nil && last.Key == pr.Reference {
-			v.Forms[last.Action] = last.Form
-		}
-		return v, nil
+	if err := s.payRequests(ctx, page, rec, last); err != nil {
+		return err
+	}
+	page.Transfers = s.transferViews(ctx, u, unmatched, last)
+	v := s.view(r, "Thu phí, lệ phí")
+	v.Area, v.Nav = "office", "payments"
+	v.Flash = s.sessions.PopString(ctx, "flash")
+	v.Data = *page
+	return s.views.render(w, status, "payments", v)
+}
+
+// payRequests fills the page's pending requests (all of them, whatever their day) and the
+// day's lines, each with its forms; a line drawn among the pending ones is Listed.
+func (s *Server) payRequests(ctx context.Context, page *paymentsPage, rec payment.Reconciliation, last *payAttempt) error {
+	pending, err := s.Store.PendingPaymentRequests(ctx, page.Unit.ID, 200)
+	if err != nil {
+		return err
 	}
 	seen := map[int64]bool{}
 	for _, pr := range pending {
-		v, err := view(pr)
+		v, err := s.payRequestView(ctx, page, pr, last)
 		if err != nil {
 			return err
 		}
@@ -247,13 +236,46 @@ func (s *Server) renderPayments(w http.ResponseWriter, r *http.Request, status i
 		if err != nil {
 			return err
 		}
-		v, err := view(pr)
+		v, err := s.payRequestView(ctx, page, pr, last)
 		if err != nil {
 			return err
 		}
 		v.Listed = seen[pr.ID]
 		page.Lines = append(page.Lines, v)
 	}
+	return nil
+}
+
+// payRequestView is one request with the actions its state allows, its receipt and its
+// signature check, and the form last refused on it.
+func (s *Server) payRequestView(ctx context.Context, page *paymentsPage, pr payment.StoredRequest, last *payAttempt) (payRequestView, error) {
+	v := payRequestView{StoredRequest: pr, StateLabel: pr.State.Label(), Outstanding: pr.Outstanding(), CanAct: page.CanAct,
+		Forms: map[string]payForm{}, Actions: map[string]bool{}, Page: page}
+	for _, a := range payment.Allowed(pr.State) {
+		v.Actions[string(a)] = true
+	}
+	v.Actions["cash"] = v.Actions["confirm"] && pr.State == payment.StatePending
+	v.Actions["receipt"] = pr.State == payment.StatePaid && pr.ReceiptID == 0
+	if pr.ReceiptID != 0 {
+		rc, err := s.Store.FeeReceipt(ctx, pr.ReceiptID)
+		if err != nil {
+			return v, err
+		}
+		v.Receipt = &rc
+		if v.Signature, err = s.Payments.CheckReceiptSignature(ctx, rc); err != nil {
+			return v, err
+		}
+	}
+	if last != nil && last.Key == pr.Reference {
+		v.Forms[last.Action] = last.Form
+	}
+	return v, nil
+}
+
+// transferViews are the day's unmatched transfers, each with the requests of the unit it
+// may pay and the form last refused on it.
+func (s *Server) transferViews(ctx context.Context, u unit.Unit, unmatched []payment.StoredNotification, last *payAttempt) []transferView {
+	var out []transferView
 	for _, n := range unmatched {
 		t := transferView{StoredNotification: n, OutcomeLabel: n.Outcome.Label()}
 		for _, id := range n.Suggestions {
@@ -264,13 +286,9 @@ func (s *Server) renderPayments(w http.ResponseWriter, r *http.Request, status i
 		if last != nil && last.Key == "transfer:"+strconv.FormatInt(n.ID, 10) {
 			t.Form = last.Form
 		}
-		page.Transfers = append(page.Transfers, t)
+		out = append(out, t)
 	}
-	v := s.view(r, "Thu phí, lệ phí")
-	v.Area, v.Nav = "office", "payments"
-	v.Flash = s.sessions.PopString(ctx, "flash")
-	v.Data = page
-	return s.views.render(w, status, "payments", v)
+	return out
 }
 
 // parseAmount reads an amount of đồng as people type it: digits, with dots, commas or
@@ -292,13 +310,15 @@ func parseAmount(s string) (int64, bool) {
 // paidAtLayout is what an <input type="datetime-local"> sends.
 const paidAtLayout = "2006-01-02T15:04"
 
+// payActionsOf are the page's actions on a request, as the service names them.
+var payActionsOf = map[string]payment.Action{"confirm": payment.ActConfirm, "cash": payment.ActConfirm,
+	"cancel": payment.ActCancel, "refund": payment.ActRefund, "receipt": payment.ActIssueReceipt}
+
+// paymentAction runs one of a request's forms through the payment service; a refused
+// form comes back open with the values typed and the messages at their fields.
 func (s *Server) paymentAction(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	p := auth.PrincipalFrom(ctx)
 	action := r.PathValue("action")
-	switch action {
-	case "confirm", "cash", "cancel", "refund", "receipt":
-	default:
+	if _, ok := payActionsOf[action]; !ok {
 		return errPayAction
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
@@ -313,105 +333,120 @@ func (s *Server) paymentAction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pr, err := s.unitRequest(r, u, r.PathValue("reference"))
-	if err != nil {
-		return err
-	}
-	form := payForm{Values: map[string]string{}, Errors: map[string]fieldError{}}
-	for _, k := range []string{"amount", "transaction_id", "paid_at", "reason", "note"} {
-		form.Values[k] = strings.TrimSpace(r.PostFormValue(k))
-	}
+	ref := strings.ToUpper(strings.TrimSpace(r.PathValue("reference")))
+	form := payFormOf(r, "amount", "transaction_id", "paid_at", "reason", "note")
 	refuse := func(err error) error {
-		e := apperr.From(err)
-		if e.Kind != apperr.Invalid && e.Kind != apperr.Conflict {
-			return err
-		}
-		switch {
-		case errors.Is(err, payment.ErrReasonRequired):
-			form.Errors["reason"] = fieldReason
-		case errors.Is(err, payment.ErrRefundAmount):
-			form.Errors["amount"] = fieldRefund
-		case errors.Is(err, payment.ErrInvalidAmount):
-			form.Errors["amount"] = fieldAmount
-		default:
-			if len(form.Errors) == 0 {
-				form.Alert, form.Code = e.Message, e.Code
-			}
-		}
-		return s.renderPayments(w, r, e.Kind.HTTPStatus(), u, day, &payAttempt{Key: pr.Reference, Action: action, Form: form})
+		return s.refusePayment(w, r, u, day, &payAttempt{Key: ref, Action: action, Form: form}, err)
 	}
-	if v := r.PostFormValue("version"); v != strconv.Itoa(pr.Version) {
-		return refuse(store.ErrPaymentChanged)
-	}
-	now := s.paymentsNow()
 	if action == "receipt" {
-		if _, err := s.Store.IssueReceipt(ctx, pr.ID, now); err != nil {
+		if _, err := s.Payments.IssueFeeReceipt(r.Context(), auth.PrincipalFrom(r.Context()), ref, u.ID); err != nil {
 			return refuse(err)
 		}
-		return s.paymentDone(w, r, u, day, "Đã lập biên lai cho yêu cầu "+pr.Reference+".")
+		return s.paymentDone(w, r, u, day, "Đã lập biên lai cho yêu cầu "+ref+".")
 	}
-	after := pr
-	var ev payment.Event
-	switch action {
-	case "confirm", "cash":
-		pay := payment.Payment{Method: payment.MethodCash, At: now, By: payActor(p), Note: form.Values["note"]}
-		amount, ok := parseAmount(form.Values["amount"])
-		if !ok {
-			form.Errors["amount"] = fieldAmount
-		}
-		pay.Amount = amount
-		if action == "confirm" {
-			pay.Method, pay.TransactionID = payment.MethodStatement, form.Values["transaction_id"]
-			switch {
-			case pay.TransactionID == "":
-				form.Errors["transaction_id"] = fieldTxRequired
-			case !transactionRE.MatchString(pay.TransactionID):
-				form.Errors["transaction_id"] = fieldTxInvalid
-			}
-		}
-		if v := form.Values["paid_at"]; v != "" {
-			t, err := time.ParseInLocation(paidAtLayout, v, calendar.Location)
-			if err != nil || t.After(now.Add(payment.NotificationTolerance)) || t.Year() < 2020 {
-				form.Errors["paid_at"] = fieldPaidAt
-			} else {
-				pay.At = t
-			}
-		}
-		if len(form.Errors) > 0 {
-			return refuse(errPayFields)
-		}
-		if ev, err = after.Confirm(pay, now); err != nil {
-			return refuse(err)
-		}
-	case "cancel", "refund":
-		if utf8.RuneCountInString(form.Values["reason"]) > 2000 {
-			form.Errors["reason"] = fieldReasonLong
-		} else if form.Values["reason"] == "" {
-			form.Errors["reason"] = fieldReason
-		}
-		var amount int64
-		if action == "refund" {
-			var ok bool
-			if amount, ok = parseAmount(form.Values["amount"]); !ok {
-				form.Errors["amount"] = fieldAmount
-			}
-		}
-		if len(form.Errors) > 0 {
-			return refuse(errPayFields)
-		}
-		if action == "cancel" {
-			ev, err = after.Cancel(payActor(p), form.Values["reason"], now)
-		} else {
-			ev, err = after.Refund(payActor(p), amount, form.Values["reason"], now)
-		}
-		if err != nil {
-			return refuse(err)
-		}
+	act := form.act(action, s.paymentsNow())
+	act.Version, err = strconv.Atoi(r.PostFormValue("version"))
+	if err != nil || act.Version <= 0 {
+		act.Version = -1 // not the version of any request: payment_changed
 	}
-	saved, issued, err := s.Store.SavePayment(ctx, store.PaymentChange{Before: pr, After: after.Request, Event: ev})
+	if len(form.Errors) > 0 {
+		return refuse(errPayFields)
+	}
+	saved, issued, err := s.Payments.Do(r.Context(), auth.PrincipalFrom(r.Context()), ref, u.ID, act)
 	if err != nil {
 		return refuse(err)
 	}
+	return s.paymentDone(w, r, u, day, payDoneMessage(action, saved, issued))
+}
+
+// payFormOf is a posted form with the values of its fields, trimmed.
+func payFormOf(r *http.Request, fields ...string) payForm {
+	form := payForm{Values: map[string]string{}, Errors: map[string]fieldError{}}
+	for _, k := range fields {
+		form.Values[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	return form
+}
+
+// act reads the change a form of action asks for, noting at their fields the values
+// that cannot be read or that the payment rules refuse on their face.
+func (f payForm) act(action string, now time.Time) payment.Act {
+	act := payment.Act{Action: payActionsOf[action], Reason: f.Values["reason"], Note: f.Values["note"]}
+	switch action {
+	case "confirm", "cash":
+		act.Method = payment.MethodCash
+		if action == "confirm" {
+			act.Method, act.TransactionID = payment.MethodStatement, f.Values["transaction_id"]
+			if err := payment.CheckTransactionID(act.TransactionID); err != nil {
+				f.Errors["transaction_id"] = fieldOf(err)
+			}
+		}
+		act.PaidAt = f.paidAt(now)
+	default:
+		if utf8.RuneCountInString(act.Reason) > 2000 {
+			f.Errors["reason"] = fieldReasonLong
+		} else if act.Reason == "" {
+			f.Errors["reason"] = fieldReason
+		}
+	}
+	if action != "cancel" {
+		var ok bool
+		if act.Amount, ok = parseAmount(f.Values["amount"]); !ok {
+			f.Errors["amount"] = fieldAmount
+		}
+	}
+	return act
+}
+
+// paidAt reads the optional time the money moved, typed in Vietnam's time.
+func (f payForm) paidAt(now time.Time) time.Time {
+	v := f.Values["paid_at"]
+	if v == "" {
+		return time.Time{}
+	}
+	t, err := time.ParseInLocation(paidAtLayout, v, calendar.Location)
+	if err == nil {
+		err = payment.CheckPaidAt(t, now)
+	}
+	if err != nil {
+		f.Errors["paid_at"] = fieldPaidAt
+		return time.Time{}
+	}
+	return t
+}
+
+// refusePayment draws the page again with the refused form of attempt open: the
+// payment rules' field errors at their fields, any other refusal (a conflict) as the
+// form's alert. Errors that are not the caller's (not found, forbidden, failures) are
+// returned as they are.
+func (s *Server) refusePayment(w http.ResponseWriter, r *http.Request, u unit.Unit, day calendar.Date, attempt *payAttempt, err error) error {
+	e := apperr.From(err)
+	if e.Kind != apperr.Invalid && e.Kind != apperr.Conflict {
+		return err
+	}
+	form := attempt.Form
+	switch {
+	case errors.Is(err, payment.ErrReasonRequired):
+		form.Errors["reason"] = fieldReason
+	case errors.Is(err, payment.ErrRefundAmount):
+		form.Errors["amount"] = fieldRefund
+	case errors.Is(err, payment.ErrInvalidAmount):
+		form.Errors["amount"] = fieldAmount
+	case errors.Is(err, payment.ErrTransactionIDRequired), errors.Is(err, payment.ErrTransactionID):
+		form.Errors["transaction_id"] = fieldOf(err)
+	case errors.Is(err, payment.ErrPaidAt):
+		form.Errors["paid_at"] = fieldPaidAt
+	default:
+		if len(form.Errors) == 0 {
+			form.Alert, form.Code = e.Message, e.Code
+		}
+	}
+	attempt.Form = form
+	return s.renderPayments(w, r, e.Kind.HTTPStatus(), u, day, attempt)
+}
+
+// payDoneMessage says what a change did, for the flash message.
+func payDoneMessage(action string, saved payment.StoredRequest, issued payment.Issued) string {
 	msg := fmt.Sprintf("%s: yêu cầu %s (hồ sơ %s) — %s.", payActionLabels[action], saved.Reference, saved.DossierCode, saved.State.Label())
 	switch {
 	case saved.Flags.Partial:
@@ -424,7 +459,7 @@ func (s *Server) paymentAction(w http.ResponseWriter, r *http.Request) error {
 	} else if issued.NotIssued != nil {
 		msg += " Chưa lập được biên lai: " + apperr.From(issued.NotIssued).Message
 	}
-	return s.paymentDone(w, r, u, day, msg)
+	return msg
 }
 
 var errPayFields = apperr.New(apperr.Invalid, "invalid_form", "Thông tin chưa hợp lệ.")
@@ -447,29 +482,10 @@ func (s *Server) paymentDone(w http.ResponseWriter, r *http.Request, u unit.Unit
 	return nil
 }
 
-// unitRequest is the request of unit u with a reference, for an accountant of u; any
-// other caller, and a reference of another unit, is 404.
-func (s *Server) unitRequest(r *http.Request, u unit.Unit, ref string) (store.PaymentRequest, error) {
-	p := auth.PrincipalFrom(r.Context())
-	ref = strings.ToUpper(strings.TrimSpace(ref))
-	if len(ref) != payment.ReferenceLength {
-		return store.PaymentRequest{}, store.ErrPaymentNotFound
-	}
-	prs, err := s.Store.PaymentRequestsByReference(r.Context(), ref)
-	if err != nil {
-		return store.PaymentRequest{}, err
-	}
-	for _, pr := range prs {
-		if pr.UnitID == u.ID && p.Can(pr.UnitID, paymentActRoles...) {
-			return pr, nil
-		}
-	}
-	return store.PaymentRequest{}, store.ErrPaymentNotFound
-}
-
-// matchTransfer records an unmatched transfer on the request the accountant names: a
-// confirmation by statement that takes the transfer's amount, time and transaction id,
-// and ties the notification to the request in the same transaction.
+// matchTransfer records an unmatched transfer on the request the accountant names
+// (payment.Service.MatchTransfer): a confirmation by statement that takes the transfer's
+// amount, time and transaction id, and ties the notification to the request in the same
+// transaction.
 func (s *Server) matchTransfer(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := auth.PrincipalFrom(ctx)
@@ -490,59 +506,12 @@ func (s *Server) matchTransfer(w http.ResponseWriter, r *http.Request) error {
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return store.ErrNotificationNotFound
+		return payment.ErrNotificationNotFound
 	}
-	n, err := s.Store.PaymentNotification(ctx, id)
+	form := payFormOf(r, "reference")
+	saved, issued, n, err := s.Payments.MatchTransfer(ctx, p, u.ID, id, form.Values["reference"])
 	if err != nil {
-		return err
-	}
-	if n.UnitID != u.ID {
-		return store.ErrNotificationNotFound
-	}
-	form := payForm{Values: map[string]string{"reference": strings.TrimSpace(r.PostFormValue("reference"))}, Errors: map[string]fieldError{}}
-	refuse := func(err error) error {
-		e := apperr.From(err)
-		if e.Kind != apperr.Invalid && e.Kind != apperr.Conflict && e.Kind != apperr.NotFound {
-			return err
-		}
-		if len(form.Errors) == 0 {
-			form.Alert, form.Code = e.Message, e.Code
-		}
-		status := e.Kind.HTTPStatus()
-		if e.Kind == apperr.NotFound {
-			status = http.StatusUnprocessableEntity
-		}
-		return s.renderPayments(w, r, status, u, day, &payAttempt{Key: "transfer:" + strconv.FormatInt(id, 10), Form: form})
-	}
-	if n.RequestID != 0 {
-		return refuse(store.ErrNotificationMatched)
-	}
-	ref, _ := payment.ParseReference(form.Values["reference"])
-	switch {
-	case form.Values["reference"] == "":
-		form.Errors["reference"] = fieldRefRequired
-		return refuse(errPayFields)
-	case ref == "":
-		ref = strings.ToUpper(form.Values["reference"])
-	}
-	pr, err := s.unitRequest(r, u, ref)
-	if errors.Is(err, store.ErrPaymentNotFound) {
-		form.Errors["reference"] = fieldReference
-		return refuse(errPayFields)
-	}
-	if err != nil {
-		return err
-	}
-	now := s.paymentsNow()
-	after := pr
-	ev, err := after.Confirm(payment.Payment{Method: payment.MethodStatement, Amount: n.Amount, At: n.TransactedAt,
-		TransactionID: n.TransactionID, By: payActor(p)}, now)
-	if err != nil {
-		return refuse(err)
-	}
-	saved, issued, err := s.Store.SavePayment(ctx, store.PaymentChange{Before: pr, After: after.Request, Event: ev, NotificationID: n.ID})
-	if err != nil {
-		return refuse(err)
+		return s.refuseTransfer(w, r, u, day, &payAttempt{Key: "transfer:" + strconv.FormatInt(id, 10), Form: form}, err)
 	}
 	msg := fmt.Sprintf("Đã ghi nhận giao dịch %s (%s) cho yêu cầu %s — %s.", n.TransactionID, locale.Money(n.Amount), saved.Reference, saved.State.Label())
 	if issued.Receipt != nil {
@@ -551,13 +520,34 @@ func (s *Server) matchTransfer(w http.ResponseWriter, r *http.Request) error {
 	return s.paymentDone(w, r, u, day, msg)
 }
 
-// payActor is the official answering for a change.
-func payActor(p *auth.Principal) payment.Actor {
-	name := p.FullName
-	if name == "" {
-		name = p.Username
+// refuseTransfer draws the page again with the refused transfer's form open. A
+// notification that is not the unit's is not found; a reference that names no request
+// of the unit is the form's problem (422), at its field.
+func (s *Server) refuseTransfer(w http.ResponseWriter, r *http.Request, u unit.Unit, day calendar.Date, attempt *payAttempt, err error) error {
+	form := attempt.Form
+	switch {
+	case errors.Is(err, payment.ErrNotificationNotFound):
+		return err
+	case errors.Is(err, payment.ErrReferenceRequired):
+		form.Errors["reference"] = fieldRefRequired
+		err = errPayFields
+	case errors.Is(err, payment.ErrRequestNotFound):
+		form.Errors["reference"] = fieldReference
+		err = errPayFields
 	}
-	return payment.Actor{ID: p.UserID, Name: name}
+	e := apperr.From(err)
+	if e.Kind != apperr.Invalid && e.Kind != apperr.Conflict && e.Kind != apperr.NotFound {
+		return err
+	}
+	if len(form.Errors) == 0 {
+		form.Alert, form.Code = e.Message, e.Code
+	}
+	status := e.Kind.HTTPStatus()
+	if e.Kind == apperr.NotFound {
+		status = http.StatusUnprocessableEntity
+	}
+	attempt.Form = form
+	return s.renderPayments(w, r, status, u, day, attempt)
 }
 
 // paymentPageRoutes are the accountant's page and its actions.

@@ -21,7 +21,6 @@ import (
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/signing"
-	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/testtool"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
@@ -35,10 +34,10 @@ func paymentSetup(t *testing.T, e *env) unit.Unit {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.st.SetPaymentAccount(ctx, payment.Account{UnitID: u.ID, BIN: "970415", Number: "113366668888", Name: "UBND XA YEN TU"}); err != nil {
+	if _, err := e.srv.Payments.SetAccount(ctx, payment.Account{UnitID: u.ID, BIN: "970415", Number: "113366668888", Name: "UBND XA YEN TU"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.st.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: u.ID, Template: "EBL01",
+	if _, err := e.srv.Payments.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: u.ID, Template: "EBL01",
 		Series:    strconv.Itoa(time.Now().Year()%100) + "T",
 		Collector: payment.Party{Name: "Ủy ban nhân dân xã Yên Từ", TaxCode: "2700123456"}}); err != nil {
 		t.Fatal(err)
@@ -376,11 +375,7 @@ func TestReceiptPDFAndSignature(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k, err := store.NewReceiptKey(u.ID, p12, "pw", e.st.ReceiptKEK(), time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.st.AddReceiptKey(ctx, k); err != nil {
+	if _, err := e.srv.Payments.AddReceiptKey(ctx, u.ID, p12, "pw"); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.st.AddTrustAnchor(ctx, ca.Cert); err != nil {

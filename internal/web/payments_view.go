@@ -9,7 +9,6 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/payment"
-	"github.com/xaso-vn/xaso/internal/store"
 )
 
 // The payment state of one dossier, for the pages that show a dossier: the office
@@ -102,7 +101,7 @@ func (s *Server) paymentSummary(ctx context.Context, d dossier.Dossier) (payment
 			switch {
 			case err == nil:
 				name = a.Name
-			case !errors.Is(err, store.ErrNoPaymentAccount):
+			case !errors.Is(err, payment.ErrNoAccount):
 				return v, err
 			}
 			accounts[pr.UnitID] = name
@@ -118,14 +117,14 @@ func (s *Server) paymentSummary(ctx context.Context, d dossier.Dossier) (payment
 		}
 		if pr.ReceiptID != 0 {
 			l.Receipt = api.ReceiptPDFPath(pr.ReceiptID)
-			if rc, err := s.Store.Receipt(ctx, pr.ReceiptID); err == nil {
+			if rc, err := s.Store.FeeReceipt(ctx, pr.ReceiptID); err == nil {
 				l.ReceiptNumber = rc.Template + " · " + rc.Series + " · số " + rc.NumberText()
-				sig, err := s.Store.CheckReceiptSignature(ctx, rc)
+				sig, err := s.Payments.CheckReceiptSignature(ctx, rc)
 				if err != nil {
 					return v, err
 				}
 				l.Signature = &sig
-			} else if !errors.Is(err, store.ErrReceiptNotFound) {
+			} else if !errors.Is(err, payment.ErrReceiptNotFound) {
 				return v, err
 			}
 		}

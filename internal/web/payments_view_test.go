@@ -102,7 +102,7 @@ func TestPaymentSummary(t *testing.T) {
 	}
 
 	// Paid in cash with a receipt configuration: the receipt's link, nothing owed.
-	if _, err := st.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: u.ID, Template: "EBL01", Series: time.Now().Format("06") + "T",
+	if _, err := s.Payments.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: u.ID, Template: "EBL01", Series: time.Now().Format("06") + "T",
 		Collector: payment.Party{Name: "UBND xã Yên Từ", TaxCode: "2700123456"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestPaymentSummary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	saved, issued, err := st.SavePayment(ctx, store.PaymentChange{Before: pr, After: after.Request, Event: cash})
+	saved, issued, err := s.Payments.Save(ctx, payment.Change{Before: pr, After: after.Request, Event: cash})
 	if err != nil || issued.Receipt == nil {
 		t.Fatalf("cash: %v %+v", err, issued)
 	}

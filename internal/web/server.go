@@ -23,6 +23,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/workcal"
@@ -30,10 +31,12 @@ import (
 
 // Deps is what the server needs; main wires it.
 type Deps struct {
-	Store         *store.Store
-	Auth          *auth.Service
-	Calendars     *workcal.Service
-	Dossiers      *dossier.Service
+	Store     *store.Store
+	Auth      *auth.Service
+	Calendars *workcal.Service
+	Dossiers  *dossier.Service
+	// Payments runs the fee payments (nil: a service over Store without receipt keys).
+	Payments      *payment.Service
 	HomeUnitID    int64
 	Log           *slog.Logger
 	Metrics       *prometheus.Registry
@@ -94,6 +97,12 @@ func New(d Deps) (*Server, error) {
 	if d.LoginAddresses == nil {
 		d.LoginAddresses = ratelimit.NewBackoff(ratelimit.PerAddress)
 	}
+	if d.Payments == nil {
+		d.Payments = &payment.Service{Store: d.Store}
+		if d.Dossiers != nil {
+			d.Payments.Now = d.Dossiers.Now
+		}
+	}
 	s := &Server{Deps: d, sessions: sm, views: views, loginIP: d.LoginAddresses, lookups: ratelimit.New(30, 30),
 		verifySlots: make(chan struct{}, verifyConcurrency)}
 	s.metrics = newHTTPMetrics(d.Metrics)
@@ -110,7 +119,7 @@ func New(d Deps) (*Server, error) {
 	s.previewsMade = prometheus.NewCounter(prometheus.CounterOpts{Name: "xaso_previews_made_total",
 		Help: "Image previews made (each one decoding of an image), then kept in the blob store."})
 	d.Metrics.MustRegister(s.previewsMade)
-	s.routes = append(append(append(s.pageRoutes(), s.paymentPageRoutes()...), s.adminPaymentRoutes()...), api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
+	s.routes = append(append(append(s.pageRoutes(), s.paymentPageRoutes()...), s.adminPaymentRoutes()...), api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers, Payments: s.Payments,
 		HomeUnitID: d.HomeUnitID, Lookups: s.lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
 		Blobs: d.Blobs, FileLimit: d.FileLimit, PreviewMade: s.previewsMade.Inc})...)
 

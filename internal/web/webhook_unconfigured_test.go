@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/demo"
-	"github.com/xaso-vn/xaso/internal/store"
+	"github.com/xaso-vn/xaso/internal/payment"
 )
 
 // A bank notification for a unit that has no collection account, or an account without
@@ -33,7 +33,7 @@ func TestWebhookWithoutSecretIsNotAServerError(t *testing.T) {
 		t.Fatalf("set account: %d %s", status, answer)
 	}
 	check("an account without a secret")
-	if _, err := e.st.PaymentNotification(context.Background(), 1); !errors.Is(err, store.ErrNotificationNotFound) {
+	if _, err := e.st.PaymentNotification(context.Background(), 1); !errors.Is(err, payment.ErrNotificationNotFound) {
 		t.Fatalf("a notification was stored: %v", err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/store"
@@ -53,10 +54,10 @@ func NewClocked(t testing.TB, opt demo.Options, now func() time.Time) (*web.Serv
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.SignReceiptsWith(signer)
 	// The demo commune gets its own receipt key from the demo CA, sealed with the demo's
 	// key-encryption key, as `xaso serve --demo` does.
-	st.UseReceiptKEK(demo.ReceiptKEK())
+	payments := &payment.Service{Store: st, Now: time.Now, Signer: signer, KEK: demo.ReceiptKEK()}
+	opt.PaymentService = payments
 	if _, err := demo.LoadWith(ctx, st, hasher, opt); err != nil {
 		t.Fatal(err)
 	}
@@ -77,6 +78,7 @@ func NewClocked(t testing.TB, opt demo.Options, now func() time.Time) (*web.Serv
 		LoginAddresses: ratelimit.NewBackoff(ratelimit.PerAddress).WithClock(now),
 		Calendars:      cals,
 		Dossiers:       &dossier.Service{Store: st, Calendars: cals, Now: time.Now},
+		Payments:       payments,
 		HomeUnitID:     home.ID,
 		Log:            slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Metrics:        prometheus.NewRegistry(),

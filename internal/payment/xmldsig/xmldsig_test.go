@@ -100,7 +100,7 @@ func TestCanonicalAgainstXmllint(t *testing.T) {
 	}
 }
 
-// receipt is a record as payment.ReceiptXML writes it (shortened).
+// receipt is a record as payment.FeeReceiptXML writes it (shortened).
 const receipt = `<?xml version="1.0" encoding="UTF-8"?>
 <Receipt xmlns="urn:xaso:receipt:1" version="1">
   <Data Id="data">

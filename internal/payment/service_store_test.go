@@ -1,4 +1,4 @@
-package store_test
+package payment_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/kek"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/store/storetest"
@@ -24,10 +25,35 @@ import (
 // the counter) and its accountant.
 type payEnv struct {
 	s          *store.Store
+	pay        *payment.Service
 	unit       int64
 	dossiers   []dossier.Dossier
 	accountant payment.Actor
+	// official is the accountant as a principal; now the service's clock.
+	official *auth.Principal
+	now      time.Time
 }
+
+// issue issues the missing receipt of pr at time at, as its accountant.
+func (e *payEnv) issue(ctx context.Context, pr payment.StoredRequest, at time.Time) (payment.StoredFeeReceipt, error) {
+	e.now = at
+	return e.pay.IssueFeeReceipt(ctx, e.official, pr.Reference, 0)
+}
+
+// record records a verified notification received at now.
+func (e *payEnv) record(ctx context.Context, n payment.Notification, raw []byte, now time.Time) (payment.NotificationResult, error) {
+	e.now = now
+	return e.pay.Record(ctx, e.unit, n, raw)
+}
+
+// rotate rotates a unit's webhook secret and returns the new one.
+func (e *payEnv) rotate(ctx context.Context, unitID int64) (string, error) {
+	secret, _, err := e.pay.RotateWebhookSecret(ctx, unitID)
+	return secret, err
+}
+
+// useKEK gives the service the key-encryption key that opens the units' receipt keys.
+func (e *payEnv) useKEK(k *kek.Key) { e.pay.KEK = k }
 
 // day2 is the day the tests' money moves: 2 July 2026, under the 2026 receipt rules.
 func day2(h, m int) time.Time { return time.Date(2026, 7, 2, h, m, 0, 0, calendar.Location) }
@@ -47,7 +73,8 @@ func newPayEnv(t *testing.T) *payEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &payEnv{s: s, unit: u.ID}
+	e := &payEnv{s: s, unit: u.ID, now: day2(8, 0)}
+	e.pay = &payment.Service{Store: s, Now: func() time.Time { return e.now }}
 	for _, d := range all {
 		if d.Channel == dossier.ChannelCounter {
 			e.dossiers = append(e.dossiers, d)
@@ -59,14 +86,16 @@ func newPayEnv(t *testing.T) *payEnv {
 		t.Fatal(err)
 	}
 	e.accountant = payment.Actor{ID: acc.ID, Name: acc.FullName}
+	e.official = &auth.Principal{UserID: acc.ID, Username: acc.Username, FullName: acc.FullName,
+		Memberships: []auth.Membership{{UnitID: u.ID, Role: auth.RoleAccountant}}}
 	s.SetClock(func() time.Time { return day2(8, 0) })
-	if _, err := s.SetPaymentAccount(ctx, payment.Account{UnitID: u.ID, BIN: "970415", Number: "113366668888", Name: "UBND XA YEN TU"}); err != nil {
+	if _, err := e.pay.SetAccount(ctx, payment.Account{UnitID: u.ID, BIN: "970415", Number: "113366668888", Name: "UBND XA YEN TU"}); err != nil {
 		t.Fatal(err)
 	}
 	return e
 }
 
-func (e *payEnv) bill(t *testing.T, d dossier.Dossier, at time.Time) store.PaymentRequest {
+func (e *payEnv) bill(t *testing.T, d dossier.Dossier, at time.Time) payment.StoredRequest {
 	t.Helper()
 	proc, err := e.s.ProcedureVersion(context.Background(), d.ProcedureID)
 	if err != nil {
@@ -84,18 +113,18 @@ func (e *payEnv) bill(t *testing.T, d dossier.Dossier, at time.Time) store.Payme
 	return pr
 }
 
-func (e *payEnv) cash(pr store.PaymentRequest, amount int64, at time.Time) (store.PaymentRequest, store.Issued, error) {
+func (e *payEnv) cash(pr payment.StoredRequest, amount int64, at time.Time) (payment.StoredRequest, payment.Issued, error) {
 	after := pr
 	ev, err := after.Confirm(payment.Payment{Method: payment.MethodCash, Amount: amount, At: at, By: e.accountant}, at)
 	if err != nil {
-		return pr, store.Issued{}, err
+		return pr, payment.Issued{}, err
 	}
-	return e.s.SavePayment(context.Background(), store.PaymentChange{Before: pr, After: after.Request, Event: ev})
+	return e.pay.Save(context.Background(), payment.Change{Before: pr, After: after.Request, Event: ev})
 }
 
 func (e *payEnv) receiptConfig(t *testing.T, series string) {
 	t.Helper()
-	if _, err := e.s.SetReceiptConfig(context.Background(), payment.ReceiptConfig{UnitID: e.unit, Template: "EBL01", Series: series,
+	if _, err := e.pay.SetReceiptConfig(context.Background(), payment.ReceiptConfig{UnitID: e.unit, Template: "EBL01", Series: series,
 		Collector: payment.Party{Name: "Ủy ban nhân dân xã Yên Từ", TaxCode: "5700101234"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -104,21 +133,21 @@ func (e *payEnv) receiptConfig(t *testing.T, series string) {
 func TestPaymentAccountAndSecret(t *testing.T) {
 	ctx := context.Background()
 	e := newPayEnv(t)
-	if _, err := e.s.SetPaymentAccount(ctx, payment.Account{UnitID: e.unit, BIN: "97041", Number: "1", Name: "X"}); !errors.Is(err, payment.ErrInvalidAccount) {
+	if _, err := e.pay.SetAccount(ctx, payment.Account{UnitID: e.unit, BIN: "97041", Number: "1", Name: "X"}); !errors.Is(err, payment.ErrInvalidAccount) {
 		t.Fatalf("bad BIN: %v", err)
 	}
-	a, err := e.s.SetPaymentAccount(ctx, payment.Account{UnitID: e.unit, BIN: "970436", Number: "0011abc", Name: " UBND XÃ YÊN TỪ "})
+	a, err := e.pay.SetAccount(ctx, payment.Account{UnitID: e.unit, BIN: "970436", Number: "0011abc", Name: " UBND XÃ YÊN TỪ "})
 	if err != nil || a.Number != "0011ABC" || a.Name != "UBND XÃ YÊN TỪ" || !a.SecretSetAt.IsZero() {
 		t.Fatalf("set: %+v %v", a, err)
 	}
 	if ws, err := e.s.WebhookSecrets(ctx, e.unit); err != nil || len(ws.Valid(day2(8, 0))) != 0 {
 		t.Fatalf("secrets before any: %+v %v", ws, err)
 	}
-	first, err := e.s.RotateWebhookSecret(ctx, e.unit)
+	first, err := e.rotate(ctx, e.unit)
 	if err != nil || len(first) != 64 {
 		t.Fatalf("rotate: %q %v", first, err)
 	}
-	second, err := e.s.RotateWebhookSecret(ctx, e.unit)
+	second, err := e.rotate(ctx, e.unit)
 	if err != nil || second == first {
 		t.Fatalf("rotate again: %v", err)
 	}
@@ -129,17 +158,17 @@ func TestPaymentAccountAndSecret(t *testing.T) {
 	if v := ws.Valid(day2(9, 0)); len(v) != 2 || string(v[0]) != second || string(v[1]) != first {
 		t.Fatalf("during the overlap: %q", v)
 	}
-	if v := ws.Valid(day2(8, 0).Add(store.SecretOverlap + time.Minute)); len(v) != 1 || string(v[0]) != second {
+	if v := ws.Valid(day2(8, 0).Add(payment.SecretOverlap + time.Minute)); len(v) != 1 || string(v[0]) != second {
 		t.Fatalf("after the overlap: %q", v)
 	}
 	// Setting the account again keeps the secret.
-	if a, err = e.s.SetPaymentAccount(ctx, payment.Account{UnitID: e.unit, BIN: "970415", Number: "113366668888", Name: "UBND XA YEN TU"}); err != nil || a.SecretSetAt.IsZero() {
+	if a, err = e.pay.SetAccount(ctx, payment.Account{UnitID: e.unit, BIN: "970415", Number: "113366668888", Name: "UBND XA YEN TU"}); err != nil || a.SecretSetAt.IsZero() {
 		t.Fatalf("reset account: %+v %v", a, err)
 	}
 	if ws, _ := e.s.WebhookSecrets(ctx, e.unit); string(ws.Current) != second {
 		t.Fatal("setting the account changed the secret")
 	}
-	if _, err := e.s.RotateWebhookSecret(ctx, e.unit+1000); !errors.Is(err, store.ErrNoPaymentAccount) {
+	if _, err := e.rotate(ctx, e.unit+1000); !errors.Is(err, payment.ErrNoAccount) {
 		t.Fatalf("no account: %v", err)
 	}
 	if _, err := e.s.VerifyAudit(ctx); err != nil {
@@ -150,10 +179,10 @@ func TestPaymentAccountAndSecret(t *testing.T) {
 func TestReceiptConfig(t *testing.T) {
 	ctx := context.Background()
 	e := newPayEnv(t)
-	if _, err := e.s.ReceiptConfig(ctx, e.unit); !errors.Is(err, store.ErrNoReceiptConfig) {
+	if _, err := e.s.ReceiptConfig(ctx, e.unit); !errors.Is(err, payment.ErrNoReceiptConfig) {
 		t.Fatalf("none yet: %v", err)
 	}
-	_, err := e.s.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: e.unit, Template: "ebl 01", Series: "25T",
+	_, err := e.pay.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: e.unit, Template: "ebl 01", Series: "25T",
 		Collector: payment.Party{Name: "", TaxCode: "12"}})
 	var fields []string
 	for _, d := range apperr.DetailsOf(err) {
@@ -162,17 +191,17 @@ func TestReceiptConfig(t *testing.T) {
 	if !errors.Is(err, payment.ErrInvalidReceipt) || !slices.Equal(fields, []string{"template", "series", "collector.name", "collector.tax_code"}) {
 		t.Fatalf("bad configuration: %v %v", err, fields)
 	}
-	cfg, err := e.s.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: e.unit, Template: "ebl01", Series: "26t",
+	cfg, err := e.pay.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: e.unit, Template: "ebl01", Series: "26t",
 		Collector: payment.Party{Name: " Ủy ban nhân dân xã Yên Từ ", TaxCode: "5700101234"}})
 	if err != nil || cfg.Template != "EBL01" || cfg.Series != "26T" || cfg.Collector.Name != "Ủy ban nhân dân xã Yên Từ" {
 		t.Fatalf("set: %+v %v", cfg, err)
 	}
 	// Next year's series may be entered in advance; the year after is refused.
-	if _, err := e.s.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: e.unit, Template: "EBL01", Series: "27T",
+	if _, err := e.pay.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: e.unit, Template: "EBL01", Series: "27T",
 		Collector: cfg.Collector}); err != nil {
 		t.Fatalf("next year's series: %v", err)
 	}
-	if _, err := e.s.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: e.unit, Template: "EBL01", Series: "28T",
+	if _, err := e.pay.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: e.unit, Template: "EBL01", Series: "28T",
 		Collector: cfg.Collector}); !errors.Is(err, payment.ErrInvalidReceipt) {
 		t.Fatalf("series of 2028 in 2026: %v", err)
 	}
@@ -182,13 +211,13 @@ func TestReceiptConfig(t *testing.T) {
 
 	// Validity dates (it is 2 July 2026): an ended range is refused; one starting later
 	// is checked on its first day, stored, and no receipt is issued before it.
-	_, err = e.s.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: e.unit, Template: "EBL01", Series: "26T", Collector: cfg.Collector,
+	_, err = e.pay.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: e.unit, Template: "EBL01", Series: "26T", Collector: cfg.Collector,
 		ValidUntil: calendar.Date{Year: 2026, Month: 6, Day: 30}})
 	if d := apperr.DetailsOf(err); !errors.Is(err, payment.ErrInvalidReceipt) || len(d) != 1 || d[0].Field != "valid_until" {
 		t.Fatalf("ended validity: %v", err)
 	}
 	from, until := calendar.Date{Year: 2026, Month: 7, Day: 10}, calendar.Date{Year: 2026, Month: 12, Day: 31}
-	if _, err := e.s.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: e.unit, Template: "EBL02", Series: "26T", Collector: cfg.Collector,
+	if _, err := e.pay.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: e.unit, Template: "EBL02", Series: "26T", Collector: cfg.Collector,
 		ValidFrom: from, ValidUntil: until}); err != nil {
 		t.Fatalf("later validity: %v", err)
 	}
@@ -212,26 +241,26 @@ func TestPaymentRequestsAndReceipts(t *testing.T) {
 	proc, _ := e.s.ProcedureVersion(ctx, d0.ProcedureID)
 	req, ev, _ := payment.NewRequest(d0.Code, proc.Fees, false, day2(8, 11))
 	req.UnitID, ev.By = e.unit, e.accountant
-	if _, err := e.s.CreatePaymentRequest(ctx, d0.ID, req, ev); !errors.Is(err, store.ErrPaymentOpen) {
+	if _, err := e.s.CreatePaymentRequest(ctx, d0.ID, req, ev); !errors.Is(err, payment.ErrRequestOpen) {
 		t.Fatalf("second open request: %v", err)
 	}
 
 	// No receipt configuration: the payment is stored, the receipt is not issued.
 	paid, issued, err := e.cash(pr, 5000, day2(8, 20))
-	if err != nil || paid.State != payment.StatePaid || paid.Version != 2 || issued.Receipt != nil || !errors.Is(issued.NotIssued, store.ErrNoReceiptConfig) {
+	if err != nil || paid.State != payment.StatePaid || paid.Version != 2 || issued.Receipt != nil || !errors.Is(issued.NotIssued, payment.ErrNoReceiptConfig) {
 		t.Fatalf("cash without receipt configuration: %+v %+v %v", paid, issued, err)
 	}
 	// A change computed on the old version is refused.
-	if _, _, err := e.cash(pr, 1000, day2(8, 21)); !errors.Is(err, store.ErrPaymentChanged) {
+	if _, _, err := e.cash(pr, 1000, day2(8, 21)); !errors.Is(err, payment.ErrChanged) {
 		t.Fatalf("stale version: %v", err)
 	}
 	e.receiptConfig(t, "26T")
-	rc, err := e.s.IssueReceipt(ctx, paid.ID, day2(8, 30))
+	rc, err := e.issue(ctx, paid, day2(8, 30))
 	if err != nil || rc.Number != 1 || rc.Template != "EBL01" || rc.Series != "26T" || rc.Payer.Name != d0.Applicant.FullName ||
 		!strings.Contains(string(rc.XML), "<Number>1</Number>") || !strings.Contains(string(rc.XML), "<TotalInWords>Năm nghìn đồng</TotalInWords>") {
-		t.Fatalf("receipt issued late: %+v %v\n%s", rc.Receipt, err, rc.XML)
+		t.Fatalf("receipt issued late: %+v %v\n%s", rc.FeeReceipt, err, rc.XML)
 	}
-	if _, err := e.s.IssueReceipt(ctx, paid.ID, day2(8, 31)); !errors.Is(err, store.ErrReceiptExists) {
+	if _, err := e.issue(ctx, paid, day2(8, 31)); !errors.Is(err, payment.ErrReceiptExists) {
 		t.Fatalf("second receipt: %v", err)
 	}
 
@@ -245,11 +274,11 @@ func TestPaymentRequestsAndReceipts(t *testing.T) {
 	if err != nil || issued.Receipt == nil || issued.Receipt.Number != 2 || pr1.ReceiptID != issued.Receipt.ID {
 		t.Fatalf("second receipt: %+v %+v %v", pr1, issued, err)
 	}
-	got, err := e.s.Receipt(ctx, issued.Receipt.ID)
+	got, err := e.s.FeeReceipt(ctx, issued.Receipt.ID)
 	if err != nil || got.Number != 2 || got.Total != 5000 || len(got.Items) != 1 {
-		t.Fatalf("stored receipt: %+v %v", got.Receipt, err)
+		t.Fatalf("stored receipt: %+v %v", got.FeeReceipt, err)
 	}
-	rs, err := e.s.ReceiptsOn(ctx, e.unit, calendar.DateOf(day2(12, 0)))
+	rs, err := e.s.FeeReceiptsOn(ctx, e.unit, calendar.DateOf(day2(12, 0)))
 	if err != nil || len(rs) != 2 || rs[0].Number != 1 || rs[1].Number != 2 {
 		t.Fatalf("the day's receipts: %v %v", rs, err)
 	}
@@ -266,8 +295,8 @@ func TestPaymentRequestsAndReceipts(t *testing.T) {
 	}
 	e.s.SetClock(func() time.Time { return jan })
 	e.receiptConfig(t, "27T")
-	if rc, err := e.s.IssueReceipt(ctx, pr2.ID, jan); err != nil || rc.Number != 1 || rc.Series != "27T" {
-		t.Fatalf("new year's first receipt: %+v %v", rc.Receipt, err)
+	if rc, err := e.issue(ctx, pr2, jan); err != nil || rc.Number != 1 || rc.Series != "27T" {
+		t.Fatalf("new year's first receipt: %+v %v", rc.FeeReceipt, err)
 	}
 
 	// Cancel, then bill again: the next ordinal and reference.
@@ -277,7 +306,7 @@ func TestPaymentRequestsAndReceipts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := e.s.SavePayment(ctx, store.PaymentChange{Before: pr3, After: after.Request, Event: ev}); err != nil {
+	if _, _, err := e.pay.Save(ctx, payment.Change{Before: pr3, After: after.Request, Event: ev}); err != nil {
 		t.Fatal(err)
 	}
 	again := e.bill(t, e.dossiers[3], day2(10, 2))
@@ -302,7 +331,7 @@ func TestPaymentRequestsAndReceipts(t *testing.T) {
 func TestReceiptNumbersConcurrent(t *testing.T) {
 	e := newPayEnv(t)
 	e.receiptConfig(t, "26T")
-	var prs []store.PaymentRequest
+	var prs []payment.StoredRequest
 	for i, d := range e.dossiers {
 		prs = append(prs, e.bill(t, d, day2(8, i)))
 	}
@@ -345,8 +374,8 @@ func TestRecordNotification(t *testing.T) {
 	e := newPayEnv(t)
 	e.receiptConfig(t, "26T")
 	exact, partial := e.bill(t, e.dossiers[0], day2(8, 0)), e.bill(t, e.dossiers[1], day2(8, 1))
-	record := func(n payment.Notification) (store.NotificationResult, error) {
-		return e.s.RecordNotification(ctx, e.unit, n, []byte(`{"raw":true}`), n.TransactedAt.Add(time.Minute))
+	record := func(n payment.Notification) (payment.NotificationResult, error) {
+		return e.record(ctx, n, []byte(`{"raw":true}`), n.TransactedAt.Add(time.Minute))
 	}
 	n1 := signed(payment.Notification{TransactionID: "FT1", Amount: 5000, Description: "MBVCB.123.Le phi " + exact.Reference + ".CT tu 001 NGUYEN VAN A",
 		TransactedAt: day2(9, 0)})
@@ -405,11 +434,11 @@ func TestRecordNotification(t *testing.T) {
 	if unmatched[0].TransactionID != "FT3" {
 		id = unmatched[1].ID
 	}
-	saved, issued, err := e.s.SavePayment(ctx, store.PaymentChange{Before: pr, After: after.Request, Event: ev, NotificationID: id})
+	saved, issued, err := e.pay.Save(ctx, payment.Change{Before: pr, After: after.Request, Event: ev, NotificationID: id})
 	if err != nil || saved.State != payment.StatePaid || !saved.Flags.Over || issued.Receipt == nil {
 		t.Fatalf("statement: %+v %+v %v", saved, issued, err)
 	}
-	if _, _, err := e.s.SavePayment(ctx, store.PaymentChange{Before: saved, After: saved.Request, Event: ev, NotificationID: id}); !errors.Is(err, store.ErrNotificationMatched) {
+	if _, _, err := e.pay.Save(ctx, payment.Change{Before: saved, After: saved.Request, Event: ev, NotificationID: id}); !errors.Is(err, payment.ErrNotificationMatched) {
 		t.Fatalf("recorded twice: %v", err)
 	}
 	rec, unmatched, _ = e.s.PaymentDay(ctx, e.unit, calendar.DateOf(day2(12, 0)))
@@ -435,9 +464,10 @@ func TestNotificationDeliveredConcurrently(t *testing.T) {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	applied, replayed := 0, 0
+	e.now = day2(9, 1) // received then, by every delivery
 	for range 8 {
 		wg.Go(func() {
-			res, err := e.s.RecordNotification(ctx, e.unit, n, []byte("{}"), day2(9, 1))
+			res, err := e.pay.Record(ctx, e.unit, n, []byte("{}"))
 			mu.Lock()
 			defer mu.Unlock()
 			switch {

@@ -1,4 +1,4 @@
-package store_test
+package payment_test
 
 import (
 	"bytes"
@@ -22,13 +22,12 @@ import (
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/signing"
-	"github.com/xaso-vn/xaso/internal/store"
 )
 
 const testKEK = "0123456789abcdef0123456789abcdef-receipt-kek-for-tests"
 
 // backdatedCA is a test CA valid from 2025 to 2035: the tests' receipts are issued in
-// July 2026 (signing.NewTestCA starts an hour before the real clock).
+// July 2026 (democa.New starts an hour before the real clock).
 func backdatedCA(t *testing.T, name string) *democa.CA {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -105,10 +104,10 @@ func TestReceiptKeys(t *testing.T) {
 		name string
 		uc   unitCert
 		pass string
-		kek  *kek.Key
+		key  *kek.Key
 		want error
 	}{
-		{"no KEK", a, "mat-khau", nil, store.ErrReceiptKEKMissing},
+		{"no KEK", a, "mat-khau", nil, payment.ErrReceiptKEKMissing},
 		{"wrong passphrase", a, "sai", serverKEK, signing.ErrWrongPassphrase},
 		{"expired", issueUnitCert(t, ca, democa.CertOptions{CommonName: "hết hạn", NotBefore: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
 			NotAfter: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)}), "mat-khau", serverKEK, signing.ErrCertExpired},
@@ -117,7 +116,7 @@ func TestReceiptKeys(t *testing.T) {
 		{"no signing usage", issueUnitCert(t, ca, democa.CertOptions{CommonName: "mã hóa", NoKeyUsage: true}), "mat-khau", serverKEK, signing.ErrCertNoSigning},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := store.NewReceiptKey(e.unit, tt.uc.p12, tt.pass, tt.kek, now)
+			_, err := payment.NewReceiptKey(e.unit, tt.uc.p12, tt.pass, tt.key, now)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
@@ -126,9 +125,9 @@ func TestReceiptKeys(t *testing.T) {
 			}
 		})
 	}
-	install := func(unitID int64, uc unitCert) store.ReceiptKey {
+	install := func(unitID int64, uc unitCert) payment.ReceiptKey {
 		t.Helper()
-		k, err := store.NewReceiptKey(unitID, uc.p12, "mat-khau", serverKEK, now)
+		k, err := payment.NewReceiptKey(unitID, uc.p12, "mat-khau", serverKEK, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,8 +141,8 @@ func TestReceiptKeys(t *testing.T) {
 	}
 	install(e.unit, a)
 	install(province.ID, b)
-	if k, _ := store.NewReceiptKey(province.ID, a.p12, "mat-khau", serverKEK, now); true {
-		if _, err := e.s.AddReceiptKey(ctx, k); !errors.Is(err, store.ErrReceiptKeyExists) {
+	if k, _ := payment.NewReceiptKey(province.ID, a.p12, "mat-khau", serverKEK, now); true {
+		if _, err := e.s.AddReceiptKey(ctx, k); !errors.Is(err, payment.ErrReceiptKeyExists) {
 			t.Fatalf("one certificate for two units: %v", err)
 		}
 	}
@@ -152,27 +151,27 @@ func TestReceiptKeys(t *testing.T) {
 	// (never signed by another key), and takes no number.
 	pr := e.bill(t, e.dossiers[0], day2(9, 0))
 	paid, issued, err := e.cash(pr, pr.Amount, day2(9, 1))
-	if err != nil || paid.State != payment.StatePaid || issued.Receipt != nil || !errors.Is(issued.NotIssued, store.ErrReceiptKeyLocked) {
+	if err != nil || paid.State != payment.StatePaid || issued.Receipt != nil || !errors.Is(issued.NotIssued, payment.ErrReceiptKeyLocked) {
 		t.Fatalf("locked key: %+v %v", issued, err)
 	}
 	other, _ := kek.Parse(strings.Repeat("x", 40))
-	e.s.UseReceiptKEK(other)
-	if _, err := e.s.IssueReceipt(ctx, paid.ID, day2(9, 2)); !errors.Is(err, store.ErrReceiptKeyLocked) {
+	e.useKEK(other)
+	if _, err := e.issue(ctx, paid, day2(9, 2)); !errors.Is(err, payment.ErrReceiptKeyLocked) {
 		t.Fatalf("another KEK: %v", err)
 	}
-	e.s.UseReceiptKEK(serverKEK)
-	stored, err := e.s.IssueReceipt(ctx, paid.ID, day2(9, 3))
+	e.useKEK(serverKEK)
+	stored, err := e.issue(ctx, paid, day2(9, 3))
 	if err != nil || stored.Number != 1 {
-		t.Fatalf("receipt with the unit's key: %+v %v", stored.Receipt, err)
+		t.Fatalf("receipt with the unit's key: %+v %v", stored.FeeReceipt, err)
 	}
 	cert, err := xmldsig.Verify(stored.XML)
 	if err != nil || !cert.Equal(a.cert) {
 		t.Fatalf("signed by %v, want the commune's certificate: %v", cert, err)
 	}
 
-	check := func(rc store.StoredReceipt) payment.SignatureReport {
+	check := func(rc payment.StoredFeeReceipt) payment.SignatureReport {
 		t.Helper()
-		rep, err := e.s.CheckReceiptSignature(ctx, rc)
+		rep, err := e.pay.CheckReceiptSignature(ctx, rc)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -200,11 +199,11 @@ func TestReceiptKeys(t *testing.T) {
 		t.Fatalf("the commune's receipt checked for the province: %+v", rep)
 	}
 	// The same record signed with the province's key: flagged, never valid.
-	unsigned, err := payment.ReceiptXML(stored.Receipt)
+	unsigned, err := payment.FeeReceiptXML(stored.FeeReceipt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resign := func(uc unitCert) store.StoredReceipt {
+	resign := func(uc unitCert) payment.StoredFeeReceipt {
 		t.Helper()
 		sg, err := xmldsig.New(uc.key, uc.cert, uc.ca.Cert)
 		if err != nil {
@@ -214,7 +213,7 @@ func TestReceiptKeys(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return store.StoredReceipt{Receipt: stored.Receipt, XML: doc}
+		return payment.StoredFeeReceipt{FeeReceipt: stored.FeeReceipt, XML: doc}
 	}
 	rep = check(resign(b))
 	if rep.Valid || rep.Key != payment.KeyOtherUnit || rep.SignerUnit != "37" || rep.Code != "receipt_signer_other_unit" || !rep.Intact {
@@ -253,11 +252,11 @@ func TestReceiptKeys(t *testing.T) {
 	}
 
 	// The day's summary is signed with the unit's key in use; the province's with its own.
-	sum, err := e.s.SignReceiptRecord(ctx, e.unit, unsigned, day2(18, 0))
+	sum, err := e.pay.SignReceiptRecord(ctx, e.unit, unsigned, day2(18, 0))
 	if c, err2 := xmldsig.Verify(sum); err != nil || err2 != nil || !c.Equal(rogueForUnit.cert) {
 		t.Fatalf("summary: %v %v", err, err2)
 	}
-	sum, err = e.s.SignReceiptRecord(ctx, province.ID, unsigned, day2(18, 0))
+	sum, err = e.pay.SignReceiptRecord(ctx, province.ID, unsigned, day2(18, 0))
 	if c, err2 := xmldsig.Verify(sum); err != nil || err2 != nil || !c.Equal(b.cert) {
 		t.Fatalf("province's summary: %v %v", err, err2)
 	}
@@ -267,7 +266,7 @@ func TestReceiptKeys(t *testing.T) {
 	install(e.unit, short)
 	later := time.Date(2026, 7, 6, 9, 0, 0, 0, calendar.Location)
 	pr2 := e.bill(t, e.dossiers[1], later)
-	if _, issued, err := e.cash(pr2, pr2.Amount, later); err != nil || issued.Receipt != nil || !errors.Is(issued.NotIssued, store.ErrReceiptKeyNotValid) ||
+	if _, issued, err := e.cash(pr2, pr2.Amount, later); err != nil || issued.Receipt != nil || !errors.Is(issued.NotIssued, payment.ErrReceiptKeyNotValid) ||
 		!strings.Contains(apperr.From(issued.NotIssued).Message, "03/07/2026") {
 		t.Fatalf("expired at the receipt's time: %+v %v", issued, err)
 	}
