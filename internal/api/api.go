@@ -16,6 +16,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
+	"github.com/xaso-vn/xaso/internal/report"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
 	"github.com/xaso-vn/xaso/internal/workcal"
@@ -78,9 +79,9 @@ func Routes(d Deps) []httpx.Route {
 		{Pattern: "POST /api/v1/dossiers/{code}/files", Access: httpx.LoggedIn, Handler: h.addFile},
 		{Pattern: "GET /api/v1/dossiers/{code}/files", Access: httpx.LoggedIn, Handler: h.listFiles},
 		{Pattern: "GET /api/v1/dossiers/{code}/files/{id}", Access: httpx.LoggedIn, Handler: h.getFile},
-		{Pattern: "GET /api/v1/reports/one-stop", Access: httpx.OnlyRoles(ReportRoles...), Handler: h.oneStopReport},
-		{Pattern: "GET /api/v1/registers/{file}", Access: httpx.OnlyRoles(ReportRoles...), Handler: h.register},
-		{Pattern: "GET /api/v1/reports/index766", Access: httpx.OnlyRoles(ReportRoles...), Handler: h.index766},
+		{Pattern: "GET /api/v1/reports/one-stop", Access: httpx.OnlyRoles(report.Roles...), Handler: h.oneStopReport},
+		{Pattern: "GET /api/v1/registers/{file}", Access: httpx.OnlyRoles(report.Roles...), Handler: h.register},
+		{Pattern: "GET /api/v1/reports/index766", Access: httpx.OnlyRoles(report.Roles...), Handler: h.index766},
 	}
 	routes = append(routes, paymentRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)

@@ -10,7 +10,6 @@ import (
 	"image/jpeg"
 	"io"
 	"net/http"
-	"net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -273,15 +272,10 @@ type FileItem struct {
 	PreviewURL   string `json:"preview_url,omitempty"`
 }
 
-// FileURL is where an attachment's bytes are served.
-func FileURL(code string, id int64) string {
-	return "/api/v1/dossiers/" + url.PathEscape(code) + "/files/" + strconv.FormatInt(id, 10)
-}
-
 func fileItem(code string, f store.DossierFile) FileItem {
 	it := FileItem{ID: f.ID, Kind: f.Kind, Name: f.Name, FileName: f.FileName, ContentType: f.ContentType, Size: f.Size,
 		Digitised: f.Digitised, ResultNumber: f.ResultNumber, ResultBook: f.ResultBook, ResultIssuer: f.ResultIssuer,
-		UploadedAt: *rfc3339(f.CreatedAt), URL: FileURL(code, f.ID)}
+		UploadedAt: *rfc3339(f.CreatedAt), URL: httpx.FileURL(code, f.ID)}
 	if attach.IsImage(f.ContentType) {
 		it.PreviewURL = it.URL + "?preview=1"
 	}
@@ -306,7 +300,7 @@ func (h handlers) addFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", FileURL(d.Code, f.ID))
+	w.Header().Set("Location", httpx.FileURL(d.Code, f.ID))
 	status := http.StatusCreated
 	if f.Replayed {
 		status = http.StatusOK

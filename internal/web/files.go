@@ -11,6 +11,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/attach"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/store"
 )
 
@@ -47,7 +48,7 @@ func (s *Server) fileRows(ctx context.Context, d dossier.Dossier) ([]fileRow, er
 	var out []fileRow
 	for _, f := range fs {
 		row := fileRow{Name: f.Name, FileName: f.FileName, Kind: api.KindLabel(f.Kind), Size: byteSize(f.Size), At: shortTime(f.CreatedAt),
-			URL: api.FileURL(d.Code, f.ID), PDF: f.ContentType == attach.PDF, Digitised: f.Digitised, Issued: issuedAs(f),
+			URL: httpx.FileURL(d.Code, f.ID), PDF: f.ContentType == attach.PDF, Digitised: f.Digitised, Issued: issuedAs(f),
 			id: f.ID, result: f.Kind == api.KindResult}
 		if attach.IsImage(f.ContentType) {
 			row.PreviewURL = row.URL + "?preview=1"

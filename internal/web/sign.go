@@ -18,6 +18,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/attach"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/printing"
 	"github.com/xaso-vn/xaso/internal/signing"
 	"github.com/xaso-vn/xaso/internal/store"
 )
@@ -218,7 +219,7 @@ func (s *Server) signDossierForm(r *http.Request, d dossier.Dossier, p *auth.Pri
 	if k.Kind != "seal" {
 		return store.DossierFile{}, none, errSignSeal
 	}
-	f, err := api.DossierForm(ctx, s.Store, s.Dossiers, d, number, s.absolute(r, "/tra-cuu/"+url.PathEscape(d.Code)+"?secret="+url.QueryEscape(d.Secret)))
+	f, err := printing.DossierForm(ctx, s.Store, s.Dossiers, d, number, s.absolute(r, "/tra-cuu/"+url.PathEscape(d.Code)+"?secret="+url.QueryEscape(d.Secret)))
 	if err != nil {
 		return store.DossierFile{}, none, err
 	}
