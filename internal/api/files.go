@@ -174,13 +174,13 @@ func CleanName(name string) string {
 // without its bytes. Officials of d's units may attach any kind; its owner papers and
 // supplements (a result comes from the office), while the dossier takes them
 // (Dossier.TakesFiles).
-func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.Dossier, p *auth.Principal, u Upload) (store.DossierFile, error) {
+func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.Dossier, p *auth.Principal, u Upload) (dossier.File, error) {
 	if blobs == nil {
-		return store.DossierFile{}, ErrNoBlobStore
+		return dossier.File{}, ErrNoBlobStore
 	}
 	official := d.HandledBy(p)
 	if err := d.TakesFiles(official); err != nil {
-		return store.DossierFile{}, err
+		return dossier.File{}, err
 	}
 	switch u.Kind {
 	case "":
@@ -191,10 +191,10 @@ func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.D
 	case KindPaper, KindSupplement:
 	case KindResult:
 		if !official {
-			return store.DossierFile{}, apperr.ErrForbidden
+			return dossier.File{}, apperr.ErrForbidden
 		}
 	default:
-		return store.DossierFile{}, errFileKind
+		return dossier.File{}, errFileKind
 	}
 	// The name stored and served: the client's, with the extension of the content.
 	u.FileName = attach.SafeName(u.FileName, u.File.ContentType)
@@ -202,17 +202,17 @@ func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.D
 		u.Name = u.FileName
 	}
 	if len([]rune(u.Name)) > 200 {
-		return store.DossierFile{}, errFileName
+		return dossier.File{}, errFileName
 	}
 	if u.Kind != KindResult && u.ResultNumber+u.ResultBook+u.ResultIssuer != "" {
-		return store.DossierFile{}, errResultNumberKind
+		return dossier.File{}, errResultNumberKind
 	}
 	if len([]rune(u.ResultNumber)) > 50 || len([]rune(u.ResultBook)) > 50 || len([]rune(u.ResultIssuer)) > 200 {
-		return store.DossierFile{}, errResultNumberLength
+		return dossier.File{}, errResultNumberLength
 	}
 	if u.Kind == KindResult && u.File.ContentType == attach.PDF {
 		if err := checkResultPDF(u.File.Data); err != nil {
-			return store.DossierFile{}, err
+			return dossier.File{}, err
 		}
 	}
 	if u.IdemKey == "" {
@@ -220,14 +220,14 @@ func AddFile(ctx context.Context, st *store.Store, blobs blob.Store, d dossier.D
 		// store asks again when it records the file (and only then for a retried
 		// request, which may have been recorded already).
 		if err := st.CheckUploadCaps(ctx, d.ID, p.UserID, 1, int64(len(u.File.Data))); err != nil {
-			return store.DossierFile{}, err
+			return dossier.File{}, err
 		}
 	}
 	key, size, err := blobs.Put(ctx, bytes.NewReader(u.File.Data), int64(len(u.File.Data)))
 	if err != nil {
-		return store.DossierFile{}, err
+		return dossier.File{}, err
 	}
-	f := store.DossierFile{DossierID: d.ID, UnitID: d.CompetentUnitID, Kind: u.Kind, Name: u.Name,
+	f := dossier.File{DossierID: d.ID, UnitID: d.CompetentUnitID, Kind: u.Kind, Name: u.Name,
 		FileName: u.FileName, ContentType: u.File.ContentType, Size: size, BlobKey: key,
 		Digitised: official && u.Kind == KindPaper, UploadedBy: p.UserID,
 		ResultNumber: u.ResultNumber, ResultBook: u.ResultBook, ResultIssuer: u.ResultIssuer}
@@ -272,7 +272,7 @@ type FileItem struct {
 	PreviewURL   string `json:"preview_url,omitempty"`
 }
 
-func fileItem(code string, f store.DossierFile) FileItem {
+func fileItem(code string, f dossier.File) FileItem {
 	it := FileItem{ID: f.ID, Kind: f.Kind, Name: f.Name, FileName: f.FileName, ContentType: f.ContentType, Size: f.Size,
 		Digitised: f.Digitised, ResultNumber: f.ResultNumber, ResultBook: f.ResultBook, ResultIssuer: f.ResultIssuer,
 		UploadedAt: *rfc3339(f.CreatedAt), URL: httpx.FileURL(code, f.ID)}
@@ -356,7 +356,7 @@ type Files struct {
 // Serve writes an attachment: its sniffed type, never re-sniffed (nosniff), shown in
 // the browser or downloaded as inlineAllowed decides; with ?preview=1 an image as a JPEG
 // at most PreviewWidth wide, made once and then read from the blob store.
-func (fs Files) Serve(w http.ResponseWriter, r *http.Request, f store.DossierFile) error {
+func (fs Files) Serve(w http.ResponseWriter, r *http.Request, f dossier.File) error {
 	if fs.Blobs == nil {
 		return ErrNoBlobStore
 	}
@@ -416,7 +416,7 @@ const activePDFsMax = 4096
 // refused at upload; a citizen's paper with it is accepted, and so are files stored
 // before the check existed, but they are only ever downloaded, never opened in the
 // office's browser. A PDF that cannot be read within the limits counts as active.
-func (fs Files) activePDF(ctx context.Context, f store.DossierFile) (bool, error) {
+func (fs Files) activePDF(ctx context.Context, f dossier.File) (bool, error) {
 	if f.ContentType != attach.PDF {
 		return false, nil
 	}
@@ -496,7 +496,7 @@ var previewSlot = make(chan struct{}, 1)
 // preview returns the key of the blob holding f's preview, making it on the first
 // request: the image decoded within its budget, scaled down, encoded as JPEG, stored
 // content-addressed and recorded under the original's key and the width.
-func (fs Files) preview(ctx context.Context, f store.DossierFile) (string, error) {
+func (fs Files) preview(ctx context.Context, f dossier.File) (string, error) {
 	if key, err := fs.Store.BlobPreview(ctx, f.BlobKey, PreviewWidth); err != nil || key != "" {
 		return key, err
 	}

@@ -154,7 +154,7 @@ func (s *Server) citizenUpload(w http.ResponseWriter, r *http.Request) error {
 		if uploader == nil {
 			uploader = &auth.Principal{}
 		}
-		var f store.DossierFile
+		var f dossier.File
 		if f, err = api.AddFile(ctx, s.Store, s.Blobs, d, uploader, u); err == nil {
 			s.sessions.Put(ctx, "flash", fmt.Sprintf("Đã gửi “%s”. Khi đã gửi đủ, bấm “Tôi đã bổ sung xong”.", f.Name))
 			http.Redirect(w, r, s.citizenBack(d, a, "bo-sung"), http.StatusSeeOther)

@@ -12,7 +12,6 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
-	"github.com/xaso-vn/xaso/internal/store"
 )
 
 // fileRow is an attachment on the dossier page.
@@ -26,7 +25,7 @@ type fileRow struct {
 }
 
 // issuedAs describes a result's number, book and issuer as a person reads them.
-func issuedAs(f store.DossierFile) string {
+func issuedAs(f dossier.File) string {
 	var parts []string
 	if f.ResultNumber != "" {
 		parts = append(parts, "số "+f.ResultNumber)
@@ -82,7 +81,7 @@ func (s *Server) dossierUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var f store.DossierFile
+	var f dossier.File
 	u, err := api.ReadUpload(w, r, s.FileLimit)
 	if err == nil {
 		f, err = api.AddFile(ctx, s.Store, s.Blobs, d, auth.PrincipalFrom(ctx), u)
