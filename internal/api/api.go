@@ -12,8 +12,8 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
-	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/report"
@@ -37,12 +37,10 @@ type Deps struct {
 	BaseURL string
 	// Log receives the bank webhook's refusals and outcomes (nil: slog.Default()).
 	Log *slog.Logger
-	// Blobs keeps the attachments' bytes (nil: uploads answer 503).
-	Blobs blob.Store
+	// Files adds and serves the dossiers' attachments, for the pages too.
+	Files *dossierfile.Service
 	// FileLimit is the largest attachment accepted, in bytes (0: attach.DefaultLimit).
 	FileLimit int64
-	// PreviewMade is called after each image preview made (Files.PreviewMade).
-	PreviewMade func()
 }
 
 type handlers struct{ Deps }

@@ -13,11 +13,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/attach"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/printing"
 	"github.com/xaso-vn/xaso/internal/signing"
 	"github.com/xaso-vn/xaso/internal/store"
@@ -145,7 +145,7 @@ func (s *Server) sign(r *http.Request, d dossier.Dossier, p *auth.Principal, fil
 		return dossier.File{}, none, errSignFile
 	}
 	f, err := s.Store.DossierFile(ctx, fid)
-	if err != nil || f.DossierID != d.ID || f.Kind != api.KindResult || f.ContentType != attach.PDF {
+	if err != nil || f.DossierID != d.ID || f.Kind != dossierfile.KindResult || f.ContentType != attach.PDF {
 		return dossier.File{}, none, errSignFile
 	}
 	k, signer, err := s.unlockKey(ctx, d, p, keyID, passphrase)
@@ -153,7 +153,7 @@ func (s *Server) sign(r *http.Request, d dossier.Dossier, p *auth.Principal, fil
 		return dossier.File{}, none, err
 	}
 	if s.Blobs == nil {
-		return dossier.File{}, none, api.ErrNoBlobStore
+		return dossier.File{}, none, dossierfile.ErrNoBlobStore
 	}
 	rc, err := s.Blobs.Open(ctx, f.BlobKey)
 	if err != nil {
@@ -173,7 +173,7 @@ func (s *Server) sign(r *http.Request, d dossier.Dossier, p *auth.Principal, fil
 	if k.Kind == "seal" {
 		opts.Reason, name = "Ký số của cơ quan, tổ chức: "+u.Name, "Kết quả đã ký số và đóng dấu số"
 	}
-	return s.signAndFile(r, d, p, k, signer, pdf, opts, dossier.File{Kind: api.KindResult, Name: name})
+	return s.signAndFile(r, d, p, k, signer, pdf, opts, dossier.File{Kind: dossierfile.KindResult, Name: name})
 }
 
 // unlockKey opens the officer's stored key for the dossier's unit with the passphrase
@@ -232,7 +232,7 @@ func (s *Server) signDossierForm(r *http.Request, d dossier.Dossier, p *auth.Pri
 		return dossier.File{}, none, err
 	}
 	opts := signing.Options{Reason: "Ký số của cơ quan, tổ chức: " + u.Name, Location: u.Name}
-	return s.signAndFile(r, d, p, k, signer, buf.Bytes(), opts, dossier.File{Kind: api.KindForm, Name: "Mẫu " + number + " đã ký số: " + title})
+	return s.signAndFile(r, d, p, k, signer, buf.Bytes(), opts, dossier.File{Kind: dossierfile.KindForm, Name: "Mẫu " + number + " đã ký số: " + title})
 }
 
 // signAndFile signs pdf with the officer's key and attaches the signed file to the
@@ -244,7 +244,7 @@ func (s *Server) signAndFile(r *http.Request, d dossier.Dossier, p *auth.Princip
 	ctx := r.Context()
 	var none signing.IssuedDocument
 	if s.Blobs == nil {
-		return dossier.File{}, none, api.ErrNoBlobStore
+		return dossier.File{}, none, dossierfile.ErrNoBlobStore
 	}
 	before := sha256.Sum256(pdf)
 	prev, err := s.Store.IssuedDocumentBySHA256(ctx, hex.EncodeToString(before[:]))
@@ -252,7 +252,7 @@ func (s *Server) signAndFile(r *http.Request, d dossier.Dossier, p *auth.Princip
 		return dossier.File{}, none, err
 	}
 	is := store.Issue{Kind: store.IssueResult}
-	if file.Kind == api.KindForm {
+	if file.Kind == dossierfile.KindForm {
 		is.Kind = store.IssueForm
 	}
 	if prev != nil {
@@ -276,7 +276,7 @@ func (s *Server) signAndFile(r *http.Request, d dossier.Dossier, p *auth.Princip
 			return dossier.File{}, none, err
 		}
 	}
-	if file.Kind == api.KindForm {
+	if file.Kind == dossierfile.KindForm {
 		// An organisation's form: Decree 30's block for a document signed by the
 		// organisation without a handwritten signature; two lines, 3 mm from the top, to
 		// stay in the forms' 15 mm top margin.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/xaso-vn/xaso/internal/app"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/demo"
@@ -70,7 +71,7 @@ func NewClocked(t testing.TB, opt demo.Options, now func() time.Time) (*web.Serv
 	}
 	t.Cleanup(func() { blobs.Close() })
 	cals := workcal.New(st)
-	srv, err := web.New(web.Deps{
+	srv, err := app.New(web.Deps{
 		Store: st,
 		Auth: auth.NewService(st, hasher, ratelimit.NewBackoff(ratelimit.PerAccount).WithClock(now),
 			ratelimit.NewBackoff(ratelimit.PerAccount).WithClock(now)),
