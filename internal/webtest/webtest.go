@@ -90,3 +90,17 @@ func NewClocked(t testing.TB, opt demo.Options, now func() time.Time) (*web.Serv
 	}
 	return srv, st
 }
+
+// Bearer makes an API token of the user named and returns it.
+func Bearer(t testing.TB, st *store.Store, username string) string {
+	t.Helper()
+	u, err := st.UserByUsername(context.Background(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, hash := auth.NewToken()
+	if _, err := st.CreateToken(context.Background(), u.ID, "test", hash); err != nil {
+		t.Fatal(err)
+	}
+	return plain
+}
