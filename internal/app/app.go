@@ -10,16 +10,15 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
-	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/web"
 )
 
 // New builds the server of d's pages and the API. d.Files, d.Lookups and d.Routes are
-// set here.
+// set here, so that both share them.
 func New(d web.Deps) (*web.Server, error) {
 	// Public look-ups of a dossier (the look-up page, GET /api/v1/lookup/{code}, the
 	// verification pages) share one limiter per client address.
-	d.Lookups = ratelimit.New(30, 30)
+	d.Lookups = web.NewLookups()
 	// Each image's preview is made once and kept: this counts the decodings for it.
 	previewsMade := prometheus.NewCounter(prometheus.CounterOpts{Name: "xaso_previews_made_total",
 		Help: "Image previews made (each one decoding of an image), then kept in the blob store."})

@@ -46,10 +46,11 @@ type Deps struct {
 	SessionLife   time.Duration
 	Blobs         blob.Store // attachments' bytes
 	FileLimit     int64      // largest attachment in bytes (0: attach.DefaultLimit)
-	// Files adds and serves the dossiers' attachments, as the API does (required).
+	// Files adds and serves the dossiers' attachments, the same service as the API's
+	// (nil: one over Store and Blobs, for a server without the API).
 	Files *dossierfile.Service
-	// Lookups limits public dossier look-ups per client address, shared with the API
-	// (required).
+	// Lookups limits public dossier look-ups per client address, the same limiter as
+	// the API's (nil: NewLookups()).
 	Lookups *ratelimit.Limiter
 	// Routes are mounted beside the pages', on the same mux, behind the same middleware,
 	// authentication, access rules and error adapter: the JSON API's (internal/app wires
@@ -99,8 +100,11 @@ func New(d Deps) (*Server, error) {
 		d.Log.Error("session", "err", err, "request_id", httpx.RequestID(r.Context()))
 		http.Error(w, "Lỗi phiên làm việc. Vui lòng thử lại.", http.StatusInternalServerError)
 	}
-	if d.Files == nil || d.Lookups == nil {
-		return nil, errors.New("web: Deps.Files and Deps.Lookups are required (internal/app wires them)")
+	if d.Files == nil {
+		d.Files = &dossierfile.Service{Store: d.Store, Blobs: d.Blobs}
+	}
+	if d.Lookups == nil {
+		d.Lookups = NewLookups()
 	}
 	if d.LoginAddresses == nil {
 		d.LoginAddresses = ratelimit.NewBackoff(ratelimit.PerAddress)
@@ -147,6 +151,10 @@ func New(d Deps) (*Server, error) {
 	s.handler = h
 	return s, nil
 }
+
+// NewLookups is the limiter of public dossier look-ups per client address: a burst of
+// 30, then 30 a minute.
+func NewLookups() *ratelimit.Limiter { return ratelimit.New(30, 30) }
 
 // Routes returns the route table (the authorization matrix test walks it).
 func (s *Server) Routes() []httpx.Route { return slices.Clone(s.routes) }
