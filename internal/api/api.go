@@ -12,11 +12,12 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
-	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
+	"github.com/xaso-vn/xaso/internal/report"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
 	"github.com/xaso-vn/xaso/internal/workcal"
@@ -39,12 +40,10 @@ type Deps struct {
 	BaseURL string
 	// Log receives the bank webhook's refusals and outcomes (nil: slog.Default()).
 	Log *slog.Logger
-	// Blobs keeps the attachments' bytes (nil: uploads answer 503).
-	Blobs blob.Store
+	// Files adds and serves the dossiers' attachments, for the pages too.
+	Files *dossierfile.Service
 	// FileLimit is the largest attachment accepted, in bytes (0: attach.DefaultLimit).
 	FileLimit int64
-	// PreviewMade is called after each image preview made (Files.PreviewMade).
-	PreviewMade func()
 }
 
 type handlers struct{ Deps }
@@ -81,9 +80,9 @@ func Routes(d Deps) []httpx.Route {
 		{Pattern: "POST /api/v1/dossiers/{code}/files", Access: httpx.LoggedIn, Handler: h.addFile},
 		{Pattern: "GET /api/v1/dossiers/{code}/files", Access: httpx.LoggedIn, Handler: h.listFiles},
 		{Pattern: "GET /api/v1/dossiers/{code}/files/{id}", Access: httpx.LoggedIn, Handler: h.getFile},
-		{Pattern: "GET /api/v1/reports/one-stop", Access: httpx.OnlyRoles(ReportRoles...), Handler: h.oneStopReport},
-		{Pattern: "GET /api/v1/registers/{file}", Access: httpx.OnlyRoles(ReportRoles...), Handler: h.register},
-		{Pattern: "GET /api/v1/reports/index766", Access: httpx.OnlyRoles(ReportRoles...), Handler: h.index766},
+		{Pattern: "GET /api/v1/reports/one-stop", Access: httpx.OnlyRoles(report.Roles...), Handler: h.oneStopReport},
+		{Pattern: "GET /api/v1/registers/{file}", Access: httpx.OnlyRoles(report.Roles...), Handler: h.register},
+		{Pattern: "GET /api/v1/reports/index766", Access: httpx.OnlyRoles(report.Roles...), Handler: h.index766},
 	}
 	routes = append(routes, paymentRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)

@@ -2,12 +2,8 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"net/http"
 	"strings"
-
-	"github.com/xaso-vn/xaso/internal/dossier"
-	"github.com/xaso-vn/xaso/internal/store"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/printing"
@@ -40,7 +36,7 @@ func (h handlers) dossierForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, err := DossierForm(ctx, h.Store, h.Dossiers, d, number, h.lookupURL(r, d.Code, d.Secret))
+	f, err := printing.DossierForm(ctx, h.Store, h.Dossiers, d, number, h.lookupURL(r, d.Code, d.Secret))
 	if err != nil {
 		return err
 	}
@@ -59,27 +55,6 @@ func (h handlers) dossierForm(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "private, no-store")
 	_, err = w.Write(buf.Bytes())
 	return err
-}
-
-// DossierForm draws form number (01–06) of dossier d; lookupURL is the content of form
-// 01's QR code. printing.ErrNotApplicable when the dossier has nothing the form records.
-func DossierForm(ctx context.Context, st *store.Store, ds *dossier.Service, d dossier.Dossier, number, lookupURL string) (printing.Printable, error) {
-	rules, err := ds.Rules(ctx, d)
-	if err != nil {
-		return nil, err
-	}
-	evs, err := st.DossierEvents(ctx, d.ID)
-	if err != nil {
-		return nil, err
-	}
-	in := printing.Input{Dossier: d, Events: evs, Procedure: rules.Procedure, Calendar: rules.Calendar, LookupURL: lookupURL}
-	if in.Receiving, err = st.UnitByID(ctx, d.ReceivingUnitID); err != nil {
-		return nil, err
-	}
-	if in.Competent, err = st.UnitByID(ctx, d.CompetentUnitID); err != nil {
-		return nil, err
-	}
-	return printing.Form(number, in)
 }
 
 // maxRegister bounds one printed register; longer periods are printed in parts.

@@ -345,7 +345,7 @@ func (h handlers) receiptRef(ctx context.Context, rc payment.StoredFeeReceipt) (
 	}
 	return &ReceiptRef{ID: rc.ID, Template: rc.Template, Series: rc.Series, Number: rc.Number, NumberText: rc.NumberText(),
 		IssuedAt: *rfc3339(rc.IssuedAt), XML: "/api/v1/payments/receipts/" + strconv.FormatInt(rc.ID, 10) + ".xml",
-		PDF: ReceiptPDFPath(rc.ID), Signature: sig}, nil
+		PDF: httpx.ReceiptPDFPath(rc.ID), Signature: sig}, nil
 }
 
 func (h handlers) createPayment(w http.ResponseWriter, r *http.Request) error {

@@ -24,9 +24,6 @@ func receiptRoutes(h handlers) []httpx.Route {
 	}
 }
 
-// ReceiptPDFPath is the address of a receipt's PDF view.
-func ReceiptPDFPath(id int64) string { return "/api/v1/receipts/" + strconv.FormatInt(id, 10) + ".pdf" }
-
 // receiptPDF serves the view of an electronic fee receipt: GET /api/v1/receipts/{id}.pdf.
 // The receipt is its signed XML record; the PDF shows the record's content and, when
 // the record's signature is valid (Store.CheckReceiptSignature: the collecting unit's

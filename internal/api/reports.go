@@ -13,16 +13,6 @@ import (
 	"github.com/xaso-vn/xaso/internal/unit"
 )
 
-// ReportRoles may read a unit's statistics: its leaders and administrators, and the
-// officers who answer for its figures.
-var ReportRoles = []auth.Role{auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk}
-
-// ReportAllowed reports whether p may read u's statistics: p has a reporting role in u,
-// or in the province u belongs to (a province's leader may look at each of its communes).
-func ReportAllowed(p *auth.Principal, u unit.Unit) bool {
-	return p.Can(u.ID, ReportRoles...) || (u.ParentID != nil && p.Can(*u.ParentID, ReportRoles...))
-}
-
 // reportUnit is the unit of a report: ?unit=CODE or the caller's first unit with a
 // reporting role.
 func (h handlers) reportUnit(r *http.Request) (unit.Unit, error) {
@@ -32,13 +22,13 @@ func (h handlers) reportUnit(r *http.Request) (unit.Unit, error) {
 		if err != nil {
 			return u, err
 		}
-		if !ReportAllowed(p, u) {
+		if !report.Allowed(p, u) {
 			return u, apperr.ErrForbidden
 		}
 		return u, nil
 	}
 	for _, m := range p.Memberships {
-		for _, role := range ReportRoles {
+		for _, role := range report.Roles {
 			if m.Role == role {
 				return h.Store.UnitByID(r.Context(), m.UnitID)
 			}

@@ -1,6 +1,10 @@
 package dossier
 
-import "github.com/xaso-vn/xaso/internal/apperr"
+import (
+	"time"
+
+	"github.com/xaso-vn/xaso/internal/apperr"
+)
 
 // Errors of adding a file to a dossier.
 var (
@@ -25,4 +29,27 @@ func (d Dossier) TakesFiles(official bool) error {
 		return nil
 	}
 	return ErrNoSupplementAsked
+}
+
+// File is an attachment of a dossier: its description and the key of its bytes in
+// the blob store.
+type File struct {
+	ID          int64
+	DossierID   int64
+	UnitID      int64 // the dossier's competent unit
+	Kind        string
+	Name        string
+	FileName    string
+	ContentType string
+	Size        int64
+	BlobKey     string
+	Digitised   bool
+	// A result issued by another system keeps its number, book and issuer.
+	ResultNumber, ResultBook, ResultIssuer string
+	UploadedBy                             int64 // 0: unknown
+	CreatedAt                              time.Time
+	// IdemKey and IdemHash: the upload's Idempotency-Key and what it carried (not read
+	// back); Replayed says the key had already recorded this file.
+	IdemKey, IdemHash string
+	Replayed          bool
 }

@@ -14,6 +14,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -230,3 +231,12 @@ func jsonErrorDetail(err error) string {
 		return "không đọc được"
 	}
 }
+
+// FileURL is where a dossier's attachment is served (the API's route, which the office
+// pages link to).
+func FileURL(code string, id int64) string {
+	return "/api/v1/dossiers/" + url.PathEscape(code) + "/files/" + strconv.FormatInt(id, 10)
+}
+
+// ReceiptPDFPath is the address of a fee receipt's PDF view.
+func ReceiptPDFPath(id int64) string { return "/api/v1/receipts/" + strconv.FormatInt(id, 10) + ".pdf" }

@@ -101,7 +101,7 @@ func (s *Store) createDossier(ctx context.Context, nd dossier.NewDossier, retry 
 			}
 		}
 		for _, a := range nd.Attachments {
-			if _, err := s.insertFile(ctx, tx, d.Code, DossierFile{DossierID: d.ID, UnitID: d.CompetentUnitID, Kind: a.Kind,
+			if _, err := s.insertFile(ctx, tx, d.Code, dossier.File{DossierID: d.ID, UnitID: d.CompetentUnitID, Kind: a.Kind,
 				Name: a.Name, FileName: a.FileName, ContentType: a.ContentType, Size: a.Size, BlobKey: a.BlobKey,
 				Digitised: a.Digitised, UploadedBy: a.UploadedBy}); err != nil {
 				return err

@@ -5,34 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/audit"
+	"github.com/xaso-vn/xaso/internal/dossier"
 )
-
-// DossierFile is an attachment of a dossier: its description and the key of its bytes in
-// the blob store.
-type DossierFile struct {
-	ID          int64
-	DossierID   int64
-	UnitID      int64 // the dossier's competent unit
-	Kind        string
-	Name        string
-	FileName    string
-	ContentType string
-	Size        int64
-	BlobKey     string
-	Digitised   bool
-	// A result issued by another system keeps its number, book and issuer.
-	ResultNumber, ResultBook, ResultIssuer string
-	UploadedBy                             int64 // 0: unknown
-	CreatedAt                              time.Time
-	// IdemKey and IdemHash: the upload's Idempotency-Key and what it carried (not read
-	// back); Replayed says the key had already recorded this file.
-	IdemKey, IdemHash string
-	Replayed          bool
-}
 
 // ErrFileIdempotency: the Idempotency-Key was used on this dossier with another file.
 var ErrFileIdempotency = apperr.New(apperr.Conflict, "idempotency_key_reused",
@@ -43,8 +20,8 @@ var ErrFileNotFound = apperr.New(apperr.NotFound, "file_not_found", "Không tìm
 
 // AddDossierFile records an attachment of the dossier with code, whose bytes are already
 // stored, with its audit record in one transaction, within the upload caps (UploadCaps).
-func (s *Store) AddDossierFile(ctx context.Context, code string, f DossierFile) (DossierFile, error) {
-	add := func() (DossierFile, error) {
+func (s *Store) AddDossierFile(ctx context.Context, code string, f dossier.File) (dossier.File, error) {
+	add := func() (dossier.File, error) {
 		out := f
 		err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			if f.IdemKey != "" {
@@ -79,7 +56,7 @@ func (s *Store) AddDossierFile(ctx context.Context, code string, f DossierFile) 
 }
 
 // insertFile records an attachment and its audit record in tx.
-func (s *Store) insertFile(ctx context.Context, tx *sql.Tx, code string, f DossierFile) (DossierFile, error) {
+func (s *Store) insertFile(ctx context.Context, tx *sql.Tx, code string, f dossier.File) (dossier.File, error) {
 	f.CreatedAt = s.timestamp()
 	if err := tx.QueryRowContext(ctx, `INSERT INTO dossier_files (dossier_id, unit_id, kind, name, file_name, content_type, size,
 		blob_key, digitised, uploaded_by, created_at, idem_key, idem_hash, result_number, result_book, result_issuer)
@@ -95,8 +72,8 @@ func (s *Store) insertFile(ctx context.Context, tx *sql.Tx, code string, f Dossi
 const fileCols = `id, dossier_id, unit_id, kind, name, file_name, content_type, size, blob_key, digitised, uploaded_by, created_at,
 	result_number, result_book, result_issuer`
 
-func scanFile(row interface{ Scan(...any) error }, more ...any) (DossierFile, error) {
-	var f DossierFile
+func scanFile(row interface{ Scan(...any) error }, more ...any) (dossier.File, error) {
+	var f dossier.File
 	var by sql.NullInt64
 	err := row.Scan(append([]any{&f.ID, &f.DossierID, &f.UnitID, &f.Kind, &f.Name, &f.FileName, &f.ContentType, &f.Size, &f.BlobKey,
 		&f.Digitised, &by, &f.CreatedAt, &f.ResultNumber, &f.ResultBook, &f.ResultIssuer}, more...)...)
@@ -105,13 +82,13 @@ func scanFile(row interface{ Scan(...any) error }, more ...any) (DossierFile, er
 }
 
 // DossierFiles lists a dossier's attachments, oldest first.
-func (s *Store) DossierFiles(ctx context.Context, dossierID int64) ([]DossierFile, error) {
+func (s *Store) DossierFiles(ctx context.Context, dossierID int64) ([]dossier.File, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+fileCols+` FROM dossier_files WHERE dossier_id = $1 ORDER BY id`, dossierID)
 	if err != nil {
 		return nil, mapErr(err)
 	}
 	defer rows.Close()
-	out := []DossierFile{}
+	out := []dossier.File{}
 	for rows.Next() {
 		f, err := scanFile(rows)
 		if err != nil {
@@ -123,7 +100,7 @@ func (s *Store) DossierFiles(ctx context.Context, dossierID int64) ([]DossierFil
 }
 
 // DossierFile loads one attachment.
-func (s *Store) DossierFile(ctx context.Context, id int64) (DossierFile, error) {
+func (s *Store) DossierFile(ctx context.Context, id int64) (dossier.File, error) {
 	f, err := scanFile(s.r.QueryRowContext(ctx, `SELECT `+fileCols+` FROM dossier_files WHERE id = $1`, id))
 	if err != nil {
 		return f, notFound(err, ErrFileNotFound)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/store"
 )
 
@@ -15,7 +16,7 @@ func TestDossierFiles(t *testing.T) {
 	e := newDemoEnv(t)
 	d := e.dossiers[0]
 	key := "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
-	f, err := e.s.AddDossierFile(ctx, d.Code, store.DossierFile{DossierID: d.ID, UnitID: d.CompetentUnitID, Kind: "paper",
+	f, err := e.s.AddDossierFile(ctx, d.Code, dossier.File{DossierID: d.ID, UnitID: d.CompetentUnitID, Kind: "paper",
 		Name: "Giấy chứng sinh", FileName: "chung-sinh.pdf", ContentType: "application/pdf", Size: 4, BlobKey: key,
 		Digitised: true, UploadedBy: e.accountant.ID})
 	if err != nil || f.ID == 0 {
@@ -61,7 +62,7 @@ func TestUploadCapsInTheTransaction(t *testing.T) {
 		StaffFiles: 3, StaffBytes: 1000})
 	add := func(i int, size int64) error {
 		d := e.dossiers[i]
-		_, err := e.s.AddDossierFile(ctx, d.Code, store.DossierFile{DossierID: d.ID, UnitID: d.CompetentUnitID, Kind: "paper",
+		_, err := e.s.AddDossierFile(ctx, d.Code, dossier.File{DossierID: d.ID, UnitID: d.CompetentUnitID, Kind: "paper",
 			Name: "Giấy", FileName: "a.pdf", ContentType: "application/pdf", Size: size,
 			BlobKey: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", UploadedBy: e.accountant.ID})
 		return err

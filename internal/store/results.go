@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/signing"
 )
 
@@ -16,7 +17,7 @@ import (
 // file (whose bytes are already in the blob store, f.Kind "result" or "form") named by
 // that code. Signing the same bytes again changes nothing and returns the first entry
 // with the file attached then.
-func (s *Store) AddSignedDocument(ctx context.Context, dossierCode string, f DossierFile, sha string, is DocumentEntry) (DossierFile, signing.IssuedDocument, error) {
+func (s *Store) AddSignedDocument(ctx context.Context, dossierCode string, f dossier.File, sha string, is DocumentEntry) (dossier.File, signing.IssuedDocument, error) {
 	sha = strings.ToLower(sha)
 	var doc signing.IssuedDocument
 	out := f

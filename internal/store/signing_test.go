@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/xaso-vn/xaso/internal/demo/democa"
+	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/signing"
 	"github.com/xaso-vn/xaso/internal/store"
 )
@@ -106,8 +107,8 @@ func TestSigningTables(t *testing.T) {
 	if err != nil || next != code+"-KQ3" {
 		t.Fatalf("next result code: %q %v", next, err)
 	}
-	file := func(kind, blob string) store.DossierFile {
-		return store.DossierFile{DossierID: d.ID, UnitID: e.unit, Kind: kind, Name: "x", ContentType: "application/pdf", Size: 1, BlobKey: blob, UploadedBy: leader.ID}
+	file := func(kind, blob string) dossier.File {
+		return dossier.File{DossierID: d.ID, UnitID: e.unit, Kind: kind, Name: "x", ContentType: "application/pdf", Size: 1, BlobKey: blob, UploadedBy: leader.ID}
 	}
 	_, v1, err := s.AddSignedDocument(ctx, code, file("result", "b1"), strings.Repeat("d", 64), store.DocumentEntry{Kind: store.DocumentResult, Code: next})
 	if err != nil || v1.DocumentCode != next || v1.Version != 1 {

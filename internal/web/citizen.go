@@ -8,11 +8,11 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/store"
 )
@@ -111,8 +111,8 @@ func (s *Server) citizenFiles(ctx context.Context, d dossier.Dossier, query stri
 	}
 	out := make([]citizenFile, 0, len(fs))
 	for _, f := range fs {
-		out = append(out, citizenFile{Name: f.Name, FileName: f.FileName, Kind: api.KindLabel(f.Kind), Size: byteSize(f.Size),
-			At: shortTime(f.CreatedAt), Result: f.Kind == api.KindResult, Issued: issuedAs(f),
+		out = append(out, citizenFile{Name: f.Name, FileName: f.FileName, Kind: dossierfile.KindLabel(f.Kind), Size: byteSize(f.Size),
+			At: shortTime(f.CreatedAt), Result: f.Kind == dossierfile.KindResult, Issued: issuedAs(f),
 			URL: "/tra-cuu/" + url.PathEscape(d.Code) + "/tep/" + strconv.FormatInt(f.ID, 10) + query})
 	}
 	return out, nil
@@ -135,7 +135,7 @@ func (s *Server) citizenFile(w http.ResponseWriter, r *http.Request) error {
 	if f.DossierID != d.ID {
 		return store.ErrFileNotFound
 	}
-	return s.files().Serve(w, r, f)
+	return s.serveFile(w, r, f)
 }
 
 // citizenUpload takes a file the applicant sends in answer to a supplement request.
@@ -147,15 +147,15 @@ func (s *Server) citizenUpload(w http.ResponseWriter, r *http.Request) error {
 	if d.Status != dossier.StatusSupplementRequested {
 		return s.citizenRetry(w, r, d, dossier.ErrNoSupplementAsked, "bo-sung")
 	}
-	u, err := api.ReadUpload(w, r, s.FileLimit)
+	u, err := s.readUpload(w, r)
 	if err == nil {
-		u.Kind = api.KindSupplement
+		u.Kind = dossierfile.KindSupplement
 		uploader := a.P
 		if uploader == nil {
 			uploader = &auth.Principal{}
 		}
-		var f store.DossierFile
-		if f, err = api.AddFile(ctx, s.Store, s.Blobs, d, uploader, u); err == nil {
+		var f dossier.File
+		if f, err = s.Files.Add(ctx, d, uploader, u); err == nil {
 			s.sessions.Put(ctx, "flash", fmt.Sprintf("Đã gửi “%s”. Khi đã gửi đủ, bấm “Tôi đã bổ sung xong”.", f.Name))
 			http.Redirect(w, r, s.citizenBack(d, a, "bo-sung"), http.StatusSeeOther)
 			return nil

@@ -7,11 +7,11 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/attach"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/dossier"
-	"github.com/xaso-vn/xaso/internal/store"
+	"github.com/xaso-vn/xaso/internal/dossierfile"
+	"github.com/xaso-vn/xaso/internal/httpx"
 )
 
 // fileRow is an attachment on the dossier page.
@@ -25,7 +25,7 @@ type fileRow struct {
 }
 
 // issuedAs describes a result's number, book and issuer as a person reads them.
-func issuedAs(f store.DossierFile) string {
+func issuedAs(f dossier.File) string {
 	var parts []string
 	if f.ResultNumber != "" {
 		parts = append(parts, "số "+f.ResultNumber)
@@ -46,9 +46,9 @@ func (s *Server) fileRows(ctx context.Context, d dossier.Dossier) ([]fileRow, er
 	}
 	var out []fileRow
 	for _, f := range fs {
-		row := fileRow{Name: f.Name, FileName: f.FileName, Kind: api.KindLabel(f.Kind), Size: byteSize(f.Size), At: shortTime(f.CreatedAt),
-			URL: api.FileURL(d.Code, f.ID), PDF: f.ContentType == attach.PDF, Digitised: f.Digitised, Issued: issuedAs(f),
-			id: f.ID, result: f.Kind == api.KindResult}
+		row := fileRow{Name: f.Name, FileName: f.FileName, Kind: dossierfile.KindLabel(f.Kind), Size: byteSize(f.Size), At: shortTime(f.CreatedAt),
+			URL: httpx.FileURL(d.Code, f.ID), PDF: f.ContentType == attach.PDF, Digitised: f.Digitised, Issued: issuedAs(f),
+			id: f.ID, result: f.Kind == dossierfile.KindResult}
 		if attach.IsImage(f.ContentType) {
 			row.PreviewURL = row.URL + "?preview=1"
 		}
@@ -57,9 +57,25 @@ func (s *Server) fileRows(ctx context.Context, d dossier.Dossier) ([]fileRow, er
 	return out, nil
 }
 
-// files serves attachments as the API does, sharing its previews.
-func (s *Server) files() api.Files {
-	return api.Files{Store: s.Store, Blobs: s.Blobs, PreviewMade: s.previewsMade.Inc}
+// serveFile sends an attachment of a dossier as the API does (dossierfile.Service.Open),
+// sharing its previews.
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, f dossier.File) error {
+	c, err := s.Files.Open(r.Context(), f, r.URL.Query().Get("preview") == "1")
+	if err != nil {
+		return err
+	}
+	defer c.Body.Close()
+	httpx.ServeFile(w, r, c.Body, httpx.FileMeta(c.Meta))
+	return nil
+}
+
+// readUpload reads an attachment sent from a page's form (httpx.ReadUpload).
+func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (dossierfile.Upload, error) {
+	u, err := httpx.ReadUpload(w, r, s.FileLimit, dossierfile.Fields...)
+	if err != nil {
+		return dossierfile.Upload{}, err
+	}
+	return dossierfile.NewUpload(u.FileName, u.File, u.Fields), nil
 }
 
 // byteSize writes a size the way people read it.
@@ -81,10 +97,10 @@ func (s *Server) dossierUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var f store.DossierFile
-	u, err := api.ReadUpload(w, r, s.FileLimit)
+	var f dossier.File
+	u, err := s.readUpload(w, r)
 	if err == nil {
-		f, err = api.AddFile(ctx, s.Store, s.Blobs, d, auth.PrincipalFrom(ctx), u)
+		f, err = s.Files.Add(ctx, d, auth.PrincipalFrom(ctx), u)
 	}
 	if err != nil {
 		e, ok := s.uploadProblem(err)

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/store"
@@ -378,7 +377,7 @@ func TestServedFileNamesAndDisposition(t *testing.T) {
 	}{
 		{png.ID, png.URL, "image/png", `inline; filename="anh cccd.png"; filename*=UTF-8''%E1%BA%A3nh%20cccd.png`},
 		{pdf.ID, pdf.URL, "application/pdf", `inline; filename="To khai.pdf"; filename*=UTF-8''T%E1%BB%9D%20khai.pdf`},
-		{other.ID, api.FileURL(filed.Code, other.ID), "application/octet-stream", `attachment; filename="trang.html"; filename*=UTF-8''trang.html`},
+		{other.ID, httpx.FileURL(filed.Code, other.ID), "application/octet-stream", `attachment; filename="trang.html"; filename*=UTF-8''trang.html`},
 	} {
 		for _, p := range []string{c.path, lookup(c.id)} {
 			resp, _ := fetchFile(t, e, citizen, p)

@@ -12,11 +12,11 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/report"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
@@ -55,7 +55,7 @@ func (s *Server) pageRoutes() []httpx.Route {
 		{Pattern: "POST /office/dossiers/{code}/actions/{action}", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dossierAction},
 		{Pattern: "POST /office/dossiers/{code}/files", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dossierUpload},
 		{Pattern: "POST /office/dossiers/{code}/sign", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.signResult},
-		{Pattern: "GET /office/thong-ke", Access: httpx.OnlyRoles(api.ReportRoles...), Handler: s.statsPage},
+		{Pattern: "GET /office/thong-ke", Access: httpx.OnlyRoles(report.Roles...), Handler: s.statsPage},
 		{Pattern: "GET /admin", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.admin},
 		{Pattern: "GET /admin/audit", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.auditPage},
 		{Pattern: "GET /admin/procedures", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.adminProcedures},

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"net/url"
 
-	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/payment"
 )
 
@@ -116,7 +116,7 @@ func (s *Server) paymentSummary(ctx context.Context, d dossier.Dossier) (payment
 			v.AccountName = name
 		}
 		if pr.ReceiptID != 0 {
-			l.Receipt = api.ReceiptPDFPath(pr.ReceiptID)
+			l.Receipt = httpx.ReceiptPDFPath(pr.ReceiptID)
 			if rc, err := s.Store.FeeReceipt(ctx, pr.ReceiptID); err == nil {
 				l.ReceiptNumber = rc.Template + " · " + rc.Series + " · số " + rc.NumberText()
 				sig, err := s.Payments.CheckReceiptSignature(ctx, rc)

@@ -1,6 +1,7 @@
 // Package web is xaso's HTTP server: the middleware chain, the citizen portal and office
-// pages, and the mounting of the JSON API. Every route comes from one table
-// (httpx.Route) whose access rule is enforced here, in one place.
+// pages, and the mounting of other routes given to it (the JSON API's, wired by
+// internal/app). Every route comes from one table (httpx.Route) whose access rule is
+// enforced here, in one place.
 package web
 
 import (
@@ -16,12 +17,12 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
@@ -48,6 +49,16 @@ type Deps struct {
 	SessionLife   time.Duration
 	Blobs         blob.Store // attachments' bytes
 	FileLimit     int64      // largest attachment in bytes (0: attach.DefaultLimit)
+	// Files adds and serves the dossiers' attachments, the same service as the API's
+	// (nil: one over Store and Blobs, for a server without the API).
+	Files *dossierfile.Service
+	// Lookups limits public dossier look-ups per client address, the same limiter as
+	// the API's (nil: NewLookups()).
+	Lookups *ratelimit.Limiter
+	// Routes are mounted beside the pages', on the same mux, behind the same middleware,
+	// authentication, access rules and error adapter: the JSON API's (internal/app wires
+	// them, so that web never imports api).
+	Routes []httpx.Route
 	// LoginAddresses throttles wrong passwords per client address (nil: a
 	// ratelimit.PerAddress backoff); tests give it their clock.
 	LoginAddresses *ratelimit.Backoff
@@ -66,8 +77,6 @@ type Server struct {
 	routes      []httpx.Route
 	handler     http.Handler
 	metrics     *httpMetrics
-	// previewsMade counts the images decoded for a preview (api.Files).
-	previewsMade prometheus.Counter
 }
 
 // New builds the server and its route table.
@@ -94,6 +103,12 @@ func New(d Deps) (*Server, error) {
 		d.Log.Error("session", "err", err, "request_id", httpx.RequestID(r.Context()))
 		http.Error(w, "Lỗi phiên làm việc. Vui lòng thử lại.", http.StatusInternalServerError)
 	}
+	if d.Files == nil {
+		d.Files = &dossierfile.Service{Store: d.Store, Blobs: d.Blobs}
+	}
+	if d.Lookups == nil {
+		d.Lookups = NewLookups()
+	}
 	if d.LoginAddresses == nil {
 		d.LoginAddresses = ratelimit.NewBackoff(ratelimit.PerAddress)
 	}
@@ -103,7 +118,7 @@ func New(d Deps) (*Server, error) {
 			d.Payments.Now = d.Dossiers.Now
 		}
 	}
-	s := &Server{Deps: d, sessions: sm, views: views, loginIP: d.LoginAddresses, lookups: ratelimit.New(30, 30),
+	s := &Server{Deps: d, sessions: sm, views: views, loginIP: d.LoginAddresses, lookups: d.Lookups,
 		verifySlots: make(chan struct{}, verifyConcurrency)}
 	s.metrics = newHTTPMetrics(d.Metrics)
 	// Group commit: commits ÷ changes says how much the disk flushes were shared.
@@ -115,13 +130,7 @@ func New(d Deps) (*Server, error) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "xaso_store_changes_total",
 			Help: "Write transactions (changes) run, grouped or alone."},
 			func() float64 { return float64(st.GroupStats().Changes) }))
-	// Each image's preview is made once and kept: this counts the decodings for it.
-	s.previewsMade = prometheus.NewCounter(prometheus.CounterOpts{Name: "xaso_previews_made_total",
-		Help: "Image previews made (each one decoding of an image), then kept in the blob store."})
-	d.Metrics.MustRegister(s.previewsMade)
-	s.routes = append(append(append(s.pageRoutes(), s.paymentPageRoutes()...), s.adminPaymentRoutes()...), api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers, Payments: s.Payments,
-		HomeUnitID: d.HomeUnitID, Lookups: s.lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
-		Blobs: d.Blobs, FileLimit: d.FileLimit, PreviewMade: s.previewsMade.Inc})...)
+	s.routes = append(append(append(s.pageRoutes(), s.paymentPageRoutes()...), s.adminPaymentRoutes()...), d.Routes...)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {
@@ -151,6 +160,10 @@ func New(d Deps) (*Server, error) {
 	s.handler = h
 	return s, nil
 }
+
+// NewLookups is the limiter of public dossier look-ups per client address: a burst of
+// 30, then 30 a minute.
+func NewLookups() *ratelimit.Limiter { return ratelimit.New(30, 30) }
 
 // Routes returns the route table (the authorization matrix test walks it).
 func (s *Server) Routes() []httpx.Route { return slices.Clone(s.routes) }

@@ -13,12 +13,13 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/attach"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/pdf"
+	"github.com/xaso-vn/xaso/internal/printing"
 	"github.com/xaso-vn/xaso/internal/signing"
 	"github.com/xaso-vn/xaso/internal/store"
 )
@@ -131,49 +132,49 @@ func (s *Server) signResult(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) sign(r *http.Request, d dossier.Dossier, p *auth.Principal, fileID, keyID, passphrase string) (store.DossierFile, signing.IssuedDocument, error) {
+func (s *Server) sign(r *http.Request, d dossier.Dossier, p *auth.Principal, fileID, keyID, passphrase string) (dossier.File, signing.IssuedDocument, error) {
 	ctx := r.Context()
 	var none signing.IssuedDocument
 	if number, ok := strings.CutPrefix(fileID, formPrefix); ok {
 		return s.signDossierForm(r, d, p, number, keyID, passphrase)
 	}
 	if !signable(d.Status) {
-		return store.DossierFile{}, none, errSignNot
+		return dossier.File{}, none, errSignNot
 	}
 	fid, err := strconv.ParseInt(fileID, 10, 64)
 	if err != nil {
-		return store.DossierFile{}, none, errSignFile
+		return dossier.File{}, none, errSignFile
 	}
 	f, err := s.Store.DossierFile(ctx, fid)
-	if err != nil || f.DossierID != d.ID || f.Kind != api.KindResult || f.ContentType != attach.PDF {
-		return store.DossierFile{}, none, errSignFile
+	if err != nil || f.DossierID != d.ID || f.Kind != dossierfile.KindResult || f.ContentType != attach.PDF {
+		return dossier.File{}, none, errSignFile
 	}
 	k, signer, err := s.unlockKey(ctx, d, p, keyID, passphrase)
 	if err != nil {
-		return store.DossierFile{}, none, err
+		return dossier.File{}, none, err
 	}
 	if s.Blobs == nil {
-		return store.DossierFile{}, none, api.ErrNoBlobStore
+		return dossier.File{}, none, dossierfile.ErrNoBlobStore
 	}
 	rc, err := s.Blobs.Open(ctx, f.BlobKey)
 	if err != nil {
-		return store.DossierFile{}, none, err
+		return dossier.File{}, none, err
 	}
 	pdf, err := io.ReadAll(rc)
 	rc.Close()
 	if err != nil {
-		return store.DossierFile{}, none, err
+		return dossier.File{}, none, err
 	}
 	u, err := s.Store.UnitByID(ctx, d.CompetentUnitID)
 	if err != nil {
-		return store.DossierFile{}, none, err
+		return dossier.File{}, none, err
 	}
 	opts := signing.Options{Reason: "Ký duyệt kết quả giải quyết hồ sơ " + d.Code, Location: u.Name}
 	name := "Kết quả đã ký số"
 	if k.Kind == "seal" {
 		opts.Reason, name = "Ký số của cơ quan, tổ chức: "+u.Name, "Kết quả đã ký số và đóng dấu số"
 	}
-	return s.signAndFile(r, d, p, k, signer, pdf, opts, store.DossierFile{Kind: api.KindResult, Name: name})
+	return s.signAndFile(r, d, p, k, signer, pdf, opts, dossier.File{Kind: dossierfile.KindResult, Name: name})
 }
 
 // unlockKey opens the officer's stored key for the dossier's unit with the passphrase
@@ -205,34 +206,34 @@ func (s *Server) unlockKey(ctx context.Context, d dossier.Dossier, p *auth.Princ
 // signDossierForm draws form number of the dossier and signs it with the organisation's
 // seal: a new document <dossier code>-PH<n>, stamped with its verification QR code,
 // showing Decree 30's text block (number and code, signing time) at the top right.
-func (s *Server) signDossierForm(r *http.Request, d dossier.Dossier, p *auth.Principal, number, keyID, passphrase string) (store.DossierFile, signing.IssuedDocument, error) {
+func (s *Server) signDossierForm(r *http.Request, d dossier.Dossier, p *auth.Principal, number, keyID, passphrase string) (dossier.File, signing.IssuedDocument, error) {
 	ctx := r.Context()
 	var none signing.IssuedDocument
 	title, ok := formTitles[number]
 	if !ok {
-		return store.DossierFile{}, none, errSignFile
+		return dossier.File{}, none, errSignFile
 	}
 	k, signer, err := s.unlockKey(ctx, d, p, keyID, passphrase)
 	if err != nil {
-		return store.DossierFile{}, none, err
+		return dossier.File{}, none, err
 	}
 	if k.Kind != "seal" {
-		return store.DossierFile{}, none, errSignSeal
+		return dossier.File{}, none, errSignSeal
 	}
-	f, err := api.DossierForm(ctx, s.Store, s.Dossiers, d, number, s.absolute(r, "/tra-cuu/"+url.PathEscape(d.Code)+"?secret="+url.QueryEscape(d.Secret)))
+	f, err := printing.DossierForm(ctx, s.Store, s.Dossiers, d, number, s.absolute(r, "/tra-cuu/"+url.PathEscape(d.Code)+"?secret="+url.QueryEscape(d.Secret)))
 	if err != nil {
-		return store.DossierFile{}, none, err
+		return dossier.File{}, none, err
 	}
 	var buf bytes.Buffer
 	if err := f.PDF(&buf); err != nil {
-		return store.DossierFile{}, none, err
+		return dossier.File{}, none, err
 	}
 	u, err := s.Store.UnitByID(ctx, d.CompetentUnitID)
 	if err != nil {
-		return store.DossierFile{}, none, err
+		return dossier.File{}, none, err
 	}
 	opts := signing.Options{Reason: "Ký số của cơ quan, tổ chức: " + u.Name, Location: u.Name}
-	return s.signAndFile(r, d, p, k, signer, buf.Bytes(), opts, store.DossierFile{Kind: api.KindForm, Name: "Mẫu " + number + " đã ký số: " + title})
+	return s.signAndFile(r, d, p, k, signer, buf.Bytes(), opts, dossier.File{Kind: dossierfile.KindForm, Name: "Mẫu " + number + " đã ký số: " + title})
 }
 
 // signAndFile signs pdf with the officer's key and attaches the signed file to the
@@ -240,58 +241,58 @@ func (s *Server) signDossierForm(r *http.Request, d dossier.Dossier, p *auth.Pri
 // xaso signed before, or a new document whose code and verification QR code are stamped
 // on the file before its first signature.
 func (s *Server) signAndFile(r *http.Request, d dossier.Dossier, p *auth.Principal, k store.SigningKey, signer signing.Signer, pdf []byte,
-	opts signing.Options, file store.DossierFile) (store.DossierFile, signing.IssuedDocument, error) {
+	opts signing.Options, file dossier.File) (dossier.File, signing.IssuedDocument, error) {
 	ctx := r.Context()
 	var none signing.IssuedDocument
 	if s.Blobs == nil {
-		return store.DossierFile{}, none, api.ErrNoBlobStore
+		return dossier.File{}, none, dossierfile.ErrNoBlobStore
 	}
 	before := sha256.Sum256(pdf)
 	prev, err := s.Store.IssuedDocumentBySHA256(ctx, hex.EncodeToString(before[:]))
 	if err != nil {
-		return store.DossierFile{}, none, err
+		return dossier.File{}, none, err
 	}
 	is := store.DocumentEntry{Kind: store.DocumentResult}
-	if file.Kind == api.KindForm {
+	if file.Kind == dossierfile.KindForm {
 		is.Kind = store.DocumentForm
 	}
 	if prev != nil {
 		// A later signature of a registered result (the clerk's seal on the leader's
 		// signature): the same code, the next version.
 		if !prev.Latest {
-			return store.DossierFile{}, none, errSignOld
+			return dossier.File{}, none, errSignOld
 		}
 		is.PrevSHA256 = prev.SHA256
 	} else {
 		// A new result: its code, stamped with the verification QR code before the
 		// first signature, unless the file was signed elsewhere before.
 		if is.Code, err = s.Store.NextDocumentCode(ctx, d.Code, is.Kind); err != nil {
-			return store.DossierFile{}, none, err
+			return dossier.File{}, none, err
 		}
 		out, err := signing.AddStamp(pdf, s.verifyStamp(r, is.Code))
 		switch {
 		case err == nil:
 			pdf = out
 		case !errors.Is(err, signing.ErrAlreadySigned):
-			return store.DossierFile{}, none, err
+			return dossier.File{}, none, err
 		}
 	}
-	if file.Kind == api.KindForm {
+	if file.Kind == dossierfile.KindForm {
 		// An organisation's form: Decree 30's block for a document signed by the
 		// organisation without a handwritten signature; two lines, 3 mm from the top, to
 		// stay in the forms' 15 mm top margin.
 		opts.Appearance = &signing.Appearance{TextBlock: true, DocumentNumber: is.Code, TopMM: 3}
 	} else if opts.Appearance, err = appearanceFor(pdf, k, prev == nil, opts.Location, is.Code); err != nil {
-		return store.DossierFile{}, none, err
+		return dossier.File{}, none, err
 	}
 	opts.TSAURL = s.TSAURL
 	out, err := signing.SignPDF(ctx, pdf, signer, opts)
 	if err != nil {
-		return store.DossierFile{}, none, err
+		return dossier.File{}, none, err
 	}
 	key, size, err := s.Blobs.Put(ctx, bytes.NewReader(out), int64(len(out)))
 	if err != nil {
-		return store.DossierFile{}, none, err
+		return dossier.File{}, none, err
 	}
 	sum := sha256.Sum256(out)
 	file.DossierID, file.UnitID, file.ContentType, file.Size, file.BlobKey, file.UploadedBy = d.ID, d.CompetentUnitID, attach.PDF, size, key, p.UserID

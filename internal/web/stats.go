@@ -11,7 +11,6 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
@@ -95,7 +94,7 @@ func (s *Server) reportUnits(r *http.Request, p *auth.Principal) ([]unit.Unit, e
 			break
 		}
 	}
-	return slices.DeleteFunc(all, func(u unit.Unit) bool { return !api.ReportAllowed(p, u) }), nil
+	return slices.DeleteFunc(all, func(u unit.Unit) bool { return !report.Allowed(p, u) }), nil
 }
 
 func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {

@@ -11,11 +11,12 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/attach"
 	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/dossierfile"
+	"github.com/xaso-vn/xaso/internal/httpx"
 )
 
 // Files that come with an online filing. The form has one file input per paper of the
@@ -199,11 +200,11 @@ func (s *Server) receiveFiles(ctx context.Context, r *http.Request, p catalog.Pr
 				if !ok {
 					return nil, nil, err
 				}
-				errs[name] = fmt.Sprintf("Tệp “%s”: %s", api.CleanName(fh.Filename), e.Message)
+				errs[name] = fmt.Sprintf("Tệp “%s”: %s", httpx.CleanName(fh.Filename), e.Message)
 				continue
 			}
 			if s.Blobs == nil {
-				return nil, nil, api.ErrNoBlobStore
+				return nil, nil, dossierfile.ErrNoBlobStore
 			}
 			// The daily cap, asked before the bytes are stored, counts the files of this
 			// form with the day's; the store asks again when the dossier is filed.
@@ -216,7 +217,7 @@ func (s *Server) receiveFiles(ctx context.Context, r *http.Request, p catalog.Pr
 				if !ok {
 					return nil, nil, err
 				}
-				errs[name] = fmt.Sprintf("Tệp “%s”: %s", api.CleanName(fh.Filename), e.Message)
+				errs[name] = fmt.Sprintf("Tệp “%s”: %s", httpx.CleanName(fh.Filename), e.Message)
 				continue
 			}
 			key, size, err := s.Blobs.Put(ctx, bytes.NewReader(f.Data), int64(len(f.Data)))
@@ -253,7 +254,7 @@ func checkPart(fh *multipart.FileHeader, limit int64) (attach.File, error) {
 func attachments(files []keptFile, uploadedBy int64) []dossier.Attachment {
 	out := make([]dossier.Attachment, 0, len(files))
 	for _, f := range files {
-		out = append(out, dossier.Attachment{Kind: api.KindPaper, Name: f.Name, FileName: f.FileName, ContentType: f.ContentType,
+		out = append(out, dossier.Attachment{Kind: dossierfile.KindPaper, Name: f.Name, FileName: f.FileName, ContentType: f.ContentType,
 			BlobKey: f.BlobKey, Size: f.Size, UploadedBy: uploadedBy})
 	}
 	return out

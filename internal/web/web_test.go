@@ -435,15 +435,7 @@ func TestStaticCacheBusting(t *testing.T) {
 
 func bearer(t *testing.T, e *env, user string) string {
 	t.Helper()
-	u, err := e.st.UserByUsername(context.Background(), user)
-	if err != nil {
-		t.Fatal(err)
-	}
-	plain, hash := auth.NewToken()
-	if _, err := e.st.CreateToken(context.Background(), u.ID, "test", hash); err != nil {
-		t.Fatal(err)
-	}
-	return plain
+	return webtest.Bearer(t, e.st, user)
 }
 
 func apiGet(t *testing.T, e *env, token, path string, into any) (int, httpx.Problem) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/xaso-vn/xaso/internal/app"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/demo"
@@ -71,7 +72,7 @@ func NewClocked(t testing.TB, opt demo.Options, now func() time.Time) (*web.Serv
 	}
 	t.Cleanup(func() { blobs.Close() })
 	cals := workcal.New(st)
-	srv, err := web.New(web.Deps{
+	srv, err := app.New(web.Deps{
 		Store: st,
 		Auth: auth.NewService(st, hasher, ratelimit.NewBackoff(ratelimit.PerAccount).WithClock(now),
 			ratelimit.NewBackoff(ratelimit.PerAccount).WithClock(now)),
@@ -90,4 +91,18 @@ func NewClocked(t testing.TB, opt demo.Options, now func() time.Time) (*web.Serv
 		t.Fatal(err)
 	}
 	return srv, st
+}
+
+// Bearer makes an API token of the user named and returns it.
+func Bearer(t testing.TB, st *store.Store, username string) string {
+	t.Helper()
+	u, err := st.UserByUsername(context.Background(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, hash := auth.NewToken()
+	if _, err := st.CreateToken(context.Background(), u.ID, "test", hash); err != nil {
+		t.Fatal(err)
+	}
+	return plain
 }

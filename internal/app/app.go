@@ -1,0 +1,39 @@
+// Package app wires xaso's HTTP server: the pages (internal/web) and the JSON API
+// (internal/api) mounted on one mux, behind one middleware chain and one table of
+// access rules, sharing the look-up limiter and the attachment service. It is the one
+// place that imports both, so that neither imports the other (as miniflux's ui and
+// api); `xaso serve` and internal/webtest build the server here.
+package app
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/xaso-vn/xaso/internal/api"
+	"github.com/xaso-vn/xaso/internal/dossierfile"
+	"github.com/xaso-vn/xaso/internal/payment"
+	"github.com/xaso-vn/xaso/internal/web"
+)
+
+// New builds the server of d's pages and the API. d.Files, d.Lookups, d.Routes and (when
+// nil) d.Payments are set here, so that both share them.
+func New(d web.Deps) (*web.Server, error) {
+	// Public look-ups of a dossier (the look-up page, GET /api/v1/lookup/{code}, the
+	// verification pages) share one limiter per client address.
+	d.Lookups = web.NewLookups()
+	// Each image's preview is made once and kept: this counts the decodings for it.
+	previewsMade := prometheus.NewCounter(prometheus.CounterOpts{Name: "xaso_previews_made_total",
+		Help: "Image previews made (each one decoding of an image), then kept in the blob store."})
+	d.Metrics.MustRegister(previewsMade)
+	d.Files = &dossierfile.Service{Store: d.Store, Blobs: d.Blobs, PreviewMade: previewsMade.Inc}
+	// The pages and the API run the payments through one service.
+	if d.Payments == nil {
+		d.Payments = &payment.Service{Store: d.Store}
+		if d.Dossiers != nil {
+			d.Payments.Now = d.Dossiers.Now
+		}
+	}
+	d.Routes = api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
+		HomeUnitID: d.HomeUnitID, Lookups: d.Lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
+		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments})
+	return web.New(d)
+}
