@@ -38,6 +38,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/report"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
@@ -292,8 +293,6 @@ type life struct {
 	evs []dossier.Event
 }
 
-var ict = time.FixedZone("ICT", 7*3600)
-
 // dossierLife draws a dossier received at `at` and what became of it by "now".
 func dossierLife(rng *rand.Rand, unitID int64, code string, p proc, at time.Time) life {
 	now := endDay.Time()
@@ -377,8 +376,8 @@ func dossierLife(rng *rand.Rand, unitID int64, code string, p proc, at time.Time
 	case r < 0.55:
 		res = cur.Add(time.Duration(float64(d.DueAt.Sub(cur)) * (0.2 + 0.7*rng.Float64())))
 	case r < 0.85:
-		y, m, dd := d.DueAt.In(ict).Date()
-		res = time.Date(y, m, dd, 8+rng.IntN(9), rng.IntN(60), 0, 0, ict)
+		y, m, dd := d.DueAt.In(locale.Zone).Date()
+		res = time.Date(y, m, dd, 8+rng.IntN(9), rng.IntN(60), 0, 0, locale.Zone)
 	default:
 		res = d.DueAt.Add(time.Duration(24+rng.IntN(24*15)) * time.Hour)
 	}
@@ -514,7 +513,7 @@ func (w *writer) commune(ctx context.Context, unitID int64, ident string, procs 
 	rows := make([][]any, 0, n)
 	seq, lastDay := 0, ""
 	for _, at := range ats {
-		ds := at.In(ict).Format("060102")
+		ds := at.In(locale.Zone).Format("060102")
 		if ds != lastDay {
 			seq, lastDay = 0, ds
 		}

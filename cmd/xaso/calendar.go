@@ -9,6 +9,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/config"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/workcal"
 )
@@ -114,7 +115,7 @@ và các quyết định đã biết) và không tạo tệp nào; có --db, th�
 				if err != nil {
 					return usagef("--from %q: cần dạng RFC 3339, ví dụ 2026-03-02T09:00:00+07:00", *from)
 				}
-				y := t.In(calendar.Location).Year()
+				y := t.In(locale.Zone).Year()
 				cal, err := commandCalendar(ctx, sio, fs, *cfg, *unitCode, y, y+2, false)
 				if err != nil {
 					return err
@@ -128,7 +129,7 @@ và các quyết định đã biết) và không tạo tệp nào; có --db, th�
 				if err != nil {
 					return err
 				}
-				fmt.Fprintln(sio.out, due.In(calendar.Location).Format(time.RFC3339))
+				fmt.Fprintln(sio.out, due.In(locale.Zone).Format(time.RFC3339))
 				return nil
 			}
 		}}

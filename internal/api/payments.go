@@ -711,7 +711,7 @@ func writeReconciliationCSV(w http.ResponseWriter, u unit.Unit, rec payment.Reco
 	// The same transfers as rec.Unmatched, with the outcome that left them unmatched.
 	for _, n := range unmatched {
 		row("Giao dịch chưa khớp", "", n.Reference, "", "", "", "", "", "", "Cần xác định yêu cầu thanh toán", n.TransactionID,
-			n.TransactedAt.In(calendar.Location).Format("02/01/2006 15:04:05"), num(n.Amount), n.Description, n.Outcome.Label())
+			n.TransactedAt.In(locale.Zone).Format("02/01/2006 15:04:05"), num(n.Amount), n.Description, n.Outcome.Label())
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

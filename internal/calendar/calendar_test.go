@@ -6,19 +6,21 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/xaso-vn/xaso/internal/locale"
 )
 
 // at parses "2026-02-13 09:00" as Vietnamese time.
 func at(t testing.TB, s string) time.Time {
 	t.Helper()
-	tm, err := time.ParseInLocation("2006-01-02 15:04", s, Location)
+	tm, err := time.ParseInLocation("2006-01-02 15:04", s, locale.Zone)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return tm
 }
 
-func fmtTime(t time.Time) string { return t.In(Location).Format("2006-01-02 15:04 Mon") }
+func fmtTime(t time.Time) string { return t.In(locale.Zone).Format("2006-01-02 15:04 Mon") }
 
 // defaultCalendar compiles the built-in data for 2023–2027 once for the tests.
 var defaultCalendar = sync.OnceValues(func() (*Calendar, error) { return Default(2023, 2027) })
@@ -237,8 +239,8 @@ func TestAddWorkingDays(t *testing.T) {
 			if want := at(t, tt.want); !got.Equal(want) {
 				t.Errorf("AddWorkingDays(%s, %d) = %s, want %s", tt.from, tt.n, fmtTime(got), fmtTime(want))
 			}
-			if got.Location() != Location {
-				t.Errorf("result in %v, want %v", got.Location(), Location)
+			if got.Location() != locale.Zone {
+				t.Errorf("result in %v, want %v", got.Location(), locale.Zone)
 			}
 			if n, err := tt.c.WorkingDaysBetween(at(t, tt.from), got); err != nil || n != tt.n {
 				t.Errorf("WorkingDaysBetween(from, due) = %d, %v; want %d", n, err, tt.n)

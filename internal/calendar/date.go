@@ -3,12 +3,9 @@ package calendar
 import (
 	"fmt"
 	"time"
-)
 
-// Location is Vietnamese civil time (Asia/Ho_Chi_Minh). Vietnam has kept UTC+7 without
-// daylight saving since 1975, so a fixed zone gives the same answers as the tz database
-// for every date the product handles, without needing tzdata on the machine.
-var Location = time.FixedZone("ICT", 7*3600)
+	"github.com/xaso-vn/xaso/internal/locale"
+)
 
 // Date is a civil date in Vietnam's Gregorian calendar (dương lịch), with no time of day
 // and no zone. The zero Date means "no date".
@@ -28,7 +25,7 @@ func NewDate(year int, month time.Month, day int) Date {
 
 // DateOf returns the date of t in Vietnam.
 func DateOf(t time.Time) Date {
-	y, m, d := t.In(Location).Date()
+	y, m, d := t.In(locale.Zone).Date()
 	return Date{y, m, d}
 }
 
@@ -76,12 +73,12 @@ func (d Date) IsValid() bool { return NewDate(d.Year, d.Month, d.Day) == d }
 
 // Time returns the start of the day in Vietnam.
 func (d Date) Time() time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, Location)
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, locale.Zone)
 }
 
 // At returns the instant of the clock time c on day d in Vietnam.
 func (d Date) At(c Clock) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 0, int(c), 0, 0, Location)
+	return time.Date(d.Year, d.Month, d.Day, 0, int(c), 0, 0, locale.Zone)
 }
 
 // AddDays returns the date n days after d (before, for negative n).

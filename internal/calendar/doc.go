@@ -22,7 +22,7 @@
 // unit's [OfficeHours] into a [Calendar], whose queries are O(1) or O(log n).
 // [Default] does all of that with the built-in data.
 //
-// Times are Vietnamese civil time ([Location], UTC+7) and are handled to the minute.
+// Times are Vietnamese civil time ([locale.Zone], UTC+7) and are handled to the minute.
 package calendar
 
 import "errors"

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/xaso-vn/xaso/internal/locale"
 )
 
 // Clock is a time of day in minutes after midnight, 0 to 1440 (24:00, only as the end of
@@ -17,7 +19,7 @@ func NewClock(h, m int) Clock { return Clock(h*60 + m) }
 
 // ClockOf returns the clock time of t in Vietnam, seconds dropped.
 func ClockOf(t time.Time) Clock {
-	h, m, _ := t.In(Location).Clock()
+	h, m, _ := t.In(locale.Zone).Clock()
 	return NewClock(h, m)
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/locale"
 )
 
 // The pilot commune's 2021 figures (PRODUCT.md): 2,094 dossiers received, 547 of them
@@ -76,7 +77,7 @@ func History2021(unitCode string, procs []catalog.Procedure, cal *calendar.Calen
 		}
 		day := workdays[rng.IntN(len(workdays))]
 		received := day.At(calendar.NewClock(7, 45+rng.IntN(30))).Add(time.Duration(rng.IntN(360)) * time.Minute)
-		if received.In(calendar.Location).Hour() >= 11 && received.In(calendar.Location).Hour() < 13 {
+		if received.In(locale.Zone).Hour() >= 11 && received.In(locale.Zone).Hour() < 13 {
 			received = received.Add(2 * time.Hour) // nobody is received at lunch
 		}
 		due, err := dossier.DueAt(dossier.Rules{Procedure: p, Calendar: cal}, received)

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
-	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/notify"
 )
 
@@ -61,5 +61,5 @@ func message(d Dossier, act Action, reason string) (notify.Message, bool) {
 }
 
 func localTime(t time.Time) string {
-	return t.In(calendar.Location).Format("15 giờ 04, ngày 02/01/2006")
+	return t.In(locale.Zone).Format("15 giờ 04, ngày 02/01/2006")
 }

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/qr"
 	"github.com/xaso-vn/xaso/internal/testtool"
 )
@@ -25,7 +25,7 @@ var (
 )
 
 func at(month time.Month, day, hour, minute int) time.Time {
-	return time.Date(2026, month, day, hour, minute, 0, 0, calendar.Location)
+	return time.Date(2026, month, day, hour, minute, 0, 0, locale.Zone)
 }
 
 var (

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/locale"
 )
 
@@ -101,5 +100,5 @@ func cellTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return locale.Date(t) + " " + t.In(calendar.Location).Format("15:04")
+	return locale.Date(t) + " " + t.In(locale.Zone).Format("15:04")
 }

@@ -3,8 +3,6 @@ package locale
 import (
 	"fmt"
 	"time"
-
-	"github.com/xaso-vn/xaso/internal/calendar"
 )
 
 // Blanks printed in place of a missing date or time, so that a form printed before the
@@ -25,7 +23,7 @@ func DateLong(t time.Time) string {
 	if t.IsZero() {
 		return blankDateLong
 	}
-	y, m, d := t.In(calendar.Location).Date()
+	y, m, d := t.In(Zone).Date()
 	return fmt.Sprintf("ngày %02d tháng %s năm %d", d, month(m), y)
 }
 
@@ -45,7 +43,7 @@ func Date(t time.Time) string {
 	if t.IsZero() {
 		return blankDate
 	}
-	y, m, d := t.In(calendar.Location).Date()
+	y, m, d := t.In(Zone).Date()
 	return fmt.Sprintf("%02d/%s/%d", d, month(m), y)
 }
 
@@ -55,7 +53,7 @@ func DateTime(t time.Time) string {
 	if t.IsZero() {
 		return blankClock + ", ngày " + blankDate
 	}
-	v := t.In(calendar.Location)
+	v := t.In(Zone)
 	return fmt.Sprintf("%02d giờ %02d phút, ngày %s", v.Hour(), v.Minute(), Date(v))
 }
 

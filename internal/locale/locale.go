@@ -4,16 +4,23 @@
 // presentation of administrative documents.
 //
 // The package is pure: no I/O, no clock. Times are shown in Vietnamese civil time
-// ([calendar.Location], UTC+7) whatever zone they carry.
+// ([Zone], UTC+7) whatever zone they carry.
 package locale
 
 import (
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
+
+// Zone is Vietnamese civil time (Asia/Ho_Chi_Minh), the one definition every package
+// uses. Vietnam has kept UTC+7 without daylight saving since 1975, so a fixed zone gives
+// the same answers as the tz database for every date the product handles, without
+// needing tzdata on the machine.
+var Zone = time.FixedZone("ICT", 7*3600)
 
 // NFC returns s in Unicode normalisation form C. Vietnamese text typed on some keyboards
 // or pasted from PDFs arrives decomposed (a base letter followed by combining marks);

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
-	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/kek"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/signing"
 )
@@ -107,7 +107,7 @@ func receiptKeyNotValid(cert *x509.Certificate, at time.Time) error {
 		return nil
 	}
 	e := *ErrReceiptKeyNotValid
-	day := func(t time.Time) string { return t.In(calendar.Location).Format("02/01/2006") }
+	day := func(t time.Time) string { return t.In(locale.Zone).Format("02/01/2006") }
 	switch {
 	case errors.Is(err, signing.ErrCertNoSigning):
 		e.Message = "Chứng thư số ký biên lai của đơn vị không được phép dùng để ký số; quản trị viên cần cài chứng thư khác (xaso receiptkey add)."

@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
-	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/demo/democa"
 	"github.com/xaso-vn/xaso/internal/kek"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/signing"
@@ -264,7 +264,7 @@ func TestReceiptKeys(t *testing.T) {
 	// A key whose certificate ends before the receipt's time holds the receipt back.
 	short := issueUnitCert(t, ca, democa.CertOptions{CommonName: "UBND xã Yên Từ (ngắn hạn)", NotAfter: time.Date(2026, 7, 3, 0, 0, 0, 0, time.UTC)})
 	install(e.unit, short)
-	later := time.Date(2026, 7, 6, 9, 0, 0, 0, calendar.Location)
+	later := time.Date(2026, 7, 6, 9, 0, 0, 0, locale.Zone)
 	pr2 := e.bill(t, e.dossiers[1], later)
 	if _, issued, err := e.cash(pr2, pr2.Amount, later); err != nil || issued.Receipt != nil || !errors.Is(issued.NotIssued, payment.ErrReceiptKeyNotValid) ||
 		!strings.Contains(apperr.From(issued.NotIssued).Message, "03/07/2026") {

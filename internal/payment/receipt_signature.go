@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/signing"
 )
@@ -157,7 +157,7 @@ func CheckReceiptSignature(rc FeeReceipt, doc []byte, c SignatureContext) (rep S
 	return rep, nil
 }
 
-func localDay(t time.Time) string { return t.In(calendar.Location).Format("02/01/2006") }
+func localDay(t time.Time) string { return t.In(locale.Zone).Format("02/01/2006") }
 
 // contentMatches compares the signed record's main content with the receipt.
 func contentMatches(rc FeeReceipt, doc []byte) bool {
@@ -167,7 +167,7 @@ func contentMatches(rc FeeReceipt, doc []byte) bool {
 	}
 	d := x.Data
 	return d.Template == rc.Template && d.Series == rc.Series && d.Number == rc.Number && d.Total == rc.Total &&
-		d.IssuedAt == rc.IssuedAt.In(calendar.Location).Format(time.RFC3339) && d.Collector.TaxCode == rc.Collector.TaxCode &&
+		d.IssuedAt == rc.IssuedAt.In(locale.Zone).Format(time.RFC3339) && d.Collector.TaxCode == rc.Collector.TaxCode &&
 		d.Collector.Name == rc.Collector.Name && d.Payer.Name == rc.Payer.Name && d.DossierCode == rc.DossierCode &&
 		d.Reference == rc.Reference && len(d.Items) == len(rc.Items)
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/payment/xmldsig"
 	"github.com/xaso-vn/xaso/internal/signing"
 )
@@ -14,7 +14,7 @@ import (
 // TestCheckReceiptSignature covers what the store test does not: an unsigned record,
 // the deployment's key, and an owner look-up that fails.
 func TestCheckReceiptSignature(t *testing.T) {
-	at := time.Date(2026, 7, 2, 9, 15, 0, 0, calendar.Location)
+	at := time.Date(2026, 7, 2, 9, 15, 0, 0, locale.Zone)
 	rc := issue(t, receiptConfig, paidRequest(t, 1, code7), "Nguyễn Thị Đào", 12, at)
 	doc, err := FeeReceiptXML(rc)
 	if err != nil {

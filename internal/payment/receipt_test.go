@@ -14,6 +14,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/locale"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.xml from FeeReceiptXML and Summary.XML")
@@ -60,8 +61,8 @@ func TestRulesOn(t *testing.T) {
 }
 
 func TestReceiptValidate(t *testing.T) {
-	june30 := time.Date(2026, 6, 30, 16, 59, 0, 0, calendar.Location)
-	july1 := time.Date(2026, 7, 1, 7, 30, 0, 0, calendar.Location)
+	june30 := time.Date(2026, 6, 30, 16, 59, 0, 0, locale.Zone)
+	july1 := time.Date(2026, 7, 1, 7, 30, 0, 0, locale.Zone)
 	base := issue(t, receiptConfig, paidRequest(t, 1, code7), "Nguyễn Văn An", 1, july1)
 	for _, tc := range []struct {
 		name   string
@@ -115,7 +116,7 @@ func TestReceiptValidate(t *testing.T) {
 }
 
 func TestIssueFeeReceipt(t *testing.T) {
-	at := time.Date(2026, 7, 2, 10, 0, 0, 0, calendar.Location)
+	at := time.Date(2026, 7, 2, 10, 0, 0, 0, locale.Zone)
 	r := paidRequest(t, 1, code7)
 	rc := issue(t, receiptConfig, r, " Nguyễn Văn An ", 7, at)
 	if rc.Name != "BIÊN LAI THU PHÍ, LỆ PHÍ" || rc.Payer.Name != "Nguyễn Văn An" || rc.Total != 16000 || rc.NumberText() != "00000007" ||
@@ -127,7 +128,7 @@ func TestIssueFeeReceipt(t *testing.T) {
 		t.Errorf("receipt for a pending request: %v", err)
 	}
 	// Numbers restart with the year: the same series symbol cannot be used in 2027.
-	jan := time.Date(2027, 1, 1, 8, 0, 0, 0, calendar.Location)
+	jan := time.Date(2027, 1, 1, 8, 0, 0, 0, locale.Zone)
 	if _, err := IssueFeeReceipt(receiptConfig, paidRequest(t, 2, code7), Party{Name: "A"}, 1, jan); !errors.Is(err, ErrInvalidReceipt) {
 		t.Errorf("26T in 2027: %v", err)
 	}
@@ -148,10 +149,10 @@ func TestReceiptConfigValidity(t *testing.T) {
 		at    time.Time
 		field string
 	}{
-		{time.Date(2026, 6, 30, 23, 59, 0, 0, calendar.Location), "valid_from"},
+		{time.Date(2026, 6, 30, 23, 59, 0, 0, locale.Zone), "valid_from"},
 		{time.Date(2026, 6, 30, 17, 0, 0, 0, time.UTC), ""}, // 00:00 on 1 July in Vietnam
-		{time.Date(2026, 12, 31, 23, 59, 0, 0, calendar.Location), ""},
-		{time.Date(2027, 1, 1, 0, 0, 0, 0, calendar.Location), "valid_until"},
+		{time.Date(2026, 12, 31, 23, 59, 0, 0, locale.Zone), ""},
+		{time.Date(2027, 1, 1, 0, 0, 0, 0, locale.Zone), "valid_until"},
 	} {
 		_, err := IssueFeeReceipt(cfg, paidRequest(t, 1, code7), Party{Name: "A"}, 1, tc.at)
 		var re *FeeReceiptError
@@ -164,7 +165,7 @@ func TestReceiptConfigValidity(t *testing.T) {
 	}
 	bad := cfg
 	bad.ValidFrom, bad.ValidUntil = bad.ValidUntil, bad.ValidFrom
-	if _, err := IssueFeeReceipt(bad, paidRequest(t, 1, code7), Party{Name: "A"}, 1, time.Date(2026, 8, 1, 9, 0, 0, 0, calendar.Location)); !errors.Is(err, ErrInvalidReceipt) {
+	if _, err := IssueFeeReceipt(bad, paidRequest(t, 1, code7), Party{Name: "A"}, 1, time.Date(2026, 8, 1, 9, 0, 0, 0, locale.Zone)); !errors.Is(err, ErrInvalidReceipt) {
 		t.Errorf("until before from: %v", err)
 	}
 	if !cfg.InForce(calendar.Date{Year: 2026, Month: 7, Day: 1}) || cfg.InForce(calendar.Date{Year: 2027, Month: 1, Day: 1}) ||
@@ -234,8 +235,8 @@ func TestFeeReceiptXML(t *testing.T) {
 		number int
 		series string
 	}{
-		{"receipt_2026-06-30.xml", time.Date(2026, 6, 30, 15, 4, 5, 0, calendar.Location), 1_234_567, "26T"},
-		{"receipt_2026-07-02.xml", time.Date(2026, 7, 2, 9, 15, 0, 0, calendar.Location), 12, "26T"},
+		{"receipt_2026-06-30.xml", time.Date(2026, 6, 30, 15, 4, 5, 0, locale.Zone), 1_234_567, "26T"},
+		{"receipt_2026-07-02.xml", time.Date(2026, 7, 2, 9, 15, 0, 0, locale.Zone), 12, "26T"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			cfg := receiptConfig
@@ -257,7 +258,7 @@ func TestFeeReceiptXML(t *testing.T) {
 			}
 		})
 	}
-	bad := issue(t, receiptConfig, paidRequest(t, 1, code7), "A", 1, time.Date(2026, 7, 2, 9, 0, 0, 0, calendar.Location))
+	bad := issue(t, receiptConfig, paidRequest(t, 1, code7), "A", 1, time.Date(2026, 7, 2, 9, 0, 0, 0, locale.Zone))
 	bad.Collector.TaxCode = ""
 	if _, err := FeeReceiptXML(bad); !errors.Is(err, ErrInvalidReceipt) {
 		t.Errorf("FeeReceiptXML of an invalid receipt: %v", err)
@@ -266,7 +267,7 @@ func TestFeeReceiptXML(t *testing.T) {
 
 func TestDailySummary(t *testing.T) {
 	day := calendar.Date{Year: 2026, Month: 7, Day: 2}
-	at := func(h, m int) time.Time { return time.Date(2026, 7, 2, h, m, 0, 0, calendar.Location) }
+	at := func(h, m int) time.Time { return time.Date(2026, 7, 2, h, m, 0, 0, locale.Zone) }
 	other := receiptConfig
 	other.Template = "EBL02"
 	receipts := []FeeReceipt{
@@ -310,7 +311,7 @@ func TestDailySummary(t *testing.T) {
 
 	otherUnit := receipts[1]
 	otherUnit.UnitID, otherUnit.Collector.TaxCode = 13, "5700109999"
-	lateNight := issue(t, receiptConfig, paidRequest(t, 5, code7), "A", 15, time.Date(2026, 7, 3, 0, 0, 0, 0, calendar.Location))
+	lateNight := issue(t, receiptConfig, paidRequest(t, 5, code7), "A", 15, time.Date(2026, 7, 3, 0, 0, 0, 0, locale.Zone))
 	invalid := receipts[1]
 	invalid.Payer.Name = ""
 	for _, tc := range []struct {

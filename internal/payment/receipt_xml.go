@@ -90,7 +90,7 @@ func FeeReceiptXML(r FeeReceipt) ([]byte, error) {
 		Template:    r.Template,
 		Series:      r.Series,
 		Number:      r.Number,
-		IssuedAt:    r.IssuedAt.In(calendar.Location).Format(time.RFC3339),
+		IssuedAt:    r.IssuedAt.In(locale.Zone).Format(time.RFC3339),
 		Date:        calendar.DateOf(r.IssuedAt).String(),
 		Collector:   xmlParty(r.Collector),
 		Payer:       xmlParty(r.Payer),
@@ -230,7 +230,7 @@ func DailySummary(receipts []FeeReceipt, day calendar.Date) (Summary, error) {
 			names[i] = it.Name
 		}
 		s.Receipts = append(s.Receipts, SummaryLine{Template: r.Template, Series: r.Series, Number: r.Number,
-			IssuedAt: r.IssuedAt.In(calendar.Location).Format(time.RFC3339), Payer: r.Payer.Name,
+			IssuedAt: r.IssuedAt.In(locale.Zone).Format(time.RFC3339), Payer: r.Payer.Name,
 			Fees: strings.Join(names, "; "), Total: r.Total, DossierCode: r.DossierCode})
 		s.Count++
 		s.Total += r.Total

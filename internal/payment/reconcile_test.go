@@ -6,20 +6,21 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/locale"
 )
 
 // TestReconcile plays a day at a commune's desk through the state machine and checks
 // the accountant's figures.
 func TestReconcile(t *testing.T) {
 	day := calendar.Date{Year: 2026, Month: 7, Day: 2}
-	at := func(h, m int) time.Time { return time.Date(2026, 7, 2, h, m, 0, 0, calendar.Location) }
+	at := func(h, m int) time.Time { return time.Date(2026, 7, 2, h, m, 0, 0, locale.Zone) }
 	newReq := func(id int64, seq int, amount int64, created time.Time) *Request {
 		r := &Request{ID: id, DossierCode: fmt.Sprintf("000.31.37.H45-%02d%02d%02d-%04d", created.Year()%100, created.Month(), created.Day(), seq),
 			UnitID: 12, Ordinal: 1, Items: []Item{{"Lệ phí", amount}}, Amount: amount, State: StatePending, CreatedAt: created}
 		r.Reference = mustRef(t, r.DossierCode, 1)
 		return r
 	}
-	yesterday := time.Date(2026, 7, 1, 16, 0, 0, 0, calendar.Location)
+	yesterday := time.Date(2026, 7, 1, 16, 0, 0, 0, locale.Zone)
 	var (
 		exact    = newReq(1, 1, 50000, at(8, 0))  // paid by bank notification
 		partial  = newReq(2, 2, 50000, at(8, 30)) // 30,000 by transfer, still pending
@@ -55,7 +56,7 @@ func TestReconcile(t *testing.T) {
 	ev, err = gone.Cancel(officer, "Công dân rút hồ sơ", at(11, 0))
 	do(gone, ev, err)
 	pay(old, MethodBankNotification, 30000, at(7, 50))
-	pay(midnight, MethodBankNotification, 30000, time.Date(2026, 7, 3, 0, 0, 30, 0, calendar.Location))
+	pay(midnight, MethodBankNotification, 30000, time.Date(2026, 7, 3, 0, 0, 30, 0, locale.Zone))
 
 	unmatched := []Notification{
 		{TransactionID: "FT90", BankBIN: "970415", Account: "113366668888", Amount: 25000, Description: "chuyen tien", TransactedAt: at(13, 0).UTC()},

@@ -11,11 +11,12 @@ import (
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/payment/vietqr"
 )
 
 var (
-	now0    = time.Date(2026, 7, 2, 9, 0, 0, 0, calendar.Location)
+	now0    = time.Date(2026, 7, 2, 9, 0, 0, 0, locale.Zone)
 	account = Account{UnitID: 12, BIN: "970415", Number: "113366668888", Name: "UBND XA YEN TU"}
 )
 

@@ -16,6 +16,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/kek"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/store/storetest"
@@ -56,7 +57,7 @@ func (e *payEnv) rotate(ctx context.Context, unitID int64) (string, error) {
 func (e *payEnv) useKEK(k *kek.Key) { e.pay.KEK = k }
 
 // day2 is the day the tests' money moves: 2 July 2026, under the 2026 receipt rules.
-func day2(h, m int) time.Time { return time.Date(2026, 7, 2, h, m, 0, 0, calendar.Location) }
+func day2(h, m int) time.Time { return time.Date(2026, 7, 2, h, m, 0, 0, locale.Zone) }
 
 func newPayEnv(t *testing.T) *payEnv {
 	t.Helper()
@@ -287,7 +288,7 @@ func TestPaymentRequestsAndReceipts(t *testing.T) {
 	}
 
 	// A new year: last year's series is refused (no number taken), the new one starts at 1.
-	jan := time.Date(2027, 1, 4, 8, 0, 0, 0, calendar.Location)
+	jan := time.Date(2027, 1, 4, 8, 0, 0, 0, locale.Zone)
 	pr2 := e.bill(t, e.dossiers[2], jan)
 	pr2, issued, err = e.cash(pr2, 5000, jan)
 	if err != nil || pr2.State != payment.StatePaid || !errors.Is(issued.NotIssued, payment.ErrInvalidReceipt) {

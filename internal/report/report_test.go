@@ -16,6 +16,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/report"
 	"github.com/xaso-vn/xaso/internal/store"
@@ -707,7 +708,7 @@ func TestIndex766PaidOnline(t *testing.T) {
 		t.Fatal(err)
 	}
 	by := payment.Actor{ID: accountant.ID, Name: accountant.FullName}
-	at := time.Date(2026, time.March, 10, 9, 0, 0, 0, calendar.Location)
+	at := time.Date(2026, time.March, 10, 9, 0, 0, 0, locale.Zone)
 	st.SetClock(func() time.Time { return at })
 	bill := func(d dossier.Dossier) payment.StoredRequest {
 		p, err := st.ProcedureVersion(ctx, d.ProcedureID)

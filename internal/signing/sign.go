@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/pdf"
 )
 
@@ -28,9 +29,6 @@ type Options struct {
 	TSAURL     string
 	HTTPClient *http.Client
 }
-
-// vnZone is Vietnam's time (UTC+7, no daylight saving).
-var vnZone = time.FixedZone("ICT", 7*3600)
 
 // SignPDF appends an incremental update to file that adds one PAdES signature
 // (/SubFilter /ETSI.CAdES.detached, baseline B-B, or B-T with a TSA): a signature field
@@ -51,7 +49,7 @@ func SignPDF(ctx context.Context, file []byte, signer Signer, opts Options) ([]b
 	if at.IsZero() {
 		at = time.Now()
 	}
-	at = at.In(vnZone).Truncate(time.Second)
+	at = at.In(locale.Zone).Truncate(time.Second)
 	if err := checkSigningCertificate(chain[0], at); err != nil {
 		return nil, err
 	}

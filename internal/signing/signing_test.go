@@ -25,6 +25,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/demo/democa"
 	"github.com/xaso-vn/xaso/internal/forms"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/pdf"
 	"github.com/xaso-vn/xaso/internal/pdf/pdfbomb"
 	"github.com/xaso-vn/xaso/internal/testtool"
@@ -618,7 +619,7 @@ func TestFormsPDF(t *testing.T) {
 	f := fx(t)
 	var b bytes.Buffer
 	r := forms.Receipt{Code: "H01.20-261126-0001", Request: "Đăng ký khai sinh", Applicant: forms.Person{Name: "Nguyễn Văn An"},
-		ReceivedAt: time.Date(2026, 11, 26, 9, 0, 0, 0, vnZone), DueAt: time.Date(2026, 11, 27, 9, 0, 0, 0, vnZone)}
+		ReceivedAt: time.Date(2026, 11, 26, 9, 0, 0, 0, locale.Zone), DueAt: time.Date(2026, 11, 27, 9, 0, 0, 0, locale.Zone)}
 	if err := r.PDF(&b); err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/signing"
 )
 
@@ -64,7 +65,7 @@ func (s *Server) renderSigningAdmin(w http.ResponseWriter, r *http.Request, stat
 	for _, c := range anchors {
 		sum := sha256.Sum256(c.Raw)
 		data.Anchors = append(data.Anchors, anchorRow{Subject: c.Subject.String(), Issuer: c.Issuer.String(), SHA256: hex.EncodeToString(sum[:]),
-			Validity: c.NotBefore.In(ict).Format("02/01/2006") + " – " + c.NotAfter.In(ict).Format("02/01/2006"), Expired: now.After(c.NotAfter)})
+			Validity: c.NotBefore.In(locale.Zone).Format("02/01/2006") + " – " + c.NotAfter.In(locale.Zone).Format("02/01/2006"), Expired: now.After(c.NotAfter)})
 	}
 	keys, err := s.Store.SigningKeysInUnit(ctx, p.AdminScope())
 	if err != nil {
@@ -72,7 +73,7 @@ func (s *Server) renderSigningAdmin(w http.ResponseWriter, r *http.Request, stat
 	}
 	for _, k := range keys {
 		row := keyRow{Holder: k.FullName + " (" + k.Username + ")", Unit: k.UnitName, Kind: "Chữ ký cá nhân", Subject: k.Subject,
-			NotAfter: k.NotAfter.In(ict).Format("02/01/2006"), Image: k.Image != nil}
+			NotAfter: k.NotAfter.In(locale.Zone).Format("02/01/2006"), Image: k.Image != nil}
 		if k.Kind == "seal" {
 			row.Kind = "Con dấu của cơ quan"
 		}

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/testtool"
 )
 
@@ -321,7 +321,7 @@ func TestRegister07(t *testing.T) {
 		t.Fatalf("file: %d %s", code, body)
 	}
 	dcode := decode[struct{ Code string }](t, body).Code
-	today := time.Now().In(calendar.Location).Format("2006-01-02")
+	today := time.Now().In(locale.Zone).Format("2006-01-02")
 	req := must(t, "GET", e.ts.URL+"/api/v1/registers/07.pdf?from="+today+"&to="+today, "")
 	req.Header.Set("Authorization", "Bearer "+counter)
 	status, pdf := do(t, req)

@@ -19,6 +19,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/payment/vietqr"
 	"github.com/xaso-vn/xaso/internal/store"
@@ -115,7 +116,7 @@ func notify(t *testing.T, e *env, unitCode, body, signature string) (int, http.H
 
 func notificationBody(txID string, amount int64, description string, at time.Time) string {
 	b, _ := json.Marshal(map[string]any{"transaction_id": txID, "bank_bin": "970415", "account": "113366668888", "amount": amount,
-		"description": description, "transacted_at": at.In(calendar.Location).Format(time.RFC3339)})
+		"description": description, "transacted_at": at.In(locale.Zone).Format(time.RFC3339)})
 	return string(b)
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/unit"
 	"github.com/xaso-vn/xaso/internal/workcal"
 )
@@ -56,7 +57,7 @@ func (s *Server) calendarUnit(r *http.Request) (unit.Unit, error) {
 func yearParam(r *http.Request) (int, error) {
 	v := r.URL.Query().Get("year")
 	if v == "" {
-		return time.Now().In(calendar.Location).Year(), nil
+		return time.Now().In(locale.Zone).Year(), nil
 	}
 	y, err := strconv.Atoi(v)
 	if err != nil || y < workcal.FirstYear || y > calendar.MaxYear {

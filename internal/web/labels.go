@@ -7,6 +7,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/locale"
 )
 
 // What the pages call the catalog's and the dossiers' values, and how they write times
@@ -58,7 +59,7 @@ func appointment(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(ict).Format("15:04 ngày 02/01/2006")
+	return t.In(locale.Zone).Format("15:04 ngày 02/01/2006")
 }
 
 // shortTime writes an instant for tables: "05/03/2026 09:00", Vietnam time.
@@ -66,7 +67,7 @@ func shortTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(ict).Format("02/01/2006 15:04")
+	return t.In(locale.Zone).Format("02/01/2006 15:04")
 }
 
 // sentence capitalises the first letter of a validation message written to follow a

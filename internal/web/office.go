@@ -15,6 +15,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
@@ -473,7 +474,7 @@ func (s *Server) dossierPage(w http.ResponseWriter, r *http.Request) error {
 // parseNewDue reads a datetime-local value in Vietnam time.
 func parseNewDue(v string) (time.Time, error) {
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
-		if t, err := time.ParseInLocation(layout, v, calendar.Location); err == nil {
+		if t, err := time.ParseInLocation(layout, v, locale.Zone); err == nil {
 			return t, nil
 		}
 	}

@@ -404,7 +404,7 @@ func (f payForm) paidAt(now time.Time) time.Time {
 	if v == "" {
 		return time.Time{}
 	}
-	t, err := time.ParseInLocation(paidAtLayout, v, calendar.Location)
+	t, err := time.ParseInLocation(paidAtLayout, v, locale.Zone)
 	if err == nil {
 		err = payment.CheckPaidAt(t, now)
 	}

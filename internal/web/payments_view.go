@@ -8,6 +8,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/payment"
 )
 
@@ -130,7 +131,7 @@ func (s *Server) paymentSummary(ctx context.Context, d dossier.Dossier) (payment
 		}
 		if p.Can(pr.UnitID, auth.RoleAccountant) {
 			v.Accountant = true
-			l.Desk = "/office/payments?date=" + pr.CreatedAt.In(ict).Format("2006-01-02") + "#yc-" + pr.Reference
+			l.Desk = "/office/payments?date=" + pr.CreatedAt.In(locale.Zone).Format("2006-01-02") + "#yc-" + pr.Reference
 		}
 		if pr.State == payment.StatePending {
 			v.Owed += l.Outstanding

@@ -23,10 +23,6 @@ import (
 //go:embed templates static
 var assets embed.FS
 
-// ict is Vietnam's time zone (UTC+7, no daylight saving since 1975); a fixed zone needs no
-// tzdata on the commune PC.
-var ict = time.FixedZone("ICT", 7*3600)
-
 var roleTasks = map[auth.Role]string{
 	auth.RoleCitizen:     "nộp và theo dõi hồ sơ của mình",
 	auth.RoleCounter:     "tiếp nhận hồ sơ, in giấy hẹn, trả kết quả",
@@ -68,7 +64,7 @@ func newRenderer() (*renderer, error) {
 			return "/static/" + name + "?v=" + h, nil
 		},
 		"roleTask":  func(role auth.Role) string { return roleTasks[role] },
-		"localTime": func(t time.Time) string { return t.In(ict).Format("02/01/2006 15:04:05") },
+		"localTime": func(t time.Time) string { return t.In(locale.Zone).Format("02/01/2006 15:04:05") },
 		"join":      strings.Join,
 		"lower":     strings.ToLower,
 		"inc":       func(i int) int { return i + 1 },

@@ -18,6 +18,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/pdf"
 	"github.com/xaso-vn/xaso/internal/printing"
 	"github.com/xaso-vn/xaso/internal/signing"
@@ -62,7 +63,7 @@ func (s *Server) signForm(ctx context.Context, d dossier.Dossier, files []fileRo
 				label, seal = "Chữ ký số của cơ quan (con dấu)", true
 			}
 			v.Keys = append(v.Keys, option{strconv.FormatInt(k.ID, 10), fmt.Sprintf("%s — %s (hết hạn %s)", label, k.Subject,
-				k.NotAfter.In(ict).Format("02/01/2006"))})
+				k.NotAfter.In(locale.Zone).Format("02/01/2006"))})
 		}
 	}
 	if signable(d.Status) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/report"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
@@ -52,7 +53,7 @@ func (s *Server) transparency(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	year := time.Now().In(calendar.Location).Year()
+	year := time.Now().In(locale.Zone).Year()
 	if v := r.URL.Query().Get("year"); v != "" {
 		if year, err = strconv.Atoi(v); err != nil || year < 2015 || year > calendar.MaxYear {
 			return errTransparencyYear

@@ -15,6 +15,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
 
@@ -107,7 +108,7 @@ func (s *Service) UnitCalendar(ctx context.Context, unitID int64) (unit.Unit, *c
 		scopes = append(scopes, parent)
 	}
 	scopes = append(scopes, unitID)
-	year := s.now().In(calendar.Location).Year()
+	year := s.now().In(locale.Zone).Year()
 	s.mu.Lock()
 	e, ok := s.cache[unitID]
 	s.mu.Unlock()
@@ -143,7 +144,7 @@ func (s *Service) Hours(ctx context.Context, unitID int64) (calendar.OfficeHours
 // National compiles the calendar that binds every unit: the law, the built-in decisions
 // and the nationwide decisions entered in the database, with the default office hours.
 func (s *Service) National(ctx context.Context) (*calendar.Calendar, error) {
-	return s.compile(ctx, []int64{0}, calendar.DefaultOfficeHours(), s.now().In(calendar.Location).Year())
+	return s.compile(ctx, []int64{0}, calendar.DefaultOfficeHours(), s.now().In(locale.Zone).Year())
 }
 
 func (s *Service) compile(ctx context.Context, scopes []int64, hours calendar.OfficeHours, year int) (*calendar.Calendar, error) {

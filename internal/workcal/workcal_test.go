@@ -8,6 +8,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/store/storetest"
 	"github.com/xaso-vn/xaso/internal/unit"
@@ -47,7 +48,7 @@ func due(t *testing.T, svc *workcal.Service, unitID int64, from string, days int
 	if err != nil {
 		t.Fatal(err)
 	}
-	return d.In(calendar.Location).Format(time.RFC3339)
+	return d.In(locale.Zone).Format(time.RFC3339)
 }
 
 func day(s string) calendar.Date {
