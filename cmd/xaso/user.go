@@ -10,6 +10,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/config"
+	"github.com/xaso-vn/xaso/internal/store"
 )
 
 func userCmd() *command {
@@ -107,31 +108,7 @@ Vai trò: citizen, counter, specialist, leader, clerk, accountant, digital_team,
 			}},
 		sub{name: "grant", synopsis: "grant [--db DSN] --unit CODE --role ROLE USERNAME",
 			setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
-				unitCode := fs.String("unit", "", "mã đơn vị hành chính")
-				roleName := fs.String("role", "", "vai trò")
-				return func(ctx context.Context, sio stdio, args []string) error {
-					if len(args) != 1 || *unitCode == "" || *roleName == "" {
-						return usagef("cần --unit, --role và một tên đăng nhập")
-					}
-					role, err := auth.ParseRole(*roleName)
-					if err != nil {
-						return usagef("%v", err)
-					}
-					st, err := openData(ctx, *cfg)
-					if err != nil {
-						return err
-					}
-					defer st.Close()
-					u, err := st.UserByUsername(ctx, strings.ToLower(args[0]))
-					if err != nil {
-						return err
-					}
-					un, err := st.UnitByCode(ctx, *unitCode)
-					if err != nil {
-						return err
-					}
-					return st.AddMembership(cliActor(ctx), u.ID, un.ID, role)
-				}
+				return membership(fs, cfg, "vai trò", (*store.Store).AddMembership)
 			}},
 		sub{name: "disable", synopsis: "disable [--db DSN] USERNAME (ends its sessions, refuses its tokens and logins)",
 			setup: func(fs *flag.FlagSet, cfg *config.Config) runner { return setDisabled(cfg, true) }},
@@ -139,31 +116,7 @@ Vai trò: citizen, counter, specialist, leader, clerk, accountant, digital_team,
 			setup: func(fs *flag.FlagSet, cfg *config.Config) runner { return setDisabled(cfg, false) }},
 		sub{name: "revoke", synopsis: "revoke [--db DSN] --unit CODE --role ROLE USERNAME",
 			setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
-				unitCode := fs.String("unit", "", "mã đơn vị hành chính")
-				roleName := fs.String("role", "", "vai trò thu hồi")
-				return func(ctx context.Context, sio stdio, args []string) error {
-					if len(args) != 1 || *unitCode == "" || *roleName == "" {
-						return usagef("cần --unit, --role và một tên đăng nhập")
-					}
-					role, err := auth.ParseRole(*roleName)
-					if err != nil {
-						return usagef("%v", err)
-					}
-					st, err := openData(ctx, *cfg)
-					if err != nil {
-						return err
-					}
-					defer st.Close()
-					u, err := st.UserByUsername(ctx, strings.ToLower(args[0]))
-					if err != nil {
-						return err
-					}
-					un, err := st.UnitByCode(ctx, *unitCode)
-					if err != nil {
-						return err
-					}
-					return st.RemoveMembership(cliActor(ctx), u.ID, un.ID, role)
-				}
+				return membership(fs, cfg, "vai trò thu hồi", (*store.Store).RemoveMembership)
 			}},
 		sub{name: "list", synopsis: "list [--db DSN]",
 			setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
@@ -246,4 +199,35 @@ func randomPassword() string {
 		b[i] = alphabet[int(b[i])%len(alphabet)]
 	}
 	return string(b)
+}
+
+// membership is `user grant` and `user revoke`: change, one of the store's membership
+// methods, applied to a user's role in a unit.
+func membership(fs *flag.FlagSet, cfg *config.Config, roleHelp string,
+	change func(*store.Store, context.Context, int64, int64, auth.Role) error) runner {
+	unitCode := fs.String("unit", "", "mã đơn vị hành chính")
+	roleName := fs.String("role", "", roleHelp)
+	return func(ctx context.Context, sio stdio, args []string) error {
+		if len(args) != 1 || *unitCode == "" || *roleName == "" {
+			return usagef("cần --unit, --role và một tên đăng nhập")
+		}
+		role, err := auth.ParseRole(*roleName)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		st, err := openData(ctx, *cfg)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		u, err := st.UserByUsername(ctx, strings.ToLower(args[0]))
+		if err != nil {
+			return err
+		}
+		un, err := st.UnitByCode(ctx, *unitCode)
+		if err != nil {
+			return err
+		}
+		return change(st, cliActor(ctx), u.ID, un.ID, role)
+	}
 }
