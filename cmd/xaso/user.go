@@ -80,15 +80,11 @@ Vai trò: citizen, counter, specialist, leader, clerk, accountant, digital_team,
 					if len(args) != 1 {
 						return usagef("cần đúng một tên đăng nhập")
 					}
-					st, err := openData(ctx, *cfg)
+					st, u, err := openUser(ctx, *cfg, args[0])
 					if err != nil {
 						return err
 					}
 					defer st.Close()
-					u, err := st.UserByUsername(ctx, strings.ToLower(args[0]))
-					if err != nil {
-						return err
-					}
 					pw, generated, err := readPassword(sio, *fromStdin)
 					if err != nil {
 						return err
@@ -160,15 +156,11 @@ func setDisabled(cfg *config.Config, disabled bool) runner {
 		if len(args) != 1 {
 			return usagef("cần đúng một tên đăng nhập")
 		}
-		st, err := openData(ctx, *cfg)
+		st, u, err := openUser(ctx, *cfg, args[0])
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		u, err := st.UserByUsername(ctx, strings.ToLower(args[0]))
-		if err != nil {
-			return err
-		}
 		return st.SetUserDisabled(cliActor(ctx), u.ID, disabled)
 	}
 }
@@ -215,19 +207,30 @@ func membership(fs *flag.FlagSet, cfg *config.Config, roleHelp string,
 		if err != nil {
 			return usagef("%v", err)
 		}
-		st, err := openData(ctx, *cfg)
+		st, u, err := openUser(ctx, *cfg, args[0])
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		u, err := st.UserByUsername(ctx, strings.ToLower(args[0]))
-		if err != nil {
-			return err
-		}
 		un, err := st.UnitByCode(ctx, *unitCode)
 		if err != nil {
 			return err
 		}
 		return change(st, cliActor(ctx), u.ID, un.ID, role)
 	}
+}
+
+// openUser opens the database and finds the user named username (case-insensitively);
+// the caller closes the store.
+func openUser(ctx context.Context, cfg config.Config, username string) (*store.Store, auth.User, error) {
+	st, err := openData(ctx, cfg)
+	if err != nil {
+		return nil, auth.User{}, err
+	}
+	u, err := st.UserByUsername(ctx, strings.ToLower(username))
+	if err != nil {
+		st.Close()
+		return nil, auth.User{}, err
+	}
+	return st, u, nil
 }
