@@ -13,7 +13,6 @@ import (
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
-	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/kek"
 	"github.com/xaso-vn/xaso/internal/locale"
@@ -62,35 +61,16 @@ func day2(h, m int) time.Time { return time.Date(2026, 7, 2, h, m, 0, 0, locale.
 func newPayEnv(t *testing.T) *payEnv {
 	t.Helper()
 	ctx := context.Background()
-	s := storetest.Open(t)
-	if _, err := demo.LoadWith(ctx, s, auth.NewHasher(auth.TestParams, 1), demo.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	u, err := s.UnitByCode(ctx, demo.CommuneCode)
-	if err != nil {
-		t.Fatal(err)
-	}
-	all, _, err := s.Dossiers(ctx, store.DossierQuery{UnitID: u.ID, Limit: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &payEnv{s: s, unit: u.ID, now: day2(8, 0)}
+	d := storetest.OpenDemo(t)
+	s, u := d.Store, d.Unit
+	e := &payEnv{s: s, unit: u, now: day2(8, 0), dossiers: d.Counter}
 	e.pay = &payment.Service{Store: s, Now: func() time.Time { return e.now }}
-	for _, d := range all {
-		if d.Channel == dossier.ChannelCounter {
-			e.dossiers = append(e.dossiers, d)
-		}
-	}
-	slices.SortFunc(e.dossiers, func(a, b dossier.Dossier) int { return strings.Compare(a.Code, b.Code) })
-	acc, err := s.UserByUsername(ctx, "ketoan")
-	if err != nil {
-		t.Fatal(err)
-	}
+	acc := d.Accountant
 	e.accountant = payment.Actor{ID: acc.ID, Name: acc.FullName}
 	e.official = &auth.Principal{UserID: acc.ID, Username: acc.Username, FullName: acc.FullName,
-		Memberships: []auth.Membership{{UnitID: u.ID, Role: auth.RoleAccountant}}}
+		Memberships: []auth.Membership{{UnitID: u, Role: auth.RoleAccountant}}}
 	s.SetClock(func() time.Time { return day2(8, 0) })
-	if _, err := e.pay.SetAccount(ctx, payment.Account{UnitID: u.ID, BIN: "970415", Number: "113366668888", Name: "UBND XA YEN TU"}); err != nil {
+	if _, err := e.pay.SetAccount(ctx, payment.Account{UnitID: u, BIN: "970415", Number: "113366668888", Name: "UBND XA YEN TU"}); err != nil {
 		t.Fatal(err)
 	}
 	return e
