@@ -3,25 +3,14 @@ package signing
 import (
 	"context"
 	"errors"
-	"runtime"
 	"testing"
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/pdf"
 	"github.com/xaso-vn/xaso/internal/pdf/pdfbomb"
+	"github.com/xaso-vn/xaso/internal/testtool"
 )
-
-// allocated is how many bytes f allocates on the heap (TotalAlloc's growth): the memory a
-// parse costs, whatever the garbage collector gives back afterwards.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
 
 // TestXRefBomb is issue 15's file: a 60 KB cross-reference stream declaring twenty
 // million entries. It took 16 s and 2.2 GB; it must be refused from its numbers, before
@@ -32,7 +21,7 @@ func TestXRefBomb(t *testing.T) {
 		t.Fatalf("the bomb is %d bytes, not about 60 KB", len(bomb))
 	}
 	var err error
-	n := allocated(func() {
+	n := testtool.Allocated(func() {
 		_, err = VerifyPDF(context.Background(), bomb, VerifyOptions{Offline: true})
 	})
 	if n > 64<<20 {
@@ -72,7 +61,7 @@ func TestBombs(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			pdf := b.build()
 			var err error
-			n := allocated(func() {
+			n := testtool.Allocated(func() {
 				_, err = VerifyPDF(context.Background(), pdf, VerifyOptions{Offline: true})
 			})
 			if n > b.alloc {

@@ -8,6 +8,7 @@ package testtool
 import (
 	"os"
 	"os/exec"
+	"runtime"
 	"testing"
 )
 
@@ -38,4 +39,15 @@ func Missing(t testing.TB, what, install string) {
 		t.Fatalf("%s (%s=1 or CI=true: a missing tool is a failure); install it with: %s", what, RequireEnv, install)
 	}
 	t.Skipf("%s; install it with: %s", what, install)
+}
+
+// Allocated is how many bytes f allocates on the heap (TotalAlloc's growth): the memory a
+// parse costs, whatever the garbage collector gives back afterwards.
+func Allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
 }

@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xaso-vn/xaso/internal/testtool"
 )
 
 // billionLaughs is the entity bomb: ten levels of ten references, a billion "lol"s.
@@ -45,15 +46,6 @@ func manyAttributes(n int) []byte {
 	return []byte(b.String())
 }
 
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
 // TestXMLBombs: receipts' XML is read within bounds — size, depth, elements, attributes
 // — checked as it is read, before the tree grows; a DOCTYPE (entities, the billion
 // laughs) is refused. Each refusal has its stable code and costs little memory.
@@ -77,7 +69,7 @@ func TestXMLBombs(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var err error
-			n := allocated(func() { _, err = Verify(c.doc) })
+			n := testtool.Allocated(func() { _, err = Verify(c.doc) })
 			if n > c.alloc {
 				t.Errorf("refusing it allocated %d KB", n>>10)
 			}
