@@ -63,6 +63,20 @@ func xaso(t *testing.T, env map[string]string, stdin string, args ...string) res
 	return result{code, out.String(), errb.String()}
 }
 
+// fresh is a new database and data directory for a test's commands, and must, which
+// runs a command line there and fails the test unless it exits 0, returning its output.
+func fresh(t *testing.T) (env map[string]string, must func(stdin string, args ...string) string) {
+	env = map[string]string{"XASO_DB": storetest.DSN(t), "XASO_DATA_DIR": filepath.Join(t.TempDir(), "files")}
+	return env, func(stdin string, args ...string) string {
+		t.Helper()
+		r := xaso(t, env, stdin, args...)
+		if r.code != 0 {
+			t.Fatalf("%v: code %d: %s", args, r.code, r.err)
+		}
+		return r.out
+	}
+}
+
 func TestHelp(t *testing.T) {
 	r := xaso(t, nil, "", "help")
 	if r.code != 0 || !strings.Contains(r.out, "serve") || !strings.Contains(r.out, "backup") {
@@ -118,16 +132,8 @@ func TestVersion(t *testing.T) {
 }
 
 func TestDataCommands(t *testing.T) {
-	dsn := storetest.DSN(t)
-	env := map[string]string{"XASO_DB": dsn, "XASO_DATA_DIR": filepath.Join(t.TempDir(), "files")}
-	must := func(stdin string, args ...string) string {
-		t.Helper()
-		r := xaso(t, env, stdin, args...)
-		if r.code != 0 {
-			t.Fatalf("%v: code %d: %s", args, r.code, r.err)
-		}
-		return r.out
-	}
+	env, must := fresh(t)
+	dsn := env["XASO_DB"]
 	if out := must("", "migrate"); !strings.HasPrefix(out, "schema version ") {
 		t.Fatalf("migrate: %q", out)
 	}

@@ -16,16 +16,8 @@ import (
 // server sees at the user's next request: the account's state, its roles and the
 // generation of its sessions.
 func TestUserLifecycleCommands(t *testing.T) {
-	dsn := storetest.DSN(t)
-	env := map[string]string{"XASO_DB": dsn, "XASO_DATA_DIR": filepath.Join(t.TempDir(), "files")}
-	must := func(stdin string, args ...string) string {
-		t.Helper()
-		r := xaso(t, env, stdin, args...)
-		if r.code != 0 {
-			t.Fatalf("%v: code %d: %s", args, r.code, r.err)
-		}
-		return r.out
-	}
+	env, must := fresh(t)
+	dsn := env["XASO_DB"]
 	must("", "migrate")
 	must("", "unit", "add", "--level", "province", "--code", "37", "--name", "Tỉnh Ninh Bình")
 	must("", "unit", "add", "--code", "14731", "--parent", "37", "--name", "Xã Yên Từ", "--ident", "000.31.37.H45")
