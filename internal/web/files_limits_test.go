@@ -150,20 +150,8 @@ func TestPreviewMadeOnce(t *testing.T) {
 func TestUploadToClosedDossier(t *testing.T) {
 	e := newEnv(t)
 	citizen, counter := bearer(t, e, "congdan"), bearer(t, e, "motcua")
-	file := func() string {
-		code, out := apiSend(t, e, citizen, "POST", "/api/v1/dossiers", onlineBody)
-		if code != 201 {
-			t.Fatalf("online filing: %d %s", code, out)
-		}
-		return decode[struct{ Code string }](t, out).Code
-	}
-	count := func(dcode string) int {
-		var list httpx.List[fileItem]
-		if code, _ := apiGet(t, e, counter, "/api/v1/dossiers/"+dcode+"/files", &list); code != 200 {
-			t.Fatalf("list: %d", code)
-		}
-		return list.Total
-	}
+	file := func() string { return fileVia(t, e, citizen, onlineBody) }
+	count := func(dcode string) int { return fileCount(t, e, counter, dcode) }
 
 	withdrawn := file()
 	if code, out := apiSend(t, e, citizen, "POST", "/api/v1/dossiers/"+withdrawn+"/actions/withdraw", `{"reason":"Nộp nhầm thủ tục"}`); code != 200 {
@@ -221,20 +209,8 @@ func TestUploadCaps(t *testing.T) {
 	e.st.SetUploadCaps(store.UploadCaps{DossierFiles: 3, DossierBytes: 1 << 20,
 		CitizenFiles: 4, CitizenBytes: 1 << 20, StaffFiles: 8, StaffBytes: 4 << 20})
 	citizen, counter := bearer(t, e, "congdan"), bearer(t, e, "motcua")
-	file := func(token, body string) string {
-		code, out := apiSend(t, e, token, "POST", "/api/v1/dossiers", body)
-		if code != 201 {
-			t.Fatalf("filing: %d %s", code, out)
-		}
-		return decode[struct{ Code string }](t, out).Code
-	}
-	count := func(dcode string) int {
-		var list httpx.List[fileItem]
-		if code, _ := apiGet(t, e, counter, "/api/v1/dossiers/"+dcode+"/files", &list); code != 200 {
-			t.Fatalf("list: %d", code)
-		}
-		return list.Total
-	}
+	file := func(token, body string) string { return fileVia(t, e, token, body) }
+	count := func(dcode string) int { return fileCount(t, e, counter, dcode) }
 	pdf := func(i int) []byte {
 		return []byte(strings.Replace(testPDF, "%%EOF", fmt.Sprintf("%% %d\n%%%%EOF", i), 1))
 	}
@@ -393,4 +369,24 @@ func TestServedFileNamesAndDisposition(t *testing.T) {
 		cd != `inline; filename="anh cccd-xem-truoc.jpg"; filename*=UTF-8''%E1%BA%A3nh%20cccd-xem-truoc.jpg` {
 		t.Errorf("preview: %d %q", resp.StatusCode, cd)
 	}
+}
+
+// fileVia files a dossier through the API with token and returns its code.
+func fileVia(t *testing.T, e *env, token, body string) string {
+	t.Helper()
+	code, out := apiSend(t, e, token, "POST", "/api/v1/dossiers", body)
+	if code != 201 {
+		t.Fatalf("filing: %d %s", code, out)
+	}
+	return decode[struct{ Code string }](t, out).Code
+}
+
+// fileCount is how many files the API lists for a dossier, as token sees them.
+func fileCount(t *testing.T, e *env, token, dcode string) int {
+	t.Helper()
+	var list httpx.List[fileItem]
+	if code, _ := apiGet(t, e, token, "/api/v1/dossiers/"+dcode+"/files", &list); code != 200 {
+		t.Fatalf("list: %d", code)
+	}
+	return list.Total
 }
