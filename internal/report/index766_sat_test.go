@@ -10,9 +10,10 @@ import (
 	"github.com/xaso-vn/xaso/internal/store"
 )
 
-// TestSatisfactionIndicator: "100% − (late rate + dissatisfied rate)" from the ratings
-// given in the period: the demo's 2021 has no late dossier, so one dissatisfied rating of
-// four gives 75%, 7.5 of 9 points (full at 90%); ratings outside the period do not count.
+// TestSatisfactionIndicator: 5.4 is "100% − (late rate + share of dossiers with a
+// complaint or a dissatisfied rating)", both of the 2,094 dossiers of 2021: the demo's
+// 2021 has no late dossier, so one dissatisfied rating (of four given) is 1/2094 =
+// 0.05%, 99.95%, all 6 points (full at 90%); ratings outside the period do not count.
 func TestSatisfactionIndicator(t *testing.T) {
 	ctx := context.Background()
 	st, commune := loadDemo(t)
@@ -38,8 +39,8 @@ func TestSatisfactionIndicator(t *testing.T) {
 		if ind.ID != "satisfaction.rate" {
 			continue
 		}
-		if ind.Rate == nil || *ind.Rate != 75 || ind.Score == nil || *ind.Score != 7.5 ||
-			ind.Note != "trễ hạn 0/2094 hồ sơ (0,0%), không hài lòng 1/4 đánh giá (25,0%)" {
+		if ind.Rate == nil || *ind.Rate != 99.95 || ind.Score == nil || *ind.Score != 6 ||
+			ind.Note != "trễ hạn 0/2094 hồ sơ (0,00%), có phản ánh hoặc không hài lòng mà không trễ hạn 1/2094 (0,05%); 1/4 đánh giá không hài lòng" {
 			t.Fatalf("satisfaction: %+v (note %q)", ind, ind.Note)
 		}
 		return

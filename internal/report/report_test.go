@@ -602,7 +602,7 @@ func TestIndex766(t *testing.T) {
 		byID[ind.ID] = ind
 	}
 	od := byID["online.dossiers"]
-	if od.Numerator == nil || *od.Numerator != 547 || *od.Denominator != 2094 || *od.Rate != 26.1 || *od.Score != 2.87 {
+	if od.Numerator == nil || *od.Numerator != 547 || *od.Denominator != 2094 || *od.Rate != 26.12 || *od.Score != 2.87 {
 		t.Fatalf("online dossiers: %+v", od)
 	}
 	if pt := byID["progress.on_time"]; pt.Score == nil || *pt.Score != 10 {
@@ -612,10 +612,17 @@ func TestIndex766(t *testing.T) {
 	if er := byID["digitisation.e_results"]; er.Numerator == nil || *er.Numerator != 0 || *er.Denominator != 2094 || *er.Score != 0 {
 		t.Fatalf("e-results: %+v", er)
 	}
-	for _, id := range []string{"transparency.synced", "satisfaction.rate"} {
-		if ind := byID[id]; ind.Score != nil || ind.Note == "" {
+	for _, id := range []string{"transparency.synced", "digitisation.reused"} {
+		if ind := byID[id]; ind.Score != nil || ind.Computable || ind.Note == "" {
 			t.Errorf("%s must show as not computable, got %+v", id, ind)
 		}
+	}
+	// No dossier of 2021 was late, and no complaint or dissatisfied rating: 100%.
+	if sr := byID["satisfaction.rate"]; sr.Rate == nil || *sr.Rate != 100 || *sr.Score != 6 {
+		t.Errorf("satisfaction: %+v", sr)
+	}
+	if idx.OutOf != 100 || idx.Earned != idx.Total || idx.MeasuredTo != "2021-12-31" {
+		t.Errorf("earned %v (total %v) out of %v, measured to %s", idx.Earned, idx.Total, idx.OutOf, idx.MeasuredTo)
 	}
 	if len(idx.Months) != 12 || idx.Total <= 0 || idx.Computable <= 0 || idx.Total > idx.Computable {
 		t.Fatalf("index: total %v of %v, %d months", idx.Total, idx.Computable, len(idx.Months))
@@ -756,7 +763,7 @@ func TestIndex766PaidOnline(t *testing.T) {
 		return report.Indicator{}
 	}
 	got := paid("2026-03-01", "2026-03-31")
-	if got.Score == nil || *got.Numerator != 1 || *got.Denominator != 3 || *got.Rate != 33.3 || *got.Score != 1.83 {
+	if got.Score == nil || *got.Numerator != 1 || *got.Denominator != 3 || *got.Rate != 33.33 || *got.Score != 1.83 {
 		t.Fatalf("online.paid in March 2026: %+v", got)
 	}
 	if got := paid("2021-01-01", "2021-12-31"); got.Score != nil || got.Note != "không có dữ liệu trong kỳ" {
