@@ -336,7 +336,9 @@ func satisfaction(ind *Indicator, all, late, unhappy, dissatisfied, ratings int6
 		late, all, comma2(lateRate), unhappy, all, comma2(unhappyRate), dissatisfied, ratings)
 }
 
-func comma2(f float64) string { return strings.Replace(strconv.FormatFloat(f, 'f', 2, 64), ".", ",", 1) }
+func comma2(f float64) string {
+	return strings.Replace(strconv.FormatFloat(f, 'f', 2, 64), ".", ",", 1)
+}
 
 // Percent2 is a share in percent with two decimals (the 766 index's precision), 0 when
 // there is nothing to share.
