@@ -55,7 +55,9 @@ type Query struct {
 	Statuses []Status
 	// Published lists only feedback whose citizen agreed to publication and that has
 	// been answered (the public page).
-	Published     bool
+	Published bool
+	// Dossier lists only the feedback about this dossier (its id).
+	Dossier       int64
 	Limit, Offset int
 }
 

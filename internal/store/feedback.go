@@ -80,6 +80,10 @@ func (s *Store) FeedbackList(ctx context.Context, q feedback.Query) ([]feedback.
 		}
 		where = append(where, "f.status IN ("+strings.Join(ps, ", ")+")")
 	}
+	if q.Dossier != 0 {
+		args = append(args, q.Dossier)
+		where = append(where, "f.dossier_id = $"+strconv.Itoa(len(args)))
+	}
 	if q.Published {
 		where = append(where, "f.publish", "f.status = 'answered'")
 	}
