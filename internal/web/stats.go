@@ -189,7 +189,7 @@ func (s *Server) fillStats(r *http.Request, sv *statsView) error {
 	if err != nil {
 		return err
 	}
-	params.By = ""
+	params.By, params.Today = "", calendar.DateOf(s.Dossiers.Now())
 	idx, err := report.IndexReport(ctx, s.Store, sv.Unit, params)
 	if err != nil {
 		return err
