@@ -218,6 +218,12 @@ func (s *Server) serviceFeedback(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// feedbackView is the officials' page: the list, or one feedback.
+type feedbackView struct {
+	List *feedbackListView
+	Page *feedbackPageView
+}
+
 // feedbackListView is the officials' list.
 type feedbackListView struct {
 	Items    []feedbackItem
@@ -279,7 +285,7 @@ func (s *Server) feedbackList(w http.ResponseWriter, r *http.Request) error {
 	}
 	data.Total, data.Pager = total, newPager(r, limit, offset, total)
 	v := s.view(r, "Phản ánh, kiến nghị")
-	v.Area, v.Nav, v.Data = "office", "feedback", data
+	v.Area, v.Nav, v.Data = "office", "feedback", feedbackView{List: &data}
 	return s.views.render(w, http.StatusOK, "feedback", v)
 }
 
@@ -325,7 +331,7 @@ func (s *Server) renderFeedbackPage(w http.ResponseWriter, r *http.Request, stat
 	}
 	v := s.view(r, f.Kind.Label()+" số "+strconv.FormatInt(f.ID, 10))
 	v.Flash = s.sessions.PopString(ctx, "flash")
-	v.Area, v.Nav, v.Data = "office", "feedback", data
+	v.Area, v.Nav, v.Data = "office", "feedback", feedbackView{Page: &data}
 	return s.views.render(w, status, "feedback", v)
 }
 
