@@ -30,7 +30,7 @@ func TestFeedbackScenarios(t *testing.T) {
 		{name: "someone else's dossier, logged in without its secret", as: "congdan", method: "POST", path: "/api/v1/feedback", body: body(""),
 			status: 403, code: "feedback_forbidden"},
 		{name: "a code that does not exist", method: "POST", path: "/api/v1/feedback",
-			body: `{"dossier_code": "000.00.00.H00-240101-9999", "secret": "ABCD2345", "kind": "proposal", "content": "Đề nghị mở thêm quầy tiếp nhận."}`,
+			body:   `{"dossier_code": "000.00.00.H00-240101-9999", "secret": "ABCD2345", "kind": "proposal", "content": "Đề nghị mở thêm quầy tiếp nhận."}`,
 			status: 403, code: "feedback_forbidden"},
 		{name: "about the service, anonymous", method: "POST", path: "/api/v1/feedback",
 			body: `{"unit": "14731", "kind": "proposal", "content": "Đề nghị mở thêm quầy tiếp nhận."}`, status: 401, code: "feedback_login_required"},
