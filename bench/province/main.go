@@ -188,6 +188,23 @@ func run(dsn string, total, communes, runs, year int, reuse, rollup bool) error 
 	if !ok {
 		return fmt.Errorf("the report and the naive scan disagree")
 	}
+	// The Decision 766 index of the province's year: the one-stop sums of the year and of
+	// each month, indicator 2.1's open dossiers, and the other indicators' reads.
+	var idx report.Index
+	t766, err := timeIt(runs, func() error {
+		var err error
+		idx, err = report.IndexReport(ctx, st, province, report.Params{From: from.String(), To: to.String(), Today: to.AddDays(1)})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, ind := range idx.Indicators {
+		if ind.ID == "progress.on_time" && ind.Rate != nil {
+			fmt.Printf("\n766 index of %s, %s – %s (13 periods): %s / %s; on time %d / %d = %.2f%%\n", province.Name, from, to,
+				ms(t766[0]), ms(t766[1]), *ind.Numerator, *ind.Denominator, *ind.Rate)
+		}
+	}
 	return nil
 }
 
