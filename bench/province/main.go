@@ -12,7 +12,7 @@
 //
 // The database must be empty (the command migrates it). The counters are not invented:
 // every dossier gets the history a real one would have (receipt, supplement requests,
-// resolution, return or refusal, withdrawal, stop) and dossier.EventCounts — the function
+// resolution, return or refusal, withdrawal, stop) and dossier.HistoryCounts — the function
 // every transition and `xaso report rebuild` use — turns that history into counter
 // increments, summed in memory and written in bulk. The history itself is not stored
 // (no report reads it), nor are applicants' details beyond placeholders.
@@ -187,6 +187,23 @@ func run(dsn string, total, communes, runs, year int, reuse, rollup bool) error 
 	}
 	if !ok {
 		return fmt.Errorf("the report and the naive scan disagree")
+	}
+	// The Decision 766 index of the province's year: the one-stop sums of the year and of
+	// each month, indicator 2.1's open dossiers, and the other indicators' reads.
+	var idx report.Index
+	t766, err := timeIt(runs, func() error {
+		var err error
+		idx, err = report.IndexReport(ctx, st, province, report.Params{From: from.String(), To: to.String(), Today: to.AddDays(1)})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, ind := range idx.Indicators {
+		if ind.ID == "progress.on_time" && ind.Rate != nil {
+			fmt.Printf("\n766 index of %s, %s – %s (13 periods): %s / %s; on time %d / %d = %.2f%%\n", province.Name, from, to,
+				ms(t766[0]), ms(t766[1]), *ind.Numerator, *ind.Denominator, *ind.Rate)
+		}
 	}
 	return nil
 }
@@ -430,7 +447,7 @@ type writer struct {
 var dossierColumns = []string{"receiving_unit_id", "competent_unit_id", "code", "secret", "procedure_id", "procedure_code",
 	"procedure_version", "procedure_name", "channel", "applicant_name", "applicant_id", "applicant_phone", "applicant_email",
 	"applicant_address", "consent", "fields", "status", "step", "submitted_at", "received_at", "due_at", "paused_at",
-	"paused_minutes", "supplements", "step_started_at", "resolved_at", "timeliness", "ended_at", "reason", "version"}
+	"paused_minutes", "supplements", "step_started_at", "resolved_at", "timeliness", "ended_at", "reason", "version", "changed_at"}
 
 func newWriter(ctx context.Context, dsn string) (*writer, error) {
 	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
@@ -519,18 +536,17 @@ func (w *writer) commune(ctx context.Context, unitID int64, ident string, procs 
 		}
 		seq++
 		l := dossierLife(rng, unitID, fmt.Sprintf("%s-%s-%04d", ident, ds, seq), pick(), at)
-		for _, ev := range l.evs {
-			for _, c := range dossier.EventCounts(l.d, ev) {
-				day := c.Day.String()
-				daily[countKey{day, c.ProcedureCode, c.Channel, c.Measure}]++
-				monthly[countKey{day[:7], c.ProcedureCode, c.Channel, c.Measure}]++
-			}
+		for _, c := range dossier.HistoryCounts(l.d, l.evs) {
+			day := c.Day.String()
+			daily[countKey{day, c.ProcedureCode, c.Channel, c.Measure}]++
+			monthly[countKey{day[:7], c.ProcedureCode, c.Channel, c.Measure}]++
 		}
 		d := l.d
 		rows = append(rows, []any{d.ReceivingUnitID, d.CompetentUnitID, d.Code, "s", d.ProcedureID, d.ProcedureCode,
 			d.ProcedureVersion, d.ProcedureName, string(d.Channel), "Người nộp", "", "", "", "", "", "{}", string(d.Status), 0,
 			utc(d.SubmittedAt), utc(d.ReceivedAt), utc(d.DueAt), nullTime(d.PausedAt), d.PausedMinutes, d.Supplements,
-			utc(d.StepStartedAt), nullTime(d.ResolvedAt), string(d.Timeliness), nullTime(d.EndedAt), d.Reason, d.Version})
+			utc(d.StepStartedAt), nullTime(d.ResolvedAt), string(d.Timeliness), nullTime(d.EndedAt), d.Reason, d.Version,
+			utc(l.evs[len(l.evs)-1].At)})
 	}
 	if err := w.insert(ctx, "dossiers", dossierColumns, rows); err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
+	"github.com/xaso-vn/xaso/internal/feedback"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
@@ -44,6 +45,8 @@ type Deps struct {
 	Files *dossierfile.Service
 	// FileLimit is the largest attachment accepted, in bytes (0: attach.DefaultLimit).
 	FileLimit int64
+	// Feedback runs citizens' feedback and the satisfaction survey.
+	Feedback *feedback.Service
 }
 
 type handlers struct{ Deps }
@@ -83,6 +86,15 @@ func Routes(d Deps) []httpx.Route {
 		{Pattern: "GET /api/v1/reports/one-stop", Access: httpx.OnlyRoles(report.Roles...), Handler: h.oneStopReport},
 		{Pattern: "GET /api/v1/registers/{file}", Access: httpx.OnlyRoles(report.Roles...), Handler: h.register},
 		{Pattern: "GET /api/v1/reports/index766", Access: httpx.OnlyRoles(report.Roles...), Handler: h.index766},
+		{Pattern: "POST /api/v1/feedback", Access: httpx.Anyone, Handler: h.fileFeedback},
+		{Pattern: "GET /api/v1/feedback", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: h.listFeedback},
+		{Pattern: "GET /api/v1/feedback/published", Access: httpx.Anyone, Handler: h.publishedFeedback},
+		{Pattern: "PUT /api/v1/feedback/settings", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.feedbackSettings},
+		{Pattern: "GET /api/v1/feedback/{id}", Access: httpx.LoggedIn, Handler: h.getFeedback},
+		{Pattern: "POST /api/v1/feedback/{id}/assign", Access: httpx.OnlyRoles(auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleCounter), Handler: h.assignFeedback},
+		{Pattern: "POST /api/v1/feedback/{id}/answer", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: h.answerFeedback},
+		{Pattern: "POST /api/v1/feedback/{id}/verdict", Access: httpx.Anyone, Handler: h.judgeFeedback},
+		{Pattern: "POST /api/v1/dossiers/{code}/survey", Access: httpx.Anyone, Handler: h.survey},
 	}
 	routes = append(routes, paymentRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)

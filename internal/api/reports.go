@@ -7,6 +7,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/printing"
 	"github.com/xaso-vn/xaso/internal/report"
@@ -90,7 +91,8 @@ func (h handlers) index766(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	idx, err := report.IndexReport(r.Context(), h.Store, u, report.Params{From: q.Get("from"), To: q.Get("to")})
+	idx, err := report.IndexReport(r.Context(), h.Store, u, report.Params{From: q.Get("from"), To: q.Get("to"),
+		Today: calendar.DateOf(h.now())})
 	if err != nil {
 		return err
 	}

@@ -6,10 +6,13 @@
 package app
 
 import (
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
+	"github.com/xaso-vn/xaso/internal/feedback"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/web"
 )
@@ -32,8 +35,15 @@ func New(d web.Deps) (*web.Server, error) {
 			d.Payments.Now = d.Dossiers.Now
 		}
 	}
+	// The pages and the API handle citizens' feedback through one service.
+	if d.Feedback == nil {
+		d.Feedback = &feedback.Service{Store: d.Store, Calendars: d.Calendars, Now: time.Now}
+		if d.Dossiers != nil {
+			d.Feedback.Now = d.Dossiers.Now
+		}
+	}
 	d.Routes = api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: d.Lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
-		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments})
+		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments, Feedback: d.Feedback})
 	return web.New(d)
 }

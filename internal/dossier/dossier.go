@@ -180,10 +180,13 @@ type Dossier struct {
 	Supplements   int // supplement requests after receipt
 
 	StepStartedAt time.Time // when the current step began
-	ResolvedAt    time.Time
-	Timeliness    Timeliness
-	EndedAt       time.Time // returned, refused, stopped or withdrawn
-	Reason        string    // of a refusal, stop or withdrawal
+	// ChangedAt is when the last event of its history happened (storage sets it with
+	// each event): where the span that indicator 2.1 of Decision 766 measures began.
+	ChangedAt  time.Time
+	ResolvedAt time.Time
+	Timeliness Timeliness
+	EndedAt    time.Time // returned, refused, stopped or withdrawn
+	Reason     string    // of a refusal, stop or withdrawal
 
 	Version int // optimistic lock: storage refuses a transition computed on an old version
 }

@@ -97,6 +97,10 @@ type Event struct {
 	FromStep   int
 	ToStep     int
 	Note       string
+	// Due is the appointment after the event (storage records it with the event, from
+	// the dossier it stores; zero before receipt, and for events stored before
+	// migration 0023): what the 766 counters measure a span of the history against.
+	Due time.Time
 }
 
 // Rules is what a transition needs besides the dossier: the procedure version it was

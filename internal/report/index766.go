@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/dossier"
@@ -24,10 +25,15 @@ var index766JSON []byte
 // IndicatorDef is one indicator of the table.
 type IndicatorDef struct {
 	ID     string  `json:"id"`
+	Code   string  `json:"code,omitempty"` // its number in the formula description, where known
 	Group  string  `json:"group"`
 	Name   string  `json:"name"`
 	Points float64 `json:"points"`
 	FullAt float64 `json:"full_at"` // rate (percent) at which the indicator earns all its points
+	// Unconfirmed marks points (or a threshold) no primary or secondary text gives:
+	// the group's points split equally.
+	Unconfirmed  bool   `json:"unconfirmed"`
+	PointsSource string `json:"points_source,omitempty"`
 }
 
 // Definitions returns the indicator table.
@@ -42,23 +48,31 @@ func Definitions() (source string, defs []IndicatorDef, err error) {
 	return t.Source, t.Indicators, nil
 }
 
-// Indicator is one indicator's result. Points is nil when xaso cannot compute it yet:
-// never a made-up value.
+// Indicator is one indicator's result. Rate and Score are nil when xaso cannot compute
+// it (never a made-up value) or the period has nothing to divide ("—", never 0%).
 type Indicator struct {
 	IndicatorDef
 	Numerator   *int64   `json:"numerator"`
 	Denominator *int64   `json:"denominator"`
-	Rate        *float64 `json:"rate"`
+	Rate        *float64 `json:"rate"` // percent, two decimals
 	Score       *float64 `json:"score"`
-	Note        string   `json:"note,omitempty"`
+	// Computable is false for an indicator xaso has no data for yet (Note says why);
+	// a computable one may still have no rate in a period with nothing to divide.
+	Computable bool   `json:"computable"`
+	Note       string `json:"note,omitempty"`
 }
 
 // IndexPeriod is the index over one period (the whole, or a month of the trend).
+// Earned, Computable and OutOf are shown apart, so that "24 / 100" never reads as a
+// failing unit when only 30 points could be computed.
 type IndexPeriod struct {
 	From, To   string      `json:"-"`
 	Label      string      `json:"label"`
-	Total      float64     `json:"total"`      // points earned by the computable indicators
+	Total      float64     `json:"total"`      // points earned: the same as Earned, kept for existing readers
+	Earned     float64     `json:"earned"`     // points earned by the indicators computed in the period
 	Computable float64     `json:"computable"` // the points those indicators can earn
+	OutOf      float64     `json:"out_of"`     // 100: the whole index
+	Empty      bool        `json:"empty"`      // nothing to measure (a month without dossiers, or after today): shown "—"
 	Indicators []Indicator `json:"indicators,omitempty"`
 }
 
@@ -68,7 +82,10 @@ type Index struct {
 	UnitName string `json:"unit_name"`
 	From     string `json:"from"`
 	To       string `json:"to"`
-	Source   string `json:"source"`
+	// MeasuredTo is the day the period is measured to: its last day, or today when it
+	// ends later (open dossiers are judged on that day).
+	MeasuredTo string `json:"measured_to"`
+	Source     string `json:"source"`
 	IndexPeriod
 	Months []IndexPeriod `json:"months"`
 }
@@ -78,6 +95,20 @@ type CatalogStats struct {
 	Procedures int64 // in force
 	Complete   int64 // with every part published: legal time, papers, fees stated, legal basis, result
 	Online     int64 // offered online (fully or partly)
+}
+
+// FeedbackStats are the counts of citizens' feedback (phản ánh, kiến nghị) the
+// satisfaction indicators need, over a period measured to its last day X.
+type FeedbackStats struct {
+	Filed   int64 // filed in the period
+	OnTime  int64 // of those, answered by their deadline, or unanswered and not past it on X
+	Unhappy int64 // of those, answered late, unanswered past their deadline on X, or whose answer the citizen was dissatisfied with
+}
+
+// History is a dossier and its events, oldest first.
+type History struct {
+	Dossier dossier.Dossier
+	Events  []dossier.Event
 }
 
 // IndexStore is what the index needs besides Store.
@@ -93,21 +124,29 @@ type IndexStore interface {
 	// ElectronicResults counts the dossiers of units resolved on the local days from..to
 	// that have a signed electronic result in the register of issued documents.
 	ElectronicResults(ctx context.Context, units []int64, from, to calendar.Date) (int64, error)
+	// DigitisedResults counts, of those, the ones with at least one paper digitised at
+	// the counter (dossier_files.digitised).
+	DigitisedResults(ctx context.Context, units []int64, from, to calendar.Date) (int64, error)
+	// FeedbackStats counts the feedback filed on the local days from..to, measured on to.
+	FeedbackStats(ctx context.Context, units []int64, from, to calendar.Date) (FeedbackStats, error)
+	// Unhappy returns the dossiers of units given a "không hài lòng" rating, or about
+	// which feedback was filed, on the local days from..to, with their histories.
+	Unhappy(ctx context.Context, units []int64, from, to calendar.Date) ([]History, error)
 }
 
 // notYet explains an indicator xaso has no data for.
 var notYet = map[string]string{
-	"transparency.published_on_time": "xaso chưa ghi nhận ngày công bố thủ tục so với ngày văn bản có hiệu lực",
+	"transparency.published_on_time": "Xã số chưa ghi nhận ngày công bố thủ tục so với ngày văn bản có hiệu lực",
+	"transparency.publicised":        "Xã số chưa ghi nhận ngày công khai thủ tục so với ngày quyết định công bố",
 	"transparency.synced":            "chưa có kết nối đồng bộ với Cổng Dịch vụ công quốc gia",
-	"progress.average_time":          "chưa có chuẩn so sánh thời gian trung bình theo thủ tục",
-	"digitisation.digitised":         "chưa ghi nhận số hóa thành phần hồ sơ",
-	"digitisation.reused":            "chưa ghi nhận tái sử dụng giấy tờ đã số hóa",
+	"digitisation.reused":            "chưa tính được: cần kết nối kho dữ liệu điện tử và Cổng Dịch vụ công quốc gia để tái sử dụng giấy tờ đã số hóa",
 	"online.payable":                 "chưa ghi nhận thủ tục có phí nào được đánh dấu thanh toán trực tuyến được",
-	"satisfaction.feedback":          "chưa có chức năng phản ánh, kiến nghị",
+	"progress.average_time":          "chưa tính: cần ghi nhận thời gian xử lý theo ngày làm việc của từng hồ sơ",
 }
 
 // IndexReport computes the index of a unit (a province rolls up its communes) over a
-// period and each of its months.
+// period and each of its months. A period that ends after today is measured to today
+// (p.Today, or the current local date); months wholly after today are empty.
 func IndexReport(ctx context.Context, st interface {
 	Store
 	IndexStore
@@ -115,6 +154,10 @@ func IndexReport(ctx context.Context, st interface {
 	from, to, err := p.Check()
 	if err != nil {
 		return Index{}, err
+	}
+	today := p.Today
+	if today == (calendar.Date{}) {
+		today = calendar.DateOf(time.Now())
 	}
 	source, defs, err := Definitions()
 	if err != nil {
@@ -129,29 +172,56 @@ func IndexReport(ctx context.Context, st interface {
 		return Index{}, err
 	}
 	period := func(a, b calendar.Date, label string) (IndexPeriod, error) {
+		if b.After(today) {
+			b = today
+		}
+		if b.Before(a) {
+			return IndexPeriod{Label: label, OutOf: 100, Empty: true}, nil
+		}
+		var in inputs
+		in.cat = cat
 		sums, err := st.ReportSums(ctx, units, a, b, func(string, dossier.Channel) string { return "" })
 		if err != nil {
 			return IndexPeriod{}, err
 		}
-		billed, paid, err := st.OnlinePayments(ctx, units, a, b)
+		in.sums = sums[""]
+		if in.billed, in.paidOnline, err = st.OnlinePayments(ctx, units, a, b); err != nil {
+			return IndexPeriod{}, err
+		}
+		if in.ratings, in.dissatisfied, err = st.Ratings(ctx, units, a, b); err != nil {
+			return IndexPeriod{}, err
+		}
+		if in.eResults, err = st.ElectronicResults(ctx, units, a, b); err != nil {
+			return IndexPeriod{}, err
+		}
+		if in.digitised, err = st.DigitisedResults(ctx, units, a, b); err != nil {
+			return IndexPeriod{}, err
+		}
+		if in.feedback, err = st.FeedbackStats(ctx, units, a, b); err != nil {
+			return IndexPeriod{}, err
+		}
+		unhappy, err := st.Unhappy(ctx, units, a, b)
 		if err != nil {
 			return IndexPeriod{}, err
 		}
-		given, dissatisfied, err := st.Ratings(ctx, units, a, b)
-		if err != nil {
-			return IndexPeriod{}, err
+		// Dossiers with a complaint or a dissatisfied rating that indicator 2.1 does
+		// not count late already: 5.4 subtracts each dossier once.
+		for _, h := range unhappy {
+			if counted, onTime := dossier.Standing766(h.Dossier, h.Events, a, b); counted && onTime {
+				in.unhappyOnTime++
+			}
 		}
-		eResults, err := st.ElectronicResults(ctx, units, a, b)
-		if err != nil {
-			return IndexPeriod{}, err
-		}
-		return score(defs, sums[""], cat, [2]int64{paid, billed}, [2]int64{dissatisfied, given}, eResults, label), nil
+		return score(defs, in, label), nil
 	}
 	whole, err := period(from, to, from.String()+" – "+to.String())
 	if err != nil {
 		return Index{}, err
 	}
-	idx := Index{Unit: u.Code, UnitName: u.Name, From: from.String(), To: to.String(), Source: source, IndexPeriod: whole}
+	measured := to
+	if measured.After(today) {
+		measured = today
+	}
+	idx := Index{Unit: u.Code, UnitName: u.Name, From: from.String(), To: to.String(), MeasuredTo: measured.String(), Source: source, IndexPeriod: whole}
 	for m := calendar.NewDate(from.Year, from.Month, 1); !m.After(to); m = calendar.NewDate(m.Year, m.Month+1, 1) {
 		a, b := m, calendar.NewDate(m.Year, m.Month+1, 0)
 		if a.Before(from) {
@@ -170,72 +240,111 @@ func IndexReport(ctx context.Context, st interface {
 	return idx, nil
 }
 
-func score(defs []IndicatorDef, s Sums, cat CatalogStats, paid, ratings [2]int64, eResults int64, label string) IndexPeriod {
+// inputs are what one period's indicators are computed from.
+type inputs struct {
+	sums                  Sums
+	cat                   CatalogStats
+	billed, paidOnline    int64
+	ratings, dissatisfied int64
+	eResults, digitised   int64
+	feedback              FeedbackStats
+	unhappyOnTime         int64 // dossiers on time by 2.1 with a complaint or a dissatisfied rating
+}
+
+// OnTime766 is indicator 2.1 from a period's sums: the dossiers received in the period
+// or carried over into it (the denominator), and of them those whose end of processing
+// met the appointment — ended on time in the period (end_on_time), or open at its end
+// and not late then (open minus the late_open_from − late_open_until still running,
+// plus the open ones judged from their rows).
+func OnTime766(s Sums) (onTime, all int64) {
+	r := Compute(s)
+	all = r.Received.Online + r.Received.Counter + r.Received.Post + r.Received.CarriedOver
+	openLate := s.Through[dossier.MeasureLateFrom] - s.Through[dossier.MeasureLateUntil] + s.OpenLate
+	onTime = s.period(dossier.MeasureEndOnTime) + r.InProgress.Total - openLate
+	return onTime, all
+}
+
+func score(defs []IndicatorDef, in inputs, label string) IndexPeriod {
+	s := in.sums
 	if s.Period == nil {
 		s = NewSums()
 	}
 	r := Compute(s)
 	received := r.Received.Online + r.Received.Counter + r.Received.Post
 	resolved := r.Resolved.Total
-	onTime := r.Resolved.Early + r.Resolved.OnTime - s.period(dossier.MeasureResolvedResupplied)
-	inputs := map[string][2]int64{
+	onTime, all := OnTime766(s)
+	cat, fb := in.cat, in.feedback
+	ratios := map[string][2]int64{
 		"transparency.published_complete": {cat.Complete, cat.Procedures},
-		"progress.on_time":                {onTime, resolved},
+		"progress.on_time":                {onTime, all},
 		"online.procedures":               {cat.Online, cat.Procedures},
 		"online.dossiers":                 {r.Received.Online, received},
-		"online.paid":                     paid,
-		"digitisation.e_results":          {eResults, resolved},
+		"online.paid":                     {in.paidOnline, in.billed},
+		"digitisation.e_results":          {in.eResults, resolved},
+		"digitisation.digitised":          {in.digitised, resolved},
+		"satisfaction.feedback":           {fb.OnTime, fb.Filed},
+		"satisfaction.feedback_rate":      {fb.Filed - fb.Unhappy, fb.Filed},
 	}
-	out := IndexPeriod{Label: label}
+	out := IndexPeriod{Label: label, OutOf: 100, Empty: all == 0 && received == 0 && fb.Filed == 0}
 	for _, d := range defs {
 		ind := Indicator{IndicatorDef: d}
-		in, ok := inputs[d.ID]
-		if d.ID == "satisfaction.rate" {
-			satisfaction(&ind, &out, resolved, resolved-onTime, ratings)
-			out.Indicators = append(out.Indicators, ind)
-			continue
-		}
+		in2, ok := ratios[d.ID]
 		switch {
+		case d.ID == "satisfaction.rate":
+			ind.Computable = true
+			satisfaction(&ind, all, all-onTime, in.unhappyOnTime, in.dissatisfied, in.ratings)
 		case !ok:
 			ind.Note = notYet[d.ID]
-		case in[1] == 0:
-			ind.Note = "không có dữ liệu trong kỳ"
 		default:
-			num, den := in[0], in[1]
-			rate := Percent(num, den)
-			pts := math.Round(d.Points*math.Min(1, rate/d.FullAt)*100) / 100
-			ind.Numerator, ind.Denominator, ind.Rate, ind.Score = &num, &den, &rate, &pts
-			out.Total += pts
+			ind.Computable = true
+			num, den := in2[0], in2[1]
+			ind.Numerator, ind.Denominator = &num, &den
+			if den == 0 {
+				ind.Note = "không có dữ liệu trong kỳ"
+				break
+			}
+			rate := Percent2(num, den)
+			ind.Rate = &rate
+		}
+		if ind.Rate != nil {
+			pts := math.Round(d.Points*math.Min(1, *ind.Rate/d.FullAt)*100) / 100
+			ind.Score = &pts
+			out.Earned += pts
 			out.Computable += d.Points
 		}
 		out.Indicators = append(out.Indicators, ind)
 	}
-	out.Total = math.Round(out.Total*100) / 100
+	out.Earned = math.Round(out.Earned*100) / 100
+	out.Total = out.Earned
 	out.Computable = math.Round(out.Computable*100) / 100
 	return out
 }
 
-// satisfaction scores "100% − (late rate + dissatisfied rate)": late of the dossiers
-// resolved in the period (the 766 rule: more than one supplement request is late),
-// dissatisfied of the ratings given in it. It is not one ratio, so its inputs are told in
-// the note and numerator and denominator stay empty.
-func satisfaction(ind *Indicator, out *IndexPeriod, resolved, late int64, ratings [2]int64) {
-	dissatisfied, given := ratings[0], ratings[1]
-	switch {
-	case resolved == 0:
-		ind.Note = "không có hồ sơ giải quyết xong trong kỳ"
-		return
-	case given == 0:
-		ind.Note = "chưa có đánh giá nào của người dân trong kỳ"
+// satisfaction is indicator 5.4: 100% − (late rate + share of dossiers with a complaint
+// or a dissatisfied rating), both of the dossiers of indicator 2.1; a dossier both late
+// and unhappy is subtracted once (the decision counts dossiers). It is not one ratio,
+// so its inputs are told in the note; numerator and denominator stay empty.
+func satisfaction(ind *Indicator, all, late, unhappy, dissatisfied, ratings int64) {
+	if all == 0 {
+		ind.Note = "không có hồ sơ trong kỳ"
 		return
 	}
-	lateRate, dissRate := Percent(late, resolved), Percent(dissatisfied, given)
-	rate := math.Round(math.Max(0, 100-lateRate-dissRate)*10) / 10
-	pts := math.Round(ind.Points*math.Min(1, rate/ind.FullAt)*100) / 100
-	ind.Rate, ind.Score = &rate, &pts
-	comma := func(f float64) string { return strings.Replace(strconv.FormatFloat(f, 'f', 1, 64), ".", ",", 1) }
-	ind.Note = fmt.Sprintf("trễ hạn %d/%d hồ sơ (%s%%), không hài lòng %d/%d đánh giá (%s%%)", late, resolved, comma(lateRate),
-		dissatisfied, given, comma(dissRate))
-	out.Total += pts
-	out.Computable += ind.Points
+	lateRate, unhappyRate := Percent2(late, all), Percent2(unhappy, all)
+	rate := math.Round(math.Max(0, 100-lateRate-unhappyRate)*100) / 100
+	ind.Rate = &rate
+	ind.Note = fmt.Sprintf("trễ hạn %d/%d hồ sơ (%s%%), có phản ánh hoặc không hài lòng mà không trễ hạn %d/%d (%s%%); %d/%d đánh giá không hài lòng",
+		late, all, comma2(lateRate), unhappy, all, comma2(unhappyRate), dissatisfied, ratings)
+}
+
+func comma2(f float64) string {
+	return strings.Replace(strconv.FormatFloat(f, 'f', 2, 64), ".", ",", 1)
+}
+
+// Percent2 is a share in percent with two decimals (the 766 index's precision), 0 when
+// there is nothing to share.
+func Percent2(part, whole int64) float64 {
+	if whole == 0 {
+		return 0
+	}
+	return math.Round(float64(part)*10000/float64(whole)) / 100
 }

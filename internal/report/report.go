@@ -21,6 +21,11 @@ type Sums struct {
 	// appointment date was before its last day (the part of "overdue" that counters of
 	// finished dossiers cannot know yet).
 	OpenOverdue int64
+	// OpenLate counts dossiers open at the end of the period's last day, in the span of
+	// their history they are in now (it began by that day), and late then by indicator
+	// 2.1 of Decision 766 (dossier.Span.LateOn): the part of "open and late" the
+	// late_open_from/late_open_until counters of the spans already ended cannot know.
+	OpenLate int64
 }
 
 // NewSums returns empty sums.

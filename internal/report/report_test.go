@@ -407,6 +407,7 @@ func TestRebuildEqualsIncremental(t *testing.T) {
 	// A dossier received in June and left open, to be resolved late after June is folded.
 	lateOne := f.file(t, "2027-06-21T09:00:00+07:00")
 	checkProvince(t, f, offices, "before any fold")
+	check766(t, f, offices, "before any fold")
 
 	// On 15 July, May and June are closed.
 	if _, err := f.st.FoldCounts(ctx, calendar.NewDate(2027, time.July, 15)); err != nil {
@@ -434,6 +435,7 @@ func TestRebuildEqualsIncremental(t *testing.T) {
 		t.Fatalf("June marked for %d communes, want 2", n)
 	}
 	checkProvince(t, f, offices, "June marked")
+	check766(t, f, offices, "June marked")
 
 	// Folding again on 1 August folds June again and July for the first time.
 	if _, err := f.st.FoldCounts(ctx, calendar.NewDate(2027, time.August, 1)); err != nil {
@@ -443,6 +445,7 @@ func TestRebuildEqualsIncremental(t *testing.T) {
 		t.Fatalf("folded through %s, %d marks left", got, n)
 	}
 	checkProvince(t, f, offices, "July folded")
+	check766(t, f, offices, "July folded")
 	// Another dossier of June imported: June is folded again, July's days are kept.
 	if _, err := dossier.Import(ctx, f.st, []dossier.Record{{Unit: offices[0].unit.Code, ProcedureCode: demo.CurrentProcedure,
 		Channel: dossier.ChannelPost, Applicant: dossier.Applicant{FullName: "Lê Văn Cũ"}, ReceivedAt: at("2027-06-08T09:00:00+07:00"),
@@ -478,6 +481,7 @@ func TestRebuildEqualsIncremental(t *testing.T) {
 		t.Fatalf("rebuild differs from incremental:\n%s", diff(before, after))
 	}
 	checkProvince(t, f, offices, "rebuilt and folded")
+	check766(t, f, offices, "rebuilt and folded")
 }
 
 // TestFoldConcurrent folds the roll-up from two instances at once while transitions add
@@ -602,7 +606,7 @@ func TestIndex766(t *testing.T) {
 		byID[ind.ID] = ind
 	}
 	od := byID["online.dossiers"]
-	if od.Numerator == nil || *od.Numerator != 547 || *od.Denominator != 2094 || *od.Rate != 26.1 || *od.Score != 2.87 {
+	if od.Numerator == nil || *od.Numerator != 547 || *od.Denominator != 2094 || *od.Rate != 26.12 || *od.Score != 2.87 {
 		t.Fatalf("online dossiers: %+v", od)
 	}
 	if pt := byID["progress.on_time"]; pt.Score == nil || *pt.Score != 10 {
@@ -612,10 +616,17 @@ func TestIndex766(t *testing.T) {
 	if er := byID["digitisation.e_results"]; er.Numerator == nil || *er.Numerator != 0 || *er.Denominator != 2094 || *er.Score != 0 {
 		t.Fatalf("e-results: %+v", er)
 	}
-	for _, id := range []string{"transparency.synced", "satisfaction.rate"} {
-		if ind := byID[id]; ind.Score != nil || ind.Note == "" {
+	for _, id := range []string{"transparency.synced", "digitisation.reused"} {
+		if ind := byID[id]; ind.Score != nil || ind.Computable || ind.Note == "" {
 			t.Errorf("%s must show as not computable, got %+v", id, ind)
 		}
+	}
+	// No dossier of 2021 was late, and no complaint or dissatisfied rating: 100%.
+	if sr := byID["satisfaction.rate"]; sr.Rate == nil || *sr.Rate != 100 || *sr.Score != 6 {
+		t.Errorf("satisfaction: %+v", sr)
+	}
+	if idx.OutOf != 100 || idx.Earned != idx.Total || idx.MeasuredTo != "2021-12-31" {
+		t.Errorf("earned %v (total %v) out of %v, measured to %s", idx.Earned, idx.Total, idx.OutOf, idx.MeasuredTo)
 	}
 	if len(idx.Months) != 12 || idx.Total <= 0 || idx.Computable <= 0 || idx.Total > idx.Computable {
 		t.Fatalf("index: total %v of %v, %d months", idx.Total, idx.Computable, len(idx.Months))
@@ -756,10 +767,74 @@ func TestIndex766PaidOnline(t *testing.T) {
 		return report.Indicator{}
 	}
 	got := paid("2026-03-01", "2026-03-31")
-	if got.Score == nil || *got.Numerator != 1 || *got.Denominator != 3 || *got.Rate != 33.3 || *got.Score != 1.83 {
+	if got.Score == nil || *got.Numerator != 1 || *got.Denominator != 3 || *got.Rate != 33.33 || *got.Score != 1.83 {
 		t.Fatalf("online.paid in March 2026: %+v", got)
 	}
 	if got := paid("2021-01-01", "2021-12-31"); got.Score != nil || got.Note != "không có dữ liệu trong kỳ" {
 		t.Fatalf("online.paid in 2021: %+v", got)
+	}
+}
+
+// check766 holds indicator 2.1 from the counters (report.OnTime766 over ReportSums,
+// the path the index takes: the province through its roll-up) to the rule judged
+// dossier by dossier from its history (dossier.Standing766), for every period.
+func check766(t *testing.T, f *fixture, offices []office, stage string) {
+	t.Helper()
+	ctx := context.Background()
+	type hist struct {
+		d   dossier.Dossier
+		evs []dossier.Event
+	}
+	byUnit := map[int64][]hist{}
+	for _, o := range offices {
+		ds, _, err := f.st.Dossiers(ctx, store.DossierQuery{UnitID: o.unit.ID, Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range ds {
+			if d.CompetentUnitID != o.unit.ID {
+				continue
+			}
+			evs, err := f.st.DossierEvents(ctx, d.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			byUnit[o.unit.ID] = append(byUnit[o.unit.ID], hist{d, evs})
+		}
+	}
+	for _, p := range rollupPeriods {
+		from, _ := calendar.ParseDate(p[0])
+		to, _ := calendar.ParseDate(p[1])
+		var wantOn, wantAll int64
+		for _, o := range offices {
+			var on, all int64
+			for _, h := range byUnit[o.unit.ID] {
+				if counted, onTime := dossier.Standing766(h.d, h.evs, from, to); counted {
+					all++
+					if onTime {
+						on++
+					}
+				}
+			}
+			sums, err := f.st.ReportSums(ctx, []int64{o.unit.ID}, from, to, func(string, dossier.Channel) string { return "" })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if gotOn, gotAll := report.OnTime766(sums[""]); gotOn != on || gotAll != all {
+				t.Errorf("%s, %s – %s, %s: 2.1 from counters %d/%d, dossier by dossier %d/%d", stage, p[0], p[1], o.unit.Code, gotOn, gotAll, on, all)
+			}
+			wantOn, wantAll = wantOn+on, wantAll+all
+		}
+		units, err := f.st.UnitsUnder(ctx, f.province.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sums, err := f.st.ReportSums(ctx, units, from, to, func(string, dossier.Channel) string { return "" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if gotOn, gotAll := report.OnTime766(sums[""]); gotOn != wantOn || gotAll != wantAll {
+			t.Errorf("%s, %s – %s, province: 2.1 from counters %d/%d, dossier by dossier %d/%d", stage, p[0], p[1], gotOn, gotAll, wantOn, wantAll)
+		}
 	}
 }

@@ -60,6 +60,9 @@ var (
 type Params struct {
 	Unit, From, To string
 	By             By
+	// Today is the local date a period ending later is measured to (the 766 index);
+	// zero: the current date.
+	Today calendar.Date
 }
 
 // Check parses a report's period and breakdown.

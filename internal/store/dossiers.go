@@ -43,6 +43,7 @@ func (s *Store) createDossier(ctx context.Context, nd dossier.NewDossier, retry 
 			}
 		}
 		d = nd.Dossier
+		d.ChangedAt = utc(nd.Event.At)
 		if err := standingConsent(ctx, tx, d); err != nil {
 			return err
 		}
@@ -62,14 +63,15 @@ func (s *Store) createDossier(ctx context.Context, nd dossier.NewDossier, retry 
 		if err := tx.QueryRowContext(ctx, `INSERT INTO dossiers (receiving_unit_id, competent_unit_id, code, secret, procedure_id, procedure_code,
 			procedure_version, procedure_name, channel, applicant_name, applicant_id, applicant_phone, applicant_email, applicant_address,
 			owner_id, assisted_by, consent, fields, status, step, submitted_at, received_at, due_at, extended_due_at, paused_at,
-			paused_minutes, supplements, step_started_at, resolved_at, timeliness, ended_at, reason, version, national_code, consent_id)
+			paused_minutes, supplements, step_started_at, resolved_at, timeliness, ended_at, reason, version, national_code, consent_id, changed_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-			$25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35) RETURNING id`,
+			$25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36) RETURNING id`,
 			d.ReceivingUnitID, d.CompetentUnitID, d.Code, d.Secret, d.ProcedureID, d.ProcedureCode, d.ProcedureVersion, d.ProcedureName,
 			d.Channel, d.Applicant.FullName, d.Applicant.IDNumber, d.Applicant.Phone, d.Applicant.Email, d.Applicant.Address,
 			nullID(d.OwnerID), nullID(d.AssistedBy), d.Consent, string(fields), d.Status, d.Step, utc(d.SubmittedAt), nullTime(d.ReceivedAt),
 			nullTime(d.DueAt), nullTime(d.ExtendedDueAt), nullTime(d.PausedAt), d.PausedMinutes, d.Supplements, utc(d.StepStartedAt),
-			nullTime(d.ResolvedAt), d.Timeliness, nullTime(d.EndedAt), d.Reason, d.Version, nullString(d.NationalCode), nullID(d.ConsentID)).Scan(&d.ID); err != nil {
+			nullTime(d.ResolvedAt), d.Timeliness, nullTime(d.EndedAt), d.Reason, d.Version, nullString(d.NationalCode), nullID(d.ConsentID),
+			utc(nd.Event.At)).Scan(&d.ID); err != nil {
 			return fmt.Errorf("store: dossier %s: %w", d.Code, err)
 		}
 		if nd.IdemKey != "" {
@@ -122,13 +124,14 @@ func (s *Store) createDossier(ctx context.Context, nd dossier.NewDossier, retry 
 // dossier.ErrStale is returned: two officers acting at once — one wins, the other is told.
 func (s *Store) SaveTransition(ctx context.Context, before, after dossier.Dossier, ev dossier.Event, msgs []notify.Message) (dossier.Dossier, error) {
 	after.Version = before.Version + 1
+	after.ChangedAt = utc(ev.At)
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE dossiers SET status = $1, step = $2, received_at = $3, due_at = $4, extended_due_at = $5,
 			paused_at = $6, paused_minutes = $7, supplements = $8, step_started_at = $9, resolved_at = $10, timeliness = $11,
-			ended_at = $12, reason = $13, version = $14 WHERE id = $15 AND version = $16`,
+			ended_at = $12, reason = $13, version = $14, changed_at = $15 WHERE id = $16 AND version = $17`,
 			after.Status, after.Step, nullTime(after.ReceivedAt), nullTime(after.DueAt), nullTime(after.ExtendedDueAt), nullTime(after.PausedAt),
 			after.PausedMinutes, after.Supplements, utc(after.StepStartedAt), nullTime(after.ResolvedAt), after.Timeliness,
-			nullTime(after.EndedAt), after.Reason, after.Version, after.ID, before.Version)
+			nullTime(after.EndedAt), after.Reason, after.Version, after.ChangedAt, after.ID, before.Version)
 		if err != nil {
 			return fmt.Errorf("store: dossier %s: %w", after.Code, err)
 		}
@@ -143,11 +146,16 @@ func (s *Store) SaveTransition(ctx context.Context, before, after dossier.Dossie
 // afterTransition writes what every change of a dossier writes with it.
 func (s *Store) afterTransition(ctx context.Context, tx *sql.Tx, before *dossier.Dossier, d dossier.Dossier, ev dossier.Event, msgs []notify.Message) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_events (dossier_id, unit_id, at, actor_id, actor_name, action, from_status, to_status,
-		from_step, to_step, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		d.ID, d.CompetentUnitID, utc(ev.At), nullID(ev.ActorID), ev.ActorName, ev.Action, ev.FromStatus, ev.ToStatus, ev.FromStep, ev.ToStep, ev.Note); err != nil {
+		from_step, to_step, note, due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		d.ID, d.CompetentUnitID, utc(ev.At), nullID(ev.ActorID), ev.ActorName, ev.Action, ev.FromStatus, ev.ToStatus, ev.FromStep, ev.ToStep, ev.Note,
+		nullTime(d.DueAt)); err != nil {
 		return fmt.Errorf("store: dossier %s event: %w", d.Code, err)
 	}
-	if err := s.countEvent(ctx, tx, dossier.EventCounts(d, ev)); err != nil {
+	var prev dossier.Span // a new dossier's first event ends no span
+	if before != nil {
+		prev = dossier.SpanOf(*before)
+	}
+	if err := s.countEvent(ctx, tx, dossier.EventCounts(d, prev, ev)); err != nil {
 		return fmt.Errorf("store: dossier %s counters: %w", d.Code, err)
 	}
 	for _, m := range msgs {
@@ -201,26 +209,26 @@ const dossierCols = `d.id, d.receiving_unit_id, d.competent_unit_id, d.code, d.s
 	d.procedure_name, d.channel, d.applicant_name, d.applicant_id, d.applicant_phone, d.applicant_email, d.applicant_address,
 	d.owner_id, d.assisted_by, d.consent, d.fields, d.status, d.step, d.submitted_at, d.received_at, d.due_at, d.extended_due_at,
 	d.paused_at, d.paused_minutes, d.supplements, d.step_started_at, d.resolved_at, d.timeliness, d.ended_at, d.reason, d.version,
-	d.national_code, d.consent_id`
+	d.national_code, d.consent_id, d.changed_at`
 
 func scanDossier(row interface{ Scan(...any) error }) (dossier.Dossier, error) {
 	var d dossier.Dossier
 	var owner, assisted, consentID sql.NullInt64
 	var fields string
-	var received, due, extended, paused, resolved, ended sql.NullTime
+	var received, due, extended, paused, resolved, ended, changed sql.NullTime
 	var national sql.NullString
 	err := row.Scan(&d.ID, &d.ReceivingUnitID, &d.CompetentUnitID, &d.Code, &d.Secret, &d.ProcedureID, &d.ProcedureCode, &d.ProcedureVersion,
 		&d.ProcedureName, &d.Channel, &d.Applicant.FullName, &d.Applicant.IDNumber, &d.Applicant.Phone, &d.Applicant.Email, &d.Applicant.Address,
 		&owner, &assisted, &d.Consent, &fields, &d.Status, &d.Step, &d.SubmittedAt, &received, &due, &extended,
 		&paused, &d.PausedMinutes, &d.Supplements, &d.StepStartedAt, &resolved, &d.Timeliness, &ended, &d.Reason, &d.Version,
-		&national, &consentID)
+		&national, &consentID, &changed)
 	if err != nil {
 		return d, err
 	}
 	d.NationalCode, d.ConsentID = national.String, consentID.Int64
 	d.OwnerID, d.AssistedBy = owner.Int64, assisted.Int64
 	for dst, src := range map[*time.Time]sql.NullTime{&d.ReceivedAt: received, &d.DueAt: due, &d.ExtendedDueAt: extended,
-		&d.PausedAt: paused, &d.ResolvedAt: resolved, &d.EndedAt: ended} {
+		&d.PausedAt: paused, &d.ResolvedAt: resolved, &d.EndedAt: ended, &d.ChangedAt: changed} {
 		if src.Valid {
 			*dst = src.Time.UTC()
 		}
@@ -253,7 +261,7 @@ func (s *Store) DossierEvents(ctx context.Context, dossierID int64) ([]dossier.E
 func dossierEvents(ctx context.Context, q interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 }, dossierID int64) ([]dossier.Event, error) {
-	rows, err := q.QueryContext(ctx, `SELECT at, actor_id, actor_name, action, from_status, to_status, from_step, to_step, note
+	rows, err := q.QueryContext(ctx, `SELECT at, actor_id, actor_name, action, from_status, to_status, from_step, to_step, note, due_at
 		FROM dossier_events WHERE dossier_id = $1 ORDER BY id`, dossierID)
 	if err != nil {
 		return nil, mapErr(err)
@@ -263,10 +271,14 @@ func dossierEvents(ctx context.Context, q interface {
 	for rows.Next() {
 		var e dossier.Event
 		var actor sql.NullInt64
-		if err := rows.Scan(&e.At, &actor, &e.ActorName, &e.Action, &e.FromStatus, &e.ToStatus, &e.FromStep, &e.ToStep, &e.Note); err != nil {
+		var due sql.NullTime
+		if err := rows.Scan(&e.At, &actor, &e.ActorName, &e.Action, &e.FromStatus, &e.ToStatus, &e.FromStep, &e.ToStep, &e.Note, &due); err != nil {
 			return nil, err
 		}
 		e.At, e.ActorID = e.At.UTC(), actor.Int64
+		if due.Valid {
+			e.Due = due.Time.UTC()
+		}
 		out = append(out, e)
 	}
 	return out, mapErr(rows.Err())

@@ -26,15 +26,15 @@ func (s *Store) ImportDossiers(ctx context.Context, items []dossier.Imported) ([
 		insDossier, err := tx.PrepareContext(ctx, `INSERT INTO dossiers (receiving_unit_id, competent_unit_id, code, secret, procedure_id, procedure_code,
 			procedure_version, procedure_name, channel, applicant_name, applicant_id, applicant_phone, applicant_email, applicant_address,
 			owner_id, assisted_by, consent, fields, status, step, submitted_at, received_at, due_at, extended_due_at, paused_at,
-			paused_minutes, supplements, step_started_at, resolved_at, timeliness, ended_at, reason, version)
+			paused_minutes, supplements, step_started_at, resolved_at, timeliness, ended_at, reason, version, changed_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, NULL, '', '{}', $15, 0, $16, $17, $18, $19, NULL,
-			$20, $21, $22, $23, $24, $25, $26, 1) RETURNING id`)
+			$20, $21, $22, $23, $24, $25, $26, 1, $27) RETURNING id`)
 		if err != nil {
 			return err
 		}
 		defer insDossier.Close()
 		insEvent, err := tx.PrepareContext(ctx, `INSERT INTO dossier_events (dossier_id, unit_id, at, actor_id, actor_name, action, from_status,
-			to_status, from_step, to_step, note) VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, 0, 0, $8)`)
+			to_status, from_step, to_step, note, due_at) VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, 0, 0, $8, $9)`)
 		if err != nil {
 			return err
 		}
@@ -42,6 +42,14 @@ func (s *Store) ImportDossiers(ctx context.Context, items []dossier.Imported) ([
 		units := map[int64]bool{}
 		for i, it := range items {
 			d := it.Dossier
+			// The previous system kept the final appointment only: every imported event
+			// records that one.
+			evs := make([]dossier.Event, len(it.Events))
+			for i, ev := range it.Events {
+				ev.Due = d.DueAt
+				evs[i] = ev
+				d.ChangedAt = ev.At
+			}
 			day := calendar.DateOf(d.SubmittedAt)
 			if d.Code == "" {
 				var seq int
@@ -63,21 +71,20 @@ func (s *Store) ImportDossiers(ctx context.Context, items []dossier.Imported) ([
 				d.ProcedureCode, d.ProcedureVersion, d.ProcedureName, d.Channel, d.Applicant.FullName, d.Applicant.IDNumber, d.Applicant.Phone,
 				d.Applicant.Email, d.Applicant.Address, d.Status, utc(d.SubmittedAt), nullTime(d.ReceivedAt), nullTime(d.DueAt),
 				nullTime(d.ExtendedDueAt), d.PausedMinutes, d.Supplements, utc(d.StepStartedAt), nullTime(d.ResolvedAt), d.Timeliness,
-				nullTime(d.EndedAt), d.Reason).Scan(&d.ID); err != nil {
+				nullTime(d.EndedAt), d.Reason, nullTime(d.ChangedAt)).Scan(&d.ID); err != nil {
 				if isUnique(err) {
 					return fmt.Errorf("store: import: mã hồ sơ %s đã có: %w", d.Code, dossier.ErrImport)
 				}
 				return fmt.Errorf("store: import %s: %w", d.Code, err)
 			}
-			for _, ev := range it.Events {
-				if _, err := insEvent.ExecContext(ctx, d.ID, d.CompetentUnitID, utc(ev.At), ev.ActorName, ev.Action, ev.FromStatus, ev.ToStatus, ev.Note); err != nil {
+			for _, ev := range evs {
+				if _, err := insEvent.ExecContext(ctx, d.ID, d.CompetentUnitID, utc(ev.At), ev.ActorName, ev.Action, ev.FromStatus, ev.ToStatus, ev.Note,
+					nullTime(ev.Due)); err != nil {
 					return fmt.Errorf("store: import %s events: %w", d.Code, err)
 				}
 			}
-			for _, ev := range it.Events {
-				if err := s.countEvent(ctx, tx, dossier.EventCounts(d, ev)); err != nil {
-					return fmt.Errorf("store: import %s counters: %w", d.Code, err)
-				}
+			if err := s.countEvent(ctx, tx, dossier.HistoryCounts(d, evs)); err != nil {
+				return fmt.Errorf("store: import %s counters: %w", d.Code, err)
 			}
 			codes[i] = d.Code
 			units[d.CompetentUnitID] = true

@@ -129,7 +129,76 @@ func (s *Store) ReportSums(ctx context.Context, units []int64, from, to calendar
 		r.OpenOverdue += c
 		out[group(proc, ch)] = r
 	}
-	return out, mapErr(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(err)
+	}
+	rows.Close()
+	if err := openLate(ctx, tx, units, to, func(proc string, ch dossier.Channel, n int64) {
+		r := get(group(proc, ch))
+		r.OpenLate += n
+		out[group(proc, ch)] = r
+	}); err != nil {
+		return nil, mapErr(err)
+	}
+	return out, nil
+}
+
+// openLate counts, by procedure and channel, the dossiers of units open at the end of
+// day x whose current span of history began by then, and that are late on x by
+// indicator 2.1 (dossier.Span.LateOn): asked to supplement more than once, or processing
+// past their appointment's date — counted in SQL through the inbox index — or waiting
+// for a supplement requested after that date, which compares local dates and so is
+// judged here, on the waiting dossiers' rows (few: those asked once).
+func openLate(ctx context.Context, tx *sql.Tx, units []int64, x calendar.Date, fn func(string, dossier.Channel, int64)) error {
+	if len(units) == 0 {
+		return nil
+	}
+	args := anyIDs(units)
+	n := len(args)
+	end, dayStart := x.AddDays(1).Time().UTC(), x.Time().UTC()
+	args = append(args, end, dayStart)
+	base := `FROM dossiers WHERE competent_unit_id IN (` + placeholders(1, n) + `) AND received_at < $` + strconv.Itoa(n+1) +
+		` AND changed_at < $` + strconv.Itoa(n+1)
+	rows, err := tx.QueryContext(ctx, `SELECT procedure_code, channel, COUNT(*) `+base+`
+		AND (status IN ('received', 'processing') AND (supplements > 1 OR due_at < $`+strconv.Itoa(n+2)+`)
+			OR status = 'supplement_requested' AND supplements > 1)
+		GROUP BY procedure_code, channel`, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var proc string
+		var ch dossier.Channel
+		var c int64
+		if err := rows.Scan(&proc, &ch, &c); err != nil {
+			rows.Close()
+			return err
+		}
+		fn(proc, ch, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT procedure_code, channel, due_at, paused_at `+base+`
+		AND status = 'supplement_requested' AND supplements <= 1`, args[:n+1]...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var proc string
+		var ch dossier.Channel
+		var due, paused sql.NullTime
+		if err := rows.Scan(&proc, &ch, &due, &paused); err != nil {
+			return err
+		}
+		s := dossier.Span{Status: dossier.StatusSupplementRequested, Supplements: 1, Due: due.Time, PausedAt: paused.Time}
+		if due.Valid && s.LateOn(x) {
+			fn(proc, ch, 1)
+		}
+	}
+	return rows.Err()
 }
 
 // sumCounts calls fn with the counter sums of units over lo..hi by procedure, channel and
@@ -266,10 +335,8 @@ func (s *Store) RebuildCounts(ctx context.Context) (int, error) {
 				if err != nil {
 					return err
 				}
-				for _, ev := range evs {
-					if err := addCounts(ctx, tx, dossier.EventCounts(d, ev)); err != nil {
-						return err
-					}
+				if err := addCounts(ctx, tx, dossier.HistoryCounts(d, evs)); err != nil {
+					return err
 				}
 				lastID = d.ID
 				n++
@@ -380,5 +447,24 @@ func (s *Store) ElectronicResults(ctx context.Context, units []int64, from, to c
 	var n int64
 	err := s.r.QueryRowContext(ctx, `SELECT COUNT(DISTINCT d.id) FROM issued_documents i JOIN dossiers d ON d.code = i.dossier_code
 		WHERE i.kind = 'result' AND d.resolved_at >= $1 AND d.resolved_at < $2 AND d.competent_unit_id IN (`+placeholders(3, len(units))+`)`, args...).Scan(&n)
+	return n, mapErr(err)
+}
+
+// DigitisedResults is report.IndexStore's count, of the dossiers ElectronicResults
+// counts, of those with at least one paper digitised at the counter: indicator 4.2 of
+// Decision 766 (dossiers with digitised papers and an electronic result). It reads the
+// register's results, as ElectronicResults does, and the files of the dossiers they name.
+func (s *Store) DigitisedResults(ctx context.Context, units []int64, from, to calendar.Date) (int64, error) {
+	if len(units) == 0 {
+		return 0, nil
+	}
+	args := []any{utc(from.Time()), utc(to.AddDays(1).Time())}
+	for _, u := range units {
+		args = append(args, u)
+	}
+	var n int64
+	err := s.r.QueryRowContext(ctx, `SELECT COUNT(DISTINCT d.id) FROM issued_documents i JOIN dossiers d ON d.code = i.dossier_code
+		WHERE i.kind = 'result' AND d.resolved_at >= $1 AND d.resolved_at < $2 AND d.competent_unit_id IN (`+placeholders(3, len(units))+`)
+		AND EXISTS (SELECT 1 FROM dossier_files f WHERE f.dossier_id = d.id AND f.digitised)`, args...).Scan(&n)
 	return n, mapErr(err)
 }

@@ -56,4 +56,17 @@ var apiAccess = map[string][]auth.Role{
 	"GET /api/v1/payments/receipts/{file}":       {auth.RoleAccountant},
 	"GET /api/v1/receipts/{file}":                nil, // the handler decides: officials, owner, look-up secret; others 404
 	"GET /api/v1/registers/{file}":               {auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk},
+	// Feedback (docs/FEEDBACK.md): filing, the citizen's verdict and the survey are
+	// public (the dossier's secret, or the logged-in owner, checked by feedback.Service);
+	// the unit's officials list, read and answer; the leader, administrator or counter
+	// assigns.
+	"POST /api/v1/feedback":               nil,
+	"GET /api/v1/feedback":                officials,
+	"GET /api/v1/feedback/published":      nil,
+	"PUT /api/v1/feedback/settings":       auth.AdminRoles,
+	"GET /api/v1/feedback/{id}":           {"user"}, // officials of its unit or who filed it; others 404
+	"POST /api/v1/feedback/{id}/assign":   {auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleCounter},
+	"POST /api/v1/feedback/{id}/answer":   officials,
+	"POST /api/v1/feedback/{id}/verdict":  nil,
+	"POST /api/v1/dossiers/{code}/survey": nil,
 }

@@ -251,13 +251,15 @@ func (s *Server) citizenBack(d dossier.Dossier, a dossier.Actor, anchor string) 
 // citizenRetry shows the page again with the problem next to the part it concerns.
 func (s *Server) citizenRetry(w http.ResponseWriter, r *http.Request, d dossier.Dossier, e *apperr.Error, part string) error {
 	return s.renderLookup(w, r, e.Kind.HTTPStatus(), d, r.URL.Query().Get("secret"), &citizenProblem{Part: part, Message: e.Message,
-		Comment: r.PostFormValue("comment"), Reason: r.PostFormValue("reason"), Rating: r.PostFormValue("rating")})
+		Comment: r.PostFormValue("comment"), Reason: r.PostFormValue("reason"), Rating: r.PostFormValue("rating"),
+		Content: r.PostFormValue("content")})
 }
 
 // citizenProblem is what went wrong with the applicant's last request, and what they typed.
 type citizenProblem struct {
 	Part, Message           string
 	Comment, Reason, Rating string
+	Content                 string // of a feedback
 }
 
 // ProblemOf is the message of the applicant's last request when it concerned one of
@@ -286,6 +288,8 @@ func (r *lookupResult) Typed(field string) string {
 		return r.Problem.Reason
 	case "rating":
 		return r.Problem.Rating
+	case "content":
+		return r.Problem.Content
 	}
 	return ""
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/consent"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/feedback"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/qr"
@@ -433,9 +434,15 @@ type lookupResult struct {
 	CanRate                 bool
 	Rated                   *dossier.Rated
 	Ratings                 []dossier.Rating
-	Action                  string // the base of the applicant's forms: /tra-cuu/CODE
-	Query                   string // ?secret=…, kept by the forms
-	Problem                 *citizenProblem
+	// Feedback about this dossier and the survey (feedback.go).
+	CanFeedback, CanSurvey, Surveyed bool
+	Kinds                            []feedback.Kind
+	Feedback                         []feedbackItem
+	Criteria                         []feedback.Criterion
+	ScoreLabels                      []string
+	Action                           string // the base of the applicant's forms: /tra-cuu/CODE
+	Query                            string // ?secret=…, kept by the forms
+	Problem                          *citizenProblem
 }
 
 type lookupView struct {
@@ -572,6 +579,15 @@ func (s *Server) applicantView(ctx context.Context, d dossier.Dossier, res *look
 			res.CanRate, res.Ratings = true, dossier.Ratings
 		}
 	}
+	fs, _, err := s.Feedback.Store.FeedbackList(ctx, feedback.Query{UnitIDs: []int64{d.CompetentUnitID}, Dossier: d.ID, Limit: 50})
+	if err != nil {
+		return err
+	}
+	surveyed, err := s.Store.DossierSurveyed(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	s.citizenFeedbackView(res, d, a, fs, surveyed)
 	pay, err := s.paymentSummary(ctx, d)
 	res.Payments = pay.WithSecret(linkSecret)
 	return err

@@ -23,6 +23,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
+	"github.com/xaso-vn/xaso/internal/feedback"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
@@ -62,6 +63,9 @@ type Deps struct {
 	// LoginAddresses throttles wrong passwords per client address (nil: a
 	// ratelimit.PerAddress backoff); tests give it their clock.
 	LoginAddresses *ratelimit.Backoff
+	// Feedback runs citizens' feedback and the satisfaction survey, the same service as
+	// the API's (internal/app sets it).
+	Feedback *feedback.Service
 }
 
 // Server is the HTTP handler of xaso.
@@ -118,6 +122,12 @@ func New(d Deps) (*Server, error) {
 			d.Payments.Now = d.Dossiers.Now
 		}
 	}
+	if d.Feedback == nil {
+		d.Feedback = &feedback.Service{Store: d.Store, Calendars: d.Calendars, Now: time.Now}
+		if d.Dossiers != nil {
+			d.Feedback.Now = d.Dossiers.Now
+		}
+	}
 	s := &Server{Deps: d, sessions: sm, views: views, loginIP: d.LoginAddresses, lookups: d.Lookups,
 		verifySlots: make(chan struct{}, verifyConcurrency)}
 	s.metrics = newHTTPMetrics(d.Metrics)
@@ -130,7 +140,7 @@ func New(d Deps) (*Server, error) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "xaso_store_changes_total",
 			Help: "Write transactions (changes) run, grouped or alone."},
 			func() float64 { return float64(st.GroupStats().Changes) }))
-	s.routes = append(append(append(s.pageRoutes(), s.paymentPageRoutes()...), s.adminPaymentRoutes()...), d.Routes...)
+	s.routes = append(append(append(append(s.pageRoutes(), s.paymentPageRoutes()...), s.adminPaymentRoutes()...), s.feedbackRoutes()...), d.Routes...)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {

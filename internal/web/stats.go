@@ -189,7 +189,7 @@ func (s *Server) fillStats(r *http.Request, sv *statsView) error {
 	if err != nil {
 		return err
 	}
-	params.By = ""
+	params.By, params.Today = "", calendar.DateOf(s.Dossiers.Now())
 	idx, err := report.IndexReport(ctx, s.Store, sv.Unit, params)
 	if err != nil {
 		return err
@@ -265,14 +265,17 @@ func (s *Server) fillStats(r *http.Request, sv *statsView) error {
 			if ind.Numerator != nil {
 				row.Inputs = count(*ind.Numerator) + " / " + count(*ind.Denominator)
 			}
-			row.Rate = oneDecimal(*ind.Rate) + "%"
+			row.Rate = twoDecimals(*ind.Rate) + "%"
 			row.Score = points(*ind.Score)
 		}
 		sv.Indicators = append(sv.Indicators, row)
 	}
-	pts := make([]point, len(idx.Months))
-	for i, m := range idx.Months {
-		pts[i] = point{m.Label, m.Total}
+	var pts []point
+	for _, m := range idx.Months {
+		if m.Empty || m.Computable == 0 {
+			continue // nothing measured: "—" in the table, no bar
+		}
+		pts = append(pts, point{m.Label, m.Earned})
 		sv.TrendMax = max(sv.TrendMax, m.Computable)
 	}
 	if sv.TrendMax == 0 {
@@ -280,6 +283,11 @@ func (s *Server) fillStats(r *http.Request, sv *statsView) error {
 	}
 	sv.Trend = trendChart("chi-so-theo-thang", "Điểm Chỉ số 766 theo tháng, trên tối đa "+oneDecimal(sv.TrendMax)+" điểm tính được", sv.TrendMax, pts)
 	return nil
+}
+
+// twoDecimals writes a rate of the 766 index the Vietnamese way: 77,78.
+func twoDecimals(f float64) string {
+	return strings.Replace(strconv.FormatFloat(f, 'f', 2, 64), ".", ",", 1)
 }
 
 // points writes an indicator's points with up to two decimals, the Vietnamese way: 5,5

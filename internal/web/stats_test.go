@@ -69,7 +69,7 @@ func TestStatsPageDemo2021(t *testing.T) {
 			online = v
 		}
 	}
-	if !strings.HasPrefix(online, "547 / 2.094 | 26,1% | ") {
+	if !strings.HasPrefix(online, "547 / 2.094 | 26,12% | ") {
 		t.Errorf("index row of online dossiers = %q", online)
 	}
 	if textAt(t, page, "#stats-period") != "Xã Yên Từ, từ ngày 01/01/2021 đến ngày 31/12/2021" {
@@ -80,6 +80,10 @@ func TestStatsPageDemo2021(t *testing.T) {
 	}
 	if n := len(rows("t-766-months")); n != 12 {
 		t.Errorf("%d months in the trend table, want 12", n)
+	}
+	// Earned, computable and the whole index's 100 are shown apart.
+	if got := textAt(t, page, "#index-total"); !strings.Contains(got, "Điểm đạt") || !strings.HasSuffix(got, "Tối đa của Bộ chỉ số100") {
+		t.Errorf("index totals = %q", got)
 	}
 	// The exports carry the same period and answer.
 	for _, format := range []string{"xlsx", "csv", "pdf"} {

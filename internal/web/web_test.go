@@ -183,10 +183,21 @@ var access = map[string][]auth.Role{
 	"GET /tra-cuu/{code}":                nil,
 	// The applicant's actions are open to whoever holds the dossier's secret (or owns
 	// it): their handlers check that, tested in citizen_test.go.
-	"GET /tra-cuu/{code}/tep/{id}":                  nil,
-	"POST /tra-cuu/{code}/bo-sung":                  nil,
-	"POST /tra-cuu/{code}/hanh-dong/{action}":       nil,
-	"POST /tra-cuu/{code}/danh-gia":                 nil,
+	"GET /tra-cuu/{code}/tep/{id}":            nil,
+	"POST /tra-cuu/{code}/bo-sung":            nil,
+	"POST /tra-cuu/{code}/hanh-dong/{action}": nil,
+	"POST /tra-cuu/{code}/danh-gia":           nil,
+	// Feedback and the survey on the look-up page: the secret or the owner, checked by
+	// the handlers (feedback_test.go); about the service, logged-in users.
+	"POST /tra-cuu/{code}/phan-anh":                 nil,
+	"POST /tra-cuu/{code}/phan-anh/{id}":            nil,
+	"POST /tra-cuu/{code}/khao-sat":                 nil,
+	"GET /phan-anh":                                 {"user"},
+	"POST /phan-anh":                                {"user"},
+	"GET /office/feedback":                          officials,
+	"GET /office/feedback/{id}":                     officials,
+	"POST /office/feedback/{id}/assign":             {auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleCounter},
+	"POST /office/feedback/{id}/answer":             officials,
 	"GET /office":                                   officials,
 	"GET /office/receive":                           {auth.RoleCounter, auth.RoleSystemAdmin},
 	"POST /office/receive":                          {auth.RoleCounter, auth.RoleSystemAdmin},
