@@ -395,9 +395,14 @@ func DueAt(r Rules, t time.Time) (time.Time, error) {
 	var due time.Time
 	var err error
 	lt := r.Procedure.LegalTime
-	if lt.Unit == catalog.Hours {
+	switch lt.Unit {
+	case catalog.Hours:
 		due, err = r.Calendar.AddWorkingHours(start, time.Duration(lt.Value)*time.Hour)
-	} else {
+	case catalog.CalendarDays:
+		// Counted from the receipt's date whatever the office hours: a limit in
+		// calendar days is never stretched by days off (DOMAIN §2).
+		due, err = r.Calendar.AddCalendarDays(start, lt.Value)
+	default:
 		due, err = r.Calendar.AddWorkingDays(start, lt.Value)
 	}
 	if err != nil {
