@@ -117,6 +117,9 @@ type Intake struct {
 	// Attachments come with the filing (photos or PDFs of the papers), their bytes
 	// already in the blob store; they are recorded in the filing's transaction.
 	Attachments []Attachment
+	// Papers are the papers the officer received (form 01 lists them); none when the
+	// intake does not say (an online filing sends files instead).
+	Papers []Paper
 }
 
 // Attachment is a file that comes with a filing: its description and the key of its
@@ -145,7 +148,7 @@ func (c Channel) ReceivedAtOnce() bool { return c == ChannelCounter || c == Chan
 func New(r Rules, in Intake, a Actor, now time.Time) (Dossier, Event, error) {
 	var err error
 	var assisted int64 // the volunteer filing, on the assisted channel only
-	if in.Applicant, in.Fields, err = check(r.Procedure, in); err != nil {
+	if in.Applicant, in.Fields, in.Papers, err = check(r.Procedure, in); err != nil {
 		return Dossier{}, Event{}, err
 	}
 	switch in.Channel {
@@ -172,7 +175,7 @@ func New(r Rules, in Intake, a Actor, now time.Time) (Dossier, Event, error) {
 		ProcedureCode: p.Code, ProcedureVersion: p.Version, ProcedureName: p.Name,
 		Channel: in.Channel, Applicant: in.Applicant, OwnerID: in.OwnerID, AssistedBy: assisted,
 		NationalCode: in.NationalCode,
-		Fields:       in.Fields, Status: StatusSubmitted, SubmittedAt: now, StepStartedAt: now,
+		Fields:       in.Fields, Papers: in.Papers, Status: StatusSubmitted, SubmittedAt: now, StepStartedAt: now,
 	}
 	if in.Channel.ReceivedAtOnce() {
 		if err := d.receive(r, now); err != nil {
@@ -191,7 +194,7 @@ func New(r Rules, in Intake, a Actor, now time.Time) (Dossier, Event, error) {
 
 // check validates and normalises the applicant and the form fields, reporting every
 // problem at once.
-func check(p catalog.Procedure, in Intake) (Applicant, map[string]string, error) {
+func check(p catalog.Procedure, in Intake) (Applicant, map[string]string, []Paper, error) {
 	bad := map[string]string{}
 	if _, ok := ParseChannel(string(in.Channel)); !ok {
 		bad["channel"] = "kênh nộp phải là counter, online, national_portal, post hoặc assisted"
@@ -248,14 +251,19 @@ func check(p catalog.Procedure, in Intake) (Applicant, map[string]string, error)
 	if err != nil {
 		var fe *catalog.FormError
 		if !errors.As(err, &fe) {
-			return ap, nil, err
+			return ap, nil, nil, err
 		}
 		for _, f := range fe.Fields {
 			bad["fields."+f.Name] = f.Message
 		}
 	}
+	papers := checkPapers(p, in.Papers, bad)
 	if len(bad) > 0 {
-		return ap, nil, &FieldError{Fields: bad}
+		fe := &FieldError{Fields: bad}
+		if onlyPapers(bad) {
+			fe.Code = ErrPapers
+		}
+		return ap, nil, nil, fe
 	}
-	return ap, fields, nil
+	return ap, fields, papers, nil
 }
