@@ -84,6 +84,7 @@ func Routes(d Deps) []httpx.Route {
 		{Pattern: "GET /api/v1/registers/{file}", Access: httpx.OnlyRoles(report.Roles...), Handler: h.register},
 		{Pattern: "GET /api/v1/reports/index766", Access: httpx.OnlyRoles(report.Roles...), Handler: h.index766},
 	}
+	routes = append(routes, unitSettingsRoutes(h)...)
 	routes = append(routes, paymentRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)
 }

@@ -56,4 +56,8 @@ var apiAccess = map[string][]auth.Role{
 	"GET /api/v1/payments/receipts/{file}":       {auth.RoleAccountant},
 	"GET /api/v1/receipts/{file}":                nil, // the handler decides: officials, owner, look-up secret; others 404
 	"GET /api/v1/registers/{file}":               {auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk},
+	// A unit's settings (the desk's name printed on forms 01–07): public to read; the
+	// unit's own administrators write (checked in the handler).
+	"GET /api/v1/units/{code}/settings": nil,
+	"PUT /api/v1/units/{code}/settings": auth.AdminRoles,
 }
