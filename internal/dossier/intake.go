@@ -247,7 +247,7 @@ func check(p catalog.Procedure, in Intake) (Applicant, map[string]string, []Pape
 	if in.Channel == ChannelAssisted && in.OwnerID == 0 {
 		bad["owner"] = "nộp hộ cần chọn người dân đã đồng ý cho bạn nộp hộ"
 	}
-	fields, err := p.NormalizeFields(in.Fields, electronic)
+	fields, err := p.NormalizeFields(RequesterDefaults(p, ap, in.Fields), electronic)
 	if err != nil {
 		var fe *catalog.FormError
 		if !errors.As(err, &fe) {
@@ -266,4 +266,31 @@ func check(p catalog.Procedure, in Intake) (Applicant, map[string]string, []Pape
 		return ap, nil, nil, fe
 	}
 	return ap, fields, papers, nil
+}
+
+// RequesterFields are the procedure form's questions about the requester (người yêu
+// cầu) that repeat the applicant's, with the applicant's answer each defaults to.
+var RequesterFields = map[string]func(Applicant) string{
+	"requester_name":  func(a Applicant) string { return a.FullName },
+	"requester_id":    func(a Applicant) string { return a.IDNumber },
+	"requester_phone": func(a Applicant) string { return a.Phone },
+	"requester_email": func(a Applicant) string { return a.Email },
+}
+
+// RequesterDefaults returns the answers with each requester question the procedure asks
+// and that was left blank filled from the applicant: the applicant is asked once, and
+// the requester is someone else only when the answers say so. fields is not changed.
+func RequesterDefaults(p catalog.Procedure, ap Applicant, fields map[string]string) map[string]string {
+	out := make(map[string]string, len(fields)+len(RequesterFields))
+	for k, v := range fields {
+		out[k] = v
+	}
+	for _, f := range p.Form {
+		if def, ok := RequesterFields[f.Name]; ok && strings.TrimSpace(out[f.Name]) == "" {
+			if v := def(ap); v != "" {
+				out[f.Name] = v
+			}
+		}
+	}
+	return out
 }
