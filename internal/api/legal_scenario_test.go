@@ -59,7 +59,7 @@ func TestLegalScenarios(t *testing.T) {
 	year := strconv.Itoa(time.Now().In(locale.Zone).Year())
 	run(t, e, []scenario{
 		{name: "a paper the procedure does not have", as: "motcua", method: "POST", path: "/api/v1/dossiers",
-			body: withPapers(t, "1.001193", map[string]any{"name": "Sổ hộ khẩu", "form": "original", "count": 1}),
+			body:   withPapers(t, "1.001193", map[string]any{"name": "Sổ hộ khẩu", "form": "original", "count": 1}),
 			status: 422, code: "invalid_papers", want: []string{`"field":"papers[0].name"`}},
 		{name: "a count of 0", as: "motcua", method: "POST", path: "/api/v1/dossiers",
 			body:   withPapers(t, "1.001193", map[string]any{"name": birth, "form": "original", "count": 0}),
@@ -84,7 +84,10 @@ func TestLegalScenarios(t *testing.T) {
 		// specialist's step.
 		{name: "file 1.004873", as: "motcua", method: "POST", path: "/api/v1/dossiers",
 			body: withPapers(t, "1.004873", map[string]any{"name": form, "form": "original", "count": 1}), status: 201,
-			after: func(t *testing.T, e *env, body string) { keep("x", "code")(t, e, body); keep("due", "due_at")(t, e, body) }},
+			after: func(t *testing.T, e *env, body string) {
+				keep("x", "code")(t, e, body)
+				keep("due", "due_at")(t, e, body)
+			}},
 		{name: "to the specialist", as: "motcua", method: "POST", path: "/api/v1/dossiers/{x}/actions/forward", status: 200},
 		{name: "the counter writes no apology", as: "motcua", method: "POST", path: "/api/v1/dossiers/{x}/actions/extend",
 			body: `{"reason":"Cần xác minh","new_due_at":"{soon}"}`, before: shiftDue("soon", time.Hour), status: 409, code: "not_your_step"},
