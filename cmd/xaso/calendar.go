@@ -9,8 +9,10 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/config"
+	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/store"
+	"github.com/xaso-vn/xaso/internal/unit"
 	"github.com/xaso-vn/xaso/internal/workcal"
 )
 
@@ -93,46 +95,99 @@ có --db, lệnh thêm các quyết định toàn quốc đã nhập, và với 
 }
 
 func deadlineCmd() *command {
-	return &command{name: "deadline", synopsis: "deadline [--db DSN [--unit CODE]] --from RFC3339 (--days N | --hours N)",
-		summary: "tính hạn giải quyết theo ngày, giờ làm việc (due date)",
+	return &command{name: "deadline", synopsis: "deadline [--db DSN [--unit CODE]] --from RFC3339 (--days N | --hours N | --procedure CODE)",
+		summary: "tính hạn giải quyết theo ngày, giờ làm việc hoặc theo thủ tục (due date)",
 		help: `Tính thời điểm hẹn trả: --days N là cùng giờ đó của ngày làm việc thứ N tiếp theo; --hours N là N giờ làm việc.
 Hồ sơ nhận ngoài giờ hành chính được tính từ lúc mở cửa kế tiếp. In thời điểm theo RFC 3339, múi giờ +07:00.
 Không có --db (hay XASO_DB), lệnh dùng lịch toàn quốc có sẵn (thứ Hai–thứ Sáu 07:30–11:30, 13:00–17:00, ngày lễ
-và các quyết định đã biết) và không tạo tệp nào; có --db, thêm quyết định đã nhập, và với --unit lịch của đơn vị đó.`,
+và các quyết định đã biết) và không tạo tệp nào; có --db, thêm quyết định đã nhập, và với --unit lịch của đơn vị đó.
+--procedure CODE (cần --db) in thời điểm hẹn trả mà hồ sơ của thủ tục đó tiếp nhận lúc --from sẽ có, như khi tiếp nhận:
+thời hạn theo quy định (ngày làm việc, ngày theo lịch hoặc giờ làm việc), giờ chốt nhận hồ sơ của thủ tục, lịch và giờ
+làm việc của đơn vị (--unit; mặc định đơn vị chính của cổng).`,
 		setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
 			unitCode := calendarFlags(fs, cfg)
 			from := fs.String("from", "", "thời điểm tiếp nhận, RFC 3339, ví dụ 2026-03-02T09:00:00+07:00")
 			days := fs.Int("days", -1, "số ngày làm việc")
 			hours := fs.Int("hours", -1, "số giờ làm việc")
+			procedure := fs.String("procedure", "", "mã thủ tục: tính theo thời hạn và giờ chốt của thủ tục (cần --db)")
 			return func(ctx context.Context, sio stdio, args []string) error {
-				if len(args) != 0 || *from == "" || (*days < 0) == (*hours < 0) {
+				given := 0
+				for _, g := range []bool{*days >= 0, *hours >= 0, *procedure != ""} {
+					if g {
+						given++
+					}
+				}
+				if len(args) != 0 || *from == "" || given != 1 {
 					if *days < -1 || *hours < -1 {
 						return usagef("số ngày, số giờ không được âm")
 					}
-					return usagef("cần --from và đúng một trong --days, --hours")
+					return usagef("cần --from và đúng một trong --days, --hours, --procedure")
 				}
 				t, err := time.Parse(time.RFC3339, *from)
 				if err != nil {
 					return usagef("--from %q: cần dạng RFC 3339, ví dụ 2026-03-02T09:00:00+07:00", *from)
 				}
-				y := t.In(locale.Zone).Year()
-				cal, err := commandCalendar(ctx, sio, fs, *cfg, *unitCode, y, y+2, false)
-				if err != nil {
-					return err
-				}
 				var due time.Time
-				if *days >= 0 {
-					due, err = cal.AddWorkingDays(t, *days)
+				if *procedure != "" {
+					if due, err = procedureDeadline(ctx, sio, fs, *cfg, *unitCode, *procedure, t); err != nil {
+						return err
+					}
 				} else {
-					due, err = cal.AddWorkingHours(t, time.Duration(*hours)*time.Hour)
-				}
-				if err != nil {
-					return err
+					y := t.In(locale.Zone).Year()
+					cal, err := commandCalendar(ctx, sio, fs, *cfg, *unitCode, y, y+2, false)
+					if err != nil {
+						return err
+					}
+					if *days >= 0 {
+						due, err = cal.AddWorkingDays(t, *days)
+					} else {
+						due, err = cal.AddWorkingHours(t, time.Duration(*hours)*time.Hour)
+					}
+					if err != nil {
+						return err
+					}
 				}
 				fmt.Fprintln(sio.out, due.In(locale.Zone).Format(time.RFC3339))
 				return nil
 			}
 		}}
+}
+
+// procedureDeadline is the appointment a dossier of procedure code received at t would
+// get in the unit (unitCode, or the portal's home unit): the procedure in force in the
+// unit's catalog, on the unit's calendar, by the same rule as intake (dossier.DueAt).
+func procedureDeadline(ctx context.Context, sio stdio, fs *flag.FlagSet, cfg config.Config, unitCode, code string, t time.Time) (time.Time, error) {
+	dbGiven := sio.getenv("XASO_DB") != ""
+	fs.Visit(func(f *flag.Flag) { dbGiven = dbGiven || f.Name == "db" })
+	if !dbGiven {
+		return time.Time{}, usagef("--procedure cần --db: thủ tục nằm trong danh mục của đơn vị")
+	}
+	st, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("không mở được cơ sở dữ liệu %s (cannot open the database): %w", config.MaskDSN(cfg.DB), err)
+	}
+	defer st.Close()
+	var u unit.Unit
+	if unitCode != "" {
+		u, err = st.UnitByCode(ctx, unitCode)
+	} else {
+		u, err = homeUnit(ctx, st)
+		if err == nil && u.ID == 0 {
+			err = unit.ErrNotFound
+		}
+	}
+	if err != nil {
+		return time.Time{}, err
+	}
+	_, proc, err := st.PublishedProcedureVersion(ctx, u.ID, code)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("thủ tục %s trong danh mục của %s (procedure): %w", code, u.Name, err)
+	}
+	cal, err := workcal.New(st).For(ctx, u.ID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return dossier.DueAt(dossier.Rules{Procedure: proc, Calendar: cal}, t)
 }
 
 // calendarFlags registers --db and --unit; the calendar commands open a database only

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/store/storetest"
 )
@@ -161,5 +163,48 @@ func TestCalendarCommandsCreateNoFiles(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Fatalf("files created: %v", entries)
+	}
+}
+
+// TestDeadlineByProcedure: `deadline --procedure` gives the appointment intake would set,
+// by the procedure's legal time and cut-off on the unit's calendar.
+func TestDeadlineByProcedure(t *testing.T) {
+	dsn := storetest.DSN(t)
+	env := map[string]string{"XASO_DB": dsn}
+	st, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := demo.LoadWith(context.Background(), st, auth.NewHasher(auth.TestParams, 1), demo.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		args  []string
+		code  int
+		out   string
+		inErr string
+	}{
+		// 2.000509, registering a religious activity: 15 calendar days; received on the
+		// Thursday before Tết 2026 (14–22 February off), due fifteen days later.
+		{"calendar days across Tết", []string{"--from", "2026-02-12T09:00:00+07:00", "--procedure", "2.000509"}, 0, "2026-02-27T09:00:00+07:00\n", ""},
+		// 2.000815, certifying a copy: the same day; after 15:00 the next working day.
+		{"same day after 15:00", []string{"--from", "2026-03-02T15:30:00+07:00", "--procedure", "2.000815"}, 0, "2026-03-03T09:30:00+07:00\n", ""},
+		{"same day before 15:00", []string{"--from", "2026-03-02T10:00:00+07:00", "--procedure", "2.000815", "--unit", "14731"}, 0, "2026-03-02T13:30:00+07:00\n", ""},
+		{"working days", []string{"--from", "2026-03-02T09:00:00+07:00", "--procedure", "1.004873"}, 0, "2026-03-05T09:00:00+07:00\n", ""},
+		{"unknown procedure", []string{"--from", "2026-03-02T09:00:00+07:00", "--procedure", "9.999999"}, 1, "", "9.999999"},
+		{"with --days too", []string{"--from", "2026-03-02T09:00:00+07:00", "--procedure", "1.004873", "--days", "2"}, 2, "", "đúng một"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := xaso(t, env, "", append([]string{"deadline"}, tt.args...)...)
+			if r.code != tt.code || r.out != tt.out || !strings.Contains(r.err, tt.inErr) {
+				t.Fatalf("deadline %v: %+v", tt.args, r)
+			}
+		})
+	}
+	if r := xaso(t, nil, "", "deadline", "--from", "2026-03-02T09:00:00+07:00", "--procedure", "1.004873"); r.code != 2 || !strings.Contains(r.err, "--db") {
+		t.Fatalf("--procedure without a database: %+v", r)
 	}
 }

@@ -96,6 +96,7 @@ func Routes(d Deps) []httpx.Route {
 		{Pattern: "POST /api/v1/feedback/{id}/verdict", Access: httpx.Anyone, Handler: h.judgeFeedback},
 		{Pattern: "POST /api/v1/dossiers/{code}/survey", Access: httpx.Anyone, Handler: h.survey},
 	}
+	routes = append(routes, unitSettingsRoutes(h)...)
 	routes = append(routes, paymentRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)
 }

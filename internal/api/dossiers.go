@@ -37,6 +37,10 @@ type CreateDossier struct {
 	// NationalCode is the dossier's code on the national portal, required for the channel
 	// national_portal: forwarding the same code again answers with the same dossier.
 	NationalCode string `json:"national_code,omitempty"`
+	// Papers are the papers received (form 01 lists them): each a paper of the
+	// procedure by its catalog name, its form (original, copy, certified_copy) and a
+	// count from 1 to 100. Optional; a wrong list is 422 invalid_papers.
+	Papers []dossier.Paper `json:"papers,omitempty"`
 }
 
 // Created is the answer to a new dossier.
@@ -97,7 +101,7 @@ func (h handlers) createDossier(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	intake := dossier.Intake{Channel: in.Channel, Applicant: in.Applicant, Fields: in.Fields, ReceivingUnitID: receiving,
-		NationalCode: strings.TrimSpace(in.NationalCode)}
+		NationalCode: strings.TrimSpace(in.NationalCode), Papers: in.Papers}
 	if in.CompetentUnit != "" {
 		cu, err := h.Store.UnitByCode(ctx, in.CompetentUnit)
 		if err != nil {
@@ -178,6 +182,9 @@ func hashOf(in CreateDossier) string {
 	for _, k := range keys {
 		b.WriteString("\x00" + k + "=" + in.Fields[k])
 	}
+	for _, p := range in.Papers {
+		b.WriteString("\x00paper\x00" + p.Name + "\x00" + string(p.Form) + "\x00" + strconv.Itoa(p.Count))
+	}
 	sum := sha256.Sum256([]byte(b.String()))
 	return hex.EncodeToString(sum[:])
 }
@@ -228,6 +235,27 @@ type Dossier struct {
 	Reason           string             `json:"reason,omitempty"`
 	AllowedActions   []dossier.Action   `json:"allowed_actions"`
 	History          []HistoryEntry     `json:"history"`
+	// Papers are the papers received at intake (empty when none were recorded).
+	Papers []dossier.Paper `json:"papers"`
+	// Register is the dossier's line in the receiving unit's register of the year
+	// (form 07), once received.
+	Register *RegisterLine `json:"register,omitempty"`
+	// Letters are the official letters issued about it (form 04), with their number.
+	Letters []LetterView `json:"letters"`
+}
+
+// RegisterLine is a line of the register of dossiers: the year's book and the line.
+type RegisterLine struct {
+	Book int   `json:"book"`
+	Line int64 `json:"line"`
+}
+
+// LetterView is a letter issued about a dossier, numbered in the outgoing register.
+type LetterView struct {
+	Form           string `json:"form"`
+	Number         int64  `json:"number"`
+	NumberNotation string `json:"number_notation"`
+	IssuedAt       string `json:"issued_at"`
 }
 
 // load finds a dossier the caller may see; others get 404, which does not reveal that a
@@ -279,6 +307,20 @@ func (h handlers) view(r *http.Request, d dossier.Dossier, a dossier.Actor) (Dos
 		v.History = append(v.History, HistoryEntry{At: *rfc3339(e.At), Actor: e.ActorName, Action: string(e.Action),
 			FromStatus: e.FromStatus, ToStatus: e.ToStatus, FromStep: e.FromStep, ToStep: e.ToStep, Note: e.Note})
 	}
+	pw, err := h.Store.DossierPaperwork(ctx, d.ID)
+	if err != nil {
+		return Dossier{}, err
+	}
+	v.Papers, v.Letters = pw.Papers, []LetterView{}
+	if v.Papers == nil {
+		v.Papers = []dossier.Paper{}
+	}
+	if pw.RegisterLine > 0 {
+		v.Register = &RegisterLine{Book: pw.RegisterYear, Line: pw.RegisterLine}
+	}
+	for _, l := range pw.Letters {
+		v.Letters = append(v.Letters, LetterView{Form: l.Form, Number: l.Number, NumberNotation: l.Notation, IssuedAt: *rfc3339(l.IssuedAt)})
+	}
 	return v, nil
 }
 
@@ -298,6 +340,9 @@ func (h handlers) getDossier(w http.ResponseWriter, r *http.Request) error {
 type ActionBody struct {
 	Reason   string `json:"reason,omitempty"`
 	NewDueAt string `json:"new_due_at,omitempty"` // extend: RFC 3339
+	// ApproveLonger (extend, a leader only): the leader approves a new appointment past
+	// the cap, the procedure's legal time once more.
+	ApproveLonger bool `json:"approve_longer,omitempty"`
 }
 
 var (
@@ -320,7 +365,7 @@ func (h handlers) act(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	req := dossier.Request{Action: action, Actor: a, Reason: body.Reason}
+	req := dossier.Request{Action: action, Actor: a, Reason: body.Reason, ApproveLonger: body.ApproveLonger}
 	if body.NewDueAt != "" {
 		t, err := time.Parse(time.RFC3339, body.NewDueAt)
 		if err != nil {

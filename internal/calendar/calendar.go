@@ -312,6 +312,45 @@ func (c *Calendar) AddWorkingDays(t time.Time, n int) (time.Time, error) {
 	return c.instant(moment{j, min(max(m.clock, s[0].Start), s[len(s)-1].End)}), nil
 }
 
+// AddCalendarDays returns the due time of a task of n calendar days (ngày, not ngày làm
+// việc) received at t. The period starts the day after t's date and ends with its n-th
+// day (Civil Code 2015, art. 147–148); days off do not lengthen it. The limit is the
+// law's, so the due time is never after it: when the last day is not a working day, the
+// due time moves back to the last working day before it (the office returns early
+// rather than late). The clock time is t's, kept within that day's office hours, as in
+// [Calendar.AddWorkingDays]. Should no working day lie after t's date and within the
+// period, the due time is the close of t's own day (t itself if later).
+//
+// Apply a cut-off first with [Calendar.ApplyCutoff] where the procedure has one.
+func (c *Calendar) AddCalendarDays(t time.Time, n int) (time.Time, error) {
+	if n < 0 {
+		return time.Time{}, fmt.Errorf("calendar: add %d calendar days: %w", n, ErrNegative)
+	}
+	m, err := c.moment(t)
+	if err != nil {
+		return time.Time{}, err
+	}
+	end := m.day + n
+	if end >= len(c.kind) {
+		return time.Time{}, c.errPastEnd()
+	}
+	// The last working day at or before the period's end: workedBefore[end+1] working
+	// days lie in 0..end, the last of them is workdays[that - 1].
+	p := int(c.workedBefore[end+1])
+	if p == 0 || int(c.workdays[p-1]) <= m.day {
+		if c.isWorking(m.day) {
+			s := c.shift(m.day)
+			if close := s[len(s)-1].End; m.clock < close {
+				return c.instant(moment{m.day, close}), nil
+			}
+		}
+		return c.instant(m), nil
+	}
+	j := int(c.workdays[p-1])
+	s := c.shift(j)
+	return c.instant(moment{j, min(max(m.clock, s[0].Start), s[len(s)-1].End)}), nil
+}
+
 // WorkingDaysBetween returns the number of working days from the start of a task
 // received at a to the date of b: the working days after the start day (the date of
 // [Calendar.NextOpening] of a) up to and including b's date, negative when b's date is

@@ -249,6 +249,55 @@ func TestAddWorkingDays(t *testing.T) {
 	}
 }
 
+func TestAddCalendarDays(t *testing.T) {
+	c := mustDefault(t)
+	tests := []struct {
+		name string
+		from string
+		n    int
+		want string
+	}{
+		// Tết 2026 (14–22 February off) does not lengthen a limit in calendar days.
+		{"15 days across Tết 2026", "2026-02-12 09:00", 15, "2026-02-27 09:00"},
+		{"15 days ending on a Saturday: back to Friday", "2026-02-13 09:00", 15, "2026-02-27 09:00"},
+		{"ending inside Tết: back to the last day worked before it", "2026-02-05 10:00", 10, "2026-02-13 10:00"},
+		{"received during Tết", "2026-02-18 10:00", 15, "2026-03-05 10:00"},
+		{"ending on the worked Saturday of January 2026", "2025-12-27 09:00", 14, "2026-01-10 09:00"},
+		{"across the year end, New Year's Day off", "2026-12-30 10:00", 3, "2026-12-31 10:00"},
+		// The clock is the receipt's, kept within the due day's office hours.
+		{"received after closing", "2026-03-02 18:00", 3, "2026-03-05 17:00"},
+		{"received before opening", "2026-03-02 06:00", 3, "2026-03-05 07:30"},
+		{"received at lunch", "2026-03-02 12:00", 3, "2026-03-05 12:00"},
+		// No working day within the period after the receipt's date: the close of that day.
+		{"one day from Friday afternoon", "2026-03-06 16:00", 1, "2026-03-06 17:00"},
+		{"one day from Friday after closing", "2026-03-06 18:00", 1, "2026-03-06 18:00"},
+		{"ordinary week", "2026-03-02 09:00", 7, "2026-03-09 09:00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := c.AddCalendarDays(at(t, tt.from), tt.n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := at(t, tt.want); !got.Equal(want) {
+				t.Errorf("AddCalendarDays(%s, %d) = %s, want %s", tt.from, tt.n, fmtTime(got), fmtTime(want))
+			}
+			if got.Location() != locale.Zone {
+				t.Errorf("result in %v, want %v", got.Location(), locale.Zone)
+			}
+			if limit := DateOf(at(t, tt.from)).AddDays(tt.n); DateOf(got).After(limit) {
+				t.Errorf("due %s after the legal limit %s", fmtTime(got), limit)
+			}
+		})
+	}
+	if _, err := c.AddCalendarDays(at(t, "2027-12-30 09:00"), 5); !errors.Is(err, ErrOutOfRange) {
+		t.Errorf("past the compiled years: err = %v, want ErrOutOfRange", err)
+	}
+	if _, err := c.AddCalendarDays(at(t, "2026-03-02 09:00"), -1); !errors.Is(err, ErrNegative) {
+		t.Errorf("negative: err = %v, want ErrNegative", err)
+	}
+}
+
 func mustLegal(t testing.TB, year int) []Day {
 	t.Helper()
 	days, err := LegalHolidays(year)

@@ -36,12 +36,12 @@ func History2021(unitCode string, procs []catalog.Procedure, cal *calendar.Calen
 	rng := rand.New(rand.NewPCG(seed, 2021))
 	var days, hours, online []catalog.Procedure
 	for _, p := range procs {
-		if p.LegalTime.Unit == catalog.Days {
-			days = append(days, p)
-		} else {
+		if p.LegalTime.Unit == catalog.Hours {
 			hours = append(hours, p)
+		} else {
+			days = append(days, p)
 		}
-		if p.OnlineLevel != catalog.OnlineNone && p.LegalTime.Unit == catalog.Days {
+		if p.OnlineLevel != catalog.OnlineNone && p.LegalTime.Unit != catalog.Hours {
 			online = append(online, p)
 		}
 	}

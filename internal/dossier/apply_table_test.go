@@ -124,6 +124,7 @@ var (
 		"nd": ErrExtendDate,   // the new appointment is not after the old
 		"1x": ErrExtendedOnce, // extended before
 		"lt": ErrExtendLate,   // less than a working day before the appointment
+		"pc": ErrExtendCap,    // past the procedure's legal time once more, without the leader's approval
 	}
 )
 
@@ -276,12 +277,12 @@ var applyTable = map[Action]string{
 	ActExtend: `
 		      an se ow ci vo dt cR cC sC sR lC lR kC aC uC sy
 		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		rec0  no no no no no no R0 no no no R0 no no no no R0
-		pro1  no no no no no no P1 no no no P1 no no no no P1
-		pro2  no no no no no no P2 no no no P2 no no no no P2
-		pro3  no no no no no no P3 no no no P3 no no no no P3
+		rec0  no no no no no no no no no no R0 no no no no R0
+		pro1  no no no no no no no no P1 no P1 no no no no P1
+		pro2  no no no no no no no no no no P2 no no no no P2
+		pro3  no no no no no no no no no no P3 no no no no P3
 		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup1  no no no no no no Q1 no no no Q1 no no no no Q1
+		sup1  no no no no no no no no Q1 no Q1 no no no no Q1
 		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
 		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
 		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
@@ -343,19 +344,30 @@ var reasonActions = []Action{ActRequestSupplement, ActSendBack, ActRefuse, ActEx
 // except of a visitor who is neither logged in nor holds the secret.
 const withoutReason = "no rr rr rr rr rr rr rr rr rr rr rr rr rr rr rr"
 
-// extendTable is the outcome of an extension where its own rules refuse it.
+// extendTable is the outcome of an extension under its own rules, at the specialist's step (pro1).
 var extendTable = []struct {
 	name   string
 	mutate func(*Dossier, *Request)
 	want   string
 }{
 	{"new appointment not after the old", func(d *Dossier, r *Request) { r.NewDue = d.DueAt },
-		"no no no no no no nd no no no nd no no no no nd"},
+		"no no no no no no no no nd no nd no no no no nd"},
 	{"extended once", func(d *Dossier, r *Request) { d.ExtendedDueAt = tableNewDue },
-		"no no no no no no 1x no no no 1x no no no no 1x"},
+		"no no no no no no no no 1x no 1x no no no no 1x"},
 	{"on the day of the appointment", func(d *Dossier, r *Request) { r.Now = d.DueAt.Add(-time.Hour) },
-		"no no no no no no lt no no no lt no no no no lt"},
+		"no no no no no no no no lt no lt no no no no lt"},
+	// The cap is the procedure's three working days once more from Thursday's
+	// appointment: Tuesday 17 March 08:00.
+	{"at the cap", func(d *Dossier, r *Request) { r.NewDue = tableCap },
+		"no no no no no no no no P1 no P1 no no no no P1"},
+	{"a minute past the cap", func(d *Dossier, r *Request) { r.NewDue = tableCap.Add(time.Minute) },
+		"no no no no no no no no pc no pc no no no no pc"},
+	{"past the cap with the approval: only a leader gives it", func(d *Dossier, r *Request) {
+		r.NewDue, r.ApproveLonger = tableCap.Add(48*time.Hour), true
+	}, "no no no no no no no no pc no P1 no no no no P1"},
 }
+
+var tableCap = at("2026-03-17T08:00:00+07:00")
 
 // parseGrid reads a grid: a header naming the actors, then one row per situation.
 func parseGrid(t *testing.T, name, grid string, actors []tableActor, situations []tableSituation) map[string][]string {
@@ -481,7 +493,8 @@ func TestApplyTable(t *testing.T) {
 		}
 	}
 
-	rec := situations[slices.IndexFunc(situations, func(s tableSituation) bool { return s.name == "rec0" })].d
+	// At the specialist's step, where both the leader and the specialist may write it.
+	rec := situations[slices.IndexFunc(situations, func(s tableSituation) bool { return s.name == "pro1" })].d
 	for _, tt := range extendTable {
 		cells := strings.Fields(tt.want)
 		if len(cells) != len(actors) {

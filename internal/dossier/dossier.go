@@ -160,6 +160,10 @@ type Dossier struct {
 	// dossiers filed before consents were recorded; empty since.
 	Consent string
 	Fields  map[string]string
+	// Papers are the papers received at intake, as New checked them; storage writes
+	// them with the dossier and reads them back with its Paperwork (lists do not need
+	// them, so the dossier's row does not carry them).
+	Papers []Paper
 
 	Status Status
 	Step   int // index of the current workflow step
@@ -201,5 +205,8 @@ var (
 	ErrExtendedOnce = apperr.New(apperr.Conflict, "already_extended", "Hồ sơ đã được gia hạn một lần; không gia hạn lần nữa.")
 	ErrExtendLate   = apperr.New(apperr.Conflict, "extension_too_late", "Văn bản xin lỗi và gia hạn phải gửi chậm nhất một ngày làm việc trước hạn trả kết quả.")
 	ErrExtendDate   = apperr.New(apperr.Invalid, "invalid_extension_date", "Ngày hẹn mới phải sau ngày hẹn hiện tại.")
-	ErrIdempotency  = apperr.New(apperr.Conflict, "idempotency_key_reused", "Idempotency-Key này đã được dùng cho một yêu cầu khác.")
+	// ErrExtendCap refuses a new appointment past ExtensionCap without the leader's
+	// approval; the message a refusal carries names the latest date allowed.
+	ErrExtendCap   = apperr.New(apperr.Invalid, "extension_past_cap", "Ngày hẹn mới vượt quá mức gia hạn cho phép (bằng thời hạn giải quyết của thủ tục); dài hơn thì lãnh đạo phải duyệt.")
+	ErrIdempotency = apperr.New(apperr.Conflict, "idempotency_key_reused", "Idempotency-Key này đã được dùng cho một yêu cầu khác.")
 )

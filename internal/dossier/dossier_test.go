@@ -240,7 +240,10 @@ func TestLateAndExtension(t *testing.T) {
 	d := counterDossier(t, r, "2026-03-02T09:00:00+07:00") // due Thursday 5 March 09:00
 	must(t, &d, r, ActForward, counterOfficer, "2026-03-02T09:30:00+07:00")
 	refuse(t, &d, r, Request{Action: ActExtend, Actor: leader, Reason: "Cần xác minh", NewDue: at("2026-03-04T09:00:00+07:00"), Now: at("2026-03-03T09:00:00+07:00")}, ErrExtendDate)
-	refuse(t, &d, r, Request{Action: ActExtend, Actor: specialist, Reason: "x", NewDue: at("2026-03-10T09:00:00+07:00"), Now: at("2026-03-03T09:00:00+07:00")}, ErrNotYourStep)
+	refuse(t, &d, r, Request{Action: ActExtend, Actor: counterOfficer, Reason: "x", NewDue: at("2026-03-10T09:00:00+07:00"), Now: at("2026-03-03T09:00:00+07:00")}, ErrNotYourStep)
+	// The cap: the procedure's three working days again from Thursday 5 March 09:00.
+	refuse(t, &d, r, Request{Action: ActExtend, Actor: specialist, Reason: "x", NewDue: at("2026-03-10T09:01:00+07:00"), Now: at("2026-03-03T09:00:00+07:00")}, ErrExtendCap)
+	refuse(t, &d, r, Request{Action: ActExtend, Actor: specialist, Reason: "x", NewDue: at("2026-03-12T09:00:00+07:00"), Now: at("2026-03-03T09:00:00+07:00"), ApproveLonger: true}, ErrExtendCap)
 	if _, err := d.Apply(r, Request{Action: ActExtend, Actor: leader, Reason: "Cần xác minh thêm", NewDue: at("2026-03-10T09:00:00+07:00"), Now: at("2026-03-04T09:00:00+07:00")}); err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +321,7 @@ func TestAllowed(t *testing.T) {
 	d := counterDossier(t, r, "2026-03-02T09:00:00+07:00")
 	now := at("2026-03-02T10:00:00+07:00")
 	got := d.Allowed(r, counterOfficer, now)
-	want := []Action{ActForward, ActRequestSupplement, ActRefuse, ActExtend, ActWithdraw}
+	want := []Action{ActForward, ActRequestSupplement, ActRefuse, ActWithdraw}
 	if strings.Join(actionNames(got), ",") != strings.Join(actionNames(want), ",") {
 		t.Fatalf("counter may %v, want %v", got, want)
 	}

@@ -117,6 +117,9 @@ type Intake struct {
 	// Attachments come with the filing (photos or PDFs of the papers), their bytes
 	// already in the blob store; they are recorded in the filing's transaction.
 	Attachments []Attachment
+	// Papers are the papers the officer received (form 01 lists them); none when the
+	// intake does not say (an online filing sends files instead).
+	Papers []Paper
 }
 
 // Attachment is a file that comes with a filing: its description and the key of its
@@ -145,7 +148,7 @@ func (c Channel) ReceivedAtOnce() bool { return c == ChannelCounter || c == Chan
 func New(r Rules, in Intake, a Actor, now time.Time) (Dossier, Event, error) {
 	var err error
 	var assisted int64 // the volunteer filing, on the assisted channel only
-	if in.Applicant, in.Fields, err = check(r.Procedure, in); err != nil {
+	if in.Applicant, in.Fields, in.Papers, err = check(r.Procedure, in); err != nil {
 		return Dossier{}, Event{}, err
 	}
 	switch in.Channel {
@@ -172,7 +175,7 @@ func New(r Rules, in Intake, a Actor, now time.Time) (Dossier, Event, error) {
 		ProcedureCode: p.Code, ProcedureVersion: p.Version, ProcedureName: p.Name,
 		Channel: in.Channel, Applicant: in.Applicant, OwnerID: in.OwnerID, AssistedBy: assisted,
 		NationalCode: in.NationalCode,
-		Fields:       in.Fields, Status: StatusSubmitted, SubmittedAt: now, StepStartedAt: now,
+		Fields:       in.Fields, Papers: in.Papers, Status: StatusSubmitted, SubmittedAt: now, StepStartedAt: now,
 	}
 	if in.Channel.ReceivedAtOnce() {
 		if err := d.receive(r, now); err != nil {
@@ -191,7 +194,7 @@ func New(r Rules, in Intake, a Actor, now time.Time) (Dossier, Event, error) {
 
 // check validates and normalises the applicant and the form fields, reporting every
 // problem at once.
-func check(p catalog.Procedure, in Intake) (Applicant, map[string]string, error) {
+func check(p catalog.Procedure, in Intake) (Applicant, map[string]string, []Paper, error) {
 	bad := map[string]string{}
 	if _, ok := ParseChannel(string(in.Channel)); !ok {
 		bad["channel"] = "kênh nộp phải là counter, online, national_portal, post hoặc assisted"
@@ -244,18 +247,50 @@ func check(p catalog.Procedure, in Intake) (Applicant, map[string]string, error)
 	if in.Channel == ChannelAssisted && in.OwnerID == 0 {
 		bad["owner"] = "nộp hộ cần chọn người dân đã đồng ý cho bạn nộp hộ"
 	}
-	fields, err := p.NormalizeFields(in.Fields, electronic)
+	fields, err := p.NormalizeFields(RequesterDefaults(p, ap, in.Fields), electronic)
 	if err != nil {
 		var fe *catalog.FormError
 		if !errors.As(err, &fe) {
-			return ap, nil, err
+			return ap, nil, nil, err
 		}
 		for _, f := range fe.Fields {
 			bad["fields."+f.Name] = f.Message
 		}
 	}
+	papers := checkPapers(p, in.Papers, bad)
 	if len(bad) > 0 {
-		return ap, nil, &FieldError{Fields: bad}
+		fe := &FieldError{Fields: bad}
+		if onlyPapers(bad) {
+			fe.Code = ErrPapers
+		}
+		return ap, nil, nil, fe
 	}
-	return ap, fields, nil
+	return ap, fields, papers, nil
+}
+
+// RequesterFields are the procedure form's questions about the requester (người yêu
+// cầu) that repeat the applicant's, with the applicant's answer each defaults to.
+var RequesterFields = map[string]func(Applicant) string{
+	"requester_name":  func(a Applicant) string { return a.FullName },
+	"requester_id":    func(a Applicant) string { return a.IDNumber },
+	"requester_phone": func(a Applicant) string { return a.Phone },
+	"requester_email": func(a Applicant) string { return a.Email },
+}
+
+// RequesterDefaults returns the answers with each requester question the procedure asks
+// and that was left blank filled from the applicant: the applicant is asked once, and
+// the requester is someone else only when the answers say so. fields is not changed.
+func RequesterDefaults(p catalog.Procedure, ap Applicant, fields map[string]string) map[string]string {
+	out := make(map[string]string, len(fields)+len(RequesterFields))
+	for k, v := range fields {
+		out[k] = v
+	}
+	for _, f := range p.Form {
+		if def, ok := RequesterFields[f.Name]; ok && strings.TrimSpace(out[f.Name]) == "" {
+			if v := def(ap); v != "" {
+				out[f.Name] = v
+			}
+		}
+	}
+	return out
 }

@@ -43,6 +43,16 @@ var actionLabels = map[Action]string{
 // Label is the Vietnamese name of the action.
 func (a Action) Label() string { return actionLabels[a] }
 
+// Letter names the official letter the action issues, which takes the next number of
+// the competent unit's outgoing register in the action's transaction: form 04 for an
+// apology and extension (Decree 118/2025: a letter of the body at fault). "" for none.
+func (a Action) Letter() string {
+	if a == ActExtend {
+		return "04"
+	}
+	return ""
+}
+
 // ParseAction accepts an action name.
 func ParseAction(s string) (Action, bool) {
 	_, ok := actionLabels[Action(s)]
@@ -82,7 +92,10 @@ type Request struct {
 	Actor  Actor
 	Reason string    // required for some actions (needsReason)
 	NewDue time.Time // extend: the new appointment
-	Now    time.Time
+	// ApproveLonger is the leader's approval of an extension past the cap (the
+	// procedure's own legal time once more): only a leader may give it.
+	ApproveLonger bool
+	Now           time.Time
 }
 
 // Event is one entry of a dossier's append-only history: who did what, when, from
@@ -322,7 +335,11 @@ func (d *Dossier) apply(r Rules, req Request) error {
 			d.ReceivedAt.IsZero() {
 			return ErrTransition
 		}
-		if !(d.may(a, auth.RoleLeader) || counter) {
+		// The letter comes from the body at fault: its leader, or the specialist at
+		// whose step the dossier is late (Decree 118/2025); the desk only hands it over.
+		leader := d.may(a, auth.RoleLeader)
+		st, _ := d.step(r)
+		if !(leader || st.Role == auth.RoleSpecialist && d.may(a, auth.RoleSpecialist)) {
 			return ErrNotYourStep
 		}
 		if !d.ExtendedDueAt.IsZero() {
@@ -337,6 +354,16 @@ func (d *Dossier) apply(r Rules, req Request) error {
 		}
 		if left < 1 {
 			return ErrExtendLate
+		}
+		limit, err := ExtensionCap(r, d.DueAt)
+		if err != nil {
+			return err
+		}
+		if req.NewDue.After(limit) && !(leader && req.ApproveLonger) {
+			e := *ErrExtendCap
+			e.Message = fmt.Sprintf("Ngày hẹn mới không được sau %s: gia hạn tối đa bằng thời hạn giải quyết của thủ tục (%s); "+
+				"dài hơn thì lãnh đạo phải duyệt.", localTime(limit), r.Procedure.LegalTime.Words(""))
+			return &e
 		}
 		d.ExtendedDueAt = req.NewDue
 		return nil
@@ -387,7 +414,9 @@ func (d *Dossier) receive(r Rules, now time.Time) error {
 	return nil
 }
 
-// DueAt computes the appointment of a dossier received at t.
+// DueAt computes the appointment of a dossier received at t: the procedure's legal time
+// from the receipt, or from the next working day's opening when its cut-off has passed.
+// A limit in calendar days ends on or before the law's last day (calendar.AddCalendarDays).
 func DueAt(r Rules, t time.Time) (time.Time, error) {
 	start := t
 	if c, ok := r.Procedure.CutOffClock(); ok {
@@ -396,12 +425,27 @@ func DueAt(r Rules, t time.Time) (time.Time, error) {
 			return time.Time{}, fmt.Errorf("dossier: due time: %w", err)
 		}
 	}
+	return legalEnd(r, start)
+}
+
+// ExtensionCap is the latest new appointment an apology and extension (form 04) may
+// set without the leader's approval: the procedure's own legal time once more, counted
+// from the current appointment.
+func ExtensionCap(r Rules, due time.Time) (time.Time, error) { return legalEnd(r, due) }
+
+// legalEnd is the end of the procedure's legal time counted from start.
+func legalEnd(r Rules, start time.Time) (time.Time, error) {
 	var due time.Time
 	var err error
 	lt := r.Procedure.LegalTime
-	if lt.Unit == catalog.Hours {
+	switch lt.Unit {
+	case catalog.Hours:
 		due, err = r.Calendar.AddWorkingHours(start, time.Duration(lt.Value)*time.Hour)
-	} else {
+	case catalog.CalendarDays:
+		// Counted from the receipt's date whatever the office hours: a limit in
+		// calendar days is never stretched by days off (DOMAIN §2).
+		due, err = r.Calendar.AddCalendarDays(start, lt.Value)
+	default:
 		due, err = r.Calendar.AddWorkingDays(start, lt.Value)
 	}
 	if err != nil {

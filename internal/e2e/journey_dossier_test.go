@@ -30,8 +30,8 @@ var birthAnswers = [][2]string{
 	{"#fields-child_name", "Nguyễn Thị Bé"}, {"#fields-child_birth_date", "2026-02-20"}, {"#fields-child_sex", "Nữ"},
 	{"#fields-child_birth_place", "Trạm y tế xã Yên Từ"}, {"#fields-child_ethnicity", "Kinh"},
 	{"#fields-child_home_town", "Yên Từ, Ninh Bình"}, {"#fields-relationship", "Cha"},
-	{"#fields-requester_name", "Nguyễn Văn An"}, {"#fields-requester_id", "037085001234"},
-	{"#fields-requester_phone", "0912345678"},
+	// The requester is the applicant: asked once, the requester's questions stay folded
+	// and blank.
 }
 
 // resultPDF is the result the office attaches: a one-page A4 PDF as a word processor's

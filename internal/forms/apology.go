@@ -13,7 +13,8 @@ import (
 // letter, signed by the head of the unit (set Unit.Issuer to the unit itself).
 type Apology struct {
 	Unit       Header
-	Number     string // document number; printed blank for the clerk to fill when empty
+	Desk       string // the desk that received the dossier; "" names the issuer
+	Number     string // number and symbol in the outgoing register ("05/UBND-VP"); blank for the clerk to fill when empty
 	IssuedAt   time.Time
 	Applicant  Person
 	Code       string
@@ -38,7 +39,7 @@ func (a Apology) document() document {
 		title{"VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ\nGIA HẠN THỜI GIAN GIẢI QUYẾT"},
 		para{Align: alignCenter, Spans: []span{{"Kính gửi: Ông/Bà ", regular}, {orBlank(a.Applicant.Name), bold}}},
 		para{Align: alignJustify, Indent: true, Spans: []span{
-			{"Ngày " + locale.Date(a.ReceivedAt) + ", " + issuer + " đã tiếp nhận hồ sơ của Ông/Bà về việc " +
+			{"Ngày " + locale.Date(a.ReceivedAt) + ", " + receiver(a.Desk, issuer) + " đã tiếp nhận hồ sơ của Ông/Bà về việc " +
 				lowerFirst(orBlank(a.Request)) + ", mã hồ sơ ", regular},
 			{orBlank(a.Code), bold},
 			{"; thời gian trả kết quả ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả là " + locale.DateTime(a.DueAt) + ".", regular},

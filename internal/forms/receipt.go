@@ -15,6 +15,7 @@ import (
 type Receipt struct {
 	Unit         Header
 	Code         string // dossier code (mã hồ sơ)
+	LookupCode   string // the 8-character look-up code (mã tra cứu) printed beside it; optional
 	QR           []byte // PNG of the look-up QR code, printed beside the applicant; optional
 	Applicant    Person
 	Request      string // what is applied for (nội dung yêu cầu giải quyết), usually the procedure's name
@@ -45,10 +46,14 @@ func (r Receipt) document() document {
 		}
 		papers[i] = []string{strconv.Itoa(i + 1), p.Name, p.Form, qty}
 	}
+	if len(papers) == 0 {
+		// Nothing recorded at intake: lines for the officer to write the papers in.
+		papers = [][]string{{"1", blank, "", ""}, {"2", blank, "", ""}}
+	}
 	top := append(applicantLines("Tiếp nhận hồ sơ của", r.Applicant), label("Nội dung yêu cầu giải quyết", r.Request))
 	b := []block{
 		title{"GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"},
-		codeLine(r.Code),
+		receiptCodeLine(r.Code, r.LookupCode),
 	}
 	if len(r.QR) > 0 {
 		b = append(b, aside{QR: r.QR, Caption: "Tra cứu hồ sơ", Paras: top})
@@ -110,4 +115,13 @@ func feeLines(prefix string, fees []Fee) []block {
 		total += f.Amount
 	}
 	return append(b, labelBold("Tổng cộng", amount(total)))
+}
+
+// receiptCodeLine is the dossier code and, beside it, the look-up code the citizen types
+// with it on the portal.
+func receiptCodeLine(code, lookup string) para {
+	if lookup == "" {
+		return codeLine(code)
+	}
+	return para{Spans: []span{{"Mã hồ sơ: ", regular}, {code, bold}, {" – Mã tra cứu: ", regular}, {lookup, bold}}, Align: alignCenter}
 }

@@ -12,6 +12,7 @@ import (
 // by the head of the unit.
 type StopNotice struct {
 	Unit       Header
+	Desk       string // the desk that received the dossier; "" names the issuer
 	Number     string // document number; printed blank for the clerk to fill when empty
 	IssuedAt   time.Time
 	Applicant  Person
@@ -37,7 +38,7 @@ func (s StopNotice) document() document {
 		title{"THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ"},
 		para{Align: alignCenter, Spans: []span{{"Kính gửi: Ông/Bà ", regular}, {orBlank(s.Applicant.Name), bold}}},
 		para{Align: alignJustify, Indent: true, Spans: []span{
-			{"Ngày " + locale.Date(s.ReceivedAt) + ", " + issuer + " đã tiếp nhận hồ sơ của Ông/Bà về việc " +
+			{"Ngày " + locale.Date(s.ReceivedAt) + ", " + receiver(s.Desk, issuer) + " đã tiếp nhận hồ sơ của Ông/Bà về việc " +
 				lowerFirst(orBlank(s.Request)) + ", mã hồ sơ ", regular},
 			{orBlank(s.Code), bold},
 			{".", regular},

@@ -24,8 +24,8 @@ const ReceptionOffice = "Bộ phận Tiếp nhận và Trả kết quả"
 //
 //	Header{Issuer: "Ủy ban nhân dân xã Yên Từ", Place: "Yên Từ"}
 //
-// Since 1 July 2025 many communes call the desk "Trung tâm Phục vụ hành chính công"; set
-// Issuer to the name the unit uses.
+// Since 1 July 2025 a commune's desk is its "Trung tâm Phục vụ hành chính công"; set
+// Issuer to the name the unit uses (unit.Unit.Desk): the printing package does.
 type Header struct {
 	Parent string // governing body (cơ quan chủ quản), upper case, regular; may be empty
 	Issuer string // issuing office, upper case, bold, with a short rule under it; empty means ReceptionOffice
@@ -151,3 +151,12 @@ func amount(n int64) string {
 
 // signHere is the note under a signer's title on the slips.
 const signHere = "(Ký và ghi rõ họ tên)"
+
+// receiver names who received a dossier in a letter's first sentence: the desk, else the
+// issuing body itself.
+func receiver(desk, issuer string) string {
+	if desk != "" {
+		return desk
+	}
+	return issuer
+}

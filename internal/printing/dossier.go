@@ -11,6 +11,7 @@ import (
 // history and its units.
 type Records interface {
 	DossierEvents(ctx context.Context, dossierID int64) ([]dossier.Event, error)
+	DossierPaperwork(ctx context.Context, dossierID int64) (dossier.Paperwork, error)
 	UnitByID(ctx context.Context, id int64) (unit.Unit, error)
 }
 
@@ -32,6 +33,9 @@ func DossierForm(ctx context.Context, st Records, rs RulesSource, d dossier.Doss
 		return nil, err
 	}
 	in := Input{Dossier: d, Events: evs, Procedure: rules.Procedure, Calendar: rules.Calendar, LookupURL: lookupURL}
+	if in.Paperwork, err = st.DossierPaperwork(ctx, d.ID); err != nil {
+		return nil, err
+	}
 	if in.Receiving, err = st.UnitByID(ctx, d.ReceivingUnitID); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ package printing
 
 import (
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,6 +34,9 @@ type Input struct {
 	Competent unit.Unit
 	Calendar  *calendar.Calendar // the competent unit's, for each step's timeliness
 	LookupURL string             // what the receipt's QR code opens: the look-up page with the secret
+	// Paperwork is what the forms record beyond the dossier's row: the papers
+	// received, its register line, the letters issued.
+	Paperwork dossier.Paperwork
 }
 
 // Errors of this package.
@@ -58,11 +62,16 @@ func Form(number string, in Input) (Printable, error) {
 		if err != nil {
 			return nil, err
 		}
-		r := forms.Receipt{Unit: head, Code: d.Code, QR: code, Applicant: who, Request: in.Procedure.Name, Sets: 1,
-			LegalTime: in.Procedure.LegalTime.String(), ReceivedAt: d.ReceivedAt, DueAt: d.DueAt,
-			ReturnPlace: "Bộ phận Tiếp nhận và Trả kết quả, " + in.Receiving.Name, Officer: actorOf(in.Events, dossier.ActReceive)}
-		for _, p := range in.Procedure.Papers {
-			r.Papers = append(r.Papers, forms.Paper{Name: p.Name, Form: paperForm(p.Form), Quantity: p.Quantity})
+		// The papers the officer received, never the catalog's list (DOMAIN §3); the
+		// legal time in the law's words, not the workflow's budget.
+		r := forms.Receipt{Unit: head, Code: d.Code, LookupCode: d.Secret, QR: code, Applicant: who, Request: in.Procedure.Name, Sets: 1,
+			LegalTime: in.Procedure.LegalTime.Words(in.Procedure.CutOff), ReceivedAt: d.ReceivedAt, DueAt: d.DueAt,
+			ReturnPlace: in.Receiving.Desk(), Officer: actorOf(in.Events, dossier.ActReceive)}
+		for _, p := range in.Paperwork.Papers {
+			r.Papers = append(r.Papers, forms.Paper{Name: p.Name, Form: p.Form.Label(), Quantity: p.Count})
+		}
+		if pw := in.Paperwork; pw.RegisterLine > 0 {
+			r.RegisterBook, r.RegisterNo = strconv.Itoa(pw.RegisterYear), strconv.FormatInt(pw.RegisterLine, 10)
 		}
 		for _, f := range in.Procedure.Fees {
 			if n := f.AmountFor(d.Channel.Electronic()); n > 0 {
@@ -89,8 +98,9 @@ func Form(number string, in Input) (Printable, error) {
 		if !ok || d.ExtendedDueAt.IsZero() {
 			return nil, ErrNotApplicable
 		}
+		letter, _ := in.Paperwork.Letter("04")
 		return forms.Apology{Unit: forms.Header{Parent: "", Issuer: upper("Ủy ban nhân dân " + in.Competent.Name), Place: place(in.Competent)},
-			IssuedAt: ev.At, Applicant: who, Code: d.Code, Request: in.Procedure.Name, ReceivedAt: d.ReceivedAt, DueAt: d.DueAt,
+			Desk: in.Receiving.Desk(), Number: letter.Notation, IssuedAt: ev.At, Applicant: who, Code: d.Code, Request: in.Procedure.Name, ReceivedAt: d.ReceivedAt, DueAt: d.DueAt,
 			Reason: ev.Note, NewDueAt: d.ExtendedDueAt, Signer: chair(), Recipients: []string{"Như trên;", "Lưu: VT."}}, nil
 	case "05":
 		if d.Status != dossier.StatusStopped {
@@ -99,7 +109,7 @@ func Form(number string, in Input) (Printable, error) {
 		// UNCONFIRMED: the provision of Decree 118/2025 that grounds a stop; the
 		// administrator's procedure data should carry it when it is known.
 		return forms.StopNotice{Unit: forms.Header{Issuer: upper("Ủy ban nhân dân " + in.Competent.Name), Place: place(in.Competent)},
-			IssuedAt: d.EndedAt, Applicant: who, Code: d.Code, Request: in.Procedure.Name, ReceivedAt: d.ReceivedAt,
+			Desk: in.Receiving.Desk(), IssuedAt: d.EndedAt, Applicant: who, Code: d.Code, Request: in.Procedure.Name, ReceivedAt: d.ReceivedAt,
 			LegalBasis: "Nghị định số 118/2025/NĐ-CP", Reason: d.Reason, Signer: chair(), Recipients: []string{"Như trên;", "Lưu: VT."}}, nil
 	case "06":
 		if d.ReceivedAt.IsZero() {
@@ -136,8 +146,10 @@ func handOvers(in Input) []forms.HandOver {
 	return out
 }
 
+// header is the desk's slips' header: the People's Committee above the desk under the
+// name the unit set (unit.Unit.Desk).
 func header(u unit.Unit) forms.Header {
-	return forms.Header{Parent: upper("Ủy ban nhân dân " + u.Name), Place: place(u)}
+	return forms.Header{Parent: upper("Ủy ban nhân dân " + u.Name), Issuer: upper(u.Desk()), Place: place(u)}
 }
 
 // place is the unit's place name for the date line: "Yên Từ" of "Xã Yên Từ".
@@ -154,17 +166,6 @@ func upper(s string) string { return strings.ToUpper(s) }
 
 func chair() forms.Signer {
 	return forms.Signer{Title: []string{"TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"}}
-}
-
-func paperForm(f catalog.PaperForm) string {
-	switch f {
-	case catalog.PaperOriginal:
-		return "Bản chính"
-	case catalog.PaperCopy:
-		return "Bản sao"
-	default:
-		return "Bản chính hoặc bản sao"
-	}
 }
 
 func last(evs []dossier.Event, act dossier.Action) (dossier.Event, bool) {

@@ -74,6 +74,12 @@ func (s *Store) createDossier(ctx context.Context, nd dossier.NewDossier, retry 
 			utc(nd.Event.At)).Scan(&d.ID); err != nil {
 			return fmt.Errorf("store: dossier %s: %w", d.Code, err)
 		}
+		for i, pp := range d.Papers {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_papers (dossier_id, position, name, form, count) VALUES ($1, $2, $3, $4, $5)`,
+				d.ID, i, pp.Name, pp.Form, pp.Count); err != nil {
+				return fmt.Errorf("store: dossier %s papers: %w", d.Code, err)
+			}
+		}
 		if nd.IdemKey != "" {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (principal, key, body_hash, dossier_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
 				nd.IdemPrincipal, nd.IdemKey, nd.BodyHash, d.ID, s.timestamp()); err != nil {
@@ -157,6 +163,16 @@ func (s *Store) afterTransition(ctx context.Context, tx *sql.Tx, before *dossier
 	}
 	if err := s.countEvent(ctx, tx, dossier.EventCounts(d, prev, ev)); err != nil {
 		return fmt.Errorf("store: dossier %s counters: %w", d.Code, err)
+	}
+	if !d.ReceivedAt.IsZero() && (before == nil || before.ReceivedAt.IsZero()) {
+		if err := registerDossier(ctx, tx, d); err != nil {
+			return err
+		}
+	}
+	if form := ev.Action.Letter(); form != "" {
+		if err := issueLetter(ctx, tx, d, form, ev.At); err != nil {
+			return err
+		}
 	}
 	for _, m := range msgs {
 		if err := s.enqueue(ctx, tx, m); err != nil {
@@ -404,4 +420,81 @@ func (s *Store) ReceivedBetween(ctx context.Context, unitID int64, from, to cale
 		out = append(out, d)
 	}
 	return out, mapErr(rows.Err())
+}
+
+// registerDossier writes the dossier received into its receiving unit's register of the
+// year (form 07): the next line of the year's book, from a row-locked sequence in the
+// receiving transaction, so no line is skipped or given twice.
+func registerDossier(ctx context.Context, tx *sql.Tx, d dossier.Dossier) error {
+	year := calendar.DateOf(d.ReceivedAt).Year
+	var line int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO register_sequences (unit_id, year, n) VALUES ($1, $2, 1)
+		ON CONFLICT (unit_id, year) DO UPDATE SET n = register_sequences.n + 1 RETURNING n`, d.ReceivingUnitID, year).Scan(&line); err != nil {
+		return fmt.Errorf("store: dossier %s register: %w", d.Code, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_register (dossier_id, unit_id, year, line) VALUES ($1, $2, $3, $4)`,
+		d.ID, d.ReceivingUnitID, year, line); err != nil {
+		return fmt.Errorf("store: dossier %s register: %w", d.Code, err)
+	}
+	return nil
+}
+
+// DossierPaperwork reads what a dossier's forms print beyond its row: the papers
+// received, its register line and the letters issued.
+func (s *Store) DossierPaperwork(ctx context.Context, dossierID int64) (dossier.Paperwork, error) {
+	var pw dossier.Paperwork
+	rows, err := s.r.QueryContext(ctx, `SELECT name, form, count FROM dossier_papers WHERE dossier_id = $1 ORDER BY position`, dossierID)
+	if err != nil {
+		return pw, mapErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p dossier.Paper
+		if err := rows.Scan(&p.Name, &p.Form, &p.Count); err != nil {
+			return pw, err
+		}
+		pw.Papers = append(pw.Papers, p)
+	}
+	if err := rows.Err(); err != nil {
+		return pw, mapErr(err)
+	}
+	err = s.r.QueryRowContext(ctx, `SELECT year, line FROM dossier_register WHERE dossier_id = $1`, dossierID).Scan(&pw.RegisterYear, &pw.RegisterLine)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return pw, mapErr(err)
+	}
+	lrows, err := s.r.QueryContext(ctx, `SELECT form, number, notation, issued_at FROM dossier_letters WHERE dossier_id = $1 ORDER BY form`, dossierID)
+	if err != nil {
+		return pw, mapErr(err)
+	}
+	defer lrows.Close()
+	for lrows.Next() {
+		var l dossier.Letter
+		if err := lrows.Scan(&l.Form, &l.Number, &l.Notation, &l.IssuedAt); err != nil {
+			return pw, err
+		}
+		l.IssuedAt = l.IssuedAt.UTC()
+		pw.Letters = append(pw.Letters, l)
+	}
+	return pw, mapErr(lrows.Err())
+}
+
+// issueLetter numbers the letter a transition issues in the competent unit's outgoing
+// register of the year (from 1 each 1 January, row-locked like the other sequences) and
+// records it with the dossier.
+func issueLetter(ctx context.Context, tx *sql.Tx, d dossier.Dossier, form string, at time.Time) error {
+	u, err := scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitCols+` FROM units WHERE id = $1`, d.CompetentUnitID))
+	if err != nil {
+		return fmt.Errorf("store: dossier %s letter %s: %w", d.Code, form, mapErr(err))
+	}
+	year := calendar.DateOf(at).Year
+	var n int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO outgoing_sequences (unit_id, year, n) VALUES ($1, $2, 1)
+		ON CONFLICT (unit_id, year) DO UPDATE SET n = outgoing_sequences.n + 1 RETURNING n`, u.ID, year).Scan(&n); err != nil {
+		return fmt.Errorf("store: dossier %s letter %s: %w", d.Code, form, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_letters (dossier_id, form, unit_id, year, number, notation, issued_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, d.ID, form, u.ID, year, n, u.LetterNotation(n), utc(at)); err != nil {
+		return fmt.Errorf("store: dossier %s letter %s: %w", d.Code, form, err)
+	}
+	return nil
 }

@@ -300,3 +300,24 @@ func (s *Store) CatalogInForce(ctx context.Context, unitID int64) (catalog.Catal
 		}
 	}
 }
+
+// ProcedureUse counts the dossiers of each procedure a unit received from month since
+// ("YYYY-MM") on, from the monthly counters: the intake page lists the most used first.
+func (s *Store) ProcedureUse(ctx context.Context, unitID int64, since string) (map[string]int64, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT procedure_code, CAST(SUM(n) AS BIGINT) FROM dossier_counts_monthly
+		WHERE unit_id = $1 AND measure = 'received' AND month >= $2 GROUP BY procedure_code`, unitID, since)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var code string
+		var n int64
+		if err := rows.Scan(&code, &n); err != nil {
+			return nil, err
+		}
+		out[code] = n
+	}
+	return out, mapErr(rows.Err())
+}

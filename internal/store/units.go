@@ -13,12 +13,12 @@ import (
 	"github.com/xaso-vn/xaso/internal/unit"
 )
 
-const unitCols = `id, code, level, parent_id, name, ident_code, valid_from, valid_to, replaced_by_id`
+const unitCols = `id, code, level, parent_id, name, ident_code, valid_from, valid_to, replaced_by_id, desk_name, letter_symbol`
 
 func scanUnit(row interface{ Scan(...any) error }) (unit.Unit, error) {
 	var u unit.Unit
 	var parent, replaced sql.NullInt64
-	err := row.Scan(&u.ID, &u.Code, &u.Level, &parent, &u.Name, &u.IdentCode, &u.ValidFrom, &u.ValidTo, &replaced)
+	err := row.Scan(&u.ID, &u.Code, &u.Level, &parent, &u.Name, &u.IdentCode, &u.ValidFrom, &u.ValidTo, &replaced, &u.DeskName, &u.LetterSymbol)
 	if parent.Valid {
 		u.ParentID = &parent.Int64
 	}
@@ -189,4 +189,29 @@ func levelOrder(l unit.Level) int {
 		return 0
 	}
 	return 1
+}
+
+// SetUnitSettings replaces a unit's settings (the desk's name, the letters' symbol),
+// checked by unit.Settings.Normalize, with its audit record.
+func (s *Store) SetUnitSettings(ctx context.Context, id int64, set unit.Settings) (unit.Unit, error) {
+	set, bad := set.Normalize()
+	if len(bad) > 0 {
+		return unit.Unit{}, &unit.SettingsError{Fields: bad}
+	}
+	var u unit.Unit
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE units SET desk_name = $1, letter_symbol = $2 WHERE id = $3`, set.DeskName, set.LetterSymbol, id)
+		if err != nil {
+			return fmt.Errorf("store: unit %d settings: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return unit.ErrNotFound
+		}
+		if u, err = scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitCols+` FROM units WHERE id = $1`, id)); err != nil {
+			return mapErr(err)
+		}
+		return s.appendAudit(ctx, tx, audit.Event{Chain: id, Action: "unit.settings", ObjectType: "unit", ObjectID: strconv.FormatInt(id, 10),
+			Fields: []string{"desk_name", "letter_symbol"}})
+	})
+	return u, err
 }

@@ -8,7 +8,12 @@ package unit
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 )
@@ -33,6 +38,72 @@ type Unit struct {
 	ValidTo   string // YYYY-MM-DD, "" while in force
 	// ReplacedByID points to the unit that took over after a merger.
 	ReplacedByID *int64
+	Settings
+}
+
+// Settings are what a unit's administrator sets about how the unit presents itself
+// (cài đặt đơn vị).
+type Settings struct {
+	// DeskName is the name of the unit's one-stop desk as forms 01–07 and the pages
+	// print it; "" means the default (Desk).
+	DeskName string `json:"desk_name"`
+	// LetterSymbol is the symbol of the unit's outgoing letters after the number
+	// ("UBND-VP" in "05/UBND-VP"); "" means DefaultLetterSymbol.
+	LetterSymbol string `json:"letter_symbol"`
+}
+
+// DefaultLetterSymbol is the symbol of a commune's letters about dossiers when its
+// administrator has set none: the People's Committee and its office (Decree 30/2020,
+// Appendix III: a công văn names the body and the drafting unit). UNCONFIRMED: which
+// unit drafts the apology letter varies; the setting exists for that.
+const DefaultLetterSymbol = "UBND-VP"
+
+// Desk is the name of the unit's one-stop desk: the name its administrator set, else,
+// since 1 July 2025 (Decree 118/2025), its Public Administration Service Centre:
+// "Trung tâm Phục vụ hành chính công xã Yên Từ".
+func (u Unit) Desk() string {
+	if u.DeskName != "" {
+		return u.DeskName
+	}
+	name := u.Name
+	if r, size := utf8.DecodeRuneInString(name); size > 0 {
+		name = string(unicode.ToLower(r)) + name[size:]
+	}
+	return "Trung tâm Phục vụ hành chính công " + name
+}
+
+// LetterNotation is the number and symbol of the unit's outgoing letter n: "05/UBND-VP"
+// (a leading zero below 10, Decree 30/2020).
+func (u Unit) LetterNotation(n int64) string {
+	sym := u.LetterSymbol
+	if sym == "" {
+		sym = DefaultLetterSymbol
+	}
+	return fmt.Sprintf("%02d/%s", n, sym)
+}
+
+// ErrSettings is the code of invalid unit settings; the message names the field.
+var ErrSettings = apperr.New(apperr.Invalid, "invalid_unit_settings", "Cài đặt đơn vị chưa hợp lệ.")
+
+// letterSymbolRE: letters (Vietnamese capitals included) and digits in groups joined by
+// hyphens, as Decree 30/2020 writes symbols: "UBND-VP", "TTPVHCC".
+var letterSymbolRE = regexp.MustCompile(`^[\p{Lu}0-9]+(-[\p{Lu}0-9]+)*$`)
+
+// Normalize trims the settings and checks them, reporting each problem by field name
+// (desk_name, letter_symbol) in Vietnamese.
+func (s Settings) Normalize() (Settings, map[string]string) {
+	bad := map[string]string{}
+	s.DeskName = strings.Join(strings.Fields(norm.NFC.String(s.DeskName)), " ")
+	s.LetterSymbol = strings.TrimSpace(norm.NFC.String(s.LetterSymbol))
+	if n := utf8.RuneCountInString(s.DeskName); n > 200 {
+		bad["desk_name"] = "tên tối đa 200 ký tự"
+	} else if strings.ContainsFunc(s.DeskName, unicode.IsControl) {
+		bad["desk_name"] = "tên không được chứa ký tự điều khiển"
+	}
+	if s.LetterSymbol != "" && (len(s.LetterSymbol) > 40 || !letterSymbolRE.MatchString(s.LetterSymbol)) {
+		bad["letter_symbol"] = "ký hiệu gồm chữ in hoa và chữ số, nối bằng dấu gạch ngang, không có khoảng trắng; ví dụ UBND-VP"
+	}
+	return s, bad
 }
 
 // ProvinceID is the province the unit belongs to (itself for a province): since the
@@ -91,4 +162,33 @@ func (u Unit) Validate() error {
 // InForce reports whether u is valid on date (YYYY-MM-DD).
 func (u Unit) InForce(date string) bool {
 	return u.ValidFrom <= date && (u.ValidTo == "" || date <= u.ValidTo)
+}
+
+// SettingsError lists the problems of settings by field name; it unwraps to ErrSettings.
+type SettingsError struct{ Fields map[string]string }
+
+func (e *SettingsError) Error() string {
+	keys := make([]string, 0, len(e.Fields))
+	for k := range e.Fields {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	b.WriteString("unit settings:")
+	for _, k := range keys {
+		b.WriteString(" " + k + ": " + e.Fields[k] + ";")
+	}
+	return b.String()
+}
+
+func (e *SettingsError) Unwrap() error { return ErrSettings }
+
+// Details lists the problems by field, sorted (apperr.Detailed).
+func (e *SettingsError) Details() []apperr.Detail {
+	out := make([]apperr.Detail, 0, len(e.Fields))
+	for k, v := range e.Fields {
+		out = append(out, apperr.Detail{Field: k, Message: v})
+	}
+	slices.SortFunc(out, func(a, b apperr.Detail) int { return strings.Compare(a.Field, b.Field) })
+	return out
 }

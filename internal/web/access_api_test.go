@@ -69,4 +69,8 @@ var apiAccess = map[string][]auth.Role{
 	"POST /api/v1/feedback/{id}/answer":   officials,
 	"POST /api/v1/feedback/{id}/verdict":  nil,
 	"POST /api/v1/dossiers/{code}/survey": nil,
+	// A unit's settings (the desk's name printed on forms 01–07): public to read; the
+	// unit's own administrators write (checked in the handler).
+	"GET /api/v1/units/{code}/settings": nil,
+	"PUT /api/v1/units/{code}/settings": auth.AdminRoles,
 }

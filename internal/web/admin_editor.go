@@ -42,7 +42,7 @@ var (
 		catalog.FieldPhone:    "Số điện thoại di động",
 		catalog.FieldEmail:    "Thư điện tử",
 	}
-	durationLabels   = map[catalog.DurationUnit]string{catalog.Days: "ngày làm việc", catalog.Hours: "giờ làm việc"}
+	durationLabels   = map[catalog.DurationUnit]string{catalog.Days: "ngày làm việc", catalog.Hours: "giờ làm việc", catalog.CalendarDays: "ngày (kể cả ngày nghỉ)"}
 	editorOnlineText = map[catalog.OnlineLevel]string{catalog.OnlineFull: "Toàn trình", catalog.OnlinePartial: "Một phần",
 		catalog.OnlineNone: "Không (chỉ nộp trực tiếp hoặc qua bưu chính)"}
 )
@@ -525,7 +525,7 @@ func (b *editorBuilder) general(f procForm, isNew bool) []fieldGroup {
 	levels := optionsOf(catalog.Levels, mapLabel(levelLabels))
 	value := b.text("legal_time.value", "Thời hạn", f.LegalValue, 6)
 	value.Required, value.InputMode, value.Small = true, "numeric", true
-	unitSel := b.sel("legal_time.unit", "Tính theo", f.LegalUnit, optionsOf([]catalog.DurationUnit{catalog.Days, catalog.Hours}, mapLabel(durationLabels)))
+	unitSel := b.sel("legal_time.unit", "Tính theo", f.LegalUnit, optionsOf(catalog.DurationUnits, mapLabel(durationLabels)))
 	unitSel.Small = true
 	note := b.area("legal_time_note", "Thời hạn theo văn bản quy định (để người dân đọc)", f.LegalNote, 2)
 	cut := b.text("cut_off", "Giờ chốt nhận hồ sơ", f.CutOff, 5)

@@ -35,6 +35,9 @@ type inputField struct {
 	Choices               []option // a select whose values differ from its labels
 	Value, Error          string
 	Autofocus             bool
+	// Requester marks a question about the requester that repeats the applicant's
+	// (dossier.RequesterFields): left blank, it takes the applicant's answer.
+	Requester bool
 }
 
 // DescribedBy lists the ids of the help text and the error, for aria-describedby.
@@ -107,6 +110,8 @@ type intakeForm struct {
 	Owner     *inputField  // assisted filing only: the citizen filed for, among those who consented
 	NoOwners  bool         // assisted filing, and nobody has consented yet
 	Papers    []paperInput // online filing: a file input per paper
+	Checks    []paperCheck // counter intake: the papers received, ticked, with form and count
+	Desk      string       // counter intake: the desk's name, as form 01 prints it
 	Errors    []errorLink
 	UnitName  string
 	UnitQuery string // "?unit=CODE" for links back to the same catalog
@@ -194,6 +199,11 @@ func buildForm(p catalog.Procedure, v formValues, electronic bool, owners []opti
 	var fields []inputField
 	for _, ff := range p.Form {
 		f := newInput("fields."+ff.Name, ff.Label, ff.Type, electronic && ff.Required, ff.Help, ff.MaxLength, ff.Options)
+		if _, ok := dossier.RequesterFields[ff.Name]; ok {
+			// The applicant is asked once: blank means the applicant.
+			f.Requester, f.Required = true, false
+			f.Help = strings.TrimSpace(f.Help + " Để trống nếu người yêu cầu là người nộp hồ sơ.")
+		}
 		fill(&f)
 		fields = append(fields, f)
 	}
@@ -268,3 +278,21 @@ func idempotency(r *http.Request, p *auth.Principal, hash string) dossier.Idempo
 // page restored by the back button).
 var errKeyReused = apperr.New(apperr.Conflict, "form_already_sent",
 	"Biểu mẫu này đã được gửi trước đó. Vui lòng kiểm tra lại thông tin rồi gửi lại; hồ sơ đã nộp nằm trong trang tài khoản của bạn.")
+
+// OwnFields are the procedure's questions but those about a requester who is the
+// applicant.
+func (f intakeForm) OwnFields() []inputField {
+	return slices.DeleteFunc(slices.Clone(f.Fields), func(x inputField) bool { return x.Requester })
+}
+
+// RequesterFields are the questions about the requester, asked only when the requester
+// is someone other than the applicant.
+func (f intakeForm) RequesterFields() []inputField {
+	return slices.DeleteFunc(slices.Clone(f.Fields), func(x inputField) bool { return !x.Requester })
+}
+
+// RequesterOpen reports whether the requester's questions are shown unfolded: something
+// was typed there, or is wrong.
+func (f intakeForm) RequesterOpen() bool {
+	return slices.ContainsFunc(f.Fields, func(x inputField) bool { return x.Requester && (x.Value != "" || x.Error != "") })
+}

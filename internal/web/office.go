@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -243,6 +244,10 @@ type actionForm struct {
 	Typed, TypedDue    string // what the officer typed before an error
 	Error              string
 	Open               bool
+	// An extension's cap (the latest new appointment without the leader's approval)
+	// and whether this officer is a leader, who may approve a later one.
+	Cap               string
+	Approve, Approved bool
 }
 
 // failedAttempt keeps what an officer typed for an action that is no longer offered
@@ -267,6 +272,8 @@ type dossierView struct {
 	FileError                          string // the last upload's error
 	Payments                           paymentView
 	Sign                               *signView // nil: the officer has nothing to sign here
+	// Paperwork: the papers received at intake, the register line, the letters issued.
+	Paperwork dossier.Paperwork
 }
 
 // printLink is a one-stop form the dossier can print (served by the API from
@@ -334,6 +341,7 @@ func needs(d dossier.Dossier, rules dossier.Rules, a dossier.Actor, act dossier.
 type attempt struct {
 	action         dossier.Action
 	reason, newDue string
+	approveLonger  bool // an extension past the cap, approved by the leader
 	err            string
 	upload         bool // an attachment, not an action
 	sign           bool // a signature of the result
@@ -378,6 +386,9 @@ func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor
 		}
 	}
 	v.Forms = printable(d, evs)
+	if v.Paperwork, err = s.Store.DossierPaperwork(ctx, d.ID); err != nil {
+		return dossierView{}, err
+	}
 	if v.Files, err = s.fileRows(ctx, d); err != nil {
 		return dossierView{}, err
 	}
@@ -430,8 +441,16 @@ func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor
 		if f.ReasonLabel == "" {
 			f.ReasonLabel = "Lý do"
 		}
+		if act == dossier.ActExtend {
+			limit, err := dossier.ExtensionCap(rules, d.DueAt)
+			if err != nil {
+				return v, err
+			}
+			f.Cap, f.Approve = appointment(limit), a.P.Can(d.CompetentUnitID, auth.RoleLeader)
+		}
 		if last != nil && last.action == act {
 			f.Typed, f.TypedDue, f.Error, f.Open, offered = last.reason, last.newDue, last.err, true, true
+			f.Approved = last.approveLonger
 		}
 		if f.Reason || f.Extend {
 			v.ReasonActions = append(v.ReasonActions, f)
@@ -498,8 +517,9 @@ func (s *Server) dossierAction(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return errBadForm
 	}
-	last := &attempt{action: action, reason: r.PostFormValue("reason"), newDue: r.PostFormValue("new_due")}
-	req := dossier.Request{Action: action, Actor: a, Reason: last.reason}
+	last := &attempt{action: action, reason: r.PostFormValue("reason"), newDue: r.PostFormValue("new_due"),
+		approveLonger: r.PostFormValue("approve_longer") != ""}
+	req := dossier.Request{Action: action, Actor: a, Reason: last.reason, ApproveLonger: last.approveLonger}
 	if v := r.PostFormValue("version"); v != "" && v != strconv.Itoa(d.Version) {
 		err = dossier.ErrStale
 	}
@@ -562,6 +582,9 @@ type procGroup struct {
 type receiveView struct {
 	Unit       unit.Unit
 	Procedures []procGroup
+	Picker     procedurePicker
+	UnitQuery  string // "&unit=CODE" for the picker's form, or ""
+	UnitCode   string
 	Code       string
 	Form       *intakeForm
 	NotCounter bool // the viewer holds no counter role here and cannot file
@@ -574,13 +597,18 @@ var errNotCounter = apperr.New(apperr.Conflict, "not_counter_officer",
 
 var receiveChannels = []dossier.Channel{dossier.ChannelCounter, dossier.ChannelPost}
 
+// renderReceive draws the counter intake page; at maps the positions of the papers
+// sent to the procedure's papers, for their errors.
 func (s *Server) renderReceive(w http.ResponseWriter, r *http.Request, status int, u unit.Unit, sp *store.StoredProcedure,
-	vals formValues, channel dossier.Channel, errs map[string]string, key, msg string) error {
+	vals formValues, channel dossier.Channel, errs map[string]string, at []int, key, msg string) error {
 	ps, _, err := s.Store.Procedures(r.Context(), u.ID, store.ProcedureQuery{Limit: 500})
 	if err != nil {
 		return err
 	}
-	data := receiveView{Unit: u, NotCounter: !auth.PrincipalFrom(r.Context()).Can(u.ID, auth.RoleCounter)}
+	data := receiveView{Unit: u, NotCounter: !auth.PrincipalFrom(r.Context()).Can(u.ID, auth.RoleCounter), UnitCode: r.URL.Query().Get("unit")}
+	if data.Picker, err = s.pick(r, u, r.URL.Query().Get("q"), ps); err != nil {
+		return err
+	}
 	for _, p := range ps {
 		if n := len(data.Procedures); n == 0 || data.Procedures[n-1].Field != p.Field.Name {
 			data.Procedures = append(data.Procedures, procGroup{Field: p.Field.Name})
@@ -591,8 +619,18 @@ func (s *Server) renderReceive(w http.ResponseWriter, r *http.Request, status in
 	if sp != nil {
 		data.Code = sp.Code
 		f := &intakeForm{Procedure: *sp, Action: "/office/receive" + unitQuery(r), Key: key, Channel: channel, Channels: receiveChannels,
-			UnitName: u.Name}
+			UnitName: u.Name, Desk: u.Desk()}
+		var posted formValues
+		if len(vals) > 0 {
+			posted = vals
+		}
+		f.Checks = paperChecks(sp.Procedure, posted)
+		if errs != nil {
+			errs = maps.Clone(errs)
+		}
+		paperLinks := paperErrors(errs, at, f.Checks)
 		f.Applicant, f.Fields, _, f.Errors = buildForm(sp.Procedure, vals, false, nil, errs)
+		f.Errors = append(f.Errors, paperLinks...)
 		if len(f.Errors) == 0 && len(f.Applicant) > 0 {
 			f.Applicant[0].Autofocus = true
 		}
@@ -617,7 +655,7 @@ func (s *Server) receiveForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		sp = &found
 	}
-	return s.renderReceive(w, r, http.StatusOK, u, sp, formValues{}, dossier.ChannelCounter, nil, newKey(), "")
+	return s.renderReceive(w, r, http.StatusOK, u, sp, formValues{}, dossier.ChannelCounter, nil, nil, newKey(), "")
 }
 
 func (s *Server) receive(w http.ResponseWriter, r *http.Request) error {
@@ -633,7 +671,7 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request) error {
 	}
 	sp, err := s.Store.PublishedProcedure(ctx, u.ID, r.PostFormValue("procedure"))
 	if errors.Is(err, store.ErrProcedureNotFound) {
-		return s.renderReceive(w, r, http.StatusUnprocessableEntity, u, nil, nil, dossier.ChannelCounter, nil, "", errNoProcedure.Message)
+		return s.renderReceive(w, r, http.StatusUnprocessableEntity, u, nil, nil, dossier.ChannelCounter, nil, nil, "", errNoProcedure.Message)
 	}
 	if err != nil {
 		return err
@@ -643,17 +681,18 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request) error {
 		channel = dossier.ChannelCounter
 	}
 	v := readValues(r, sp.Procedure, false)
+	papers, at := readPapers(r, sp.Procedure, v)
 	key := r.PostFormValue("key")
 	if !p.Can(u.ID, auth.RoleCounter) {
-		return s.renderReceive(w, r, http.StatusConflict, u, &sp, v, channel, nil, key, errNotCounter.Message)
+		return s.renderReceive(w, r, http.StatusConflict, u, &sp, v, channel, nil, at, key, errNotCounter.Message)
 	}
-	in := dossier.Intake{Channel: channel, Applicant: v.applicant(), Fields: v.fields(), ReceivingUnitID: u.ID}
+	in := dossier.Intake{Channel: channel, Applicant: v.applicant(), Fields: v.fields(), ReceivingUnitID: u.ID, Papers: papers}
 	d, _, err := s.Dossiers.File(ctx, sp.Code, in, dossier.Actor{P: p}, idempotency(r, p, v.hash(sp.Code, string(channel), u.Code)))
 	if errs, ok := fieldErrors(err); ok {
-		return s.renderReceive(w, r, http.StatusUnprocessableEntity, u, &sp, v, channel, errs, key, "")
+		return s.renderReceive(w, r, http.StatusUnprocessableEntity, u, &sp, v, channel, errs, at, key, "")
 	}
 	if errors.Is(err, dossier.ErrIdempotency) {
-		return s.renderReceive(w, r, http.StatusConflict, u, &sp, v, channel, nil, newKey(), errKeyReused.Message)
+		return s.renderReceive(w, r, http.StatusConflict, u, &sp, v, channel, nil, at, newKey(), errKeyReused.Message)
 	}
 	if err != nil {
 		return err

@@ -69,8 +69,8 @@ func TestCounterJourney(t *testing.T) {
 	}
 
 	_, page = get(t, counter, e.ts.URL+"/office/receive")
-	if _, ok := attr(one(t, page, "select#procedure"), "autofocus"); !ok || has(t, page, "input#applicant-full_name") {
-		t.Fatal("intake starts with the procedure, focused")
+	if _, ok := attr(one(t, page, "input#q"), "autofocus"); !ok || !has(t, page, "select#procedure") || has(t, page, "input#applicant-full_name") {
+		t.Fatal("intake starts with the procedure's search, focused, and the whole list")
 	}
 	_, page = get(t, counter, e.ts.URL+"/office/receive?procedure=1.001193")
 	if _, ok := attr(one(t, page, "input#applicant-full_name"), "autofocus"); !ok {

@@ -517,6 +517,14 @@ func (s *Server) renderLookup(w http.ResponseWriter, r *http.Request, status int
 	if d.Status.Final() {
 		res.Ended = appointment(d.EndedAt)
 	}
+	if d.Status == dossier.StatusResolved {
+		// Where to collect: the receiving unit's desk, by the name it prints.
+		u, err := s.Store.UnitByID(ctx, d.ReceivingUnitID)
+		if err != nil {
+			return err
+		}
+		res.Hint = "Đã có kết quả. Mời ông/bà đến " + u.Desk() + " nhận kết quả, mang theo giấy tiếp nhận hồ sơ."
+	}
 	a, linkSecret, ok, err := s.applicant(ctx, d, secret)
 	switch {
 	case err != nil:

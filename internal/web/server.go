@@ -140,7 +140,9 @@ func New(d Deps) (*Server, error) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "xaso_store_changes_total",
 			Help: "Write transactions (changes) run, grouped or alone."},
 			func() float64 { return float64(st.GroupStats().Changes) }))
-	s.routes = append(append(append(append(s.pageRoutes(), s.paymentPageRoutes()...), s.adminPaymentRoutes()...), s.feedbackRoutes()...), d.Routes...)
+	s.routes = slices.Concat(s.pageRoutes(), s.paymentPageRoutes(), s.adminPaymentRoutes(),
+		s.feedbackRoutes(), s.unitSettingsRoutes(),
+		d.Routes)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {

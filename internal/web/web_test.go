@@ -232,6 +232,10 @@ var access = map[string][]auth.Role{
 	"POST /admin/calendar/decisions/{id}/delete":    auth.AdminRoles,
 	"POST /admin/calendar/hours":                    auth.AdminRoles,
 	"POST /admin/calendar/moves":                    auth.AdminRoles,
+	// The unit's settings (the desk's name): its own administrators, checked in the
+	// handlers as the calendar's are.
+	"GET /admin/unit":  auth.AdminRoles,
+	"POST /admin/unit": auth.AdminRoles,
 }
 
 var paramRE = regexp.MustCompile(`\{(\w+)(\.\.\.)?\}|\{\$\}`)
