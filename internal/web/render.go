@@ -11,7 +11,6 @@ import (
 	"mime"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
@@ -69,7 +68,9 @@ func newRenderer() (*renderer, error) {
 		"lower":     strings.ToLower,
 		"inc":       func(i int) int { return i + 1 },
 		// decimal writes a figure with one decimal the Vietnamese way: 26,1.
-		"decimal":   func(f float64) string { return strings.Replace(strconv.FormatFloat(f, 'f', 1, 64), ".", ",", 1) },
+		"decimal":   oneDecimal,
+		"percent":   locale.Percent,
+		"day":       locale.Day,
 		"money":     locale.Money,
 		"count":     count,
 		"points":    points,
@@ -104,6 +105,7 @@ type view struct {
 	SiteName  string
 	Area      string // "portal" or "office": which layout chrome
 	Nav       string // current office tab
+	Menu      []navItem
 	P         *auth.Principal
 	Flash     string
 	Error     string

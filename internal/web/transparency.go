@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
@@ -95,7 +94,7 @@ func (s *Server) transparency(w http.ResponseWriter, r *http.Request) error {
 			Resolved: res.Resolved.Total, OnlineRate: res.OnlineRate, Late: res.Resolved.Late, AverageDays: "—",
 			OnTimeRate: report.Percent(res.Resolved.Early+res.Resolved.OnTime, res.Resolved.Total)}
 		if sum[1] > 0 {
-			tm.AverageDays = strings.Replace(strconv.FormatFloat(float64(sum[0])/float64(sum[1]), 'f', 1, 64), ".", ",", 1)
+			tm.AverageDays = oneDecimal(float64(sum[0]) / float64(sum[1]))
 		}
 		return tm, nil
 	}
