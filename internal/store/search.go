@@ -123,7 +123,9 @@ func searchSQL(f dossier.SearchFilter, count bool) (string, []any) {
 		t := arg(utc(f.After.SubmittedAt))
 		common = append(common, "(d.submitted_at < "+t+" OR (d.submitted_at = "+t+" AND d.id < "+arg(f.After.ID)+"))")
 	}
-	where := func(branch []string) string { return strings.Join(append(append([]string{}, branch...), common...), " AND ") }
+	where := func(branch []string) string {
+		return strings.Join(append(append([]string{}, branch...), common...), " AND ")
+	}
 
 	var parts []string
 	if count {
