@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/locale"
 )
@@ -62,15 +63,18 @@ func newRenderer() (*renderer, error) {
 			}
 			return "/static/" + name + "?v=" + h, nil
 		},
-		"roleTask":  func(role auth.Role) string { return roleTasks[role] },
-		"localTime": func(t time.Time) string { return t.In(locale.Zone).Format("02/01/2006 15:04:05") },
-		"join":      strings.Join,
-		"lower":     strings.ToLower,
-		"inc":       func(i int) int { return i + 1 },
+		"roleTask":    func(role auth.Role) string { return roleTasks[role] },
+		"auditAction": auditAction,
+		"auditObject": auditObject,
+		"localTime":   func(t time.Time) string { return t.In(locale.Zone).Format("02/01/2006 15:04:05") },
+		"join":        strings.Join,
+		"lower":       strings.ToLower,
+		"inc":         func(i int) int { return i + 1 },
 		// decimal writes a figure with one decimal the Vietnamese way: 26,1.
 		"decimal":   oneDecimal,
 		"percent":   locale.Percent,
 		"day":       locale.Day,
+		"date":      func(d calendar.Date) string { return locale.Day(d.Time()) },
 		"money":     locale.Money,
 		"count":     count,
 		"points":    points,

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"time"
@@ -32,6 +33,7 @@ type lateRow struct {
 }
 
 type transparencyView struct {
+	Chart  template.HTML // received and resolved month by month
 	Unit   unit.Unit
 	Year   int
 	Prev   int
@@ -109,6 +111,11 @@ func (s *Server) transparency(w http.ResponseWriter, r *http.Request) error {
 	if v.Total, err = month("Cả năm", from, to, allDays); err != nil {
 		return err
 	}
+	pairs := make([]monthPair, len(v.Months))
+	for i, m := range v.Months {
+		pairs[i] = monthPair{Label: m.Label, Received: m.Received, Resolved: m.Resolved}
+	}
+	v.Chart = monthlyChart("cong-khai-theo-thang", fmt.Sprintf("Hồ sơ tiếp nhận và đã giải quyết theo tháng, năm %d", year), pairs)
 	view := s.view(r, "Công khai kết quả giải quyết hồ sơ")
 	view.Nav, view.Data = "transparency", v
 	return s.views.render(w, http.StatusOK, "transparency", view)
