@@ -18,6 +18,7 @@ var auditActions = map[string]string{
 	"user.enable": "Mở khóa tài khoản", "membership.grant": "Giao vai trò", "membership.revoke": "Thu hồi vai trò",
 	"token.create": "Cấp mã truy cập API", "token.revoke": "Thu hồi mã truy cập API",
 	"unit.create": "Tạo đơn vị", "unit.import": "Nhập danh mục đơn vị", "village.create": "Tạo thôn, tổ dân phố",
+	"unit.contact.set":         "Đặt địa chỉ, đường dây nóng của đơn vị",
 	"calendar.decision.create": "Thêm quyết định nghỉ, làm bù", "calendar.decision.delete": "Xóa quyết định nghỉ, làm bù",
 	"calendar.hours.set": "Đặt giờ làm việc",
 	"consent.granted":    "Công dân đồng ý cho nộp hộ", "consent.revoked": "Công dân rút lại đồng ý nộp hộ",

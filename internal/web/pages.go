@@ -59,6 +59,7 @@ func (s *Server) pageRoutes() []httpx.Route {
 		{Pattern: "GET /office/tong-quan", Access: httpx.OnlyRoles(dashboardRoles...), Handler: s.dashboard},
 		{Pattern: "GET /office/thong-ke", Access: httpx.OnlyRoles(report.Roles...), Handler: s.statsPage},
 		{Pattern: "GET /admin", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.admin},
+		{Pattern: "POST /admin/contact", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.setContact},
 		{Pattern: "GET /admin/audit", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.auditPage},
 		{Pattern: "GET /admin/procedures", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.adminProcedures},
 		{Pattern: "POST /admin/procedures", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.createProcedure},
@@ -83,17 +84,6 @@ func (s *Server) pageRoutes() []httpx.Route {
 			return nil
 		}},
 	}
-}
-
-func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	units, _, err := s.Store.Units(r.Context(), 20, 0)
-	if err != nil {
-		return err
-	}
-	communes := slices.DeleteFunc(units, func(u unit.Unit) bool { return u.Level != unit.Commune })
-	v := s.view(r, "Trang chủ")
-	v.Data = communes
-	return s.views.render(w, http.StatusOK, "home", v)
 }
 
 type loginForm struct{ Username, Next string }
@@ -245,6 +235,12 @@ func newPager(r *http.Request, limit, offset, total int) pager {
 }
 
 func (s *Server) admin(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAdmin(w, r, http.StatusOK, contactForm{})
+}
+
+// renderAdmin draws the admin page; cf holds the contact form as typed when it came
+// back with errors (else the stored contact is shown).
+func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, status int, cf contactForm) error {
 	ctx := r.Context()
 	p := auth.PrincipalFrom(ctx)
 	limit, offset, err := httpx.Page(r)
@@ -259,15 +255,28 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	contactUnit := s.contactUnit(p)
+	if cf.Errors == nil {
+		if cf.Contact, err = (unit.Contacts{Store: s.Store}).Get(ctx, contactUnit); err != nil {
+			return err
+		}
+	}
+	var contactName string
+	if i := slices.IndexFunc(units, func(u unit.Unit) bool { return u.ID == contactUnit }); i >= 0 {
+		contactName = units[i].Name
+	}
 	v := s.view(r, "Quản trị")
 	v.Area, v.Nav = "office", "admin"
+	v.Flash = s.sessions.PopString(ctx, "flash")
 	v.Data = struct {
-		Users []store.UserWithRoles
-		Total int
-		Units []unit.Unit
-		Pager pager
-	}{users, total, units, newPager(r, limit, offset, total)}
-	return s.views.render(w, http.StatusOK, "admin", v)
+		Users       []store.UserWithRoles
+		Total       int
+		Units       []unit.Unit
+		Pager       pager
+		Contact     contactForm
+		ContactUnit string
+	}{users, total, units, newPager(r, limit, offset, total), cf, contactName}
+	return s.views.render(w, status, "admin", v)
 }
 
 type chainOption struct {

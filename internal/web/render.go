@@ -71,10 +71,17 @@ func newRenderer() (*renderer, error) {
 		"lower":       strings.ToLower,
 		"inc":         func(i int) int { return i + 1 },
 		// decimal writes a figure with one decimal the Vietnamese way: 26,1.
-		"decimal":   oneDecimal,
-		"percent":   locale.Percent,
-		"day":       locale.Day,
-		"date":      func(d calendar.Date) string { return locale.Day(d.Time()) },
+		"decimal": oneDecimal,
+		"percent": locale.Percent,
+		"day":     locale.Day,
+		"date":    func(d calendar.Date) string { return locale.Day(d.Time()) },
+		// ymd writes a civil date kept as YYYY-MM-DD as the pages do: 01/07/2025.
+		"ymd": func(s string) string {
+			if d, err := calendar.ParseDate(s); err == nil {
+				return locale.Day(d.Time())
+			}
+			return s
+		},
 		"money":     locale.Money,
 		"count":     count,
 		"points":    points,

@@ -207,6 +207,7 @@ var access = map[string][]auth.Role{
 	"POST /admin/payments/receipt-key":              auth.AdminRoles,
 	"GET /admin":                                    auth.AdminRoles,
 	"GET /admin/audit":                              auth.AdminRoles,
+	"POST /admin/contact":                           auth.AdminRoles,
 	"GET /admin/procedures":                         auth.AdminRoles,
 	"POST /admin/procedures":                        auth.AdminRoles,
 	"POST /admin/procedures/import":                 auth.AdminRoles,
