@@ -58,9 +58,10 @@ type SearchFilter struct {
 	// Words are the folded words of a name: each must begin a word of the applicant's
 	// folded name (catalog.Matches), the rule of the procedure search too.
 	Words []string
-	// Code matches a dossier code exactly or by its end ("-260126-0007", "0007").
+	// Code matches a dossier code exactly or by its end ("260126-0007"); without a
+	// hyphen it is the sequence at the end ("0007").
 	Code string
-	// Number matches the applicant's identity number or phone exactly, in each of the
+	// Numbers match the applicant's identity number or phone exactly, in each of the
 	// forms Phones gives.
 	Numbers       []string
 	ProcedureCode string
@@ -199,10 +200,15 @@ func Filter(p *auth.Principal, q Search) (SearchFilter, error) {
 	return f, nil
 }
 
+// minNumber is the fewest digits of an identity or phone number (an old identity card
+// has 9, a CCCD 12, a phone 10); fewer digits are the sequence at a code's end.
+const minNumber = 9
+
 // SortText reads what was typed: a dossier code or the end of one (letters, digits and
-// dots with a hyphen: "000.00.12.H45-260126-0007", "260126-0007"); a number (spaces,
-// dots and a leading + dropped) — a CCCD, an old identity card number, a phone number or
-// the sequence at a code's end; else the words of a name, folded.
+// dots with a hyphen: "000.00.12.H45-260126-0007", "260126-0007"); digits alone (spaces,
+// dots and a leading + dropped) — from 9 digits a CCCD, an old identity card number or a
+// phone number, found exactly; fewer, the sequence at a code's end; else the words of a
+// name, folded.
 func SortText(text string) (code string, numbers []string, words []string) {
 	t := strings.TrimSpace(text)
 	if t == "" {
@@ -220,7 +226,10 @@ func SortText(text string) (code string, numbers []string, words []string) {
 		return r
 	}, t)
 	if digits != "" && strings.IndexFunc(digits, func(r rune) bool { return r < '0' || r > '9' }) < 0 {
-		return digits, Phones(digits), nil
+		if len(digits) < minNumber {
+			return digits, nil, nil // the sequence at a code's end
+		}
+		return "", Phones(digits), nil
 	}
 	return "", nil, catalog.SearchTerms(t)
 }

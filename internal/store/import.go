@@ -8,7 +8,6 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/calendar"
-	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/dossier"
 )
 
@@ -64,7 +63,7 @@ func (s *Store) ImportDossiers(ctx context.Context, items []dossier.Imported) ([
 				d.ProcedureCode, d.ProcedureVersion, d.ProcedureName, d.Channel, d.Applicant.FullName, d.Applicant.IDNumber, d.Applicant.Phone,
 				d.Applicant.Email, d.Applicant.Address, d.Status, utc(d.SubmittedAt), nullTime(d.ReceivedAt), nullTime(d.DueAt),
 				nullTime(d.ExtendedDueAt), d.PausedMinutes, d.Supplements, utc(d.StepStartedAt), nullTime(d.ResolvedAt), d.Timeliness,
-				nullTime(d.EndedAt), d.Reason, catalog.Fold(d.Applicant.FullName)).Scan(&d.ID); err != nil {
+				nullTime(d.EndedAt), d.Reason, searchName(d.Applicant.FullName)).Scan(&d.ID); err != nil {
 				if isUnique(err) {
 					return fmt.Errorf("store: import: mã hồ sơ %s đã có: %w", d.Code, dossier.ErrImport)
 				}

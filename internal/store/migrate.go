@@ -10,8 +10,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/xaso-vn/xaso/internal/catalog"
 )
 
 //go:embed migrations
@@ -139,7 +137,7 @@ func foldApplicantNames(ctx context.Context, tx *sql.Tx) error {
 			return nil
 		}
 		for _, r := range batch {
-			if _, err := tx.ExecContext(ctx, `UPDATE dossiers SET applicant_fold = $1 WHERE id = $2`, catalog.Fold(r.name), r.id); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE dossiers SET applicant_fold = $1 WHERE id = $2`, searchName(r.name), r.id); err != nil {
 				return err
 			}
 		}

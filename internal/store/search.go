@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/dossier"
 )
 
@@ -64,9 +65,15 @@ func searchSQL(f dossier.SearchFilter, count bool) (string, []any) {
 	}
 	if len(sc.Units) > 0 {
 		us := list(sc.Units)
+		// A number is found through its own index (a handful of rows), then kept if it
+		// is the unit's: the unary + tells SQLite not to walk the unit's index instead.
+		plus := ""
+		if len(f.Numbers) > 0 {
+			plus = "+"
+		}
 		branches = append(branches,
-			[]string{"d.competent_unit_id IN " + us},
-			[]string{"d.receiving_unit_id IN " + us, "d.competent_unit_id NOT IN " + us})
+			[]string{plus + "d.competent_unit_id IN " + us},
+			[]string{plus + "d.receiving_unit_id IN " + us, "d.competent_unit_id NOT IN " + us})
 	}
 	if sc.OwnerID != 0 {
 		branches = append(branches, []string{"d.owner_id = " + arg(sc.OwnerID)})
@@ -83,20 +90,20 @@ func searchSQL(f dossier.SearchFilter, count bool) (string, []any) {
 
 	common := []string{"1 = 1"}
 	for _, w := range f.Words {
-		// A word of the name begins with w: the folded name has single spaces between
-		// words and no punctuation, so " " + name holds " " + w.
-		common = append(common, "(' ' || d.applicant_fold) LIKE "+arg("% "+w+"%"))
+		// A word of the name begins with w: the column holds the folded name after a
+		// space (searchName), words separated by one space, so it holds " " + w.
+		common = append(common, "d.applicant_fold LIKE "+arg("% "+w+"%"))
 	}
 	switch {
 	case len(f.Numbers) > 0:
-		var ors []string
-		for _, n := range f.Numbers {
-			ors = append(ors, "d.applicant_id = "+arg(n), "d.applicant_phone = "+arg(n))
+		ns := make([]string, len(f.Numbers))
+		for i, n := range f.Numbers {
+			ns[i] = arg(n)
 		}
-		if f.Code != "" {
-			ors = append(ors, "d.code LIKE "+arg("%-"+f.Code))
-		}
-		common = append(common, "("+strings.Join(ors, " OR ")+")")
+		in := "(" + strings.Join(ns, ", ") + ")"
+		common = append(common, "(d.applicant_id IN "+in+" OR d.applicant_phone IN "+in+")")
+	case f.Code != "" && !strings.Contains(f.Code, "-"):
+		common = append(common, "d.code LIKE "+arg("%-"+f.Code)) // a code's sequence
 	case f.Code != "":
 		common = append(common, "(d.code = "+arg(f.Code)+" OR d.code LIKE "+arg("%"+f.Code)+")")
 	}
@@ -144,3 +151,9 @@ func searchSQL(f dossier.SearchFilter, count bool) (string, []any) {
 		SELECT k.id FROM (` + strings.Join(parts, " UNION ALL ") + `) k ORDER BY k.submitted_at DESC, k.id DESC LIMIT ` + limit + `)
 		ORDER BY d.submitted_at DESC, d.id DESC`, args
 }
+
+// searchName is what dossiers.applicant_fold holds: the applicant's name folded
+// (catalog.Fold) after one space, so that every word of it, the first included, follows
+// a space, and a word's beginning is found by LIKE '% word%' without building a string
+// for each row.
+func searchName(name string) string { return " " + catalog.Fold(name) }
