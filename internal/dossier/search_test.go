@@ -299,3 +299,30 @@ func TestSearchDossiers(t *testing.T) {
 		t.Fatalf("long text: %v", err)
 	}
 }
+
+// FuzzSearchInput: what a stranger types in the search box or the API's parameters never
+// panics, a cursor read back is one that was written, and the sorted text is folded.
+func FuzzSearchInput(f *testing.F) {
+	for _, s := range []string{"nguyen van an", "000.31.37.H45-260302-0001", "+84 912 345 678", "0007", dossier.EncodeCursor(dossier.SearchKey{ID: 9}), "\xff-\x00", "Đ-đ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if _, err := dossier.ParseSearch(url.Values{"q": {s}, "after": {s}, "from": {s}, "status": {s}, "channel": {s}, "limit": {s}}); err == nil && s != "" {
+			t.Fatalf("%q accepted as every parameter at once", s)
+		}
+		code, numbers, words := dossier.SortText(s)
+		for _, w := range words {
+			if w != catalog.Fold(w) || w == "" {
+				t.Fatalf("word %q of %q not folded", w, s)
+			}
+		}
+		if code != "" && len(numbers) > 0 {
+			t.Fatalf("%q is both a code and a number", s)
+		}
+		if k, err := dossier.DecodeCursor(s); err == nil {
+			if again, err := dossier.DecodeCursor(dossier.EncodeCursor(k)); err != nil || again != k {
+				t.Fatalf("cursor %q: %+v then %+v, %v", s, k, again, err)
+			}
+		}
+	})
+}
