@@ -401,9 +401,59 @@ type DossierItem struct {
 
 var errStatus = apperr.New(apperr.Invalid, "invalid_status", "status không hợp lệ; dùng các giá trị submitted, received, processing, supplement_requested, resolved, returned, refused, stopped, withdrawn, cách nhau bằng dấu phẩy.")
 
+// SearchList is a page of a dossier search: Next is the cursor of the following page
+// (pass it as after), absent at the end; total counts every match up to 10,000
+// (total_capped then says there are more).
+type SearchList struct {
+	Items       []DossierItem `json:"items"`
+	Total       int           `json:"total"`
+	TotalCapped bool          `json:"total_capped,omitempty"`
+	Next        string        `json:"next,omitempty"`
+}
+
+// searchParams are the parameters that make a list a search (newest first, keyset pages).
+var searchParams = []string{"q", "from", "to", "channel", "procedure", "after"}
+
+// searchDossiers answers a list with search parameters: dossier.Service.Search decides
+// what the caller may see.
+func (h handlers) searchDossiers(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	q, err := dossier.ParseSearch(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	if code := r.URL.Query().Get("unit"); code != "" {
+		u, err := h.Store.UnitByCode(ctx, code)
+		if err != nil {
+			return err
+		}
+		q.UnitID = u.ID
+	}
+	page, err := h.Dossiers.Search(ctx, auth.PrincipalFrom(ctx), q)
+	if err != nil {
+		return err
+	}
+	out := SearchList{Items: make([]DossierItem, 0, len(page.Items)), Total: page.Total, TotalCapped: page.Capped, Next: page.Next}
+	for _, d := range page.Items {
+		out.Items = append(out.Items, dossierItem(d))
+	}
+	return httpx.WriteJSON(w, http.StatusOK, out)
+}
+
+func dossierItem(d dossier.Dossier) DossierItem {
+	return DossierItem{Code: d.Code, Status: d.Status, ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName,
+		Applicant: d.Applicant.FullName, Channel: d.Channel, NationalCode: d.NationalCode, Step: d.Step, ReceivedAt: rfc3339(d.ReceivedAt), DueAt: rfc3339(d.DueAt),
+		Timeliness: d.Timeliness}
+}
+
 func (h handlers) listDossiers(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := auth.PrincipalFrom(ctx)
+	for _, name := range searchParams {
+		if r.URL.Query().Has(name) {
+			return h.searchDossiers(w, r)
+		}
+	}
 	limit, offset, err := httpx.Page(r)
 	if err != nil {
 		return err
@@ -451,9 +501,7 @@ func (h handlers) listDossiers(w http.ResponseWriter, r *http.Request) error {
 	}
 	items := make([]DossierItem, 0, len(ds))
 	for _, d := range ds {
-		items = append(items, DossierItem{Code: d.Code, Status: d.Status, ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName,
-			Applicant: d.Applicant.FullName, Channel: d.Channel, NationalCode: d.NationalCode, Step: d.Step, ReceivedAt: rfc3339(d.ReceivedAt), DueAt: rfc3339(d.DueAt),
-			Timeliness: d.Timeliness})
+		items = append(items, dossierItem(d))
 	}
 	return httpx.WriteJSON(w, http.StatusOK, httpx.NewList(items, total))
 }

@@ -233,6 +233,29 @@ func TestDossierScenarios(t *testing.T) {
 		{name: "the citizen's list", as: "congdan", method: "GET", path: "/api/v1/dossiers", status: 200, want: []string{`"code":"{online}"`}},
 		{name: "a list filtered by a status that is none", as: "motcua", method: "GET", path: "/api/v1/dossiers?status=lost", status: 422, code: "invalid_status"},
 		{name: "a list page out of range", as: "motcua", method: "GET", path: "/api/v1/dossiers?limit=100000", status: 422, code: "invalid_pagination"},
+		{name: "search by the name without accents", as: "motcua", method: "GET", path: "/api/v1/dossiers?q=nguyen+van+an", status: 200,
+			want: []string{`"code":"{d}"`, `"applicant":"Nguyễn Văn An"`}},
+		{name: "search by CCCD", as: "motcua", method: "GET", path: "/api/v1/dossiers?q=037085001234&channel=counter", status: 200, want: []string{`"code":"{d}"`}},
+		{name: "search for nobody", as: "motcua", method: "GET", path: "/api/v1/dossiers?q=zzqx+khong+co+ai", status: 200, want: []string{`"items":[]`, `"total":0`}},
+		{name: "search in a day range", as: "motcua", method: "GET", path: "/api/v1/dossiers?q=nguyen&from=2000-01-01&to=2000-12-31", status: 200, want: []string{`"total":0`}},
+		{name: "a search page by its key", as: "motcua", method: "GET", path: "/api/v1/dossiers?q=nguyen+van+an&limit=1", status: 200, want: []string{`"next":"`}, after: keep("next", "next")},
+		{name: "the next search page", as: "motcua", method: "GET", path: "/api/v1/dossiers?q=nguyen+van+an&limit=1&after={next}", status: 200, want: []string{`"items":[`}},
+		{name: "a search cursor that is none", as: "motcua", method: "GET", path: "/api/v1/dossiers?q=an&after=%21%21", status: 422, code: "invalid_cursor"},
+		{name: "a search day that is none", as: "motcua", method: "GET", path: "/api/v1/dossiers?from=31/12/2026", status: 422, code: "invalid_search_dates"},
+		{name: "a search channel that is none", as: "motcua", method: "GET", path: "/api/v1/dossiers?channel=fax", status: 422, code: "invalid_channel"},
+		{name: "a search of another unit", as: "motcua", method: "GET", path: "/api/v1/dossiers?q=an&unit=37", status: 403, code: "forbidden"},
+		{name: "the citizen's search finds only their own", as: "congdan", method: "GET", path: "/api/v1/dossiers?q=nguyen+van+an", status: 200,
+			want: []string{`"code":"{online}"`}, after: func(t *testing.T, e *env, body string) {
+				if strings.Contains(body, e.vars["d"]) {
+					t.Fatalf("the citizen found the counter's dossier: %s", body)
+				}
+			}},
+		{name: "the volunteer's search finds none of the counter's", as: "tocongnghe", method: "GET", path: "/api/v1/dossiers?q=nguyen", status: 200,
+			after: func(t *testing.T, e *env, body string) {
+				if strings.Contains(body, e.vars["d"]) || strings.Contains(body, e.vars["online"]) {
+					t.Fatalf("the volunteer found others' dossiers: %s", body)
+				}
+			}},
 
 		{name: "the specialist acts at the counter's step", as: "chuyenvien", method: "POST", path: "/api/v1/dossiers/{d}/actions/forward", status: 409, code: "not_your_step"},
 		{name: "a refusal without its reason", as: "motcua", method: "POST", path: "/api/v1/dossiers/{d}/actions/refuse", body: `{}`, status: 422, code: "reason_required"},

@@ -116,6 +116,8 @@ func (p *Principal) HomePath() string {
 	switch {
 	case p.HasRole(AdminRoles...):
 		return "/admin"
+	case p.HasRole(RoleLeader):
+		return "/office/tong-quan" // the leader's dashboard
 	case p.HasRole(OfficeRoles...):
 		return "/office"
 	default:

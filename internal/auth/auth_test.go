@@ -96,7 +96,8 @@ func TestPrincipal(t *testing.T) {
 			t.Errorf("%s: got %v", tt.name, tt.got)
 		}
 	}
-	for p, want := range map[*Principal]string{counter: "/office", admin: "/admin", unitAdmin: "/admin", citizen: "/account"} {
+	leader := &Principal{Memberships: []Membership{{UnitID: 2, Role: RoleLeader}}}
+	for p, want := range map[*Principal]string{counter: "/office", leader: "/office/tong-quan", admin: "/admin", unitAdmin: "/admin", citizen: "/account"} {
 		if got := p.HomePath(); got != want {
 			t.Errorf("HomePath = %q, want %q", got, want)
 		}

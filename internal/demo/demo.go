@@ -104,6 +104,11 @@ func LoadWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, opt Opt
 	if err != nil {
 		return false, fmt.Errorf("demo: commune: %w", err)
 	}
+	// Illustrative, like the unit codes: the desk's address, hotline and e-mail.
+	if err := st.SetUnitContact(ctx, commune, unit.Contact{Address: "Trung tâm Phục vụ hành chính công xã Yên Từ, thôn Quảng Từ, xã Yên Từ, tỉnh Ninh Bình",
+		Hotline: "0229 3888 123", Email: "motcua.yentu@example.vn"}); err != nil {
+		return false, fmt.Errorf("demo: contact: %w", err)
+	}
 	for _, v := range Villages {
 		if _, err := st.AddVillage(ctx, commune, v); err != nil {
 			return false, fmt.Errorf("demo: village: %w", err)

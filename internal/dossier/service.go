@@ -42,6 +42,7 @@ type Store interface {
 	// has not been revoked.
 	ActiveConsent(ctx context.Context, citizenID, volunteerID, unitID int64, purpose consent.Purpose) (int64, error)
 	ConsentStands(ctx context.Context, id int64) (bool, error)
+	Searcher
 }
 
 // Calendars gives a unit's compiled working calendar (workcal.Service).

@@ -117,8 +117,8 @@ func onlineDossierToResult(b *tab) {
 		hasTextContaining("ul.files", "Căn cước"))
 	specialist.act(code, "forward", "Đang giải quyết")
 	leader := b.site.newTab(b.t, false)
-	leader.logIn("lanhdao", demo.Password, "/office")
-	leader.step("open the dossier from the inbox", follow(`a[href="`+dossierPage+`"]`), atPath(dossierPage))
+	leader.logIn("lanhdao", demo.Password, "/office/tong-quan")
+	leader.step("open the dossier from the inbox", leader.open("/office"), follow(`a[href="`+dossierPage+`"]`), atPath(dossierPage))
 	leader.act(code, "sign", "Đã có kết quả, chờ trả")
 
 	// The counter attaches the result and hands it over.

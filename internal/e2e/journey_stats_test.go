@@ -18,7 +18,12 @@ func leaderStats(b *tab) {
 	ts := httptest.NewServer(srv)
 	b.t.Cleanup(ts.Close)
 	b = (&site{url: ts.URL}).newTab(b.t, false)
-	b.logIn("lanhdao", demo.Password, "/office")
+	b.logIn("lanhdao", demo.Password, "/office/tong-quan")
+	b.step("read the dashboard", hasText("main h1", "Tổng quan"),
+		chromedp.WaitVisible(chromedp.CSS(`svg[role="img"][aria-labelledby="theo-thang-t theo-thang-d"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#overdue-now")), noSideScroll(), b.keep("dashboard"))
+	b.step("find a dossier from the header", typeInto("#tim-nhanh", "nguyen van an"), follow(`form.quick-search button`),
+		hasText("main h1", "Tìm hồ sơ"), hasTextPrefix("#ket-qua", "Tìm thấy "), noSideScroll(), b.keep("search"))
 	b.step("open the Thống kê tab", follow(`header nav.tabs a[href="/office/thong-ke"]`), atPath("/office/thong-ke"),
 		hasText("main h1", "Thống kê"), hasText(`header nav.tabs a[aria-current="page"]`, "Thống kê"), noSideScroll())
 	b.step("ask for 2021 by channel", chromedp.SetValue(chromedp.CSS("#from"), "2021-01-01"),
@@ -30,6 +35,10 @@ func leaderStats(b *tab) {
 		chromedp.WaitVisible(chromedp.CSS(`svg[role="img"][aria-labelledby="da-giai-quyet-t da-giai-quyet-d"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`svg[role="img"][aria-labelledby="chi-so-theo-thang-t chi-so-theo-thang-d"]`)),
 		noSideScroll(), b.keep("stats-2021"))
-	b.step("pick this year", follow(`main ul.presets a[href*="from="]:nth-of-type(1)`), hasText("main h1", "Thống kê"),
+	b.step("the public results of 2021, charted", b.open("/cong-khai?year=2021"), hasText("main h1", "Công khai kết quả giải quyết hồ sơ năm 2021"),
+		hasTextContaining("main dl.facts", "2.094 (trực tuyến 26,1%)"),
+		chromedp.WaitVisible(chromedp.CSS(`svg[role="img"][aria-labelledby="cong-khai-theo-thang-t cong-khai-theo-thang-d"]`)),
+		noSideScroll(), b.keep("cong-khai-2021"))
+	b.step("pick this year", b.open("/office/thong-ke"), follow(`main ul.presets a[href*="from="]:nth-of-type(1)`), hasText("main h1", "Thống kê"),
 		chromedp.WaitVisible(chromedp.CSS("#stat-received")), noSideScroll())
 }

@@ -21,7 +21,7 @@ var home = map[auth.Role]struct{ path, h1 string }{
 	auth.RoleUnitAdmin:   {"/admin", "Quản trị"},
 	auth.RoleCounter:     {"/office", "Trang làm việc"},
 	auth.RoleSpecialist:  {"/office", "Trang làm việc"},
-	auth.RoleLeader:      {"/office", "Trang làm việc"},
+	auth.RoleLeader:      {"/office/tong-quan", "Tổng quan"},
 	auth.RoleClerk:       {"/office", "Trang làm việc"},
 	auth.RoleAccountant:  {"/office", "Trang làm việc"},
 	auth.RoleDigitalTeam: {"/account", "Xin chào, Đinh Văn Minh"}, // a volunteer, not an official
@@ -85,6 +85,7 @@ func loginLogout(b *tab, u demo.User) {
 	b.logIn(u.Username, demo.Password, h.path)
 	b.step("see the home page", hasText("main h1", h.h1), hasText("header nav a", u.FullName),
 		noSideScroll(), b.keep("home"))
+	b.step("photograph the home page at 360 and 1280 pixels", b.tour(u.Username))
 	b.logOut(h.path)
 }
 
@@ -92,7 +93,7 @@ func loginLogout(b *tab, u demo.User) {
 // the password; the answer is the generic message, with the username kept.
 func anonymousWrongPassword(b *tab) {
 	b.step("open the portal", b.open("/"), hasText("main h1", "Cổng dịch vụ công Xã Yên Từ"), noSideScroll(),
-		b.keep("portal"))
+		b.keep("portal"), b.tour("portal"))
 	b.step("follow the login link", follow(`main a[href="/login"]`), atPath("/login"), hasText("main h1", "Đăng nhập"))
 	b.step("type a wrong password", typeInto("#username", "motcua"), typeInto("#password", "sai-mat-khau"))
 	b.step("submit the login form", follow(`main form button[type="submit"]`), atPath("/login"))

@@ -63,3 +63,13 @@ func month(m time.Month) string {
 	}
 	return fmt.Sprint(int(m))
 }
+
+// Day writes an instant's day in Vietnamese civil time as screens write it,
+// dd/mm/yyyy with two-digit months (05/03/2026); "" for the zero time. Paper follows
+// Decree 30 instead ([Date]).
+func Day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(Zone).Format("02/01/2006")
+}

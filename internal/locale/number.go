@@ -130,3 +130,33 @@ func magnitude(n int64) uint64 {
 	}
 	return uint64(n)
 }
+
+// Decimal writes f the Vietnamese way, the one formatter of figures with a fraction on
+// every page: dots between thousands, a comma before the decimals (2.094,5; 26,1).
+// digits is the number of decimals; negative: as few as f needs (5,5; 7,33; 12).
+func Decimal(f float64, digits int) string {
+	s := strconv.FormatFloat(f, 'f', digits, 64)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	n, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil { // beyond int64: no grouping rather than a wrong one
+		n = -1
+	}
+	out := whole
+	if n >= 0 {
+		out = Number(n)
+	}
+	if frac != "" {
+		out += "," + frac
+	}
+	if neg && strings.Trim(out, "0.,") != "" {
+		out = "-" + out
+	}
+	return out
+}
+
+// Percent writes a rate in percent with one decimal: 26,1%.
+func Percent(f float64) string {
+	return Decimal(f, 1) + "%"
+}

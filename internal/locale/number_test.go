@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestNumberAndMoney(t *testing.T) {
@@ -164,5 +165,43 @@ func checkWordsRules(t *testing.T, n int64) {
 				t.Fatalf("Words(%d) = %q: linh after %q", n, got, prev)
 			}
 		}
+	}
+}
+
+func TestDecimalAndPercent(t *testing.T) {
+	for _, c := range []struct {
+		f      float64
+		digits int
+		want   string
+	}{
+		{26.1, 1, "26,1"},
+		{26.149, 1, "26,1"},
+		{2094, 0, "2.094"},
+		{2094.5, 1, "2.094,5"},
+		{1234567.891, 2, "1.234.567,89"},
+		{5.5, -1, "5,5"},
+		{7.33, -1, "7,33"},
+		{12, -1, "12"},
+		{0, 1, "0,0"},
+		{-3.25, 2, "-3,25"},
+		{-0.01, 1, "0,0"}, // no "-0,0"
+		{100, 1, "100,0"},
+		{1e20, 0, "100000000000000000000"},
+	} {
+		if got := Decimal(c.f, c.digits); got != c.want {
+			t.Errorf("Decimal(%v, %d) = %q, want %q", c.f, c.digits, got, c.want)
+		}
+	}
+	if got := Percent(26.12); got != "26,1%" {
+		t.Errorf("Percent(26.12) = %q", got)
+	}
+}
+
+func TestDay(t *testing.T) {
+	if got := Day(time.Date(2026, 3, 4, 20, 0, 0, 0, time.UTC)); got != "05/03/2026" { // 03:00 on the 5th in Vietnam
+		t.Errorf("Day = %q", got)
+	}
+	if got := Day(time.Time{}); got != "" {
+		t.Errorf("Day(zero) = %q", got)
 	}
 }

@@ -63,15 +63,15 @@ func (s *Store) createDossier(ctx context.Context, nd dossier.NewDossier, retry 
 		if err := tx.QueryRowContext(ctx, `INSERT INTO dossiers (receiving_unit_id, competent_unit_id, code, secret, procedure_id, procedure_code,
 			procedure_version, procedure_name, channel, applicant_name, applicant_id, applicant_phone, applicant_email, applicant_address,
 			owner_id, assisted_by, consent, fields, status, step, submitted_at, received_at, due_at, extended_due_at, paused_at,
-			paused_minutes, supplements, step_started_at, resolved_at, timeliness, ended_at, reason, version, national_code, consent_id, changed_at)
+			paused_minutes, supplements, step_started_at, resolved_at, timeliness, ended_at, reason, version, national_code, consent_id, changed_at, applicant_fold)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-			$25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36) RETURNING id`,
+			$25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37) RETURNING id`,
 			d.ReceivingUnitID, d.CompetentUnitID, d.Code, d.Secret, d.ProcedureID, d.ProcedureCode, d.ProcedureVersion, d.ProcedureName,
 			d.Channel, d.Applicant.FullName, d.Applicant.IDNumber, d.Applicant.Phone, d.Applicant.Email, d.Applicant.Address,
 			nullID(d.OwnerID), nullID(d.AssistedBy), d.Consent, string(fields), d.Status, d.Step, utc(d.SubmittedAt), nullTime(d.ReceivedAt),
 			nullTime(d.DueAt), nullTime(d.ExtendedDueAt), nullTime(d.PausedAt), d.PausedMinutes, d.Supplements, utc(d.StepStartedAt),
 			nullTime(d.ResolvedAt), d.Timeliness, nullTime(d.EndedAt), d.Reason, d.Version, nullString(d.NationalCode), nullID(d.ConsentID),
-			utc(nd.Event.At)).Scan(&d.ID); err != nil {
+			utc(nd.Event.At), searchName(d.Applicant.FullName)).Scan(&d.ID); err != nil {
 			return fmt.Errorf("store: dossier %s: %w", d.Code, err)
 		}
 		for i, pp := range d.Papers {

@@ -17,3 +17,6 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx *sql.T
 func Checkpoint(ctx context.Context, s *Store) (logFrames, copied int, err error) {
 	return s.checkpoints.checkpoint(ctx)
 }
+
+// FoldApplicantNames runs the step of migration dossier_search again.
+var FoldApplicantNames = foldApplicantNames

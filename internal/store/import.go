@@ -26,9 +26,9 @@ func (s *Store) ImportDossiers(ctx context.Context, items []dossier.Imported) ([
 		insDossier, err := tx.PrepareContext(ctx, `INSERT INTO dossiers (receiving_unit_id, competent_unit_id, code, secret, procedure_id, procedure_code,
 			procedure_version, procedure_name, channel, applicant_name, applicant_id, applicant_phone, applicant_email, applicant_address,
 			owner_id, assisted_by, consent, fields, status, step, submitted_at, received_at, due_at, extended_due_at, paused_at,
-			paused_minutes, supplements, step_started_at, resolved_at, timeliness, ended_at, reason, version, changed_at)
+			paused_minutes, supplements, step_started_at, resolved_at, timeliness, ended_at, reason, version, changed_at, applicant_fold)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, NULL, '', '{}', $15, 0, $16, $17, $18, $19, NULL,
-			$20, $21, $22, $23, $24, $25, $26, 1, $27) RETURNING id`)
+			$20, $21, $22, $23, $24, $25, $26, 1, $27, $28) RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -71,7 +71,7 @@ func (s *Store) ImportDossiers(ctx context.Context, items []dossier.Imported) ([
 				d.ProcedureCode, d.ProcedureVersion, d.ProcedureName, d.Channel, d.Applicant.FullName, d.Applicant.IDNumber, d.Applicant.Phone,
 				d.Applicant.Email, d.Applicant.Address, d.Status, utc(d.SubmittedAt), nullTime(d.ReceivedAt), nullTime(d.DueAt),
 				nullTime(d.ExtendedDueAt), d.PausedMinutes, d.Supplements, utc(d.StepStartedAt), nullTime(d.ResolvedAt), d.Timeliness,
-				nullTime(d.EndedAt), d.Reason, nullTime(d.ChangedAt)).Scan(&d.ID); err != nil {
+				nullTime(d.EndedAt), d.Reason, nullTime(d.ChangedAt), searchName(d.Applicant.FullName)).Scan(&d.ID); err != nil {
 				if isUnique(err) {
 					return fmt.Errorf("store: import: mã hồ sơ %s đã có: %w", d.Code, dossier.ErrImport)
 				}

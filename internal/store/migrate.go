@@ -88,6 +88,11 @@ func (s *Store) migrate(ctx context.Context) error {
 			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 				return fmt.Errorf("store: migration %s: %w", m.Name, err)
 			}
+			if _, name, _ := strings.Cut(m.Name, "_"); afterMigration[name] != nil {
+				if err := afterMigration[name](ctx, tx); err != nil {
+					return fmt.Errorf("store: migration %s: %w", m.Name, err)
+				}
+			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
 				m.Version, m.Name, s.timestamp()); err != nil {
 				return fmt.Errorf("store: migration %s: %w", m.Name, err)
@@ -95,6 +100,49 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+// afterMigration holds the steps SQL cannot do, run in the migration's transaction right
+// after the migration of that name (its number left out, so that renumbering keeps it).
+var afterMigration = map[string]func(context.Context, *sql.Tx) error{
+	"dossier_search.sql": foldApplicantNames,
+}
+
+// foldApplicantNames fills dossiers.applicant_fold for the dossiers stored before it
+// existed (migration dossier_search), a thousand at a time.
+func foldApplicantNames(ctx context.Context, tx *sql.Tx) error {
+	type row struct {
+		id   int64
+		name string
+	}
+	for last := int64(0); ; {
+		rows, err := tx.QueryContext(ctx, `SELECT id, applicant_name FROM dossiers WHERE id > $1 ORDER BY id LIMIT 1000`, last)
+		if err != nil {
+			return err
+		}
+		var batch []row
+		for rows.Next() {
+			var r row
+			if err := rows.Scan(&r.id, &r.name); err != nil {
+				rows.Close()
+				return err
+			}
+			batch = append(batch, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		for _, r := range batch {
+			if _, err := tx.ExecContext(ctx, `UPDATE dossiers SET applicant_fold = $1 WHERE id = $2`, searchName(r.name), r.id); err != nil {
+				return err
+			}
+		}
+		last = batch[len(batch)-1].id
+	}
 }
 
 // SchemaVersion returns the highest applied migration.

@@ -215,3 +215,27 @@ func (s *Store) SetUnitSettings(ctx context.Context, id int64, set unit.Settings
 	})
 	return u, err
 }
+
+// UnitContact returns a unit's contact for the portal (empty parts when never set).
+func (s *Store) UnitContact(ctx context.Context, unitID int64) (unit.Contact, error) {
+	var c unit.Contact
+	err := s.r.QueryRowContext(ctx, `SELECT address, hotline, email FROM unit_contacts WHERE unit_id = $1`, unitID).
+		Scan(&c.Address, &c.Hotline, &c.Email)
+	if errors.Is(err, sql.ErrNoRows) {
+		return unit.Contact{}, nil
+	}
+	return c, mapErr(err)
+}
+
+// SetUnitContact stores a unit's contact and its audit record in one transaction.
+func (s *Store) SetUnitContact(ctx context.Context, unitID int64, c unit.Contact) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO unit_contacts (unit_id, address, hotline, email, updated_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (unit_id) DO UPDATE SET address = excluded.address, hotline = excluded.hotline, email = excluded.email,
+			updated_at = excluded.updated_at`, unitID, c.Address, c.Hotline, c.Email, s.timestamp()); err != nil {
+			return fmt.Errorf("store: contact of unit %d: %w", unitID, mapErr(err))
+		}
+		return s.appendAudit(ctx, tx, audit.Event{Chain: unitID, Action: "unit.contact.set", ObjectType: "unit",
+			ObjectID: strconv.FormatInt(unitID, 10), Fields: []string{"address", "hotline", "email"}})
+	})
+}

@@ -378,7 +378,7 @@ func (s *Server) installReceiptKey(w http.ResponseWriter, r *http.Request) error
 		return refuse(status)
 	}
 	return s.settingsDone(w, r, "Đã cài khóa ký biên lai của đơn vị: "+xmldsig.Name(k.Chain[0])+", hiệu lực đến "+
-		locale.Date(k.NotAfter)+". Biên lai và bảng tổng hợp lập từ nay được ký bằng khóa này.")
+		locale.Day(k.NotAfter)+". Biên lai và bảng tổng hợp lập từ nay được ký bằng khóa này.")
 }
 
 func upperFirst(s string) string {
@@ -401,14 +401,14 @@ func (s *Server) adminPaymentRoutes() []httpx.Route {
 }
 
 // RulesFrom is the first day of the rules in force, as dates are written.
-func (p adminPaymentsPage) RulesFrom() string { return locale.Date(p.Rules.From.Time()) }
+func (p adminPaymentsPage) RulesFrom() string { return locale.Day(p.Rules.From.Time()) }
 
 // NextFrom is the first day of the next rules ("" when none is known).
 func (p adminPaymentsPage) NextFrom() string {
 	if p.NextRules == nil {
 		return ""
 	}
-	return locale.Date(p.NextRules.From.Time())
+	return locale.Day(p.NextRules.From.Time())
 }
 
 func dateText(d calendar.Date) string {
@@ -425,11 +425,11 @@ func (p adminPaymentsPage) Validity() string {
 	case c == nil || c.ValidFrom.IsZero() && c.ValidUntil.IsZero():
 		return ""
 	case c.ValidUntil.IsZero():
-		return "từ ngày " + locale.Date(c.ValidFrom.Time())
+		return "từ ngày " + locale.Day(c.ValidFrom.Time())
 	case c.ValidFrom.IsZero():
-		return "đến hết ngày " + locale.Date(c.ValidUntil.Time())
+		return "đến hết ngày " + locale.Day(c.ValidUntil.Time())
 	}
-	return "từ ngày " + locale.Date(c.ValidFrom.Time()) + " đến hết ngày " + locale.Date(c.ValidUntil.Time())
+	return "từ ngày " + locale.Day(c.ValidFrom.Time()) + " đến hết ngày " + locale.Day(c.ValidUntil.Time())
 }
 
 // InForce reports whether the configuration may be used today.

@@ -209,7 +209,7 @@ func (s *Server) calendarData(r *http.Request, u unit.Unit, year int) (calendarP
 func viewDecision(d workcal.Decision, scope string, deletable bool) decisionView {
 	v := decisionView{ID: d.ID, Scope: scope, Number: d.Number, Title: d.Title, Days: d.Days, Deletable: deletable}
 	if !d.Date.IsZero() {
-		v.Date = d.Date.String()
+		v.Date = locale.Day(d.Date.Time())
 	}
 	return v
 }

@@ -37,9 +37,8 @@ func esc(s string) string { return template.HTMLEscapeString(s) }
 // count writes n with dots between thousands, the Vietnamese way: 2.094.
 func count(n int64) string { return locale.Number(n) }
 
-func oneDecimal(f float64) string {
-	return strings.Replace(strconv.FormatFloat(f, 'f', 1, 64), ".", ",", 1)
-}
+// oneDecimal writes a figure with one decimal the Vietnamese way: 26,1.
+func oneDecimal(f float64) string { return locale.Decimal(f, 1) }
 
 func (b bar) figure() string {
 	if b.Share < 0 {
@@ -145,4 +144,70 @@ func trendLabel(label string, n, i int) (string, bool) {
 		return yyyy, true
 	}
 	return "", false
+}
+
+// monthPair is one month of the received/resolved chart.
+type monthPair struct {
+	Label              string // "03/2026"
+	Received, Resolved int64
+}
+
+// monthlyChart draws, for each month, the dossiers received and those resolved as two
+// vertical bars side by side, with a legend; the <desc> gives every figure, and the
+// pages show them in a table too. Twelve months fit a 360-pixel phone: the drawing is
+// 320 units wide and scales to its box.
+func monthlyChart(id, title string, months []monthPair) template.HTML {
+	const h, top, base, legendY = 200, 34, 170, 12
+	var maxV int64
+	desc := make([]string, len(months))
+	for i, m := range months {
+		maxV = max(maxV, m.Received, m.Resolved)
+		desc[i] = m.Label + ": tiếp nhận " + count(m.Received) + ", đã giải quyết " + count(m.Resolved)
+	}
+	var s strings.Builder
+	fmt.Fprintf(&s, `<svg class="chart" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-t %s-d" xmlns="http://www.w3.org/2000/svg">`,
+		chartWidth, h, id, id)
+	fmt.Fprintf(&s, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(title), id, esc(strings.Join(desc, "; ")+"."))
+	fmt.Fprintf(&s, `<rect x="0" y="%d" width="10" height="10" fill="%s"/><text x="14" y="%d" font-size="11" fill="#1a1a1a">Tiếp nhận</text>`,
+		legendY-9, barColours["online"], legendY)
+	fmt.Fprintf(&s, `<rect x="90" y="%d" width="10" height="10" fill="%s"/><text x="104" y="%d" font-size="11" fill="#1a1a1a">Đã giải quyết</text>`,
+		legendY-9, barColours["early"], legendY)
+	fmt.Fprintf(&s, `<line x1="0" y1="%d" x2="%d" y2="%d" stroke="#5f6b73" stroke-width="1"/>`, base, chartWidth, base)
+	if maxV > 0 {
+		fmt.Fprintf(&s, `<line x1="0" y1="%d" x2="%d" y2="%d" stroke="#c5ccd3" stroke-width="1" stroke-dasharray="3 3"/>`, top, chartWidth, top)
+		fmt.Fprintf(&s, `<text x="%d" y="%d" font-size="10" fill="#1a1a1a" text-anchor="end">%s</text>`, chartWidth, top-3, esc(count(maxV)))
+	}
+	n := len(months)
+	if n == 0 {
+		s.WriteString(`</svg>`)
+		return template.HTML(s.String())
+	}
+	slot := float64(chartWidth) / float64(n)
+	bw := max(1, slot*0.36)
+	height := func(v int64) float64 {
+		if maxV == 0 {
+			return 0
+		}
+		bh := float64(base-top) * float64(v) / float64(maxV)
+		if v > 0 {
+			bh = max(bh, 1)
+		}
+		return bh
+	}
+	for i, m := range months {
+		x := float64(i)*slot + slot*0.12
+		for j, v := range []int64{m.Received, m.Resolved} {
+			bh := height(v)
+			colour := barColours["online"]
+			if j == 1 {
+				colour = barColours["early"]
+			}
+			fmt.Fprintf(&s, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, x+float64(j)*bw, float64(base)-bh, bw, bh, colour)
+		}
+		if label, ok := trendLabel(m.Label, n, i); ok && label != "" {
+			fmt.Fprintf(&s, `<text x="%.1f" y="%d" font-size="10" fill="#1a1a1a" text-anchor="middle">%s</text>`, float64(i)*slot+slot/2, base+14, esc(label))
+		}
+	}
+	s.WriteString(`</svg>`)
+	return template.HTML(s.String())
 }

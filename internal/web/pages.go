@@ -49,14 +49,17 @@ func (s *Server) pageRoutes() []httpx.Route {
 		{Pattern: "POST /tra-cuu/{code}/hanh-dong/{action}", Access: httpx.Anyone, Handler: s.citizenAct},
 		{Pattern: "POST /tra-cuu/{code}/danh-gia", Access: httpx.Anyone, Handler: s.citizenRate},
 		{Pattern: "GET /office", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.office},
+		{Pattern: "GET /office/dossiers", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.searchPage},
 		{Pattern: "GET /office/receive", Access: httpx.OnlyRoles(receiveRoles...), Handler: s.receiveForm},
 		{Pattern: "POST /office/receive", Access: httpx.OnlyRoles(receiveRoles...), Handler: s.receive},
 		{Pattern: "GET /office/dossiers/{code}", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dossierPage},
 		{Pattern: "POST /office/dossiers/{code}/actions/{action}", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dossierAction},
 		{Pattern: "POST /office/dossiers/{code}/files", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dossierUpload},
 		{Pattern: "POST /office/dossiers/{code}/sign", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.signResult},
+		{Pattern: "GET /office/tong-quan", Access: httpx.OnlyRoles(dashboardRoles...), Handler: s.dashboard},
 		{Pattern: "GET /office/thong-ke", Access: httpx.OnlyRoles(report.Roles...), Handler: s.statsPage},
 		{Pattern: "GET /admin", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.admin},
+		{Pattern: "POST /admin/contact", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.setContact},
 		{Pattern: "GET /admin/audit", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.auditPage},
 		{Pattern: "GET /admin/procedures", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.adminProcedures},
 		{Pattern: "POST /admin/procedures", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: s.createProcedure},
@@ -81,17 +84,6 @@ func (s *Server) pageRoutes() []httpx.Route {
 			return nil
 		}},
 	}
-}
-
-func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	units, _, err := s.Store.Units(r.Context(), 20, 0)
-	if err != nil {
-		return err
-	}
-	communes := slices.DeleteFunc(units, func(u unit.Unit) bool { return u.Level != unit.Commune })
-	v := s.view(r, "Trang chủ")
-	v.Data = communes
-	return s.views.render(w, http.StatusOK, "home", v)
 }
 
 type loginForm struct{ Username, Next string }
@@ -243,6 +235,12 @@ func newPager(r *http.Request, limit, offset, total int) pager {
 }
 
 func (s *Server) admin(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAdmin(w, r, http.StatusOK, contactForm{})
+}
+
+// renderAdmin draws the admin page; cf holds the contact form as typed when it came
+// back with errors (else the stored contact is shown).
+func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, status int, cf contactForm) error {
 	ctx := r.Context()
 	p := auth.PrincipalFrom(ctx)
 	limit, offset, err := httpx.Page(r)
@@ -257,15 +255,28 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	contactUnit := s.contactUnit(p)
+	if cf.Errors == nil {
+		if cf.Contact, err = (unit.Contacts{Store: s.Store}).Get(ctx, contactUnit); err != nil {
+			return err
+		}
+	}
+	var contactName string
+	if i := slices.IndexFunc(units, func(u unit.Unit) bool { return u.ID == contactUnit }); i >= 0 {
+		contactName = units[i].Name
+	}
 	v := s.view(r, "Quản trị")
 	v.Area, v.Nav = "office", "admin"
+	v.Flash = s.sessions.PopString(ctx, "flash")
 	v.Data = struct {
-		Users []store.UserWithRoles
-		Total int
-		Units []unit.Unit
-		Pager pager
-	}{users, total, units, newPager(r, limit, offset, total)}
-	return s.views.render(w, http.StatusOK, "admin", v)
+		Users       []store.UserWithRoles
+		Total       int
+		Units       []unit.Unit
+		Pager       pager
+		Contact     contactForm
+		ContactUnit string
+	}{users, total, units, newPager(r, limit, offset, total), cf, contactName}
+	return s.views.render(w, status, "admin", v)
 }
 
 type chainOption struct {

@@ -569,7 +569,7 @@ func (f payForm) ErrCode(name string) string { return f.Errors[name].Code }
 func (v payRequestView) Form(action string) payForm { return v.Forms[action] }
 
 // DateText is the day shown, as dates are written.
-func (p paymentsPage) DateText() string { return locale.Date(p.Day.Time()) }
+func (p paymentsPage) DateText() string { return locale.Day(p.Day.Time()) }
 
 // payInput is one input of a form of the page, for the "payField" template.
 type payInput struct {

@@ -11,11 +11,11 @@ import (
 	"mime"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/locale"
 )
@@ -63,13 +63,25 @@ func newRenderer() (*renderer, error) {
 			}
 			return "/static/" + name + "?v=" + h, nil
 		},
-		"roleTask":  func(role auth.Role) string { return roleTasks[role] },
-		"localTime": func(t time.Time) string { return t.In(locale.Zone).Format("02/01/2006 15:04:05") },
-		"join":      strings.Join,
-		"lower":     strings.ToLower,
-		"inc":       func(i int) int { return i + 1 },
+		"roleTask":    func(role auth.Role) string { return roleTasks[role] },
+		"auditAction": auditAction,
+		"auditObject": auditObject,
+		"localTime":   func(t time.Time) string { return t.In(locale.Zone).Format("02/01/2006 15:04:05") },
+		"join":        strings.Join,
+		"lower":       strings.ToLower,
+		"inc":         func(i int) int { return i + 1 },
 		// decimal writes a figure with one decimal the Vietnamese way: 26,1.
-		"decimal":   func(f float64) string { return strings.Replace(strconv.FormatFloat(f, 'f', 1, 64), ".", ",", 1) },
+		"decimal": oneDecimal,
+		"percent": locale.Percent,
+		"day":     locale.Day,
+		"date":    func(d calendar.Date) string { return locale.Day(d.Time()) },
+		// ymd writes a civil date kept as YYYY-MM-DD as the pages do: 01/07/2025.
+		"ymd": func(s string) string {
+			if d, err := calendar.ParseDate(s); err == nil {
+				return locale.Day(d.Time())
+			}
+			return s
+		},
 		"money":     locale.Money,
 		"count":     count,
 		"points":    points,
@@ -104,6 +116,7 @@ type view struct {
 	SiteName  string
 	Area      string // "portal" or "office": which layout chrome
 	Nav       string // current office tab
+	Menu      []navItem
 	P         *auth.Principal
 	Flash     string
 	Error     string

@@ -204,15 +204,17 @@ func (s *Server) route(rt httpx.Route) http.Handler {
 				return
 			}
 		}
+		ctx := auth.WithPrincipal(r.Context(), p)
 		if !rt.Access.Allows(p) {
 			if p == nil {
 				s.fail(w, r, apperr.ErrUnauthenticated)
 			} else {
-				s.fail(w, r, apperr.ErrForbidden)
+				// The error page knows who is logged in: their name and the way out,
+				// not "Đăng nhập".
+				s.fail(w, r.WithContext(ctx), apperr.ErrForbidden)
 			}
 			return
 		}
-		ctx := auth.WithPrincipal(r.Context(), p)
 		if p != nil {
 			ctx = audit.WithActor(ctx, "user:"+p.Username)
 		}
@@ -281,8 +283,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if title == "" {
 		title = "Đã có lỗi"
 	}
-	rerr := s.views.render(w, status, "error", view{Title: title, SiteName: s.SiteName, Area: "portal",
-		P: auth.PrincipalFrom(r.Context()), Error: e.Message, RequestID: httpx.RequestID(r.Context())})
+	v := s.view(r, title)
+	v.Error = e.Message
+	rerr := s.views.render(w, status, "error", v)
 	if rerr != nil {
 		s.Log.Error("render error page", "err", rerr)
 	}
@@ -290,7 +293,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 
 // view starts a page's data with what every page shows.
 func (s *Server) view(r *http.Request, title string) view {
-	return view{Title: title, SiteName: s.SiteName, Area: "portal", P: auth.PrincipalFrom(r.Context()),
+	p := auth.PrincipalFrom(r.Context())
+	return view{Title: title, SiteName: s.SiteName, Area: "portal", P: p, Menu: s.menu(p),
 		RequestID: httpx.RequestID(r.Context())}
 }
 
@@ -322,4 +326,42 @@ func (s *Server) CleanSessions(ctx context.Context, interval time.Duration) {
 			}
 		}
 	}
+}
+
+// navItem is one link of the office menu.
+type navItem struct{ Key, Path, Label string }
+
+// officeMenu lists the office's pages in menu order, each by its route: a link is shown
+// only to whom that route's access rule admits (menu), so the menu cannot offer a page
+// its reader may not open.
+var officeMenu = []struct{ Key, Pattern, Label string }{
+	{"office", "GET /office", "Trang làm việc"},
+	{"dashboard", "GET /office/tong-quan", "Tổng quan"},
+	{"search", "GET /office/dossiers", "Tìm hồ sơ"},
+	{"receive", "GET /office/receive", "Tiếp nhận hồ sơ"},
+	{"stats", "GET /office/thong-ke", "Thống kê"},
+	{"feedback", "GET /office/feedback", "Phản ánh, kiến nghị"},
+	{"payments", "GET /office/payments", "Thu phí"},
+	{"admin", "GET /admin", "Quản trị"},
+	{"procedures", "GET /admin/procedures", "Thủ tục"},
+	{"calendar", "GET /admin/calendar", "Lịch làm việc"},
+	{"admin-unit", "GET /admin/unit", "Cài đặt đơn vị"},
+	{"admin-payments", "GET /admin/payments", "Tài khoản thu"},
+	{"admin-signing", "GET /admin/signing", "Chữ ký số"},
+	{"audit", "GET /admin/audit", "Nhật ký"},
+}
+
+// menu is the office menu p may follow (none for a citizen or a volunteer).
+func (s *Server) menu(p *auth.Principal) []navItem {
+	if !p.HasRole(auth.OfficeRoles...) {
+		return nil
+	}
+	var out []navItem
+	for _, m := range officeMenu {
+		i := slices.IndexFunc(s.routes, func(rt httpx.Route) bool { return rt.Pattern == m.Pattern })
+		if i >= 0 && s.routes[i].Access.Allows(p) {
+			out = append(out, navItem{m.Key, strings.TrimPrefix(m.Pattern, "GET "), m.Label})
+		}
+	}
+	return out
 }

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 	"unicode"
 
@@ -197,7 +195,7 @@ func (s *Server) fillStats(r *http.Request, sv *statsView) error {
 	sv.Report, sv.Index = &res, &idx
 	from, _ := calendar.ParseDate(res.From)
 	to, _ := calendar.ParseDate(res.To)
-	sv.FromLabel, sv.ToLabel = locale.Date(from.Time()), locale.Date(to.Time())
+	sv.FromLabel, sv.ToLabel = locale.Day(from.Time()), locale.Day(to.Time())
 	o := res.OneStop
 	share := func(part, whole int64) string {
 		if whole == 0 {
@@ -286,15 +284,11 @@ func (s *Server) fillStats(r *http.Request, sv *statsView) error {
 }
 
 // twoDecimals writes a rate of the 766 index the Vietnamese way: 77,78.
-func twoDecimals(f float64) string {
-	return strings.Replace(strconv.FormatFloat(f, 'f', 2, 64), ".", ",", 1)
-}
+func twoDecimals(f float64) string { return locale.Decimal(f, 2) }
 
 // points writes an indicator's points with up to two decimals, the Vietnamese way: 5,5
 // or 7,33.
-func points(f float64) string {
-	return strings.Replace(strconv.FormatFloat(f, 'f', -1, 64), ".", ",", 1)
-}
+func points(f float64) string { return locale.Decimal(round2(f), -1) }
 
 func shorten(s string, n int) string {
 	r := []rune(s)

@@ -2,9 +2,9 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
@@ -33,6 +33,7 @@ type lateRow struct {
 }
 
 type transparencyView struct {
+	Chart  template.HTML // received and resolved month by month
 	Unit   unit.Unit
 	Year   int
 	Prev   int
@@ -95,7 +96,7 @@ func (s *Server) transparency(w http.ResponseWriter, r *http.Request) error {
 			Resolved: res.Resolved.Total, OnlineRate: res.OnlineRate, Late: res.Resolved.Late, AverageDays: "—",
 			OnTimeRate: report.Percent(res.Resolved.Early+res.Resolved.OnTime, res.Resolved.Total)}
 		if sum[1] > 0 {
-			tm.AverageDays = strings.Replace(strconv.FormatFloat(float64(sum[0])/float64(sum[1]), 'f', 1, 64), ".", ",", 1)
+			tm.AverageDays = oneDecimal(float64(sum[0]) / float64(sum[1]))
 		}
 		return tm, nil
 	}
@@ -110,6 +111,11 @@ func (s *Server) transparency(w http.ResponseWriter, r *http.Request) error {
 	if v.Total, err = month("Cả năm", from, to, allDays); err != nil {
 		return err
 	}
+	pairs := make([]monthPair, len(v.Months))
+	for i, m := range v.Months {
+		pairs[i] = monthPair{Label: m.Label, Received: m.Received, Resolved: m.Resolved}
+	}
+	v.Chart = monthlyChart("cong-khai-theo-thang", fmt.Sprintf("Hồ sơ tiếp nhận và đã giải quyết theo tháng, năm %d", year), pairs)
 	view := s.view(r, "Công khai kết quả giải quyết hồ sơ")
 	view.Nav, view.Data = "transparency", v
 	return s.views.render(w, http.StatusOK, "transparency", view)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
@@ -46,7 +45,8 @@ type verifyView struct {
 // a result) it says whether xaso issued a document with that code, and its hash.
 func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) error {
 	v := s.view(r, "Xác thực văn bản điện tử")
-	data := verifyView{Code: strings.TrimSpace(r.URL.Query().Get("ma"))}
+	// The code as printed (or typed from the paper: spaces, lower case).
+	data := verifyView{Code: normalizeCode(r.URL.Query().Get("ma"))}
 	if data.Code != "" {
 		if !s.lookups.Allow(httpx.ClientIP(r, s.TrustProxy)) {
 			return apperr.ErrRateLimited

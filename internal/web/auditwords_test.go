@@ -1,0 +1,33 @@
+package web
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/xaso-vn/xaso/internal/dossier"
+)
+
+func TestAuditActionWords(t *testing.T) {
+	for in, want := range map[string]string{
+		"login.success":                   "Đăng nhập",
+		"dossier.receive":                 "Hồ sơ: tiếp nhận",
+		"dossier.submit":                  "Nộp hồ sơ trực tuyến",
+		"payment.notification.partial":    "Nhận báo có ngân hàng: thiếu tiền",
+		"procedure.version.published":     "Công bố thủ tục",
+		"something.new":                   "something.new", // unknown: the recorded name stays
+		"payment.notification.not_a_kind": "payment.notification.not_a_kind",
+	} {
+		if got := auditAction(in); !strings.HasPrefix(got, want) {
+			t.Errorf("auditAction(%q) = %q, want %q…", in, got, want)
+		}
+	}
+	recorded := []string{"payment.confirm", "payment.cancel", "payment.refund"}
+	for _, a := range dossier.Actions {
+		recorded = append(recorded, "dossier."+string(a))
+	}
+	for _, recorded := range recorded {
+		if got := auditAction(recorded); got == recorded {
+			t.Errorf("%s has no Vietnamese name", recorded)
+		}
+	}
+}
