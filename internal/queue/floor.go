@@ -132,7 +132,7 @@ type GroupWaiting struct {
 
 // Display is what the hall's screen shows.
 type Display struct {
-	Calling  []Call  // the ticket each desk serves, the latest call first
+	Calling  []Call   // the ticket each desk serves, the latest call first
 	Next     []string // the next numbers, in the hall's order
 	Waiting  int
 	Groups   []GroupWaiting

@@ -38,7 +38,9 @@ type Desk struct {
 }
 
 // Serves reports whether the desk serves group.
-func (d Desk) Serves(group string) bool { return len(d.Groups) == 0 || slices.Contains(d.Groups, group) }
+func (d Desk) Serves(group string) bool {
+	return len(d.Groups) == 0 || slices.Contains(d.Groups, group)
+}
 
 // Kiosk is a ticket machine of the floor; Printer is its ESC/POS printer ("host:port",
 // "" when tickets are only shown on screen and on the phone).
@@ -123,11 +125,11 @@ var (
 		"Bạn không giữ quầy này. Hãy nhận quầy trước khi gọi số.")
 	ErrNotServingOfficer = apperr.New(apperr.Forbidden, "not_counter_officer",
 		"Chỉ cán bộ một cửa của đơn vị mới nhận quầy và gọi số.")
-	ErrUnknownAction = apperr.New(apperr.NotFound, "unknown_desk_action", "Không có thao tác này ở quầy.")
-	ErrQueueEmpty = apperr.New(apperr.Conflict, "queue_empty", "Không còn ai chờ ở quầy này.")
-	ErrNoTicket   = apperr.New(apperr.Conflict, "no_ticket_at_desk", "Quầy chưa gọi số nào.")
-	ErrSameDesk   = apperr.New(apperr.Invalid, "transfer_same_desk", "Hãy chọn một quầy khác để chuyển.")
-	ErrChanged    = apperr.New(apperr.Conflict, "queue_changed", "Hàng chờ vừa thay đổi. Vui lòng thử lại.")
+	ErrUnknownAction  = apperr.New(apperr.NotFound, "unknown_desk_action", "Không có thao tác này ở quầy.")
+	ErrQueueEmpty     = apperr.New(apperr.Conflict, "queue_empty", "Không còn ai chờ ở quầy này.")
+	ErrNoTicket       = apperr.New(apperr.Conflict, "no_ticket_at_desk", "Quầy chưa gọi số nào.")
+	ErrSameDesk       = apperr.New(apperr.Invalid, "transfer_same_desk", "Hãy chọn một quầy khác để chuyển.")
+	ErrChanged        = apperr.New(apperr.Conflict, "queue_changed", "Hàng chờ vừa thay đổi. Vui lòng thử lại.")
 	ErrTicketNotFound = apperr.New(apperr.NotFound, "ticket_not_found", "Không tìm thấy phiếu số thứ tự.")
 	ErrNoUnit         = apperr.New(apperr.Invalid, "unit_required", "Cần chọn đơn vị (mã đơn vị).")
 
@@ -151,7 +153,7 @@ var (
 
 	ErrBadScore = apperr.New(apperr.Invalid, "invalid_rating",
 		"Hãy chọn một trong bốn mức đánh giá.")
-	ErrBadReason   = apperr.New(apperr.Invalid, "invalid_rating_reason", "Lý do không có trong danh sách.")
+	ErrBadReason     = apperr.New(apperr.Invalid, "invalid_rating_reason", "Lý do không có trong danh sách.")
 	ErrNothingToRate = apperr.New(apperr.Conflict, "nothing_to_rate",
 		"Quầy chưa phục vụ ai gần đây, hoặc lượt phục vụ này đã được đánh giá. Cảm ơn bạn.")
 )

@@ -618,4 +618,6 @@ func (s *Service) names(ctx context.Context, tickets []Ticket, ratings []Rating)
 }
 
 // IsNotFound reports whether err means no such record.
-func IsNotFound(err error) bool { return errors.Is(err, apperr.ErrNotFound) || apperr.KindOf(err) == apperr.NotFound }
+func IsNotFound(err error) bool {
+	return errors.Is(err, apperr.ErrNotFound) || apperr.KindOf(err) == apperr.NotFound
+}

@@ -39,15 +39,15 @@ type Stats struct {
 	From, To string
 	Tickets  int
 	// Waiting are the tickets still waiting at the period's end (not called).
-	Waiting                   int
+	Waiting                    int
 	ByGroup, ByDesk, ByOfficer []Times
 	// PerHour counts the tickets taken in each hour of the day (Vietnam's time).
 	PerHour [24]int
 	// Skipped tickets were called and their holder was absent; NoShows are booked
 	// visits never checked in after their slot.
 	Skipped, Bookings, NoShows int
-	Officers                  []OfficerFigure
-	Overall                   Times
+	Officers                   []OfficerFigure
+	Overall                    Times
 }
 
 // ComputeStats computes Stats from the period's tickets, bookings and ratings; names
