@@ -16,6 +16,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/payment"
+	"github.com/xaso-vn/xaso/internal/queue"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/report"
 	"github.com/xaso-vn/xaso/internal/store"
@@ -44,6 +45,10 @@ type Deps struct {
 	Files *dossierfile.Service
 	// FileLimit is the largest attachment accepted, in bytes (0: attach.DefaultLimit).
 	FileLimit int64
+	// Queue runs the service centre's floor; Kiosks limits its tickets per kiosk and
+	// address, the same limiter as the kiosk's page.
+	Queue  *queue.Service
+	Kiosks *ratelimit.Limiter
 }
 
 type handlers struct{ Deps }
@@ -85,6 +90,7 @@ func Routes(d Deps) []httpx.Route {
 		{Pattern: "GET /api/v1/reports/index766", Access: httpx.OnlyRoles(report.Roles...), Handler: h.index766},
 	}
 	routes = append(routes, paymentRoutes(h)...)
+	routes = append(routes, queueRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)
 }
 

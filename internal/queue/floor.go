@@ -2,6 +2,7 @@ package queue
 
 import (
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -189,4 +190,54 @@ func MakeDisplay(groups []Group, open []Ticket, last []Call, revision int64) Dis
 		d.LastCall = &c
 	}
 	return d
+}
+
+// CallDoc is a call as the API and the screen's events show it.
+type CallDoc struct {
+	ID     int64  `json:"id,omitempty"`
+	Number string `json:"number"`
+	Desk   int    `json:"desk"`
+	// Text is what the hall hears; Audio where its sound is served.
+	Text  string `json:"text,omitempty"`
+	Audio string `json:"audio,omitempty"`
+}
+
+// GroupDoc is a group's waiting count on the screen.
+type GroupDoc struct {
+	Code    string `json:"code"`
+	Letter  string `json:"letter"`
+	Name    string `json:"name"`
+	Waiting int    `json:"waiting"`
+}
+
+// DisplayDoc is the screen's state as the API answers it and the event stream sends it:
+// one shape for both, so the page's script and API clients read the same fields.
+type DisplayDoc struct {
+	Unit     string     `json:"unit"`
+	Calling  []CallDoc  `json:"calling"`
+	Next     []string   `json:"next"`
+	Waiting  int        `json:"waiting"`
+	Groups   []GroupDoc `json:"groups"`
+	LastCall *CallDoc   `json:"last_call"`
+	Revision int64      `json:"revision"`
+}
+
+// AudioPath is where a call's sound is served.
+func AudioPath(unitCode string, callID int64) string {
+	return "/man-hinh/" + unitCode + "/goi/" + strconv.FormatInt(callID, 10) + ".wav"
+}
+
+// Doc is d in the shape of DisplayDoc for the unit with code unitCode.
+func (d Display) Doc(unitCode string) DisplayDoc {
+	doc := DisplayDoc{Unit: unitCode, Calling: []CallDoc{}, Next: d.Next, Waiting: d.Waiting, Groups: []GroupDoc{}, Revision: d.Revision}
+	for _, c := range d.Calling {
+		doc.Calling = append(doc.Calling, CallDoc{Number: c.Number, Desk: c.Desk})
+	}
+	for _, g := range d.Groups {
+		doc.Groups = append(doc.Groups, GroupDoc{Code: g.Code, Letter: g.Letter, Name: g.Name, Waiting: g.Waiting})
+	}
+	if c := d.LastCall; c != nil {
+		doc.LastCall = &CallDoc{ID: c.ID, Number: c.Number, Desk: c.Desk, Text: CallText(c.Number, c.Desk), Audio: AudioPath(unitCode, c.ID)}
+	}
+	return doc
 }
