@@ -11,6 +11,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/payment"
+	"github.com/xaso-vn/xaso/internal/queue"
 	"github.com/xaso-vn/xaso/internal/web"
 )
 
@@ -32,8 +33,19 @@ func New(d web.Deps) (*web.Server, error) {
 			d.Payments.Now = d.Dossiers.Now
 		}
 	}
+	// The kiosk's page and the API's tickets share one limiter per kiosk and address,
+	// and one floor service.
+	if d.Kiosks == nil {
+		d.Kiosks = web.NewKiosks()
+	}
+	if d.Queue == nil {
+		d.Queue = &queue.Service{Store: d.Store, Calendars: d.Calendars, BaseURL: d.BaseURL}
+		if d.Dossiers != nil {
+			d.Queue.Now = d.Dossiers.Now
+		}
+	}
 	d.Routes = api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: d.Lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
-		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments})
+		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments, Queue: d.Queue, Kiosks: d.Kiosks})
 	return web.New(d)
 }

@@ -25,7 +25,9 @@ import (
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/payment"
+	"github.com/xaso-vn/xaso/internal/queue"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
+	"github.com/xaso-vn/xaso/internal/speech"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/workcal"
 )
@@ -62,6 +64,12 @@ type Deps struct {
 	// LoginAddresses throttles wrong passwords per client address (nil: a
 	// ratelimit.PerAddress backoff); tests give it their clock.
 	LoginAddresses *ratelimit.Backoff
+	// Queue runs the service centre's floor (nil: one over Store and Calendars); Kiosks
+	// limits its tickets per kiosk and address, shared with the API (nil: NewKiosks());
+	// Speech reads the calls aloud (nil: the screen is silent).
+	Queue  *queue.Service
+	Kiosks *ratelimit.Limiter
+	Speech speech.Synthesizer
 }
 
 // Server is the HTTP handler of xaso.
@@ -77,6 +85,7 @@ type Server struct {
 	routes      []httpx.Route
 	handler     http.Handler
 	metrics     *httpMetrics
+	calls       callSounds // the latest calls' audio
 }
 
 // New builds the server and its route table.
@@ -118,6 +127,12 @@ func New(d Deps) (*Server, error) {
 			d.Payments.Now = d.Dossiers.Now
 		}
 	}
+	if d.Queue == nil {
+		d.Queue = &queue.Service{Store: d.Store, Calendars: d.Calendars, BaseURL: d.BaseURL}
+	}
+	if d.Kiosks == nil {
+		d.Kiosks = NewKiosks()
+	}
 	s := &Server{Deps: d, sessions: sm, views: views, loginIP: d.LoginAddresses, lookups: d.Lookups,
 		verifySlots: make(chan struct{}, verifyConcurrency)}
 	s.metrics = newHTTPMetrics(d.Metrics)
@@ -131,6 +146,7 @@ func New(d Deps) (*Server, error) {
 			Help: "Write transactions (changes) run, grouped or alone."},
 			func() float64 { return float64(st.GroupStats().Changes) }))
 	s.routes = append(append(append(s.pageRoutes(), s.paymentPageRoutes()...), s.adminPaymentRoutes()...), d.Routes...)
+	s.routes = append(s.routes, s.floorRoutes()...)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {
