@@ -621,3 +621,22 @@ func (s *Service) names(ctx context.Context, tickets []Ticket, ratings []Rating)
 func IsNotFound(err error) bool {
 	return errors.Is(err, apperr.ErrNotFound) || apperr.KindOf(err) == apperr.NotFound
 }
+
+// ErrNotYourTicket: a dossier can be started only from the ticket one is serving.
+var ErrNotYourTicket = apperr.New(apperr.Conflict, "ticket_not_served_by_you",
+	"Số thứ tự này không đang được phục vụ tại quầy của bạn. Hãy gọi số trước khi tiếp nhận hồ sơ.")
+
+// ServedBy returns today's ticket number that p is serving now in unitID: the one a
+// dossier received at the counter records.
+func (s *Service) ServedBy(ctx context.Context, p *auth.Principal, unitID int64, number string) (Ticket, error) {
+	open, err := s.Store.OpenTickets(ctx, unitID, s.Today())
+	if err != nil {
+		return Ticket{}, err
+	}
+	for _, t := range open {
+		if t.Number == number && t.Status == StatusCalled && t.OfficerID == p.UserID {
+			return t, nil
+		}
+	}
+	return Ticket{}, ErrNotYourTicket
+}

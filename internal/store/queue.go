@@ -12,6 +12,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/audit"
+	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/notify"
 	"github.com/xaso-vn/xaso/internal/queue"
 )
@@ -571,4 +572,24 @@ func (s *Store) UserNames(ctx context.Context, ids []int64) (map[int64]string, e
 		out[id] = name
 	}
 	return out, mapErr(rows.Err())
+}
+
+// linkQueueTicket records, in the transaction that files d, the queue ticket its
+// counter visit came with: on the dossier, and the dossier's code on the ticket.
+func linkQueueTicket(ctx context.Context, tx *sql.Tx, d dossier.Dossier, day string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE dossiers SET queue_ticket = $1 WHERE id = $2`, d.QueueTicket, d.ID); err != nil {
+		return fmt.Errorf("store: dossier %s ticket: %w", d.Code, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE queue_tickets SET dossier_code = $1 WHERE unit_id = $2 AND day = $3 AND number = $4
+		AND dossier_code IS NULL`, d.Code, d.ReceivingUnitID, day, d.QueueTicket); err != nil {
+		return fmt.Errorf("store: ticket %s dossier: %w", d.QueueTicket, err)
+	}
+	return nil
+}
+
+// DossierQueueTicket is the queue ticket a dossier was received from ("" : none).
+func (s *Store) DossierQueueTicket(ctx context.Context, code string) (string, error) {
+	var t sql.NullString
+	err := s.r.QueryRowContext(ctx, `SELECT queue_ticket FROM dossiers WHERE code = $1`, code).Scan(&t)
+	return t.String, notFound(err, dossier.ErrNotFound)
 }
