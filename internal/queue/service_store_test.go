@@ -417,6 +417,15 @@ func TestBookingAndCheckIn(t *testing.T) {
 	if _, err := e.svc.Cancel(ctx, b3.Code); !errors.Is(err, queue.ErrBookingUsed) {
 		t.Fatalf("second cancel: %v", err)
 	}
+	// Its place is free again: the slot of 2 takes two more, then is full.
+	for i := range 2 {
+		if _, err := book("dat-dai", "2026-07-08", "09:00", ""); err != nil {
+			t.Fatalf("booking %d after the cancel: %v", i+1, err)
+		}
+	}
+	if _, err := book("dat-dai", "2026-07-08", "09:00", ""); !errors.Is(err, queue.ErrSlotFull) {
+		t.Fatalf("third booking after the cancel: %v, want slot_full", err)
+	}
 	// The kiosk's scanner types the QR code's address: a priority ticket.
 	e.now = tuesday(8, 50)
 	plain := e.take(t, "dat-dai", "")
