@@ -42,6 +42,7 @@
       return li;
     }));
     root.setAttribute("data-revision", String(d.revision));
+    root.setAttribute("data-shown-at", String(Date.now()));
     var c = d.last_call;
     if (c && String(c.id) !== lastCall) {
       lastCall = String(c.id);
