@@ -67,9 +67,6 @@ const (
 	ActFinish   DeskAction = "finish"    // hoàn thành
 )
 
-// DeskActions are the actions in the order the desk page shows them.
-var DeskActions = []DeskAction{ActCallNext, ActRecall, ActSkip, ActTransfer, ActFinish}
-
 // Decide computes what action does at desk d of floor f, by officer at now; to is the
 // desk of a transfer. It is pure: the store applies the updates in one transaction.
 func Decide(f Floor, d Desk, action DeskAction, to int, officer int64, now time.Time) ([]Update, error) {

@@ -45,6 +45,7 @@ type Scheduled struct {
 // Store is what the floor needs from storage.
 type Store interface {
 	UnitByCode(ctx context.Context, code string) (unit.Unit, error)
+	UnitByID(ctx context.Context, id int64) (unit.Unit, error)
 	QueueGroups(ctx context.Context, unitID int64) ([]Group, error)
 	QueueDesks(ctx context.Context, unitID int64) ([]Desk, error)
 	// QueueKiosk is a kiosk of the unit (apperr.ErrNotFound when none).
@@ -260,19 +261,10 @@ func (s *Service) ServingUnit(ctx context.Context, p *auth.Principal, code strin
 	}
 	for _, m := range p.Memberships {
 		if m.Role == auth.RoleCounter {
-			return s.StoreUnit(ctx, m.UnitCode, m.UnitID)
+			return s.Store.UnitByID(ctx, m.UnitID)
 		}
 	}
 	return unit.Unit{}, ErrNoUnit
-}
-
-// StoreUnit reads a unit by code, checking it is the one with id.
-func (s *Service) StoreUnit(ctx context.Context, code string, id int64) (unit.Unit, error) {
-	u, err := s.Store.UnitByCode(ctx, code)
-	if err == nil && u.ID != id {
-		return unit.Unit{}, fmt.Errorf("queue: unit %s is not %d", code, id)
-	}
-	return u, err
 }
 
 // Hold gives desk of unitID to p.
