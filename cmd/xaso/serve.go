@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -22,8 +23,10 @@ import (
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/notify"
 	"github.com/xaso-vn/xaso/internal/payment"
+	"github.com/xaso-vn/xaso/internal/queue"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/report"
+	"github.com/xaso-vn/xaso/internal/speech"
 	"github.com/xaso-vn/xaso/internal/unit"
 	"github.com/xaso-vn/xaso/internal/web"
 	"github.com/xaso-vn/xaso/internal/workcal"
@@ -124,6 +127,7 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 		SessionLife:   cfg.SessionLifetime,
 		Blobs:         blobs,
 		FileLimit:     int64(cfg.MaxUploadMB) << 20,
+		Speech:        voice(log),
 	})
 	if err != nil {
 		return err
@@ -152,6 +156,8 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	if cfg.SMTPAddr != "" {
 		sender = notify.SMTPSender{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, Username: cfg.SMTPUser, Password: cfg.SMTPPassword}
 	}
+	// Ticket slips addressed to a kiosk's printer (escpos://host:port) go to the printer.
+	sender = queue.PrinterSender{Next: sender}
 	go (&notify.Worker{Store: st, Sender: sender, Log: log, Interval: 10 * time.Second, Now: time.Now}).Run(bg)
 	go (&report.RollupJob{Store: st, Log: log, Interval: 5 * time.Minute, Now: time.Now}).Run(bg)
 
@@ -170,6 +176,17 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// voice is the hall screen's voice: espeak-ng when installed; without it the screen
+// shows the calls silently, which the log says once at start.
+func voice(log *slog.Logger) speech.Synthesizer {
+	e, err := speech.FindESpeak()
+	if err != nil {
+		log.Warn("màn hình gọi số sẽ không đọc số (no voice for the calling screen): apt-get install espeak-ng", "err", err)
+		return nil
+	}
+	return e
 }
 
 // homeUnit is the unit the portal serves by default (its name heads every page, its

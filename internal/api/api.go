@@ -17,6 +17,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/feedback"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/payment"
+	"github.com/xaso-vn/xaso/internal/queue"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/report"
 	"github.com/xaso-vn/xaso/internal/store"
@@ -47,6 +48,10 @@ type Deps struct {
 	FileLimit int64
 	// Feedback runs citizens' feedback and the satisfaction survey.
 	Feedback *feedback.Service
+	// Queue runs the service centre's floor; Kiosks limits its tickets per kiosk and
+	// address, the same limiter as the kiosk's page.
+	Queue  *queue.Service
+	Kiosks *ratelimit.Limiter
 }
 
 type handlers struct{ Deps }
@@ -98,6 +103,7 @@ func Routes(d Deps) []httpx.Route {
 	}
 	routes = append(routes, unitSettingsRoutes(h)...)
 	routes = append(routes, paymentRoutes(h)...)
+	routes = append(routes, queueRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)
 }
 

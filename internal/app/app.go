@@ -14,6 +14,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/feedback"
 	"github.com/xaso-vn/xaso/internal/payment"
+	"github.com/xaso-vn/xaso/internal/queue"
 	"github.com/xaso-vn/xaso/internal/web"
 )
 
@@ -42,8 +43,19 @@ func New(d web.Deps) (*web.Server, error) {
 			d.Feedback.Now = d.Dossiers.Now
 		}
 	}
+	// The kiosk's page and the API's tickets share one limiter per kiosk and address,
+	// and one floor service.
+	if d.Kiosks == nil {
+		d.Kiosks = web.NewKiosks()
+	}
+	if d.Queue == nil {
+		d.Queue = &queue.Service{Store: d.Store, Calendars: d.Calendars, BaseURL: d.BaseURL}
+		if d.Dossiers != nil {
+			d.Queue.Now = d.Dossiers.Now
+		}
+	}
 	d.Routes = api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: d.Lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
-		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments, Feedback: d.Feedback})
+		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments, Feedback: d.Feedback, Queue: d.Queue, Kiosks: d.Kiosks})
 	return web.New(d)
 }

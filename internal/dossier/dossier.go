@@ -140,6 +140,9 @@ type Dossier struct {
 	// NationalCode is the dossier's code on the national public-service portal, for a
 	// dossier it forwarded (channel national_portal); unique.
 	NationalCode string
+	// QueueTicket is the number of the queue ticket (số thứ tự, A012) of the visit the
+	// counter received it from, that day ("" : none).
+	QueueTicket string
 
 	ProcedureID      int64 // the procedure version it was received under
 	ProcedureCode    string

@@ -114,6 +114,9 @@ type Intake struct {
 	// volunteer is the actor).
 	OwnerID      int64
 	NationalCode string // national_portal: the dossier's code on the national portal
+	// QueueTicket is the queue ticket of the counter visit it was received from (the
+	// counter's page checks that the officer serves it).
+	QueueTicket string
 	// Attachments come with the filing (photos or PDFs of the papers), their bytes
 	// already in the blob store; they are recorded in the filing's transaction.
 	Attachments []Attachment
@@ -174,8 +177,8 @@ func New(r Rules, in Intake, a Actor, now time.Time) (Dossier, Event, error) {
 		ReceivingUnitID: in.ReceivingUnitID, CompetentUnitID: in.CompetentUnitID,
 		ProcedureCode: p.Code, ProcedureVersion: p.Version, ProcedureName: p.Name,
 		Channel: in.Channel, Applicant: in.Applicant, OwnerID: in.OwnerID, AssistedBy: assisted,
-		NationalCode: in.NationalCode,
-		Fields:       in.Fields, Papers: in.Papers, Status: StatusSubmitted, SubmittedAt: now, StepStartedAt: now,
+		NationalCode: in.NationalCode, QueueTicket: in.QueueTicket,
+		Fields: in.Fields, Papers: in.Papers, Status: StatusSubmitted, SubmittedAt: now, StepStartedAt: now,
 	}
 	if in.Channel.ReceivedAtOnce() {
 		if err := d.receive(r, now); err != nil {

@@ -80,6 +80,11 @@ func (s *Store) createDossier(ctx context.Context, nd dossier.NewDossier, retry 
 				return fmt.Errorf("store: dossier %s papers: %w", d.Code, err)
 			}
 		}
+		if d.QueueTicket != "" {
+			if err := linkQueueTicket(ctx, tx, d, day.String()); err != nil {
+				return err
+			}
+		}
 		if nd.IdemKey != "" {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (principal, key, body_hash, dossier_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
 				nd.IdemPrincipal, nd.IdemKey, nd.BodyHash, d.ID, s.timestamp()); err != nil {

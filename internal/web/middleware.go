@@ -133,6 +133,9 @@ func gzipHandler(next http.Handler) http.Handler {
 func compressible(ct string) bool {
 	ct, _, _ = strings.Cut(ct, ";")
 	ct = strings.TrimSpace(strings.ToLower(ct))
+	if ct == "text/event-stream" {
+		return false // each event must reach the screen when it is flushed, not when a gzip block fills
+	}
 	return strings.HasPrefix(ct, "text/") || ct == "application/json" || ct == "application/problem+json" ||
 		ct == "image/svg+xml" || ct == "application/javascript"
 }

@@ -588,6 +588,8 @@ type receiveView struct {
 	Code       string
 	Form       *intakeForm
 	NotCounter bool // the viewer holds no counter role here and cannot file
+	// Ticket is the queue ticket (số thứ tự) the officer serves, recorded on the dossier.
+	Ticket string
 }
 
 // errNotCounter explains to an administrator why intake is refused: dossier.New lets
@@ -605,7 +607,7 @@ func (s *Server) renderReceive(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	data := receiveView{Unit: u, NotCounter: !auth.PrincipalFrom(r.Context()).Can(u.ID, auth.RoleCounter), UnitCode: r.URL.Query().Get("unit")}
+	data := receiveView{Unit: u, NotCounter: !auth.PrincipalFrom(r.Context()).Can(u.ID, auth.RoleCounter), UnitCode: r.URL.Query().Get("unit"), Ticket: r.FormValue("ticket")}
 	if data.Picker, err = s.pick(r, u, r.URL.Query().Get("q"), ps); err != nil {
 		return err
 	}
@@ -687,6 +689,13 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request) error {
 		return s.renderReceive(w, r, http.StatusConflict, u, &sp, v, channel, nil, at, key, errNotCounter.Message)
 	}
 	in := dossier.Intake{Channel: channel, Applicant: v.applicant(), Fields: v.fields(), ReceivingUnitID: u.ID, Papers: papers}
+	if number := r.PostFormValue("ticket"); number != "" {
+		t, err := s.Queue.ServedBy(ctx, p, u.ID, number)
+		if err != nil {
+			return s.renderReceive(w, r, apperr.KindOf(err).HTTPStatus(), u, &sp, v, channel, nil, at, key, apperr.From(err).Message)
+		}
+		in.QueueTicket = t.Number
+	}
 	d, _, err := s.Dossiers.File(ctx, sp.Code, in, dossier.Actor{P: p}, idempotency(r, p, v.hash(sp.Code, string(channel), u.Code)))
 	if errs, ok := fieldErrors(err); ok {
 		return s.renderReceive(w, r, http.StatusUnprocessableEntity, u, &sp, v, channel, errs, at, key, "")

@@ -87,6 +87,7 @@ func newRenderer() (*renderer, error) {
 		"points":    points,
 		"appt":      appointment,
 		"shortTime": shortTime,
+		"minutes":   minutes,
 		"online":    func(l catalog.OnlineLevel) string { return onlineLabels[l] },
 		"result":    func(r catalog.ResultType) string { return resultLabels[r] },
 		"paperForm": func(f catalog.PaperForm) string { return paperFormLabels[f] },

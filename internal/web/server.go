@@ -26,7 +26,9 @@ import (
 	"github.com/xaso-vn/xaso/internal/feedback"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/payment"
+	"github.com/xaso-vn/xaso/internal/queue"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
+	"github.com/xaso-vn/xaso/internal/speech"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/workcal"
 )
@@ -66,6 +68,12 @@ type Deps struct {
 	// Feedback runs citizens' feedback and the satisfaction survey, the same service as
 	// the API's (internal/app sets it).
 	Feedback *feedback.Service
+	// Queue runs the service centre's floor (nil: one over Store and Calendars); Kiosks
+	// limits its tickets per kiosk and address, shared with the API (nil: NewKiosks());
+	// Speech reads the calls aloud (nil: the screen is silent).
+	Queue  *queue.Service
+	Kiosks *ratelimit.Limiter
+	Speech speech.Synthesizer
 }
 
 // Server is the HTTP handler of xaso.
@@ -81,6 +89,7 @@ type Server struct {
 	routes      []httpx.Route
 	handler     http.Handler
 	metrics     *httpMetrics
+	calls       callSounds // the latest calls' audio
 }
 
 // New builds the server and its route table.
@@ -128,6 +137,12 @@ func New(d Deps) (*Server, error) {
 			d.Feedback.Now = d.Dossiers.Now
 		}
 	}
+	if d.Queue == nil {
+		d.Queue = &queue.Service{Store: d.Store, Calendars: d.Calendars, BaseURL: d.BaseURL}
+	}
+	if d.Kiosks == nil {
+		d.Kiosks = NewKiosks()
+	}
 	s := &Server{Deps: d, sessions: sm, views: views, loginIP: d.LoginAddresses, lookups: d.Lookups,
 		verifySlots: make(chan struct{}, verifyConcurrency)}
 	s.metrics = newHTTPMetrics(d.Metrics)
@@ -141,7 +156,7 @@ func New(d Deps) (*Server, error) {
 			Help: "Write transactions (changes) run, grouped or alone."},
 			func() float64 { return float64(st.GroupStats().Changes) }))
 	s.routes = slices.Concat(s.pageRoutes(), s.paymentPageRoutes(), s.adminPaymentRoutes(),
-		s.feedbackRoutes(), s.unitSettingsRoutes(),
+		s.feedbackRoutes(), s.unitSettingsRoutes(), s.floorRoutes(),
 		d.Routes)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
@@ -336,6 +351,7 @@ type navItem struct{ Key, Path, Label string }
 // its reader may not open.
 var officeMenu = []struct{ Key, Pattern, Label string }{
 	{"office", "GET /office", "Trang làm việc"},
+	{"desk", "GET /office/quay", "Quầy"},
 	{"dashboard", "GET /office/tong-quan", "Tổng quan"},
 	{"search", "GET /office/dossiers", "Tìm hồ sơ"},
 	{"receive", "GET /office/receive", "Tiếp nhận hồ sơ"},
