@@ -27,10 +27,10 @@ func TestFee(t *testing.T) {
 		{KindCopy, 10, 1, 12000},
 		{KindCopy, 1, 3, 6000},
 		{KindCopy, 3, 2, 10000},
-		{KindCopy, 198, 1, 200000},  // 4,000 + 196 × 1,000: exactly the cap
-		{KindCopy, 199, 1, 200000},  // 201,000 capped
-		{KindCopy, 500, 1, 200000},  // capped
-		{KindCopy, 500, 3, 600000},  // the cap is per copy
+		{KindCopy, 198, 1, 200000}, // 4,000 + 196 × 1,000: exactly the cap
+		{KindCopy, 199, 1, 200000}, // 201,000 capped
+		{KindCopy, 500, 1, 200000}, // capped
+		{KindCopy, 500, 3, 600000}, // the cap is per copy
 		{KindCopy, 10000, 1000, 200000000},
 		{KindSignature, 1, 1, 10000},
 		{KindSignature, 12, 1, 10000}, // pages do not count for a signature

@@ -45,11 +45,11 @@ type Reconciliation struct {
 	// Fees is the register's total; Billed the amounts of the requests not cancelled;
 	// Collected the money they hold (paid less refunded); Outstanding what they still
 	// expect.
-	Fees        int64 `json:"fees"`
-	Billed      int64 `json:"billed"`
-	Collected   int64 `json:"collected"`
-	Outstanding int64 `json:"outstanding"`
-	Receipts    int   `json:"receipts"`
+	Fees        int64       `json:"fees"`
+	Billed      int64       `json:"billed"`
+	Collected   int64       `json:"collected"`
+	Outstanding int64       `json:"outstanding"`
+	Receipts    int         `json:"receipts"`
 	Lines       []ReconLine `json:"lines"`
 	// Problems are the lines that do not reconcile; Balanced says there are none and
 	// the money collected is the register's fees.
