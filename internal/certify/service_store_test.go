@@ -108,16 +108,25 @@ func TestRecordNumbersFeeAndPayment(t *testing.T) {
 	if pr.Amount != 10000 || pr.State != payment.StatePending || pr.CertificationID != first.ID || pr.DossierID != 0 {
 		t.Errorf("request = %+v", pr)
 	}
-	if _, _, err := e.pay.Do(ctx, counter, pr.Reference, e.unit, payment.Act{Action: payment.ActConfirm, Version: pr.Version,
-		Method: payment.MethodCash, Amount: 10000}); err != nil {
+	if _, err := e.pay.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: e.unit, Template: "EBL01", Series: "26T",
+		Collector: payment.Party{Name: "Ủy ban nhân dân xã Yên Từ", TaxCode: "2700123456"}}); err != nil {
+		t.Fatal(err)
+	}
+	_, issued, err := e.pay.Do(ctx, counter, pr.Reference, e.unit, payment.Act{Action: payment.ActConfirm, Version: pr.Version,
+		Method: payment.MethodCash, Amount: 10000})
+	if err != nil {
 		t.Fatalf("cash for the fee: %v", err)
+	}
+	// Its receipt names whoever asked for the certification as the payer.
+	if issued.Receipt == nil || issued.Receipt.Payer.Name != "Nguyễn Văn An" || issued.Receipt.Total != 10000 {
+		t.Errorf("receipt = %+v (not issued: %v)", issued.Receipt, issued.NotIssued)
 	}
 
 	rec, err := e.svc.Reconcile(ctx, e.principal(t, "ketoan"), e.unit, calendar.NewDate(2026, 7, 2))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec.Fees != 10000+2000+10000 || rec.Collected != 10000 || rec.Balanced || len(rec.Problems) != 2 {
+	if rec.Fees != 10000+2000+10000 || rec.Collected != 10000 || rec.Receipts != 1 || rec.Balanced || len(rec.Problems) != 2 {
 		t.Errorf("reconciliation = fees %d collected %d balanced %v problems %v", rec.Fees, rec.Collected, rec.Balanced, rec.Problems)
 	}
 	for _, p := range rec.Problems {

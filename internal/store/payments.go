@@ -330,7 +330,7 @@ func updatePaymentRequest(ctx context.Context, tx *sql.Tx, beforeVersion int, af
 // applyPayment stores a change of a request in tx: the row under its optimistic lock,
 // the event, the audit record, and the receipt issue gives (nil: none).
 func (s *Store) applyPayment(ctx context.Context, tx *sql.Tx, ch payment.Change, issue payment.ReceiptIssuer) (payment.StoredRequest, payment.Issued, error) {
-	after := payment.StoredRequest{Request: ch.After, DossierID: ch.Before.DossierID, ReceiptID: ch.Before.ReceiptID}
+	after := payment.StoredRequest{Request: ch.After, DossierID: ch.Before.DossierID, CertificationID: ch.Before.CertificationID, ReceiptID: ch.Before.ReceiptID}
 	after.Version = ch.Before.Version + 1
 	if err := updatePaymentRequest(ctx, tx, ch.Before.Version, after.Request); err != nil {
 		return after, payment.Issued{}, err
