@@ -12,6 +12,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/httpx"
@@ -30,6 +31,8 @@ type Deps struct {
 	Dossiers  *dossier.Service
 	// Payments runs the fee payments (their rules, their receipts and signers).
 	Payments *payment.Service
+	// Certifications keeps the certification register (nil: one over Store).
+	Certifications *certify.Service
 	// HomeUnitID is the unit the portal serves by default: its catalog, where citizens
 	// file.
 	HomeUnitID int64
@@ -50,6 +53,12 @@ type handlers struct{ Deps }
 
 // Routes returns the API's route table.
 func Routes(d Deps) []httpx.Route {
+	if d.Certifications == nil {
+		d.Certifications = &certify.Service{Store: d.Store}
+		if d.Dossiers != nil {
+			d.Certifications.Now = d.Dossiers.Now
+		}
+	}
 	h := handlers{d}
 	routes := []httpx.Route{
 		{Pattern: "GET /api/v1/openapi.json", Access: httpx.Anyone, Handler: serveOpenAPI},
@@ -85,6 +94,7 @@ func Routes(d Deps) []httpx.Route {
 		{Pattern: "GET /api/v1/reports/index766", Access: httpx.OnlyRoles(report.Roles...), Handler: h.index766},
 	}
 	routes = append(routes, paymentRoutes(h)...)
+	routes = append(routes, certificationRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)
 }
 

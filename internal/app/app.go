@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/xaso-vn/xaso/internal/api"
+	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/web"
@@ -32,8 +33,15 @@ func New(d web.Deps) (*web.Server, error) {
 			d.Payments.Now = d.Dossiers.Now
 		}
 	}
+	// And the certification register through one service.
+	if d.Certifications == nil {
+		d.Certifications = &certify.Service{Store: d.Store}
+		if d.Dossiers != nil {
+			d.Certifications.Now = d.Dossiers.Now
+		}
+	}
 	d.Routes = api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: d.Lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
-		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments})
+		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments, Certifications: d.Certifications})
 	return web.New(d)
 }

@@ -188,6 +188,23 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, unitID int64,
 	}
 }
 
+// List is one page of unit unitID's lines of kind (every kind when empty) in year,
+// with their total, for p.
+func (s *Service) List(ctx context.Context, p *auth.Principal, unitID int64, kind Kind, year, limit, offset int) ([]Entry, int, error) {
+	if !p.Can(unitID, ReadRoles...) {
+		return nil, 0, apperr.ErrForbidden
+	}
+	if kind != "" {
+		if _, ok := ParseKind(string(kind)); !ok {
+			return nil, 0, ErrKind
+		}
+	}
+	if year < 2000 || year > 2100 {
+		return nil, 0, ErrBadYear
+	}
+	return s.Store.Certifications(ctx, Query{UnitID: unitID, Kind: kind, Year: year, Limit: limit, Offset: offset})
+}
+
 // Entry is one line, for p who may read the unit's register; others get ErrNotFound.
 func (s *Service) Entry(ctx context.Context, p *auth.Principal, id int64) (Entry, error) {
 	e, err := s.Store.Certification(ctx, id)

@@ -226,7 +226,7 @@ func (s *Service) Find(ctx context.Context, ref string, may func(StoredRequest, 
 		return StoredRequest{}, dossier.Dossier{}, err
 	}
 	for _, pr := range prs {
-		d, err := s.subject(ctx, pr)
+		d, err := s.Subject(ctx, pr)
 		if err != nil {
 			return StoredRequest{}, dossier.Dossier{}, err
 		}
@@ -237,10 +237,10 @@ func (s *Service) Find(ctx context.Context, ref string, may func(StoredRequest, 
 	return StoredRequest{}, dossier.Dossier{}, ErrRequestNotFound
 }
 
-// subject is the dossier pr bills. A certification's fee has none: it stands for a
+// Subject is the dossier pr bills. A certification's fee has none: it stands for a
 // counter dossier of the collecting unit, so that the same rules decide who may act on
 // it (its accountant; its counter officers take cash).
-func (s *Service) subject(ctx context.Context, pr StoredRequest) (dossier.Dossier, error) {
+func (s *Service) Subject(ctx context.Context, pr StoredRequest) (dossier.Dossier, error) {
 	if pr.DossierID == 0 {
 		return dossier.Dossier{ReceivingUnitID: pr.UnitID, CompetentUnitID: pr.UnitID, Channel: dossier.ChannelCounter}, nil
 	}

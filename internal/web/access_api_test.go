@@ -56,4 +56,14 @@ var apiAccess = map[string][]auth.Role{
 	"GET /api/v1/payments/receipts/{file}":       {auth.RoleAccountant},
 	"GET /api/v1/receipts/{file}":                nil, // the handler decides: officials, owner, look-up secret; others 404
 	"GET /api/v1/registers/{file}":               {auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk},
+	// The certification register (docs/CERTIFICATION.md): the desk records; the desk, the
+	// justice officer, the leaders, the accountant and the administrator read. The unit
+	// is checked by certify.Service.
+	"POST /api/v1/certifications":               {auth.RoleCounter},
+	"GET /api/v1/certifications":                certReaders,
+	"GET /api/v1/certifications/{id}":           certReaders,
+	"GET /api/v1/certifications/books/{file}":   certReaders,
+	"GET /api/v1/certifications/reconciliation": certReaders,
 }
+
+var certReaders = []auth.Role{auth.RoleCounter, auth.RoleSpecialist, auth.RoleLeader, auth.RoleAccountant, auth.RoleUnitAdmin}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/catalog"
+	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/locale"
 )
 
@@ -69,16 +70,18 @@ func newRenderer() (*renderer, error) {
 		"lower":     strings.ToLower,
 		"inc":       func(i int) int { return i + 1 },
 		// decimal writes a figure with one decimal the Vietnamese way: 26,1.
-		"decimal":   func(f float64) string { return strings.Replace(strconv.FormatFloat(f, 'f', 1, 64), ".", ",", 1) },
-		"money":     locale.Money,
-		"count":     count,
-		"points":    points,
-		"appt":      appointment,
-		"shortTime": shortTime,
-		"online":    func(l catalog.OnlineLevel) string { return onlineLabels[l] },
-		"result":    func(r catalog.ResultType) string { return resultLabels[r] },
-		"paperForm": func(f catalog.PaperForm) string { return paperFormLabels[f] },
-		"level":     func(l catalog.Level) string { return levelLabels[l] },
+		"decimal":      func(f float64) string { return strings.Replace(strconv.FormatFloat(f, 'f', 1, 64), ".", ",", 1) },
+		"money":        locale.Money,
+		"count":        count,
+		"points":       points,
+		"appt":         appointment,
+		"shortTime":    shortTime,
+		"online":       func(l catalog.OnlineLevel) string { return onlineLabels[l] },
+		"result":       func(r catalog.ResultType) string { return resultLabels[r] },
+		"paperForm":    func(f catalog.PaperForm) string { return paperFormLabels[f] },
+		"level":        func(l catalog.Level) string { return levelLabels[l] },
+		"problemLabel": certify.ProblemLabel,
+		"certInput":    certInput,
 	}
 	base, err := template.New("").Funcs(funcs).ParseFS(assets, "templates/*.html")
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/blob"
+	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/httpx"
@@ -37,7 +38,9 @@ type Deps struct {
 	Calendars *workcal.Service
 	Dossiers  *dossier.Service
 	// Payments runs the fee payments (nil: a service over Store without receipt keys).
-	Payments      *payment.Service
+	Payments *payment.Service
+	// Certifications keeps the certification register (nil: one over Store).
+	Certifications *certify.Service
 	HomeUnitID    int64
 	Log           *slog.Logger
 	Metrics       *prometheus.Registry
@@ -118,6 +121,12 @@ func New(d Deps) (*Server, error) {
 			d.Payments.Now = d.Dossiers.Now
 		}
 	}
+	if d.Certifications == nil {
+		d.Certifications = &certify.Service{Store: d.Store}
+		if d.Dossiers != nil {
+			d.Certifications.Now = d.Dossiers.Now
+		}
+	}
 	s := &Server{Deps: d, sessions: sm, views: views, loginIP: d.LoginAddresses, lookups: d.Lookups,
 		verifySlots: make(chan struct{}, verifyConcurrency)}
 	s.metrics = newHTTPMetrics(d.Metrics)
@@ -130,7 +139,8 @@ func New(d Deps) (*Server, error) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "xaso_store_changes_total",
 			Help: "Write transactions (changes) run, grouped or alone."},
 			func() float64 { return float64(st.GroupStats().Changes) }))
-	s.routes = append(append(append(s.pageRoutes(), s.paymentPageRoutes()...), s.adminPaymentRoutes()...), d.Routes...)
+	s.routes = append(append(append(s.pageRoutes(), s.paymentPageRoutes()...), s.adminPaymentRoutes()...), s.certificationPageRoutes()...)
+	s.routes = append(s.routes, d.Routes...)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {
