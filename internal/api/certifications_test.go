@@ -13,7 +13,7 @@ func TestCertificationScenarios(t *testing.T) {
 	copy3 := `{"kind":"copy","pages":3,"copies":2,"document":"Giấy khai sinh","requester":"Nguyễn Văn An"}`
 	run(t, e, []scenario{
 		{name: "a copy certified", as: "motcua", method: "POST", path: "/api/v1/certifications", body: copy3, status: 201,
-			want: []string{`"book":"01/`, `-SCT/BS"`, `"number":1,`, `"fee":10000,`, `"kind":"copy"`, `"statement":"Chứng thực bản sao đúng với bản chính.`},
+			want:  []string{`"book":"01/`, `-SCT/BS"`, `"number":1,`, `"fee":10000,`, `"kind":"copy"`, `"statement":"Chứng thực bản sao đúng với bản chính.`},
 			after: keep("c1", "id")},
 		{name: "the next copy", as: "motcua", method: "POST", path: "/api/v1/certifications",
 			body: `{"kind":"copy","pages":250,"copies":1,"document":"Sổ hộ khẩu","requester":"Trần Thị Bình"}`, status: 201,

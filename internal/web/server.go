@@ -41,17 +41,17 @@ type Deps struct {
 	Payments *payment.Service
 	// Certifications keeps the certification register (nil: one over Store).
 	Certifications *certify.Service
-	HomeUnitID    int64
-	Log           *slog.Logger
-	Metrics       *prometheus.Registry
-	SiteName      string
-	SecureCookies bool
-	BaseURL       string // public address for QR codes; "" : the request's host
-	TSAURL        string // RFC 3161 timestamp authority for signatures (B-T); "": none (B-B)
-	TrustProxy    bool
-	SessionLife   time.Duration
-	Blobs         blob.Store // attachments' bytes
-	FileLimit     int64      // largest attachment in bytes (0: attach.DefaultLimit)
+	HomeUnitID     int64
+	Log            *slog.Logger
+	Metrics        *prometheus.Registry
+	SiteName       string
+	SecureCookies  bool
+	BaseURL        string // public address for QR codes; "" : the request's host
+	TSAURL         string // RFC 3161 timestamp authority for signatures (B-T); "": none (B-B)
+	TrustProxy     bool
+	SessionLife    time.Duration
+	Blobs          blob.Store // attachments' bytes
+	FileLimit      int64      // largest attachment in bytes (0: attach.DefaultLimit)
 	// Files adds and serves the dossiers' attachments, the same service as the API's
 	// (nil: one over Store and Blobs, for a server without the API).
 	Files *dossierfile.Service
