@@ -203,3 +203,24 @@ func TestFieldErrorUnwrap(t *testing.T) {
 		t.Errorf("error text %q names a value", err)
 	}
 }
+
+// FuzzCheck: whatever the desk or a client sends, Check answers without panicking, and
+// an accepted request has figures within bounds and a fee within the rule's range.
+func FuzzCheck(f *testing.F) {
+	f.Add("copy", 3, 2, "Giấy khai sinh", "Nguyễn Văn An")
+	f.Add("signature", 0, -1, "", "\x00")
+	f.Add("contract", 10001, 1001, strings.Repeat("a", 400), "b")
+	f.Fuzz(func(t *testing.T, kind string, pages, copies int, document, requester string) {
+		r, err := Check(Request{Kind: Kind(kind), Pages: pages, Copies: copies, Document: document, Requester: requester})
+		if err != nil {
+			if len(apperr.DetailsOf(err)) == 0 {
+				t.Fatalf("refusal without details: %v", err)
+			}
+			return
+		}
+		fee := Fee(r.Kind, r.Pages, r.Copies)
+		if r.Pages < 1 || r.Pages > MaxPages || r.Copies < 1 || r.Copies > MaxCopies || fee <= 0 || fee > FeeCopyCap*MaxCopies {
+			t.Fatalf("accepted %+v with fee %d", r, fee)
+		}
+	})
+}
