@@ -12,6 +12,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/feedback"
@@ -32,6 +33,8 @@ type Deps struct {
 	Dossiers  *dossier.Service
 	// Payments runs the fee payments (their rules, their receipts and signers).
 	Payments *payment.Service
+	// Certifications keeps the certification register (nil: one over Store).
+	Certifications *certify.Service
 	// HomeUnitID is the unit the portal serves by default: its catalog, where citizens
 	// file.
 	HomeUnitID int64
@@ -58,6 +61,12 @@ type handlers struct{ Deps }
 
 // Routes returns the API's route table.
 func Routes(d Deps) []httpx.Route {
+	if d.Certifications == nil {
+		d.Certifications = &certify.Service{Store: d.Store}
+		if d.Dossiers != nil {
+			d.Certifications.Now = d.Dossiers.Now
+		}
+	}
 	h := handlers{d}
 	routes := []httpx.Route{
 		{Pattern: "GET /api/v1/openapi.json", Access: httpx.Anyone, Handler: serveOpenAPI},
@@ -104,6 +113,7 @@ func Routes(d Deps) []httpx.Route {
 	routes = append(routes, unitSettingsRoutes(h)...)
 	routes = append(routes, paymentRoutes(h)...)
 	routes = append(routes, queueRoutes(h)...)
+	routes = append(routes, certificationRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)
 }
 

@@ -488,7 +488,7 @@ func (h handlers) paymentAction(action payment.Action) httpx.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		d, err := h.Store.DossierByCode(ctx, saved.DossierCode)
+		d, err := h.Payments.Subject(ctx, saved)
 		if err != nil {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/xaso-vn/xaso/internal/api"
+	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/feedback"
 	"github.com/xaso-vn/xaso/internal/payment"
@@ -54,8 +55,16 @@ func New(d web.Deps) (*web.Server, error) {
 			d.Queue.Now = d.Dossiers.Now
 		}
 	}
+	// And the certification register through one service.
+	if d.Certifications == nil {
+		d.Certifications = &certify.Service{Store: d.Store}
+		if d.Dossiers != nil {
+			d.Certifications.Now = d.Dossiers.Now
+		}
+	}
 	d.Routes = api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: d.Lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
-		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments, Feedback: d.Feedback, Queue: d.Queue, Kiosks: d.Kiosks})
+		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments, Feedback: d.Feedback, Queue: d.Queue, Kiosks: d.Kiosks,
+		Certifications: d.Certifications})
 	return web.New(d)
 }

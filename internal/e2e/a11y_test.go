@@ -39,6 +39,15 @@ var a11yPages = []struct {
 	{name: "not-found", path: "/khong-co-trang-nay", status: http.StatusNotFound},
 	{name: "account", user: "congdan", path: "/account"},
 	{name: "office", user: "motcua", path: "/office"},
+	{name: "certifications", user: "motcua", path: "/office/certifications", then: func(b *tab) {
+		// Filled in at once: typing key by key takes seconds a word on a busy 2-core machine.
+		b.step("record a copy of 0 pages", chromedp.Evaluate[chromedp.Void](`document.querySelector("#cert-pages").value = "0";
+			document.querySelector("#cert-document").value = "Giấy khai sinh";
+			document.querySelector("#cert-requester").value = "Nguyễn Văn An"`),
+			follow(`form[method="post"][action^="/office/certifications"] button[type="submit"]`),
+			hasText("#cert-pages-error", "Lỗi: Số trang phải là số nguyên từ 1 đến 10.000."))
+	}},
+	{name: "certification-reconciliation", user: "ketoan", path: "/office/certifications/reconciliation"},
 	{name: "admin", user: "quantri", path: "/admin"},
 	{name: "audit", user: "quantri", path: "/admin/audit"},
 	{name: "audit-system", user: "admin", path: "/admin/audit"},

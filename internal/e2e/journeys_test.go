@@ -111,6 +111,7 @@ func officeTabs(b *tab) {
 		{"/admin/calendar", "Lịch làm việc", "Lịch làm việc"},
 		{"/admin/payments", "Tài khoản thu", "Tài khoản thu và biên lai"},
 		{"/admin/signing", "Chữ ký số", "Chữ ký số"},
+		{"/office/certifications", "Chứng thực", "Sổ chứng thực"},
 		{"/office/payments", "Thu phí", "Thu phí, lệ phí"},
 		{"/admin/audit", "Nhật ký", "Nhật ký kiểm tra"},
 		{"/admin", "Quản trị", "Quản trị"},

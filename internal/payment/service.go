@@ -60,8 +60,9 @@ type Store interface {
 type ReceiptTx interface {
 	// ReceiptConfig is the unit's receipt settings (ErrNoReceiptConfig when none).
 	ReceiptConfig(ctx context.Context, unitID int64) (ReceiptConfig, error)
-	// Payer is the name of the dossier's applicant.
-	Payer(ctx context.Context, dossierID int64) (string, error)
+	// Payer is the name of the dossier's applicant, or of whoever asked for the
+	// certification whose fee r is.
+	Payer(ctx context.Context, r StoredRequest) (string, error)
 	// ActiveReceiptKey is the unit's receipt key in use (ErrReceiptKeyNotFound).
 	ActiveReceiptKey(ctx context.Context, unitID int64) (ReceiptKey, error)
 	// NextReceiptNumber takes the next number of a sequence; its row stays locked until
@@ -225,7 +226,7 @@ func (s *Service) Find(ctx context.Context, ref string, may func(StoredRequest, 
 		return StoredRequest{}, dossier.Dossier{}, err
 	}
 	for _, pr := range prs {
-		d, err := s.Store.DossierByCode(ctx, pr.DossierCode)
+		d, err := s.Subject(ctx, pr)
 		if err != nil {
 			return StoredRequest{}, dossier.Dossier{}, err
 		}
@@ -234,6 +235,16 @@ func (s *Service) Find(ctx context.Context, ref string, may func(StoredRequest, 
 		}
 	}
 	return StoredRequest{}, dossier.Dossier{}, ErrRequestNotFound
+}
+
+// Subject is the dossier pr bills. A certification's fee has none: it stands for a
+// counter dossier of the collecting unit, so that the same rules decide who may act on
+// it (its accountant; its counter officers take cash).
+func (s *Service) Subject(ctx context.Context, pr StoredRequest) (dossier.Dossier, error) {
+	if pr.DossierID == 0 {
+		return dossier.Dossier{ReceivingUnitID: pr.UnitID, CompetentUnitID: pr.UnitID, Channel: dossier.ChannelCounter}, nil
+	}
+	return s.Store.DossierByCode(ctx, pr.DossierCode)
 }
 
 // FindFor returns the request with reference ref on which p may do action (of unit
@@ -445,7 +456,7 @@ func (s *Service) issue(ctx context.Context, tx ReceiptTx, r StoredRequest, at t
 	if err != nil {
 		return Issued{}, err
 	}
-	payer, err := tx.Payer(ctx, r.DossierID)
+	payer, err := tx.Payer(ctx, r)
 	if err != nil {
 		return Issued{}, fmt.Errorf("payment: payer of %s: %w", r.Reference, err)
 	}

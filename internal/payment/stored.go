@@ -37,12 +37,14 @@ func (w WebhookSecrets) Valid(now time.Time) [][]byte {
 	return out
 }
 
-// StoredRequest is a stored payment request: the Request, the dossier it bills and its
-// receipt, once issued.
+// StoredRequest is a stored payment request: the Request, the dossier it bills (or the
+// certification, internal/certify, whose fee it is) and its receipt, once issued.
 type StoredRequest struct {
 	Request
-	DossierID int64
-	ReceiptID int64 // 0 while it has none
+	DossierID int64 // 0 for a certification's fee
+	// CertificationID is the register entry whose fee this is (0 for a dossier's).
+	CertificationID int64
+	ReceiptID       int64 // 0 while it has none
 }
 
 // StoredNotification is a verified bank notification as the webhook recorded it.

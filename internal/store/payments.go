@@ -136,7 +136,7 @@ func receiptConfig(ctx context.Context, q querier, unitID int64) (payment.Receip
 	return cfg, nil
 }
 
-const paymentCols = `r.id, r.unit_id, r.dossier_id, r.dossier_code, r.ordinal, r.online, r.items, r.amount, r.reference, r.state,
+const paymentCols = `r.id, r.unit_id, COALESCE(r.dossier_id, 0), COALESCE(r.certification_id, 0), r.dossier_code, r.ordinal, r.online, r.items, r.amount, r.reference, r.state,
 	r.paid, r.refunded, r.flag_partial, r.flag_over, r.method, r.reason, r.created_at, r.paid_at, r.closed_at, r.version,
 	COALESCE(rc.id, 0)`
 
@@ -146,7 +146,7 @@ func scanPaymentRequest(row interface{ Scan(...any) error }) (payment.StoredRequ
 	var r payment.StoredRequest
 	var items string
 	var paidAt, closedAt sql.NullTime
-	err := row.Scan(&r.ID, &r.UnitID, &r.DossierID, &r.DossierCode, &r.Ordinal, &r.Online, &items, &r.Amount, &r.Reference, &r.State,
+	err := row.Scan(&r.ID, &r.UnitID, &r.DossierID, &r.CertificationID, &r.DossierCode, &r.Ordinal, &r.Online, &items, &r.Amount, &r.Reference, &r.State,
 		&r.Paid, &r.Refunded, &r.Flags.Partial, &r.Flags.Over, &r.Method, &r.Reason, &r.CreatedAt, &paidAt, &closedAt, &r.Version,
 		&r.ReceiptID)
 	if err != nil {
@@ -330,7 +330,7 @@ func updatePaymentRequest(ctx context.Context, tx *sql.Tx, beforeVersion int, af
 // applyPayment stores a change of a request in tx: the row under its optimistic lock,
 // the event, the audit record, and the receipt issue gives (nil: none).
 func (s *Store) applyPayment(ctx context.Context, tx *sql.Tx, ch payment.Change, issue payment.ReceiptIssuer) (payment.StoredRequest, payment.Issued, error) {
-	after := payment.StoredRequest{Request: ch.After, DossierID: ch.Before.DossierID, ReceiptID: ch.Before.ReceiptID}
+	after := payment.StoredRequest{Request: ch.After, DossierID: ch.Before.DossierID, CertificationID: ch.Before.CertificationID, ReceiptID: ch.Before.ReceiptID}
 	after.Version = ch.Before.Version + 1
 	if err := updatePaymentRequest(ctx, tx, ch.Before.Version, after.Request); err != nil {
 		return after, payment.Issued{}, err
@@ -414,9 +414,14 @@ func (r receiptTx) ReceiptConfig(ctx context.Context, unitID int64) (payment.Rec
 	return receiptConfig(ctx, r.tx, unitID)
 }
 
-func (r receiptTx) Payer(ctx context.Context, dossierID int64) (string, error) {
+func (r receiptTx) Payer(ctx context.Context, pr payment.StoredRequest) (string, error) {
 	var payer string
-	err := r.tx.QueryRowContext(ctx, `SELECT applicant_name FROM dossiers WHERE id = $1`, dossierID).Scan(&payer)
+	var err error
+	if pr.DossierID == 0 {
+		err = r.tx.QueryRowContext(ctx, `SELECT requester FROM certifications WHERE id = $1`, pr.CertificationID).Scan(&payer)
+	} else {
+		err = r.tx.QueryRowContext(ctx, `SELECT applicant_name FROM dossiers WHERE id = $1`, pr.DossierID).Scan(&payer)
+	}
 	return payer, mapErr(err)
 }
 

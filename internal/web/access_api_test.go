@@ -73,4 +73,14 @@ var apiAccess = map[string][]auth.Role{
 	// unit's own administrators write (checked in the handler).
 	"GET /api/v1/units/{code}/settings": nil,
 	"PUT /api/v1/units/{code}/settings": auth.AdminRoles,
+	// The certification register (docs/CERTIFICATION.md): the desk records; the desk, the
+	// justice officer, the leaders, the accountant and the administrator read. The unit
+	// is checked by certify.Service.
+	"POST /api/v1/certifications":               {auth.RoleCounter},
+	"GET /api/v1/certifications":                certReaders,
+	"GET /api/v1/certifications/{id}":           certReaders,
+	"GET /api/v1/certifications/books/{file}":   certReaders,
+	"GET /api/v1/certifications/reconciliation": certReaders,
 }
+
+var certReaders = []auth.Role{auth.RoleCounter, auth.RoleSpecialist, auth.RoleLeader, auth.RoleAccountant, auth.RoleUnitAdmin}

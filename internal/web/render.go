@@ -17,6 +17,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/catalog"
+	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/locale"
 )
 
@@ -82,16 +83,18 @@ func newRenderer() (*renderer, error) {
 			}
 			return s
 		},
-		"money":     locale.Money,
-		"count":     count,
-		"points":    points,
-		"appt":      appointment,
-		"shortTime": shortTime,
-		"minutes":   minutes,
-		"online":    func(l catalog.OnlineLevel) string { return onlineLabels[l] },
-		"result":    func(r catalog.ResultType) string { return resultLabels[r] },
-		"paperForm": func(f catalog.PaperForm) string { return paperFormLabels[f] },
-		"level":     func(l catalog.Level) string { return levelLabels[l] },
+		"money":        locale.Money,
+		"count":        count,
+		"points":       points,
+		"appt":         appointment,
+		"shortTime":    shortTime,
+		"minutes":      minutes,
+		"online":       func(l catalog.OnlineLevel) string { return onlineLabels[l] },
+		"result":       func(r catalog.ResultType) string { return resultLabels[r] },
+		"paperForm":    func(f catalog.PaperForm) string { return paperFormLabels[f] },
+		"level":        func(l catalog.Level) string { return levelLabels[l] },
+		"problemLabel": certify.ProblemLabel,
+		"certInput":    certInput,
 	}
 	base, err := template.New("").Funcs(funcs).ParseFS(assets, "templates/*.html")
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/blob"
+	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/feedback"
@@ -40,18 +41,20 @@ type Deps struct {
 	Calendars *workcal.Service
 	Dossiers  *dossier.Service
 	// Payments runs the fee payments (nil: a service over Store without receipt keys).
-	Payments      *payment.Service
-	HomeUnitID    int64
-	Log           *slog.Logger
-	Metrics       *prometheus.Registry
-	SiteName      string
-	SecureCookies bool
-	BaseURL       string // public address for QR codes; "" : the request's host
-	TSAURL        string // RFC 3161 timestamp authority for signatures (B-T); "": none (B-B)
-	TrustProxy    bool
-	SessionLife   time.Duration
-	Blobs         blob.Store // attachments' bytes
-	FileLimit     int64      // largest attachment in bytes (0: attach.DefaultLimit)
+	Payments *payment.Service
+	// Certifications keeps the certification register (nil: one over Store).
+	Certifications *certify.Service
+	HomeUnitID     int64
+	Log            *slog.Logger
+	Metrics        *prometheus.Registry
+	SiteName       string
+	SecureCookies  bool
+	BaseURL        string // public address for QR codes; "" : the request's host
+	TSAURL         string // RFC 3161 timestamp authority for signatures (B-T); "": none (B-B)
+	TrustProxy     bool
+	SessionLife    time.Duration
+	Blobs          blob.Store // attachments' bytes
+	FileLimit      int64      // largest attachment in bytes (0: attach.DefaultLimit)
 	// Files adds and serves the dossiers' attachments, the same service as the API's
 	// (nil: one over Store and Blobs, for a server without the API).
 	Files *dossierfile.Service
@@ -143,6 +146,12 @@ func New(d Deps) (*Server, error) {
 	if d.Kiosks == nil {
 		d.Kiosks = NewKiosks()
 	}
+	if d.Certifications == nil {
+		d.Certifications = &certify.Service{Store: d.Store}
+		if d.Dossiers != nil {
+			d.Certifications.Now = d.Dossiers.Now
+		}
+	}
 	s := &Server{Deps: d, sessions: sm, views: views, loginIP: d.LoginAddresses, lookups: d.Lookups,
 		verifySlots: make(chan struct{}, verifyConcurrency)}
 	s.metrics = newHTTPMetrics(d.Metrics)
@@ -157,6 +166,7 @@ func New(d Deps) (*Server, error) {
 			func() float64 { return float64(st.GroupStats().Changes) }))
 	s.routes = slices.Concat(s.pageRoutes(), s.paymentPageRoutes(), s.adminPaymentRoutes(),
 		s.feedbackRoutes(), s.unitSettingsRoutes(), s.floorRoutes(),
+		s.certificationPageRoutes(),
 		d.Routes)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
@@ -356,6 +366,7 @@ var officeMenu = []struct{ Key, Pattern, Label string }{
 	{"search", "GET /office/dossiers", "Tìm hồ sơ"},
 	{"receive", "GET /office/receive", "Tiếp nhận hồ sơ"},
 	{"stats", "GET /office/thong-ke", "Thống kê"},
+	{"certifications", "GET /office/certifications", "Chứng thực"},
 	{"feedback", "GET /office/feedback", "Phản ánh, kiến nghị"},
 	{"payments", "GET /office/payments", "Thu phí"},
 	{"admin", "GET /admin", "Quản trị"},
