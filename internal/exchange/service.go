@@ -1,7 +1,6 @@
 package exchange
 
 import (
-
 	"context"
 	"errors"
 	"fmt"
@@ -277,4 +276,3 @@ func addressedTo(m *edxml.Message, organ string) bool {
 func (s *Service) StatusesOf(ctx context.Context, unitID int64, documentID string) ([]StatusRecord, error) {
 	return s.Store.ExchangeStatuses(ctx, unitID, documentID)
 }
-
