@@ -44,7 +44,7 @@ type inbox struct {
 type session struct{ in *inbox }
 
 func (b *inbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{b}, nil }
-func (s *session) AuthMechanisms() []string                     { return []string{sasl.Plain} }
+func (s *session) AuthMechanisms() []string                  { return []string{sasl.Plain} }
 func (s *session) Auth(string) (sasl.Server, error) {
 	return sasl.NewPlainServer(func(_, user, pass string) error {
 		if user != "vanthu@xa.gov.vn" || pass != "mật-khẩu" {
