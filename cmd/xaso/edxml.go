@@ -4,13 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
+	"time"
 
 	"github.com/xaso-vn/xaso/internal/config"
 	"github.com/xaso-vn/xaso/internal/edxml"
+	"github.com/xaso-vn/xaso/internal/exchange"
 )
 
 func edxmlCmd() *command {
@@ -18,6 +23,8 @@ func edxmlCmd() *command {
 		`"xaso edxml parse FILE" đọc một gói tin edXML (văn bản hoặc trạng thái; "-" là đầu vào chuẩn) và in các
 trường dưới dạng JSON (tệp đính kèm mã hóa base64). "xaso edxml build [FILE]" làm ngược lại: đọc JSON cùng
 dạng và in gói tin edXML. Gói tin sai quy chuẩn, quá lớn, có DOCTYPE hoặc thực thể bị từ chối với mã lỗi.
+"xaso edxml platform --addr HOST:PORT" chạy một trục liên thông văn bản giả lập (bộ nhớ tạm, không xác thực)
+để hai máy xaso thử trao đổi văn bản với nhau; chỉ dùng để thử nghiệm và trình diễn.
 Các lệnh này không mở cơ sở dữ liệu.`,
 		sub{name: "parse", synopsis: "parse FILE",
 			setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
@@ -66,7 +73,32 @@ Các lệnh này không mở cơ sở dữ liệu.`,
 					_, err = sio.out.Write(out)
 					return err
 				}
-			}})
+			}},
+		platformSub())
+}
+
+// platformSub runs the fake exchange platform until interrupted.
+func platformSub() sub {
+	return sub{name: "platform", synopsis: "platform [--addr HOST:PORT]",
+		setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
+			addr := fs.String("addr", "127.0.0.1:8099", "địa chỉ lắng nghe của trục giả lập")
+			return func(ctx context.Context, sio stdio, args []string) error {
+				if len(args) != 0 {
+					return usagef("lệnh platform không nhận tham số")
+				}
+				l, err := net.Listen("tcp", *addr)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(sio.err, "Trục liên thông giả lập (fake exchange platform) tại http://%s/messages\n", l.Addr())
+				hs := &http.Server{Handler: exchange.NewFake(), ReadHeaderTimeout: 10 * time.Second}
+				go func() { <-ctx.Done(); hs.Close() }()
+				if err := hs.Serve(l); !errors.Is(err, http.ErrServerClosed) {
+					return err
+				}
+				return nil
+			}
+		}}
 }
 
 // readArg reads the file name ("-": standard input), at most max bytes.
