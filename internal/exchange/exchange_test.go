@@ -114,7 +114,7 @@ func TestEndToEnd(t *testing.T) {
 	regB := b.svc.Registrar.(*registrar)
 	regB.next = 1
 
-	pdf := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte{0x00, 0xe2, 0x80, 0x9c, '\r', '\n'}, 5000)...)
+	pdf := signedPDF(t)
 	ids, err := a.svc.SendDocument(ctx, a.unit, decision(organB, pdf))
 	if err != nil || len(ids) != 1 {
 		t.Fatalf("send: %v %v", ids, err)
@@ -161,6 +161,7 @@ func TestEndToEnd(t *testing.T) {
 	if !bytes.Equal(regB.docs[docID], pdf) {
 		t.Fatal("B's PDF differs from A's")
 	}
+	t.Run("pdfsig", func(t *testing.T) { verifyPDFSig(t, regB.docs[docID]) })
 	if st, err := a.svc.Platform.Status(ctx, organA, ids[0]); err != nil || st != exchange.DeliveryDelivered {
 		t.Fatalf("platform status %q %v", st, err)
 	}
