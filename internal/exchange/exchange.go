@@ -122,9 +122,10 @@ type Store interface {
 
 // Refusals.
 var (
-	ErrNoOrganID = apperr.New(apperr.Invalid, "exchange_no_organ_id", "Đơn vị chưa có mã định danh cơ quan để trao đổi văn bản điện tử.")
-	ErrNotForUs  = apperr.New(apperr.Invalid, "exchange_wrong_recipient", "Văn bản điện tử không gửi cho đơn vị này.")
-	ErrPlatform  = apperr.New(apperr.Unavailable, "exchange_unavailable", "Trục liên thông văn bản không trả lời; hệ thống sẽ thử gửi lại.")
+	ErrNoOrganID      = apperr.New(apperr.Invalid, "exchange_no_organ_id", "Đơn vị chưa có mã định danh cơ quan để trao đổi văn bản điện tử.")
+	ErrNotForUs       = apperr.New(apperr.Invalid, "exchange_wrong_recipient", "Văn bản điện tử không gửi cho đơn vị này.")
+	ErrSenderMismatch = apperr.New(apperr.Invalid, "exchange_sender_mismatch", "Cơ quan gửi ghi trong văn bản khác cơ quan đã gửi qua trục liên thông.")
+	ErrPlatform       = apperr.New(apperr.Unavailable, "exchange_unavailable", "Trục liên thông văn bản không trả lời; hệ thống sẽ thử gửi lại.")
 )
 
 // MessageID is the deterministic id of a message: the same document (or status) to the

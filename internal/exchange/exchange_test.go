@@ -257,6 +257,28 @@ func TestRefusals(t *testing.T) {
 		t.Fatalf("answer: %+v %v", m, err)
 	}
 
+	// A message whose edXML claims another sender than the platform's is refused too.
+	forged, _ := edxml.Build(withFrom(decision(organB, []byte("%PDF")), "000.00.77.H49"))
+	if err := (&exchange.Client{BaseURL: srv.URL}).Send(ctx, exchange.Envelope{MessageID: "forged-1", From: organA, To: organB, Content: forged}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := b.svc.Poll(ctx, b.unit); err != nil || n != 1 {
+		t.Fatalf("poll forged: %d %v", n, err)
+	}
+	if n, _ := b.svc.Deliver(ctx); n != 1 {
+		t.Fatal("no 02 for the forged message")
+	}
+	env, _ = (&exchange.Client{BaseURL: srv.URL}).Receive(ctx, organA, 10)
+	if len(env) != 2 {
+		t.Fatalf("A's queue: %d", len(env))
+	}
+	if m, err := edxml.ParseBytes(env[1].Content); err != nil || m.StatusCode != edxml.StatusRefused || m.ResponseFor.DocumentID != "forged-1" {
+		t.Fatalf("forged answer: %+v %v", m, err)
+	}
+	if len(b.svc.Registrar.(*registrar).docs) != 0 {
+		t.Fatal("a forged document was registered")
+	}
+
 	payload, _ := edxml.Build(withFrom(decision("000.00.99.H49", []byte("%PDF")), organA))
 	if _, err := b.svc.Receive(ctx, b.unit, payload); !errors.Is(err, exchange.ErrNotForUs) {
 		t.Fatalf("for another unit: %v", err)

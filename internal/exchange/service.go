@@ -189,6 +189,10 @@ func (s *Service) Receive(ctx context.Context, unitID int64, content []byte) (Re
 
 func (s *Service) receive(ctx context.Context, unitID int64, organ, messageID, from string, content []byte) (Result, error) {
 	m, perr := s.Limits.ParseBytes(content)
+	if perr == nil && from != "" && m.From.ID != from {
+		// The platform authenticated the sender: a message claiming another is refused.
+		perr = ErrSenderMismatch.With(fmt.Errorf("sent by %s, claims %s", from, m.From.ID))
+	}
 	if perr != nil {
 		if from == "" || messageID == "" {
 			return Result{}, perr
