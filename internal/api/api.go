@@ -12,6 +12,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/httpx"
@@ -44,6 +45,8 @@ type Deps struct {
 	Files *dossierfile.Service
 	// FileLimit is the largest attachment accepted, in bytes (0: attach.DefaultLimit).
 	FileLimit int64
+	// Documents runs the official documents' registers.
+	Documents *document.Service
 }
 
 type handlers struct{ Deps }
@@ -85,6 +88,7 @@ func Routes(d Deps) []httpx.Route {
 		{Pattern: "GET /api/v1/reports/index766", Access: httpx.OnlyRoles(report.Roles...), Handler: h.index766},
 	}
 	routes = append(routes, paymentRoutes(h)...)
+	routes = append(routes, documentRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)
 }
 

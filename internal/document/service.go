@@ -594,3 +594,58 @@ func (s *Service) HandOver(ctx context.Context, p *auth.Principal, unitID int64,
 	}
 	return out, nil
 }
+
+// Files lists a unit's files.
+func (s *Service) Files(ctx context.Context, p *auth.Principal, unitID int64) ([]File, error) {
+	if !can(p, unitID, ReadRoles...) {
+		return nil, ErrForbidden
+	}
+	return s.Store.DocumentFiles(ctx, unitID)
+}
+
+// MaxRegisterRows bounds one printed register.
+const MaxRegisterRows = 5000
+
+// Register returns the documents of a register (q's unit, year and filters; the kind
+// sets the direction) in register order, and for the tracking register the
+// number-and-symbol of each incoming document's reply.
+func (s *Service) Register(ctx context.Context, p *auth.Principal, kind string, q Query) ([]Document, map[int64]string, error) {
+	if _, ok := RegisterColumns[kind]; !ok {
+		return nil, nil, ErrSearch
+	}
+	q.Direction = Outgoing
+	if kind != RegisterOutgoing {
+		q.Direction = Incoming
+	}
+	if kind == RegisterOutgoing && q.Status == "" {
+		q.Status = Issued
+	}
+	q.Limit, q.Offset = MaxRegisterRows, 0
+	docs, _, err := s.List(ctx, p, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	if kind == RegisterTracking {
+		docs = slices.DeleteFunc(docs, func(d Document) bool { return d.HandlerID == nil })
+	}
+	// A register runs in number order, urgency aside.
+	slices.SortStableFunc(docs, func(a, b Document) int {
+		if a.Year != b.Year {
+			return a.Year - b.Year
+		}
+		return a.ArrivalNumber + a.Number - b.ArrivalNumber - b.Number
+	})
+	replies := map[int64]string{}
+	if kind == RegisterTracking {
+		out, _, err := s.Store.Documents(ctx, Query{UnitID: q.UnitID, Direction: Outgoing, Limit: MaxRegisterRows})
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, o := range out {
+			if o.ReplyTo != nil && o.NumberNotation != "" {
+				replies[*o.ReplyTo] = o.NumberNotation
+			}
+		}
+	}
+	return docs, replies, nil
+}

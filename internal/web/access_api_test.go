@@ -56,4 +56,19 @@ var apiAccess = map[string][]auth.Role{
 	"GET /api/v1/payments/receipts/{file}":       {auth.RoleAccountant},
 	"GET /api/v1/receipts/{file}":                nil, // the handler decides: officials, owner, look-up secret; others 404
 	"GET /api/v1/registers/{file}":               {auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk},
+	// Official documents (docs/DOCUMENTS.md): unit-level rules (the clerk registers and
+	// issues, the leader directs and approves, the handler reports) are the service's.
+	"GET /api/v1/document-types":                   {"user"},
+	"POST /api/v1/documents":                       {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader},
+	"GET /api/v1/documents":                        {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
+	"GET /api/v1/documents/{id}":                   {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
+	"POST /api/v1/documents/{id}/actions/{action}": {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
+	"GET /api/v1/document-registers/{file}":        {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
+	"GET /api/v1/document-files":                   {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
+	"POST /api/v1/document-files":                  {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
+	"GET /office/documents":                        {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
+	"POST /office/documents/incoming":              {auth.RoleClerk},
+	"POST /office/documents/outgoing":              {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader},
+	"GET /office/documents/{id}":                   {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
+	"POST /office/documents/{id}/actions/{action}": {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
 }

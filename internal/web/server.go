@@ -21,6 +21,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/blob"
+	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/httpx"
@@ -37,7 +38,10 @@ type Deps struct {
 	Calendars *workcal.Service
 	Dossiers  *dossier.Service
 	// Payments runs the fee payments (nil: a service over Store without receipt keys).
-	Payments      *payment.Service
+	Payments *payment.Service
+	// Documents runs the official documents' registers (nil: one over Store, Blobs and
+	// Calendars).
+	Documents     *document.Service
 	HomeUnitID    int64
 	Log           *slog.Logger
 	Metrics       *prometheus.Registry
@@ -106,6 +110,9 @@ func New(d Deps) (*Server, error) {
 	if d.Files == nil {
 		d.Files = &dossierfile.Service{Store: d.Store, Blobs: d.Blobs}
 	}
+	if d.Documents == nil {
+		d.Documents = NewDocuments(d)
+	}
 	if d.Lookups == nil {
 		d.Lookups = NewLookups()
 	}
@@ -130,7 +137,7 @@ func New(d Deps) (*Server, error) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "xaso_store_changes_total",
 			Help: "Write transactions (changes) run, grouped or alone."},
 			func() float64 { return float64(st.GroupStats().Changes) }))
-	s.routes = append(append(append(s.pageRoutes(), s.paymentPageRoutes()...), s.adminPaymentRoutes()...), d.Routes...)
+	s.routes = append(append(append(append(s.pageRoutes(), s.paymentPageRoutes()...), s.adminPaymentRoutes()...), s.documentPageRoutes()...), d.Routes...)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {
