@@ -26,6 +26,8 @@ func documentRoutes(h handlers) []httpx.Route {
 		{Pattern: "GET /api/v1/document-registers/{file}", Access: read, Handler: h.documentRegister},
 		{Pattern: "GET /api/v1/document-files", Access: read, Handler: h.documentFiles},
 		{Pattern: "POST /api/v1/document-files", Access: read, Handler: h.createDocumentFile},
+		{Pattern: "GET /api/v1/document-settings", Access: read, Handler: h.documentSettings},
+		{Pattern: "PUT /api/v1/document-settings", Access: httpx.OnlyRoles(auth.RoleLeader, auth.RoleUnitAdmin), Handler: h.setDocumentSettings},
 	}
 }
 
@@ -312,4 +314,40 @@ func (h handlers) createDocumentFile(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	return httpx.WriteJSON(w, http.StatusCreated, f)
+}
+
+func (h handlers) documentSettings(w http.ResponseWriter, r *http.Request) error {
+	unitID, err := documentUnit(auth.PrincipalFrom(r.Context()))
+	if err != nil {
+		return err
+	}
+	set, err := h.Documents.Settings(r.Context(), unitID)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, set)
+}
+
+// DocumentSettingsRequest is PUT /api/v1/document-settings: the body's abbreviation and
+// which document types share an outgoing sequence (type code → sequence name).
+type DocumentSettingsRequest struct {
+	Abbreviation string            `json:"abbreviation"`
+	Groups       map[string]string `json:"groups"`
+}
+
+func (h handlers) setDocumentSettings(w http.ResponseWriter, r *http.Request) error {
+	var req DocumentSettingsRequest
+	if err := httpx.DecodeJSON(w, r, &req, 16<<10); err != nil {
+		return err
+	}
+	p := auth.PrincipalFrom(r.Context())
+	unitID, err := documentUnit(p, auth.RoleLeader, auth.RoleUnitAdmin)
+	if err != nil {
+		return err
+	}
+	set := document.Settings{UnitID: unitID, Abbreviation: req.Abbreviation, Groups: req.Groups}
+	if err := h.Documents.SetSettings(r.Context(), p, set); err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, set)
 }

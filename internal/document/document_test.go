@@ -2,6 +2,7 @@ package document
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -137,4 +138,21 @@ func TestUrgencyAndHandOver(t *testing.T) {
 			t.Errorf("%+v in %d: %v, want %v", c.f, c.year, got, c.want)
 		}
 	}
+}
+
+// FuzzParseNotation: any bytes are refused or give a number ≥ 1 and a symbol without
+// spaces that formats back to the input's symbol.
+func FuzzParseNotation(f *testing.F) {
+	for _, s := range []string{"15/QĐ-UBND", "02/UBND-VP", "15 /QĐ", "1/", "/x", "99999999999/A", "1/A--B", "1/\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, sym, err := ParseNotation(s, nil)
+		if err != nil {
+			return
+		}
+		if n < 1 || sym == "" || strings.ContainsAny(sym, " \t\n/") || !strings.HasSuffix(s, "/"+sym) {
+			t.Fatalf("ParseNotation(%q) = %d, %q", s, n, sym)
+		}
+	})
 }

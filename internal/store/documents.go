@@ -14,6 +14,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/document"
+	"github.com/xaso-vn/xaso/internal/locale"
 )
 
 // The documents' store (internal/document.Store): SQL only; the rules are the service's.
@@ -487,4 +488,56 @@ func (s *Store) DocumentDispatches(ctx context.Context, documentID int64) ([]Doc
 		out = append(out, d)
 	}
 	return out, rows.Err()
+}
+
+// ClaimDocumentDispatches leases up to n due dispatch rows of issued documents, as
+// ClaimOutbox does for messages: the sender (exchange or e-mail) that dies mid-send
+// leaves its lease to expire, and the row is tried again (at least once).
+func (s *Store) ClaimDocumentDispatches(ctx context.Context, now time.Time, lease time.Duration, n int) ([]DocumentDispatch, error) {
+	now = now.UTC().Truncate(time.Microsecond)
+	lock := ""
+	if s.dialect == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	var out []DocumentDispatch
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `UPDATE document_dispatches SET claimed_until = $1, attempts = attempts + 1
+			WHERE id IN (SELECT id FROM document_dispatches WHERE status = 'pending' AND next_attempt_at <= $2
+				AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY next_attempt_at LIMIT $3`+lock+`)
+			RETURNING id, document_id, unit_id, kind, recipient, status, attempts, created_at`, now.Add(lease), now, n)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var d DocumentDispatch
+			if err := rows.Scan(&d.ID, &d.DocumentID, &d.UnitID, &d.Kind, &d.Recipient, &d.Status, &d.Attempts, &d.CreatedAt); err != nil {
+				return err
+			}
+			out = append(out, d)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: claim document dispatches: %w", mapErr(err))
+	}
+	return out, nil
+}
+
+// MarkDocumentDispatch records a dispatch attempt: sent (err ""), or failed with the
+// next attempt at next (final: no more attempts).
+func (s *Store) MarkDocumentDispatch(ctx context.Context, id int64, at time.Time, reason string, next time.Time, final bool) error {
+	var err error
+	if reason == "" {
+		_, err = s.w.ExecContext(ctx, `UPDATE document_dispatches SET status = 'sent', sent_at = $1, claimed_until = NULL, last_error = ''
+			WHERE id = $2`, at.UTC().Truncate(time.Microsecond), id)
+	} else {
+		status := "pending"
+		if final {
+			status = "failed"
+		}
+		_, err = s.w.ExecContext(ctx, `UPDATE document_dispatches SET status = $1, last_error = $2, next_attempt_at = $3,
+			claimed_until = NULL WHERE id = $4`, status, locale.Clip(reason, 500), next.UTC().Truncate(time.Microsecond), id)
+	}
+	return mapErr(err)
 }

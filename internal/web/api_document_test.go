@@ -213,6 +213,15 @@ func TestDocumentsAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The leader gives công văn a sequence of their own.
+	if p := docSend[apiProblem](t, e, leader, "PUT", "/api/v1/document-settings", `{"abbreviation":"U B"}`, 422); p.Code != "invalid_unit_abbreviation" {
+		t.Fatalf("bad abbreviation: %+v", p)
+	}
+	docSend[map[string]any](t, e, leader, "PUT", "/api/v1/document-settings", `{"abbreviation":"UBND","groups":{"cong_van":"cong_van"}}`, 200)
+	cv2 := outgoing("cong_van", "TP")
+	if got := docSend[apiDoc](t, e, clerk, "POST", fmt.Sprintf("/api/v1/documents/%d/actions/issue", cv2.ID), `{"paper":true}`, 200); got.NumberNotation != "01/UBND-TP" {
+		t.Fatalf("own sequence: %+v", got)
+	}
 	for _, want := range []string{fmt.Sprintf("SỔ ĐĂNG KÝ VĂN BẢN ĐẾN NĂM %d", year), "Số đến", "Tác giả", "Ngày đến", "15/QĐ-UBND", "UBND tỉnh Ninh Bình"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("incoming register PDF lacks %q:\n%s", want, out)
