@@ -68,9 +68,4 @@ var apiAccess = map[string][]auth.Role{
 	"POST /api/v1/document-files":                  {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
 	"GET /api/v1/document-settings":                {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
 	"PUT /api/v1/document-settings":                {auth.RoleLeader, auth.RoleUnitAdmin},
-	"GET /office/documents":                        {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
-	"POST /office/documents/incoming":              {auth.RoleClerk},
-	"POST /office/documents/outgoing":              {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader},
-	"GET /office/documents/{id}":                   {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
-	"POST /office/documents/{id}/actions/{action}": {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
 }
