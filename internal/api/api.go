@@ -13,6 +13,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/certify"
+	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/feedback"
@@ -55,6 +56,8 @@ type Deps struct {
 	// address, the same limiter as the kiosk's page.
 	Queue  *queue.Service
 	Kiosks *ratelimit.Limiter
+	// Documents runs the official documents' registers.
+	Documents *document.Service
 }
 
 type handlers struct{ Deps }
@@ -114,6 +117,7 @@ func Routes(d Deps) []httpx.Route {
 	routes = append(routes, paymentRoutes(h)...)
 	routes = append(routes, queueRoutes(h)...)
 	routes = append(routes, certificationRoutes(h)...)
+	routes = append(routes, documentRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)
 }
 

@@ -62,9 +62,13 @@ func New(d web.Deps) (*web.Server, error) {
 			d.Certifications.Now = d.Dossiers.Now
 		}
 	}
+	// The pages and the API keep the document registers through one service.
+	if d.Documents == nil {
+		d.Documents = web.NewDocuments(d)
+	}
 	d.Routes = api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: d.Lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
 		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments, Feedback: d.Feedback, Queue: d.Queue, Kiosks: d.Kiosks,
-		Certifications: d.Certifications})
+		Certifications: d.Certifications, Documents: d.Documents})
 	return web.New(d)
 }

@@ -17,7 +17,9 @@ import (
 	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/consent"
 	"github.com/xaso-vn/xaso/internal/demo/democa"
+	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
@@ -62,7 +64,7 @@ const CommuneCode = "14731"
 // did. Everything is created in the order a real administrator would, through the same
 // store methods, so the audit log shows it too.
 func Load(ctx context.Context, st *store.Store, hasher *auth.Hasher) (bool, error) {
-	return LoadWith(ctx, st, hasher, Options{History: true, Payments: true, Signing: true})
+	return LoadWith(ctx, st, hasher, Options{History: true, Payments: true, Signing: true, Documents: true})
 }
 
 // Options select what the demo loads.
@@ -75,6 +77,8 @@ type Options struct {
 	// Signing makes a test CA (a trust anchor) and sealed keys for the leader (personal)
 	// and the clerk (the commune's seal), unlocked with the demo password.
 	Signing bool
+	// Documents registers a few incoming and outgoing official documents.
+	Documents bool
 	// PaymentService takes the demo's payments and installs its receipt key, with the
 	// deployment's receipt signer and key-encryption key (nil: a service without them).
 	PaymentService *payment.Service
@@ -192,7 +196,59 @@ func LoadWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, opt Opt
 			return false, err
 		}
 	}
+	if opt.Documents {
+		if err := demoDocuments(ctx, st, cals, commune, principals, time.Now()); err != nil {
+			return false, fmt.Errorf("demo: documents: %w", err)
+		}
+	}
 	return true, nil
+}
+
+// demoDocuments registers a few documents of the commune this year: incoming ones on
+// paper (one hỏa tốc, one directed to the specialist), outgoing ones issued on paper and
+// a draft waiting for the leader.
+func demoDocuments(ctx context.Context, st *store.Store, cals *workcal.Service, commune int64, principals map[auth.Role]*auth.Principal, now time.Time) error {
+	svc := &document.Service{Store: st, Calendars: cals, Now: func() time.Time { return now }}
+	clerk, leader := principals[auth.RoleClerk], principals[auth.RoleLeader]
+	day := func(back int) string { return now.In(locale.Zone).AddDate(0, 0, -back).Format(time.DateOnly) }
+	type in struct{ sender, notation, typ, subject, urgency string }
+	var first document.Document
+	for i, d := range []in{
+		{"UBND tỉnh Ninh Bình", "152/QĐ-UBND", "quyet_dinh", "Về việc giao chỉ tiêu kế hoạch phát triển kinh tế - xã hội năm " + day(0)[:4], "normal"},
+		{"Sở Nội vụ tỉnh Ninh Bình", "88/SNV-CCHC", document.CongVan, "Về việc đẩy mạnh chuyển đổi số trong giải quyết thủ tục hành chính", "khan"},
+		{"Ban Chỉ huy Phòng thủ dân sự tỉnh", "12/CĐ-BCH", "cong_dien", "Về việc chủ động ứng phó với mưa lớn, lũ quét", "hoa_toc"},
+	} {
+		doc, err := svc.RegisterIncoming(ctx, clerk, document.IncomingInput{UnitID: commune, Source: document.Paper, Sender: d.sender,
+			NumberNotation: d.notation, TypeCode: d.typ, IssuedOn: day(3 - i), Subject: d.subject, Urgency: d.urgency,
+			ReceivedAt: now.Add(-time.Duration(3-i) * time.Hour)})
+		if err != nil {
+			return err
+		}
+		if i == 0 {
+			first = doc
+		}
+	}
+	if _, err := svc.Direct(ctx, leader, first.ID, document.DirectionInput{HandlerID: principals[auth.RoleSpecialist].UserID,
+		Supporting: "Văn phòng HĐND và UBND", Instruction: "Giao chuyên viên tham mưu kế hoạch triển khai.", WorkingDays: 5}); err != nil {
+		return err
+	}
+	for _, d := range []struct{ typ, drafting, subject string }{
+		{"quyet_dinh", "", "Về việc kiện toàn Tổ công nghệ số cộng đồng xã"},
+		{document.CongVan, "VP", "Về việc rà soát hộ nghèo, hộ cận nghèo"},
+	} {
+		doc, err := svc.CreateOutgoing(ctx, clerk, document.OutgoingInput{UnitID: commune, TypeCode: d.typ, DraftingUnit: d.drafting,
+			Subject: d.subject, Recipients: []string{"Các thôn trong xã", "Lưu: VT"}})
+		if err != nil {
+			return err
+		}
+		if _, err := svc.Issue(ctx, clerk, doc.ID, document.IssueInput{Paper: true}); err != nil {
+			return err
+		}
+	}
+	_, err := svc.CreateOutgoing(ctx, principals[auth.RoleSpecialist], document.OutgoingInput{UnitID: commune, TypeCode: "bao_cao",
+		Subject: "Báo cáo kết quả triển khai kế hoạch phát triển kinh tế - xã hội", Recipients: []string{"UBND tỉnh Ninh Bình"},
+		ReplyTo: &first.ID})
+	return err
 }
 
 // CurrentProcedure is the procedure of the demo's current dossiers: Xác nhận tình trạng

@@ -7,6 +7,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/store/storetest"
@@ -87,5 +88,30 @@ func TestDemo2021(t *testing.T) {
 	commune, _ := st.UnitByCode(ctx, demo.CommuneCode)
 	if acct, err := st.PaymentAccount(ctx, commune.ID); err != nil || acct.BIN != "970405" {
 		t.Fatalf("the demo's collection account: %+v %v", acct, err)
+	}
+}
+
+// TestDemoDocuments: the demo's registers hold three incoming documents (the hỏa tốc one
+// listed first, one directed to the specialist) and two outgoing ones numbered 01 and 02.
+func TestDemoDocuments(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.Open(t)
+	if _, err := demo.LoadWith(ctx, st, auth.NewHasher(auth.TestParams, 1), demo.Options{Documents: true}); err != nil {
+		t.Fatal(err)
+	}
+	commune, err := st.UnitByCode(ctx, demo.CommuneCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, total, err := st.Documents(ctx, document.Query{UnitID: commune.ID, Direction: document.Incoming, Limit: 10})
+	if err != nil || total != 3 || in[0].Urgency != document.HoaToc || in[2].ArrivalNumber != 1 {
+		t.Fatalf("incoming: %d %v", total, err)
+	}
+	if in[2].Status != document.Directed || in[2].Deadline == "" {
+		t.Fatalf("the first incoming document is not directed: %+v", in[2])
+	}
+	out, _, err := st.Documents(ctx, document.Query{UnitID: commune.ID, Direction: document.Outgoing, Status: document.Issued, Limit: 10})
+	if err != nil || len(out) != 2 || out[0].NumberNotation != "02/UBND-VP" || out[1].NumberNotation != "01/QĐ-UBND" {
+		t.Fatalf("outgoing: %+v %v", out, err)
 	}
 }

@@ -81,6 +81,18 @@ var apiAccess = map[string][]auth.Role{
 	"GET /api/v1/certifications/{id}":           certReaders,
 	"GET /api/v1/certifications/books/{file}":   certReaders,
 	"GET /api/v1/certifications/reconciliation": certReaders,
+	// Official documents (docs/DOCUMENTS.md): unit-level rules (the clerk registers and
+	// issues, the leader directs and approves, the handler reports) are the service's.
+	"GET /api/v1/document-types":                   {"user"},
+	"POST /api/v1/documents":                       {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader},
+	"GET /api/v1/documents":                        {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
+	"GET /api/v1/documents/{id}":                   {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
+	"POST /api/v1/documents/{id}/actions/{action}": {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
+	"GET /api/v1/document-registers/{file}":        {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
+	"GET /api/v1/document-files":                   {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
+	"POST /api/v1/document-files":                  {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
+	"GET /api/v1/document-settings":                {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
+	"PUT /api/v1/document-settings":                {auth.RoleLeader, auth.RoleUnitAdmin},
 }
 
 var certReaders = []auth.Role{auth.RoleCounter, auth.RoleSpecialist, auth.RoleLeader, auth.RoleAccountant, auth.RoleUnitAdmin}

@@ -95,6 +95,7 @@ func newRenderer() (*renderer, error) {
 		"level":        func(l catalog.Level) string { return levelLabels[l] },
 		"problemLabel": certify.ProblemLabel,
 		"certInput":    certInput,
+		"dict":         dict,
 	}
 	base, err := template.New("").Funcs(funcs).ParseFS(assets, "templates/*.html")
 	if err != nil {
@@ -169,4 +170,20 @@ func (r *renderer) serveStatic(w http.ResponseWriter, req *http.Request) error {
 	}
 	http.ServeContent(w, req, name, time.Time{}, bytes.NewReader(b))
 	return nil
+}
+
+// dict builds a map from key, value pairs, to pass several values to a template.
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("dict: odd number of arguments")
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
 }

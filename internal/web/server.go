@@ -22,6 +22,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/certify"
+	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/feedback"
@@ -44,17 +45,20 @@ type Deps struct {
 	Payments *payment.Service
 	// Certifications keeps the certification register (nil: one over Store).
 	Certifications *certify.Service
-	HomeUnitID     int64
-	Log            *slog.Logger
-	Metrics        *prometheus.Registry
-	SiteName       string
-	SecureCookies  bool
-	BaseURL        string // public address for QR codes; "" : the request's host
-	TSAURL         string // RFC 3161 timestamp authority for signatures (B-T); "": none (B-B)
-	TrustProxy     bool
-	SessionLife    time.Duration
-	Blobs          blob.Store // attachments' bytes
-	FileLimit      int64      // largest attachment in bytes (0: attach.DefaultLimit)
+	// Documents runs the official documents' registers (nil: one over Store, Blobs and
+	// Calendars).
+	Documents     *document.Service
+	HomeUnitID    int64
+	Log           *slog.Logger
+	Metrics       *prometheus.Registry
+	SiteName      string
+	SecureCookies bool
+	BaseURL       string // public address for QR codes; "" : the request's host
+	TSAURL        string // RFC 3161 timestamp authority for signatures (B-T); "": none (B-B)
+	TrustProxy    bool
+	SessionLife   time.Duration
+	Blobs         blob.Store // attachments' bytes
+	FileLimit     int64      // largest attachment in bytes (0: attach.DefaultLimit)
 	// Files adds and serves the dossiers' attachments, the same service as the API's
 	// (nil: one over Store and Blobs, for a server without the API).
 	Files *dossierfile.Service
@@ -122,6 +126,9 @@ func New(d Deps) (*Server, error) {
 	if d.Files == nil {
 		d.Files = &dossierfile.Service{Store: d.Store, Blobs: d.Blobs}
 	}
+	if d.Documents == nil {
+		d.Documents = NewDocuments(d)
+	}
 	if d.Lookups == nil {
 		d.Lookups = NewLookups()
 	}
@@ -166,7 +173,7 @@ func New(d Deps) (*Server, error) {
 			func() float64 { return float64(st.GroupStats().Changes) }))
 	s.routes = slices.Concat(s.pageRoutes(), s.paymentPageRoutes(), s.adminPaymentRoutes(),
 		s.feedbackRoutes(), s.unitSettingsRoutes(), s.floorRoutes(),
-		s.certificationPageRoutes(),
+		s.certificationPageRoutes(), s.documentPageRoutes(),
 		d.Routes)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
@@ -365,6 +372,7 @@ var officeMenu = []struct{ Key, Pattern, Label string }{
 	{"dashboard", "GET /office/tong-quan", "Tổng quan"},
 	{"search", "GET /office/dossiers", "Tìm hồ sơ"},
 	{"receive", "GET /office/receive", "Tiếp nhận hồ sơ"},
+	{"documents", "GET /office/documents", "Văn bản"},
 	{"stats", "GET /office/thong-ke", "Thống kê"},
 	{"certifications", "GET /office/certifications", "Chứng thực"},
 	{"feedback", "GET /office/feedback", "Phản ánh, kiến nghị"},

@@ -158,6 +158,12 @@ var officials = []auth.Role{auth.RoleCounter, auth.RoleSpecialist, auth.RoleLead
 // a list of roles. It is written here independently of the route table, so changing a
 // route's rule without changing this table fails the test.
 var access = map[string][]auth.Role{
+	// Official documents (docs/DOCUMENTS.md); unit-level rules are the service's.
+	"GET /office/documents":                        {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
+	"POST /office/documents/incoming":              {auth.RoleClerk},
+	"POST /office/documents/outgoing":              {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader},
+	"GET /office/documents/{id}":                   {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
+	"POST /office/documents/{id}/actions/{action}": {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
 	"GET /{$}":               nil,
 	"GET /login":             nil,
 	"GET /cong-khai":         nil,
