@@ -282,8 +282,14 @@ var overflowJS = fmt.Sprintf(`(() => {
 		(e.classList.length ? '.' + [...e.classList].join('.') : '');
 	for (const e of document.body.querySelectorAll('*')) {
 		const r = e.getBoundingClientRect();
-		if (r.right > w + 0.5 && !wide.some(p => p.el.contains(e))) {
-			wide.push({el: e, text: name(e) + ' (right edge at ' + Math.round(r.right) + ' px)'});
+		// An element past the edge, or one whose content spills past it (text or a
+		// child wider than its box); of nested ones the innermost is named.
+		const spills = e.scrollWidth > w + 0.5 && getComputedStyle(e).overflowX === 'visible';
+		if (r.right > w + 0.5 || spills) {
+			for (let i = wide.length - 1; i >= 0; i--) {
+				if (wide[i].el.contains(e)) wide.splice(i, 1);
+			}
+			wide.push({el: e, text: name(e) + ' (right edge at ' + Math.round(r.right) + ' px, content ' + e.scrollWidth + ' px wide)'});
 		}
 	}
 	return {scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 5).map(x => x.text)};
