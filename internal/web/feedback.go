@@ -100,6 +100,9 @@ func (s *Server) citizenVerdict(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if a.Assistant {
+		return s.citizenRetry(w, r, d, errFeedbackByHelper, "phan-anh")
+	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		return feedback.ErrNotFound
