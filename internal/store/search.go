@@ -19,14 +19,15 @@ func (s *Store) SearchDossiers(ctx context.Context, f dossier.SearchFilter) ([]d
 	if !f.Scope.All && len(f.Scope.Units) == 0 && f.Scope.OwnerID == 0 && (f.Scope.AssistedBy == 0 || len(f.Scope.AssistUnits) == 0) {
 		return nil, 0, false, nil
 	}
-	countSQL, countArgs := searchSQL(f, true)
-	var total int
-	if err := s.r.QueryRowContext(ctx, countSQL, countArgs...).Scan(&total); err != nil {
-		return nil, 0, false, mapErr(err)
-	}
-	capped := total > dossier.SearchCountCap
-	if capped {
-		total = dossier.SearchCountCap
+	total, capped := -1, false
+	if f.After == nil { // the following pages carry the first page's count
+		countSQL, countArgs := searchSQL(f, true)
+		if err := s.r.QueryRowContext(ctx, countSQL, countArgs...).Scan(&total); err != nil {
+			return nil, 0, false, mapErr(err)
+		}
+		if capped = total > dossier.SearchCountCap; capped {
+			total = dossier.SearchCountCap
+		}
 	}
 	pageSQL, pageArgs := searchSQL(f, false)
 	rows, err := s.r.QueryContext(ctx, pageSQL, pageArgs...)
