@@ -74,10 +74,13 @@ type SearchFilter struct {
 	After *SearchKey
 }
 
-// SearchKey is a row's place in the search order.
+// SearchKey is a row's place in the search order, and the count of the first page
+// (Total, Capped), which the following pages carry instead of counting again.
 type SearchKey struct {
 	SubmittedAt time.Time
 	ID          int64
+	Total       int
+	Capped      bool
 }
 
 // SearchPage is one page of results; Next is the cursor of the following page, "" at
@@ -110,6 +113,8 @@ var (
 
 // Searcher is what searching needs from storage.
 type Searcher interface {
+	// SearchDossiers answers a page; it counts the matches (up to SearchCountCap) only
+	// on a first page (f.After nil), else total is -1.
 	SearchDossiers(ctx context.Context, f SearchFilter) (items []Dossier, total int, capped bool, err error)
 }
 
@@ -124,11 +129,14 @@ func (s *Service) Search(ctx context.Context, p *auth.Principal, q Search) (Sear
 	if err != nil {
 		return SearchPage{}, err
 	}
+	if f.After != nil {
+		total, capped = f.After.Total, f.After.Capped
+	}
 	page := SearchPage{Items: items, Total: total, Capped: capped}
 	if len(items) == f.Limit {
 		page.Items = items[:f.Limit-1]
 		last := page.Items[len(page.Items)-1]
-		page.Next = EncodeCursor(SearchKey{SubmittedAt: last.SubmittedAt, ID: last.ID})
+		page.Next = EncodeCursor(SearchKey{SubmittedAt: last.SubmittedAt, ID: last.ID, Total: total, Capped: capped})
 	}
 	return page, nil
 }
@@ -250,7 +258,11 @@ func Phones(digits string) []string {
 
 // EncodeCursor writes a row's place as an opaque cursor.
 func EncodeCursor(k SearchKey) string {
-	raw := strconv.FormatInt(k.SubmittedAt.UTC().UnixMicro(), 36) + "." + strconv.FormatInt(k.ID, 36)
+	total := int64(k.Total)
+	if k.Capped {
+		total = -total - 1
+	}
+	raw := strconv.FormatInt(k.SubmittedAt.UTC().UnixMicro(), 36) + "." + strconv.FormatInt(k.ID, 36) + "." + strconv.FormatInt(total, 36)
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
@@ -263,16 +275,21 @@ func DecodeCursor(s string) (SearchKey, error) {
 	if err != nil {
 		return SearchKey{}, ErrSearchCursor
 	}
-	a, b, ok := strings.Cut(string(raw), ".")
-	if !ok {
+	parts := strings.Split(string(raw), ".")
+	if len(parts) != 3 {
 		return SearchKey{}, ErrSearchCursor
 	}
-	us, err1 := strconv.ParseInt(a, 36, 64)
-	id, err2 := strconv.ParseInt(b, 36, 64)
-	if err1 != nil || err2 != nil || id <= 0 {
+	us, err1 := strconv.ParseInt(parts[0], 36, 64)
+	id, err2 := strconv.ParseInt(parts[1], 36, 64)
+	total, err3 := strconv.ParseInt(parts[2], 36, 64)
+	if err1 != nil || err2 != nil || err3 != nil || id <= 0 || total > SearchCountCap || total < -SearchCountCap-1 {
 		return SearchKey{}, ErrSearchCursor
 	}
-	return SearchKey{SubmittedAt: time.UnixMicro(us).UTC(), ID: id}, nil
+	k := SearchKey{SubmittedAt: time.UnixMicro(us).UTC(), ID: id, Total: int(total)}
+	if total < 0 {
+		k.Total, k.Capped = int(-total-1), true
+	}
+	return k, nil
 }
 
 var (

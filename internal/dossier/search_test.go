@@ -45,10 +45,14 @@ func TestSortText(t *testing.T) {
 }
 
 func TestSearchCursor(t *testing.T) {
-	k := dossier.SearchKey{SubmittedAt: time.Date(2026, 3, 2, 2, 0, 0, 123456000, time.UTC), ID: 987654}
-	got, err := dossier.DecodeCursor(dossier.EncodeCursor(k))
-	if err != nil || !got.SubmittedAt.Equal(k.SubmittedAt) || got.ID != k.ID {
-		t.Fatalf("round trip %+v %v", got, err)
+	for _, k := range []dossier.SearchKey{
+		{SubmittedAt: time.Date(2026, 3, 2, 2, 0, 0, 123456000, time.UTC), ID: 987654, Total: 12},
+		{SubmittedAt: time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC), ID: 1, Total: dossier.SearchCountCap, Capped: true},
+	} {
+		got, err := dossier.DecodeCursor(dossier.EncodeCursor(k))
+		if err != nil || got != k {
+			t.Fatalf("round trip %+v: %+v %v", k, got, err)
+		}
 	}
 	for _, bad := range []string{"!!", "YWJj", "LjE", dossier.EncodeCursor(dossier.SearchKey{ID: 0}), string(make([]byte, 65))} {
 		if _, err := dossier.DecodeCursor(bad); apperr.From(err).Code != "invalid_cursor" {

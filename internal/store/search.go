@@ -12,24 +12,55 @@ import (
 // SearchDossiers finds dossiers for dossier.Service.Search: the filter's scope is split
 // into disjoint branches (the dossiers an official's units decide; those they received
 // for another unit; a citizen's own; those a volunteer filed), each walked newest first
-// on its own index (migration dossier_search) down to the page's size, so a page never
-// reads more than its rows from each branch; the page is chosen from their keys, then
-// its rows are read whole. The count stops at dossier.SearchCountCap.
+// on its own index (migration dossier_search). A first page reads the keys (id, filing
+// time) of every match, up to dossier.SearchCountCap + 1, in one pass: their number is
+// the count, the first of them the page — a rare name is looked for once, not once to
+// count and once to show. A following page (a cursor) reads only down to its size from
+// each branch. The page's rows are then read whole.
 func (s *Store) SearchDossiers(ctx context.Context, f dossier.SearchFilter) ([]dossier.Dossier, int, bool, error) {
 	if !f.Scope.All && len(f.Scope.Units) == 0 && f.Scope.OwnerID == 0 && (f.Scope.AssistedBy == 0 || len(f.Scope.AssistUnits) == 0) {
 		return nil, 0, false, nil
 	}
-	countSQL, countArgs := searchSQL(f, true)
-	var total int
-	if err := s.r.QueryRowContext(ctx, countSQL, countArgs...).Scan(&total); err != nil {
+	total, capped := -1, false
+	limit := f.Limit
+	if f.After == nil {
+		limit = dossier.SearchCountCap + 1
+	}
+	keysSQL, keysArgs := searchSQL(f, limit)
+	rows, err := s.r.QueryContext(ctx, keysSQL, keysArgs...)
+	if err != nil {
 		return nil, 0, false, mapErr(err)
 	}
-	capped := total > dossier.SearchCountCap
-	if capped {
-		total = dossier.SearchCountCap
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, 0, false, err
+		}
+		ids = append(ids, id)
 	}
-	pageSQL, pageArgs := searchSQL(f, false)
-	rows, err := s.r.QueryContext(ctx, pageSQL, pageArgs...)
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, false, mapErr(err)
+	}
+	if f.After == nil { // the following pages carry this count
+		total = len(ids)
+		if capped = total > dossier.SearchCountCap; capped {
+			total = dossier.SearchCountCap
+		}
+	}
+	ids = ids[:min(len(ids), f.Limit)]
+	if len(ids) == 0 {
+		return nil, total, capped, nil
+	}
+	ps := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		ps[i], args[i] = "$"+strconv.Itoa(i+1), id
+	}
+	rows, err = s.r.QueryContext(ctx, `SELECT `+dossierCols+` FROM dossiers d WHERE d.id IN (`+strings.Join(ps, ", ")+`)
+		ORDER BY d.submitted_at DESC, d.id DESC`, args...)
 	if err != nil {
 		return nil, 0, false, mapErr(err)
 	}
@@ -45,9 +76,8 @@ func (s *Store) SearchDossiers(ctx context.Context, f dossier.SearchFilter) ([]d
 	return out, total, capped, mapErr(rows.Err())
 }
 
-// searchSQL writes the count (up to the cap, cursor ignored) or the page of a search,
-// with its arguments.
-func searchSQL(f dossier.SearchFilter, count bool) (string, []any) {
+// searchSQL writes the query of a search's keys, newest first, at most limit.
+func searchSQL(f dossier.SearchFilter, limit int) (string, []any) {
 	var args []any
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
 	list := func(ids []int64) string {
@@ -126,30 +156,20 @@ func searchSQL(f dossier.SearchFilter, count bool) (string, []any) {
 	if !f.ToAt.IsZero() {
 		common = append(common, "d.submitted_at < "+arg(utc(f.ToAt)))
 	}
-	if f.After != nil && !count {
+	if f.After != nil {
 		t := arg(utc(f.After.SubmittedAt))
 		common = append(common, "(d.submitted_at < "+t+" OR (d.submitted_at = "+t+" AND d.id < "+arg(f.After.ID)+"))")
 	}
 	where := func(branch []string) string {
 		return strings.Join(append(append([]string{}, branch...), common...), " AND ")
 	}
-
+	lim := arg(limit)
 	var parts []string
-	if count {
-		c := arg(dossier.SearchCountCap + 1)
-		for i, b := range branches {
-			parts = append(parts, `(SELECT COUNT(*) FROM (SELECT 1 FROM dossiers d WHERE `+where(b)+` LIMIT `+c+`) c`+strconv.Itoa(i)+`)`)
-		}
-		return `SELECT ` + strings.Join(parts, " + "), args
-	}
-	limit := arg(f.Limit)
 	for i, b := range branches {
 		parts = append(parts, `SELECT * FROM (SELECT d.id, d.submitted_at FROM dossiers d WHERE `+where(b)+
-			` ORDER BY d.submitted_at DESC, d.id DESC LIMIT `+limit+`) b`+strconv.Itoa(i))
+			` ORDER BY d.submitted_at DESC, d.id DESC LIMIT `+lim+`) b`+strconv.Itoa(i))
 	}
-	return `SELECT ` + dossierCols + ` FROM dossiers d WHERE d.id IN (
-		SELECT k.id FROM (` + strings.Join(parts, " UNION ALL ") + `) k ORDER BY k.submitted_at DESC, k.id DESC LIMIT ` + limit + `)
-		ORDER BY d.submitted_at DESC, d.id DESC`, args
+	return `SELECT k.id FROM (` + strings.Join(parts, " UNION ALL ") + `) k ORDER BY k.submitted_at DESC, k.id DESC LIMIT ` + lim, args
 }
 
 // searchName is what dossiers.applicant_fold holds: the applicant's name folded

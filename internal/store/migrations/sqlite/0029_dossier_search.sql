@@ -6,8 +6,9 @@
 -- column holds them, and what is searched is never logged.
 ALTER TABLE dossiers ADD COLUMN applicant_fold TEXT NOT NULL DEFAULT '';
 -- Each branch of a search (the dossiers a unit decides; those it received for another)
--- walks its unit's dossiers newest first, the folded name at hand in the index.
-CREATE INDEX dossiers_search ON dossiers(competent_unit_id, submitted_at, applicant_fold);
-CREATE INDEX dossiers_search_receiving ON dossiers(receiving_unit_id, submitted_at, competent_unit_id, applicant_fold);
+-- walks its unit's dossiers newest first, the folded name and the code at hand in the
+-- index: a search by name or by a code's end reads no row it does not show.
+CREATE INDEX dossiers_search ON dossiers(competent_unit_id, submitted_at, applicant_fold, code);
+CREATE INDEX dossiers_search_receiving ON dossiers(receiving_unit_id, submitted_at, competent_unit_id, applicant_fold, code);
 CREATE INDEX dossiers_applicant_id ON dossiers(applicant_id);
 CREATE INDEX dossiers_applicant_phone ON dossiers(applicant_phone);
