@@ -117,7 +117,25 @@ type Intake struct {
 	// Attachments come with the filing (photos or PDFs of the papers), their bytes
 	// already in the blob store; they are recorded in the filing's transaction.
 	Attachments []Attachment
+	// Fee says how the dossier's fees are charged (Service.Fees bills it at filing).
+	Fee FeeTerms
 }
+
+// FeeTerms are what a filing says about the dossier's fees (phí, lệ phí): the copies
+// asked for, which multiply a fee charged per copy, and — recorded by the counter
+// officer only — an exemption with its legal ground, instead of a payment request.
+type FeeTerms struct {
+	Copies          int // 0: one
+	Exempt          bool
+	ExemptionGround string
+}
+
+// MaxCopies bounds the copies one filing asks for.
+const MaxCopies = 100
+
+// ErrExemptionGround: an exemption from fees is recorded with its legal ground.
+var ErrExemptionGround = apperr.New(apperr.Invalid, "fee_exemption_ground_required",
+	"Ghi căn cứ pháp lý của việc miễn phí, lệ phí (ví dụ: khoản 1 Điều 11 Luật Hộ tịch).")
 
 // Attachment is a file that comes with a filing: its description and the key of its
 // bytes in the blob store (content-addressed, so a failed filing leaves at most an
@@ -254,8 +272,56 @@ func check(p catalog.Procedure, in Intake) (Applicant, map[string]string, error)
 			bad["fields."+f.Name] = f.Message
 		}
 	}
+	checkFee(in, fields, bad)
 	if len(bad) > 0 {
-		return ap, nil, &FieldError{Fields: bad}
+		fe := &FieldError{Fields: bad}
+		if _, ok := bad["fee.exemption_ground"]; ok && len(bad) == 1 {
+			fe.Code = ErrExemptionGround
+		}
+		return ap, nil, fe
 	}
 	return ap, fields, nil
+}
+
+// CopiesField names the online form's answer that says how many copies are asked for
+// (the procedure "Cấp bản sao trích lục hộ tịch" asks it): when the form has it, it is
+// the number a fee charged per copy is multiplied by.
+const CopiesField = "copies"
+
+// Copies is the number of copies the intake asks for: the form's answer when it has
+// one (CopiesField), else Fee.Copies; 0 when neither says (one).
+func (in Intake) Copies() int {
+	if v, ok := in.Fields[CopiesField]; ok {
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+			return n
+		}
+	}
+	return in.Fee.Copies
+}
+
+// checkFee checks the fee terms of an intake: copies within bounds; an exemption only
+// from an official at the desk (a citizen cannot waive their own fee), with its ground.
+func checkFee(in Intake, fields map[string]string, bad map[string]string) {
+	if in.Fee.Copies < 0 || in.Fee.Copies > MaxCopies {
+		bad["fee.copies"] = "số bản sao yêu cầu từ 1 đến 100"
+	}
+	if v, ok := fields[CopiesField]; ok && v != "" {
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err != nil || n < 1 || n > MaxCopies {
+			if _, taken := bad["fields."+CopiesField]; !taken {
+				bad["fields."+CopiesField] = "số bản sao đề nghị cấp từ 1 đến 100"
+			}
+		}
+	}
+	ground := strings.TrimSpace(in.Fee.ExemptionGround)
+	switch {
+	case !in.Fee.Exempt && ground != "":
+		bad["fee.exemption_ground"] = "chỉ ghi căn cứ khi chọn miễn phí, lệ phí"
+	case !in.Fee.Exempt:
+	case in.Channel != ChannelCounter && in.Channel != ChannelPost:
+		bad["fee.exemption_ground"] = "chỉ cán bộ tiếp nhận tại Bộ phận một cửa ghi nhận việc miễn phí, lệ phí"
+	case ground == "":
+		bad["fee.exemption_ground"] = "cần ghi căn cứ pháp lý của việc miễn phí, lệ phí"
+	case utf8.RuneCountInString(ground) > 500:
+		bad["fee.exemption_ground"] = "căn cứ miễn phí tối đa 500 ký tự"
+	}
 }

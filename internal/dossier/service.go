@@ -27,6 +27,18 @@ type NewDossier struct {
 	IdemPrincipal, IdemKey, BodyHash string
 	// Attachments are recorded with the dossier, in its transaction.
 	Attachments []Attachment
+	// Within, when set, runs inside the filing's transaction once the dossier has its
+	// code and id; a store method called with the ctx it is given joins that
+	// transaction. The payment service bills the dossier here, so a filing and its
+	// payment request (or fee exemption) commit together or not at all.
+	Within func(ctx context.Context, d Dossier) error
+}
+
+// FeeBiller bills a new dossier inside its filing's transaction (payment.Service): a
+// payment request for the fees of its procedure version, or the exemption the counter
+// officer recorded.
+type FeeBiller interface {
+	BillAtFiling(ctx context.Context, d Dossier, proc catalog.Procedure, terms FeeTerms, a Actor) error
 }
 
 // Store is what the dossier service needs from storage.
@@ -57,6 +69,8 @@ type Service struct {
 	Store     Store
 	Calendars Calendars
 	Now       func() time.Time
+	// Fees bills fee-bearing dossiers as they are filed (nil: no billing at filing).
+	Fees FeeBiller
 }
 
 // Idempotency identifies a creating request for safe retries.
@@ -193,6 +207,11 @@ func (s *Service) File(ctx context.Context, procedureCode string, in Intake, a A
 			}
 			return nil
 		}}
+	if s.Fees != nil {
+		terms := in.Fee
+		terms.Copies = Intake{Fields: d.Fields, Fee: in.Fee}.Copies()
+		nd.Within = func(ctx context.Context, d Dossier) error { return s.Fees.BillAtFiling(ctx, d, proc, terms, a) }
+	}
 	return s.Store.CreateDossier(ctx, nd)
 }
 

@@ -107,6 +107,7 @@ type intakeForm struct {
 	Owner     *inputField  // assisted filing only: the citizen filed for, among those who consented
 	NoOwners  bool         // assisted filing, and nobody has consented yet
 	Papers    []paperInput // online filing: a file input per paper
+	Fee       *feeFields   // counter intake of a fee-bearing procedure: copies, exemption
 	Errors    []errorLink
 	UnitName  string
 	UnitQuery string // "?unit=CODE" for links back to the same catalog

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -592,7 +593,10 @@ func (s *Server) renderReceive(w http.ResponseWriter, r *http.Request, status in
 		data.Code = sp.Code
 		f := &intakeForm{Procedure: *sp, Action: "/office/receive" + unitQuery(r), Key: key, Channel: channel, Channels: receiveChannels,
 			UnitName: u.Name}
+		errs = maps.Clone(errs)
+		fee, feeLinks := buildFee(sp.Procedure, vals, errs)
 		f.Applicant, f.Fields, _, f.Errors = buildForm(sp.Procedure, vals, false, nil, errs)
+		f.Fee, f.Errors = fee, append(f.Errors, feeLinks...)
 		if len(f.Errors) == 0 && len(f.Applicant) > 0 {
 			f.Applicant[0].Autofocus = true
 		}
@@ -643,11 +647,16 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request) error {
 		channel = dossier.ChannelCounter
 	}
 	v := readValues(r, sp.Procedure, false)
+	v.readFee(r)
 	key := r.PostFormValue("key")
 	if !p.Can(u.ID, auth.RoleCounter) {
 		return s.renderReceive(w, r, http.StatusConflict, u, &sp, v, channel, nil, key, errNotCounter.Message)
 	}
-	in := dossier.Intake{Channel: channel, Applicant: v.applicant(), Fields: v.fields(), ReceivingUnitID: u.ID}
+	fee, feeErrs := v.feeTerms()
+	if feeErrs != nil {
+		return s.renderReceive(w, r, http.StatusUnprocessableEntity, u, &sp, v, channel, feeErrs, key, "")
+	}
+	in := dossier.Intake{Channel: channel, Applicant: v.applicant(), Fields: v.fields(), ReceivingUnitID: u.ID, Fee: fee}
 	d, _, err := s.Dossiers.File(ctx, sp.Code, in, dossier.Actor{P: p}, idempotency(r, p, v.hash(sp.Code, string(channel), u.Code)))
 	if errs, ok := fieldErrors(err); ok {
 		return s.renderReceive(w, r, http.StatusUnprocessableEntity, u, &sp, v, channel, errs, key, "")
