@@ -267,6 +267,7 @@ type dossierView struct {
 	Files                              []fileRow
 	FileError                          string // the last upload's error
 	Payments                           paymentView
+	Fees                               *feeDesk  // nil: the officer can do nothing with the fees
 	Sign                               *signView // nil: the officer has nothing to sign here
 }
 
@@ -338,6 +339,7 @@ type attempt struct {
 	err            string
 	upload         bool // an attachment, not an action
 	sign           bool // a signature of the result
+	fee            *feeAttempt
 }
 
 func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor, last *attempt) (dossierView, error) {
@@ -444,6 +446,13 @@ func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor
 		v.Failed = &failedAttempt{Label: last.action.Label(), Reason: last.reason, Error: last.err}
 	}
 	if v.Payments, err = s.paymentSummary(r.Context(), d); err != nil {
+		return v, err
+	}
+	var fa *feeAttempt
+	if last != nil {
+		fa = last.fee
+	}
+	if v.Fees, err = s.feeDesk(r.Context(), d, a, fa); err != nil {
 		return v, err
 	}
 	return v, nil

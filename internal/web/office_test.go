@@ -152,7 +152,7 @@ func TestCounterJourney(t *testing.T) {
 		!strings.Contains(got, "Trần Thị Bình") {
 		t.Errorf("last event %q", got)
 	}
-	if has(t, page, "input[name=version]") || !strings.Contains(textAt(t, page, "section.actions-card"), "Hồ sơ đã kết thúc") {
+	if has(t, page, "section.actions-card input[name=version]") || !strings.Contains(textAt(t, page, "section.actions-card"), "Hồ sơ đã kết thúc") {
 		t.Error("a returned dossier still offers actions")
 	}
 	if f := facts(t, page); f["Kết thúc lúc"] == "" {

@@ -194,6 +194,8 @@ var access = map[string][]auth.Role{
 	"POST /office/dossiers/{code}/actions/{action}": officials,
 	"POST /office/dossiers/{code}/files":            officials,
 	"POST /office/dossiers/{code}/sign":             officials,
+	"POST /office/dossiers/{code}/fees":             auth.OfficeRoles,
+	"POST /office/dossiers/{code}/fees/{ref}/{op}":  auth.OfficeRoles,
 	"GET /office/thong-ke":                          {auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk},
 	"GET /office/payments":                          {auth.RoleAccountant, auth.RoleUnitAdmin},
 	"POST /office/payments/{reference}/{action}":    {auth.RoleAccountant},
