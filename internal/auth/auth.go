@@ -116,6 +116,9 @@ func (p *Principal) HomePath() string {
 	switch {
 	case p.HasRole(AdminRoles...):
 		return "/admin"
+	case p.HasRole(RoleAccountant) && !p.HasRole(RoleCounter, RoleSpecialist, RoleLeader, RoleClerk):
+		// The accountant's work is the queue of money not yet in or not yet matched.
+		return "/office/payments"
 	case p.HasRole(OfficeRoles...):
 		return "/office"
 	default:

@@ -96,7 +96,10 @@ func TestPrincipal(t *testing.T) {
 			t.Errorf("%s: got %v", tt.name, tt.got)
 		}
 	}
-	for p, want := range map[*Principal]string{counter: "/office", admin: "/admin", unitAdmin: "/admin", citizen: "/account"} {
+	accountant := &Principal{Memberships: []Membership{{UnitID: 2, Role: RoleAccountant}}}
+	accountantAtCounter := &Principal{Memberships: []Membership{{UnitID: 2, Role: RoleAccountant}, {UnitID: 2, Role: RoleCounter}}}
+	for p, want := range map[*Principal]string{counter: "/office", admin: "/admin", unitAdmin: "/admin", citizen: "/account",
+		accountant: "/office/payments", accountantAtCounter: "/office"} {
 		if got := p.HomePath(); got != want {
 			t.Errorf("HomePath = %q, want %q", got, want)
 		}

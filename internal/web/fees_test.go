@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/payment"
@@ -194,5 +195,34 @@ func TestOfficeChangesTheFee(t *testing.T) {
 	vol, _ := e.login(t, "tocongnghe", demo.Password)
 	if resp, _ := post(t, vol, e.ts.URL+page+"/fees", url.Values{}); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("volunteer: %d", resp.StatusCode)
+	}
+}
+
+// TestAccountantQueue: the accountant lands on the queue — the requests waiting for
+// money with the payer's name, and every transfer still unmatched, yesterday's too.
+func TestAccountantQueue(t *testing.T) {
+	e := newEnv(t)
+	admin := bearer(t, e, "quantri")
+	apiSend(t, e, admin, "PUT", "/api/v1/payments/account", `{"bin":"970415","number":"113366668888","name":"UBND XA YEN TU"}`)
+	_, out := apiSend(t, e, admin, "POST", "/api/v1/payments/account/secret", "")
+	secret := decode[struct{ Secret string }](t, out).Secret
+	d := demoDossier(t, e, "Trần Thị Mai")
+	bill(t, e, bearer(t, e, "motcua"), d.Code)
+	body := notificationBody("FT26YESTERDAY1", 7000, "CHUYEN TIEN LE PHI NGUYEN VAN B", time.Now().Add(-26*time.Hour))
+	if status, _, out := notify(t, e, demo.CommuneCode, body, payment.SignNotification([]byte(body), []byte(secret), time.Now())); status != 200 ||
+		!strings.Contains(out, `"outcome":"unknown_reference"`) {
+		t.Fatalf("notification: %d %s", status, out)
+	}
+	c, resp := e.login(t, "ketoan", demo.Password)
+	if loc := resp.Header.Get("Location"); loc != "/office/payments" {
+		t.Fatalf("the accountant lands on %q", loc)
+	}
+	_, page := get(t, c, e.ts.URL+"/office/payments")
+	if got := textAt(t, page, `section[aria-labelledby="cho-nop"]`); !strings.Contains(got, "Người nộp: Trần Thị Mai") {
+		t.Errorf("the pending request does not name its payer: %q", got)
+	}
+	if got := textAt(t, page, `section[aria-labelledby="chua-khop"]`); !strings.Contains(got, "FT26YESTERDAY1") ||
+		!strings.Contains(got, "NGUYEN VAN B") {
+		t.Errorf("yesterday's unmatched transfer is not in the queue: %q", got)
 	}
 }
