@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/xaso-vn/xaso/internal/account"
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/dossier"
@@ -30,6 +31,8 @@ type Deps struct {
 	Dossiers  *dossier.Service
 	// Payments runs the fee payments (their rules, their receipts and signers).
 	Payments *payment.Service
+	// Accounts runs the administrators' changes of users' accounts.
+	Accounts *account.Service
 	// HomeUnitID is the unit the portal serves by default: its catalog, where citizens
 	// file.
 	HomeUnitID int64
@@ -85,6 +88,7 @@ func Routes(d Deps) []httpx.Route {
 		{Pattern: "GET /api/v1/reports/index766", Access: httpx.OnlyRoles(report.Roles...), Handler: h.index766},
 	}
 	routes = append(routes, paymentRoutes(h)...)
+	routes = append(routes, userRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)
 }
 

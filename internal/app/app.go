@@ -8,6 +8,7 @@ package app
 import (
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/xaso-vn/xaso/internal/account"
 	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/payment"
@@ -32,7 +33,10 @@ func New(d web.Deps) (*web.Server, error) {
 			d.Payments.Now = d.Dossiers.Now
 		}
 	}
-	d.Routes = api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
+	if d.Accounts == nil {
+		d.Accounts = &account.Service{Store: d.Store, Hasher: d.Auth.Hasher()}
+	}
+	d.Routes = api.Routes(api.Deps{Accounts: d.Accounts, Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: d.Lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
 		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments})
 	return web.New(d)

@@ -275,9 +275,14 @@ func (s *Service) Login(ctx context.Context, username, password string) (*Princi
 		return nil, ErrBadCredentials
 	}
 	ok, rehash := s.hasher.Verify(password, u.PasswordHash)
-	if !ok || u.Disabled {
+	if !ok {
 		s.logins.Fail(name)
 		return nil, ErrBadCredentials
+	}
+	if u.Disabled {
+		// Said only to whoever typed the right password: it reveals nothing to a guesser,
+		// and tells the official why they cannot log in and whom to ask.
+		return nil, ErrUnauthenticatedDisabled
 	}
 	s.logins.Reset(name)
 	if rehash {

@@ -17,6 +17,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/xaso-vn/xaso/internal/account"
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/auth"
@@ -37,7 +38,10 @@ type Deps struct {
 	Calendars *workcal.Service
 	Dossiers  *dossier.Service
 	// Payments runs the fee payments (nil: a service over Store without receipt keys).
-	Payments      *payment.Service
+	Payments *payment.Service
+	// Accounts runs the administrators' changes of accounts (nil: one over Store and
+	// Auth's hasher).
+	Accounts      *account.Service
 	HomeUnitID    int64
 	Log           *slog.Logger
 	Metrics       *prometheus.Registry
@@ -118,6 +122,9 @@ func New(d Deps) (*Server, error) {
 			d.Payments.Now = d.Dossiers.Now
 		}
 	}
+	if d.Accounts == nil {
+		d.Accounts = &account.Service{Store: d.Store, Hasher: d.Auth.Hasher()}
+	}
 	s := &Server{Deps: d, sessions: sm, views: views, loginIP: d.LoginAddresses, lookups: d.Lookups,
 		verifySlots: make(chan struct{}, verifyConcurrency)}
 	s.metrics = newHTTPMetrics(d.Metrics)
@@ -130,7 +137,7 @@ func New(d Deps) (*Server, error) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "xaso_store_changes_total",
 			Help: "Write transactions (changes) run, grouped or alone."},
 			func() float64 { return float64(st.GroupStats().Changes) }))
-	s.routes = slices.Concat(s.pageRoutes(), s.paymentPageRoutes(), s.adminPaymentRoutes(), s.dossierFeeRoutes(), d.Routes)
+	s.routes = slices.Concat(s.pageRoutes(), s.paymentPageRoutes(), s.adminPaymentRoutes(), s.dossierFeeRoutes(), s.adminUserRoutes(), d.Routes)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {
