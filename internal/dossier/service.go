@@ -49,6 +49,8 @@ type Store interface {
 	CreateDossier(ctx context.Context, nd NewDossier) (Dossier, bool, error)
 	SaveTransition(ctx context.Context, before, after Dossier, ev Event, msgs []notify.Message) (Dossier, error)
 	DossierByCode(ctx context.Context, code string) (Dossier, error)
+	// DossierFiles lists a dossier's attachments (signing the result needs one).
+	DossierFiles(ctx context.Context, dossierID int64) ([]File, error)
 	// ActiveConsent is the id of the consent standing from citizen to volunteer in unit
 	// for purpose (consent.ErrRequired when none); ConsentStands whether consent id
 	// has not been revoked.
@@ -71,6 +73,10 @@ type Service struct {
 	Now       func() time.Time
 	// Fees bills fee-bearing dossiers as they are filed (nil: no billing at filing).
 	Fees FeeBiller
+	// SignNeedsResult refuses the leader's "sign the result" (ActSign) on a dossier with
+	// no result file (ErrNoResult). `xaso serve` sets it; histories built without files
+	// (the demo's, the statistics tests') do not.
+	SignNeedsResult bool
 }
 
 // Idempotency identifies a creating request for safe retries.
@@ -228,6 +234,11 @@ func (s *Service) Act(ctx context.Context, code string, req Request) (Dossier, e
 	if req.Now.IsZero() {
 		req.Now = s.Now()
 	}
+	if req.Action == ActSign && s.SignNeedsResult {
+		if err := s.hasResult(ctx, before); err != nil {
+			return Dossier{}, err
+		}
+	}
 	after := before
 	ev, err := after.Apply(rules, req)
 	if err != nil {
@@ -238,6 +249,28 @@ func (s *Service) Act(ctx context.Context, code string, req Request) (Dossier, e
 		msgs = append(msgs, m)
 	}
 	return s.Store.SaveTransition(ctx, before, after, ev, msgs)
+}
+
+// ResultKind is the kind of a dossier's result file (dossierfile.KindResult).
+const ResultKind = "result"
+
+// ErrNoResult: the leader signs the result, so there must be one: a result file (the
+// draft the specialist prepared, a PDF) is attached first.
+var ErrNoResult = apperr.New(apperr.Conflict, "result_missing",
+	"Hồ sơ chưa có tệp kết quả để ký. Chuyên viên (hoặc cán bộ) đính kèm kết quả giải quyết (PDF) ở mục Giấy tờ đính kèm, rồi lãnh đạo ký số và ký kết quả.")
+
+// hasResult refuses ErrNoResult when d has no result file.
+func (s *Service) hasResult(ctx context.Context, d Dossier) error {
+	fs, err := s.Store.DossierFiles(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	for _, f := range fs {
+		if f.Kind == ResultKind {
+			return nil
+		}
+	}
+	return ErrNoResult
 }
 
 // Rules loads what transitions of d need: its procedure version and its calendar.

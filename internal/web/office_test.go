@@ -122,7 +122,8 @@ func TestCounterJourney(t *testing.T) {
 		t.Error("the new dossier is not in the inbox")
 	}
 
-	// Through the workflow of Đăng ký khai sinh.
+	// Through the workflow of Đăng ký khai sinh; the specialist attaches the result.
+	attachResult(t, e, bearer(t, e, "chuyenvien"), code)
 	specialist, _ := e.login(t, "chuyenvien", demo.Password)
 	leader, _ := e.login(t, "lanhdao", demo.Password)
 	for _, step := range []struct {
