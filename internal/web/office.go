@@ -233,6 +233,7 @@ type answer struct{ Label, Value string }
 
 type historyRow struct {
 	At, Actor, Action, From, To, Step, Note string
+	t                                       time.Time
 }
 
 // actionForm is one action the officer may take, as a button (and a reason).
@@ -269,6 +270,8 @@ type dossierView struct {
 	Payments                           paymentView
 	Fees                               *feeDesk  // nil: the officer can do nothing with the fees
 	Sign                               *signView // nil: the officer has nothing to sign here
+	// SignSteps is the result's guided sequence (nil: the workflow signs nothing).
+	SignSteps *signSteps
 }
 
 // printLink is a one-stop form the dossier can print (served by the API from
@@ -390,6 +393,7 @@ func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor
 	if v.Sign, err = s.signForm(ctx, d, v.Files, v.Forms, last); err != nil {
 		return dossierView{}, err
 	}
+	v.SignSteps = guideSigning(d, rules, v.Files)
 	if d.PausedMinutes > 0 {
 		v.Paused = fmt.Sprintf("%d giờ %02d phút làm việc", d.PausedMinutes/60, d.PausedMinutes%60)
 	}
@@ -414,7 +418,7 @@ func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor
 		v.Answers = append(v.Answers, answer{k, d.Fields[k]})
 	}
 	for _, e := range evs {
-		h := historyRow{At: shortTime(e.At), Actor: e.ActorName, Action: actionLabel(e.Action), To: e.ToStatus.Label(), Note: e.Note}
+		h := historyRow{At: shortTime(e.At), Actor: e.ActorName, Action: actionLabel(e.Action), To: e.ToStatus.Label(), Note: e.Note, t: e.At}
 		if e.FromStatus != "" {
 			h.From = e.FromStatus.Label()
 		}
@@ -441,6 +445,9 @@ func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor
 		} else {
 			v.Buttons = append(v.Buttons, f)
 		}
+	}
+	if err := s.signingHistory(ctx, d, v.Files, &v.History); err != nil {
+		return v, err
 	}
 	if last != nil && !offered && strings.TrimSpace(last.reason) != "" {
 		v.Failed = &failedAttempt{Label: last.action.Label(), Reason: last.reason, Error: last.err}
