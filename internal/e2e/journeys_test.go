@@ -58,6 +58,9 @@ func journeys() []journey {
 		{"dossier/online-filing-to-result", onlineDossierToResult},
 		{"admin/edit-procedure", adminEditsProcedure},
 		{"leader-stats/lanhdao", leaderStats},
+		{"citizen/pays-the-fee", citizenPaysTheFee},
+		{"admin/manages-an-account", adminManagesAnAccount},
+		{"counter/form-01-under-csp", formPrintsUnderCSP},
 	}
 	for _, u := range demo.Users {
 		js = append(js, journey{"login-logout/" + u.Username, func(b *tab) { loginLogout(b, u) }})
