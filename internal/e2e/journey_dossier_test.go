@@ -144,7 +144,13 @@ func onlineDossierToResult(b *tab) {
 	clerk := b.site.newTab(b.t, false)
 	clerk.logIn("vanthu", demo.Password, "/office")
 	clerk.step("open the dossier by its code", clerk.open("/office?code="+code), atPath(dossierPage),
-		hasTextContaining("#sign-next", "văn thư"), hasTextContaining("#sign-file option[selected]", code+"-KQ1.pdf"))
+		hasTextContaining("#sign-next", "văn thư"), chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			chosen, err := chromedp.Evaluate[string](`document.querySelector("#sign-file").selectedOptions[0].text`)(ctx, t)
+			if err == nil && !strings.HasPrefix(chosen, code+"-KQ1.pdf") {
+				err = fmt.Errorf("the clerk's form chooses %q, want the leader's %s-KQ1.pdf", chosen, code)
+			}
+			return err
+		}))
 	clerk.step("choose the seal", choose("#sign-key", "con dấu"),
 		typeInto("#sign-passphrase", demo.Password), noSideScroll(), clerk.keep("seal-form"))
 	clerk.step("seal the result", follow(`form[action="`+dossierPage+`/sign"] button`),
