@@ -114,7 +114,7 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 		Store:         st,
 		Auth:          auth.NewService(st, hasher, ratelimit.NewBackoff(ratelimit.PerAccount), ratelimit.NewBackoff(ratelimit.PerAccount)),
 		Calendars:     cals,
-		Dossiers:      &dossier.Service{Store: st, Calendars: cals, Now: time.Now},
+		Dossiers:      &dossier.Service{Store: st, Calendars: cals, Now: time.Now, Fees: payments, SignNeedsResult: true},
 		Payments:      payments,
 		HomeUnitID:    home.ID,
 		Log:           log,

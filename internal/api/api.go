@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/xaso-vn/xaso/internal/account"
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/certify"
@@ -36,6 +37,8 @@ type Deps struct {
 	Payments *payment.Service
 	// Certifications keeps the certification register (nil: one over Store).
 	Certifications *certify.Service
+	// Accounts runs the administrators' changes of users' accounts.
+	Accounts *account.Service
 	// HomeUnitID is the unit the portal serves by default: its catalog, where citizens
 	// file.
 	HomeUnitID int64
@@ -118,6 +121,7 @@ func Routes(d Deps) []httpx.Route {
 	routes = append(routes, queueRoutes(h)...)
 	routes = append(routes, certificationRoutes(h)...)
 	routes = append(routes, documentRoutes(h)...)
+	routes = append(routes, userRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)
 }
 

@@ -41,6 +41,17 @@ type CreateDossier struct {
 	// procedure by its catalog name, its form (original, copy, certified_copy) and a
 	// count from 1 to 100. Optional; a wrong list is 422 invalid_papers.
 	Papers []dossier.Paper `json:"papers,omitempty"`
+	// Copies is the number of copies asked for (1–100; absent: one), which multiplies a
+	// fee charged per copy; a procedure whose form asks "copies" takes the answer instead.
+	Copies int `json:"copies,omitempty"`
+	// FeeExemption, at the counter only, records that the dossier pays no fee, with its
+	// legal ground, instead of the payment request its filing would make.
+	FeeExemption *FeeExemption `json:"fee_exemption,omitempty"`
+}
+
+// FeeExemption is an exemption from the fees of a dossier filed at the counter.
+type FeeExemption struct {
+	Ground string `json:"ground"`
 }
 
 // Created is the answer to a new dossier.
@@ -101,7 +112,10 @@ func (h handlers) createDossier(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	intake := dossier.Intake{Channel: in.Channel, Applicant: in.Applicant, Fields: in.Fields, ReceivingUnitID: receiving,
-		NationalCode: strings.TrimSpace(in.NationalCode), Papers: in.Papers}
+		NationalCode: strings.TrimSpace(in.NationalCode), Papers: in.Papers, Fee: dossier.FeeTerms{Copies: in.Copies}}
+	if in.FeeExemption != nil {
+		intake.Fee.Exempt, intake.Fee.ExemptionGround = true, in.FeeExemption.Ground
+	}
 	if in.CompetentUnit != "" {
 		cu, err := h.Store.UnitByCode(ctx, in.CompetentUnit)
 		if err != nil {

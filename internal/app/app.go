@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/xaso-vn/xaso/internal/account"
 	"github.com/xaso-vn/xaso/internal/api"
 	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
@@ -66,7 +67,10 @@ func New(d web.Deps) (*web.Server, error) {
 	if d.Documents == nil {
 		d.Documents = web.NewDocuments(d)
 	}
-	d.Routes = api.Routes(api.Deps{Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
+	if d.Accounts == nil {
+		d.Accounts = &account.Service{Store: d.Store, Hasher: d.Auth.Hasher()}
+	}
+	d.Routes = api.Routes(api.Deps{Accounts: d.Accounts, Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: d.Lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
 		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments, Feedback: d.Feedback, Queue: d.Queue, Kiosks: d.Kiosks,
 		Certifications: d.Certifications, Documents: d.Documents})

@@ -118,6 +118,9 @@ func (p *Principal) HomePath() string {
 		return "/admin"
 	case p.HasRole(RoleLeader):
 		return "/office/tong-quan" // the leader's dashboard
+	case p.HasRole(RoleAccountant) && !p.HasRole(RoleCounter, RoleSpecialist, RoleLeader, RoleClerk):
+		// The accountant's work is the queue of money not yet in or not yet matched.
+		return "/office/payments"
 	case p.HasRole(OfficeRoles...):
 		return "/office"
 	default:
@@ -274,9 +277,14 @@ func (s *Service) Login(ctx context.Context, username, password string) (*Princi
 		return nil, ErrBadCredentials
 	}
 	ok, rehash := s.hasher.Verify(password, u.PasswordHash)
-	if !ok || u.Disabled {
+	if !ok {
 		s.logins.Fail(name)
 		return nil, ErrBadCredentials
+	}
+	if u.Disabled {
+		// Said only to whoever typed the right password: it reveals nothing to a guesser,
+		// and tells the official why they cannot log in and whom to ask.
+		return nil, ErrUnauthenticatedDisabled
 	}
 	s.logins.Reset(name)
 	if rehash {

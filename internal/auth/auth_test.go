@@ -97,7 +97,10 @@ func TestPrincipal(t *testing.T) {
 		}
 	}
 	leader := &Principal{Memberships: []Membership{{UnitID: 2, Role: RoleLeader}}}
-	for p, want := range map[*Principal]string{counter: "/office", leader: "/office/tong-quan", admin: "/admin", unitAdmin: "/admin", citizen: "/account"} {
+	accountant := &Principal{Memberships: []Membership{{UnitID: 2, Role: RoleAccountant}}}
+	accountantAtCounter := &Principal{Memberships: []Membership{{UnitID: 2, Role: RoleAccountant}, {UnitID: 2, Role: RoleCounter}}}
+	for p, want := range map[*Principal]string{counter: "/office", leader: "/office/tong-quan", admin: "/admin", unitAdmin: "/admin", citizen: "/account",
+		accountant: "/office/payments", accountantAtCounter: "/office"} {
 		if got := p.HomePath(); got != want {
 			t.Errorf("HomePath = %q, want %q", got, want)
 		}
@@ -184,10 +187,15 @@ func TestLogin(t *testing.T) {
 	if err != nil || p.Username != "motcua" || p.Via != "session" || len(p.Memberships) != 1 {
 		t.Fatalf("Login = %+v, %v", p, err)
 	}
-	for _, c := range []struct{ user, pw string }{{"motcua", "sai"}, {"khongco", "xaso-demo"}, {"khoa", "xaso-demo"}, {"!!", "x"}} {
+	for _, c := range []struct{ user, pw string }{{"motcua", "sai"}, {"khongco", "xaso-demo"}, {"khoa", "sai"}, {"!!", "x"}} {
 		if _, err := s.Login(ctx, c.user, c.pw); !errors.Is(err, ErrBadCredentials) {
 			t.Errorf("Login(%s) err = %v, want the generic ErrBadCredentials", c.user, err)
 		}
+	}
+	// A disabled account is told so, but only to whoever typed its right password: a
+	// guesser learns nothing more than from a wrong one.
+	if _, err := s.Login(ctx, "khoa", "xaso-demo"); !errors.Is(err, ErrUnauthenticatedDisabled) {
+		t.Errorf("Login(khoa) with the right password err = %v, want ErrUnauthenticatedDisabled", err)
 	}
 	s.Login(ctx, "motcua", "sai")
 	s.Login(ctx, "motcua", "sai") // the third failure exhausts the account's allowance

@@ -115,6 +115,16 @@ type Fee struct {
 	Note string `json:"note,omitempty"`
 }
 
+// PerCopy reports whether the fee is charged per copy asked for ("bản", "bản sao"): a
+// payment request multiplies it by the number of copies (payment.NewRequestFor).
+func (f Fee) PerCopy() bool {
+	switch strings.ToLower(strings.TrimSpace(f.Per)) {
+	case "bản", "bản sao", "bản chính", "bản trích lục":
+		return true
+	}
+	return false
+}
+
 // AmountFor returns the amount due by the channel the dossier came through.
 func (f Fee) AmountFor(online bool) int64 {
 	if online && f.OnlineAmount != nil {

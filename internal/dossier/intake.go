@@ -123,7 +123,25 @@ type Intake struct {
 	// Papers are the papers the officer received (form 01 lists them); none when the
 	// intake does not say (an online filing sends files instead).
 	Papers []Paper
+	// Fee says how the dossier's fees are charged (Service.Fees bills it at filing).
+	Fee FeeTerms
 }
+
+// FeeTerms are what a filing says about the dossier's fees (phí, lệ phí): the copies
+// asked for, which multiply a fee charged per copy, and — recorded by the counter
+// officer only — an exemption with its legal ground, instead of a payment request.
+type FeeTerms struct {
+	Copies          int // 0: one
+	Exempt          bool
+	ExemptionGround string
+}
+
+// MaxCopies bounds the copies one filing asks for.
+const MaxCopies = 100
+
+// ErrExemptionGround: an exemption from fees is recorded with its legal ground.
+var ErrExemptionGround = apperr.New(apperr.Invalid, "fee_exemption_ground_required",
+	"Ghi căn cứ pháp lý của việc miễn phí, lệ phí (ví dụ: khoản 1 Điều 11 Luật Hộ tịch).")
 
 // Attachment is a file that comes with a filing: its description and the key of its
 // bytes in the blob store (content-addressed, so a failed filing leaves at most an
@@ -261,10 +279,14 @@ func check(p catalog.Procedure, in Intake) (Applicant, map[string]string, []Pape
 		}
 	}
 	papers := checkPapers(p, in.Papers, bad)
+	checkFee(in, fields, bad)
 	if len(bad) > 0 {
 		fe := &FieldError{Fields: bad}
 		if onlyPapers(bad) {
 			fe.Code = ErrPapers
+		}
+		if _, ok := bad["fee.exemption_ground"]; ok && len(bad) == 1 {
+			fe.Code = ErrExemptionGround
 		}
 		return ap, nil, nil, fe
 	}
@@ -296,4 +318,47 @@ func RequesterDefaults(p catalog.Procedure, ap Applicant, fields map[string]stri
 		}
 	}
 	return out
+}
+
+// CopiesField names the online form's answer that says how many copies are asked for
+// (the procedure "Cấp bản sao trích lục hộ tịch" asks it): when the form has it, it is
+// the number a fee charged per copy is multiplied by.
+const CopiesField = "copies"
+
+// Copies is the number of copies the intake asks for: the form's answer when it has
+// one (CopiesField), else Fee.Copies; 0 when neither says (one).
+func (in Intake) Copies() int {
+	if v, ok := in.Fields[CopiesField]; ok {
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+			return n
+		}
+	}
+	return in.Fee.Copies
+}
+
+// checkFee checks the fee terms of an intake: copies within bounds; an exemption only
+// from an official at the desk (a citizen cannot waive their own fee), with its ground.
+func checkFee(in Intake, fields map[string]string, bad map[string]string) {
+	if in.Fee.Copies < 0 || in.Fee.Copies > MaxCopies {
+		bad["fee.copies"] = "số bản sao yêu cầu từ 1 đến 100"
+	}
+	if v, ok := fields[CopiesField]; ok && v != "" {
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err != nil || n < 1 || n > MaxCopies {
+			if _, taken := bad["fields."+CopiesField]; !taken {
+				bad["fields."+CopiesField] = "số bản sao đề nghị cấp từ 1 đến 100"
+			}
+		}
+	}
+	ground := strings.TrimSpace(in.Fee.ExemptionGround)
+	switch {
+	case !in.Fee.Exempt && ground != "":
+		bad["fee.exemption_ground"] = "chỉ ghi căn cứ khi chọn miễn phí, lệ phí"
+	case !in.Fee.Exempt:
+	case in.Channel != ChannelCounter && in.Channel != ChannelPost:
+		bad["fee.exemption_ground"] = "chỉ cán bộ tiếp nhận tại Bộ phận một cửa ghi nhận việc miễn phí, lệ phí"
+	case ground == "":
+		bad["fee.exemption_ground"] = "cần ghi căn cứ pháp lý của việc miễn phí, lệ phí"
+	case utf8.RuneCountInString(ground) > 500:
+		bad["fee.exemption_ground"] = "căn cứ miễn phí tối đa 500 ký tự"
+	}
 }

@@ -27,6 +27,18 @@ type NewDossier struct {
 	IdemPrincipal, IdemKey, BodyHash string
 	// Attachments are recorded with the dossier, in its transaction.
 	Attachments []Attachment
+	// Within, when set, runs inside the filing's transaction once the dossier has its
+	// code and id; a store method called with the ctx it is given joins that
+	// transaction. The payment service bills the dossier here, so a filing and its
+	// payment request (or fee exemption) commit together or not at all.
+	Within func(ctx context.Context, d Dossier) error
+}
+
+// FeeBiller bills a new dossier inside its filing's transaction (payment.Service): a
+// payment request for the fees of its procedure version, or the exemption the counter
+// officer recorded.
+type FeeBiller interface {
+	BillAtFiling(ctx context.Context, d Dossier, proc catalog.Procedure, terms FeeTerms, a Actor) error
 }
 
 // Store is what the dossier service needs from storage.
@@ -37,6 +49,8 @@ type Store interface {
 	CreateDossier(ctx context.Context, nd NewDossier) (Dossier, bool, error)
 	SaveTransition(ctx context.Context, before, after Dossier, ev Event, msgs []notify.Message) (Dossier, error)
 	DossierByCode(ctx context.Context, code string) (Dossier, error)
+	// DossierFiles lists a dossier's attachments (signing the result needs one).
+	DossierFiles(ctx context.Context, dossierID int64) ([]File, error)
 	// ActiveConsent is the id of the consent standing from citizen to volunteer in unit
 	// for purpose (consent.ErrRequired when none); ConsentStands whether consent id
 	// has not been revoked.
@@ -58,6 +72,12 @@ type Service struct {
 	Store     Store
 	Calendars Calendars
 	Now       func() time.Time
+	// Fees bills fee-bearing dossiers as they are filed (nil: no billing at filing).
+	Fees FeeBiller
+	// SignNeedsResult refuses the leader's "sign the result" (ActSign) on a dossier with
+	// no result file (ErrNoResult). `xaso serve` sets it; histories built without files
+	// (the demo's, the statistics tests') do not.
+	SignNeedsResult bool
 }
 
 // Idempotency identifies a creating request for safe retries.
@@ -194,6 +214,11 @@ func (s *Service) File(ctx context.Context, procedureCode string, in Intake, a A
 			}
 			return nil
 		}}
+	if s.Fees != nil {
+		terms := in.Fee
+		terms.Copies = Intake{Fields: d.Fields, Fee: in.Fee}.Copies()
+		nd.Within = func(ctx context.Context, d Dossier) error { return s.Fees.BillAtFiling(ctx, d, proc, terms, a) }
+	}
 	return s.Store.CreateDossier(ctx, nd)
 }
 
@@ -210,6 +235,11 @@ func (s *Service) Act(ctx context.Context, code string, req Request) (Dossier, e
 	if req.Now.IsZero() {
 		req.Now = s.Now()
 	}
+	if req.Action == ActSign && s.SignNeedsResult {
+		if err := s.hasResult(ctx, before); err != nil {
+			return Dossier{}, err
+		}
+	}
 	after := before
 	ev, err := after.Apply(rules, req)
 	if err != nil {
@@ -220,6 +250,28 @@ func (s *Service) Act(ctx context.Context, code string, req Request) (Dossier, e
 		msgs = append(msgs, m)
 	}
 	return s.Store.SaveTransition(ctx, before, after, ev, msgs)
+}
+
+// ResultKind is the kind of a dossier's result file (dossierfile.KindResult).
+const ResultKind = "result"
+
+// ErrNoResult: the leader signs the result, so there must be one: a result file (the
+// draft the specialist prepared, a PDF) is attached first.
+var ErrNoResult = apperr.New(apperr.Conflict, "result_missing",
+	"Hồ sơ chưa có tệp kết quả để ký. Chuyên viên (hoặc cán bộ) đính kèm kết quả giải quyết (PDF) ở mục Giấy tờ đính kèm, rồi lãnh đạo ký số và ký kết quả.")
+
+// hasResult refuses ErrNoResult when d has no result file.
+func (s *Service) hasResult(ctx context.Context, d Dossier) error {
+	fs, err := s.Store.DossierFiles(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	for _, f := range fs {
+		if f.Kind == ResultKind {
+			return nil
+		}
+	}
+	return ErrNoResult
 }
 
 // Rules loads what transitions of d need: its procedure version and its calendar.

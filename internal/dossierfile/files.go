@@ -24,10 +24,10 @@ import (
 
 // File kinds (dossier_files.kind).
 const (
-	KindPaper      = "paper"      // a paper of the dossier as filed
-	KindSupplement = "supplement" // sent in answer to a supplement request
-	KindResult     = "result"     // the result (e.g. the signed decision)
-	KindForm       = "form"       // a form 01–06 seal-signed by the organisation
+	KindPaper      = "paper"            // a paper of the dossier as filed
+	KindSupplement = "supplement"       // sent in answer to a supplement request
+	KindResult     = dossier.ResultKind // the result (e.g. the signed decision)
+	KindForm       = "form"             // a form 01–06 seal-signed by the organisation
 )
 
 // KindLabel names a file kind in Vietnamese.

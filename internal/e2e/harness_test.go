@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/webtest"
 )
 
@@ -35,14 +36,15 @@ const stepTimeout = 20 * time.Second
 // HTTP on a local port.
 type site struct {
 	url string
+	st  *store.Store // for what a journey needs from outside the browser (a bank's secret)
 }
 
 func newSite(t testing.TB) *site {
 	t.Helper()
-	srv, _ := webtest.NewWith(t, demo.Options{Payments: true, Signing: true}) // the demo as `xaso serve --demo` loads it, payments and keys included
+	srv, st := webtest.NewWith(t, demo.Options{Payments: true, Signing: true}) // the demo as `xaso serve --demo` loads it, payments and keys included
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return &site{url: ts.URL}
+	return &site{url: ts.URL, st: st}
 }
 
 // tab is one browser tab in a browser context of its own (its own cookies), emulating

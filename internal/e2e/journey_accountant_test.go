@@ -8,15 +8,18 @@ import (
 	"github.com/xaso-vn/xaso/internal/demo"
 )
 
-// accountantConfirms: the demo accountant opens the Thu phí tab, finds the day's
-// figures and the requests waiting for money, confirms the first of them against the
-// bank statement with the transaction's reference, and sees it paid with its
-// electronic receipt — all on the phone, with plain forms.
+// accountantConfirms: the demo accountant lands on the Thu phí tab, the queue of the
+// requests waiting for money (with the payer's name) and the unmatched transfers,
+// confirms the first of them against the bank statement with the transaction's
+// reference, and sees it paid with its electronic receipt — all on the phone, with
+// plain forms.
 func accountantConfirms(b *tab) {
-	b.logIn("ketoan", demo.Password, "/office")
-	b.step("open the payments tab", follow(`header nav.tabs a[href="/office/payments"]`), atPath("/office/payments"),
+	b.logIn("ketoan", demo.Password, "/office/payments")
+	b.step("land on the payments queue", atPath("/office/payments"),
 		hasText("main h1", "Thu phí, lệ phí"), hasText(`header nav.tabs a[aria-current="page"]`, "Thu phí"),
-		hasTextPrefix(`#cho-nop`, "Đang chờ nộp tiền"), noSideScroll(), b.keep("payments"))
+		hasTextPrefix(`#cho-nop`, "Đang chờ nộp tiền"), hasTextPrefix(`#chua-khop`, "Giao dịch chuyển khoản chưa khớp"),
+		hasTextContaining(`section[aria-labelledby="cho-nop"] li.pay-request:first-of-type`, "Người nộp:"),
+		noSideScroll(), b.keep("payments"))
 	first := `section[aria-labelledby="cho-nop"] li.pay-request:first-of-type`
 	var ref string
 	b.step("read the first pending request", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {

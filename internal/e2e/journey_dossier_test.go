@@ -118,31 +118,44 @@ func onlineDossierToResult(b *tab) {
 	specialist.act(code, "forward", "Đang giải quyết")
 	leader := b.site.newTab(b.t, false)
 	leader.logIn("lanhdao", demo.Password, "/office/tong-quan")
-	leader.step("open the dossier from the inbox", leader.open("/office"), follow(`a[href="`+dossierPage+`"]`), atPath(dossierPage))
-	leader.act(code, "sign", "Đã có kết quả, chờ trả")
+	leader.step("open the dossier from the inbox", leader.open("/office"), follow(`a[href="`+dossierPage+`"]`), atPath(dossierPage),
+		hasTextContaining("#sign-next", "đính kèm kết quả"))
+	leader.step("cannot sign the result before there is one", follow(`form[action="`+dossierPage+`/actions/sign"] button`),
+		hasTextContaining("p.error", "chưa có tệp kết quả"), leader.keep("sign-without-result"))
 
-	// The counter attaches the result and hands it over.
-	counter.step("reopen the dossier", counter.open(dossierPage), hasText("span.status", "Đã có kết quả, chờ trả"))
-	counter.step("attach the signed result", chromedp.SetUploadFiles(chromedp.CSS("#file-file"), []string{result}),
+	// The counter attaches the result the leader is to sign.
+	counter.step("reopen the dossier", counter.open(dossierPage), hasText("span.status", "Đang giải quyết"))
+	counter.step("attach the result", chromedp.SetUploadFiles(chromedp.CSS("#file-file"), []string{result}),
 		chromedp.SetValue(chromedp.CSS("#file-name"), "Giấy khai sinh"), chromedp.SetValue(chromedp.CSS("#file-kind"), "result"),
 		follow(`form[action="`+dossierPage+`/files"] button`), hasTextPrefix("p.flash", "Đã đính kèm “Giấy khai sinh”"))
 
-	// The leader signs the result with their key (the demo's test CA); the signed copy,
-	// <code>-KQ1, is attached and registered.
-	leader.step("reopen the dossier", leader.open(dossierPage), hasText("span.status", "Đã có kết quả, chờ trả"), noSideScroll())
+	// The leader signs the result with their key (the demo's test CA): one act that also
+	// signs the result in the workflow; the signed copy, <code>-KQ1, is attached and
+	// registered.
+	leader.step("reopen the dossier", leader.open(dossierPage), hasText("span.status", "Đang giải quyết"),
+		hasTextContaining("#sign-next", "lãnh đạo"), noSideScroll())
 	leader.stepWithin(2*time.Minute, "axe-core finds no WCAG 2.1 A/AA violation with the signing form", axeClean(axeSource(leader.t)))
 	leader.step("sign the result", typeInto("#sign-passphrase", demo.Password), follow(`form[action="`+dossierPage+`/sign"] button`),
-		hasTextPrefix("p.flash", "Đã ký số: "+code+"-KQ1"), hasTextContaining("ul.files", code+"-KQ1.pdf"))
+		hasTextPrefix("p.flash", "Đã ký số: "+code+"-KQ1"), hasTextContaining("p.flash", "Tiếp theo: văn thư"),
+		hasText("span.status", "Đã có kết quả, chờ trả"), hasTextContaining("ul.files", code+"-KQ1.pdf"), leader.keep("signed"))
 
-	// The clerk adds the commune's seal to the leader's signed copy: version 2 of the same
-	// document, whose verification QR code already leads to it.
+	// The clerk adds the commune's seal to the leader's signed copy, chosen for them:
+	// version 2 of the same document, whose verification QR code already leads to it.
 	clerk := b.site.newTab(b.t, false)
 	clerk.logIn("vanthu", demo.Password, "/office")
-	clerk.step("open the dossier by its code", clerk.open("/office?code="+code), atPath(dossierPage))
-	clerk.step("choose the signed copy and the seal", choose("#sign-file", code+"-KQ1.pdf"), choose("#sign-key", "con dấu"),
+	clerk.step("open the dossier by its code", clerk.open("/office?code="+code), atPath(dossierPage),
+		hasTextContaining("#sign-next", "văn thư"), chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			chosen, err := chromedp.Evaluate[string](`document.querySelector("#sign-file").selectedOptions[0].text`)(ctx, t)
+			if err == nil && !strings.HasPrefix(chosen, code+"-KQ1.pdf") {
+				err = fmt.Errorf("the clerk's form chooses %q, want the leader's %s-KQ1.pdf", chosen, code)
+			}
+			return err
+		}))
+	clerk.step("choose the seal", choose("#sign-key", "con dấu"),
 		typeInto("#sign-passphrase", demo.Password), noSideScroll(), clerk.keep("seal-form"))
 	clerk.step("seal the result", follow(`form[action="`+dossierPage+`/sign"] button`),
-		hasTextPrefix("p.flash", "Đã ký số: "+code+"-KQ1"), hasTextContaining("ul.files", code+"-KQ1-v2.pdf"))
+		hasTextPrefix("p.flash", "Đã ký số: "+code+"-KQ1"), hasTextContaining("ul.files", code+"-KQ1-v2.pdf"),
+		hasTextContaining("table.stack", "Đóng dấu số của cơ quan"))
 	counter.step("reopen the dossier to hand it over", counter.open(dossierPage))
 	counter.act(code, "return_result", "Đã trả kết quả")
 
@@ -151,8 +164,16 @@ func onlineDossierToResult(b *tab) {
 	b.step("open the dossier from the account page", follow(`main a[href^="/tra-cuu/`+code+`?secret="]`),
 		hasText("main h1", "Hồ sơ "+code), hasText("p.status", "Đã trả kết quả"), noSideScroll(), b.keep("returned"))
 	b.stepWithin(2*time.Minute, "axe-core finds no WCAG 2.1 A/AA violation on the result page", axeClean(axeSource(b.t)))
-	b.step("download the result", hasText("a.result", "Tải kết quả: Giấy khai sinh"), download("a.result", "application/pdf", len(resultBytes)),
-		hasTextContaining("section#ket-qua", code+"-KQ1.pdf"))
+	// Only the final result: the sealed version, never the draft nor the leader's.
+	b.step("download the result", hasText("a.result", "Tải kết quả: Kết quả đã ký số và đóng dấu số"),
+		download("a.result", "application/pdf", -1), hasTextContaining("section#ket-qua", code+"-KQ1-v2.pdf"),
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			n, err := chromedp.Evaluate[int](`document.querySelectorAll("a.result").length`)(ctx, t)
+			if err == nil && n != 1 {
+				err = fmt.Errorf("%d results shown, want the final one only", n)
+			}
+			return err
+		}))
 	b.step("rate the service", chromedp.Click(chromedp.CSS(`input[name="rating"][value="satisfied"]`)),
 		typeInto("#rating-comment", "Cán bộ hướng dẫn tận tình"), follow(`form#rating-form button`),
 		hasText("p#rated", "Hài lòng: “Cán bộ hướng dẫn tận tình”"), b.keep("rated"))

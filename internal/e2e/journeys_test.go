@@ -23,7 +23,7 @@ var home = map[auth.Role]struct{ path, h1 string }{
 	auth.RoleSpecialist:  {"/office", "Trang làm việc"},
 	auth.RoleLeader:      {"/office/tong-quan", "Tổng quan"},
 	auth.RoleClerk:       {"/office", "Trang làm việc"},
-	auth.RoleAccountant:  {"/office", "Trang làm việc"},
+	auth.RoleAccountant:  {"/office/payments", "Thu phí, lệ phí"}, // the queue of money not in or not matched
 	auth.RoleDigitalTeam: {"/account", "Xin chào, Đinh Văn Minh"}, // a volunteer, not an official
 	auth.RoleCitizen:     {"/account", "Xin chào, Nguyễn Văn An"},
 }
@@ -58,6 +58,9 @@ func journeys() []journey {
 		{"dossier/online-filing-to-result", onlineDossierToResult},
 		{"admin/edit-procedure", adminEditsProcedure},
 		{"leader-stats/lanhdao", leaderStats},
+		{"citizen/pays-the-fee", citizenPaysTheFee},
+		{"admin/manages-an-account", adminManagesAnAccount},
+		{"counter/form-01-under-csp", formPrintsUnderCSP},
 	}
 	for _, u := range demo.Users {
 		js = append(js, journey{"login-logout/" + u.Username, func(b *tab) { loginLogout(b, u) }})

@@ -18,6 +18,13 @@
 // capitals. Long text wraps, a word wider than its column is cut, tables continue on
 // the next page under a repeated header, and signature blocks are never split.
 //
+// The HTML links one stylesheet, [Stylesheet] served at [StylesheetPath] (the site keeps
+// it as internal/web/static/forms.css), drawn from the PDF's metrics: a named @page per
+// paper (A5 portrait for 01–06, A4 landscape for 07 and the reports), print rules, and
+// column widths as classes. No <style> element and no style attribute: the site's
+// Content-Security-Policy (style-src 'self') would block them and the page would print
+// unstyled.
+//
 // # Sources and what is not confirmed
 //
 // The list and names of the seven forms are those of Circular 03/2025/TT-VPCP (15

@@ -32,17 +32,14 @@ func TestHTML(t *testing.T) {
 			if title := textOf(first(t, doc, "title")); !strings.HasPrefix(title, tc.title) {
 				t.Errorf("<title> = %q, want it to start with %q", title, tc.title)
 			}
-			style := textOf(first(t, doc, "style"))
-			size := "size: A5 portrait"
+			sheet := "a5"
 			if tc.landscape {
-				size = "size: A4 landscape"
+				sheet = "a4l"
 			}
-			for _, s := range []string{"@page", size, "@media print"} {
-				if !strings.Contains(style, s) {
-					t.Errorf("<style> lacks %q", s)
-				}
+			if got := attr(first(t, doc, "body"), "class"); got != sheet {
+				t.Errorf(`<body class=%q>, want %q`, got, sheet)
 			}
-			checkSelfContained(t, doc)
+			checkStyledByFile(t, doc)
 
 			text := collapse(textOf(first(t, doc, "body")))
 			for _, s := range tc.want {
@@ -84,23 +81,58 @@ func TestHTMLRegisterHead(t *testing.T) {
 	}
 }
 
-// checkSelfContained fails on scripts, event handlers and anything loaded from outside
-// the page: it must print offline, and a hostile name must stay text.
-func checkSelfContained(t *testing.T, doc *html.Node) {
+// checkStyledByFile fails on scripts, event handlers, inline styles (the
+// Content-Security-Policy blocks them) and anything loaded but the one stylesheet: a
+// hostile name must stay text.
+func checkStyledByFile(t *testing.T, doc *html.Node) {
 	t.Helper()
+	links := 0
 	for _, n := range all(doc, "") {
 		switch n.Data {
-		case "script", "link", "iframe", "object", "embed":
+		case "script", "style", "iframe", "object", "embed":
 			t.Errorf("page has a <%s>", n.Data)
+		case "link":
+			if attr(n, "rel") != "stylesheet" || attr(n, "href") != StylesheetPath {
+				t.Errorf("<link rel=%q href=%q>, want the forms' stylesheet", attr(n, "rel"), attr(n, "href"))
+			}
+			links++
+			continue
 		}
 		for _, a := range n.Attr {
 			if strings.HasPrefix(a.Key, "on") {
 				t.Errorf("<%s %s>: event handler", n.Data, a.Key)
 			}
+			if a.Key == "style" {
+				t.Errorf("<%s style=%q>: inline style", n.Data, a.Val)
+			}
 			if (a.Key == "src" || a.Key == "href") && !strings.HasPrefix(a.Val, "data:image/png;base64,") {
 				t.Errorf("<%s %s=%q>: outside resource", n.Data, a.Key, a.Val)
 			}
 		}
+	}
+	if links != 1 {
+		t.Errorf("%d stylesheet links, want 1", links)
+	}
+}
+
+// TestStylesheet checks the generated CSS has each paper's named page and print rules,
+// a width class for every percentage a table can ask for, and no template left over.
+func TestStylesheet(t *testing.T) {
+	css := string(Stylesheet())
+	for _, want := range []string{
+		"@page form-a5 { size: A5 portrait; margin: 14mm 10mm 14mm 20mm; }",
+		"@page form-a4l { size: A4 landscape; margin: 20mm 15mm 15mm 25mm; }",
+		".a5 .sheet { page: form-a5; width: 148mm;",
+		".a4l .sheet { page: form-a4l; width: 297mm;",
+		"@media print { .a5 .sheet {",
+		"col.w1 { width: 1%; }", "col.w100 { width: 100%; }",
+	} {
+		if !strings.Contains(css, want) {
+			t.Errorf("stylesheet lacks %q", want)
+		}
+	}
+	if strings.Contains(css, "{{") || strings.Contains(css, "<no value>") {
+		t.Error("stylesheet has template residue")
 	}
 }
 

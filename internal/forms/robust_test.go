@@ -85,7 +85,7 @@ func TestHostileInput(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				checkSelfContained(t, doc)
+				checkStyledByFile(t, doc)
 				if errBBox == nil {
 					checkMargins(t, i+1, pdf.Bytes())
 				}

@@ -74,3 +74,23 @@ func (a Account) Receives(bin, number string) bool {
 func accountErr(msg string, cause error) error {
 	return &apperr.Error{Kind: ErrInvalidAccount.Kind, Code: ErrInvalidAccount.Code, Message: msg, Err: cause}
 }
+
+// knownBanks names some NAPAS BINs (../shared/DOMAIN.md §7); other BINs are accepted.
+var knownBanks = map[string]string{
+	"970436": "Vietcombank", "970415": "VietinBank", "970418": "BIDV", "970405": "Agribank", "970422": "MB", "970407": "Techcombank",
+}
+
+// BankName is the name of the bank with NAPAS BIN bin, shown to payers and to the
+// administrator; for a BIN it does not know, "ngân hàng mã <bin>".
+func BankName(bin string) string {
+	if n, ok := knownBanks[bin]; ok {
+		return n
+	}
+	return "ngân hàng mã " + bin
+}
+
+// KnownBank reports whether BankName knows bin's bank by name.
+func KnownBank(bin string) bool {
+	_, ok := knownBanks[bin]
+	return ok
+}

@@ -12,6 +12,9 @@ var (
 	// ErrNothingToPay: every fee of the procedure version is zero for the channel.
 	ErrNothingToPay = apperr.New(apperr.Invalid, "nothing_to_pay",
 		"Hồ sơ này không phải nộp phí, lệ phí.")
+	// ErrInvalidCopies: the number of copies asked for is not 1–MaxCopies.
+	ErrInvalidCopies = apperr.New(apperr.Invalid, "invalid_copies",
+		"Số bản sao yêu cầu phải từ 1 đến 100.")
 	// ErrInvalidFee: a fee of the catalog cannot be charged (negative, no name, too large).
 	ErrInvalidFee = apperr.New(apperr.Invalid, "invalid_fee",
 		"Khoản phí, lệ phí của thủ tục không hợp lệ.")

@@ -15,7 +15,7 @@ var officer = Actor{ID: 3, Name: "Trần Thị Kế Toán"}
 // req is a request of 50,000 đồng in state s with paid and refunded totals.
 func req(s State, paid, refunded int64) Request {
 	r := Request{ID: 9, DossierCode: code7, Reference: "XS260702000719H", Ordinal: 1, UnitID: 12,
-		Items: []Item{{"Lệ phí", 50000}}, Amount: 50000, State: s, Paid: paid, Refunded: refunded, CreatedAt: now0}
+		Items: []Item{{Name: "Lệ phí", Amount: 50000}}, Amount: 50000, State: s, Paid: paid, Refunded: refunded, CreatedAt: now0}
 	r.Flags = flags(r)
 	return r
 }

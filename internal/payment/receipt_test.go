@@ -25,7 +25,7 @@ var receiptConfig = ReceiptConfig{UnitID: 12, Template: "EBL01", Series: "26T",
 // paidRequest is a paid request of two fees.
 func paidRequest(t testing.TB, id int64, code string) Request {
 	r := Request{ID: id, DossierCode: code, UnitID: 12, Ordinal: 1, Reference: mustRef(t, code, 1), State: StatePaid,
-		Items: []Item{{"Lệ phí chứng thực chữ ký", 10000}, {"Phí chứng thực bản sao (3 trang)", 6000}}, Amount: 16000,
+		Items: []Item{{Name: "Lệ phí chứng thực chữ ký", Amount: 10000}, {Name: "Phí chứng thực bản sao (3 trang)", Amount: 6000}}, Amount: 16000,
 		Paid: 16000, Method: MethodBankNotification}
 	return r
 }

@@ -105,7 +105,7 @@ func FeeReceiptXML(r FeeReceipt) ([]byte, error) {
 		TotalWords:   locale.MoneyWords(r.Total),
 	}
 	for _, it := range r.Items {
-		d.Items = append(d.Items, xmlItem(it))
+		d.Items = append(d.Items, xmlItem{Name: it.Name, Amount: it.Amount})
 	}
 	return marshalXML(xmlReceipt{Version: "1", Data: d})
 }

@@ -16,7 +16,7 @@ func TestReconcile(t *testing.T) {
 	at := func(h, m int) time.Time { return time.Date(2026, 7, 2, h, m, 0, 0, locale.Zone) }
 	newReq := func(id int64, seq int, amount int64, created time.Time) *Request {
 		r := &Request{ID: id, DossierCode: fmt.Sprintf("000.31.37.H45-%02d%02d%02d-%04d", created.Year()%100, created.Month(), created.Day(), seq),
-			UnitID: 12, Ordinal: 1, Items: []Item{{"Lệ phí", amount}}, Amount: amount, State: StatePending, CreatedAt: created}
+			UnitID: 12, Ordinal: 1, Items: []Item{{Name: "Lệ phí", Amount: amount}}, Amount: amount, State: StatePending, CreatedAt: created}
 		r.Reference = mustRef(t, r.DossierCode, 1)
 		return r
 	}

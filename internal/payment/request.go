@@ -88,10 +88,17 @@ type Flags struct {
 func (f Flags) Any() bool { return f.Partial || f.Over }
 
 // Item is one fee of the request: its name as the catalog gives it, and its amount.
+// A fee charged per copy (catalog.Fee.PerCopy) is Quantity copies at UnitAmount each;
+// its name then says how many ("… (3 bản)"), so the receipt shows it too.
 type Item struct {
-	Name   string `json:"name"`
-	Amount int64  `json:"amount"`
+	Name       string `json:"name"`
+	Amount     int64  `json:"amount"`
+	Quantity   int    `json:"quantity,omitempty"`
+	UnitAmount int64  `json:"unit_amount,omitempty"`
 }
+
+// MaxCopies bounds the copies one request charges for: more is a typing mistake.
+const MaxCopies = 100
 
 // Request is a payment request (yêu cầu thanh toán): what a dossier owes, in fees of the
 // procedure version it was received under, and what has been paid against it.
@@ -136,11 +143,24 @@ const maxAmount = 9_999_999_999_999
 const maxItemName = 300
 
 // NewRequest builds the first payment request of a dossier from the fees of the
-// procedure version it was received under. online selects the online rates
+// procedure version it was received under, for one copy. online selects the online rates
 // (dossier.Channel.Electronic()). Fees that come to zero for the channel are left out;
 // when all do, it returns ErrNothingToPay. The event is the request's first history
 // entry; the caller sets UnitID and the event's actor.
 func NewRequest(dossierCode string, fees []catalog.Fee, online bool, now time.Time) (Request, Event, error) {
+	return NewRequestFor(dossierCode, fees, online, 1, now)
+}
+
+// NewRequestFor is NewRequest for a number of copies asked for (1–MaxCopies; 0 is one):
+// a fee charged per copy (catalog.Fee.PerCopy) is multiplied by it, the others are
+// charged once.
+func NewRequestFor(dossierCode string, fees []catalog.Fee, online bool, copies int, now time.Time) (Request, Event, error) {
+	if copies == 0 {
+		copies = 1
+	}
+	if copies < 1 || copies > MaxCopies {
+		return Request{}, Event{}, ErrInvalidCopies
+	}
 	ref, err := FormatReference(dossierCode, 1)
 	if err != nil {
 		return Request{}, Event{}, err
@@ -157,8 +177,15 @@ func NewRequest(dossierCode string, fees []catalog.Fee, online bool, now time.Ti
 		case name == "" || len([]rune(name)) > maxItemName:
 			return Request{}, Event{}, fmt.Errorf("payment: fee %d of %s: name %q: %w", i, dossierCode, f.Name, ErrInvalidFee)
 		}
-		r.Items = append(r.Items, Item{Name: name, Amount: amount})
-		r.Amount += amount
+		item := Item{Name: name, Amount: amount}
+		if f.PerCopy() {
+			item.Quantity, item.UnitAmount, item.Amount = copies, amount, amount*int64(copies)
+			if copies > 1 {
+				item.Name = fmt.Sprintf("%s (%d bản)", name, copies)
+			}
+		}
+		r.Items = append(r.Items, item)
+		r.Amount += item.Amount
 		if r.Amount > maxAmount {
 			return Request{}, Event{}, fmt.Errorf("payment: fees of %s add up to more than %d: %w", dossierCode, int64(maxAmount), ErrInvalidFee)
 		}

@@ -35,15 +35,15 @@ func TestNewRequest(t *testing.T) {
 		items  []Item
 		err    error
 	}{
-		{"counter rates", fees, false, []Item{{"Lệ phí đăng ký kết hôn", 30000}, {"Phí cấp bản sao trích lục", 8000}}, nil},
-		{"online rates skip the waived fee", fees, true, []Item{{"Lệ phí đăng ký kết hôn", 15000}}, nil},
+		{"counter rates", fees, false, []Item{{Name: "Lệ phí đăng ký kết hôn", Amount: 30000}, {Name: "Phí cấp bản sao trích lục", Amount: 8000}}, nil},
+		{"online rates skip the waived fee", fees, true, []Item{{Name: "Lệ phí đăng ký kết hôn", Amount: 15000}}, nil},
 		{"no fees", nil, false, nil, ErrNothingToPay},
 		{"all zero online", []catalog.Fee{{Name: "Phí", Amount: 5000, OnlineAmount: ptr(0)}}, true, nil, ErrNothingToPay},
 		{"negative", []catalog.Fee{{Name: "Phí", Amount: -1}}, false, nil, ErrInvalidFee},
 		{"no name", []catalog.Fee{{Name: "  ", Amount: 1000}}, false, nil, ErrInvalidFee},
 		{"too large", []catalog.Fee{{Name: "Phí", Amount: maxAmount + 1}}, false, nil, ErrInvalidFee},
 		{"sum too large", []catalog.Fee{{Name: "A", Amount: maxAmount}, {Name: "B", Amount: 1}}, false, nil, ErrInvalidFee},
-		{"decomposed name comes out NFC", []catalog.Fee{{Name: "Le\u0302\u0323 phi\u0301", Amount: 1000}}, false, []Item{{"Lệ phí", 1000}}, nil},
+		{"decomposed name comes out NFC", []catalog.Fee{{Name: "Le\u0302\u0323 phi\u0301", Amount: 1000}}, false, []Item{{Name: "Lệ phí", Amount: 1000}}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, ev, err := NewRequest(code7, tc.fees, tc.online, now0)
@@ -74,6 +74,50 @@ func TestNewRequest(t *testing.T) {
 	}
 	if _, _, err := NewRequest("HS-7", fees, false, now0); !errors.Is(err, ErrInvalidReference) {
 		t.Errorf("bad dossier code: error = %v", err)
+	}
+}
+
+// TestNewRequestCopies: a fee charged per copy ("bản", "bản sao") is multiplied by the
+// copies asked for, and says how many; the others are charged once; 0 copies is one;
+// outside 1–100 is refused.
+func TestNewRequestCopies(t *testing.T) {
+	copyFee := catalog.Fee{Name: "Phí cấp bản sao trích lục", Amount: 8000, Per: "bản sao"}
+	caseFee := catalog.Fee{Name: "Lệ phí", Amount: 10000, Per: "trường hợp"}
+	pageFee := catalog.Fee{Name: "Phí chứng thực", Amount: 2000, Per: "trang"}
+	for _, tc := range []struct {
+		name   string
+		fees   []catalog.Fee
+		copies int
+		items  []Item
+		err    error
+	}{
+		{"one copy", []catalog.Fee{copyFee}, 1, []Item{{Name: copyFee.Name, Amount: 8000, Quantity: 1, UnitAmount: 8000}}, nil},
+		{"not said is one", []catalog.Fee{copyFee}, 0, []Item{{Name: copyFee.Name, Amount: 8000, Quantity: 1, UnitAmount: 8000}}, nil},
+		{"three copies", []catalog.Fee{copyFee}, 3, []Item{{Name: copyFee.Name + " (3 bản)", Amount: 24000, Quantity: 3, UnitAmount: 8000}}, nil},
+		{"per case once", []catalog.Fee{caseFee, copyFee}, 2, []Item{{Name: "Lệ phí", Amount: 10000},
+			{Name: copyFee.Name + " (2 bản)", Amount: 16000, Quantity: 2, UnitAmount: 8000}}, nil},
+		{"per page is not per copy", []catalog.Fee{pageFee}, 5, []Item{{Name: "Phí chứng thực", Amount: 2000}}, nil},
+		{"per bản", []catalog.Fee{{Name: "Phí", Amount: 1000, Per: " Bản "}}, 4, []Item{{Name: "Phí (4 bản)", Amount: 4000, Quantity: 4, UnitAmount: 1000}}, nil},
+		{"hundred copies", []catalog.Fee{copyFee}, 100, []Item{{Name: copyFee.Name + " (100 bản)", Amount: 800000, Quantity: 100, UnitAmount: 8000}}, nil},
+		{"too many", []catalog.Fee{copyFee}, 101, nil, ErrInvalidCopies},
+		{"negative", []catalog.Fee{copyFee}, -1, nil, ErrInvalidCopies},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, _, err := NewRequestFor(code7, tc.fees, false, tc.copies, now0)
+			if tc.err != nil || err != nil {
+				if !errors.Is(err, tc.err) {
+					t.Fatalf("error = %v, want %v", err, tc.err)
+				}
+				return
+			}
+			var sum int64
+			for _, it := range tc.items {
+				sum += it.Amount
+			}
+			if fmt.Sprint(r.Items) != fmt.Sprint(tc.items) || r.Amount != sum {
+				t.Errorf("items %+v amount %d, want %+v amount %d", r.Items, r.Amount, tc.items, sum)
+			}
+		})
 	}
 }
 

@@ -31,6 +31,12 @@ type Store interface {
 	// CreatePaymentRequest stores a dossier's new request with its first event; it takes
 	// the dossier's next free ordinal (ErrRequestOpen while one is pending or paid).
 	CreatePaymentRequest(ctx context.Context, dossierID int64, req Request, ev Event) (StoredRequest, error)
+	// ReplacePaymentRequest stores ch (the cancellation of a pending request) and creates
+	// req, the dossier's next request, with its first event, in one transaction.
+	ReplacePaymentRequest(ctx context.Context, ch Change, req Request, ev Event) (StoredRequest, error)
+	// RecordFeeExemption keeps a dossier's fee exemption with its audit record.
+	RecordFeeExemption(ctx context.Context, e FeeExemption) (FeeExemption, error)
+	FeeExemptionOfDossier(ctx context.Context, dossierID int64) (FeeExemption, error)
 	// SavePayment stores ch in one transaction (ErrChanged if the request moved, and
 	// ErrNotificationMatched if ch's notification was taken); issue, when not nil, issues
 	// the receipt in that transaction.
@@ -189,8 +195,14 @@ func MayBill(d dossier.Dossier, a dossier.Actor) bool {
 }
 
 // CreateRequest bills dossier d, which the caller opened as a (dossier.Service.Access),
-// with the fees of its procedure version for its channel.
+// with the fees of its procedure version for its channel, for one copy.
 func (s *Service) CreateRequest(ctx context.Context, d dossier.Dossier, a dossier.Actor) (StoredRequest, error) {
+	return s.CreateRequestFor(ctx, d, a, 1)
+}
+
+// CreateRequestFor is CreateRequest for a number of copies asked for (a fee charged per
+// copy is multiplied by it).
+func (s *Service) CreateRequestFor(ctx context.Context, d dossier.Dossier, a dossier.Actor, copies int) (StoredRequest, error) {
 	if !MayBill(d, a) {
 		return StoredRequest{}, apperr.ErrForbidden
 	}
@@ -202,7 +214,7 @@ func (s *Service) CreateRequest(ctx context.Context, d dossier.Dossier, a dossie
 	if err != nil {
 		return StoredRequest{}, fmt.Errorf("payment: dossier %s: procedure: %w", d.Code, err)
 	}
-	req, ev, err := NewRequest(d.Code, proc.Fees, d.Channel.Electronic(), s.now())
+	req, ev, err := NewRequestFor(d.Code, proc.Fees, d.Channel.Electronic(), copies, s.now())
 	if errors.Is(err, ErrNothingToPay) {
 		return StoredRequest{}, ErrNothingDue
 	}

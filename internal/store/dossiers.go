@@ -120,6 +120,9 @@ func (s *Store) createDossier(ctx context.Context, nd dossier.NewDossier, retry 
 				return err
 			}
 		}
+		if nd.Within != nil {
+			return nd.Within(joining(ctx, tx), d)
+		}
 		return nil
 	})
 	if err != nil && retry && nd.IdemKey != "" && isUnique(err) {

@@ -243,7 +243,7 @@ func paymentEventsWhere(ctx context.Context, q rowsQuerier, where string, args .
 // pending or paid request gets payment.ErrRequestOpen.
 func (s *Store) CreatePaymentRequest(ctx context.Context, dossierID int64, req payment.Request, ev payment.Event) (payment.StoredRequest, error) {
 	out, err := s.createPaymentRequest(ctx, dossierID, req, ev)
-	if isUnique(err) {
+	if isUnique(err) && !joined(ctx) { // inside another change the transaction is spoilt: let it fail
 		// A concurrent request for the same dossier won: answer as the loser should.
 		out, err = s.createPaymentRequest(ctx, dossierID, req, ev)
 	}

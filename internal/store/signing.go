@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xaso-vn/xaso/internal/account"
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/signing"
@@ -364,3 +365,14 @@ func (s *Store) SigningKeysInUnit(ctx context.Context, unitID int64) ([]KeyHolde
 	}
 	return out, mapErr(rows.Err())
 }
+
+// AddOfficialKey keeps an official's signing key as the account service installs it.
+func (s *Store) AddOfficialKey(ctx context.Context, k account.OfficialKey) (int64, error) {
+	nk := NewSigningKey(k.UserID, k.UnitID, k.Kind, k.Cert, k.Sealed)
+	nk.Image = k.Image
+	out, err := s.AddSigningKey(ctx, nk)
+	return out.ID, err
+}
+
+// The account service keeps its users, roles and keys here.
+var _ account.Store = (*Store)(nil)

@@ -168,11 +168,31 @@ func (s *Store) timestamp() time.Time { return s.now().UTC().Truncate(time.Micro
 
 // inTx runs fn in a write transaction, committing when it returns nil. fn must use the
 // ctx it is given (it may run in a group of transactions, where it is not cancellable).
+// Called with a ctx from joining, it runs fn in that transaction instead.
 func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	if tx, ok := ctx.Value(joinedTx{}).(*sql.Tx); ok {
+		return fn(ctx, tx)
+	}
 	if s.group != nil {
 		return s.group.run(ctx, fn)
 	}
 	return plainTx(ctx, s.w, fn)
+}
+
+type joinedTx struct{}
+
+// joining returns ctx carrying tx, for a hook a capability runs inside one of the
+// store's transactions (dossier.NewDossier.Within): the store's writes it makes with
+// that ctx join tx, so they commit with it or not at all. Only writes join: reads
+// through s.r do not see tx's rows.
+func joining(ctx context.Context, tx *sql.Tx) context.Context {
+	return context.WithValue(ctx, joinedTx{}, tx)
+}
+
+// joined reports whether ctx runs inside another change's transaction.
+func joined(ctx context.Context) bool {
+	_, ok := ctx.Value(joinedTx{}).(*sql.Tx)
+	return ok
 }
 
 // isUnique reports whether err is a unique-constraint violation on either engine.

@@ -27,12 +27,6 @@ import (
 // (SetPaymentAccount, RotateWebhookSecret, SetReceiptConfig), each one transaction with
 // its audit record; the unit's administrators, and the system administrator everywhere.
 
-// knownBanks names some NAPAS BINs (../shared/DOMAIN.md §7), to show the administrator
-// which bank a BIN is; other BINs are accepted.
-var knownBanks = map[string]string{
-	"970436": "Vietcombank", "970415": "VietinBank", "970418": "BIDV", "970405": "Agribank", "970422": "MB", "970407": "Techcombank",
-}
-
 var (
 	binRE           = regexp.MustCompile(`^[0-9]{6}$`)
 	accountNumberRE = regexp.MustCompile(`^[0-9A-Za-z]{1,19}$`)
@@ -128,7 +122,10 @@ func (s *Server) adminPaymentSettings(r *http.Request, page *adminPaymentsPage) 
 	ctx, u := r.Context(), page.Unit
 	switch a, err := s.Store.PaymentAccount(ctx, u.ID); {
 	case err == nil:
-		page.Account, page.Bank = &a, knownBanks[a.BIN]
+		page.Account = &a
+		if payment.KnownBank(a.BIN) {
+			page.Bank = payment.BankName(a.BIN)
+		}
 	case !errors.Is(err, payment.ErrNoAccount):
 		return err
 	}
@@ -234,8 +231,8 @@ func (s *Server) saveCollectionAccount(w http.ResponseWriter, r *http.Request) e
 		return refuse(err)
 	}
 	msg := "Đã lưu tài khoản thu " + a.Number + " tại ngân hàng có BIN " + a.BIN
-	if b := knownBanks[a.BIN]; b != "" {
-		msg += " (" + b + ")"
+	if payment.KnownBank(a.BIN) {
+		msg += " (" + payment.BankName(a.BIN) + ")"
 	}
 	return s.settingsDone(w, r, msg+". Mã VietQR của các yêu cầu thanh toán từ nay chuyển tiền vào tài khoản này.")
 }

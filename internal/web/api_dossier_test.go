@@ -146,6 +146,7 @@ func TestDossierAPI(t *testing.T) {
 	if code, _ := apiSend(t, e, counter, "POST", "/api/v1/dossiers/"+dcode+"/actions/fly", ""); code != 404 {
 		t.Fatalf("unknown action: %d", code)
 	}
+	attachResult(t, e, specialist, dcode)
 	for _, step := range []struct{ token, action string }{{counter, "forward"}, {specialist, "forward"}, {leader, "sign"}, {counter, "return_result"}} {
 		code, out := apiSend(t, e, step.token, "POST", "/api/v1/dossiers/"+dcode+"/actions/"+step.action, "")
 		if code != 200 {
@@ -339,5 +340,14 @@ func TestRegister07(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+citizen)
 	if status, _ := do(t, req); status != 403 {
 		t.Fatalf("a citizen prints the register: %d", status)
+	}
+}
+
+// attachResult attaches a result PDF to the dossier as the official with token: the
+// leader signs the result only once there is one.
+func attachResult(t *testing.T, e *env, token, code string) {
+	t.Helper()
+	if status, out := uploadFile(t, e, token, code, "du-thao-ket-qua.pdf", []byte(testPDF), map[string]string{"kind": "result", "name": "Dự thảo kết quả"}); status != 201 {
+		t.Fatalf("result upload: %d %s", status, out)
 	}
 }

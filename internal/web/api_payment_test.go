@@ -500,11 +500,12 @@ func TestLookupShowsTheQRCode(t *testing.T) {
 	}
 	_, page = get(t, anon, e.ts.URL+"/tra-cuu/"+d.Code+"?secret="+d.Secret)
 	src := attrAt(t, page, "img[width=192]", "src")
-	if !strings.Contains(src, "/qr.svg?secret=") || !strings.Contains(textAt(t, page, "section.payments"), "UBND XA YEN TU") {
+	if !strings.Contains(src, "/qr.png?secret=") || !strings.Contains(textAt(t, page, "section.payments"), "UBND XA YEN TU") {
 		t.Fatalf("the look-up page does not show the QR code: %q", src)
 	}
-	if resp, svg := get(t, anon, e.ts.URL+src); resp.StatusCode != 200 || !strings.Contains(svg, "<svg") {
-		t.Fatalf("the QR image for the secret's holder: %d", resp.StatusCode)
+	if resp, png := get(t, anon, e.ts.URL+src); resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" ||
+		!strings.HasPrefix(png, "\x89PNG") {
+		t.Fatalf("the QR image for the secret's holder: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 	if _, page = get(t, anon, e.ts.URL+"/tra-cuu/"+d.Code); has(t, page, "section.payments") {
 		t.Fatal("the fee shows without the secret")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
@@ -105,7 +106,7 @@ type citizenFile struct {
 // citizenFiles lists d's attachments for its applicant; query ("?secret=…" or "") is
 // what the links carry.
 func (s *Server) citizenFiles(ctx context.Context, d dossier.Dossier, query string) ([]citizenFile, error) {
-	fs, err := s.Store.DossierFiles(ctx, d.ID)
+	fs, err := s.applicantFiles(ctx, d)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +136,44 @@ func (s *Server) citizenFile(w http.ResponseWriter, r *http.Request) error {
 	if f.DossierID != d.ID {
 		return store.ErrFileNotFound
 	}
+	visible, err := s.applicantFiles(ctx, d)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(visible, func(v dossier.File) bool { return v.ID == f.ID }) {
+		return store.ErrFileNotFound // a draft or a superseded version of the result
+	}
 	return s.serveFile(w, r, f)
+}
+
+// applicantFiles are the files of d its applicant sees: the papers and the final results
+// only (dossierfile.ApplicantSees).
+func (s *Server) applicantFiles(ctx context.Context, d dossier.Dossier) ([]dossier.File, error) {
+	fs, err := s.Store.DossierFiles(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	reg := map[string]dossierfile.Registered{}
+	for _, f := range fs {
+		if f.Kind != dossierfile.KindResult {
+			continue
+		}
+		doc, err := s.Store.IssuedDocumentBySHA256(ctx, f.BlobKey)
+		if err != nil {
+			return nil, err
+		}
+		if doc != nil {
+			reg[f.BlobKey] = dossierfile.Registered{Signed: true, Latest: doc.Latest}
+		}
+	}
+	sees := dossierfile.ApplicantSees(d, fs, reg)
+	out := fs[:0:0]
+	for i, f := range fs {
+		if sees[i] {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }
 
 // citizenUpload takes a file the applicant sends in answer to a supplement request.

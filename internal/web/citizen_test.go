@@ -188,6 +188,7 @@ func TestCitizenFilesWithPapersAndFollowsUp(t *testing.T) {
 	if resp.StatusCode != http.StatusConflict {
 		t.Fatalf("rating before the result: %d", resp.StatusCode)
 	}
+	attachResult(t, e, specialist, code)
 	for _, st := range []struct{ token, action string }{{specialist, "forward"}, {leader, "sign"}} {
 		if code, out := apiSend(t, e, st.token, "POST", "/api/v1/dossiers/"+code+"/actions/"+st.action, ""); code != 200 {
 			t.Fatalf("%s: %d %s", st.action, code, out)

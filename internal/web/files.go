@@ -3,9 +3,11 @@ package web
 import (
 	"context"
 	"fmt"
+	"github.com/xaso-vn/xaso/internal/signing"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/xaso-vn/xaso/internal/attach"
 	"github.com/xaso-vn/xaso/internal/auth"
@@ -22,6 +24,11 @@ type fileRow struct {
 	Issued                         string // a result issued elsewhere: "số …, quyển số …, …"
 	id                             int64
 	result                         bool
+	// doc is the file's entry in the register of documents xaso signed (nil: none);
+	// at and by, when and by whom it was added.
+	doc *signing.IssuedDocument
+	at  time.Time
+	by  int64
 }
 
 // issuedAs describes a result's number, book and issuer as a person reads them.
@@ -48,7 +55,12 @@ func (s *Server) fileRows(ctx context.Context, d dossier.Dossier) ([]fileRow, er
 	for _, f := range fs {
 		row := fileRow{Name: f.Name, FileName: f.FileName, Kind: dossierfile.KindLabel(f.Kind), Size: byteSize(f.Size), At: shortTime(f.CreatedAt),
 			URL: httpx.FileURL(d.Code, f.ID), PDF: f.ContentType == attach.PDF, Digitised: f.Digitised, Issued: issuedAs(f),
-			id: f.ID, result: f.Kind == dossierfile.KindResult}
+			id: f.ID, result: f.Kind == dossierfile.KindResult, at: f.CreatedAt, by: f.UploadedBy}
+		if f.Kind == dossierfile.KindResult || f.Kind == dossierfile.KindForm {
+			if row.doc, err = s.Store.IssuedDocumentBySHA256(ctx, f.BlobKey); err != nil {
+				return nil, err
+			}
+		}
 		if attach.IsImage(f.ContentType) {
 			row.PreviewURL = row.URL + "?preview=1"
 		}

@@ -112,6 +112,7 @@ type intakeForm struct {
 	Papers    []paperInput // online filing: a file input per paper
 	Checks    []paperCheck // counter intake: the papers received, ticked, with form and count
 	Desk      string       // counter intake: the desk's name, as form 01 prints it
+	Fee       *feeFields   // counter intake of a fee-bearing procedure: copies, exemption
 	Errors    []errorLink
 	UnitName  string
 	UnitQuery string // "?unit=CODE" for links back to the same catalog

@@ -75,9 +75,15 @@ func TestDisabledUserIsLockedOutAtOnce(t *testing.T) {
 		t.Errorf("a disabled user's token: %d, want 401", code)
 	}
 	_, wrong := postLogin(t, e, "lanhdao", "sai-mat-khau")
+	// With a wrong password a disabled account answers as any other (no enumeration);
+	// with its right one, it says it is disabled and whom to ask.
+	r, guess := postLogin(t, e, "motcua", "sai-mat-khau")
+	if r.StatusCode != http.StatusUnauthorized || text(t, guess, "p") != text(t, wrong, "p") {
+		t.Errorf("a wrong password on a disabled account: %d %q, want the message of a wrong password %q", r.StatusCode, text(t, guess, "p"), text(t, wrong, "p"))
+	}
 	r, disabled := postLogin(t, e, "motcua", demo.Password)
-	if r.StatusCode != http.StatusUnauthorized || text(t, disabled, "p") != text(t, wrong, "p") {
-		t.Errorf("a disabled user logs in: %d %q, want 401 and the message of a wrong password %q", r.StatusCode, text(t, disabled, "p"), text(t, wrong, "p"))
+	if r.StatusCode != http.StatusUnauthorized || text(t, disabled, "p") != "Tài khoản đã bị khóa. Vui lòng liên hệ quản trị." {
+		t.Errorf("a disabled user logs in: %d %q, want 401 and the account's state", r.StatusCode, text(t, disabled, "p"))
 	}
 
 	if err := e.st.SetUserDisabled(ctx, id, false); err != nil {

@@ -233,6 +233,7 @@ type answer struct{ Label, Value string }
 
 type historyRow struct {
 	At, Actor, Action, From, To, Step, Note string
+	t                                       time.Time
 }
 
 // actionForm is one action the officer may take, as a button (and a reason).
@@ -271,9 +272,12 @@ type dossierView struct {
 	Files                              []fileRow
 	FileError                          string // the last upload's error
 	Payments                           paymentView
+	Fees                               *feeDesk  // nil: the officer can do nothing with the fees
 	Sign                               *signView // nil: the officer has nothing to sign here
 	// Paperwork: the papers received at intake, the register line, the letters issued.
 	Paperwork dossier.Paperwork
+	// SignSteps is the result's guided sequence (nil: the workflow signs nothing).
+	SignSteps *signSteps
 }
 
 // printLink is a one-stop form the dossier can print (served by the API from
@@ -345,6 +349,7 @@ type attempt struct {
 	err            string
 	upload         bool // an attachment, not an action
 	sign           bool // a signature of the result
+	fee            *feeAttempt
 }
 
 func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor, last *attempt) (dossierView, error) {
@@ -398,6 +403,7 @@ func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor
 	if v.Sign, err = s.signForm(ctx, d, v.Files, v.Forms, last); err != nil {
 		return dossierView{}, err
 	}
+	v.SignSteps = guideSigning(d, rules, v.Files)
 	if d.PausedMinutes > 0 {
 		v.Paused = fmt.Sprintf("%d giờ %02d phút làm việc", d.PausedMinutes/60, d.PausedMinutes%60)
 	}
@@ -422,7 +428,7 @@ func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor
 		v.Answers = append(v.Answers, answer{k, d.Fields[k]})
 	}
 	for _, e := range evs {
-		h := historyRow{At: shortTime(e.At), Actor: e.ActorName, Action: actionLabel(e.Action), To: e.ToStatus.Label(), Note: e.Note}
+		h := historyRow{At: shortTime(e.At), Actor: e.ActorName, Action: actionLabel(e.Action), To: e.ToStatus.Label(), Note: e.Note, t: e.At}
 		if e.FromStatus != "" {
 			h.From = e.FromStatus.Label()
 		}
@@ -458,10 +464,20 @@ func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor
 			v.Buttons = append(v.Buttons, f)
 		}
 	}
+	if err := s.signingHistory(ctx, d, v.Files, &v.History); err != nil {
+		return v, err
+	}
 	if last != nil && !offered && strings.TrimSpace(last.reason) != "" {
 		v.Failed = &failedAttempt{Label: last.action.Label(), Reason: last.reason, Error: last.err}
 	}
 	if v.Payments, err = s.paymentSummary(r.Context(), d); err != nil {
+		return v, err
+	}
+	var fa *feeAttempt
+	if last != nil {
+		fa = last.fee
+	}
+	if v.Fees, err = s.feeDesk(r.Context(), d, a, fa); err != nil {
 		return v, err
 	}
 	return v, nil
@@ -627,12 +643,12 @@ func (s *Server) renderReceive(w http.ResponseWriter, r *http.Request, status in
 			posted = vals
 		}
 		f.Checks = paperChecks(sp.Procedure, posted)
-		if errs != nil {
-			errs = maps.Clone(errs)
-		}
+		errs = maps.Clone(errs)
 		paperLinks := paperErrors(errs, at, f.Checks)
+		fee, feeLinks := buildFee(sp.Procedure, vals, errs)
 		f.Applicant, f.Fields, _, f.Errors = buildForm(sp.Procedure, vals, false, nil, errs)
 		f.Errors = append(f.Errors, paperLinks...)
+		f.Fee, f.Errors = fee, append(f.Errors, feeLinks...)
 		if len(f.Errors) == 0 && len(f.Applicant) > 0 {
 			f.Applicant[0].Autofocus = true
 		}
@@ -684,6 +700,7 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := readValues(r, sp.Procedure, false)
 	papers, at := readPapers(r, sp.Procedure, v)
+	v.readFee(r)
 	key := r.PostFormValue("key")
 	if !p.Can(u.ID, auth.RoleCounter) {
 		return s.renderReceive(w, r, http.StatusConflict, u, &sp, v, channel, nil, at, key, errNotCounter.Message)
@@ -696,6 +713,11 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request) error {
 		}
 		in.QueueTicket = t.Number
 	}
+	fee, feeErrs := v.feeTerms()
+	if feeErrs != nil {
+		return s.renderReceive(w, r, http.StatusUnprocessableEntity, u, &sp, v, channel, feeErrs, at, key, "")
+	}
+	in.Fee = fee
 	d, _, err := s.Dossiers.File(ctx, sp.Code, in, dossier.Actor{P: p}, idempotency(r, p, v.hash(sp.Code, string(channel), u.Code)))
 	if errs, ok := fieldErrors(err); ok {
 		return s.renderReceive(w, r, http.StatusUnprocessableEntity, u, &sp, v, channel, errs, at, key, "")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -92,6 +93,8 @@ type payRequestView struct {
 	// Listed: the request is drawn with its forms elsewhere on the page (among the
 	// pending ones); here it is a summary linking there.
 	Listed bool
+	// Payer is the dossier's applicant, who pays.
+	Payer string
 }
 
 // transferView is an unmatched bank transfer with the requests it may pay.
@@ -116,6 +119,7 @@ type paymentsPage struct {
 	CanAct    bool
 	CSV       string
 	Summary   string
+	payers    map[int64]string // the applicants' names by dossier id
 }
 
 // paymentsUnit is the unit whose collection the page shows: ?unit=CODE, which the
@@ -190,7 +194,7 @@ type payAttempt struct {
 
 func (s *Server) renderPayments(w http.ResponseWriter, r *http.Request, status int, u unit.Unit, day calendar.Date, last *payAttempt) error {
 	ctx := r.Context()
-	rec, unmatched, err := s.Store.PaymentDay(ctx, u.ID, day)
+	rec, _, err := s.Store.PaymentDay(ctx, u.ID, day)
 	if err != nil {
 		return err
 	}
@@ -204,7 +208,13 @@ func (s *Server) renderPayments(w http.ResponseWriter, r *http.Request, status i
 	if err := s.payRequests(ctx, page, rec, last); err != nil {
 		return err
 	}
-	page.Transfers = s.transferViews(ctx, u, unmatched, last)
+	// The queue: every transfer still unmatched, whatever its day (the day's figures
+	// count the day's own, unmatched).
+	queue, err := s.Store.UnmatchedNotifications(ctx, u.ID, 200)
+	if err != nil {
+		return err
+	}
+	page.Transfers = s.transferViews(ctx, u, queue, last)
 	v := s.view(r, "Thu phí, lệ phí")
 	v.Area, v.Nav = "office", "payments"
 	v.Flash = s.sessions.PopString(ctx, "flash")
@@ -219,6 +229,24 @@ func (s *Server) payRequests(ctx context.Context, page *paymentsPage, rec paymen
 	if err != nil {
 		return err
 	}
+	var lines []payment.StoredRequest
+	for _, l := range rec.Lines {
+		if !l.Known {
+			continue
+		}
+		pr, err := s.Store.PaymentRequest(ctx, l.RequestID)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, pr)
+	}
+	ids := make([]int64, 0, len(pending)+len(lines))
+	for _, pr := range slices.Concat(pending, lines) {
+		ids = append(ids, pr.DossierID)
+	}
+	if page.payers, err = s.Store.ApplicantNames(ctx, ids); err != nil {
+		return err
+	}
 	seen := map[int64]bool{}
 	for _, pr := range pending {
 		v, err := s.payRequestView(ctx, page, pr, last)
@@ -228,14 +256,7 @@ func (s *Server) payRequests(ctx context.Context, page *paymentsPage, rec paymen
 		page.Pending = append(page.Pending, v)
 		seen[pr.ID] = true
 	}
-	for _, l := range rec.Lines {
-		if !l.Known {
-			continue
-		}
-		pr, err := s.Store.PaymentRequest(ctx, l.RequestID)
-		if err != nil {
-			return err
-		}
+	for _, pr := range lines {
 		v, err := s.payRequestView(ctx, page, pr, last)
 		if err != nil {
 			return err
@@ -250,7 +271,7 @@ func (s *Server) payRequests(ctx context.Context, page *paymentsPage, rec paymen
 // signature check, and the form last refused on it.
 func (s *Server) payRequestView(ctx context.Context, page *paymentsPage, pr payment.StoredRequest, last *payAttempt) (payRequestView, error) {
 	v := payRequestView{StoredRequest: pr, StateLabel: pr.State.Label(), Outstanding: pr.Outstanding(), CanAct: page.CanAct,
-		Forms: map[string]payForm{}, Actions: map[string]bool{}, Page: page}
+		Forms: map[string]payForm{}, Actions: map[string]bool{}, Page: page, Payer: page.payers[pr.DossierID]}
 	for _, a := range payment.Allowed(pr.State) {
 		v.Actions[string(a)] = true
 	}

@@ -31,6 +31,13 @@ type paymentView struct {
 	// AccountName is the holder of the collecting unit's account, printed next to the
 	// QR code so the payer can check it; "" when the unit has none (pay at the counter).
 	AccountName string
+	// BankName and AccountNumber are printed as text beside the code, so that a payer
+	// on the same phone (who cannot scan its own screen) copies them into the bank's app.
+	BankName, AccountNumber string
+	// Card: AccountNumber is a card number.
+	Card bool
+	// Exemption is the dossier's recorded exemption from its fees (nil: none).
+	Exemption *payment.FeeExemption
 	// Accountant: the caller may act on the requests (link to the accountant's page).
 	Accountant bool
 	secret     string
@@ -49,10 +56,13 @@ type paymentLine struct {
 	Method      string
 	Reason      string
 	Items       []payment.Item
-	// QR is the VietQR image of what is still owed ("" when nothing is, or the unit has
-	// no collection account); Receipt the receipt's PDF ("" before one is issued).
-	QR, Receipt   string
-	ReceiptNumber string
+	// AmountWords and OutstandingWords say the amounts in Vietnamese words.
+	AmountWords, OutstandingWords string
+	// QR is the VietQR image (PNG) of what is still owed ("" when nothing is, or the unit
+	// has no collection account), QRFile the name it is saved under; Receipt the
+	// receipt's PDF ("" before one is issued).
+	QR, QRFile, Receipt string
+	ReceiptNumber       string
 	// Signature is the receipt's signature check (nil before a receipt is issued).
 	Signature *payment.SignatureReport
 	// Desk is the request on the accountant's page.
@@ -61,6 +71,9 @@ type paymentLine struct {
 
 // HasRequests reports whether the dossier was ever billed.
 func (v paymentView) HasRequests() bool { return len(v.Requests) > 0 }
+
+// Shown reports whether the dossier's page has fees to show: requests or an exemption.
+func (v paymentView) Shown() bool { return v.HasRequests() || v.Exemption != nil }
 
 // WithSecret returns the view with its image and receipt links carrying the dossier's
 // look-up secret, for the look-up page of someone who is not logged in.
@@ -94,27 +107,35 @@ func (s *Server) paymentSummary(ctx context.Context, d dossier.Dossier) (payment
 		return v, err
 	}
 	p := auth.PrincipalFrom(ctx)
-	accounts := map[int64]string{}
+	switch ex, err := s.Payments.Exemption(ctx, d); {
+	case err == nil:
+		v.Exemption = &ex
+	case !errors.Is(err, payment.ErrNoExemption):
+		return v, err
+	}
+	accounts := map[int64]*payment.StoredAccount{}
 	for _, pr := range prs {
-		name, ok := accounts[pr.UnitID]
+		acc, ok := accounts[pr.UnitID]
 		if !ok {
 			a, err := s.Store.PaymentAccount(ctx, pr.UnitID)
 			switch {
 			case err == nil:
-				name = a.Name
+				acc = &a
 			case !errors.Is(err, payment.ErrNoAccount):
 				return v, err
 			}
-			accounts[pr.UnitID] = name
+			accounts[pr.UnitID] = acc
 		}
 		l := paymentLine{Reference: pr.Reference, State: pr.State, StateLabel: pr.State.Label(), Amount: pr.Amount, Paid: pr.Paid,
-			Refunded: pr.Refunded, Outstanding: pr.Outstanding(), Flags: pr.Flags, Reason: pr.Reason, Items: pr.Items}
+			Refunded: pr.Refunded, Outstanding: pr.Outstanding(), Flags: pr.Flags, Reason: pr.Reason, Items: pr.Items,
+			AmountWords: locale.MoneyWords(pr.Amount), OutstandingWords: locale.MoneyWords(pr.Outstanding())}
 		if pr.Method != "" {
 			l.Method = pr.Method.Label()
 		}
-		if l.Outstanding > 0 && name != "" {
-			l.QR = "/api/v1/payments/" + pr.Reference + "/qr.svg"
-			v.AccountName = name
+		if l.Outstanding > 0 && acc != nil {
+			l.QR, l.QRFile = "/api/v1/payments/"+pr.Reference+"/qr.png", "VietQR-"+pr.Reference+".png"
+			v.AccountName, v.AccountNumber, v.Card = acc.Name, acc.Number, acc.Card
+			v.BankName = payment.BankName(acc.BIN)
 		}
 		if pr.ReceiptID != 0 {
 			l.Receipt = httpx.ReceiptPDFPath(pr.ReceiptID)

@@ -80,12 +80,16 @@ func TestPaymentSummary(t *testing.T) {
 		t.Fatalf("billed: %+v %v", v, err)
 	}
 	l := v.Requests[0]
-	if l.QR != "/api/v1/payments/"+pr.Reference+"/qr.svg" || !strings.HasSuffix(l.Desk, "#yc-"+pr.Reference) || l.Receipt != "" {
+	if l.QR != "/api/v1/payments/"+pr.Reference+"/qr.png" || !strings.HasSuffix(l.Desk, "#yc-"+pr.Reference) || l.Receipt != "" {
 		t.Errorf("links: %+v", l)
 	}
 	html := render(v)
-	for _, want := range []string{"Còn phải nộp: <strong>5.000 đồng</strong>", `<img src="/api/v1/payments/` + pr.Reference + `/qr.svg"`,
-		"Lệ phí cấp giấy xác nhận: 5.000 đồng", "Xử lý tại trang Thu phí", "UBND XA YEN TU"} {
+	for _, want := range []string{"Còn phải nộp: <strong>5.000 đồng</strong>", `<img src="/api/v1/payments/` + pr.Reference + `/qr.png"`,
+		"Lệ phí cấp giấy xác nhận: 5.000 đồng", "Xử lý tại trang Thu phí", "UBND XA YEN TU",
+		// The Nộp phí block: words, the account as text to copy, the transfer content, a link to save the image.
+		"Bằng chữ: Năm nghìn đồng", `<dd class="bank">VietinBank</dd>`, `<dd class="code account-number">113366668888</dd>`,
+		`<dd class="code transfer-content">` + pr.Reference + `</dd>`,
+		`<a class="button secondary save-qr" href="/api/v1/payments/` + pr.Reference + `/qr.png" download="VietQR-` + pr.Reference + `.png">`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("partial lacks %q: %s", want, html)
 		}
@@ -94,7 +98,7 @@ func TestPaymentSummary(t *testing.T) {
 		t.Error("the counter officer gets the accountant's link")
 	}
 	public := v.WithSecret("K7M2-Q9TX")
-	if got := public.Requests[0].QR; got != "/api/v1/payments/"+pr.Reference+"/qr.svg?secret=K7M2-Q9TX" || public.Requests[0].Desk != "" {
+	if got := public.Requests[0].QR; got != "/api/v1/payments/"+pr.Reference+"/qr.png?secret=K7M2-Q9TX" || public.Requests[0].Desk != "" {
 		t.Errorf("with secret: %+v", public.Requests[0])
 	}
 	if v.Requests[0].QR == public.Requests[0].QR {

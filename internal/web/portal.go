@@ -19,6 +19,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/feedback"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/locale"
+	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/qr"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
@@ -359,6 +360,8 @@ type filedView struct {
 	LookupURL string
 	QR        template.HTML // the look-up address with the secret, to scan with a phone
 	Assisted  bool
+	// Payments is the Nộp phí block: a fee-bearing dossier is billed as it is filed.
+	Payments paymentView
 }
 
 // absolute makes a path of this site absolute, for QR codes: the configured public
@@ -396,6 +399,11 @@ func (s *Server) filedPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data.QR = template.HTML(svg) // drawn by internal/qr, its one attribute escaped
+	pay, err := s.paymentSummary(r.Context(), d)
+	if err != nil {
+		return err
+	}
+	data.Payments = pay.WithSecret(d.Secret)
 	v := s.view(r, "Đã nộp hồ sơ")
 	v.Data = data
 	return s.views.render(w, http.StatusOK, "filed", v)
@@ -605,18 +613,39 @@ type myDossier struct {
 	Code, Procedure, Due, URL string
 	Status                    dossier.Status
 	Extended                  bool
+	// Fee is the dossier's open payment request in brief (nil: none), linking to the
+	// Nộp phí block of its look-up page.
+	Fee *myFee
 }
 
-func myDossiers(ds []dossier.Dossier, url func(dossier.Dossier) string) []myDossier {
+// myFee is a dossier's fee in a list: how much, in words, whether it is paid.
+type myFee struct {
+	Amount     int64
+	Words      string
+	State      payment.State
+	Label, URL string
+}
+
+func (s *Server) myDossiers(ctx context.Context, ds []dossier.Dossier, url func(dossier.Dossier) string) ([]myDossier, error) {
 	var out []myDossier
 	for _, d := range ds {
 		m := myDossier{Code: d.Code, Procedure: d.ProcedureName, Status: d.Status, Due: appointment(d.DueAt), URL: url(d)}
 		if !d.ExtendedDueAt.IsZero() {
 			m.Due, m.Extended = appointment(d.ExtendedDueAt), true
 		}
+		prs, err := s.Store.PaymentRequestsOfDossier(ctx, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, pr := range prs {
+			if pr.State == payment.StatePending || pr.State == payment.StatePaid {
+				m.Fee = &myFee{Amount: pr.Amount, Words: locale.MoneyWords(pr.Amount), State: pr.State, Label: pr.State.Label(),
+					URL: m.URL + "#nop-phi"}
+			}
+		}
 		out = append(out, m)
 	}
-	return out
+	return out, nil
 }
 
 // accountView is the account page: the user's dossiers, the consents they gave, and
@@ -652,7 +681,11 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	data := accountView{Dossiers: myDossiers(ds, lookupURL), Total: total, Pager: newPager(r, limit, offset, total)}
+	mine, err := s.myDossiers(ctx, ds, lookupURL)
+	if err != nil {
+		return err
+	}
+	data := accountView{Dossiers: mine, Total: total, Pager: newPager(r, limit, offset, total)}
 	if data.Consents, err = s.consentsOf(ctx, p, problem); err != nil {
 		return err
 	}
@@ -664,7 +697,10 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 		if err != nil {
 			return err
 		}
-		data.Assisted = myDossiers(assisted, func(d dossier.Dossier) string { return "/tra-cuu/" + url.PathEscape(d.Code) })
+		data.Assisted, err = s.myDossiers(ctx, assisted, func(d dossier.Dossier) string { return "/tra-cuu/" + url.PathEscape(d.Code) })
+		if err != nil {
+			return err
+		}
 		if data.Helped, err = s.helpedCitizens(ctx, p); err != nil {
 			return err
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/xaso-vn/xaso/internal/account"
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/auth"
@@ -47,7 +48,10 @@ type Deps struct {
 	Certifications *certify.Service
 	// Documents runs the official documents' registers (nil: one over Store, Blobs and
 	// Calendars).
-	Documents     *document.Service
+	Documents *document.Service
+	// Accounts runs the administrators' changes of accounts (nil: one over Store and
+	// Auth's hasher).
+	Accounts      *account.Service
 	HomeUnitID    int64
 	Log           *slog.Logger
 	Metrics       *prometheus.Registry
@@ -159,6 +163,9 @@ func New(d Deps) (*Server, error) {
 			d.Certifications.Now = d.Dossiers.Now
 		}
 	}
+	if d.Accounts == nil {
+		d.Accounts = &account.Service{Store: d.Store, Hasher: d.Auth.Hasher()}
+	}
 	s := &Server{Deps: d, sessions: sm, views: views, loginIP: d.LoginAddresses, lookups: d.Lookups,
 		verifySlots: make(chan struct{}, verifyConcurrency)}
 	s.metrics = newHTTPMetrics(d.Metrics)
@@ -173,7 +180,7 @@ func New(d Deps) (*Server, error) {
 			func() float64 { return float64(st.GroupStats().Changes) }))
 	s.routes = slices.Concat(s.pageRoutes(), s.paymentPageRoutes(), s.adminPaymentRoutes(),
 		s.feedbackRoutes(), s.unitSettingsRoutes(), s.floorRoutes(),
-		s.certificationPageRoutes(), s.documentPageRoutes(),
+		s.certificationPageRoutes(), s.documentPageRoutes(), s.dossierFeeRoutes(), s.adminUserRoutes(),
 		d.Routes)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()

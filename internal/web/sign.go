@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -36,7 +37,10 @@ import (
 type signView struct {
 	Keys  []option // the officer's keys for the dossier's unit
 	Files []option // the result PDFs that can be signed
-	Error string
+	// Selected is the file the officer most likely signs now: for the clerk's seal, the
+	// latest version the leader signed; for the leader, the newest draft.
+	Selected string
+	Error    string
 }
 
 // signable lists the statuses whose result may be signed.
@@ -67,10 +71,32 @@ func (s *Server) signForm(ctx context.Context, d dossier.Dossier, files []fileRo
 		}
 	}
 	if signable(d.Status) {
+		var signed, drafts []option
 		for _, f := range files {
-			if f.result && f.PDF {
-				v.Files = append(v.Files, option{strconv.FormatInt(f.id, 10), f.FileName + " — " + f.Name})
+			if !f.result || !f.PDF {
+				continue
 			}
+			o := option{strconv.FormatInt(f.id, 10), f.FileName + " — " + f.Name}
+			switch {
+			case f.doc == nil:
+				drafts = append(drafts, o)
+			case f.doc.Latest:
+				o.Label += " (bản đã ký mới nhất)"
+				signed = append(signed, o)
+			}
+		}
+		// The clerk seals what the leader signed: that version first and chosen; the
+		// leader signs a draft: the newest first and chosen. Superseded versions are not
+		// offered (signing them is refused: document_superseded).
+		slices.Reverse(drafts)
+		slices.Reverse(signed)
+		if seal {
+			v.Files = append(signed, drafts...)
+		} else {
+			v.Files = append(drafts, signed...)
+		}
+		if len(v.Files) > 0 {
+			v.Selected = v.Files[0].Value
 		}
 	}
 	if seal {
@@ -128,9 +154,34 @@ func (s *Server) signResult(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	s.sessions.Put(ctx, "flash", fmt.Sprintf("Đã ký số: %s (%s).", doc.DocumentCode, signed.FileName))
+	msg := fmt.Sprintf("Đã ký số: %s (%s).", doc.DocumentCode, signed.FileName)
+	msg += s.signTheResult(r, d, a, signed)
+	s.sessions.Put(ctx, "flash", msg)
 	http.Redirect(w, r, "/office/dossiers/"+url.PathEscape(d.Code)+"#giay-to", http.StatusSeeOther)
 	return nil
+}
+
+// signTheResult completes the leader's step once their signature is on the result: when
+// the workflow lets them "sign the result" (ActSign) now, it is applied, so signing is
+// one act, and the answer says what comes next. It returns the sentence to add to the
+// flash ("" when there is nothing to apply).
+func (s *Server) signTheResult(r *http.Request, d dossier.Dossier, a dossier.Actor, signed dossier.File) string {
+	ctx := r.Context()
+	if signed.Kind != dossierfile.KindResult {
+		return ""
+	}
+	current, err := s.Store.DossierByCode(ctx, d.Code)
+	if err != nil {
+		return ""
+	}
+	rules, err := s.Dossiers.Rules(ctx, current)
+	if err != nil || !slices.Contains(current.Allowed(rules, a, s.paymentsNow()), dossier.ActSign) {
+		return ""
+	}
+	if _, err := s.Dossiers.Act(ctx, d.Code, dossier.Request{Action: dossier.ActSign, Actor: a}); err != nil {
+		return " Chưa chuyển được hồ sơ sang “Đã có kết quả”: " + apperr.From(err).Message
+	}
+	return " Hồ sơ đã chuyển sang “Đã có kết quả, chờ trả”. Tiếp theo: văn thư đóng dấu số của cơ quan lên bản này."
 }
 
 func (s *Server) sign(r *http.Request, d dossier.Dossier, p *auth.Principal, fileID, keyID, passphrase string) (dossier.File, signing.IssuedDocument, error) {

@@ -171,18 +171,25 @@ func resultToSign(t *testing.T, e *env) string {
 		t.Fatalf("file: %d %s", code, out)
 	}
 	dcode := decode[struct{ Code string }](t, out).Code
-	for _, st := range []struct{ token, action string }{{counter, "forward"}, {specialist, "forward"}, {leaderToken, "sign"}} {
+	for _, st := range []struct{ token, action string }{{counter, "forward"}, {specialist, "forward"}} {
 		if code, out := apiSend(t, e, st.token, "POST", "/api/v1/dossiers/"+dcode+"/actions/"+st.action, ""); code != 200 {
 			t.Fatalf("%s: %d %s", st.action, code, out)
 		}
+	}
+	// The leader cannot sign the result before there is one.
+	if code, out := apiSend(t, e, leaderToken, "POST", "/api/v1/dossiers/"+dcode+"/actions/sign", ""); code != 409 || !strings.Contains(out, `"result_missing"`) {
+		t.Fatalf("sign without a result: %d %s", code, out)
 	}
 	// The result: a real PDF (here the dossier's form 01, as fpdf writes it).
 	resp, pdf := fetchFile(t, e, counter, "/api/v1/dossiers/"+dcode+"/forms/01.pdf")
 	if resp.StatusCode != 200 {
 		t.Fatalf("form 01: %d", resp.StatusCode)
 	}
-	if code, out := uploadFile(t, e, counter, dcode, "ket-qua.pdf", pdf, map[string]string{"kind": "result", "name": "Giấy xác nhận"}); code != 201 {
+	if code, out := uploadFile(t, e, specialist, dcode, "ket-qua.pdf", pdf, map[string]string{"kind": "result", "name": "Giấy xác nhận"}); code != 201 {
 		t.Fatalf("result upload: %d %s", code, out)
+	}
+	if code, out := apiSend(t, e, leaderToken, "POST", "/api/v1/dossiers/"+dcode+"/actions/sign", ""); code != 200 {
+		t.Fatalf("sign: %d %s", code, out)
 	}
 
 	return dcode

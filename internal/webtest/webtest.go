@@ -78,7 +78,7 @@ func NewClocked(t testing.TB, opt demo.Options, now func() time.Time) (*web.Serv
 			ratelimit.NewBackoff(ratelimit.PerAccount).WithClock(now)),
 		LoginAddresses: ratelimit.NewBackoff(ratelimit.PerAddress).WithClock(now),
 		Calendars:      cals,
-		Dossiers:       &dossier.Service{Store: st, Calendars: cals, Now: time.Now},
+		Dossiers:       &dossier.Service{Store: st, Calendars: cals, Now: time.Now, Fees: payments, SignNeedsResult: true},
 		Payments:       payments,
 		HomeUnitID:     home.ID,
 		Log:            slog.New(slog.NewTextHandler(io.Discard, nil)),
