@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"net/http"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/document"
+	"github.com/xaso-vn/xaso/internal/edxml"
 	"github.com/xaso-vn/xaso/internal/httpx"
 )
 
@@ -22,6 +24,7 @@ func documentRoutes(h handlers) []httpx.Route {
 		{Pattern: "POST /api/v1/documents", Access: httpx.OnlyRoles(document.DraftRoles...), Handler: h.createDocument},
 		{Pattern: "GET /api/v1/documents", Access: read, Handler: h.listDocuments},
 		{Pattern: "GET /api/v1/documents/{id}", Access: read, Handler: h.getDocument},
+		{Pattern: "GET /api/v1/documents/{id}/edxml", Access: read, Handler: h.documentEdXML},
 		{Pattern: "POST /api/v1/documents/{id}/actions/{action}", Access: read, Handler: h.documentAction},
 		{Pattern: "GET /api/v1/document-registers/{file}", Access: read, Handler: h.documentRegister},
 		{Pattern: "GET /api/v1/document-files", Access: read, Handler: h.documentFiles},
@@ -132,6 +135,27 @@ func (h handlers) getDocument(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return httpx.WriteJSON(w, http.StatusOK, d)
+}
+
+// documentEdXML is an issued outgoing document as an edXML message (QCVN 102:2016),
+// from its unit, whose code is its organ id.
+func (h handlers) documentEdXML(w http.ResponseWriter, r *http.Request) error {
+	id, err := documentID(r)
+	if err != nil {
+		return err
+	}
+	doc, err := h.Documents.EdXML(r.Context(), auth.PrincipalFrom(r.Context()), id,
+		func(ctx context.Context, unitID int64) (edxml.Organ, error) {
+			u, err := h.Store.UnitByID(ctx, unitID)
+			return edxml.Organ{ID: u.Code, Name: u.Name}, err
+		})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="van-ban-`+strconv.FormatInt(id, 10)+`.xml"`)
+	_, err = w.Write(doc)
+	return err
 }
 
 // documentQuery reads the search parameters shared by the list and the registers.

@@ -13,6 +13,20 @@ import (
 // national exchange sends them; for a status, a bare envelope whose header holds Status.
 // It refuses a message Parse would refuse.
 func Build(m *Message) ([]byte, error) {
+	return build(m)
+}
+
+// BuildExport writes a document as Build does, but lets it name no To: the export of a
+// document whose recipients have no exchange address (a village, a person), delivered
+// on paper or by e-mail, who are named in ToPlaces only. Parse, and so the exchange,
+// refuses such a message.
+func BuildExport(m *Message) ([]byte, error) {
+	c := *m
+	c.unaddressed = true
+	return build(&c)
+}
+
+func build(m *Message) ([]byte, error) {
 	if err := m.Check(); err != nil {
 		return nil, err
 	}

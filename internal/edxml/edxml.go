@@ -177,6 +177,9 @@ type Message struct {
 	Description string      `json:"description,omitempty"`
 	Timestamp   string      `json:"timestamp,omitempty"` // yyyy/MM/dd HH:mm:ss
 	Staff       Staff       `json:"staff,omitzero"`
+
+	// unaddressed lets an export name no To (BuildExport).
+	unaddressed bool
 }
 
 // DocumentIDFor is the standard's document id: <organ id>,yyyy/MM/dd,<number/symbol>.

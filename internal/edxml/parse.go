@@ -261,7 +261,7 @@ func (m *Message) Check() error {
 	default:
 		return ErrField.With(fmt.Errorf("kind %q", m.Kind))
 	}
-	if len(m.To) == 0 {
+	if len(m.To) == 0 && !m.unaddressed {
 		return ErrMissing.With(errors.New("no To"))
 	}
 	for _, t := range m.To {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/edxml"
 	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/testtool"
 )
@@ -267,5 +269,42 @@ func TestDocumentPages(t *testing.T) {
 	resp, page = get(t, l, e.ts.URL+"/office/documents?tab=waiting")
 	if resp.StatusCode != 200 || !strings.Contains(page, "Về việc tập huấn") {
 		t.Fatalf("waiting: %d", resp.StatusCode)
+	}
+}
+
+// TestDocumentEdXML: GET /api/v1/documents/{id}/edxml.
+func TestDocumentEdXML(t *testing.T) {
+	e := newEnv(t)
+	clerk := bearer(t, e, "vanthu")
+	// The edXML of an issued document: from the unit, To the recipients written as organ
+	// ids, every recipient in ToPlaces; one with no organ id among its recipients is still
+	// exported (without To), in the standard's namespace.
+	outgoing := func(typ string) apiDoc {
+		return docSend[apiDoc](t, e, clerk, "POST", "/api/v1/documents", fmt.Sprintf(`{"direction":"outgoing","type_code":%q,
+			"subject":"Về việc thử","drafting_unit":"VP","urgency":"normal","recipients":["Thôn Đông","UBND tỉnh"]}`, typ), 201)
+	}
+	d := outgoing("quyet_dinh")
+	docSend[apiDoc](t, e, clerk, "POST", fmt.Sprintf("/api/v1/documents/%d/actions/issue", d.ID), `{"paper":true}`, 200)
+	if code, body := apiSend(t, e, clerk, "GET", fmt.Sprintf("/api/v1/documents/%d/edxml", d.ID), ""); code != 200 ||
+		!strings.Contains(body, "http://www.mic.gov.vn/TBT/QCVN_102_2016") || !strings.Contains(body, "QĐ-UBND") {
+		t.Fatalf("edXML of a paper decision: %d %.300s", code, body)
+	}
+	addressed := docSend[apiDoc](t, e, clerk, "POST", "/api/v1/documents", `{"direction":"outgoing","type_code":"quyet_dinh",
+		"subject":"Về việc gửi liên thông","drafting_unit":"VP","urgency":"khan","recipients":["000.00.00.H45","Thôn Đông"]}`, 201)
+	issued := docSend[apiDoc](t, e, clerk, "POST", fmt.Sprintf("/api/v1/documents/%d/actions/issue", addressed.ID), `{"paper":true}`, 200)
+	code, body := apiSend(t, e, clerk, "GET", fmt.Sprintf("/api/v1/documents/%d/edxml", addressed.ID), "")
+	if code != 200 {
+		t.Fatalf("edXML: %d %s", code, body)
+	}
+	m, err := edxml.ParseBytes([]byte(body))
+	if err != nil {
+		t.Fatalf("the export does not parse: %v", err)
+	}
+	if m.Code.String() != issued.NumberNotation || m.From.ID != demo.CommuneCode || len(m.To) != 1 || m.To[0].ID != "000.00.00.H45" ||
+		!slices.Contains(m.ToPlaces, "Thôn Đông") || m.Priority != edxml.PriorityKhan || m.Subject != "Về việc gửi liên thông" {
+		t.Fatalf("edXML fields: %+v", m)
+	}
+	if p := docSend[apiProblem](t, e, clerk, "GET", fmt.Sprintf("/api/v1/documents/%d/edxml", outgoing("thong_bao").ID), "", 409); p.Code != "document_not_issued" {
+		t.Fatalf("edXML of a draft: %+v", p)
 	}
 }
