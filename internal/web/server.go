@@ -373,6 +373,10 @@ type navItem struct{ Key, Path, Label string }
 // officeMenu lists the office's pages in menu order, each by its route: a link is shown
 // only to whom that route's access rule admits (menu), so the menu cannot offer a page
 // its reader may not open.
+//
+// A desk is held by a counter officer of a unit (queue.Service.ServingUnit): the "Quầy"
+// link is shown only to someone who holds that role somewhere, not to the system
+// administrator, whom the route admits but who serves at no desk.
 var officeMenu = []struct{ Key, Pattern, Label string }{
 	{"office", "GET /office", "Trang làm việc"},
 	{"desk", "GET /office/quay", "Quầy"},
@@ -400,6 +404,9 @@ func (s *Server) menu(p *auth.Principal) []navItem {
 	}
 	var out []navItem
 	for _, m := range officeMenu {
+		if m.Key == "desk" && !p.HasRole(auth.RoleCounter) {
+			continue
+		}
 		i := slices.IndexFunc(s.routes, func(rt httpx.Route) bool { return rt.Pattern == m.Pattern })
 		if i >= 0 && s.routes[i].Access.Allows(p) {
 			out = append(out, navItem{m.Key, strings.TrimPrefix(m.Pattern, "GET "), m.Label})
