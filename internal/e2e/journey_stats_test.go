@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"net/http/httptest"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -18,7 +19,7 @@ func leaderStats(b *tab) {
 	ts := httptest.NewServer(srv)
 	b.t.Cleanup(ts.Close)
 	b = (&site{url: ts.URL}).newTab(b.t, false)
-	b.logIn("lanhdao", demo.Password, "/office/tong-quan")
+	b.logInWithin(time.Minute, "lanhdao", demo.Password, "/office/tong-quan")
 	b.step("read the dashboard", hasText("main h1", "Tổng quan"),
 		chromedp.WaitVisible(chromedp.CSS(`svg[role="img"][aria-labelledby="theo-thang-t theo-thang-d"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#overdue-now")), noSideScroll(), b.keep("dashboard"))

@@ -33,8 +33,11 @@ var tourScreens = []struct {
 
 func (b *tab) tour(name string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		defer chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateScale(phoneScale), chromedp.EmulateMobile)(ctx, t)
-		for _, sc := range tourScreens {
+		// The pictures are taken first and the phone's viewport put back before the slow
+		// part (recompressing them), and a failure to put it back fails the step: the
+		// journey's next steps must not run on a desktop screen.
+		shots := make([][]byte, len(tourScreens))
+		for i, sc := range tourScreens {
 			opts := []chromedp.EmulateViewportOption{chromedp.EmulateScale(sc.scale)}
 			if sc.mobile {
 				opts = append(opts, chromedp.EmulateMobile)
@@ -48,7 +51,13 @@ func (b *tab) tour(name string) chromedp.Action[chromedp.Void] {
 			if err != nil {
 				return err
 			}
-			img, err := png.Decode(bytes.NewReader(res.Data))
+			shots[i] = res.Data
+		}
+		if _, err := chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateScale(phoneScale), chromedp.EmulateMobile)(ctx, t); err != nil {
+			return fmt.Errorf("back to the phone's screen after the pictures of %s: %w", name, err)
+		}
+		for i, sc := range tourScreens {
+			img, err := png.Decode(bytes.NewReader(shots[i]))
 			if err != nil {
 				return err
 			}

@@ -222,7 +222,7 @@ func IndexReport(ctx context.Context, st interface {
 		measured = today
 	}
 	idx := Index{Unit: u.Code, UnitName: u.Name, From: from.String(), To: to.String(), MeasuredTo: measured.String(), Source: source, IndexPeriod: whole}
-	for m := calendar.NewDate(from.Year, from.Month, 1); !m.After(to); m = calendar.NewDate(m.Year, m.Month+1, 1) {
+	for m := calendar.NewDate(from.Year, from.Month, 1); !p.WholeOnly && !m.After(to); m = calendar.NewDate(m.Year, m.Month+1, 1) {
 		a, b := m, calendar.NewDate(m.Year, m.Month+1, 0)
 		if a.Before(from) {
 			a = from

@@ -631,6 +631,14 @@ func TestIndex766(t *testing.T) {
 	if len(idx.Months) != 12 || idx.Total <= 0 || idx.Computable <= 0 || idx.Total > idx.Computable {
 		t.Fatalf("index: total %v of %v, %d months", idx.Total, idx.Computable, len(idx.Months))
 	}
+	// The dashboard's one figure: the same whole period without the monthly trend.
+	whole, err := report.IndexReport(ctx, st, commune, report.Params{From: "2021-01-01", To: "2021-12-31", WholeOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if whole.Months != nil || whole.Total != idx.Total || whole.Computable != idx.Computable || len(whole.Indicators) != len(idx.Indicators) {
+		t.Fatalf("whole only: total %v of %v, %d months; want %v of %v, none", whole.Total, whole.Computable, len(whole.Months), idx.Total, idx.Computable)
+	}
 	var points float64
 	_, defs, _ := report.Definitions()
 	for _, d := range defs {

@@ -63,6 +63,9 @@ type Params struct {
 	// Today is the local date a period ending later is measured to (the 766 index);
 	// zero: the current date.
 	Today calendar.Date
+	// WholeOnly asks the 766 index for the whole period without its month-by-month trend
+	// (the leader's dashboard shows one figure: a year's trend is twelve more sums).
+	WholeOnly bool
 }
 
 // Check parses a report's period and breakdown.

@@ -159,7 +159,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err := s.overdue(r, &dv, now); err != nil {
 		return err
 	}
-	idx, err := report.IndexReport(ctx, s.Store, dv.Unit, report.Params{From: calendar.NewDate(today.Year, time.January, 1).String(), To: today.String()})
+	idx, err := report.IndexReport(ctx, s.Store, dv.Unit, report.Params{From: calendar.NewDate(today.Year, time.January, 1).String(), To: today.String(), WholeOnly: true})
 	if err != nil {
 		return err
 	}
