@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/xaso-vn/xaso/internal/config"
+	"github.com/xaso-vn/xaso/internal/speech"
+)
+
+func speakCmd() *command {
+	return &command{name: "speak", synopsis: "speak --text T (--normalize | --out FILE.wav) [--abbreviations FILE]",
+		summary: "đọc văn bản thành lời: in cách đọc, hoặc ghi tệp âm thanh (text to speech)",
+		help: `Chuẩn hóa văn bản tiếng Việt để đọc thành lời như phát thanh viên miền Bắc: số (105 → một trăm linh năm,
+24 → hai mươi tư), ngày (14/02/2026), giờ (7h30, 07:30), tiền (50.000đ), phần trăm, đơn vị đo, số điện thoại
+đọc từng chữ số, chữ viết tắt (UBND, CCCD…) theo bảng có sẵn, thêm hoặc sửa bằng --abbreviations (mỗi dòng: chữ
+viết tắt, dấu tab, cách đọc). --normalize in văn bản đã chuẩn hóa trên một dòng; --out ghi tệp WAV đọc bằng
+espeak-ng (apt-get install espeak-ng). Văn bản dài quá 4.000 ký tự bị từ chối.`,
+		setup: func(fs *flag.FlagSet, cfg *config.Config) runner {
+			text := fs.String("text", "", "văn bản cần đọc")
+			normalize := fs.Bool("normalize", false, "chỉ in văn bản đã chuẩn hóa")
+			out := fs.String("out", "", "ghi âm thanh vào tệp WAV này")
+			abbreviations := fs.String("abbreviations", "", "tệp bảng chữ viết tắt bổ sung")
+			return func(ctx context.Context, sio stdio, args []string) error {
+				if len(args) != 0 || *text == "" || *normalize == (*out != "") {
+					return usagef("cần --text và đúng một trong --normalize, --out")
+				}
+				var extra map[string]string
+				if *abbreviations != "" {
+					f, err := os.Open(*abbreviations)
+					if err != nil {
+						return fmt.Errorf("không mở được bảng chữ viết tắt (cannot open): %w", err)
+					}
+					extra, err = speech.ParseAbbreviations(f)
+					f.Close()
+					if err != nil {
+						return err
+					}
+				}
+				said, err := speech.NewReader(extra).Normalize(*text)
+				if err != nil {
+					return err
+				}
+				if *normalize {
+					_, err := fmt.Fprintln(sio.out, said)
+					return err
+				}
+				if !strings.HasSuffix(strings.ToLower(*out), ".wav") {
+					return usagef("--out ghi tệp WAV (đuôi .wav)")
+				}
+				voice, err := speech.FindESpeak()
+				if err != nil {
+					return err
+				}
+				wav, err := voice.Synthesize(ctx, said)
+				if err != nil {
+					return err
+				}
+				return os.WriteFile(*out, wav, 0o644)
+			}
+		}}
+}
