@@ -31,6 +31,9 @@ var auditActions = map[string]string{
 	"payment.receipt_config.set": "Đặt mẫu số, ký hiệu biên lai", "payment.notification.resolve": "Xử lý giao dịch chưa khớp",
 	"procedure.version.draft": "Lưu bản nháp thủ tục", "procedure.version.published": "Công bố thủ tục",
 	"procedure.version.archived": "Lưu trữ phiên bản thủ tục",
+	"broadcast.cluster.create":   "Thêm cụm loa truyền thanh", "broadcast.speaker.create": "Đăng ký loa truyền thanh",
+	"bulletin.create": "Soạn bản tin truyền thanh", "bulletin.approve": "Duyệt bản tin truyền thanh",
+	"bulletin.withdraw": "Thu hồi bản tin truyền thanh",
 }
 
 var auditObjects = map[string]string{
@@ -38,7 +41,7 @@ var auditObjects = map[string]string{
 	"dossier_batch": "Lô hồ sơ nhập", "payment_notification": "Giao dịch ngân hàng", "payment_request": "Yêu cầu thanh toán",
 	"procedure": "Thủ tục", "receipt": "Biên lai", "receipt_key": "Khóa ký biên lai", "session": "Phiên đăng nhập",
 	"signing_key": "Chứng thư ký số", "trust_anchor": "Chứng thư gốc", "unit": "Đơn vị", "user": "Người dùng", "village": "Thôn",
-	"document": "Văn bản",
+	"document": "Văn bản", "bulletin": "Bản tin truyền thanh", "broadcast_cluster": "Cụm loa", "broadcast_speaker": "Loa truyền thanh",
 }
 
 var matchLabels = map[payment.Outcome]string{
