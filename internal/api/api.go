@@ -13,6 +13,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/account"
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/broadcast"
 	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
@@ -61,6 +62,8 @@ type Deps struct {
 	Kiosks *ratelimit.Limiter
 	// Documents runs the official documents' registers.
 	Documents *document.Service
+	// Broadcast runs the loudspeakers (nil: no routes for them).
+	Broadcast *broadcast.Service
 }
 
 type handlers struct{ Deps }
@@ -122,6 +125,7 @@ func Routes(d Deps) []httpx.Route {
 	routes = append(routes, certificationRoutes(h)...)
 	routes = append(routes, documentRoutes(h)...)
 	routes = append(routes, userRoutes(h)...)
+	routes = append(routes, broadcastRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -113,6 +114,7 @@ type Sounds interface {
 // Blobs keeps the sounds.
 type Blobs interface {
 	Put(ctx context.Context, r io.Reader, limit int64) (key string, size int64, err error)
+	Open(ctx context.Context, key string) (io.ReadSeekCloser, error)
 }
 
 // Service runs the loudspeakers.
@@ -123,6 +125,29 @@ type Service struct {
 	Reader *speech.Reader     // nil: speech's own abbreviation table
 	Blobs  Blobs
 	Now    func() time.Time
+
+	mu      sync.Mutex
+	changed chan struct{} // closed and replaced when bulletins change (Changes)
+}
+
+// Changes returns a channel closed at the next change of this instance's bulletins
+// (approved or withdrawn): a speaker's long poll waits on it.
+func (s *Service) Changes() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.changed == nil {
+		s.changed = make(chan struct{})
+	}
+	return s.changed
+}
+
+func (s *Service) signal() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.changed != nil {
+		close(s.changed)
+	}
+	s.changed = make(chan struct{})
 }
 
 // Errors, with stable codes.
@@ -309,7 +334,11 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64) (Rec
 	}
 	after := r
 	after.Status, after.ApprovedBy, after.ApprovedAt = StatusApproved, p.UserID, s.now().UTC()
-	return s.Store.SaveBulletin(ctx, r, after, "bulletin.approve")
+	saved, err := s.Store.SaveBulletin(ctx, r, after, "bulletin.approve")
+	if err == nil {
+		s.signal()
+	}
+	return saved, err
 }
 
 // Withdraw stops a bulletin: an operator of its unit.
@@ -326,7 +355,11 @@ func (s *Service) Withdraw(ctx context.Context, p *auth.Principal, id int64) (Re
 	}
 	after := r
 	after.Status = StatusWithdrawn
-	return s.Store.SaveBulletin(ctx, r, after, "bulletin.withdraw")
+	saved, err := s.Store.SaveBulletin(ctx, r, after, "bulletin.withdraw")
+	if err == nil {
+		s.signal()
+	}
+	return saved, err
 }
 
 // Feed is what a speaker is told: what plays now (nil: silence) and what comes next.
@@ -370,6 +403,9 @@ func (s *Service) FeedFor(ctx context.Context, token string, volume int) (Speake
 	return sp, Feed{Now: cur, Next: next}, nil
 }
 
+// Speaker finds the speaker a token belongs to (ErrSpeaker for none, or a disabled one).
+func (s *Service) Speaker(ctx context.Context, token string) (Speaker, error) { return s.speaker(ctx, token) }
+
 func (s *Service) speaker(ctx context.Context, token string) (Speaker, error) {
 	if token == "" || len(token) > 200 {
 		return Speaker{}, ErrSpeaker
@@ -407,6 +443,23 @@ func (s *Service) ReportPlay(ctx context.Context, token string, bulletinID int64
 		return ErrPlay.With(fmt.Errorf("due %s", due.Format(time.RFC3339)))
 	}
 	return s.Store.RecordPlay(ctx, Play{SpeakerID: sp.ID, BulletinID: r.ID, Due: due.UTC(), Status: status, ReportedAt: now.UTC()})
+}
+
+// Audio opens the sound of a bulletin for a speaker: an approved bulletin that plays on
+// its cluster.
+func (s *Service) Audio(ctx context.Context, token string, bulletinID int64) (io.ReadSeekCloser, error) {
+	sp, err := s.speaker(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.Store.Bulletin(ctx, bulletinID)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != StatusApproved || r.UnitID != sp.UnitID || !r.plays(sp.ClusterID) {
+		return nil, ErrNotFound
+	}
+	return s.Blobs.Open(ctx, r.AudioKey)
 }
 
 // Silent says whether a speaker has not asked for its feed for two polls (never asked:

@@ -113,8 +113,14 @@ func TestLoudspeakers(t *testing.T) {
 	if _, err := s.Approve(ctx, admin, programme.ID); !errors.Is(err, broadcast.ErrForbidden) {
 		t.Fatalf("the administrator approves: %v", err)
 	}
+	changed := s.Changes() // a speaker's long poll waits on it
 	if programme, err = s.Approve(ctx, leader, programme.ID); err != nil || programme.Status != broadcast.StatusApproved {
 		t.Fatalf("approve: %+v, %v", programme, err)
+	}
+	select {
+	case <-changed:
+	default:
+		t.Fatal("the approval woke no waiting speaker")
 	}
 	if _, err := s.Approve(ctx, leader, programme.ID); !errors.Is(err, broadcast.ErrState) {
 		t.Fatalf("approved twice: %v", err)

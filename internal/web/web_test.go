@@ -292,16 +292,20 @@ func TestAuthorizationMatrix(t *testing.T) {
 			rule, ok = floorAccess[rt.Pattern]
 		}
 		if !ok {
+			rule, ok = broadcastAccess[rt.Pattern]
+		}
+		if !ok {
 			t.Errorf("route %q is not in the authorization matrix: add its expected access", rt.Pattern)
 			continue
 		}
+		device := slices.Equal(rule, speakerOnly)
 		method, path, _ := strings.Cut(rt.Pattern, " ")
 		path = paramRE.ReplaceAllString(path, "x")
 		if strings.HasPrefix(path, "/api/v1/audit") {
 			path += "?chain=" + strconv.FormatInt(commune.ID, 10) // the unit administrator's own unit
 		}
 		for who, c := range clients {
-			allowed := rule == nil || (who != "anonymous" && (len(rule) == 1 && rule[0] == "user" ||
+			allowed := rule == nil || (who != "anonymous" && !device && (len(rule) == 1 && rule[0] == "user" ||
 				roles[who] == auth.RoleSystemAdmin || containsRole(rule, roles[who])))
 			req, _ := http.NewRequest(method, e.ts.URL+path, nil)
 			resp, err := c.Do(req)
@@ -314,6 +318,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 			switch {
 			case allowed && denied && !(rt.Pattern == "POST /login" && resp.StatusCode == http.StatusUnauthorized):
 				t.Errorf("%s as %s: %d, want access", rt.Pattern, who, resp.StatusCode)
+			case device:
+				if resp.StatusCode != http.StatusUnauthorized {
+					t.Errorf("%s as %s without a speaker's token: %d, want 401", rt.Pattern, who, resp.StatusCode)
+				}
 			case !allowed && who == "anonymous" && !(resp.StatusCode == http.StatusUnauthorized || toLogin):
 				t.Errorf("%s as anonymous: %d, want 401 or a redirect to /login", rt.Pattern, resp.StatusCode)
 			case !allowed && who != "anonymous" && resp.StatusCode != http.StatusForbidden:
