@@ -56,7 +56,7 @@ func TestBroadcastScenarios(t *testing.T) {
 		{name: "not audio", as: "quantri", method: "POST", path: "/api/v1/bulletins",
 			file: &upload{name: "x.wav", data: []byte("%PDF-1.7"), fields: map[string]string{"bulletin": bulletin}}, status: 422, code: "audio_not_audio"},
 		{name: "every minute", as: "quantri", method: "POST", path: "/api/v1/bulletins",
-			body: `{"unit":"14731","title":"x","text":"x","priority":"normal","clusters":[{cl}],"schedule":{"start":"` + due + `","rule":"FREQ=MINUTELY"}}`,
+			body:   `{"unit":"14731","title":"x","text":"x","priority":"normal","clusters":[{cl}],"schedule":{"start":"` + due + `","rule":"FREQ=MINUTELY"}}`,
 			status: 422, code: "schedule_too_frequent"},
 		{name: "the administrator does not approve", as: "quantri", method: "POST", path: "/api/v1/bulletins/{b}/actions/approve", status: 403, code: "broadcast_forbidden"},
 		{name: "the counter officer has no access", as: "motcua", method: "GET", path: "/api/v1/bulletins?unit=14731", status: 403, code: "forbidden"},

@@ -404,7 +404,9 @@ func (s *Service) FeedFor(ctx context.Context, token string, volume int) (Speake
 }
 
 // Speaker finds the speaker a token belongs to (ErrSpeaker for none, or a disabled one).
-func (s *Service) Speaker(ctx context.Context, token string) (Speaker, error) { return s.speaker(ctx, token) }
+func (s *Service) Speaker(ctx context.Context, token string) (Speaker, error) {
+	return s.speaker(ctx, token)
+}
 
 func (s *Service) speaker(ctx context.Context, token string) (Speaker, error) {
 	if token == "" || len(token) > 200 {
