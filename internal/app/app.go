@@ -74,14 +74,16 @@ func New(d web.Deps) (*web.Server, error) {
 	}
 	// The loudspeakers: the calling screen's voice reads bulletins too, ffmpeg makes their
 	// sound (without it, bulletins are refused with audio_unavailable).
-	bc := &broadcast.Service{Store: d.Store, Voice: d.Speech, Blobs: d.Blobs, Now: time.Now}
-	if d.Dossiers != nil {
-		bc.Now = d.Dossiers.Now
+	if d.Broadcast == nil {
+		d.Broadcast = &broadcast.Service{Store: d.Store, Voice: d.Speech, Blobs: d.Blobs, Now: time.Now}
+		if d.Dossiers != nil {
+			d.Broadcast.Now = d.Dossiers.Now
+		}
+		if tools, err := audio.Find(); err == nil {
+			d.Broadcast.Sounds = tools
+		}
 	}
-	if tools, err := audio.Find(); err == nil {
-		bc.Sounds = tools
-	}
-	d.Routes = api.Routes(api.Deps{Broadcast: bc, Accounts: d.Accounts, Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
+	d.Routes = api.Routes(api.Deps{Broadcast: d.Broadcast, Accounts: d.Accounts, Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: d.Lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
 		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments, Feedback: d.Feedback, Queue: d.Queue, Kiosks: d.Kiosks,
 		Certifications: d.Certifications, Documents: d.Documents})

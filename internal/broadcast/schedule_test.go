@@ -183,3 +183,29 @@ func FuzzSchedule(f *testing.F) {
 		}
 	})
 }
+
+func TestDescribe(t *testing.T) {
+	for _, c := range []struct{ rule, start, end, want string }{
+		{"", "2026-12-07 10:15", "", "Một lần lúc 10:15 ngày 07/12/2026"},
+		{"FREQ=DAILY;BYHOUR=17,6;BYMINUTE=0", "2026-12-07 00:00", "2026-12-31 23:59", "Hằng ngày lúc 06:00, 17:00, từ 07/12/2026 đến 31/12/2026"},
+		{"FREQ=WEEKLY;BYDAY=MO,FR;BYHOUR=7;BYMINUTE=30", "2026-12-07 00:00", "2027-06-30 00:00", "Các ngày thứ Hai, thứ Sáu lúc 07:30, từ 07/12/2026 đến 30/06/2027"},
+		{"FREQ=WEEKLY", "2026-12-07 19:00", "2027-06-30 00:00", "Hằng tuần vào thứ Hai lúc 19:00, từ 07/12/2026 đến 30/06/2027"},
+		{"FREQ=DAILY;COUNT=3", "2026-12-07 06:00", "", "Hằng ngày lúc 06:00, từ 07/12/2026 (3 lần)"},
+		{"FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=19;BYMINUTE=0", "2026-12-07 00:00", "2027-06-30 00:00", "Theo quy tắc FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=19;BYMINUTE=0 lúc 19:00, từ 07/12/2026 đến 30/06/2027"},
+	} {
+		s := Schedule{Start: at(c.start)}
+		if c.end != "" {
+			s.End = at(c.end)
+		}
+		if c.rule != "" {
+			r, err := ParseRule(c.rule)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Rule = &r
+		}
+		if got := s.Describe(); got != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.rule, got, c.want)
+		}
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/blob"
+	"github.com/xaso-vn/xaso/internal/broadcast"
 	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
@@ -85,6 +86,9 @@ type Deps struct {
 	Queue  *queue.Service
 	Kiosks *ratelimit.Limiter
 	Speech speech.Synthesizer
+	// Broadcast runs the loudspeakers, the same service as the API's (internal/app sets
+	// it; nil: no loudspeaker pages).
+	Broadcast *broadcast.Service
 }
 
 // Server is the HTTP handler of xaso.
@@ -181,7 +185,7 @@ func New(d Deps) (*Server, error) {
 	s.routes = slices.Concat(s.pageRoutes(), s.paymentPageRoutes(), s.adminPaymentRoutes(),
 		s.feedbackRoutes(), s.unitSettingsRoutes(), s.floorRoutes(),
 		s.certificationPageRoutes(), s.documentPageRoutes(), s.dossierFeeRoutes(), s.adminUserRoutes(),
-		d.Routes)
+		s.broadcastRoutes(), d.Routes)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {
@@ -387,6 +391,7 @@ var officeMenu = []struct{ Key, Pattern, Label string }{
 	{"stats", "GET /office/thong-ke", "Thống kê"},
 	{"certifications", "GET /office/certifications", "Chứng thực"},
 	{"feedback", "GET /office/feedback", "Phản ánh, kiến nghị"},
+	{"broadcast", "GET /office/truyen-thanh", "Truyền thanh"},
 	{"payments", "GET /office/payments", "Thu phí"},
 	{"admin", "GET /admin", "Quản trị"},
 	{"procedures", "GET /admin/procedures", "Thủ tục"},
