@@ -26,7 +26,9 @@ type Store interface {
 	UserAndMemberships(ctx context.Context, id int64) (auth.User, []auth.Membership, error)
 	AddMembership(ctx context.Context, userID, unitID int64, role auth.Role) error
 	RemoveMembership(ctx context.Context, userID, unitID int64, role auth.Role) error
-	ReplacePassword(ctx context.Context, userID int64, hash string) (int64, error)
+	// SetOneTimePassword sets a one-time password's hash: the user's sessions end and
+	// the user must change it at the next login.
+	SetOneTimePassword(ctx context.Context, userID int64, hash string) (int64, error)
 	SetUserDisabled(ctx context.Context, userID int64, disabled bool) error
 	// AddOfficialKey keeps an official's sealed PKCS#12 file (signing.SealPKCS12) for a
 	// unit, with the PNG its signatures show (nil: none), and returns its id.
@@ -113,7 +115,8 @@ func checkRoles(admin *auth.Principal, unitID int64, roles []auth.Role) error {
 }
 
 // Create adds an official with roles in a unit admin administers, and returns the user's
-// id and a one-time password to hand over (shown once, never stored in clear).
+// id and a one-time password to hand over (shown once, never stored in clear), which the
+// user must change at the first login.
 func (s *Service) Create(ctx context.Context, admin *auth.Principal, in NewUser) (int64, string, error) {
 	name, err := auth.NormalizeUsername(in.Username)
 	if err != nil {
@@ -138,7 +141,7 @@ func (s *Service) Create(ctx context.Context, admin *auth.Principal, in NewUser)
 	for i, r := range in.Roles {
 		ms[i] = auth.Membership{UnitID: in.UnitID, Role: r}
 	}
-	id, err := s.Store.CreateUser(ctx, auth.User{Username: name, FullName: full, PasswordHash: hash}, ms)
+	id, err := s.Store.CreateUser(ctx, auth.User{Username: name, FullName: full, PasswordHash: hash, MustChangePassword: true}, ms)
 	return id, pw, err
 }
 
@@ -176,7 +179,8 @@ func (s *Service) SetRoles(ctx context.Context, admin *auth.Principal, userID, u
 }
 
 // ResetPassword gives the user a new one-time password, shown once to the administrator
-// to hand over; every session of the user ends.
+// to hand over; every session of the user ends, and the user must change it at the next
+// login.
 func (s *Service) ResetPassword(ctx context.Context, admin *auth.Principal, userID int64) (string, error) {
 	if _, _, err := s.User(ctx, admin, userID); err != nil {
 		return "", err
@@ -186,7 +190,7 @@ func (s *Service) ResetPassword(ctx context.Context, admin *auth.Principal, user
 	if err != nil {
 		return "", fmt.Errorf("account: hash: %w", err)
 	}
-	if _, err := s.Store.ReplacePassword(ctx, userID, hash); err != nil {
+	if _, err := s.Store.SetOneTimePassword(ctx, userID, hash); err != nil {
 		return "", err
 	}
 	return pw, nil

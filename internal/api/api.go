@@ -199,11 +199,13 @@ func (h handlers) units(w http.ResponseWriter, r *http.Request) error {
 
 // User is a user as the API shows it to administrators.
 type User struct {
-	ID       int64       `json:"id"`
-	Username string      `json:"username"`
-	FullName string      `json:"full_name"`
-	Disabled bool        `json:"disabled"`
-	Units    []UnitRoles `json:"units"`
+	ID       int64  `json:"id"`
+	Username string `json:"username"`
+	FullName string `json:"full_name"`
+	Disabled bool   `json:"disabled"`
+	// MustChangePassword: the password is a one-time password not yet changed.
+	MustChangePassword bool        `json:"must_change_password"`
+	Units              []UnitRoles `json:"units"`
 }
 
 func (h handlers) users(w http.ResponseWriter, r *http.Request) error {
@@ -218,7 +220,7 @@ func (h handlers) users(w http.ResponseWriter, r *http.Request) error {
 	}
 	items := make([]User, 0, len(us))
 	for _, u := range us {
-		items = append(items, User{ID: u.ID, Username: u.Username, FullName: u.FullName, Disabled: u.Disabled,
+		items = append(items, User{ID: u.ID, Username: u.Username, FullName: u.FullName, Disabled: u.Disabled, MustChangePassword: u.MustChangePassword,
 			Units: groupMemberships(u.Memberships)})
 	}
 	return httpx.WriteJSON(w, http.StatusOK, httpx.NewList(items, total))
