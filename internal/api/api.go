@@ -122,6 +122,7 @@ func Routes(d Deps) []httpx.Route {
 	routes = append(routes, certificationRoutes(h)...)
 	routes = append(routes, documentRoutes(h)...)
 	routes = append(routes, userRoutes(h)...)
+	routes = append(routes, signingKeyRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)
 }
 

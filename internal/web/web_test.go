@@ -240,6 +240,7 @@ var access = map[string][]auth.Role{
 	"POST /admin/users/{id}/disable":                auth.AdminRoles,
 	"POST /admin/users/{id}/enable":                 auth.AdminRoles,
 	"POST /admin/users/{id}/keys":                   auth.AdminRoles,
+	"POST /admin/users/{id}/keys/withdraw":          auth.AdminRoles,
 	"GET /admin/procedures":                         auth.AdminRoles,
 	"POST /admin/procedures":                        auth.AdminRoles,
 	"POST /admin/procedures/import":                 auth.AdminRoles,
