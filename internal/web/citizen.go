@@ -101,6 +101,8 @@ type citizenFile struct {
 	Name, FileName, Kind, Size, At, URL string
 	Issued                              string // a result issued elsewhere: its number and book
 	Result                              bool
+	// SignedBy lists the signatures of a result xaso signed: "Ký bởi …, … lúc …".
+	SignedBy []string
 }
 
 // citizenFiles lists d's attachments for its applicant; query ("?secret=…" or "") is
@@ -112,9 +114,19 @@ func (s *Server) citizenFiles(ctx context.Context, d dossier.Dossier, query stri
 	}
 	out := make([]citizenFile, 0, len(fs))
 	for _, f := range fs {
-		out = append(out, citizenFile{Name: f.Name, FileName: f.FileName, Kind: dossierfile.KindLabel(f.Kind), Size: byteSize(f.Size),
+		cf := citizenFile{Name: f.Name, FileName: f.FileName, Kind: dossierfile.KindLabel(f.Kind), Size: byteSize(f.Size),
 			At: shortTime(f.CreatedAt), Result: f.Kind == dossierfile.KindResult, Issued: issuedAs(f),
-			URL: "/tra-cuu/" + url.PathEscape(d.Code) + "/tep/" + strconv.FormatInt(f.ID, 10) + query})
+			URL: "/tra-cuu/" + url.PathEscape(d.Code) + "/tep/" + strconv.FormatInt(f.ID, 10) + query}
+		if cf.Result {
+			doc, err := s.Store.IssuedDocumentBySHA256(ctx, f.BlobKey)
+			if err != nil {
+				return nil, err
+			}
+			if doc != nil {
+				cf.SignedBy = s.signedBy(ctx, f)
+			}
+		}
+		out = append(out, cf)
 	}
 	return out, nil
 }
