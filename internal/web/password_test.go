@@ -107,12 +107,18 @@ func TestOneTimePasswordMustBeChanged(t *testing.T) {
 	if _, page := get(t, official, e.ts.URL+"/account/password"); has(t, page, "#mot-lan") {
 		t.Error("the change page still asks for a one-time password's change")
 	}
+	if _, page := get(t, admin, e.ts.URL+"/admin/users/"+itoa(u.ID)); has(t, page, "#password-state") {
+		t.Error("the user's page says the password is not changed after the change")
+	}
 
 	// A reset makes it a one-time password again, shown to the administrator (API: the flag).
 	resp, page = post(t, admin, e.ts.URL+"/admin/users/"+itoa(u.ID)+"/password", url.Values{})
 	otp2 := textAt(t, page, "#one-time-password")
 	if resp.StatusCode != http.StatusOK || len(otp2) != 12 {
 		t.Fatalf("reset: %d", resp.StatusCode)
+	}
+	if !has(t, page, "#password-state") {
+		t.Error("the user's page does not say the one-time password is not changed yet")
 	}
 	if code, body := apiSend(t, e, bearer(t, e, "quantri"), "GET", "/api/v1/users/"+itoa(u.ID), ""); code != http.StatusOK ||
 		!strings.Contains(body, `"must_change_password":true`) {
