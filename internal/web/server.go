@@ -101,6 +101,7 @@ type Server struct {
 	handler     http.Handler
 	metrics     *httpMetrics
 	calls       callSounds // the latest calls' audio
+	signers     signedByCache
 }
 
 // New builds the server and its route table.

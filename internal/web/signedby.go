@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"io"
+	"sync"
 
 	"github.com/xaso-vn/xaso/internal/attach"
 	"github.com/xaso-vn/xaso/internal/dossier"
@@ -21,10 +22,15 @@ import (
 // signedBy lists the signatures of a PDF xaso signed (signing.SignatureReport.SignedBy),
 // first to last. The file is read within the attachment limit and checked offline (no
 // revocation requests on a page view); a file that cannot be read lists nothing, and
-// the page says nothing rather than fail.
+// the page says nothing rather than fail. A signed file never changes (its blob key is
+// its SHA-256), so what it says is kept (signedByCache): the dossier page is opened all
+// day, its signed versions read once.
 func (s *Server) signedBy(ctx context.Context, f dossier.File) []string {
 	if f.ContentType != attach.PDF || s.Blobs == nil {
 		return nil
+	}
+	if lines, ok := s.signers.get(f.BlobKey); ok {
+		return lines
 	}
 	limit := s.FileLimit
 	if limit <= 0 {
@@ -53,5 +59,32 @@ func (s *Server) signedBy(ctx context.Context, f dossier.File) []string {
 			out = append(out, line)
 		}
 	}
+	s.signers.put(f.BlobKey, out)
 	return out
+}
+
+// signedByCache keeps the signature lines of signed files by blob key (the content's
+// SHA-256: an entry never goes stale). It holds at most signedByCacheSize files and
+// starts afresh when full, which is simpler than an LRU and costs one re-read per file.
+type signedByCache struct {
+	mu sync.Mutex
+	m  map[string][]string
+}
+
+const signedByCacheSize = 4096
+
+func (c *signedByCache) get(key string) ([]string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	lines, ok := c.m[key]
+	return lines, ok
+}
+
+func (c *signedByCache) put(key string, lines []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= signedByCacheSize {
+		c.m = make(map[string][]string)
+	}
+	c.m[key] = lines
 }
