@@ -126,6 +126,7 @@ func Routes(d Deps) []httpx.Route {
 	routes = append(routes, documentRoutes(h)...)
 	routes = append(routes, userRoutes(h)...)
 	routes = append(routes, broadcastRoutes(h)...)
+	routes = append(routes, signingKeyRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)
 }
 
@@ -203,11 +204,13 @@ func (h handlers) units(w http.ResponseWriter, r *http.Request) error {
 
 // User is a user as the API shows it to administrators.
 type User struct {
-	ID       int64       `json:"id"`
-	Username string      `json:"username"`
-	FullName string      `json:"full_name"`
-	Disabled bool        `json:"disabled"`
-	Units    []UnitRoles `json:"units"`
+	ID       int64  `json:"id"`
+	Username string `json:"username"`
+	FullName string `json:"full_name"`
+	Disabled bool   `json:"disabled"`
+	// MustChangePassword: the password is a one-time password not yet changed.
+	MustChangePassword bool        `json:"must_change_password"`
+	Units              []UnitRoles `json:"units"`
 }
 
 func (h handlers) users(w http.ResponseWriter, r *http.Request) error {
@@ -222,7 +225,7 @@ func (h handlers) users(w http.ResponseWriter, r *http.Request) error {
 	}
 	items := make([]User, 0, len(us))
 	for _, u := range us {
-		items = append(items, User{ID: u.ID, Username: u.Username, FullName: u.FullName, Disabled: u.Disabled,
+		items = append(items, User{ID: u.ID, Username: u.Username, FullName: u.FullName, Disabled: u.Disabled, MustChangePassword: u.MustChangePassword,
 			Units: groupMemberships(u.Memberships)})
 	}
 	return httpx.WriteJSON(w, http.StatusOK, httpx.NewList(items, total))

@@ -105,6 +105,7 @@ type Server struct {
 	handler     http.Handler
 	metrics     *httpMetrics
 	calls       callSounds // the latest calls' audio
+	signers     signedByCache
 }
 
 // New builds the server and its route table.
@@ -247,6 +248,15 @@ func (s *Server) route(rt httpx.Route) http.Handler {
 				return
 			}
 		}
+		if p != nil && p.MustChangePassword && !rt.PasswordChange {
+			if !rt.Access.Public {
+				s.passwordChangeFirst(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
+				return
+			}
+			// A public page needs no login: until the one-time password is changed, the
+			// login counts for nothing else.
+			p = nil
+		}
 		ctx := auth.WithPrincipal(r.Context(), p)
 		if !rt.Access.Allows(p) {
 			if p == nil {
@@ -265,6 +275,18 @@ func (s *Server) route(rt httpx.Route) http.Handler {
 			s.fail(w, r.WithContext(ctx), err)
 		}
 	})
+}
+
+// passwordChangeFirst answers a user who must change a one-time password and asked for
+// something else: a browser's page request goes to the change of password, anything
+// else (the API, with a session or a bearer token, and forms) is refused with
+// password_change_required.
+func (s *Server) passwordChangeFirst(w http.ResponseWriter, r *http.Request) {
+	if !httpx.IsAPI(r) && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		http.Redirect(w, r, passwordPath, http.StatusSeeOther)
+		return
+	}
+	s.fail(w, r, auth.ErrPasswordChangeRequired)
 }
 
 // authenticate finds the caller: a bearer token (API clients) or the session cookie.
@@ -337,7 +359,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 // view starts a page's data with what every page shows.
 func (s *Server) view(r *http.Request, title string) view {
 	p := auth.PrincipalFrom(r.Context())
-	return view{Title: title, SiteName: s.SiteName, Area: "portal", P: p, Menu: s.menu(p),
+	var menu []navItem
+	if p != nil && !p.MustChangePassword {
+		menu = s.menu(p)
+	}
+	return view{Title: title, SiteName: s.SiteName, Area: "portal", P: p, Menu: menu,
 		RequestID: httpx.RequestID(r.Context())}
 }
 

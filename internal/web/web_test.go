@@ -175,6 +175,7 @@ var access = map[string][]auth.Role{
 	"GET /healthz":           nil,
 	"GET /metrics":           nil,
 	"GET /account":           {"user"},
+	"GET /account/password":  {"user"},
 	"POST /account/password": {"user"},
 	// A citizen gives and takes back their consent to a volunteer; the handlers act
 	// only on the caller's own consents (volunteer_test.go).
@@ -239,6 +240,7 @@ var access = map[string][]auth.Role{
 	"POST /admin/users/{id}/disable":                auth.AdminRoles,
 	"POST /admin/users/{id}/enable":                 auth.AdminRoles,
 	"POST /admin/users/{id}/keys":                   auth.AdminRoles,
+	"POST /admin/users/{id}/keys/withdraw":          auth.AdminRoles,
 	"GET /admin/procedures":                         auth.AdminRoles,
 	"POST /admin/procedures":                        auth.AdminRoles,
 	"POST /admin/procedures/import":                 auth.AdminRoles,
