@@ -100,10 +100,11 @@ func NotationInSubject(subject string) string {
 	if m == nil {
 		return ""
 	}
-	if _, _, err := ParseNotation(m[1], nil); err != nil {
+	n := strings.TrimRight(m[1], ".") // the sentence's full stop
+	if _, _, err := ParseNotation(n, nil); err != nil {
 		return ""
 	}
-	return m[1]
+	return n
 }
 
 // RegisterIncoming implements mail.Registrar.
