@@ -108,7 +108,7 @@ func TestLegalScenarios(t *testing.T) {
 			want: []string{`"total":1`, `"type_code":"cong_van"`, `"subject":"Xin lỗi và hẹn lại ngày trả kết quả hồ sơ {x}"`,
 				`"number":1,"number_notation":"01/UBND-VP"`, `"status":"issued","paper":true`}},
 		{name: "a công văn drafted", as: "vanthu", method: "POST", path: "/api/v1/documents",
-			body: `{"direction":"outgoing","type_code":"cong_van","subject":"Về việc họp giao ban","drafting_unit":"VP","recipients":["Các thôn"]}`,
+			body:   `{"direction":"outgoing","type_code":"cong_van","subject":"Về việc họp giao ban","drafting_unit":"VP","recipients":["Các thôn"]}`,
 			status: 201, after: keep("cv", "id")},
 		{name: "continues the letters' sequence", as: "vanthu", method: "POST", path: "/api/v1/documents/{cv}/actions/issue",
 			body: `{"paper":true}`, status: 200, want: []string{`"number":2`, `"number_notation":"02/UBND-VP"`}},
