@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,6 +50,23 @@ func TestDispatchChannel(t *testing.T) {
 			t.Errorf("%q: %q, want %q", subject, got, want)
 		}
 	}
+}
+
+// FuzzNotationInSubject: whatever a subject holds, the notation found is a valid one
+// written in it, or none.
+func FuzzNotationInSubject(f *testing.F) {
+	for _, s := range []string{"Công văn số 12/UBND-VP về việc", "số: 05/QĐ-UBND.", "số 1/", "Số 99999999999/A", "số 3/A--B", "sỐ 7/Đ-Đ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := document.NotationInSubject(s)
+		if n == "" {
+			return
+		}
+		if _, _, err := document.ParseNotation(n, nil); err != nil || !strings.Contains(s, n) {
+			t.Fatalf("%q gave %q (%v)", s, n, err)
+		}
+	})
 }
 
 // TestMailRegistrar: a message of the official mailbox registers as an incoming document
@@ -230,27 +248,7 @@ func TestDispatchByEmail(t *testing.T) {
 	if ds[0].Status != "sent" || ds[0].Attempts != 2 || ds[1].Status != "pending" || ds[1].Attempts != 0 {
 		t.Fatalf("after sending %+v", ds)
 	}
-	// Postfix delivers into the mailbox on its own time: wait for it (not a timed
-	// assertion: the test fails only if it never arrives).
-	var raw []byte
-	for deadline := time.Now().Add(90 * time.Second); raw == nil && time.Now().Before(deadline); {
-		_, msgs, err := box.Fetch(ctx, validity, last, 100)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range msgs {
-			last = m.UID
-			if p, err := mail.DefaultLimits.Parse(m.Raw); err == nil && p.MessageID == ds[0].MessageID {
-				raw = m.Raw
-			}
-		}
-		if raw == nil {
-			time.Sleep(200 * time.Millisecond)
-		}
-	}
-	if raw == nil {
-		t.Fatal("the message never reached the mailbox")
-	}
+	raw := awaitMessage(t, box, validity, &last, ds[0].MessageID)
 	p, err := mail.DefaultLimits.Parse(raw)
 	if err != nil {
 		t.Fatal(err)
@@ -263,6 +261,50 @@ func TestDispatchByEmail(t *testing.T) {
 		t.Fatalf("DKIM: %v", err)
 	}
 	dkimpy(t, raw, dk)
+
+	// The same over TLS from the first byte (port 465).
+	d2, err := e.svc.CreateOutgoing(ctx, e.clerks[0], document.OutgoingInput{UnitID: e.unit, TypeCode: "thong_bao",
+		Subject: "Về việc lịch tiếp công dân", Recipients: []string{to}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Approve(ctx, e.leader, d2.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Issue(ctx, e.clerks[0], d2.ID, document.IssueInput{SignedPDF: twice}); err != nil {
+		t.Fatal(err)
+	}
+	w.Mailer = &mail.Sender{Addr: cmpOr(os.Getenv("XASO_TEST_SMTPS"), "127.0.0.1:10465"), Security: mail.TLS,
+		From: "vanthu@yentu.ninhbinh.gov.vn", TLSConfig: &tls.Config{RootCAs: roots, ServerName: "localhost"}}
+	if n, err := w.Deliver(ctx); err != nil || n != 1 {
+		t.Fatalf("deliver over TLS: %d %v", n, err)
+	}
+	ds2, _ := e.st.DocumentDispatches(ctx, d2.ID)
+	p2, err := mail.DefaultLimits.Parse(awaitMessage(t, box, validity, &last, ds2[0].MessageID))
+	if err != nil || p2.Subject != "Thông báo số 02/TB-UBND về việc lịch tiếp công dân" || len(p2.Attachments) != 1 || !bytes.Equal(p2.Attachments[0].Data, twice) {
+		t.Fatalf("over TLS: %q %v", p2.Subject, err)
+	}
+}
+
+// awaitMessage reads the mailbox from UID *last on until the message with Message-ID id
+// arrives. Postfix delivers on its own time: this waits for it, and fails only if it
+// never arrives (not a timed assertion).
+func awaitMessage(t *testing.T, box *mail.IMAP, validity uint32, last *uint32, id string) []byte {
+	t.Helper()
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		_, msgs, err := box.Fetch(context.Background(), validity, *last, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range msgs {
+			*last = m.UID
+			if p, err := mail.DefaultLimits.Parse(m.Raw); err == nil && p.MessageID == id {
+				return m.Raw
+			}
+		}
+	}
+	t.Fatalf("the message %s never reached the mailbox", id)
+	return nil
 }
 
 // dkimpy verifies with an independent implementation (python3-dkim).
