@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/xaso-vn/xaso/internal/blob"
@@ -121,16 +122,18 @@ func (r MailRegistrar) RegisterIncoming(ctx context.Context, unitID int64, in ma
 		}
 		keys = append(keys, key)
 	}
-	sender := in.Sender
-	if name := strings.TrimSpace(in.SenderName); name != "" {
-		sender = name + " <" + in.Sender + ">"
+	// What a stranger wrote is taken as it can be read: the clerk registers with one
+	// click and cannot correct it, so a bad byte or an overlong name must not refuse it.
+	sender := clip(in.Sender, 250)
+	if sender == "" {
+		sender = "(Không rõ người gửi)"
 	}
-	subject := strings.TrimSpace(in.Subject)
+	if name := clip(in.SenderName, 290-utf8.RuneCountInString(sender)); name != "" {
+		sender = name + " <" + sender + ">"
+	}
+	subject := clip(in.Subject, 1000)
 	if subject == "" {
 		subject = "(Thư không có tiêu đề)"
-	}
-	if utf8.RuneCountInString(subject) > 1000 {
-		subject = string([]rune(subject)[:1000])
 	}
 	sent := in.SentAt
 	if sent.IsZero() || sent.After(s.now()) {
@@ -289,6 +292,24 @@ func (w *MailDispatcher) Run(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// clip makes s valid UTF-8 on one line, trimmed, at most n characters.
+func clip(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	s = strings.Join(strings.Fields(s), " ")
+	if n <= 0 {
+		return ""
+	}
+	if utf8.RuneCountInString(s) > n {
+		s = strings.TrimSpace(string([]rune(s)[:n]))
+	}
+	return s
 }
 
 func lowerFirst(s string) string {

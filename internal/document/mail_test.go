@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 	"testing"
 	"time"
 
@@ -127,6 +128,17 @@ func TestMailRegistrar(t *testing.T) {
 	plain.MessageID = "x2@gmail.com"
 	if n, err := reg.RegisterIncoming(ctx, e.unit, plain); err != nil || n != 4 {
 		t.Fatalf("another message: %d %v", n, err)
+	}
+	// Whatever a stranger wrote registers, made readable: a bad byte, a control character,
+	// an overlong name.
+	odd := mail.Incoming{Sender: "x@y.vn", SenderName: strings.Repeat("Ủy ban ", 100), Subject: "Báo cáo\x00 tháng \xff3",
+		MessageID: "odd@y.vn", SentAt: e.now, ReceivedAt: e.now}
+	if n, err := reg.RegisterIncoming(ctx, e.unit, odd); err != nil || n != 5 {
+		t.Fatalf("odd message: %d %v", n, err)
+	}
+	if got, _, err := e.svc.List(ctx, e.clerks[0], document.Query{UnitID: e.unit, Direction: document.Incoming, Number: "5"}); err != nil || len(got) != 1 ||
+		got[0].Subject != "Báo cáo tháng \uFFFD3" || !strings.HasPrefix(got[0].Sender, "Ủy ban Ủy ban") || !strings.HasSuffix(got[0].Sender, " <x@y.vn>") || utf8.RuneCountInString(got[0].Sender) > 300 {
+		t.Fatalf("odd message registered as %+v %v", got, err)
 	}
 	// A paper registration still needs its number-and-symbol.
 	if _, err := e.svc.RegisterIncoming(ctx, e.clerks[0], document.IncomingInput{UnitID: e.unit, Sender: "Thôn Đông",
