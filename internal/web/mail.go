@@ -1,6 +1,9 @@
 package web
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"strconv"
 
@@ -19,6 +22,7 @@ func (s *Server) mailPageRoutes() []httpx.Route {
 	return []httpx.Route{
 		{Pattern: "GET /office/mail", Access: clerk, Handler: s.mailboxPage},
 		{Pattern: "GET /office/mail/{id}", Access: clerk, Handler: s.mailMessagePage},
+		{Pattern: "GET /office/mail/{id}/files/{n}", Access: clerk, Handler: s.mailFile},
 		{Pattern: "POST /office/mail/{id}/register", Access: clerk, Handler: s.mailRegisterPage},
 		{Pattern: "POST /office/mail/{id}/dismiss", Access: clerk, Handler: s.mailDismissPage},
 	}
@@ -78,6 +82,7 @@ type mailMessageView struct {
 }
 
 type mailAttachment struct {
+	N    int
 	Name string
 	Size int64
 }
@@ -118,7 +123,7 @@ func (s *Server) renderMailMessage(w http.ResponseWriter, r *http.Request, statu
 		} else {
 			mv.Parsed = p
 			for _, a := range p.Attachments {
-				mv.Attachments = append(mv.Attachments, mailAttachment{a.Name, int64(len(a.Data))})
+				mv.Attachments = append(mv.Attachments, mailAttachment{len(mv.Attachments) + 1, a.Name, int64(len(a.Data))})
 			}
 		}
 	}
@@ -127,6 +132,36 @@ func (s *Server) renderMailMessage(w http.ResponseWriter, r *http.Request, statu
 	v.Error = msg
 	v.Data = mv
 	return s.views.render(w, status, "mail_message", v)
+}
+
+// mailFile downloads a message's attachment n (from 1), so the clerk reads the document
+// before registering it: always as a download, typed as a PDF only when it is one.
+func (s *Server) mailFile(w http.ResponseWriter, r *http.Request) error {
+	it, _, err := s.mailItem(r)
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || it.Raw == nil {
+		return errMailPage
+	}
+	p, err := s.Mail.Limits.Parse(it.Raw)
+	if err != nil || n < 1 || n > len(p.Attachments) {
+		return errMailPage
+	}
+	a := p.Attachments[n-1]
+	name := httpx.CleanName(a.Name)
+	if name == "" {
+		name = "tep-" + strconv.Itoa(n)
+	}
+	ct := "application/octet-stream"
+	if http.DetectContentType(a.Data) == "application/pdf" {
+		ct = "application/pdf"
+	}
+	sum := sha256.Sum256(a.Data)
+	httpx.ServeFile(w, r, bytes.NewReader(a.Data), httpx.FileMeta{Name: name, ContentType: ct,
+		ETag: `"` + hex.EncodeToString(sum[:16]) + `"`, Modified: it.FetchedAt})
+	return nil
 }
 
 // mailRegisterPage registers a message with one click and shows its arrival number.

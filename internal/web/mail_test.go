@@ -130,6 +130,18 @@ func TestMailboxPage(t *testing.T) {
 		!strings.Contains(page, "Kính gửi UBND xã Yên Từ.") {
 		t.Fatalf("message: %d %v", resp.StatusCode, f)
 	}
+	// The clerk reads the attached PDF before registering it.
+	href := attrAt(t, page, `dd a[download]`, "href")
+	resp, body := get(t, clerk, e.ts.URL+href)
+	if resp.StatusCode != 200 || body != string(pdf) || resp.Header.Get("Content-Type") != "application/pdf" ||
+		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment;") || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("attachment: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
+	}
+	for _, bad := range []string{"/files/2", "/files/0", "/files/x"} {
+		if resp, _ := get(t, clerk, e.ts.URL+letterLink+bad); resp.StatusCode != 404 {
+			t.Errorf("%s: %d", bad, resp.StatusCode)
+		}
+	}
 	resp, _ = post(t, clerk, e.ts.URL+letterLink+"/register", url.Values{})
 	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/office/mail" {
 		t.Fatalf("register: %d %s", resp.StatusCode, resp.Header.Get("Location"))

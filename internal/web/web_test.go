@@ -167,6 +167,7 @@ var access = map[string][]auth.Role{
 	// The official mailbox: the clerk's alone.
 	"GET /office/mail":                {auth.RoleClerk},
 	"GET /office/mail/{id}":           {auth.RoleClerk},
+	"GET /office/mail/{id}/files/{n}": {auth.RoleClerk},
 	"POST /office/mail/{id}/register": {auth.RoleClerk},
 	"POST /office/mail/{id}/dismiss":  {auth.RoleClerk},
 	"GET /{$}":                        nil,
