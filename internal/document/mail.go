@@ -15,6 +15,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/edxml"
 	"github.com/xaso-vn/xaso/internal/locale"
@@ -146,6 +148,22 @@ func (r MailRegistrar) RegisterIncoming(ctx context.Context, unitID int64, in ma
 		return 0, err
 	}
 	return d.ArrivalNumber, nil
+}
+
+// ErrNoFile is a stored file a document does not have.
+var ErrNoFile = apperr.New(apperr.NotFound, "document_file_not_found", "Văn bản không có tệp này.")
+
+// File opens file n (from 1) of an incoming document the caller may read: what came
+// with it by e-mail or through the exchange, as it arrived.
+func (s *Service) File(ctx context.Context, p *auth.Principal, id int64, n int) (io.ReadSeekCloser, error) {
+	d, err := s.Get(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if n < 1 || n > len(d.Attachments) || s.Blobs == nil {
+		return nil, ErrNoFile
+	}
+	return s.Blobs.Open(ctx, d.Attachments[n-1])
 }
 
 // DispatchStore is what the e-mail dispatcher needs from storage.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"strconv"
 
@@ -161,6 +162,42 @@ func (s *Server) mailFile(w http.ResponseWriter, r *http.Request) error {
 	sum := sha256.Sum256(a.Data)
 	httpx.ServeFile(w, r, bytes.NewReader(a.Data), httpx.FileMeta{Name: name, ContentType: ct,
 		ETag: `"` + hex.EncodeToString(sum[:16]) + `"`, Modified: it.FetchedAt})
+	return nil
+}
+
+// documentFile downloads an incoming document's file n, named by its arrival number
+// ("van-ban-den-7-1.pdf"), as a download, typed as a PDF only when it is one.
+func (s *Server) documentFile(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return errDocPageID
+	}
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil {
+		return document.ErrNoFile
+	}
+	p := auth.PrincipalFrom(ctx)
+	d, err := s.Documents.Get(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	f, err := s.Documents.File(ctx, p, id, n)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	k, _ := io.ReadFull(f, head)
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	name, ct := "van-ban-den-"+strconv.Itoa(d.ArrivalNumber)+"-"+strconv.Itoa(n), "application/octet-stream"
+	if http.DetectContentType(head[:k]) == "application/pdf" {
+		name, ct = name+".pdf", "application/pdf"
+	}
+	key := d.Attachments[n-1]
+	httpx.ServeFile(w, r, f, httpx.FileMeta{Name: name, ContentType: ct, ETag: `"` + key + `"`, Modified: d.CreatedAt})
 	return nil
 }
 

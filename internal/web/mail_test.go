@@ -159,6 +159,17 @@ func TestMailboxPage(t *testing.T) {
 	if !strings.Contains(page, "Công văn số 12/UBND-VP về việc chuẩn bị họp tổng kết") || !strings.Contains(page, "Số đến "+strings.TrimSuffix(strings.TrimPrefix(flash, "Đã vào sổ văn bản đến, số đến "), ".")) {
 		t.Fatalf("register page lacks the letter:\n%s", page)
 	}
+	// Its PDF is the document's file, byte for byte.
+	_, page = get(t, clerk, e.ts.URL+attrAt(t, page, `ul.items a[href^="/office/documents/"]`, "href"))
+	fileLink := attrAt(t, page, `dd a[download]`, "href")
+	resp, body = get(t, clerk, e.ts.URL+fileLink)
+	if resp.StatusCode != 200 || body != string(pdf) || resp.Header.Get("Content-Type") != "application/pdf" ||
+		!strings.Contains(resp.Header.Get("Content-Disposition"), "van-ban-den-") {
+		t.Fatalf("document file: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
+	}
+	if resp, _ := get(t, clerk, e.ts.URL+strings.TrimSuffix(fileLink, "1")+"2"); resp.StatusCode != 404 {
+		t.Fatalf("no second file: %d", resp.StatusCode)
+	}
 	// A second click registers nothing more.
 	resp, page = post(t, clerk, e.ts.URL+letterLink+"/register", url.Values{})
 	if resp.StatusCode != 409 || !strings.Contains(page, "đã được xử lý") {
