@@ -29,6 +29,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/feedback"
 	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/mail"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/queue"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
@@ -50,6 +51,9 @@ type Deps struct {
 	// Documents runs the official documents' registers (nil: one over Store, Blobs and
 	// Calendars).
 	Documents *document.Service
+	// Mail is the official mailbox the clerk registers from (nil: one over Store whose
+	// messages register through Documents).
+	Mail *mail.Service
 	// Accounts runs the administrators' changes of accounts (nil: one over Store and
 	// Auth's hasher).
 	Accounts      *account.Service
@@ -138,6 +142,10 @@ func New(d Deps) (*Server, error) {
 	if d.Documents == nil {
 		d.Documents = NewDocuments(d)
 	}
+	if d.Mail == nil {
+		d.Mail = &mail.Service{Store: d.Store, Registrar: document.MailRegistrar{Service: d.Documents}, Limits: mail.DefaultLimits,
+			Now: d.Documents.Now}
+	}
 	if d.Lookups == nil {
 		d.Lookups = NewLookups()
 	}
@@ -185,7 +193,7 @@ func New(d Deps) (*Server, error) {
 			func() float64 { return float64(st.GroupStats().Changes) }))
 	s.routes = slices.Concat(s.pageRoutes(), s.paymentPageRoutes(), s.adminPaymentRoutes(),
 		s.feedbackRoutes(), s.unitSettingsRoutes(), s.floorRoutes(),
-		s.certificationPageRoutes(), s.documentPageRoutes(), s.dossierFeeRoutes(), s.adminUserRoutes(),
+		s.certificationPageRoutes(), s.documentPageRoutes(), s.mailPageRoutes(), s.dossierFeeRoutes(), s.adminUserRoutes(),
 		s.broadcastRoutes(), d.Routes)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
@@ -414,6 +422,7 @@ var officeMenu = []struct{ Key, Pattern, Label string }{
 	{"search", "GET /office/dossiers", "Tìm hồ sơ"},
 	{"receive", "GET /office/receive", "Tiếp nhận hồ sơ"},
 	{"documents", "GET /office/documents", "Văn bản"},
+	{"mail", "GET /office/mail", "Hộp thư công vụ"},
 	{"stats", "GET /office/thong-ke", "Thống kê"},
 	{"certifications", "GET /office/certifications", "Chứng thực"},
 	{"feedback", "GET /office/feedback", "Phản ánh, kiến nghị"},
