@@ -145,6 +145,7 @@ type IndexStore interface {
 // 2.2): how many, and their total in hundredths of the procedure's unit.
 type ProcessingSum struct {
 	Procedure string
+	Name      string
 	Unit      catalog.DurationUnit
 	Limit     int // the legal limit in Unit
 	Finished  int64
@@ -184,7 +185,7 @@ func AverageTimes(sums []ProcessingSum) []AverageTime {
 			continue
 		}
 		avg := math.Round(float64(s.Total)/float64(s.Finished)) / 100
-		out = append(out, AverageTime{Procedure: s.Procedure, Unit: s.Unit, UnitLabel: UnitLabel(s.Unit), Average: avg,
+		out = append(out, AverageTime{Procedure: s.Procedure, Name: s.Name, Unit: s.Unit, UnitLabel: UnitLabel(s.Unit), Average: avg,
 			LegalLimit: s.Limit, Finished: s.Finished, Within: avg <= float64(s.Limit)})
 	}
 	return out
@@ -280,16 +281,6 @@ func IndexReport(ctx context.Context, st interface {
 	measured := to
 	if measured.After(today) {
 		measured = today
-	}
-	if len(whole.AverageTimes) > 0 {
-		// Names for the averages only: a province's catalog is thousands of rows.
-		names, err := st.ProcedureNames(ctx, units)
-		if err != nil {
-			return Index{}, err
-		}
-		for i, t := range whole.AverageTimes {
-			whole.AverageTimes[i].Name = names[t.Procedure][0]
-		}
 	}
 	idx := Index{Unit: u.Code, UnitName: u.Name, From: from.String(), To: to.String(), MeasuredTo: measured.String(), Source: source, IndexPeriod: whole}
 	for m := calendar.NewDate(from.Year, from.Month, 1); !p.WholeOnly && !m.After(to); m = calendar.NewDate(m.Year, m.Month+1, 1) {

@@ -51,7 +51,7 @@ func (s *Store) SetProcessing(ctx context.Context, dossierID int64, p *dossier.P
 // ProcessingTimes is report.IndexStore's sums for indicator 2.2: per procedure and
 // unit of time, the dossiers of units received on the local days from..to whose
 // processing ended by the end of day to, and their processing times. One grouped query
-// over the index dossiers_processing.
+// over the index dossiers_processing; the name is the one the dossiers were filed under.
 func (s *Store) ProcessingTimes(ctx context.Context, units []int64, from, to calendar.Date) ([]report.ProcessingSum, error) {
 	if len(units) == 0 {
 		return nil, nil
@@ -61,7 +61,7 @@ func (s *Store) ProcessingTimes(ctx context.Context, units []int64, from, to cal
 	for _, u := range units {
 		args = append(args, u)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT d.procedure_code, d.processing_unit, MAX(d.processing_limit), COUNT(*),
+	rows, err := s.r.QueryContext(ctx, `SELECT d.procedure_code, MAX(d.procedure_name), d.processing_unit, MAX(d.processing_limit), COUNT(*),
 		CAST(SUM(d.processing_time) AS BIGINT) FROM dossiers d
 		WHERE d.competent_unit_id IN (`+placeholders(3, len(units))+`) AND d.received_at >= $1 AND d.received_at < $2
 		AND d.processing_time IS NOT NULL AND COALESCE(d.resolved_at, d.ended_at) < $2
@@ -74,7 +74,7 @@ func (s *Store) ProcessingTimes(ctx context.Context, units []int64, from, to cal
 	for rows.Next() {
 		var p report.ProcessingSum
 		var unit string
-		if err := rows.Scan(&p.Procedure, &unit, &p.Limit, &p.Finished, &p.Total); err != nil {
+		if err := rows.Scan(&p.Procedure, &p.Name, &unit, &p.Limit, &p.Finished, &p.Total); err != nil {
 			return nil, err
 		}
 		p.Unit = catalog.DurationUnit(unit)
