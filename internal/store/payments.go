@@ -712,8 +712,12 @@ func (s *Store) ReplaceFeeReceipt(ctx context.Context, id int64, at time.Time, i
 // FeeReceiptsCancelledOn returns the receipts of a unit cancelled on a local day, for the
 // day's summary.
 func (s *Store) FeeReceiptsCancelledOn(ctx context.Context, unitID int64, day calendar.Date) ([]payment.StoredFeeReceipt, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+receiptCols+` FROM receipts WHERE unit_id = $1 AND cancel_day = $2 AND cancelled_at IS NOT NULL
-		ORDER BY template, series, number`, unitID, day.String())
+	return s.receiptsWhere(ctx, `unit_id = $1 AND cancel_day = $2 AND cancelled_at IS NOT NULL`, unitID, day.String())
+}
+
+// receiptsWhere lists the receipts matching a condition, by template, series and number.
+func (s *Store) receiptsWhere(ctx context.Context, where string, args ...any) ([]payment.StoredFeeReceipt, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+receiptCols+` FROM receipts WHERE `+where+` ORDER BY template, series, number`, args...)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -741,21 +745,15 @@ func (s *Store) FeeReceipt(ctx context.Context, id int64) (payment.StoredFeeRece
 // FeeReceiptsOn returns the fee receipts a unit issued on a local day, by template, series and
 // number: the day's summary for the tax authority is made of them.
 func (s *Store) FeeReceiptsOn(ctx context.Context, unitID int64, day calendar.Date) ([]payment.FeeReceipt, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+receiptCols+` FROM receipts WHERE unit_id = $1 AND issue_day = $2
-		ORDER BY template, series, number`, unitID, day.String())
+	rs, err := s.receiptsWhere(ctx, `unit_id = $1 AND issue_day = $2`, unitID, day.String())
 	if err != nil {
-		return nil, mapErr(err)
+		return nil, err
 	}
-	defer rows.Close()
-	var out []payment.FeeReceipt
-	for rows.Next() {
-		rc, err := scanReceipt(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rc.FeeReceipt)
+	out := make([]payment.FeeReceipt, len(rs))
+	for i, rc := range rs {
+		out[i] = rc.FeeReceipt
 	}
-	return out, mapErr(rows.Err())
+	return out, nil
 }
 
 // PaymentCounts are the figures of the Decision 766 indicator "dossiers paid online".
