@@ -140,13 +140,20 @@ func (s *Store) createDossier(ctx context.Context, nd dossier.NewDossier, retry 
 func (s *Store) SaveTransition(ctx context.Context, before, after dossier.Dossier, ev dossier.Event, msgs []notify.Message) (dossier.Dossier, error) {
 	after.Version = before.Version + 1
 	after.ChangedAt = utc(ev.At)
+	// The processing time is written once, by the transition that ends processing.
+	var ptime, punit, plimit any
+	if p := after.Processing; p != nil {
+		ptime, punit, plimit = p.Time, string(p.Unit), p.Limit
+	}
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE dossiers SET status = $1, step = $2, received_at = $3, due_at = $4, extended_due_at = $5,
 			paused_at = $6, paused_minutes = $7, supplements = $8, step_started_at = $9, resolved_at = $10, timeliness = $11,
-			ended_at = $12, reason = $13, version = $14, changed_at = $15 WHERE id = $16 AND version = $17`,
+			ended_at = $12, reason = $13, version = $14, changed_at = $15,
+			processing_time = COALESCE($18, processing_time), processing_unit = COALESCE($19, processing_unit),
+			processing_limit = COALESCE($20, processing_limit) WHERE id = $16 AND version = $17`,
 			after.Status, after.Step, nullTime(after.ReceivedAt), nullTime(after.DueAt), nullTime(after.ExtendedDueAt), nullTime(after.PausedAt),
 			after.PausedMinutes, after.Supplements, utc(after.StepStartedAt), nullTime(after.ResolvedAt), after.Timeliness,
-			nullTime(after.EndedAt), after.Reason, after.Version, after.ChangedAt, after.ID, before.Version)
+			nullTime(after.EndedAt), after.Reason, after.Version, after.ChangedAt, after.ID, before.Version, ptime, punit, plimit)
 		if err != nil {
 			return fmt.Errorf("store: dossier %s: %w", after.Code, err)
 		}

@@ -64,6 +64,8 @@ var apiAccess = map[string][]auth.Role{
 	"GET /api/v1/payments/receipts/summary":      {auth.RoleAccountant},
 	"GET /api/v1/payments/receipts/{file}":       {auth.RoleAccountant},
 	"GET /api/v1/receipts/{file}":                nil, // the handler decides: officials, owner, look-up secret; others 404
+	"POST /api/v1/receipts/{id}/actions/cancel":  {auth.RoleAccountant},
+	"POST /api/v1/receipts/{id}/actions/replace": {auth.RoleAccountant},
 	"GET /api/v1/registers/{file}":               {auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk},
 	// Feedback (docs/FEEDBACK.md): filing, the citizen's verdict and the survey are
 	// public (the dossier's secret, or the logged-in owner, checked by feedback.Service);
