@@ -31,7 +31,7 @@ CREATE TABLE bulletins (
     priority    TEXT NOT NULL,          -- normal, priority, emergency
     status      TEXT NOT NULL,          -- draft, approved, withdrawn
     audio_key   TEXT NOT NULL,
-    seconds     DOUBLE PRECISION NOT NULL,
+    seconds     REAL NOT NULL,
     start_at    TIMESTAMP NOT NULL,
     rule        TEXT NOT NULL DEFAULT '', -- RFC 5545 RRULE; empty: once at start_at
     end_at      TIMESTAMP,
