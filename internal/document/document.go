@@ -345,6 +345,13 @@ type Document struct {
 	ReplyTo   *int64    `json:"reply_to,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	Version   int       `json:"version"`
+	// Exchange: an incoming document registered from an edXML message keeps the message's
+	// DocumentId and its sender's organ id (its handling is reported back to it); an
+	// outgoing one sent through the exchange platform keeps the last status a recipient
+	// sent (01, 02, 03, 05, 06, 15, 16), an incoming one a recall (13).
+	ExchangeID     string `json:"exchange_id,omitempty"`
+	ExchangeOrgan  string `json:"exchange_organ,omitempty"`
+	ExchangeStatus string `json:"exchange_status,omitempty"`
 }
 
 // DuplicateKey is what makes two incoming documents the same one: the folded sender,

@@ -23,7 +23,8 @@ const documentColumns = `d.id, d.unit_id, d.direction, d.type_code, d.subject, d
 	d.year, COALESCE(d.sequence, ''), COALESCE(d.number, 0), d.number_notation, COALESCE(d.arrival_number, 0), d.urgency,
 	d.confidential, d.legal, COALESCE(d.issued_on, ''), d.received_at, d.source, d.status, d.paper, d.signed_blob,
 	d.attachments, d.file_id, d.handler_id, COALESCE(u.full_name, ''), d.supporting, d.instruction,
-	COALESCE(d.deadline, ''), d.progress, d.reply_to, d.created_at, d.version`
+	COALESCE(d.deadline, ''), d.progress, d.reply_to, d.created_at, d.version, d.exchange_id, d.exchange_organ,
+	d.exchange_status`
 
 const documentFrom = ` FROM documents d LEFT JOIN users u ON u.id = d.handler_id`
 
@@ -36,7 +37,8 @@ func scanDocument(row interface{ Scan(...any) error }) (document.Document, error
 		&d.Year, &d.Sequence, &d.Number, &d.NumberNotation, &d.ArrivalNumber, &d.Urgency,
 		&d.Confidential, &d.Legal, &d.IssuedOn, &received, &d.Source, &d.Status, &d.Paper, &d.SignedBlob,
 		&atts, &fileID, &handler, &d.HandlerName, &d.Supporting, &d.Instruction,
-		&d.Deadline, &d.Progress, &reply, &d.CreatedAt, &d.Version)
+		&d.Deadline, &d.Progress, &reply, &d.CreatedAt, &d.Version, &d.ExchangeID, &d.ExchangeOrgan,
+		&d.ExchangeStatus)
 	if err != nil {
 		return d, err
 	}
@@ -103,13 +105,14 @@ func (s *Store) insertDocument(ctx context.Context, tx *sql.Tx, d document.Docum
 	}
 	err := tx.QueryRowContext(ctx, `INSERT INTO documents (unit_id, direction, type_code, subject, sender, recipients,
 		drafting_unit, search_text, year, sequence, number, number_notation, arrival_number, dup_key, urgency, confidential,
-		legal, issued_on, received_at, source, status, paper, signed_blob, attachments, file_id, reply_to, created_at, updated_at)
+		legal, issued_on, received_at, source, status, paper, signed_blob, attachments, file_id, reply_to, created_at, updated_at,
+		exchange_id, exchange_organ)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
-		$24, $25, $26, $27, $27) RETURNING id`,
+		$24, $25, $26, $27, $27, $28, $29) RETURNING id`,
 		d.UnitID, d.Direction, d.TypeCode, d.Subject, d.Sender, jsonList(d.Recipients), d.DraftingUnit,
 		documentSearchText(d), d.Year, docTextArg(d.Sequence), docIntArg(d.Number), d.NumberNotation, docIntArg(d.ArrivalNumber),
 		docTextArg(dupKey), d.Urgency, d.Confidential, d.Legal, docTextArg(d.IssuedOn), received, d.Source, d.Status, d.Paper,
-		d.SignedBlob, jsonList(d.Attachments), docIDArg(d.FileID), docIDArg(d.ReplyTo), d.CreatedAt).Scan(&id)
+		d.SignedBlob, jsonList(d.Attachments), docIDArg(d.FileID), docIDArg(d.ReplyTo), d.CreatedAt, d.ExchangeID, d.ExchangeOrgan).Scan(&id)
 	return id, err
 }
 
@@ -215,8 +218,8 @@ func (s *Store) IssueDocument(ctx context.Context, id int64, version int, issue 
 		}
 		d.Version++
 		for _, r := range d.Recipients {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO document_dispatches (document_id, unit_id, recipient, created_at,
-				next_attempt_at) VALUES ($1, $2, $3, $4, $4)`, id, d.UnitID, r, now); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO document_dispatches (document_id, unit_id, recipient, channel, created_at,
+				next_attempt_at) VALUES ($1, $2, $3, $4, $5, $5)`, id, d.UnitID, r, document.DispatchChannel(r), now); err != nil {
 				return err
 			}
 		}
@@ -249,6 +252,11 @@ func (s *Store) SaveDocument(ctx context.Context, ch document.Change) (document.
 			return document.ErrChanged
 		}
 		d.Version++
+		for _, o := range ch.Outbox {
+			if _, err := s.enqueueExchange(ctx, tx, o); err != nil {
+				return err
+			}
+		}
 		return s.appendAudit(ctx, tx, audit.Event{Chain: d.UnitID, Action: ch.Action, ObjectType: "document",
 			ObjectID: strconv.FormatInt(d.ID, 10), Fields: ch.Fields})
 	})
@@ -491,9 +499,25 @@ func (s *Store) DocumentDispatches(ctx context.Context, documentID int64) ([]Doc
 }
 
 // ClaimDocumentDispatches leases up to n due dispatch rows of issued documents, as
-// ClaimOutbox does for messages: the sender (exchange or e-mail) that dies mid-send
-// leaves its lease to expire, and the row is tried again (at least once).
+// ClaimOutbox does for messages: the sender (e-mail) that dies mid-send leaves its lease
+// to expire, and the row is tried again (at least once). Rows of the exchange channel
+// are left to ClaimExchangeDispatches.
 func (s *Store) ClaimDocumentDispatches(ctx context.Context, now time.Time, lease time.Duration, n int) ([]DocumentDispatch, error) {
+	return s.claimDispatches(ctx, "channel <> '"+document.ChannelExchange+"'", now, lease, n)
+}
+
+// ClaimExchangeDispatches leases up to n due dispatch rows whose recipient is an organ
+// id (the exchange channel), for document.Exchange.Dispatch.
+func (s *Store) ClaimExchangeDispatches(ctx context.Context, now time.Time, lease time.Duration, n int) ([]document.Dispatch, error) {
+	rows, err := s.claimDispatches(ctx, "channel = '"+document.ChannelExchange+"'", now, lease, n)
+	out := make([]document.Dispatch, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, document.Dispatch{ID: r.ID, DocumentID: r.DocumentID, UnitID: r.UnitID, Recipient: r.Recipient, Attempts: r.Attempts})
+	}
+	return out, err
+}
+
+func (s *Store) claimDispatches(ctx context.Context, channel string, now time.Time, lease time.Duration, n int) ([]DocumentDispatch, error) {
 	now = now.UTC().Truncate(time.Microsecond)
 	lock := ""
 	if s.dialect == Postgres {
@@ -502,7 +526,7 @@ func (s *Store) ClaimDocumentDispatches(ctx context.Context, now time.Time, leas
 	var out []DocumentDispatch
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `UPDATE document_dispatches SET claimed_until = $1, attempts = attempts + 1
-			WHERE id IN (SELECT id FROM document_dispatches WHERE status = 'pending' AND next_attempt_at <= $2
+			WHERE id IN (SELECT id FROM document_dispatches WHERE `+channel+` AND status = 'pending' AND next_attempt_at <= $2
 				AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY next_attempt_at LIMIT $3`+lock+`)
 			RETURNING id, document_id, unit_id, kind, recipient, status, attempts, created_at`, now.Add(lease), now, n)
 		if err != nil {
