@@ -15,6 +15,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/document"
+	"github.com/xaso-vn/xaso/internal/exchange"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/feedback"
@@ -61,6 +62,8 @@ type Deps struct {
 	Kiosks *ratelimit.Limiter
 	// Documents runs the official documents' registers.
 	Documents *document.Service
+	// Exchange receives edXML messages pushed to the unit (nil: refused as unavailable).
+	Exchange *exchange.Service
 }
 
 type handlers struct{ Deps }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -25,6 +27,7 @@ func documentRoutes(h handlers) []httpx.Route {
 		{Pattern: "GET /api/v1/documents", Access: read, Handler: h.listDocuments},
 		{Pattern: "GET /api/v1/documents/{id}", Access: read, Handler: h.getDocument},
 		{Pattern: "GET /api/v1/documents/{id}/edxml", Access: read, Handler: h.documentEdXML},
+		{Pattern: "POST /api/v1/documents/edxml", Access: httpx.OnlyRoles(document.RegisterRoles...), Handler: h.receiveEdXML},
 		{Pattern: "POST /api/v1/documents/{id}/actions/{action}", Access: read, Handler: h.documentAction},
 		{Pattern: "GET /api/v1/document-registers/{file}", Access: read, Handler: h.documentRegister},
 		{Pattern: "GET /api/v1/document-files", Access: read, Handler: h.documentFiles},
@@ -40,6 +43,7 @@ var (
 	errNoDocUnit    = apperr.New(apperr.Forbidden, "forbidden", "Bạn không thuộc đơn vị nào có sổ văn bản.")
 	errSignedPDF    = apperr.Invalidf("invalid_signed_pdf", "signed_pdf phải là tệp PDF mã hóa base64.")
 	errDocDirection = document.ErrDirection
+	errNoExchange   = apperr.New(apperr.Unavailable, "exchange_unavailable", "Hệ thống chưa được kết nối với trục liên thông văn bản.")
 )
 
 func (h handlers) documentTypes(w http.ResponseWriter, r *http.Request) error {
@@ -138,7 +142,7 @@ func (h handlers) getDocument(w http.ResponseWriter, r *http.Request) error {
 }
 
 // documentEdXML is an issued outgoing document as an edXML message (QCVN 102:2016),
-// from its unit, whose code is its organ id.
+// from its unit, whose identification code is its organ id (as the exchange sends it).
 func (h handlers) documentEdXML(w http.ResponseWriter, r *http.Request) error {
 	id, err := documentID(r)
 	if err != nil {
@@ -147,7 +151,7 @@ func (h handlers) documentEdXML(w http.ResponseWriter, r *http.Request) error {
 	doc, err := h.Documents.EdXML(r.Context(), auth.PrincipalFrom(r.Context()), id,
 		func(ctx context.Context, unitID int64) (edxml.Organ, error) {
 			u, err := h.Store.UnitByID(ctx, unitID)
-			return edxml.Organ{ID: u.Code, Name: u.Name}, err
+			return document.UnitOrgan(u), err
 		})
 	if err != nil {
 		return err
@@ -156,6 +160,54 @@ func (h handlers) documentEdXML(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", `attachment; filename="van-ban-`+strconv.FormatInt(id, 10)+`.xml"`)
 	_, err = w.Write(doc)
 	return err
+}
+
+// EdXMLReceived is the answer to POST /api/v1/documents/edxml: a document registered
+// with its arrival number and the status sent back to its sender (03 accepted), or a
+// status message taken ("kind": "status").
+type EdXMLReceived struct {
+	Kind          edxml.Kind `json:"kind"`
+	ArrivalNumber int        `json:"arrival_number,omitempty"`
+	Status        string     `json:"status,omitempty"`
+	StatusName    string     `json:"status_name,omitempty"`
+}
+
+// receiveEdXML registers an edXML message pushed to the clerk's unit, as the exchange
+// platform delivers it: the body is bounded before it is read, refusals carry the edXML
+// codes, and a document registered before is a conflict.
+func (h handlers) receiveEdXML(w http.ResponseWriter, r *http.Request) error {
+	p := auth.PrincipalFrom(r.Context())
+	unitID := document.UnitFor(p, document.RegisterRoles...)
+	if unitID == 0 {
+		return errNoDocUnit
+	}
+	if h.Exchange == nil {
+		return errNoExchange
+	}
+	limit := h.Exchange.Limits.MaxBytes
+	if limit <= 0 {
+		limit = edxml.DefaultLimits.MaxBytes
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return edxml.ErrTooLarge
+		}
+		return err
+	}
+	res, err := h.Exchange.Receive(r.Context(), unitID, body)
+	if err != nil {
+		return err
+	}
+	if res.Kind == edxml.KindStatus {
+		return httpx.WriteJSON(w, http.StatusOK, EdXMLReceived{Kind: res.Kind})
+	}
+	if res.Duplicate {
+		return document.ErrDuplicate
+	}
+	return httpx.WriteJSON(w, http.StatusCreated, EdXMLReceived{Kind: res.Kind, ArrivalNumber: res.ArrivalNumber,
+		Status: res.StatusCode, StatusName: edxml.StatusName(res.StatusCode)})
 }
 
 // documentQuery reads the search parameters shared by the list and the registers.

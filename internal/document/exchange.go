@@ -14,6 +14,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/edxml"
 	"github.com/xaso-vn/xaso/internal/exchange"
 	"github.com/xaso-vn/xaso/internal/notify"
+	"github.com/xaso-vn/xaso/internal/unit"
 )
 
 // The documents' side of the exchange platform (docs/EXCHANGE.md): ExchangeAdapter is
@@ -67,6 +68,23 @@ type ExchangeStore interface {
 	// SetDocumentExchangeStatus records the last exchange status of a document, with its
 	// audit record.
 	SetDocumentExchangeStatus(ctx context.Context, d Document, code string) error
+}
+
+// UnitOrgan is a unit as an edXML organ: its identification code (Decision 20/2020) is
+// its organ id; a unit without one is named by its statistics code.
+func UnitOrgan(u unit.Unit) edxml.Organ {
+	id := u.IdentCode
+	if id == "" {
+		id = u.Code
+	}
+	return edxml.Organ{ID: id, Name: u.Name}
+}
+
+// OutgoingExchangeID is the edXML DocumentId an issued outgoing document d of the unit
+// of organ id organ travels under (<organ id>,yyyy/MM/dd,<number/symbol>); the statuses
+// its recipients send name it.
+func OutgoingExchangeID(organ string, d Document) string {
+	return organ + "," + strings.ReplaceAll(d.IssuedOn, "-", "/") + "," + d.NumberNotation
 }
 
 // responseFor names an incoming exchange document in the statuses about it.

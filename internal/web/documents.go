@@ -6,10 +6,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/document"
+	"github.com/xaso-vn/xaso/internal/edxml"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/signing"
@@ -285,6 +288,24 @@ type documentView struct {
 	Form      docForm
 	Action    string
 	Today     string
+	// Exchange lists the statuses the recipients of an outgoing document sent through
+	// the exchange platform, oldest first.
+	Exchange []exchangeStatusView
+}
+
+type exchangeStatusView struct {
+	From, Name string
+	At         time.Time
+}
+
+// exchangeStatusName is an exchange status in words, its first letter capital.
+func exchangeStatusName(code string) string {
+	n := edxml.StatusName(code)
+	if n == "" {
+		return "Trạng thái khác"
+	}
+	r, size := utf8.DecodeRuneInString(n)
+	return string(unicode.ToUpper(r)) + n[size:]
 }
 
 func (s *Server) documentPage(w http.ResponseWriter, r *http.Request) error {
@@ -311,6 +332,15 @@ func (s *Server) renderDocument(w http.ResponseWriter, r *http.Request, status i
 	dv := documentView{Doc: d, TypeName: t.Name, Unit: u, IsClerk: p.Can(d.UnitID, document.RegisterRoles...),
 		IsLeader: p.Can(d.UnitID, document.DirectRoles...), IsHandler: d.HandlerID != nil && *d.HandlerID == p.UserID,
 		CanDraft: p.Can(d.UnitID, document.DraftRoles...), Overdue: d.Overdue(today), Form: form, Action: action, Today: today}
+	if d.Direction == document.Outgoing && d.Number != 0 && u.IdentCode != "" {
+		recs, err := s.Store.ExchangeStatuses(ctx, d.UnitID, document.OutgoingExchangeID(u.IdentCode, d))
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			dv.Exchange = append(dv.Exchange, exchangeStatusView{From: r.From, Name: exchangeStatusName(r.Code), At: r.ReceivedAt})
+		}
+	}
 	if dv.IsLeader && d.Direction == document.Incoming {
 		users, _, err := s.Store.Users(ctx, d.UnitID, 200, 0)
 		if err != nil {

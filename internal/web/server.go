@@ -24,6 +24,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/document"
+	"github.com/xaso-vn/xaso/internal/exchange"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/feedback"
@@ -49,6 +50,10 @@ type Deps struct {
 	// Documents runs the official documents' registers (nil: one over Store, Blobs and
 	// Calendars).
 	Documents *document.Service
+	// Exchange sends and receives documents through the exchange platform (internal/app
+	// wires it with the documents' adapter; nil: one without a platform, which takes the
+	// messages pushed to the API).
+	Exchange *exchange.Service
 	// Accounts runs the administrators' changes of accounts (nil: one over Store and
 	// Auth's hasher).
 	Accounts      *account.Service
