@@ -352,6 +352,10 @@ type Document struct {
 	ExchangeID     string `json:"exchange_id,omitempty"`
 	ExchangeOrgan  string `json:"exchange_organ,omitempty"`
 	ExchangeStatus string `json:"exchange_status,omitempty"`
+	// DraftBlob is the blob key of an outgoing draft's PDF as it stands (uploaded, then
+	// each signed version); SignStage how far its signing inside xaso went.
+	DraftBlob string    `json:"-"`
+	SignStage SignStage `json:"sign_stage,omitempty"`
 }
 
 // DuplicateKey is what makes two incoming documents the same one: the folded sender,

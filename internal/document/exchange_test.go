@@ -60,9 +60,9 @@ func newUnitSide(t *testing.T, platform, organ, name, token string, ca *democa.C
 	return s
 }
 
-// signedDecision is a one-page decision signed by the leader and sealed by the body
-// (two PAdES signatures of the test CA).
-func signedDecision(t *testing.T, ca *democa.CA) []byte {
+// keys are a leader's personal key and the body's seal from the test CA, with the demo's
+// signature and seal images (Decree 30's appearance).
+func keys(t *testing.T, ca *democa.CA) (leader, seal document.Key) {
 	t.Helper()
 	signer := func(cn string) signing.Signer {
 		c, k, err := ca.Issue(democa.CertOptions{CommonName: cn, Organization: "UBND xã Yên Từ", ECDSA: true})
@@ -75,6 +75,17 @@ func signedDecision(t *testing.T, ca *democa.CA) []byte {
 		}
 		return s
 	}
+	sigImg, sealImg, err := democa.Images()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return document.Key{Kind: document.KeyPersonal, Image: sigImg, Signer: signer("Nguyễn Văn Dũng")},
+		document.Key{Kind: document.KeySeal, Image: sealImg, Signer: signer("Ủy ban nhân dân xã Yên Từ")}
+}
+
+// draftPDF is a one-page decision as its drafter attaches it, unsigned.
+func draftPDF(t *testing.T) []byte {
+	t.Helper()
 	f := fpdf.New("P", "mm", "A4", "")
 	f.AddUTF8FontFromBytes("S", "", forms.SerifRegular())
 	f.AddPage()
@@ -84,16 +95,7 @@ func signedDecision(t *testing.T, ca *democa.CA) []byte {
 	if err := f.Output(&plain); err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	once, err := signing.SignPDF(ctx, plain.Bytes(), signer("Nguyễn Văn Dũng"), signing.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	twice, err := signing.SignPDF(ctx, once, signer("Ủy ban nhân dân xã Yên Từ"), signing.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return twice
+	return plain.Bytes()
 }
 
 // Unit A issues a signed decision to unit B through the (fake) exchange platform: B
@@ -120,13 +122,28 @@ func TestExchangeUnitToUnit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The drafter attaches the PDF, the leader approves and signs it, the clerk seals it
+	// and issues it electronically: 01/QĐ-UBND.
+	if _, err := a.svc.AttachPDF(ctx, a.clerks[0], d.ID, 0, draftPDF(t)); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := a.svc.Approve(ctx, a.leader, d.ID, 0); err != nil {
 		t.Fatal(err)
 	}
-	pdf := signedDecision(t, ca)
-	issued, err := a.svc.Issue(ctx, a.clerks[0], d.ID, document.IssueInput{SignedPDF: pdf})
-	if err != nil || issued.NumberNotation != "01/QĐ-UBND" {
+	leaderKey, sealKey := keys(t, ca)
+	if _, err := a.svc.Sign(ctx, a.leader, d.ID, 0, leaderKey, "Xã Yên Từ", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.svc.Sign(ctx, a.clerks[0], d.ID, 0, sealKey, "Xã Yên Từ", ""); err != nil {
+		t.Fatal(err)
+	}
+	issued, err := a.svc.Issue(ctx, a.clerks[0], d.ID, document.IssueInput{})
+	if err != nil || issued.NumberNotation != "01/QĐ-UBND" || issued.Paper {
 		t.Fatalf("issue: %+v, %v", issued, err)
+	}
+	pdf, _, err := a.svc.DraftPDF(ctx, a.clerks[0], d.ID)
+	if err != nil {
+		t.Fatal(err)
 	}
 	// The exchange recipient's row is the adapter's; "Lưu: VT" is left to e-mail or paper.
 	ds, err := a.st.DocumentDispatches(ctx, d.ID)

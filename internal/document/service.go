@@ -302,7 +302,8 @@ func (s *Service) RegisterIncoming(ctx context.Context, actor *auth.Principal, i
 }
 
 // IssueInput is how an outgoing document is issued: signed on paper, or an electronic
-// PDF carrying the leader's and the body's (seal) signatures.
+// PDF carrying the leader's and the body's (seal) signatures — SignedPDF, or when it is
+// empty the draft's PDF signed and sealed inside xaso (Sign).
 type IssueInput struct {
 	Paper     bool
 	SignedPDF []byte
@@ -334,6 +335,12 @@ func (s *Service) Issue(ctx context.Context, p *auth.Principal, id int64, in Iss
 	if !in.Paper {
 		if d.Status != Approved {
 			return Document{}, ErrState
+		}
+		if len(in.SignedPDF) == 0 {
+			// Signed and sealed inside xaso (AttachPDF, Sign).
+			if in.SignedPDF, err = s.sealedPDF(ctx, d); err != nil {
+				return Document{}, err
+			}
 		}
 		if len(in.SignedPDF) == 0 || len(in.SignedPDF) > MaxSignedPDF || s.Verify == nil {
 			return Document{}, ErrSignatures

@@ -24,7 +24,7 @@ const documentColumns = `d.id, d.unit_id, d.direction, d.type_code, d.subject, d
 	d.confidential, d.legal, COALESCE(d.issued_on, ''), d.received_at, d.source, d.status, d.paper, d.signed_blob,
 	d.attachments, d.file_id, d.handler_id, COALESCE(u.full_name, ''), d.supporting, d.instruction,
 	COALESCE(d.deadline, ''), d.progress, d.reply_to, d.created_at, d.version, d.exchange_id, d.exchange_organ,
-	d.exchange_status`
+	d.exchange_status, d.draft_blob, d.sign_stage`
 
 const documentFrom = ` FROM documents d LEFT JOIN users u ON u.id = d.handler_id`
 
@@ -38,7 +38,7 @@ func scanDocument(row interface{ Scan(...any) error }) (document.Document, error
 		&d.Confidential, &d.Legal, &d.IssuedOn, &received, &d.Source, &d.Status, &d.Paper, &d.SignedBlob,
 		&atts, &fileID, &handler, &d.HandlerName, &d.Supporting, &d.Instruction,
 		&d.Deadline, &d.Progress, &reply, &d.CreatedAt, &d.Version, &d.ExchangeID, &d.ExchangeOrgan,
-		&d.ExchangeStatus)
+		&d.ExchangeStatus, &d.DraftBlob, &d.SignStage)
 	if err != nil {
 		return d, err
 	}
@@ -242,9 +242,10 @@ func (s *Store) SaveDocument(ctx context.Context, ch document.Change) (document.
 	d := ch.Doc
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE documents SET status = $1, handler_id = $2, supporting = $3, instruction = $4,
-			deadline = $5, progress = $6, file_id = $7, updated_at = $8, version = version + 1 WHERE id = $9 AND version = $10`,
+			deadline = $5, progress = $6, file_id = $7, updated_at = $8, draft_blob = $9, sign_stage = $10, version = version + 1
+			WHERE id = $11 AND version = $12`,
 			d.Status, docIDArg(d.HandlerID), d.Supporting, d.Instruction, docTextArg(d.Deadline), d.Progress, docIDArg(d.FileID),
-			s.timestamp(), d.ID, d.Version)
+			s.timestamp(), d.DraftBlob, d.SignStage, d.ID, d.Version)
 		if err != nil {
 			return err
 		}
