@@ -231,6 +231,12 @@ func (s *Server) sign(r *http.Request, d dossier.Dossier, p *auth.Principal, fil
 // unlockKey opens the officer's stored key for the dossier's unit with the passphrase
 // typed now.
 func (s *Server) unlockKey(ctx context.Context, d dossier.Dossier, p *auth.Principal, keyID, passphrase string) (store.SigningKey, signing.Signer, error) {
+	return s.unlockUnitKey(ctx, d.CompetentUnitID, p, keyID, passphrase)
+}
+
+// unlockUnitKey opens the officer's stored key for unit unitID with the passphrase typed
+// now (the passphrase's attempts are limited per user).
+func (s *Server) unlockUnitKey(ctx context.Context, unitID int64, p *auth.Principal, keyID, passphrase string) (store.SigningKey, signing.Signer, error) {
 	kid, err := strconv.ParseInt(keyID, 10, 64)
 	if err != nil {
 		return store.SigningKey{}, nil, errSignKey
@@ -239,7 +245,7 @@ func (s *Server) unlockKey(ctx context.Context, d dossier.Dossier, p *auth.Princ
 		return store.SigningKey{}, nil, errSignPass
 	}
 	k, err := s.Store.SigningKey(ctx, kid)
-	if err != nil || k.UserID != p.UserID || k.UnitID != d.CompetentUnitID {
+	if err != nil || k.UserID != p.UserID || k.UnitID != unitID {
 		return store.SigningKey{}, nil, errSignKey
 	}
 	var signer signing.Signer
