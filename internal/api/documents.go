@@ -263,6 +263,8 @@ type DocumentActionRequest struct {
 	WorkingDays int    `json:"working_days"`
 	// report
 	Progress string `json:"progress"`
+	// pdf: the draft's PDF (base64)
+	PDF string `json:"pdf"`
 }
 
 func (h handlers) documentAction(w http.ResponseWriter, r *http.Request) error {
@@ -285,6 +287,12 @@ func (h handlers) documentAction(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		d, err = h.Documents.Issue(ctx, p, id, document.IssueInput{Paper: req.Paper, SignedPDF: pdf, Version: req.Version})
+	case "pdf":
+		pdf, derr := base64.StdEncoding.DecodeString(req.PDF)
+		if derr != nil {
+			return document.ErrDraftPDF
+		}
+		d, err = h.Documents.AttachPDF(ctx, p, id, req.Version, pdf)
 	case "approve":
 		d, err = h.Documents.Approve(ctx, p, id, req.Version)
 	case "direct":

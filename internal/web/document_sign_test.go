@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -131,5 +132,28 @@ func TestDocumentSigningPages(t *testing.T) {
 	rep, err := signing.VerifyPDF(ctx, []byte(pdf), signing.VerifyOptions{TrustAnchors: anchors, Offline: true})
 	if err != nil || len(rep.Signatures) != 2 || !rep.Signatures[0].Valid || !rep.Signatures[1].Valid {
 		t.Fatalf("the signed PDF: %+v, %v", rep, err)
+	}
+}
+
+// POST /api/v1/documents/{id}/actions/pdf attaches the draft's PDF; not a PDF is refused.
+func TestDocumentDraftPDFAPI(t *testing.T) {
+	e := newEnv(t)
+	clerk := bearer(t, e, "vanthu")
+	d := docSend[apiDoc](t, e, clerk, "POST", "/api/v1/documents", `{"direction":"outgoing","type_code":"quyet_dinh",
+		"subject":"Về việc thử","urgency":"normal","recipients":["Thôn Đông"]}`, 201)
+	path := fmt.Sprintf("/api/v1/documents/%d/actions/pdf", d.ID)
+	for _, body := range []string{`{"pdf":"bm90IGEgUERG"}`, `{"pdf":"%%%"}`} {
+		if p := docSend[apiProblem](t, e, clerk, "POST", path, body, 422); p.Code != "invalid_draft_pdf" {
+			t.Errorf("%s: %+v", body, p)
+		}
+	}
+	f := fpdf.New("P", "mm", "A4", "")
+	f.AddPage()
+	var b bytes.Buffer
+	if err := f.Output(&b); err != nil {
+		t.Fatal(err)
+	}
+	if got := docSend[apiDoc](t, e, clerk, "POST", path, `{"pdf":"`+base64.StdEncoding.EncodeToString(b.Bytes())+`"}`, 200); got.Version != d.Version+1 {
+		t.Fatalf("attached: %+v", got)
 	}
 }
