@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -277,9 +278,10 @@ func (x *ExchangeAdapter) find(ctx context.Context, unitID int64, dir Direction,
 }
 
 // DocumentStatus implements exchange.StatusListener: a status about a document the unit
-// issued (01, 02, 03, 05, 06, 15, 16) is recorded on it; a recall (13) of a document it
-// received is recorded on that one. A status naming no document of the unit is logged
-// and dropped (it stays listed in the exchange's messages).
+// issued (01, 02, 03, 05, 06, 15, 16) is recorded on it, when its sender is one of the
+// document's recipients; a recall (13) of a document it received is recorded on that one,
+// when its sender sent it. Any other is logged and dropped (it stays listed in the
+// exchange's messages).
 func (x *ExchangeAdapter) DocumentStatus(ctx context.Context, unitID int64, documentID, fromOrgan, code string) error {
 	dir := Outgoing
 	if code == edxml.StatusRecall {
@@ -293,8 +295,8 @@ func (x *ExchangeAdapter) DocumentStatus(ctx context.Context, unitID int64, docu
 	if err != nil {
 		return err
 	}
-	if dir == Incoming && d.ExchangeOrgan != fromOrgan {
-		x.log().Warn("recall from another organ than the sender", "unit_id", unitID, "document", d.ID)
+	if dir == Incoming && d.ExchangeOrgan != fromOrgan || dir == Outgoing && !slices.Contains(d.Recipients, fromOrgan) {
+		x.log().Warn("exchange status from an organ the document does not name", "unit_id", unitID, "document", d.ID, "status", code)
 		return nil
 	}
 	return x.Store.SetDocumentExchangeStatus(ctx, d, code)

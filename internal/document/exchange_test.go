@@ -234,6 +234,22 @@ func TestExchangeUnitToUnit(t *testing.T) {
 	}
 	statuses("01", "03", "05", "06")
 
+	// A recalls it (13): B's document says so.
+	docID := a.organ + ",2026/03/02,01/QĐ-UBND"
+	if err := a.ex.Report(ctx, a.unit, edxml.ResponseFor{OrganID: a.organ, Code: "01/QĐ-UBND", PromulgationDate: "2026/03/02",
+		DocumentID: docID}, b.organ, edxml.StatusRecall, ""); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := a.ex.Deliver(ctx); err != nil || n != 1 {
+		t.Fatalf("A delivers the recall: %d, %v", n, err)
+	}
+	if n, err := b.ex.Poll(ctx, b.unit); err != nil || n != 1 {
+		t.Fatalf("B polls the recall: %d, %v", n, err)
+	}
+	if got, err := b.st.Document(ctx, in.ID); err != nil || got.ExchangeStatus != edxml.StatusRecall {
+		t.Fatalf("recalled: %q, %v", got.ExchangeStatus, err)
+	}
+
 	// The same message pushed again is a duplicate: no second registration.
 	again, _, err := b.svc.Store.Documents(ctx, document.Query{UnitID: b.unit, Direction: document.Incoming, Limit: 10})
 	if err != nil || len(again) != 2 {
