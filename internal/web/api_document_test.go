@@ -369,3 +369,44 @@ func TestDocumentEdXMLReceive(t *testing.T) {
 		}
 	}
 }
+
+// A status pushed for an outgoing document (POST /api/v1/documents/edxml, kind status) is
+// recorded on it and listed on its page; one from an organ it was not sent to is not.
+func TestDocumentExchangeStatusPage(t *testing.T) {
+	e := newEnv(t)
+	clerk := bearer(t, e, "vanthu")
+	c, _ := e.login(t, "vanthu", demo.Password)
+	d := docSend[apiDoc](t, e, clerk, "POST", "/api/v1/documents", `{"direction":"outgoing","type_code":"quyet_dinh",
+		"subject":"Về việc gửi liên thông","urgency":"normal","recipients":["000.00.00.H45","Thôn Đông"]}`, 201)
+	issued := docSend[apiDoc](t, e, clerk, "POST", fmt.Sprintf("/api/v1/documents/%d/actions/issue", d.ID), `{"paper":true}`, 200)
+	var full struct {
+		IssuedOn string `json:"issued_on"`
+	}
+	apiGet(t, e, clerk, fmt.Sprintf("/api/v1/documents/%d", d.ID), &full)
+	day := strings.ReplaceAll(full.IssuedOn, "-", "/")
+	status := func(from, code string) string {
+		b, err := edxml.Build(&edxml.Message{Kind: edxml.KindStatus, From: edxml.Organ{ID: from}, To: []edxml.Organ{{ID: "000.31.37.H45"}},
+			ResponseFor: edxml.ResponseFor{OrganID: "000.31.37.H45", Code: issued.NumberNotation, PromulgationDate: day,
+				DocumentID: "000.31.37.H45," + day + "," + issued.NumberNotation},
+			StatusCode: code, Timestamp: time.Now().In(locale.Zone).Format(edxml.TimeLayout)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, s := range []string{status("000.00.00.H45", "03"), status("000.99.99.H45", "06")} {
+		if code, body := apiSend(t, e, clerk, "POST", "/api/v1/documents/edxml", s); code != 200 || !strings.Contains(body, `"kind":"status"`) {
+			t.Fatalf("status: %d %s", code, body)
+		}
+	}
+	var got struct {
+		ExchangeStatus string `json:"exchange_status"`
+	}
+	if code, _ := apiGet(t, e, clerk, fmt.Sprintf("/api/v1/documents/%d", d.ID), &got); code != 200 || got.ExchangeStatus != "03" {
+		t.Fatalf("recorded: %d %+v", code, got)
+	}
+	resp, page := get(t, c, fmt.Sprintf("%s/office/documents/%d", e.ts.URL, d.ID))
+	if resp.StatusCode != 200 || !strings.Contains(page, "Trạng thái trên trục liên thông") || !strings.Contains(page, "Đã tiếp nhận (nơi nhận 000.00.00.H45)") || strings.Contains(page, "000.99.99.H45") {
+		t.Fatalf("the page: %d", resp.StatusCode)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -399,6 +400,9 @@ func (s *Server) renderDocument(w http.ResponseWriter, r *http.Request, status i
 			return err
 		}
 		for _, r := range recs {
+			if !slices.Contains(d.Recipients, r.From) {
+				continue // only the document's recipients speak for it
+			}
 			dv.Exchange = append(dv.Exchange, exchangeStatusView{From: r.From, Name: exchangeStatusName(r.Code), At: r.ReceivedAt})
 		}
 	}
