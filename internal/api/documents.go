@@ -265,6 +265,8 @@ type DocumentActionRequest struct {
 	Progress string `json:"progress"`
 	// pdf: the draft's PDF (base64)
 	PDF string `json:"pdf"`
+	// recall: accept (15) or refuse (16) the sender's recall
+	Accept bool `json:"accept"`
 }
 
 func (h handlers) documentAction(w http.ResponseWriter, r *http.Request) error {
@@ -293,6 +295,8 @@ func (h handlers) documentAction(w http.ResponseWriter, r *http.Request) error {
 			return document.ErrDraftPDF
 		}
 		d, err = h.Documents.AttachPDF(ctx, p, id, req.Version, pdf)
+	case "recall":
+		d, err = h.Documents.AnswerRecall(ctx, p, id, req.Version, req.Accept)
 	case "approve":
 		d, err = h.Documents.Approve(ctx, p, id, req.Version)
 	case "direct":

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/edxml"
 	"github.com/xaso-vn/xaso/internal/exchange"
 	"github.com/xaso-vn/xaso/internal/notify"
@@ -79,6 +80,32 @@ func UnitOrgan(u unit.Unit) edxml.Organ {
 		id = u.Code
 	}
 	return edxml.Organ{ID: id, Name: u.Name}
+}
+
+// AnswerRecall answers the sender's recall (13) of a document received through the
+// exchange: 15 accepted or 16 refused, queued in the transaction that records it (the
+// clerk).
+func (s *Service) AnswerRecall(ctx context.Context, p *auth.Principal, id int64, version int, accept bool) (Document, error) {
+	d, err := s.load(ctx, p, id, version, RegisterRoles)
+	if err != nil {
+		return d, err
+	}
+	if d.Direction != Incoming || d.Source != Exchange || d.ExchangeStatus != edxml.StatusRecall {
+		return d, ErrState
+	}
+	code := edxml.StatusRecallRefused
+	if accept {
+		code = edxml.StatusRecallAccepted
+	}
+	ch := Change{Doc: d, Action: "document.recall_answered", Fields: []string{"exchange_status"}}
+	if ch.Outbox, err = s.owedStatus(ctx, d, code); err != nil {
+		return d, err
+	}
+	if len(ch.Outbox) == 0 {
+		return d, ErrState
+	}
+	ch.Doc.ExchangeStatus = code
+	return s.Store.SaveDocument(ctx, ch)
 }
 
 // OutgoingExchangeID is the edXML DocumentId an issued outgoing document d of the unit

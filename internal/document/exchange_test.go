@@ -249,6 +249,17 @@ func TestExchangeUnitToUnit(t *testing.T) {
 	if got, err := b.st.Document(ctx, in.ID); err != nil || got.ExchangeStatus != edxml.StatusRecall {
 		t.Fatalf("recalled: %q, %v", got.ExchangeStatus, err)
 	}
+	// B's clerk agrees (15); A hears it.
+	if _, err := b.svc.AnswerRecall(ctx, b.leader, in.ID, 0, true); !errors.Is(err, document.ErrForbidden) {
+		t.Fatalf("the leader answers the recall: %v", err)
+	}
+	if _, err := b.svc.AnswerRecall(ctx, b.clerks[0], in.ID, 0, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.svc.AnswerRecall(ctx, b.clerks[0], in.ID, 0, false); !errors.Is(err, document.ErrState) {
+		t.Fatalf("answered twice: %v", err)
+	}
+	statuses("01", "03", "05", "06", "15")
 
 	// The same message pushed again is a duplicate: no second registration.
 	again, _, err := b.svc.Store.Documents(ctx, document.Query{UnitID: b.unit, Direction: document.Incoming, Limit: 10})

@@ -11,11 +11,11 @@ import (
 )
 
 // SetDocumentExchangeStatus records the last exchange status of a document (a status its
-// recipient sent, or a recall of one received) with its audit record. It leaves the
-// version alone: a status arriving is no edit the people working on it could overwrite.
+// recipient sent, or a recall of one received) with its audit record. It takes the next
+// version, so a change made from the document as it was before cannot overwrite it.
 func (s *Store) SetDocumentExchangeStatus(ctx context.Context, d document.Document, code string) error {
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE documents SET exchange_status = $1, updated_at = $2 WHERE id = $3 AND unit_id = $4`,
+		res, err := tx.ExecContext(ctx, `UPDATE documents SET exchange_status = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND unit_id = $4`,
 			code, s.timestamp(), d.ID, d.UnitID)
 		if err != nil {
 			return err

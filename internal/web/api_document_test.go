@@ -368,6 +368,37 @@ func TestDocumentEdXMLReceive(t *testing.T) {
 			t.Errorf("%s: %+v", c.name, p)
 		}
 	}
+	// The province recalls it (13); the clerk agrees on the page (15, queued to it).
+	var in struct {
+		Items []apiDoc `json:"items"`
+	}
+	apiGet(t, e, clerk, "/api/v1/documents?direction=incoming&number=15/QĐ-UBND", &in)
+	recall, err := edxml.Build(&edxml.Message{Kind: edxml.KindStatus, From: edxml.Organ{ID: "000.00.00.H45"}, To: []edxml.Organ{{ID: "000.31.37.H45"}},
+		ResponseFor: edxml.ResponseFor{OrganID: "000.00.00.H45", Code: "15/QĐ-UBND", PromulgationDate: today.Format(edxml.DateLayout),
+			DocumentID: "000.00.00.H45," + today.Format(edxml.DateLayout) + ",15/QĐ-UBND"},
+		StatusCode: edxml.StatusRecall, Timestamp: today.Format(edxml.TimeLayout)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, body := apiSend(t, e, clerk, "POST", "/api/v1/documents/edxml", string(recall)); code != 200 {
+		t.Fatalf("recall: %d %s", code, body)
+	}
+	c, _ := e.login(t, "vanthu", demo.Password)
+	page := fmt.Sprintf("%s/office/documents/%d", e.ts.URL, in.Items[0].ID)
+	if resp, body := get(t, c, page); resp.StatusCode != 200 || !strings.Contains(body, "Đồng ý thu hồi") {
+		t.Fatalf("the recall on the page: %d", resp.StatusCode)
+	}
+	resp, err := c.PostForm(page+"/actions/recall_accept", url.Values{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var got2 struct {
+		ExchangeStatus string `json:"exchange_status"`
+	}
+	if apiGet(t, e, clerk, fmt.Sprintf("/api/v1/documents/%d", in.Items[0].ID), &got2); resp.StatusCode != 303 || got2.ExchangeStatus != "15" {
+		t.Fatalf("recall answered: %d %+v", resp.StatusCode, got2)
+	}
 }
 
 // A status pushed for an outgoing document (POST /api/v1/documents/edxml, kind status) is

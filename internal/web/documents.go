@@ -487,6 +487,9 @@ func (s *Server) documentActionPage(w http.ResponseWriter, r *http.Request) erro
 	case "progress", "done":
 		d, err = s.Documents.Report(ctx, p, id, version, r.PostForm.Get("progress"), action == "done")
 		msg = "Đã cập nhật tiến độ."
+	case "recall_accept", "recall_refuse":
+		d, err = s.Documents.AnswerRecall(ctx, p, id, version, action == "recall_accept")
+		msg = "Đã trả lời đề nghị thu hồi của nơi gửi."
 	case "pdf":
 		var pdf []byte
 		if pdf, err = s.draftUpload(w, r); err == nil {
