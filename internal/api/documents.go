@@ -289,12 +289,16 @@ func (h handlers) documentAction(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		d, err = h.Documents.Issue(ctx, p, id, document.IssueInput{Paper: req.Paper, SignedPDF: pdf, Version: req.Version})
-	case "pdf":
+	case "pdf", "annex":
 		pdf, derr := base64.StdEncoding.DecodeString(req.PDF)
 		if derr != nil {
 			return document.ErrDraftPDF
 		}
-		d, err = h.Documents.AttachPDF(ctx, p, id, req.Version, pdf)
+		if r.PathValue("action") == "pdf" {
+			d, err = h.Documents.AttachPDF(ctx, p, id, req.Version, pdf)
+		} else {
+			d, err = h.Documents.AttachAnnex(ctx, p, id, req.Version, pdf)
+		}
 	case "recall":
 		d, err = h.Documents.AnswerRecall(ctx, p, id, req.Version, req.Accept)
 	case "approve":

@@ -331,7 +331,8 @@ type Document struct {
 	Paper      bool       `json:"paper"`
 	// SignedBlob is the signed PDF's key in the blob store ("" for paper ones).
 	SignedBlob string `json:"-"`
-	// Attachments are blob keys of an incoming document's stored files.
+	// Attachments are blob keys of an incoming document's stored files, or of an outgoing
+	// one's annexes (phụ lục, each a PDF sealed with the text block at its top right).
 	Attachments []string `json:"-"`
 	FileID      *int64   `json:"file_id,omitempty"`
 	// Direction written by the leader.

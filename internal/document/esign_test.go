@@ -123,6 +123,12 @@ func TestSignInside(t *testing.T) {
 	if _, err := e.svc.AttachPDF(ctx, e.clerks[0], d.ID, 0, draftPDF(t)); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := e.svc.AttachAnnex(ctx, e.clerks[0], d.ID, 0, []byte("%PDF-1.7 nonsense")); !errors.Is(err, document.ErrDraftPDF) {
+		t.Fatalf("a broken annex: %v", err)
+	}
+	if _, err := e.svc.AttachAnnex(ctx, e.clerks[0], d.ID, 0, draftPDF(t)); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := e.svc.Approve(ctx, e.leader, d.ID, 0); err != nil {
 		t.Fatal(err)
 	}
@@ -170,9 +176,47 @@ func TestSignInside(t *testing.T) {
 	if err != nil || len(areas) != 2 {
 		t.Fatalf("visible signatures (the leader's image, the seal): %+v, %v", areas, err)
 	}
+	// The annex took the seal, with the text block at the top right of its first page.
+	annex, _, err := e.svc.Annex(ctx, e.leader, d.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err = e.svc.Verify(ctx, annex)
+	if err != nil || len(rep.Signatures) != 1 || !rep.Signatures[0].Valid {
+		t.Fatalf("the sealed annex: %+v, %v", rep, err)
+	}
+	boxes, err := signing.PageBoxes(annex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	areas, err = signing.SignatureAreas(annex)
+	if err != nil || len(areas) != 1 || areas[0].Page != 1 || areas[0].Rect[0] < boxes[0][2]/2 || areas[0].Rect[1] < boxes[0][3]/2 {
+		t.Fatalf("the annex's text block: %+v (page %v), %v", areas, boxes[0], err)
+	}
 	issued, err := e.svc.Issue(ctx, e.clerks[0], d.ID, document.IssueInput{})
 	if err != nil || issued.NumberNotation != "01/QĐ-UBND" || issued.Paper || issued.SignedBlob == "" {
 		t.Fatalf("issue: %+v, %v", issued, err)
 	}
 	pdfsigValid(t, pdf, 2)
+	pdfsigValid(t, annex, 1)
+
+	// A PDF signed elsewhere does not carry an unsealed annex out.
+	d2 := e.draft(t, "quyet_dinh", "", false)
+	if _, err := e.svc.AttachAnnex(ctx, e.clerks[0], d2.ID, 0, draftPDF(t)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Approve(ctx, e.leader, d2.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	once, err := signing.SignPDF(ctx, draftPDF(t), leaderKey.Signer, signing.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	twice, err := signing.SignPDF(ctx, once, sealKey.Signer, signing.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Issue(ctx, e.clerks[0], d2.ID, document.IssueInput{SignedPDF: twice}); !errors.Is(err, document.ErrSignatures) {
+		t.Fatalf("issued with an unsealed annex: %v", err)
+	}
 }

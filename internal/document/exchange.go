@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -171,8 +172,17 @@ func (s *Service) exchangeMessage(ctx context.Context, d Document, from edxml.Or
 	if err != nil {
 		return nil, err
 	}
-	m.Attachments = []edxml.Attachment{{ContentID: "1", Name: strings.ReplaceAll(d.NumberNotation, "/", "-") + ".pdf",
-		ContentType: "application/pdf", Data: pdf}}
+	name := strings.ReplaceAll(d.NumberNotation, "/", "-")
+	m.Attachments = []edxml.Attachment{{ContentID: "1", Name: name + ".pdf", ContentType: "application/pdf", Data: pdf}}
+	for i, a := range d.Attachments {
+		b, err := s.readBlob(ctx, a, maxExportPDF)
+		if err != nil {
+			return nil, err
+		}
+		n := strconv.Itoa(i + 1)
+		m.Attachments = append(m.Attachments, edxml.Attachment{ContentID: strconv.Itoa(i + 2), Name: name + "-phu-luc-" + n + ".pdf",
+			ContentType: "application/pdf", Description: "Phụ lục " + n, Data: b})
+	}
 	return m, nil
 }
 

@@ -127,6 +127,9 @@ func TestExchangeUnitToUnit(t *testing.T) {
 	if _, err := a.svc.AttachPDF(ctx, a.clerks[0], d.ID, 0, draftPDF(t)); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := a.svc.AttachAnnex(ctx, a.clerks[0], d.ID, 0, draftPDF(t)); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := a.svc.Approve(ctx, a.leader, d.ID, 0); err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +185,7 @@ func TestExchangeUnitToUnit(t *testing.T) {
 	}
 	in := got[0]
 	if in.ArrivalNumber != 2 || in.Source != document.Exchange || in.Sender != "Xã Yên Từ" || in.Urgency != document.Khan ||
-		in.TypeCode != "quyet_dinh" || in.IssuedOn != "2026-03-02" || in.ExchangeOrgan != a.organ || len(in.Attachments) != 1 {
+		in.TypeCode != "quyet_dinh" || in.IssuedOn != "2026-03-02" || in.ExchangeOrgan != a.organ || len(in.Attachments) != 2 {
 		t.Fatalf("registered: %+v", in)
 	}
 	rc, err := b.blobs.Open(ctx, in.Attachments[0])
@@ -199,6 +202,20 @@ func TestExchangeUnitToUnit(t *testing.T) {
 		t.Fatalf("verify: %+v, %v", rep, err)
 	}
 	pdfsigValid(t, kept, 2)
+	// And its sealed annex, byte for byte.
+	annex, _, err := a.svc.Annex(ctx, a.clerks[0], d.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err = b.blobs.Open(ctx, in.Attachments[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	keptAnnex, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil || !bytes.Equal(keptAnnex, annex) {
+		t.Fatalf("the annex B keeps is not the one A sealed (%d bytes, %v)", len(keptAnnex), err)
+	}
 
 	statuses := func(want ...string) {
 		t.Helper()

@@ -358,6 +358,9 @@ func (s *Service) Issue(ctx context.Context, p *auth.Principal, id int64, in Iss
 		if valid < 2 || rep.ModifiedAfterSigning {
 			return Document{}, ErrSignatures
 		}
+		if err := s.verifyAnnexes(ctx, d); err != nil {
+			return Document{}, err
+		}
 		if s.Blobs == nil {
 			return Document{}, errors.New("document: no blob store")
 		}

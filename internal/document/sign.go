@@ -90,6 +90,56 @@ func (s *Service) AttachPDF(ctx context.Context, p *auth.Principal, id int64, ve
 	return s.Store.SaveDocument(ctx, Change{Doc: d, Action: "document.pdf_attached", Fields: []string{"draft_pdf"}})
 }
 
+// MaxAnnexes bounds an outgoing document's annexes.
+const MaxAnnexes = 20
+
+// ErrAnnexes refuses one annex too many.
+var ErrAnnexes = apperr.Invalidf("too_many_annexes", "Văn bản có tối đa 20 phụ lục.")
+
+// AttachAnnex adds an annex (phụ lục) to an outgoing draft, a PDF of its own, before
+// anyone signs: the clerk's seal signs it too, with Decree 30's text block at its top
+// right (an attachment separate from the main document).
+func (s *Service) AttachAnnex(ctx context.Context, p *auth.Principal, id int64, version int, pdf []byte) (Document, error) {
+	d, err := s.load(ctx, p, id, version, DraftRoles)
+	if err != nil {
+		return d, err
+	}
+	if d.Direction != Outgoing || (d.Status != Draft && d.Status != Approved) || d.SignStage != Unsigned {
+		return d, ErrState
+	}
+	if len(d.Attachments) >= MaxAnnexes {
+		return d, ErrAnnexes
+	}
+	if len(pdf) == 0 || len(pdf) > maxDraftPDF || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		return d, ErrDraftPDF
+	}
+	if _, err := signing.PageBoxes(pdf); err != nil {
+		return d, ErrDraftPDF.With(err)
+	}
+	if s.Blobs == nil {
+		return d, errors.New("document: no blob store")
+	}
+	key, _, err := s.Blobs.Put(ctx, bytes.NewReader(pdf), maxDraftPDF)
+	if err != nil {
+		return d, err
+	}
+	d.Attachments = append(append([]string(nil), d.Attachments...), key)
+	return s.Store.SaveDocument(ctx, Change{Doc: d, Action: "document.annex_attached", Fields: []string{"annexes"}})
+}
+
+// Annex is annex n (from 1) of an outgoing document, for a caller who may read it.
+func (s *Service) Annex(ctx context.Context, p *auth.Principal, id int64, n int) ([]byte, Document, error) {
+	d, err := s.Get(ctx, p, id)
+	if err != nil {
+		return nil, d, err
+	}
+	if d.Direction != Outgoing || n < 1 || n > len(d.Attachments) || s.Blobs == nil {
+		return nil, d, ErrNoPDF
+	}
+	b, err := s.readBlob(ctx, d.Attachments[n-1], MaxSignedPDF)
+	return b, d, err
+}
+
 // DraftPDF is the draft's PDF as it stands, for a caller who may read the document.
 func (s *Service) DraftPDF(ctx context.Context, p *auth.Principal, id int64) ([]byte, Document, error) {
 	d, err := s.Get(ctx, p, id)
@@ -156,11 +206,33 @@ func (s *Service) Sign(ctx context.Context, p *auth.Principal, id int64, version
 		return d, err
 	}
 	d.DraftBlob, d.SignStage = key, next
-	action := "document.signed"
+	action, fields := "document.signed", []string{"draft_pdf", "sign_stage"}
 	if next == Sealed {
-		action = "document.sealed"
+		action, fields = "document.sealed", append(fields, "annexes")
+		// Each annex takes the body's seal with the text block at its top right.
+		annexes := make([]string, 0, len(d.Attachments))
+		for _, a := range d.Attachments {
+			pdf, err := s.readBlob(ctx, a, MaxSignedPDF)
+			if err != nil {
+				return d, err
+			}
+			ap, err := signing.Decree30Appearance(pdf, true, nil, true, org, "")
+			if err != nil {
+				return d, ErrDraftPDF.With(err)
+			}
+			out, err := signing.SignPDF(ctx, pdf, k.Signer, signing.Options{Reason: opts.Reason, Location: org, TSAURL: tsa, Appearance: ap})
+			if err != nil {
+				return d, err
+			}
+			key, _, err := s.Blobs.Put(ctx, bytes.NewReader(out), MaxSignedPDF)
+			if err != nil {
+				return d, err
+			}
+			annexes = append(annexes, key)
+		}
+		d.Attachments = annexes
 	}
-	return s.Store.SaveDocument(ctx, Change{Doc: d, Action: action, Fields: []string{"draft_pdf", "sign_stage"}})
+	return s.Store.SaveDocument(ctx, Change{Doc: d, Action: action, Fields: fields})
 }
 
 // sealedPDF is the sealed draft an electronic issue takes when no PDF is given.
@@ -169,4 +241,29 @@ func (s *Service) sealedPDF(ctx context.Context, d Document) ([]byte, error) {
 		return nil, nil
 	}
 	return s.readBlob(ctx, d.DraftBlob, MaxSignedPDF)
+}
+
+// verifyAnnexes checks that each annex of an electronic issue carries a valid signature
+// of the body and was not changed after it.
+func (s *Service) verifyAnnexes(ctx context.Context, d Document) error {
+	for _, a := range d.Attachments {
+		pdf, err := s.readBlob(ctx, a, MaxSignedPDF)
+		if err != nil {
+			return err
+		}
+		rep, err := s.Verify(ctx, pdf)
+		if err != nil {
+			return ErrSignatures.With(err)
+		}
+		valid := 0
+		for _, sg := range rep.Signatures {
+			if sg.Valid {
+				valid++
+			}
+		}
+		if valid < 1 || rep.ModifiedAfterSigning {
+			return ErrSignatures
+		}
+	}
+	return nil
 }

@@ -243,9 +243,9 @@ func (s *Store) SaveDocument(ctx context.Context, ch document.Change) (document.
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE documents SET status = $1, handler_id = $2, supporting = $3, instruction = $4,
 			deadline = $5, progress = $6, file_id = $7, updated_at = $8, draft_blob = $9, sign_stage = $10, exchange_status = $11,
-			version = version + 1 WHERE id = $12 AND version = $13`,
+			attachments = $12, version = version + 1 WHERE id = $13 AND version = $14`,
 			d.Status, docIDArg(d.HandlerID), d.Supporting, d.Instruction, docTextArg(d.Deadline), d.Progress, docIDArg(d.FileID),
-			s.timestamp(), d.DraftBlob, d.SignStage, d.ExchangeStatus, d.ID, d.Version)
+			s.timestamp(), d.DraftBlob, d.SignStage, d.ExchangeStatus, jsonList(d.Attachments), d.ID, d.Version)
 		if err != nil {
 			return err
 		}

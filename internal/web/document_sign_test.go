@@ -42,7 +42,7 @@ func TestDocumentSigningPages(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b)
 	}
-	upload := func(pdf []byte) (int, string) {
+	upload := func(pdf []byte, action ...string) (int, string) {
 		t.Helper()
 		var body bytes.Buffer
 		mw := multipart.NewWriter(&body)
@@ -50,7 +50,11 @@ func TestDocumentSigningPages(t *testing.T) {
 		fw, _ := mw.CreateFormFile("pdf", "du-thao.pdf")
 		fw.Write(pdf)
 		mw.Close()
-		resp, err := c.Post(page+"/actions/pdf", mw.FormDataContentType(), &body)
+		to := "/actions/pdf"
+		if len(action) > 0 {
+			to = "/actions/" + action[0]
+		}
+		resp, err := c.Post(page+to, mw.FormDataContentType(), &body)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,6 +75,9 @@ func TestDocumentSigningPages(t *testing.T) {
 	}
 	if code, body := upload(plain.Bytes()); code != 303 {
 		t.Fatalf("upload: %d %.300s", code, body)
+	}
+	if code, body := upload(plain.Bytes(), "annex"); code != 303 {
+		t.Fatalf("annex: %d %.300s", code, body)
 	}
 	docSend[apiDoc](t, e, leaderAPI, "POST", fmt.Sprintf("/api/v1/documents/%d/actions/approve", d.ID), `{}`, 200)
 
@@ -132,6 +139,17 @@ func TestDocumentSigningPages(t *testing.T) {
 	rep, err := signing.VerifyPDF(ctx, []byte(pdf), signing.VerifyOptions{TrustAnchors: anchors, Offline: true})
 	if err != nil || len(rep.Signatures) != 2 || !rep.Signatures[0].Valid || !rep.Signatures[1].Valid {
 		t.Fatalf("the signed PDF: %+v, %v", rep, err)
+	}
+	resp, annex := get(t, l, page+"/pdf?phu-luc=1")
+	if resp.StatusCode != 200 {
+		t.Fatalf("the annex: %d", resp.StatusCode)
+	}
+	rep, err = signing.VerifyPDF(ctx, []byte(annex), signing.VerifyOptions{TrustAnchors: anchors, Offline: true})
+	if err != nil || len(rep.Signatures) != 1 || !rep.Signatures[0].Valid {
+		t.Fatalf("the sealed annex: %+v, %v", rep, err)
+	}
+	if resp, _ := get(t, l, page+"/pdf?phu-luc=2"); resp.StatusCode == 200 {
+		t.Fatal("an annex that is not there")
 	}
 }
 

@@ -67,7 +67,7 @@ var docField = map[string]string{
 	"invalid_recipients": "recipients", "invalid_drafting_unit": "drafting_unit", "invalid_number_notation": "number_notation",
 	"wrong_abbreviation": "number_notation", "invalid_issued_on": "issued_on", "invalid_received_at": "received_at",
 	"invalid_urgency": "urgency", "duplicate_document": "number_notation", "invalid_deadline": "deadline",
-	"invalid_handler": "handler_id", "signatures_required": "paper", "invalid_draft_pdf": "pdf",
+	"invalid_handler": "handler_id", "signatures_required": "paper", "invalid_draft_pdf": "pdf", "too_many_annexes": "pdf",
 	"signing_key_required": "key_id", "passphrase_required": "passphrase", "wrong_signing_key": "key_id",
 }
 
@@ -354,18 +354,30 @@ func (s *Server) signDocument(r *http.Request, p *auth.Principal, id int64, vers
 	return s.Documents.Sign(ctx, p, id, version, document.Key{Kind: k.Kind, Image: k.Image, Signer: signer}, u.Name, s.TSAURL)
 }
 
-// documentPDF serves an outgoing draft's PDF as it stands (uploaded, signed, sealed).
+// documentPDF serves an outgoing draft's PDF as it stands (uploaded, signed, sealed), or
+// its annex ?phu-luc=N.
 func (s *Server) documentPDF(w http.ResponseWriter, r *http.Request) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		return errDocPageID
 	}
-	pdf, d, err := s.Documents.DraftPDF(r.Context(), auth.PrincipalFrom(r.Context()), id)
-	if err != nil {
+	var pdf []byte
+	name := "du-thao-" + strconv.FormatInt(id, 10)
+	if v := r.URL.Query().Get("phu-luc"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return errDocPageID
+		}
+		pdf, _, err = s.Documents.Annex(r.Context(), auth.PrincipalFrom(r.Context()), id, n)
+		if err != nil {
+			return err
+		}
+		name += "-phu-luc-" + strconv.Itoa(n)
+	} else if pdf, _, err = s.Documents.DraftPDF(r.Context(), auth.PrincipalFrom(r.Context()), id); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `inline; filename="du-thao-`+strconv.FormatInt(d.ID, 10)+`.pdf"`)
+	w.Header().Set("Content-Disposition", `inline; filename="`+name+`.pdf"`)
 	_, err = w.Write(pdf)
 	return err
 }
@@ -490,13 +502,20 @@ func (s *Server) documentActionPage(w http.ResponseWriter, r *http.Request) erro
 	case "recall_accept", "recall_refuse":
 		d, err = s.Documents.AnswerRecall(ctx, p, id, version, action == "recall_accept")
 		msg = "Đã trả lời đề nghị thu hồi của nơi gửi."
-	case "pdf":
+	case "pdf", "annex":
 		var pdf []byte
 		if pdf, err = s.draftUpload(w, r); err == nil {
 			version, _ = strconv.Atoi(r.PostForm.Get("version"))
-			d, err = s.Documents.AttachPDF(ctx, p, id, version, pdf)
+			if action == "pdf" {
+				d, err = s.Documents.AttachPDF(ctx, p, id, version, pdf)
+			} else {
+				d, err = s.Documents.AttachAnnex(ctx, p, id, version, pdf)
+			}
 		}
 		msg = "Đã đính kèm tệp PDF của dự thảo."
+		if action == "annex" {
+			msg = "Đã đính kèm phụ lục."
+		}
 	case "sign":
 		d, err = s.signDocument(r, p, id, version)
 		msg = "Đã ký số văn bản."
