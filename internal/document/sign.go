@@ -127,13 +127,14 @@ func (s *Service) AttachAnnex(ctx context.Context, p *auth.Principal, id int64, 
 	return s.Store.SaveDocument(ctx, Change{Doc: d, Action: "document.annex_attached", Fields: []string{"annexes"}})
 }
 
-// Annex is annex n (from 1) of an outgoing document, for a caller who may read it.
+// Annex is file n (from 1) of a document's attachments — an outgoing one's annex, an
+// incoming one's stored file (from the exchange or e-mail) — for a caller who may read it.
 func (s *Service) Annex(ctx context.Context, p *auth.Principal, id int64, n int) ([]byte, Document, error) {
 	d, err := s.Get(ctx, p, id)
 	if err != nil {
 		return nil, d, err
 	}
-	if d.Direction != Outgoing || n < 1 || n > len(d.Attachments) || s.Blobs == nil {
+	if n < 1 || n > len(d.Attachments) || s.Blobs == nil {
 		return nil, d, ErrNoPDF
 	}
 	b, err := s.readBlob(ctx, d.Attachments[n-1], MaxSignedPDF)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -355,7 +356,8 @@ func (s *Server) signDocument(r *http.Request, p *auth.Principal, id int64, vers
 }
 
 // documentPDF serves an outgoing draft's PDF as it stands (uploaded, signed, sealed), or
-// its annex ?phu-luc=N.
+// file ?phu-luc=N of the document's attachments (an annex, or a file that came with an
+// incoming document).
 func (s *Server) documentPDF(w http.ResponseWriter, r *http.Request) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
@@ -374,6 +376,14 @@ func (s *Server) documentPDF(w http.ResponseWriter, r *http.Request) error {
 		}
 		name += "-phu-luc-" + strconv.Itoa(n)
 	} else if pdf, _, err = s.Documents.DraftPDF(r.Context(), auth.PrincipalFrom(r.Context()), id); err != nil {
+		return err
+	}
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		// A file that came with an incoming document and is not a PDF: downloaded, never
+		// shown in the browser.
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+		_, err := w.Write(pdf)
 		return err
 	}
 	w.Header().Set("Content-Type", "application/pdf")
