@@ -336,7 +336,17 @@ func TestDocumentEdXMLReceive(t *testing.T) {
 		ArrivalNumber int    `json:"arrival_number"`
 		Status        string `json:"status"`
 	}
-	code, body := apiSend(t, e, clerk, "POST", "/api/v1/documents/edxml", msg("000.31.37.H45", "15/QĐ-UBND"))
+	// As the exchange sends it: application/xml.
+	req, _ := http.NewRequest("POST", e.ts.URL+"/api/v1/documents/edxml", strings.NewReader(msg("000.31.37.H45", "15/QĐ-UBND")))
+	req.Header.Set("Authorization", "Bearer "+clerk)
+	req.Header.Set("Content-Type", "application/xml")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	code, body := resp.StatusCode, string(b)
 	if code != 201 || json.Unmarshal([]byte(body), &got) != nil || got.ArrivalNumber != paper.ArrivalNumber+1 || got.Status != "03" || got.Kind != "document" {
 		t.Fatalf("edXML registered: %d %s (paper one: %d)", code, body, paper.ArrivalNumber)
 	}
@@ -391,7 +401,7 @@ func TestDocumentEdXMLReceive(t *testing.T) {
 	if resp, file := get(t, c, page+"/pdf?phu-luc=1"); resp.StatusCode != 200 || file != string(pdf) {
 		t.Fatalf("the file that came with it: %d %q", resp.StatusCode, file)
 	}
-	resp, err := c.PostForm(page+"/actions/recall_accept", url.Values{})
+	resp, err = c.PostForm(page+"/actions/recall_accept", url.Values{})
 	if err != nil {
 		t.Fatal(err)
 	}
