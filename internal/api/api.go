@@ -38,6 +38,8 @@ type Deps struct {
 	Payments *payment.Service
 	// Certifications keeps the certification register (nil: one over Store).
 	Certifications *certify.Service
+	// Exchange receives edXML messages pushed to the unit (nil: refused as unavailable).
+	Exchange *exchange.Service
 	// Accounts runs the administrators' changes of users' accounts.
 	Accounts *account.Service
 	// HomeUnitID is the unit the portal serves by default: its catalog, where citizens
@@ -62,8 +64,6 @@ type Deps struct {
 	Kiosks *ratelimit.Limiter
 	// Documents runs the official documents' registers.
 	Documents *document.Service
-	// Exchange receives edXML messages pushed to the unit (nil: refused as unavailable).
-	Exchange *exchange.Service
 }
 
 type handlers struct{ Deps }
