@@ -358,7 +358,9 @@ func (x *ExchangeAdapter) Dispatch(ctx context.Context) (int, error) {
 			n++
 			continue
 		}
-		final := p.Attempts >= notify.MaxAttempts || apperr.KindOf(err) == apperr.Invalid
+		// Retried on the ladder even when refused as invalid: a unit without an organ id
+		// yet is set right by its administrator, and the next attempt sends.
+		final := p.Attempts >= notify.MaxAttempts
 		x.log().Warn("document not handed to the exchange", "dispatch_id", p.ID, "document", p.DocumentID,
 			"attempt", p.Attempts, "final", final, "err", err)
 		reason := fmt.Sprint(err)
