@@ -314,3 +314,38 @@ func pdfsigValid(t *testing.T, pdf []byte, n int) {
 		t.Fatalf("pdfsig:\n%s", out)
 	}
 }
+
+// A unit without an organ id cannot send through the exchange: the dispatch row stays
+// pending for the retry ladder, not lost; the e-mail channel's row is not touched.
+func TestExchangeDispatchWithoutOrganID(t *testing.T) {
+	ctx := context.Background()
+	e := newDocEnvAt(t, "", "Xã Chưa Có Mã")
+	ex := &exchange.Service{Store: e.st}
+	ad := &document.ExchangeAdapter{Docs: e.svc, Store: e.st, Sender: ex,
+		Organ: func(ctx context.Context, unitID int64) (edxml.Organ, error) {
+			u, err := e.st.UnitByID(ctx, unitID)
+			return document.UnitOrgan(u), err
+		}}
+	d, err := e.svc.CreateOutgoing(ctx, e.clerks[0], document.OutgoingInput{UnitID: e.unit, TypeCode: "quyet_dinh",
+		Subject: "Về việc thử", Recipients: []string{"000.32.37.H45", "Thôn Đông"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Issue(ctx, e.clerks[0], d.ID, document.IssueInput{Paper: true}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := ad.Dispatch(ctx); err != nil || n != 0 {
+		t.Fatalf("dispatch: %d, %v", n, err)
+	}
+	ds, err := e.st.DocumentDispatches(ctx, d.ID)
+	if err != nil || len(ds) != 2 || ds[0].Status != "pending" || ds[0].Attempts != 1 || ds[1].Attempts != 0 {
+		t.Fatalf("dispatch rows: %+v, %v", ds, err)
+	}
+	// Not due again at once.
+	if n, err := ad.Dispatch(ctx); err != nil || n != 0 {
+		t.Fatalf("dispatch again: %d, %v", n, err)
+	}
+	if ds, _ := e.st.DocumentDispatches(ctx, d.ID); ds[0].Attempts != 1 {
+		t.Fatalf("claimed again before its time: %+v", ds[0])
+	}
+}
