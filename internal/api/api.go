@@ -40,6 +40,11 @@ type Deps struct {
 	Certifications *certify.Service
 	// Exchange receives edXML messages pushed to the unit (nil: refused as unavailable).
 	Exchange *exchange.Service
+	// UnlockPassphrase opens an official's signing key under the per-user throttle of
+	// passphrases (auth.Service.UnlockPassphrase; nil: signing from the API is refused);
+	// TSAURL timestamps the signatures made here ("" none).
+	UnlockPassphrase func(userID int64, open func() error) error
+	TSAURL           string
 	// Accounts runs the administrators' changes of users' accounts.
 	Accounts *account.Service
 	// HomeUnitID is the unit the portal serves by default: its catalog, where citizens

@@ -16,6 +16,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/edxml"
 	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/signing"
 )
 
 // documentRoutes are the official documents' routes (docs/DOCUMENTS.md).
@@ -210,6 +211,48 @@ func (h handlers) receiveEdXML(w http.ResponseWriter, r *http.Request) error {
 		Status: res.StatusCode, StatusName: edxml.StatusName(res.StatusCode)})
 }
 
+var (
+	errSignKey        = apperr.Invalidf("signing_key_required", "Chọn khóa ký số của bạn (key_id).")
+	errSignPassphrase = apperr.Invalidf("wrong_passphrase", "Mật khẩu của khóa ký số không đúng.")
+)
+
+// signDocument signs an approved draft's PDF with the caller's stored key, opened with the
+// passphrase sent now under the per-user throttle (a wrong one is 422 wrong_passphrase,
+// too many 429).
+func (h handlers) signDocument(ctx context.Context, p *auth.Principal, id int64, req DocumentActionRequest) (document.Document, error) {
+	d, err := h.Documents.Get(ctx, p, id)
+	if err != nil {
+		return d, err
+	}
+	if h.UnlockPassphrase == nil {
+		return d, errSignKey
+	}
+	k, err := h.Store.SigningKey(ctx, req.KeyID)
+	if err != nil || k.UserID != p.UserID || k.UnitID != d.UnitID {
+		return d, errSignKey
+	}
+	if req.Passphrase == "" {
+		return d, errSignPassphrase
+	}
+	var signer signing.Signer
+	err = h.UnlockPassphrase(p.UserID, func() error {
+		var err error
+		signer, err = signing.OpenSealedPKCS12(k.Sealed, req.Passphrase)
+		return err
+	})
+	if apperr.KindOf(err) == apperr.Unauthenticated {
+		return d, errSignPassphrase
+	}
+	if err != nil {
+		return d, err
+	}
+	u, err := h.Store.UnitByID(ctx, d.UnitID)
+	if err != nil {
+		return d, err
+	}
+	return h.Documents.Sign(ctx, p, id, req.Version, document.Key{Kind: k.Kind, Image: k.Image, Signer: signer}, u.Name, h.TSAURL)
+}
+
 // documentQuery reads the search parameters shared by the list and the registers.
 func documentQuery(r *http.Request, p *auth.Principal) (document.Query, error) {
 	unitID, err := documentUnit(p)
@@ -267,6 +310,10 @@ type DocumentActionRequest struct {
 	PDF string `json:"pdf"`
 	// recall: accept (15) or refuse (16) the sender's recall
 	Accept bool `json:"accept"`
+	// sign: the caller's stored key (the leader's personal one, then the clerk's seal)
+	// and its passphrase, never kept
+	KeyID      int64  `json:"key_id"`
+	Passphrase string `json:"passphrase"`
 }
 
 func (h handlers) documentAction(w http.ResponseWriter, r *http.Request) error {
@@ -299,6 +346,8 @@ func (h handlers) documentAction(w http.ResponseWriter, r *http.Request) error {
 		} else {
 			d, err = h.Documents.AttachAnnex(ctx, p, id, req.Version, pdf)
 		}
+	case "sign":
+		d, err = h.signDocument(ctx, p, id, req)
 	case "recall":
 		d, err = h.Documents.AnswerRecall(ctx, p, id, req.Version, req.Accept)
 	case "approve":

@@ -175,3 +175,52 @@ func TestDocumentDraftPDFAPI(t *testing.T) {
 		t.Fatalf("attached: %+v", got)
 	}
 }
+
+// The same through the API: sign with key_id and passphrase (a wrong one is 422
+// wrong_passphrase), seal, issue without a PDF.
+func TestDocumentSigningAPI(t *testing.T) {
+	ctx := context.Background()
+	e := newEnvWith(t, demo.Options{Signing: true})
+	clerk, leader := bearer(t, e, "vanthu"), bearer(t, e, "lanhdao")
+	keyOf := func(user string) int64 {
+		t.Helper()
+		u, err := e.st.UserByUsername(ctx, user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ks, err := e.st.SigningKeys(ctx, u.ID)
+		if err != nil || len(ks) == 0 {
+			t.Fatalf("%s's keys: %v", user, err)
+		}
+		return ks[0].ID
+	}
+	d := docSend[apiDoc](t, e, clerk, "POST", "/api/v1/documents", `{"direction":"outgoing","type_code":"quyet_dinh",
+		"subject":"Về việc thử ký số","urgency":"normal","recipients":["Thôn Đông"]}`, 201)
+	action := func(a string) string { return fmt.Sprintf("/api/v1/documents/%d/actions/%s", d.ID, a) }
+	f := fpdf.New("P", "mm", "A4", "")
+	f.AddPage()
+	var b bytes.Buffer
+	if err := f.Output(&b); err != nil {
+		t.Fatal(err)
+	}
+	docSend[apiDoc](t, e, clerk, "POST", action("pdf"), `{"pdf":"`+base64.StdEncoding.EncodeToString(b.Bytes())+`"}`, 200)
+	docSend[apiDoc](t, e, leader, "POST", action("approve"), `{}`, 200)
+	sign := func(token string, key int64, pass string, want int) apiProblem {
+		t.Helper()
+		return docSend[apiProblem](t, e, token, "POST", action("sign"), fmt.Sprintf(`{"key_id":%d,"passphrase":%q}`, key, pass), want)
+	}
+	if p := sign(leader, keyOf("lanhdao"), "sai", 422); p.Code != "wrong_passphrase" {
+		t.Fatalf("wrong passphrase: %+v", p)
+	}
+	if p := sign(leader, keyOf("vanthu"), demo.Password, 422); p.Code != "signing_key_required" {
+		t.Fatalf("another's key: %+v", p)
+	}
+	if p := sign(clerk, keyOf("vanthu"), demo.Password, 409); p.Code != "signing_order" {
+		t.Fatalf("sealed first: %+v", p)
+	}
+	sign(leader, keyOf("lanhdao"), demo.Password, 200)
+	sign(clerk, keyOf("vanthu"), demo.Password, 200)
+	if got := docSend[apiDoc](t, e, clerk, "POST", action("issue"), `{}`, 200); !strings.HasSuffix(got.NumberNotation, "/QĐ-UBND") {
+		t.Fatalf("issued: %+v", got)
+	}
+}
