@@ -25,30 +25,6 @@ import (
 // register) and StatusListener (the statuses recipients send about documents the unit
 // issued), and it sends the issued documents owed to recipients written as organ ids.
 
-// Dispatch channels: a recipient written as an organ id (Decision 20/2020) is sent
-// through the exchange platform, any other one by e-mail (or on paper).
-const (
-	ChannelExchange = "exchange"
-	ChannelEmail    = "email"
-)
-
-// DispatchChannel is the channel an issued document takes to recipient.
-func DispatchChannel(recipient string) string {
-	if edxml.ValidOrganID(recipient) {
-		return ChannelExchange
-	}
-	return ChannelEmail
-}
-
-// Dispatch is a claimed dispatch row of the exchange channel.
-type Dispatch struct {
-	ID         int64
-	DocumentID int64
-	UnitID     int64
-	Recipient  string
-	Attempts   int // including this one
-}
-
 // StatusMessenger builds a status message to the body that sent a document
 // (exchange.Service.StatusMessage); the Store queues it in the change's transaction.
 type StatusMessenger interface {
@@ -63,11 +39,11 @@ type ExchangeSender interface {
 // ExchangeStore is what the adapter needs from storage beyond Store.
 type ExchangeStore interface {
 	Store
-	// ClaimExchangeDispatches leases due dispatch rows of the exchange channel.
-	ClaimExchangeDispatches(ctx context.Context, now time.Time, lease time.Duration, n int) ([]Dispatch, error)
-	// MarkDocumentDispatch records an attempt: sent (reason ""), or failed with the next
-	// attempt at next (final: no more).
-	MarkDocumentDispatch(ctx context.Context, id int64, at time.Time, reason string, next time.Time, final bool) error
+	// ClaimDocumentDispatches leases due dispatch rows of a channel (ChannelExchange).
+	ClaimDocumentDispatches(ctx context.Context, channel string, now time.Time, lease time.Duration, n int) ([]Dispatch, error)
+	// MarkDocumentDispatch records an attempt: sent (reason "") with its message id, or
+	// failed with the next attempt at next (final: no more).
+	MarkDocumentDispatch(ctx context.Context, id int64, at time.Time, reason, messageID string, next time.Time, final bool) error
 	// SetDocumentExchangeStatus records the last exchange status of a document, with its
 	// audit record.
 	SetDocumentExchangeStatus(ctx context.Context, d Document, code string) error
@@ -344,15 +320,15 @@ func (x *ExchangeAdapter) DocumentStatus(ctx context.Context, unitID int64, docu
 // queuing) and marked sent, or tried again later with notify's retry ladder.
 func (x *ExchangeAdapter) Dispatch(ctx context.Context) (int, error) {
 	now := x.now()
-	batch, err := x.Store.ClaimExchangeDispatches(ctx, now, 2*time.Minute, 20)
+	batch, err := x.Store.ClaimDocumentDispatches(ctx, ChannelExchange, now, 2*time.Minute, 20)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, p := range batch {
-		err := x.dispatch(ctx, p)
+		id, err := x.dispatch(ctx, p)
 		if err == nil {
-			if err := x.Store.MarkDocumentDispatch(ctx, p.ID, x.now(), "", time.Time{}, false); err != nil {
+			if err := x.Store.MarkDocumentDispatch(ctx, p.ID, x.now(), "", id, time.Time{}, false); err != nil {
 				return n, err
 			}
 			n++
@@ -367,27 +343,31 @@ func (x *ExchangeAdapter) Dispatch(ctx context.Context) (int, error) {
 		if ae := apperr.From(err); ae.Kind != apperr.Internal {
 			reason = ae.Code
 		}
-		if err := x.Store.MarkDocumentDispatch(ctx, p.ID, x.now(), reason, x.now().Add(notify.Backoff(p.Attempts)), final); err != nil {
+		if err := x.Store.MarkDocumentDispatch(ctx, p.ID, x.now(), reason, "", x.now().Add(notify.Backoff(p.Attempts)), final); err != nil {
 			return n, err
 		}
 	}
 	return n, nil
 }
 
-func (x *ExchangeAdapter) dispatch(ctx context.Context, p Dispatch) error {
+// dispatch queues p's document to its recipient and returns the exchange message's id.
+func (x *ExchangeAdapter) dispatch(ctx context.Context, p Dispatch) (string, error) {
 	d, err := x.Store.Document(ctx, p.DocumentID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	from, err := x.Organ(ctx, d.UnitID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	m, err := x.Docs.exchangeMessage(ctx, d, from)
 	if err != nil {
-		return err
+		return "", err
 	}
 	m.To = []edxml.Organ{{ID: p.Recipient}}
-	_, err = x.Sender.SendDocument(ctx, d.UnitID, m)
-	return err
+	ids, err := x.Sender.SendDocument(ctx, d.UnitID, m)
+	if err != nil || len(ids) == 0 {
+		return "", err
+	}
+	return ids[0], nil
 }

@@ -13,10 +13,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/go-pdf/fpdf"
 
+	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/demo/democa"
 	"github.com/xaso-vn/xaso/internal/document"
@@ -171,8 +171,10 @@ func TestExchangeUnitToUnit(t *testing.T) {
 	if n, err := a.ex.Deliver(ctx); err != nil || n != 1 {
 		t.Fatalf("A delivers: %d, %v", n, err)
 	}
-	if claimed, err := a.st.ClaimDocumentDispatches(ctx, time.Now(), time.Minute, 10); err != nil || len(claimed) != 1 || claimed[0].Recipient != "Lưu: VT" {
-		t.Fatalf("the e-mail channel's rows: %+v, %v", claimed, err)
+	// The exchange's row is sent under its message id; "Lưu: VT" is the paper channel's.
+	if ds, err := a.st.DocumentDispatches(ctx, d.ID); err != nil || len(ds) != 2 || ds[0].Channel != document.ChannelExchange ||
+		ds[0].Status != "sent" || ds[0].MessageID == "" || ds[1].Channel != document.ChannelPaper || ds[1].Attempts != 0 {
+		t.Fatalf("dispatch rows: %+v, %v", ds, err)
 	}
 
 	// B receives it: arrival 2, from the exchange, urgent, the PDF kept byte for byte.
@@ -203,10 +205,7 @@ func TestExchangeUnitToUnit(t *testing.T) {
 	}
 	pdfsigValid(t, kept, 2)
 	// And its sealed annex, byte for byte.
-	annex, _, err := a.svc.Annex(ctx, a.clerks[0], d.ID, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	annex := fileOf(t, a.svc, a.clerks[0], d.ID, 1)
 	rc, err = b.blobs.Open(ctx, in.Attachments[1])
 	if err != nil {
 		t.Fatal(err)
@@ -290,6 +289,21 @@ func TestExchangeUnitToUnit(t *testing.T) {
 	if _, err := b.adapter.RegisterIncoming(ctx, b.unit, mustParse(t, msg)); !errors.Is(err, document.ErrDuplicate) {
 		t.Fatalf("registered twice: %v", err)
 	}
+}
+
+// fileOf reads file n of document id as p sees it (document.Service.File).
+func fileOf(t *testing.T, svc *document.Service, p *auth.Principal, id int64, n int) []byte {
+	t.Helper()
+	f, err := svc.File(context.Background(), p, id, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func mustParse(t *testing.T, b []byte) *edxml.Message {

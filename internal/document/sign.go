@@ -127,20 +127,6 @@ func (s *Service) AttachAnnex(ctx context.Context, p *auth.Principal, id int64, 
 	return s.Store.SaveDocument(ctx, Change{Doc: d, Action: "document.annex_attached", Fields: []string{"annexes"}})
 }
 
-// Annex is file n (from 1) of a document's attachments — an outgoing one's annex, an
-// incoming one's stored file (from the exchange or e-mail) — for a caller who may read it.
-func (s *Service) Annex(ctx context.Context, p *auth.Principal, id int64, n int) ([]byte, Document, error) {
-	d, err := s.Get(ctx, p, id)
-	if err != nil {
-		return nil, d, err
-	}
-	if n < 1 || n > len(d.Attachments) || s.Blobs == nil {
-		return nil, d, ErrNoPDF
-	}
-	b, err := s.readBlob(ctx, d.Attachments[n-1], MaxSignedPDF)
-	return b, d, err
-}
-
 // DraftPDF is the draft's PDF as it stands, for a caller who may read the document.
 func (s *Service) DraftPDF(ctx context.Context, p *auth.Principal, id int64) ([]byte, Document, error) {
 	d, err := s.Get(ctx, p, id)

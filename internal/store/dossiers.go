@@ -12,6 +12,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/notify"
 )
@@ -178,7 +179,7 @@ func (s *Store) afterTransition(ctx context.Context, tx *sql.Tx, before *dossier
 		}
 	}
 	if form := ev.Action.Letter(); form != "" {
-		if err := issueLetter(ctx, tx, d, form, ev.At); err != nil {
+		if err := s.issueLetter(ctx, tx, d, form, ev.At); err != nil {
 			return err
 		}
 	}
@@ -486,23 +487,31 @@ func (s *Store) DossierPaperwork(ctx context.Context, dossierID int64) (dossier.
 	return pw, mapErr(lrows.Err())
 }
 
-// issueLetter numbers the letter a transition issues in the competent unit's outgoing
-// register of the year (from 1 each 1 January, row-locked like the other sequences) and
-// records it with the dossier.
-func issueLetter(ctx context.Context, tx *sql.Tx, d dossier.Dossier, form string, at time.Time) error {
+// issueLetter numbers the letter a transition issues as an outgoing document of the
+// competent unit's register (document.DossierLetter: the công văn's sequence of the
+// year, row-locked like the other sequences) and records it with the dossier.
+func (s *Store) issueLetter(ctx context.Context, tx *sql.Tx, d dossier.Dossier, form string, at time.Time) error {
 	u, err := scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitCols+` FROM units WHERE id = $1`, d.CompetentUnitID))
 	if err != nil {
 		return fmt.Errorf("store: dossier %s letter %s: %w", d.Code, form, mapErr(err))
 	}
-	year := calendar.DateOf(at).Year
-	var n int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO outgoing_sequences (unit_id, year, n) VALUES ($1, $2, 1)
-		ON CONFLICT (unit_id, year) DO UPDATE SET n = outgoing_sequences.n + 1 RETURNING n`, u.ID, year).Scan(&n); err != nil {
+	set, err := readDocumentSettings(ctx, tx, u.ID)
+	if err != nil {
 		return fmt.Errorf("store: dossier %s letter %s: %w", d.Code, form, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_letters (dossier_id, form, unit_id, year, number, notation, issued_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, d.ID, form, u.ID, year, n, u.LetterNotation(n), utc(at)); err != nil {
+	doc := document.DossierLetter(u.ID, d.Code, form, at, set.Groups)
+	if doc.Number, err = nextDocumentNumber(ctx, tx, u.ID, doc.Year, doc.Sequence); err != nil {
 		return fmt.Errorf("store: dossier %s letter %s: %w", d.Code, form, err)
 	}
-	return nil
+	doc.NumberNotation = u.LetterNotation(int64(doc.Number))
+	docID, err := s.insertDocument(ctx, tx, doc, "")
+	if err != nil {
+		return fmt.Errorf("store: dossier %s letter %s: %w", d.Code, form, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_letters (dossier_id, form, unit_id, year, number, notation, issued_at, document_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, d.ID, form, u.ID, doc.Year, doc.Number, doc.NumberNotation, utc(at), docID); err != nil {
+		return fmt.Errorf("store: dossier %s letter %s: %w", d.Code, form, err)
+	}
+	return s.appendAudit(ctx, tx, audit.Event{Chain: u.ID, Action: "document.issued", ObjectType: "document",
+		ObjectID: strconv.FormatInt(docID, 10), Fields: []string{"number", "number_notation", "issued_on", "status", "paper"}})
 }

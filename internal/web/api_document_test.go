@@ -398,7 +398,7 @@ func TestDocumentEdXMLReceive(t *testing.T) {
 	if resp, body := get(t, c, page); resp.StatusCode != 200 || !strings.Contains(body, "Đồng ý thu hồi") || !strings.Contains(body, "Tệp 1") {
 		t.Fatalf("the recall on the page: %d", resp.StatusCode)
 	}
-	if resp, file := get(t, c, page+"/pdf?phu-luc=1"); resp.StatusCode != 200 || file != string(pdf) {
+	if resp, file := get(t, c, page+"/files/1"); resp.StatusCode != 200 || file != string(pdf) {
 		t.Fatalf("the file that came with it: %d %q", resp.StatusCode, file)
 	}
 	resp, err = c.PostForm(page+"/actions/recall_accept", url.Values{})

@@ -140,7 +140,7 @@ func TestDocumentSigningPages(t *testing.T) {
 	if err != nil || len(rep.Signatures) != 2 || !rep.Signatures[0].Valid || !rep.Signatures[1].Valid {
 		t.Fatalf("the signed PDF: %+v, %v", rep, err)
 	}
-	resp, annex := get(t, l, page+"/pdf?phu-luc=1")
+	resp, annex := get(t, l, page+"/files/1")
 	if resp.StatusCode != 200 {
 		t.Fatalf("the annex: %d", resp.StatusCode)
 	}
@@ -148,7 +148,7 @@ func TestDocumentSigningPages(t *testing.T) {
 	if err != nil || len(rep.Signatures) != 1 || !rep.Signatures[0].Valid {
 		t.Fatalf("the sealed annex: %+v, %v", rep, err)
 	}
-	if resp, _ := get(t, l, page+"/pdf?phu-luc=2"); resp.StatusCode == 200 {
+	if resp, _ := get(t, l, page+"/files/2"); resp.StatusCode == 200 {
 		t.Fatal("an annex that is not there")
 	}
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -56,6 +55,7 @@ func (s *Server) documentPageRoutes() []httpx.Route {
 		{Pattern: "POST /office/documents/outgoing", Access: httpx.OnlyRoles(document.DraftRoles...), Handler: s.draftOutgoingPage},
 		{Pattern: "GET /office/documents/{id}", Access: read, Handler: s.documentPage},
 		{Pattern: "GET /office/documents/{id}/pdf", Access: read, Handler: s.documentPDF},
+		{Pattern: "GET /office/documents/{id}/files/{n}", Access: read, Handler: s.documentFile},
 		{Pattern: "POST /office/documents/{id}/actions/{action}", Access: read, Handler: s.documentActionPage},
 	}
 }
@@ -355,39 +355,19 @@ func (s *Server) signDocument(r *http.Request, p *auth.Principal, id int64, vers
 	return s.Documents.Sign(ctx, p, id, version, document.Key{Kind: k.Kind, Image: k.Image, Signer: signer}, u.Name, s.TSAURL)
 }
 
-// documentPDF serves an outgoing draft's PDF as it stands (uploaded, signed, sealed), or
-// file ?phu-luc=N of the document's attachments (an annex, or a file that came with an
-// incoming document).
+// documentPDF serves an outgoing draft's PDF as it stands (uploaded, signed, sealed);
+// its annexes are its files (/office/documents/{id}/files/{n}).
 func (s *Server) documentPDF(w http.ResponseWriter, r *http.Request) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		return errDocPageID
 	}
-	var pdf []byte
-	name := "du-thao-" + strconv.FormatInt(id, 10)
-	if v := r.URL.Query().Get("phu-luc"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return errDocPageID
-		}
-		pdf, _, err = s.Documents.Annex(r.Context(), auth.PrincipalFrom(r.Context()), id, n)
-		if err != nil {
-			return err
-		}
-		name += "-phu-luc-" + strconv.Itoa(n)
-	} else if pdf, _, err = s.Documents.DraftPDF(r.Context(), auth.PrincipalFrom(r.Context()), id); err != nil {
-		return err
-	}
-	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
-		// A file that came with an incoming document and is not a PDF: downloaded, never
-		// shown in the browser.
-		w.Header().Set("Content-Type", "application/octet-stream")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-		_, err := w.Write(pdf)
+	pdf, _, err := s.Documents.DraftPDF(r.Context(), auth.PrincipalFrom(r.Context()), id)
+	if err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `inline; filename="`+name+`.pdf"`)
+	w.Header().Set("Content-Disposition", `inline; filename="du-thao-`+strconv.FormatInt(id, 10)+`.pdf"`)
 	_, err = w.Write(pdf)
 	return err
 }
