@@ -98,7 +98,8 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	}
 	hasher := newHasher(cfg, 2)
 	if cfg.Demo {
-		loaded, err := demo.LoadWith(ctx, st, hasher, demo.Options{History: true, Payments: true, Signing: true, PaymentService: payments})
+		loaded, err := demo.LoadWith(ctx, st, hasher, demo.Options{History: true, Payments: true, Signing: true, Exchange: true,
+			PaymentService: payments})
 		if err != nil {
 			return err
 		}
@@ -116,7 +117,7 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	cals := workcal.New(st)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	srv, err := app.New(web.Deps{
+	deps := web.Deps{
 		Store:         st,
 		Auth:          auth.NewService(st, hasher, ratelimit.NewBackoff(ratelimit.PerAccount), ratelimit.NewBackoff(ratelimit.PerAccount)),
 		Calendars:     cals,
@@ -134,7 +135,15 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 		Blobs:         blobs,
 		FileLimit:     int64(cfg.MaxUploadMB) << 20,
 		Speech:        voice(log),
-	})
+	}
+	// Documents go to and come from other bodies through the exchange platform.
+	platform, exchangeUnits, stopPlatform, err := exchangeSetup(ctx, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	defer stopPlatform()
+	exch, exchAdapter := app.WireExchange(&deps, platform)
+	srv, err := app.New(deps)
 	if err != nil {
 		return err
 	}
@@ -165,6 +174,9 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	// Ticket slips addressed to a kiosk's printer (escpos://host:port) go to the printer.
 	sender = queue.PrinterSender{Next: sender}
 	go (&notify.Worker{Store: st, Sender: sender, Log: log, Interval: 10 * time.Second, Now: time.Now}).Run(bg)
+	if platform != nil {
+		go runExchange(bg, log, cfg.ExchangeInterval, exch, exchAdapter, exchangeUnits)
+	}
 	if err := officialMail(bg, cfg, log, st, blobs, home); err != nil {
 		return err
 	}
@@ -306,6 +318,9 @@ func printDemoUsers(sio stdio, loaded bool) {
 	fmt.Fprintf(sio.err, "Tài khoản mẫu (demo logins), mật khẩu %q:\n", demo.Password)
 	for _, u := range demo.Users {
 		fmt.Fprintf(sio.err, "  %-11s %s\n", u.Username, u.Role.Label())
+	}
+	for _, u := range demo.ExchangeUsers {
+		fmt.Fprintf(sio.err, "  %-11s %s (Tỉnh Ninh Bình, trao đổi văn bản với xã)\n", u.Username, u.Role.Label())
 	}
 }
 

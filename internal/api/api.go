@@ -18,6 +18,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
+	"github.com/xaso-vn/xaso/internal/exchange"
 	"github.com/xaso-vn/xaso/internal/feedback"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/payment"
@@ -38,6 +39,13 @@ type Deps struct {
 	Payments *payment.Service
 	// Certifications keeps the certification register (nil: one over Store).
 	Certifications *certify.Service
+	// Exchange receives edXML messages pushed to the unit (nil: refused as unavailable).
+	Exchange *exchange.Service
+	// UnlockPassphrase opens an official's signing key under the per-user throttle of
+	// passphrases (auth.Service.UnlockPassphrase; nil: signing from the API is refused);
+	// TSAURL timestamps the signatures made here ("" none).
+	UnlockPassphrase func(userID int64, open func() error) error
+	TSAURL           string
 	// Accounts runs the administrators' changes of users' accounts.
 	Accounts *account.Service
 	// HomeUnitID is the unit the portal serves by default: its catalog, where citizens

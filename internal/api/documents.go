@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/edxml"
 	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/signing"
 )
 
 // documentRoutes are the official documents' routes (docs/DOCUMENTS.md).
@@ -25,6 +28,7 @@ func documentRoutes(h handlers) []httpx.Route {
 		{Pattern: "GET /api/v1/documents", Access: read, Handler: h.listDocuments},
 		{Pattern: "GET /api/v1/documents/{id}", Access: read, Handler: h.getDocument},
 		{Pattern: "GET /api/v1/documents/{id}/edxml", Access: read, Handler: h.documentEdXML},
+		{Pattern: "POST /api/v1/documents/edxml", Access: httpx.OnlyRoles(document.RegisterRoles...), Handler: h.receiveEdXML},
 		{Pattern: "POST /api/v1/documents/{id}/actions/{action}", Access: read, Handler: h.documentAction},
 		{Pattern: "GET /api/v1/document-registers/{file}", Access: read, Handler: h.documentRegister},
 		{Pattern: "GET /api/v1/document-files", Access: read, Handler: h.documentFiles},
@@ -40,6 +44,7 @@ var (
 	errNoDocUnit    = apperr.New(apperr.Forbidden, "forbidden", "Bạn không thuộc đơn vị nào có sổ văn bản.")
 	errSignedPDF    = apperr.Invalidf("invalid_signed_pdf", "signed_pdf phải là tệp PDF mã hóa base64.")
 	errDocDirection = document.ErrDirection
+	errNoExchange   = apperr.New(apperr.Unavailable, "exchange_unavailable", "Hệ thống chưa được kết nối với trục liên thông văn bản.")
 )
 
 func (h handlers) documentTypes(w http.ResponseWriter, r *http.Request) error {
@@ -138,7 +143,7 @@ func (h handlers) getDocument(w http.ResponseWriter, r *http.Request) error {
 }
 
 // documentEdXML is an issued outgoing document as an edXML message (QCVN 102:2016),
-// from its unit, whose code is its organ id.
+// from its unit, whose identification code is its organ id (as the exchange sends it).
 func (h handlers) documentEdXML(w http.ResponseWriter, r *http.Request) error {
 	id, err := documentID(r)
 	if err != nil {
@@ -147,7 +152,7 @@ func (h handlers) documentEdXML(w http.ResponseWriter, r *http.Request) error {
 	doc, err := h.Documents.EdXML(r.Context(), auth.PrincipalFrom(r.Context()), id,
 		func(ctx context.Context, unitID int64) (edxml.Organ, error) {
 			u, err := h.Store.UnitByID(ctx, unitID)
-			return edxml.Organ{ID: u.Code, Name: u.Name}, err
+			return document.UnitOrgan(u), err
 		})
 	if err != nil {
 		return err
@@ -156,6 +161,96 @@ func (h handlers) documentEdXML(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", `attachment; filename="van-ban-`+strconv.FormatInt(id, 10)+`.xml"`)
 	_, err = w.Write(doc)
 	return err
+}
+
+// EdXMLReceived is the answer to POST /api/v1/documents/edxml: a document registered
+// with its arrival number and the status sent back to its sender (03 accepted), or a
+// status message taken ("kind": "status").
+type EdXMLReceived struct {
+	Kind          edxml.Kind `json:"kind"`
+	ArrivalNumber int        `json:"arrival_number,omitempty"`
+	Status        string     `json:"status,omitempty"`
+	StatusName    string     `json:"status_name,omitempty"`
+}
+
+// receiveEdXML registers an edXML message pushed to the clerk's unit, as the exchange
+// platform delivers it: the body is bounded before it is read, refusals carry the edXML
+// codes, and a document registered before is a conflict.
+func (h handlers) receiveEdXML(w http.ResponseWriter, r *http.Request) error {
+	p := auth.PrincipalFrom(r.Context())
+	unitID := document.UnitFor(p, document.RegisterRoles...)
+	if unitID == 0 {
+		return errNoDocUnit
+	}
+	if h.Exchange == nil {
+		return errNoExchange
+	}
+	limit := h.Exchange.Limits.MaxBytes
+	if limit <= 0 {
+		limit = edxml.DefaultLimits.MaxBytes
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return edxml.ErrTooLarge
+		}
+		return err
+	}
+	res, err := h.Exchange.Receive(r.Context(), unitID, body)
+	if err != nil {
+		return err
+	}
+	if res.Kind == edxml.KindStatus {
+		return httpx.WriteJSON(w, http.StatusOK, EdXMLReceived{Kind: res.Kind})
+	}
+	if res.Duplicate {
+		return document.ErrDuplicate
+	}
+	return httpx.WriteJSON(w, http.StatusCreated, EdXMLReceived{Kind: res.Kind, ArrivalNumber: res.ArrivalNumber,
+		Status: res.StatusCode, StatusName: edxml.StatusName(res.StatusCode)})
+}
+
+var (
+	errSignKey        = apperr.Invalidf("signing_key_required", "Chọn khóa ký số của bạn (key_id).")
+	errSignPassphrase = apperr.Invalidf("wrong_passphrase", "Mật khẩu của khóa ký số không đúng.")
+)
+
+// signDocument signs an approved draft's PDF with the caller's stored key, opened with the
+// passphrase sent now under the per-user throttle (a wrong one is 422 wrong_passphrase,
+// too many 429).
+func (h handlers) signDocument(ctx context.Context, p *auth.Principal, id int64, req DocumentActionRequest) (document.Document, error) {
+	d, err := h.Documents.Get(ctx, p, id)
+	if err != nil {
+		return d, err
+	}
+	if h.UnlockPassphrase == nil {
+		return d, errSignKey
+	}
+	k, err := h.Store.SigningKey(ctx, req.KeyID)
+	if err != nil || k.UserID != p.UserID || k.UnitID != d.UnitID {
+		return d, errSignKey
+	}
+	if req.Passphrase == "" {
+		return d, errSignPassphrase
+	}
+	var signer signing.Signer
+	err = h.UnlockPassphrase(p.UserID, func() error {
+		var err error
+		signer, err = signing.OpenSealedPKCS12(k.Sealed, req.Passphrase)
+		return err
+	})
+	if apperr.KindOf(err) == apperr.Unauthenticated {
+		return d, errSignPassphrase
+	}
+	if err != nil {
+		return d, err
+	}
+	u, err := h.Store.UnitByID(ctx, d.UnitID)
+	if err != nil {
+		return d, err
+	}
+	return h.Documents.Sign(ctx, p, id, req.Version, document.Key{Kind: k.Kind, Image: k.Image, Signer: signer}, u.Name, h.TSAURL)
 }
 
 // documentQuery reads the search parameters shared by the list and the registers.
@@ -211,6 +306,14 @@ type DocumentActionRequest struct {
 	WorkingDays int    `json:"working_days"`
 	// report
 	Progress string `json:"progress"`
+	// pdf: the draft's PDF (base64)
+	PDF string `json:"pdf"`
+	// recall: accept (15) or refuse (16) the sender's recall
+	Accept bool `json:"accept"`
+	// sign: the caller's stored key (the leader's personal one, then the clerk's seal)
+	// and its passphrase, never kept
+	KeyID      int64  `json:"key_id"`
+	Passphrase string `json:"passphrase"`
 }
 
 func (h handlers) documentAction(w http.ResponseWriter, r *http.Request) error {
@@ -233,6 +336,20 @@ func (h handlers) documentAction(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		d, err = h.Documents.Issue(ctx, p, id, document.IssueInput{Paper: req.Paper, SignedPDF: pdf, Version: req.Version})
+	case "pdf", "annex":
+		pdf, derr := base64.StdEncoding.DecodeString(req.PDF)
+		if derr != nil {
+			return document.ErrDraftPDF
+		}
+		if r.PathValue("action") == "pdf" {
+			d, err = h.Documents.AttachPDF(ctx, p, id, req.Version, pdf)
+		} else {
+			d, err = h.Documents.AttachAnnex(ctx, p, id, req.Version, pdf)
+		}
+	case "sign":
+		d, err = h.signDocument(ctx, p, id, req)
+	case "recall":
+		d, err = h.Documents.AnswerRecall(ctx, p, id, req.Version, req.Accept)
 	case "approve":
 		d, err = h.Documents.Approve(ctx, p, id, req.Version)
 	case "direct":

@@ -69,6 +69,9 @@ func New(d web.Deps) (*web.Server, error) {
 	if d.Documents == nil {
 		d.Documents = web.NewDocuments(d)
 	}
+	if d.Exchange == nil {
+		WireExchange(&d, nil)
+	}
 	if d.Accounts == nil {
 		d.Accounts = &account.Service{Store: d.Store, Hasher: d.Auth.Hasher()}
 	}
@@ -83,9 +86,14 @@ func New(d web.Deps) (*web.Server, error) {
 			d.Broadcast.Sounds = tools
 		}
 	}
+	var unlock func(int64, func() error) error
+	if d.Auth != nil {
+		unlock = d.Auth.UnlockPassphrase
+	}
 	d.Routes = api.Routes(api.Deps{Broadcast: d.Broadcast, Accounts: d.Accounts, Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: d.Lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
 		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments, Feedback: d.Feedback, Queue: d.Queue, Kiosks: d.Kiosks,
-		Certifications: d.Certifications, Documents: d.Documents})
+		Certifications: d.Certifications, Documents: d.Documents, Exchange: d.Exchange,
+		UnlockPassphrase: unlock, TSAURL: d.TSAURL})
 	return web.New(d)
 }

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -78,7 +79,19 @@ type Config struct {
 	// apart from the database's backups. Empty: units' own keys cannot be installed or
 	// used (their receipts wait), except in --demo, which uses a published demo KEK.
 	ReceiptKEK string
+	// ExchangeURL is the province's document exchange platform (LGSP/VDXP adapter,
+	// docs/EXCHANGE.md); empty: documents are not exchanged electronically (in --demo a
+	// local platform runs in the process). ExchangeOrgan is the organ id of the unit
+	// this installation exchanges for (its identification code, e.g. 000.31.37.H45);
+	// ExchangeToken its credential there, environment only (XASO_EXCHANGE_TOKEN).
+	ExchangeURL      string
+	ExchangeOrgan    string
+	ExchangeToken    string
+	ExchangeInterval time.Duration
 }
+
+// exchangeOrganRE is an organ id's form (Decision 20/2020/QĐ-TTg; edxml.ValidOrganID).
+var exchangeOrganRE = regexp.MustCompile(`^[0-9A-Z.]{1,35}$`)
 
 // Defaults returns the configuration a commune PC runs with when nothing is set.
 func Defaults() Config {
@@ -98,6 +111,7 @@ func Defaults() Config {
 		IMAPSecurity:      "tls",
 		IMAPMailbox:       "INBOX",
 		MailFetchInterval: time.Minute,
+		ExchangeInterval:  time.Minute,
 	}
 }
 
@@ -134,6 +148,9 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.UintVar(&c.MaxUploadMB, "max-upload-mb", c.MaxUploadMB, "largest attachment, MiB (env XASO_MAX_UPLOAD_MB)")
 	fs.StringVar(&c.ReceiptP12, "receipt-p12", c.ReceiptP12, "PKCS #12 file signing fee receipts; its password comes from XASO_RECEIPT_P12_PASSWORD (env XASO_RECEIPT_P12)")
 	fs.StringVar(&c.TSAURL, "tsa-url", c.TSAURL, "RFC 3161 timestamp authority for PDF signatures made on the office pages (PAdES B-T) (env XASO_TSA_URL)")
+	fs.StringVar(&c.ExchangeURL, "exchange-url", c.ExchangeURL, "document exchange platform (LGSP) base URL; its token comes from XASO_EXCHANGE_TOKEN (env XASO_EXCHANGE_URL)")
+	fs.StringVar(&c.ExchangeOrgan, "exchange-organ", c.ExchangeOrgan, "organ id of the unit exchanging documents, e.g. 000.31.37.H45 (env XASO_EXCHANGE_ORGAN)")
+	fs.DurationVar(&c.ExchangeInterval, "exchange-interval", c.ExchangeInterval, "how often documents are sent to and fetched from the exchange platform (env XASO_EXCHANGE_INTERVAL)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "serve Go's profiler (/debug/pprof/) on this host:port, e.g. 127.0.0.1:6060; empty: off (env XASO_DEBUG_ADDR)")
 }
 
@@ -175,6 +192,16 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	str("XASO_RECEIPT_P12_PASSWORD", &c.ReceiptP12Password)
 	str("XASO_TSA_URL", &c.TSAURL)
 	str("XASO_RECEIPT_KEK", &c.ReceiptKEK)
+	str("XASO_EXCHANGE_URL", &c.ExchangeURL)
+	str("XASO_EXCHANGE_ORGAN", &c.ExchangeOrgan)
+	str("XASO_EXCHANGE_TOKEN", &c.ExchangeToken)
+	if v := getenv("XASO_EXCHANGE_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("XASO_EXCHANGE_INTERVAL=%q: cần một khoảng thời gian, ví dụ 1m (want a duration)", v)
+		}
+		c.ExchangeInterval = d
+	}
 	var errs []error
 	for name, dst := range map[string]*bool{"XASO_DEMO": &c.Demo, "XASO_TRUST_PROXY": &c.TrustProxy} {
 		if v := getenv(name); v != "" {
@@ -306,6 +333,17 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("--tsa-url %q: cần dạng http(s)://máy-chủ/đường-dẫn (want an absolute http(s) URL)", c.TSAURL))
 		}
 	}
+	if c.ExchangeURL != "" {
+		if u, err := url.Parse(c.ExchangeURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--exchange-url %q: cần dạng http(s)://máy-chủ/đường-dẫn (want an absolute http(s) URL)", c.ExchangeURL))
+		}
+		if !exchangeOrganRE.MatchString(c.ExchangeOrgan) {
+			errs = append(errs, fmt.Errorf("--exchange-organ %q: cần mã định danh cơ quan (0-9, A-Z, dấu chấm), ví dụ 000.31.37.H45", c.ExchangeOrgan))
+		}
+	}
+	if c.ExchangeInterval < time.Second || c.ExchangeInterval > time.Hour {
+		errs = append(errs, fmt.Errorf("--exchange-interval %s: từ 1s đến 1h", c.ExchangeInterval))
+	}
 	if c.ReceiptP12 != "" {
 		if fi, err := os.Stat(c.ReceiptP12); err != nil || fi.IsDir() {
 			errs = append(errs, fmt.Errorf("--receipt-p12 %s: không đọc được tệp khóa ký biên lai (cannot read the PKCS #12 file)", c.ReceiptP12))
@@ -405,6 +443,10 @@ func (c Config) LogValue() slog.Value {
 		slog.String("receipt_p12", c.ReceiptP12),
 		slog.Bool("receipt_p12_password_set", c.ReceiptP12Password != ""),
 		slog.Bool("receipt_kek_set", c.ReceiptKEK != ""),
+		slog.String("exchange_url", c.ExchangeURL),
+		slog.String("exchange_organ", c.ExchangeOrgan),
+		slog.Bool("exchange_token_set", c.ExchangeToken != ""),
+		slog.Duration("exchange_interval", c.ExchangeInterval),
 	)
 }
 

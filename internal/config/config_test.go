@@ -83,6 +83,11 @@ func TestValidate(t *testing.T) {
 		{"receipt key missing", func(c *Config) { c.ReceiptP12 = "/nonexistent/unit.p12" }, "--receipt-p12"},
 		{"receipt password without key", func(c *Config) { c.ReceiptP12Password = "x" }, "--receipt-p12"},
 		{"receipt KEK too short", func(c *Config) { c.ReceiptKEK = "short" }, "XASO_RECEIPT_KEK"},
+		{"exchange", func(c *Config) { c.ExchangeURL, c.ExchangeOrgan = "https://lgsp.ninhbinh.gov.vn/vb", "000.31.37.H45" }, ""},
+		{"bad exchange url", func(c *Config) { c.ExchangeURL, c.ExchangeOrgan = "lgsp.ninhbinh.gov.vn", "000.31.37.H45" }, "--exchange-url"},
+		{"exchange without organ", func(c *Config) { c.ExchangeURL = "https://lgsp.ninhbinh.gov.vn/vb" }, "--exchange-organ"},
+		{"exchange organ lower case", func(c *Config) { c.ExchangeURL, c.ExchangeOrgan = "https://lgsp.ninhbinh.gov.vn", "000.31.37.h45" }, "--exchange-organ"},
+		{"exchange every millisecond", func(c *Config) { c.ExchangeInterval = time.Millisecond }, "--exchange-interval"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

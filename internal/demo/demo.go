@@ -51,6 +51,20 @@ var Users = []User{
 	{"congdan", "Nguyễn Văn An", auth.RoleCitizen, false},
 }
 
+// ProvinceOrgan and CommuneOrgan are the demo units' organ ids on the document exchange.
+const (
+	ProvinceOrgan = "000.00.00.H45"
+	CommuneOrgan  = "000.31.37.H45"
+)
+
+// ExchangeUsers are the second unit's logins (Options.Exchange): the clerk and the leader
+// of the province's office, so that the commune and the province exchange documents
+// through the demo's exchange platform.
+var ExchangeUsers = []User{
+	{"vanthutinh", "Đỗ Thị Thu", auth.RoleClerk, true},
+	{"lanhdaotinh", "Bùi Văn Hải", auth.RoleLeader, true},
+}
+
 // Villages of the demo commune (illustrative names).
 var Villages = []string{
 	"Thôn Quảng Từ", "Thôn Yên Thổ", "Thôn Yên Lạc", "Thôn Ngọc Lâm", "Thôn Đông Thôn", "Thôn Bắc Thôn",
@@ -79,6 +93,9 @@ type Options struct {
 	Signing bool
 	// Documents registers a few incoming and outgoing official documents.
 	Documents bool
+	// Exchange gives the province (the second unit, organ id ProvinceOrgan) its own clerk
+	// and leader (ExchangeUsers), so the two exchange documents (`xaso serve --demo`).
+	Exchange bool
 	// PaymentService takes the demo's payments and installs its receipt key, with the
 	// deployment's receipt signer and key-encryption key (nil: a service without them).
 	PaymentService *payment.Service
@@ -99,12 +116,12 @@ func LoadWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, opt Opt
 		pay = &payment.Service{Store: st, Now: time.Now}
 	}
 	province, err := st.CreateUnit(ctx, unit.Unit{Code: "37", Level: unit.Province, Name: "Tỉnh Ninh Bình",
-		IdentCode: "000.00.00.H45", ValidFrom: "2025-07-01"})
+		IdentCode: ProvinceOrgan, ValidFrom: "2025-07-01"})
 	if err != nil {
 		return false, fmt.Errorf("demo: province: %w", err)
 	}
 	commune, err := st.CreateUnit(ctx, unit.Unit{Code: CommuneCode, Level: unit.Commune, ParentID: &province, Name: "Xã Yên Từ",
-		IdentCode: "000.31.37.H45", ValidFrom: "2025-07-01"})
+		IdentCode: CommuneOrgan, ValidFrom: "2025-07-01"})
 	if err != nil {
 		return false, fmt.Errorf("demo: commune: %w", err)
 	}
@@ -141,6 +158,14 @@ func LoadWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, opt Opt
 			return false, fmt.Errorf("demo: user %s: %w", u.Username, err)
 		}
 		principals[u.Role] = &auth.Principal{UserID: id, Username: u.Username, FullName: u.FullName, Memberships: ms}
+	}
+	if opt.Exchange {
+		for _, u := range ExchangeUsers {
+			if _, err := st.CreateUser(ctx, auth.User{Username: u.Username, FullName: u.FullName, PasswordHash: hash},
+				[]auth.Membership{{UnitID: province, Role: u.Role}}); err != nil {
+				return false, fmt.Errorf("demo: user %s: %w", u.Username, err)
+			}
+		}
 	}
 	// The demo citizen has agreed that the demo volunteer files for them, so that the
 	// volunteer's journey (and the assisted dossier below) works from the start.

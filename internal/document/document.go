@@ -331,7 +331,8 @@ type Document struct {
 	Paper      bool       `json:"paper"`
 	// SignedBlob is the signed PDF's key in the blob store ("" for paper ones).
 	SignedBlob string `json:"-"`
-	// Attachments are blob keys of an incoming document's stored files.
+	// Attachments are blob keys of an incoming document's stored files, or of an outgoing
+	// one's annexes (phụ lục, each a PDF sealed with the text block at its top right).
 	Attachments []string `json:"-"`
 	FileID      *int64   `json:"file_id,omitempty"`
 	// Direction written by the leader.
@@ -345,6 +346,17 @@ type Document struct {
 	ReplyTo   *int64    `json:"reply_to,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	Version   int       `json:"version"`
+	// Exchange: an incoming document registered from an edXML message keeps the message's
+	// DocumentId and its sender's organ id (its handling is reported back to it); an
+	// outgoing one sent through the exchange platform keeps the last status a recipient
+	// sent (01, 02, 03, 05, 06, 15, 16), an incoming one a recall (13).
+	ExchangeID     string `json:"exchange_id,omitempty"`
+	ExchangeOrgan  string `json:"exchange_organ,omitempty"`
+	ExchangeStatus string `json:"exchange_status,omitempty"`
+	// DraftBlob is the blob key of an outgoing draft's PDF as it stands (uploaded, then
+	// each signed version); SignStage how far its signing inside xaso went.
+	DraftBlob string    `json:"-"`
+	SignStage SignStage `json:"sign_stage,omitempty"`
 }
 
 // DuplicateKey is what makes two incoming documents the same one: the folded sender,

@@ -2,9 +2,6 @@ package document
 
 import (
 	"context"
-	"io"
-	"strings"
-	"time"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
@@ -36,38 +33,9 @@ func (s *Service) EdXML(ctx context.Context, p *auth.Principal, id int64, organ 
 	if err != nil {
 		return nil, err
 	}
-	m := &edxml.Message{Kind: edxml.KindDocument, From: from, Subject: d.Subject,
-		Priority: edxmlPriority(d.Urgency), ToPlaces: d.Recipients, DocumentType: 2}
-	if d.Legal {
-		m.DocumentType = 1
-	}
-	if t, ok := TypeByCode(d.TypeCode); ok {
-		m.TypeName = t.Name
-	}
-	number, notation, _ := strings.Cut(d.NumberNotation, "/")
-	m.Code = edxml.Code{Number: number, Notation: notation}
-	issued := d.CreatedAt
-	if t, err := time.Parse(time.DateOnly, d.IssuedOn); err == nil {
-		issued = t
-	}
-	m.PromulgationDate = issued.Format(edxml.DateLayout)
-	for _, r := range d.Recipients {
-		if edxml.ValidOrganID(r) {
-			m.To = append(m.To, edxml.Organ{ID: r})
-		}
-	}
-	if d.SignedBlob != "" && s.Blobs != nil {
-		rc, err := s.Blobs.Open(ctx, d.SignedBlob)
-		if err != nil {
-			return nil, err
-		}
-		pdf, err := io.ReadAll(io.LimitReader(rc, maxExportPDF))
-		rc.Close()
-		if err != nil {
-			return nil, err
-		}
-		m.Attachments = []edxml.Attachment{{ContentID: "1", Name: strings.ReplaceAll(d.NumberNotation, "/", "-") + ".pdf",
-			ContentType: "application/pdf", Data: pdf}}
+	m, err := s.exchangeMessage(ctx, d, from)
+	if err != nil {
+		return nil, err
 	}
 	if len(m.To) == 0 {
 		return edxml.BuildExport(m)

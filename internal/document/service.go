@@ -13,6 +13,8 @@ import (
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/catalog"
+	"github.com/xaso-vn/xaso/internal/edxml"
+	"github.com/xaso-vn/xaso/internal/exchange"
 	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/signing"
 )
@@ -45,6 +47,9 @@ type Change struct {
 	Doc    Document
 	Action string   // audit action, e.g. "document.directed"
 	Fields []string // fields changed (names, never values)
+	// Outbox are exchange messages the change owes (a status 05 or 06 to the body that
+	// sent an incoming document), queued in the change's transaction.
+	Outbox []exchange.Outgoing
 }
 
 // Query selects documents.
@@ -103,7 +108,10 @@ type Service struct {
 	// Verify verifies a signed PDF (signing.VerifyPDF with the trust anchors); nil
 	// refuses every electronic issue.
 	Verify func(ctx context.Context, pdf []byte) (*signing.Report, error)
-	Now    func() time.Time
+	// Exchange builds the status messages owed to the body that sent a document through
+	// the exchange platform (exchange.Service); nil: none are sent.
+	Exchange StatusMessenger
+	Now      func() time.Time
 }
 
 // Role groups.
@@ -231,6 +239,10 @@ type IncomingInput struct {
 	// number-and-symbol is registered without one, and it is what makes it the same
 	// document twice.
 	MessageID string
+	// ExchangeID and ExchangeOrgan: the edXML DocumentId and the sending organ of a
+	// document that came through the exchange platform.
+	ExchangeID    string
+	ExchangeOrgan string
 }
 
 // RegisterIncoming registers an incoming document and returns it with its arrival
@@ -294,7 +306,8 @@ func (s *Service) RegisterIncoming(ctx context.Context, actor *auth.Principal, i
 	d := Document{UnitID: in.UnitID, Direction: Incoming, TypeCode: code, Subject: subject, Sender: sender,
 		Number: number, NumberNotation: in.NumberNotation, Urgency: urg, IssuedOn: in.IssuedOn, ReceivedAt: &at,
 		Source: in.Source, Status: Registered, Paper: in.Source == Paper, Attachments: in.Attachments,
-		FileID: in.FileID, CreatedAt: now.UTC().Truncate(time.Microsecond), Year: Year(at)}
+		FileID: in.FileID, CreatedAt: now.UTC().Truncate(time.Microsecond), Year: Year(at),
+		ExchangeID: in.ExchangeID, ExchangeOrgan: in.ExchangeOrgan}
 	dup := DuplicateKey(catalog.Fold(sender), dupNotation, in.IssuedOn)
 	if dupNotation == "" {
 		dup = "" // an e-mail without a number or a Message-ID: nothing to compare
@@ -303,7 +316,8 @@ func (s *Service) RegisterIncoming(ctx context.Context, actor *auth.Principal, i
 }
 
 // IssueInput is how an outgoing document is issued: signed on paper, or an electronic
-// PDF carrying the leader's and the body's (seal) signatures.
+// PDF carrying the leader's and the body's (seal) signatures — SignedPDF, or when it is
+// empty the draft's PDF signed and sealed inside xaso (Sign).
 type IssueInput struct {
 	Paper     bool
 	SignedPDF []byte
@@ -336,6 +350,12 @@ func (s *Service) Issue(ctx context.Context, p *auth.Principal, id int64, in Iss
 		if d.Status != Approved {
 			return Document{}, ErrState
 		}
+		if len(in.SignedPDF) == 0 {
+			// Signed and sealed inside xaso (AttachPDF, Sign).
+			if in.SignedPDF, err = s.sealedPDF(ctx, d); err != nil {
+				return Document{}, err
+			}
+		}
 		if len(in.SignedPDF) == 0 || len(in.SignedPDF) > MaxSignedPDF || s.Verify == nil {
 			return Document{}, ErrSignatures
 		}
@@ -351,6 +371,9 @@ func (s *Service) Issue(ctx context.Context, p *auth.Principal, id int64, in Iss
 		}
 		if valid < 2 || rep.ModifiedAfterSigning {
 			return Document{}, ErrSignatures
+		}
+		if err := s.verifyAnnexes(ctx, d); err != nil {
+			return Document{}, err
 		}
 		if s.Blobs == nil {
 			return Document{}, errors.New("document: no blob store")
@@ -452,8 +475,11 @@ func (s *Service) Direct(ctx context.Context, p *auth.Principal, id int64, in Di
 	ins, _ := cleanText(in.Instruction, 2000)
 	h := in.HandlerID
 	d.HandlerID, d.HandlerName, d.Supporting, d.Instruction, d.Deadline, d.Status = &h, name, sup, ins, deadline, Directed
-	return s.Store.SaveDocument(ctx, Change{Doc: d, Action: "document.directed",
-		Fields: []string{"handler", "supporting", "instruction", "deadline", "status"}})
+	ch := Change{Doc: d, Action: "document.directed", Fields: []string{"handler", "supporting", "instruction", "deadline", "status"}}
+	if ch.Outbox, err = s.owedStatus(ctx, d, edxml.StatusProcessing); err != nil {
+		return d, err
+	}
+	return s.Store.SaveDocument(ctx, ch)
 }
 
 func (s *Service) deadline(ctx context.Context, unitID int64, date string, days int) (string, error) {
@@ -498,12 +524,15 @@ func (s *Service) Report(ctx context.Context, p *auth.Principal, id int64, versi
 		return d, ErrForbidden
 	}
 	d.Progress, _ = cleanText(progress, 2000)
-	fields := []string{"progress"}
+	ch := Change{Doc: d, Action: "document.progress", Fields: []string{"progress"}}
 	if done {
-		d.Status = Done
-		fields = append(fields, "status")
+		ch.Doc.Status = Done
+		ch.Fields = append(ch.Fields, "status")
+		if ch.Outbox, err = s.owedStatus(ctx, d, edxml.StatusDone); err != nil {
+			return d, err
+		}
 	}
-	return s.Store.SaveDocument(ctx, Change{Doc: d, Action: "document.progress", Fields: fields})
+	return s.Store.SaveDocument(ctx, ch)
 }
 
 // Get returns a document the caller may read (its unit's officials).

@@ -28,14 +28,20 @@ type docEnv struct {
 
 func newDocEnv(t *testing.T) *docEnv {
 	t.Helper()
+	return newDocEnvAt(t, "000.31.37.H45", "Xã Yên Từ")
+}
+
+// newDocEnvAt is a store of its own (an installation) with a commune of organ id organ.
+func newDocEnvAt(t *testing.T, organ, name string) *docEnv {
+	t.Helper()
 	ctx := context.Background()
 	st := storetest.Open(t)
 	p, err := st.CreateUnit(ctx, unit.Unit{Code: "37", Level: unit.Province, Name: "Tỉnh Ninh Bình", ValidFrom: "2025-07-01"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := st.CreateUnit(ctx, unit.Unit{Code: "14731", Level: unit.Commune, ParentID: &p, Name: "Xã Yên Từ",
-		IdentCode: "000.31.37.H45", ValidFrom: "2025-07-01"})
+	c, err := st.CreateUnit(ctx, unit.Unit{Code: "14731", Level: unit.Commune, ParentID: &p, Name: name,
+		IdentCode: organ, ValidFrom: "2025-07-01"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -96,6 +96,17 @@ func (s *Service) Report(ctx context.Context, unitID int64, doc edxml.ResponseFo
 	return err
 }
 
+// StatusMessage builds, without queuing it, the status message Report would queue: for a
+// caller that queues it in the transaction of the change it reports (document.Service
+// directing or finishing a document that came through the exchange).
+func (s *Service) StatusMessage(ctx context.Context, unitID int64, doc edxml.ResponseFor, to, code, description string) (Outgoing, error) {
+	organ, err := s.organ(ctx, unitID)
+	if err != nil {
+		return Outgoing{}, err
+	}
+	return s.status(unitID, organ, to, doc, code, description)
+}
+
 func (s *Service) status(unitID int64, organ, to string, doc edxml.ResponseFor, code, description string) (Outgoing, error) {
 	m := &edxml.Message{Kind: edxml.KindStatus, From: edxml.Organ{ID: organ}, To: []edxml.Organ{{ID: to}},
 		ResponseFor: doc, StatusCode: code, Description: description, Timestamp: s.now().In(vnTime).Format(edxml.TimeLayout)}

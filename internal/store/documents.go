@@ -23,7 +23,8 @@ const documentColumns = `d.id, d.unit_id, d.direction, d.type_code, d.subject, d
 	d.year, COALESCE(d.sequence, ''), COALESCE(d.number, 0), d.number_notation, COALESCE(d.arrival_number, 0), d.urgency,
 	d.confidential, d.legal, COALESCE(d.issued_on, ''), d.received_at, d.source, d.status, d.paper, d.signed_blob,
 	d.attachments, d.file_id, d.handler_id, COALESCE(u.full_name, ''), d.supporting, d.instruction,
-	COALESCE(d.deadline, ''), d.progress, d.reply_to, d.created_at, d.version`
+	COALESCE(d.deadline, ''), d.progress, d.reply_to, d.created_at, d.version, d.exchange_id, d.exchange_organ,
+	d.exchange_status, d.draft_blob, d.sign_stage`
 
 const documentFrom = ` FROM documents d LEFT JOIN users u ON u.id = d.handler_id`
 
@@ -36,7 +37,8 @@ func scanDocument(row interface{ Scan(...any) error }) (document.Document, error
 		&d.Year, &d.Sequence, &d.Number, &d.NumberNotation, &d.ArrivalNumber, &d.Urgency,
 		&d.Confidential, &d.Legal, &d.IssuedOn, &received, &d.Source, &d.Status, &d.Paper, &d.SignedBlob,
 		&atts, &fileID, &handler, &d.HandlerName, &d.Supporting, &d.Instruction,
-		&d.Deadline, &d.Progress, &reply, &d.CreatedAt, &d.Version)
+		&d.Deadline, &d.Progress, &reply, &d.CreatedAt, &d.Version, &d.ExchangeID, &d.ExchangeOrgan,
+		&d.ExchangeStatus, &d.DraftBlob, &d.SignStage)
 	if err != nil {
 		return d, err
 	}
@@ -103,13 +105,14 @@ func (s *Store) insertDocument(ctx context.Context, tx *sql.Tx, d document.Docum
 	}
 	err := tx.QueryRowContext(ctx, `INSERT INTO documents (unit_id, direction, type_code, subject, sender, recipients,
 		drafting_unit, search_text, year, sequence, number, number_notation, arrival_number, dup_key, urgency, confidential,
-		legal, issued_on, received_at, source, status, paper, signed_blob, attachments, file_id, reply_to, created_at, updated_at)
+		legal, issued_on, received_at, source, status, paper, signed_blob, attachments, file_id, reply_to, created_at, updated_at,
+		exchange_id, exchange_organ)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
-		$24, $25, $26, $27, $27) RETURNING id`,
+		$24, $25, $26, $27, $27, $28, $29) RETURNING id`,
 		d.UnitID, d.Direction, d.TypeCode, d.Subject, d.Sender, jsonList(d.Recipients), d.DraftingUnit,
 		documentSearchText(d), d.Year, docTextArg(d.Sequence), docIntArg(d.Number), d.NumberNotation, docIntArg(d.ArrivalNumber),
 		docTextArg(dupKey), d.Urgency, d.Confidential, d.Legal, docTextArg(d.IssuedOn), received, d.Source, d.Status, d.Paper,
-		d.SignedBlob, jsonList(d.Attachments), docIDArg(d.FileID), docIDArg(d.ReplyTo), d.CreatedAt).Scan(&id)
+		d.SignedBlob, jsonList(d.Attachments), docIDArg(d.FileID), docIDArg(d.ReplyTo), d.CreatedAt, d.ExchangeID, d.ExchangeOrgan).Scan(&id)
 	return id, err
 }
 
@@ -239,9 +242,10 @@ func (s *Store) SaveDocument(ctx context.Context, ch document.Change) (document.
 	d := ch.Doc
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE documents SET status = $1, handler_id = $2, supporting = $3, instruction = $4,
-			deadline = $5, progress = $6, file_id = $7, updated_at = $8, version = version + 1 WHERE id = $9 AND version = $10`,
+			deadline = $5, progress = $6, file_id = $7, updated_at = $8, draft_blob = $9, sign_stage = $10, exchange_status = $11,
+			attachments = $12, version = version + 1 WHERE id = $13 AND version = $14`,
 			d.Status, docIDArg(d.HandlerID), d.Supporting, d.Instruction, docTextArg(d.Deadline), d.Progress, docIDArg(d.FileID),
-			s.timestamp(), d.ID, d.Version)
+			s.timestamp(), d.DraftBlob, d.SignStage, d.ExchangeStatus, jsonList(d.Attachments), d.ID, d.Version)
 		if err != nil {
 			return err
 		}
@@ -249,6 +253,11 @@ func (s *Store) SaveDocument(ctx context.Context, ch document.Change) (document.
 			return document.ErrChanged
 		}
 		d.Version++
+		for _, o := range ch.Outbox {
+			if _, err := s.enqueueExchange(ctx, tx, o); err != nil {
+				return err
+			}
+		}
 		return s.appendAudit(ctx, tx, audit.Event{Chain: d.UnitID, Action: ch.Action, ObjectType: "document",
 			ObjectID: strconv.FormatInt(d.ID, 10), Fields: ch.Fields})
 	})

@@ -99,6 +99,7 @@ var apiAccess = map[string][]auth.Role{
 	"GET /api/v1/documents":                        {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
 	"GET /api/v1/documents/{id}":                   {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
 	"GET /api/v1/documents/{id}/edxml":             {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
+	"POST /api/v1/documents/edxml":                 {auth.RoleClerk},
 	"POST /api/v1/documents/{id}/actions/{action}": {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
 	"GET /api/v1/document-registers/{file}":        {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
 	"GET /api/v1/document-files":                   {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},

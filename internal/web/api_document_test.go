@@ -300,11 +300,157 @@ func TestDocumentEdXML(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the export does not parse: %v", err)
 	}
-	if m.Code.String() != issued.NumberNotation || m.From.ID != demo.CommuneCode || len(m.To) != 1 || m.To[0].ID != "000.00.00.H45" ||
+	if m.Code.String() != issued.NumberNotation || m.From.ID != "000.31.37.H45" || len(m.To) != 1 || m.To[0].ID != "000.00.00.H45" ||
 		!slices.Contains(m.ToPlaces, "Thôn Đông") || m.Priority != edxml.PriorityKhan || m.Subject != "Về việc gửi liên thông" {
 		t.Fatalf("edXML fields: %+v", m)
 	}
 	if p := docSend[apiProblem](t, e, clerk, "GET", fmt.Sprintf("/api/v1/documents/%d/edxml", outgoing("thong_bao").ID), "", 409); p.Code != "document_not_issued" {
 		t.Fatalf("edXML of a draft: %+v", p)
+	}
+}
+
+// TestDocumentEdXMLReceive: POST /api/v1/documents/edxml registers a message pushed by
+// the exchange as the unit's next arrival (after a paper one of the same day), once.
+func TestDocumentEdXMLReceive(t *testing.T) {
+	e := newEnv(t)
+	clerk, specialist := bearer(t, e, "vanthu"), bearer(t, e, "chuyenvien")
+	today := time.Now().In(locale.Zone)
+	paper := docSend[apiDoc](t, e, clerk, "POST", "/api/v1/documents", fmt.Sprintf(`{"direction":"incoming",
+		"sender":"Sở Tư pháp tỉnh Ninh Bình","number_notation":"41/STP-HCTP","issued_on":%q,"subject":"Về việc thử"}`,
+		today.Format(time.DateOnly)), 201)
+	pdf := []byte("%PDF-1.7\n% a decision, byte for byte\x00\xff\n%%EOF\n")
+	msg := func(to, notation string) string {
+		num, sym, _ := strings.Cut(notation, "/")
+		b, err := edxml.Build(&edxml.Message{Kind: edxml.KindDocument, From: edxml.Organ{ID: "000.00.00.H45", Name: "UBND tỉnh Ninh Bình"},
+			To: []edxml.Organ{{ID: to}}, DocumentID: "000.00.00.H45," + today.Format(edxml.DateLayout) + "," + notation,
+			Code: edxml.Code{Number: num, Notation: sym}, PromulgationDate: today.Format(edxml.DateLayout), DocumentType: 2,
+			TypeName: "Quyết định", Subject: "Về việc giao chỉ tiêu chuyển đổi số", Priority: edxml.PriorityHoaToc,
+			Attachments: []edxml.Attachment{{ContentID: "1", Name: "qd.pdf", ContentType: "application/pdf", Data: pdf}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	var got struct {
+		Kind          string `json:"kind"`
+		ArrivalNumber int    `json:"arrival_number"`
+		Status        string `json:"status"`
+	}
+	// As the exchange sends it: application/xml.
+	req, _ := http.NewRequest("POST", e.ts.URL+"/api/v1/documents/edxml", strings.NewReader(msg("000.31.37.H45", "15/QĐ-UBND")))
+	req.Header.Set("Authorization", "Bearer "+clerk)
+	req.Header.Set("Content-Type", "application/xml")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	code, body := resp.StatusCode, string(b)
+	if code != 201 || json.Unmarshal([]byte(body), &got) != nil || got.ArrivalNumber != paper.ArrivalNumber+1 || got.Status != "03" || got.Kind != "document" {
+		t.Fatalf("edXML registered: %d %s (paper one: %d)", code, body, paper.ArrivalNumber)
+	}
+	var list struct {
+		Items []struct {
+			Source        string `json:"source"`
+			ArrivalNumber int    `json:"arrival_number"`
+			Urgency       string `json:"urgency"`
+		} `json:"items"`
+	}
+	if code, _ := apiGet(t, e, clerk, "/api/v1/documents?direction=incoming&number=15/QĐ-UBND", &list); code != 200 || len(list.Items) != 1 ||
+		list.Items[0].Source != "exchange" || list.Items[0].ArrivalNumber != got.ArrivalNumber || list.Items[0].Urgency != "hoa_toc" {
+		t.Fatalf("in the register: %d %+v", code, list)
+	}
+	for _, c := range []struct {
+		name, token, body string
+		status            int
+		code              string
+	}{
+		{"the same again", clerk, msg("000.31.37.H45", "15/QĐ-UBND"), 409, "duplicate_document"},
+		{"for another unit", clerk, msg("000.32.37.H45", "16/QĐ-UBND"), 422, "exchange_wrong_recipient"},
+		{"wrong abbreviation", clerk, strings.Replace(msg("000.31.37.H45", "17/TB-UBND"), "QĐ", "TB", 0), 422, "wrong_abbreviation"},
+		{"an entity", clerk, `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><edXML:edXML xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016">&a;</edXML:edXML>`, 422, "edxml_doctype_refused"},
+		{"not XML", clerk, "{}", 422, "edxml_malformed"},
+		{"a specialist", specialist, msg("000.31.37.H45", "18/QĐ-UBND"), 403, ""},
+	} {
+		p := docSend[apiProblem](t, e, c.token, "POST", "/api/v1/documents/edxml", c.body, c.status)
+		if c.code != "" && p.Code != c.code {
+			t.Errorf("%s: %+v", c.name, p)
+		}
+	}
+	// The province recalls it (13); the clerk agrees on the page (15, queued to it).
+	var in struct {
+		Items []apiDoc `json:"items"`
+	}
+	apiGet(t, e, clerk, "/api/v1/documents?direction=incoming&number=15/QĐ-UBND", &in)
+	recall, err := edxml.Build(&edxml.Message{Kind: edxml.KindStatus, From: edxml.Organ{ID: "000.00.00.H45"}, To: []edxml.Organ{{ID: "000.31.37.H45"}},
+		ResponseFor: edxml.ResponseFor{OrganID: "000.00.00.H45", Code: "15/QĐ-UBND", PromulgationDate: today.Format(edxml.DateLayout),
+			DocumentID: "000.00.00.H45," + today.Format(edxml.DateLayout) + ",15/QĐ-UBND"},
+		StatusCode: edxml.StatusRecall, Timestamp: today.Format(edxml.TimeLayout)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, body := apiSend(t, e, clerk, "POST", "/api/v1/documents/edxml", string(recall)); code != 200 {
+		t.Fatalf("recall: %d %s", code, body)
+	}
+	c, _ := e.login(t, "vanthu", demo.Password)
+	page := fmt.Sprintf("%s/office/documents/%d", e.ts.URL, in.Items[0].ID)
+	if resp, body := get(t, c, page); resp.StatusCode != 200 || !strings.Contains(body, "Đồng ý thu hồi") || !strings.Contains(body, "Tệp 1") {
+		t.Fatalf("the recall on the page: %d", resp.StatusCode)
+	}
+	if resp, file := get(t, c, page+"/files/1"); resp.StatusCode != 200 || file != string(pdf) {
+		t.Fatalf("the file that came with it: %d %q", resp.StatusCode, file)
+	}
+	resp, err = c.PostForm(page+"/actions/recall_accept", url.Values{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var got2 struct {
+		ExchangeStatus string `json:"exchange_status"`
+	}
+	if apiGet(t, e, clerk, fmt.Sprintf("/api/v1/documents/%d", in.Items[0].ID), &got2); resp.StatusCode != 303 || got2.ExchangeStatus != "15" {
+		t.Fatalf("recall answered: %d %+v", resp.StatusCode, got2)
+	}
+}
+
+// A status pushed for an outgoing document (POST /api/v1/documents/edxml, kind status) is
+// recorded on it and listed on its page; one from an organ it was not sent to is not.
+func TestDocumentExchangeStatusPage(t *testing.T) {
+	e := newEnv(t)
+	clerk := bearer(t, e, "vanthu")
+	c, _ := e.login(t, "vanthu", demo.Password)
+	d := docSend[apiDoc](t, e, clerk, "POST", "/api/v1/documents", `{"direction":"outgoing","type_code":"quyet_dinh",
+		"subject":"Về việc gửi liên thông","urgency":"normal","recipients":["000.00.00.H45","Thôn Đông"]}`, 201)
+	issued := docSend[apiDoc](t, e, clerk, "POST", fmt.Sprintf("/api/v1/documents/%d/actions/issue", d.ID), `{"paper":true}`, 200)
+	var full struct {
+		IssuedOn string `json:"issued_on"`
+	}
+	apiGet(t, e, clerk, fmt.Sprintf("/api/v1/documents/%d", d.ID), &full)
+	day := strings.ReplaceAll(full.IssuedOn, "-", "/")
+	status := func(from, code string) string {
+		b, err := edxml.Build(&edxml.Message{Kind: edxml.KindStatus, From: edxml.Organ{ID: from}, To: []edxml.Organ{{ID: "000.31.37.H45"}},
+			ResponseFor: edxml.ResponseFor{OrganID: "000.31.37.H45", Code: issued.NumberNotation, PromulgationDate: day,
+				DocumentID: "000.31.37.H45," + day + "," + issued.NumberNotation},
+			StatusCode: code, Timestamp: time.Now().In(locale.Zone).Format(edxml.TimeLayout)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, s := range []string{status("000.00.00.H45", "03"), status("000.99.99.H45", "06")} {
+		if code, body := apiSend(t, e, clerk, "POST", "/api/v1/documents/edxml", s); code != 200 || !strings.Contains(body, `"kind":"status"`) {
+			t.Fatalf("status: %d %s", code, body)
+		}
+	}
+	var got struct {
+		ExchangeStatus string `json:"exchange_status"`
+	}
+	if code, _ := apiGet(t, e, clerk, fmt.Sprintf("/api/v1/documents/%d", d.ID), &got); code != 200 || got.ExchangeStatus != "03" {
+		t.Fatalf("recorded: %d %+v", code, got)
+	}
+	resp, page := get(t, c, fmt.Sprintf("%s/office/documents/%d", e.ts.URL, d.ID))
+	if resp.StatusCode != 200 || !strings.Contains(page, "Trạng thái trên trục liên thông") || !strings.Contains(page, "Đã tiếp nhận (nơi nhận 000.00.00.H45)") || strings.Contains(page, "000.99.99.H45") {
+		t.Fatalf("the page: %d", resp.StatusCode)
 	}
 }

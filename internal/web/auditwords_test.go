@@ -14,6 +14,8 @@ func TestAuditActionWords(t *testing.T) {
 		"dossier.submit":                  "Nộp hồ sơ trực tuyến",
 		"payment.notification.partial":    "Nhận báo có ngân hàng: thiếu tiền",
 		"procedure.version.published":     "Công bố thủ tục",
+		"document.sealed":                 "Văn bản đi: văn thư đóng dấu số",
+		"exchange.receive":                "Trục liên thông: nhận gói tin",
 		"something.new":                   "something.new", // unknown: the recorded name stays
 		"payment.notification.not_a_kind": "payment.notification.not_a_kind",
 	} {

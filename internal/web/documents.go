@@ -2,14 +2,19 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/document"
+	"github.com/xaso-vn/xaso/internal/edxml"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/signing"
@@ -49,6 +54,7 @@ func (s *Server) documentPageRoutes() []httpx.Route {
 		{Pattern: "POST /office/documents/incoming", Access: httpx.OnlyRoles(document.RegisterRoles...), Handler: s.registerIncomingPage},
 		{Pattern: "POST /office/documents/outgoing", Access: httpx.OnlyRoles(document.DraftRoles...), Handler: s.draftOutgoingPage},
 		{Pattern: "GET /office/documents/{id}", Access: read, Handler: s.documentPage},
+		{Pattern: "GET /office/documents/{id}/pdf", Access: read, Handler: s.documentPDF},
 		{Pattern: "GET /office/documents/{id}/files/{n}", Access: read, Handler: s.documentFile},
 		{Pattern: "POST /office/documents/{id}/actions/{action}", Access: read, Handler: s.documentActionPage},
 	}
@@ -62,7 +68,8 @@ var docField = map[string]string{
 	"invalid_recipients": "recipients", "invalid_drafting_unit": "drafting_unit", "invalid_number_notation": "number_notation",
 	"wrong_abbreviation": "number_notation", "invalid_issued_on": "issued_on", "invalid_received_at": "received_at",
 	"invalid_urgency": "urgency", "duplicate_document": "number_notation", "invalid_deadline": "deadline",
-	"invalid_handler": "handler_id", "signatures_required": "paper",
+	"invalid_handler": "handler_id", "signatures_required": "paper", "invalid_draft_pdf": "pdf", "too_many_annexes": "pdf",
+	"signing_key_required": "key_id", "passphrase_required": "passphrase", "wrong_signing_key": "key_id",
 }
 
 // docForm is a form sent back with its values and the message at its field.
@@ -95,7 +102,7 @@ func formFrom(r *http.Request, err error) docForm {
 	e := apperr.From(err)
 	f := docForm{Values: map[string]string{}, Field: docField[e.Code], Msg: e.Message, Code: e.Code}
 	for k, v := range r.PostForm {
-		if len(v) > 0 {
+		if len(v) > 0 && k != "passphrase" {
 			f.Values[k] = v[0]
 		}
 	}
@@ -286,6 +293,83 @@ type documentView struct {
 	Form      docForm
 	Action    string
 	Today     string
+	// Exchange lists the statuses the recipients of an outgoing document sent through
+	// the exchange platform, oldest first.
+	Exchange []exchangeStatusView
+	// SignKeys are the caller's keys of the kind the draft's next signature takes (the
+	// leader's personal key, then the clerk's seal); empty: nothing for them to sign.
+	SignKeys []option
+	SignSeal bool // the next signature is the seal
+}
+
+type exchangeStatusView struct {
+	From, Name string
+	At         time.Time
+}
+
+// exchangeStatusName is an exchange status in words, its first letter capital.
+func exchangeStatusName(code string) string {
+	n := edxml.StatusName(code)
+	if n == "" {
+		return "Trạng thái khác"
+	}
+	r, size := utf8.DecodeRuneInString(n)
+	return string(unicode.ToUpper(r)) + n[size:]
+}
+
+// draftUpload reads the draft's PDF from the page's multipart form, bounded.
+func (s *Server) draftUpload(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, document.MaxSignedPDF+64<<10)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		return nil, document.ErrDraftPDF
+	}
+	defer r.MultipartForm.RemoveAll()
+	f, _, err := r.FormFile("pdf")
+	if err != nil {
+		return nil, document.ErrDraftPDF
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, document.MaxSignedPDF+1))
+	if err != nil {
+		return nil, document.ErrDraftPDF
+	}
+	return b, nil
+}
+
+// signDocument signs the draft's PDF with the caller's key chosen on the page, opened
+// with the passphrase typed now (never kept).
+func (s *Server) signDocument(r *http.Request, p *auth.Principal, id int64, version int) (document.Document, error) {
+	ctx := r.Context()
+	d, err := s.Documents.Get(ctx, p, id)
+	if err != nil {
+		return d, err
+	}
+	k, signer, err := s.unlockUnitKey(ctx, d.UnitID, p, r.PostForm.Get("key_id"), r.PostForm.Get("passphrase"))
+	if err != nil {
+		return d, err
+	}
+	u, err := s.Store.UnitByID(ctx, d.UnitID)
+	if err != nil {
+		return d, err
+	}
+	return s.Documents.Sign(ctx, p, id, version, document.Key{Kind: k.Kind, Image: k.Image, Signer: signer}, u.Name, s.TSAURL)
+}
+
+// documentPDF serves an outgoing draft's PDF as it stands (uploaded, signed, sealed);
+// its annexes are its files (/office/documents/{id}/files/{n}).
+func (s *Server) documentPDF(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return errDocPageID
+	}
+	pdf, _, err := s.Documents.DraftPDF(r.Context(), auth.PrincipalFrom(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="du-thao-`+strconv.FormatInt(id, 10)+`.pdf"`)
+	_, err = w.Write(pdf)
+	return err
 }
 
 func (s *Server) documentPage(w http.ResponseWriter, r *http.Request) error {
@@ -312,6 +396,35 @@ func (s *Server) renderDocument(w http.ResponseWriter, r *http.Request, status i
 	dv := documentView{Doc: d, TypeName: t.Name, Unit: u, IsClerk: p.Can(d.UnitID, document.RegisterRoles...),
 		IsLeader: p.Can(d.UnitID, document.DirectRoles...), IsHandler: d.HandlerID != nil && *d.HandlerID == p.UserID,
 		CanDraft: p.Can(d.UnitID, document.DraftRoles...), Overdue: d.Overdue(today), Form: form, Action: action, Today: today}
+	if d.Direction == document.Outgoing && d.Number != 0 && u.IdentCode != "" {
+		recs, err := s.Store.ExchangeStatuses(ctx, d.UnitID, document.OutgoingExchangeID(u.IdentCode, d))
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			if !slices.Contains(d.Recipients, r.From) {
+				continue // only the document's recipients speak for it
+			}
+			dv.Exchange = append(dv.Exchange, exchangeStatusView{From: r.From, Name: exchangeStatusName(r.Code), At: r.ReceivedAt})
+		}
+	}
+	if d.Direction == document.Outgoing && d.Status == document.Approved && d.DraftBlob != "" &&
+		(d.SignStage == document.Unsigned && dv.IsLeader || d.SignStage == document.Signed && dv.IsClerk) {
+		kind := document.KeyPersonal
+		if d.SignStage == document.Signed {
+			kind, dv.SignSeal = document.KeySeal, true
+		}
+		keys, err := s.Store.SigningKeys(ctx, p.UserID)
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if k.UnitID == d.UnitID && k.Kind == kind {
+				dv.SignKeys = append(dv.SignKeys, option{strconv.FormatInt(k.ID, 10),
+					k.Subject + " (hết hạn " + k.NotAfter.In(locale.Zone).Format("02/01/2006") + ")"})
+			}
+		}
+	}
 	if dv.IsLeader && d.Direction == document.Incoming {
 		users, _, err := s.Store.Users(ctx, d.UnitID, 200, 0)
 		if err != nil {
@@ -353,8 +466,8 @@ func (s *Server) documentActionPage(w http.ResponseWriter, r *http.Request) erro
 	var msg string
 	switch action {
 	case "issue":
-		// The page issues documents signed on paper; electronic ones come signed through
-		// the API (signed_pdf).
+		// Signed on paper, or electronically: the draft's PDF signed and sealed on this
+		// page (or signed elsewhere and sent through the API's signed_pdf).
 		d, err = s.Documents.Issue(ctx, p, id, document.IssueInput{Paper: r.PostForm.Get("paper") == "on", Version: version})
 		msg = "Đã cấp số và phát hành: " + d.NumberNotation + "."
 	case "approve":
@@ -376,12 +489,46 @@ func (s *Server) documentActionPage(w http.ResponseWriter, r *http.Request) erro
 	case "progress", "done":
 		d, err = s.Documents.Report(ctx, p, id, version, r.PostForm.Get("progress"), action == "done")
 		msg = "Đã cập nhật tiến độ."
+	case "recall_accept", "recall_refuse":
+		d, err = s.Documents.AnswerRecall(ctx, p, id, version, action == "recall_accept")
+		msg = "Đã trả lời đề nghị thu hồi của nơi gửi."
+	case "pdf", "annex":
+		var pdf []byte
+		if pdf, err = s.draftUpload(w, r); err == nil {
+			version, _ = strconv.Atoi(r.PostForm.Get("version"))
+			if action == "pdf" {
+				d, err = s.Documents.AttachPDF(ctx, p, id, version, pdf)
+			} else {
+				d, err = s.Documents.AttachAnnex(ctx, p, id, version, pdf)
+			}
+		}
+		msg = "Đã đính kèm tệp PDF của dự thảo."
+		if action == "annex" {
+			msg = "Đã đính kèm phụ lục."
+		}
+	case "sign":
+		d, err = s.signDocument(r, p, id, version)
+		msg = "Đã ký số văn bản."
+		if d.SignStage == document.Sealed {
+			msg = "Đã đóng dấu số của cơ quan; văn bản sẵn sàng phát hành điện tử."
+		}
 	default:
 		return errPayAction
 	}
 	if err != nil {
-		if k := apperr.KindOf(err); k == apperr.Invalid || k == apperr.Conflict {
+		switch k := apperr.KindOf(err); {
+		case k == apperr.Invalid || k == apperr.Conflict:
 			return s.renderDocument(w, r, http.StatusUnprocessableEntity, action, formFrom(r, err))
+		case action == "sign" && (k == apperr.Unauthenticated || k == apperr.TooManyRequests):
+			// A wrong passphrase of the key (the official stays logged in), or too many.
+			f := formFrom(r, err)
+			f.Field = "passphrase"
+			status := http.StatusUnprocessableEntity
+			if k == apperr.TooManyRequests {
+				setRetryAfter(w, err)
+				status = http.StatusTooManyRequests
+			}
+			return s.renderDocument(w, r, status, action, f)
 		}
 		return err
 	}

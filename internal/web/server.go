@@ -27,6 +27,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
+	"github.com/xaso-vn/xaso/internal/exchange"
 	"github.com/xaso-vn/xaso/internal/feedback"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/mail"
@@ -54,6 +55,10 @@ type Deps struct {
 	// Mail is the official mailbox the clerk registers from (nil: one over Store whose
 	// messages register through Documents).
 	Mail *mail.Service
+	// Exchange sends and receives documents through the exchange platform (internal/app
+	// wires it with the documents' adapter; nil: one without a platform, which takes the
+	// messages pushed to the API).
+	Exchange *exchange.Service
 	// Accounts runs the administrators' changes of accounts (nil: one over Store and
 	// Auth's hasher).
 	Accounts      *account.Service

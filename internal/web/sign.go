@@ -20,7 +20,6 @@ import (
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/locale"
-	"github.com/xaso-vn/xaso/internal/pdf"
 	"github.com/xaso-vn/xaso/internal/printing"
 	"github.com/xaso-vn/xaso/internal/signing"
 	"github.com/xaso-vn/xaso/internal/store"
@@ -232,6 +231,12 @@ func (s *Server) sign(r *http.Request, d dossier.Dossier, p *auth.Principal, fil
 // unlockKey opens the officer's stored key for the dossier's unit with the passphrase
 // typed now.
 func (s *Server) unlockKey(ctx context.Context, d dossier.Dossier, p *auth.Principal, keyID, passphrase string) (store.SigningKey, signing.Signer, error) {
+	return s.unlockUnitKey(ctx, d.CompetentUnitID, p, keyID, passphrase)
+}
+
+// unlockUnitKey opens the officer's stored key for unit unitID with the passphrase typed
+// now (the passphrase's attempts are limited per user).
+func (s *Server) unlockUnitKey(ctx context.Context, unitID int64, p *auth.Principal, keyID, passphrase string) (store.SigningKey, signing.Signer, error) {
 	kid, err := strconv.ParseInt(keyID, 10, 64)
 	if err != nil {
 		return store.SigningKey{}, nil, errSignKey
@@ -240,7 +245,7 @@ func (s *Server) unlockKey(ctx context.Context, d dossier.Dossier, p *auth.Princ
 		return store.SigningKey{}, nil, errSignPass
 	}
 	k, err := s.Store.SigningKey(ctx, kid)
-	if err != nil || k.UserID != p.UserID || k.UnitID != d.CompetentUnitID {
+	if err != nil || k.UserID != p.UserID || k.UnitID != unitID {
 		return store.SigningKey{}, nil, errSignKey
 	}
 	var signer signing.Signer
@@ -358,49 +363,7 @@ func (s *Server) verifyStamp(r *http.Request, code string) signing.Stamp {
 	return signing.Stamp{URL: s.absolute(r, "/xac-thuc?ma="+url.QueryEscape(code)), Code: code, Site: site}
 }
 
-// appearanceFor is what a signature with key k shows (Decree 30/2020, Appendix I). A
-// key with an image: the leader's signature image in the signature box at the bottom
-// right of the last page; the organisation's seal at real size over the left third of
-// the last visible signature (or in that box when there is none). A key without image:
-// the first signature of the document shows the text block of an electronic document
-// (organisation, code, ISO 8601 time) at the top right of page 1; later ones are
-// invisible.
+// appearanceFor is what a signature with key k shows (signing.Decree30Appearance).
 func appearanceFor(file []byte, k store.SigningKey, first bool, org, code string) (*signing.Appearance, error) {
-	if len(k.Image) == 0 {
-		if !first {
-			return nil, nil
-		}
-		return &signing.Appearance{TextBlock: true, Organization: org, DocumentNumber: code}, nil
-	}
-	boxes, err := signing.PageBoxes(file)
-	if err != nil {
-		return nil, err
-	}
-	if len(boxes) == 0 {
-		return nil, pdf.ErrInvalid
-	}
-	page := len(boxes)
-	a := &signing.Appearance{Page: page, Rect: signatureBox(boxes[page-1])}
-	if k.Kind != "seal" {
-		a.SignatureImage = k.Image
-		return a, nil
-	}
-	a.SealImage = k.Image
-	areas, err := signing.SignatureAreas(file)
-	if err != nil {
-		return nil, err
-	}
-	if n := len(areas); n > 0 {
-		a.Page, a.Rect = areas[n-1].Page, areas[n-1].Rect
-	}
-	return a, nil
-}
-
-// signatureBox is where the signer's image goes on a page xaso did not lay out: the
-// right half's signature space of an administrative document, 60 × 25 mm, 20 mm from
-// the right edge and 40 mm above the bottom (above the signer's printed name).
-func signatureBox(media [4]float64) [4]float64 {
-	const mm = 72 / 25.4
-	x1, y0 := media[2]-20*mm, media[1]+40*mm
-	return [4]float64{x1 - 60*mm, y0, x1, y0 + 25*mm}
+	return signing.Decree30Appearance(file, k.Kind == "seal", k.Image, first, org, code)
 }

@@ -163,6 +163,7 @@ var access = map[string][]auth.Role{
 	"POST /office/documents/incoming":              {auth.RoleClerk},
 	"POST /office/documents/outgoing":              {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader},
 	"GET /office/documents/{id}":                   {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
+	"GET /office/documents/{id}/pdf":               {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
 	"GET /office/documents/{id}/files/{n}":         {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
 	"POST /office/documents/{id}/actions/{action}": {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
 	// The official mailbox: the clerk's alone.
