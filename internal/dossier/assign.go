@@ -23,7 +23,7 @@ var (
 		"Chỉ lãnh đạo hoặc quản trị đơn vị giao hồ sơ cho cán bộ.")
 	ErrAssigneeRole = apperr.New(apperr.Invalid, "assignee_lacks_role",
 		"Cán bộ được giao không giữ vai trò của bước hiện tại trong đơn vị (hoặc tài khoản đã bị khóa). Hãy chọn cán bộ khác.")
-	ErrAlreadyAssigned = apperr.New(apperr.Conflict, "already_assigned", "Hồ sơ đã được giao cho cán bộ này.")
+	ErrAlreadyAssigned   = apperr.New(apperr.Conflict, "already_assigned", "Hồ sơ đã được giao cho cán bộ này.")
 	ErrAssignedElsewhere = apperr.New(apperr.Conflict, "assigned_to_other",
 		"Bước này của hồ sơ đã được giao cho cán bộ khác; lãnh đạo có thể giao lại.")
 	ErrDelegationForbidden = apperr.New(apperr.Forbidden, "delegation_forbidden",
