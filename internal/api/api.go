@@ -120,6 +120,7 @@ func Routes(d Deps) []httpx.Route {
 	routes = append(routes, paymentRoutes(h)...)
 	routes = append(routes, queueRoutes(h)...)
 	routes = append(routes, certificationRoutes(h)...)
+	routes = append(routes, assignRoutes(h)...)
 	routes = append(routes, documentRoutes(h)...)
 	routes = append(routes, userRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)

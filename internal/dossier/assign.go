@@ -72,6 +72,38 @@ type Staff interface {
 	// since, the earliest first.
 	UnitDelegations(ctx context.Context, unitID int64, since calendar.Date) ([]Delegation, error)
 	EndDelegation(ctx context.Context, g Delegation, by int64, at time.Time) error
+	// UnitOfficials lists the active officials of a unit with their roles there, by name.
+	UnitOfficials(ctx context.Context, unitID int64) ([]Official, error)
+}
+
+// Official is an active official of a unit with their roles there: whom a step can be
+// assigned to, whom one can delegate to.
+type Official struct {
+	ID    int64
+	Name  string
+	Roles []auth.Role
+}
+
+// Assignees lists the officials d's current step can be assigned to: those holding
+// its role in the unit where it is worked (none when it cannot be assigned).
+func (s *Service) Assignees(ctx context.Context, d Dossier, r Rules) ([]Official, error) {
+	role, ok := d.Assignable(r)
+	if !ok {
+		return nil, nil
+	}
+	all, err := s.Store.UnitOfficials(ctx, d.stepUnit(role))
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(o Official) bool { return !slices.Contains(o.Roles, role) }), nil
+}
+
+// Officials lists a unit's active officials for p, one of them or its administrator.
+func (s *Service) Officials(ctx context.Context, p *auth.Principal, unitID int64) ([]Official, error) {
+	if !p.Can(unitID, auth.OfficeRoles...) {
+		return nil, ErrDelegationForbidden
+	}
+	return s.Store.UnitOfficials(ctx, unitID)
 }
 
 // stepUnit is the unit where the dossier's current step is worked: the receiving unit

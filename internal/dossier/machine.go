@@ -38,6 +38,7 @@ var actionLabels = map[Action]string{
 	ActRequestSupplement: "Yêu cầu bổ sung", ActSupplement: "Đã bổ sung", ActRefuse: "Từ chối",
 	ActApprove: "Phê duyệt", ActSign: "Ký kết quả", ActReturn: "Trả kết quả", ActExtend: "Xin lỗi và gia hạn",
 	ActStop: "Dừng giải quyết", ActWithdraw: "Rút hồ sơ", ActReschedule: "Dời hẹn theo lịch làm việc mới",
+	ActAssign: "Giao xử lý",
 }
 
 // Label is the Vietnamese name of the action.

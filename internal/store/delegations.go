@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/audit"
+	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/dossier"
 )
@@ -116,4 +118,36 @@ func (s *Store) EndDelegation(ctx context.Context, g dossier.Delegation, _ int64
 		return s.appendAudit(ctx, tx, audit.Event{Chain: g.UnitID, Action: "delegation.end", ObjectType: "delegation",
 			ObjectID: strconv.FormatInt(g.ID, 10), Fields: []string{"ended_at"}})
 	})
+}
+
+// UnitOfficials lists a unit's active officials (office roles, not disabled) with their
+// roles there, by name.
+func (s *Store) UnitOfficials(ctx context.Context, unitID int64) ([]dossier.Official, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT u.id, u.full_name, u.username, m.role FROM users u JOIN memberships m ON m.user_id = u.id
+		WHERE m.unit_id = $1 AND NOT u.disabled ORDER BY u.full_name, u.username, u.id, m.role`, unitID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []dossier.Official
+	for rows.Next() {
+		var id int64
+		var name, username string
+		var role auth.Role
+		if err := rows.Scan(&id, &name, &username, &role); err != nil {
+			return nil, err
+		}
+		if !slices.Contains(auth.OfficeRoles, role) {
+			continue
+		}
+		if name == "" {
+			name = username
+		}
+		if n := len(out); n > 0 && out[n-1].ID == id {
+			out[n-1].Roles = append(out[n-1].Roles, role)
+			continue
+		}
+		out = append(out, dossier.Official{ID: id, Name: name, Roles: []auth.Role{role}})
+	}
+	return out, mapErr(rows.Err())
 }

@@ -180,7 +180,7 @@ func New(d Deps) (*Server, error) {
 			func() float64 { return float64(st.GroupStats().Changes) }))
 	s.routes = slices.Concat(s.pageRoutes(), s.paymentPageRoutes(), s.adminPaymentRoutes(),
 		s.feedbackRoutes(), s.unitSettingsRoutes(), s.floorRoutes(),
-		s.certificationPageRoutes(), s.documentPageRoutes(), s.dossierFeeRoutes(), s.adminUserRoutes(),
+		s.certificationPageRoutes(), s.documentPageRoutes(), s.dossierFeeRoutes(), s.adminUserRoutes(), s.assignRoutes(),
 		d.Routes)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
