@@ -132,4 +132,3 @@ func (h handlers) endDelegation(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
-

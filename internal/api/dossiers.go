@@ -224,34 +224,34 @@ type StepView struct {
 
 // Dossier is the full view of a dossier for its officials and its owner.
 type Dossier struct {
-	Code             string             `json:"code"`
-	Status           dossier.Status     `json:"status"`
-	StatusLabel      string             `json:"status_label"`
-	Channel          dossier.Channel    `json:"channel"`
-	NationalCode     string             `json:"national_code,omitempty"`
-	ProcedureCode    string             `json:"procedure_code"`
-	ProcedureName    string             `json:"procedure_name"`
-	ProcedureVersion int                `json:"procedure_version"`
-	ReceivingUnit    string             `json:"receiving_unit"`
-	CompetentUnit    string             `json:"competent_unit"`
-	Applicant        dossier.Applicant  `json:"applicant"`
-	Fields           map[string]string  `json:"fields"`
-	Step             StepView           `json:"step"`
+	Code             string            `json:"code"`
+	Status           dossier.Status    `json:"status"`
+	StatusLabel      string            `json:"status_label"`
+	Channel          dossier.Channel   `json:"channel"`
+	NationalCode     string            `json:"national_code,omitempty"`
+	ProcedureCode    string            `json:"procedure_code"`
+	ProcedureName    string            `json:"procedure_name"`
+	ProcedureVersion int               `json:"procedure_version"`
+	ReceivingUnit    string            `json:"receiving_unit"`
+	CompetentUnit    string            `json:"competent_unit"`
+	Applicant        dossier.Applicant `json:"applicant"`
+	Fields           map[string]string `json:"fields"`
+	Step             StepView          `json:"step"`
 	// AssignedTo is the officer the current step is assigned to by name (absent: the
 	// step belongs to its role).
-	AssignedTo *Assignee `json:"assigned_to,omitempty"`
-	SubmittedAt      *string            `json:"submitted_at"`
-	ReceivedAt       *string            `json:"received_at"`
-	DueAt            *string            `json:"due_at"`
-	ExtendedDueAt    *string            `json:"extended_due_at"`
-	ResolvedAt       *string            `json:"resolved_at"`
-	EndedAt          *string            `json:"ended_at"`
-	Timeliness       dossier.Timeliness `json:"timeliness,omitempty"`
-	Supplements      int                `json:"supplements"`
-	PausedMinutes    int64              `json:"paused_minutes"`
-	Reason           string             `json:"reason,omitempty"`
-	AllowedActions   []dossier.Action   `json:"allowed_actions"`
-	History          []HistoryEntry     `json:"history"`
+	AssignedTo     *Assignee          `json:"assigned_to,omitempty"`
+	SubmittedAt    *string            `json:"submitted_at"`
+	ReceivedAt     *string            `json:"received_at"`
+	DueAt          *string            `json:"due_at"`
+	ExtendedDueAt  *string            `json:"extended_due_at"`
+	ResolvedAt     *string            `json:"resolved_at"`
+	EndedAt        *string            `json:"ended_at"`
+	Timeliness     dossier.Timeliness `json:"timeliness,omitempty"`
+	Supplements    int                `json:"supplements"`
+	PausedMinutes  int64              `json:"paused_minutes"`
+	Reason         string             `json:"reason,omitempty"`
+	AllowedActions []dossier.Action   `json:"allowed_actions"`
+	History        []HistoryEntry     `json:"history"`
 	// Papers are the papers received at intake (empty when none were recorded).
 	Papers []dossier.Paper `json:"papers"`
 	// Register is the dossier's line in the receiving unit's register of the year
