@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -102,4 +103,86 @@ func mustGet(t *testing.T, c *http.Client, u string) string {
 		t.Fatalf("GET %s: %d", u, resp.StatusCode)
 	}
 	return page
+}
+
+func TestAssignAndDelegateAPI(t *testing.T) {
+	e := newEnv(t)
+	counter, specialist, leader := bearer(t, e, "motcua"), bearer(t, e, "chuyenvien"), bearer(t, e, "lanhdao")
+	cv, err := e.st.UserByUsername(t.Context(), "chuyenvien")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc, err := e.st.UserByUsername(t.Context(), "motcua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `{"procedure_code":"` + demo.CurrentProcedure + `","channel":"counter","applicant":{"full_name":"Lê Thị Giao","id_number":"037085001299","phone":"0912345678","address":"Thôn Đông"},"fields":{}}`
+	status, out := apiSend(t, e, counter, "POST", "/api/v1/dossiers", body)
+	if status != http.StatusCreated {
+		t.Fatalf("file: %d %s", status, out)
+	}
+	code := jsonField(t, out, "code")
+	if status, out := apiSend(t, e, counter, "POST", "/api/v1/dossiers/"+code+"/actions/forward", ""); status != http.StatusOK {
+		t.Fatalf("forward: %d %s", status, out)
+	}
+	cases := []struct {
+		name, token, body string
+		status            int
+		code              string
+	}{
+		{"by the specialist", specialist, `{"user_id":` + strconv.FormatInt(cv.ID, 10) + `}`, http.StatusForbidden, "forbidden"},
+		{"to someone without the role", leader, `{"user_id":` + strconv.FormatInt(mc.ID, 10) + `}`, http.StatusUnprocessableEntity, "assignee_lacks_role"},
+		{"to the specialist", leader, `{"user_id":` + strconv.FormatInt(cv.ID, 10) + `}`, http.StatusOK, ""},
+		{"again without a reason", leader, `{"user_id":` + strconv.FormatInt(cv.ID, 10) + `}`, http.StatusConflict, "already_assigned"},
+	}
+	for _, c := range cases {
+		status, out := apiSend(t, e, c.token, "POST", "/api/v1/dossiers/"+code+"/actions/assign", c.body)
+		if status != c.status || (c.code != "" && !strings.Contains(out, `"code":"`+c.code+`"`)) {
+			t.Errorf("%s: %d %s", c.name, status, out)
+		}
+		if c.status == http.StatusOK && !strings.Contains(out, `"assigned_to":{"user_id":`+strconv.FormatInt(cv.ID, 10)+`,"name":"Lê Văn Cường"}`) {
+			t.Errorf("%s: %s", c.name, out)
+		}
+	}
+	today := calendar.DateOf(time.Now()).String()
+	status, out = apiSend(t, e, specialist, "POST", "/api/v1/delegations", `{"delegate_user_id":`+strconv.FormatInt(mc.ID, 10)+`,"from":"`+today+`","to":"`+today+`"}`)
+	if status != http.StatusCreated || !strings.Contains(out, `"in_force":true`) {
+		t.Fatalf("delegate: %d %s", status, out)
+	}
+	id := jsonField(t, out, "id")
+	if status, out := apiSend(t, e, specialist, "POST", "/api/v1/delegations", `{"delegate_user_id":`+strconv.FormatInt(mc.ID, 10)+`,"from":"31/12/2026","to":"`+today+`"}`); status != http.StatusUnprocessableEntity || !strings.Contains(out, "invalid_delegation_dates") {
+		t.Errorf("a date not ISO: %d %s", status, out)
+	}
+	if status, out := apiSend(t, e, counter, "GET", "/api/v1/dossiers/"+code, ""); status != http.StatusOK || !strings.Contains(out, `"allowed_actions":["forward"`) {
+		t.Errorf("the delegate's actions: %d %s", status, out)
+	}
+	if status, out := apiSend(t, e, leader, "GET", "/api/v1/delegations", ""); status != http.StatusOK || !strings.Contains(out, `"total":1`) {
+		t.Errorf("list: %d %s", status, out)
+	}
+	if status, out := apiSend(t, e, counter, "DELETE", "/api/v1/delegations/"+id, ""); status != http.StatusForbidden {
+		t.Errorf("the delegate ends it: %d %s", status, out)
+	}
+	if status, out := apiSend(t, e, specialist, "DELETE", "/api/v1/delegations/"+id, ""); status != http.StatusNoContent {
+		t.Errorf("end: %d %s", status, out)
+	}
+	if status, out := apiSend(t, e, counter, "POST", "/api/v1/dossiers/"+code+"/actions/forward", ""); status != http.StatusConflict {
+		t.Errorf("the delegate acts after the delegation ended: %d %s", status, out)
+	}
+}
+
+// jsonField reads one top-level field of a JSON object as text.
+func jsonField(t *testing.T, body, name string) string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		t.Fatalf("%v: %s", err, body)
+	}
+	switch v := m[name].(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatInt(int64(v), 10)
+	}
+	t.Fatalf("no %s in %s", name, body)
+	return ""
 }
