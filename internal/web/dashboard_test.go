@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/dossier"
@@ -70,6 +72,36 @@ func TestLeaderDashboard(t *testing.T) {
 	// Dương Văn Tú's dossier waits at the specialist's step: its specialist is named.
 	if got := textAt(t, page, "#t-by-officer tbody"); !strings.Contains(got, "Lê Văn Cường — chuyên viên") {
 		t.Errorf("by officer: %q", got)
+	}
+	// Assigned by name, it is counted on its assignee.
+	specialist, err := e.st.UserByUsername(ctx, "chuyenvien")
+	if err != nil {
+		t.Fatal(err)
+	}
+	assigned := 0
+	for _, d := range open {
+		due := d.DueAt
+		if !d.ExtendedDueAt.IsZero() {
+			due = d.ExtendedDueAt
+		}
+		if !due.Before(time.Now()) || d.Status == dossier.StatusSupplementRequested {
+			continue
+		}
+		_, err := e.srv.Dossiers.Assign(ctx, d.Code, dossier.AssignRequest{UserID: specialist.ID, Actor: dossier.Actor{P: leaderPrincipal(t, e)}})
+		if errors.Is(err, dossier.ErrAssigneeRole) {
+			continue // a step of another role
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		assigned++
+	}
+	if assigned == 0 {
+		t.Fatal("no overdue dossier waits at the specialist's step")
+	}
+	_, page = get(t, c, e.ts.URL+"/office/tong-quan")
+	want := "Lê Văn Cường — được giao" + strconv.Itoa(assigned)
+	if got := textAt(t, page, "#t-by-officer tbody"); !strings.Contains(strings.ReplaceAll(got, " ", ""), strings.ReplaceAll(want, " ", "")) {
+		t.Errorf("by officer after the assignment: %q, want %q", got, want)
 	}
 	// The chart: an image with a title and every month's figures in words, and the same
 	// twelve months in the table.
@@ -201,4 +233,18 @@ func TestSearchPage(t *testing.T) {
 			t.Errorf("%s: %d", who, r.StatusCode)
 		}
 	}
+}
+
+// leaderPrincipal is the demo's leader as the services see them.
+func leaderPrincipal(t *testing.T, e *env) *auth.Principal {
+	t.Helper()
+	u, err := e.st.UserByUsername(t.Context(), "lanhdao")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ms, err := e.st.UserAndMemberships(t.Context(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &auth.Principal{UserID: u.ID, Username: u.Username, FullName: u.FullName, Memberships: ms}
 }
