@@ -77,6 +77,7 @@ type ticketRequest struct {
 	Group    string `json:"group"`
 	Priority string `json:"priority"`
 	Kiosk    string `json:"kiosk"`
+	Key      string `json:"key,omitempty"` // the kiosk's key (its page's address carries it)
 }
 
 func (h handlers) takeTicket(w http.ResponseWriter, r *http.Request) error {
@@ -98,7 +99,7 @@ func (h handlers) takeTicket(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := h.Queue.Take(r.Context(), queue.TicketRequest{Unit: u, Group: in.Group, Priority: p, Kiosk: in.Kiosk})
+	t, err := h.Queue.Take(r.Context(), queue.TicketRequest{Unit: u, Group: in.Group, Priority: p, Kiosk: in.Kiosk, Key: in.Key})
 	if err != nil {
 		return err
 	}
@@ -129,6 +130,7 @@ type checkInRequest struct {
 	Unit  string `json:"unit"`
 	Code  string `json:"code"` // the booking's code, or its QR code's content
 	Kiosk string `json:"kiosk"`
+	Key   string `json:"key,omitempty"` // the kiosk's key (its page's address carries it)
 }
 
 func (h handlers) checkIn(w http.ResponseWriter, r *http.Request) error {
@@ -143,7 +145,7 @@ func (h handlers) checkIn(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := h.Queue.CheckIn(r.Context(), u, in.Code, in.Kiosk)
+	t, err := h.Queue.CheckIn(r.Context(), u, in.Code, in.Kiosk, in.Key)
 	if err != nil {
 		return err
 	}

@@ -149,6 +149,7 @@ type TicketRequest struct {
 	Group    string
 	Priority Priority
 	Kiosk    string // its code ("" : the API, no printer)
+	Key      string // the kiosk's key, from its page's address (Kiosk.Token)
 }
 
 // Slip is what a printed ticket shows.
@@ -172,15 +173,18 @@ func (s *Service) Take(ctx context.Context, req TicketRequest) (Ticket, error) {
 	if _, err := ParsePriority(string(req.Priority), true); err != nil {
 		return Ticket{}, err
 	}
-	return s.take(ctx, req.Unit, g, req.Priority, req.Kiosk, 0)
+	return s.take(ctx, req.Unit, g, req.Priority, req.Kiosk, req.Key, 0)
 }
 
-func (s *Service) take(ctx context.Context, u unit.Unit, g Group, p Priority, kioskCode string, bookingID int64) (Ticket, error) {
+func (s *Service) take(ctx context.Context, u unit.Unit, g Group, p Priority, kioskCode, key string, bookingID int64) (Ticket, error) {
 	var kiosk Kiosk
 	if kioskCode != "" {
 		k, err := s.Store.QueueKiosk(ctx, u.ID, kioskCode)
 		switch {
 		case err == nil:
+			if err := k.admits(key); err != nil {
+				return Ticket{}, err
+			}
 			kiosk = k
 		case apperr.KindOf(err) == apperr.NotFound:
 			kiosk = Kiosk{UnitID: u.ID, Code: kioskCode}
@@ -448,7 +452,7 @@ func (s *Service) Cancel(ctx context.Context, code string) (Booking, error) {
 
 // CheckIn turns today's booked visit into a priority ticket of its group, at the kiosk
 // of unit u whose scanner read its QR code (or where its code was typed).
-func (s *Service) CheckIn(ctx context.Context, u unit.Unit, codeOrURL, kiosk string) (Ticket, error) {
+func (s *Service) CheckIn(ctx context.Context, u unit.Unit, codeOrURL, kiosk, key string) (Ticket, error) {
 	b, err := s.Booking(ctx, codeOrURL)
 	if err != nil {
 		return Ticket{}, err
@@ -465,7 +469,7 @@ func (s *Service) CheckIn(ctx context.Context, u unit.Unit, codeOrURL, kiosk str
 	if err != nil {
 		return Ticket{}, err
 	}
-	return s.take(ctx, u, g, PriorityBooked, kiosk, b.ID)
+	return s.take(ctx, u, g, PriorityBooked, kiosk, key, b.ID)
 }
 
 // RateTarget is the ticket a desk's tablet asks about now: the last one its desk

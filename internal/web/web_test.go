@@ -261,8 +261,13 @@ var access = map[string][]auth.Role{
 	"POST /admin/calendar/moves":                    auth.AdminRoles,
 	// The unit's settings (the desk's name): its own administrators, checked in the
 	// handlers as the calendar's are.
-	"GET /admin/unit":  auth.AdminRoles,
-	"POST /admin/unit": auth.AdminRoles,
+	"GET /admin/unit": auth.AdminRoles,
+	// The floor's set-up (groups, desks, kiosks): the unit's administrators.
+	"GET /admin/quay":         auth.AdminRoles,
+	"POST /admin/quay/groups": auth.AdminRoles,
+	"POST /admin/quay/desks":  auth.AdminRoles,
+	"POST /admin/quay/kiosks": auth.AdminRoles,
+	"POST /admin/unit":        auth.AdminRoles,
 }
 
 var paramRE = regexp.MustCompile(`\{(\w+)(\.\.\.)?\}|\{\$\}`)
