@@ -103,6 +103,13 @@ var a11yPages = []struct {
 	{name: "dossier", user: "motcua", path: "/office", then: func(b *tab) {
 		b.step("open the first dossier of the inbox", follow(`main table a[href^="/office/dossiers/"]`))
 	}},
+	{name: "admin-floor", user: "quantri", path: "/admin/quay", then: func(b *tab) {
+		b.step("open a kiosk's form", chromedp.Click(chromedp.CSS(`section[aria-labelledby="h-kiosks"] details summary`)))
+		b.step("the page fits the phone's width", noSideScroll())
+	}},
+	{name: "delegations", user: "chuyenvien", path: "/office/uy-quyen", then: func(b *tab) {
+		b.step("the page fits the phone's width", noSideScroll())
+	}},
 }
 
 func TestAccessibility(t *testing.T) {
