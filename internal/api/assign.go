@@ -78,7 +78,7 @@ type DelegationBody struct {
 	To         string `json:"to"`
 }
 
-func (h handlers) delegationOut(r *http.Request, unitCode string, g dossier.Delegation) Delegation {
+func (h handlers) delegationOut(unitCode string, g dossier.Delegation) Delegation {
 	return Delegation{ID: g.ID, Unit: unitCode, AbsentID: g.AbsentID, AbsentName: g.AbsentName, DelegateID: g.DelegateID,
 		DelegateName: g.DelegateName, From: g.From, To: g.To, InForce: g.InForce(calendar.DateOf(h.Dossiers.Now()))}
 }
@@ -94,7 +94,7 @@ func (h handlers) delegations(w http.ResponseWriter, r *http.Request) error {
 	}
 	items := make([]Delegation, 0, len(gs))
 	for _, g := range gs {
-		items = append(items, h.delegationOut(r, u.Code, g))
+		items = append(items, h.delegationOut(u.Code, g))
 	}
 	return httpx.WriteJSON(w, http.StatusOK, httpx.NewList(items, len(items)))
 }
@@ -118,7 +118,7 @@ func (h handlers) createDelegation(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusCreated, h.delegationOut(r, u.Code, g))
+	return httpx.WriteJSON(w, http.StatusCreated, h.delegationOut(u.Code, g))
 }
 
 func (h handlers) endDelegation(w http.ResponseWriter, r *http.Request) error {

@@ -311,7 +311,7 @@ func (s *Service) Delegate(ctx context.Context, p *auth.Principal, in NewDelegat
 // Delegations lists the unit's delegations that have not ended (in force or to come)
 // that p may see: every one for the unit's officials.
 func (s *Service) Delegations(ctx context.Context, p *auth.Principal, unitID int64) ([]Delegation, error) {
-	if !p.Can(unitID, auth.OfficeRoles...) && !p.Can(unitID, auth.RoleUnitAdmin) {
+	if !p.Can(unitID, auth.OfficeRoles...) {
 		return nil, ErrDelegationForbidden
 	}
 	return s.Store.UnitDelegations(ctx, unitID, calendar.DateOf(s.Now()))
