@@ -3,10 +3,16 @@ package queue_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/queue"
+	"github.com/xaso-vn/xaso/internal/workcal"
 )
 
 // The floor's set-up through the service, on both engines: only the unit's
@@ -73,5 +79,68 @@ func TestFloorSetUp(t *testing.T) {
 	}
 	if _, err := e.st.VerifyAudit(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A dossier started from a ticket counts, in the floor's statistics per officer, on
+// who called the ticket until it is assigned by name, then on its assignee.
+func TestFloorDossiersByOfficer(t *testing.T) {
+	e := newFloor(t)
+	ctx := context.Background()
+	if err := e.svc.Hold(ctx, e.counter, e.unit.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Take(ctx, queue.TicketRequest{Unit: e.unit, Group: "tu-phap-ho-tich"}); err != nil {
+		t.Fatal(err)
+	}
+	tk, err := e.svc.Act(ctx, e.counter, e.unit.ID, 1, queue.ActCallNext, 0)
+	if err != nil || tk.Number != "A001" {
+		t.Fatalf("call: %+v %v", tk, err)
+	}
+	ds := &dossier.Service{Store: e.st, Calendars: workcal.New(e.st), Now: func() time.Time { return e.now }}
+	counter := dossier.Actor{P: e.counter}
+	d, _, err := ds.File(ctx, demo.CurrentProcedure, dossier.Intake{Channel: dossier.ChannelCounter, ReceivingUnitID: e.unit.ID,
+		QueueTicket: "A001", Applicant: dossier.Applicant{FullName: "Nguyễn Văn An", IDNumber: "037085001234", Phone: "0912345678",
+			Address: "Thôn Quảng Từ"}}, counter, dossier.Idempotency{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := calendar.DateOf(e.now)
+	stats := func() []queue.DossierCount {
+		t.Helper()
+		st, err := e.svc.Stats(ctx, e.principal(t, "lanhdao"), e.unit.ID, day, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Dossiers
+	}
+	if got := stats(); len(got) != 1 || got[0].Name != "Trần Thị Bình" || got[0].Dossiers != 1 {
+		t.Fatalf("before the assignment: %+v", got)
+	}
+	if _, err := ds.Act(ctx, d.Code, dossier.Request{Action: dossier.ActForward, Actor: counter}); err != nil {
+		t.Fatal(err)
+	}
+	specialist := e.principal(t, "chuyenvien")
+	if _, err := ds.Assign(ctx, d.Code, dossier.AssignRequest{UserID: specialist.UserID, Actor: dossier.Actor{P: e.principal(t, "lanhdao")}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := stats(); len(got) != 1 || got[0].Name != "Lê Văn Cường" || got[0].OfficerID != specialist.UserID || got[0].Dossiers != 1 {
+		t.Fatalf("after the assignment: %+v", got)
+	}
+}
+
+func TestCountDossiers(t *testing.T) {
+	names := map[int64]string{1: "An", 2: "Bình", 3: "Cường"}
+	tickets := []queue.Ticket{
+		{OfficerID: 1, DossierCode: "D1"}, // assigned to 3
+		{OfficerID: 1, DossierCode: "D2"}, // not assigned: its caller
+		{OfficerID: 2, DossierCode: "D3"}, // assigned to 3
+		{OfficerID: 2},                    // no dossier
+		{DossierCode: "D4"},               // never called, not assigned: nobody
+	}
+	got := queue.CountDossiers(tickets, map[string]int64{"D1": 3, "D3": 3}, names)
+	want := []queue.DossierCount{{OfficerID: 3, Name: "Cường", Dossiers: 2}, {OfficerID: 1, Name: "An", Dossiers: 1}}
+	if !slices.Equal(got, want) {
+		t.Errorf("CountDossiers = %+v, want %+v", got, want)
 	}
 }

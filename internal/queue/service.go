@@ -79,6 +79,9 @@ type Store interface {
 	FloorTickets(ctx context.Context, unitID int64, from, to string) ([]Ticket, error)
 	FloorBookings(ctx context.Context, unitID int64, from, to string) ([]Booking, error)
 	FloorRatings(ctx context.Context, unitID int64, from, to time.Time) ([]Rating, error)
+	// FloorAssignees maps the codes of the dossiers started from a unit's tickets of a
+	// period to the officer each is assigned to by name (only those assigned).
+	FloorAssignees(ctx context.Context, unitID int64, from, to string) (map[string]int64, error)
 	UserNames(ctx context.Context, ids []int64) (map[int64]string, error)
 }
 
@@ -568,11 +571,17 @@ func (s *Service) Stats(ctx context.Context, p *auth.Principal, unitID int64, fr
 	if err != nil {
 		return Stats{}, err
 	}
-	names, err := s.names(ctx, tickets, ratings)
+	assigned, err := s.Store.FloorAssignees(ctx, unitID, from.String(), to.String())
 	if err != nil {
 		return Stats{}, err
 	}
-	return ComputeStats(from.String(), to.String(), groups, tickets, bookings, ratings, names, s.now()), nil
+	names, err := s.names(ctx, tickets, ratings, assigned)
+	if err != nil {
+		return Stats{}, err
+	}
+	st := ComputeStats(from.String(), to.String(), groups, tickets, bookings, ratings, names, s.now())
+	st.Dossiers = CountDossiers(tickets, assigned, names)
+	return st, nil
 }
 
 // OfficerFigures are the desk ratings of unitID's officers over a period: the figure
@@ -585,14 +594,14 @@ func (s *Service) OfficerFigures(ctx context.Context, p *auth.Principal, unitID 
 	if err != nil {
 		return nil, err
 	}
-	names, err := s.names(ctx, nil, ratings)
+	names, err := s.names(ctx, nil, ratings, nil)
 	if err != nil {
 		return nil, err
 	}
 	return OfficerFigures(ratings, names), nil
 }
 
-func (s *Service) names(ctx context.Context, tickets []Ticket, ratings []Rating) (map[int64]string, error) {
+func (s *Service) names(ctx context.Context, tickets []Ticket, ratings []Rating, assigned map[string]int64) (map[int64]string, error) {
 	seen := map[int64]bool{}
 	var ids []int64
 	add := func(id int64) {
@@ -606,6 +615,9 @@ func (s *Service) names(ctx context.Context, tickets []Ticket, ratings []Rating)
 	}
 	for _, r := range ratings {
 		add(r.OfficerID)
+	}
+	for _, id := range assigned {
+		add(id)
 	}
 	if len(ids) == 0 {
 		return map[int64]string{}, nil

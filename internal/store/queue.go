@@ -284,6 +284,27 @@ func (s *Store) FloorTickets(ctx context.Context, unitID int64, from, to string)
 	return queryTickets(ctx, s.r, `unit_id = $1 AND day >= $2 AND day <= $3 ORDER BY id`, unitID, from, to)
 }
 
+// FloorAssignees maps the dossiers started from a unit's tickets of a period (days
+// inclusive) to the officer each is assigned to by name, for those assigned.
+func (s *Store) FloorAssignees(ctx context.Context, unitID int64, from, to string) (map[string]int64, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT d.code, d.assigned_to FROM queue_tickets t JOIN dossiers d ON d.code = t.dossier_code
+		WHERE t.unit_id = $1 AND t.day >= $2 AND t.day <= $3 AND d.assigned_to IS NOT NULL`, unitID, from, to)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var code string
+		var id int64
+		if err := rows.Scan(&code, &id); err != nil {
+			return nil, err
+		}
+		out[code] = id
+	}
+	return out, mapErr(rows.Err())
+}
+
 // TicketByToken returns the ticket a phone follows.
 func (s *Store) TicketByToken(ctx context.Context, token string) (queue.Ticket, error) {
 	t, err := scanTicket(s.r.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM queue_tickets WHERE token = $1`, token))

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/dossier"
@@ -87,7 +86,7 @@ func TestLeaderDashboard(t *testing.T) {
 		if !due.Before(time.Now()) || d.Status == dossier.StatusSupplementRequested {
 			continue
 		}
-		_, err := e.srv.Dossiers.Assign(ctx, d.Code, dossier.AssignRequest{UserID: specialist.ID, Actor: dossier.Actor{P: leaderPrincipal(t, e)}})
+		_, err := e.srv.Dossiers.Assign(ctx, d.Code, dossier.AssignRequest{UserID: specialist.ID, Actor: dossier.Actor{P: principalOf(t, e, "lanhdao")}})
 		if errors.Is(err, dossier.ErrAssigneeRole) {
 			continue // a step of another role
 		} else if err != nil {
@@ -233,18 +232,4 @@ func TestSearchPage(t *testing.T) {
 			t.Errorf("%s: %d", who, r.StatusCode)
 		}
 	}
-}
-
-// leaderPrincipal is the demo's leader as the services see them.
-func leaderPrincipal(t *testing.T, e *env) *auth.Principal {
-	t.Helper()
-	u, err := e.st.UserByUsername(t.Context(), "lanhdao")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, ms, err := e.st.UserAndMemberships(t.Context(), u.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &auth.Principal{UserID: u.ID, Username: u.Username, FullName: u.FullName, Memberships: ms}
 }
