@@ -234,3 +234,21 @@ func TestCompactRandom(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFindReferences: whatever a bank writes in a description, FindReferences answers
+// without panicking, and each reference it finds is one: read again alone it is itself.
+func FuzzFindReferences(f *testing.F) {
+	f.Add("MBVCB.3278614178.ct26k0000003-1a7.CT tu 0011004123456 NGUYEN VAN A")
+	f.Add("Le phi XS260702000719H va CT26B000001219D")
+	f.Add("CT tu 00110041234567 den 113366668888 CTCTCT26H0000004IOZ")
+	f.Fuzz(func(t *testing.T, description string) {
+		for _, ref := range FindReferences(description) {
+			if len(ref) != ReferenceLength || !(strings.HasPrefix(ref, "XS") || strings.HasPrefix(ref, "CT")) {
+				t.Fatalf("FindReferences(%q) found %q", description, ref)
+			}
+			if again := FindReferences(ref); len(again) != 1 || again[0] != ref {
+				t.Fatalf("%q read alone gives %q", ref, again)
+			}
+		}
+	})
+}
