@@ -69,6 +69,15 @@ func TestAssignAndDelegatePages(t *testing.T) {
 		t.Fatalf("the counter officer forwards a specialist's assigned dossier: %d", resp.StatusCode)
 	}
 
+	// Officials find the delegations from their account page; citizens do not.
+	if !has(t, mustGet(t, specialist, e.ts.URL+"/account"), "a#uy-quyen[href=/office/uy-quyen]") {
+		t.Error("no link to the delegations on the official's account page")
+	}
+	citizen, _ := e.login(t, "congdan", demo.Password)
+	if has(t, mustGet(t, citizen, e.ts.URL+"/account"), "a#uy-quyen") {
+		t.Error("a citizen is offered the delegations")
+	}
+
 	// The specialist is away today: the counter officer acts for them.
 	today := calendar.DateOf(time.Now()).String()
 	resp, page = post(t, specialist, e.ts.URL+"/office/uy-quyen", url.Values{"delegate": {id("motcua")}, "from": {today}, "to": {"2000-01-01"}})
