@@ -10,6 +10,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/config"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/workcal"
 )
 
 func importCmd() *command {
@@ -44,6 +45,10 @@ In ra mã hồ sơ của từng dòng, theo thứ tự.`,
 					defer st.Close()
 					codes, err := dossier.Import(cliActor(ctx), st, recs)
 					if err != nil {
+						return err
+					}
+					// Indicator 2.2: the ended dossiers' processing times, from their histories.
+					if _, err := dossier.MeasureProcessing(ctx, st, workcal.New(st), false); err != nil {
 						return err
 					}
 					for _, c := range codes {

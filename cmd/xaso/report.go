@@ -11,9 +11,11 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/config"
+	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/printing"
 	"github.com/xaso-vn/xaso/internal/report"
 	"github.com/xaso-vn/xaso/internal/unit"
+	"github.com/xaso-vn/xaso/internal/workcal"
 )
 
 func reportCmd() *command {
@@ -90,11 +92,15 @@ lĩnh vực (field), thủ tục (procedure) hoặc kênh nộp (channel). Đị
 					if err != nil {
 						return err
 					}
+					measured, err := dossier.MeasureProcessing(ctx, st, workcal.New(st), true)
+					if err != nil {
+						return err
+					}
 					months, err := st.FoldCounts(ctx, calendar.DateOf(time.Now()))
 					if err != nil {
 						return err
 					}
-					fmt.Fprintf(sio.out, "rebuilt the counters of %d dossiers; folded %d months of provinces\n", n, months)
+					fmt.Fprintf(sio.out, "rebuilt the counters of %d dossiers; measured the processing time of %d; folded %d months of provinces\n", n, measured, months)
 					return nil
 				}
 			}},

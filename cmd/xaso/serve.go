@@ -9,6 +9,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	netmail "net/mail"
+	"os"
+	"strings"
 	"syscall"
 	"time"
 
@@ -20,13 +23,16 @@ import (
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/config"
 	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
+	"github.com/xaso-vn/xaso/internal/mail"
 	"github.com/xaso-vn/xaso/internal/notify"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/queue"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/report"
 	"github.com/xaso-vn/xaso/internal/speech"
+	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/unit"
 	"github.com/xaso-vn/xaso/internal/web"
 	"github.com/xaso-vn/xaso/internal/workcal"
@@ -159,6 +165,9 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	// Ticket slips addressed to a kiosk's printer (escpos://host:port) go to the printer.
 	sender = queue.PrinterSender{Next: sender}
 	go (&notify.Worker{Store: st, Sender: sender, Log: log, Interval: 10 * time.Second, Now: time.Now}).Run(bg)
+	if err := officialMail(bg, cfg, log, st, blobs, home); err != nil {
+		return err
+	}
 	go (&report.RollupJob{Store: st, Log: log, Interval: 5 * time.Minute, Now: time.Now}).Run(bg)
 
 	errc := make(chan error, 1)
@@ -176,6 +185,87 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// officialMail starts the official e-mail's loops (issue 19): issued documents sent to
+// their e-mail recipients through the SMTP server (when --smtp-addr is set), and the
+// official mailbox fetched into the clerk's list of the home unit (when --imap-addr is).
+func officialMail(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.Store, blobs blob.Store, home unit.Unit) error {
+	if cfg.SMTPAddr != "" {
+		pass, err := config.Secret(cfg.SMTPPasswordFile, cfg.SMTPPassword)
+		if err != nil {
+			return err
+		}
+		sender := &mail.Sender{Addr: cfg.SMTPAddr, Security: mail.Security(cfg.SMTPSecurity), Username: cfg.SMTPUser,
+			Password: pass, From: cfg.SMTPFrom}
+		if cfg.DKIMKey != "" {
+			pemBytes, err := os.ReadFile(cfg.DKIMKey)
+			if err != nil {
+				return fmt.Errorf("--dkim-key: %w", err)
+			}
+			key, err := mail.LoadDKIMKey(pemBytes)
+			if err != nil {
+				return fmt.Errorf("--dkim-key %s: %w", cfg.DKIMKey, err)
+			}
+			sender.DKIM = &mail.DKIM{Domain: mailDomain(cfg.SMTPFrom), Selector: cfg.DKIMSelector, Key: key}
+		}
+		go (&document.MailDispatcher{Store: st, Blobs: blobs, Mailer: sender, Domain: mailDomain(cfg.SMTPFrom), Log: log,
+			Interval: 30 * time.Second, Now: time.Now, UnitName: func(ctx context.Context, id int64) (string, error) {
+				u, err := st.UnitByID(ctx, id)
+				return unitCommittee(u), err
+			}}).Run(ctx)
+		log.Info("official e-mail: issued documents go to e-mail recipients", "smtp", cfg.SMTPAddr, "dkim", cfg.DKIMKey != "")
+	}
+	if cfg.IMAPAddr == "" || home.ID == 0 {
+		return nil
+	}
+	pass, err := config.Secret(cfg.IMAPPasswordFile, cfg.IMAPPassword)
+	if err != nil {
+		return err
+	}
+	box := &mail.IMAP{Addr: cfg.IMAPAddr, Security: mail.Security(cfg.IMAPSecurity), Username: cfg.IMAPUser, Password: pass,
+		Mailbox: cfg.IMAPMailbox, Limits: mail.DefaultLimits}
+	svc := &mail.Service{Store: st, Limits: mail.DefaultLimits, Now: time.Now}
+	go func() {
+		t := time.NewTicker(cfg.MailFetchInterval)
+		defer t.Stop()
+		for {
+			if n, err := svc.Fetch(ctx, home.ID, box); err != nil && ctx.Err() == nil {
+				log.Warn("official mailbox not fetched", "imap", cfg.IMAPAddr, "err", err)
+			} else if n > 0 {
+				log.Info("official mailbox fetched", "messages", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	log.Info("official mailbox fetched into the clerk's list", "imap", cfg.IMAPAddr, "every", cfg.MailFetchInterval)
+	return nil
+}
+
+// mailDomain is the domain of an address ("UBND <vanthu@yentu.gov.vn>" → yentu.gov.vn).
+func mailDomain(addr string) string {
+	a, err := netmail.ParseAddress(addr)
+	if err != nil {
+		return "localhost"
+	}
+	return a.Address[strings.LastIndexByte(a.Address, '@')+1:]
+}
+
+// unitCommittee is the People's Committee of a unit, as a letter names its sender.
+func unitCommittee(u unit.Unit) string { return "Ủy ban nhân dân " + lowerUnitLevel(u.Name) }
+
+// lowerUnitLevel writes "Xã Yên Từ" as "xã Yên Từ" after "Ủy ban nhân dân".
+func lowerUnitLevel(name string) string {
+	for _, l := range []string{"Xã ", "Phường ", "Đặc khu ", "Tỉnh ", "Thành phố "} {
+		if rest, ok := strings.CutPrefix(name, l); ok {
+			return strings.ToLower(l) + rest
+		}
+	}
+	return name
 }
 
 // voice is the hall screen's voice: espeak-ng when installed; without it the screen

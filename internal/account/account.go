@@ -10,9 +10,11 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
@@ -26,11 +28,34 @@ type Store interface {
 	UserAndMemberships(ctx context.Context, id int64) (auth.User, []auth.Membership, error)
 	AddMembership(ctx context.Context, userID, unitID int64, role auth.Role) error
 	RemoveMembership(ctx context.Context, userID, unitID int64, role auth.Role) error
-	ReplacePassword(ctx context.Context, userID int64, hash string) (int64, error)
+	// SetOneTimePassword sets a one-time password's hash: the user's sessions end and
+	// the user must change it at the next login.
+	SetOneTimePassword(ctx context.Context, userID int64, hash string) (int64, error)
 	SetUserDisabled(ctx context.Context, userID int64, disabled bool) error
-	// AddOfficialKey keeps an official's sealed PKCS#12 file (signing.SealPKCS12) for a
-	// unit, with the PNG its signatures show (nil: none), and returns its id.
-	AddOfficialKey(ctx context.Context, k OfficialKey) (int64, error)
+	// ReplaceOfficialKey keeps an official's sealed PKCS#12 file (signing.SealPKCS12) for
+	// a unit, with the PNG its signatures show (nil: none), in place of the official's
+	// keys of the same kind in that unit (withdrawn in the same transaction), and returns
+	// its id.
+	ReplaceOfficialKey(ctx context.Context, k OfficialKey) (int64, error)
+	// OfficialKeys lists a user's keys, without their sealed bytes or images.
+	OfficialKeys(ctx context.Context, userID int64) ([]KeyFacts, error)
+	// WithdrawOfficialKeys deletes the user's keys of kind in unitID and says how many
+	// there were.
+	WithdrawOfficialKeys(ctx context.Context, userID, unitID int64, kind string) (int, error)
+}
+
+// KeyFacts are the public facts of an installed signing key: what its certificate says
+// and whether it has an image, never the key or the image itself.
+type KeyFacts struct {
+	ID       int64
+	UnitID   int64
+	UnitCode string
+	Kind     string
+	Subject  string
+	Serial   string
+	NotAfter time.Time
+	HasImage bool
+	Created  time.Time
 }
 
 // OfficialKey is an official's signing key as the administrator installs it.
@@ -64,6 +89,21 @@ var (
 	ErrKeyKind       = apperr.New(apperr.Invalid, "signing_key_kind", "Loại khóa phải là chữ ký cá nhân hoặc con dấu của cơ quan.")
 	ErrKeyFile       = apperr.New(apperr.Invalid, "p12_required", "Chọn tệp chứng thư số (.p12 hoặc .pfx).")
 	ErrKeyPassphrase = apperr.New(apperr.Invalid, "passphrase_required", "Nhập mật khẩu của tệp chứng thư số.")
+	ErrKeyTooLarge   = apperr.New(apperr.Invalid, "upload_too_large",
+		"Tệp quá lớn: tệp chứng thư số tối đa 64 KB, ảnh chữ ký tối đa 512 KB, cả hai cộng lại tối đa 1 MB.")
+	ErrKeyUnit = apperr.New(apperr.Invalid, "unit_required",
+		"Người dùng có vai trò ở nhiều đơn vị bạn quản trị: chọn đơn vị (unit) của khóa ký số.")
+	// ErrKeyWrongPassphrase is signing.ErrWrongPassphrase (its code and message) as the
+	// administrator's wrong input.
+	ErrKeyWrongPassphrase = apperr.New(apperr.Invalid, signing.ErrWrongPassphrase.Code, signing.ErrWrongPassphrase.Message)
+	ErrKeyNotFound        = apperr.New(apperr.NotFound, "signing_key_not_found", "Người dùng không có khóa ký số loại này ở đơn vị.")
+)
+
+// Bounds of a signing key's upload, the same on the page and in the API.
+const (
+	MaxP12Size   = 64 << 10  // a PKCS#12 file with its chain is a few KB
+	MaxImageSize = 512 << 10 // the signature or seal PNG (signing.CheckImage allows up to 1 MB; the form less)
+	MaxKeyUpload = 1 << 20   // the whole form
 )
 
 // Manages reports whether admin may change the account of a user with memberships ms:
@@ -113,7 +153,8 @@ func checkRoles(admin *auth.Principal, unitID int64, roles []auth.Role) error {
 }
 
 // Create adds an official with roles in a unit admin administers, and returns the user's
-// id and a one-time password to hand over (shown once, never stored in clear).
+// id and a one-time password to hand over (shown once, never stored in clear), which the
+// user must change at the first login.
 func (s *Service) Create(ctx context.Context, admin *auth.Principal, in NewUser) (int64, string, error) {
 	name, err := auth.NormalizeUsername(in.Username)
 	if err != nil {
@@ -138,7 +179,7 @@ func (s *Service) Create(ctx context.Context, admin *auth.Principal, in NewUser)
 	for i, r := range in.Roles {
 		ms[i] = auth.Membership{UnitID: in.UnitID, Role: r}
 	}
-	id, err := s.Store.CreateUser(ctx, auth.User{Username: name, FullName: full, PasswordHash: hash}, ms)
+	id, err := s.Store.CreateUser(ctx, auth.User{Username: name, FullName: full, PasswordHash: hash, MustChangePassword: true}, ms)
 	return id, pw, err
 }
 
@@ -176,7 +217,8 @@ func (s *Service) SetRoles(ctx context.Context, admin *auth.Principal, userID, u
 }
 
 // ResetPassword gives the user a new one-time password, shown once to the administrator
-// to hand over; every session of the user ends.
+// to hand over; every session of the user ends, and the user must change it at the next
+// login.
 func (s *Service) ResetPassword(ctx context.Context, admin *auth.Principal, userID int64) (string, error) {
 	if _, _, err := s.User(ctx, admin, userID); err != nil {
 		return "", err
@@ -186,7 +228,7 @@ func (s *Service) ResetPassword(ctx context.Context, admin *auth.Principal, user
 	if err != nil {
 		return "", fmt.Errorf("account: hash: %w", err)
 	}
-	if _, err := s.Store.ReplacePassword(ctx, userID, hash); err != nil {
+	if _, err := s.Store.SetOneTimePassword(ctx, userID, hash); err != nil {
 		return "", err
 	}
 	return pw, nil
@@ -206,31 +248,67 @@ func (s *Service) SetDisabled(ctx context.Context, admin *auth.Principal, userID
 
 // KeyUpload is an official's PKCS#12 file as the administrator uploads it.
 type KeyUpload struct {
-	UnitID     int64
-	Kind       string
+	UnitID     int64  // 0: the one unit of the user's that the administrator administers
+	Kind       string // personal | seal; "": personal
 	P12        []byte
 	Passphrase string
 	Image      []byte // PNG, transparent: the blue signature or the red seal (nil: none)
 }
 
-// AddKey installs the user's signing key for a unit admin administers and the user serves
-// in: the PKCS#12 file opened with its passphrase (which is not kept) and sealed with it,
-// as `xaso signkey add` does.
-func (s *Service) AddKey(ctx context.Context, admin *auth.Principal, userID int64, in KeyUpload) (int64, error) {
+// keyUnit is the unit of a user's key that admin may change: unitID, when admin
+// administers it and the user serves there; with unitID 0, the one unit of the user's
+// that admin administers.
+func keyUnit(admin *auth.Principal, ms []auth.Membership, unitID int64) (int64, error) {
+	if unitID == 0 {
+		for _, m := range ms {
+			if !admin.Can(m.UnitID, auth.RoleUnitAdmin) || m.UnitID == unitID {
+				continue
+			}
+			if unitID != 0 {
+				return 0, ErrKeyUnit
+			}
+			unitID = m.UnitID
+		}
+	}
+	if unitID == 0 || !admin.Can(unitID, auth.RoleUnitAdmin) || !slices.ContainsFunc(ms, func(m auth.Membership) bool { return m.UnitID == unitID }) {
+		return 0, apperr.ErrForbidden
+	}
+	return unitID, nil
+}
+
+func keyKind(kind string) (string, error) {
+	switch kind {
+	case "":
+		return "personal", nil
+	case "personal", "seal":
+		return kind, nil
+	}
+	return "", ErrKeyKind
+}
+
+// SetKey installs the user's signing key of its kind for a unit admin administers and
+// the user serves in, in place of the one before (a renewed certificate replaces the
+// expiring one): the PKCS#12 file opened with its passphrase (which is not kept) and
+// sealed with it, as `xaso signkey add` does. The pages and the API call it alike.
+func (s *Service) SetKey(ctx context.Context, admin *auth.Principal, userID int64, in KeyUpload) (int64, error) {
 	_, ms, err := s.User(ctx, admin, userID)
 	if err != nil {
 		return 0, err
 	}
-	if !admin.Can(in.UnitID, auth.RoleUnitAdmin) || !slices.ContainsFunc(ms, func(m auth.Membership) bool { return m.UnitID == in.UnitID }) {
-		return 0, apperr.ErrForbidden
+	unitID, err := keyUnit(admin, ms, in.UnitID)
+	if err != nil {
+		return 0, err
 	}
+	kind, err := keyKind(in.Kind)
 	switch {
-	case in.Kind != "personal" && in.Kind != "seal":
-		return 0, ErrKeyKind
+	case err != nil:
+		return 0, err
 	case len(in.P12) == 0:
 		return 0, ErrKeyFile
 	case in.Passphrase == "":
 		return 0, ErrKeyPassphrase
+	case len(in.P12) > MaxP12Size || len(in.Image) > MaxImageSize:
+		return 0, ErrKeyTooLarge
 	}
 	if in.Image != nil {
 		if err := signing.CheckImage(in.Image); err != nil {
@@ -238,11 +316,49 @@ func (s *Service) AddKey(ctx context.Context, admin *auth.Principal, userID int6
 		}
 	}
 	sealed, signer, err := signing.SealPKCS12(in.P12, in.Passphrase)
+	if errors.Is(err, signing.ErrWrongPassphrase) {
+		// The administrator mistyped the file's passphrase: wrong input (422), not a
+		// failed login of theirs (401).
+		return 0, ErrKeyWrongPassphrase.With(err)
+	}
 	if err != nil {
 		return 0, err
 	}
-	return s.Store.AddOfficialKey(ctx, OfficialKey{UserID: userID, UnitID: in.UnitID, Kind: in.Kind, Cert: signer.Chain()[0],
+	return s.Store.ReplaceOfficialKey(ctx, OfficialKey{UserID: userID, UnitID: unitID, Kind: kind, Cert: signer.Chain()[0],
 		Sealed: sealed, Image: in.Image})
+}
+
+// Keys lists the public facts of the user's keys in the units admin administers.
+func (s *Service) Keys(ctx context.Context, admin *auth.Principal, userID int64) ([]KeyFacts, error) {
+	if _, _, err := s.User(ctx, admin, userID); err != nil {
+		return nil, err
+	}
+	keys, err := s.Store.OfficialKeys(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(keys, func(k KeyFacts) bool { return !admin.Can(k.UnitID, auth.RoleUnitAdmin) }), nil
+}
+
+// WithdrawKey deletes the user's key of kind ("": personal) in unitID (0: the one unit
+// of the user's that admin administers): the official can no longer sign with it.
+// Documents signed before stay valid; they carry their certificate.
+func (s *Service) WithdrawKey(ctx context.Context, admin *auth.Principal, userID, unitID int64, kind string) error {
+	_, ms, err := s.User(ctx, admin, userID)
+	if err != nil {
+		return err
+	}
+	if unitID, err = keyUnit(admin, ms, unitID); err != nil {
+		return err
+	}
+	if kind, err = keyKind(kind); err != nil {
+		return err
+	}
+	n, err := s.Store.WithdrawOfficialKeys(ctx, userID, unitID, kind)
+	if err == nil && n == 0 {
+		return ErrKeyNotFound
+	}
+	return err
 }
 
 // OneTimePassword makes a 12-character password without look-alike characters, easy to

@@ -60,3 +60,44 @@ func TestOneTimePassword(t *testing.T) {
 		t.Errorf("one-time passwords %q, %q", a, b)
 	}
 }
+
+// TestKeyUnit: the unit of an official's key an administrator may change.
+func TestKeyUnit(t *testing.T) {
+	sys := &auth.Principal{UserID: 1, Memberships: []auth.Membership{{UnitID: 1, Role: auth.RoleSystemAdmin}}}
+	adminA := &auth.Principal{UserID: 2, Memberships: []auth.Membership{{UnitID: 10, Role: auth.RoleUnitAdmin}}}
+	oneUnit := []auth.Membership{{UnitID: 10, Role: auth.RoleLeader}, {UnitID: 10, Role: auth.RoleSpecialist}}
+	twoUnits := []auth.Membership{{UnitID: 10, Role: auth.RoleLeader}, {UnitID: 20, Role: auth.RoleClerk}}
+	for _, tc := range []struct {
+		name  string
+		admin *auth.Principal
+		ms    []auth.Membership
+		unit  int64
+		want  int64
+		err   error
+	}{
+		{"the one unit, not named", adminA, oneUnit, 0, 10, nil},
+		{"the one unit, named", adminA, oneUnit, 10, 10, nil},
+		{"serving elsewhere too: the administrator's unit", adminA, twoUnits, 0, 10, nil},
+		{"another unit, named", adminA, twoUnits, 20, 0, apperr.ErrForbidden},
+		{"a unit the official does not serve in", sys, oneUnit, 20, 0, apperr.ErrForbidden},
+		{"two units for the system administrator, not named", sys, twoUnits, 0, 0, ErrKeyUnit},
+		{"two units for the system administrator, named", sys, twoUnits, 20, 20, nil},
+	} {
+		got, err := keyUnit(tc.admin, tc.ms, tc.unit)
+		if got != tc.want || !errors.Is(err, tc.err) && !(err == nil && tc.err == nil) {
+			t.Errorf("%s: %d, %v; want %d, %v", tc.name, got, err, tc.want, tc.err)
+		}
+	}
+}
+
+// TestKeyKind: personal by default, seal, nothing else.
+func TestKeyKind(t *testing.T) {
+	for in, want := range map[string]string{"": "personal", "personal": "personal", "seal": "seal"} {
+		if got, err := keyKind(in); got != want || err != nil {
+			t.Errorf("keyKind(%q) = %q, %v", in, got, err)
+		}
+	}
+	if _, err := keyKind("khac"); !errors.Is(err, ErrKeyKind) {
+		t.Errorf("keyKind(khac) = %v", err)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/account"
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/broadcast"
 	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
@@ -61,6 +62,8 @@ type Deps struct {
 	Kiosks *ratelimit.Limiter
 	// Documents runs the official documents' registers.
 	Documents *document.Service
+	// Broadcast runs the loudspeakers (nil: no routes for them).
+	Broadcast *broadcast.Service
 }
 
 type handlers struct{ Deps }
@@ -123,6 +126,8 @@ func Routes(d Deps) []httpx.Route {
 	routes = append(routes, assignRoutes(h)...)
 	routes = append(routes, documentRoutes(h)...)
 	routes = append(routes, userRoutes(h)...)
+	routes = append(routes, broadcastRoutes(h)...)
+	routes = append(routes, signingKeyRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)
 }
 
@@ -200,11 +205,13 @@ func (h handlers) units(w http.ResponseWriter, r *http.Request) error {
 
 // User is a user as the API shows it to administrators.
 type User struct {
-	ID       int64       `json:"id"`
-	Username string      `json:"username"`
-	FullName string      `json:"full_name"`
-	Disabled bool        `json:"disabled"`
-	Units    []UnitRoles `json:"units"`
+	ID       int64  `json:"id"`
+	Username string `json:"username"`
+	FullName string `json:"full_name"`
+	Disabled bool   `json:"disabled"`
+	// MustChangePassword: the password is a one-time password not yet changed.
+	MustChangePassword bool        `json:"must_change_password"`
+	Units              []UnitRoles `json:"units"`
 }
 
 func (h handlers) users(w http.ResponseWriter, r *http.Request) error {
@@ -219,7 +226,7 @@ func (h handlers) users(w http.ResponseWriter, r *http.Request) error {
 	}
 	items := make([]User, 0, len(us))
 	for _, u := range us {
-		items = append(items, User{ID: u.ID, Username: u.Username, FullName: u.FullName, Disabled: u.Disabled,
+		items = append(items, User{ID: u.ID, Username: u.Username, FullName: u.FullName, Disabled: u.Disabled, MustChangePassword: u.MustChangePassword,
 			Units: groupMemberships(u.Memberships)})
 	}
 	return httpx.WriteJSON(w, http.StatusOK, httpx.NewList(items, total))

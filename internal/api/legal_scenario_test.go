@@ -102,6 +102,16 @@ func TestLegalScenarios(t *testing.T) {
 			body: `{"reason":"x","new_due_at":"{soon}"}`, status: 409, code: "already_extended"},
 		{name: "form 04 prints", as: "lanhdao", method: "GET", path: "/api/v1/dossiers/{x}/forms/04.html", status: 200,
 			want: []string{"01/UBND-VP", "Trung tâm Phục vụ hành chính công xã Yên Từ"}},
+		// The letter is an outgoing công văn of the unit's register (issue 19), and the next
+		// công văn the clerk issues continues its sequence.
+		{name: "the register lists the letter", as: "vanthu", method: "GET", path: "/api/v1/documents?direction=outgoing&number=01/UBND-VP", status: 200,
+			want: []string{`"total":1`, `"type_code":"cong_van"`, `"subject":"Xin lỗi và hẹn lại ngày trả kết quả hồ sơ {x}"`,
+				`"number":1,"number_notation":"01/UBND-VP"`, `"status":"issued","paper":true`}},
+		{name: "a công văn drafted", as: "vanthu", method: "POST", path: "/api/v1/documents",
+			body:   `{"direction":"outgoing","type_code":"cong_van","subject":"Về việc họp giao ban","drafting_unit":"VP","recipients":["Các thôn"]}`,
+			status: 201, after: keep("cv", "id")},
+		{name: "continues the letters' sequence", as: "vanthu", method: "POST", path: "/api/v1/documents/{cv}/actions/issue",
+			body: `{"paper":true}`, status: 200, want: []string{`"number":2`, `"number_notation":"02/UBND-VP"`}},
 		{name: "form 01 prints the paper, the look-up code's label, the law's words, the desk", as: "motcua", method: "GET",
 			path: "/api/v1/dossiers/{d}/forms/01.html", status: 200,
 			want: []string{birth, "Bản sao có chứng thực", "Mã tra cứu", "Trong ngày làm việc; sau 15 giờ thì trả trong ngày làm việc tiếp theo",

@@ -256,6 +256,12 @@ type ReceiptRef struct {
 	// Signature says whether the receipt's XML-DSig signature is valid, which key signed
 	// (the collecting unit's?) and whether its chain reaches a trust anchor.
 	Signature payment.SignatureReport `json:"signature"`
+	// Cancelled is the receipt's cancellation (who, when, why); absent while in force.
+	Cancelled *payment.Cancellation `json:"cancelled,omitempty"`
+	// ReplacedBy is the id of the receipt issued in place of a cancelled one.
+	ReplacedBy int64 `json:"replaced_by,omitempty"`
+	// Replaces names the cancelled receipt a replacement stands for.
+	Replaces *payment.ReceiptRef `json:"replaces,omitempty"`
 }
 
 // QRLinks are the images of a request's VietQR code: for a phone screen, and sharper
@@ -345,7 +351,7 @@ func (h handlers) receiptRef(ctx context.Context, rc payment.StoredFeeReceipt) (
 	}
 	return &ReceiptRef{ID: rc.ID, Template: rc.Template, Series: rc.Series, Number: rc.Number, NumberText: rc.NumberText(),
 		IssuedAt: *rfc3339(rc.IssuedAt), XML: "/api/v1/payments/receipts/" + strconv.FormatInt(rc.ID, 10) + ".xml",
-		PDF: httpx.ReceiptPDFPath(rc.ID), Signature: sig}, nil
+		PDF: httpx.ReceiptPDFPath(rc.ID), Signature: sig, Cancelled: rc.Cancellation, ReplacedBy: rc.ReplacedBy, Replaces: rc.Replaces}, nil
 }
 
 func (h handlers) createPayment(w http.ResponseWriter, r *http.Request) error {
@@ -777,6 +783,13 @@ func (h handlers) receiptSummary(w http.ResponseWriter, r *http.Request) error {
 	}
 	sum, err := payment.DailySummary(rs, day)
 	if err != nil {
+		return err
+	}
+	cancelled, err := h.Store.FeeReceiptsCancelledOn(ctx, u.ID, day)
+	if err != nil {
+		return err
+	}
+	if err := sum.AddCancellations(cancelled); err != nil {
 		return err
 	}
 	if len(rs) == 0 {

@@ -22,7 +22,69 @@ func receiptRoutes(h handlers) []httpx.Route {
 		// (?secret=, rate-limited with the look-ups), and the officials of its units; the
 		// handler decides, and everyone else gets 404.
 		{Pattern: "GET /api/v1/receipts/{file}", Access: httpx.Anyone, Handler: h.receiptPDF},
+		// The accountant of the collecting unit cancels a receipt issued in error, then
+		// issues its replacement (docs/PAYMENTS.md).
+		{Pattern: "POST /api/v1/receipts/{id}/actions/cancel", Access: httpx.OnlyRoles(auth.RoleAccountant), Handler: h.cancelReceipt},
+		{Pattern: "POST /api/v1/receipts/{id}/actions/replace", Access: httpx.OnlyRoles(auth.RoleAccountant), Handler: h.replaceReceipt},
 	}
+}
+
+// receiptID reads the {id} of a receipt route; anything but a positive number is a
+// receipt that does not exist.
+func receiptID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, payment.ErrReceiptNotFound
+	}
+	return id, nil
+}
+
+// cancelReceipt: POST /api/v1/receipts/{id}/actions/cancel {"reason"}.
+func (h handlers) cancelReceipt(w http.ResponseWriter, r *http.Request) error {
+	id, err := receiptID(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := httpx.DecodeJSON(w, r, &in, 16<<10); err != nil {
+		return err
+	}
+	rc, err := h.Payments.CancelFeeReceipt(r.Context(), auth.PrincipalFrom(r.Context()), id, in.Reason)
+	if err != nil {
+		return err
+	}
+	ref, err := h.receiptRef(r.Context(), rc)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, ref)
+}
+
+// replaceReceipt: POST /api/v1/receipts/{id}/actions/replace {"payer": {"name",
+// "address", "tax_code"}} (payer optional: the cancelled receipt's).
+func (h handlers) replaceReceipt(w http.ResponseWriter, r *http.Request) error {
+	id, err := receiptID(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Payer payment.Party `json:"payer"`
+	}
+	if err := httpx.DecodeJSON(w, r, &in, 16<<10); err != nil {
+		return err
+	}
+	rc, err := h.Payments.ReplaceFeeReceipt(r.Context(), auth.PrincipalFrom(r.Context()), id, in.Payer)
+	if err != nil {
+		return err
+	}
+	ref, err := h.receiptRef(r.Context(), rc)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", ref.PDF)
+	return httpx.WriteJSON(w, http.StatusCreated, ref)
 }
 
 // receiptPDF serves the view of an electronic fee receipt: GET /api/v1/receipts/{id}.pdf.
@@ -64,6 +126,12 @@ func (h handlers) receiptPDF(w http.ResponseWriter, r *http.Request) error {
 		Payer:       forms.Person{Name: rc.Payer.Name, Address: rc.Payer.Address},
 		DossierCode: rc.DossierCode, Certification: certification, Reference: rc.Reference, Method: rc.Method.Label(), Total: rc.Total,
 		QR: png, Basis: rc.Rules().Basis,
+	}
+	if c := rc.Cancellation; c != nil {
+		view.Cancelled = c.Label()
+	}
+	if x := rc.Replaces; x != nil {
+		view.Replaces = x.Words()
 	}
 	for _, it := range rc.Items {
 		view.Fees = append(view.Fees, forms.Fee{Name: it.Name, Amount: it.Amount})

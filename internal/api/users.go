@@ -67,7 +67,8 @@ func (h handlers) userAnswer(w http.ResponseWriter, r *http.Request, id int64, s
 	if err != nil {
 		return err
 	}
-	out := User{ID: u.ID, Username: u.Username, FullName: u.FullName, Disabled: u.Disabled, Units: groupMemberships(ms)}
+	out := User{ID: u.ID, Username: u.Username, FullName: u.FullName, Disabled: u.Disabled, MustChangePassword: u.MustChangePassword,
+		Units: groupMemberships(ms)}
 	w.Header().Set("Cache-Control", "no-store")
 	if pw != "" {
 		return httpx.WriteJSON(w, status, OneTimePassword{User: out, Password: pw})

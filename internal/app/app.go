@@ -12,6 +12,8 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/account"
 	"github.com/xaso-vn/xaso/internal/api"
+	"github.com/xaso-vn/xaso/internal/audio"
+	"github.com/xaso-vn/xaso/internal/broadcast"
 	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/feedback"
@@ -70,7 +72,18 @@ func New(d web.Deps) (*web.Server, error) {
 	if d.Accounts == nil {
 		d.Accounts = &account.Service{Store: d.Store, Hasher: d.Auth.Hasher()}
 	}
-	d.Routes = api.Routes(api.Deps{Accounts: d.Accounts, Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
+	// The loudspeakers: the calling screen's voice reads bulletins too, ffmpeg makes their
+	// sound (without it, bulletins are refused with audio_unavailable).
+	if d.Broadcast == nil {
+		d.Broadcast = &broadcast.Service{Store: d.Store, Voice: d.Speech, Blobs: d.Blobs, Now: time.Now}
+		if d.Dossiers != nil {
+			d.Broadcast.Now = d.Dossiers.Now
+		}
+		if tools, err := audio.Find(); err == nil {
+			d.Broadcast.Sounds = tools
+		}
+	}
+	d.Routes = api.Routes(api.Deps{Broadcast: d.Broadcast, Accounts: d.Accounts, Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: d.Lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
 		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments, Feedback: d.Feedback, Queue: d.Queue, Kiosks: d.Kiosks,
 		Certifications: d.Certifications, Documents: d.Documents})

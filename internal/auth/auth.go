@@ -28,6 +28,10 @@ type User struct {
 	// SessionEpoch is the generation of the user's sessions: a session opened in an
 	// older one has ended (the password was changed or the account disabled since).
 	SessionEpoch int64
+	// MustChangePassword: the password is a one-time password an administrator handed
+	// over (a new account or a reset); until the user chooses their own, only the change
+	// of password and logging out are served.
+	MustChangePassword bool
 }
 
 // Membership grants a user one role in one administrative unit.
@@ -60,6 +64,9 @@ type Principal struct {
 	// SessionEpoch is the user's session generation when authenticated; a login puts
 	// it in the new session.
 	SessionEpoch int64
+	// MustChangePassword: the user logged in with a one-time password and must choose
+	// their own before anything else (User.MustChangePassword).
+	MustChangePassword bool
 }
 
 // IsSystemAdmin reports whether p administers the whole installation.
@@ -137,6 +144,7 @@ var (
 	ErrTokenNotFound      = apperr.New(apperr.NotFound, "token_not_found", "Không tìm thấy mã truy cập.")
 	ErrMembershipNotFound = apperr.New(apperr.NotFound, "membership_not_found", "Người dùng không có vai trò này trong đơn vị.")
 	ErrWeakPassword       = apperr.New(apperr.Invalid, "weak_password", "Mật khẩu cần ít nhất 8 ký tự.")
+	ErrSamePassword       = apperr.New(apperr.Invalid, "same_password", "Mật khẩu mới phải khác mật khẩu dùng một lần được cấp.")
 	ErrBadUsername        = apperr.New(apperr.Invalid, "invalid_username", "Tên đăng nhập gồm 3–32 chữ thường không dấu, số, dấu chấm, gạch dưới hoặc gạch ngang.")
 )
 
@@ -314,6 +322,9 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, current, nex
 	if err := CheckPassword(next); err != nil {
 		return 0, err
 	}
+	if u.MustChangePassword && next == current {
+		return 0, ErrSamePassword
+	}
 	h, err := s.hasher.Hash(next)
 	if err != nil {
 		return 0, fmt.Errorf("auth: hash password: %w", err)
@@ -354,8 +365,14 @@ func (s *Service) PrincipalBySession(ctx context.Context, userID, epoch int64) (
 	if u.SessionEpoch != epoch {
 		return nil, ErrSessionEnded
 	}
-	return &Principal{UserID: u.ID, Username: u.Username, FullName: u.FullName, Memberships: ms, Via: "session", SessionEpoch: u.SessionEpoch}, nil
+	return &Principal{UserID: u.ID, Username: u.Username, FullName: u.FullName, Memberships: ms, Via: "session", SessionEpoch: u.SessionEpoch,
+		MustChangePassword: u.MustChangePassword}, nil
 }
+
+// ErrPasswordChangeRequired refuses every request but the change of password and logging
+// out while the user's password is a one-time password.
+var ErrPasswordChangeRequired = apperr.New(apperr.Forbidden, "password_change_required",
+	"Mật khẩu của bạn là mật khẩu dùng một lần do quản trị cấp. Vui lòng đổi mật khẩu trước khi tiếp tục.")
 
 // ErrSessionEnded: the session was opened before the user's password changed or their
 // account was disabled.
@@ -387,7 +404,8 @@ func (s *Service) principal(ctx context.Context, u User, via string) (*Principal
 	if err != nil {
 		return nil, fmt.Errorf("auth: memberships of user %d: %w", u.ID, err)
 	}
-	return &Principal{UserID: u.ID, Username: u.Username, FullName: u.FullName, Memberships: ms, Via: via, SessionEpoch: u.SessionEpoch}, nil
+	return &Principal{UserID: u.ID, Username: u.Username, FullName: u.FullName, Memberships: ms, Via: via, SessionEpoch: u.SessionEpoch,
+		MustChangePassword: u.MustChangePassword}, nil
 }
 
 type principalKey struct{}

@@ -45,6 +45,21 @@ type Config struct {
 	SMTPFrom     string
 	SMTPUser     string
 	SMTPPassword string // environment only (XASO_SMTP_PASSWORD): never on a command line
+	// The commune's official e-mail (issue 19): documents issued to recipients written as
+	// an e-mail address go out through the SMTP server above with SMTPSecurity, signed
+	// with DKIM when DKIMKey is set; the official mailbox (IMAP) is fetched every
+	// MailFetchInterval into the clerk's list when IMAPAddr is set.
+	SMTPSecurity      string // starttls (port 587) or tls (port 465)
+	SMTPPasswordFile  string // the SMTP password in a file (instead of XASO_SMTP_PASSWORD)
+	DKIMKey           string // PEM file of the RSA key
+	DKIMSelector      string
+	IMAPAddr          string
+	IMAPSecurity      string // tls (port 993), starttls (143), none (loopback only)
+	IMAPUser          string
+	IMAPPassword      string // environment only (XASO_IMAP_PASSWORD)
+	IMAPPasswordFile  string
+	IMAPMailbox       string
+	MailFetchInterval time.Duration
 	// MaxUploadMB is the largest attachment accepted, in MiB.
 	MaxUploadMB uint
 	// ReceiptP12 is the PKCS #12 file (.p12, .pfx) of the key and certificate that sign
@@ -79,6 +94,10 @@ func Defaults() Config {
 		PasswordMemoryKiB: 64 * 1024,
 		PasswordTime:      2,
 		MaxUploadMB:       10,
+		SMTPSecurity:      "starttls",
+		IMAPSecurity:      "tls",
+		IMAPMailbox:       "INBOX",
+		MailFetchInterval: time.Minute,
 	}
 }
 
@@ -102,6 +121,16 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", c.SMTPAddr, "SMTP server host:port for e-mail to citizens; empty: messages go to the log (env XASO_SMTP_ADDR)")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", c.SMTPFrom, "sender address of e-mail (env XASO_SMTP_FROM)")
 	fs.StringVar(&c.SMTPUser, "smtp-user", c.SMTPUser, "SMTP user; the password comes from XASO_SMTP_PASSWORD (env XASO_SMTP_USER)")
+	fs.StringVar(&c.SMTPSecurity, "smtp-security", c.SMTPSecurity, "starttls (port 587) or tls (port 465) for the official e-mail (env XASO_SMTP_SECURITY)")
+	fs.StringVar(&c.SMTPPasswordFile, "smtp-password-file", c.SMTPPasswordFile, "file holding the SMTP password, instead of XASO_SMTP_PASSWORD (env XASO_SMTP_PASSWORD_FILE)")
+	fs.StringVar(&c.DKIMKey, "dkim-key", c.DKIMKey, "PEM file of the RSA key signing the official e-mail (DKIM); empty: unsigned (env XASO_DKIM_KEY)")
+	fs.StringVar(&c.DKIMSelector, "dkim-selector", c.DKIMSelector, "DKIM selector published in DNS, with --dkim-key (env XASO_DKIM_SELECTOR)")
+	fs.StringVar(&c.IMAPAddr, "imap-addr", c.IMAPAddr, "official mailbox's IMAP server host:port; empty: not fetched (env XASO_IMAP_ADDR)")
+	fs.StringVar(&c.IMAPSecurity, "imap-security", c.IMAPSecurity, "tls (port 993), starttls (143) or none (loopback only) (env XASO_IMAP_SECURITY)")
+	fs.StringVar(&c.IMAPUser, "imap-user", c.IMAPUser, "official mailbox's user; the password comes from XASO_IMAP_PASSWORD or --imap-password-file (env XASO_IMAP_USER)")
+	fs.StringVar(&c.IMAPPasswordFile, "imap-password-file", c.IMAPPasswordFile, "file holding the IMAP password (env XASO_IMAP_PASSWORD_FILE)")
+	fs.StringVar(&c.IMAPMailbox, "imap-mailbox", c.IMAPMailbox, "folder fetched (env XASO_IMAP_MAILBOX)")
+	fs.DurationVar(&c.MailFetchInterval, "mail-fetch-interval", c.MailFetchInterval, "how often the official mailbox is fetched (env XASO_MAIL_FETCH_INTERVAL)")
 	fs.UintVar(&c.MaxUploadMB, "max-upload-mb", c.MaxUploadMB, "largest attachment, MiB (env XASO_MAX_UPLOAD_MB)")
 	fs.StringVar(&c.ReceiptP12, "receipt-p12", c.ReceiptP12, "PKCS #12 file signing fee receipts; its password comes from XASO_RECEIPT_P12_PASSWORD (env XASO_RECEIPT_P12)")
 	fs.StringVar(&c.TSAURL, "tsa-url", c.TSAURL, "RFC 3161 timestamp authority for PDF signatures made on the office pages (PAdES B-T) (env XASO_TSA_URL)")
@@ -125,6 +154,23 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	str("XASO_SMTP_FROM", &c.SMTPFrom)
 	str("XASO_SMTP_USER", &c.SMTPUser)
 	str("XASO_SMTP_PASSWORD", &c.SMTPPassword)
+	str("XASO_SMTP_SECURITY", &c.SMTPSecurity)
+	str("XASO_SMTP_PASSWORD_FILE", &c.SMTPPasswordFile)
+	str("XASO_DKIM_KEY", &c.DKIMKey)
+	str("XASO_DKIM_SELECTOR", &c.DKIMSelector)
+	str("XASO_IMAP_ADDR", &c.IMAPAddr)
+	str("XASO_IMAP_SECURITY", &c.IMAPSecurity)
+	str("XASO_IMAP_USER", &c.IMAPUser)
+	str("XASO_IMAP_PASSWORD", &c.IMAPPassword)
+	str("XASO_IMAP_PASSWORD_FILE", &c.IMAPPasswordFile)
+	str("XASO_IMAP_MAILBOX", &c.IMAPMailbox)
+	if v := getenv("XASO_MAIL_FETCH_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("XASO_MAIL_FETCH_INTERVAL %q: %w", v, err)
+		}
+		c.MailFetchInterval = d
+	}
 	str("XASO_RECEIPT_P12", &c.ReceiptP12)
 	str("XASO_RECEIPT_P12_PASSWORD", &c.ReceiptP12Password)
 	str("XASO_TSA_URL", &c.TSAURL)
@@ -219,6 +265,42 @@ func (c Config) Validate() error {
 			errs = append(errs, errors.New("--smtp-from: cần địa chỉ thư người gửi khi có --smtp-addr"))
 		}
 	}
+	if c.SMTPSecurity != "starttls" && c.SMTPSecurity != "tls" {
+		errs = append(errs, fmt.Errorf("--smtp-security %q: cần starttls hoặc tls", c.SMTPSecurity))
+	}
+	readable := func(flag, path, what string) {
+		if fi, err := os.Stat(path); err != nil || fi.IsDir() {
+			errs = append(errs, fmt.Errorf("--%s %s: không đọc được %s (cannot read the file)", flag, path, what))
+		}
+	}
+	if c.SMTPPasswordFile != "" {
+		readable("smtp-password-file", c.SMTPPasswordFile, "tệp mật khẩu SMTP")
+	}
+	if c.DKIMKey != "" {
+		readable("dkim-key", c.DKIMKey, "khóa DKIM")
+		if c.DKIMSelector == "" {
+			errs = append(errs, errors.New("--dkim-selector: cần selector DKIM (bản ghi DNS) khi có --dkim-key"))
+		}
+	}
+	if c.IMAPAddr != "" {
+		if _, _, err := net.SplitHostPort(c.IMAPAddr); err != nil {
+			errs = append(errs, fmt.Errorf("--imap-addr %q: cần dạng máy:cổng, ví dụ mail.example.vn:993", c.IMAPAddr))
+		}
+		if c.IMAPUser == "" {
+			errs = append(errs, errors.New("--imap-user: cần tài khoản hộp thư công vụ khi có --imap-addr"))
+		}
+		if c.IMAPPasswordFile != "" {
+			readable("imap-password-file", c.IMAPPasswordFile, "tệp mật khẩu IMAP")
+		}
+		switch c.IMAPSecurity {
+		case "tls", "starttls", "none":
+		default:
+			errs = append(errs, fmt.Errorf("--imap-security %q: cần tls, starttls hoặc none", c.IMAPSecurity))
+		}
+		if c.MailFetchInterval < 10*time.Second {
+			errs = append(errs, fmt.Errorf("--mail-fetch-interval %v: tối thiểu 10 giây", c.MailFetchInterval))
+		}
+	}
 	if c.TSAURL != "" {
 		if u, err := url.Parse(c.TSAURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("--tsa-url %q: cần dạng http(s)://máy-chủ/đường-dẫn (want an absolute http(s) URL)", c.TSAURL))
@@ -241,6 +323,19 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("--session-lifetime %v: tối thiểu 1 phút (at least 1m)", c.SessionLifetime))
 	}
 	return errors.Join(errs...)
+}
+
+// Secret is a password given in a file (its first line) or else directly.
+func Secret(file, value string) (string, error) {
+	if file == "" {
+		return value, nil
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("không đọc được tệp mật khẩu %s: %w", file, err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	return strings.TrimRight(line, "\r"), nil
 }
 
 // SlogLevel returns the parsed log level (info when invalid; Validate reports that).
@@ -295,6 +390,17 @@ func (c Config) LogValue() slog.Value {
 		slog.String("smtp_from", c.SMTPFrom),
 		slog.String("smtp_user", c.SMTPUser),
 		slog.Bool("smtp_password_set", c.SMTPPassword != ""),
+		slog.String("smtp_security", c.SMTPSecurity),
+		slog.String("smtp_password_file", c.SMTPPasswordFile),
+		slog.String("dkim_key", c.DKIMKey),
+		slog.String("dkim_selector", c.DKIMSelector),
+		slog.String("imap_addr", c.IMAPAddr),
+		slog.String("imap_security", c.IMAPSecurity),
+		slog.String("imap_user", c.IMAPUser),
+		slog.Bool("imap_password_set", c.IMAPPassword != ""),
+		slog.String("imap_password_file", c.IMAPPasswordFile),
+		slog.String("imap_mailbox", c.IMAPMailbox),
+		slog.Duration("mail_fetch_interval", c.MailFetchInterval),
 		slog.Uint64("max_upload_mb", uint64(c.MaxUploadMB)),
 		slog.String("receipt_p12", c.ReceiptP12),
 		slog.Bool("receipt_p12_password_set", c.ReceiptP12Password != ""),

@@ -71,6 +71,15 @@ func TestValidate(t *testing.T) {
 		{"upload limit zero", func(c *Config) { c.MaxUploadMB = 0 }, "--max-upload-mb"},
 		{"smtp without port", func(c *Config) { c.SMTPAddr, c.SMTPFrom = "smtp.example.vn", "a@example.vn" }, "--smtp-addr"},
 		{"smtp without sender", func(c *Config) { c.SMTPAddr = "smtp.example.vn:587" }, "--smtp-from"},
+		{"smtp security", func(c *Config) { c.SMTPSecurity = "ssl" }, "--smtp-security"},
+		{"dkim key missing", func(c *Config) { c.DKIMKey, c.DKIMSelector = "/nonexistent/dkim.pem", "s1" }, "--dkim-key"},
+		{"dkim without selector", func(c *Config) { c.DKIMKey = "config_test.go" }, "--dkim-selector"},
+		{"imap without port", func(c *Config) { c.IMAPAddr, c.IMAPUser = "mail.example.vn", "vanthu" }, "--imap-addr"},
+		{"imap without user", func(c *Config) { c.IMAPAddr = "mail.example.vn:993" }, "--imap-user"},
+		{"imap security", func(c *Config) { c.IMAPAddr, c.IMAPUser, c.IMAPSecurity = "mail.example.vn:993", "vt", "ssl" }, "--imap-security"},
+		{"imap password file missing", func(c *Config) {
+			c.IMAPAddr, c.IMAPUser, c.IMAPPasswordFile = "mail.example.vn:993", "vt", "/nonexistent/pw"
+		}, "--imap-password-file"},
 		{"receipt key missing", func(c *Config) { c.ReceiptP12 = "/nonexistent/unit.p12" }, "--receipt-p12"},
 		{"receipt password without key", func(c *Config) { c.ReceiptP12Password = "x" }, "--receipt-p12"},
 		{"receipt KEK too short", func(c *Config) { c.ReceiptKEK = "short" }, "XASO_RECEIPT_KEK"},
@@ -108,11 +117,26 @@ func TestMaskDSN(t *testing.T) {
 	c := Defaults()
 	c.DB = "postgres://u:topsecret@h/d"
 	c.SMTPPassword = "mailsecret"
+	c.IMAPPassword = "imapsecret"
 	c.ReceiptP12Password = "p12secret"
 	c.ReceiptKEK = "kek-0123456789abcdef0123456789abcdef"
-	if v := c.LogValue().String(); strings.Contains(v, "topsecret") || strings.Contains(v, "mailsecret") || strings.Contains(v, "p12secret") ||
+	if v := c.LogValue().String(); strings.Contains(v, "topsecret") || strings.Contains(v, "mailsecret") || strings.Contains(v, "imapsecret") || strings.Contains(v, "p12secret") ||
 		strings.Contains(v, "kek-0123") {
 		t.Error("LogValue leaks the password")
+	}
+}
+
+func TestSecret(t *testing.T) {
+	f := t.TempDir() + "/pw"
+	os.WriteFile(f, []byte("mật-khẩu\r\nrest\n"), 0o600)
+	if got, err := Secret(f, "env"); err != nil || got != "mật-khẩu" {
+		t.Fatalf("file: %q %v", got, err)
+	}
+	if got, err := Secret("", "env"); err != nil || got != "env" {
+		t.Fatalf("env: %q %v", got, err)
+	}
+	if _, err := Secret(f+"-missing", ""); err == nil {
+		t.Fatal("a missing file read")
 	}
 }
 

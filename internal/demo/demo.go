@@ -181,6 +181,9 @@ func LoadWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, opt Opt
 		if _, err := dossier.Import(ctx, st, recs); err != nil {
 			return false, fmt.Errorf("demo: 2021 dossiers: %w", err)
 		}
+		if _, err := dossier.MeasureProcessing(ctx, st, cals, false); err != nil {
+			return false, fmt.Errorf("demo: 2021 dossiers: %w", err)
+		}
 	}
 	proc, err := st.PublishedProcedure(ctx, commune, CurrentProcedure)
 	if err != nil {

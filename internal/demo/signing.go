@@ -32,14 +32,14 @@ func demoSigning(ctx context.Context, st *store.Store, commune int64, principals
 	}
 	now := time.Now()
 	for _, k := range []struct {
-		role       auth.Role
-		kind, name string
-		image      []byte
+		role              auth.Role
+		kind, name, title string
+		image             []byte
 	}{
-		{auth.RoleLeader, "personal", principals[auth.RoleLeader].FullName, signature},
-		{auth.RoleClerk, "seal", "Ủy ban nhân dân xã Yên Từ", seal},
+		{auth.RoleLeader, "personal", principals[auth.RoleLeader].FullName, "Chủ tịch Ủy ban nhân dân xã Yên Từ", signature},
+		{auth.RoleClerk, "seal", "Ủy ban nhân dân xã Yên Từ", "", seal},
 	} {
-		cert, key, err := ca.Issue(democa.CertOptions{CommonName: k.name, Organization: "Ủy ban nhân dân xã Yên Từ",
+		cert, key, err := ca.Issue(democa.CertOptions{CommonName: k.name, Organization: "Ủy ban nhân dân xã Yên Từ", Title: k.title,
 			NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(3, 0, 0), ECDSA: true})
 		if err != nil {
 			return nil, fmt.Errorf("demo: certificate of %s: %w", k.role, err)

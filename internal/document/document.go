@@ -390,3 +390,22 @@ func (f File) DueForHandOver(y int) bool {
 	ended, err := strconv.Atoi(f.EndedOn[:4])
 	return err == nil && ended < y
 }
+
+// DossierLetter is the outgoing document a dossier's letter is in the unit's register
+// (issue 16): form 04, the apology and extension (Decision 09/2024 and Decree 118/2025),
+// is a công văn signed on paper, numbered in the công văn's sequence of the unit's
+// settings like any other (Decree 30), its number-and-symbol written with the unit's
+// letter symbol ("05/UBND-VP"). Numbering is the store's, in the transition's transaction.
+// The recipient is named by the dossier's code, not the person: the register is read by
+// every official of the unit.
+func DossierLetter(unitID int64, dossierCode, form string, at time.Time, groups map[string]string) Document {
+	subject := "Văn bản mẫu " + form + " về hồ sơ " + dossierCode
+	if form == "04" {
+		subject = "Xin lỗi và hẹn lại ngày trả kết quả hồ sơ " + dossierCode
+	}
+	at = at.UTC().Truncate(time.Microsecond)
+	return Document{UnitID: unitID, Direction: Outgoing, TypeCode: CongVan, Subject: subject,
+		Recipients: []string{"Tổ chức, cá nhân nộp hồ sơ " + dossierCode}, Urgency: Normal, Status: Issued, Paper: true,
+		Sequence: Sequence(CongVan, false, false, groups), Year: Year(at), IssuedOn: at.In(locale.Zone).Format(time.DateOnly),
+		CreatedAt: at}
+}

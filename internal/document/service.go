@@ -227,6 +227,10 @@ type IncomingInput struct {
 	// Attachments are the blob keys of the document's stored PDF and attachments.
 	Attachments []string
 	FileID      *int64
+	// MessageID is an e-mail's Message-ID: a message whose subject names no
+	// number-and-symbol is registered without one, and it is what makes it the same
+	// document twice.
+	MessageID string
 }
 
 // RegisterIncoming registers an incoming document and returns it with its arrival
@@ -255,9 +259,15 @@ func (s *Service) RegisterIncoming(ctx context.Context, actor *auth.Principal, i
 	if !ok {
 		return Document{}, ErrSender
 	}
-	number, _, err := ParseNotation(in.NumberNotation, tp)
-	if err != nil {
-		return Document{}, err
+	number, dupNotation := 0, in.NumberNotation
+	if in.NumberNotation != "" || in.Source != Email {
+		n, _, err := ParseNotation(in.NumberNotation, tp)
+		if err != nil {
+			return Document{}, err
+		}
+		number = n
+	} else if in.MessageID != "" {
+		dupNotation = "message-id:" + in.MessageID
 	}
 	subject, ok := cleanText(in.Subject, 1000)
 	if !ok {
@@ -285,7 +295,11 @@ func (s *Service) RegisterIncoming(ctx context.Context, actor *auth.Principal, i
 		Number: number, NumberNotation: in.NumberNotation, Urgency: urg, IssuedOn: in.IssuedOn, ReceivedAt: &at,
 		Source: in.Source, Status: Registered, Paper: in.Source == Paper, Attachments: in.Attachments,
 		FileID: in.FileID, CreatedAt: now.UTC().Truncate(time.Microsecond), Year: Year(at)}
-	return s.Store.RegisterIncoming(ctx, d, DuplicateKey(catalog.Fold(sender), in.NumberNotation, in.IssuedOn))
+	dup := DuplicateKey(catalog.Fold(sender), dupNotation, in.IssuedOn)
+	if dupNotation == "" {
+		dup = "" // an e-mail without a number or a Message-ID: nothing to compare
+	}
+	return s.Store.RegisterIncoming(ctx, d, dup)
 }
 
 // IssueInput is how an outgoing document is issued: signed on paper, or an electronic

@@ -124,17 +124,17 @@ func TestIssueNumbering(t *testing.T) {
 		t.Fatalf("after a refusal: %q", got.NumberNotation)
 	}
 	// The dispatch rows are leased to one sender at a time.
-	claimed, err := e.st.ClaimDocumentDispatches(ctx, time.Now(), time.Minute, 1000)
+	claimed, err := e.st.ClaimDocumentDispatches(ctx, document.ChannelPaper, time.Now(), time.Minute, 1000)
 	if err != nil || len(claimed) != 2*13 {
 		t.Fatalf("claimed %d, %v", len(claimed), err)
 	}
-	if err := e.st.MarkDocumentDispatch(ctx, claimed[0].ID, time.Now(), "", time.Time{}, false); err != nil {
+	if err := e.st.MarkDocumentDispatch(ctx, claimed[0].ID, time.Now(), "", "", time.Time{}, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.st.MarkDocumentDispatch(ctx, claimed[1].ID, time.Now(), "550 không nhận", time.Now().Add(-time.Second), false); err != nil {
+	if err := e.st.MarkDocumentDispatch(ctx, claimed[1].ID, time.Now(), "550 không nhận", "", time.Now().Add(-time.Second), false); err != nil {
 		t.Fatal(err)
 	}
-	if again, err := e.st.ClaimDocumentDispatches(ctx, time.Now(), time.Minute, 1000); err != nil || len(again) != 1 || again[0].ID != claimed[1].ID || again[0].Attempts != 2 {
+	if again, err := e.st.ClaimDocumentDispatches(ctx, document.ChannelPaper, time.Now(), time.Minute, 1000); err != nil || len(again) != 1 || again[0].ID != claimed[1].ID || again[0].Attempts != 2 {
 		t.Fatalf("claimed again: %+v, %v", again, err)
 	}
 	// The leader may not issue; a clerk of another unit does not see it.

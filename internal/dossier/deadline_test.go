@@ -30,6 +30,11 @@ func TestDueAtByUnit(t *testing.T) {
 			"2026-02-12T09:00:00+07:00", "2026-03-12T09:00:00+07:00"},
 		{"10 calendar days ending inside Tết: the last day worked before it", catalog.Duration{Value: 10, Unit: catalog.CalendarDays}, "",
 			"2026-02-05T10:00:00+07:00", "2026-02-13T10:00:00+07:00"},
+		// The decision (docs/CATALOG.md §3): a period ending on a public holiday is not
+		// carried to the next working day (Civil Code art. 148) but returned the working
+		// day before, so the appointment never falls after the legal limit.
+		{"15 calendar days ending on 30 April 2026 (holiday): the working day before", catalog.Duration{Value: 15, Unit: catalog.CalendarDays}, "",
+			"2026-04-15T09:00:00+07:00", "2026-04-29T09:00:00+07:00"},
 		{"same-day procedure before the cut-off", catalog.Duration{Value: 2, Unit: catalog.Hours}, "15:00",
 			"2026-03-02T14:30:00+07:00", "2026-03-02T16:30:00+07:00"},
 		{"same-day procedure at the cut-off minute", catalog.Duration{Value: 2, Unit: catalog.Hours}, "15:00",

@@ -197,6 +197,10 @@ type Dossier struct {
 	Timeliness Timeliness
 	EndedAt    time.Time // returned, refused, stopped or withdrawn
 	Reason     string    // of a refusal, stop or withdrawal
+	// Processing is its processing time for indicator 2.2 of Decision 766, set by the
+	// transition that ends its processing (Service.Act) and stored with it; nil on a
+	// dossier as loaded (storage keeps what was recorded).
+	Processing *Processing
 
 	Version int // optimistic lock: storage refuses a transition computed on an old version
 }

@@ -49,6 +49,9 @@ type Store interface {
 	CreateDossier(ctx context.Context, nd NewDossier) (Dossier, bool, error)
 	SaveTransition(ctx context.Context, before, after Dossier, ev Event, msgs []notify.Message) (Dossier, error)
 	DossierByCode(ctx context.Context, code string) (Dossier, error)
+	// DossierEvents is a dossier's history, oldest first (the end of processing
+	// measures the processing time from it).
+	DossierEvents(ctx context.Context, dossierID int64) ([]Event, error)
 	// DossierFiles lists a dossier's attachments (signing the result needs one).
 	DossierFiles(ctx context.Context, dossierID int64) ([]File, error)
 	// ActiveConsent is the id of the consent standing from citizen to volunteer in unit
@@ -248,6 +251,19 @@ func (s *Service) Act(ctx context.Context, code string, req Request) (Dossier, e
 	ev, err := after.Apply(rules, req)
 	if err != nil {
 		return Dossier{}, err
+	}
+	if !after.ReceivedAt.IsZero() && !ev.At.Before(after.ReceivedAt) && endsProcessing(ev) {
+		evs, err := s.Store.DossierEvents(ctx, before.ID)
+		if err != nil {
+			return Dossier{}, err
+		}
+		p, ok, err := ProcessingOf(rules.Calendar, rules.Procedure.LegalTime, after, append(evs, ev))
+		if err != nil {
+			return Dossier{}, err
+		}
+		if ok {
+			after.Processing = &p
+		}
 	}
 	var msgs []notify.Message
 	if m, ok := message(after, req.Action, req.Reason); ok {

@@ -48,6 +48,12 @@ var a11yPages = []struct {
 			hasText("#cert-pages-error", "Lỗi: Số trang phải là số nguyên từ 1 đến 10.000."))
 	}},
 	{name: "certification-reconciliation", user: "ketoan", path: "/office/certifications/reconciliation"},
+	{name: "mail", user: "vanthu", path: "/office/mail"},
+	{name: "mail-message", user: "vanthu", path: "/office/mail", then: func(b *tab) {
+		addLetter(b)
+		b.step("open the letter", b.open("/office/mail"), follow(`main ul.items a`), hasText("main h1",
+			"Công văn số 215/UBND-VP về việc tổng kết chuyển đổi số năm 2026"))
+	}},
 	{name: "admin", user: "quantri", path: "/admin"},
 	{name: "audit", user: "quantri", path: "/admin/audit"},
 	{name: "audit-system", user: "admin", path: "/admin/audit"},

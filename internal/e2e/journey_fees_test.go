@@ -125,8 +125,10 @@ func citizenPaysTheFee(b *tab) {
 }
 
 // adminManagesAnAccount: the unit administrator adds an official in the browser, reads
-// the one-time password, resets it, and disables the account; the official's API token
-// is then refused (401) and their login says the account is disabled.
+// the one-time password, resets it, and disables the account. The official's first login
+// with the one-time password leads to the change of password; their API token is
+// refused (403) until they have changed it; once the account is disabled the token gets
+// 401 and their login says the account is disabled.
 func adminManagesAnAccount(b *tab) {
 	b.logIn("quantri", demo.Password, "/admin")
 	b.step("open the new user form", follow("a#new-user"), atPath("/admin/users/new"), noSideScroll())
@@ -142,17 +144,25 @@ func adminManagesAnAccount(b *tab) {
 	}
 	// The official's token, made before the account is disabled.
 	token := newToken(b, "tranvanbinh")
-	if status := apiStatus(b, token, "/api/v1/me"); status != 200 {
-		b.t.Fatalf("the token before: %d", status)
+	if status := apiStatus(b, token, "/api/v1/me"); status != http.StatusForbidden {
+		b.t.Fatalf("the token before the one-time password is changed: %d, want 403", status)
 	}
-	b.step("disable the account", follow(`form#disable-form button`), hasText("#account-state", "Đã khóa"),
-		hasTextPrefix("p.flash", "Đã khóa tài khoản"), noSideScroll(), b.keep("disabled"))
+	official := b.site.newTab(b.t, false)
+	official.step("log in with the one-time password", official.open("/login"), typeInto("#username", "tranvanbinh"),
+		typeInto("#password", second), follow(`main form button[type="submit"]`), atPath("/account/password"),
+		hasTextPrefix("#mot-lan", "Bạn đang dùng mật khẩu dùng một lần"), noSideScroll(), official.keep("password-change"))
+	official.step("choose their own password", typeInto("#current", second), typeInto("#new", "mat-khau-cua-binh"),
+		typeInto("#confirm", "mat-khau-cua-binh"), follow(`main form button[type="submit"]`), atPath("/office"),
+		hasTextPrefix("p.flash", "Đã đổi mật khẩu"))
+	if status := apiStatus(b, token, "/api/v1/me"); status != 200 {
+		b.t.Fatalf("the token after the change: %d", status)
+	}
+	b.step("disable the account", follow(`form#disable-form button`), hasText("#account-state", "Đã khóa"), hasTextPrefix("p.flash", "Đã khóa tài khoản"), noSideScroll(), b.keep("disabled"))
 	if status := apiStatus(b, token, "/api/v1/me"); status != http.StatusUnauthorized {
 		b.t.Fatalf("a disabled official's token: %d, want 401", status)
 	}
-	official := b.site.newTab(b.t, false)
 	official.step("log in as the disabled official", official.open("/login"), typeInto("#username", "tranvanbinh"),
-		typeInto("#password", second), follow(`main form button[type="submit"]`), atPath("/login"),
+		typeInto("#password", "mat-khau-cua-binh"), follow(`main form button[type="submit"]`), atPath("/login"),
 		hasText(`main [role="alert"]`, "Tài khoản đã bị khóa. Vui lòng liên hệ quản trị."), official.keep("login-disabled"))
 }
 

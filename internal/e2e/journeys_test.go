@@ -61,6 +61,7 @@ func journeys() []journey {
 		{"citizen/pays-the-fee", citizenPaysTheFee},
 		{"admin/manages-an-account", adminManagesAnAccount},
 		{"counter/form-01-under-csp", formPrintsUnderCSP},
+		{"clerk/registers-an-e-mail", clerkRegistersMail},
 	}
 	for _, u := range demo.Users {
 		js = append(js, journey{"login-logout/" + u.Username, func(b *tab) { loginLogout(b, u) }})

@@ -39,6 +39,12 @@ type FeeReceipt struct {
 	// SignatureProblem says why a signed record's signature is not valid (printed instead
 	// of the signer's name).
 	SignatureProblem string
+	// Cancelled, for a receipt cancelled in error, says when and why ("Đã hủy ngày …");
+	// the page is marked ĐÃ HỦY.
+	Cancelled string
+	// Replaces, for a replacement, names the cancelled receipt ("Thay thế cho biên lai
+	// số … ngày …").
+	Replaces string
 }
 
 // Collector is the unit that collects the fees and issues the receipt.
@@ -84,6 +90,12 @@ func (r FeeReceipt) document() document {
 			{" · Số: ", regular}, {r.Number, bold},
 		}},
 	}
+	if r.Cancelled != "" {
+		b = append(b, para{Align: alignCenter, Spans: []span{{"ĐÃ HỦY", bold}}}, para{Align: alignCenter, Spans: []span{{r.Cancelled, italic}}})
+	}
+	if r.Replaces != "" {
+		b = append(b, para{Align: alignCenter, Spans: []span{{r.Replaces, italic}}})
+	}
 	if len(r.QR) > 0 {
 		b = append(b, aside{QR: r.QR, Caption: "Tra cứu hồ sơ", Paras: top})
 	} else {
@@ -118,10 +130,17 @@ func (r FeeReceipt) document() document {
 		}},
 	)
 	return document{
-		Title:     r.Name + " " + r.Template + " " + r.Series + " số " + r.Number,
+		Title:     r.Name + " " + r.Template + " " + r.Series + " số " + r.Number + cancelledTitle(r.Cancelled),
 		Header:    Header{Issuer: r.Collector.Name},
 		PlaceDate: locale.PlaceDate("", r.IssuedAt),
 		Date:      r.IssuedAt,
 		Blocks:    b,
 	}
+}
+
+func cancelledTitle(cancelled string) string {
+	if cancelled == "" {
+		return ""
+	}
+	return " (đã hủy)"
 }

@@ -269,7 +269,7 @@ func formCases(t testing.TB) []formCase {
 		{name: "08-fee-receipt", title: "BIÊN LAI THU PHÍ, LỆ PHÍ EBL01 26T số 00000012", form: feeReceipt(t), minPages: 1, want: []string{
 			"BIÊN LAI THU PHÍ, LỆ PHÍ", "Ký hiệu mẫu: EBL01 · Ký hiệu: 26T · Số: 00000012", "Đơn vị thu: Ủy ban nhân dân xã Yên Từ",
 			"Mã số thuế: 2700123456", "Người nộp: Nguyễn Thị Ngọc Ánh", "Lệ phí đăng ký khai sinh", "Phí cấp bản sao trích lục",
-			"Tổng số tiền: 24.000 đồng", "Số tiền bằng chữ: Hai mươi bốn nghìn đồng", "XS261126000719H",
+			"Tổng số tiền: 24.000 đồng", "Số tiền bằng chữ: Hai mươi tư nghìn đồng", "XS261126000719H",
 			"Đã ký số bởi Ủy ban nhân dân xã Yên Từ", "Nghị định 254/2026/NĐ-CP",
 		}},
 		{name: "02-supplement", title: "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", form: supplement(), minPages: 1, want: []string{

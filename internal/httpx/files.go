@@ -88,6 +88,30 @@ func uploadErr(err error) error {
 	return errMultipart.With(err)
 }
 
+// FormFile reads an optional file of a parsed multipart form, of at most limit bytes
+// (tooLarge beyond): nil when none was sent or it is empty.
+func FormFile(r *http.Request, name string, limit int64, tooLarge error) ([]byte, error) {
+	f, _, err := r.FormFile(name)
+	if errors.Is(err, http.ErrMissingFile) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, errMultipart.With(err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, tooLarge
+	}
+	if len(b) == 0 {
+		return nil, nil
+	}
+	return b, nil
+}
+
 // CleanName keeps the last element of a client's file name, without control characters,
 // at most 200 characters.
 func CleanName(name string) string {

@@ -66,6 +66,11 @@ type Route struct {
 	// session: they need no caller, and a session touched by every stylesheet request
 	// would write to the database and defeat caching.
 	Stateless bool
+	// PasswordChange routes are served to a user who must first change a one-time
+	// password (auth.Principal.MustChangePassword): the change itself and logging out.
+	// Any other route needing a login is refused to that user, and a public one serves
+	// them as an anonymous visitor.
+	PasswordChange bool
 }
 
 type requestIDKey struct{}

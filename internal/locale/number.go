@@ -43,6 +43,9 @@ func MoneyWords(n int64) string {
 //   - "nghìn" (not "ngàn") and "tỷ" for the scales; above a tỷ the scales repeat
 //     (một nghìn tỷ, một tỷ tỷ);
 //   - "mốt" for a unit 1 after "mươi" (hai mươi mốt) but "một" after "mười" and "linh";
+//     "tư" for a unit 4 after "mươi" (hai mươi tư) but "bốn" after "mười" and "linh" (the
+//     northern reading DOMAIN.md §13 prescribes for the loudspeakers; one reading serves
+//     them and the receipts' amounts in words);
 //     "lăm" for a unit 5 after mười or mươi but "năm" after linh;
 //   - a group of three digits that follows a higher one says its zeros: 1.005.000 is
 //     "một triệu không trăm linh năm nghìn"; a group that is all zeros is skipped.
@@ -102,21 +105,24 @@ func group(g int, full bool) []string {
 		w = append(w, digitWords[u])
 	case t == 1:
 		w = append(w, "mười")
-		w = append(w, unitAfterTens(u, "một")...)
+		w = append(w, unitAfterTens(u, "một", "bốn")...)
 	default:
 		w = append(w, digitWords[t], "mươi")
-		w = append(w, unitAfterTens(u, "mốt")...)
+		w = append(w, unitAfterTens(u, "mốt", "tư")...)
 	}
 	return w
 }
 
-// unitAfterTens reads the unit digit after mười or mươi; one is how 1 is said there.
-func unitAfterTens(u int, one string) []string {
+// unitAfterTens reads the unit digit after mười or mươi; one and four are how 1 and 4
+// are said there.
+func unitAfterTens(u int, one, four string) []string {
 	switch u {
 	case 0:
 		return nil
 	case 1:
 		return []string{one}
+	case 4:
+		return []string{four}
 	case 5:
 		return []string{"lăm"}
 	}

@@ -52,7 +52,11 @@ func TestWords(t *testing.T) {
 		{19, "Mười chín"},
 		{20, "Hai mươi"},
 		{21, "Hai mươi mốt"},
-		{24, "Hai mươi bốn"},
+		{24, "Hai mươi tư"},
+		{44, "Bốn mươi tư"},
+		{104, "Một trăm linh bốn"},
+		{114, "Một trăm mười bốn"},
+		{1024, "Một nghìn không trăm hai mươi tư"},
 		{25, "Hai mươi lăm"},
 		{55, "Năm mươi lăm"},
 		{91, "Chín mươi mốt"},
@@ -91,7 +95,7 @@ func TestWords(t *testing.T) {
 		{1000000000000, "Một nghìn tỷ"},
 		{1000000000000000000, "Một tỷ tỷ"},
 		{math.MaxInt64, "Chín tỷ hai trăm hai mươi ba triệu ba trăm bảy mươi hai nghìn không trăm ba mươi sáu tỷ " +
-			"tám trăm năm mươi bốn triệu bảy trăm bảy mươi lăm nghìn tám trăm linh bảy"},
+			"tám trăm năm mươi tư triệu bảy trăm bảy mươi lăm nghìn tám trăm linh bảy"},
 		{-8000, "Âm tám nghìn"},
 		{-1, "Âm một"},
 	}
@@ -159,6 +163,14 @@ func checkWordsRules(t *testing.T, n int64) {
 		case "năm", "một":
 			if prev == "mươi" || prev == "mười" && x == "năm" {
 				t.Fatalf("Words(%d) = %q: %s after %q", n, got, x, prev)
+			}
+		case "tư":
+			if prev != "mươi" {
+				t.Fatalf("Words(%d) = %q: tư after %q", n, got, prev)
+			}
+		case "bốn":
+			if prev == "mươi" {
+				t.Fatalf("Words(%d) = %q: bốn after mươi", n, got)
 			}
 		case "linh":
 			if prev != "trăm" {

@@ -110,7 +110,16 @@ var (
 		"Đơn vị chưa khai báo ký hiệu mẫu, ký hiệu biên lai và thông tin đơn vị thu.")
 	ErrReceiptNotFound = apperr.New(apperr.NotFound, "receipt_not_found", "Không tìm thấy biên lai.")
 	// ErrReceiptExists: the request already has its receipt.
-	ErrReceiptExists        = apperr.New(apperr.Conflict, "receipt_exists", "Yêu cầu thanh toán này đã có biên lai.")
+	ErrReceiptExists = apperr.New(apperr.Conflict, "receipt_exists", "Yêu cầu thanh toán này đã có biên lai.")
+	// ErrReceiptCancelled: the receipt was cancelled already.
+	ErrReceiptCancelled = apperr.New(apperr.Conflict, "receipt_already_cancelled", "Biên lai này đã bị hủy trước đó.")
+	// ErrReceiptNotCancelled: only a cancelled receipt is replaced.
+	ErrReceiptNotCancelled = apperr.New(apperr.Conflict, "receipt_not_cancelled",
+		"Chỉ lập biên lai thay thế cho biên lai đã hủy. Hãy hủy biên lai (ghi rõ lý do) trước.")
+	// ErrReceiptReplaced: the cancelled receipt has its replacement already.
+	ErrReceiptReplaced = apperr.New(apperr.Conflict, "receipt_already_replaced", "Biên lai đã hủy này đã có biên lai thay thế.")
+	// ErrCancelReason: a receipt is cancelled with its reason.
+	ErrCancelReason         = apperr.New(apperr.Invalid, "cancel_reason_required", "Cần ghi lý do hủy biên lai.")
 	ErrNotificationNotFound = apperr.New(apperr.NotFound, "payment_notification_not_found",
 		"Không tìm thấy thông báo giao dịch.")
 	// ErrNotificationMatched: the transfer is already recorded on a request.

@@ -158,6 +158,29 @@ type FeeReceipt struct {
 	Items  []Item `json:"items"`
 	Total  int64  `json:"total"`
 	Method Method `json:"method"`
+	// Replaces is the cancelled receipt this one replaces (nil for an ordinary one).
+	Replaces *ReceiptRef `json:"replaces,omitempty"`
+}
+
+// ReceiptRef names a receipt as another refers to it: "Thay thế cho biên lai số … ngày …".
+type ReceiptRef struct {
+	ID       int64     `json:"id"`
+	Template string    `json:"template"`
+	Series   string    `json:"series"`
+	Number   int       `json:"number"`
+	IssuedAt time.Time `json:"issued_at"`
+}
+
+// RefOf names r.
+func RefOf(r FeeReceipt) *ReceiptRef {
+	return &ReceiptRef{ID: r.ID, Template: r.Template, Series: r.Series, Number: r.Number, IssuedAt: r.IssuedAt}
+}
+
+// Words says the reference as the replacement prints it.
+func (x ReceiptRef) Words() string {
+	n := FeeReceipt{Number: x.Number, IssuedAt: x.IssuedAt}.NumberText()
+	return fmt.Sprintf("Thay thế cho biên lai ký hiệu mẫu %s, ký hiệu %s, số %s ngày %s", x.Template, x.Series, n,
+		locale.Date(x.IssuedAt))
 }
 
 // ReceiptSequence is what receipt numbers count within: storage keeps one counter per

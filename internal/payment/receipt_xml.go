@@ -61,6 +61,15 @@ type xmlReceiptData struct {
 	Total        int64     `xml:"Total"`
 	TotalFigures string    `xml:"TotalInFigures"`
 	TotalWords   string    `xml:"TotalInWords"`
+	// Replaces names the cancelled receipt a replacement stands for.
+	Replaces *xmlReplaces `xml:"Replaces,omitempty"`
+}
+
+type xmlReplaces struct {
+	Template string `xml:"Template"`
+	Series   string `xml:"Series"`
+	Number   int    `xml:"Number"`
+	Date     string `xml:"Date"`
 }
 
 // signatureSlot is the empty element the signer fills.
@@ -107,6 +116,9 @@ func FeeReceiptXML(r FeeReceipt) ([]byte, error) {
 	for _, it := range r.Items {
 		d.Items = append(d.Items, xmlItem{Name: it.Name, Amount: it.Amount})
 	}
+	if x := r.Replaces; x != nil {
+		d.Replaces = &xmlReplaces{Template: x.Template, Series: x.Series, Number: x.Number, Date: calendar.DateOf(x.IssuedAt).String()}
+	}
 	return marshalXML(xmlReceipt{Version: "1", Data: d})
 }
 
@@ -141,6 +153,41 @@ type Summary struct {
 	Receipts  []SummaryLine   `json:"receipts"`
 	Count     int             `json:"count"`
 	Total     int64           `json:"total"`
+	// Cancellations are the receipts cancelled on the day, whatever day they were
+	// issued; CancelledTotal their amount and Net = Total − CancelledTotal, so that a
+	// cancelled receipt and its replacement count once over the days' summaries.
+	Cancellations  []CancellationLine `json:"cancellations,omitempty"`
+	CancelledTotal int64              `json:"cancelled_total"`
+	Net            int64              `json:"net"`
+}
+
+// CancellationLine is a receipt cancelled on the summary's day.
+type CancellationLine struct {
+	Template    string `json:"template" xml:"Template"`
+	Series      string `json:"series" xml:"Series"`
+	Number      int    `json:"number" xml:"Number"`
+	IssuedOn    string `json:"issued_on" xml:"IssuedOn"`
+	CancelledAt string `json:"cancelled_at" xml:"CancelledAt"`
+	Reason      string `json:"reason" xml:"Reason"`
+	Total       int64  `json:"total" xml:"Total"`
+	DossierCode string `json:"dossier_code,omitempty" xml:"DossierCode,omitempty"`
+}
+
+// AddCancellations records on the summary the receipts cancelled on its day (each
+// with its Cancellation set, of the same unit).
+func (s *Summary) AddCancellations(cancelled []StoredFeeReceipt) error {
+	for _, r := range cancelled {
+		c := r.Cancellation
+		if c == nil || calendar.DateOf(c.At) != s.Day {
+			return fmt.Errorf("payment: summary of %s: receipt %d not cancelled that day: %w", s.Day, r.Number, ErrInvalidSummary)
+		}
+		s.Cancellations = append(s.Cancellations, CancellationLine{Template: r.Template, Series: r.Series, Number: r.Number,
+			IssuedOn: calendar.DateOf(r.IssuedAt).String(), CancelledAt: c.At.In(locale.Zone).Format(time.RFC3339),
+			Reason: c.Reason, Total: r.Total, DossierCode: r.DossierCode})
+		s.CancelledTotal += r.Total
+	}
+	s.Net = s.Total - s.CancelledTotal
+	return nil
 }
 
 // SeriesSummary totals one template and series. Missing counts the numbers between
@@ -238,6 +285,7 @@ func DailySummary(receipts []FeeReceipt, day calendar.Date) (Summary, error) {
 	if len(rs) > 0 {
 		s.Collector = rs[0].Collector
 	}
+	s.Net = s.Total
 	return s, nil
 }
 
@@ -265,6 +313,15 @@ type xmlSummaryData struct {
 	Total     int64           `xml:"Total"`
 	Series    []SeriesSummary `xml:"SeriesTotals>SeriesTotal"`
 	Receipts  []SummaryLine   `xml:"Receipts>Receipt"`
+	// Present only on a day with cancellations, so the summaries of other days keep
+	// their form.
+	Cancellations  *xmlCancellations `xml:"Cancellations,omitempty"`
+	CancelledTotal int64             `xml:"CancelledTotal,omitempty"`
+	Net            *int64            `xml:"Net,omitempty"`
+}
+
+type xmlCancellations struct {
+	Lines []CancellationLine `xml:"Cancelled"`
 }
 
 type xmlSummary struct {
@@ -283,8 +340,14 @@ func (s Summary) XML() ([]byte, error) {
 	if s.Collector.Name == "" || !taxCodeRE.MatchString(s.Collector.TaxCode) {
 		return nil, fmt.Errorf("payment: summary of %s: collecting unit name and tax code: %w", s.Day, ErrInvalidSummary)
 	}
+	var net *int64
+	var cancellations *xmlCancellations
+	if len(s.Cancellations) > 0 {
+		net, cancellations = &s.Net, &xmlCancellations{s.Cancellations}
+	}
 	return marshalXML(xmlSummary{Version: "1", Data: xmlSummaryData{
 		ID: SignedElementID, Rules: xmlRulesOf(s.Rules), Day: s.Day.String(), Collector: xmlParty(s.Collector),
 		Currency: "VND", Count: s.Count, Total: s.Total, Series: s.Series, Receipts: s.Receipts,
+		Cancellations: cancellations, CancelledTotal: s.CancelledTotal, Net: net,
 	}})
 }

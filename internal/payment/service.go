@@ -44,6 +44,14 @@ type Store interface {
 	// IssueFeeReceipt runs issue on a request in a transaction of its own and stores the
 	// receipt it issued.
 	IssueFeeReceipt(ctx context.Context, requestID int64, at time.Time, issue ReceiptIssuer) (StoredFeeReceipt, error)
+	FeeReceipt(ctx context.Context, id int64) (StoredFeeReceipt, error)
+	// CancelFeeReceipt marks a receipt cancelled with its audit record
+	// (ErrReceiptCancelled if it was already).
+	CancelFeeReceipt(ctx context.Context, id int64, c Cancellation) (StoredFeeReceipt, error)
+	// ReplaceFeeReceipt runs issue, in one transaction, on the request of the cancelled
+	// receipt id and stores the receipt it issued as that one's replacement
+	// (ErrReceiptNotCancelled, ErrReceiptReplaced).
+	ReplaceFeeReceipt(ctx context.Context, id int64, at time.Time, issue ReceiptIssuer) (StoredFeeReceipt, error)
 	// RecordNotification runs apply for a verified notification of a unit in one
 	// transaction, retried when a concurrent one won.
 	RecordNotification(ctx context.Context, unitID int64, n Notification, raw []byte, apply NotificationApplier) (NotificationResult, error)
@@ -455,12 +463,80 @@ func (s *Service) IssueFeeReceipt(ctx context.Context, p *auth.Principal, ref st
 	})
 }
 
+// ReceiptFor returns the receipt id for the accountant of its collecting unit (anyone
+// else: ErrReceiptNotFound, as the receipt routes answer strangers).
+func (s *Service) ReceiptFor(ctx context.Context, p *auth.Principal, id int64) (StoredFeeReceipt, error) {
+	rc, err := s.Store.FeeReceipt(ctx, id)
+	if err != nil {
+		return rc, err
+	}
+	if !p.Can(rc.UnitID, auth.RoleAccountant) {
+		return StoredFeeReceipt{}, ErrReceiptNotFound
+	}
+	return rc, nil
+}
+
+// CancelFeeReceipt cancels a receipt issued in error (DOMAIN §4), for the accountant of
+// its collecting unit, with a reason: it stays in the register, its signed record
+// unchanged, marked cancelled; ReplaceFeeReceipt then issues the one in its place.
+func (s *Service) CancelFeeReceipt(ctx context.Context, p *auth.Principal, id int64, reason string) (StoredFeeReceipt, error) {
+	rc, err := s.ReceiptFor(ctx, p, id)
+	if err != nil {
+		return rc, err
+	}
+	if rc.Cancellation != nil {
+		return rc, ErrReceiptCancelled
+	}
+	reason = clip(strings.TrimSpace(reason))
+	if reason == "" {
+		return rc, ErrCancelReason
+	}
+	by := p.FullName
+	if by == "" {
+		by = p.Username
+	}
+	return s.Store.CancelFeeReceipt(ctx, id, Cancellation{At: s.now().UTC().Truncate(time.Microsecond), ByID: p.UserID, ByName: by, Reason: reason})
+}
+
+// ReplaceFeeReceipt issues, for the accountant of its collecting unit, the receipt that
+// replaces a cancelled one: the same request's fees, the next number of the unit's
+// series in force, the payer corrected when payer.Name is given, and a reference to
+// the cancelled receipt in its record and on its view.
+func (s *Service) ReplaceFeeReceipt(ctx context.Context, p *auth.Principal, id int64, payer Party) (StoredFeeReceipt, error) {
+	old, err := s.ReceiptFor(ctx, p, id)
+	if err != nil {
+		return old, err
+	}
+	switch {
+	case old.Cancellation == nil:
+		return old, ErrReceiptNotCancelled
+	case old.ReplacedBy != 0:
+		return old, ErrReceiptReplaced
+	}
+	if strings.TrimSpace(payer.Name) == "" {
+		payer = old.Payer
+	}
+	return s.Store.ReplaceFeeReceipt(ctx, id, s.now(), func(ctx context.Context, tx ReceiptTx, r StoredRequest, at time.Time) (Issued, error) {
+		issued, err := s.issueAs(ctx, tx, r, at, &payer, RefOf(old.FeeReceipt))
+		if err == nil && issued.NotIssued != nil {
+			err = issued.NotIssued
+		}
+		return issued, err
+	})
+}
+
 // issue issues the receipt of paid request r at time at: it checks the unit's
 // configuration with a trial receipt and chooses the signer before taking a number, so a
 // refused receipt consumes none; then it takes the number, writes the XML record and
 // signs it. A missing or refused configuration, or a key that cannot sign, holds the
 // receipt back (Issued.NotIssued): the payment is stored all the same.
 func (s *Service) issue(ctx context.Context, tx ReceiptTx, r StoredRequest, at time.Time) (Issued, error) {
+	return s.issueAs(ctx, tx, r, at, nil, nil)
+}
+
+// issueAs is issue with the payer given (nil: the dossier's applicant, tx.Payer) and,
+// for a replacement, the receipt it replaces.
+func (s *Service) issueAs(ctx context.Context, tx ReceiptTx, r StoredRequest, at time.Time, payer *Party, replaces *ReceiptRef) (Issued, error) {
 	cfg, err := tx.ReceiptConfig(ctx, r.UnitID)
 	if errors.Is(err, ErrNoReceiptConfig) {
 		return Issued{NotIssued: ErrNoReceiptConfig}, nil
@@ -468,12 +544,15 @@ func (s *Service) issue(ctx context.Context, tx ReceiptTx, r StoredRequest, at t
 	if err != nil {
 		return Issued{}, err
 	}
-	payer, err := tx.Payer(ctx, r)
-	if err != nil {
-		return Issued{}, fmt.Errorf("payment: payer of %s: %w", r.Reference, err)
+	if payer == nil {
+		name, err := tx.Payer(ctx, r)
+		if err != nil {
+			return Issued{}, fmt.Errorf("payment: payer of %s: %w", r.Reference, err)
+		}
+		payer = &Party{Name: name}
 	}
 	at = at.UTC().Truncate(time.Microsecond)
-	trial, err := IssueFeeReceipt(cfg, r.Request, Party{Name: payer}, 1, at)
+	trial, err := IssueFeeReceipt(cfg, r.Request, *payer, 1, at)
 	if errors.Is(err, ErrInvalidReceipt) {
 		return Issued{NotIssued: err}, nil
 	}
@@ -493,10 +572,11 @@ func (s *Service) issue(ctx context.Context, tx ReceiptTx, r StoredRequest, at t
 		return Issued{}, err
 	}
 	// Beyond the rules' largest number nothing may be issued in this series: an error.
-	rc, err := IssueFeeReceipt(cfg, r.Request, Party{Name: payer}, n, at)
+	rc, err := IssueFeeReceipt(cfg, r.Request, *payer, n, at)
 	if err != nil {
 		return Issued{}, err
 	}
+	rc.Replaces = replaces
 	xml, err := FeeReceiptXML(rc)
 	if err != nil {
 		return Issued{}, err

@@ -2,6 +2,8 @@ package payment
 
 import (
 	"time"
+
+	"github.com/xaso-vn/xaso/internal/locale"
 )
 
 // SecretOverlap is how long the previous webhook secret stays valid after a rotation, so
@@ -63,10 +65,28 @@ type StoredNotification struct {
 	ResolvedAt time.Time
 }
 
-// StoredFeeReceipt is an issued fee receipt with its XML record.
+// StoredFeeReceipt is an issued fee receipt with its XML record, and what became of it.
 type StoredFeeReceipt struct {
 	FeeReceipt
 	XML []byte
+	// Cancellation is set once the receipt is cancelled; the record stays as signed.
+	Cancellation *Cancellation `json:"cancellation,omitempty"`
+	// ReplacedBy is the receipt issued in its place (0: none yet).
+	ReplacedBy int64 `json:"replaced_by,omitempty"`
+}
+
+// Cancellation is the cancellation of a receipt issued in error (hủy biên lai): who,
+// when and why. The receipt stays in the register, marked "Đã hủy".
+type Cancellation struct {
+	At     time.Time `json:"at"`
+	ByID   int64     `json:"-"`
+	ByName string    `json:"by"`
+	Reason string    `json:"reason"`
+}
+
+// Label says the cancellation on every view of the receipt.
+func (c Cancellation) Label() string {
+	return "Đã hủy ngày " + locale.Date(c.At) + ". Lý do: " + c.Reason
 }
 
 // Issued says what became of the receipt when a change settled a request: Receipt (and

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
@@ -74,6 +75,9 @@ type IndexPeriod struct {
 	OutOf      float64     `json:"out_of"`     // 100: the whole index
 	Empty      bool        `json:"empty"`      // nothing to measure (a month without dossiers, or after today): shown "—"
 	Indicators []Indicator `json:"indicators,omitempty"`
+	// AverageTimes are indicator 2.2's averages, one per procedure with finished
+	// dossiers received in the period (the whole period only, not the months).
+	AverageTimes []AverageTime `json:"average_times,omitempty"`
 }
 
 // Index is the service index of a unit for a period, with its month-by-month trend.
@@ -132,6 +136,59 @@ type IndexStore interface {
 	// Unhappy returns the dossiers of units given a "không hài lòng" rating, or about
 	// which feedback was filed, on the local days from..to, with their histories.
 	Unhappy(ctx context.Context, units []int64, from, to calendar.Date) ([]History, error)
+	// ProcessingTimes sums, per procedure and unit of time, the processing times of the
+	// dossiers of units received on the local days from..to and ended by the end of to.
+	ProcessingTimes(ctx context.Context, units []int64, from, to calendar.Date) ([]ProcessingSum, error)
+}
+
+// ProcessingSum is the processing time of a procedure's finished dossiers (indicator
+// 2.2): how many, and their total in hundredths of the procedure's unit.
+type ProcessingSum struct {
+	Procedure string
+	Name      string
+	Unit      catalog.DurationUnit
+	Limit     int // the legal limit in Unit
+	Finished  int64
+	Total     int64 // hundredths of Unit
+}
+
+// AverageTime is one procedure's average processing time over a period (indicator
+// 2.2): of its dossiers received in the period and finished, in its own unit.
+type AverageTime struct {
+	Procedure string               `json:"procedure"`
+	Name      string               `json:"name"`
+	Unit      catalog.DurationUnit `json:"unit"`       // hours, days (working days) or calendar_days
+	UnitLabel string               `json:"unit_label"` // "giờ làm việc", "ngày làm việc", "ngày"
+	Average   float64              `json:"average"`    // two decimals
+	// LegalLimit is the procedure's legal time limit in Unit.
+	LegalLimit int   `json:"legal_limit"`
+	Finished   int64 `json:"finished"`
+	Within     bool  `json:"within_limit"` // the average is not above the limit
+}
+
+// UnitLabel names a unit of time on screen.
+func UnitLabel(u catalog.DurationUnit) string {
+	switch u {
+	case catalog.Hours:
+		return "giờ làm việc"
+	case catalog.CalendarDays:
+		return "ngày"
+	}
+	return "ngày làm việc"
+}
+
+// AverageTimes turns the sums into each procedure's average, in order of procedure.
+func AverageTimes(sums []ProcessingSum) []AverageTime {
+	var out []AverageTime
+	for _, s := range sums {
+		if s.Finished == 0 {
+			continue
+		}
+		avg := math.Round(float64(s.Total)/float64(s.Finished)) / 100
+		out = append(out, AverageTime{Procedure: s.Procedure, Name: s.Name, Unit: s.Unit, UnitLabel: UnitLabel(s.Unit), Average: avg,
+			LegalLimit: s.Limit, Finished: s.Finished, Within: avg <= float64(s.Limit)})
+	}
+	return out
 }
 
 // notYet explains an indicator xaso has no data for.
@@ -141,7 +198,6 @@ var notYet = map[string]string{
 	"transparency.synced":            "chưa có kết nối đồng bộ với Cổng Dịch vụ công quốc gia",
 	"digitisation.reused":            "chưa tính được: cần kết nối kho dữ liệu điện tử và Cổng Dịch vụ công quốc gia để tái sử dụng giấy tờ đã số hóa",
 	"online.payable":                 "chưa ghi nhận thủ tục có phí nào được đánh dấu thanh toán trực tuyến được",
-	"progress.average_time":          "chưa tính: cần ghi nhận thời gian xử lý theo ngày làm việc của từng hồ sơ",
 }
 
 // IndexReport computes the index of a unit (a province rolls up its communes) over a
@@ -200,6 +256,11 @@ func IndexReport(ctx context.Context, st interface {
 		if in.feedback, err = st.FeedbackStats(ctx, units, a, b); err != nil {
 			return IndexPeriod{}, err
 		}
+		times, err := st.ProcessingTimes(ctx, units, a, b)
+		if err != nil {
+			return IndexPeriod{}, err
+		}
+		in.times = AverageTimes(times)
 		unhappy, err := st.Unhappy(ctx, units, a, b)
 		if err != nil {
 			return IndexPeriod{}, err
@@ -234,7 +295,7 @@ func IndexReport(ctx context.Context, st interface {
 		if err != nil {
 			return Index{}, err
 		}
-		mp.Indicators = nil // the trend shows totals; the indicators are the whole period's
+		mp.Indicators, mp.AverageTimes = nil, nil // the trend shows totals; the indicators are the whole period's
 		idx.Months = append(idx.Months, mp)
 	}
 	return idx, nil
@@ -249,6 +310,21 @@ type inputs struct {
 	eResults, digitised   int64
 	feedback              FeedbackStats
 	unhappyOnTime         int64 // dossiers on time by 2.1 with a complaint or a dissatisfied rating
+	times                 []AverageTime
+}
+
+// AverageTime766 is indicator 2.2's ratio: of the procedures with finished dossiers
+// received in the period, those whose average processing time is within their legal
+// limit. UNCONFIRMED scoring (docs/STATISTICS.md): the formula description gives the
+// average per procedure, not how it earns points.
+func AverageTime766(times []AverageTime) (within, procedures int64) {
+	for _, t := range times {
+		procedures++
+		if t.Within {
+			within++
+		}
+	}
+	return within, procedures
 }
 
 // OnTime766 is indicator 2.1 from a period's sums: the dossiers received in the period
@@ -273,10 +349,12 @@ func score(defs []IndicatorDef, in inputs, label string) IndexPeriod {
 	received := r.Received.Online + r.Received.Counter + r.Received.Post
 	resolved := r.Resolved.Total
 	onTime, all := OnTime766(s)
+	within, procs := AverageTime766(in.times)
 	cat, fb := in.cat, in.feedback
 	ratios := map[string][2]int64{
 		"transparency.published_complete": {cat.Complete, cat.Procedures},
 		"progress.on_time":                {onTime, all},
+		"progress.average_time":           {within, procs},
 		"online.procedures":               {cat.Online, cat.Procedures},
 		"online.dossiers":                 {r.Received.Online, received},
 		"online.paid":                     {in.paidOnline, in.billed},
@@ -285,7 +363,7 @@ func score(defs []IndicatorDef, in inputs, label string) IndexPeriod {
 		"satisfaction.feedback":           {fb.OnTime, fb.Filed},
 		"satisfaction.feedback_rate":      {fb.Filed - fb.Unhappy, fb.Filed},
 	}
-	out := IndexPeriod{Label: label, OutOf: 100, Empty: all == 0 && received == 0 && fb.Filed == 0}
+	out := IndexPeriod{Label: label, OutOf: 100, Empty: all == 0 && received == 0 && fb.Filed == 0, AverageTimes: in.times}
 	for _, d := range defs {
 		ind := Indicator{IndicatorDef: d}
 		in2, ok := ratios[d.ID]

@@ -846,3 +846,36 @@ func check766(t *testing.T, f *fixture, offices []office, stage string) {
 		}
 	}
 }
+
+// PeriodCounts reads only a period's counters and agrees with the full report on every
+// figure of what happened within the period, month by month and over the year.
+func TestPeriodCountsAgreeWithTheReport(t *testing.T) {
+	ctx := context.Background()
+	st, commune := loadDemo(t)
+	periods := [][2]calendar.Date{{calendar.NewDate(2021, time.January, 1), calendar.NewDate(2021, time.December, 31)},
+		{calendar.NewDate(2021, time.March, 15), calendar.NewDate(2021, time.April, 20)}}
+	for m := time.January; m <= time.December; m++ {
+		periods = append(periods, [2]calendar.Date{calendar.NewDate(2021, m, 1), calendar.NewDate(2021, m+1, 0)})
+	}
+	for _, p := range periods {
+		full, err := report.OneStopReport(ctx, st, commune, report.Params{From: p[0].String(), To: p[1].String()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := report.PeriodCounts(ctx, st, commune, p[0], p[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := full.OneStop
+		want := report.Happened{Received: o.Received.Online + o.Received.Counter + o.Received.Post, Online: o.Received.Online,
+			Resolved: o.Resolved.Total, EarlyOrOnTime: o.Resolved.Early + o.Resolved.OnTime, Late: o.Resolved.Late,
+			Refused: o.Refused, Withdrawn: o.Withdrawn, Returned: o.Returned, Stopped: o.Stopped,
+			OnTimeRate: report.Percent(o.Resolved.Early+o.Resolved.OnTime, o.Resolved.Total), OnlineRate: o.OnlineRate}
+		if h != want {
+			t.Errorf("%s–%s: period counts %+v, the report's %+v", p[0], p[1], h, want)
+		}
+		if p[0].Month == time.January && p[1].Month == time.December && h.Received != 2094 {
+			t.Errorf("2021 received %d, want the demo's 2,094", h.Received)
+		}
+	}
+}

@@ -93,6 +93,7 @@ type SignatureReport struct {
 type CertificateInfo struct {
 	CommonName   string    `json:"common_name"`
 	Organization string    `json:"organization,omitempty"`
+	Title        string    `json:"title,omitempty"` // the holder's position (chức vụ), when the certificate names it
 	Subject      string    `json:"subject"`
 	Issuer       string    `json:"issuer"`
 	SerialNumber string    `json:"serial_number"`
@@ -123,7 +124,40 @@ func certInfo(c *x509.Certificate) *CertificateInfo {
 	if len(c.Subject.Organization) > 0 {
 		ci.Organization = c.Subject.Organization[0]
 	}
+	for _, n := range c.Subject.Names {
+		if v, ok := n.Value.(string); ok && n.Type.Equal(OIDTitle) && ci.Title == "" {
+			ci.Title = v
+		}
+	}
 	return ci
+}
+
+// OIDTitle is the subject attribute "title" (X.520, 2.5.4.12): the holder's position
+// (chức vụ), which official-duty certificates carry.
+var OIDTitle = asn1.ObjectIdentifier{2, 5, 4, 12}
+
+// SignedBy says who signed, in what position and when, as a person checking the document
+// reads it (Vietnamese, the time in zone): "Ký bởi Nguyễn Văn Dũng, Chủ tịch Ủy ban nhân
+// dân xã Yên Từ lúc 14:05 07/12/2026". The position is the certificate's title (with its
+// organisation when the title does not name it), else its organisation when that is not
+// the signer's own name (a seal is the organisation's own signature).
+func (r SignatureReport) SignedBy(zone *time.Location) string {
+	if r.Signer == nil {
+		return ""
+	}
+	out := "Ký bởi " + r.Signer.CommonName
+	switch {
+	case r.Signer.Title != "" && r.Signer.Organization != "" && !strings.Contains(r.Signer.Title, r.Signer.Organization):
+		out += ", " + r.Signer.Title + ", " + r.Signer.Organization
+	case r.Signer.Title != "":
+		out += ", " + r.Signer.Title
+	case r.Signer.Organization != "" && r.Signer.Organization != r.Signer.CommonName:
+		out += ", " + r.Signer.Organization
+	}
+	if r.SigningTime != nil {
+		out += " lúc " + r.SigningTime.In(zone).Format("15:04 02/01/2006")
+	}
+	return out
 }
 
 // maxVerifySize bounds what is read into memory.

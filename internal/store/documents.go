@@ -215,8 +215,8 @@ func (s *Store) IssueDocument(ctx context.Context, id int64, version int, issue 
 		}
 		d.Version++
 		for _, r := range d.Recipients {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO document_dispatches (document_id, unit_id, recipient, created_at,
-				next_attempt_at) VALUES ($1, $2, $3, $4, $4)`, id, d.UnitID, r, now); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO document_dispatches (document_id, unit_id, channel, recipient, created_at,
+				next_attempt_at) VALUES ($1, $2, $3, $4, $5, $5)`, id, d.UnitID, d.DispatchChannel(r), r, now); err != nil {
 				return err
 			}
 		}
@@ -460,29 +460,27 @@ func (s *Store) EndDocumentFile(ctx context.Context, unitID, fileID int64, ended
 }
 
 // DocumentDispatch is one row of the documents' outbox.
-type DocumentDispatch struct {
-	ID         int64
-	DocumentID int64
-	UnitID     int64
-	Kind       string
-	Recipient  string
-	Status     string
-	Attempts   int
-	CreatedAt  time.Time
+type DocumentDispatch = document.Dispatch
+
+const dispatchColumns = `id, document_id, unit_id, kind, channel, recipient, status, attempts, message_id, created_at`
+
+func scanDispatch(row interface{ Scan(...any) error }) (DocumentDispatch, error) {
+	var d DocumentDispatch
+	err := row.Scan(&d.ID, &d.DocumentID, &d.UnitID, &d.Kind, &d.Channel, &d.Recipient, &d.Status, &d.Attempts, &d.MessageID, &d.CreatedAt)
+	return d, err
 }
 
 // DocumentDispatches lists the dispatch rows of a document.
 func (s *Store) DocumentDispatches(ctx context.Context, documentID int64) ([]DocumentDispatch, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, document_id, unit_id, kind, recipient, status, attempts, created_at
-		FROM document_dispatches WHERE document_id = $1 ORDER BY id`, documentID)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+dispatchColumns+` FROM document_dispatches WHERE document_id = $1 ORDER BY id`, documentID)
 	if err != nil {
 		return nil, fmt.Errorf("store: document dispatches: %w", mapErr(err))
 	}
 	defer rows.Close()
 	var out []DocumentDispatch
 	for rows.Next() {
-		var d DocumentDispatch
-		if err := rows.Scan(&d.ID, &d.DocumentID, &d.UnitID, &d.Kind, &d.Recipient, &d.Status, &d.Attempts, &d.CreatedAt); err != nil {
+		d, err := scanDispatch(rows)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, d)
@@ -490,10 +488,10 @@ func (s *Store) DocumentDispatches(ctx context.Context, documentID int64) ([]Doc
 	return out, rows.Err()
 }
 
-// ClaimDocumentDispatches leases up to n due dispatch rows of issued documents, as
-// ClaimOutbox does for messages: the sender (exchange or e-mail) that dies mid-send
-// leaves its lease to expire, and the row is tried again (at least once).
-func (s *Store) ClaimDocumentDispatches(ctx context.Context, now time.Time, lease time.Duration, n int) ([]DocumentDispatch, error) {
+// ClaimDocumentDispatches leases up to n due dispatch rows of a channel (document.ChannelEmail,
+// document.ChannelExchange), as ClaimOutbox does for messages: the sender that dies
+// mid-send leaves its lease to expire, and the row is tried again (at least once).
+func (s *Store) ClaimDocumentDispatches(ctx context.Context, channel string, now time.Time, lease time.Duration, n int) ([]DocumentDispatch, error) {
 	now = now.UTC().Truncate(time.Microsecond)
 	lock := ""
 	if s.dialect == Postgres {
@@ -502,16 +500,16 @@ func (s *Store) ClaimDocumentDispatches(ctx context.Context, now time.Time, leas
 	var out []DocumentDispatch
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `UPDATE document_dispatches SET claimed_until = $1, attempts = attempts + 1
-			WHERE id IN (SELECT id FROM document_dispatches WHERE status = 'pending' AND next_attempt_at <= $2
+			WHERE id IN (SELECT id FROM document_dispatches WHERE channel = $4 AND status = 'pending' AND next_attempt_at <= $2
 				AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY next_attempt_at LIMIT $3`+lock+`)
-			RETURNING id, document_id, unit_id, kind, recipient, status, attempts, created_at`, now.Add(lease), now, n)
+			RETURNING `+dispatchColumns, now.Add(lease), now, n, channel)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var d DocumentDispatch
-			if err := rows.Scan(&d.ID, &d.DocumentID, &d.UnitID, &d.Kind, &d.Recipient, &d.Status, &d.Attempts, &d.CreatedAt); err != nil {
+			d, err := scanDispatch(rows)
+			if err != nil {
 				return err
 			}
 			out = append(out, d)
@@ -524,20 +522,20 @@ func (s *Store) ClaimDocumentDispatches(ctx context.Context, now time.Time, leas
 	return out, nil
 }
 
-// MarkDocumentDispatch records a dispatch attempt: sent (err ""), or failed with the
-// next attempt at next (final: no more attempts).
-func (s *Store) MarkDocumentDispatch(ctx context.Context, id int64, at time.Time, reason string, next time.Time, final bool) error {
+// MarkDocumentDispatch records a dispatch attempt: sent (reason "") under messageID, or
+// failed with the next attempt at next (final: no more attempts).
+func (s *Store) MarkDocumentDispatch(ctx context.Context, id int64, at time.Time, reason, messageID string, next time.Time, final bool) error {
 	var err error
 	if reason == "" {
-		_, err = s.w.ExecContext(ctx, `UPDATE document_dispatches SET status = 'sent', sent_at = $1, claimed_until = NULL, last_error = ''
-			WHERE id = $2`, at.UTC().Truncate(time.Microsecond), id)
+		_, err = s.w.ExecContext(ctx, `UPDATE document_dispatches SET status = 'sent', sent_at = $1, claimed_until = NULL, last_error = '',
+			message_id = $2 WHERE id = $3`, at.UTC().Truncate(time.Microsecond), messageID, id)
 	} else {
 		status := "pending"
 		if final {
 			status = "failed"
 		}
 		_, err = s.w.ExecContext(ctx, `UPDATE document_dispatches SET status = $1, last_error = $2, next_attempt_at = $3,
-			claimed_until = NULL WHERE id = $4`, status, locale.Clip(reason, 500), next.UTC().Truncate(time.Microsecond), id)
+			claimed_until = NULL, message_id = $4 WHERE id = $5`, status, locale.Clip(reason, 500), next.UTC().Truncate(time.Microsecond), messageID, id)
 	}
 	return mapErr(err)
 }

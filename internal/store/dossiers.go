@@ -12,6 +12,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/notify"
 )
@@ -139,13 +140,21 @@ func (s *Store) createDossier(ctx context.Context, nd dossier.NewDossier, retry 
 func (s *Store) SaveTransition(ctx context.Context, before, after dossier.Dossier, ev dossier.Event, msgs []notify.Message) (dossier.Dossier, error) {
 	after.Version = before.Version + 1
 	after.ChangedAt = utc(ev.At)
+	// The processing time is written once, by the transition that ends processing.
+	var ptime, punit, plimit any
+	if p := after.Processing; p != nil {
+		ptime, punit, plimit = p.Time, string(p.Unit), p.Limit
+	}
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE dossiers SET status = $1, step = $2, received_at = $3, due_at = $4, extended_due_at = $5,
 			paused_at = $6, paused_minutes = $7, supplements = $8, step_started_at = $9, resolved_at = $10, timeliness = $11,
-			ended_at = $12, reason = $13, version = $14, changed_at = $15, assigned_to = $18 WHERE id = $16 AND version = $17`,
+			ended_at = $12, reason = $13, version = $14, changed_at = $15,
+			processing_time = COALESCE($18, processing_time), processing_unit = COALESCE($19, processing_unit),
+			processing_limit = COALESCE($20, processing_limit), assigned_to = $21 WHERE id = $16 AND version = $17`,
 			after.Status, after.Step, nullTime(after.ReceivedAt), nullTime(after.DueAt), nullTime(after.ExtendedDueAt), nullTime(after.PausedAt),
 			after.PausedMinutes, after.Supplements, utc(after.StepStartedAt), nullTime(after.ResolvedAt), after.Timeliness,
-			nullTime(after.EndedAt), after.Reason, after.Version, after.ChangedAt, after.ID, before.Version, nullID(after.AssignedTo))
+			nullTime(after.EndedAt), after.Reason, after.Version, after.ChangedAt, after.ID, before.Version, ptime, punit, plimit,
+			nullID(after.AssignedTo))
 		if err != nil {
 			return fmt.Errorf("store: dossier %s: %w", after.Code, err)
 		}
@@ -178,7 +187,7 @@ func (s *Store) afterTransition(ctx context.Context, tx *sql.Tx, before *dossier
 		}
 	}
 	if form := ev.Action.Letter(); form != "" {
-		if err := issueLetter(ctx, tx, d, form, ev.At); err != nil {
+		if err := s.issueLetter(ctx, tx, d, form, ev.At); err != nil {
 			return err
 		}
 	}
@@ -490,23 +499,31 @@ func (s *Store) DossierPaperwork(ctx context.Context, dossierID int64) (dossier.
 	return pw, mapErr(lrows.Err())
 }
 
-// issueLetter numbers the letter a transition issues in the competent unit's outgoing
-// register of the year (from 1 each 1 January, row-locked like the other sequences) and
-// records it with the dossier.
-func issueLetter(ctx context.Context, tx *sql.Tx, d dossier.Dossier, form string, at time.Time) error {
+// issueLetter numbers the letter a transition issues as an outgoing document of the
+// competent unit's register (document.DossierLetter: the công văn's sequence of the
+// year, row-locked like the other sequences) and records it with the dossier.
+func (s *Store) issueLetter(ctx context.Context, tx *sql.Tx, d dossier.Dossier, form string, at time.Time) error {
 	u, err := scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitCols+` FROM units WHERE id = $1`, d.CompetentUnitID))
 	if err != nil {
 		return fmt.Errorf("store: dossier %s letter %s: %w", d.Code, form, mapErr(err))
 	}
-	year := calendar.DateOf(at).Year
-	var n int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO outgoing_sequences (unit_id, year, n) VALUES ($1, $2, 1)
-		ON CONFLICT (unit_id, year) DO UPDATE SET n = outgoing_sequences.n + 1 RETURNING n`, u.ID, year).Scan(&n); err != nil {
+	set, err := readDocumentSettings(ctx, tx, u.ID)
+	if err != nil {
 		return fmt.Errorf("store: dossier %s letter %s: %w", d.Code, form, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_letters (dossier_id, form, unit_id, year, number, notation, issued_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, d.ID, form, u.ID, year, n, u.LetterNotation(n), utc(at)); err != nil {
+	doc := document.DossierLetter(u.ID, d.Code, form, at, set.Groups)
+	if doc.Number, err = nextDocumentNumber(ctx, tx, u.ID, doc.Year, doc.Sequence); err != nil {
 		return fmt.Errorf("store: dossier %s letter %s: %w", d.Code, form, err)
 	}
-	return nil
+	doc.NumberNotation = u.LetterNotation(int64(doc.Number))
+	docID, err := s.insertDocument(ctx, tx, doc, "")
+	if err != nil {
+		return fmt.Errorf("store: dossier %s letter %s: %w", d.Code, form, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_letters (dossier_id, form, unit_id, year, number, notation, issued_at, document_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, d.ID, form, u.ID, doc.Year, doc.Number, doc.NumberNotation, utc(at), docID); err != nil {
+		return fmt.Errorf("store: dossier %s letter %s: %w", d.Code, form, err)
+	}
+	return s.appendAudit(ctx, tx, audit.Event{Chain: u.ID, Action: "document.issued", ObjectType: "document",
+		ObjectID: strconv.FormatInt(docID, 10), Fields: []string{"number", "number_notation", "issued_on", "status", "paper"}})
 }

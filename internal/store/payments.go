@@ -140,7 +140,9 @@ const paymentCols = `r.id, r.unit_id, COALESCE(r.dossier_id, 0), COALESCE(r.cert
 	r.paid, r.refunded, r.flag_partial, r.flag_over, r.method, r.reason, r.created_at, r.paid_at, r.closed_at, r.version,
 	COALESCE(rc.id, 0)`
 
-const paymentFrom = ` FROM payment_requests r LEFT JOIN receipts rc ON rc.request_id = r.id`
+// A request's receipt is the last of its chain: the one not replaced (a cancelled receipt
+// stays the request's until its replacement is issued).
+const paymentFrom = ` FROM payment_requests r LEFT JOIN receipts rc ON rc.request_id = r.id AND rc.replaced_by IS NULL`
 
 func scanPaymentRequest(row interface{ Scan(...any) error }) (payment.StoredRequest, error) {
 	var r payment.StoredRequest
@@ -453,10 +455,17 @@ func (s *Store) issueReceipt(ctx context.Context, tx *sql.Tx, r payment.StoredRe
 	if err != nil {
 		return payment.Issued{}, err
 	}
+	var replaces any
+	if rc.Replaces != nil {
+		replaces = rc.Replaces.ID
+	}
 	if err := tx.QueryRowContext(ctx, `INSERT INTO receipts (unit_id, request_id, dossier_code, template, series, year, number, issued_at,
-		issue_day, total, body, xml) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+		issue_day, total, body, xml, replaces) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 		rc.UnitID, r.ID, rc.DossierCode, rc.Template, rc.Series, rc.Sequence().Year, rc.Number, utc(rc.IssuedAt), calendar.DateOf(rc.IssuedAt).String(),
-		rc.Total, string(body), string(issued.XML)).Scan(&rc.ID); err != nil {
+		rc.Total, string(body), string(issued.XML), replaces).Scan(&rc.ID); err != nil {
+		if isUnique(err) {
+			return payment.Issued{}, payment.ErrReceiptExists
+		}
 		return payment.Issued{}, fmt.Errorf("store: receipt of %s: %w", r.Reference, err)
 	}
 	if err := s.appendAudit(ctx, tx, audit.Event{Chain: rc.UnitID, Action: "receipt.issue", ObjectType: "receipt",
@@ -618,20 +627,110 @@ func (s *Store) PaymentDay(ctx context.Context, unitID int64, day calendar.Date)
 	return payment.Reconcile(day, plain, evs, ns), unmatched, nil
 }
 
-const receiptCols = `id, body, xml`
+const receiptCols = `id, body, xml, cancelled_at, COALESCE(cancelled_by, 0), cancelled_by_name, cancel_reason, COALESCE(replaced_by, 0)`
 
 func scanReceipt(row interface{ Scan(...any) error }) (payment.StoredFeeReceipt, error) {
 	var rc payment.StoredFeeReceipt
 	var id int64
 	var body, xml string
-	if err := row.Scan(&id, &body, &xml); err != nil {
+	var cancelled sql.NullTime
+	var c payment.Cancellation
+	if err := row.Scan(&id, &body, &xml, &cancelled, &c.ByID, &c.ByName, &c.Reason, &rc.ReplacedBy); err != nil {
 		return rc, err
 	}
 	if err := json.Unmarshal([]byte(body), &rc.FeeReceipt); err != nil {
 		return rc, fmt.Errorf("store: receipt %d: %w", id, err)
 	}
 	rc.ID, rc.XML = id, []byte(xml)
+	if cancelled.Valid {
+		c.At = cancelled.Time.UTC()
+		rc.Cancellation = &c
+	}
 	return rc, nil
+}
+
+// CancelFeeReceipt marks a receipt cancelled, with its audit record (the fields, never
+// the reason's text), in one transaction.
+func (s *Store) CancelFeeReceipt(ctx context.Context, id int64, c payment.Cancellation) (payment.StoredFeeReceipt, error) {
+	var out payment.StoredFeeReceipt
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE receipts SET cancelled_at = $1, cancel_day = $2, cancelled_by = $3, cancelled_by_name = $4,
+			cancel_reason = $5 WHERE id = $6 AND cancelled_at IS NULL`,
+			utc(c.At), calendar.DateOf(c.At).String(), nullID(c.ByID), c.ByName, c.Reason, id)
+		if err != nil {
+			return fmt.Errorf("store: cancel receipt %d: %w", id, err)
+		}
+		if out, err = scanReceipt(tx.QueryRowContext(ctx, `SELECT `+receiptCols+` FROM receipts WHERE id = $1`, id)); err != nil {
+			return fmt.Errorf("store: receipt %d: %w", id, notFound(err, payment.ErrReceiptNotFound))
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return payment.ErrReceiptCancelled
+		}
+		return s.appendAudit(ctx, tx, audit.Event{Chain: out.UnitID, Action: "receipt.cancel", ObjectType: "receipt",
+			ObjectID: strconv.FormatInt(id, 10), Fields: []string{"cancelled_at", "cancelled_by", "cancel_reason"}})
+	})
+	return out, err
+}
+
+// ReplaceFeeReceipt issues, in one transaction, the replacement of the cancelled receipt
+// id: issue runs on its request, the new receipt is stored naming it (replaces), and it
+// names the new one (replaced_by).
+func (s *Store) ReplaceFeeReceipt(ctx context.Context, id int64, at time.Time, issue payment.ReceiptIssuer) (payment.StoredFeeReceipt, error) {
+	var out payment.StoredFeeReceipt
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		old, err := scanReceipt(tx.QueryRowContext(ctx, `SELECT `+receiptCols+` FROM receipts WHERE id = $1`, id))
+		if err != nil {
+			return fmt.Errorf("store: receipt %d: %w", id, notFound(err, payment.ErrReceiptNotFound))
+		}
+		switch {
+		case old.Cancellation == nil:
+			return payment.ErrReceiptNotCancelled
+		case old.ReplacedBy != 0:
+			return payment.ErrReceiptReplaced
+		}
+		r, err := scanPaymentRequest(tx.QueryRowContext(ctx, `SELECT `+paymentCols+paymentFrom+` WHERE r.id = $1`, old.RequestID))
+		if err != nil {
+			return fmt.Errorf("store: payment request %d: %w", old.RequestID, notFound(err, payment.ErrRequestNotFound))
+		}
+		issued, err := s.issueReceipt(ctx, tx, r, at, issue)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE receipts SET replaced_by = $1 WHERE id = $2 AND replaced_by IS NULL`, issued.Receipt.ID, id)
+		if err != nil {
+			return fmt.Errorf("store: replace receipt %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return payment.ErrReceiptReplaced
+		}
+		out = payment.StoredFeeReceipt{FeeReceipt: *issued.Receipt, XML: issued.XML}
+		return nil
+	})
+	return out, err
+}
+
+// FeeReceiptsCancelledOn returns the receipts of a unit cancelled on a local day, for the
+// day's summary.
+func (s *Store) FeeReceiptsCancelledOn(ctx context.Context, unitID int64, day calendar.Date) ([]payment.StoredFeeReceipt, error) {
+	return s.receiptsWhere(ctx, `unit_id = $1 AND cancel_day = $2 AND cancelled_at IS NOT NULL`, unitID, day.String())
+}
+
+// receiptsWhere lists the receipts matching a condition, by template, series and number.
+func (s *Store) receiptsWhere(ctx context.Context, where string, args ...any) ([]payment.StoredFeeReceipt, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+receiptCols+` FROM receipts WHERE `+where+` ORDER BY template, series, number`, args...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []payment.StoredFeeReceipt
+	for rows.Next() {
+		rc, err := scanReceipt(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rc)
+	}
+	return out, mapErr(rows.Err())
 }
 
 // FeeReceipt returns an issued fee receipt with its XML record.
@@ -646,21 +745,15 @@ func (s *Store) FeeReceipt(ctx context.Context, id int64) (payment.StoredFeeRece
 // FeeReceiptsOn returns the fee receipts a unit issued on a local day, by template, series and
 // number: the day's summary for the tax authority is made of them.
 func (s *Store) FeeReceiptsOn(ctx context.Context, unitID int64, day calendar.Date) ([]payment.FeeReceipt, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+receiptCols+` FROM receipts WHERE unit_id = $1 AND issue_day = $2
-		ORDER BY template, series, number`, unitID, day.String())
+	rs, err := s.receiptsWhere(ctx, `unit_id = $1 AND issue_day = $2`, unitID, day.String())
 	if err != nil {
-		return nil, mapErr(err)
+		return nil, err
 	}
-	defer rows.Close()
-	var out []payment.FeeReceipt
-	for rows.Next() {
-		rc, err := scanReceipt(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rc.FeeReceipt)
+	out := make([]payment.FeeReceipt, len(rs))
+	for i, rc := range rs {
+		out[i] = rc.FeeReceipt
 	}
-	return out, mapErr(rows.Err())
+	return out, nil
 }
 
 // PaymentCounts are the figures of the Decision 766 indicator "dossiers paid online".

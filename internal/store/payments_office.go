@@ -74,7 +74,7 @@ func (s *Store) ApplicantNames(ctx context.Context, ids []int64) (map[int64]stri
 
 // FeeReceiptOfRequest returns the fee receipt issued for a request.
 func (s *Store) FeeReceiptOfRequest(ctx context.Context, requestID int64) (payment.StoredFeeReceipt, error) {
-	rc, err := scanReceipt(s.r.QueryRowContext(ctx, `SELECT `+receiptCols+` FROM receipts WHERE request_id = $1`, requestID))
+	rc, err := scanReceipt(s.r.QueryRowContext(ctx, `SELECT `+receiptCols+` FROM receipts WHERE request_id = $1 AND replaced_by IS NULL`, requestID))
 	if err != nil {
 		return rc, notFound(err, payment.ErrReceiptNotFound)
 	}

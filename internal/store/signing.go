@@ -42,6 +42,12 @@ var (
 
 // AddSigningKey stores an official's sealed PKCS#12 file, with its audit record.
 func (s *Store) AddSigningKey(ctx context.Context, k SigningKey) (SigningKey, error) {
+	return s.putSigningKey(ctx, k, false)
+}
+
+// putSigningKey stores k, first withdrawing (replace) the user's keys of its kind in its
+// unit, in one transaction.
+func (s *Store) putSigningKey(ctx context.Context, k SigningKey, replace bool) (SigningKey, error) {
 	if k.Kind != "personal" && k.Kind != "seal" {
 		return k, ErrSigningKeyKind
 	}
@@ -52,13 +58,29 @@ func (s *Store) AddSigningKey(ctx context.Context, k SigningKey) (SigningKey, er
 	}
 	k.CreatedAt = s.timestamp()
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if replace {
+			// The same certificate again (a new image): the row goes first, or the
+			// insert would collide with it.
+			if _, err := s.withdrawSigningKeys(ctx, tx, k.UserID, k.UnitID, k.Kind, `cert_sha256 = $4`, k.CertSHA256); err != nil {
+				return err
+			}
+		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO signing_keys (user_id, unit_id, kind, subject, serial, not_after, cert_sha256, sealed, image, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, k.UserID, k.UnitID, k.Kind, k.Subject, k.Serial, utc(k.NotAfter),
 			k.CertSHA256, k.Sealed, k.Image, k.CreatedAt).Scan(&k.ID); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, audit.Event{Chain: k.UnitID, Action: "signing_key.add", ObjectType: "signing_key",
-			ObjectID: fmt.Sprint(k.ID), Fields: []string{"kind", "certificate"}})
+		if err := s.appendAudit(ctx, tx, audit.Event{Chain: k.UnitID, Action: "signing_key.add", ObjectType: "signing_key",
+			ObjectID: fmt.Sprint(k.ID), Fields: []string{"kind", "certificate"}}); err != nil {
+			return err
+		}
+		if replace {
+			// The others after the insert, so that SQLite does not give the new row the
+			// id of the one it replaces (a rowid is reused when the largest is deleted).
+			_, err := s.withdrawSigningKeys(ctx, tx, k.UserID, k.UnitID, k.Kind, `id <> $4`, k.ID)
+			return err
+		}
+		return nil
 	})
 	if isUnique(err) {
 		return k, ErrSigningKeyExists
@@ -67,6 +89,40 @@ func (s *Store) AddSigningKey(ctx context.Context, k SigningKey) (SigningKey, er
 		return k, fmt.Errorf("store: add signing key: %w", mapErr(err))
 	}
 	return k, nil
+}
+
+// withdrawSigningKeys deletes the user's keys of kind in unitID (and, when where is not
+// "", matching it with its argument as $4), each with its audit record, and says how
+// many there were.
+func (s *Store) withdrawSigningKeys(ctx context.Context, tx *sql.Tx, userID, unitID int64, kind, where string, arg any) (int, error) {
+	q, args := `DELETE FROM signing_keys WHERE user_id = $1 AND unit_id = $2 AND kind = $3`, []any{userID, unitID, kind}
+	if where != "" {
+		q, args = q+` AND `+where, append(args, arg)
+	}
+	rows, err := tx.QueryContext(ctx, q+` RETURNING id`, args...)
+	if err != nil {
+		return 0, fmt.Errorf("store: withdraw signing keys of user %d: %w", userID, err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		if err := s.appendAudit(ctx, tx, audit.Event{Chain: unitID, Action: "signing_key.withdraw", ObjectType: "signing_key",
+			ObjectID: fmt.Sprint(id), Fields: []string{"kind", "certificate"}}); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
 }
 
 const signingKeyColumns = `id, user_id, unit_id, kind, subject, serial, not_after, cert_sha256, sealed, image, created_at`
@@ -366,12 +422,37 @@ func (s *Store) SigningKeysInUnit(ctx context.Context, unitID int64) ([]KeyHolde
 	return out, mapErr(rows.Err())
 }
 
-// AddOfficialKey keeps an official's signing key as the account service installs it.
-func (s *Store) AddOfficialKey(ctx context.Context, k account.OfficialKey) (int64, error) {
+// ReplaceOfficialKey keeps an official's signing key as the account service installs
+// it, in place of their keys of the same kind in the unit.
+func (s *Store) ReplaceOfficialKey(ctx context.Context, k account.OfficialKey) (int64, error) {
 	nk := NewSigningKey(k.UserID, k.UnitID, k.Kind, k.Cert, k.Sealed)
 	nk.Image = k.Image
-	out, err := s.AddSigningKey(ctx, nk)
+	out, err := s.putSigningKey(ctx, nk, true)
 	return out.ID, err
+}
+
+// OfficialKeys lists a user's keys with their units, newest first, without the sealed
+// bytes or the images.
+func (s *Store) OfficialKeys(ctx context.Context, userID int64) ([]account.KeyFacts, error) {
+	return queryAll(ctx, s.r, func(row interface{ Scan(...any) error }) (account.KeyFacts, error) {
+		var k account.KeyFacts
+		err := row.Scan(&k.ID, &k.UnitID, &k.UnitCode, &k.Kind, &k.Subject, &k.Serial, &k.NotAfter, &k.HasImage, &k.Created)
+		k.NotAfter, k.Created = k.NotAfter.UTC(), k.Created.UTC()
+		return k, err
+	}, `SELECT k.id, k.unit_id, n.code, k.kind, k.subject, k.serial, k.not_after, k.image IS NOT NULL, k.created_at
+		FROM signing_keys k JOIN units n ON n.id = k.unit_id WHERE k.user_id = $1 ORDER BY k.id DESC`, userID)
+}
+
+// WithdrawOfficialKeys deletes the user's keys of kind in unitID (audited) and says how
+// many there were.
+func (s *Store) WithdrawOfficialKeys(ctx context.Context, userID, unitID int64, kind string) (int, error) {
+	var n int
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var err error
+		n, err = s.withdrawSigningKeys(ctx, tx, userID, unitID, kind, "", nil)
+		return err
+	})
+	return n, err
 }
 
 // The account service keeps its users, roles and keys here.

@@ -89,7 +89,7 @@ func (s *Store) Tokens(ctx context.Context, userID int64) ([]auth.Token, error) 
 
 // UserByTokenHash returns the owner of a live token: neither revoked nor expired.
 func (s *Store) UserByTokenHash(ctx context.Context, hash string) (auth.User, error) {
-	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT u.id, u.username, u.full_name, u.password_hash, u.disabled, u.created_at, u.session_epoch
+	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT u.id, u.username, u.full_name, u.password_hash, u.disabled, u.created_at, u.session_epoch, u.must_change_password
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)`, hash, s.timestamp()))
 	if err != nil {

@@ -10,11 +10,11 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 )
 
-const userCols = `id, username, full_name, password_hash, disabled, created_at, session_epoch`
+const userCols = `id, username, full_name, password_hash, disabled, created_at, session_epoch, must_change_password`
 
 func scanUser(row interface{ Scan(...any) error }) (auth.User, error) {
 	var u auth.User
-	err := row.Scan(&u.ID, &u.Username, &u.FullName, &u.PasswordHash, &u.Disabled, &u.CreatedAt, &u.SessionEpoch)
+	err := row.Scan(&u.ID, &u.Username, &u.FullName, &u.PasswordHash, &u.Disabled, &u.CreatedAt, &u.SessionEpoch, &u.MustChangePassword)
 	return u, err
 }
 
@@ -24,16 +24,20 @@ func (s *Store) CreateUser(ctx context.Context, u auth.User, ms []auth.Membershi
 	var id int64
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		now := s.timestamp()
-		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, full_name, password_hash, disabled, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`, u.Username, u.FullName, u.PasswordHash, u.Disabled, now).Scan(&id)
+		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, full_name, password_hash, disabled, must_change_password, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, u.Username, u.FullName, u.PasswordHash, u.Disabled, u.MustChangePassword, now).Scan(&id)
 		if isUnique(err) {
 			return auth.ErrUserExists.With(err)
 		}
 		if err != nil {
 			return fmt.Errorf("store: user: %w", err)
 		}
+		fields := []string{"username", "full_name", "password_hash"}
+		if u.MustChangePassword {
+			fields = append(fields, "must_change_password")
+		}
 		if err := s.appendAudit(ctx, tx, audit.Event{Chain: audit.SystemChain, Action: "user.create", ObjectType: "user",
-			ObjectID: strconv.FormatInt(id, 10), Fields: []string{"username", "full_name", "password_hash"}}); err != nil {
+			ObjectID: strconv.FormatInt(id, 10), Fields: fields}); err != nil {
 			return err
 		}
 		for _, m := range ms {
@@ -102,7 +106,7 @@ func (s *Store) Memberships(ctx context.Context, userID int64) ([]auth.Membershi
 // session asks for both.
 func (s *Store) UserAndMemberships(ctx context.Context, id int64) (auth.User, []auth.Membership, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT u.id, u.username, u.full_name, u.password_hash, u.disabled, u.created_at, u.session_epoch,
-		m.unit_id, un.code, un.name, m.role
+		u.must_change_password, m.unit_id, un.code, un.name, m.role
 		FROM users u LEFT JOIN memberships m ON m.user_id = u.id LEFT JOIN units un ON un.id = m.unit_id
 		WHERE u.id = $1 ORDER BY un.code, m.role`, id)
 	if err != nil {
@@ -116,7 +120,7 @@ func (s *Store) UserAndMemberships(ctx context.Context, id int64) (auth.User, []
 		var unitID sql.NullInt64
 		var code, name, role sql.NullString
 		if err := rows.Scan(&u.ID, &u.Username, &u.FullName, &u.PasswordHash, &u.Disabled, &u.CreatedAt, &u.SessionEpoch,
-			&unitID, &code, &name, &role); err != nil {
+			&u.MustChangePassword, &unitID, &code, &name, &role); err != nil {
 			return auth.User{}, nil, err
 		}
 		found = true
@@ -149,20 +153,37 @@ func (s *Store) RemoveMembership(ctx context.Context, userID, unitID int64, role
 	})
 }
 
-// ReplacePassword sets a user's new password hash and ends all their sessions: the
-// generation of their sessions moves on, and a session of an older one is refused at
-// its next request. It returns the new generation, for the session of a user who
-// changed their own password and stays logged in.
+// ReplacePassword sets a user's new password hash, chosen by the user (or set by the
+// operator from the command line), and ends all their sessions: the generation of their
+// sessions moves on, and a session of an older one is refused at its next request. It
+// clears the demand to change a one-time password. It returns the new generation, for the
+// session of a user who changed their own password and stays logged in.
 func (s *Store) ReplacePassword(ctx context.Context, userID int64, hash string) (int64, error) {
+	return s.newPassword(ctx, userID, hash, false)
+}
+
+// SetOneTimePassword sets the hash of a one-time password an administrator hands over
+// (a reset): the user's sessions end as with ReplacePassword, and the user must change
+// the password at their next login before anything else is served.
+func (s *Store) SetOneTimePassword(ctx context.Context, userID int64, hash string) (int64, error) {
+	return s.newPassword(ctx, userID, hash, true)
+}
+
+func (s *Store) newPassword(ctx context.Context, userID int64, hash string, oneTime bool) (int64, error) {
 	var epoch int64
+	action := "user.password"
+	if oneTime {
+		action = "user.password.reset"
+	}
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1, updated_at = $2
-			WHERE id = $3 RETURNING session_epoch`, hash, s.timestamp(), userID).Scan(&epoch)
+		err := tx.QueryRowContext(ctx, `UPDATE users SET password_hash = $1, must_change_password = $2,
+			session_epoch = session_epoch + 1, updated_at = $3 WHERE id = $4 RETURNING session_epoch`,
+			hash, oneTime, s.timestamp(), userID).Scan(&epoch)
 		if err != nil {
 			return fmt.Errorf("store: password of user %d: %w", userID, notFound(err, auth.ErrUserNotFound))
 		}
-		return s.appendAudit(ctx, tx, audit.Event{Chain: audit.SystemChain, Action: "user.password", ObjectType: "user",
-			ObjectID: strconv.FormatInt(userID, 10), Fields: []string{"password_hash", "session_epoch"}})
+		return s.appendAudit(ctx, tx, audit.Event{Chain: audit.SystemChain, Action: action, ObjectType: "user",
+			ObjectID: strconv.FormatInt(userID, 10), Fields: []string{"password_hash", "session_epoch", "must_change_password"}})
 	})
 	return epoch, err
 }

@@ -16,6 +16,9 @@ var apiAccess = map[string][]auth.Role{
 	"POST /api/v1/users/{id}/password":              auth.AdminRoles,
 	"POST /api/v1/users/{id}/disable":               auth.AdminRoles,
 	"POST /api/v1/users/{id}/enable":                auth.AdminRoles,
+	"GET /api/v1/users/{id}/signing-key":            auth.AdminRoles,
+	"PUT /api/v1/users/{id}/signing-key":            auth.AdminRoles,
+	"DELETE /api/v1/users/{id}/signing-key":         auth.AdminRoles,
 	"GET /api/v1/audit":                             auth.AdminRoles,
 	"GET /api/v1/calendar/{year}":                   nil,
 	"GET /api/v1/calendar/decisions":                nil,
@@ -65,6 +68,8 @@ var apiAccess = map[string][]auth.Role{
 	"GET /api/v1/payments/receipts/summary":      {auth.RoleAccountant},
 	"GET /api/v1/payments/receipts/{file}":       {auth.RoleAccountant},
 	"GET /api/v1/receipts/{file}":                nil, // the handler decides: officials, owner, look-up secret; others 404
+	"POST /api/v1/receipts/{id}/actions/cancel":  {auth.RoleAccountant},
+	"POST /api/v1/receipts/{id}/actions/replace": {auth.RoleAccountant},
 	"GET /api/v1/registers/{file}":               {auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk},
 	// Feedback (docs/FEEDBACK.md): filing, the citizen's verdict and the survey are
 	// public (the dossier's secret, or the logged-in owner, checked by feedback.Service);

@@ -63,8 +63,8 @@ func TestAccountsFromThePages(t *testing.T) {
 		t.Error("the one-time password is shown again")
 	}
 	official, resp := e.login(t, "levantam", otp)
-	// A leader (and specialist) lands on the leader's dashboard.
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/office/tong-quan" {
+	// The one-time password must be changed first (TestOneTimePasswordMustBeChanged).
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/account/password" {
 		t.Fatalf("login with the one-time password: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 
@@ -89,6 +89,10 @@ func TestAccountsFromThePages(t *testing.T) {
 		t.Error("the old password still logs in")
 	}
 	official, _ = e.login(t, "levantam", otp2)
+	if resp, _ := post(t, official, e.ts.URL+"/account/password", url.Values{"current": {otp2}, "new": {"mat-khau-cua-tam"},
+		"confirm": {"mat-khau-cua-tam"}}); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/office/tong-quan" {
+		t.Fatalf("the official changes the one-time password: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
 
 	// The official's signing key and its image; a wrong passphrase is said at its field.
 	ca, err := democa.New("CA kiểm thử", true)
@@ -133,7 +137,7 @@ func TestAccountsFromThePages(t *testing.T) {
 	if resp, _ := get(t, official, e.ts.URL+"/office"); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("a disabled user's session: %d", resp.StatusCode)
 	}
-	if resp, page := postLogin(t, e, "levantam", otp2); resp.StatusCode != http.StatusUnauthorized ||
+	if resp, page := postLogin(t, e, "levantam", "mat-khau-cua-tam"); resp.StatusCode != http.StatusUnauthorized ||
 		!strings.Contains(textAt(t, page, `main [role="alert"]`), "Tài khoản đã bị khóa") {
 		t.Errorf("a disabled user's login: %d %q", resp.StatusCode, textAt(t, page, "main"))
 	}
@@ -167,7 +171,7 @@ func TestAccountsFromThePages(t *testing.T) {
 			actions[r.Event.Action] = true
 		}
 	}
-	for _, a := range []string{"user.create", "user.password", "user.disable", "user.enable"} {
+	for _, a := range []string{"user.create", "user.password.reset", "user.disable", "user.enable"} {
 		if !actions[a] {
 			t.Errorf("no %s by the administrator in the audit log (%v)", a, actions)
 		}

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -11,6 +9,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/signing"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
@@ -32,6 +31,7 @@ func (s *Server) adminUserRoutes() []httpx.Route {
 		{Pattern: "POST /admin/users/{id}/disable", Access: admins, Handler: s.disableUser},
 		{Pattern: "POST /admin/users/{id}/enable", Access: admins, Handler: s.enableUser},
 		{Pattern: "POST /admin/users/{id}/keys", Access: admins, Handler: s.addUserKey},
+		{Pattern: "POST /admin/users/{id}/keys/withdraw", Access: admins, Handler: s.withdrawUserKey},
 	}
 }
 
@@ -59,7 +59,14 @@ type userPageView struct {
 	Keys                 []userKeyRow
 }
 
-type userKeyRow struct{ Kind, Subject, NotAfter string }
+// userKeyRow is an installed key as the user's page lists it, with what its withdrawal
+// form sends.
+type userKeyRow struct {
+	Kind, Subject, Serial, NotAfter string
+	HasImage                        bool
+	RawKind                         string
+	UnitID                          int64
+}
 
 // ErrAt is the problem at field, or "".
 func (v userPageView) ErrAt(field string) string {
@@ -150,7 +157,7 @@ func (s *Server) newUserPage(w http.ResponseWriter, r *http.Request) error {
 var userField = map[string]string{
 	auth.ErrBadUsername.Code: "username", auth.ErrUserExists.Code: "username", account.ErrFullName.Code: "full_name",
 	account.ErrNoRole.Code: "roles", account.ErrRoleNotGrantable.Code: "roles", account.ErrKeyFile.Code: "key",
-	account.ErrKeyKind.Code: "key", account.ErrKeyPassphrase.Code: "passphrase", signing.ErrWrongPassphrase.Code: "passphrase",
+	account.ErrKeyKind.Code: "key", account.ErrKeyTooLarge.Code: "key", account.ErrKeyPassphrase.Code: "passphrase", signing.ErrWrongPassphrase.Code: "passphrase",
 	signing.ErrP12Invalid.Code: "key", signing.ErrImageInvalid.Code: "image",
 }
 
@@ -224,7 +231,7 @@ func (s *Server) showUser(w http.ResponseWriter, r *http.Request, id, unitID int
 			roles = append(roles, m.Role)
 		}
 	}
-	keys, err := s.Store.SigningKeys(r.Context(), u.ID)
+	keys, err := s.Accounts.Keys(r.Context(), p, u.ID)
 	if err != nil {
 		return err
 	}
@@ -234,7 +241,8 @@ func (s *Server) showUser(w http.ResponseWriter, r *http.Request, id, unitID int
 		if k.Kind == "seal" {
 			label = "Chữ ký số của cơ quan (con dấu)"
 		}
-		v.Keys = append(v.Keys, userKeyRow{Kind: label, Subject: k.Subject, NotAfter: k.NotAfter.Format("02/01/2006")})
+		v.Keys = append(v.Keys, userKeyRow{Kind: label, Subject: k.Subject, Serial: k.Serial,
+			NotAfter: k.NotAfter.In(locale.Zone).Format("02/01/2006"), HasImage: k.HasImage, RawKind: k.Kind, UnitID: k.UnitID})
 	}
 	if pw != "" {
 		// The one-time password must not be kept by a cache or shown again by the back button.
@@ -332,47 +340,31 @@ func (s *Server) resetUserPassword(w http.ResponseWriter, r *http.Request) error
 	return s.showUser(w, r, id, 0, pw, http.StatusOK)
 }
 
-// maxKeyUpload bounds the signing key form: a PKCS#12 file and a signature image.
-const maxKeyUpload = 1 << 20
-
+// addUserKey installs the user's signing key (account.Service.SetKey, as PUT
+// /api/v1/users/{id}/signing-key does), in place of their key of that kind in the unit.
 func (s *Server) addUserKey(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxKeyUpload)
-	if err := r.ParseMultipartForm(maxKeyUpload); err != nil {
-		return apperr.New(apperr.Invalid, "upload_too_large", "Tệp quá lớn: tệp chứng thư số và ảnh chữ ký cộng lại tối đa 1 MB.")
+	r.Body = http.MaxBytesReader(w, r.Body, account.MaxKeyUpload)
+	if err := r.ParseMultipartForm(account.MaxKeyUpload); err != nil {
+		return account.ErrKeyTooLarge
 	}
 	return s.userChange(w, r, func(p *auth.Principal, id, unitID int64) error {
 		in := account.KeyUpload{UnitID: unitID, Kind: r.PostFormValue("kind"), Passphrase: r.PostFormValue("passphrase")}
 		var err error
-		if in.P12, err = formFile(r, "p12", 64<<10); err != nil {
+		if in.P12, err = httpx.FormFile(r, "p12", account.MaxP12Size, account.ErrKeyTooLarge); err != nil {
 			return err
 		}
-		if in.Image, err = formFile(r, "image", 512<<10); err != nil {
+		if in.Image, err = httpx.FormFile(r, "image", account.MaxImageSize, account.ErrKeyTooLarge); err != nil {
 			return err
 		}
-		_, err = s.Accounts.AddKey(r.Context(), p, id, in)
+		_, err = s.Accounts.SetKey(r.Context(), p, id, in)
 		return err
-	}, "Đã lưu khóa ký số. Mật khẩu của tệp không được lưu: người ký nhập lại mỗi lần ký.")
+	}, "Đã lưu khóa ký số (thay khóa cùng loại trước đó, nếu có). Mật khẩu của tệp không được lưu: người ký nhập lại mỗi lần ký.")
 }
 
-// formFile reads an optional uploaded file of at most limit bytes (nil when none).
-func formFile(r *http.Request, name string, limit int64) ([]byte, error) {
-	f, _, err := r.FormFile(name)
-	if errors.Is(err, http.ErrMissingFile) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, errBadForm
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, apperr.New(apperr.Invalid, "upload_too_large", "Tệp quá lớn.")
-	}
-	if len(b) == 0 {
-		return nil, nil
-	}
-	return b, nil
+// withdrawUserKey withdraws the user's key of a kind in the unit (account.Service.WithdrawKey,
+// as DELETE /api/v1/users/{id}/signing-key does).
+func (s *Server) withdrawUserKey(w http.ResponseWriter, r *http.Request) error {
+	return s.userChange(w, r, func(p *auth.Principal, id, unitID int64) error {
+		return s.Accounts.WithdrawKey(r.Context(), p, id, unitID, r.PostFormValue("kind"))
+	}, "Đã thu hồi khóa ký số: người này không ký được bằng khóa đó nữa; văn bản đã ký trước vẫn hợp lệ.")
 }

@@ -14,7 +14,7 @@ import (
 
 var auditActions = map[string]string{
 	"login.success": "Đăng nhập", "login.fail": "Đăng nhập sai mật khẩu", "logout": "Đăng xuất",
-	"user.create": "Tạo người dùng", "user.password": "Đổi mật khẩu", "user.disable": "Khóa tài khoản",
+	"user.create": "Tạo người dùng", "user.password": "Đổi mật khẩu", "user.password.reset": "Cấp lại mật khẩu dùng một lần", "user.disable": "Khóa tài khoản",
 	"user.enable": "Mở khóa tài khoản", "membership.grant": "Giao vai trò", "membership.revoke": "Thu hồi vai trò",
 	"token.create": "Cấp mã truy cập API", "token.revoke": "Thu hồi mã truy cập API",
 	"unit.create": "Tạo đơn vị", "unit.import": "Nhập danh mục đơn vị", "village.create": "Tạo thôn, tổ dân phố",
@@ -24,13 +24,16 @@ var auditActions = map[string]string{
 	"consent.granted":    "Công dân đồng ý cho nộp hộ", "consent.revoked": "Công dân rút lại đồng ý nộp hộ",
 	"dossier.submit": "Nộp hồ sơ trực tuyến", "dossier.file_added": "Thêm tệp vào hồ sơ", "dossier.import": "Nhập hồ sơ cũ",
 	"dossier.rated": "Công dân đánh giá mức độ hài lòng", "document.issued": "Phát hành văn bản ký số",
-	"signing_key.add": "Lưu chứng thư ký số của cán bộ", "trust_anchor.add": "Thêm chứng thư gốc tin cậy",
+	"signing_key.add": "Lưu chứng thư ký số của cán bộ", "signing_key.withdraw": "Thu hồi chứng thư ký số của cán bộ", "trust_anchor.add": "Thêm chứng thư gốc tin cậy",
 	"trust_anchor.remove": "Gỡ chứng thư gốc tin cậy", "receipt_key.add": "Lưu khóa ký biên lai",
 	"receipt.issue": "Lập biên lai thu phí, lệ phí", "payment.create": "Tạo yêu cầu thanh toán",
 	"payment.account.set": "Đặt tài khoản thu", "payment.account.secret": "Đổi khóa bí mật nhận báo có",
 	"payment.receipt_config.set": "Đặt mẫu số, ký hiệu biên lai", "payment.notification.resolve": "Xử lý giao dịch chưa khớp",
 	"procedure.version.draft": "Lưu bản nháp thủ tục", "procedure.version.published": "Công bố thủ tục",
 	"procedure.version.archived": "Lưu trữ phiên bản thủ tục",
+	"broadcast.cluster.create":   "Thêm cụm loa truyền thanh", "broadcast.speaker.create": "Đăng ký loa truyền thanh",
+	"bulletin.create": "Soạn bản tin truyền thanh", "bulletin.approve": "Duyệt bản tin truyền thanh",
+	"bulletin.withdraw": "Thu hồi bản tin truyền thanh",
 }
 
 var auditObjects = map[string]string{
@@ -38,7 +41,7 @@ var auditObjects = map[string]string{
 	"dossier_batch": "Lô hồ sơ nhập", "payment_notification": "Giao dịch ngân hàng", "payment_request": "Yêu cầu thanh toán",
 	"procedure": "Thủ tục", "receipt": "Biên lai", "receipt_key": "Khóa ký biên lai", "session": "Phiên đăng nhập",
 	"signing_key": "Chứng thư ký số", "trust_anchor": "Chứng thư gốc", "unit": "Đơn vị", "user": "Người dùng", "village": "Thôn",
-	"document": "Văn bản",
+	"document": "Văn bản", "bulletin": "Bản tin truyền thanh", "broadcast_cluster": "Cụm loa", "broadcast_speaker": "Loa truyền thanh",
 }
 
 var matchLabels = map[payment.Outcome]string{

@@ -21,7 +21,8 @@ func TestAuditActionWords(t *testing.T) {
 			t.Errorf("auditAction(%q) = %q, want %q…", in, got, want)
 		}
 	}
-	recorded := []string{"payment.confirm", "payment.cancel", "payment.refund"}
+	recorded := []string{"payment.confirm", "payment.cancel", "payment.refund",
+		"broadcast.cluster.create", "broadcast.speaker.create", "bulletin.create", "bulletin.approve", "bulletin.withdraw"}
 	for _, a := range dossier.Actions {
 		recorded = append(recorded, "dossier."+string(a))
 	}

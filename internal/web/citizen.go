@@ -101,20 +101,26 @@ type citizenFile struct {
 	Name, FileName, Kind, Size, At, URL string
 	Issued                              string // a result issued elsewhere: its number and book
 	Result                              bool
+	// SignedBy lists the signatures of a result xaso signed: "Ký bởi …, … lúc …".
+	SignedBy []string
 }
 
 // citizenFiles lists d's attachments for its applicant; query ("?secret=…" or "") is
 // what the links carry.
 func (s *Server) citizenFiles(ctx context.Context, d dossier.Dossier, query string) ([]citizenFile, error) {
-	fs, err := s.applicantFiles(ctx, d)
+	fs, reg, err := s.applicantFiles(ctx, d)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]citizenFile, 0, len(fs))
 	for _, f := range fs {
-		out = append(out, citizenFile{Name: f.Name, FileName: f.FileName, Kind: dossierfile.KindLabel(f.Kind), Size: byteSize(f.Size),
+		cf := citizenFile{Name: f.Name, FileName: f.FileName, Kind: dossierfile.KindLabel(f.Kind), Size: byteSize(f.Size),
 			At: shortTime(f.CreatedAt), Result: f.Kind == dossierfile.KindResult, Issued: issuedAs(f),
-			URL: "/tra-cuu/" + url.PathEscape(d.Code) + "/tep/" + strconv.FormatInt(f.ID, 10) + query})
+			URL: "/tra-cuu/" + url.PathEscape(d.Code) + "/tep/" + strconv.FormatInt(f.ID, 10) + query}
+		if reg[f.BlobKey].Signed {
+			cf.SignedBy = s.signedBy(ctx, f)
+		}
+		out = append(out, cf)
 	}
 	return out, nil
 }
@@ -136,7 +142,7 @@ func (s *Server) citizenFile(w http.ResponseWriter, r *http.Request) error {
 	if f.DossierID != d.ID {
 		return store.ErrFileNotFound
 	}
-	visible, err := s.applicantFiles(ctx, d)
+	visible, _, err := s.applicantFiles(ctx, d)
 	if err != nil {
 		return err
 	}
@@ -147,11 +153,11 @@ func (s *Server) citizenFile(w http.ResponseWriter, r *http.Request) error {
 }
 
 // applicantFiles are the files of d its applicant sees: the papers and the final results
-// only (dossierfile.ApplicantSees).
-func (s *Server) applicantFiles(ctx context.Context, d dossier.Dossier) ([]dossier.File, error) {
+// only (dossierfile.ApplicantSees), with the results xaso signed by their blob key.
+func (s *Server) applicantFiles(ctx context.Context, d dossier.Dossier) ([]dossier.File, map[string]dossierfile.Registered, error) {
 	fs, err := s.Store.DossierFiles(ctx, d.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	reg := map[string]dossierfile.Registered{}
 	for _, f := range fs {
@@ -160,7 +166,7 @@ func (s *Server) applicantFiles(ctx context.Context, d dossier.Dossier) ([]dossi
 		}
 		doc, err := s.Store.IssuedDocumentBySHA256(ctx, f.BlobKey)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if doc != nil {
 			reg[f.BlobKey] = dossierfile.Registered{Signed: true, Latest: doc.Latest}
@@ -173,7 +179,7 @@ func (s *Server) applicantFiles(ctx context.Context, d dossier.Dossier) ([]dossi
 			out = append(out, f)
 		}
 	}
-	return out, nil
+	return out, reg, nil
 }
 
 // citizenUpload takes a file the applicant sends in answer to a supplement request.

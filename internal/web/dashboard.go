@@ -86,23 +86,23 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	prevLast := first.AddDays(-1)
 	prevSameDay := calendar.NewDate(today.Year, today.Month-1, min(today.Day, prevLast.Day))
 	dv.MonthLabel = locale.Day(first.Time())[3:]
-	oneStop := func(a, b calendar.Date) (report.OneStop, error) {
-		res, err := report.OneStopReport(ctx, s.Store, dv.Unit, report.Params{From: a.String(), To: b.String()})
-		return res.OneStop, err
+	// Every figure here is what happened within a period, so only the periods' own
+	// counters are read (report.PeriodCounts), never the history before them.
+	happened := func(a, b calendar.Date) (report.Happened, error) {
+		return report.PeriodCounts(ctx, s.Store, dv.Unit, a, b)
 	}
-	this, err := oneStop(first, today)
+	this, err := happened(first, today)
 	if err != nil {
 		return err
 	}
-	lastSoFar, err := oneStop(prevFirst, prevSameDay)
+	lastSoFar, err := happened(prevFirst, prevSameDay)
 	if err != nil {
 		return err
 	}
-	last, err := oneStop(prevFirst, prevLast)
+	last, err := happened(prevFirst, prevLast)
 	if err != nil {
 		return err
 	}
-	received := func(o report.OneStop) int64 { return o.Received.Online + o.Received.Counter + o.Received.Post }
 	trend := func(a, b int64) string {
 		switch {
 		case a > b:
@@ -114,29 +114,29 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, c := range []struct {
 		label   string
-		measure func(report.OneStop) int64
+		measure func(report.Happened) int64
 	}{
-		{"Hồ sơ tiếp nhận", received},
-		{"Trong đó trực tuyến", func(o report.OneStop) int64 { return o.Received.Online }},
-		{"Hồ sơ đã giải quyết", func(o report.OneStop) int64 { return o.Resolved.Total }},
-		{"Giải quyết quá hạn", func(o report.OneStop) int64 { return o.Resolved.Late }},
+		{"Hồ sơ tiếp nhận", func(h report.Happened) int64 { return h.Received }},
+		{"Trong đó trực tuyến", func(h report.Happened) int64 { return h.Online }},
+		{"Hồ sơ đã giải quyết", func(h report.Happened) int64 { return h.Resolved }},
+		{"Giải quyết quá hạn", func(h report.Happened) int64 { return h.Late }},
 	} {
 		a, b := c.measure(this), c.measure(lastSoFar)
 		dv.Compare = append(dv.Compare, compareRow{Label: c.label, ThisMonth: count(a), LastMonthSoFar: count(b),
 			LastMonth: count(c.measure(last)), Trend: trend(a, b)})
 	}
-	onTime := func(o report.OneStop) string {
-		if o.Resolved.Total == 0 {
+	onTime := func(h report.Happened) string {
+		if h.Resolved == 0 {
 			return "—"
 		}
-		return locale.Percent(report.Percent(o.Resolved.Early+o.Resolved.OnTime, o.Resolved.Total))
+		return locale.Percent(h.OnTimeRate)
 	}
 	dv.OnTimeMonth = onTime(this)
-	year, err := oneStop(calendar.NewDate(today.Year, time.January, 1), today)
+	year, err := happened(calendar.NewDate(today.Year, time.January, 1), today)
 	if err != nil {
 		return err
 	}
-	dv.OnTimeYear, dv.ResolvedYear = onTime(year), count(year.Resolved.Total)
+	dv.OnTimeYear, dv.ResolvedYear = onTime(year), count(year.Resolved)
 
 	// Twelve months, this one last.
 	var pairs []monthPair
@@ -146,13 +146,13 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		if b.After(today) {
 			b = today
 		}
-		o, err := oneStop(a, b)
+		h, err := happened(a, b)
 		if err != nil {
 			return err
 		}
 		label := locale.Day(a.Time())[3:]
-		pairs = append(pairs, monthPair{Label: label, Received: received(o), Resolved: o.Resolved.Total})
-		dv.Months = append(dv.Months, monthRow{Label: label, Received: count(received(o)), Resolved: count(o.Resolved.Total), OnTime: onTime(o)})
+		pairs = append(pairs, monthPair{Label: label, Received: h.Received, Resolved: h.Resolved})
+		dv.Months = append(dv.Months, monthRow{Label: label, Received: count(h.Received), Resolved: count(h.Resolved), OnTime: onTime(h)})
 	}
 	dv.Chart = monthlyChart("theo-thang", "Hồ sơ tiếp nhận và đã giải quyết theo tháng, 12 tháng gần nhất", pairs)
 

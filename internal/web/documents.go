@@ -49,6 +49,7 @@ func (s *Server) documentPageRoutes() []httpx.Route {
 		{Pattern: "POST /office/documents/incoming", Access: httpx.OnlyRoles(document.RegisterRoles...), Handler: s.registerIncomingPage},
 		{Pattern: "POST /office/documents/outgoing", Access: httpx.OnlyRoles(document.DraftRoles...), Handler: s.draftOutgoingPage},
 		{Pattern: "GET /office/documents/{id}", Access: read, Handler: s.documentPage},
+		{Pattern: "GET /office/documents/{id}/files/{n}", Access: read, Handler: s.documentFile},
 		{Pattern: "POST /office/documents/{id}/actions/{action}", Access: read, Handler: s.documentActionPage},
 	}
 }

@@ -22,8 +22,10 @@ type fileRow struct {
 	URL, PreviewURL                string
 	PDF, Digitised                 bool
 	Issued                         string // a result issued elsewhere: "số …, quyển số …, …"
-	id                             int64
-	result                         bool
+	// SignedBy lists the signatures of a file xaso signed: "Ký bởi …, … lúc …".
+	SignedBy []string
+	id       int64
+	result   bool
 	// doc is the file's entry in the register of documents xaso signed (nil: none);
 	// at and by, when and by whom it was added.
 	doc *signing.IssuedDocument
@@ -59,6 +61,9 @@ func (s *Server) fileRows(ctx context.Context, d dossier.Dossier) ([]fileRow, er
 		if f.Kind == dossierfile.KindResult || f.Kind == dossierfile.KindForm {
 			if row.doc, err = s.Store.IssuedDocumentBySHA256(ctx, f.BlobKey); err != nil {
 				return nil, err
+			}
+			if row.doc != nil {
+				row.SignedBy = s.signedBy(ctx, f)
 			}
 		}
 		if attach.IsImage(f.ContentType) {

@@ -31,9 +31,10 @@ func (s *Server) pageRoutes() []httpx.Route {
 		{Pattern: "GET /xac-thuc", Access: httpx.Anyone, Handler: s.verifyPage},
 		{Pattern: "POST /xac-thuc", Access: httpx.Anyone, Handler: s.verifyUpload},
 		{Pattern: "POST /login", Access: httpx.Anyone, Handler: s.login},
-		{Pattern: "POST /logout", Access: httpx.Anyone, Handler: s.logout},
+		{Pattern: "POST /logout", Access: httpx.Anyone, Handler: s.logout, PasswordChange: true},
 		{Pattern: "GET /account", Access: httpx.LoggedIn, Handler: s.account},
-		{Pattern: "POST /account/password", Access: httpx.LoggedIn, Handler: s.changePassword},
+		{Pattern: "GET " + passwordPath, Access: httpx.LoggedIn, Handler: s.passwordPage, PasswordChange: true},
+		{Pattern: "POST " + passwordPath, Access: httpx.LoggedIn, Handler: s.changePassword, PasswordChange: true},
 		{Pattern: "POST /account/consents", Access: httpx.LoggedIn, Handler: s.grantConsent},
 		{Pattern: "POST /account/consents/{id}/revoke", Access: httpx.LoggedIn, Handler: s.revokeConsent},
 		{Pattern: "GET /thu-tuc", Access: httpx.Anyone, Handler: s.catalogPage},
@@ -179,7 +180,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	dest := form.Next
-	if dest == "" {
+	switch {
+	case p.MustChangePassword:
+		dest = passwordPath // a one-time password: the user chooses their own first
+	case dest == "":
 		dest = p.HomePath()
 	}
 	http.Redirect(w, r, dest, http.StatusSeeOther)

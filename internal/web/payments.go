@@ -286,6 +286,8 @@ func (s *Server) payRequestView(ctx context.Context, page *paymentsPage, pr paym
 		if v.Signature, err = s.Payments.CheckReceiptSignature(ctx, rc); err != nil {
 			return v, err
 		}
+		v.Actions["receipt-cancel"] = rc.Cancellation == nil
+		v.Actions["receipt-replace"] = rc.Cancellation != nil && rc.ReplacedBy == 0
 	}
 	if last != nil && last.Key == pr.Reference {
 		v.Forms[last.Action] = last.Form
@@ -333,7 +335,8 @@ const paidAtLayout = "2006-01-02T15:04"
 
 // payActionsOf are the page's actions on a request, as the service names them.
 var payActionsOf = map[string]payment.Action{"confirm": payment.ActConfirm, "cash": payment.ActConfirm,
-	"cancel": payment.ActCancel, "refund": payment.ActRefund, "receipt": payment.ActIssueReceipt}
+	"cancel": payment.ActCancel, "refund": payment.ActRefund, "receipt": payment.ActIssueReceipt,
+	"receipt-cancel": payment.ActIssueReceipt, "receipt-replace": payment.ActIssueReceipt}
 
 // paymentAction runs one of a request's forms through the payment service; a refused
 // form comes back open with the values typed and the messages at their fields.
@@ -355,7 +358,7 @@ func (s *Server) paymentAction(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ref := strings.ToUpper(strings.TrimSpace(r.PathValue("reference")))
-	form := payFormOf(r, "amount", "transaction_id", "paid_at", "reason", "note")
+	form := payFormOf(r, "amount", "transaction_id", "paid_at", "reason", "note", "payer_name", "payer_address")
 	refuse := func(err error) error {
 		return s.refusePayment(w, r, u, day, &payAttempt{Key: ref, Action: action, Form: form}, err)
 	}
@@ -364,6 +367,37 @@ func (s *Server) paymentAction(w http.ResponseWriter, r *http.Request) error {
 			return refuse(err)
 		}
 		return s.paymentDone(w, r, u, day, "Đã lập biên lai cho yêu cầu "+ref+".")
+	}
+	if action == "receipt-cancel" || action == "receipt-replace" {
+		// The request's receipt (the last of its chain): cancelled with a reason, then
+		// replaced by a new one that refers to it.
+		p := auth.PrincipalFrom(r.Context())
+		pr, _, err := s.Payments.FindFor(r.Context(), p, payment.ActIssueReceipt, ref, u.ID)
+		if err != nil {
+			return refuse(err)
+		}
+		if pr.ReceiptID == 0 {
+			return refuse(payment.ErrReceiptNotFound)
+		}
+		if action == "receipt-cancel" {
+			if utf8.RuneCountInString(form.Values["reason"]) > 2000 {
+				form.Errors["reason"] = fieldReasonLong
+				return refuse(errPayFields)
+			}
+			rc, err := s.Payments.CancelFeeReceipt(r.Context(), p, pr.ReceiptID, form.Values["reason"])
+			if err != nil {
+				if errors.Is(err, payment.ErrCancelReason) {
+					form.Errors["reason"] = fieldReason
+				}
+				return refuse(err)
+			}
+			return s.paymentDone(w, r, u, day, "Đã hủy biên lai số "+rc.NumberText()+" của yêu cầu "+ref+". Lập biên lai thay thế ở mục của yêu cầu.")
+		}
+		rc, err := s.Payments.ReplaceFeeReceipt(r.Context(), p, pr.ReceiptID, payment.Party{Name: form.Values["payer_name"], Address: form.Values["payer_address"]})
+		if err != nil {
+			return refuse(err)
+		}
+		return s.paymentDone(w, r, u, day, "Đã lập biên lai số "+rc.NumberText()+" thay thế cho biên lai đã hủy của yêu cầu "+ref+".")
 	}
 	act := form.act(action, s.paymentsNow())
 	act.Version, err = strconv.Atoi(r.PostFormValue("version"))

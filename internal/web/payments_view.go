@@ -63,6 +63,8 @@ type paymentLine struct {
 	// receipt's PDF ("" before one is issued).
 	QR, QRFile, Receipt string
 	ReceiptNumber       string
+	ReceiptCancelled    string // "Đã hủy ngày … Lý do: …" for a cancelled receipt
+	ReceiptReplaces     string // "Thay thế cho biên lai … ngày …" for a replacement
 	// Signature is the receipt's signature check (nil before a receipt is issued).
 	Signature *payment.SignatureReport
 	// Desk is the request on the accountant's page.
@@ -141,6 +143,12 @@ func (s *Server) paymentSummary(ctx context.Context, d dossier.Dossier) (payment
 			l.Receipt = httpx.ReceiptPDFPath(pr.ReceiptID)
 			if rc, err := s.Store.FeeReceipt(ctx, pr.ReceiptID); err == nil {
 				l.ReceiptNumber = rc.Template + " · " + rc.Series + " · số " + rc.NumberText()
+				if c := rc.Cancellation; c != nil {
+					l.ReceiptCancelled = c.Label()
+				}
+				if x := rc.Replaces; x != nil {
+					l.ReceiptReplaces = x.Words()
+				}
 				sig, err := s.Payments.CheckReceiptSignature(ctx, rc)
 				if err != nil {
 					return v, err

@@ -717,7 +717,9 @@ var errPasswordMismatch = apperr.New(apperr.Invalid, "password_mismatch", "Mật
 // changePassword is the user's own change of password. Their other sessions end (the
 // generation of their sessions moves on); this one carries on under a new token with the
 // new generation. A wrong current password is a form error, not a logout, and counts
-// against the account as a wrong login does.
+// against the account as a wrong login does. A user changing a one-time password is
+// answered on the change-of-password page and, once it is changed, goes on to their
+// home page.
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
@@ -725,19 +727,25 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return errBadForm
 	}
 	p := auth.PrincipalFrom(ctx)
+	again := func(status int, msg string) error {
+		if p.MustChangePassword {
+			return s.renderPassword(w, r, status, msg)
+		}
+		return s.renderAccount(w, r, status, nil, msg)
+	}
 	next := r.PostFormValue("new")
 	if next != r.PostFormValue("confirm") {
-		return s.renderAccount(w, r, http.StatusUnprocessableEntity, nil, errPasswordMismatch.Message)
+		return again(http.StatusUnprocessableEntity, errPasswordMismatch.Message)
 	}
 	epoch, err := s.Auth.ChangePassword(ctx, p.UserID, r.PostFormValue("current"), next)
 	if err != nil {
 		e := apperr.From(err)
 		switch e.Kind {
 		case apperr.Unauthenticated, apperr.Invalid:
-			return s.renderAccount(w, r, http.StatusUnprocessableEntity, nil, e.Message)
+			return again(http.StatusUnprocessableEntity, e.Message)
 		case apperr.TooManyRequests:
 			setRetryAfter(w, err)
-			return s.renderAccount(w, r, http.StatusTooManyRequests, nil, e.Message)
+			return again(http.StatusTooManyRequests, e.Message)
 		}
 		return err
 	}
@@ -748,6 +756,10 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		s.sessions.Put(ctx, sessionEpochKey, epoch)
 	}
 	s.sessions.Put(ctx, "flash", "Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc.")
-	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	dest := "/account"
+	if p.MustChangePassword {
+		dest = p.HomePath()
+	}
+	http.Redirect(w, r, dest, http.StatusSeeOther)
 	return nil
 }

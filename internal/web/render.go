@@ -19,6 +19,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/locale"
+	"github.com/xaso-vn/xaso/internal/signing"
 )
 
 //go:embed templates static
@@ -66,6 +67,8 @@ func newRenderer() (*renderer, error) {
 		},
 		"roleTask":    func(role auth.Role) string { return roleTasks[role] },
 		"auditAction": auditAction,
+		// signedBy: "Ký bởi <name>, <position> lúc hh:mm dd/mm/yyyy" (Vietnam's time).
+		"signedBy":    func(r signing.SignatureReport) string { return r.SignedBy(locale.Zone) },
 		"auditObject": auditObject,
 		"localTime":   func(t time.Time) string { return t.In(locale.Zone).Format("02/01/2006 15:04:05") },
 		"join":        strings.Join,

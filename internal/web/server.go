@@ -22,12 +22,14 @@ import (
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/blob"
+	"github.com/xaso-vn/xaso/internal/broadcast"
 	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/feedback"
 	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/mail"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/queue"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
@@ -49,6 +51,9 @@ type Deps struct {
 	// Documents runs the official documents' registers (nil: one over Store, Blobs and
 	// Calendars).
 	Documents *document.Service
+	// Mail is the official mailbox the clerk registers from (nil: one over Store whose
+	// messages register through Documents).
+	Mail *mail.Service
 	// Accounts runs the administrators' changes of accounts (nil: one over Store and
 	// Auth's hasher).
 	Accounts      *account.Service
@@ -85,6 +90,9 @@ type Deps struct {
 	Queue  *queue.Service
 	Kiosks *ratelimit.Limiter
 	Speech speech.Synthesizer
+	// Broadcast runs the loudspeakers, the same service as the API's (internal/app sets
+	// it; nil: no loudspeaker pages).
+	Broadcast *broadcast.Service
 }
 
 // Server is the HTTP handler of xaso.
@@ -101,6 +109,7 @@ type Server struct {
 	handler     http.Handler
 	metrics     *httpMetrics
 	calls       callSounds // the latest calls' audio
+	signers     signedByCache
 }
 
 // New builds the server and its route table.
@@ -132,6 +141,10 @@ func New(d Deps) (*Server, error) {
 	}
 	if d.Documents == nil {
 		d.Documents = NewDocuments(d)
+	}
+	if d.Mail == nil {
+		d.Mail = &mail.Service{Store: d.Store, Registrar: document.MailRegistrar{Service: d.Documents}, Limits: mail.DefaultLimits,
+			Now: d.Documents.Now}
 	}
 	if d.Lookups == nil {
 		d.Lookups = NewLookups()
@@ -180,8 +193,8 @@ func New(d Deps) (*Server, error) {
 			func() float64 { return float64(st.GroupStats().Changes) }))
 	s.routes = slices.Concat(s.pageRoutes(), s.paymentPageRoutes(), s.adminPaymentRoutes(),
 		s.feedbackRoutes(), s.unitSettingsRoutes(), s.floorRoutes(),
-		s.certificationPageRoutes(), s.documentPageRoutes(), s.dossierFeeRoutes(), s.adminUserRoutes(), s.assignRoutes(), s.adminFloorRoutes(),
-		d.Routes)
+		s.certificationPageRoutes(), s.documentPageRoutes(), s.mailPageRoutes(), s.dossierFeeRoutes(), s.adminUserRoutes(),
+		s.broadcastRoutes(), s.assignRoutes(), s.adminFloorRoutes(), d.Routes)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {
@@ -243,6 +256,15 @@ func (s *Server) route(rt httpx.Route) http.Handler {
 				return
 			}
 		}
+		if p != nil && p.MustChangePassword && !rt.PasswordChange {
+			if !rt.Access.Public {
+				s.passwordChangeFirst(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
+				return
+			}
+			// A public page needs no login: until the one-time password is changed, the
+			// login counts for nothing else.
+			p = nil
+		}
 		ctx := auth.WithPrincipal(r.Context(), p)
 		if !rt.Access.Allows(p) {
 			if p == nil {
@@ -261,6 +283,18 @@ func (s *Server) route(rt httpx.Route) http.Handler {
 			s.fail(w, r.WithContext(ctx), err)
 		}
 	})
+}
+
+// passwordChangeFirst answers a user who must change a one-time password and asked for
+// something else: a browser's page request goes to the change of password, anything
+// else (the API, with a session or a bearer token, and forms) is refused with
+// password_change_required.
+func (s *Server) passwordChangeFirst(w http.ResponseWriter, r *http.Request) {
+	if !httpx.IsAPI(r) && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		http.Redirect(w, r, passwordPath, http.StatusSeeOther)
+		return
+	}
+	s.fail(w, r, auth.ErrPasswordChangeRequired)
 }
 
 // authenticate finds the caller: a bearer token (API clients) or the session cookie.
@@ -333,7 +367,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 // view starts a page's data with what every page shows.
 func (s *Server) view(r *http.Request, title string) view {
 	p := auth.PrincipalFrom(r.Context())
-	return view{Title: title, SiteName: s.SiteName, Area: "portal", P: p, Menu: s.menu(p),
+	var menu []navItem
+	if p != nil && !p.MustChangePassword {
+		menu = s.menu(p)
+	}
+	return view{Title: title, SiteName: s.SiteName, Area: "portal", P: p, Menu: menu,
 		RequestID: httpx.RequestID(r.Context())}
 }
 
@@ -384,9 +422,11 @@ var officeMenu = []struct{ Key, Pattern, Label string }{
 	{"search", "GET /office/dossiers", "Tìm hồ sơ"},
 	{"receive", "GET /office/receive", "Tiếp nhận hồ sơ"},
 	{"documents", "GET /office/documents", "Văn bản"},
+	{"mail", "GET /office/mail", "Hộp thư công vụ"},
 	{"stats", "GET /office/thong-ke", "Thống kê"},
 	{"certifications", "GET /office/certifications", "Chứng thực"},
 	{"feedback", "GET /office/feedback", "Phản ánh, kiến nghị"},
+	{"broadcast", "GET /office/truyen-thanh", "Truyền thanh"},
 	{"payments", "GET /office/payments", "Thu phí"},
 	{"admin", "GET /admin", "Quản trị"},
 	{"procedures", "GET /admin/procedures", "Thủ tục"},

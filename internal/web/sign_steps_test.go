@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -99,4 +100,35 @@ func TestSigningIsOneGuidedSequence(t *testing.T) {
 	if len(results) != 1 || !strings.Contains(textAt(t, body, "section#ket-qua"), code+"-KQ1-v2.pdf") {
 		t.Errorf("the applicant's results: %d, %q", len(results), textAt(t, body, "section#ket-qua"))
 	}
+
+	// Who signed and when, where a person checks the document (Decree 30 keeps it off the
+	// page): the applicant's result, the dossier page and the public verification page
+	// say it in words and the Vietnamese date format.
+	want := []*regexp.Regexp{
+		regexp.MustCompile(`^Ký bởi Nguyễn Văn Dũng, Chủ tịch Ủy ban nhân dân xã Yên Từ lúc \d{2}:\d{2} \d{2}/\d{2}/\d{4}$`),
+		regexp.MustCompile(`^Ký bởi Ủy ban nhân dân xã Yên Từ lúc \d{2}:\d{2} \d{2}/\d{2}/\d{4}$`),
+	}
+	signedBy := func(where, page, sel string) {
+		t.Helper()
+		nodes := all(t, page, sel)
+		if len(nodes) != len(want) {
+			t.Errorf("%s: %d signatures named (%s), want %d", where, len(nodes), textAt(t, page, "main"), len(want))
+			return
+		}
+		for i, n := range nodes {
+			if got := textOf(n); !want[i].MatchString(got) {
+				t.Errorf("%s: signature %d says %q", where, i+1, got)
+			}
+		}
+	}
+	signedBy("the applicant's result", body, "section#ket-qua ul.signed-by li")
+	_, office := get(t, clerk, e.ts.URL+page)
+	signedBy("the dossier page's sealed version", office, `ul.files > li:contains("`+code+`-KQ1-v2.pdf") ul.signed-by li`)
+	resp3, sealedPDF := fetchFile(t, e, counter, attrAt(t, body, "section#ket-qua a.result", "href"))
+	if resp3.StatusCode != 200 {
+		t.Fatalf("the applicant's download: %d", resp3.StatusCode)
+	}
+	ct, upload := filingBody(t, nil, map[string][]namedFile{"file": {{"kq.pdf", sealedPDF}}})
+	_, verified := postMultipart(t, e.client(), e.ts.URL+"/xac-thuc", ct, upload)
+	signedBy("the verification page", verified, "p.signed-by")
 }

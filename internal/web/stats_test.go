@@ -78,6 +78,21 @@ func TestStatsPageDemo2021(t *testing.T) {
 	if !has(t, page, "td[data-label=Chưa tính được]") || !strings.Contains(page, ">chưa có kết nối đồng bộ với Cổng Dịch vụ công quốc gia<") {
 		t.Error("an indicator xaso cannot compute is not shown as such")
 	}
+	// Indicator 2.2: each procedure's average in its own unit, beside its legal limit.
+	times := rows("t-766-times")
+	if len(times) == 0 {
+		t.Error("no average time per procedure")
+	}
+	for name, v := range times {
+		cells := strings.Split(v, " | ")
+		if len(cells) != 3 || !(strings.HasSuffix(cells[1], " giờ làm việc") || strings.Contains(cells[1], " ngày")) ||
+			!strings.HasSuffix(cells[2], strings.TrimLeft(cells[1], "0123456789,")) {
+			t.Errorf("average time of %s = %q", name, v)
+		}
+		if name == "Thủ tục đăng ký hoạt động tín ngưỡng" && v != "105 | 10,18 ngày | 15 ngày" {
+			t.Errorf("average time of a calendar-day procedure = %q", v)
+		}
+	}
 	if n := len(rows("t-766-months")); n != 12 {
 		t.Errorf("%d months in the trend table, want 12", n)
 	}

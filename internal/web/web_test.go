@@ -163,19 +163,27 @@ var access = map[string][]auth.Role{
 	"POST /office/documents/incoming":              {auth.RoleClerk},
 	"POST /office/documents/outgoing":              {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader},
 	"GET /office/documents/{id}":                   {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
+	"GET /office/documents/{id}/files/{n}":         {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
 	"POST /office/documents/{id}/actions/{action}": {auth.RoleClerk, auth.RoleSpecialist, auth.RoleLeader, auth.RoleUnitAdmin},
-	"GET /{$}":               nil,
-	"GET /login":             nil,
-	"GET /cong-khai":         nil,
-	"GET /xac-thuc":          nil,
-	"POST /xac-thuc":         nil,
-	"POST /login":            nil,
-	"POST /logout":           nil,
-	"GET /static/{name}":     nil,
-	"GET /healthz":           nil,
-	"GET /metrics":           nil,
-	"GET /account":           {"user"},
-	"POST /account/password": {"user"},
+	// The official mailbox: the clerk's alone.
+	"GET /office/mail":                {auth.RoleClerk},
+	"GET /office/mail/{id}":           {auth.RoleClerk},
+	"GET /office/mail/{id}/files/{n}": {auth.RoleClerk},
+	"POST /office/mail/{id}/register": {auth.RoleClerk},
+	"POST /office/mail/{id}/dismiss":  {auth.RoleClerk},
+	"GET /{$}":                        nil,
+	"GET /login":                      nil,
+	"GET /cong-khai":                  nil,
+	"GET /xac-thuc":                   nil,
+	"POST /xac-thuc":                  nil,
+	"POST /login":                     nil,
+	"POST /logout":                    nil,
+	"GET /static/{name}":              nil,
+	"GET /healthz":                    nil,
+	"GET /metrics":                    nil,
+	"GET /account":                    {"user"},
+	"GET /account/password":           {"user"},
+	"POST /account/password":          {"user"},
 	// A citizen gives and takes back their consent to a volunteer; the handlers act
 	// only on the caller's own consents (volunteer_test.go).
 	"POST /account/consents":             {"user"},
@@ -243,6 +251,7 @@ var access = map[string][]auth.Role{
 	"POST /admin/users/{id}/disable":                auth.AdminRoles,
 	"POST /admin/users/{id}/enable":                 auth.AdminRoles,
 	"POST /admin/users/{id}/keys":                   auth.AdminRoles,
+	"POST /admin/users/{id}/keys/withdraw":          auth.AdminRoles,
 	"GET /admin/procedures":                         auth.AdminRoles,
 	"POST /admin/procedures":                        auth.AdminRoles,
 	"POST /admin/procedures/import":                 auth.AdminRoles,
@@ -301,16 +310,20 @@ func TestAuthorizationMatrix(t *testing.T) {
 			rule, ok = floorAccess[rt.Pattern]
 		}
 		if !ok {
+			rule, ok = broadcastAccess[rt.Pattern]
+		}
+		if !ok {
 			t.Errorf("route %q is not in the authorization matrix: add its expected access", rt.Pattern)
 			continue
 		}
+		device := slices.Equal(rule, speakerOnly)
 		method, path, _ := strings.Cut(rt.Pattern, " ")
 		path = paramRE.ReplaceAllString(path, "x")
 		if strings.HasPrefix(path, "/api/v1/audit") {
 			path += "?chain=" + strconv.FormatInt(commune.ID, 10) // the unit administrator's own unit
 		}
 		for who, c := range clients {
-			allowed := rule == nil || (who != "anonymous" && (len(rule) == 1 && rule[0] == "user" ||
+			allowed := rule == nil || (who != "anonymous" && !device && (len(rule) == 1 && rule[0] == "user" ||
 				roles[who] == auth.RoleSystemAdmin || containsRole(rule, roles[who])))
 			req, _ := http.NewRequest(method, e.ts.URL+path, nil)
 			resp, err := c.Do(req)
@@ -323,6 +336,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 			switch {
 			case allowed && denied && !(rt.Pattern == "POST /login" && resp.StatusCode == http.StatusUnauthorized):
 				t.Errorf("%s as %s: %d, want access", rt.Pattern, who, resp.StatusCode)
+			case device:
+				if resp.StatusCode != http.StatusUnauthorized {
+					t.Errorf("%s as %s without a speaker's token: %d, want 401", rt.Pattern, who, resp.StatusCode)
+				}
 			case !allowed && who == "anonymous" && !(resp.StatusCode == http.StatusUnauthorized || toLogin):
 				t.Errorf("%s as anonymous: %d, want 401 or a redirect to /login", rt.Pattern, resp.StatusCode)
 			case !allowed && who != "anonymous" && resp.StatusCode != http.StatusForbidden:

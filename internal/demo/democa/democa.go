@@ -42,6 +42,7 @@ type CA struct {
 type CertOptions struct {
 	CommonName   string
 	Organization string
+	Title        string // the holder's position (chức vụ), attribute 2.5.4.12
 	NotBefore    time.Time
 	NotAfter     time.Time
 	KeyUsage     x509.KeyUsage // 0 means digitalSignature|contentCommitment
@@ -129,6 +130,9 @@ func (ca *CA) Issue(o CertOptions) (*x509.Certificate, crypto.Signer, error) {
 	subj := pkix.Name{CommonName: o.CommonName, Country: []string{"VN"}}
 	if o.Organization != "" {
 		subj.Organization = []string{o.Organization}
+	}
+	if o.Title != "" {
+		subj.ExtraNames = append(subj.ExtraNames, pkix.AttributeTypeAndValue{Type: asn1.ObjectIdentifier{2, 5, 4, 12}, Value: o.Title})
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          sn,

@@ -1,0 +1,32 @@
+package web_test
+
+import (
+	"github.com/xaso-vn/xaso/internal/auth"
+)
+
+// speakerOnly marks routes a loudspeaker calls with its own token (Authorization: Bearer
+// <speaker token>), not a user: the matrix expects 401 from every user and from
+// anonymous callers, who hold no speaker token. Their own rules (a speaker of the
+// bulletin's cluster) are tested in internal/broadcast and the API's scenario test.
+var speakerOnly = []auth.Role{"speaker"}
+
+var broadcastOperators = []auth.Role{auth.RoleLeader, auth.RoleUnitAdmin}
+
+// broadcastAccess is the matrix's expectation for the loudspeakers (docs/BROADCAST.md).
+var broadcastAccess = map[string][]auth.Role{
+	"GET /office/truyen-thanh":                        broadcastOperators,
+	"POST /office/truyen-thanh/ban-tin":               broadcastOperators,
+	"POST /office/truyen-thanh/ban-tin/{id}/{action}": broadcastOperators,
+	"POST /office/truyen-thanh/cum-loa":               broadcastOperators,
+	"POST /office/truyen-thanh/loa":                   broadcastOperators,
+	"GET /api/v1/broadcast/clusters":                  broadcastOperators,
+	"POST /api/v1/broadcast/clusters":                 broadcastOperators,
+	"GET /api/v1/broadcast/speakers":                  broadcastOperators,
+	"POST /api/v1/broadcast/speakers":                 broadcastOperators,
+	"GET /api/v1/bulletins":                           broadcastOperators,
+	"POST /api/v1/bulletins":                          broadcastOperators,
+	"POST /api/v1/bulletins/{id}/actions/{action}":    broadcastOperators,
+	"GET /api/v1/speakers/feed":                       speakerOnly,
+	"GET /api/v1/speakers/bulletins/{id}/audio":       speakerOnly,
+	"POST /api/v1/speakers/plays":                     speakerOnly,
+}

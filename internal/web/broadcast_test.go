@@ -1,0 +1,122 @@
+package web_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"io"
+	"math"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/locale"
+	"github.com/xaso-vn/xaso/internal/testtool"
+)
+
+// toneWAV is a second of a 440 Hz tone, 8 kHz mono 16-bit PCM.
+func toneWAV() []byte {
+	const rate = 8000
+	var data bytes.Buffer
+	for i := range rate {
+		binary.Write(&data, binary.LittleEndian, int16(8000*math.Sin(2*math.Pi*440*float64(i)/rate)))
+	}
+	var b bytes.Buffer
+	b.WriteString("RIFF")
+	binary.Write(&b, binary.LittleEndian, uint32(36+data.Len()))
+	b.WriteString("WAVEfmt ")
+	for _, v := range []any{uint32(16), uint16(1), uint16(1), uint32(rate), uint32(rate * 2), uint16(2), uint16(16)} {
+		binary.Write(&b, binary.LittleEndian, v)
+	}
+	b.WriteString("data")
+	binary.Write(&b, binary.LittleEndian, uint32(data.Len()))
+	b.Write(data.Bytes())
+	return b.Bytes()
+}
+
+// The administrator adds a cluster and a speaker (its token shown once) and uploads a
+// daily programme; the leader approves it and today's timeline shows it; a bad schedule
+// is refused at the form.
+func TestBroadcastPage(t *testing.T) {
+	testtool.Path(t, "ffmpeg", "apt-get install ffmpeg")
+	e := newEnv(t)
+	admin, _ := e.login(t, "quantri", demo.Password)
+	leader, _ := e.login(t, "lanhdao", demo.Password)
+	resp, page := get(t, admin, e.ts.URL+"/office/truyen-thanh")
+	if resp.StatusCode != http.StatusOK || text(t, page, "h1") != "Truyền thanh cơ sở" || has(t, page, `form[action="/office/truyen-thanh/ban-tin"]`) {
+		t.Fatalf("page without clusters: %d, %q", resp.StatusCode, text(t, page, "h1"))
+	}
+	if resp, _ = post(t, admin, e.ts.URL+"/office/truyen-thanh/cum-loa", url.Values{"code": {"thon-dong"}, "name": {"Thôn Đông"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add a cluster: %d", resp.StatusCode)
+	}
+	_, page = get(t, admin, e.ts.URL+"/office/truyen-thanh")
+	cluster := attrAt(t, page, `input[name="cluster"]`, "value")
+	resp, page = post(t, admin, e.ts.URL+"/office/truyen-thanh/loa", url.Values{"name": {"Loa nhà văn hóa"}, "cluster": {cluster}})
+	if resp.StatusCode != http.StatusCreated || len(textAt(t, page, "#speaker-token")) < 20 {
+		t.Fatalf("register a speaker: %d, token %q", resp.StatusCode, textAt(t, page, "#speaker-token"))
+	}
+	if _, page = get(t, admin, e.ts.URL+"/office/truyen-thanh"); has(t, page, "#speaker-token") || !strings.Contains(page, "Mất kết nối") {
+		t.Fatal("the token is shown again, or the silent speaker is not flagged")
+	}
+
+	today := time.Now().In(locale.Zone).Format(time.DateOnly)
+	send := func(fields map[string]string, sound []byte) (*http.Response, string) {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		for k, v := range fields {
+			mw.WriteField(k, v)
+		}
+		if sound != nil {
+			fw, _ := mw.CreateFormFile("audio", "chuong-trinh.wav")
+			fw.Write(sound)
+		}
+		mw.Close()
+		req, _ := http.NewRequest("POST", e.ts.URL+"/office/truyen-thanh/ban-tin", &b)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		resp, err := admin.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp, string(body)
+	}
+	programme := map[string]string{"title": "Chương trình thời sự", "priority": "normal", "cluster": cluster,
+		"kind": "daily", "times": "06:00, 17:00", "start": today, "end": today}
+	bad := map[string]string{}
+	for k, v := range programme {
+		bad[k] = v
+	}
+	bad["times"] = "06:00, 17:30"
+	if resp, page := send(bad, toneWAV()); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(textAt(t, page, "#broadcast-error"), "cùng số phút") {
+		t.Fatalf("times at different minutes: %d %q", resp.StatusCode, textAt(t, page, "#broadcast-error"))
+	}
+	if resp, _ := send(programme, toneWAV()); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the programme: %d", resp.StatusCode)
+	}
+	_, page = get(t, leader, e.ts.URL+"/office/truyen-thanh")
+	approve := attrAt(t, page, `form[action$="/duyet"]`, "action")
+	if !strings.Contains(page, "Hằng ngày lúc 06:00, 17:00") || !strings.Contains(page, "Chờ duyệt") {
+		t.Fatal("the draft is not listed with its schedule")
+	}
+	if resp, _ = post(t, leader, e.ts.URL+approve, nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve: %d", resp.StatusCode)
+	}
+	_, page = get(t, leader, e.ts.URL+"/office/truyen-thanh")
+	rows := all(t, page, `section[aria-labelledby="hom-nay"] td`)
+	var cells []string
+	for _, r := range rows {
+		cells = append(cells, textOf(r))
+	}
+	joined := strings.Join(cells, " | ")
+	if !strings.Contains(joined, "06:00:00–06:00:01 | Chương trình thời sự") || !strings.Contains(joined, "17:00:00–17:00:01 | Chương trình thời sự") {
+		t.Fatalf("today's timeline: %s", joined)
+	}
+	// The administrator cannot approve; the menu leads there.
+	if _, page = get(t, admin, e.ts.URL+"/office/truyen-thanh"); has(t, page, `form[action$="/duyet"]`) || !has(t, page, `header nav.tabs a[href="/office/truyen-thanh"]`) {
+		t.Fatal("the administrator is offered the approval, or the menu lacks the page")
+	}
+}
