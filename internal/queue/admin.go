@@ -14,6 +14,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/unit"
 )
 
 // The unit administrator sets up the floor from the pages: service groups, desks (and
@@ -172,6 +173,23 @@ func newKioskKey() string {
 	b := make([]byte, 16)
 	rand.Read(b)
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+}
+
+// CheckKiosk says whether the kiosk of unit u named code takes tickets with key: nil
+// for none named, an unknown one (tickets then go without a printer) or one that does;
+// else why not (ErrKioskOff, ErrKioskKey).
+func (s *Service) CheckKiosk(ctx context.Context, u unit.Unit, code, key string) error {
+	if code == "" {
+		return nil
+	}
+	k, err := s.Store.QueueKiosk(ctx, u.ID, code)
+	if apperr.KindOf(err) == apperr.NotFound {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return k.admits(key)
 }
 
 // admits refuses a ticket asked at kiosk k with key: a disabled kiosk, or a key that is

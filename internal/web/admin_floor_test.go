@@ -95,6 +95,10 @@ func TestAdminFloorPage(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "key="+key) {
 		t.Fatalf("a ticket at k2 with its key: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
+	// Opened without its key, the kiosk's page says so at once.
+	if resp, page := get(t, kiosk, e.ts.URL+"/kiosk/"+demo.CommuneCode+"?kiosk=k2"); resp.StatusCode != http.StatusForbidden || !strings.Contains(page, "thiếu hoặc sai khóa") {
+		t.Errorf("the kiosk page without its key: %d", resp.StatusCode)
+	}
 	// The kiosk's own page carries the key in its forms.
 	if !has(t, mustGet(t, kiosk, e.ts.URL+"/kiosk/"+demo.CommuneCode+"?kiosk=k2&key="+key), "form.take input[name=key][value="+key+"]") {
 		t.Error("the kiosk page's form does not carry its key")

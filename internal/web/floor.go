@@ -98,6 +98,15 @@ func (s *Server) kioskPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// A kiosk opened at a wrong address (its key missing or old) or disabled says so
+	// at once, not at the first citizen's ticket.
+	if err := s.Queue.CheckKiosk(r.Context(), u, kioskCode(r), kioskKey(r)); err != nil {
+		e := apperr.From(err)
+		if e.Kind != apperr.Forbidden {
+			return err
+		}
+		return s.renderKiosk(w, r, e.Kind.HTTPStatus(), u, kioskView{Error: e.Message})
+	}
 	return s.renderKiosk(w, r, http.StatusOK, u, kioskView{})
 }
 
