@@ -131,6 +131,7 @@ func Routes(d Deps) []httpx.Route {
 	routes = append(routes, paymentRoutes(h)...)
 	routes = append(routes, queueRoutes(h)...)
 	routes = append(routes, certificationRoutes(h)...)
+	routes = append(routes, assignRoutes(h)...)
 	routes = append(routes, documentRoutes(h)...)
 	routes = append(routes, userRoutes(h)...)
 	routes = append(routes, broadcastRoutes(h)...)

@@ -59,6 +59,8 @@ type Certification struct {
 	CertifiedAt      *string `json:"certified_at"`
 	Statement        string  `json:"statement"`
 	PaymentReference string  `json:"payment_reference,omitempty"`
+	// Receipt is the address of the fee's receipt (PDF) once issued (one line's view only).
+	Receipt string `json:"receipt,omitempty"`
 }
 
 func certificationOut(u unit.Unit, e certify.Entry) Certification {
@@ -146,7 +148,15 @@ func (h handlers) getCertification(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, certificationOut(u, e))
+	out := certificationOut(u, e)
+	rid, err := h.Certifications.ReceiptID(r.Context(), e)
+	if err != nil {
+		return err
+	}
+	if rid != 0 {
+		out.Receipt = "/api/v1/receipts/" + strconv.FormatInt(rid, 10) + ".pdf"
+	}
+	return httpx.WriteJSON(w, http.StatusOK, out)
 }
 
 // certificationBook serves a book as {kind}-{year}.pdf or .xlsx.

@@ -224,31 +224,34 @@ type StepView struct {
 
 // Dossier is the full view of a dossier for its officials and its owner.
 type Dossier struct {
-	Code             string             `json:"code"`
-	Status           dossier.Status     `json:"status"`
-	StatusLabel      string             `json:"status_label"`
-	Channel          dossier.Channel    `json:"channel"`
-	NationalCode     string             `json:"national_code,omitempty"`
-	ProcedureCode    string             `json:"procedure_code"`
-	ProcedureName    string             `json:"procedure_name"`
-	ProcedureVersion int                `json:"procedure_version"`
-	ReceivingUnit    string             `json:"receiving_unit"`
-	CompetentUnit    string             `json:"competent_unit"`
-	Applicant        dossier.Applicant  `json:"applicant"`
-	Fields           map[string]string  `json:"fields"`
-	Step             StepView           `json:"step"`
-	SubmittedAt      *string            `json:"submitted_at"`
-	ReceivedAt       *string            `json:"received_at"`
-	DueAt            *string            `json:"due_at"`
-	ExtendedDueAt    *string            `json:"extended_due_at"`
-	ResolvedAt       *string            `json:"resolved_at"`
-	EndedAt          *string            `json:"ended_at"`
-	Timeliness       dossier.Timeliness `json:"timeliness,omitempty"`
-	Supplements      int                `json:"supplements"`
-	PausedMinutes    int64              `json:"paused_minutes"`
-	Reason           string             `json:"reason,omitempty"`
-	AllowedActions   []dossier.Action   `json:"allowed_actions"`
-	History          []HistoryEntry     `json:"history"`
+	Code             string            `json:"code"`
+	Status           dossier.Status    `json:"status"`
+	StatusLabel      string            `json:"status_label"`
+	Channel          dossier.Channel   `json:"channel"`
+	NationalCode     string            `json:"national_code,omitempty"`
+	ProcedureCode    string            `json:"procedure_code"`
+	ProcedureName    string            `json:"procedure_name"`
+	ProcedureVersion int               `json:"procedure_version"`
+	ReceivingUnit    string            `json:"receiving_unit"`
+	CompetentUnit    string            `json:"competent_unit"`
+	Applicant        dossier.Applicant `json:"applicant"`
+	Fields           map[string]string `json:"fields"`
+	Step             StepView          `json:"step"`
+	// AssignedTo is the officer the current step is assigned to by name (absent: the
+	// step belongs to its role).
+	AssignedTo     *Assignee          `json:"assigned_to,omitempty"`
+	SubmittedAt    *string            `json:"submitted_at"`
+	ReceivedAt     *string            `json:"received_at"`
+	DueAt          *string            `json:"due_at"`
+	ExtendedDueAt  *string            `json:"extended_due_at"`
+	ResolvedAt     *string            `json:"resolved_at"`
+	EndedAt        *string            `json:"ended_at"`
+	Timeliness     dossier.Timeliness `json:"timeliness,omitempty"`
+	Supplements    int                `json:"supplements"`
+	PausedMinutes  int64              `json:"paused_minutes"`
+	Reason         string             `json:"reason,omitempty"`
+	AllowedActions []dossier.Action   `json:"allowed_actions"`
+	History        []HistoryEntry     `json:"history"`
 	// Papers are the papers received at intake (empty when none were recorded).
 	Papers []dossier.Paper `json:"papers"`
 	// Register is the dossier's line in the receiving unit's register of the year
@@ -280,7 +283,7 @@ func (h handlers) load(r *http.Request) (dossier.Dossier, dossier.Actor, error) 
 	if err != nil {
 		return d, dossier.Actor{}, err
 	}
-	a, err := h.Dossiers.Access(r.Context(), d, p)
+	a, err := h.Dossiers.ActorFor(r.Context(), d, p)
 	return d, a, err
 }
 
@@ -316,6 +319,17 @@ func (h handlers) view(r *http.Request, d dossier.Dossier, a dossier.Actor) (Dos
 	}
 	if steps := rules.Procedure.Workflow.Steps; d.Step < len(steps) {
 		v.Step = StepView{Index: d.Step, Name: steps[d.Step].Name, Role: string(steps[d.Step].Role)}
+	}
+	if d.AssignedTo != 0 {
+		u, err := h.Store.UserByID(ctx, d.AssignedTo)
+		if err != nil {
+			return Dossier{}, err
+		}
+		name := u.FullName
+		if name == "" {
+			name = u.Username
+		}
+		v.AssignedTo = &Assignee{UserID: u.ID, Name: name}
 	}
 	for _, e := range evs {
 		v.History = append(v.History, HistoryEntry{At: *rfc3339(e.At), Actor: e.ActorName, Action: string(e.Action),

@@ -77,6 +77,7 @@ type ticketRequest struct {
 	Group    string `json:"group"`
 	Priority string `json:"priority"`
 	Kiosk    string `json:"kiosk"`
+	Key      string `json:"key,omitempty"` // the kiosk's key (its page's address carries it)
 }
 
 func (h handlers) takeTicket(w http.ResponseWriter, r *http.Request) error {
@@ -98,7 +99,7 @@ func (h handlers) takeTicket(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := h.Queue.Take(r.Context(), queue.TicketRequest{Unit: u, Group: in.Group, Priority: p, Kiosk: in.Kiosk})
+	t, err := h.Queue.Take(r.Context(), queue.TicketRequest{Unit: u, Group: in.Group, Priority: p, Kiosk: in.Kiosk, Key: in.Key})
 	if err != nil {
 		return err
 	}
@@ -129,6 +130,7 @@ type checkInRequest struct {
 	Unit  string `json:"unit"`
 	Code  string `json:"code"` // the booking's code, or its QR code's content
 	Kiosk string `json:"kiosk"`
+	Key   string `json:"key,omitempty"` // the kiosk's key (its page's address carries it)
 }
 
 func (h handlers) checkIn(w http.ResponseWriter, r *http.Request) error {
@@ -143,7 +145,7 @@ func (h handlers) checkIn(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := h.Queue.CheckIn(r.Context(), u, in.Code, in.Kiosk)
+	t, err := h.Queue.CheckIn(r.Context(), u, in.Code, in.Kiosk, in.Key)
 	if err != nil {
 		return err
 	}
@@ -411,6 +413,15 @@ type FloorStatsDoc struct {
 	Bookings  int          `json:"bookings"`
 	NoShows   int          `json:"no_shows"`
 	Officers  []OfficerDoc `json:"officers"`
+	// DossiersByOfficer counts the dossiers started from the period's tickets on the
+	// officer each is assigned to by name, else on who called the ticket.
+	DossiersByOfficer []DossierCountDoc `json:"dossiers_by_officer"`
+}
+
+// DossierCountDoc is how many dossiers started from tickets are an officer's.
+type DossierCountDoc struct {
+	Officer  string `json:"officer"`
+	Dossiers int    `json:"dossiers"`
 }
 
 func timesDocs(ts []queue.Times) []TimesDoc {
@@ -467,9 +478,14 @@ func (h handlers) floorStats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, FloorStatsDoc{From: st.From, To: st.To, Tickets: st.Tickets, Waiting: st.Waiting,
+	doc := FloorStatsDoc{From: st.From, To: st.To, Tickets: st.Tickets, Waiting: st.Waiting,
 		Overall: timesDoc(st.Overall), ByGroup: timesDocs(st.ByGroup), ByDesk: timesDocs(st.ByDesk), ByOfficer: timesDocs(st.ByOfficer),
-		PerHour: st.PerHour, Skipped: st.Skipped, Bookings: st.Bookings, NoShows: st.NoShows, Officers: officerDocs(st.Officers)})
+		PerHour: st.PerHour, Skipped: st.Skipped, Bookings: st.Bookings, NoShows: st.NoShows, Officers: officerDocs(st.Officers),
+		DossiersByOfficer: []DossierCountDoc{}}
+	for _, c := range st.Dossiers {
+		doc.DossiersByOfficer = append(doc.DossiersByOfficer, DossierCountDoc{Officer: c.Name, Dossiers: c.Dossiers})
+	}
+	return httpx.WriteJSON(w, http.StatusOK, doc)
 }
 
 func (h handlers) officerFigures(w http.ResponseWriter, r *http.Request) error {

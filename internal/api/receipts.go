@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/forms"
 	"github.com/xaso-vn/xaso/internal/httpx"
@@ -110,35 +111,20 @@ func (h handlers) receiptPDF(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.Store.DossierByCode(ctx, rc.DossierCode)
-	if errors.Is(err, dossier.ErrNotFound) {
-		return payment.ErrReceiptNotFound
-	}
-	if err != nil {
-		return err
-	}
-	// The accountant of the collecting unit, or whoever may open the dossier
-	// (dossier.Service.Access), or the holder of its secret.
-	allowed := p.Can(rc.UnitID, auth.OfficeRoles...) || secret != "" && secretMatches(secret, d.Secret)
-	if !allowed && p != nil {
-		_, err := h.Dossiers.Access(ctx, d, p)
-		if err != nil && !errors.Is(err, dossier.ErrNotFound) {
+	var png []byte
+	var certification string
+	if rc.DossierCode == "" {
+		if certification, err = h.certificationOfReceipt(r, rc); err != nil {
 			return err
 		}
-		allowed = err == nil
-	}
-	if !allowed {
-		return payment.ErrReceiptNotFound
-	}
-	png, err := qr.PNG(h.lookupURL(r, d.Code, d.Secret), qr.PrintSize)
-	if err != nil {
+	} else if png, err = h.dossierReceiptAllowed(r, rc, secret); err != nil {
 		return err
 	}
 	view := forms.FeeReceipt{
 		Name: rc.Name, Template: rc.Template, Series: rc.Series, Number: rc.NumberText(), IssuedAt: rc.IssuedAt,
 		Collector:   forms.Collector{Name: rc.Collector.Name, TaxCode: rc.Collector.TaxCode, Address: rc.Collector.Address},
 		Payer:       forms.Person{Name: rc.Payer.Name, Address: rc.Payer.Address},
-		DossierCode: rc.DossierCode, Reference: rc.Reference, Method: rc.Method.Label(), Total: rc.Total,
+		DossierCode: rc.DossierCode, Certification: certification, Reference: rc.Reference, Method: rc.Method.Label(), Total: rc.Total,
 		QR: png, Basis: rc.Rules().Basis,
 	}
 	if c := rc.Cancellation; c != nil {
@@ -170,4 +156,53 @@ func (h handlers) receiptPDF(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "private, no-store")
 	_, err = w.Write(b.Bytes())
 	return err
+}
+
+// dossierReceiptAllowed lets the receipt of a dossier's fee be seen by the officials of
+// the collecting unit, whoever may open the dossier (dossier.Service.Access), or the
+// holder of its look-up secret; it returns the dossier's look-up QR code.
+func (h handlers) dossierReceiptAllowed(r *http.Request, rc payment.StoredFeeReceipt, secret string) ([]byte, error) {
+	ctx := r.Context()
+	p := auth.PrincipalFrom(ctx)
+	d, err := h.Store.DossierByCode(ctx, rc.DossierCode)
+	if errors.Is(err, dossier.ErrNotFound) {
+		return nil, payment.ErrReceiptNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	allowed := p.Can(rc.UnitID, auth.OfficeRoles...) || secret != "" && secretMatches(secret, d.Secret)
+	if !allowed && p != nil {
+		_, err := h.Dossiers.Access(ctx, d, p)
+		if err != nil && !errors.Is(err, dossier.ErrNotFound) {
+			return nil, err
+		}
+		allowed = err == nil
+	}
+	if !allowed {
+		return nil, payment.ErrReceiptNotFound
+	}
+	return qr.PNG(h.lookupURL(r, d.Code, d.Secret), qr.PrintSize)
+}
+
+// certificationOfReceipt lets the receipt of a certification's fee (no dossier, no
+// look-up secret) be seen by the register's readers of the collecting unit
+// (certify.ReadRoles), and names the certification it is for.
+func (h handlers) certificationOfReceipt(r *http.Request, rc payment.StoredFeeReceipt) (string, error) {
+	ctx := r.Context()
+	if !auth.PrincipalFrom(ctx).Can(rc.UnitID, certify.ReadRoles...) {
+		return "", payment.ErrReceiptNotFound
+	}
+	pr, err := h.Store.PaymentRequest(ctx, rc.RequestID)
+	if err != nil {
+		return "", err
+	}
+	if pr.CertificationID == 0 {
+		return "", payment.ErrReceiptNotFound
+	}
+	e, err := h.Store.Certification(ctx, pr.CertificationID)
+	if err != nil {
+		return "", err
+	}
+	return "Số " + strconv.Itoa(e.Number) + ", quyển số " + e.Book + " (" + e.Kind.Label() + ")", nil
 }

@@ -176,6 +176,8 @@ func TestReconcile(t *testing.T) {
 		{"cancelled", []DayLine{{entry(1, KindCopy, 2000), req(2000, 0, 0, payment.StateCancelled, 0)}}, []string{"cancelled"}, false, 2000, 0},
 		{"refunded", []DayLine{{entry(1, KindCopy, 2000), req(2000, 2000, 2000, payment.StateRefunded, 0)}}, []string{"refunded"}, false, 2000, 0},
 		{"over paid", []DayLine{{entry(1, KindCopy, 2000), req(2000, 3000, 0, payment.StatePaid, 0)}}, []string{"over_paid"}, false, 2000, 3000},
+		{"paid without a receipt", []DayLine{{entry(1, KindCopy, 2000), req(2000, 2000, 0, payment.StatePaid, 0)},
+			{entry(2, KindCopy, 2000), req(2000, 2000, 0, payment.StatePaid, 11)}}, []string{"no_receipt"}, false, 4000, 4000},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rec := Reconcile(day, c.lines)

@@ -64,6 +64,7 @@ var problemLabels = map[string]string{
 	"cancelled":      "Yêu cầu thu phí đã hủy",
 	"refunded":       "Đã hoàn phí",
 	"over_paid":      "Thu thừa",
+	"no_receipt":     "Đã thu nhưng chưa lập biên lai",
 }
 
 // ProblemLabel is the Vietnamese name of a line's problem.
@@ -126,6 +127,10 @@ func problem(e Entry, r *payment.StoredRequest) string {
 		return "over_paid"
 	case r.Net() < e.Fee:
 		return "unpaid"
+	case r.ReceiptID == 0:
+		// Money taken is owed a receipt: the accountant issues it (the unit's receipt
+		// configuration was missing or refused when the fee was paid).
+		return "no_receipt"
 	}
 	return ""
 }

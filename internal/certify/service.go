@@ -44,6 +44,26 @@ type Store interface {
 	Certification(ctx context.Context, id int64) (Entry, error)
 	// CertificationDay is a unit's lines of a day, each with its fee's payment request.
 	CertificationDay(ctx context.Context, unitID int64, day calendar.Date) ([]DayLine, error)
+	// PaymentRequestsByReference finds a fee's payment request (its receipt).
+	PaymentRequestsByReference(ctx context.Context, ref string) ([]payment.StoredRequest, error)
+}
+
+// ReceiptID is the fee receipt issued for entry e's fee (0: none yet, or no fee). e is
+// an entry its reader was given (Service.Entry).
+func (s *Service) ReceiptID(ctx context.Context, e Entry) (int64, error) {
+	if e.PaymentReference == "" {
+		return 0, nil
+	}
+	prs, err := s.Store.PaymentRequestsByReference(ctx, e.PaymentReference)
+	if err != nil {
+		return 0, err
+	}
+	for _, pr := range prs {
+		if pr.CertificationID == e.ID {
+			return pr.ReceiptID, nil
+		}
+	}
+	return 0, nil
 }
 
 // Roles that record certifications (the desk's counter officers) and that read and

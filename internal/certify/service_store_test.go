@@ -345,3 +345,45 @@ func TestReadRights(t *testing.T) {
 		}
 	}
 }
+
+// A bank transfer quoting a certification's payment reference (as the payer's app
+// mangles it) is matched to its request as a dossier's would be: paid, its receipt
+// issued, and the day's register balanced.
+func TestTransferQuotingCertificationReference(t *testing.T) {
+	e := newCertEnv(t)
+	ctx := context.Background()
+	counter := e.principal(t, "motcua")
+	entry, err := e.svc.Record(ctx, counter, e.unit, copyReq(3, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(entry.PaymentReference, "CT26B0000001") {
+		t.Fatalf("reference %q", entry.PaymentReference)
+	}
+	if _, err := e.pay.SetAccount(ctx, payment.Account{UnitID: e.unit, BIN: "970415", Number: "113366668888", Name: "UBND XA YEN TU"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.pay.SetReceiptConfig(ctx, payment.ReceiptConfig{UnitID: e.unit, Template: "EBL01", Series: "26T",
+		Collector: payment.Party{Name: "Ủy ban nhân dân xã Yên Từ", TaxCode: "2700123456"}}); err != nil {
+		t.Fatal(err)
+	}
+	ref := entry.PaymentReference
+	n := payment.Notification{TransactionID: "FT26183900000001", BankBIN: "970415", Account: "113366668888", Amount: entry.Fee,
+		Description:  "MBVCB.3278614178.Phi chung thuc " + strings.ToLower(ref[:5]) + "-" + ref[5:] + ".CT tu 0011004123456 NGUYEN VAN AN",
+		TransactedAt: e.now.Add(-time.Minute)}
+	res, err := e.pay.Record(ctx, e.unit, n, []byte(`{"raw":true}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Notification.Outcome != payment.MatchExact || res.Request == nil || res.Request.CertificationID != entry.ID ||
+		res.Request.State != payment.StatePaid || res.Issued.Receipt == nil || res.Issued.Receipt.Total != entry.Fee {
+		t.Fatalf("transfer: outcome %s, request %+v, receipt %+v", res.Notification.Outcome, res.Request, res.Issued.Receipt)
+	}
+	rec, err := e.svc.Reconcile(ctx, e.principal(t, "ketoan"), e.unit, calendar.DateOf(e.now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rec.Balanced || rec.Collected != entry.Fee || rec.Receipts != 1 {
+		t.Errorf("reconciliation: balanced %v collected %d receipts %d problems %v", rec.Balanced, rec.Collected, rec.Receipts, rec.Problems)
+	}
+}

@@ -334,6 +334,22 @@ var applyTable = map[Action]string{
 		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
 		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
 	`,
+	// Assignment is not a transition: Service.Assign makes it (assign_test.go).
+	ActAssign: `
+		      an se ow ci vo dt cR cC sC sR lC lR kC aC uC sy
+		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		rec0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro2  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+	`,
 }
 
 // reasonActions are the actions whose reason the citizen is owed in writing.

@@ -170,6 +170,9 @@ type Dossier struct {
 
 	Status Status
 	Step   int // index of the current workflow step
+	// AssignedTo is the officer the current step was given to by name (giao xử lý),
+	// 0 when it belongs to the step's role; cleared when the step changes.
+	AssignedTo int64
 
 	SubmittedAt time.Time
 	ReceivedAt  time.Time // zero until received

@@ -38,6 +38,7 @@ var actionLabels = map[Action]string{
 	ActRequestSupplement: "Yêu cầu bổ sung", ActSupplement: "Đã bổ sung", ActRefuse: "Từ chối",
 	ActApprove: "Phê duyệt", ActSign: "Ký kết quả", ActReturn: "Trả kết quả", ActExtend: "Xin lỗi và gia hạn",
 	ActStop: "Dừng giải quyết", ActWithdraw: "Rút hồ sơ", ActReschedule: "Dời hẹn theo lịch làm việc mới",
+	ActAssign: "Giao xử lý",
 }
 
 // Label is the Vietnamese name of the action.
@@ -73,6 +74,11 @@ type Actor struct {
 	P         *auth.Principal
 	Owner     bool
 	Assistant bool
+	// ForID is the absent official P acts for under a delegation in force (ForName
+	// their name, for the history): P may then act on a step assigned to them
+	// (Service.ActorFor finds it).
+	ForID   int64
+	ForName string
 }
 
 // Name says who acted, for the history.
@@ -80,10 +86,14 @@ func (a Actor) Name() string {
 	if a.P == nil {
 		return "công dân"
 	}
+	name := a.P.Username
 	if a.P.FullName != "" {
-		return a.P.FullName
+		name = a.P.FullName
 	}
-	return a.P.Username
+	if a.ForName != "" {
+		name += " (thay " + a.ForName + ")"
+	}
+	return name
 }
 
 // Request is a transition asked for.
@@ -147,6 +157,20 @@ func (d *Dossier) stepAllows(r Rules, a Actor, act catalog.Action) error {
 	if !ok || !st.Allows(act) {
 		return ErrTransition
 	}
+	// A step assigned by name is the assignee's, or theirs who acts for them under a
+	// delegation (whatever their own roles: the assignee held the step's role when
+	// given it); the system administrator may still repair anything.
+	if d.AssignedTo != 0 && a.P != nil && !a.P.IsSystemAdmin() {
+		switch {
+		case a.ForID == d.AssignedTo:
+			return nil
+		case a.P.UserID != d.AssignedTo:
+			if d.may(a, st.Role) {
+				return ErrAssignedElsewhere
+			}
+			return ErrNotYourStep
+		}
+	}
 	if !d.may(a, st.Role) {
 		return ErrNotYourStep
 	}
@@ -194,6 +218,9 @@ func (d *Dossier) Apply(r Rules, req Request) (Event, error) {
 	}
 	if next.Step != d.Step {
 		next.StepStartedAt = req.Now
+	}
+	if next.Step != d.Step || next.Status.Final() {
+		next.AssignedTo = 0 // a named assignment is of one step
 	}
 	*d = next
 	return ev, nil

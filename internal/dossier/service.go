@@ -60,6 +60,7 @@ type Store interface {
 	ActiveConsent(ctx context.Context, citizenID, volunteerID, unitID int64, purpose consent.Purpose) (int64, error)
 	ConsentStands(ctx context.Context, id int64) (bool, error)
 	Searcher
+	Staff
 }
 
 // Calendars gives a unit's compiled working calendar (workcal.Service).
@@ -237,6 +238,9 @@ func (s *Service) Act(ctx context.Context, code string, req Request) (Dossier, e
 	}
 	if req.Now.IsZero() {
 		req.Now = s.Now()
+	}
+	if req.Actor, err = s.actingFor(ctx, before, req.Actor); err != nil {
+		return Dossier{}, err
 	}
 	if req.Action == ActSign && s.SignNeedsResult {
 		if err := s.hasResult(ctx, before); err != nil {

@@ -109,6 +109,18 @@ var a11yPages = []struct {
 	{name: "dossier", user: "motcua", path: "/office", then: func(b *tab) {
 		b.step("open the first dossier of the inbox", follow(`main table a[href^="/office/dossiers/"]`))
 	}},
+	{name: "admin-floor", user: "quantri", path: "/admin/quay", then: func(b *tab) {
+		b.step("open a kiosk's form", chromedp.Click(chromedp.CSS(`section[aria-labelledby="h-kiosks"] details summary`)))
+		b.step("the page fits the phone's width", noSideScroll())
+	}},
+	{name: "dossier-assign", user: "lanhdao", path: "/office", then: func(b *tab) {
+		b.step("open the first overdue dossier", follow(`section.group-qua-han table a[href^="/office/dossiers/"]`))
+		b.step("open the assignment form", chromedp.Click(chromedp.CSS(`details#giao-xu-ly summary`)))
+		b.step("the page fits the phone's width", noSideScroll())
+	}},
+	{name: "delegations", user: "chuyenvien", path: "/office/uy-quyen", then: func(b *tab) {
+		b.step("the page fits the phone's width", noSideScroll())
+	}},
 }
 
 func TestAccessibility(t *testing.T) {

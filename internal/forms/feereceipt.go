@@ -24,12 +24,15 @@ type FeeReceipt struct {
 	Collector   Collector
 	Payer       Person
 	DossierCode string
-	Reference   string // the payment's reference (nội dung chuyển khoản)
-	Method      string // how it was paid, in words
-	Fees        []Fee
-	Total       int64
-	QR          []byte // PNG of the dossier's look-up; optional
-	Basis       []string
+	// Certification names the certification the fee is for ("Số 12, quyển số
+	// 01/2026-SCT/BS"), printed instead of the dossier's code; "" for a dossier's fee.
+	Certification string
+	Reference     string // the payment's reference (nội dung chuyển khoản)
+	Method        string // how it was paid, in words
+	Fees          []Fee
+	Total         int64
+	QR            []byte // PNG of the dossier's look-up; optional
+	Basis         []string
 	// Signed names the signer of the XML record when its signature is valid ("" when it
 	// is not signed, or not validly).
 	Signed string
@@ -73,7 +76,12 @@ func (r FeeReceipt) document() document {
 	if r.Payer.Address != "" {
 		top = append(top, label("Địa chỉ người nộp", r.Payer.Address))
 	}
-	top = append(top, label("Mã hồ sơ", r.DossierCode), label("Nội dung chuyển khoản", r.Reference), label("Hình thức thanh toán", r.Method))
+	if r.Certification != "" {
+		top = append(top, label("Việc chứng thực", r.Certification))
+	} else {
+		top = append(top, label("Mã hồ sơ", r.DossierCode))
+	}
+	top = append(top, label("Nội dung chuyển khoản", r.Reference), label("Hình thức thanh toán", r.Method))
 	b := []block{
 		title{strings.ToUpper(r.Name)},
 		para{Align: alignCenter, Spans: []span{

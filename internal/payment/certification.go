@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -21,9 +22,10 @@ import (
 //	│  └ the register's year, YY
 //	└ marker
 //
-// FindReferences looks only for dossiers' references (XS…): a transfer naming a
-// certification's reference stays unmatched until the accountant ties it to the
-// request, which the certification desk's cash practice makes rare.
+// FindReferences finds these as it finds dossiers' (readCertificationReference), so a
+// transfer quoting one is matched to its request like a dossier's. "CT" is also the
+// banks' "chuyển tiền" ("….CT tu 0011…"): the shape — a book letter between two runs of
+// digits, the ordinal 1 — keeps such text from reading as a reference.
 const certificationMarker = "CT"
 
 // CertificationBooks are the book letters of the reference, by certify.Kind's name.
@@ -58,4 +60,26 @@ func NewCertificationRequest(unitID int64, reference string, item Item, by Actor
 	r := Request{UnitID: unitID, Ordinal: 1, Items: []Item{item}, Amount: item.Amount, Reference: reference,
 		State: StatePending, CreatedAt: now}
 	return r, Event{At: now, Action: ActCreate, ToState: StatePending, Amount: r.Amount, By: by}, nil
+}
+
+// readCertificationReference checks that s, ReferenceLength upper-case letters and
+// digits starting with the marker CT, has a certification reference's shape (a year, a
+// book letter, a number from 1, the ordinal 1, two check characters) and returns it
+// with the base-32 look-alikes of its ordinal and check read as digits.
+func readCertificationReference(s string) (string, bool) {
+	b := []byte(s)
+	if !allDigits(s[2:4]) || !strings.ContainsRune("BKH", rune(s[4])) || !allDigits(s[5:12]) || s[5:12] == "0000000" {
+		return "", false
+	}
+	for i := 12; i < ReferenceLength; i++ {
+		c, ok := base32(b[i])
+		if !ok {
+			return "", false
+		}
+		b[i] = c
+	}
+	if b[12] != crockford[1] {
+		return "", false
+	}
+	return string(b), true
 }

@@ -20,6 +20,10 @@ func TestMatch(t *testing.T) {
 		return r
 	}
 	pending := []Request{mk(1, ref1, StatePending, 0), mk(2, refOther, StatePending, 0)}
+	certRef, err := CertificationReference(1, "signature", 2026, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
 	note := func(desc string, amount int64) Notification {
 		return Notification{TransactionID: "FT1", BankBIN: "970415", Account: "113366668888", Amount: amount,
 			Description: desc, TransactedAt: now0}
@@ -53,6 +57,8 @@ func TestMatch(t *testing.T) {
 		{"the same request listed twice", note(ref1, 50000), []Request{mk(1, ref1, StatePending, 0), mk(1, ref1, StatePending, 0)}, MatchExact, 1, 50000, nil},
 		{"a stray reference next to the real one", note(ref1+" "+ref2, 50000), pending, MatchExact, 1, 50000, nil},
 		{"no candidates", note(ref1, 50000), nil, MatchUnknownReference, 0, 0, nil},
+		{"a certification's fee", note("MBVCB.9.phi chung thuc "+strings.ToLower(certRef)+".CT tu 0011", 50000),
+			append(slices.Clone(pending), mk(7, certRef, StatePending, 0)), MatchExact, 7, 50000, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := Match(tc.n, account, tc.cands)

@@ -113,10 +113,15 @@ func FindReferences(description string) []string {
 	s := compact(description)
 	var out []string
 	for i := 0; i+ReferenceLength <= len(s); i++ {
-		if s[i] != 'X' || s[i+1] != 'S' {
-			continue
+		var ref string
+		var ok bool
+		switch s[i : i+2] {
+		case "XS":
+			ref, ok = readReference(s[i : i+ReferenceLength])
+		case certificationMarker:
+			ref, ok = readCertificationReference(s[i : i+ReferenceLength])
 		}
-		if ref, ok := readReference(s[i : i+ReferenceLength]); ok && !slices.Contains(out, ref) {
+		if ok && !slices.Contains(out, ref) {
 			out = append(out, ref)
 		}
 	}

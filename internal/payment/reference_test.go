@@ -130,6 +130,16 @@ func TestParseReference(t *testing.T) {
 		{"U is not base 32", "XS26070200071U3", ""},
 		{"cut short", "Le phi XS2607020007", ""},
 		{"dossier code instead", "Le phi " + code7, ""},
+		// A certification's fee (CT, the year, the book, the number, 1, the check).
+		{"certification", "Phi chung thuc CT26B000001219D", "CT26B000001219D"},
+		{"certification, bank text around", "MBVCB.3278614178.ct26k0000003-1a7.CT tu 0011004123456", "CT26K00000031A7"},
+		{"certification, look-alikes", "CT26H00000O4IOZ", ""},
+		{"certification, ordinal I", "CT26H0000004I0Z", "CT26H000000410Z"},
+		{"certification, no such book", "CT26X000001219D", ""},
+		{"certification, number zero", "CT26B000000019D", ""},
+		{"certification, ordinal 2", "CT26B000001229D", ""},
+		{"certification, cut short", "CT26B0000012", ""},
+		{"chuyen tien then digits", "CT tu 00110041234567 den 113366668888", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, ok := ParseReference(tc.desc)
@@ -145,6 +155,18 @@ func TestFindReferences(t *testing.T) {
 	got := FindReferences("Le phi " + a + " va " + strings.ToLower(b) + " (" + a + ")")
 	if len(got) != 2 || got[0] != a || got[1] != b {
 		t.Errorf("FindReferences = %q, want [%s %s]", got, a, b)
+	}
+	// Every certification reference is found as written, in every book.
+	for _, kind := range []string{"copy", "signature", "contract"} {
+		for _, n := range []int{1, 12, 9_999_999} {
+			ref, err := CertificationReference(42, kind, 2026, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := FindReferences("MBVCB.1." + strings.ToLower(ref) + ".CT tu 0011 " + a); len(got) != 2 || got[0] != ref || got[1] != a {
+				t.Errorf("FindReferences with %s = %q", ref, got)
+			}
+		}
 	}
 }
 
@@ -211,4 +233,22 @@ func TestCompactRandom(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzFindReferences: whatever a bank writes in a description, FindReferences answers
+// without panicking, and each reference it finds is one: read again alone it is itself.
+func FuzzFindReferences(f *testing.F) {
+	f.Add("MBVCB.3278614178.ct26k0000003-1a7.CT tu 0011004123456 NGUYEN VAN A")
+	f.Add("Le phi XS260702000719H va CT26B000001219D")
+	f.Add("CT tu 00110041234567 den 113366668888 CTCTCT26H0000004IOZ")
+	f.Fuzz(func(t *testing.T, description string) {
+		for _, ref := range FindReferences(description) {
+			if len(ref) != ReferenceLength || !(strings.HasPrefix(ref, "XS") || strings.HasPrefix(ref, "CT")) {
+				t.Fatalf("FindReferences(%q) found %q", description, ref)
+			}
+			if again := FindReferences(ref); len(again) != 1 || again[0] != ref {
+				t.Fatalf("%q read alone gives %q", ref, again)
+			}
+		}
+	})
 }

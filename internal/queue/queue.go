@@ -32,6 +32,7 @@ type Group struct {
 type Desk struct {
 	UnitID     int64
 	Number     int
+	Name       string   // shown on the desk's pages ("" : "Quầy N")
 	Groups     []string // empty: every group
 	HolderID   int64    // 0: nobody
 	HolderName string
@@ -47,7 +48,14 @@ func (d Desk) Serves(group string) bool {
 type Kiosk struct {
 	UnitID  int64
 	Code    string
+	Name    string
 	Printer string
+	// Token is the secret key the kiosk's page address carries (kiosk=CODE&key=TOKEN):
+	// tickets naming the kiosk without it are refused, so nobody else prints on its
+	// printer or spends its allowance. "" (kiosks set up before keys): none needed.
+	Token string
+	// Disabled kiosks give no tickets.
+	Disabled bool
 }
 
 // Priority is why a ticket goes ahead of the ordinary ones (ưu tiên).

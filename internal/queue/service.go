@@ -79,6 +79,9 @@ type Store interface {
 	FloorTickets(ctx context.Context, unitID int64, from, to string) ([]Ticket, error)
 	FloorBookings(ctx context.Context, unitID int64, from, to string) ([]Booking, error)
 	FloorRatings(ctx context.Context, unitID int64, from, to time.Time) ([]Rating, error)
+	// FloorAssignees maps the codes of the dossiers started from a unit's tickets of a
+	// period to the officer each is assigned to by name (only those assigned).
+	FloorAssignees(ctx context.Context, unitID int64, from, to string) (map[string]int64, error)
 	UserNames(ctx context.Context, ids []int64) (map[int64]string, error)
 }
 
@@ -149,6 +152,7 @@ type TicketRequest struct {
 	Group    string
 	Priority Priority
 	Kiosk    string // its code ("" : the API, no printer)
+	Key      string // the kiosk's key, from its page's address (Kiosk.Token)
 }
 
 // Slip is what a printed ticket shows.
@@ -172,15 +176,18 @@ func (s *Service) Take(ctx context.Context, req TicketRequest) (Ticket, error) {
 	if _, err := ParsePriority(string(req.Priority), true); err != nil {
 		return Ticket{}, err
 	}
-	return s.take(ctx, req.Unit, g, req.Priority, req.Kiosk, 0)
+	return s.take(ctx, req.Unit, g, req.Priority, req.Kiosk, req.Key, 0)
 }
 
-func (s *Service) take(ctx context.Context, u unit.Unit, g Group, p Priority, kioskCode string, bookingID int64) (Ticket, error) {
+func (s *Service) take(ctx context.Context, u unit.Unit, g Group, p Priority, kioskCode, key string, bookingID int64) (Ticket, error) {
 	var kiosk Kiosk
 	if kioskCode != "" {
 		k, err := s.Store.QueueKiosk(ctx, u.ID, kioskCode)
 		switch {
 		case err == nil:
+			if err := k.admits(key); err != nil {
+				return Ticket{}, err
+			}
 			kiosk = k
 		case apperr.KindOf(err) == apperr.NotFound:
 			kiosk = Kiosk{UnitID: u.ID, Code: kioskCode}
@@ -448,7 +455,7 @@ func (s *Service) Cancel(ctx context.Context, code string) (Booking, error) {
 
 // CheckIn turns today's booked visit into a priority ticket of its group, at the kiosk
 // of unit u whose scanner read its QR code (or where its code was typed).
-func (s *Service) CheckIn(ctx context.Context, u unit.Unit, codeOrURL, kiosk string) (Ticket, error) {
+func (s *Service) CheckIn(ctx context.Context, u unit.Unit, codeOrURL, kiosk, key string) (Ticket, error) {
 	b, err := s.Booking(ctx, codeOrURL)
 	if err != nil {
 		return Ticket{}, err
@@ -465,7 +472,7 @@ func (s *Service) CheckIn(ctx context.Context, u unit.Unit, codeOrURL, kiosk str
 	if err != nil {
 		return Ticket{}, err
 	}
-	return s.take(ctx, u, g, PriorityBooked, kiosk, b.ID)
+	return s.take(ctx, u, g, PriorityBooked, kiosk, key, b.ID)
 }
 
 // RateTarget is the ticket a desk's tablet asks about now: the last one its desk
@@ -564,11 +571,17 @@ func (s *Service) Stats(ctx context.Context, p *auth.Principal, unitID int64, fr
 	if err != nil {
 		return Stats{}, err
 	}
-	names, err := s.names(ctx, tickets, ratings)
+	assigned, err := s.Store.FloorAssignees(ctx, unitID, from.String(), to.String())
 	if err != nil {
 		return Stats{}, err
 	}
-	return ComputeStats(from.String(), to.String(), groups, tickets, bookings, ratings, names, s.now()), nil
+	names, err := s.names(ctx, tickets, ratings, assigned)
+	if err != nil {
+		return Stats{}, err
+	}
+	st := ComputeStats(from.String(), to.String(), groups, tickets, bookings, ratings, names, s.now())
+	st.Dossiers = CountDossiers(tickets, assigned, names)
+	return st, nil
 }
 
 // OfficerFigures are the desk ratings of unitID's officers over a period: the figure
@@ -581,14 +594,14 @@ func (s *Service) OfficerFigures(ctx context.Context, p *auth.Principal, unitID 
 	if err != nil {
 		return nil, err
 	}
-	names, err := s.names(ctx, nil, ratings)
+	names, err := s.names(ctx, nil, ratings, nil)
 	if err != nil {
 		return nil, err
 	}
 	return OfficerFigures(ratings, names), nil
 }
 
-func (s *Service) names(ctx context.Context, tickets []Ticket, ratings []Rating) (map[int64]string, error) {
+func (s *Service) names(ctx context.Context, tickets []Ticket, ratings []Rating, assigned map[string]int64) (map[int64]string, error) {
 	seen := map[int64]bool{}
 	var ids []int64
 	add := func(id int64) {
@@ -602,6 +615,9 @@ func (s *Service) names(ctx context.Context, tickets []Ticket, ratings []Rating)
 	}
 	for _, r := range ratings {
 		add(r.OfficerID)
+	}
+	for _, id := range assigned {
+		add(id)
 	}
 	if len(ids) == 0 {
 		return map[int64]string{}, nil

@@ -429,17 +429,17 @@ func TestBookingAndCheckIn(t *testing.T) {
 	// The kiosk's scanner types the QR code's address: a priority ticket.
 	e.now = tuesday(8, 50)
 	plain := e.take(t, "dat-dai", "")
-	tk, err := e.svc.CheckIn(ctx, e.unit, "https://xa.example.vn"+queue.BookingPath(b1.Code), demo.FloorKiosk)
+	tk, err := e.svc.CheckIn(ctx, e.unit, "https://xa.example.vn"+queue.BookingPath(b1.Code), demo.FloorKiosk, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if tk.Priority != queue.PriorityBooked || tk.BookingID != b1.ID || tk.Number != "C002" {
 		t.Fatalf("checked in: %+v", tk)
 	}
-	if _, err := e.svc.CheckIn(ctx, e.unit, b1.Code, demo.FloorKiosk); !errors.Is(err, queue.ErrBookingUsed) {
+	if _, err := e.svc.CheckIn(ctx, e.unit, b1.Code, demo.FloorKiosk, ""); !errors.Is(err, queue.ErrBookingUsed) {
 		t.Fatalf("second check-in: %v", err)
 	}
-	if _, err := e.svc.CheckIn(ctx, e.unit, "ZZZZ", demo.FloorKiosk); !errors.Is(err, queue.ErrBookingNotFound) {
+	if _, err := e.svc.CheckIn(ctx, e.unit, "ZZZZ", demo.FloorKiosk, ""); !errors.Is(err, queue.ErrBookingNotFound) {
 		t.Fatalf("bad code: %v", err)
 	}
 	if got, err := e.svc.Act(ctx, e.counter, e.unit.ID, 1, queue.ActCallNext, 0); err != nil || got.Number != tk.Number {

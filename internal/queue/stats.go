@@ -48,6 +48,49 @@ type Stats struct {
 	Skipped, Bookings, NoShows int
 	Officers                   []OfficerFigure
 	Overall                    Times
+	// Dossiers are the dossiers started from the period's tickets, per officer
+	// (CountDossiers).
+	Dossiers []DossierCount
+}
+
+// DossierCount is how many dossiers started from tickets are an officer's.
+type DossierCount struct {
+	OfficerID int64
+	Name      string
+	Dossiers  int
+}
+
+// CountDossiers counts the dossiers started from tickets per officer: on the officer
+// the dossier is assigned to by name where there is one (assigned, by dossier code),
+// else on who called the ticket. The most first, then by name.
+func CountDossiers(tickets []Ticket, assigned map[string]int64, names map[int64]string) []DossierCount {
+	by := map[int64]int{}
+	for _, t := range tickets {
+		if t.DossierCode == "" {
+			continue
+		}
+		who := t.OfficerID
+		if a := assigned[t.DossierCode]; a != 0 {
+			who = a
+		}
+		if who != 0 {
+			by[who]++
+		}
+	}
+	out := make([]DossierCount, 0, len(by))
+	for id, n := range by {
+		out = append(out, DossierCount{OfficerID: id, Name: names[id], Dossiers: n})
+	}
+	slices.SortFunc(out, func(a, b DossierCount) int {
+		if c := cmp.Compare(b.Dossiers, a.Dossiers); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.OfficerID, b.OfficerID)
+	})
+	return out
 }
 
 // ComputeStats computes Stats from the period's tickets, bookings and ratings; names

@@ -150,10 +150,11 @@ func (s *Store) SaveTransition(ctx context.Context, before, after dossier.Dossie
 			paused_at = $6, paused_minutes = $7, supplements = $8, step_started_at = $9, resolved_at = $10, timeliness = $11,
 			ended_at = $12, reason = $13, version = $14, changed_at = $15,
 			processing_time = COALESCE($18, processing_time), processing_unit = COALESCE($19, processing_unit),
-			processing_limit = COALESCE($20, processing_limit) WHERE id = $16 AND version = $17`,
+			processing_limit = COALESCE($20, processing_limit), assigned_to = $21 WHERE id = $16 AND version = $17`,
 			after.Status, after.Step, nullTime(after.ReceivedAt), nullTime(after.DueAt), nullTime(after.ExtendedDueAt), nullTime(after.PausedAt),
 			after.PausedMinutes, after.Supplements, utc(after.StepStartedAt), nullTime(after.ResolvedAt), after.Timeliness,
-			nullTime(after.EndedAt), after.Reason, after.Version, after.ChangedAt, after.ID, before.Version, ptime, punit, plimit)
+			nullTime(after.EndedAt), after.Reason, after.Version, after.ChangedAt, after.ID, before.Version, ptime, punit, plimit,
+			nullID(after.AssignedTo))
 		if err != nil {
 			return fmt.Errorf("store: dossier %s: %w", after.Code, err)
 		}
@@ -196,6 +197,9 @@ func (s *Store) afterTransition(ctx context.Context, tx *sql.Tx, before *dossier
 		}
 	}
 	fields := []string{"status", "step"}
+	if ev.Action == dossier.ActAssign {
+		fields = []string{"assigned_to"}
+	}
 	if before == nil {
 		fields = []string{"applicant", "fields", "status"}
 	}
@@ -241,11 +245,11 @@ const dossierCols = `d.id, d.receiving_unit_id, d.competent_unit_id, d.code, d.s
 	d.procedure_name, d.channel, d.applicant_name, d.applicant_id, d.applicant_phone, d.applicant_email, d.applicant_address,
 	d.owner_id, d.assisted_by, d.consent, d.fields, d.status, d.step, d.submitted_at, d.received_at, d.due_at, d.extended_due_at,
 	d.paused_at, d.paused_minutes, d.supplements, d.step_started_at, d.resolved_at, d.timeliness, d.ended_at, d.reason, d.version,
-	d.national_code, d.consent_id, d.changed_at`
+	d.national_code, d.consent_id, d.changed_at, d.assigned_to`
 
 func scanDossier(row interface{ Scan(...any) error }) (dossier.Dossier, error) {
 	var d dossier.Dossier
-	var owner, assisted, consentID sql.NullInt64
+	var owner, assisted, consentID, assigned sql.NullInt64
 	var fields string
 	var received, due, extended, paused, resolved, ended, changed sql.NullTime
 	var national sql.NullString
@@ -253,10 +257,11 @@ func scanDossier(row interface{ Scan(...any) error }) (dossier.Dossier, error) {
 		&d.ProcedureName, &d.Channel, &d.Applicant.FullName, &d.Applicant.IDNumber, &d.Applicant.Phone, &d.Applicant.Email, &d.Applicant.Address,
 		&owner, &assisted, &d.Consent, &fields, &d.Status, &d.Step, &d.SubmittedAt, &received, &due, &extended,
 		&paused, &d.PausedMinutes, &d.Supplements, &d.StepStartedAt, &resolved, &d.Timeliness, &ended, &d.Reason, &d.Version,
-		&national, &consentID, &changed)
+		&national, &consentID, &changed, &assigned)
 	if err != nil {
 		return d, err
 	}
+	d.AssignedTo = assigned.Int64
 	d.NationalCode, d.ConsentID = national.String, consentID.Int64
 	d.OwnerID, d.AssistedBy = owner.Int64, assisted.Int64
 	for dst, src := range map[*time.Time]sql.NullTime{&d.ReceivedAt: received, &d.DueAt: due, &d.ExtendedDueAt: extended,

@@ -46,6 +46,9 @@ func (s *Store) SetQueueGroup(ctx context.Context, g queue.Group) error {
 			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (unit_id, code) DO UPDATE SET letter = excluded.letter,
 			name = excluded.name, sort_order = excluded.sort_order, slot_minutes = excluded.slot_minutes, slot_capacity = excluded.slot_capacity`,
 			g.UnitID, g.Code, g.Letter, g.Name, g.Position, g.SlotMinutes, g.SlotCapacity); err != nil {
+			if isUnique(err) {
+				return queue.ErrLetterTaken
+			}
 			return fmt.Errorf("store: queue group %s: %w", g.Code, err)
 		}
 		return s.appendAudit(ctx, tx, audit.Event{Chain: g.UnitID, Action: "queue.group.set", ObjectType: "queue_group",
@@ -56,25 +59,29 @@ func (s *Store) SetQueueGroup(ctx context.Context, g queue.Group) error {
 // SetQueueDesk creates or replaces a desk (its holder is kept).
 func (s *Store) SetQueueDesk(ctx context.Context, d queue.Desk) error {
 	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO queue_desks (unit_id, number, group_codes) VALUES ($1, $2, $3)
-			ON CONFLICT (unit_id, number) DO UPDATE SET group_codes = excluded.group_codes`,
-			d.UnitID, d.Number, queue.GroupsText(d.Groups)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO queue_desks (unit_id, number, group_codes, name) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (unit_id, number) DO UPDATE SET group_codes = excluded.group_codes, name = excluded.name`,
+			d.UnitID, d.Number, queue.GroupsText(d.Groups), d.Name); err != nil {
 			return fmt.Errorf("store: desk %d: %w", d.Number, err)
 		}
+		if err := bumpFloor(ctx, tx, d.UnitID); err != nil {
+			return err
+		}
 		return s.appendAudit(ctx, tx, audit.Event{Chain: d.UnitID, Action: "queue.desk.set", ObjectType: "queue_desk",
-			ObjectID: strconv.Itoa(d.Number), Fields: []string{"group_codes"}})
+			ObjectID: strconv.Itoa(d.Number), Fields: []string{"group_codes", "name"}})
 	})
 }
 
 // SetQueueKiosk creates or replaces a kiosk.
 func (s *Store) SetQueueKiosk(ctx context.Context, k queue.Kiosk) error {
 	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO queue_kiosks (unit_id, code, printer) VALUES ($1, $2, $3)
-			ON CONFLICT (unit_id, code) DO UPDATE SET printer = excluded.printer`, k.UnitID, k.Code, k.Printer); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO queue_kiosks (unit_id, code, printer, name, token, enabled) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (unit_id, code) DO UPDATE SET printer = excluded.printer, name = excluded.name, token = excluded.token,
+			enabled = excluded.enabled`, k.UnitID, k.Code, k.Printer, k.Name, k.Token, !k.Disabled); err != nil {
 			return fmt.Errorf("store: kiosk %s: %w", k.Code, err)
 		}
 		return s.appendAudit(ctx, tx, audit.Event{Chain: k.UnitID, Action: "queue.kiosk.set", ObjectType: "queue_kiosk",
-			ObjectID: k.Code, Fields: []string{"printer"}})
+			ObjectID: k.Code, Fields: []string{"printer", "name", "token", "enabled"}})
 	})
 }
 
@@ -84,7 +91,7 @@ func (s *Store) QueueDesks(ctx context.Context, unitID int64) ([]queue.Desk, err
 }
 
 func queueDesks(ctx context.Context, q rowsQuerier, unitID int64) ([]queue.Desk, error) {
-	rows, err := q.QueryContext(ctx, `SELECT d.unit_id, d.number, d.group_codes, COALESCE(d.holder_id, 0), COALESCE(u.full_name, '')
+	rows, err := q.QueryContext(ctx, `SELECT d.unit_id, d.number, d.group_codes, COALESCE(d.holder_id, 0), COALESCE(u.full_name, ''), d.name
 		FROM queue_desks d LEFT JOIN users u ON u.id = d.holder_id WHERE d.unit_id = $1 ORDER BY d.number`, unitID)
 	if err != nil {
 		return nil, mapErr(err)
@@ -94,7 +101,7 @@ func queueDesks(ctx context.Context, q rowsQuerier, unitID int64) ([]queue.Desk,
 	for rows.Next() {
 		var d queue.Desk
 		var groups string
-		if err := rows.Scan(&d.UnitID, &d.Number, &groups, &d.HolderID, &d.HolderName); err != nil {
+		if err := rows.Scan(&d.UnitID, &d.Number, &groups, &d.HolderID, &d.HolderName, &d.Name); err != nil {
 			return nil, err
 		}
 		d.Groups = queue.ParseGroups(groups)
@@ -106,11 +113,52 @@ func queueDesks(ctx context.Context, q rowsQuerier, unitID int64) ([]queue.Desk,
 // QueueKiosk returns a unit's kiosk.
 func (s *Store) QueueKiosk(ctx context.Context, unitID int64, code string) (queue.Kiosk, error) {
 	k := queue.Kiosk{UnitID: unitID, Code: code}
-	err := s.r.QueryRowContext(ctx, `SELECT printer FROM queue_kiosks WHERE unit_id = $1 AND code = $2`, unitID, code).Scan(&k.Printer)
+	var enabled bool
+	err := s.r.QueryRowContext(ctx, `SELECT printer, name, token, enabled FROM queue_kiosks WHERE unit_id = $1 AND code = $2`, unitID, code).
+		Scan(&k.Printer, &k.Name, &k.Token, &enabled)
 	if err != nil {
 		return k, notFound(err, apperr.ErrNotFound)
 	}
+	k.Disabled = !enabled
 	return k, nil
+}
+
+// QueueKiosks lists a unit's kiosks by code.
+func (s *Store) QueueKiosks(ctx context.Context, unitID int64) ([]queue.Kiosk, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT code, printer, name, token, enabled FROM queue_kiosks WHERE unit_id = $1 ORDER BY code`, unitID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []queue.Kiosk
+	for rows.Next() {
+		k := queue.Kiosk{UnitID: unitID}
+		var enabled bool
+		if err := rows.Scan(&k.Code, &k.Printer, &k.Name, &k.Token, &enabled); err != nil {
+			return nil, err
+		}
+		k.Disabled = !enabled
+		out = append(out, k)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// ReleaseDesk leaves a desk without a holder.
+func (s *Store) ReleaseDesk(ctx context.Context, unitID int64, desk int) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE queue_desks SET holder_id = NULL WHERE unit_id = $1 AND number = $2`, unitID, desk)
+		if err != nil {
+			return fmt.Errorf("store: desk %d: %w", desk, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return queue.ErrUnknownDesk
+		}
+		if err := bumpFloor(ctx, tx, unitID); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, audit.Event{Chain: unitID, Action: "queue.desk.release", ObjectType: "queue_desk",
+			ObjectID: strconv.Itoa(desk), Fields: []string{"holder_id"}})
+	})
 }
 
 // bumpFloor moves the unit's floor revision on, inside tx.
@@ -234,6 +282,27 @@ func (s *Store) OpenTickets(ctx context.Context, unitID int64, day string) ([]qu
 // FloorTickets are a unit's tickets taken from one day to another (inclusive).
 func (s *Store) FloorTickets(ctx context.Context, unitID int64, from, to string) ([]queue.Ticket, error) {
 	return queryTickets(ctx, s.r, `unit_id = $1 AND day >= $2 AND day <= $3 ORDER BY id`, unitID, from, to)
+}
+
+// FloorAssignees maps the dossiers started from a unit's tickets of a period (days
+// inclusive) to the officer each is assigned to by name, for those assigned.
+func (s *Store) FloorAssignees(ctx context.Context, unitID int64, from, to string) (map[string]int64, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT d.code, d.assigned_to FROM queue_tickets t JOIN dossiers d ON d.code = t.dossier_code
+		WHERE t.unit_id = $1 AND t.day >= $2 AND t.day <= $3 AND d.assigned_to IS NOT NULL`, unitID, from, to)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var code string
+		var id int64
+		if err := rows.Scan(&code, &id); err != nil {
+			return nil, err
+		}
+		out[code] = id
+	}
+	return out, mapErr(rows.Err())
 }
 
 // TicketByToken returns the ticket a phone follows.

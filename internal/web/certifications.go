@@ -220,6 +220,7 @@ type certEntryPage struct {
 	Unit      unit.Unit
 	KindLabel string
 	Statement []string
+	Receipt   string // the fee's receipt (PDF), once issued
 }
 
 func (s *Server) certificationPage(w http.ResponseWriter, r *http.Request) error {
@@ -237,7 +238,15 @@ func (s *Server) certificationPage(w http.ResponseWriter, r *http.Request) error
 	}
 	v := s.view(r, "Chứng thực số "+strconv.Itoa(e.Number)+" — quyển số "+e.Book)
 	v.Area, v.Nav = "office", "certifications"
-	v.Data = certEntryPage{E: e, Unit: u, KindLabel: e.Kind.Label(), Statement: splitLines(e.Statement)}
+	data := certEntryPage{E: e, Unit: u, KindLabel: e.Kind.Label(), Statement: splitLines(e.Statement)}
+	rid, err := s.Certifications.ReceiptID(r.Context(), e)
+	if err != nil {
+		return err
+	}
+	if rid != 0 {
+		data.Receipt = "/api/v1/receipts/" + strconv.FormatInt(rid, 10) + ".pdf"
+	}
+	v.Data = data
 	v.Flash = s.sessions.PopString(r.Context(), "flash")
 	return s.views.render(w, http.StatusOK, "certification", v)
 }

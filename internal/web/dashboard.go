@@ -176,8 +176,8 @@ func round2(f float64) float64 { return math.Round(f*100) / 100 }
 
 // overdue counts the unit's open dossiers past their appointment (the new one after an
 // extension), by the workflow step they wait at and by whose turn it is: the officials
-// holding that step's role in the unit that acts at it (xaso assigns a step to a role,
-// not to a person, so a dossier waits on each holder).
+// holding that step's role in the unit that acts at it (a step belongs to a role, so
+// a dossier waits on each holder), or the officer it is assigned to by name.
 func (s *Server) overdue(r *http.Request, dv *dashboardView, now time.Time) error {
 	ctx := r.Context()
 	ds, err := s.Store.OpenDossiers(ctx, dv.Unit.ID)
@@ -212,6 +212,7 @@ func (s *Server) overdue(r *http.Request, dv *dashboardView, now time.Time) erro
 	}
 	procs := map[int64]catalog.Procedure{}
 	bySteps, byOfficers := map[string]int{}, map[string]int{}
+	assignees := map[int64]string{}
 	for _, d := range ds {
 		due := d.DueAt
 		if !d.ExtendedDueAt.IsZero() {
@@ -243,6 +244,18 @@ func (s *Server) overdue(r *http.Request, dv *dashboardView, now time.Time) erro
 			if len(ns) > 0 {
 				who = strings.Join(ns, ", ") + " — " + strings.ToLower(st.Role.Label())
 			}
+		}
+		if d.AssignedTo != 0 {
+			name, ok := assignees[d.AssignedTo]
+			if !ok {
+				u, err := s.Store.UserByID(ctx, d.AssignedTo)
+				if err != nil {
+					return err
+				}
+				name = u.FullName + " — được giao"
+				assignees[d.AssignedTo] = name
+			}
+			who = name
 		}
 		if d.Status == dossier.StatusSupplementRequested {
 			step, who = "Chờ công dân bổ sung", "Công dân (đang bổ sung hồ sơ)"

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -70,6 +71,36 @@ func TestLeaderDashboard(t *testing.T) {
 	// Dương Văn Tú's dossier waits at the specialist's step: its specialist is named.
 	if got := textAt(t, page, "#t-by-officer tbody"); !strings.Contains(got, "Lê Văn Cường — chuyên viên") {
 		t.Errorf("by officer: %q", got)
+	}
+	// Assigned by name, it is counted on its assignee.
+	specialist, err := e.st.UserByUsername(ctx, "chuyenvien")
+	if err != nil {
+		t.Fatal(err)
+	}
+	assigned := 0
+	for _, d := range open {
+		due := d.DueAt
+		if !d.ExtendedDueAt.IsZero() {
+			due = d.ExtendedDueAt
+		}
+		if !due.Before(time.Now()) || d.Status == dossier.StatusSupplementRequested {
+			continue
+		}
+		_, err := e.srv.Dossiers.Assign(ctx, d.Code, dossier.AssignRequest{UserID: specialist.ID, Actor: dossier.Actor{P: principalOf(t, e, "lanhdao")}})
+		if errors.Is(err, dossier.ErrAssigneeRole) {
+			continue // a step of another role
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		assigned++
+	}
+	if assigned == 0 {
+		t.Fatal("no overdue dossier waits at the specialist's step")
+	}
+	_, page = get(t, c, e.ts.URL+"/office/tong-quan")
+	want := "Lê Văn Cường — được giao" + strconv.Itoa(assigned)
+	if got := textAt(t, page, "#t-by-officer tbody"); !strings.Contains(strings.ReplaceAll(got, " ", ""), strings.ReplaceAll(want, " ", "")) {
+		t.Errorf("by officer after the assignment: %q, want %q", got, want)
 	}
 	// The chart: an image with a title and every month's figures in words, and the same
 	// twelve months in the table.

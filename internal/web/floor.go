@@ -74,7 +74,7 @@ func kioskCode(r *http.Request) string {
 
 type kioskView struct {
 	Unit       unit.Unit
-	Kiosk      string
+	Kiosk, Key string
 	Groups     []queue.Group
 	Priorities []queue.Priority
 	Code       string // the booking code typed
@@ -87,7 +87,7 @@ func (s *Server) renderKiosk(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
-	kv.Unit, kv.Kiosk, kv.Groups, kv.Priorities = u, kioskCode(r), gs, queue.KioskPriorities
+	kv.Unit, kv.Kiosk, kv.Key, kv.Groups, kv.Priorities = u, kioskCode(r), kioskKey(r), gs, queue.KioskPriorities
 	v := s.view(r, "Lấy số thứ tự")
 	v.Data = kv
 	return s.views.render(w, status, "kiosk", v)
@@ -97,6 +97,15 @@ func (s *Server) kioskPage(w http.ResponseWriter, r *http.Request) error {
 	u, err := s.floorUnit(r)
 	if err != nil {
 		return err
+	}
+	// A kiosk opened at a wrong address (its key missing or old) or disabled says so
+	// at once, not at the first citizen's ticket.
+	if err := s.Queue.CheckKiosk(r.Context(), u, kioskCode(r), kioskKey(r)); err != nil {
+		e := apperr.From(err)
+		if e.Kind != apperr.Forbidden {
+			return err
+		}
+		return s.renderKiosk(w, r, e.Kind.HTTPStatus(), u, kioskView{Error: e.Message})
 	}
 	return s.renderKiosk(w, r, http.StatusOK, u, kioskView{})
 }
@@ -125,23 +134,40 @@ func (s *Server) kioskTake(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.renderKiosk(w, r, http.StatusUnprocessableEntity, u, kioskView{Error: apperr.From(err).Message})
 	}
-	t, err := s.Queue.Take(r.Context(), queue.TicketRequest{Unit: u, Group: r.PostFormValue("group"), Priority: p, Kiosk: kiosk})
-	if apperr.KindOf(err) == apperr.Invalid {
-		return s.renderKiosk(w, r, http.StatusUnprocessableEntity, u, kioskView{Error: apperr.From(err).Message})
+	t, err := s.Queue.Take(r.Context(), queue.TicketRequest{Unit: u, Group: r.PostFormValue("group"), Priority: p, Kiosk: kiosk, Key: kioskKey(r)})
+	if k := apperr.KindOf(err); k == apperr.Invalid || k == apperr.Forbidden {
+		return s.renderKiosk(w, r, apperr.From(err).Kind.HTTPStatus(), u, kioskView{Error: apperr.From(err).Message})
 	}
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, kioskTicketPath(u.Code, t.Token, kiosk), http.StatusSeeOther)
+	http.Redirect(w, r, kioskTicketPath(u.Code, t.Token, kiosk, kioskKey(r)), http.StatusSeeOther)
 	return nil
 }
 
-func kioskTicketPath(unitCode, token, kiosk string) string {
-	p := "/kiosk/" + url.PathEscape(unitCode) + "/so/" + token
-	if kiosk != "" {
-		p += "?kiosk=" + url.QueryEscape(kiosk)
+func kioskTicketPath(unitCode, token, kiosk, key string) string {
+	return "/kiosk/" + url.PathEscape(unitCode) + "/so/" + token + kioskQuery(kiosk, key)
+}
+
+// kioskQuery is the query naming the kiosk (and its key) on the kiosk's own pages.
+func kioskQuery(kiosk, key string) string {
+	if kiosk == "" {
+		return ""
 	}
-	return p
+	q := "?kiosk=" + url.QueryEscape(kiosk)
+	if key != "" {
+		q += "&key=" + url.QueryEscape(key)
+	}
+	return q
+}
+
+// kioskKey is the kiosk's key its page's address carries (?key=, bounded).
+func kioskKey(r *http.Request) string {
+	k := r.FormValue("key")
+	if len(k) > 64 {
+		return ""
+	}
+	return k
 }
 
 func (s *Server) kioskCheckIn(w http.ResponseWriter, r *http.Request) error {
@@ -158,8 +184,8 @@ func (s *Server) kioskCheckIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	code := r.PostFormValue("code")
-	t, err := s.Queue.CheckIn(r.Context(), u, code, kiosk)
-	if k := apperr.KindOf(err); k == apperr.Invalid || k == apperr.NotFound || k == apperr.Conflict {
+	t, err := s.Queue.CheckIn(r.Context(), u, code, kiosk, kioskKey(r))
+	if k := apperr.KindOf(err); k == apperr.Invalid || k == apperr.NotFound || k == apperr.Conflict || k == apperr.Forbidden {
 		if len(code) > queue.MaxCheckIn {
 			code = ""
 		}
@@ -168,7 +194,7 @@ func (s *Server) kioskCheckIn(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, kioskTicketPath(u.Code, t.Token, kiosk), http.StatusSeeOther)
+	http.Redirect(w, r, kioskTicketPath(u.Code, t.Token, kiosk, kioskKey(r)), http.StatusSeeOther)
 	return nil
 }
 
@@ -223,7 +249,7 @@ func (s *Server) kioskTicket(w http.ResponseWriter, r *http.Request) error {
 	tv.Kiosk = kioskCode(r)
 	tv.Back = "/kiosk/" + url.PathEscape(tv.Unit.Code)
 	if tv.Kiosk != "" {
-		tv.Back += "?kiosk=" + url.QueryEscape(tv.Kiosk)
+		tv.Back += kioskQuery(tv.Kiosk, kioskKey(r))
 	}
 	v := s.view(r, "Số thứ tự "+tv.Ticket.Number)
 	v.Data = tv

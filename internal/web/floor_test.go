@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/queue"
@@ -277,6 +278,11 @@ func TestFloorPages(t *testing.T) {
 	if name, count := textAt(t, page, "#officer-ratings tbody td:nth-child(1)"), textAt(t, page, "#officer-ratings tbody td:nth-child(3)"); name != "Trần Thị Bình" || count != "1" {
 		t.Fatalf("officer ratings on the statistics page: %q %q", name, count)
 	}
+	// The dossiers started from tickets, by officer (queue.CountDossiers; counted in
+	// TestFloorDossiersByOfficer: here the dossier's clock is not the floor's).
+	if !has(t, page, "#officer-dossiers") {
+		t.Fatal("no table of the dossiers by officer")
+	}
 
 	// A booked visit, then its check-in by the QR code's content.
 	*now = time.Date(2026, 7, 7, 7, 0, 0, 0, locale.Zone)
@@ -434,4 +440,18 @@ func TestCallAudio(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !speech.IsWAV([]byte(body)) || len(body) < 8000 {
 		t.Fatalf("espeak-ng audio: %d, %d bytes", resp.StatusCode, len(body))
 	}
+}
+
+// principalOf is a demo user as the services see them.
+func principalOf(t *testing.T, e *env, username string) *auth.Principal {
+	t.Helper()
+	u, err := e.st.UserByUsername(t.Context(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ms, err := e.st.UserAndMemberships(t.Context(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &auth.Principal{UserID: u.ID, Username: u.Username, FullName: u.FullName, Memberships: ms}
 }

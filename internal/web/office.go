@@ -147,6 +147,7 @@ func (s *Server) office(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) inbox(r *http.Request, p *auth.Principal, ds []dossier.Dossier) ([]inboxGroup, error) {
 	ctx := r.Context()
 	groups := []inboxGroup{
+		{ID: "giao-cho-toi", Title: "Giao cho tôi", WhenHeader: "Hạn trả"},
 		{ID: "qua-han", Title: "Quá hạn", WhenHeader: "Hạn trả"},
 		{ID: "den-han", Title: "Đến hạn hôm nay", WhenHeader: "Hạn trả"},
 		{ID: "sap-den-han", Title: "Sắp đến hạn (2 ngày làm việc)", WhenHeader: "Hạn trả"},
@@ -158,6 +159,15 @@ func (s *Server) inbox(r *http.Request, p *auth.Principal, ds []dossier.Dossier)
 	procs := map[int64]catalog.Procedure{}
 	cals := map[int64]*calendar.Calendar{}
 	now := time.Now()
+	// Dossiers assigned to p by name, or to an official p acts for today, come first.
+	mine := map[int64]bool{p.UserID: true}
+	gs, err := s.Store.DelegationsTo(ctx, p.UserID, calendar.DateOf(now))
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range gs {
+		mine[g.AbsentID] = true
+	}
 	for _, d := range ds {
 		proc, ok := procs[d.ProcedureID]
 		if !ok {
@@ -187,15 +197,15 @@ func (s *Server) inbox(r *http.Request, p *auth.Principal, ds []dossier.Dossier)
 		var g int
 		switch {
 		case d.Status == dossier.StatusSubmitted:
-			g, row.When = 4, shortTime(d.SubmittedAt)
+			g, row.When = 5, shortTime(d.SubmittedAt)
 		case d.Status == dossier.StatusSupplementRequested:
-			g = 5
-		case d.Status == dossier.StatusResolved:
 			g = 6
+		case d.Status == dossier.StatusResolved:
+			g = 7
 		case due.Before(now):
-			g = 0
-		case calendar.DateOf(due) == calendar.DateOf(now):
 			g = 1
+		case calendar.DateOf(due) == calendar.DateOf(now):
+			g = 2
 		default:
 			cal, ok := cals[d.CompetentUnitID]
 			if !ok {
@@ -205,9 +215,16 @@ func (s *Server) inbox(r *http.Request, p *auth.Principal, ds []dossier.Dossier)
 				}
 				cals[d.CompetentUnitID] = cal
 			}
-			g = 3
+			g = 4
 			if n, err := cal.WorkingDaysBetween(now, due); err == nil && n <= 2 {
-				g = 2
+				g = 3
+			}
+		}
+		if d.AssignedTo != 0 {
+			// An assigned step is its assignee's (or their delegate's), not the role's.
+			row.Mine = mine[d.AssignedTo]
+			if row.Mine {
+				g = 0
 			}
 		}
 		groups[g].Rows = append(groups[g].Rows, row)
@@ -226,7 +243,8 @@ func (s *Server) officeDossier(r *http.Request) (dossier.Dossier, dossier.Actor,
 	if !d.HandledBy(p) {
 		return d, dossier.Actor{}, dossier.ErrNotFound
 	}
-	return d, d.ActorFor(p), nil
+	a, err := s.Dossiers.ActorFor(r.Context(), d, p)
+	return d, a, err
 }
 
 type answer struct{ Label, Value string }
@@ -278,6 +296,10 @@ type dossierView struct {
 	Paperwork dossier.Paperwork
 	// SignSteps is the result's guided sequence (nil: the workflow signs nothing).
 	SignSteps *signSteps
+	// Assigned names the officer the current step is assigned to ("": its role's);
+	// Assign is the form to (re)assign it (nil: this officer may not).
+	Assigned string
+	Assign   *assignForm
 }
 
 // printLink is a one-stop form the dossier can print (served by the API from
@@ -466,6 +488,12 @@ func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor
 	}
 	if err := s.signingHistory(ctx, d, v.Files, &v.History); err != nil {
 		return v, err
+	}
+	if err := s.assignView(r, d, rules, a, last, &v); err != nil {
+		return v, err
+	}
+	if last != nil && last.action == dossier.ActAssign {
+		offered = true // drawn in the assignment form
 	}
 	if last != nil && !offered && strings.TrimSpace(last.reason) != "" {
 		v.Failed = &failedAttempt{Label: last.action.Label(), Reason: last.reason, Error: last.err}

@@ -98,6 +98,7 @@ func newRenderer() (*renderer, error) {
 		"level":        func(l catalog.Level) string { return levelLabels[l] },
 		"problemLabel": certify.ProblemLabel,
 		"certInput":    certInput,
+		"floorArgs":    floorArgs,
 		"dict":         dict,
 	}
 	base, err := template.New("").Funcs(funcs).ParseFS(assets, "templates/*.html")

@@ -219,6 +219,10 @@ var access = map[string][]auth.Role{
 	"GET /office/dossiers":                          officials,
 	"GET /office/dossiers/{code}":                   officials,
 	"POST /office/dossiers/{code}/actions/{action}": officials,
+	"POST /office/dossiers/{code}/assign":           {auth.RoleLeader, auth.RoleUnitAdmin},
+	"GET /office/uy-quyen":                          officials,
+	"POST /office/uy-quyen":                         officials,
+	"POST /office/uy-quyen/{id}/end":                officials,
 	"POST /office/dossiers/{code}/files":            officials,
 	"POST /office/dossiers/{code}/sign":             officials,
 	"GET /office/tong-quan":                         {auth.RoleLeader, auth.RoleUnitAdmin, auth.RoleSystemAdmin, auth.RoleCounter, auth.RoleClerk},
@@ -267,8 +271,13 @@ var access = map[string][]auth.Role{
 	"POST /admin/calendar/moves":                    auth.AdminRoles,
 	// The unit's settings (the desk's name): its own administrators, checked in the
 	// handlers as the calendar's are.
-	"GET /admin/unit":  auth.AdminRoles,
-	"POST /admin/unit": auth.AdminRoles,
+	"GET /admin/unit": auth.AdminRoles,
+	// The floor's set-up (groups, desks, kiosks): the unit's administrators.
+	"GET /admin/quay":         auth.AdminRoles,
+	"POST /admin/quay/groups": auth.AdminRoles,
+	"POST /admin/quay/desks":  auth.AdminRoles,
+	"POST /admin/quay/kiosks": auth.AdminRoles,
+	"POST /admin/unit":        auth.AdminRoles,
 }
 
 var paramRE = regexp.MustCompile(`\{(\w+)(\.\.\.)?\}|\{\$\}`)
