@@ -381,7 +381,7 @@ const maxWait = 30 * time.Second
 // did.
 func (h handlers) speakerFeed(w http.ResponseWriter, r *http.Request) error {
 	volume := -1
-	if v, err := strconv.Atoi(r.URL.Query().Get("volume")); err == nil {
+	if v, err := strconv.Atoi(r.URL.Query().Get("volume")); err == nil && v >= 0 && v <= 100 {
 		volume = v
 	}
 	wait := 0 * time.Second
@@ -389,12 +389,12 @@ func (h handlers) speakerFeed(w http.ResponseWriter, r *http.Request) error {
 		wait = min(time.Duration(n)*time.Second, maxWait)
 	}
 	deadline := time.Now().Add(wait)
+	changed := h.Broadcast.Changes()
+	sp, f, err := h.Broadcast.FeedFor(r.Context(), speakerToken(r), volume) // records the poll once
+	if err != nil {
+		return err
+	}
 	for {
-		changed := h.Broadcast.Changes()
-		_, f, err := h.Broadcast.FeedFor(r.Context(), speakerToken(r), volume)
-		if err != nil {
-			return err
-		}
 		doc := FeedDoc{Next: make([]PlayDoc, 0, len(f.Next))}
 		if f.Now != nil {
 			s := playDoc(*f.Now)
@@ -430,7 +430,10 @@ func (h handlers) speakerFeed(w http.ResponseWriter, r *http.Request) error {
 		case <-r.Context().Done():
 			return r.Context().Err()
 		}
-		volume = -1 // said once
+		changed = h.Broadcast.Changes()
+		if f, err = h.Broadcast.FeedOf(r.Context(), sp); err != nil {
+			return err
+		}
 	}
 }
 

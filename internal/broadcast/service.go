@@ -385,9 +385,16 @@ func (s *Service) FeedFor(ctx context.Context, token string, volume int) (Speake
 	if err := s.Store.SeeSpeaker(ctx, sp.ID, now.UTC(), volume); err != nil {
 		return sp, Feed{}, err
 	}
+	f, err := s.FeedOf(ctx, sp)
+	return sp, f, err
+}
+
+// FeedOf is a speaker's feed now, without recording a poll (a long poll looks again).
+func (s *Service) FeedOf(ctx context.Context, sp Speaker) (Feed, error) {
+	now := s.now()
 	recs, err := s.Store.Approved(ctx, []int64{sp.ClusterID})
 	if err != nil {
-		return sp, Feed{}, err
+		return Feed{}, err
 	}
 	bs := make([]Bulletin, len(recs))
 	for i, r := range recs {
@@ -395,12 +402,12 @@ func (s *Service) FeedFor(ctx context.Context, token string, volume int) (Speake
 	}
 	cur, next, err := NowAndNext(sp.ClusterID, bs, now, horizon)
 	if err != nil {
-		return sp, Feed{}, err
+		return Feed{}, err
 	}
 	if len(next) > maxNext {
 		next = next[:maxNext]
 	}
-	return sp, Feed{Now: cur, Next: next}, nil
+	return Feed{Now: cur, Next: next}, nil
 }
 
 // Speaker finds the speaker a token belongs to (ErrSpeaker for none, or a disabled one).
