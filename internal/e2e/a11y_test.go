@@ -14,7 +14,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/xaso-vn/xaso/internal/audio"
 	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/testtool"
 )
 
@@ -53,6 +55,26 @@ var a11yPages = []struct {
 		addLetter(b)
 		b.step("open the letter", b.open("/office/mail"), follow(`main ul.items a`), hasText("main h1",
 			"Công văn số 215/UBND-VP về việc tổng kết chuyển đổi số năm 2026"))
+	}},
+	{name: "broadcast", user: "lanhdao", path: "/office/truyen-thanh"},
+	{name: "broadcast-full", user: "quantri", path: "/office/truyen-thanh", then: func(b *tab) {
+		// A cluster, a bulletin on today's timeline waiting for approval, and the page
+		// that shows a new speaker's token: every part of the page filled.
+		if _, err := audio.Find(); err != nil {
+			testtool.Missing(b.t, "ffmpeg is not installed: the bulletin's sound cannot be converted", "apt-get install ffmpeg")
+		}
+		wav := filepath.Join(b.t.TempDir(), "a11y.wav")
+		if err := os.WriteFile(wav, toneWAV(1), 0o600); err != nil {
+			b.t.Fatal(err)
+		}
+		b.step("add a cluster", chromedp.SetValue(chromedp.CSS("#cl-name"), "Thôn Yên Thổ"), chromedp.SetValue(chromedp.CSS("#cl-code"), "a11y-yen-tho"),
+			follow(`form[action="/office/truyen-thanh/cum-loa"] button[type="submit"]`), atPath("/office/truyen-thanh"))
+		b.step("write a bulletin", chromedp.SetValue(chromedp.CSS("#bt-title"), "Thông báo thử"), chromedp.SetUploadFiles("#bt-audio", []string{wav}),
+			chromedp.Click(chromedp.CSS(`input[name="cluster"]`)),
+			chromedp.SetValue(chromedp.CSS("#bt-at"), time.Now().In(locale.Zone).Format("2006-01-02T15:04")),
+			follow(`form[action="/office/truyen-thanh/ban-tin"] button[type="submit"]`), chromedp.WaitVisible(chromedp.CSS(".flash")))
+		b.step("register a speaker", chromedp.SetValue(chromedp.CSS("#sp-name"), "Loa thử"),
+			follow(`form[action="/office/truyen-thanh/loa"] button[type="submit"]`), chromedp.WaitVisible(chromedp.CSS("#speaker-token")))
 	}},
 	{name: "admin", user: "quantri", path: "/admin"},
 	{name: "audit", user: "quantri", path: "/admin/audit"},

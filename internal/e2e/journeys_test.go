@@ -62,6 +62,7 @@ func journeys() []journey {
 		{"admin/manages-an-account", adminManagesAnAccount},
 		{"counter/form-01-under-csp", formPrintsUnderCSP},
 		{"clerk/registers-an-e-mail", clerkRegistersMail},
+		{"broadcast/operator", broadcastOperator},
 	}
 	for _, u := range demo.Users {
 		js = append(js, journey{"login-logout/" + u.Username, func(b *tab) { loginLogout(b, u) }})

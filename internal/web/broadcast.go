@@ -61,6 +61,7 @@ type bulletinView struct {
 type speakerView struct {
 	Name, Cluster, LastSeen, Volume string
 	Silent                          bool
+	Never                           bool // silent because it never asked yet: not "lost"
 }
 
 type broadcastForm struct {
@@ -169,7 +170,7 @@ func (s *Server) renderBroadcast(w http.ResponseWriter, r *http.Request, status 
 		return err
 	}
 	for _, sp := range sps {
-		v := speakerView{Name: sp.Name, Cluster: names[sp.ClusterID], LastSeen: "chưa kết nối", Volume: "—", Silent: broadcast.Silent(sp, now)}
+		v := speakerView{Name: sp.Name, Cluster: names[sp.ClusterID], LastSeen: "—", Volume: "—", Silent: broadcast.Silent(sp, now), Never: sp.LastSeen.IsZero()}
 		if !sp.LastSeen.IsZero() {
 			v.LastSeen = locale.DateTime(sp.LastSeen)
 		}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"io"
 	"math"
@@ -58,8 +59,26 @@ func TestBroadcastPage(t *testing.T) {
 	if resp.StatusCode != http.StatusCreated || len(textAt(t, page, "#speaker-token")) < 20 {
 		t.Fatalf("register a speaker: %d, token %q", resp.StatusCode, textAt(t, page, "#speaker-token"))
 	}
-	if _, page = get(t, admin, e.ts.URL+"/office/truyen-thanh"); has(t, page, "#speaker-token") || !strings.Contains(page, "Mất kết nối") {
-		t.Fatal("the token is shown again, or the silent speaker is not flagged")
+	// A speaker that never asked for its feed is flagged, as not connected yet (not "lost").
+	if _, page = get(t, admin, e.ts.URL+"/office/truyen-thanh"); has(t, page, "#speaker-token") ||
+		textAt(t, page, `section[aria-labelledby="loa"] tr.urgent td:last-child strong`) != "Chưa kết nối" || strings.Contains(page, "Mất kết nối") {
+		t.Fatal("the token is shown again, or the silent speaker is not flagged as never connected")
+	}
+	// Heard from three minutes ago, at 70%: now it has gone silent.
+	u, err := e.st.UnitByCode(context.Background(), demo.CommuneCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sps, err := e.st.Speakers(context.Background(), u.ID)
+	if err != nil || len(sps) != 1 {
+		t.Fatalf("speakers: %v, %d", err, len(sps))
+	}
+	if err := e.st.SeeSpeaker(context.Background(), sps[0].ID, time.Now().Add(-3*time.Minute).UTC(), 70); err != nil {
+		t.Fatal(err)
+	}
+	if _, page = get(t, admin, e.ts.URL+"/office/truyen-thanh"); textAt(t, page, `section[aria-labelledby="loa"] tr.urgent td:last-child strong`) != "Mất kết nối" ||
+		textAt(t, page, `section[aria-labelledby="loa"] td[data-label="Âm lượng"]`) != "70%" {
+		t.Fatal("a speaker gone silent is not flagged as lost, or its volume is not shown")
 	}
 
 	today := time.Now().In(locale.Zone).Format(time.DateOnly)
