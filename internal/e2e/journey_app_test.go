@@ -111,24 +111,7 @@ func citizenAppOffline(b *tab) {
 	b.step("open the dossier's page", follow(`ul[aria-labelledby="ho-so"] li.item h3 a`), hasText("main h1", "Hồ sơ "+code))
 	dossierPage := b.location()
 
-	// The network is cut twice: DevTools puts the page offline (navigator.onLine turns
-	// false, the page's own requests fail), but Chromium's emulation does not reach the
-	// service worker's fetches, so the site also drops every connection.
-	b.step("cut the network", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := cdp.Call(ctx, t, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-			EmulateOfflineServiceWorker: ptr(true),
-			MatchedNetworkConditions:    []*network.Conditions{{Offline: true, DownloadThroughput: -1, UploadThroughput: -1}},
-		})
-		if err != nil {
-			return err
-		}
-		if _, err := cdp.Call(ctx, t, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: true,
-			DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
-			return err
-		}
-		b.site.down.Store(true)
-		return nil
-	}), chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	b.step("cut the network", b.setOffline(true), chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		// Proof that the network is cut: the page says so, and the server cannot be
 		// reached, by the page or by the service worker.
 		const js = `(async () => {
@@ -155,6 +138,37 @@ func citizenAppOffline(b *tab) {
 	b.step("a page never seen shows the offline page", chromedp.Navigate(b.site.url+"/cong-khai"),
 		hasText("main h1", "Không có kết nối mạng"), noSideScroll(), b.keep("offline"))
 	b.step("the dossier's page again", chromedp.Navigate(dossierPage), hasText("main h1", "Hồ sơ "+code))
+
+	// Logging out drops the kept pages: the next person on the phone finds none.
+	b.step("the network comes back", b.setOffline(false), b.open("/account"), hasText("main h1", "Xin chào, Nguyễn Văn An"))
+	b.logOut("/account")
+	b.step("cut the network again", b.setOffline(true))
+	for _, p := range []string{dossierPage, receipt, b.site.url + "/account"} {
+		b.step("nothing kept after logging out: "+strings.TrimPrefix(p, b.site.url), chromedp.Navigate(p),
+			hasText("main h1", "Không có kết nối mạng"))
+	}
+}
+
+// setOffline cuts the network or brings it back. It is cut twice: DevTools puts the
+// page offline (navigator.onLine turns false, the page's own requests fail), but
+// Chromium's emulation does not reach the service worker's fetches, so the site also
+// drops every connection.
+func (b *tab) setOffline(offline bool) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+			EmulateOfflineServiceWorker: ptr(offline),
+			MatchedNetworkConditions:    []*network.Conditions{{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}},
+		})
+		if err != nil {
+			return err
+		}
+		if _, err := cdp.Call(ctx, t, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: offline,
+			DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
+			return err
+		}
+		b.site.down.Store(offline)
+		return nil
+	})
 }
 
 func ptr[T any](v T) *T { return &v }
