@@ -233,7 +233,9 @@ func (s *Server) serviceWorker(w http.ResponseWriter, r *http.Request) error {
 // citizen's own pages (the portal's home, "Hồ sơ của tôi", a dossier's look-up page,
 // the page after filing with its receipt) the last copy seen is kept and shown when the
 // network fails; any other page then gets the offline page. Office pages (/office,
-// /admin), the API and anything but GET are never touched or kept. Logging in or out
+// /admin), the API and anything but GET are never touched or kept. No navigation
+// preload: the office's navigations, which the worker leaves alone, would then reach the
+// server twice. Logging in or out
 // drops the kept pages: they belong to whoever was logged in.
 var serviceWorkerJS = template.Must(template.New("sw").Parse(`// Xã số: the service worker of the citizen app (docs/APP.md).
 'use strict';
@@ -249,11 +251,8 @@ self.addEventListener('install', event => {
 });
 
 self.addEventListener('activate', event => {
-  // Navigation preload starts the page's request while the worker wakes up: a cheap
-  // phone does not wait for both in turn.
-  const preload = self.registration.navigationPreload ? self.registration.navigationPreload.enable() : Promise.resolve();
-  event.waitUntil(Promise.all([preload, caches.keys()
-    .then(keys => Promise.all(keys.filter(k => k.startsWith('xaso-shell-') && k !== SHELL).map(k => caches.delete(k))))])
+  event.waitUntil(caches.keys()
+    .then(keys => Promise.all(keys.filter(k => k.startsWith('xaso-shell-') && k !== SHELL).map(k => caches.delete(k))))
     .then(() => self.clients.claim()));
 });
 
@@ -288,7 +287,7 @@ self.addEventListener('fetch', event => {
 async function navigate(event, req, url) {
   let resp;
   try {
-    resp = (await event.preloadResponse) || await fetch(req);
+    resp = await fetch(req);
   } catch (err) {
     if (kept(url)) {
       const copy = await (await caches.open(PAGES)).match(url.href, {ignoreVary: true});
