@@ -277,3 +277,33 @@ func (st *Streamer) nowAndNext(ctx context.Context, now time.Time) (*Slot, []Slo
 	}
 	return NowAndNext(st.Cluster.ID, st.bulletins, now, time.Hour)
 }
+
+// StreamClusters keeps a live stream going for every cluster of a unit on the Icecast
+// server until ctx ends: one Streamer each, the clusters listed again every so often so
+// a new one gets its stream.
+func (s *Service) StreamClusters(ctx context.Context, unitID int64, server, password string, log *slog.Logger, every time.Duration) {
+	running := map[int64]bool{}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		cs, err := s.Store.Clusters(ctx, unitID)
+		if err != nil && ctx.Err() == nil && log != nil {
+			log.Warn("live streams: clusters not listed", "err", err)
+		}
+		for _, c := range cs {
+			if running[c.ID] {
+				continue
+			}
+			running[c.ID] = true
+			go (&Streamer{Service: s, Cluster: c, Server: server, Password: password, Log: log}).Run(ctx)
+			if log != nil {
+				log.Info("live stream started", "cluster", c.ID, "mount", c.Mount())
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

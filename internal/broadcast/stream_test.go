@@ -75,6 +75,25 @@ func frames(t *testing.T, b []byte) [][]byte {
 	return out
 }
 
+// listen is a listener of a mount: it answers once its streamer is connected.
+func listen(ctx context.Context, t *testing.T, mount string) io.ReadCloser {
+	t.Helper()
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, mount, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if ctx.Err() != nil {
+			t.Fatalf("the mount %s never played", mount)
+		}
+		if err == nil && resp.StatusCode == http.StatusOK {
+			return resp.Body
+		}
+		if err == nil {
+			resp.Body.Close()
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
 // TestStreamOnIcecast: a cluster's live stream on a real Icecast plays its timeline — the
 // bulletin playing now, then an emergency approved while a listener reads.
 func TestStreamOnIcecast(t *testing.T) {
@@ -139,24 +158,7 @@ func TestStreamOnIcecast(t *testing.T) {
 	go func() { defer close(done); st.Run(ctx) }()
 	defer func() { cancel(); <-done }()
 
-	// A listener: the mount answers once the streamer is connected.
-	mount := server + east.Mount()
-	var body io.ReadCloser
-	for body == nil {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, mount, nil)
-		resp, err := http.DefaultClient.Do(req)
-		if ctx.Err() != nil {
-			t.Fatalf("the mount %s never played", mount)
-		}
-		if err == nil && resp.StatusCode == http.StatusOK {
-			body = resp.Body
-			break
-		}
-		if err == nil {
-			resp.Body.Close()
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	body := listen(ctx, t, server+east.Mount())
 	defer body.Close()
 	// A few seconds of the stream: MPEG audio in the speakers' form, the bulletin's frames.
 	got := make([]byte, 3*8000)
@@ -192,5 +194,39 @@ func TestStreamOnIcecast(t *testing.T) {
 		if contains(frames(t, tail), flood) > 20 {
 			break
 		}
+	}
+}
+
+// TestStreamClusters: every cluster of the unit gets its stream, one added later too;
+// with nothing to play, it is silence in the speakers' form.
+func TestStreamClusters(t *testing.T) {
+	server, password := icecast(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	d := storetest.OpenDemo(t)
+	admin := &auth.Principal{Memberships: []auth.Membership{{UnitID: d.Unit, Role: auth.RoleUnitAdmin}}}
+	s := &broadcast.Service{Store: d.Store}
+	code := fmt.Sprintf("thon-bac-%d", time.Now().UnixNano())
+	north, err := s.CreateCluster(ctx, admin, d.Unit, code, "Thôn Bắc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { defer close(done); s.StreamClusters(ctx, d.Unit, server, password, nil, 200*time.Millisecond) }()
+	defer func() { cancel(); <-done }()
+	body := listen(ctx, t, server+north.Mount())
+	body.Close()
+	south, err := s.CreateCluster(ctx, admin, d.Unit, code+"-nam", "Thôn Nam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body = listen(ctx, t, server+south.Mount())
+	defer body.Close()
+	got := make([]byte, 8000)
+	if _, err := io.ReadFull(body, got); err != nil {
+		t.Fatalf("reading the stream: %v", err)
+	}
+	if heard := frames(t, got); len(heard) < 30 {
+		t.Fatalf("%d frames in %d bytes of silence", len(heard), len(got))
 	}
 }
