@@ -54,8 +54,8 @@ const recheck = time.Second
 // this instance (another instance may have approved one).
 const refreshEvery = 10 * time.Second
 
-// Mount is the cluster's mount point on Icecast.
-func (c Cluster) Mount() string { return "/" + c.Code + ".mp3" }
+// Mount is the cluster's mount point on Icecast (its code escaped as a path segment).
+func (c Cluster) Mount() string { return "/" + url.PathEscape(c.Code) + ".mp3" }
 
 // Run streams until ctx ends, reconnecting after a failure (after 5 s, at most every
 // minute when it keeps failing).

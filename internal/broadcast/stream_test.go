@@ -59,7 +59,9 @@ func tone(t *testing.T, hz int, seconds int) []byte {
 	return b
 }
 
-// frames splits MPEG audio: every frame found, and whether each is mono 44.1 kHz.
+// frames splits a piece of the stream into MPEG audio frames, each in the speakers' form
+// (mono, 44.1 kHz). The piece may begin inside a frame, where a false frame sync can be
+// read: what comes before the first frame of that form is left out.
 func frames(t *testing.T, b []byte) [][]byte {
 	t.Helper()
 	var out [][]byte
@@ -67,8 +69,12 @@ func frames(t *testing.T, b []byte) [][]byte {
 		if err != nil {
 			break
 		}
-		if f.Rate != 44100 || !f.Mono {
-			t.Fatalf("a frame of %d Hz, mono %v: want the speakers' form, 44.1 kHz mono", f.Rate, f.Mono)
+		if f.Rate != 44100 || !f.Mono || len(f.Data) < 208 || len(f.Data) > 209 {
+			if len(out) == 0 {
+				continue
+			}
+			t.Fatalf("a frame of %d bytes, %d Hz, mono %v: want the speakers' form, 64 kbit/s, 44.1 kHz mono",
+				len(f.Data), f.Rate, f.Mono)
 		}
 		out = append(out, bytes.Clone(f.Data))
 	}
