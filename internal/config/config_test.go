@@ -133,8 +133,9 @@ func TestMaskDSN(t *testing.T) {
 	c.IMAPPassword = "imapsecret"
 	c.ReceiptP12Password = "p12secret"
 	c.ReceiptKEK = "kek-0123456789abcdef0123456789abcdef"
+	c.IcecastPassword = "sourcesecret"
 	if v := c.LogValue().String(); strings.Contains(v, "topsecret") || strings.Contains(v, "mailsecret") || strings.Contains(v, "imapsecret") || strings.Contains(v, "p12secret") ||
-		strings.Contains(v, "kek-0123") {
+		strings.Contains(v, "kek-0123") || strings.Contains(v, "sourcesecret") {
 		t.Error("LogValue leaks the password")
 	}
 }
