@@ -2,6 +2,10 @@ package broadcast
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -87,4 +91,32 @@ func FuzzFrames(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestStreamRefused: a wrong source password is Icecast's refusal, and an address that
+// is not http://host:port is refused before connecting.
+func TestStreamRefused(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st := &Streamer{Service: &Service{}, Cluster: Cluster{Code: "thon-dong"}, Server: "https://127.0.0.1:18000", Password: "x"}
+	if err := st.stream(ctx); !errors.Is(err, ErrIcecastURL) {
+		t.Fatalf("an https address: %v", err)
+	}
+	server := os.Getenv("XASO_TEST_ICECAST")
+	if server == "" {
+		server = "http://source:xaso-test-source@127.0.0.1:18000"
+	}
+	u, err := url.Parse(server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := net.DialTimeout("tcp", u.Host, 2*time.Second); err != nil {
+		testtool.Missing(t, "no Icecast server at "+u.Host, "bash .ci/icecast.sh")
+	} else {
+		c.Close()
+	}
+	st.Server = "http://" + u.Host
+	if err := st.stream(ctx); !errors.Is(err, errRefused) || !strings.Contains(err.Error(), "401") {
+		t.Fatalf("a wrong source password: %v", err)
+	}
 }
