@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -279,10 +280,12 @@ func (st *Streamer) nowAndNext(ctx context.Context, now time.Time) (*Slot, []Slo
 }
 
 // StreamClusters keeps a live stream going for every cluster of a unit on the Icecast
-// server until ctx ends: one Streamer each, the clusters listed again every so often so
-// a new one gets its stream.
+// server until ctx ends (and its streamers have stopped): one Streamer each, the clusters
+// listed again every so often so a new one gets its stream.
 func (s *Service) StreamClusters(ctx context.Context, unitID int64, server, password string, log *slog.Logger, every time.Duration) {
 	running := map[int64]bool{}
+	var wg sync.WaitGroup
+	defer wg.Wait() // the streamers end with ctx
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -295,7 +298,8 @@ func (s *Service) StreamClusters(ctx context.Context, unitID int64, server, pass
 				continue
 			}
 			running[c.ID] = true
-			go (&Streamer{Service: s, Cluster: c, Server: server, Password: password, Log: log}).Run(ctx)
+			st := &Streamer{Service: s, Cluster: c, Server: server, Password: password, Log: log}
+			wg.Go(func() { st.Run(ctx) })
 			if log != nil {
 				log.Info("live stream started", "cluster", c.ID, "mount", c.Mount())
 			}
