@@ -78,13 +78,7 @@ func New(d web.Deps) (*web.Server, error) {
 	// The loudspeakers: the calling screen's voice reads bulletins too, ffmpeg makes their
 	// sound (without it, bulletins are refused with audio_unavailable).
 	if d.Broadcast == nil {
-		d.Broadcast = &broadcast.Service{Store: d.Store, Voice: d.Speech, Blobs: d.Blobs, Now: time.Now}
-		if d.Dossiers != nil {
-			d.Broadcast.Now = d.Dossiers.Now
-		}
-		if tools, err := audio.Find(); err == nil {
-			d.Broadcast.Sounds = tools
-		}
+		d.Broadcast = NewBroadcast(d)
 	}
 	var unlock func(int64, func() error) error
 	if d.Auth != nil {
@@ -96,4 +90,17 @@ func New(d web.Deps) (*web.Server, error) {
 		Certifications: d.Certifications, Documents: d.Documents, Exchange: d.Exchange,
 		UnlockPassphrase: unlock, TSAURL: d.TSAURL})
 	return web.New(d)
+}
+
+// NewBroadcast is the loudspeakers' service of deps (made before New when something else
+// needs the same instance, as `xaso serve`'s live streams do: an approval wakes them).
+func NewBroadcast(d web.Deps) *broadcast.Service {
+	b := &broadcast.Service{Store: d.Store, Voice: d.Speech, Blobs: d.Blobs, Now: time.Now}
+	if d.Dossiers != nil {
+		b.Now = d.Dossiers.Now
+	}
+	if tools, err := audio.Find(); err == nil {
+		b.Sounds = tools
+	}
+	return b
 }
