@@ -253,6 +253,7 @@ func TestBombsCostLittleMemory(t *testing.T) {
 	if !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("huge base64: %v", err)
 	}
+	t.Logf("huge base64 cost %d bytes", n)
 	if n > 8<<20 {
 		t.Fatalf("huge base64 cost %d bytes", n)
 	}

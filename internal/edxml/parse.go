@@ -53,16 +53,32 @@ func Parse(r io.Reader) (*Message, error) { return DefaultLimits.Parse(r) }
 // counts before any tree is built, then the fields are decoded and checked.
 func (l Limits) Parse(r io.Reader) (*Message, error) {
 	l = l.orDefault()
-	// Read in chunks so a stream that lies about its size costs at most MaxBytes+1.
-	var buf bytes.Buffer
-	n, err := io.Copy(&buf, io.LimitReader(r, l.MaxBytes+1))
-	if err != nil {
-		return nil, ErrMalformed.With(err)
+	// Read in chunks of 64 KiB, then join them once: a stream that lies about its size
+	// costs about twice MaxBytes at most (a growing buffer would double again and again),
+	// and one byte past MaxBytes is enough to refuse it.
+	const chunk = 64 << 10
+	var chunks [][]byte
+	var total int64
+	lr := io.LimitReader(r, l.MaxBytes+1)
+	for {
+		c := make([]byte, min(chunk, l.MaxBytes+1-total))
+		k, err := io.ReadFull(lr, c)
+		chunks, total = append(chunks, c[:k]), total+int64(k)
+		if total > l.MaxBytes {
+			return nil, ErrTooLarge.With(fmt.Errorf("more than %d bytes", l.MaxBytes))
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, ErrMalformed.With(err)
+		}
 	}
-	if n > l.MaxBytes {
-		return nil, ErrTooLarge.With(fmt.Errorf("more than %d bytes", l.MaxBytes))
+	doc := make([]byte, 0, total)
+	for _, c := range chunks {
+		doc = append(doc, c...)
 	}
-	return l.ParseBytes(buf.Bytes())
+	return l.ParseBytes(doc)
 }
 
 // ParseBytes is Parse of a message already in memory.
