@@ -3,10 +3,13 @@ package announce_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/announce"
+	"github.com/xaso-vn/xaso/internal/audio"
+	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/broadcast"
 	"github.com/xaso-vn/xaso/internal/calendar"
@@ -163,5 +166,65 @@ func TestAnnouncements(t *testing.T) {
 	all, err := svc.List(ctx, admin, d.Unit)
 	if err != nil || len(all) != 3 || all[0].ID != third.ID {
 		t.Fatalf("list: %+v, %v", all, err)
+	}
+}
+
+// sounds stands for ffmpeg: every sound becomes a minute of "MP3".
+type sounds struct{}
+
+func (sounds) Convert(_ context.Context, b []byte) ([]byte, audio.Info, error) {
+	return append([]byte("ID3"), b...), audio.Info{Format: "mp3", Seconds: 60}, nil
+}
+
+// voice stands for espeak-ng and keeps what it was asked to say.
+type voice struct{ said []string }
+
+func (v *voice) Synthesize(_ context.Context, text string) ([]byte, error) {
+	v.said = append(v.said, text)
+	return []byte("RIFF\x00\x00\x00\x00WAVEfmt "), nil
+}
+
+// Read aloud through the real loudspeakers' service: a bulletin draft of the text, read
+// by the voice, on the chosen cluster, waiting for the leader's approval.
+func TestReadAloudMakesABulletinDraft(t *testing.T) {
+	ctx := context.Background()
+	d := storetest.OpenDemo(t)
+	u, err := d.Store.UserByUsername(ctx, "quantri")
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := &auth.Principal{UserID: u.ID, Memberships: []auth.Membership{{UnitID: d.Unit, Role: auth.RoleUnitAdmin}}}
+	blobs, err := blob.OpenLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { blobs.Close() })
+	now := time.Date(2026, 12, 10, 9, 0, 0, 0, locale.Zone)
+	vc := &voice{}
+	bc := &broadcast.Service{Store: d.Store, Sounds: sounds{}, Voice: vc, Blobs: blobs, Now: func() time.Time { return now }}
+	svc := &announce.Service{Store: d.Store, Bulletins: bc, Now: bc.Now}
+	cluster, err := bc.CreateCluster(ctx, admin, d.Unit, "thon-dong", "Thôn Đông")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := svc.Create(ctx, admin, d.Unit, announce.Draft{Title: "Họp dân", Body: "Lúc 7h30 ngày 14/12/2026 tại nhà văn hóa.",
+		ValidFrom: day("2026-12-10"), ValidTo: day("2026-12-14")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.ReadAloud(ctx, admin, a.ID, nil, broadcast.Schedule{Start: now.Add(time.Hour)}); !errors.Is(err, broadcast.ErrCluster) {
+		t.Fatalf("no cluster: %v", err)
+	}
+	b, err := svc.ReadAloud(ctx, admin, a.ID, []int64{cluster.ID}, broadcast.Schedule{Start: now.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := d.Store.Bulletin(ctx, b.ID)
+	if err != nil || stored.Status != broadcast.StatusDraft || stored.Title != "Họp dân" || stored.Body != a.Body ||
+		len(stored.Clusters) != 1 || stored.Clusters[0] != cluster.ID || stored.Priority != broadcast.Normal {
+		t.Fatalf("bulletin %+v, %v", stored, err)
+	}
+	if len(vc.said) != 1 || !strings.Contains(vc.said[0], "bảy giờ ba mươi") {
+		t.Fatalf("the voice said %q", vc.said)
 	}
 }
