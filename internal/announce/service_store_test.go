@@ -9,8 +9,8 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/announce"
 	"github.com/xaso-vn/xaso/internal/audio"
-	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/broadcast"
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/locale"

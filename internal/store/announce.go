@@ -148,4 +148,3 @@ func (s *Store) SaveAnnouncement(ctx context.Context, before, after announce.Ann
 	})
 	return after, mapErr(err)
 }
-
