@@ -67,8 +67,9 @@ type Store interface {
 	// Announcements lists a unit's announcements, the latest first (at most 500).
 	Announcements(ctx context.Context, unitID int64) ([]Announcement, error)
 	// CurrentAnnouncements lists a unit's published announcements valid on day, the
-	// latest published first, at most limit.
-	CurrentAnnouncements(ctx context.Context, unitID int64, day calendar.Date, limit int) ([]Announcement, error)
+	// latest published first, at most limit; for a village (non-zero) only those for the
+	// whole commune or for that village.
+	CurrentAnnouncements(ctx context.Context, unitID int64, day calendar.Date, village int64, limit int) ([]Announcement, error)
 	// SaveAnnouncement stores after if the row is still at before's version (else
 	// ErrChanged), with the audit record of action.
 	SaveAnnouncement(ctx context.Context, before, after Announcement, action string) (Announcement, error)
@@ -211,8 +212,14 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, unitID int64) ([]
 // Current is what the public sees: a unit's published announcements valid today, the
 // latest first, at most limit (1–100).
 func (s *Service) Current(ctx context.Context, unitID int64, limit int) ([]Announcement, error) {
+	return s.ForVillage(ctx, unitID, 0, limit)
+}
+
+// ForVillage is Current for the people of one village (0: all of them): the
+// announcements for the whole commune and those for that village.
+func (s *Service) ForVillage(ctx context.Context, unitID, village int64, limit int) ([]Announcement, error) {
 	limit = min(max(limit, 1), 100)
-	return s.Store.CurrentAnnouncements(ctx, unitID, s.Today(), limit)
+	return s.Store.CurrentAnnouncements(ctx, unitID, s.Today(), max(village, 0), limit)
 }
 
 // Public is one announcement as the public sees it: published and valid today, else

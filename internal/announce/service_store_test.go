@@ -51,7 +51,7 @@ func TestAnnouncements(t *testing.T) {
 	bs := &bulletins{}
 	svc := &announce.Service{Store: d.Store, Bulletins: bs, Now: func() time.Time { return now }}
 	villages, err := d.Store.Villages(ctx, d.Unit)
-	if err != nil || len(villages) < 2 {
+	if err != nil || len(villages) < 3 {
 		t.Fatalf("villages %v, %v", villages, err)
 	}
 
@@ -121,6 +121,14 @@ func TestAnnouncements(t *testing.T) {
 	}
 	if cur, _ := svc.Current(ctx, d.Unit, 1); len(cur) != 1 {
 		t.Fatalf("limit 1: %d", len(cur))
+	}
+	// A village's people see the commune's and their village's; another village's
+	// people only the commune's.
+	if cur, err := svc.ForVillage(ctx, d.Unit, villages[0].ID, 3); err != nil || len(cur) != 2 {
+		t.Fatalf("for the first village: %+v, %v", cur, err)
+	}
+	if cur, err := svc.ForVillage(ctx, d.Unit, villages[2].ID, 3); err != nil || len(cur) != 1 || cur[0].ID != third.ID {
+		t.Fatalf("for the third village: %+v, %v", cur, err)
 	}
 	now = now.AddDate(0, 0, 1) // 11/12: the third's last day was yesterday
 	if cur, _ := svc.Current(ctx, d.Unit, 3); len(cur) != 1 || cur[0].ID != a.ID {

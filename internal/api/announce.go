@@ -54,7 +54,7 @@ func announcementDoc(a announce.Announcement) AnnouncementDoc {
 }
 
 // announcements lists a unit's announcements valid today (?unit=CODE; the portal's unit
-// without it), the latest first.
+// without it), the latest first; with ?village=ID, the commune's and that village's.
 func (h handlers) announcements(w http.ResponseWriter, r *http.Request) error {
 	unitID := h.HomeUnitID
 	if code := strings.TrimSpace(r.URL.Query().Get("unit")); code != "" {
@@ -67,7 +67,15 @@ func (h handlers) announcements(w http.ResponseWriter, r *http.Request) error {
 		}
 		unitID = u.ID
 	}
-	as, err := h.Announcements.Current(r.Context(), unitID, 100)
+	var village int64
+	if v := r.URL.Query().Get("village"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return apperr.Invalidf("invalid_village", "Mã thôn, xóm phải là số nguyên dương.")
+		}
+		village = id
+	}
+	as, err := h.Announcements.ForVillage(r.Context(), unitID, village, 100)
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,8 @@ func TestAnnouncementScenarios(t *testing.T) {
 			want: []string{`"status":"published"`, `"published_at":"`}},
 		{name: "published twice", as: "lanhdao", method: "POST", path: "/api/v1/announcements/{a}/actions/publish", status: 409, code: "announcement_state"},
 		{name: "listed for anyone", method: "GET", path: "/api/v1/announcements?unit=14731", status: 200, want: []string{`"total":1`, `"title":"Lịch tiêm phòng"`}},
+		{name: "for a village: the commune's too", method: "GET", path: "/api/v1/announcements?unit=14731&village=999999", status: 200, want: []string{`"total":1`}},
+		{name: "a village that is no number", method: "GET", path: "/api/v1/announcements?unit=14731&village=abc", status: 422, code: "invalid_village"},
 		{name: "the portal's unit by default", method: "GET", path: "/api/v1/announcements", status: 200, want: []string{`"total":1`}},
 		{name: "an unknown unit", method: "GET", path: "/api/v1/announcements?unit=99999", status: 404, code: "unit_not_found"},
 		{name: "an unknown action", as: "lanhdao", method: "POST", path: "/api/v1/announcements/{a}/actions/delete", status: 404, code: "unknown_action"},

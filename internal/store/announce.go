@@ -123,11 +123,18 @@ func (s *Store) Announcements(ctx context.Context, unitID int64) ([]announce.Ann
 }
 
 // CurrentAnnouncements lists a unit's published announcements valid on day, the latest
-// published first.
-func (s *Store) CurrentAnnouncements(ctx context.Context, unitID int64, day calendar.Date, limit int) ([]announce.Announcement, error) {
+// published first; for a village, only those for the whole commune or for it.
+func (s *Store) CurrentAnnouncements(ctx context.Context, unitID int64, day calendar.Date, village int64, limit int) ([]announce.Announcement, error) {
 	d := day.String()
+	where := ""
+	args := []any{unitID, d, d, limit}
+	if village > 0 {
+		args = append(args, village)
+		where = ` AND (NOT EXISTS (SELECT 1 FROM announcement_villages v WHERE v.announcement_id = announcements.id)
+			OR EXISTS (SELECT 1 FROM announcement_villages v WHERE v.announcement_id = announcements.id AND v.village_id = $5))`
+	}
 	return s.announcements(ctx, `SELECT `+announcementCols+` FROM announcements WHERE unit_id = $1 AND status = 'published'
-		AND valid_from <= $2 AND valid_to >= $3 ORDER BY published_at DESC, id DESC LIMIT $4`, unitID, d, d, limit)
+		AND valid_from <= $2 AND valid_to >= $3`+where+` ORDER BY published_at DESC, id DESC LIMIT $4`, args...)
 }
 
 // SaveAnnouncement stores an announcement's new state if it is still at before's version.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -77,12 +78,12 @@ func (s *Server) announcementView(a announce.Announcement, villages []unit.Villa
 }
 
 // currentAnnouncements is what the portal shows: the home unit's announcements valid
-// today, the latest first.
-func (s *Server) currentAnnouncements(r *http.Request, limit int) ([]announcementView, error) {
+// today, the latest first; for a village (non-zero), the commune's and that village's.
+func (s *Server) currentAnnouncements(r *http.Request, village int64, limit int) ([]announcementView, error) {
 	if s.Announcements == nil {
 		return nil, nil
 	}
-	as, err := s.Announcements.Current(r.Context(), s.HomeUnitID, limit)
+	as, err := s.Announcements.ForVillage(r.Context(), s.HomeUnitID, village, limit)
 	if err != nil || len(as) == 0 {
 		return nil, err
 	}
@@ -101,6 +102,8 @@ type announcementsPage struct {
 	Unit          unit.Unit
 	Announcements []announcementView
 	One           announcementView
+	Villages      []unit.Village
+	Village       int64 // the village chosen (?thon=ID); 0: all
 }
 
 func (s *Server) announcementsPage(w http.ResponseWriter, r *http.Request) error {
@@ -109,7 +112,15 @@ func (s *Server) announcementsPage(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	page := announcementsPage{Unit: u}
-	if page.Announcements, err = s.currentAnnouncements(r, 100); err != nil {
+	if page.Villages, err = s.Store.Villages(r.Context(), u.ID); err != nil {
+		return err
+	}
+	// A village not of this commune, or no number, is the whole commune's list.
+	if id, err := strconv.ParseInt(r.URL.Query().Get("thon"), 10, 64); err == nil &&
+		slices.ContainsFunc(page.Villages, func(v unit.Village) bool { return v.ID == id }) {
+		page.Village = id
+	}
+	if page.Announcements, err = s.currentAnnouncements(r, page.Village, 100); err != nil {
 		return err
 	}
 	v := s.view(r, "Thông báo")

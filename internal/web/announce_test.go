@@ -97,6 +97,13 @@ func TestAnnouncementPages(t *testing.T) {
 	if items := all(t, page, "ul.announcements li"); len(items) != 4 || !strings.Contains(textOf(items[3]), "Tiêm phòng dại") {
 		t.Fatalf("list shows %d", len(items))
 	}
+	// A village's people: the commune's and their own village's.
+	for thon, want := range map[string]int{strconv.FormatInt(villages[0].ID, 10): 4, strconv.FormatInt(villages[1].ID, 10): 3, "x": 4, "999999": 4} {
+		_, page = get(t, anon, e.ts.URL+"/thong-bao?thon="+thon)
+		if items := all(t, page, "ul.announcements li"); len(items) != want {
+			t.Errorf("thon=%s: %d announcements, want %d", thon, len(items), want)
+		}
+	}
 	if resp, _ := post(t, admin, e.ts.URL+"/office/thong-bao/"+id+"/go", nil); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("withdraw: %d", resp.StatusCode)
 	}

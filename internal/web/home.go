@@ -56,7 +56,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	hv.Hours = hoursLines(hours)
-	if hv.Announcements, err = s.currentAnnouncements(r, homeAnnouncements); err != nil {
+	if hv.Announcements, err = s.currentAnnouncements(r, 0, homeAnnouncements); err != nil {
 		return err
 	}
 	// The most filed procedures of the last twelve months, from the statistics'
