@@ -97,7 +97,8 @@ func (h handlers) createAnnouncement(w http.ResponseWriter, r *http.Request) err
 		ValidTo   string  `json:"valid_to"`
 		Villages  []int64 `json:"villages"`
 	}
-	if err := httpx.DecodeJSON(w, r, &raw, 64<<10); err != nil {
+	// 10,000 letters written as \u escapes take 60 KB.
+	if err := httpx.DecodeJSON(w, r, &raw, 128<<10); err != nil {
 		return err
 	}
 	from, err1 := calendar.ParseDate(raw.ValidFrom)

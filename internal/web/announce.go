@@ -205,7 +205,8 @@ func (s *Server) createAnnouncement(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	// 10,000 Vietnamese letters percent-encoded take up to 90 KB.
+	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
 	if err := r.ParseForm(); err != nil {
 		return errBroadcastForm
 	}

@@ -48,6 +48,16 @@ func TestAnnouncementPages(t *testing.T) {
 	if attrAt(t, page, "#tb-title", "value") != "Họp dân" {
 		t.Error("the form lost its title")
 	}
+	// The longest text is taken; one letter more is refused in words.
+	long := url.Values{"title": {"Dài"}, "body": {strings.Repeat("ở", 10000)}, "from": {today.String()}, "to": {today.String()}}
+	if resp, _ := post(t, admin, e.ts.URL+"/office/thong-bao", long); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("10,000 letters: %d", resp.StatusCode)
+	}
+	long.Set("body", strings.Repeat("ở", 10001))
+	resp, page = post(t, admin, e.ts.URL+"/office/thong-bao", long)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(textOf(one(t, page, "#announcement-error")), "10.000 ký tự") {
+		t.Fatalf("10,001 letters: %d", resp.StatusCode)
+	}
 	write := func(title string, villages ...string) int64 {
 		t.Helper()
 		resp, _ := post(t, admin, e.ts.URL+"/office/thong-bao", url.Values{"title": {title}, "body": {"Đoạn một.\n\nĐoạn hai."},
