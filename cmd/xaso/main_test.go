@@ -234,6 +234,12 @@ func TestServeStartupErrors(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.err, "không tạo được thư mục") {
 		t.Fatalf("unusable data dir: %+v", r)
 	}
+	// The live streams' Icecast without its source password: refused before starting.
+	r = xaso(t, nil, "", "serve", "--addr", "127.0.0.1:0", "--db", "sqlite:"+filepath.Join(dir, "z.db"), "--data-dir", filepath.Join(dir, "g"),
+		"--icecast-url", "http://127.0.0.1:18000")
+	if r.code != 1 || !strings.Contains(r.err, "XASO_ICECAST_PASSWORD") {
+		t.Fatalf("icecast without a password: %+v", r)
+	}
 	r = xaso(t, nil, "", "migrate", "--db", "postgres://nobody@127.0.0.1:1/none?connect_timeout=2")
 	if r.code != 1 || !strings.Contains(r.err, "không kết nối được cơ sở dữ liệu") || strings.Count(strings.TrimSpace(r.err), "\n") != 0 {
 		t.Fatalf("unreachable database: %+v", r)

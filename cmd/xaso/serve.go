@@ -21,6 +21,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/app"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/blob"
+	"github.com/xaso-vn/xaso/internal/broadcast"
 	"github.com/xaso-vn/xaso/internal/config"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/document"
@@ -143,6 +144,7 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	}
 	defer stopPlatform()
 	exch, exchAdapter := app.WireExchange(&deps, platform)
+	deps.Broadcast = app.NewBroadcast(deps)
 	srv, err := app.New(deps)
 	if err != nil {
 		return err
@@ -180,6 +182,9 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	if err := officialMail(bg, cfg, log, st, blobs, home); err != nil {
 		return err
 	}
+	if err := liveStreams(bg, cfg, log, deps.Broadcast, home); err != nil {
+		return err
+	}
 	go (&report.RollupJob{Store: st, Log: log, Interval: 5 * time.Minute, Now: time.Now}).Run(bg)
 
 	errc := make(chan error, 1)
@@ -196,6 +201,21 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	if err := hs.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	return nil
+}
+
+// liveStreams starts each cluster's live stream of the loudspeakers on Icecast (issue 22)
+// when --icecast-url is set: clusters of the home unit, listed again every minute.
+func liveStreams(ctx context.Context, cfg config.Config, log *slog.Logger, svc *broadcast.Service, home unit.Unit) error {
+	if cfg.IcecastURL == "" || home.ID == 0 {
+		return nil
+	}
+	pass, err := config.Secret(cfg.IcecastPasswordFile, cfg.IcecastPassword)
+	if err != nil {
+		return err
+	}
+	go svc.StreamClusters(ctx, home.ID, strings.TrimSuffix(cfg.IcecastURL, "/"), pass, log, time.Minute)
+	log.Info("loudspeakers: each cluster's live stream goes to Icecast", "icecast", cfg.IcecastURL)
 	return nil
 }
 

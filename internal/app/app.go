@@ -79,13 +79,7 @@ func New(d web.Deps) (*web.Server, error) {
 	// The loudspeakers: the calling screen's voice reads bulletins too, ffmpeg makes their
 	// sound (without it, bulletins are refused with audio_unavailable).
 	if d.Broadcast == nil {
-		d.Broadcast = &broadcast.Service{Store: d.Store, Voice: d.Speech, Blobs: d.Blobs, Now: time.Now}
-		if d.Dossiers != nil {
-			d.Broadcast.Now = d.Dossiers.Now
-		}
-		if tools, err := audio.Find(); err == nil {
-			d.Broadcast.Sounds = tools
-		}
+		d.Broadcast = NewBroadcast(d)
 	}
 	if d.Announcements == nil {
 		d.Announcements = &announce.Service{Store: d.Store, Bulletins: d.Broadcast, Now: d.Broadcast.Now}
@@ -100,4 +94,17 @@ func New(d web.Deps) (*web.Server, error) {
 		Certifications: d.Certifications, Documents: d.Documents, Exchange: d.Exchange,
 		UnlockPassphrase: unlock, TSAURL: d.TSAURL})
 	return web.New(d)
+}
+
+// NewBroadcast is the loudspeakers' service of deps (made before New when something else
+// needs the same instance, as `xaso serve`'s live streams do: an approval wakes them).
+func NewBroadcast(d web.Deps) *broadcast.Service {
+	b := &broadcast.Service{Store: d.Store, Voice: d.Speech, Blobs: d.Blobs, Now: time.Now}
+	if d.Dossiers != nil {
+		b.Now = d.Dossiers.Now
+	}
+	if tools, err := audio.Find(); err == nil {
+		b.Sounds = tools
+	}
+	return b
 }

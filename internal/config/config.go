@@ -61,6 +61,11 @@ type Config struct {
 	IMAPPasswordFile  string
 	IMAPMailbox       string
 	MailFetchInterval time.Duration
+	// IcecastURL is the Icecast server (http://host:port) that carries each cluster's
+	// live stream of the loudspeakers; empty: no stream.
+	IcecastURL          string
+	IcecastPassword     string // the source password; environment only (XASO_ICECAST_PASSWORD)
+	IcecastPasswordFile string
 	// MaxUploadMB is the largest attachment accepted, in MiB.
 	MaxUploadMB uint
 	// ReceiptP12 is the PKCS #12 file (.p12, .pfx) of the key and certificate that sign
@@ -144,6 +149,8 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.IMAPUser, "imap-user", c.IMAPUser, "official mailbox's user; the password comes from XASO_IMAP_PASSWORD or --imap-password-file (env XASO_IMAP_USER)")
 	fs.StringVar(&c.IMAPPasswordFile, "imap-password-file", c.IMAPPasswordFile, "file holding the IMAP password (env XASO_IMAP_PASSWORD_FILE)")
 	fs.StringVar(&c.IMAPMailbox, "imap-mailbox", c.IMAPMailbox, "folder fetched (env XASO_IMAP_MAILBOX)")
+	fs.StringVar(&c.IcecastURL, "icecast-url", c.IcecastURL, "Icecast server http://host:port carrying each cluster's live stream of the loudspeakers; empty: no stream (env XASO_ICECAST_URL)")
+	fs.StringVar(&c.IcecastPasswordFile, "icecast-password-file", c.IcecastPasswordFile, "file holding Icecast's source password, instead of XASO_ICECAST_PASSWORD (env XASO_ICECAST_PASSWORD_FILE)")
 	fs.DurationVar(&c.MailFetchInterval, "mail-fetch-interval", c.MailFetchInterval, "how often the official mailbox is fetched (env XASO_MAIL_FETCH_INTERVAL)")
 	fs.UintVar(&c.MaxUploadMB, "max-upload-mb", c.MaxUploadMB, "largest attachment, MiB (env XASO_MAX_UPLOAD_MB)")
 	fs.StringVar(&c.ReceiptP12, "receipt-p12", c.ReceiptP12, "PKCS #12 file signing fee receipts; its password comes from XASO_RECEIPT_P12_PASSWORD (env XASO_RECEIPT_P12)")
@@ -181,6 +188,9 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	str("XASO_IMAP_PASSWORD", &c.IMAPPassword)
 	str("XASO_IMAP_PASSWORD_FILE", &c.IMAPPasswordFile)
 	str("XASO_IMAP_MAILBOX", &c.IMAPMailbox)
+	str("XASO_ICECAST_URL", &c.IcecastURL)
+	str("XASO_ICECAST_PASSWORD", &c.IcecastPassword)
+	str("XASO_ICECAST_PASSWORD_FILE", &c.IcecastPasswordFile)
 	if v := getenv("XASO_MAIL_FETCH_INTERVAL"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -307,6 +317,16 @@ func (c Config) Validate() error {
 		readable("dkim-key", c.DKIMKey, "khóa DKIM")
 		if c.DKIMSelector == "" {
 			errs = append(errs, errors.New("--dkim-selector: cần selector DKIM (bản ghi DNS) khi có --dkim-key"))
+		}
+	}
+	if c.IcecastURL != "" {
+		if u, err := url.Parse(c.IcecastURL); err != nil || u.Scheme != "http" || u.Port() == "" || (u.Path != "" && u.Path != "/") || u.User != nil {
+			errs = append(errs, fmt.Errorf("--icecast-url %q: cần dạng http://máy:cổng, ví dụ http://127.0.0.1:8000 (mật khẩu nguồn qua XASO_ICECAST_PASSWORD hoặc --icecast-password-file)", c.IcecastURL))
+		}
+		if c.IcecastPasswordFile != "" {
+			readable("icecast-password-file", c.IcecastPasswordFile, "tệp mật khẩu nguồn Icecast")
+		} else if c.IcecastPassword == "" {
+			errs = append(errs, errors.New("--icecast-url: cần mật khẩu nguồn Icecast (XASO_ICECAST_PASSWORD hoặc --icecast-password-file)"))
 		}
 	}
 	if c.IMAPAddr != "" {
@@ -439,6 +459,9 @@ func (c Config) LogValue() slog.Value {
 		slog.String("imap_password_file", c.IMAPPasswordFile),
 		slog.String("imap_mailbox", c.IMAPMailbox),
 		slog.Duration("mail_fetch_interval", c.MailFetchInterval),
+		slog.String("icecast_url", c.IcecastURL),
+		slog.Bool("icecast_password_set", c.IcecastPassword != ""),
+		slog.String("icecast_password_file", c.IcecastPasswordFile),
 		slog.Uint64("max_upload_mb", uint64(c.MaxUploadMB)),
 		slog.String("receipt_p12", c.ReceiptP12),
 		slog.Bool("receipt_p12_password_set", c.ReceiptP12Password != ""),

@@ -80,6 +80,14 @@ func TestValidate(t *testing.T) {
 		{"imap password file missing", func(c *Config) {
 			c.IMAPAddr, c.IMAPUser, c.IMAPPasswordFile = "mail.example.vn:993", "vt", "/nonexistent/pw"
 		}, "--imap-password-file"},
+		{"icecast", func(c *Config) { c.IcecastURL, c.IcecastPassword = "http://127.0.0.1:8000", "nguon" }, ""},
+		{"icecast without port", func(c *Config) { c.IcecastURL, c.IcecastPassword = "http://127.0.0.1", "nguon" }, "--icecast-url"},
+		{"icecast with a path", func(c *Config) { c.IcecastURL, c.IcecastPassword = "http://127.0.0.1:8000/live", "nguon" }, "--icecast-url"},
+		{"icecast password in the url", func(c *Config) { c.IcecastURL = "http://source:nguon@127.0.0.1:8000" }, "--icecast-url"},
+		{"icecast without password", func(c *Config) { c.IcecastURL = "http://127.0.0.1:8000" }, "XASO_ICECAST_PASSWORD"},
+		{"icecast password file missing", func(c *Config) {
+			c.IcecastURL, c.IcecastPasswordFile = "http://127.0.0.1:8000", "/nonexistent/pw"
+		}, "--icecast-password-file"},
 		{"receipt key missing", func(c *Config) { c.ReceiptP12 = "/nonexistent/unit.p12" }, "--receipt-p12"},
 		{"receipt password without key", func(c *Config) { c.ReceiptP12Password = "x" }, "--receipt-p12"},
 		{"receipt KEK too short", func(c *Config) { c.ReceiptKEK = "short" }, "XASO_RECEIPT_KEK"},
@@ -125,8 +133,9 @@ func TestMaskDSN(t *testing.T) {
 	c.IMAPPassword = "imapsecret"
 	c.ReceiptP12Password = "p12secret"
 	c.ReceiptKEK = "kek-0123456789abcdef0123456789abcdef"
+	c.IcecastPassword = "sourcesecret"
 	if v := c.LogValue().String(); strings.Contains(v, "topsecret") || strings.Contains(v, "mailsecret") || strings.Contains(v, "imapsecret") || strings.Contains(v, "p12secret") ||
-		strings.Contains(v, "kek-0123") {
+		strings.Contains(v, "kek-0123") || strings.Contains(v, "sourcesecret") {
 		t.Error("LogValue leaks the password")
 	}
 }

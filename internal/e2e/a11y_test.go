@@ -40,6 +40,7 @@ var a11yPages = []struct {
 	}},
 	{name: "not-found", path: "/khong-co-trang-nay", status: http.StatusNotFound},
 	{name: "account", user: "congdan", path: "/account"},
+	{name: "offline", path: "/ngoai-tuyen"},
 	{name: "office", user: "motcua", path: "/office"},
 	{name: "certifications", user: "motcua", path: "/office/certifications", then: func(b *tab) {
 		// Filled in at once: typing key by key takes seconds a word on a busy 2-core machine.

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,14 +39,25 @@ const stepTimeout = 20 * time.Second
 type site struct {
 	url string
 	st  *store.Store // for what a journey needs from outside the browser (a bank's secret)
+	// down drops every connection without an answer, as a network that is cut: the
+	// service worker's own fetches see it too, which Chromium's emulation of an offline
+	// page does not reach.
+	down atomic.Bool
 }
 
 func newSite(t testing.TB) *site {
 	t.Helper()
 	srv, st := webtest.NewWith(t, demo.Options{Payments: true, Signing: true}) // the demo as `xaso serve --demo` loads it, payments and keys included
-	ts := httptest.NewServer(srv)
+	s := &site{st: st}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.down.Load() {
+			panic(http.ErrAbortHandler) // the connection closes with no answer
+		}
+		srv.ServeHTTP(w, r)
+	}))
 	t.Cleanup(ts.Close)
-	return &site{url: ts.URL, st: st}
+	s.url = ts.URL
+	return s
 }
 
 // tab is one browser tab in a browser context of its own (its own cookies), emulating
@@ -72,6 +85,22 @@ func (s *site) newTab(t *testing.T, noScript bool) *tab {
 	}
 	// The first Do attaches the tab, which lives as long as ctx: no deadline here.
 	if err := chromedp.Do(ctx, setup...); err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
+	return b
+}
+
+// newProfileTab is newTab in the browser's own profile rather than a context of its
+// own: Chromium judges installability only outside incognito-like contexts (which
+// WithNewBrowserContext makes). Its cookies are shared with any other such tab: use it
+// for anonymous visits only.
+func (s *site) newProfileTab(t *testing.T) *tab {
+	t.Helper()
+	needBrowser(t)
+	ctx, cancel := chromedp.NewContext(browser)
+	t.Cleanup(cancel)
+	b := &tab{t: t, ctx: ctx, site: s}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateScale(phoneScale), chromedp.EmulateMobile)); err != nil {
 		t.Fatalf("open a tab: %v", err)
 	}
 	return b

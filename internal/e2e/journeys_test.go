@@ -63,6 +63,7 @@ func journeys() []journey {
 		{"counter/form-01-under-csp", formPrintsUnderCSP},
 		{"clerk/registers-an-e-mail", clerkRegistersMail},
 		{"broadcast/operator", broadcastOperator},
+		{"citizen/app-offline", citizenAppOffline},
 	}
 	for _, u := range demo.Users {
 		js = append(js, journey{"login-logout/" + u.Username, func(b *tab) { loginLogout(b, u) }})

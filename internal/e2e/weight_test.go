@@ -35,6 +35,7 @@ var citizenPages = []struct{ name, path, user string }{
 	{"transparency", "/cong-khai", ""},
 	{"verify", "/xac-thuc", ""},
 	{"file", "/nop-ho-so/1.001193", "congdan"},
+	{"offline", "/ngoai-tuyen", ""},
 }
 
 // TestCitizenPagesWeighLittle checks the 60 KB budget of each citizen page and that the

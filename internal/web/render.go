@@ -136,19 +136,28 @@ type view struct {
 // render writes a page, buffering it first so a template error becomes a clean 500
 // instead of half a page.
 func (r *renderer) render(w http.ResponseWriter, status int, page string, v view) error {
-	t, ok := r.pages[page]
-	if !ok {
-		return fmt.Errorf("web: no page template %q", page)
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
-		return fmt.Errorf("web: render %s: %w", page, err)
+	b, err := r.page(page, v)
+	if err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
+	_, err = w.Write(b)
 	return err
+}
+
+// page executes a page's template in the layout.
+func (r *renderer) page(page string, v view) ([]byte, error) {
+	t, ok := r.pages[page]
+	if !ok {
+		return nil, fmt.Errorf("web: no page template %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		return nil, fmt.Errorf("web: render %s: %w", page, err)
+	}
+	return buf.Bytes(), nil
 }
 
 // serveStatic serves embedded files; a request carrying the current hash is cached for a

@@ -104,6 +104,9 @@ type Deps struct {
 	Announcements *announce.Service
 }
 
+// productName is the product's own name, the site's when no unit names it.
+const productName = "Xã số"
+
 // Server is the HTTP handler of xaso.
 type Server struct {
 	Deps
@@ -128,7 +131,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	if d.SiteName == "" {
-		d.SiteName = "Xã số"
+		d.SiteName = productName
 	}
 	sm := scs.New()
 	sm.Store = d.Store.Sessions()
@@ -203,7 +206,7 @@ func New(d Deps) (*Server, error) {
 	s.routes = slices.Concat(s.pageRoutes(), s.paymentPageRoutes(), s.adminPaymentRoutes(),
 		s.feedbackRoutes(), s.unitSettingsRoutes(), s.floorRoutes(),
 		s.certificationPageRoutes(), s.documentPageRoutes(), s.mailPageRoutes(), s.dossierFeeRoutes(), s.adminUserRoutes(),
-		s.broadcastRoutes(), s.announceRoutes(), s.assignRoutes(), s.adminFloorRoutes(), d.Routes)
+		s.broadcastRoutes(), s.announceRoutes(), s.assignRoutes(), s.adminFloorRoutes(), s.appRoutes(), d.Routes)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {

@@ -182,9 +182,14 @@ var access = map[string][]auth.Role{
 	"GET /static/{name}":              nil,
 	"GET /healthz":                    nil,
 	"GET /metrics":                    nil,
-	"GET /account":                    {"user"},
-	"GET /account/password":           {"user"},
-	"POST /account/password":          {"user"},
+	// The installable app (pwa.go): the same for everyone, no session.
+	"GET /manifest.webmanifest": nil,
+	"GET /sw.js":                nil,
+	"GET /icons/{name}":         nil,
+	"GET /ngoai-tuyen":          nil,
+	"GET /account":              {"user"},
+	"GET /account/password":     {"user"},
+	"POST /account/password":    {"user"},
 	// A citizen gives and takes back their consent to a volunteer; the handlers act
 	// only on the caller's own consents (volunteer_test.go).
 	"POST /account/consents":             {"user"},
