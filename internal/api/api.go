@@ -5,6 +5,7 @@ package api
 
 import (
 	_ "embed"
+	"github.com/xaso-vn/xaso/internal/announce"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -72,6 +73,8 @@ type Deps struct {
 	Documents *document.Service
 	// Broadcast runs the loudspeakers (nil: no routes for them).
 	Broadcast *broadcast.Service
+	// Announcements runs the announcements (nil: no routes for them).
+	Announcements *announce.Service
 }
 
 type handlers struct{ Deps }
@@ -135,6 +138,7 @@ func Routes(d Deps) []httpx.Route {
 	routes = append(routes, documentRoutes(h)...)
 	routes = append(routes, userRoutes(h)...)
 	routes = append(routes, broadcastRoutes(h)...)
+	routes = append(routes, announceRoutes(h)...)
 	routes = append(routes, signingKeyRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)
 }

@@ -6,6 +6,7 @@
 package app
 
 import (
+	"github.com/xaso-vn/xaso/internal/announce"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -80,11 +81,14 @@ func New(d web.Deps) (*web.Server, error) {
 	if d.Broadcast == nil {
 		d.Broadcast = NewBroadcast(d)
 	}
+	if d.Announcements == nil {
+		d.Announcements = &announce.Service{Store: d.Store, Bulletins: d.Broadcast, Now: d.Broadcast.Now}
+	}
 	var unlock func(int64, func() error) error
 	if d.Auth != nil {
 		unlock = d.Auth.UnlockPassphrase
 	}
-	d.Routes = api.Routes(api.Deps{Broadcast: d.Broadcast, Accounts: d.Accounts, Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
+	d.Routes = api.Routes(api.Deps{Broadcast: d.Broadcast, Announcements: d.Announcements, Accounts: d.Accounts, Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: d.Lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
 		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments, Feedback: d.Feedback, Queue: d.Queue, Kiosks: d.Kiosks,
 		Certifications: d.Certifications, Documents: d.Documents, Exchange: d.Exchange,

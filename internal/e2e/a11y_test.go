@@ -58,6 +58,14 @@ var a11yPages = []struct {
 			"Công văn số 215/UBND-VP về việc tổng kết chuyển đổi số năm 2026"))
 	}},
 	{name: "broadcast", user: "lanhdao", path: "/office/truyen-thanh"},
+	{name: "announcements-office", user: "lanhdao", path: "/office/thong-bao", then: func(b *tab) {
+		b.step("write an announcement and publish it", chromedp.Evaluate[chromedp.Void](`document.querySelector("#tb-title").value = "Lịch tiêm phòng dại cho chó, mèo";
+			document.querySelector("#tb-body").value = "Sáng thứ Bảy, tại nhà văn hóa các thôn."`),
+			follow(`form[action="/office/thong-bao"] button[type="submit"]`), chromedp.WaitVisible(chromedp.CSS(".flash")),
+			follow(`form[action$="/dang"] button[type="submit"]`), chromedp.WaitVisible(chromedp.CSS(".flash")))
+		b.step("the page fits the phone's width", noSideScroll())
+	}},
+	{name: "announcements", path: "/thong-bao"},
 	{name: "broadcast-full", user: "quantri", path: "/office/truyen-thanh", then: func(b *tab) {
 		// A cluster, a bulletin on today's timeline waiting for approval, and the page
 		// that shows a new speaker's token: every part of the page filled.

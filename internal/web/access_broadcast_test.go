@@ -12,7 +12,8 @@ var speakerOnly = []auth.Role{"speaker"}
 
 var broadcastOperators = []auth.Role{auth.RoleLeader, auth.RoleUnitAdmin}
 
-// broadcastAccess is the matrix's expectation for the loudspeakers (docs/BROADCAST.md).
+// broadcastAccess is the matrix's expectation for the loudspeakers and the announcements
+// (docs/BROADCAST.md).
 var broadcastAccess = map[string][]auth.Role{
 	"GET /office/truyen-thanh":                        broadcastOperators,
 	"POST /office/truyen-thanh/ban-tin":               broadcastOperators,
@@ -29,4 +30,14 @@ var broadcastAccess = map[string][]auth.Role{
 	"GET /api/v1/speakers/feed":                       speakerOnly,
 	"GET /api/v1/speakers/bulletins/{id}/audio":       speakerOnly,
 	"POST /api/v1/speakers/plays":                     speakerOnly,
+	// Announcements: the portal's pages and the API's list are public.
+	"GET /thong-bao":                                   nil,
+	"GET /thong-bao/{id}":                              nil,
+	"GET /office/thong-bao":                            broadcastOperators,
+	"POST /office/thong-bao":                           broadcastOperators,
+	"POST /office/thong-bao/{id}/doc-tren-loa":         broadcastOperators,
+	"POST /office/thong-bao/{id}/{action}":             broadcastOperators,
+	"GET /api/v1/announcements":                        nil,
+	"POST /api/v1/announcements":                       broadcastOperators,
+	"POST /api/v1/announcements/{id}/actions/{action}": broadcastOperators,
 }

@@ -33,7 +33,8 @@ var auditActions = map[string]string{
 	"procedure.version.archived": "Lưu trữ phiên bản thủ tục",
 	"broadcast.cluster.create":   "Thêm cụm loa truyền thanh", "broadcast.speaker.create": "Đăng ký loa truyền thanh",
 	"bulletin.create": "Soạn bản tin truyền thanh", "bulletin.approve": "Duyệt bản tin truyền thanh",
-	"bulletin.withdraw": "Thu hồi bản tin truyền thanh",
+	"bulletin.withdraw":   "Thu hồi bản tin truyền thanh",
+	"announcement.create": "Soạn thông báo", "announcement.publish": "Đăng thông báo", "announcement.withdraw": "Gỡ thông báo",
 }
 
 var auditObjects = map[string]string{
@@ -42,6 +43,7 @@ var auditObjects = map[string]string{
 	"procedure": "Thủ tục", "receipt": "Biên lai", "receipt_key": "Khóa ký biên lai", "session": "Phiên đăng nhập",
 	"signing_key": "Chứng thư ký số", "trust_anchor": "Chứng thư gốc", "unit": "Đơn vị", "user": "Người dùng", "village": "Thôn",
 	"document": "Văn bản", "bulletin": "Bản tin truyền thanh", "broadcast_cluster": "Cụm loa", "broadcast_speaker": "Loa truyền thanh",
+	"announcement": "Thông báo",
 }
 
 var matchLabels = map[payment.Outcome]string{

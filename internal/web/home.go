@@ -30,6 +30,9 @@ type homeView struct {
 	Hours      []hoursLine
 	Procedures []topProcedure
 	Popular    bool // the procedures are the most filed in the last 12 months, not the catalog's first
+	// Announcements are the latest valid today (at most homeAnnouncements);
+	// the others are on /thong-bao.
+	Announcements []announcementView
 }
 
 var weekdayNames = map[time.Weekday]string{time.Monday: "Thứ Hai", time.Tuesday: "Thứ Ba", time.Wednesday: "Thứ Tư",
@@ -53,6 +56,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	hv.Hours = hoursLines(hours)
+	if hv.Announcements, err = s.currentAnnouncements(r, 0, homeAnnouncements); err != nil {
+		return err
+	}
 	// The most filed procedures of the last twelve months, from the statistics'
 	// counters; the catalog's first ones while there are none.
 	today := calendar.DateOf(time.Now())

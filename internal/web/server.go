@@ -7,6 +7,7 @@ package web
 import (
 	"context"
 	"errors"
+	"github.com/xaso-vn/xaso/internal/announce"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -98,6 +99,9 @@ type Deps struct {
 	// Broadcast runs the loudspeakers, the same service as the API's (internal/app sets
 	// it; nil: no loudspeaker pages).
 	Broadcast *broadcast.Service
+	// Announcements runs the announcements (internal/app sets it; nil: no announcement
+	// pages).
+	Announcements *announce.Service
 }
 
 // productName is the product's own name, the site's when no unit names it.
@@ -202,7 +206,7 @@ func New(d Deps) (*Server, error) {
 	s.routes = slices.Concat(s.pageRoutes(), s.paymentPageRoutes(), s.adminPaymentRoutes(),
 		s.feedbackRoutes(), s.unitSettingsRoutes(), s.floorRoutes(),
 		s.certificationPageRoutes(), s.documentPageRoutes(), s.mailPageRoutes(), s.dossierFeeRoutes(), s.adminUserRoutes(),
-		s.broadcastRoutes(), s.assignRoutes(), s.adminFloorRoutes(), s.appRoutes(), d.Routes)
+		s.broadcastRoutes(), s.announceRoutes(), s.assignRoutes(), s.adminFloorRoutes(), s.appRoutes(), d.Routes)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {
@@ -435,6 +439,7 @@ var officeMenu = []struct{ Key, Pattern, Label string }{
 	{"certifications", "GET /office/certifications", "Chứng thực"},
 	{"feedback", "GET /office/feedback", "Phản ánh, kiến nghị"},
 	{"broadcast", "GET /office/truyen-thanh", "Truyền thanh"},
+	{"announcements", "GET /office/thong-bao", "Thông báo"},
 	{"payments", "GET /office/payments", "Thu phí"},
 	{"admin", "GET /admin", "Quản trị"},
 	{"procedures", "GET /admin/procedures", "Thủ tục"},
