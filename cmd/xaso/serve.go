@@ -134,7 +134,7 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 		SessionLife:   cfg.SessionLifetime,
 		Blobs:         blobs,
 		FileLimit:     int64(cfg.MaxUploadMB) << 20,
-		Speech:        voice(log),
+		Speech:        voice(cfg, log),
 	}
 	// Documents go to and come from other bodies through the exchange platform.
 	platform, exchangeUnits, stopPlatform, err := exchangeSetup(ctx, cfg, st, log)
@@ -280,9 +280,17 @@ func lowerUnitLevel(name string) string {
 	return name
 }
 
-// voice is the hall screen's voice: espeak-ng when installed; without it the screen
+// voice is the hall screen's and the loudspeakers' voice: the administrator's
+// --voice-command when set, else espeak-ng when installed; without either the screen
 // shows the calls silently, which the log says once at start.
-func voice(log *slog.Logger) speech.Synthesizer {
+func voice(cfg config.Config, log *slog.Logger) speech.Synthesizer {
+	if cfg.VoiceCommand != "" {
+		c, err := speech.ParseCommand(cfg.VoiceCommand)
+		if err == nil {
+			return c
+		}
+		log.Warn("không dùng được --voice-command, dùng espeak-ng (voice command unusable)", "err", err)
+	}
 	e, err := speech.FindESpeak()
 	if err != nil {
 		log.Warn("màn hình gọi số sẽ không đọc số (no voice for the calling screen): apt-get install espeak-ng", "err", err)

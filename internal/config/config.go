@@ -88,6 +88,10 @@ type Config struct {
 	ExchangeOrgan    string
 	ExchangeToken    string
 	ExchangeInterval time.Duration
+	// VoiceCommand is a better Vietnamese voice than espeak-ng's (a piper or vietTTS
+	// install): a command line that reads the text on standard input and writes WAV on
+	// standard output; empty: espeak-ng (docs/ADMIN.md).
+	VoiceCommand string
 }
 
 // exchangeOrganRE is an organ id's form (Decision 20/2020/QĐ-TTg; edxml.ValidOrganID).
@@ -151,6 +155,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.ExchangeURL, "exchange-url", c.ExchangeURL, "document exchange platform (LGSP) base URL; its token comes from XASO_EXCHANGE_TOKEN (env XASO_EXCHANGE_URL)")
 	fs.StringVar(&c.ExchangeOrgan, "exchange-organ", c.ExchangeOrgan, "organ id of the unit exchanging documents, e.g. 000.31.37.H45 (env XASO_EXCHANGE_ORGAN)")
 	fs.DurationVar(&c.ExchangeInterval, "exchange-interval", c.ExchangeInterval, "how often documents are sent to and fetched from the exchange platform (env XASO_EXCHANGE_INTERVAL)")
+	fs.StringVar(&c.VoiceCommand, "voice-command", c.VoiceCommand, "program (with arguments) reading Vietnamese text on stdin and writing WAV on stdout, used instead of espeak-ng (env XASO_VOICE_COMMAND)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "serve Go's profiler (/debug/pprof/) on this host:port, e.g. 127.0.0.1:6060; empty: off (env XASO_DEBUG_ADDR)")
 }
 
@@ -195,6 +200,7 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	str("XASO_EXCHANGE_URL", &c.ExchangeURL)
 	str("XASO_EXCHANGE_ORGAN", &c.ExchangeOrgan)
 	str("XASO_EXCHANGE_TOKEN", &c.ExchangeToken)
+	str("XASO_VOICE_COMMAND", &c.VoiceCommand)
 	if v := getenv("XASO_EXCHANGE_INTERVAL"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
