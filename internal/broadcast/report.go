@@ -70,7 +70,7 @@ var ErrTooMany = apperr.New(apperr.Invalid, "report_too_large",
 // PlayLog lists a bulletin's planned plays on each speaker of its clusters over
 // [from, to) against their reports: an operator of the bulletin's unit.
 func (s *Service) PlayLog(ctx context.Context, p *auth.Principal, bulletinID int64, from, to time.Time) (PlayLog, error) {
-	if !to.After(from) || to.Sub(from) > maxLogDays*24*time.Hour {
+	if !to.After(from) || to.Sub(from) > maxLogDays*24*time.Hour+time.Hour {
 		return PlayLog{}, ErrPeriod
 	}
 	r, err := s.Store.Bulletin(ctx, bulletinID)
@@ -266,4 +266,29 @@ func (s *Service) Monthly(ctx context.Context, p *auth.Principal, unitID int64, 
 		}
 	}
 	return out, nil
+}
+
+// ParsePeriod reads a log's period as forms and the API write it: from and to are days
+// (YYYY-MM-DD, both included) in the commune's time zone; an empty from is today, an
+// empty to is from.
+func ParsePeriod(from, to string, now time.Time) (time.Time, time.Time, error) {
+	today := now.In(locale.Zone)
+	start := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, locale.Zone)
+	var err error
+	if from != "" {
+		if start, err = time.ParseInLocation(time.DateOnly, from, locale.Zone); err != nil {
+			return time.Time{}, time.Time{}, ErrPeriod
+		}
+	}
+	last := start
+	if to != "" {
+		if last, err = time.ParseInLocation(time.DateOnly, to, locale.Zone); err != nil {
+			return time.Time{}, time.Time{}, ErrPeriod
+		}
+	}
+	end := last.AddDate(0, 0, 1)
+	if !end.After(start) || end.Sub(start) > maxLogDays*24*time.Hour+time.Hour {
+		return time.Time{}, time.Time{}, ErrPeriod
+	}
+	return start, end, nil
 }
