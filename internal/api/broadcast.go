@@ -359,11 +359,11 @@ type PlayLogItem struct {
 
 // PlayLogDoc is a bulletin's play log over [from, to).
 type PlayLogDoc struct {
-	Bulletin     int64     `json:"bulletin"`
-	From         time.Time `json:"from"`
-	To           time.Time `json:"to"`
-	Planned      int       `json:"planned"`
-	Acknowledged int       `json:"acknowledged"`
+	Bulletin     int64         `json:"bulletin"`
+	From         time.Time     `json:"from"`
+	To           time.Time     `json:"to"`
+	Planned      int           `json:"planned"`
+	Acknowledged int           `json:"acknowledged"`
 	Items        []PlayLogItem `json:"items"`
 }
 

@@ -138,4 +138,32 @@ func TestBroadcastPage(t *testing.T) {
 	if _, page = get(t, admin, e.ts.URL+"/office/truyen-thanh"); has(t, page, `form[action$="/duyet"]`) || !has(t, page, `header nav.tabs a[href="/office/truyen-thanh"]`) {
 		t.Fatal("the administrator is offered the approval, or the menu lacks the page")
 	}
+
+	// The play log: the programme's two plays today on the one speaker, none reported yet.
+	logLink := attrAt(t, page, `section[aria-labelledby="ban-tin"] a[href*="nhat-ky="]`, "href")
+	_, page = get(t, admin, e.ts.URL+logLink)
+	var logCells []string
+	for _, r := range all(t, page, `section[aria-labelledby="nhat-ky"] tbody tr`) {
+		logCells = append(logCells, textOf(r))
+	}
+	if summary := textAt(t, page, "#log-summary"); summary != "Đã phát (loa báo cáo) 0 trên 2 lần theo lịch." || len(logCells) != 2 ||
+		!strings.Contains(logCells[0], "06:00:00–06:00:01") || !strings.Contains(logCells[0], "Loa nhà văn hóa") || !strings.Contains(logCells[0], "Chưa báo cáo") ||
+		len(all(t, page, `section[aria-labelledby="nhat-ky"] tbody tr.urgent`)) != 2 {
+		t.Fatalf("play log: %q, %q", summary, logCells)
+	}
+	// A period of two months is refused in the section, the page still shown.
+	resp, page = get(t, admin, e.ts.URL+strings.TrimSuffix(logLink, "#nhat-ky")+"&tu=2026-01-01&den=2026-03-01")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(textAt(t, page, "#log-error"), "31 ngày") {
+		t.Fatalf("a long period: %d, %q", resp.StatusCode, textAt(t, page, "#log-error"))
+	}
+	// The month's totals: one cluster, its two plays planned today (the programme runs
+	// only today), none acknowledged, a second each on air.
+	_, page = get(t, admin, e.ts.URL+"/office/truyen-thanh")
+	var month []string
+	for _, c := range all(t, page, "#month-totals td") {
+		month = append(month, textOf(c))
+	}
+	if strings.Join(month, " | ") != "Thôn Đông | 2 | 0 | 0,0 | 0" {
+		t.Fatalf("month's totals: %q", month)
+	}
 }
