@@ -2,11 +2,13 @@ package broadcast
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/broadcast/source"
 	"github.com/xaso-vn/xaso/internal/locale"
 )
 
@@ -291,4 +293,117 @@ func ParsePeriod(from, to string, now time.Time) (time.Time, time.Time, error) {
 		return time.Time{}, time.Time{}, ErrPeriod
 	}
 	return start, end, nil
+}
+
+// sourceBulletin is the message that tells the source system about an approved bulletin.
+func (s *Service) sourceBulletin(ctx context.Context, r Record) (source.Message, error) {
+	codes, err := s.clusterCodes(ctx, r.UnitID)
+	if err != nil {
+		return source.Message{}, err
+	}
+	info := source.BulletinInfo{Unit: s.unitCode(ctx, r.UnitID), Bulletin: r.ID, Title: r.Title, Priority: string(r.Priority),
+		Schedule: r.Schedule.Describe(), Start: r.Schedule.Start.In(locale.Zone), Seconds: r.Seconds, ApprovedAt: r.ApprovedAt.In(locale.Zone)}
+	if r.Schedule.Rule != nil {
+		info.Rule = r.Schedule.Rule.String()
+	}
+	if !r.Schedule.End.IsZero() {
+		info.End = r.Schedule.End.In(locale.Zone)
+	}
+	for _, c := range r.Clusters {
+		info.Clusters = append(info.Clusters, codes[c])
+	}
+	b, err := json.Marshal(info)
+	if err != nil {
+		return source.Message{}, err
+	}
+	return source.Message{UnitID: r.UnitID, MessageID: source.MessageID(source.KindBulletin, r.UnitID, r.ID, ""),
+		Kind: source.KindBulletin, BulletinID: r.ID, Payload: b}, nil
+}
+
+func (s *Service) clusterCodes(ctx context.Context, unitID int64) (map[int64]string, error) {
+	cs, err := s.Store.Clusters(ctx, unitID)
+	if err != nil {
+		return nil, err
+	}
+	codes := make(map[int64]string, len(cs))
+	for _, c := range cs {
+		codes[c.ID] = c.Code
+	}
+	return codes, nil
+}
+
+func (s *Service) unitCode(ctx context.Context, unitID int64) string {
+	if s.UnitCode == nil {
+		return ""
+	}
+	code, err := s.UnitCode(ctx, unitID)
+	if err != nil {
+		return ""
+	}
+	return code
+}
+
+// QueueDailyLogs queues, for the source system, each bulletin's play log of the day that
+// starts at day (the commune's midnight) on a unit's clusters: a job's work, run after
+// the day; queuing a day twice queues nothing new. It reports how many logs were queued
+// (or already were).
+func (s *Service) QueueDailyLogs(ctx context.Context, unitID int64, day time.Time) (int, error) {
+	if !s.Source {
+		return 0, nil
+	}
+	day = day.In(locale.Zone)
+	day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, locale.Zone)
+	codes, err := s.clusterCodes(ctx, unitID)
+	if err != nil || len(codes) == 0 {
+		return 0, err
+	}
+	ids := make([]int64, 0, len(codes))
+	for id := range codes {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	planned, err := s.planned(ctx, unitID, ids, nil, day, day.AddDate(0, 0, 1))
+	if err != nil {
+		return 0, err
+	}
+	var entries []LogEntry
+	var bulletinOf, bulletins []int64
+	for _, pl := range planned {
+		for _, sp := range pl.speakers {
+			entries = append(entries, LogEntry{SpeakerID: sp.ID, ClusterID: pl.cluster, Due: pl.slot.Due, Start: pl.slot.Start, End: pl.slot.End, Cut: pl.slot.Cut})
+			bulletinOf = append(bulletinOf, pl.slot.Bulletin)
+			if !slices.Contains(bulletins, pl.slot.Bulletin) {
+				bulletins = append(bulletins, pl.slot.Bulletin)
+			}
+		}
+	}
+	if err := s.report(ctx, bulletins, entries, func(i int) int64 { return bulletinOf[i] }); err != nil {
+		return 0, err
+	}
+	unit, dayText := s.unitCode(ctx, unitID), day.Format(time.DateOnly)
+	var msgs []source.Message
+	for _, b := range bulletins {
+		rep := source.PlayLogReport{Unit: unit, Bulletin: b, Day: dayText, Plays: []source.PlayEntry{}}
+		for i, e := range entries {
+			if bulletinOf[i] != b {
+				continue
+			}
+			rep.Planned++
+			if e.Acknowledged() {
+				rep.Acknowledged++
+			}
+			rep.Plays = append(rep.Plays, source.PlayEntry{Speaker: e.SpeakerID, Cluster: codes[e.ClusterID], Due: e.Due.In(locale.Zone),
+				Start: e.Start.In(locale.Zone), End: e.End.In(locale.Zone), Cut: e.Cut, Reported: e.Reported})
+		}
+		payload, err := json.Marshal(rep)
+		if err != nil {
+			return 0, err
+		}
+		msgs = append(msgs, source.Message{UnitID: unitID, MessageID: source.MessageID(source.KindPlayLog, unitID, b, dayText),
+			Kind: source.KindPlayLog, BulletinID: b, Payload: payload})
+	}
+	if len(msgs) == 0 {
+		return 0, nil
+	}
+	return len(msgs), s.Store.EnqueueSource(ctx, msgs)
 }

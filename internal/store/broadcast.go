@@ -10,6 +10,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/broadcast"
+	"github.com/xaso-vn/xaso/internal/broadcast/source"
 )
 
 // The loudspeakers' tables (migration 0045): broadcast.Store.
@@ -260,7 +261,7 @@ func (s *Store) Approved(ctx context.Context, clusters []int64) ([]broadcast.Rec
 }
 
 // SaveBulletin stores a bulletin's new state if it is still at before's version.
-func (s *Store) SaveBulletin(ctx context.Context, before, after broadcast.Record, action string) (broadcast.Record, error) {
+func (s *Store) SaveBulletin(ctx context.Context, before, after broadcast.Record, action string, out ...source.Message) (broadcast.Record, error) {
 	after.Version = before.Version + 1
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE bulletins SET status = $1, approved_by = $2, approved_at = $3, version = $4
@@ -270,6 +271,9 @@ func (s *Store) SaveBulletin(ctx context.Context, before, after broadcast.Record
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return broadcast.ErrChanged
+		}
+		if err := s.enqueueSource(ctx, tx, out); err != nil {
+			return err
 		}
 		return s.appendAudit(ctx, tx, audit.Event{Chain: after.UnitID, Action: action, ObjectType: "bulletin",
 			ObjectID: strconv.FormatInt(after.ID, 10), Fields: []string{"status"}})
