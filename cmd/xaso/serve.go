@@ -21,6 +21,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/app"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/blob"
+	"github.com/xaso-vn/xaso/internal/broadcast/source"
 	"github.com/xaso-vn/xaso/internal/config"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/document"
@@ -143,9 +144,22 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	}
 	defer stopPlatform()
 	exch, exchAdapter := app.WireExchange(&deps, platform)
+	// The loudspeakers report to the province's source information system.
+	sourceSys, stopSource, err := sourceSetup(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer stopSource()
 	srv, err := app.New(deps)
 	if err != nil {
 		return err
+	}
+	if sourceSys != nil && srv.Broadcast != nil {
+		srv.Broadcast.Source = true
+		srv.Broadcast.UnitCode = func(ctx context.Context, id int64) (string, error) {
+			u, err := st.UnitByID(ctx, id)
+			return u.Code, err
+		}
 	}
 	hs := &http.Server{
 		Handler:           srv,
@@ -176,6 +190,9 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	go (&notify.Worker{Store: st, Sender: sender, Log: log, Interval: 10 * time.Second, Now: time.Now}).Run(bg)
 	if platform != nil {
 		go runExchange(bg, log, cfg.ExchangeInterval, exch, exchAdapter, exchangeUnits)
+	}
+	if sourceSys != nil && srv.Broadcast != nil {
+		go runSource(bg, log, time.Minute, st, srv.Broadcast, &source.Worker{Store: st, System: sourceSys, Log: log, Now: time.Now})
 	}
 	if err := officialMail(bg, cfg, log, st, blobs, home); err != nil {
 		return err
