@@ -82,11 +82,15 @@ func (s *Service) PlayLog(ctx context.Context, p *auth.Principal, bulletinID int
 	if !p.Can(r.UnitID, operators...) {
 		return PlayLog{}, ErrForbidden
 	}
+	log := PlayLog{Bulletin: r, From: from, To: to}
+	if r.Status == StatusDraft { // nothing was planned yet
+		return log, nil
+	}
+	// A bulletin withdrawn since is laid out too: its plays before the withdrawal.
 	planned, err := s.planned(ctx, r.UnitID, r.Clusters, []Record{r}, from, to)
 	if err != nil {
 		return PlayLog{}, err
 	}
-	log := PlayLog{Bulletin: r, From: from, To: to}
 	for _, pl := range planned {
 		if pl.slot.Bulletin != r.ID {
 			continue

@@ -100,6 +100,13 @@ func TestPlayLog(t *testing.T) {
 	if !log.Entries[0].End.Equal(at("2026-12-07 06:00:40")) {
 		t.Errorf("the cut play ends at %v", log.Entries[0].End)
 	}
+	// A draft has planned nothing yet.
+	draft, err := s.CreateBulletin(ctx, admin, d.Unit, broadcast.Draft{Title: "Họp thôn", Text: "Họp thôn lúc 19h.", Priority: broadcast.Normal,
+		Clusters: []int64{west.ID}, Schedule: broadcast.Schedule{Start: at("2026-12-07 19:00")}})
+	must(err)
+	if dl, err := s.PlayLog(ctx, admin, draft.ID, day, next); err != nil || len(dl.Entries) != 0 {
+		t.Fatalf("a draft's log: %+v, %v", dl.Entries, err)
+	}
 
 	// The month: 25 days × 2 plays; the east also has the emergency, and loses 20 s of
 	// the 6:00 programme to it.
