@@ -135,9 +135,11 @@ func (s *Service) planned(ctx context.Context, unitID int64, clusters []int64, e
 		}
 	}
 	bs := make([]Bulletin, 0, len(recs))
+	approvedAt := map[int64]time.Time{}
 	for _, r := range recs {
 		if r.UnitID == unitID {
 			bs = append(bs, r.Bulletin)
+			approvedAt[r.ID] = r.ApprovedAt
 		}
 	}
 	sps, err := s.Store.Speakers(ctx, unitID)
@@ -157,7 +159,9 @@ func (s *Service) planned(ctx context.Context, unitID int64, clusters []int64, e
 			}
 		}
 		for _, sl := range slots {
-			if sl.Due.Before(from) { // planned in the period before
+			// Planned in the period before, or due before its approval (the speakers were
+			// never told of it then).
+			if sl.Due.Before(from) || sl.Due.Before(approvedAt[sl.Bulletin]) {
 				continue
 			}
 			out = append(out, plannedSlot{cluster: c, slot: sl, speakers: speakers})

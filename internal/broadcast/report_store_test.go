@@ -133,6 +133,19 @@ func TestPlayLog(t *testing.T) {
 			t.Errorf("%s: %+v, want %+v", g.Cluster.Name, g, w)
 		}
 	}
+	// A bulletin approved after its first due time: that play was never planned.
+	rule5, err := broadcast.ParseRule("FREQ=DAILY;BYHOUR=6;BYMINUTE=5")
+	must(err)
+	late, err := s.CreateBulletin(ctx, admin, d.Unit, broadcast.Draft{Title: "Tin sáng", Text: "Tin sáng.", Priority: broadcast.Normal,
+		Clusters: []int64{west.ID}, Schedule: broadcast.Schedule{Start: at("2026-12-07 00:00"), Rule: &rule5, End: at("2026-12-08 23:59")}})
+	must(err)
+	_, err = s.Approve(ctx, leader, late.ID) // at 6:12
+	must(err)
+	ll, err := s.PlayLog(ctx, admin, late.ID, day, next.AddDate(0, 0, 1))
+	must(err)
+	if len(ll.Entries) != 1 || !ll.Entries[0].Due.Equal(at("2026-12-08 06:05")) {
+		t.Fatalf("approved at 6:12, due 6:05 daily: %+v", ll.Entries)
+	}
 	// November had nothing.
 	nov, err := broadcast.ParseMonth("2026-11")
 	must(err)
