@@ -125,9 +125,17 @@ type plannedSlot struct {
 // (and extra, the bulletin a log is asked for even when it was withdrawn since), each
 // slot with the enabled speakers of its cluster; by due time, then cluster.
 func (s *Service) planned(ctx context.Context, unitID int64, clusters []int64, extra []Record, from, to time.Time) ([]plannedSlot, error) {
-	recs, err := s.Store.Approved(ctx, clusters)
+	// The bulletins approved, and those withdrawn since (their plays until then).
+	all, err := s.Store.Bulletins(ctx, unitID, []Status{StatusApproved, StatusWithdrawn})
 	if err != nil {
 		return nil, err
+	}
+	var recs []Record
+	for _, r := range all {
+		if slices.ContainsFunc(r.Clusters, func(c int64) bool { return slices.Contains(clusters, c) }) && !r.ApprovedAt.IsZero() &&
+			(r.Status == StatusApproved || !r.WithdrawnAt.IsZero()) {
+			recs = append(recs, r)
+		}
 	}
 	for _, x := range extra {
 		if !slices.ContainsFunc(recs, func(r Record) bool { return r.ID == x.ID }) {
@@ -137,10 +145,21 @@ func (s *Service) planned(ctx context.Context, unitID int64, clusters []int64, e
 	bs := make([]Bulletin, 0, len(recs))
 	approvedAt := map[int64]time.Time{}
 	for _, r := range recs {
-		if r.UnitID == unitID {
-			bs = append(bs, r.Bulletin)
-			approvedAt[r.ID] = r.ApprovedAt
+		if r.UnitID != unitID {
+			continue
 		}
+		b := r.Bulletin
+		if !r.WithdrawnAt.IsZero() {
+			// No play from the withdrawal on: a one-off after it is dropped, a rule ends there.
+			if !r.Schedule.Start.Before(r.WithdrawnAt) {
+				continue
+			}
+			if b.Schedule.Rule != nil && (b.Schedule.End.IsZero() || r.WithdrawnAt.Before(b.Schedule.End)) {
+				b.Schedule.End = r.WithdrawnAt.Add(-time.Nanosecond)
+			}
+		}
+		bs = append(bs, b)
+		approvedAt[r.ID] = r.ApprovedAt
 	}
 	sps, err := s.Store.Speakers(ctx, unitID)
 	if err != nil {

@@ -156,4 +156,21 @@ func TestPlayLog(t *testing.T) {
 			t.Errorf("November: %+v", g)
 		}
 	}
+
+	// Withdrawn at noon on the 10th, the programme played until then: on the 10th only its
+	// 6:00 play is in its log, and the month counts its plays of the 7th to the 10th.
+	clock = at("2026-12-10 12:00")
+	_, err = s.Withdraw(ctx, admin, programme.ID)
+	must(err)
+	wl, err := s.PlayLog(ctx, admin, programme.ID, at("2026-12-10 00:00"), at("2026-12-11 00:00"))
+	must(err)
+	if len(wl.Entries) != 3 || !wl.Entries[0].Due.Equal(at("2026-12-10 06:00")) {
+		t.Fatalf("withdrawn, its log of the 10th: %+v", wl.Entries)
+	}
+	totals, err = s.Monthly(ctx, leader, d.Unit, month)
+	must(err)
+	// East: 7 plays of the programme and the emergency, × 2 speakers; west: 7 and Tin sáng's one.
+	if totals[0].Planned != 16 || totals[0].Acknowledged != 2 || totals[0].Emergencies != 1 || totals[1].Planned != 8 || totals[1].Acknowledged != 1 {
+		t.Fatalf("after the withdrawal: %+v", totals)
+	}
 }

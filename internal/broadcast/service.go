@@ -60,14 +60,15 @@ type Speaker struct {
 // Record is a stored bulletin.
 type Record struct {
 	Bulletin
-	UnitID     int64
-	Body       string // the text (read aloud when no sound was uploaded)
-	Status     Status
-	CreatedBy  int64
-	ApprovedBy int64
-	CreatedAt  time.Time
-	ApprovedAt time.Time
-	Version    int
+	UnitID      int64
+	Body        string // the text (read aloud when no sound was uploaded)
+	Status      Status
+	CreatedBy   int64
+	ApprovedBy  int64
+	CreatedAt   time.Time
+	ApprovedAt  time.Time
+	WithdrawnAt time.Time // zero: not withdrawn
+	Version     int
 }
 
 // Play is a speaker's report of one play.
@@ -370,7 +371,7 @@ func (s *Service) Withdraw(ctx context.Context, p *auth.Principal, id int64) (Re
 		return r, ErrState
 	}
 	after := r
-	after.Status = StatusWithdrawn
+	after.Status, after.WithdrawnAt = StatusWithdrawn, s.now().UTC()
 	saved, err := s.Store.SaveBulletin(ctx, r, after, "bulletin.withdraw")
 	if err == nil {
 		s.signal()

@@ -20,3 +20,7 @@ CREATE TABLE source_messages (
 );
 CREATE INDEX source_messages_due ON source_messages(state, next_attempt_at);
 CREATE INDEX source_messages_bulletin ON source_messages(bulletin_id, id);
+
+-- When a bulletin was withdrawn: its plays after it were no longer planned (the play log,
+-- the monthly totals).
+ALTER TABLE bulletins ADD COLUMN withdrawn_at TIMESTAMP;
