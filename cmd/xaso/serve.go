@@ -22,6 +22,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/broadcast"
+	"github.com/xaso-vn/xaso/internal/broadcast/source"
 	"github.com/xaso-vn/xaso/internal/config"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/document"
@@ -135,7 +136,7 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 		SessionLife:   cfg.SessionLifetime,
 		Blobs:         blobs,
 		FileLimit:     int64(cfg.MaxUploadMB) << 20,
-		Speech:        voice(log),
+		Speech:        voice(cfg, log),
 	}
 	// Documents go to and come from other bodies through the exchange platform.
 	platform, exchangeUnits, stopPlatform, err := exchangeSetup(ctx, cfg, st, log)
@@ -145,9 +146,22 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	defer stopPlatform()
 	exch, exchAdapter := app.WireExchange(&deps, platform)
 	deps.Broadcast = app.NewBroadcast(deps)
+	// The loudspeakers report to the province's source information system.
+	sourceSys, stopSource, err := sourceSetup(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer stopSource()
 	srv, err := app.New(deps)
 	if err != nil {
 		return err
+	}
+	if sourceSys != nil && srv.Broadcast != nil {
+		srv.Broadcast.Source = true
+		srv.Broadcast.UnitCode = func(ctx context.Context, id int64) (string, error) {
+			u, err := st.UnitByID(ctx, id)
+			return u.Code, err
+		}
 	}
 	hs := &http.Server{
 		Handler:           srv,
@@ -178,6 +192,9 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	go (&notify.Worker{Store: st, Sender: sender, Log: log, Interval: 10 * time.Second, Now: time.Now}).Run(bg)
 	if platform != nil {
 		go runExchange(bg, log, cfg.ExchangeInterval, exch, exchAdapter, exchangeUnits)
+	}
+	if sourceSys != nil && srv.Broadcast != nil {
+		go runSource(bg, log, time.Minute, st, srv.Broadcast, &source.Worker{Store: st, System: sourceSys, Log: log, Now: time.Now})
 	}
 	if err := officialMail(bg, cfg, log, st, blobs, home); err != nil {
 		return err
@@ -300,9 +317,17 @@ func lowerUnitLevel(name string) string {
 	return name
 }
 
-// voice is the hall screen's voice: espeak-ng when installed; without it the screen
+// voice is the hall screen's and the loudspeakers' voice: the administrator's
+// --voice-command when set, else espeak-ng when installed; without either the screen
 // shows the calls silently, which the log says once at start.
-func voice(log *slog.Logger) speech.Synthesizer {
+func voice(cfg config.Config, log *slog.Logger) speech.Synthesizer {
+	if cfg.VoiceCommand != "" {
+		c, err := speech.ParseCommand(cfg.VoiceCommand)
+		if err == nil {
+			return c
+		}
+		log.Warn("không dùng được --voice-command, dùng espeak-ng (voice command unusable)", "err", err)
+	}
 	e, err := speech.FindESpeak()
 	if err != nil {
 		log.Warn("màn hình gọi số sẽ không đọc số (no voice for the calling screen): apt-get install espeak-ng", "err", err)

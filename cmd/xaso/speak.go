@@ -27,6 +27,7 @@ hóa độ to; cần ffmpeg: apt-get install ffmpeg) và in thời lượng. Vă
 			normalize := fs.Bool("normalize", false, "chỉ in văn bản đã chuẩn hóa")
 			out := fs.String("out", "", "ghi âm thanh vào tệp .wav hoặc .mp3 này")
 			abbreviations := fs.String("abbreviations", "", "tệp bảng chữ viết tắt bổ sung")
+			fs.StringVar(&cfg.VoiceCommand, "voice-command", cfg.VoiceCommand, "chương trình đọc tiếng Việt thay espeak-ng: đọc văn bản từ stdin, ghi WAV ra stdout (env XASO_VOICE_COMMAND)")
 			return func(ctx context.Context, sio stdio, args []string) error {
 				if len(args) != 0 || *text == "" || *normalize == (*out != "") {
 					return usagef("cần --text và đúng một trong --normalize, --out")
@@ -55,9 +56,19 @@ hóa độ to; cần ffmpeg: apt-get install ffmpeg) và in thời lượng. Vă
 				if !strings.HasSuffix(name, ".wav") && !strings.HasSuffix(name, ".mp3") {
 					return usagef("--out ghi tệp .wav hoặc .mp3")
 				}
-				voice, err := speech.FindESpeak()
-				if err != nil {
-					return err
+				var voice speech.Synthesizer
+				if cfg.VoiceCommand != "" {
+					c, err := speech.ParseCommand(cfg.VoiceCommand)
+					if err != nil {
+						return err
+					}
+					voice = c
+				} else {
+					e, err := speech.FindESpeak()
+					if err != nil {
+						return err
+					}
+					voice = e
 				}
 				sound, err := voice.Synthesize(ctx, said)
 				if err != nil {

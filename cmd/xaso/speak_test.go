@@ -87,3 +87,24 @@ func TestSpeakMP3(t *testing.T) {
 		t.Fatalf("printed %s s, ffprobe says %s", said, want)
 	}
 }
+
+// TestSpeakVoiceCommand: with XASO_VOICE_COMMAND (or --voice-command) set, the WAV is the
+// configured program's, which is given the normalised text on its standard input.
+func TestSpeakVoiceCommand(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "voice.sh")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\nprintf 'RIFF\\0\\0\\0\\0WAVE'; cat\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "a.wav")
+	if r := xaso(t, map[string]string{"XASO_VOICE_COMMAND": script}, "", "speak", "--text", "UBND lúc 7h30", "--out", out); r.code != 0 {
+		t.Fatalf("code %d: %s", r.code, r.err)
+	}
+	wav, err := os.ReadFile(out)
+	if err != nil || string(wav) != "RIFF\x00\x00\x00\x00WAVEủy ban nhân dân lúc bảy giờ ba mươi phút" {
+		t.Fatalf("got %q, %v", wav, err)
+	}
+	if r := xaso(t, nil, "", "speak", "--voice-command", filepath.Join(dir, "missing"), "--text", "a", "--out", out); r.code == 0 {
+		t.Fatal("a missing voice program accepted")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -35,6 +36,8 @@ func broadcastRoutes(h handlers) []httpx.Route {
 		{Pattern: "GET /api/v1/bulletins", Access: operators, Handler: h.bulletins},
 		{Pattern: "POST /api/v1/bulletins", Access: operators, Handler: h.createBulletin},
 		{Pattern: "POST /api/v1/bulletins/{id}/actions/{action}", Access: operators, Handler: h.bulletinAction},
+		{Pattern: "GET /api/v1/bulletins/{id}/plays", Access: operators, Handler: h.bulletinPlays},
+		{Pattern: "GET /api/v1/broadcast/monthly", Access: operators, Handler: h.broadcastMonthly},
 		{Pattern: "GET /api/v1/speakers/feed", Access: httpx.Anyone, Stateless: true, Handler: h.speakerFeed},
 		{Pattern: "GET /api/v1/speakers/bulletins/{id}/audio", Access: httpx.Anyone, Stateless: true, Handler: h.speakerAudio},
 		{Pattern: "POST /api/v1/speakers/plays", Access: httpx.Anyone, Stateless: true, Handler: h.speakerPlay},
@@ -339,6 +342,89 @@ func (h handlers) bulletinAction(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return httpx.WriteJSON(w, http.StatusOK, bulletinDoc(b))
+}
+
+// PlayLogItem is one planned play on one speaker with what the speaker reported.
+type PlayLogItem struct {
+	Speaker      int64     `json:"speaker"`
+	SpeakerName  string    `json:"speaker_name"`
+	Cluster      int64     `json:"cluster"`
+	Due          time.Time `json:"due"`
+	Start        time.Time `json:"start"`
+	End          time.Time `json:"end"`
+	Cut          bool      `json:"cut"`
+	Reported     string    `json:"reported"` // played, cut, failed; "" nothing reported
+	Acknowledged bool      `json:"acknowledged"`
+}
+
+// PlayLogDoc is a bulletin's play log over [from, to).
+type PlayLogDoc struct {
+	Bulletin     int64         `json:"bulletin"`
+	From         time.Time     `json:"from"`
+	To           time.Time     `json:"to"`
+	Planned      int           `json:"planned"`
+	Acknowledged int           `json:"acknowledged"`
+	Items        []PlayLogItem `json:"items"`
+}
+
+// bulletinPlays is a bulletin's play log: ?from=YYYY-MM-DD&to=YYYY-MM-DD (days included,
+// today when absent; at most 31 days).
+func (h handlers) bulletinPlays(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return broadcast.ErrNotFound
+	}
+	from, to, err := broadcast.ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), time.Now())
+	if err != nil {
+		return err
+	}
+	log, err := h.Broadcast.PlayLog(r.Context(), auth.PrincipalFrom(r.Context()), id, from, to)
+	if err != nil {
+		return err
+	}
+	d := PlayLogDoc{Bulletin: id, From: from, To: to, Planned: len(log.Entries), Acknowledged: log.Acknowledged, Items: make([]PlayLogItem, len(log.Entries))}
+	for i, e := range log.Entries {
+		d.Items[i] = PlayLogItem{Speaker: e.SpeakerID, SpeakerName: e.Speaker, Cluster: e.ClusterID, Due: e.Due.In(locale.Zone),
+			Start: e.Start.In(locale.Zone), End: e.End.In(locale.Zone), Cut: e.Cut, Reported: e.Reported, Acknowledged: e.Acknowledged()}
+	}
+	return httpx.WriteJSON(w, http.StatusOK, d)
+}
+
+// MonthDoc is a cluster's totals for a month.
+type MonthDoc struct {
+	Cluster      int64   `json:"cluster"`
+	ClusterName  string  `json:"cluster_name"`
+	Planned      int     `json:"planned"`
+	Acknowledged int     `json:"acknowledged"`
+	Minutes      float64 `json:"minutes"`
+	Emergencies  int     `json:"emergencies"`
+}
+
+// broadcastMonthly is a unit's totals per cluster: ?unit=CODE&month=YYYY-MM (this month
+// when absent).
+func (h handlers) broadcastMonthly(w http.ResponseWriter, r *http.Request) error {
+	unitID, err := h.operatorUnit(r, r.URL.Query().Get("unit"))
+	if err != nil {
+		return err
+	}
+	m := r.URL.Query().Get("month")
+	if m == "" {
+		m = time.Now().In(locale.Zone).Format("2006-01")
+	}
+	month, err := broadcast.ParseMonth(m)
+	if err != nil {
+		return err
+	}
+	totals, err := h.Broadcast.Monthly(r.Context(), auth.PrincipalFrom(r.Context()), unitID, month)
+	if err != nil {
+		return err
+	}
+	items := make([]MonthDoc, len(totals))
+	for i, t := range totals {
+		items[i] = MonthDoc{Cluster: t.Cluster.ID, ClusterName: t.Cluster.Name, Planned: t.Planned, Acknowledged: t.Acknowledged,
+			Minutes: math.Round(t.Minutes*10) / 10, Emergencies: t.Emergencies}
+	}
+	return httpx.WriteJSON(w, http.StatusOK, broadcastList[MonthDoc]{Items: items, Total: len(items)})
 }
 
 // speakerToken is the bearer a speaker asks with.

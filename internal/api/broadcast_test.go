@@ -41,6 +41,8 @@ func TestBroadcastScenarios(t *testing.T) {
 	due := time.Now().Add(20 * time.Second).In(locale.Zone).Truncate(time.Second).Format(time.RFC3339)
 	bulletin := `{"unit":"14731","title":"Thông báo tiêm chủng","priority":"normal","clusters":[{cl}],"schedule":{"at":"` + due + `"}}`
 	speaker := map[string]string{"Authorization": "Bearer {spk}"}
+	dueAt, _ := time.Parse(time.RFC3339, due)
+	day, nextDay, month := dueAt.Format(time.DateOnly), dueAt.AddDate(0, 0, 1).Format(time.DateOnly), dueAt.Format("2006-01")
 	run(t, e, []scenario{
 		{name: "a cluster", as: "quantri", method: "POST", path: "/api/v1/broadcast/clusters", body: `{"unit":"14731","code":"thon-dong","name":"Thôn Đông"}`,
 			status: 201, want: []string{`"code":"thon-dong"`}, after: keep("cl", "id")},
@@ -77,6 +79,15 @@ func TestBroadcastScenarios(t *testing.T) {
 		{name: "a wrong token", method: "GET", path: "/api/v1/speakers/feed", header: map[string]string{"Authorization": "Bearer nope"},
 			status: 401, code: "speaker_token_invalid"},
 		{name: "a user's token is no speaker's", as: "lanhdao", method: "GET", path: "/api/v1/speakers/feed", status: 401, code: "speaker_token_invalid"},
+		{name: "the play log", as: "lanhdao", method: "GET", path: "/api/v1/bulletins/{b}/plays?from=" + day + "&to=" + nextDay, status: 200,
+			want: []string{`"planned":1`, `"acknowledged":1`, `"speaker_name":"Loa nhà văn hóa"`, `"reported":"played"`, `"due":"` + due + `"`}},
+		{name: "a log of a year", as: "lanhdao", method: "GET", path: "/api/v1/bulletins/{b}/plays?from=2026-01-01&to=2026-12-31", status: 422, code: "report_period_invalid"},
+		{name: "a log of another day", as: "lanhdao", method: "GET", path: "/api/v1/bulletins/{b}/plays?from=2020-01-01", status: 200,
+			want: []string{`"planned":0`, `"items":[]`}},
+		{name: "the counter officer reads no log", as: "motcua", method: "GET", path: "/api/v1/bulletins/{b}/plays", status: 403, code: "forbidden"},
+		{name: "the month's totals", as: "quantri", method: "GET", path: "/api/v1/broadcast/monthly?unit=14731&month=" + month, status: 200,
+			want: []string{`"total":1`, `"cluster_name":"Thôn Đông"`, `"planned":1`, `"acknowledged":1`, `"emergencies":0`}},
+		{name: "a month 13", as: "quantri", method: "GET", path: "/api/v1/broadcast/monthly?unit=14731&month=2026-13", status: 422, code: "report_month_invalid"},
 		{name: "withdrawn", as: "quantri", method: "POST", path: "/api/v1/bulletins/{b}/actions/withdraw", status: 200, want: []string{`"status":"withdrawn"`}},
 		{name: "its sound no more", method: "GET", path: "/api/v1/speakers/bulletins/{b}/audio", header: speaker, status: 404, code: "bulletin_not_found"},
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/audio"
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/broadcast/source"
 	"github.com/xaso-vn/xaso/internal/speech"
 )
 
@@ -59,14 +60,15 @@ type Speaker struct {
 // Record is a stored bulletin.
 type Record struct {
 	Bulletin
-	UnitID     int64
-	Body       string // the text (read aloud when no sound was uploaded)
-	Status     Status
-	CreatedBy  int64
-	ApprovedBy int64
-	CreatedAt  time.Time
-	ApprovedAt time.Time
-	Version    int
+	UnitID      int64
+	Body        string // the text (read aloud when no sound was uploaded)
+	Status      Status
+	CreatedBy   int64
+	ApprovedBy  int64
+	CreatedAt   time.Time
+	ApprovedAt  time.Time
+	WithdrawnAt time.Time // zero: not withdrawn
+	Version     int
 }
 
 // Play is a speaker's report of one play.
@@ -99,8 +101,11 @@ type Store interface {
 	// Approved lists the approved bulletins playing on any of the clusters.
 	Approved(ctx context.Context, clusters []int64) ([]Record, error)
 	// SaveBulletin stores after if the row is still at before's version (else ErrChanged),
-	// with the audit record of action, in one transaction.
-	SaveBulletin(ctx context.Context, before, after Record, action string) (Record, error)
+	// with the audit record of action and the messages out to the source system, in one
+	// transaction.
+	SaveBulletin(ctx context.Context, before, after Record, action string, out ...source.Message) (Record, error)
+	// EnqueueSource queues messages to the source system (one queued before is kept).
+	EnqueueSource(ctx context.Context, msgs []source.Message) error
 	// RecordPlay stores a speaker's report once; a repeated report changes nothing.
 	RecordPlay(ctx context.Context, p Play) error
 	Plays(ctx context.Context, bulletinID int64) ([]Play, error)
@@ -125,6 +130,10 @@ type Service struct {
 	Reader *speech.Reader     // nil: speech's own abbreviation table
 	Blobs  Blobs
 	Now    func() time.Time
+	// Source: approved bulletins and daily play logs are queued for the province's source
+	// information system (internal/broadcast/source); UnitCode names a unit there.
+	Source   bool
+	UnitCode func(ctx context.Context, unitID int64) (string, error)
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced when bulletins change (Changes)
@@ -334,7 +343,15 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64) (Rec
 	}
 	after := r
 	after.Status, after.ApprovedBy, after.ApprovedAt = StatusApproved, p.UserID, s.now().UTC()
-	saved, err := s.Store.SaveBulletin(ctx, r, after, "bulletin.approve")
+	var out []source.Message
+	if s.Source {
+		m, err := s.sourceBulletin(ctx, after)
+		if err != nil {
+			return r, err
+		}
+		out = append(out, m)
+	}
+	saved, err := s.Store.SaveBulletin(ctx, r, after, "bulletin.approve", out...)
 	if err == nil {
 		s.signal()
 	}
@@ -354,7 +371,7 @@ func (s *Service) Withdraw(ctx context.Context, p *auth.Principal, id int64) (Re
 		return r, ErrState
 	}
 	after := r
-	after.Status = StatusWithdrawn
+	after.Status, after.WithdrawnAt = StatusWithdrawn, s.now().UTC()
 	saved, err := s.Store.SaveBulletin(ctx, r, after, "bulletin.withdraw")
 	if err == nil {
 		s.signal()

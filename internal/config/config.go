@@ -93,6 +93,15 @@ type Config struct {
 	ExchangeOrgan    string
 	ExchangeToken    string
 	ExchangeInterval time.Duration
+	// VoiceCommand is a better Vietnamese voice than espeak-ng's (a piper or vietTTS
+	// install): a command line that reads the text on standard input and writes WAV on
+	// standard output; empty: espeak-ng (docs/ADMIN.md).
+	VoiceCommand string
+	// SourceURL is the province's source information system the loudspeakers report to
+	// (docs/BROADCAST.md); empty: nothing is reported (in --demo a local fake runs in the
+	// process). SourceToken its credential there, environment only (XASO_SOURCE_TOKEN).
+	SourceURL   string
+	SourceToken string
 }
 
 // exchangeOrganRE is an organ id's form (Decision 20/2020/QĐ-TTg; edxml.ValidOrganID).
@@ -158,6 +167,8 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.ExchangeURL, "exchange-url", c.ExchangeURL, "document exchange platform (LGSP) base URL; its token comes from XASO_EXCHANGE_TOKEN (env XASO_EXCHANGE_URL)")
 	fs.StringVar(&c.ExchangeOrgan, "exchange-organ", c.ExchangeOrgan, "organ id of the unit exchanging documents, e.g. 000.31.37.H45 (env XASO_EXCHANGE_ORGAN)")
 	fs.DurationVar(&c.ExchangeInterval, "exchange-interval", c.ExchangeInterval, "how often documents are sent to and fetched from the exchange platform (env XASO_EXCHANGE_INTERVAL)")
+	fs.StringVar(&c.SourceURL, "source-url", c.SourceURL, "province's source information system (loudspeaker reports) base URL; its token comes from XASO_SOURCE_TOKEN (env XASO_SOURCE_URL)")
+	fs.StringVar(&c.VoiceCommand, "voice-command", c.VoiceCommand, "program (with arguments) reading Vietnamese text on stdin and writing WAV on stdout, used instead of espeak-ng (env XASO_VOICE_COMMAND)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "serve Go's profiler (/debug/pprof/) on this host:port, e.g. 127.0.0.1:6060; empty: off (env XASO_DEBUG_ADDR)")
 }
 
@@ -205,6 +216,9 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	str("XASO_EXCHANGE_URL", &c.ExchangeURL)
 	str("XASO_EXCHANGE_ORGAN", &c.ExchangeOrgan)
 	str("XASO_EXCHANGE_TOKEN", &c.ExchangeToken)
+	str("XASO_VOICE_COMMAND", &c.VoiceCommand)
+	str("XASO_SOURCE_URL", &c.SourceURL)
+	str("XASO_SOURCE_TOKEN", &c.SourceToken)
 	if v := getenv("XASO_EXCHANGE_INTERVAL"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -353,6 +367,11 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("--tsa-url %q: cần dạng http(s)://máy-chủ/đường-dẫn (want an absolute http(s) URL)", c.TSAURL))
 		}
 	}
+	if c.SourceURL != "" {
+		if u, err := url.Parse(c.SourceURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--source-url %q: cần dạng http(s)://máy-chủ/đường-dẫn (want an absolute http(s) URL)", c.SourceURL))
+		}
+	}
 	if c.ExchangeURL != "" {
 		if u, err := url.Parse(c.ExchangeURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("--exchange-url %q: cần dạng http(s)://máy-chủ/đường-dẫn (want an absolute http(s) URL)", c.ExchangeURL))
@@ -470,6 +489,9 @@ func (c Config) LogValue() slog.Value {
 		slog.String("exchange_organ", c.ExchangeOrgan),
 		slog.Bool("exchange_token_set", c.ExchangeToken != ""),
 		slog.Duration("exchange_interval", c.ExchangeInterval),
+		slog.String("source_url", c.SourceURL),
+		slog.Bool("source_token_set", c.SourceToken != ""),
+		slog.Bool("voice_command_set", c.VoiceCommand != ""),
 	)
 }
 

@@ -83,11 +83,12 @@ func (e *ESpeak) Synthesize(ctx context.Context, text string) ([]byte, error) {
 	out.limit = maxWAV
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("speech: espeak-ng: %w: %s", err, strings.TrimSpace(stderr.String()))
-	}
+	err := cmd.Run()
 	if out.over {
 		return nil, fmt.Errorf("speech: espeak-ng wrote more than %d bytes", maxWAV)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("speech: espeak-ng: %w: %s", err, strings.TrimSpace(stderr.String()))
 	}
 	b := out.Bytes()
 	if !IsWAV(b) {
@@ -101,19 +102,25 @@ func IsWAV(b []byte) bool {
 	return len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WAVE"
 }
 
+// limitedBuffer keeps at most limit bytes. It holds its buffer in a field rather than
+// embedding it: an embedded bytes.Buffer's ReadFrom would let io.Copy (what os/exec uses
+// to drain a pipe) write past the limit.
 type limitedBuffer struct {
-	bytes.Buffer
+	buf   bytes.Buffer
 	limit int
 	over  bool
 }
 
 func (l *limitedBuffer) Write(p []byte) (int, error) {
-	if l.Len()+len(p) > l.limit {
+	if l.buf.Len()+len(p) > l.limit {
 		l.over = true
 		return 0, io.ErrShortWrite
 	}
-	return l.Buffer.Write(p)
+	return l.buf.Write(p)
 }
+
+func (l *limitedBuffer) Bytes() []byte  { return l.buf.Bytes() }
+func (l *limitedBuffer) String() string { return l.buf.String() }
 
 var digitNames = [10]string{"không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"}
 
@@ -141,4 +148,67 @@ func Spell(s string) string {
 		}
 	}
 	return strings.Join(words, " ")
+}
+
+// Command speaks through a program the administrator installs for a better Vietnamese
+// voice (a piper or vietTTS install, --voice-command): it reads the text on standard
+// input and writes a WAV file on standard output, under the same bounds as ESpeak
+// (MaxText characters in, 16 MB out, a timeout).
+type Command struct {
+	Args []string // the program and its arguments (ParseCommand)
+	// Timeout bounds one synthesis (60 s when zero: neural voices are slower).
+	Timeout time.Duration
+}
+
+// ErrCommand: the configured voice command line is not usable.
+var ErrCommand = errors.New("speech: --voice-command needs a program, optionally with arguments separated by spaces")
+
+// ParseCommand splits a command line on spaces (no shell is involved: quotes and
+// operators are not interpreted) and checks that its program exists.
+func ParseCommand(line string) (*Command, error) {
+	args := strings.Fields(line)
+	if len(args) == 0 {
+		return nil, ErrCommand
+	}
+	p, err := exec.LookPath(args[0])
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCommand, err)
+	}
+	args[0] = p
+	return &Command{Args: args}, nil
+}
+
+// Synthesize implements Synthesizer.
+func (c *Command) Synthesize(ctx context.Context, text string) ([]byte, error) {
+	if c == nil || len(c.Args) == 0 {
+		return nil, ErrUnavailable
+	}
+	if len([]rune(text)) > MaxText {
+		return nil, ErrTooLong
+	}
+	timeout := c.Timeout
+	if timeout == 0 {
+		timeout = time.Minute
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, c.Args[0], c.Args[1:]...)
+	cmd.WaitDelay = time.Second // a grandchild holding the pipes does not hang us
+	cmd.Stdin = strings.NewReader(text)
+	var out limitedBuffer
+	out.limit = maxWAV
+	stderr := limitedBuffer{limit: 4 << 10}
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	err := cmd.Run()
+	if out.over {
+		return nil, fmt.Errorf("speech: the voice command wrote more than %d bytes", maxWAV)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("speech: the voice command: %w: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	b := out.Bytes()
+	if !IsWAV(b) {
+		return nil, errors.New("speech: the voice command did not write a WAV file")
+	}
+	return b, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/broadcast"
+	"github.com/xaso-vn/xaso/internal/broadcast/source"
 )
 
 // The loudspeakers' tables (migration 0045): broadcast.Store.
@@ -116,16 +117,16 @@ func (s *Store) Speakers(ctx context.Context, unitID int64) ([]broadcast.Speaker
 }
 
 const bulletinCols = `id, unit_id, title, body, priority, status, audio_key, seconds, start_at, rule, end_at, created_by, approved_by,
-	created_at, approved_at, version`
+	created_at, approved_at, version, withdrawn_at`
 
 // scanBulletin reads a bulletin's row; its clusters are read apart (withClusters).
 func scanBulletin(row interface{ Scan(...any) error }) (broadcast.Record, error) {
 	var r broadcast.Record
 	var rule string
-	var end, approvedAt sql.NullTime
+	var end, approvedAt, withdrawnAt sql.NullTime
 	var approvedBy sql.NullInt64
 	err := row.Scan(&r.ID, &r.UnitID, &r.Title, &r.Body, &r.Priority, &r.Status, &r.AudioKey, &r.Seconds, &r.Schedule.Start,
-		&rule, &end, &r.CreatedBy, &approvedBy, &r.CreatedAt, &approvedAt, &r.Version)
+		&rule, &end, &r.CreatedBy, &approvedBy, &r.CreatedAt, &approvedAt, &r.Version, &withdrawnAt)
 	if err != nil {
 		return r, err
 	}
@@ -135,6 +136,9 @@ func scanBulletin(row interface{ Scan(...any) error }) (broadcast.Record, error)
 	}
 	if approvedAt.Valid {
 		r.ApprovedAt = approvedAt.Time.UTC()
+	}
+	if withdrawnAt.Valid {
+		r.WithdrawnAt = withdrawnAt.Time.UTC()
 	}
 	r.ApprovedBy = approvedBy.Int64
 	if rule != "" {
@@ -260,16 +264,20 @@ func (s *Store) Approved(ctx context.Context, clusters []int64) ([]broadcast.Rec
 }
 
 // SaveBulletin stores a bulletin's new state if it is still at before's version.
-func (s *Store) SaveBulletin(ctx context.Context, before, after broadcast.Record, action string) (broadcast.Record, error) {
+func (s *Store) SaveBulletin(ctx context.Context, before, after broadcast.Record, action string, out ...source.Message) (broadcast.Record, error) {
 	after.Version = before.Version + 1
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE bulletins SET status = $1, approved_by = $2, approved_at = $3, version = $4
-			WHERE id = $5 AND version = $6`, after.Status, nullID(after.ApprovedBy), nullTime(after.ApprovedAt), after.Version, after.ID, before.Version)
+		res, err := tx.ExecContext(ctx, `UPDATE bulletins SET status = $1, approved_by = $2, approved_at = $3, version = $4, withdrawn_at = $5
+			WHERE id = $6 AND version = $7`, after.Status, nullID(after.ApprovedBy), nullTime(after.ApprovedAt), after.Version, nullTime(after.WithdrawnAt),
+			after.ID, before.Version)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return broadcast.ErrChanged
+		}
+		if err := s.enqueueSource(ctx, tx, out); err != nil {
+			return err
 		}
 		return s.appendAudit(ctx, tx, audit.Event{Chain: after.UnitID, Action: action, ObjectType: "bulletin",
 			ObjectID: strconv.FormatInt(after.ID, 10), Fields: []string{"status"}})

@@ -27,6 +27,8 @@ var broadcastAccess = map[string][]auth.Role{
 	"GET /api/v1/bulletins":                           broadcastOperators,
 	"POST /api/v1/bulletins":                          broadcastOperators,
 	"POST /api/v1/bulletins/{id}/actions/{action}":    broadcastOperators,
+	"GET /api/v1/bulletins/{id}/plays":                broadcastOperators,
+	"GET /api/v1/broadcast/monthly":                   broadcastOperators,
 	"GET /api/v1/speakers/feed":                       speakerOnly,
 	"GET /api/v1/speakers/bulletins/{id}/audio":       speakerOnly,
 	"POST /api/v1/speakers/plays":                     speakerOnly,

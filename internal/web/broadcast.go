@@ -82,6 +82,38 @@ type broadcastPage struct {
 	Form       broadcastForm
 	NewToken   string // a speaker's token, shown once after registering it
 	NewSpeaker string
+	Log        playLogView
+	Month      broadcastMonthView
+}
+
+// playLogView is the "Nhật ký phát" section: a bulletin's planned plays on each speaker
+// against their reports, for the days chosen (?nhat-ky=ID&tu=…&den=…).
+type playLogView struct {
+	Bulletin             int64 // 0: none chosen
+	Title                string
+	From, To             string // the form's values, YYYY-MM-DD
+	Rows                 []playLogRow
+	Planned, Acknowledge int
+	Error                string
+}
+
+type playLogRow struct {
+	Due, Played, Speaker, Cluster, Status string
+	Missing, Cut                          bool
+}
+
+// broadcastMonthView is the month's totals per cluster (?thang=YYYY-MM).
+type broadcastMonthView struct {
+	Month, Label string
+	Rows         []broadcastMonthRow
+	Error        string
+}
+
+type broadcastMonthRow struct {
+	Cluster               string
+	Planned, Acknowledged int
+	Minutes               string
+	Emergencies           int
 }
 
 // broadcastUnit is the unit whose speakers the caller runs: the first where they are
@@ -179,10 +211,82 @@ func (s *Server) renderBroadcast(w http.ResponseWriter, r *http.Request, status 
 		}
 		page.Speakers = append(page.Speakers, v)
 	}
+	if page.Log, err = s.playLogSection(r, names, local); err != nil {
+		return err
+	}
+	if page.Month, err = s.monthSection(r, u.ID, local); err != nil {
+		return err
+	}
 	v := s.view(r, "Truyền thanh cơ sở")
 	v.Area, v.Nav, v.Data = "office", "broadcast", page
 	v.Flash = s.sessions.PopString(ctx, "flash")
 	return s.views.render(w, status, "broadcast", v)
+}
+
+// playLogSection reads ?nhat-ky=ID&tu=YYYY-MM-DD&den=YYYY-MM-DD into the play log's
+// section; a period or bulletin the service refuses is said in the section, not as an
+// error page.
+func (s *Server) playLogSection(r *http.Request, clusters map[int64]string, now time.Time) (playLogView, error) {
+	q := r.URL.Query()
+	v := playLogView{From: q.Get("tu"), To: q.Get("den")}
+	if v.From == "" {
+		v.From = now.Format(time.DateOnly)
+	}
+	if v.To == "" {
+		v.To = v.From
+	}
+	if q.Get("nhat-ky") == "" {
+		return v, nil
+	}
+	id, err := strconv.ParseInt(q.Get("nhat-ky"), 10, 64)
+	if err != nil || id <= 0 {
+		v.Error = broadcast.ErrNotFound.Message
+		return v, nil
+	}
+	v.Bulletin = id
+	from, to, err := broadcast.ParsePeriod(v.From, v.To, now)
+	var log broadcast.PlayLog
+	if err == nil {
+		log, err = s.Broadcast.PlayLog(r.Context(), auth.PrincipalFrom(r.Context()), id, from, to)
+	}
+	var ae *apperr.Error
+	if errors.As(err, &ae) && ae.Kind != apperr.Internal {
+		v.Error = ae.Message
+		return v, nil
+	}
+	if err != nil {
+		return v, err
+	}
+	v.Title, v.Planned, v.Acknowledge = log.Bulletin.Title, len(log.Entries), log.Acknowledged
+	for _, e := range log.Entries {
+		row := playLogRow{Due: locale.DateTime(e.Due), Played: e.Start.In(locale.Zone).Format("15:04:05") + "–" + e.End.In(locale.Zone).Format("15:04:05"),
+			Speaker: e.Speaker, Cluster: clusters[e.ClusterID], Status: e.StatusLabel(), Missing: !e.Acknowledged(), Cut: e.Cut}
+		v.Rows = append(v.Rows, row)
+	}
+	return v, nil
+}
+
+// monthSection is the month's totals per cluster (?thang=YYYY-MM, this month when absent).
+func (s *Server) monthSection(r *http.Request, unitID int64, now time.Time) (broadcastMonthView, error) {
+	v := broadcastMonthView{Month: r.URL.Query().Get("thang")}
+	if v.Month == "" {
+		v.Month = now.Format("2006-01")
+	}
+	month, err := broadcast.ParseMonth(v.Month)
+	if err != nil {
+		v.Error = broadcast.ErrMonth.Message
+		return v, nil
+	}
+	v.Label = fmt.Sprintf("tháng %d/%d", month.Month(), month.Year())
+	totals, err := s.Broadcast.Monthly(r.Context(), auth.PrincipalFrom(r.Context()), unitID, month)
+	if err != nil {
+		return v, err
+	}
+	for _, t := range totals {
+		v.Rows = append(v.Rows, broadcastMonthRow{Cluster: t.Cluster.Name, Planned: t.Planned, Acknowledged: t.Acknowledged,
+			Minutes: strings.Replace(strconv.FormatFloat(t.Minutes, 'f', 1, 64), ".", ",", 1), Emergencies: t.Emergencies})
+	}
+	return v, nil
 }
 
 // seconds writes a duration as the page shows it: "1 phút 05 giây", "45 giây".

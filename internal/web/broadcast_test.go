@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"math"
 	"mime/multipart"
@@ -121,6 +122,7 @@ func TestBroadcastPage(t *testing.T) {
 	if !strings.Contains(page, "Hằng ngày lúc 06:00, 17:00") || !strings.Contains(page, "Chờ duyệt") {
 		t.Fatal("the draft is not listed with its schedule")
 	}
+	approvedAt := time.Now()
 	if resp, _ = post(t, leader, e.ts.URL+approve, nil); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("approve: %d", resp.StatusCode)
 	}
@@ -137,5 +139,45 @@ func TestBroadcastPage(t *testing.T) {
 	// The administrator cannot approve; the menu leads there.
 	if _, page = get(t, admin, e.ts.URL+"/office/truyen-thanh"); has(t, page, `form[action$="/duyet"]`) || !has(t, page, `header nav.tabs a[href="/office/truyen-thanh"]`) {
 		t.Fatal("the administrator is offered the approval, or the menu lacks the page")
+	}
+
+	// The play log: the programme's plays today after its approval (a play due before it
+	// was never planned), on the one speaker, none reported yet.
+	var planned []string
+	for _, hm := range []string{"06:00", "17:00"} {
+		if due, _ := time.ParseInLocation("2006-01-02 15:04", today+" "+hm, locale.Zone); !due.Before(approvedAt) {
+			planned = append(planned, hm+":00–"+hm+":01")
+		}
+	}
+	logLink := attrAt(t, page, `section[aria-labelledby="ban-tin"] a[href*="nhat-ky="]`, "href")
+	_, page = get(t, admin, e.ts.URL+logLink)
+	var logCells []string
+	for _, r := range all(t, page, `section[aria-labelledby="nhat-ky"] tbody tr`) {
+		logCells = append(logCells, textOf(r))
+	}
+	summary := textAt(t, page, "#log-summary")
+	if summary != fmt.Sprintf("Đã phát (loa báo cáo) 0 trên %d lần theo lịch.", len(planned)) || len(logCells) != len(planned) ||
+		len(all(t, page, `section[aria-labelledby="nhat-ky"] tbody tr.urgent`)) != len(planned) {
+		t.Fatalf("play log: %q, %q; want %q", summary, logCells, planned)
+	}
+	for i, want := range planned {
+		if !strings.Contains(logCells[i], want) || !strings.Contains(logCells[i], "Loa nhà văn hóa") || !strings.Contains(logCells[i], "Chưa báo cáo") {
+			t.Errorf("play log row %d: %q, want %s", i, logCells[i], want)
+		}
+	}
+	// A period of two months is refused in the section, the page still shown.
+	resp, page = get(t, admin, e.ts.URL+strings.TrimSuffix(logLink, "#nhat-ky")+"&tu=2026-01-01&den=2026-03-01")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(textAt(t, page, "#log-error"), "31 ngày") {
+		t.Fatalf("a long period: %d, %q", resp.StatusCode, textAt(t, page, "#log-error"))
+	}
+	// The month's totals: one cluster, the same plays planned (the programme runs only
+	// today), none acknowledged, a second each on air.
+	_, page = get(t, admin, e.ts.URL+"/office/truyen-thanh")
+	var month []string
+	for _, c := range all(t, page, "#month-totals td") {
+		month = append(month, textOf(c))
+	}
+	if got, want := strings.Join(month, " | "), fmt.Sprintf("Thôn Đông | %d | 0 | 0,0 | 0", len(planned)); got != want {
+		t.Fatalf("month's totals: %q, want %q", got, want)
 	}
 }
