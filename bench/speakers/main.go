@@ -20,13 +20,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"mime/multipart"
 	"net"
 	"net/http"
@@ -42,6 +40,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/xaso-vn/xaso/internal/audio"
 )
 
 func main() {
@@ -249,7 +249,7 @@ func run(ctx context.Context, base, dsn string, n int, warm, lead time.Duration,
 	}
 
 	// T: the emergency is posted (uploaded and converted), then approved.
-	wav := tone(length)
+	wav := audio.Tone(float64(length), 16000)
 	T := time.Now()
 	at := T.Add(lead).Truncate(time.Second)
 	meta, _ := json.Marshal(map[string]any{"unit": unitCode, "title": "Khẩn cấp: nước sông lên nhanh, đo thử " + stamp,
@@ -499,31 +499,6 @@ func spread(ds []time.Duration) string {
 	at := func(p float64) time.Duration { return ds[min(len(ds)-1, int(float64(len(ds))*p))] }
 	r := func(d time.Duration) string { return d.Round(time.Millisecond).String() }
 	return r(ds[0]) + " | " + r(at(0.5)) + " | " + r(at(0.95)) + " | " + r(ds[len(ds)-1])
-}
-
-// tone is a WAV of seconds of a 440 Hz tone, 16-bit mono at 16 kHz: what an officer's
-// recorder makes, in small.
-func tone(seconds int) []byte {
-	const rate = 16000
-	samples := rate * seconds
-	var b bytes.Buffer
-	le := func(v any) { binary.Write(&b, binary.LittleEndian, v) }
-	b.WriteString("RIFF")
-	le(uint32(36 + 2*samples))
-	b.WriteString("WAVEfmt ")
-	le(uint32(16))
-	le(uint16(1)) // PCM
-	le(uint16(1)) // mono
-	le(uint32(rate))
-	le(uint32(2 * rate))
-	le(uint16(2))
-	le(uint16(16))
-	b.WriteString("data")
-	le(uint32(2 * samples))
-	for i := range samples {
-		le(int16(8000 * math.Sin(2*math.Pi*440*float64(i)/rate)))
-	}
-	return b.Bytes()
 }
 
 // startServer builds xaso and starts `xaso serve --demo` on a free port, on dsn or a

@@ -1,36 +1,14 @@
 package api_test
 
 import (
-	"bytes"
-	"encoding/binary"
-	"math"
 	"net/http"
 	"testing"
 	"time"
 
+	"github.com/xaso-vn/xaso/internal/audio"
 	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/testtool"
 )
-
-// wav is a second of a 440 Hz tone, 8 kHz mono 16-bit PCM.
-func wav() []byte {
-	const rate, n = 8000, 8000
-	var data bytes.Buffer
-	for i := range n {
-		binary.Write(&data, binary.LittleEndian, int16(8000*math.Sin(2*math.Pi*440*float64(i)/rate)))
-	}
-	var b bytes.Buffer
-	b.WriteString("RIFF")
-	binary.Write(&b, binary.LittleEndian, uint32(36+data.Len()))
-	b.WriteString("WAVEfmt ")
-	for _, v := range []any{uint32(16), uint16(1), uint16(1), uint32(rate), uint32(rate * 2), uint16(2), uint16(16)} {
-		binary.Write(&b, binary.LittleEndian, v)
-	}
-	b.WriteString("data")
-	binary.Write(&b, binary.LittleEndian, uint32(data.Len()))
-	b.Write(data.Bytes())
-	return b.Bytes()
-}
 
 // TestBroadcastScenarios: the administrator sets up a cluster and a speaker, uploads a
 // bulletin, the leader approves it, the speaker finds it in its feed, fetches its sound
@@ -53,7 +31,7 @@ func TestBroadcastScenarios(t *testing.T) {
 		{name: "the list hides the token", as: "lanhdao", method: "GET", path: "/api/v1/broadcast/speakers?unit=14731", status: 200,
 			want: []string{`"total":1`, `"name":"Loa nhà văn hóa"`}},
 		{name: "a bulletin uploaded", as: "quantri", method: "POST", path: "/api/v1/bulletins",
-			file: &upload{name: "thong-bao.wav", data: wav(), fields: map[string]string{"bulletin": bulletin}}, status: 201,
+			file: &upload{name: "thong-bao.wav", data: audio.Tone(1, 8000), fields: map[string]string{"bulletin": bulletin}}, status: 201,
 			want: []string{`"status":"draft"`, `"seconds":1`, `"status_label":"Chờ duyệt"`}, after: keep("b", "id")},
 		{name: "not audio", as: "quantri", method: "POST", path: "/api/v1/bulletins",
 			file: &upload{name: "x.wav", data: []byte("%PDF-1.7"), fields: map[string]string{"bulletin": bulletin}}, status: 422, code: "audio_not_audio"},

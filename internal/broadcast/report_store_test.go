@@ -21,14 +21,7 @@ import (
 func TestPlayLog(t *testing.T) {
 	ctx := context.Background()
 	d := storetest.OpenDemo(t)
-	member := func(username string, role auth.Role) *auth.Principal {
-		u, err := d.Store.UserByUsername(ctx, username)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return &auth.Principal{UserID: u.ID, Memberships: []auth.Membership{{UnitID: d.Unit, Role: role}}}
-	}
-	leader, admin, counter := member("lanhdao", auth.RoleLeader), member("quantri", auth.RoleUnitAdmin), member("motcua", auth.RoleCounter)
+	leader, admin, counter := d.Member(t, "lanhdao", auth.RoleLeader), d.Member(t, "quantri", auth.RoleUnitAdmin), d.Member(t, "motcua", auth.RoleCounter)
 	blobs, err := blob.OpenLocal(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

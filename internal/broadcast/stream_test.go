@@ -114,14 +114,7 @@ func TestStreamOnIcecast(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	d := storetest.OpenDemo(t)
-	member := func(username string, role auth.Role) *auth.Principal {
-		u, err := d.Store.UserByUsername(ctx, username)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return &auth.Principal{UserID: u.ID, Memberships: []auth.Membership{{UnitID: d.Unit, Role: role}}}
-	}
-	leader, admin := member("lanhdao", auth.RoleLeader), member("quantri", auth.RoleUnitAdmin)
+	leader, admin := d.Member(t, "lanhdao", auth.RoleLeader), d.Member(t, "quantri", auth.RoleUnitAdmin)
 	blobs, err := blob.OpenLocal(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

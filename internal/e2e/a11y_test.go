@@ -73,7 +73,7 @@ var a11yPages = []struct {
 			testtool.Missing(b.t, "ffmpeg is not installed: the bulletin's sound cannot be converted", "apt-get install ffmpeg")
 		}
 		wav := filepath.Join(b.t.TempDir(), "a11y.wav")
-		if err := os.WriteFile(wav, toneWAV(1), 0o600); err != nil {
+		if err := os.WriteFile(wav, audio.Tone(1, 16000), 0o600); err != nil {
 			b.t.Fatal(err)
 		}
 		b.step("add a cluster", chromedp.SetValue(chromedp.CSS("#cl-name"), "Thôn Yên Thổ"), chromedp.SetValue(chromedp.CSS("#cl-code"), "a11y-yen-tho"),

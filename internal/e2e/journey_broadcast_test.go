@@ -1,11 +1,8 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -28,7 +25,7 @@ func broadcastOperator(b *tab) {
 		testtool.Missing(b.t, "ffmpeg is not installed: the bulletin's sound cannot be converted", "apt-get install ffmpeg")
 	}
 	wav := filepath.Join(b.t.TempDir(), "thong-bao.wav")
-	if err := os.WriteFile(wav, toneWAV(2), 0o600); err != nil {
+	if err := os.WriteFile(wav, audio.Tone(2, 16000), 0o600); err != nil {
 		b.t.Fatal(err)
 	}
 	// Later today, as the commune's clock reads: the timeline shows today.
@@ -107,24 +104,4 @@ func absent(sel string) chromedp.Action[chromedp.Void] {
 		}
 		return nil
 	})
-}
-
-// toneWAV is a WAV of seconds of a 440 Hz tone, 16-bit mono at 16 kHz.
-func toneWAV(seconds int) []byte {
-	const rate = 16000
-	samples := rate * seconds
-	var b bytes.Buffer
-	le := func(v any) { binary.Write(&b, binary.LittleEndian, v) }
-	b.WriteString("RIFF")
-	le(uint32(36 + 2*samples))
-	b.WriteString("WAVEfmt ")
-	for _, v := range []any{uint32(16), uint16(1), uint16(1), uint32(rate), uint32(2 * rate), uint16(2), uint16(16)} {
-		le(v)
-	}
-	b.WriteString("data")
-	le(uint32(2 * samples))
-	for i := range samples {
-		le(int16(8000 * math.Sin(2*math.Pi*440*float64(i)/rate)))
-	}
-	return b.Bytes()
 }

@@ -3,10 +3,8 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"fmt"
 	"io"
-	"math"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -14,30 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaso-vn/xaso/internal/audio"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/testtool"
 )
-
-// toneWAV is a second of a 440 Hz tone, 8 kHz mono 16-bit PCM.
-func toneWAV() []byte {
-	const rate = 8000
-	var data bytes.Buffer
-	for i := range rate {
-		binary.Write(&data, binary.LittleEndian, int16(8000*math.Sin(2*math.Pi*440*float64(i)/rate)))
-	}
-	var b bytes.Buffer
-	b.WriteString("RIFF")
-	binary.Write(&b, binary.LittleEndian, uint32(36+data.Len()))
-	b.WriteString("WAVEfmt ")
-	for _, v := range []any{uint32(16), uint16(1), uint16(1), uint32(rate), uint32(rate * 2), uint16(2), uint16(16)} {
-		binary.Write(&b, binary.LittleEndian, v)
-	}
-	b.WriteString("data")
-	binary.Write(&b, binary.LittleEndian, uint32(data.Len()))
-	b.Write(data.Bytes())
-	return b.Bytes()
-}
 
 // The administrator adds a cluster and a speaker (its token shown once) and uploads a
 // daily programme; the leader approves it and today's timeline shows it; a bad schedule
@@ -111,10 +90,10 @@ func TestBroadcastPage(t *testing.T) {
 		bad[k] = v
 	}
 	bad["times"] = "06:00, 17:30"
-	if resp, page := send(bad, toneWAV()); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(textAt(t, page, "#broadcast-error"), "cùng số phút") {
+	if resp, page := send(bad, audio.Tone(1, 8000)); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(textAt(t, page, "#broadcast-error"), "cùng số phút") {
 		t.Fatalf("times at different minutes: %d %q", resp.StatusCode, textAt(t, page, "#broadcast-error"))
 	}
-	if resp, _ := send(programme, toneWAV()); resp.StatusCode != http.StatusSeeOther {
+	if resp, _ := send(programme, audio.Tone(1, 8000)); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the programme: %d", resp.StatusCode)
 	}
 	_, page = get(t, leader, e.ts.URL+"/office/truyen-thanh")

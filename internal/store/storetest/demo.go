@@ -50,3 +50,14 @@ func OpenDemo(t *testing.T) Demo {
 	}
 	return d
 }
+
+// Member is a principal of the demo user named, holding role in the demo commune only: a
+// service test's caller, without logging in.
+func (d Demo) Member(t testing.TB, username string, role auth.Role) *auth.Principal {
+	t.Helper()
+	u, err := d.Store.UserByUsername(context.Background(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &auth.Principal{UserID: u.ID, Memberships: []auth.Membership{{UnitID: d.Unit, Role: role}}}
+}
