@@ -348,24 +348,42 @@ func choose(r *rand.Rand, user, only string) (string, opFunc) {
 			_, err := fileOne(ctx, c, r, p, fields, "online", "Nguyễn Văn Thử", "037085001234")
 			return err
 		},
-		// A citizen at the counter: the officer files the dossier (received at once), bills
-		// its fee and takes it in cash; the fee receipt is issued with the payment.
+		// A citizen at the counter: the officer files the dossier (received at once; a
+		// procedure with a fee is billed by the filing itself), and takes the fee in cash;
+		// the fee receipt is issued with the payment.
 		"pay": func(ctx context.Context, c *client, r *rand.Rand, p *pool, fields map[string]string) error {
 			dcode, err := fileOne(ctx, c, r, p, fields, "counter", "Trần Thị Thử", "037185001234")
 			if err != nil {
 				return err
 			}
-			code, b, err := c.do(ctx, "POST", "/api/v1/dossiers/"+dcode+"/payments", nil, nil)
-			if err := expect(code, b, err, 201); err != nil {
-				return fmt.Errorf("bill: %w", err)
-			}
-			var req struct {
+			type request struct {
 				Reference string
 				Amount    int64
 				Version   int
+				State     string
 			}
-			if err := json.Unmarshal(b, &req); err != nil || req.Reference == "" {
-				return fmt.Errorf("no payment request in %.200s", b)
+			code, b, err := c.do(ctx, "GET", "/api/v1/dossiers/"+dcode+"/payments", nil, nil)
+			if err := expect(code, b, err, 200); err != nil {
+				return fmt.Errorf("payments: %w", err)
+			}
+			var billed struct{ Items []request }
+			if err := json.Unmarshal(b, &billed); err != nil {
+				return fmt.Errorf("payments: %.200s", b)
+			}
+			var req request
+			for _, it := range billed.Items {
+				if it.State == "pending" {
+					req = it
+				}
+			}
+			if req.Reference == "" { // a procedure without a fee at filing: bill it now
+				code, b, err := c.do(ctx, "POST", "/api/v1/dossiers/"+dcode+"/payments", nil, nil)
+				if err := expect(code, b, err, 201); err != nil {
+					return fmt.Errorf("bill: %w", err)
+				}
+				if err := json.Unmarshal(b, &req); err != nil || req.Reference == "" {
+					return fmt.Errorf("no payment request in %.200s", b)
+				}
 			}
 			code, b, err = c.do(ctx, "POST", "/api/v1/payments/"+req.Reference+"/confirm",
 				map[string]any{"version": req.Version, "method": "cash", "amount": req.Amount}, nil)
