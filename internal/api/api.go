@@ -91,6 +91,7 @@ func Routes(d Deps) []httpx.Route {
 	routes := []httpx.Route{
 		{Pattern: "GET /api/v1/openapi.json", Access: httpx.Anyone, Handler: serveOpenAPI},
 		{Pattern: "GET /api/v1/me", Access: httpx.LoggedIn, Handler: h.me},
+		{Pattern: "GET /api/v1/me/overview", Access: httpx.LoggedIn, Handler: h.overview},
 		{Pattern: "GET /api/v1/units", Access: httpx.Anyone, Handler: h.units},
 		{Pattern: "GET /api/v1/users", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.users},
 		{Pattern: "GET /api/v1/audit", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.audit},

@@ -59,6 +59,11 @@ type Store interface {
 	// has not been revoked.
 	ActiveConsent(ctx context.Context, citizenID, volunteerID, unitID int64, purpose consent.Purpose) (int64, error)
 	ConsentStands(ctx context.Context, id int64) (bool, error)
+	// OwnedDossiers lists the dossiers a citizen owns, by urgency, with their count;
+	// SupplementReasons gives, for each of them waiting for a supplement, the reason
+	// of the last request (Service.Owned).
+	OwnedDossiers(ctx context.Context, ownerID int64, limit, offset int) ([]Dossier, int, error)
+	SupplementReasons(ctx context.Context, ownerID int64) (map[int64]string, error)
 	Searcher
 	Staff
 }
@@ -375,4 +380,15 @@ func (s *Service) ApplyMoves(ctx context.Context, moves []Move, a Actor) (moved 
 		moved++
 	}
 	return moved, skipped, nil
+}
+
+// Owned lists the dossiers ownerID owns, by urgency, with their count: "Hồ sơ của tôi".
+func (s *Service) Owned(ctx context.Context, ownerID int64, limit, offset int) ([]Dossier, int, error) {
+	return s.Store.OwnedDossiers(ctx, ownerID, limit, offset)
+}
+
+// SupplementReasons gives, for each dossier ownerID owns that waits for a supplement,
+// what the official asked for (the note of the last request), in one read.
+func (s *Service) SupplementReasons(ctx context.Context, ownerID int64) (map[int64]string, error) {
+	return s.Store.SupplementReasons(ctx, ownerID)
 }

@@ -68,6 +68,9 @@ type Store interface {
 	// key ("" when none was made); SaveBlobPreview records one.
 	BlobPreview(ctx context.Context, key string, width int) (string, error)
 	SaveBlobPreview(ctx context.Context, key string, width int, previewKey string, size int64) error
+	// OwnerResultFiles returns the result files of the dossiers ownerID owns that have
+	// their result, each dossier's together, at most limit (Service.OwnerResults).
+	OwnerResultFiles(ctx context.Context, ownerID int64, limit int) ([]OwnedResult, error)
 }
 
 // Service adds and reads dossiers' attachments.

@@ -1,6 +1,10 @@
 package dossierfile
 
-import "github.com/xaso-vn/xaso/internal/dossier"
+import (
+	"context"
+
+	"github.com/xaso-vn/xaso/internal/dossier"
+)
 
 // Registered is what the register of documents xaso signed says of a file's bytes (its
 // blob key is their SHA-256).
@@ -43,4 +47,48 @@ func ApplicantSees(d dossier.Dossier, files []dossier.File, reg map[string]Regis
 		}
 	}
 	return out
+}
+
+// OwnedResult is a result file of a dossier a citizen owns, with the dossier's code,
+// procedure and state and what the register knows of the file.
+type OwnedResult struct {
+	File          dossier.File
+	DossierCode   string
+	ProcedureName string
+	Status        dossier.Status
+	Reg           Registered
+}
+
+// OwnerResults lists the results a citizen may download from "Hồ sơ của tôi": of each
+// of their dossiers with its result, the final result files only (ApplicantSees), the
+// latest dossier first, in one query.
+func (s *Service) OwnerResults(ctx context.Context, ownerID int64, limit int) ([]OwnedResult, error) {
+	rows, err := s.Store.OwnerResultFiles(ctx, ownerID, limit)
+	if err != nil {
+		return nil, err
+	}
+	var out []OwnedResult
+	for start := 0; start < len(rows); {
+		end := start
+		for end < len(rows) && rows[end].File.DossierID == rows[start].File.DossierID {
+			end++
+		}
+		group := rows[start:end]
+		files := make([]dossier.File, len(group))
+		reg := map[string]Registered{}
+		for i, o := range group {
+			files[i] = o.File
+			if o.Reg.Signed {
+				reg[o.File.BlobKey] = o.Reg
+			}
+		}
+		sees := ApplicantSees(dossier.Dossier{Status: group[0].Status}, files, reg)
+		for i, o := range group {
+			if sees[i] {
+				out = append(out, o)
+			}
+		}
+		start = end
+	}
+	return out, nil
 }

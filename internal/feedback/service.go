@@ -57,7 +57,10 @@ type Query struct {
 	// been answered (the public page).
 	Published bool
 	// Dossier lists only the feedback about this dossier (its id).
-	Dossier       int64
+	Dossier int64
+	// Owner lists the feedback a citizen filed from their account or about a dossier
+	// they own, in any unit (UnitIDs may then be empty).
+	Owner         int64
 	Limit, Offset int
 }
 
@@ -303,6 +306,16 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, q Query) ([]Feedb
 		return nil, 0, nil
 	}
 	return s.Store.FeedbackList(ctx, q)
+}
+
+// Mine lists the feedback of the citizen ownerID — filed from their account or about
+// a dossier they own — with its answers, the unanswered first, at most limit.
+func (s *Service) Mine(ctx context.Context, ownerID int64, limit int) ([]Feedback, error) {
+	if ownerID == 0 {
+		return nil, nil
+	}
+	fs, _, err := s.Store.FeedbackList(ctx, Query{Owner: ownerID, Limit: limit})
+	return fs, err
 }
 
 // Published lists a unit's answered feedback whose citizens agreed to publication.

@@ -27,6 +27,10 @@ type Store interface {
 	DossierByCode(ctx context.Context, code string) (dossier.Dossier, error)
 	ProcedureVersion(ctx context.Context, id int64) (catalog.Procedure, error)
 	PaymentRequestsByReference(ctx context.Context, ref string) ([]StoredRequest, error)
+	// PaymentRequestsOfDossiers returns the requests of several dossiers in one query;
+	// OwnerPaymentRequests those of the dossiers a citizen owns, the latest first.
+	PaymentRequestsOfDossiers(ctx context.Context, ids []int64) ([]StoredRequest, error)
+	OwnerPaymentRequests(ctx context.Context, ownerID int64, limit int) ([]StoredRequest, error)
 	PaymentNotification(ctx context.Context, id int64) (StoredNotification, error)
 	// CreatePaymentRequest stores a dossier's new request with its first event; it takes
 	// the dossier's next free ordinal (ErrRequestOpen while one is pending or paid).
@@ -712,4 +716,16 @@ func (s *Service) SetReceiptConfig(ctx context.Context, cfg ReceiptConfig) (Rece
 		return cfg, err
 	}
 	return cfg, s.Store.SetReceiptConfig(ctx, cfg)
+}
+
+// OfDossiers returns the payment requests of the dossiers ids (a citizen's list shows
+// each one's fee), oldest first, in one query.
+func (s *Service) OfDossiers(ctx context.Context, ids []int64) ([]StoredRequest, error) {
+	return s.Store.PaymentRequestsOfDossiers(ctx, ids)
+}
+
+// Owned returns the payment requests of the dossiers ownerID owns, the latest first, at
+// most limit: what "Hồ sơ của tôi" lists as the citizen's payments and receipts.
+func (s *Service) Owned(ctx context.Context, ownerID int64, limit int) ([]StoredRequest, error) {
+	return s.Store.OwnerPaymentRequests(ctx, ownerID, limit)
 }

@@ -66,12 +66,20 @@ func (s *Store) Feedback(ctx context.Context, id int64) (feedback.Feedback, erro
 // FeedbackList lists units' feedback, the earliest deadline first among the unanswered,
 // then the answered, latest first.
 func (s *Store) FeedbackList(ctx context.Context, q feedback.Query) ([]feedback.Feedback, int, error) {
-	if len(q.UnitIDs) == 0 {
+	if len(q.UnitIDs) == 0 && q.Owner == 0 {
 		return nil, 0, nil
 	}
 	limit, offset := page(q.Limit, q.Offset)
 	args := anyIDs(q.UnitIDs)
-	where := []string{"f.unit_id IN (" + placeholders(1, len(q.UnitIDs)) + ")"}
+	var where []string
+	if len(q.UnitIDs) > 0 {
+		where = append(where, "f.unit_id IN ("+placeholders(1, len(q.UnitIDs))+")")
+	}
+	if q.Owner != 0 {
+		args = append(args, q.Owner)
+		n := "$" + strconv.Itoa(len(args))
+		where = append(where, "(f.owner_id = "+n+" OR f.dossier_id IN (SELECT id FROM dossiers WHERE owner_id = "+n+"))")
+	}
 	if len(q.Statuses) > 0 {
 		var ps []string
 		for _, st := range q.Statuses {

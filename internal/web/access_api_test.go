@@ -9,6 +9,7 @@ var apiAccess = map[string][]auth.Role{
 	"GET /api/v1/openapi.json":                      nil,
 	"GET /api/v1/units":                             nil,
 	"GET /api/v1/me":                                {"user"},
+	"GET /api/v1/me/overview":                       {"user"},
 	"GET /api/v1/users":                             auth.AdminRoles,
 	"POST /api/v1/users":                            auth.AdminRoles,
 	"GET /api/v1/users/{id}":                        auth.AdminRoles,

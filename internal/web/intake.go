@@ -265,12 +265,24 @@ func newKey() string {
 
 var keyRE = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
-// idempotency reads the form's key; a form without a well-formed one files without the
-// protection rather than failing.
+// phoneKeyRE is an Idempotency-Key header a page's script sends: the API's rule (up to
+// 100 letters, digits, hyphens and underscores), which a phone's crypto.randomUUID()
+// meets.
+var phoneKeyRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,100}$`)
+
+// idempotency reads the request's key: the Idempotency-Key header the citizen app sends
+// when it replays a filing queued on the phone (docs/APP.md), else the form's hidden
+// key (a double tap without JavaScript). Both go through the same dossier.Idempotency
+// as the API's, under the same principal, so a replay returns the dossier filed the
+// first time. A request with neither well formed files without the protection rather
+// than failing.
 func idempotency(r *http.Request, p *auth.Principal, hash string) dossier.Idempotency {
-	key := r.PostFormValue("key")
-	if !keyRE.MatchString(key) {
-		return dossier.Idempotency{}
+	key := r.Header.Get("Idempotency-Key")
+	if !phoneKeyRE.MatchString(key) {
+		key = r.PostFormValue("key")
+		if !keyRE.MatchString(key) {
+			return dossier.Idempotency{}
+		}
 	}
 	return dossier.Idempotency{Principal: "user:" + strconv.FormatInt(p.UserID, 10), Key: key, BodyHash: hash}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/feedback"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/locale"
+	"github.com/xaso-vn/xaso/internal/mine"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/qr"
 	"github.com/xaso-vn/xaso/internal/store"
@@ -626,26 +627,29 @@ type myFee struct {
 	Label, URL string
 }
 
+// myDossiers lists ds with their fees (read at once, mine.Service.WithFees).
 func (s *Server) myDossiers(ctx context.Context, ds []dossier.Dossier, url func(dossier.Dossier) string) ([]myDossier, error) {
+	withFees, err := s.mine().WithFees(ctx, ds)
+	if err != nil {
+		return nil, err
+	}
+	return myDossierViews(withFees, url), nil
+}
+
+func myDossierViews(ds []mine.Dossier, url func(dossier.Dossier) string) []myDossier {
 	var out []myDossier
 	for _, d := range ds {
-		m := myDossier{Code: d.Code, Procedure: d.ProcedureName, Status: d.Status, Due: appointment(d.DueAt), URL: url(d)}
+		m := myDossier{Code: d.Code, Procedure: d.ProcedureName, Status: d.Status, Due: appointment(d.DueAt), URL: url(d.Dossier)}
 		if !d.ExtendedDueAt.IsZero() {
 			m.Due, m.Extended = appointment(d.ExtendedDueAt), true
 		}
-		prs, err := s.Store.PaymentRequestsOfDossier(ctx, d.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, pr := range prs {
-			if pr.State == payment.StatePending || pr.State == payment.StatePaid {
-				m.Fee = &myFee{Amount: pr.Amount, Words: locale.MoneyWords(pr.Amount), State: pr.State, Label: pr.State.Label(),
-					URL: m.URL + "#nop-phi"}
-			}
+		if pr := d.Fee; pr != nil {
+			m.Fee = &myFee{Amount: pr.Amount, Words: locale.MoneyWords(pr.Amount), State: pr.State, Label: pr.State.Label(),
+				URL: m.URL + "#nop-phi"}
 		}
 		out = append(out, m)
 	}
-	return out, nil
+	return out
 }
 
 // accountView is the account page: the user's dossiers, the consents they gave, and
@@ -654,6 +658,8 @@ type accountView struct {
 	Dossiers []myDossier
 	Total    int
 	Pager    pager
+	// The commune in the citizen's pocket (mine.Overview, account_mine.go).
+	Pocket   pocketView
 	Consents consentsView
 	// A volunteer's part.
 	Volunteer bool
@@ -677,15 +683,12 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	ds, total, err := s.Store.Dossiers(ctx, store.DossierQuery{OwnerID: p.UserID, Limit: limit, Offset: offset})
+	o, err := s.mine().Of(ctx, p.UserID, limit, offset)
 	if err != nil {
 		return err
 	}
-	mine, err := s.myDossiers(ctx, ds, lookupURL)
-	if err != nil {
-		return err
-	}
-	data := accountView{Dossiers: mine, Total: total, Pager: newPager(r, limit, offset, total)}
+	data := accountView{Dossiers: myDossierViews(o.Dossiers, lookupURL), Total: o.Total, Pager: newPager(r, limit, offset, o.Total),
+		Pocket: pocketOf(o)}
 	if data.Consents, err = s.consentsOf(ctx, p, problem); err != nil {
 		return err
 	}
