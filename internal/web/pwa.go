@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"text/template"
@@ -34,6 +35,13 @@ const (
 // offlinePath is the page the service worker shows when the network fails and it kept
 // no copy of the page asked for.
 const offlinePath = "/ngoai-tuyen"
+
+// How many of the citizen's receipts and result files the service worker keeps for
+// reading offline, and how many bytes in all: the oldest are dropped beyond either.
+const (
+	maxKeptFiles     = 20
+	maxKeptFileBytes = 10 << 20
+)
 
 // shortNameMax is the longest short name: what a phone's home screen shows under the
 // icon without cutting it.
@@ -220,7 +228,8 @@ func (s *Server) serviceWorker(w http.ResponseWriter, r *http.Request) error {
 	}
 	var buf bytes.Buffer
 	if err := serviceWorkerJS.Execute(&buf, map[string]string{"Version": hex.EncodeToString(sum.Sum(nil)[:6]),
-		"Files": string(list), "Offline": offlinePath}); err != nil {
+		"Files": string(list), "Offline": offlinePath, "MaxFiles": strconv.Itoa(maxKeptFiles),
+		"MaxFileBytes": strconv.Itoa(maxKeptFileBytes)}); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
@@ -232,18 +241,24 @@ func (s *Server) serviceWorker(w http.ResponseWriter, r *http.Request) error {
 // serviceWorkerJS is the service worker. Navigations go to the network first; of the
 // citizen's own pages (the portal's home, "Hồ sơ của tôi", a dossier's look-up page,
 // the page after filing with its receipt) the last copy seen is kept and shown when the
-// network fails; any other page then gets the offline page. Office pages (/office,
-// /admin), the API and anything but GET are never touched or kept. No navigation
+// network fails; any other page then gets the offline page. The receipts (PDF) and the
+// files of a dossier (results included) the citizen opened are kept too, in xaso-files,
+// bounded by count and bytes. Office pages (/office, /admin), the rest of the API and
+// anything but GET are never touched or kept. A filing queued on the phone (app.js) is
+// replayed by the pages; the worker's background sync only wakes them. No navigation
 // preload: the office's navigations, which the worker leaves alone, would then reach the
 // server twice. Logging in or out
-// drops the kept pages: they belong to whoever was logged in.
+// drops the kept pages and files: they belong to whoever was logged in.
 var serviceWorkerJS = template.Must(template.New("sw").Parse(`// Xã số: the service worker of the citizen app (docs/APP.md).
 'use strict';
 const SHELL = 'xaso-shell-{{.Version}}';
 const PAGES = 'xaso-pages';
+const FILES = 'xaso-files';
 const SHELL_FILES = {{.Files}};
 const OFFLINE = '{{.Offline}}';
 const MAX_PAGES = 30;
+const MAX_FILES = {{.MaxFiles}};
+const MAX_FILE_BYTES = {{.MaxFileBytes}};
 let clearing = Promise.resolve();
 
 self.addEventListener('install', event => {
@@ -258,10 +273,24 @@ self.addEventListener('activate', event => {
 
 function under(path, prefix) { return path === prefix || path.startsWith(prefix + '/'); }
 
+// The citizen's receipts (PDF) and the files of their dossiers, results included, as
+// they opened them.
+function keptFile(url) {
+  return /^\/api\/v1\/receipts\/\d+\.pdf$/.test(url.pathname) || /^\/tra-cuu\/[^/]+\/tep\/\d+$/.test(url.pathname);
+}
+
 function kept(url) {
   const p = url.pathname;
   return p === '/' || p === '/account' || /^\/tra-cuu\/[^/]+$/.test(p) || /^\/ho-so-da-nop\/[^/]+$/.test(p);
 }
+
+// A filing queued on the phone: the pages replay it (app.js); a background sync, where
+// the browser has it, wakes those open.
+self.addEventListener('sync', event => {
+  if (event.tag === 'xaso-nop') {
+    event.waitUntil(self.clients.matchAll({type: 'window'}).then(cs => cs.forEach(c => c.postMessage('xaso-nop'))));
+  }
+});
 
 self.addEventListener('fetch', event => {
   const req = event.request;
@@ -269,9 +298,13 @@ self.addEventListener('fetch', event => {
   if (url.origin !== self.location.origin) return;
   if (req.method !== 'GET') {
     if (req.method === 'POST' && (url.pathname === '/login' || url.pathname === '/logout')) {
-      clearing = caches.delete(PAGES);
+      clearing = Promise.all([caches.delete(PAGES), caches.delete(FILES)]);
       event.waitUntil(clearing);
     }
+    return;
+  }
+  if (keptFile(url)) {
+    event.respondWith(file(event, req, url));
     return;
   }
   if (under(url.pathname, '/office') || under(url.pathname, '/admin') || under(url.pathname, '/api')) return;
@@ -300,6 +333,45 @@ async function navigate(event, req, url) {
     event.waitUntil(keep(url.href, resp.clone()));
   }
   return resp;
+}
+
+async function file(event, req, url) {
+  let resp;
+  try {
+    resp = await fetch(req);
+  } catch (err) {
+    const copy = await (await caches.open(FILES)).match(url.href, {ignoreVary: true});
+    if (copy) return copy;
+    if (req.mode === 'navigate') {
+      const offline = await (await caches.open(SHELL)).match(OFFLINE, {ignoreVary: true});
+      if (offline) return offline;
+    }
+    return Response.error();
+  }
+  if (resp.status === 200 && resp.type === 'basic') {
+    event.waitUntil(keepFile(url.href, resp.clone()));
+  }
+  return resp;
+}
+
+// keepFile keeps a copy of a file, its size in a header of the copy; the oldest are
+// dropped beyond MAX_FILES files or MAX_FILE_BYTES bytes in all.
+async function keepFile(href, resp) {
+  await clearing;
+  const body = await resp.blob();
+  if (body.size > MAX_FILE_BYTES) return;
+  const headers = new Headers(resp.headers);
+  headers.set('X-Xaso-Size', String(body.size));
+  const c = await caches.open(FILES);
+  await c.delete(href);
+  await c.put(href, new Response(body, {status: 200, headers}));
+  const keys = await c.keys();
+  const sizes = await Promise.all(keys.map(k => c.match(k).then(r => Number(r && r.headers.get('X-Xaso-Size')) || 0)));
+  let total = sizes.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < keys.length && (keys.length - i > MAX_FILES || total > MAX_FILE_BYTES); i++) {
+    await c.delete(keys[i]);
+    total -= sizes[i];
+  }
 }
 
 async function keep(href, resp) {

@@ -206,8 +206,36 @@ func TestServiceWorker(t *testing.T) {
 		t.Errorf("the offline page names the user")
 	}
 
+	// The citizen's receipts and files are kept bounded by count and bytes, and dropped
+	// with the pages at login and logout.
+	for _, want := range []string{"const MAX_FILES = 20;", "const MAX_FILE_BYTES = 10485760;",
+		"Promise.all([caches.delete(PAGES), caches.delete(FILES)])", `\/api\/v1\/receipts\/\d+\.pdf$`, `\/tra-cuu\/[^/]+\/tep\/\d+$`} {
+		if !strings.Contains(js, want) {
+			t.Errorf("sw.js lacks %s", want)
+		}
+	}
+
 	// A new release of a shell file gives a new cache: the version is in the script.
 	if !regexp.MustCompile(`const SHELL = 'xaso-shell-[0-9a-f]{12}';`).MatchString(js) {
 		t.Errorf("no versioned shell cache in sw.js")
+	}
+}
+
+// TestFilingFormQueuesOffline: the filing form is marked for the app's queue (with the
+// user it is filled by, so that another user logged in later on the phone never sends
+// it), and the script that queues it sends the phone's key as Idempotency-Key.
+func TestFilingFormQueuesOffline(t *testing.T) {
+	e := newEnv(t)
+	c, _ := e.login(t, "congdan", demo.Password)
+	_, page := get(t, c, e.ts.URL+"/nop-ho-so/1.001193")
+	if _, ok := attr(one(t, page, "form.intake"), "data-offline"); !ok || attrAt(t, page, "form.intake", "data-user") != "congdan" {
+		t.Error("the filing form is not marked for the offline queue")
+	}
+	src := attrAt(t, page, `script[src^="/static/app.js"]`, "src")
+	_, js := get(t, c, e.ts.URL+src)
+	for _, want := range []string{"'Idempotency-Key': rec.id", "Chưa có mạng: hồ sơ được lưu trên máy và sẽ tự gửi khi có mạng.", "crypto.randomUUID()"} {
+		if !strings.Contains(js, want) {
+			t.Errorf("app.js lacks %q", want)
+		}
 	}
 }

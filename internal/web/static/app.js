@@ -1,2 +1,153 @@
-// Xã số: installs the citizen app's service worker (docs/APP.md). The pages work without it.
-if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(function () {});
+// Xã số: the citizen app (docs/APP.md). Installs the service worker, and queues a filing
+// made without connection on the phone, sent when the connection returns with its
+// Idempotency-Key. The pages work without it: without JavaScript the form posts.
+'use strict';
+(function () {
+  if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(function () {});
+  if (!window.indexedDB || !window.fetch || !window.FormData) return;
+  var STORE = 'nop', DAY = 864e5, busy = false;
+
+  function db() {
+    return new Promise(function (ok, fail) {
+      var r = indexedDB.open('xaso', 1);
+      r.onupgradeneeded = function () { r.result.createObjectStore(STORE, {keyPath: 'id'}); };
+      r.onsuccess = function () { ok(r.result); };
+      r.onerror = function () { fail(r.error); };
+    });
+  }
+  function tx(mode, fn) {
+    return db().then(function (d) {
+      return new Promise(function (ok, fail) {
+        var t = d.transaction(STORE, mode), out = fn(t.objectStore(STORE));
+        t.oncomplete = function () { d.close(); ok(out && out.result); };
+        t.onerror = t.onabort = function () { d.close(); fail(t.error); };
+      });
+    });
+  }
+  function all() { return tx('readonly', function (s) { return s.getAll(); }); }
+  function put(rec) { return tx('readwrite', function (s) { s.put(rec); }); }
+  function del(id) { return tx('readwrite', function (s) { s.delete(id); }); }
+
+  // newKey is the filing's Idempotency-Key, made on the phone.
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join('');
+  }
+  function el(tag, text, attrs) {
+    var e = document.createElement(tag);
+    if (text) e.textContent = text;
+    for (var k in attrs || {}) e.setAttribute(k, attrs[k]);
+    return e;
+  }
+  function say(form, text, link) {
+    var p = document.getElementById('nop-offline');
+    if (!p) {
+      p = el('p', '', {id: 'nop-offline', 'class': 'note', role: 'status'});
+      form.parentNode.insertBefore(p, form);
+    }
+    p.textContent = text + ' ';
+    if (link) p.appendChild(el('a', link[1], {href: link[0]}));
+  }
+
+  // Without connection, the form is kept on the phone: its fields and files, the
+  // phone's key for the replays, the user it was filled by.
+  document.addEventListener('submit', function (ev) {
+    var form = ev.target;
+    if (!form.hasAttribute || !form.hasAttribute('data-offline') || navigator.onLine !== false) return;
+    ev.preventDefault();
+    if (!form.checkValidity()) { form.reportValidity(); return; }
+    var entries = [];
+    new FormData(form).forEach(function (v, n) { entries.push({n: n, v: v, f: v instanceof File ? v.name : null}); });
+    var lead = document.querySelector('main .lead');
+    var rec = {id: newKey(), action: form.getAttribute('action'), user: form.getAttribute('data-user') || '',
+      title: lead ? lead.textContent : '', at: Date.now(), state: 'waiting', entries: entries};
+    put(rec).then(function () {
+      say(form, 'Chưa có mạng: hồ sơ được lưu trên máy và sẽ tự gửi khi có mạng.', ['/account#cho-gui', 'Xem hồ sơ chờ gửi']);
+      form.hidden = true;
+      if (navigator.serviceWorker && navigator.serviceWorker.ready) {
+        navigator.serviceWorker.ready.then(function (r) { if (r.sync) return r.sync.register('xaso-nop'); }).catch(function () {});
+      }
+    }, function () {
+      say(form, 'Không lưu được hồ sơ trên máy này. Vui lòng gửi lại khi có mạng.');
+    });
+  });
+
+  // replay sends the waiting filings of the user logged in, each with its key: the
+  // server answers a key it has seen with the dossier filed the first time.
+  function replay() {
+    if (busy || navigator.onLine === false) return Promise.resolve();
+    busy = true;
+    return all().then(function (recs) {
+      var todo = recs.filter(function (r) { return r.state === 'waiting' || r.state === 'login'; });
+      if (!todo.length) return;
+      return fetch('/api/v1/me', {credentials: 'same-origin', headers: {Accept: 'application/json'}}).then(function (me) {
+        if (me.status === 401) {
+          return Promise.all(todo.map(function (r) { r.state = 'login'; return put(r); }));
+        }
+        if (!me.ok) return;
+        return me.json().then(function (who) {
+          return todo.filter(function (r) { return r.user === who.username; }).reduce(function (p, r) {
+            return p.then(function () { return send(r); });
+          }, Promise.resolve());
+        });
+      });
+    }).catch(function () {}).then(function () { busy = false; render(); });
+  }
+
+  function send(rec) {
+    var fd = new FormData();
+    rec.entries.forEach(function (e) { if (e.f !== null) fd.append(e.n, e.v, e.f); else fd.append(e.n, e.v); });
+    return fetch(rec.action, {method: 'POST', body: fd, credentials: 'same-origin', headers: {'Idempotency-Key': rec.id}})
+      .then(function (resp) {
+        var path = new URL(resp.url).pathname;
+        if (resp.ok && path.indexOf('/ho-so-da-nop/') === 0) {
+          rec.state = 'sent';
+          rec.code = decodeURIComponent(path.slice('/ho-so-da-nop/'.length));
+          rec.sentAt = Date.now();
+          rec.entries = [];
+        } else if (resp.status === 401 || path === '/login') {
+          rec.state = 'login';
+        } else if (resp.status >= 400 && resp.status < 500 && resp.status !== 429 && resp.status !== 408) {
+          rec.state = 'failed';
+        } else {
+          throw new Error('later');
+        }
+        return put(rec);
+      });
+  }
+
+  var labels = {waiting: 'Chờ có mạng để gửi.', login: 'Phiên đăng nhập đã hết: đăng nhập lại để gửi.',
+    failed: 'Chưa gửi được: thông tin chưa hợp lệ. Vui lòng nộp lại biểu mẫu rồi xóa bản này.', sent: 'Đã gửi.'};
+
+  // render lists the filings kept on the phone on "Hồ sơ của tôi".
+  function render() {
+    var box = document.getElementById('cho-gui');
+    if (!box) return Promise.resolve();
+    return all().then(function (recs) {
+      var list = box.querySelector('ul'), now = Date.now();
+      list.textContent = '';
+      recs.forEach(function (r) {
+        if (r.state === 'sent' && now - r.sentAt > DAY) { del(r.id); return; }
+        var li = el('li', '', {'class': 'item queued queued-' + r.state});
+        li.appendChild(el('p', '', {})).appendChild(el('strong', r.title || 'Hồ sơ'));
+        li.appendChild(el('p', 'Lưu lúc ' + new Date(r.at).toLocaleString('vi-VN'), {'class': 'meta'}));
+        var p = li.appendChild(el('p', labels[r.state] + ' '));
+        if (r.state === 'sent') p.appendChild(el('a', 'Mã hồ sơ ' + r.code, {href: '/ho-so-da-nop/' + encodeURIComponent(r.code)}));
+        if (r.state === 'login') p.appendChild(el('a', 'Đăng nhập', {href: '/login?next=%2Faccount'}));
+        if (r.state !== 'sent') {
+          var b = li.appendChild(el('button', 'Xóa', {type: 'button', 'class': 'button secondary'}));
+          b.onclick = function () { if (confirm('Xóa hồ sơ chưa gửi này khỏi máy?')) del(r.id).then(render); };
+        }
+        list.appendChild(li);
+      });
+      box.hidden = !list.children.length;
+    }).catch(function () {});
+  }
+
+  window.addEventListener('online', replay);
+  if (navigator.serviceWorker) {
+    navigator.serviceWorker.addEventListener('message', function (ev) { if (ev.data === 'xaso-nop') replay(); });
+  }
+  render().then(replay);
+})();
