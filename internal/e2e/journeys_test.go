@@ -64,6 +64,7 @@ func journeys() []journey {
 		{"clerk/registers-an-e-mail", clerkRegistersMail},
 		{"broadcast/operator", broadcastOperator},
 		{"citizen/app-offline", citizenAppOffline},
+		{"citizen/offline-filing", citizenOfflineFiling},
 	}
 	for _, u := range demo.Users {
 		js = append(js, journey{"login-logout/" + u.Username, func(b *tab) { loginLogout(b, u) }})
