@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -104,6 +105,22 @@ func TestAccountIsTheCommuneInMyPocket(t *testing.T) {
 		t.Fatalf("feedback: %d %s", code, out)
 	}
 
+	// The fee of the dossier with its result is paid in cash: its receipt is issued.
+	var resRef string
+	for _, p := range myOverview(t, e, citizen).Payments {
+		if p.DossierCode == resCode {
+			resRef = p.Reference
+		}
+	}
+	prs, err := e.st.PaymentRequestsByReference(t.Context(), resRef)
+	if err != nil || len(prs) != 1 {
+		t.Fatalf("the fee of %s (%q): %v %v", resCode, resRef, prs, err)
+	}
+	if status, out := apiSend(t, e, counter, "POST", "/api/v1/payments/"+resRef+"/confirm",
+		`{"version":`+strconv.Itoa(prs[0].Version)+`,"method":"cash","amount":`+strconv.FormatInt(prs[0].Amount, 10)+`}`); status != 200 {
+		t.Fatalf("cash: %d %s", status, out)
+	}
+
 	o := myOverview(t, e, citizen)
 	if o.Total != before.Total+3 {
 		t.Errorf("total %d, before %d", o.Total, before.Total)
@@ -144,6 +161,15 @@ func TestAccountIsTheCommuneInMyPocket(t *testing.T) {
 	if !paid {
 		t.Errorf("payments: %+v", o.Payments)
 	}
+	receipt := ""
+	for _, p := range o.Payments {
+		if p.Reference == resRef {
+			receipt = p.ReceiptPDF
+		}
+	}
+	if !strings.HasPrefix(receipt, "/api/v1/receipts/") || !strings.HasSuffix(receipt, ".pdf") {
+		t.Errorf("no receipt for the paid fee: %+v", o.Payments)
+	}
 
 	// The page says the same, with the asks first.
 	c, _ := e.login(t, "congdan", demo.Password)
@@ -181,6 +207,15 @@ func TestAccountIsTheCommuneInMyPocket(t *testing.T) {
 	}
 	if got := textAt(t, page, "section[aria-labelledby=phi-bien-lai]"); !strings.Contains(got, "16.000 đồng") || !strings.Contains(got, "Chờ thanh toán") {
 		t.Errorf("my payments: %s", got)
+	}
+	if receipt != "" {
+		if !has(t, page, "section[aria-labelledby=phi-bien-lai] p.receipt a[href="+receipt+"]") {
+			t.Errorf("no link to the receipt %s", receipt)
+		}
+		// The owner's session opens the receipt without the secret.
+		if resp, pdf := get(t, c, e.ts.URL+receipt); resp.StatusCode != 200 || !strings.HasPrefix(pdf, "%PDF") {
+			t.Errorf("receipt download: %d", resp.StatusCode)
+		}
 	}
 	if !has(t, page, "section#cho-gui[hidden]") {
 		t.Error("no hidden block for the filings waiting on the phone")
