@@ -248,7 +248,7 @@ func (s *Service) StartRegistration(ctx context.Context, target, client string) 
 		if existing {
 			return s.message(ch, t, id, "Tài khoản Xã số", alreadyText(ch))
 		}
-		return s.codeMessage(ch, t, id, code, "đăng ký tài khoản")
+		return s.codeMessage(ch, t, id, code, "/dang-ky/", "đăng ký tài khoản")
 	}, existing)
 }
 
@@ -271,7 +271,7 @@ func (s *Service) StartReset(ctx context.Context, target, client string) (Starte
 		if missing {
 			return nil
 		}
-		return s.codeMessage(ch, t, id, code, "đặt lại mật khẩu")
+		return s.codeMessage(ch, t, id, code, "/quen-mat-khau/", "đặt lại mật khẩu")
 	}, missing)
 }
 
@@ -283,13 +283,14 @@ func alreadyText(ch Channel) string {
 		"Nếu bạn không yêu cầu đăng ký, hãy bỏ qua thư này."
 }
 
-// codeMessage is the message carrying a code (SMS) or a link (e-mail).
-func (s *Service) codeMessage(ch Channel, to, id, code, what string) *notify.Message {
+// codeMessage is the message carrying a code (SMS) or a link (e-mail) to the page at
+// path (the challenge's id follows it).
+func (s *Service) codeMessage(ch Channel, to, id, code, path, what string) *notify.Message {
 	if ch == SMS {
 		return s.message(ch, to, id, "Mã xác thực",
 			"Mã xác thực Xã số của bạn là "+code+". Mã có hiệu lực 10 phút. Không đưa mã cho người khác.")
 	}
-	link := strings.TrimRight(s.BaseURL, "/") + "/xac-nhan/" + id + "?ma=" + code
+	link := strings.TrimRight(s.BaseURL, "/") + path + id + "?ma=" + code
 	return s.message(ch, to, id, "Xác nhận "+what,
 		"Để "+what+" trên Xã số, mở liên kết sau (có hiệu lực 24 giờ, dùng được một lần):\n\n"+link+
 			"\n\nNếu bạn không yêu cầu, hãy bỏ qua thư này. Không chuyển thư này cho người khác.")

@@ -359,7 +359,7 @@ func TestRegisterByEmail(t *testing.T) {
 	if len(ms) != 1 || ms[0].To != "an.nguyen@example.vn" {
 		t.Fatalf("mail %+v", ms)
 	}
-	link := regexp.MustCompile(`https://xa\.example\.vn/xac-nhan/` + st.ID + `\?ma=([A-Za-z0-9_-]{43})`).FindStringSubmatch(ms[0].Body)
+	link := regexp.MustCompile(`https://xa\.example\.vn/dang-ky/` + st.ID + `\?ma=([A-Za-z0-9_-]{43})`).FindStringSubmatch(ms[0].Body)
 	if link == nil {
 		t.Fatalf("no link in %q", ms[0].Body)
 	}
