@@ -307,3 +307,46 @@ func TestRegisterAPI(t *testing.T) {
 		t.Errorf("owner %d, want %v", d.OwnerID, acct["id"])
 	}
 }
+
+// TestRegisterByEmailLink: the e-mail's link opens the last step at once; the account
+// logs in with the address.
+func TestRegisterByEmailLink(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	resp, _ := post(t, c, e.ts.URL+"/dang-ky", url.Values{"target": {"Hoa.Pham@Example.vn"}})
+	step := resp.Header.Get("Location")
+	_, page := get(t, c, e.ts.URL+step)
+	if !strings.Contains(textAt(t, page, "main"), "h***@example.vn") {
+		t.Fatalf("code page: %q", textAt(t, page, "main"))
+	}
+	ps, err := e.st.ClaimOutbox(context.Background(), time.Now().Add(time.Hour), time.Minute, 500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var link string
+	for _, p := range ps {
+		if p.To == "hoa.pham@example.vn" {
+			link = regexp.MustCompile(`/dang-ky/[a-z0-9]+\?ma=[A-Za-z0-9_-]+`).FindString(p.Body)
+		}
+	}
+	if link == "" || !strings.HasPrefix(link, step+"?ma=") {
+		t.Fatalf("no link to %s in the mail: %q", step, link)
+	}
+	if resp, page := get(t, e.client(), e.ts.URL+step+"?ma=wrong"); resp.StatusCode != http.StatusUnprocessableEntity || has(t, page, "input#full_name") {
+		t.Errorf("a wrong token: %d", resp.StatusCode)
+	}
+	browser := e.client() // the mail is opened elsewhere: no session needed
+	_, page = get(t, browser, e.ts.URL+link)
+	if !has(t, page, "input#full_name") {
+		t.Fatalf("the link does not open the last step: %q", textAt(t, page, "main"))
+	}
+	code := attrAt(t, page, "input[name=code]", "value")
+	resp, _ = post(t, browser, e.ts.URL+step, url.Values{"step": {"details"}, "code": {code}, "full_name": {"Phạm Thị Hoa"},
+		"password": {"mat-khau-dai"}, "confirm": {"mat-khau-dai"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", resp.StatusCode)
+	}
+	if _, resp := e.login(t, "HOA.PHAM@example.vn", "mat-khau-dai"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/account" {
+		t.Errorf("login with the address: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
