@@ -16,6 +16,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/broadcast"
 	"github.com/xaso-vn/xaso/internal/certify"
+	"github.com/xaso-vn/xaso/internal/citizen"
 	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
@@ -49,6 +50,8 @@ type Deps struct {
 	TSAURL           string
 	// Accounts runs the administrators' changes of users' accounts.
 	Accounts *account.Service
+	// Citizens opens citizens' own accounts (nil: no routes for them).
+	Citizens *citizen.Service
 	// HomeUnitID is the unit the portal serves by default: its catalog, where citizens
 	// file.
 	HomeUnitID int64
@@ -141,6 +144,9 @@ func Routes(d Deps) []httpx.Route {
 	routes = append(routes, broadcastRoutes(h)...)
 	routes = append(routes, announceRoutes(h)...)
 	routes = append(routes, signingKeyRoutes(h)...)
+	if d.Citizens != nil {
+		routes = append(routes, citizenRoutes(h)...)
+	}
 	return append(routes, receiptRoutes(h)...)
 }
 

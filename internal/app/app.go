@@ -84,11 +84,16 @@ func New(d web.Deps) (*web.Server, error) {
 	if d.Announcements == nil {
 		d.Announcements = &announce.Service{Store: d.Store, Bulletins: d.Broadcast, Now: d.Broadcast.Now}
 	}
+	// The pages and the API open citizens' accounts through one service (one limiter
+	// of code requests per address).
+	if d.Citizens == nil {
+		d.Citizens = web.NewCitizens(d)
+	}
 	var unlock func(int64, func() error) error
 	if d.Auth != nil {
 		unlock = d.Auth.UnlockPassphrase
 	}
-	d.Routes = api.Routes(api.Deps{Broadcast: d.Broadcast, Announcements: d.Announcements, Accounts: d.Accounts, Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
+	d.Routes = api.Routes(api.Deps{Broadcast: d.Broadcast, Announcements: d.Announcements, Accounts: d.Accounts, Citizens: d.Citizens, Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: d.Lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
 		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments, Feedback: d.Feedback, Queue: d.Queue, Kiosks: d.Kiosks,
 		Certifications: d.Certifications, Documents: d.Documents, Exchange: d.Exchange,

@@ -15,7 +15,7 @@ import (
 var auditActions = map[string]string{
 	"login.success": "Đăng nhập", "login.fail": "Đăng nhập sai mật khẩu", "logout": "Đăng xuất",
 	"user.create": "Tạo người dùng", "user.password": "Đổi mật khẩu", "user.password.reset": "Cấp lại mật khẩu dùng một lần", "user.disable": "Khóa tài khoản",
-	"user.enable": "Mở khóa tài khoản", "membership.grant": "Giao vai trò", "membership.revoke": "Thu hồi vai trò",
+	"user.enable": "Mở khóa tài khoản", "user.register": "Công dân tự đăng ký tài khoản", "dossier.link_account": "Hồ sơ: thêm vào tài khoản công dân", "membership.grant": "Giao vai trò", "membership.revoke": "Thu hồi vai trò",
 	"token.create": "Cấp mã truy cập API", "token.revoke": "Thu hồi mã truy cập API",
 	"unit.create": "Tạo đơn vị", "unit.import": "Nhập danh mục đơn vị", "village.create": "Tạo thôn, tổ dân phố",
 	"unit.contact.set":         "Đặt địa chỉ, đường dây nóng của đơn vị",

@@ -300,6 +300,8 @@ type dossierView struct {
 	// Assign is the form to (re)assign it (nil: this officer may not).
 	Assigned string
 	Assign   *assignForm
+	// OwnerLink joins a counter dossier to the citizen's account (nil: not offered).
+	OwnerLink *ownerLinkForm
 }
 
 // printLink is a one-stop form the dossier can print (served by the API from
@@ -508,6 +510,7 @@ func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor
 	if v.Fees, err = s.feeDesk(r.Context(), d, a, fa); err != nil {
 		return v, err
 	}
+	v.OwnerLink = s.ownerLink(r.Context(), auth.PrincipalFrom(r.Context()), d.Code, d.OwnerID, d.ReceivingUnitID, d.CompetentUnitID)
 	return v, nil
 }
 

@@ -154,7 +154,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if wait := s.loginIP.Wait(ip); wait > 0 {
 		return s.loginThrottled(w, again, auth.Throttled(auth.ErrAccountThrottled, wait))
 	}
-	p, err := s.Auth.Login(ctx, form.Username, r.PostFormValue("password"))
+	// A citizen logs in with the number or address their account was opened with, too.
+	p, err := s.Auth.Login(ctx, s.Citizens.LoginName(ctx, form.Username), r.PostFormValue("password"))
 	if err != nil {
 		e := apperr.From(err)
 		switch e.Kind {

@@ -667,6 +667,8 @@ type accountView struct {
 	Helped    []consentRow // citizens whose consent to them stands
 	// PasswordError is what was wrong with the password form just sent.
 	PasswordError string
+	// LinkError is why the counter dossier just typed was not added (signup.go).
+	LinkError string
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
@@ -711,6 +713,7 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 	v := s.view(r, "Tài khoản của tôi")
 	v.Flash = s.sessions.PopString(ctx, "flash")
 	data.PasswordError = passwordErr
+	data.LinkError = s.sessions.PopString(ctx, "link_error")
 	v.Data = data
 	return s.views.render(w, status, "account", v)
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/blob"
 	"github.com/xaso-vn/xaso/internal/broadcast"
 	"github.com/xaso-vn/xaso/internal/certify"
+	"github.com/xaso-vn/xaso/internal/citizen"
 	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
@@ -62,7 +63,10 @@ type Deps struct {
 	Exchange *exchange.Service
 	// Accounts runs the administrators' changes of accounts (nil: one over Store and
 	// Auth's hasher).
-	Accounts      *account.Service
+	Accounts *account.Service
+	// Citizens opens citizens' own accounts and resets their passwords, the same service
+	// as the API's (nil: one over Store for HomeUnitID, limited by NewCodeRequests).
+	Citizens      *citizen.Service
 	HomeUnitID    int64
 	Log           *slog.Logger
 	Metrics       *prometheus.Registry
@@ -191,6 +195,9 @@ func New(d Deps) (*Server, error) {
 	if d.Accounts == nil {
 		d.Accounts = &account.Service{Store: d.Store, Hasher: d.Auth.Hasher()}
 	}
+	if d.Citizens == nil {
+		d.Citizens = NewCitizens(d)
+	}
 	s := &Server{Deps: d, sessions: sm, views: views, loginIP: d.LoginAddresses, lookups: d.Lookups,
 		verifySlots: make(chan struct{}, verifyConcurrency)}
 	s.metrics = newHTTPMetrics(d.Metrics)
@@ -206,7 +213,7 @@ func New(d Deps) (*Server, error) {
 	s.routes = slices.Concat(s.pageRoutes(), s.paymentPageRoutes(), s.adminPaymentRoutes(),
 		s.feedbackRoutes(), s.unitSettingsRoutes(), s.floorRoutes(),
 		s.certificationPageRoutes(), s.documentPageRoutes(), s.mailPageRoutes(), s.dossierFeeRoutes(), s.adminUserRoutes(),
-		s.broadcastRoutes(), s.announceRoutes(), s.assignRoutes(), s.adminFloorRoutes(), s.appRoutes(), d.Routes)
+		s.broadcastRoutes(), s.announceRoutes(), s.assignRoutes(), s.adminFloorRoutes(), s.appRoutes(), s.signupRoutes(), d.Routes)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {
@@ -235,6 +242,17 @@ func New(d Deps) (*Server, error) {
 	h = s.recoverPanics(h)
 	s.handler = h
 	return s, nil
+}
+
+// NewCitizens is the service of citizens' own accounts over d's store: citizens of
+// d.HomeUnitID, links to d.BaseURL, requests limited per address (NewCodeRequests).
+func NewCitizens(d Deps) *citizen.Service {
+	c := &citizen.Service{Store: d.Store, Hasher: d.Auth.Hasher(), UnitID: d.HomeUnitID, BaseURL: d.BaseURL,
+		Clients: NewCodeRequests(), Now: time.Now}
+	if d.Dossiers != nil {
+		c.Now = d.Dossiers.Now
+	}
+	return c
 }
 
 // NewLookups is the limiter of public dossier look-ups per client address: a burst of
