@@ -111,7 +111,7 @@ const (
 
 // Who writes (the same as bulletins) and who publishes.
 var (
-	writers    = []auth.Role{auth.RoleLeader, auth.RoleUnitAdmin}
+	writers    = auth.BroadcastRoles
 	publishers = []auth.Role{auth.RoleLeader}
 )
 

@@ -20,7 +20,7 @@ func announceRoutes(h handlers) []httpx.Route {
 	if h.Announcements == nil {
 		return nil
 	}
-	operators := httpx.OnlyRoles(auth.RoleLeader, auth.RoleUnitAdmin)
+	operators := httpx.OnlyRoles(auth.BroadcastRoles...)
 	return []httpx.Route{
 		{Pattern: "GET /api/v1/announcements", Access: httpx.Anyone, Handler: h.announcements},
 		{Pattern: "POST /api/v1/announcements", Access: operators, Handler: h.createAnnouncement},

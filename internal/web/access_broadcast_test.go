@@ -10,7 +10,9 @@ import (
 // bulletin's cluster) are tested in internal/broadcast and the API's scenario test.
 var speakerOnly = []auth.Role{"speaker"}
 
-var broadcastOperators = []auth.Role{auth.RoleLeader, auth.RoleUnitAdmin}
+// broadcastOperators: the leader, the culture officer (công chức văn hóa - xã hội) and the
+// unit administrator; only the leader approves (tested in internal/broadcast and announce).
+var broadcastOperators = []auth.Role{auth.RoleLeader, auth.RoleCulture, auth.RoleUnitAdmin}
 
 // broadcastAccess is the matrix's expectation for the loudspeakers and the announcements
 // (docs/BROADCAST.md).

@@ -24,7 +24,7 @@ import (
 // (read aloud from its text, or an uploaded sound), the speakers with those gone silent
 // flagged, and the clusters. Everything goes through broadcast.Service, as the API does.
 
-var broadcastRoles = []auth.Role{auth.RoleLeader, auth.RoleUnitAdmin}
+var broadcastRoles = auth.BroadcastRoles
 
 func (s *Server) broadcastRoutes() []httpx.Route {
 	if s.Broadcast == nil {
