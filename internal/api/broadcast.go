@@ -449,12 +449,13 @@ type PlayDoc struct {
 	Start    time.Time          `json:"start"`
 	End      time.Time          `json:"end"`
 	Cut      bool               `json:"cut,omitempty"`
+	Moved    bool               `json:"moved,omitempty"` // moved by the operator: plays at Start, reported at Due
 	Audio    string             `json:"audio"`
 }
 
 func playDoc(s broadcast.Slot) PlayDoc {
 	return PlayDoc{Bulletin: s.Bulletin, Title: s.Title, Priority: s.Priority, Due: s.Due.In(locale.Zone), Start: s.Start.In(locale.Zone),
-		End: s.End.In(locale.Zone), Cut: s.Cut, Audio: speakerAudioPath(s.Bulletin)}
+		End: s.End.In(locale.Zone), Cut: s.Cut, Moved: s.Moved, Audio: speakerAudioPath(s.Bulletin)}
 }
 
 // maxWait bounds a feed's long poll: under the server's write timeout, and short enough

@@ -37,6 +37,8 @@ func (s *Server) broadcastRoutes() []httpx.Route {
 		{Pattern: "POST /office/truyen-thanh/ban-tin/{id}/{action}", Access: op, Handler: s.bulletinAction},
 		{Pattern: "POST /office/truyen-thanh/cum-loa", Access: op, Handler: s.createCluster},
 		{Pattern: "POST /office/truyen-thanh/loa", Access: op, Handler: s.registerSpeaker},
+		{Pattern: "GET /office/truyen-thanh/lich", Access: op, Handler: s.timelinePage},
+		{Pattern: "POST /office/truyen-thanh/lich", Access: op, Handler: s.movePlay},
 	}
 }
 
@@ -48,6 +50,29 @@ type slotView struct {
 type clusterTimeline struct {
 	Cluster broadcast.Cluster
 	Slots   []slotView
+	// The cluster's live stream on Icecast, as this instance knows it (empty: no streams).
+	Stream     string
+	StreamLost bool
+	StreamWhy  string
+}
+
+// streamView says a cluster's live stream state in words.
+func streamView(tl *clusterTimeline, st broadcast.StreamState, known bool) {
+	switch {
+	case !known:
+		tl.Stream = "Đang kết nối tới máy chủ phát trực tiếp…"
+	case st.Connected:
+		tl.Stream = "Đang phát trực tiếp (từ " + st.Since.In(locale.Zone).Format("15:04") + ")"
+	default:
+		tl.Stream, tl.StreamLost = "Mất kết nối từ "+st.Since.In(locale.Zone).Format("15:04"), true
+		if st.Since.In(locale.Zone).Format(time.DateOnly) != time.Now().In(locale.Zone).Format(time.DateOnly) {
+			tl.Stream += " ngày " + locale.Day(st.Since)
+		}
+		tl.StreamWhy = "không kết nối được máy chủ Icecast; đang thử lại"
+		if st.Refused {
+			tl.StreamWhy = "máy chủ Icecast từ chối nguồn phát (sai mật khẩu, hoặc điểm phát đang có nguồn khác); đang thử lại"
+		}
+	}
 }
 
 type bulletinView struct {
@@ -165,12 +190,16 @@ func (s *Server) renderBroadcast(w http.ResponseWriter, r *http.Request, status 
 	for i, a := range approved {
 		bs[i] = a.Bulletin
 	}
+	streaming, streams := s.Broadcast.Streaming(), s.Broadcast.StreamStates()
 	for _, c := range page.Clusters {
 		slots, err := broadcast.Playlist(c.ID, bs, dayStart, dayStart.AddDate(0, 0, 1))
 		if err != nil {
 			return err
 		}
 		tl := clusterTimeline{Cluster: c}
+		if st, known := streams[c.ID]; streaming || known {
+			streamView(&tl, st, known)
+		}
 		for _, sl := range slots {
 			v := slotView{Start: sl.Start.In(locale.Zone).Format("15:04:05"), End: sl.End.In(locale.Zone).Format("15:04:05"),
 				Title: sl.Title, Priority: sl.Priority.Label(), Emergency: sl.Priority == broadcast.Emergency}
