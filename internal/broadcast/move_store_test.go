@@ -79,7 +79,7 @@ func TestMovePlays(t *testing.T) {
 		{"an emergency, on a cluster it does not play on", culture, flood.ID, west.ID, "2026-12-07 09:00", "2026-12-07 10:00", false, broadcast.ErrMoveEmergency},
 		{"an emergency", culture, flood.ID, east.ID, "2026-12-07 09:00", "2026-12-07 10:00", false, broadcast.ErrMoveEmergency},
 		{"onto an emergency", culture, programme.ID, east.ID, "2026-12-07 17:00", "2026-12-07 08:59:30", false, broadcast.ErrOverlapsEmergency},
-		{"a draft", culture, 1 << 40, east.ID, "2026-12-07 17:00", "2026-12-07 19:00", false, broadcast.ErrNotFound},
+		{"no such bulletin", culture, 1 << 40, east.ID, "2026-12-07 17:00", "2026-12-07 19:00", false, broadcast.ErrNotFound},
 	} {
 		_, err := s.Move(ctx, c.p, c.id, c.cluster, at(c.due), at(c.to), c.skip)
 		if !errors.Is(err, c.want) {

@@ -107,6 +107,9 @@ type Store interface {
 	SaveBulletin(ctx context.Context, before, after Record, action string, out ...source.Message) (Record, error)
 	// EnqueueSource queues messages to the source system (one queued before is kept).
 	EnqueueSource(ctx context.Context, msgs []source.Message) error
+	// SourceOutbox counts a unit's messages to the source system by state and lists the
+	// latest limit of them.
+	SourceOutbox(ctx context.Context, unitID int64, limit int) (Outbox, error)
 	// RecordPlay stores a speaker's report once; a repeated report changes nothing.
 	// MoveBulletin stores the operator's move of one play (m.To equal to m.Due: the move
 	// is undone), with its audit record, in one transaction.

@@ -109,6 +109,20 @@ type broadcastPage struct {
 	NewSpeaker string
 	Log        playLogView
 	Month      broadcastMonthView
+	Outbox     outboxView
+}
+
+// outboxView is the section on the messages to the province's source system (shown when
+// they are sent: --source-url, or the demo's fake).
+type outboxView struct {
+	Shown                 bool
+	Pending, Sent, Failed int
+	Rows                  []outboxRow
+}
+
+type outboxRow struct {
+	Kind, Bulletin, Created, State, Error string
+	Failed                                bool
 }
 
 // playLogView is the "Nhật ký phát" section: a bulletin's planned plays on each speaker
@@ -239,6 +253,15 @@ func (s *Server) renderBroadcast(w http.ResponseWriter, r *http.Request, status 
 			v.Volume = strconv.Itoa(sp.Volume) + "%"
 		}
 		page.Speakers = append(page.Speakers, v)
+	}
+	if s.Broadcast.Source {
+		titles := map[int64]string{}
+		for _, b := range all {
+			titles[b.ID] = b.Title
+		}
+		if page.Outbox, err = s.outboxSection(r, u.ID, titles); err != nil {
+			return err
+		}
 	}
 	if page.Log, err = s.playLogSection(r, names, local); err != nil {
 		return err
@@ -514,4 +537,35 @@ func (s *Server) registerSpeaker(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.renderBroadcast(w, r, http.StatusCreated, broadcastForm{}, token, sp.Name)
+}
+
+// outboxSection is the source system's outbox: counts and the latest messages.
+func (s *Server) outboxSection(r *http.Request, unitID int64, titles map[int64]string) (outboxView, error) {
+	o, err := s.Broadcast.SourceOutbox(r.Context(), auth.PrincipalFrom(r.Context()), unitID)
+	if err != nil {
+		return outboxView{}, err
+	}
+	v := outboxView{Shown: true, Pending: o.Pending, Sent: o.Sent, Failed: o.Failed}
+	for _, e := range o.Latest {
+		row := outboxRow{Kind: "Thông tin bản tin", Bulletin: titles[e.BulletinID], Created: locale.DateTime(e.CreatedAt), Error: e.LastError}
+		if e.Kind == "play-log" {
+			row.Kind = "Nhật ký phát"
+		}
+		if row.Bulletin == "" {
+			row.Bulletin = "Bản tin số " + strconv.FormatInt(e.BulletinID, 10)
+		}
+		switch e.State {
+		case "sent":
+			row.State, row.Error = "Đã gửi lúc "+locale.DateTime(e.SentAt), ""
+		case "failed":
+			row.State, row.Failed = "Không gửi được (đã thử "+strconv.Itoa(e.Attempts)+" lần)", true
+		default:
+			row.State = "Đang chờ gửi"
+			if e.Attempts > 0 {
+				row.State += " (đã thử " + strconv.Itoa(e.Attempts) + " lần, thử lại lúc " + locale.DateTime(e.NextAttempt) + ")"
+			}
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return v, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/broadcast"
 	"github.com/xaso-vn/xaso/internal/broadcast/broadcasttest"
+	"github.com/xaso-vn/xaso/internal/broadcast/source"
 	"github.com/xaso-vn/xaso/internal/demo"
 )
 
@@ -63,5 +64,32 @@ func TestBroadcastStreamState(t *testing.T) {
 	}
 	if got := state(); !strings.Contains(got, "Mất kết nối từ ") || !strings.Contains(got, "đang thử lại") {
 		t.Fatalf("lost: %q", got)
+	}
+}
+
+// With the source system on, the page shows its outbox: how many wait, went, failed, and
+// the latest messages.
+func TestBroadcastOutboxSection(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	u, err := e.st.UnitByCode(ctx, demo.CommuneCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	culture, _ := e.login(t, "vanhoa", demo.Password)
+	if _, page := get(t, culture, e.ts.URL+"/office/truyen-thanh"); has(t, page, "#he-thong-nguon") {
+		t.Fatal("the outbox shown without the source system")
+	}
+	e.srv.Broadcast.Source = true
+	if err := e.st.EnqueueSource(ctx, []source.Message{{UnitID: u.ID, MessageID: "m-1", Kind: source.KindBulletin, BulletinID: 41, Payload: []byte("{}")}}); err != nil {
+		t.Fatal(err)
+	}
+	_, page := get(t, culture, e.ts.URL+"/office/truyen-thanh")
+	if got := textAt(t, page, "#outbox-summary"); got != "Đã gửi 0 · đang chờ gửi 1 · không gửi được 0" {
+		t.Fatalf("summary %q", got)
+	}
+	if row := textOf(one(t, page, `section[aria-labelledby="he-thong-nguon"] tbody tr`)); !strings.Contains(row, "Thông tin bản tin") ||
+		!strings.Contains(row, "Bản tin số 41") || !strings.Contains(row, "Đang chờ gửi") {
+		t.Fatalf("row %q", row)
 	}
 }
