@@ -6,13 +6,16 @@
 package announce
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/attach"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/broadcast"
 	"github.com/xaso-vn/xaso/internal/calendar"
@@ -52,6 +55,20 @@ type Announcement struct {
 	CreatedAt          time.Time
 	PublishedAt        time.Time
 	Version            int
+	Attachments        []Attachment // by N
+}
+
+// Attachment is a file attached to an announcement: a PDF, JPEG or PNG checked from its
+// bytes (internal/attach), kept in the blob store.
+type Attachment struct {
+	AnnouncementID int64
+	N              int // from 1 within the announcement
+	Name           string
+	ContentType    string
+	Size           int64
+	BlobKey        string
+	CreatedBy      int64
+	CreatedAt      time.Time
 }
 
 // ValidOn says whether the announcement is shown on day d.
@@ -74,6 +91,16 @@ type Store interface {
 	// ErrChanged), with the audit record of action.
 	SaveAnnouncement(ctx context.Context, before, after Announcement, action string) (Announcement, error)
 	Villages(ctx context.Context, unitID int64) ([]unit.Village, error)
+	// AddAnnouncementAttachment numbers and stores an attachment of a draft with its
+	// audit record, in one transaction: ErrAttachments when the announcement already has
+	// max of them, ErrState when it is no longer a draft.
+	AddAnnouncementAttachment(ctx context.Context, unitID int64, f Attachment, max int) (Attachment, error)
+}
+
+// Blobs keeps the attachments' bytes (internal/blob).
+type Blobs interface {
+	Put(ctx context.Context, r io.Reader, limit int64) (key string, size int64, err error)
+	Open(ctx context.Context, key string) (io.ReadSeekCloser, error)
 }
 
 // Bulletins makes a loudspeaker bulletin (broadcast.Service).
@@ -85,20 +112,27 @@ type Bulletins interface {
 type Service struct {
 	Store     Store
 	Bulletins Bulletins // nil: announcements are not read aloud
+	Blobs     Blobs     // nil: no attachments (ErrNoFiles)
 	Now       func() time.Time
 }
 
 // Errors, with stable codes.
 var (
-	ErrForbidden = apperr.New(apperr.Forbidden, "announcement_forbidden", "Bạn không có quyền với thông báo của đơn vị này.")
-	ErrNotFound  = apperr.New(apperr.NotFound, "announcement_not_found", "Không tìm thấy thông báo.")
-	ErrChanged   = apperr.New(apperr.Conflict, "announcement_changed", "Thông báo vừa được người khác thay đổi; vui lòng tải lại trang.")
-	ErrState     = apperr.New(apperr.Conflict, "announcement_state", "Thông báo không ở trạng thái cho phép thao tác này.")
-	ErrTitle     = apperr.New(apperr.Invalid, "announcement_title_invalid", "Tiêu đề thông báo cần từ 1 đến 200 ký tự.")
-	ErrBody      = apperr.New(apperr.Invalid, "announcement_body_invalid", "Nội dung thông báo cần từ 1 đến 10.000 ký tự.")
-	ErrDates     = apperr.New(apperr.Invalid, "announcement_dates_invalid", "Ngày hiệu lực không hợp lệ: cần ngày bắt đầu, ngày kết thúc không trước ngày bắt đầu, hiệu lực tối đa một năm.")
-	ErrVillage   = apperr.New(apperr.Invalid, "announcement_village_invalid", "Thôn, xóm được chọn không thuộc đơn vị.")
-	ErrNoSpeaker = apperr.New(apperr.Unavailable, "announcement_no_speakers", "Hệ thống truyền thanh chưa sẵn sàng.")
+	ErrForbidden   = apperr.New(apperr.Forbidden, "announcement_forbidden", "Bạn không có quyền với thông báo của đơn vị này.")
+	ErrNotFound    = apperr.New(apperr.NotFound, "announcement_not_found", "Không tìm thấy thông báo.")
+	ErrChanged     = apperr.New(apperr.Conflict, "announcement_changed", "Thông báo vừa được người khác thay đổi; vui lòng tải lại trang.")
+	ErrState       = apperr.New(apperr.Conflict, "announcement_state", "Thông báo không ở trạng thái cho phép thao tác này.")
+	ErrTitle       = apperr.New(apperr.Invalid, "announcement_title_invalid", "Tiêu đề thông báo cần từ 1 đến 200 ký tự.")
+	ErrBody        = apperr.New(apperr.Invalid, "announcement_body_invalid", "Nội dung thông báo cần từ 1 đến 10.000 ký tự.")
+	ErrDates       = apperr.New(apperr.Invalid, "announcement_dates_invalid", "Ngày hiệu lực không hợp lệ: cần ngày bắt đầu, ngày kết thúc không trước ngày bắt đầu, hiệu lực tối đa một năm.")
+	ErrVillage     = apperr.New(apperr.Invalid, "announcement_village_invalid", "Thôn, xóm được chọn không thuộc đơn vị.")
+	ErrNoSpeaker   = apperr.New(apperr.Unavailable, "announcement_no_speakers", "Hệ thống truyền thanh chưa sẵn sàng.")
+	ErrNoFiles     = apperr.New(apperr.Unavailable, "announcement_files_unavailable", "Chưa đính kèm tệp được: kho lưu tệp chưa sẵn sàng.")
+	ErrAttachments = apperr.New(apperr.Invalid, "announcement_attachments_full",
+		"Mỗi thông báo đính kèm tối đa 5 tệp.")
+	ErrAttachmentState = apperr.New(apperr.Conflict, "announcement_attachment_state",
+		"Chỉ đính kèm tệp khi thông báo đang chờ duyệt đăng; thông báo đã đăng hoặc đã gỡ không thêm tệp được.")
+	ErrAttachmentNotFound = apperr.New(apperr.NotFound, "announcement_attachment_not_found", "Không tìm thấy tệp đính kèm.")
 )
 
 // Limits.
@@ -107,11 +141,15 @@ const (
 	MaxBody     = 10000
 	MaxDays     = 366
 	maxVillages = 200
+	// MaxAttachments and MaxAttachmentBytes bound an announcement's files: at most five,
+	// each at most 10 MB (attach.DefaultLimit).
+	MaxAttachments     = 5
+	MaxAttachmentBytes = attach.DefaultLimit
 )
 
 // Who writes (the same as bulletins) and who publishes.
 var (
-	writers    = []auth.Role{auth.RoleLeader, auth.RoleUnitAdmin}
+	writers    = auth.BroadcastRoles
 	publishers = []auth.Role{auth.RoleLeader}
 )
 
@@ -254,4 +292,60 @@ func (s *Service) ReadAloud(ctx context.Context, p *auth.Principal, id int64, cl
 	}
 	return s.Bulletins.CreateBulletin(ctx, p, a.UnitID, broadcast.Draft{Title: a.Title, Text: a.Body, Priority: broadcast.Normal,
 		Clusters: clusters, Schedule: sch})
+}
+
+// Attach adds a checked file (attach.Check) to a draft: a writer of its unit; at most
+// MaxAttachments files of MaxAttachmentBytes each. The name is the client's, cleaned
+// (attach.SafeName); the type is the one read from the bytes.
+func (s *Service) Attach(ctx context.Context, p *auth.Principal, id int64, name string, f attach.File) (Attachment, error) {
+	a, err := s.Store.Announcement(ctx, id)
+	if err != nil {
+		return Attachment{}, err
+	}
+	if !p.Can(a.UnitID, writers...) {
+		return Attachment{}, ErrForbidden
+	}
+	if a.Status != StatusDraft {
+		return Attachment{}, ErrAttachmentState
+	}
+	if len(a.Attachments) >= MaxAttachments {
+		return Attachment{}, ErrAttachments
+	}
+	if len(f.Data) == 0 || len(f.Data) > MaxAttachmentBytes {
+		return Attachment{}, attach.ErrTooLarge
+	}
+	if s.Blobs == nil {
+		return Attachment{}, ErrNoFiles
+	}
+	key, size, err := s.Blobs.Put(ctx, bytes.NewReader(f.Data), MaxAttachmentBytes)
+	if err != nil {
+		return Attachment{}, err
+	}
+	return s.Store.AddAnnouncementAttachment(ctx, a.UnitID, Attachment{AnnouncementID: a.ID, Name: attach.SafeName(name, f.ContentType),
+		ContentType: f.ContentType, Size: size, BlobKey: key, CreatedBy: p.UserID, CreatedAt: s.now().UTC()}, MaxAttachments)
+}
+
+// Visible says whether p sees announcement a and its files: anyone while it is
+// published and valid today; the unit's officials (auth.OfficeRoles) always.
+func (s *Service) Visible(p *auth.Principal, a Announcement) bool {
+	return a.ValidOn(s.Today()) || p.Can(a.UnitID, auth.OfficeRoles...)
+}
+
+// OpenAttachment opens file n of announcement id for p (Visible), else
+// ErrAttachmentNotFound.
+func (s *Service) OpenAttachment(ctx context.Context, p *auth.Principal, id int64, n int) (Attachment, io.ReadSeekCloser, error) {
+	a, err := s.Store.Announcement(ctx, id)
+	if err != nil {
+		return Attachment{}, nil, ErrAttachmentNotFound.With(err)
+	}
+	if !s.Visible(p, a) || s.Blobs == nil {
+		return Attachment{}, nil, ErrAttachmentNotFound
+	}
+	for _, f := range a.Attachments {
+		if f.N == n {
+			rc, err := s.Blobs.Open(ctx, f.BlobKey)
+			return f, rc, err
+		}
+	}
+	return Attachment{}, nil, ErrAttachmentNotFound
 }

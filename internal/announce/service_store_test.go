@@ -86,6 +86,11 @@ func TestAnnouncements(t *testing.T) {
 	if _, err := svc.Publish(ctx, admin, a.ID); !errors.Is(err, announce.ErrForbidden) {
 		t.Fatalf("the administrator publishes: %v", err)
 	}
+	// The culture officer writes announcements but does not publish them.
+	culture := d.Member(t, "vanhoa", auth.RoleCulture)
+	if _, err := svc.Publish(ctx, culture, a.ID); !errors.Is(err, announce.ErrForbidden) {
+		t.Fatalf("the culture officer publishes: %v", err)
+	}
 	if a, err = svc.Publish(ctx, leader, a.ID); err != nil || a.Status != announce.StatusPublished || a.PublishedAt.IsZero() {
 		t.Fatalf("publish: %+v, %v", a, err)
 	}
@@ -167,6 +172,9 @@ func TestAnnouncements(t *testing.T) {
 	all, err := svc.List(ctx, admin, d.Unit)
 	if err != nil || len(all) != 3 || all[0].ID != third.ID {
 		t.Fatalf("list: %+v, %v", all, err)
+	}
+	if _, err := svc.Create(ctx, culture, d.Unit, draft); err != nil {
+		t.Fatalf("the culture officer writes: %v", err)
 	}
 }
 

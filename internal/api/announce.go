@@ -20,24 +20,42 @@ func announceRoutes(h handlers) []httpx.Route {
 	if h.Announcements == nil {
 		return nil
 	}
-	operators := httpx.OnlyRoles(auth.RoleLeader, auth.RoleUnitAdmin)
+	operators := httpx.OnlyRoles(auth.BroadcastRoles...)
 	return []httpx.Route{
 		{Pattern: "GET /api/v1/announcements", Access: httpx.Anyone, Handler: h.announcements},
 		{Pattern: "POST /api/v1/announcements", Access: operators, Handler: h.createAnnouncement},
 		{Pattern: "POST /api/v1/announcements/{id}/actions/{action}", Access: operators, Handler: h.announcementAction},
+		{Pattern: "POST /api/v1/announcements/{id}/attachments", Access: operators, Handler: h.attachAnnouncement},
 	}
 }
 
 // AnnouncementDoc is an announcement as the API shows it.
 type AnnouncementDoc struct {
-	ID          int64         `json:"id"`
-	Title       string        `json:"title"`
-	Body        string        `json:"body"`
-	ValidFrom   calendar.Date `json:"valid_from"`
-	ValidTo     calendar.Date `json:"valid_to"`
-	Villages    []int64       `json:"villages"` // empty: the whole commune
-	Status      string        `json:"status"`
-	PublishedAt *time.Time    `json:"published_at,omitempty"`
+	ID          int64           `json:"id"`
+	Title       string          `json:"title"`
+	Body        string          `json:"body"`
+	ValidFrom   calendar.Date   `json:"valid_from"`
+	ValidTo     calendar.Date   `json:"valid_to"`
+	Villages    []int64         `json:"villages"` // empty: the whole commune
+	Status      string          `json:"status"`
+	PublishedAt *time.Time      `json:"published_at,omitempty"`
+	Attachments []AttachmentDoc `json:"attachments"`
+}
+
+// AttachmentDoc is a file attached to an announcement; url downloads it (the portal's
+// address: anyone while the announcement is published and valid, the unit's officials
+// always).
+type AttachmentDoc struct {
+	N           int    `json:"n"`
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	URL         string `json:"url"`
+}
+
+func attachmentDoc(f announce.Attachment) AttachmentDoc {
+	return AttachmentDoc{N: f.N, Name: f.Name, ContentType: f.ContentType, Size: f.Size,
+		URL: "/thong-bao/" + strconv.FormatInt(f.AnnouncementID, 10) + "/tep/" + strconv.Itoa(f.N)}
 }
 
 func announcementDoc(a announce.Announcement) AnnouncementDoc {
@@ -45,6 +63,10 @@ func announcementDoc(a announce.Announcement) AnnouncementDoc {
 		Status: string(a.Status)}
 	if d.Villages == nil {
 		d.Villages = []int64{}
+	}
+	d.Attachments = make([]AttachmentDoc, len(a.Attachments))
+	for i, f := range a.Attachments {
+		d.Attachments[i] = attachmentDoc(f)
 	}
 	if !a.PublishedAt.IsZero() {
 		t := a.PublishedAt
@@ -137,4 +159,22 @@ func (h handlers) announcementAction(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	return httpx.WriteJSON(w, http.StatusOK, announcementDoc(a))
+}
+
+// attachAnnouncement attaches a file to a draft: multipart/form-data with the part file
+// (PDF, JPEG or PNG, checked from its bytes as it comes; at most 10 MB and five files).
+func (h handlers) attachAnnouncement(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return announce.ErrNotFound
+	}
+	up, err := httpx.ReadUpload(w, r, announce.MaxAttachmentBytes)
+	if err != nil {
+		return err
+	}
+	f, err := h.Announcements.Attach(r.Context(), auth.PrincipalFrom(r.Context()), id, up.FileName, up.File)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusCreated, attachmentDoc(f))
 }

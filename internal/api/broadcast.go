@@ -27,7 +27,7 @@ func broadcastRoutes(h handlers) []httpx.Route {
 	if h.Broadcast == nil {
 		return nil
 	}
-	operators := httpx.OnlyRoles(auth.RoleLeader, auth.RoleUnitAdmin)
+	operators := httpx.OnlyRoles(auth.BroadcastRoles...)
 	return []httpx.Route{
 		{Pattern: "GET /api/v1/broadcast/clusters", Access: operators, Handler: h.clusters},
 		{Pattern: "POST /api/v1/broadcast/clusters", Access: operators, Handler: h.createCluster},
@@ -72,7 +72,7 @@ func (h handlers) clusters(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !auth.PrincipalFrom(r.Context()).Can(unitID, auth.RoleLeader, auth.RoleUnitAdmin) {
+	if !auth.PrincipalFrom(r.Context()).Can(unitID, auth.BroadcastRoles...) {
 		return broadcast.ErrForbidden
 	}
 	cs, err := h.Store.Clusters(r.Context(), unitID)
@@ -131,7 +131,7 @@ func (h handlers) speakers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !auth.PrincipalFrom(r.Context()).Can(unitID, auth.RoleLeader, auth.RoleUnitAdmin) {
+	if !auth.PrincipalFrom(r.Context()).Can(unitID, auth.BroadcastRoles...) {
 		return broadcast.ErrForbidden
 	}
 	sps, err := h.Store.Speakers(r.Context(), unitID)
@@ -245,7 +245,7 @@ func (h handlers) bulletins(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !auth.PrincipalFrom(r.Context()).Can(unitID, auth.RoleLeader, auth.RoleUnitAdmin) {
+	if !auth.PrincipalFrom(r.Context()).Can(unitID, auth.BroadcastRoles...) {
 		return broadcast.ErrForbidden
 	}
 	bs, err := h.Store.Bulletins(r.Context(), unitID, nil)
@@ -449,12 +449,13 @@ type PlayDoc struct {
 	Start    time.Time          `json:"start"`
 	End      time.Time          `json:"end"`
 	Cut      bool               `json:"cut,omitempty"`
+	Moved    bool               `json:"moved,omitempty"` // moved by the operator: plays at Start, reported at Due
 	Audio    string             `json:"audio"`
 }
 
 func playDoc(s broadcast.Slot) PlayDoc {
 	return PlayDoc{Bulletin: s.Bulletin, Title: s.Title, Priority: s.Priority, Due: s.Due.In(locale.Zone), Start: s.Start.In(locale.Zone),
-		End: s.End.In(locale.Zone), Cut: s.Cut, Audio: speakerAudioPath(s.Bulletin)}
+		End: s.End.In(locale.Zone), Cut: s.Cut, Moved: s.Moved, Audio: speakerAudioPath(s.Bulletin)}
 }
 
 // maxWait bounds a feed's long poll: under the server's write timeout, and short enough

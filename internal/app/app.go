@@ -82,7 +82,7 @@ func New(d web.Deps) (*web.Server, error) {
 		d.Broadcast = NewBroadcast(d)
 	}
 	if d.Announcements == nil {
-		d.Announcements = &announce.Service{Store: d.Store, Bulletins: d.Broadcast, Now: d.Broadcast.Now}
+		d.Announcements = &announce.Service{Store: d.Store, Bulletins: d.Broadcast, Blobs: d.Blobs, Now: d.Broadcast.Now}
 	}
 	// The pages and the API open citizens' accounts through one service (one limiter
 	// of code requests per address).

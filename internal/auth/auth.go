@@ -128,6 +128,9 @@ func (p *Principal) HomePath() string {
 	case p.HasRole(RoleAccountant) && !p.HasRole(RoleCounter, RoleSpecialist, RoleLeader, RoleClerk):
 		// The accountant's work is the queue of money not yet in or not yet matched.
 		return "/office/payments"
+	case p.HasRole(RoleCulture) && !p.HasRole(RoleCounter, RoleSpecialist, RoleLeader, RoleClerk, RoleAccountant):
+		// The culture officer's work is the loudspeakers and the announcements.
+		return "/office/truyen-thanh"
 	case p.HasRole(OfficeRoles...):
 		return "/office"
 	default:

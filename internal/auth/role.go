@@ -18,6 +18,7 @@ const (
 	RoleLeader      Role = "leader"       // lãnh đạo
 	RoleClerk       Role = "clerk"        // văn thư
 	RoleAccountant  Role = "accountant"   // kế toán
+	RoleCulture     Role = "culture"      // công chức văn hóa - xã hội (runs the loudspeakers)
 	RoleDigitalTeam Role = "digital_team" // thành viên tổ công nghệ số cộng đồng
 	RoleUnitAdmin   Role = "unit_admin"   // quản trị đơn vị
 	RoleSystemAdmin Role = "system_admin" // quản trị hệ thống
@@ -25,14 +26,21 @@ const (
 
 // Roles lists every role, in the order screens show them.
 var Roles = []Role{RoleCitizen, RoleCounter, RoleSpecialist, RoleLeader, RoleClerk,
-	RoleAccountant, RoleDigitalTeam, RoleUnitAdmin, RoleSystemAdmin}
+	RoleAccountant, RoleCulture, RoleDigitalTeam, RoleUnitAdmin, RoleSystemAdmin}
 
 // OfficeRoles are the roles of a commune's officials, who use the office pages and see
 // the unit's dossiers. Members of the community digital team (RoleDigitalTeam) are
 // volunteers, not officials: they see only the dossiers they filed for citizens who
 // consented (dossier.Service.Access).
+// The culture officer (RoleCulture) is one: they write announcements and bulletins and run
+// the loudspeakers (docs/BROADCAST.md), and handle the commune's social procedures.
 var OfficeRoles = []Role{RoleCounter, RoleSpecialist, RoleLeader, RoleClerk, RoleAccountant,
-	RoleUnitAdmin, RoleSystemAdmin}
+	RoleCulture, RoleUnitAdmin, RoleSystemAdmin}
+
+// BroadcastRoles run a unit's loudspeakers and announcements (docs/BROADCAST.md): they
+// write announcements and bulletins, manage clusters and speakers, and see the timeline
+// and the play logs. Only the leader approves.
+var BroadcastRoles = []Role{RoleLeader, RoleCulture, RoleUnitAdmin}
 
 // AdminRoles may manage users and settings.
 var AdminRoles = []Role{RoleUnitAdmin, RoleSystemAdmin}
@@ -44,6 +52,7 @@ var roleLabels = map[Role]string{
 	RoleLeader:      "Lãnh đạo",
 	RoleClerk:       "Văn thư",
 	RoleAccountant:  "Kế toán",
+	RoleCulture:     "Công chức văn hóa - xã hội",
 	RoleDigitalTeam: "Tổ công nghệ số",
 	RoleUnitAdmin:   "Quản trị đơn vị",
 	RoleSystemAdmin: "Quản trị hệ thống",

@@ -75,6 +75,29 @@ type Bulletin struct {
 	Schedule Schedule
 	Seconds  float64 // the sound's duration
 	AudioKey string  // the sound's blob
+	// Moves are the operator's changes of single plays on a cluster's day (Service.Move):
+	// a play moved to another time of its day, or skipped that day.
+	Moves []Move
+}
+
+// Move changes one play of a bulletin on one cluster: the play due at Due (its
+// schedule's time, the play's key) plays at To instead, the same day, or not at all
+// (Skip). An emergency's plays are never moved.
+type Move struct {
+	Cluster int64
+	Due     time.Time
+	To      time.Time // zero when skipped
+	Skip    bool
+}
+
+// move is b's move of the play due at t on cluster, if any.
+func (b Bulletin) move(cluster int64, t time.Time) (Move, bool) {
+	for _, m := range b.Moves {
+		if m.Cluster == cluster && m.Due.Equal(t) {
+			return m, true
+		}
+	}
+	return Move{}, false
 }
 
 func (b Bulletin) plays(cluster int64) bool { return slices.Contains(b.Clusters, cluster) }
@@ -93,6 +116,7 @@ type Slot struct {
 	End        time.Time `json:"end"`
 	Delayed    bool      `json:"delayed,omitempty"` // started after Due
 	Cut        bool      `json:"cut,omitempty"`     // stopped by an emergency before its end
+	Moved      bool      `json:"moved,omitempty"`   // moved by the operator: it plays at Start, not at Due
 	AudioKey   string    `json:"audio_key,omitempty"`
 	Occurrence time.Time `json:"-"` // Due, the key of its play log
 }
@@ -117,8 +141,19 @@ func Playlist(cluster int64, bulletins []Bulletin, from, to time.Time) ([]Slot, 
 			return nil, fmt.Errorf("bulletin %d: %w", b.ID, err)
 		}
 		for _, t := range times {
+			if _, moved := b.move(cluster, t); moved && b.Priority != Emergency {
+				continue // laid out below at its new time, or skipped
+			}
 			due = append(due, Slot{Bulletin: b.ID, Title: b.Title, Priority: b.Priority, Due: t, Occurrence: t,
 				AudioKey: b.AudioKey, End: t.Add(b.length())})
+		}
+		// A moved play is laid out at its new time (Due while laying out, put back after).
+		for _, m := range b.Moves {
+			if m.Cluster != cluster || m.Skip || b.Priority == Emergency || m.To.Before(from.Add(-longest)) || !m.To.Before(to) {
+				continue
+			}
+			due = append(due, Slot{Bulletin: b.ID, Title: b.Title, Priority: b.Priority, Due: m.To, Occurrence: m.Due,
+				AudioKey: b.AudioKey, End: m.To.Add(b.length()), Moved: true})
 		}
 	}
 	slices.SortStableFunc(due, func(a, b Slot) int {
@@ -165,6 +200,9 @@ func Playlist(cluster int64, bulletins []Bulletin, from, to time.Time) ([]Slot, 
 	}
 	// Keep what plays within the window; the slots stay in the order they start.
 	out = slices.DeleteFunc(out, func(s Slot) bool { return !s.End.After(from) })
+	for i := range out {
+		out[i].Due = out[i].Occurrence // a moved play keeps its key
+	}
 	slices.SortStableFunc(out, func(a, b Slot) int { return a.Start.Compare(b.Start) })
 	return out, nil
 }

@@ -26,6 +26,11 @@ func daily(t *testing.T, id int64, title string, p Priority, rule, start, end st
 		Schedule: Schedule{Start: at(start), Rule: &r, End: at(end)}}
 }
 
+func moved(b Bulletin, ms ...Move) Bulletin {
+	b.Moves = ms
+	return b
+}
+
 func timeline(slots []Slot) string {
 	var b strings.Builder
 	for _, s := range slots {
@@ -35,6 +40,9 @@ func timeline(slots []Slot) string {
 		}
 		if s.Cut {
 			b.WriteString(" cut")
+		}
+		if s.Moved {
+			b.WriteString(" moved from " + s.Due.In(locale.Zone).Format("15:04"))
 		}
 		b.WriteString("; ")
 	}
@@ -64,6 +72,24 @@ func TestPlaylist(t *testing.T) {
 		{"what waits starts after the emergency", []Bulletin{programme, once(2, "notice", Normal, "2026-12-07 06:05", 300, 1),
 			once(9, "flood", Emergency, "2026-12-07 06:08", 60, 1)}, 1,
 			"programme 06:00:00–06:08:00 cut; flood 06:08:00–06:09:00; notice 06:09:00–06:14:00 delayed; programme 17:00:00–17:10:00; "},
+		// The operator's moves (Service.Move) of single plays on one cluster's day.
+		{"the evening play moved to 19:30", []Bulletin{moved(programme, Move{Cluster: 1, Due: at("2026-12-07 17:00"), To: at("2026-12-07 19:30")})}, 1,
+			"programme 06:00:00–06:10:00; programme 19:30:00–19:40:00 moved from 17:00; "},
+		{"moved on one cluster only", []Bulletin{moved(programme, Move{Cluster: 1, Due: at("2026-12-07 17:00"), To: at("2026-12-07 19:30")})}, 2,
+			"programme 06:00:00–06:10:00; programme 17:00:00–17:10:00; "},
+		{"the morning play skipped", []Bulletin{moved(programme, Move{Cluster: 1, Due: at("2026-12-07 06:00"), Skip: true})}, 1,
+			"programme 17:00:00–17:10:00; "},
+		{"another day's move is not this day's", []Bulletin{moved(programme, Move{Cluster: 1, Due: at("2026-12-08 06:00"), Skip: true})}, 1,
+			"programme 06:00:00–06:10:00; programme 17:00:00–17:10:00; "},
+		{"moved before a one-off, which waits for it", []Bulletin{moved(programme, Move{Cluster: 1, Due: at("2026-12-07 17:00"), To: at("2026-12-07 10:10")}),
+			once(2, "vaccination", Normal, "2026-12-07 10:15", 90, 1)}, 1,
+			"programme 06:00:00–06:10:00; programme 10:10:00–10:20:00 moved from 17:00; vaccination 10:20:00–10:21:30 delayed; "},
+		{"an emergency cuts a moved play", []Bulletin{moved(programme, Move{Cluster: 1, Due: at("2026-12-07 17:00"), To: at("2026-12-07 08:00")}),
+			once(9, "flood", Emergency, "2026-12-07 08:05", 60, 1)}, 1,
+			"programme 06:00:00–06:10:00; programme 08:00:00–08:05:00 cut moved from 17:00; flood 08:05:00–08:06:00; "},
+		{"an emergency's plays are never moved", []Bulletin{moved(once(9, "flood", Emergency, "2026-12-07 08:05", 60, 1),
+			Move{Cluster: 1, Due: at("2026-12-07 08:05"), To: at("2026-12-07 09:00")})}, 1,
+			"flood 08:05:00–08:06:00; "},
 	} {
 		got, err := Playlist(c.cluster, c.bulletins, at("2026-12-07 00:00"), at("2026-12-08 00:00"))
 		if err != nil {

@@ -157,6 +157,13 @@ func (s *Service) planned(ctx context.Context, unitID int64, clusters []int64, e
 			if b.Schedule.Rule != nil && (b.Schedule.End.IsZero() || r.WithdrawnAt.Before(b.Schedule.End)) {
 				b.Schedule.End = r.WithdrawnAt.Add(-time.Nanosecond)
 			}
+			// A play moved past the withdrawal did not play either.
+			b.Moves = slices.Clone(b.Moves)
+			for i, m := range b.Moves {
+				if !m.Skip && !m.To.Before(r.WithdrawnAt) {
+					b.Moves[i].Skip, b.Moves[i].To = true, time.Time{}
+				}
+			}
 		}
 		bs = append(bs, b)
 		approvedAt[r.ID] = r.ApprovedAt

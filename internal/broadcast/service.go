@@ -16,6 +16,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/audio"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/broadcast/source"
+	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/speech"
 )
 
@@ -106,7 +107,13 @@ type Store interface {
 	SaveBulletin(ctx context.Context, before, after Record, action string, out ...source.Message) (Record, error)
 	// EnqueueSource queues messages to the source system (one queued before is kept).
 	EnqueueSource(ctx context.Context, msgs []source.Message) error
+	// SourceOutbox counts a unit's messages to the source system by state and lists the
+	// latest limit of them.
+	SourceOutbox(ctx context.Context, unitID int64, limit int) (Outbox, error)
 	// RecordPlay stores a speaker's report once; a repeated report changes nothing.
+	// MoveBulletin stores the operator's move of one play (m.To equal to m.Due: the move
+	// is undone), with its audit record, in one transaction.
+	MoveBulletin(ctx context.Context, r Record, m Move, by int64, at time.Time) error
 	RecordPlay(ctx context.Context, p Play) error
 	Plays(ctx context.Context, bulletinID int64) ([]Play, error)
 }
@@ -135,8 +142,10 @@ type Service struct {
 	Source   bool
 	UnitCode func(ctx context.Context, unitID int64) (string, error)
 
-	mu      sync.Mutex
-	changed chan struct{} // closed and replaced when bulletins change (Changes)
+	mu        sync.Mutex
+	changed   chan struct{}         // closed and replaced when bulletins change (Changes)
+	streams   map[int64]StreamState // each cluster's live stream on this instance (StreamStates)
+	streaming bool                  // StreamClusters runs here
 }
 
 // Changes returns a channel closed at the next change of this instance's bulletins
@@ -170,11 +179,14 @@ var (
 	ErrCluster   = apperr.New(apperr.Invalid, "cluster_invalid", "Cụm loa không thuộc đơn vị, hoặc mã, tên cụm loa không hợp lệ.")
 	ErrPlay      = apperr.New(apperr.Invalid, "play_invalid", "Báo cáo phát không hợp lệ: bản tin không phát trên cụm loa này hoặc trạng thái sai.")
 	ErrTitle     = apperr.New(apperr.Invalid, "bulletin_title_invalid", "Tiêu đề bản tin cần từ 1 đến 200 ký tự.")
+	ErrMove      = apperr.New(apperr.Invalid, "play_move_invalid",
+		"Không dời được lượt phát: chọn một lượt phát theo lịch của bản tin trên cụm loa này, chưa đến giờ, và giờ mới trong cùng ngày, chưa qua.")
+	ErrMoveEmergency = apperr.New(apperr.Conflict, "play_move_emergency", "Không dời hoặc bỏ lượt phát của bản tin khẩn cấp.")
 )
 
 // Who may write bulletins and manage speakers in a unit, and who approves.
 var (
-	operators = []auth.Role{auth.RoleLeader, auth.RoleUnitAdmin}
+	operators = auth.BroadcastRoles
 	approvers = []auth.Role{auth.RoleLeader}
 )
 
@@ -379,6 +391,80 @@ func (s *Service) Withdraw(ctx context.Context, p *auth.Principal, id int64) (Re
 	return saved, err
 }
 
+// Move changes one play of an approved, non-emergency bulletin on one of its clusters,
+// that day only (the commune's day): the play due at due plays at to instead (to equal
+// to due puts it back), or, with skip, not at all. The play must not have started, nor
+// may the new time be past or, with the sound's length, overlap an emergency's play on
+// the cluster (ErrOverlapsEmergency, the same refusal as a schedule's). An operator of
+// the bulletin's unit; audited; the speakers' feeds follow at once on this instance.
+func (s *Service) Move(ctx context.Context, p *auth.Principal, bulletinID, clusterID int64, due, to time.Time, skip bool) (Record, error) {
+	r, err := s.Store.Bulletin(ctx, bulletinID)
+	if err != nil {
+		return r, err
+	}
+	if !p.Can(r.UnitID, operators...) {
+		return r, ErrForbidden
+	}
+	if r.Status != StatusApproved {
+		return r, ErrState
+	}
+	if r.Priority == Emergency {
+		return r, ErrMoveEmergency
+	}
+	if !r.plays(clusterID) {
+		return r, ErrCluster
+	}
+	now := s.now()
+	times, err := r.Schedule.Between(due, due.Add(time.Second))
+	if err != nil || len(times) != 1 || !times[0].Equal(due) {
+		return r, ErrMove.With(fmt.Errorf("no play due at %s", due.Format(time.RFC3339)))
+	}
+	m := Move{Cluster: clusterID, Due: due.UTC(), To: to.UTC(), Skip: skip}
+	if skip {
+		m.To = time.Time{}
+	}
+	// The play as it stands must not have started.
+	current := due
+	if old, ok := r.move(clusterID, due); ok && !old.Skip {
+		current = old.To
+	}
+	if !current.After(now) {
+		return r, ErrMove.With(errors.New("the play has started"))
+	}
+	if !skip {
+		if dayOf(to) != dayOf(due) || !to.After(now) {
+			return r, ErrMove.With(fmt.Errorf("to %s", to.Format(time.RFC3339)))
+		}
+		others, err := s.Store.Approved(ctx, []int64{clusterID})
+		if err != nil {
+			return r, err
+		}
+		length := r.length()
+		for _, o := range others {
+			if o.Priority != Emergency || !o.plays(clusterID) {
+				continue
+			}
+			ts, err := o.Schedule.Between(to.Add(-o.length()), to.Add(length))
+			if err != nil {
+				return r, err
+			}
+			for _, t := range ts {
+				if t.Before(to.Add(length)) && to.Before(t.Add(o.length())) {
+					return r, ErrOverlapsEmergency.With(fmt.Errorf("bulletin %d at %s", o.ID, t.Format(time.RFC3339)))
+				}
+			}
+		}
+	}
+	if err := s.Store.MoveBulletin(ctx, r, m, p.UserID, now.UTC()); err != nil {
+		return r, err
+	}
+	s.signal()
+	return s.Store.Bulletin(ctx, bulletinID)
+}
+
+// dayOf is t's day in the commune's time zone.
+func dayOf(t time.Time) string { return t.In(locale.Zone).Format(time.DateOnly) }
+
 // Feed is what a speaker is told: what plays now (nil: silence) and what comes next.
 type Feed struct {
 	Now  *Slot  `json:"now"`
@@ -465,7 +551,11 @@ func (s *Service) ReportPlay(ctx context.Context, token string, bulletinID int64
 	}
 	now := s.now()
 	times, err := r.Schedule.Between(due, due.Add(time.Second))
-	if err != nil || len(times) != 1 || due.After(now.Add(time.Minute)) || due.Before(now.Add(-horizon)) {
+	when := due // when it played: a moved play at its new time
+	if m, ok := r.move(sp.ClusterID, due); ok && !m.Skip {
+		when = m.To
+	}
+	if err != nil || len(times) != 1 || when.After(now.Add(time.Minute)) || when.Before(now.Add(-horizon)) {
 		return ErrPlay.With(fmt.Errorf("due %s", due.Format(time.RFC3339)))
 	}
 	return s.Store.RecordPlay(ctx, Play{SpeakerID: sp.ID, BulletinID: r.ID, Due: due.UTC(), Status: status, ReportedAt: now.UTC()})

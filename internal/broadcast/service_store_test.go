@@ -106,6 +106,14 @@ func TestLoudspeakers(t *testing.T) {
 	if _, err := s.Approve(ctx, admin, programme.ID); !errors.Is(err, broadcast.ErrForbidden) {
 		t.Fatalf("the administrator approves: %v", err)
 	}
+	// The culture officer (công chức văn hóa - xã hội) runs the speakers but does not approve.
+	culture := d.Member(t, "vanhoa", auth.RoleCulture)
+	if _, err := s.CreateCluster(ctx, culture, d.Unit, "trung-tam", "Trung tâm xã"); err != nil {
+		t.Fatalf("the culture officer adds a cluster: %v", err)
+	}
+	if _, err := s.Approve(ctx, culture, programme.ID); !errors.Is(err, broadcast.ErrForbidden) {
+		t.Fatalf("the culture officer approves: %v", err)
+	}
 	changed := s.Changes() // a speaker's long poll waits on it
 	if programme, err = s.Approve(ctx, leader, programme.ID); err != nil || programme.Status != broadcast.StatusApproved {
 		t.Fatalf("approve: %+v, %v", programme, err)

@@ -3,6 +3,7 @@ package broadcast_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -67,12 +68,24 @@ func TestSourceSystem(t *testing.T) {
 	if n, err := w.Deliver(ctx); err != nil || n != 0 || len(fake.Messages()) != 0 {
 		t.Fatalf("the system down: %d sent, %v, %d kept (the log must wait for the metadata)", n, err, len(fake.Messages()))
 	}
+	// The operators' view of the outbox: both waiting, the metadata tried once.
+	if _, err := s.SourceOutbox(ctx, &auth.Principal{Memberships: []auth.Membership{{UnitID: d.Unit, Role: auth.RoleCounter}}}, d.Unit); !errors.Is(err, broadcast.ErrForbidden) {
+		t.Fatalf("a counter officer reads the outbox: %v", err)
+	}
+	o, err := s.SourceOutbox(ctx, admin, d.Unit)
+	if err != nil || o.Pending != 2 || o.Sent != 0 || len(o.Latest) != 2 || o.Latest[1].Kind != source.KindBulletin || o.Latest[1].Attempts != 1 ||
+		o.Latest[1].LastError == "" || o.Latest[0].Kind != source.KindPlayLog {
+		t.Fatalf("outbox while the system is down: %+v, %v", o, err)
+	}
 	clock = clock.Add(2 * time.Minute)
 	if n, err := w.Deliver(ctx); err != nil || n != 2 {
 		t.Fatalf("the system back: %d sent, %v", n, err)
 	}
 	if n, err := w.Deliver(ctx); err != nil || n != 0 {
 		t.Fatalf("again: %d sent, %v", n, err)
+	}
+	if o, err := s.SourceOutbox(ctx, admin, d.Unit); err != nil || o.Pending != 0 || o.Sent != 2 || o.Latest[0].SentAt.IsZero() {
+		t.Fatalf("outbox once sent: %+v, %v", o, err)
 	}
 	got := fake.Messages()
 	if len(got) != 2 || got[0].Kind != source.KindBulletin || got[1].Kind != source.KindPlayLog {

@@ -68,6 +68,10 @@ func (st *Streamer) Run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
+		if err == nil {
+			err = errors.New("icecast: the connection ended")
+		}
+		st.Service.setStream(st.Cluster.ID, err)
 		if time.Since(started) > time.Minute {
 			wait = 5 * time.Second
 		}
@@ -132,6 +136,7 @@ func (st *Streamer) stream(ctx context.Context) error {
 		return fmt.Errorf("%w: %s", errRefused, resp.Status)
 	}
 	conn.SetDeadline(time.Time{})
+	st.Service.setStream(st.Cluster.ID, nil)
 	p := &pacer{w: conn, start: time.Now()}
 	for ctx.Err() == nil {
 		if err := st.play(ctx, p); err != nil {
@@ -283,6 +288,9 @@ func (st *Streamer) nowAndNext(ctx context.Context, now time.Time) (*Slot, []Slo
 // server until ctx ends (and its streamers have stopped): one Streamer each, the clusters
 // listed again every so often so a new one gets its stream.
 func (s *Service) StreamClusters(ctx context.Context, unitID int64, server, password string, log *slog.Logger, every time.Duration) {
+	s.mu.Lock()
+	s.streaming = true
+	s.mu.Unlock()
 	running := map[int64]bool{}
 	var wg sync.WaitGroup
 	defer wg.Wait() // the streamers end with ctx
@@ -310,4 +318,52 @@ func (s *Service) StreamClusters(ctx context.Context, unitID int64, server, pass
 		case <-t.C:
 		}
 	}
+}
+
+// StreamState is whether a cluster's live stream is connected to Icecast, as this
+// instance knows it (kept in memory: another instance keeps its own).
+type StreamState struct {
+	Connected bool
+	Since     time.Time // connected since, or disconnected since
+	Refused   bool      // Icecast answered but refused the source (password, or the mount has another source)
+	LastError string    // the last failure, for the log and the administrator
+}
+
+// setStream records a cluster's stream connected (err nil) or failed.
+func (s *Service) setStream(cluster int64, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.streams == nil {
+		s.streams = map[int64]StreamState{}
+	}
+	old, known := s.streams[cluster]
+	now := time.Now()
+	if err == nil {
+		s.streams[cluster] = StreamState{Connected: true, Since: now, LastError: old.LastError}
+		return
+	}
+	st := StreamState{Since: now, Refused: errors.Is(err, errRefused), LastError: err.Error()}
+	if known && !old.Connected {
+		st.Since = old.Since // still down since the first failure
+	}
+	s.streams[cluster] = st
+}
+
+// Streaming says whether this instance runs the live streams (StreamClusters).
+func (s *Service) Streaming() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.streaming
+}
+
+// StreamStates is the state of each cluster's live stream on this instance (a cluster
+// not yet tried is absent).
+func (s *Service) StreamStates() map[int64]StreamState {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[int64]StreamState, len(s.streams))
+	for k, v := range s.streams {
+		out[k] = v
+	}
+	return out
 }

@@ -47,6 +47,7 @@ var Users = []User{
 	{"lanhdao", "Nguyễn Văn Dũng", auth.RoleLeader, false},
 	{"vanthu", "Hoàng Thị Hoa", auth.RoleClerk, false},
 	{"ketoan", "Vũ Thị Lan", auth.RoleAccountant, false},
+	{"vanhoa", "Lý Thị Mai", auth.RoleCulture, false},
 	{"tocongnghe", "Đinh Văn Minh", auth.RoleDigitalTeam, false},
 	{"congdan", "Nguyễn Văn An", auth.RoleCitizen, false},
 }

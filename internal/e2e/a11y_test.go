@@ -58,6 +58,7 @@ var a11yPages = []struct {
 			"Công văn số 215/UBND-VP về việc tổng kết chuyển đổi số năm 2026"))
 	}},
 	{name: "broadcast", user: "lanhdao", path: "/office/truyen-thanh"},
+	{name: "broadcast-timeline", user: "vanhoa", path: "/office/truyen-thanh/lich"},
 	{name: "announcements-office", user: "lanhdao", path: "/office/thong-bao", then: func(b *tab) {
 		b.step("write an announcement and publish it", chromedp.Evaluate[chromedp.Void](`document.querySelector("#tb-title").value = "Lịch tiêm phòng dại cho chó, mèo";
 			document.querySelector("#tb-body").value = "Sáng thứ Bảy, tại nhà văn hóa các thôn."`),

@@ -80,7 +80,58 @@ func (s *Store) withVillages(ctx context.Context, as []announce.Announcement) ([
 		}
 		as[at[a]].Villages = append(as[at[a]].Villages, v)
 	}
-	return as, mapErr(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(err)
+	}
+	rows.Close()
+	// Their attachments (migration 0048).
+	frows, err := s.r.QueryContext(ctx, `SELECT announcement_id, n, name, content_type, size, blob_key, created_by, created_at
+		FROM announcement_attachments WHERE announcement_id IN (`+placeholders(1, len(ids))+`) ORDER BY announcement_id, n`, anyIDs(ids)...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer frows.Close()
+	for frows.Next() {
+		var f announce.Attachment
+		if err := frows.Scan(&f.AnnouncementID, &f.N, &f.Name, &f.ContentType, &f.Size, &f.BlobKey, &f.CreatedBy, &f.CreatedAt); err != nil {
+			return nil, err
+		}
+		f.CreatedAt = f.CreatedAt.UTC()
+		i := at[f.AnnouncementID]
+		as[i].Attachments = append(as[i].Attachments, f)
+	}
+	return as, mapErr(frows.Err())
+}
+
+// AddAnnouncementAttachment numbers and stores an attachment of a draft announcement,
+// audited (the file's number, not its name), in one transaction: the draft's row is
+// locked by touching its version, so two uploads at once cannot pass the count.
+func (s *Store) AddAnnouncementAttachment(ctx context.Context, unitID int64, f announce.Attachment, max int) (announce.Attachment, error) {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE announcements SET version = version + 1 WHERE id = $1 AND status = 'draft'`, f.AnnouncementID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return announce.ErrAttachmentState
+		}
+		var count, last int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(n), 0) FROM announcement_attachments WHERE announcement_id = $1`,
+			f.AnnouncementID).Scan(&count, &last); err != nil {
+			return err
+		}
+		if count >= max {
+			return announce.ErrAttachments
+		}
+		f.N = last + 1
+		if _, err := tx.ExecContext(ctx, `INSERT INTO announcement_attachments (announcement_id, n, name, content_type, size, blob_key, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, f.AnnouncementID, f.N, f.Name, f.ContentType, f.Size, f.BlobKey, f.CreatedBy, utc(f.CreatedAt)); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, audit.Event{Chain: unitID, Action: "announcement.attach", ObjectType: "announcement",
+			ObjectID: strconv.FormatInt(f.AnnouncementID, 10), Fields: []string{"attachment." + strconv.Itoa(f.N)}})
+	})
+	return f, mapErr(err)
 }
 
 // Announcement loads one announcement.

@@ -202,7 +202,66 @@ func (s *Store) withClusters(ctx context.Context, rs []broadcast.Record) ([]broa
 		}
 		rs[at[b]].Clusters = append(rs[at[b]].Clusters, c)
 	}
-	return rs, mapErr(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(err)
+	}
+	rows.Close()
+	// The operator's moves of single plays (migration 0048).
+	mrows, err := s.r.QueryContext(ctx, `SELECT bulletin_id, cluster_id, due_at, moved_to FROM bulletin_moves WHERE bulletin_id IN (`+
+		placeholders(1, len(ids))+`) ORDER BY bulletin_id, due_at, cluster_id`, anyIDs(ids)...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer mrows.Close()
+	for mrows.Next() {
+		var b int64
+		var m broadcast.Move
+		var to sql.NullTime
+		if err := mrows.Scan(&b, &m.Cluster, &m.Due, &to); err != nil {
+			return nil, err
+		}
+		m.Due = m.Due.UTC()
+		if to.Valid {
+			m.To = to.Time.UTC()
+		} else {
+			m.Skip = true
+		}
+		rs[at[b]].Moves = append(rs[at[b]].Moves, m)
+	}
+	return rs, mapErr(mrows.Err())
+}
+
+// MoveBulletin stores an operator's move of one play of a bulletin on a cluster (moved
+// to another time, skipped, or, when To is Due, put back), audited (no times in the
+// record: the fields' names).
+func (s *Store) MoveBulletin(ctx context.Context, r broadcast.Record, m broadcast.Move, by int64, at time.Time) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		action := "bulletin.move"
+		var err error
+		switch {
+		case !m.Skip && m.To.Equal(m.Due):
+			action = "bulletin.move.undo"
+			_, err = tx.ExecContext(ctx, `DELETE FROM bulletin_moves WHERE bulletin_id = $1 AND cluster_id = $2 AND due_at = $3`, r.ID, m.Cluster, utc(m.Due))
+		default:
+			if m.Skip {
+				action = "bulletin.skip"
+			}
+			var to any
+			if !m.Skip {
+				to = utc(m.To)
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO bulletin_moves (bulletin_id, cluster_id, due_at, moved_to, created_by, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (bulletin_id, cluster_id, due_at)
+				DO UPDATE SET moved_to = excluded.moved_to, created_by = excluded.created_by, created_at = excluded.created_at`,
+				r.ID, m.Cluster, utc(m.Due), to, by, utc(at))
+		}
+		if err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, audit.Event{Chain: r.UnitID, Action: action, ObjectType: "bulletin",
+			ObjectID: strconv.FormatInt(r.ID, 10), Fields: []string{"cluster", "due", "moved_to"}})
+	})
+	return mapErr(err)
 }
 
 // Bulletin loads one bulletin.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/announce"
 	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/attach"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/broadcast"
 	"github.com/xaso-vn/xaso/internal/calendar"
@@ -34,9 +35,11 @@ func (s *Server) announceRoutes() []httpx.Route {
 	return []httpx.Route{
 		{Pattern: "GET /thong-bao", Access: httpx.Anyone, Handler: s.announcementsPage},
 		{Pattern: "GET /thong-bao/{id}", Access: httpx.Anyone, Handler: s.announcementPage},
+		{Pattern: "GET /thong-bao/{id}/tep/{n}", Access: httpx.Anyone, Handler: s.announcementFile},
 		{Pattern: "GET /office/thong-bao", Access: op, Handler: s.officeAnnouncements},
 		{Pattern: "POST /office/thong-bao", Access: op, Handler: s.createAnnouncement},
 		{Pattern: "POST /office/thong-bao/{id}/doc-tren-loa", Access: op, Handler: s.readAnnouncement},
+		{Pattern: "POST /office/thong-bao/{id}/tep", Access: op, Handler: s.attachAnnouncement},
 		{Pattern: "POST /office/thong-bao/{id}/{action}", Access: op, Handler: s.announcementAction},
 	}
 }
@@ -48,6 +51,13 @@ type announcementView struct {
 	Status, Published         string
 	Paragraphs                []string
 	Draft, Active             bool
+	Files                     []announcementFileView
+	CanAttach                 bool // a draft with room for another file
+}
+
+// announcementFileView is an attached file: its link, name, kind and size.
+type announcementFileView struct {
+	URL, Name, Kind, Size string
 }
 
 func (s *Server) announcementView(a announce.Announcement, villages []unit.Village) announcementView {
@@ -69,6 +79,14 @@ func (s *Server) announcementView(a announce.Announcement, villages []unit.Villa
 	if !a.PublishedAt.IsZero() {
 		v.Published = locale.Day(a.PublishedAt)
 	}
+	for _, f := range a.Attachments {
+		kind := "PDF"
+		if attach.IsImage(f.ContentType) {
+			kind = "ảnh"
+		}
+		v.Files = append(v.Files, announcementFileView{URL: fmt.Sprintf("/thong-bao/%d/tep/%d", a.ID, f.N), Name: f.Name, Kind: kind, Size: byteSize(f.Size)})
+	}
+	v.CanAttach = v.Draft && len(a.Attachments) < announce.MaxAttachments
 	for p := range strings.SplitSeq(strings.ReplaceAll(a.Body, "\r\n", "\n"), "\n\n") {
 		if p = strings.TrimSpace(p); p != "" {
 			v.Paragraphs = append(v.Paragraphs, p)
@@ -303,5 +321,48 @@ func (s *Server) readAnnouncement(w http.ResponseWriter, r *http.Request) error 
 	}
 	s.sessions.Put(ctx, "flash", "Đã tạo bản tin đọc thông báo trên loa; bản tin phát khi lãnh đạo duyệt ở trang Truyền thanh.")
 	http.Redirect(w, r, "/office/thong-bao", http.StatusSeeOther)
+	return nil
+}
+
+// attachAnnouncement attaches a file (PDF, JPEG, PNG; checked from its bytes as it comes,
+// httpx.ReadUpload) to a draft from the officers' page; a refused file is explained there.
+func (s *Server) attachAnnouncement(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return announce.ErrNotFound
+	}
+	up, err := httpx.ReadUpload(w, r, announce.MaxAttachmentBytes)
+	var f announce.Attachment
+	if err == nil {
+		f, err = s.Announcements.Attach(ctx, auth.PrincipalFrom(ctx), id, up.FileName, up.File)
+	}
+	var ae *apperr.Error
+	if errors.As(err, &ae) && (ae.Kind == apperr.Invalid || ae.Kind == apperr.Conflict || ae.Kind == apperr.Unavailable) {
+		return s.renderAnnouncements(w, r, http.StatusUnprocessableEntity, broadcastForm{Error: "Chưa đính kèm được tệp: " + ae.Message})
+	}
+	if err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, "flash", "Đã đính kèm tệp «"+f.Name+"».")
+	http.Redirect(w, r, "/office/thong-bao", http.StatusSeeOther)
+	return nil
+}
+
+// announcementFile sends an attached file: anyone while the announcement is published
+// and valid, the unit's officials always (announce.Service.Visible); else 404.
+func (s *Server) announcementFile(w http.ResponseWriter, r *http.Request) error {
+	id, err1 := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	n, err2 := strconv.Atoi(r.PathValue("n"))
+	if err1 != nil || err2 != nil {
+		return announce.ErrAttachmentNotFound
+	}
+	f, rc, err := s.Announcements.OpenAttachment(r.Context(), auth.PrincipalFrom(r.Context()), id, n)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	httpx.ServeFile(w, r, rc, httpx.FileMeta{Name: f.Name, ContentType: f.ContentType, ETag: `"` + f.BlobKey + `"`,
+		Inline: true, Modified: f.CreatedAt})
 	return nil
 }

@@ -24,7 +24,7 @@ import (
 // (read aloud from its text, or an uploaded sound), the speakers with those gone silent
 // flagged, and the clusters. Everything goes through broadcast.Service, as the API does.
 
-var broadcastRoles = []auth.Role{auth.RoleLeader, auth.RoleUnitAdmin}
+var broadcastRoles = auth.BroadcastRoles
 
 func (s *Server) broadcastRoutes() []httpx.Route {
 	if s.Broadcast == nil {
@@ -37,6 +37,8 @@ func (s *Server) broadcastRoutes() []httpx.Route {
 		{Pattern: "POST /office/truyen-thanh/ban-tin/{id}/{action}", Access: op, Handler: s.bulletinAction},
 		{Pattern: "POST /office/truyen-thanh/cum-loa", Access: op, Handler: s.createCluster},
 		{Pattern: "POST /office/truyen-thanh/loa", Access: op, Handler: s.registerSpeaker},
+		{Pattern: "GET /office/truyen-thanh/lich", Access: op, Handler: s.timelinePage},
+		{Pattern: "POST /office/truyen-thanh/lich", Access: op, Handler: s.movePlay},
 	}
 }
 
@@ -48,6 +50,29 @@ type slotView struct {
 type clusterTimeline struct {
 	Cluster broadcast.Cluster
 	Slots   []slotView
+	// The cluster's live stream on Icecast, as this instance knows it (empty: no streams).
+	Stream     string
+	StreamLost bool
+	StreamWhy  string
+}
+
+// streamView says a cluster's live stream state in words.
+func streamView(tl *clusterTimeline, st broadcast.StreamState, known bool) {
+	switch {
+	case !known:
+		tl.Stream = "Đang kết nối tới máy chủ phát trực tiếp…"
+	case st.Connected:
+		tl.Stream = "Đang phát trực tiếp (từ " + st.Since.In(locale.Zone).Format("15:04") + ")"
+	default:
+		tl.Stream, tl.StreamLost = "Mất kết nối từ "+st.Since.In(locale.Zone).Format("15:04"), true
+		if st.Since.In(locale.Zone).Format(time.DateOnly) != time.Now().In(locale.Zone).Format(time.DateOnly) {
+			tl.Stream += " ngày " + locale.Day(st.Since)
+		}
+		tl.StreamWhy = "không kết nối được máy chủ Icecast; đang thử lại"
+		if st.Refused {
+			tl.StreamWhy = "máy chủ Icecast từ chối nguồn phát (sai mật khẩu, hoặc điểm phát đang có nguồn khác); đang thử lại"
+		}
+	}
 }
 
 type bulletinView struct {
@@ -84,6 +109,20 @@ type broadcastPage struct {
 	NewSpeaker string
 	Log        playLogView
 	Month      broadcastMonthView
+	Outbox     outboxView
+}
+
+// outboxView is the section on the messages to the province's source system (shown when
+// they are sent: --source-url, or the demo's fake).
+type outboxView struct {
+	Shown                 bool
+	Pending, Sent, Failed int
+	Rows                  []outboxRow
+}
+
+type outboxRow struct {
+	Kind, Bulletin, Created, State, Error string
+	Failed                                bool
 }
 
 // playLogView is the "Nhật ký phát" section: a bulletin's planned plays on each speaker
@@ -165,12 +204,16 @@ func (s *Server) renderBroadcast(w http.ResponseWriter, r *http.Request, status 
 	for i, a := range approved {
 		bs[i] = a.Bulletin
 	}
+	streaming, streams := s.Broadcast.Streaming(), s.Broadcast.StreamStates()
 	for _, c := range page.Clusters {
 		slots, err := broadcast.Playlist(c.ID, bs, dayStart, dayStart.AddDate(0, 0, 1))
 		if err != nil {
 			return err
 		}
 		tl := clusterTimeline{Cluster: c}
+		if st, known := streams[c.ID]; streaming || known {
+			streamView(&tl, st, known)
+		}
 		for _, sl := range slots {
 			v := slotView{Start: sl.Start.In(locale.Zone).Format("15:04:05"), End: sl.End.In(locale.Zone).Format("15:04:05"),
 				Title: sl.Title, Priority: sl.Priority.Label(), Emergency: sl.Priority == broadcast.Emergency}
@@ -210,6 +253,15 @@ func (s *Server) renderBroadcast(w http.ResponseWriter, r *http.Request, status 
 			v.Volume = strconv.Itoa(sp.Volume) + "%"
 		}
 		page.Speakers = append(page.Speakers, v)
+	}
+	if s.Broadcast.Source {
+		titles := map[int64]string{}
+		for _, b := range all {
+			titles[b.ID] = b.Title
+		}
+		if page.Outbox, err = s.outboxSection(r, u.ID, titles); err != nil {
+			return err
+		}
 	}
 	if page.Log, err = s.playLogSection(r, names, local); err != nil {
 		return err
@@ -485,4 +537,35 @@ func (s *Server) registerSpeaker(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.renderBroadcast(w, r, http.StatusCreated, broadcastForm{}, token, sp.Name)
+}
+
+// outboxSection is the source system's outbox: counts and the latest messages.
+func (s *Server) outboxSection(r *http.Request, unitID int64, titles map[int64]string) (outboxView, error) {
+	o, err := s.Broadcast.SourceOutbox(r.Context(), auth.PrincipalFrom(r.Context()), unitID)
+	if err != nil {
+		return outboxView{}, err
+	}
+	v := outboxView{Shown: true, Pending: o.Pending, Sent: o.Sent, Failed: o.Failed}
+	for _, e := range o.Latest {
+		row := outboxRow{Kind: "Thông tin bản tin", Bulletin: titles[e.BulletinID], Created: locale.DateTime(e.CreatedAt), Error: e.LastError}
+		if e.Kind == "play-log" {
+			row.Kind = "Nhật ký phát"
+		}
+		if row.Bulletin == "" {
+			row.Bulletin = "Bản tin số " + strconv.FormatInt(e.BulletinID, 10)
+		}
+		switch e.State {
+		case "sent":
+			row.State, row.Error = "Đã gửi lúc "+locale.DateTime(e.SentAt), ""
+		case "failed":
+			row.State, row.Failed = "Không gửi được (đã thử "+strconv.Itoa(e.Attempts)+" lần)", true
+		default:
+			row.State = "Đang chờ gửi"
+			if e.Attempts > 0 {
+				row.State += " (đã thử " + strconv.Itoa(e.Attempts) + " lần, thử lại lúc " + locale.DateTime(e.NextAttempt) + ")"
+			}
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return v, nil
 }

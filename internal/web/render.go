@@ -32,6 +32,7 @@ var roleTasks = map[auth.Role]string{
 	auth.RoleLeader:      "phê duyệt và ký số kết quả",
 	auth.RoleClerk:       "vào sổ văn bản, đóng dấu số",
 	auth.RoleAccountant:  "thu phí, lệ phí và đối soát",
+	auth.RoleCulture:     "thông báo, bản tin và loa truyền thanh",
 	auth.RoleDigitalTeam: "hỗ trợ người dân nộp hồ sơ trực tuyến",
 	auth.RoleUnitAdmin:   "quản lý người dùng và cấu hình của đơn vị",
 	auth.RoleSystemAdmin: "quản trị toàn hệ thống",

@@ -126,6 +126,7 @@ func TestEachRoleLandsOnItsHome(t *testing.T) {
 		auth.RoleLeader:      {"/office/tong-quan", "Tổng quan"},
 		auth.RoleClerk:       {"/office", "Trang làm việc"},
 		auth.RoleAccountant:  {"/office/payments", "Thu phí, lệ phí"}, // the queue of money not in or not matched
+		auth.RoleCulture:     {"/office/truyen-thanh", "Truyền thanh cơ sở"},
 		auth.RoleDigitalTeam: {"/account", "Xin chào, Đinh Văn Minh"}, // a volunteer, not an official
 		auth.RoleCitizen:     {"/account", "Xin chào, Nguyễn Văn An"},
 	}
@@ -152,7 +153,7 @@ func TestEachRoleLandsOnItsHome(t *testing.T) {
 // volunteer of the digital team (tocongnghe) is not one, and the matrix checks that for
 // every route.
 var officials = []auth.Role{auth.RoleCounter, auth.RoleSpecialist, auth.RoleLeader, auth.RoleClerk, auth.RoleAccountant,
-	auth.RoleUnitAdmin, auth.RoleSystemAdmin}
+	auth.RoleCulture, auth.RoleUnitAdmin, auth.RoleSystemAdmin}
 
 // access is what the matrix expects of a route: "public", "user" (any logged-in user) or
 // a list of roles. It is written here independently of the route table, so changing a
@@ -580,8 +581,8 @@ func TestAPI(t *testing.T) {
 	var users httpx.List[struct {
 		Username string `json:"username"`
 	}]
-	if code, _ := apiGet(t, e, admin, "/api/v1/users", &users); code != 200 || users.Total != 8 {
-		t.Fatalf("unit admin sees %d users (code %d), want the commune's 8", users.Total, code)
+	if code, _ := apiGet(t, e, admin, "/api/v1/users", &users); code != 200 || users.Total != 9 {
+		t.Fatalf("unit admin sees %d users (code %d), want the commune's 9", users.Total, code)
 	}
 	if code, p := apiGet(t, e, admin, "/api/v1/audit?chain=0", nil); code != 403 {
 		t.Fatalf("unit admin reads the system chain: %d %+v", code, p)
