@@ -182,3 +182,35 @@ type Gateway interface {
 // ErrPermanent marks a refusal retrying will not change (a ZNS template refused, a push
 // subscription gone): the ladder moves to the next channel at once.
 var ErrPermanent = errors.New("notify: refused for good")
+
+// E164 writes a Vietnamese phone number as +84…: 0 or 84 or +84 and 9 digits (mobile
+// numbers; 10 digits for the old 11-digit numbers), spaces, dots and dashes ignored. Not
+// Vietnamese: "".
+func E164(phone string) string {
+	var d []byte
+	for i, r := range phone {
+		switch {
+		case r >= '0' && r <= '9':
+			d = append(d, byte(r))
+		case r == '+' && i == 0, r == ' ', r == '.', r == '-':
+		default:
+			return ""
+		}
+		if len(d) > 15 {
+			return ""
+		}
+	}
+	s := string(d)
+	switch {
+	case strings.HasPrefix(s, "84") && strings.HasPrefix(phone, "+"), strings.HasPrefix(s, "84") && len(s) >= 11:
+		s = s[2:]
+	case strings.HasPrefix(s, "0"):
+		s = s[1:]
+	default:
+		return ""
+	}
+	if len(s) < 9 || len(s) > 10 || s[0] == '0' {
+		return ""
+	}
+	return "+84" + s
+}

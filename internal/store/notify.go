@@ -159,4 +159,3 @@ func (s *Store) CreateNotifyKey(ctx context.Context, name string, public, privat
 		ON CONFLICT (name) DO NOTHING`, name, public, private, sealed, s.timestamp())
 	return mapErr(err)
 }
-

@@ -42,7 +42,9 @@ func (s *Store) Enqueue(ctx context.Context, m notify.Message) error {
 
 // EnqueueTx writes a message to the outbox inside a transaction of another store method
 // (the services' own transactions).
-func (s *Store) EnqueueTx(ctx context.Context, tx *sql.Tx, m notify.Message) error { return s.enqueue(ctx, tx, m) }
+func (s *Store) EnqueueTx(ctx context.Context, tx *sql.Tx, m notify.Message) error {
+	return s.enqueue(ctx, tx, m)
+}
 
 // ClaimOutbox leases up to n due messages. The lease (claimed_until) keeps another
 // instance from sending the same message while this one tries; should this one die, the
@@ -279,4 +281,12 @@ func (s *Store) OutboxCounts(ctx context.Context) (map[string]int, error) {
 		out[st] = n
 	}
 	return out, mapErr(rows.Err())
+}
+
+// OutboxBodiesLike counts the messages whose body or data contain s (tests: a code
+// blanked).
+func (s *Store) OutboxBodiesLike(ctx context.Context, needle string) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE body LIKE $1 OR data LIKE $1`, "%"+needle+"%").Scan(&n)
+	return n, mapErr(err)
 }
