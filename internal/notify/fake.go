@@ -131,7 +131,7 @@ func (f *FakeZNS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // under the k= key, audience its own origin, not expired) and keeps the encrypted
 // bodies by subscription; POST /push/{id}. Gone subscriptions answer 410.
 type FakePush struct {
-	Origin string    // "http://127.0.0.1:port", the JWT's expected audience
+	Origin string // "http://127.0.0.1:port", the JWT's expected audience
 	Now    func() time.Time
 	mu     sync.Mutex
 	pushes map[string][][]byte

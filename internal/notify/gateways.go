@@ -36,7 +36,7 @@ func Verify(secret, body []byte, sig string) bool {
 	return hmac.Equal(m.Sum(nil), want)
 }
 
-// SMSGateway is an SMS HTTP gateway (docs/NOTIFY.md §SMS): 
+// SMSGateway is an SMS HTTP gateway (docs/NOTIFY.md §SMS):
 //
 //	POST {URL}/send  Authorization: Bearer {Token}
 //	     {"to":"+84…","brandname":"…","text":"…","idempotency_key":"…"}

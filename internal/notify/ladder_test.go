@@ -110,7 +110,7 @@ type rig struct {
 	w      *notify.Worker
 }
 
-func (r *rig) clock() time.Time { r.mu.Lock(); defer r.mu.Unlock(); return r.now }
+func (r *rig) clock() time.Time        { r.mu.Lock(); defer r.mu.Unlock(); return r.now }
 func (r *rig) advance(d time.Duration) { r.mu.Lock(); r.now = r.now.Add(d); r.mu.Unlock() }
 
 func newRig(t *testing.T) *rig {
