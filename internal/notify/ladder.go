@@ -74,7 +74,7 @@ type Route struct {
 }
 
 // Ladder is the channels a message goes to, in order. A direct recipient (To) has one
-// rung: tel: by SMS, escpos:// to the printer, anything else by e-mail. A message to a
+// rung: tel: by SMS, zalo: by ZNS, escpos:// to the printer, anything else by e-mail. A message to a
 // person walks the citizen's consented channels in their order (Web Push to each
 // subscription, Zalo ZNS and SMS to the phone, e-mail); a person without an account, or
 // an account that never chose, is reached by the contacts the dossier recorded: the
@@ -84,6 +84,8 @@ func Ladder(m Message, c Contacts) []Route {
 		switch {
 		case strings.HasPrefix(m.To, TelScheme):
 			return []Route{{Channel: ChanSMS, Address: strings.TrimPrefix(m.To, TelScheme)}}
+		case strings.HasPrefix(m.To, ZaloScheme):
+			return []Route{{Channel: ChanZNS, Address: strings.TrimPrefix(m.To, ZaloScheme)}}
 		case strings.HasPrefix(m.To, "escpos://"):
 			return []Route{{Channel: ChanPrinter, Address: m.To}}
 		default:

@@ -55,9 +55,6 @@ func (s *Store) SetNotifyConsent(ctx context.Context, userID int64, c notify.Con
 	})
 }
 
-// ErrSubscriptionTaken is answered when an endpoint is bound to another user.
-var ErrSubscriptionTaken = errors.New("store: push subscription of another user")
-
 // SavePushSubscription binds a browser's subscription to userID; an endpoint already
 // bound to another user is refused (only its owner re-binds it, by deleting it first).
 func (s *Store) SavePushSubscription(ctx context.Context, sub notify.Subscription) (int64, error) {
@@ -67,7 +64,7 @@ func (s *Store) SavePushSubscription(ctx context.Context, sub notify.Subscriptio
 		err := tx.QueryRowContext(ctx, `SELECT id, user_id FROM push_subscriptions WHERE endpoint = $1`, sub.Endpoint).Scan(&id, &owner)
 		switch {
 		case err == nil && owner != sub.UserID:
-			return ErrSubscriptionTaken
+			return notify.ErrSubscriptionTaken
 		case err == nil:
 			_, err = tx.ExecContext(ctx, `UPDATE push_subscriptions SET p256dh = $1, auth = $2 WHERE id = $3`, sub.P256dh, sub.Auth, id)
 			return err

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"github.com/xaso-vn/xaso/internal/announce"
+	"github.com/xaso-vn/xaso/internal/notify"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -102,6 +103,9 @@ type Deps struct {
 	// Announcements runs the announcements (internal/app sets it; nil: no announcement
 	// pages).
 	Announcements *announce.Service
+	// Notify runs the notifications: the citizen's channels, the units' templates, the
+	// gateways' webhooks (internal/app sets it; nil: no notification pages).
+	Notify *notify.Service
 }
 
 // productName is the product's own name, the site's when no unit names it.
