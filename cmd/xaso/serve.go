@@ -196,7 +196,7 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	}
 	// Ticket slips addressed to a kiosk's printer (escpos://host:port) go to the printer.
 	sender = queue.PrinterSender{Next: sender}
-	go (&notify.Worker{Store: st, Sender: sender, Gateways: gateways, ASCII: cfg.SMSASCII, BaseURL: cfg.BaseURL, Log: log,
+	go (&notify.Worker{Store: st, Sender: sender, Gateways: gateways, ASCII: cfg.SMSASCII, Log: log,
 		Interval: 10 * time.Second, Now: time.Now, Timeout: 30 * time.Second}).Run(bg)
 	if platform != nil {
 		go runExchange(bg, log, cfg.ExchangeInterval, exch, exchAdapter, exchangeUnits)

@@ -14,6 +14,7 @@ import (
 	"mime"
 	"net"
 	"net/smtp"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -94,8 +95,6 @@ type Worker struct {
 	Timeout time.Duration
 	// ASCII strips the marks of SMS texts (--sms-ascii).
 	ASCII bool
-	// BaseURL is the public address, for the page a push opens.
-	BaseURL string
 }
 
 // Run delivers until ctx ends.
@@ -228,8 +227,8 @@ func (w *Worker) send(ctx context.Context, p Pending, attemptID int64, r Route) 
 	if r.Channel == ChanSMS && w.ASCII {
 		d.Text = StripMarks(d.Text)
 	}
-	if r.Channel == ChanPush && w.BaseURL != "" && p.Data["ma_ho_so"] != "" {
-		d.URL = w.BaseURL + "/tra-cuu?ma=" + p.Data["ma_ho_so"]
+	if r.Channel == ChanPush && p.Data["ma_ho_so"] != "" {
+		d.URL = "/tra-cuu/" + url.PathEscape(p.Data["ma_ho_so"])
 	}
 	return g.Send(sctx, d)
 }

@@ -300,6 +300,8 @@ type dossierView struct {
 	// Assign is the form to (re)assign it (nil: this officer may not).
 	Assigned string
 	Assign   *assignForm
+	// Sent is the messages sent to the applicant about the dossier (docs/NOTIFY.md).
+	Sent []sentMessage
 }
 
 // printLink is a one-stop form the dossier can print (served by the API from
@@ -506,6 +508,9 @@ func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor
 		fa = last.fee
 	}
 	if v.Fees, err = s.feeDesk(r.Context(), d, a, fa); err != nil {
+		return v, err
+	}
+	if v.Sent, err = s.sentMessages(r, d.Code); err != nil {
 		return v, err
 	}
 	return v, nil

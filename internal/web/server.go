@@ -210,7 +210,7 @@ func New(d Deps) (*Server, error) {
 	s.routes = slices.Concat(s.pageRoutes(), s.paymentPageRoutes(), s.adminPaymentRoutes(),
 		s.feedbackRoutes(), s.unitSettingsRoutes(), s.floorRoutes(),
 		s.certificationPageRoutes(), s.documentPageRoutes(), s.mailPageRoutes(), s.dossierFeeRoutes(), s.adminUserRoutes(),
-		s.broadcastRoutes(), s.announceRoutes(), s.assignRoutes(), s.adminFloorRoutes(), s.appRoutes(), d.Routes)
+		s.broadcastRoutes(), s.announceRoutes(), s.assignRoutes(), s.adminFloorRoutes(), s.appRoutes(), s.notifyRoutes(), d.Routes)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {
@@ -449,6 +449,7 @@ var officeMenu = []struct{ Key, Pattern, Label string }{
 	{"procedures", "GET /admin/procedures", "Thủ tục"},
 	{"calendar", "GET /admin/calendar", "Lịch làm việc"},
 	{"admin-unit", "GET /admin/unit", "Cài đặt đơn vị"},
+	{"admin-notify", "GET /admin/thong-bao", "Mẫu tin nhắn"},
 	{"admin-floor", "GET /admin/quay", "Quầy, máy lấy số"},
 	{"admin-payments", "GET /admin/payments", "Tài khoản thu"},
 	{"admin-signing", "GET /admin/signing", "Chữ ký số"},
