@@ -22,7 +22,7 @@ const demoWebhookSecret = "xaso-demo-webhook-secret"
 // webhooks' secrets and the VAPID key on svc. In --demo, a channel not configured is
 // served by its local fake on a loopback port of this process (as the exchange
 // platform's), so the demo's messages and pushes go somewhere that can be looked at.
-func notifySetup(ctx context.Context, cfg config.Config, log *slog.Logger, svc *notify.Service, key *kek.Key) (map[string]notify.Gateway, func(), error) {
+func notifySetup(ctx context.Context, cfg config.Config, log *slog.Logger, svc *notify.Service, key *kek.Key, self string) (map[string]notify.Gateway, func(), error) {
 	var servers []*http.Server
 	stop := func() {
 		for _, s := range servers {
@@ -57,7 +57,9 @@ func notifySetup(ctx context.Context, cfg config.Config, log *slog.Logger, svc *
 	if cfg.Demo {
 		var err error
 		if smsURL == "" {
-			if smsURL, err = fake("sms", &notify.FakeSMS{}); err != nil {
+			// The fake reports each SMS delivered to this server, as a real gateway's receipts.
+			fs := &notify.FakeSMS{Callback: self + "/api/v1/notify/receipts/sms", Secret: []byte(demoWebhookSecret)}
+			if smsURL, err = fake("sms", fs); err != nil {
 				return nil, stop, err
 			}
 			smsSecret = demoWebhookSecret

@@ -154,7 +154,7 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	defer stopSource()
 	// Notifications reach citizens on their channels (docs/NOTIFY.md).
 	deps.Notify = app.NewNotify(deps)
-	gateways, stopNotify, err := notifySetup(ctx, cfg, log, deps.Notify, kek)
+	gateways, stopNotify, err := notifySetup(ctx, cfg, log, deps.Notify, kek, "http://"+ln.Addr().String())
 	if err != nil {
 		return err
 	}

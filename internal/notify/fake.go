@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"bytes"
 	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -21,6 +22,10 @@ import (
 // would post back.
 type FakeSMS struct {
 	Token string // "" : any
+	// Callback, when set, receives a "delivered" receipt of each new message, signed with
+	// Secret (the demo: xaso's own /api/v1/notify/receipts/sms).
+	Callback string
+	Secret   []byte
 
 	mu   sync.Mutex
 	Down bool
@@ -76,9 +81,38 @@ func (f *FakeSMS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		id = fmt.Sprintf("sms-%d", len(f.sent)+1)
 		f.keys[m.Key] = id
 		f.sent = append(f.sent, FakeSMSMessage{ID: id, To: m.To, BrandName: m.BrandName, Text: m.Text, Key: m.Key})
+		if f.Callback != "" {
+			go f.receipt(id)
+		}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(map[string]string{"id": id})
+}
+
+// receipt posts the delivery receipt of id to Callback, after the sender recorded the
+// acceptance (a receipt before it finds no attempt: retried a few times).
+func (f *FakeSMS) receipt(id string) {
+	body, sig := ReceiptBody(f.Secret, id, "delivered")
+	c := &http.Client{Timeout: 10 * time.Second}
+	for try := range 5 {
+		time.Sleep(time.Duration(try+1) * time.Second)
+		req, err := http.NewRequest(http.MethodPost, f.Callback, bytes.NewReader(body))
+		if err != nil {
+			return
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(SignatureHeader, sig)
+		resp, err := c.Do(req)
+		if err != nil {
+			continue
+		}
+		var out struct{ Outcome string }
+		json.NewDecoder(io.LimitReader(resp.Body, 4096)).Decode(&out)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK && out.Outcome == "recorded" {
+			return
+		}
+	}
 }
 
 // ReceiptBody is a delivery receipt of message id with status (delivered, failed), and
