@@ -15,6 +15,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -352,5 +353,47 @@ func TestOTPExpires(t *testing.T) {
 	}
 	if n, err := r.st.OutboxBodiesLike(ctx, "123456"); err != nil || n != 0 {
 		t.Fatalf("the code is still stored: %d %v", n, err)
+	}
+}
+
+// TestGatewayHangingOr500: an SMS gateway that hangs (the call's timeout ends it) or
+// answers 500 is retried on its policy, then the message falls to e-mail; nothing lost.
+func TestGatewayHangingOr500(t *testing.T) {
+	ctx := context.Background()
+	for _, name := range []string{"hang", "500"} {
+		t.Run(name, func(t *testing.T) {
+			r := newRig(t)
+			release := make(chan struct{})
+			sv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+				if name == "500" {
+					http.Error(w, "boom", 500)
+					return
+				}
+				select {
+				case <-req.Context().Done():
+				case <-release:
+				}
+			}))
+			t.Cleanup(func() { close(release); sv.Close() })
+			r.w.Gateways[notify.ChanSMS] = notify.SMSGateway{URL: sv.URL}
+			r.w.Timeout = 50 * time.Millisecond
+			r.st.Enqueue(ctx, notify.Message{UnitID: r.unitID, Phone: "+84912000013", Email: "h@example.vn", Kind: notify.KindResult, Ref: "G-1", Subject: "s", Body: "b"})
+			r.run(t, 15*time.Minute)
+			if len(r.mail.sent) != 1 {
+				t.Fatalf("mail %d", len(r.mail.sent))
+			}
+			var sms int
+			for _, a := range attemptsOf(t, r.st, "G-1") {
+				if a.Channel == notify.ChanSMS {
+					sms++
+					if a.Status != "failed" {
+						t.Errorf("sms attempt %+v", a)
+					}
+				}
+			}
+			if sms != notify.Policies[notify.ChanSMS].Tries {
+				t.Fatalf("sms tries %d", sms)
+			}
+		})
 	}
 }

@@ -168,6 +168,7 @@ func (w *Worker) deliver(ctx context.Context, p Pending) (bool, error) {
 	}
 	var providerID string
 	var sendErr error
+	permanent := true // every rung of the channel refused for good
 	for _, r := range rungs {
 		if r.Channel != ch {
 			break
@@ -175,6 +176,7 @@ func (w *Worker) deliver(ctx context.Context, p Pending) (bool, error) {
 		if providerID, sendErr = w.send(ctx, p, attemptID, r); sendErr == nil {
 			break
 		}
+		permanent = permanent && errors.Is(sendErr, ErrPermanent)
 	}
 	if sendErr == nil {
 		return true, w.Store.AttemptAccepted(ctx, p.ID, attemptID, providerID, w.Now())
@@ -185,7 +187,7 @@ func (w *Worker) deliver(ctx context.Context, p Pending) (bool, error) {
 	}
 	p.ChannelTries++
 	next := w.Now().Add(pol.Delay(p.ChannelTries))
-	if p.ChannelTries >= pol.Tries || errors.Is(sendErr, ErrPermanent) {
+	if p.ChannelTries >= pol.Tries || permanent {
 		p.GivenUp = append(p.GivenUp, ch)
 		p.Channel, p.ChannelTries = "", 0
 		next = w.Now() // the next channel at once
