@@ -23,6 +23,8 @@ func (h handlers) notifyRoutes() []httpx.Route {
 		{Pattern: "GET /api/v1/push/key", Access: httpx.Anyone, Handler: h.pushKey},
 		{Pattern: "POST /api/v1/push-subscriptions", Access: httpx.LoggedIn, Handler: h.pushSubscribe},
 		{Pattern: "DELETE /api/v1/push-subscriptions", Access: httpx.LoggedIn, Handler: h.pushUnsubscribe},
+		{Pattern: "GET /api/v1/me/notifications", Access: httpx.LoggedIn, Handler: h.myChannels},
+		{Pattern: "PUT /api/v1/me/notifications/{channel}", Access: httpx.LoggedIn, Handler: h.setMyChannel},
 		{Pattern: "GET /api/v1/notify/templates", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.notifyTemplates},
 		{Pattern: "PUT /api/v1/notify/templates/{kind}/{channel}", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.saveNotifyTemplate},
 	}
@@ -163,4 +165,59 @@ func (h handlers) saveNotifyTemplate(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	return httpx.WriteJSON(w, http.StatusOK, templateJSON(v))
+}
+
+// NotifyChannel is one of the citizen's channels: the text they agree to, whether they
+// did, since when, their order.
+type NotifyChannel struct {
+	Channel   string  `json:"channel"`
+	Label     string  `json:"label"`
+	Text      string  `json:"text"`
+	Granted   bool    `json:"granted"`
+	GrantedAt *string `json:"granted_at"`
+	Withdrawn *string `json:"withdrawn_at"`
+	Position  int     `json:"position"`
+}
+
+// MyChannels is the citizen's channels and how many browsers are subscribed.
+type MyChannels struct {
+	Channels      []NotifyChannel `json:"channels"`
+	Subscriptions int             `json:"push_subscriptions"`
+}
+
+func (h handlers) myChannels(w http.ResponseWriter, r *http.Request) error {
+	cs, subs, err := h.Notify.Consents(r.Context(), auth.PrincipalFrom(r.Context()))
+	if err != nil {
+		return err
+	}
+	out := MyChannels{Channels: []NotifyChannel{}, Subscriptions: len(subs)}
+	for _, ch := range notify.DefaultOrder {
+		c := NotifyChannel{Channel: ch, Label: notify.ChannelLabels[ch], Text: notify.ConsentTexts[ch]}
+		for _, k := range cs {
+			if k.Channel == ch {
+				c.Position, c.Granted = k.Position, k.WithdrawnAt.IsZero()
+				c.GrantedAt, c.Withdrawn = rfc3339(k.GrantedAt), rfc3339(k.WithdrawnAt)
+			}
+		}
+		out.Channels = append(out.Channels, c)
+	}
+	return httpx.WriteJSON(w, http.StatusOK, out)
+}
+
+// ChannelInput grants (agree: true, having been shown the channel's text) or withdraws a
+// channel; position orders it (0 the default order).
+type ChannelInput struct {
+	Agree    bool `json:"agree"`
+	Position int  `json:"position"`
+}
+
+func (h handlers) setMyChannel(w http.ResponseWriter, r *http.Request) error {
+	var in ChannelInput
+	if err := httpx.DecodeJSON(w, r, &in, 1<<10); err != nil {
+		return err
+	}
+	if err := h.Notify.SetConsent(r.Context(), auth.PrincipalFrom(r.Context()), r.PathValue("channel"), in.Agree, in.Position); err != nil {
+		return err
+	}
+	return h.myChannels(w, r)
 }

@@ -12,6 +12,8 @@ var apiAccess = map[string][]auth.Role{
 	"POST /api/v1/notify/receipts/{gateway}":        nil,
 	"POST /api/v1/notify/inbound/{gateway}":         nil,
 	"GET /api/v1/push/key":                          nil,
+	"GET /api/v1/me/notifications":                  {"user"},
+	"PUT /api/v1/me/notifications/{channel}":        {"user"},
 	"POST /api/v1/push-subscriptions":               {"user"},
 	"DELETE /api/v1/push-subscriptions":             {"user"},
 	"GET /api/v1/notify/templates":                  auth.AdminRoles,

@@ -53,8 +53,16 @@ func TestNotifyPages(t *testing.T) {
 		t.Fatal("withdrawal not shown")
 	}
 
-	// Push subscriptions through the API: https only, bound to the caller.
+	// The same through the API.
 	token := bearer(t, e, "congdan")
+	if status, out := apiSend(t, e, token, "PUT", "/api/v1/me/notifications/zns", `{"agree":true,"position":2}`); status != 200 || !strings.Contains(out, `"channel":"zns"`) || !strings.Contains(out, `"granted":true,"granted_at":"`) {
+		t.Fatalf("grant by API: %d %s", status, out)
+	}
+	if status, out := apiSend(t, e, token, "PUT", "/api/v1/me/notifications/fax", `{"agree":true}`); status != 422 || !strings.Contains(out, "unknown_channel") {
+		t.Fatalf("unknown channel by API: %d %s", status, out)
+	}
+
+	// Push subscriptions through the API: https only, bound to the caller.
 	ua, _ := ecdh.P256().GenerateKey(rand.Reader)
 	keys := `"keys":{"p256dh":"` + base64.RawURLEncoding.EncodeToString(ua.PublicKey().Bytes()) + `","auth":"AAAAAAAAAAAAAAAAAAAAAA"}`
 	if status, out := apiSend(t, e, token, "POST", "/api/v1/push-subscriptions", `{"endpoint":"https://fcm.googleapis.com/fcm/send/x1",`+keys+`}`); status != 201 {
