@@ -397,3 +397,27 @@ func TestGatewayHangingOr500(t *testing.T) {
 		})
 	}
 }
+
+// TestOTPBlankedOnceSent: a one-time code's body is not kept once it was sent; its
+// expiry defaults to ten minutes.
+func TestOTPBlankedOnceSent(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t)
+	r.st.Enqueue(ctx, notify.Message{UnitID: r.unitID, To: "tel:+84912000014", Kind: notify.KindOTP, Ref: "otp:2", Body: "Ma xac thuc 246810"})
+	r.run(t, time.Minute)
+	if s := r.sms.Sent(); len(s) != 1 || !strings.Contains(s[0].Text, "246810") {
+		t.Fatalf("sms %+v", s)
+	}
+	if n, err := r.st.OutboxBodiesLike(ctx, "246810"); err != nil || n != 0 {
+		t.Fatalf("the code is still stored: %d %v", n, err)
+	}
+	r.sms.SetDown(true)
+	r.st.Enqueue(ctx, notify.Message{UnitID: r.unitID, To: "tel:+84912000014", Kind: notify.KindOTP, Ref: "otp:3", Body: "Ma xac thuc 135790"})
+	r.run(t, 11*time.Minute)
+	if counts, _ := r.st.OutboxCounts(ctx); counts["expired"]+counts["failed"] != 1 {
+		t.Fatalf("outbox %v", counts)
+	}
+	if n, _ := r.st.OutboxBodiesLike(ctx, "135790"); n != 0 {
+		t.Fatal("an undelivered code is still stored")
+	}
+}

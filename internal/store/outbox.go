@@ -17,6 +17,9 @@ import (
 // already queued is not queued again (a replayed action owes nothing new).
 func (s *Store) enqueue(ctx context.Context, tx *sql.Tx, m notify.Message) error {
 	now := s.timestamp()
+	if m.Kind == notify.KindOTP && m.ExpiresAt.IsZero() {
+		m.ExpiresAt = now.Add(notify.OTPLifetime)
+	}
 	data := ""
 	if len(m.Data) > 0 {
 		b, err := json.Marshal(m.Data)
@@ -127,7 +130,9 @@ func (s *Store) AttemptAccepted(ctx context.Context, outboxID, attemptID int64, 
 			locale.Clip(providerID, 200), utc(at), attemptID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = $1, claimed_until = NULL, last_error = '' WHERE id = $2`,
+		// A one-time code is not kept once sent.
+		_, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = $1, claimed_until = NULL, last_error = '',
+			body = CASE WHEN kind = 'otp' THEN '' ELSE body END, data = CASE WHEN kind = 'otp' THEN '' ELSE data END WHERE id = $2`,
 			utc(at), outboxID)
 		return err
 	})
@@ -147,9 +152,12 @@ func (s *Store) AttemptFailed(ctx context.Context, p notify.Pending, attemptID i
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE outbox SET status = $1, last_error = $2, next_attempt_at = $3, claimed_until = NULL,
-			channel = $4, channel_tries = $5, given_up = $6 WHERE id = $7`,
-			status, reason, utc(next), p.Channel, p.ChannelTries, strings.Join(p.GivenUp, ","), p.ID)
+		q := `UPDATE outbox SET status = $1, last_error = $2, next_attempt_at = $3, claimed_until = NULL,
+			channel = $4, channel_tries = $5, given_up = $6 WHERE id = $7`
+		if final { // a one-time code is not kept once it failed
+			q = strings.Replace(q, "given_up = $6", "given_up = $6, body = CASE WHEN kind = 'otp' THEN '' ELSE body END, data = CASE WHEN kind = 'otp' THEN '' ELSE data END", 1)
+		}
+		_, err := tx.ExecContext(ctx, q, status, reason, utc(next), p.Channel, p.ChannelTries, strings.Join(p.GivenUp, ","), p.ID)
 		return err
 	})
 }
