@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/notify"
@@ -51,7 +52,8 @@ func (s *Store) SetNotifyConsent(ctx context.Context, userID int64, c notify.Con
 		if err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, audit.Event{Action: action, ObjectType: "notify_channel", ObjectID: c.Channel, Fields: []string{"consent"}})
+		return s.appendAudit(ctx, tx, audit.Event{Action: action, ObjectType: "notify_channel",
+			ObjectID: strconv.FormatInt(userID, 10) + "/" + c.Channel, Fields: []string{"consent", "text", "position"}})
 	})
 }
 

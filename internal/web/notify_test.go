@@ -112,7 +112,8 @@ func TestNotifyPages(t *testing.T) {
 	}
 	d := ds[0]
 	home, _ := e.st.UnitByCode(ctx, demo.CommuneCode)
-	e.st.Enqueue(ctx, notifypkg.Message{UnitID: home.ID, To: "tel:+84912000123", Kind: notifypkg.KindOTP, Ref: d.Code, Body: "Ma 987654"})
+	e.st.Enqueue(ctx, notifypkg.Message{UnitID: home.ID, To: "tel:+84912000123", Kind: notifypkg.KindOTP, Ref: d.Code, Body: "Ma 987654",
+		ExpiresAt: time.Now().Add(48 * time.Hour)})
 	w := &notifypkg.Worker{Store: e.st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return time.Now().Add(time.Hour) }}
 	if _, err := w.Deliver(ctx); err != nil {
 		t.Fatal(err)
