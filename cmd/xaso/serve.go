@@ -152,6 +152,13 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 		return err
 	}
 	defer stopSource()
+	// Notifications reach citizens on their channels (docs/NOTIFY.md).
+	deps.Notify = app.NewNotify(deps)
+	gateways, stopNotify, err := notifySetup(ctx, cfg, log, deps.Notify, kek, "http://"+ln.Addr().String())
+	if err != nil {
+		return err
+	}
+	defer stopNotify()
 	srv, err := app.New(deps)
 	if err != nil {
 		return err
@@ -189,7 +196,8 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	}
 	// Ticket slips addressed to a kiosk's printer (escpos://host:port) go to the printer.
 	sender = queue.PrinterSender{Next: sender}
-	go (&notify.Worker{Store: st, Sender: sender, Log: log, Interval: 10 * time.Second, Now: time.Now}).Run(bg)
+	go (&notify.Worker{Store: st, Sender: sender, Gateways: gateways, ASCII: cfg.SMSASCII, Log: log,
+		Interval: 10 * time.Second, Now: time.Now, Timeout: 30 * time.Second}).Run(bg)
 	if platform != nil {
 		go runExchange(bg, log, cfg.ExchangeInterval, exch, exchAdapter, exchangeUnits)
 	}

@@ -6,6 +6,7 @@ package api
 import (
 	_ "embed"
 	"github.com/xaso-vn/xaso/internal/announce"
+	"github.com/xaso-vn/xaso/internal/notify"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -78,6 +79,9 @@ type Deps struct {
 	Broadcast *broadcast.Service
 	// Announcements runs the announcements (nil: no routes for them).
 	Announcements *announce.Service
+	// Notify runs the notifications' webhooks, push subscriptions and templates (nil:
+	// no routes for them).
+	Notify *notify.Service
 }
 
 type handlers struct{ Deps }
@@ -147,6 +151,7 @@ func Routes(d Deps) []httpx.Route {
 	if d.Citizens != nil {
 		routes = append(routes, citizenRoutes(h)...)
 	}
+	routes = append(routes, h.notifyRoutes()...)
 	return append(routes, receiptRoutes(h)...)
 }
 

@@ -6,7 +6,16 @@
 package app
 
 import (
+	"context"
+	"crypto/subtle"
+	"errors"
 	"github.com/xaso-vn/xaso/internal/announce"
+	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/locale"
+	"github.com/xaso-vn/xaso/internal/notify"
+	"github.com/xaso-vn/xaso/internal/ratelimit"
+	"github.com/xaso-vn/xaso/internal/store"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -89,6 +98,9 @@ func New(d web.Deps) (*web.Server, error) {
 	if d.Citizens == nil {
 		d.Citizens = web.NewCitizens(d)
 	}
+	if d.Notify == nil {
+		d.Notify = NewNotify(d)
+	}
 	var unlock func(int64, func() error) error
 	if d.Auth != nil {
 		unlock = d.Auth.UnlockPassphrase
@@ -96,7 +108,7 @@ func New(d web.Deps) (*web.Server, error) {
 	d.Routes = api.Routes(api.Deps{Broadcast: d.Broadcast, Announcements: d.Announcements, Accounts: d.Accounts, Citizens: d.Citizens, Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: d.Lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
 		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments, Feedback: d.Feedback, Queue: d.Queue, Kiosks: d.Kiosks,
-		Certifications: d.Certifications, Documents: d.Documents, Exchange: d.Exchange,
+		Certifications: d.Certifications, Documents: d.Documents, Exchange: d.Exchange, Notify: d.Notify,
 		UnlockPassphrase: unlock, TSAURL: d.TSAURL})
 	return web.New(d)
 }
@@ -112,4 +124,45 @@ func NewBroadcast(d web.Deps) *broadcast.Service {
 		b.Sounds = tools
 	}
 	return b
+}
+
+// NewNotify is the notifications' service of deps: a dossier's status answered to a
+// message asking it with the same privacy as the look-up (the code and its secret), five
+// questions per sender and a minute's refill.
+func NewNotify(d web.Deps) *notify.Service {
+	n := &notify.Service{Store: d.Store, HomeUnitID: d.HomeUnitID, Senders: ratelimit.New(5, 1), Now: time.Now,
+		Subject: "mailto:notify@xaso.invalid", Lookup: DossierAnswer(d.Store)}
+	if d.BaseURL != "" {
+		n.Subject = d.BaseURL
+	}
+	if d.Dossiers != nil {
+		n.Now = d.Dossiers.Now
+	}
+	return n
+}
+
+// DossierAnswer answers "ask by message": the dossier's status and appointment when the
+// code and the look-up secret match; anything else is "not found" alike.
+func DossierAnswer(st *store.Store) func(ctx context.Context, code, secret string) (notify.Answer, error) {
+	return func(ctx context.Context, code, secret string) (notify.Answer, error) {
+		d, err := st.DossierByCode(ctx, code)
+		if errors.Is(err, apperr.ErrNotFound) {
+			return notify.Answer{}, nil
+		}
+		if err != nil {
+			return notify.Answer{}, err
+		}
+		if d.Secret == "" || subtle.ConstantTimeCompare([]byte(strings.ToUpper(secret)), []byte(d.Secret)) != 1 {
+			return notify.Answer{}, nil
+		}
+		a := notify.Answer{Found: true, UnitID: d.CompetentUnitID, Status: d.Status.Label()}
+		due := d.DueAt
+		if !d.ExtendedDueAt.IsZero() {
+			due = d.ExtendedDueAt
+		}
+		if !due.IsZero() {
+			a.DueDate = due.In(locale.Zone).Format("02/01/2006")
+		}
+		return a, nil
+	}
 }

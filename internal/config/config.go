@@ -102,6 +102,22 @@ type Config struct {
 	// process). SourceToken its credential there, environment only (XASO_SOURCE_TOKEN).
 	SourceURL   string
 	SourceToken string
+	// Notifications (docs/NOTIFY.md). SMSURL is the SMS HTTP gateway (its token from
+	// XASO_SMS_TOKEN; SMSBrand the brand name it sends under; SMSASCII strips Vietnamese
+	// marks for gateways that take only GSM-7); ZNSURL the Zalo OA's API (its token from
+	// XASO_ZNS_TOKEN); Push turns on Web Push (the VAPID key is made once and kept). The
+	// gateways' webhooks are verified with XASO_SMS_WEBHOOK_SECRET and
+	// XASO_ZALO_WEBHOOK_SECRET. Empty: the channel is off (in --demo local fakes run in
+	// the process).
+	SMSURL            string
+	SMSToken          string
+	SMSBrand          string
+	SMSASCII          bool
+	ZNSURL            string
+	ZNSToken          string
+	Push              bool
+	SMSWebhookSecret  string
+	ZaloWebhookSecret string
 }
 
 // exchangeOrganRE is an organ id's form (Decision 20/2020/QĐ-TTg; edxml.ValidOrganID).
@@ -168,6 +184,11 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.ExchangeOrgan, "exchange-organ", c.ExchangeOrgan, "organ id of the unit exchanging documents, e.g. 000.31.37.H45 (env XASO_EXCHANGE_ORGAN)")
 	fs.DurationVar(&c.ExchangeInterval, "exchange-interval", c.ExchangeInterval, "how often documents are sent to and fetched from the exchange platform (env XASO_EXCHANGE_INTERVAL)")
 	fs.StringVar(&c.SourceURL, "source-url", c.SourceURL, "province's source information system (loudspeaker reports) base URL; its token comes from XASO_SOURCE_TOKEN (env XASO_SOURCE_URL)")
+	fs.StringVar(&c.SMSURL, "sms-url", c.SMSURL, "SMS HTTP gateway base URL for notifications and one-time codes; its token comes from XASO_SMS_TOKEN (env XASO_SMS_URL)")
+	fs.StringVar(&c.SMSBrand, "sms-brand", c.SMSBrand, "brand name SMS are sent under (env XASO_SMS_BRAND)")
+	fs.BoolVar(&c.SMSASCII, "sms-ascii", c.SMSASCII, "send SMS without Vietnamese marks (GSM-7 gateways) (env XASO_SMS_ASCII)")
+	fs.StringVar(&c.ZNSURL, "zns-url", c.ZNSURL, "Zalo OA API base URL for ZNS template messages; its token comes from XASO_ZNS_TOKEN (env XASO_ZNS_URL)")
+	fs.BoolVar(&c.Push, "push", c.Push, "send Web Push notifications to citizens' subscribed browsers (VAPID key made once) (env XASO_PUSH)")
 	fs.StringVar(&c.VoiceCommand, "voice-command", c.VoiceCommand, "program (with arguments) reading Vietnamese text on stdin and writing WAV on stdout, used instead of espeak-ng (env XASO_VOICE_COMMAND)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "serve Go's profiler (/debug/pprof/) on this host:port, e.g. 127.0.0.1:6060; empty: off (env XASO_DEBUG_ADDR)")
 }
@@ -219,6 +240,13 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	str("XASO_VOICE_COMMAND", &c.VoiceCommand)
 	str("XASO_SOURCE_URL", &c.SourceURL)
 	str("XASO_SOURCE_TOKEN", &c.SourceToken)
+	str("XASO_SMS_URL", &c.SMSURL)
+	str("XASO_SMS_TOKEN", &c.SMSToken)
+	str("XASO_SMS_BRAND", &c.SMSBrand)
+	str("XASO_ZNS_URL", &c.ZNSURL)
+	str("XASO_ZNS_TOKEN", &c.ZNSToken)
+	str("XASO_SMS_WEBHOOK_SECRET", &c.SMSWebhookSecret)
+	str("XASO_ZALO_WEBHOOK_SECRET", &c.ZaloWebhookSecret)
 	if v := getenv("XASO_EXCHANGE_INTERVAL"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -227,7 +255,8 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 		c.ExchangeInterval = d
 	}
 	var errs []error
-	for name, dst := range map[string]*bool{"XASO_DEMO": &c.Demo, "XASO_TRUST_PROXY": &c.TrustProxy} {
+	for name, dst := range map[string]*bool{"XASO_DEMO": &c.Demo, "XASO_TRUST_PROXY": &c.TrustProxy,
+		"XASO_SMS_ASCII": &c.SMSASCII, "XASO_PUSH": &c.Push} {
 		if v := getenv(name); v != "" {
 			b, err := strconv.ParseBool(v)
 			if err != nil {
@@ -367,6 +396,14 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("--tsa-url %q: cần dạng http(s)://máy-chủ/đường-dẫn (want an absolute http(s) URL)", c.TSAURL))
 		}
 	}
+	for flag, v := range map[string]string{"--sms-url": c.SMSURL, "--zns-url": c.ZNSURL} {
+		if v == "" {
+			continue
+		}
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("%s %q: cần dạng http(s)://máy-chủ/đường-dẫn (want an absolute http(s) URL)", flag, v))
+		}
+	}
 	if c.SourceURL != "" {
 		if u, err := url.Parse(c.SourceURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("--source-url %q: cần dạng http(s)://máy-chủ/đường-dẫn (want an absolute http(s) URL)", c.SourceURL))
@@ -492,6 +529,15 @@ func (c Config) LogValue() slog.Value {
 		slog.String("source_url", c.SourceURL),
 		slog.Bool("source_token_set", c.SourceToken != ""),
 		slog.Bool("voice_command_set", c.VoiceCommand != ""),
+		slog.String("sms_url", c.SMSURL),
+		slog.Bool("sms_token_set", c.SMSToken != ""),
+		slog.String("sms_brand", c.SMSBrand),
+		slog.Bool("sms_ascii", c.SMSASCII),
+		slog.String("zns_url", c.ZNSURL),
+		slog.Bool("zns_token_set", c.ZNSToken != ""),
+		slog.Bool("push", c.Push),
+		slog.Bool("sms_webhook_secret_set", c.SMSWebhookSecret != ""),
+		slog.Bool("zalo_webhook_secret_set", c.ZaloWebhookSecret != ""),
 	)
 }
 

@@ -251,12 +251,19 @@ func (s *Service) Answer(ctx context.Context, p *auth.Principal, id int64, versi
 		after.AssigneeID, after.AssigneeName = p.UserID, after.AnsweredBy
 	}
 	var msgs []notify.Message
+	// The answer goes to the contact the citizen left: an e-mail address by e-mail, a
+	// Vietnamese phone number by SMS (docs/NOTIFY.md); once per feedback.
+	email := ""
 	if strings.Contains(before.Contact, "@") && !strings.ContainsAny(before.Contact, " \n") {
+		email = before.Contact
+	}
+	if phone := notify.E164(before.Contact); email != "" || phone != "" {
 		ref := "PAKN-" + fmt.Sprint(before.ID)
 		if before.DossierCode != "" {
 			ref = before.DossierCode
 		}
-		msgs = append(msgs, notify.Message{UnitID: before.UnitID, To: before.Contact, Ref: ref,
+		msgs = append(msgs, notify.Message{UnitID: before.UnitID, Email: email, Phone: phone, Ref: ref,
+			Kind: notify.KindFeedbackAnswered, DedupKey: fmt.Sprintf("feedback:%d:answered", before.ID),
 			Subject: "Trả lời " + strings.ToLower(before.Kind.Label()) + " của ông/bà",
 			Body: strings.Join([]string{"Kính gửi " + before.Name + ",", "",
 				"Ngày " + after.AnsweredAt.In(locale.Zone).Format("02/01/2006") + ", đơn vị đã trả lời " + strings.ToLower(before.Kind.Label()) + " của ông/bà:",

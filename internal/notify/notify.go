@@ -14,17 +14,29 @@ import (
 	"mime"
 	"net"
 	"net/smtp"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
 
-// Message is one message to one recipient.
+// Message is one message owed: to a direct recipient (To: an e-mail address, a printer
+// escpos://, an SMS tel:+84…), or to a person (UserID, Phone, Email), whom the ladder
+// reaches on their channels.
 type Message struct {
 	UnitID  int64
-	To      string // e-mail address
+	To      string // direct recipient; "" for a person
 	Subject string
-	Body    string // plain text
+	Body    string // plain text (e-mail; other channels render the kind's template)
 	Ref     string // what it is about, e.g. a dossier code: logged instead of the content
+
+	UserID    int64             // the citizen account, 0 if none
+	Phone     string            // E.164 (+84…), as the dossier recorded it
+	Email     string            // as the dossier recorded it
+	Kind      string            // receipt, supplement, result, otp…: the template
+	Data      map[string]string // the template's placeholders' values
+	DedupKey  string            // a second message with the same key is not queued
+	ExpiresAt time.Time         // not sent after it (one-time codes)
 }
 
 // Pending is a message claimed for delivery.
@@ -32,9 +44,12 @@ type Pending struct {
 	ID       int64
 	Attempts int // including this one
 	Message
+	Channel      string   // the ladder's channel being tried ("" none yet)
+	ChannelTries int      // its failed tries
+	GivenUp      []string // channels that failed for good
 }
 
-// Sender delivers one message.
+// Sender delivers one message by e-mail (or to a printer, queue.PrinterSender).
 type Sender interface {
 	Send(ctx context.Context, m Message) error
 }
@@ -43,28 +58,43 @@ type Sender interface {
 type Store interface {
 	// ClaimOutbox leases up to n due messages until now+lease, counting an attempt.
 	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, n int) ([]Pending, error)
-	MarkSent(ctx context.Context, id int64, at time.Time) error
-	// MarkFailed records an attempt's error and when to try again; final gives up.
-	MarkFailed(ctx context.Context, id int64, reason string, next time.Time, final bool) error
+	// Contacts is what the ladder needs of a citizen account.
+	Contacts(ctx context.Context, userID int64) (Contacts, error)
+	// OpenAttempt records an attempt on channel, or answers the one a dead worker left
+	// unanswered on it (same id: the gateway's idempotency key).
+	OpenAttempt(ctx context.Context, outboxID int64, channel string, at time.Time) (int64, error)
+	// AttemptAccepted ends the message: the attempt was accepted.
+	AttemptAccepted(ctx context.Context, outboxID, attemptID int64, providerID string, at time.Time) error
+	// AttemptFailed records a failed attempt: the message's channel and its tries, when
+	// to try again, the channels given up; final fails the message.
+	AttemptFailed(ctx context.Context, p Pending, attemptID int64, reason string, next time.Time, final bool) error
+	// Expire ends a message that may no longer be sent (status expired, body blanked).
+	Expire(ctx context.Context, outboxID int64, at time.Time) error
+	// Template is a unit's own wording of kind on channel ("" : the default).
+	Template(ctx context.Context, unitID int64, kind, channel string) (string, error)
 }
 
-// MaxAttempts is how often a message is tried before it is marked failed (about two days
-// with the delays of Backoff).
+// MaxAttempts is how often a message is tried on its last channel (e-mail) before it
+// is marked failed (about two days with the delays of Backoff).
 const MaxAttempts = 10
 
-// Backoff is the delay before attempt n+1 after n failed attempts.
+// Backoff is the delay before attempt n+1 after n failed attempts by e-mail.
 func Backoff(n int) time.Duration {
-	ladder := []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 3 * time.Hour, 6 * time.Hour}
-	return ladder[min(max(n-1, 0), len(ladder)-1)]
+	return Policies[ChanEmail].Delay(n)
 }
 
 // Worker delivers the outbox.
 type Worker struct {
 	Store    Store
-	Sender   Sender
+	Sender   Sender             // e-mail and printers
+	Gateways map[string]Gateway // push, zns, sms (a channel without one fails over to the next)
 	Log      *slog.Logger
 	Interval time.Duration // how often to look for due messages
 	Now      func() time.Time
+	// Timeout bounds each gateway call (0: one minute).
+	Timeout time.Duration
+	// ASCII strips the marks of SMS texts (--sms-ascii).
+	ASCII bool
 }
 
 // Run delivers until ctx ends.
@@ -83,7 +113,7 @@ func (w *Worker) Run(ctx context.Context) {
 	}
 }
 
-// Deliver sends what is due now and reports how many messages were sent.
+// Deliver sends what is due now and reports how many messages were accepted.
 func (w *Worker) Deliver(ctx context.Context) (int, error) {
 	now := w.Now()
 	batch, err := w.Store.ClaimOutbox(ctx, now, 2*time.Minute, 20)
@@ -92,23 +122,117 @@ func (w *Worker) Deliver(ctx context.Context) (int, error) {
 	}
 	sent := 0
 	for _, p := range batch {
-		sctx, cancel := context.WithTimeout(ctx, time.Minute)
-		err := w.Sender.Send(sctx, p.Message)
-		cancel()
-		if err == nil {
-			if err := w.Store.MarkSent(ctx, p.ID, w.Now()); err != nil {
-				return sent, err
-			}
-			sent++
-			continue
-		}
-		final := p.Attempts >= MaxAttempts
-		w.Log.Warn("message not delivered", "outbox_id", p.ID, "ref", p.Ref, "attempt", p.Attempts, "final", final, "err", err)
-		if err := w.Store.MarkFailed(ctx, p.ID, err.Error(), w.Now().Add(Backoff(p.Attempts)), final); err != nil {
+		ok, err := w.deliver(ctx, p)
+		if err != nil {
 			return sent, err
+		}
+		if ok {
+			sent++
 		}
 	}
 	return sent, nil
+}
+
+// deliver tries p once on its current rung of the ladder.
+func (w *Worker) deliver(ctx context.Context, p Pending) (bool, error) {
+	now := w.Now()
+	if !p.ExpiresAt.IsZero() && !now.Before(p.ExpiresAt) {
+		return false, w.Store.Expire(ctx, p.ID, now)
+	}
+	var c Contacts
+	if p.To == "" && p.UserID != 0 {
+		var err error
+		if c, err = w.Store.Contacts(ctx, p.UserID); err != nil {
+			return false, err
+		}
+	}
+	var rungs []Route
+	for _, r := range Ladder(p.Message, c) {
+		if !slices.Contains(p.GivenUp, r.Channel) {
+			rungs = append(rungs, r)
+		}
+	}
+	if len(rungs) == 0 {
+		w.Log.Warn("message without a channel", "outbox_id", p.ID, "ref", p.Ref)
+		return false, w.Store.AttemptFailed(ctx, p, 0, "no channel", now, true)
+	}
+	// The rungs of one channel (a citizen's browsers) are tried together: one accepted
+	// is enough.
+	ch := rungs[0].Channel
+	if ch != p.Channel {
+		p.Channel, p.ChannelTries = ch, 0
+	}
+	attemptID, err := w.Store.OpenAttempt(ctx, p.ID, ch, now)
+	if err != nil {
+		return false, err
+	}
+	var providerID string
+	var sendErr error
+	permanent := true // every rung of the channel refused for good
+	for _, r := range rungs {
+		if r.Channel != ch {
+			break
+		}
+		if providerID, sendErr = w.send(ctx, p, attemptID, r); sendErr == nil {
+			break
+		}
+		permanent = permanent && errors.Is(sendErr, ErrPermanent)
+	}
+	if sendErr == nil {
+		return true, w.Store.AttemptAccepted(ctx, p.ID, attemptID, providerID, w.Now())
+	}
+	pol, ok := Policies[ch]
+	if !ok {
+		pol = Policies[ChanEmail]
+	}
+	p.ChannelTries++
+	next := w.Now().Add(pol.Delay(p.ChannelTries))
+	if p.ChannelTries >= pol.Tries || permanent {
+		p.GivenUp = append(p.GivenUp, ch)
+		p.Channel, p.ChannelTries = "", 0
+		next = w.Now() // the next channel at once
+	}
+	final := true
+	for _, r := range rungs {
+		if !slices.Contains(p.GivenUp, r.Channel) {
+			final = false
+		}
+	}
+	w.Log.Warn("message not delivered", "outbox_id", p.ID, "ref", p.Ref, "channel", ch, "attempt", p.Attempts, "final", final, "err", sendErr)
+	return false, w.Store.AttemptFailed(ctx, p, attemptID, sendErr.Error(), next, final)
+}
+
+func (w *Worker) send(ctx context.Context, p Pending, attemptID int64, r Route) (string, error) {
+	timeout := w.Timeout
+	if timeout == 0 {
+		timeout = time.Minute
+	}
+	sctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if r.Channel == ChanEmail || r.Channel == ChanPrinter {
+		if w.Sender == nil {
+			return "", errors.New("notify: no e-mail")
+		}
+		m := p.Message
+		m.To = r.Address
+		if m.Body == "" && m.Kind != "" {
+			m.Subject, m.Body = w.render(ctx, p, ChanEmail)
+		}
+		return "", w.Sender.Send(sctx, m)
+	}
+	g := w.Gateways[r.Channel]
+	if g == nil {
+		return "", fmt.Errorf("%w: channel %s not configured", ErrPermanent, r.Channel)
+	}
+	d := Delivery{AttemptID: attemptID, Route: r, Kind: p.Kind, Ref: p.Ref, Params: p.Data}
+	d.Subject, d.Text = w.render(ctx, p, r.Channel)
+	if r.Channel == ChanSMS && w.ASCII {
+		d.Text = StripMarks(d.Text)
+	}
+	if r.Channel == ChanPush && p.Data["ma_ho_so"] != "" {
+		d.URL = "/tra-cuu/" + url.PathEscape(p.Data["ma_ho_so"])
+	}
+	return g.Send(sctx, d)
 }
 
 // LogSender "delivers" to the log, for installations without e-mail. It logs the

@@ -6,7 +6,18 @@ import "github.com/xaso-vn/xaso/internal/auth"
 // public; {"user"}: any logged-in user; else the roles), written independently of the
 // route table like access.
 var apiAccess = map[string][]auth.Role{
-	"GET /api/v1/openapi.json":                      nil,
+	"GET /api/v1/openapi.json": nil,
+	// Notifications (docs/NOTIFY.md): the gateways' webhooks are authenticated by HMAC;
+	// a subscription is the logged-in user's own; templates are the unit admin's.
+	"POST /api/v1/notify/receipts/{gateway}":        nil,
+	"POST /api/v1/notify/inbound/{gateway}":         nil,
+	"GET /api/v1/push/key":                          nil,
+	"GET /api/v1/me/notifications":                  {"user"},
+	"PUT /api/v1/me/notifications/{channel}":        {"user"},
+	"POST /api/v1/push-subscriptions":               {"user"},
+	"DELETE /api/v1/push-subscriptions":             {"user"},
+	"GET /api/v1/notify/templates":                  auth.AdminRoles,
+	"PUT /api/v1/notify/templates/{kind}/{channel}": auth.AdminRoles,
 	"GET /api/v1/units":                             nil,
 	"GET /api/v1/me":                                {"user"},
 	"GET /api/v1/me/overview":                       {"user"},

@@ -35,6 +35,8 @@ var auditActions = map[string]string{
 	"bulletin.create": "Soạn bản tin truyền thanh", "bulletin.approve": "Duyệt bản tin truyền thanh",
 	"bulletin.withdraw":   "Thu hồi bản tin truyền thanh",
 	"announcement.create": "Soạn thông báo", "announcement.publish": "Đăng thông báo", "announcement.withdraw": "Gỡ thông báo",
+	"notify.consent_granted": "Công dân đồng ý nhận thông báo qua một kênh", "notify.consent_withdrawn": "Công dân rút lại đồng ý nhận thông báo",
+	"notify.template": "Sửa mẫu tin nhắn",
 }
 
 var auditObjects = map[string]string{
@@ -43,7 +45,7 @@ var auditObjects = map[string]string{
 	"procedure": "Thủ tục", "receipt": "Biên lai", "receipt_key": "Khóa ký biên lai", "session": "Phiên đăng nhập",
 	"signing_key": "Chứng thư ký số", "trust_anchor": "Chứng thư gốc", "unit": "Đơn vị", "user": "Người dùng", "village": "Thôn",
 	"document": "Văn bản", "bulletin": "Bản tin truyền thanh", "broadcast_cluster": "Cụm loa", "broadcast_speaker": "Loa truyền thanh",
-	"announcement": "Thông báo",
+	"announcement": "Thông báo", "notify_channel": "Kênh nhận thông báo", "notify_template": "Mẫu tin nhắn",
 }
 
 var matchLabels = map[payment.Outcome]string{

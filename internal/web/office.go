@@ -302,6 +302,8 @@ type dossierView struct {
 	Assign   *assignForm
 	// OwnerLink joins a counter dossier to the citizen's account (nil: not offered).
 	OwnerLink *ownerLinkForm
+	// Sent is the messages sent to the applicant about the dossier (docs/NOTIFY.md).
+	Sent []sentMessage
 }
 
 // printLink is a one-stop form the dossier can print (served by the API from
@@ -511,6 +513,9 @@ func (s *Server) dossierData(r *http.Request, d dossier.Dossier, a dossier.Actor
 		return v, err
 	}
 	v.OwnerLink = s.ownerLink(r.Context(), auth.PrincipalFrom(r.Context()), d.Code, d.OwnerID, d.ReceivingUnitID, d.CompetentUnitID)
+	if v.Sent, err = s.sentMessages(r, d.Code); err != nil {
+		return v, err
+	}
 	return v, nil
 }
 

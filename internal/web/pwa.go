@@ -382,6 +382,20 @@ async function keep(href, resp) {
   const keys = await c.keys();
   for (const old of keys.slice(0, Math.max(0, keys.length - MAX_PAGES))) await c.delete(old);
 }
+
+// Web Push (docs/NOTIFY.md): the message xaso encrypted for this browser, shown as a
+// notification; a tap opens the dossier's page (same origin only).
+self.addEventListener('push', event => {
+  let m = {};
+  try { m = event.data ? event.data.json() : {}; } catch (err) {}
+  event.waitUntil(self.registration.showNotification(m.title || 'Xã số', {body: m.body || '', tag: m.tag || undefined,
+    data: {url: typeof m.url === 'string' && m.url.startsWith('/') && !m.url.startsWith('//') ? m.url : '/account'}}));
+});
+
+self.addEventListener('notificationclick', event => {
+  event.notification.close();
+  event.waitUntil(self.clients.openWindow((event.notification.data && event.notification.data.url) || '/account'));
+});
 `))
 
 // drawIcon draws the app's mark at size×size pixels: a white five-pointed star on the

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"github.com/xaso-vn/xaso/internal/announce"
+	"github.com/xaso-vn/xaso/internal/notify"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -106,6 +107,9 @@ type Deps struct {
 	// Announcements runs the announcements (internal/app sets it; nil: no announcement
 	// pages).
 	Announcements *announce.Service
+	// Notify runs the notifications: the citizen's channels, the units' templates, the
+	// gateways' webhooks (internal/app sets it; nil: no notification pages).
+	Notify *notify.Service
 }
 
 // productName is the product's own name, the site's when no unit names it.
@@ -213,7 +217,7 @@ func New(d Deps) (*Server, error) {
 	s.routes = slices.Concat(s.pageRoutes(), s.paymentPageRoutes(), s.adminPaymentRoutes(),
 		s.feedbackRoutes(), s.unitSettingsRoutes(), s.floorRoutes(),
 		s.certificationPageRoutes(), s.documentPageRoutes(), s.mailPageRoutes(), s.dossierFeeRoutes(), s.adminUserRoutes(),
-		s.broadcastRoutes(), s.announceRoutes(), s.assignRoutes(), s.adminFloorRoutes(), s.appRoutes(), s.signupRoutes(), d.Routes)
+		s.broadcastRoutes(), s.announceRoutes(), s.assignRoutes(), s.adminFloorRoutes(), s.appRoutes(), s.signupRoutes(), s.notifyRoutes(), d.Routes)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {
@@ -463,6 +467,7 @@ var officeMenu = []struct{ Key, Pattern, Label string }{
 	{"procedures", "GET /admin/procedures", "Thủ tục"},
 	{"calendar", "GET /admin/calendar", "Lịch làm việc"},
 	{"admin-unit", "GET /admin/unit", "Cài đặt đơn vị"},
+	{"admin-notify", "GET /admin/thong-bao", "Mẫu tin nhắn"},
 	{"admin-floor", "GET /admin/quay", "Quầy, máy lấy số"},
 	{"admin-payments", "GET /admin/payments", "Tài khoản thu"},
 	{"admin-signing", "GET /admin/signing", "Chữ ký số"},

@@ -194,6 +194,8 @@ var access = map[string][]auth.Role{
 	// A citizen gives and takes back their consent to a volunteer; the handlers act
 	// only on the caller's own consents (volunteer_test.go).
 	"POST /account/consents":             {"user"},
+	"GET /account/thong-bao":             {"user"},
+	"POST /account/thong-bao":            {"user"},
 	"POST /account/consents/{id}/revoke": {"user"},
 	"GET /thu-tuc":                       nil,
 	"GET /thu-tuc/{code}":                nil,
@@ -277,7 +279,9 @@ var access = map[string][]auth.Role{
 	"POST /admin/calendar/moves":                    auth.AdminRoles,
 	// The unit's settings (the desk's name): its own administrators, checked in the
 	// handlers as the calendar's are.
-	"GET /admin/unit": auth.AdminRoles,
+	"GET /admin/unit":       auth.AdminRoles,
+	"GET /admin/thong-bao":  auth.AdminRoles,
+	"POST /admin/thong-bao": auth.AdminRoles,
 	// The floor's set-up (groups, desks, kiosks): the unit's administrators.
 	"GET /admin/quay":         auth.AdminRoles,
 	"POST /admin/quay/groups": auth.AdminRoles,
