@@ -16,6 +16,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/broadcast"
 	"github.com/xaso-vn/xaso/internal/certify"
+	"github.com/xaso-vn/xaso/internal/community"
 	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
@@ -75,6 +76,8 @@ type Deps struct {
 	Broadcast *broadcast.Service
 	// Announcements runs the announcements (nil: no routes for them).
 	Announcements *announce.Service
+	// Community runs the villages, digital teams and help requests (nil: no routes).
+	Community *community.Service
 }
 
 type handlers struct{ Deps }
@@ -139,6 +142,7 @@ func Routes(d Deps) []httpx.Route {
 	routes = append(routes, userRoutes(h)...)
 	routes = append(routes, broadcastRoutes(h)...)
 	routes = append(routes, announceRoutes(h)...)
+	routes = append(routes, communityRoutes(h)...)
 	routes = append(routes, signingKeyRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)
 }

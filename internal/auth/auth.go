@@ -130,6 +130,8 @@ func (p *Principal) HomePath() string {
 		return "/office/payments"
 	case p.HasRole(OfficeRoles...):
 		return "/office"
+	case p.HasRole(RoleDigitalTeam):
+		return "/cong-dong" // the volunteer's village, visits and help requests
 	default:
 		return "/account"
 	}

@@ -23,8 +23,8 @@ var home = map[auth.Role]struct{ path, h1 string }{
 	auth.RoleSpecialist:  {"/office", "Trang làm việc"},
 	auth.RoleLeader:      {"/office/tong-quan", "Tổng quan"},
 	auth.RoleClerk:       {"/office", "Trang làm việc"},
-	auth.RoleAccountant:  {"/office/payments", "Thu phí, lệ phí"}, // the queue of money not in or not matched
-	auth.RoleDigitalTeam: {"/account", "Xin chào, Đinh Văn Minh"}, // a volunteer, not an official
+	auth.RoleAccountant:  {"/office/payments", "Thu phí, lệ phí"},     // the queue of money not in or not matched
+	auth.RoleDigitalTeam: {"/cong-dong", "Tổ công nghệ số cộng đồng"}, // a volunteer, not an official: their village's page
 	auth.RoleCitizen:     {"/account", "Xin chào, Nguyễn Văn An"},
 }
 
