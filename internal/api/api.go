@@ -143,6 +143,7 @@ func Routes(d Deps) []httpx.Route {
 	routes = append(routes, broadcastRoutes(h)...)
 	routes = append(routes, announceRoutes(h)...)
 	routes = append(routes, communityRoutes(h)...)
+	routes = append(routes, dxRoutes(h)...)
 	routes = append(routes, signingKeyRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -322,4 +323,102 @@ func (h handlers) actHelp(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return httpx.WriteJSON(w, http.StatusOK, h.helpDoc(x, true))
+}
+
+// dxRoutes: the digital-transformation indicators for the unit's officials; the leader
+// and the administrator enter the manual values.
+func dxRoutes(h handlers) []httpx.Route {
+	if h.Community == nil {
+		return nil
+	}
+	return []httpx.Route{
+		{Pattern: "GET /api/v1/dx-indicators", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: h.dxIndicators},
+		{Pattern: "POST /api/v1/dx-indicators/values", Access: httpx.OnlyRoles(community.Editors...), Handler: h.dxValue},
+	}
+}
+
+// IndicatorDoc is an indicator's value for a unit and year.
+type IndicatorDoc struct {
+	ID      string   `json:"id"`
+	Version int      `json:"version"`
+	Name    string   `json:"name"`
+	Value   *float64 `json:"value"`
+	Unit    string   `json:"unit"`
+	Source  string   `json:"source"` // computed or manual
+	Target  *float64 `json:"target"`
+	Formula string   `json:"formula"`
+	// Evidence and AsOf: where a manual value comes from; Numerator and Denominator:
+	// the rows behind a computed one.
+	Evidence    string   `json:"evidence,omitempty"`
+	AsOf        string   `json:"as_of,omitempty"`
+	Numerator   *float64 `json:"numerator,omitempty"`
+	Denominator *float64 `json:"denominator,omitempty"`
+}
+
+var errDXYear = apperr.New(apperr.Invalid, "invalid_year", "Năm phải từ 2000 đến 2100.")
+
+func (h handlers) dxIndicators(w http.ResponseWriter, r *http.Request) error {
+	unitID, err := h.communityUnit(r)
+	if err != nil {
+		return err
+	}
+	year := h.Community.Today().Year
+	if y := r.URL.Query().Get("year"); y != "" {
+		if len(y) != 4 {
+			return errDXYear
+		}
+		if year, err = strconv.Atoi(y); err != nil {
+			return errDXYear
+		}
+	}
+	ins, err := h.Community.Indicators(r.Context(), auth.PrincipalFrom(r.Context()), unitID, year)
+	if err != nil {
+		return err
+	}
+	items := make([]IndicatorDoc, len(ins))
+	for i, in := range ins {
+		d := IndicatorDoc{ID: in.ID, Version: in.Version, Name: in.Name, Value: in.Value, Unit: in.Unit, Source: string(in.Origin),
+			Target: in.Target, Formula: in.Formula, Evidence: in.Source}
+		if !in.AsOf.IsZero() {
+			d.AsOf = in.AsOf.String()
+		}
+		if in.Origin == community.Computed {
+			n, dd := in.Numerator, in.Denominator
+			d.Numerator, d.Denominator = &n, &dd
+		}
+		items[i] = d
+	}
+	return httpx.WriteJSON(w, http.StatusOK, broadcastList[IndicatorDoc]{Items: items, Total: len(items)})
+}
+
+var errDXDate = apperr.New(apperr.Invalid, "invalid_date", "Ngày của số liệu viết theo dạng YYYY-MM-DD.")
+
+func (h handlers) dxValue(w http.ResponseWriter, r *http.Request) error {
+	var raw struct {
+		Unit      string  `json:"unit"`
+		Indicator string  `json:"indicator"`
+		Year      int     `json:"year"`
+		Value     float64 `json:"value"`
+		Source    string  `json:"source"`
+		AsOf      string  `json:"as_of"`
+	}
+	if err := httpx.DecodeJSON(w, r, &raw, 8<<10); err != nil {
+		return err
+	}
+	u, err := h.Community.UnitByCode(r.Context(), raw.Unit)
+	if err != nil {
+		return err
+	}
+	var asOf calendar.Date
+	if raw.AsOf != "" {
+		if asOf, err = calendar.ParseDate(raw.AsOf); err != nil {
+			return errDXDate
+		}
+	}
+	if err := h.Community.SetManual(r.Context(), auth.PrincipalFrom(r.Context()), community.DXValue{UnitID: u.ID, Indicator: raw.Indicator,
+		Year: raw.Year, Value: raw.Value, Source: raw.Source, AsOf: asOf}); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

@@ -135,7 +135,7 @@ func (e *FieldError) Details() []apperr.Detail {
 }
 
 var fieldOrder = []string{"unit", "village", "name", "phone", "topic", "description", "as_of", "households", "people",
-	"source", "kind", "leader", "date", "visited_on", "installs", "accounts", "payments", "note", "course", "status"}
+	"source", "kind", "leader", "date", "value", "visited_on", "installs", "accounts", "payments", "note", "course", "status"}
 
 func fieldErr(bad map[string]string) error {
 	if len(bad) == 0 {

@@ -57,6 +57,8 @@ type Store interface {
 	SaveHelpRequest(ctx context.Context, before, after HelpRequest, ev Event, drop bool, reminder *Reminder) (HelpRequest, error)
 	// HelpRequestsFrom counts the requests filed from a client (its hash) since.
 	HelpRequestsFrom(ctx context.Context, clientHash string, since time.Time) (int, error)
+
+	DXStore
 }
 
 // Reminder is a message the outbox sends at At, unless dropped first.

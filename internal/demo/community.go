@@ -79,5 +79,18 @@ func demoCommunity(ctx context.Context, st *store.Store, commune int64, voluntee
 			}
 		}
 	}
+	// The seed's 2021 figures, as the commune reported them.
+	for _, v := range []struct {
+		id    string
+		value float64
+	}{{"villages_connected", 12}, {"team_members", TeamMembers}, {"app_installs", 1200}, {"smartphone_share", 70}, {"telehealth_share", 30}} {
+		if err := st.AddDXValue(ctx, community.DXValue{UnitID: commune, Indicator: v.id, Year: 2021, Value: v.value, Source: DXSource,
+			AsOf: end2021}, 0); err != nil {
+			return err
+		}
+	}
 	return nil
 }
+
+// DXSource is the source of the demo's 2021 manual indicator values.
+const DXSource = "Báo cáo kết quả chuyển đổi số năm 2021 của UBND xã Yên Từ"

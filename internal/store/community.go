@@ -540,3 +540,72 @@ func (s *Store) HelpRequestsFrom(ctx context.Context, clientHash string, since t
 }
 
 var _ community.Store = (*Store)(nil)
+
+// DXCounts counts the rows behind a unit's computed digital-transformation indicators
+// in [from, to): dossiers received (online, assisted), citizen accounts and households
+// (the latest counts up to yearEnd), paid requests (by QR transfer), help requests
+// finished (on time: the first "done" by the deadline).
+func (s *Store) DXCounts(ctx context.Context, unitID int64, from, to time.Time, yearEnd calendar.Date) (community.DXCounts, error) {
+	var c community.DXCounts
+	from, to = utc(from), utc(to)
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*),
+		COALESCE(SUM(CASE WHEN channel IN ('online', 'national_portal', 'assisted') THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN channel = 'assisted' THEN 1 ELSE 0 END), 0)
+		FROM dossiers WHERE competent_unit_id = $1 AND received_at >= $2 AND received_at < $3`, unitID, from, to).Scan(
+		&c.Received, &c.Online, &c.Assisted); err != nil {
+		return c, mapErr(err)
+	}
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(DISTINCT user_id) FROM memberships WHERE unit_id = $1 AND role = 'citizen'`,
+		unitID).Scan(&c.Citizens); err != nil {
+		return c, mapErr(err)
+	}
+	// Each village's latest count up to the year's end.
+	if err := s.r.QueryRowContext(ctx, `SELECT COALESCE(SUM(c.households), 0) FROM village_counts c JOIN villages v ON v.id = c.village_id
+		WHERE v.unit_id = $1 AND c.id = (SELECT c2.id FROM village_counts c2 WHERE c2.village_id = c.village_id AND c2.as_of <= $2
+		ORDER BY c2.as_of DESC, c2.id DESC LIMIT 1)`, unitID, yearEnd.String()).Scan(&c.Households); err != nil {
+		return c, mapErr(err)
+	}
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN method = 'bank_notification' THEN 1 ELSE 0 END), 0)
+		FROM payment_requests WHERE unit_id = $1 AND state = 'paid' AND paid_at >= $2 AND paid_at < $3`, unitID, from, to).Scan(
+		&c.Paid, &c.PaidByQR); err != nil {
+		return c, mapErr(err)
+	}
+	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN d.first_done <= h.due_at THEN 1 ELSE 0 END), 0)
+		FROM help_requests h JOIN (SELECT request_id, MIN(at) AS first_done FROM help_request_events WHERE status = 'done' GROUP BY request_id) d
+		ON d.request_id = h.id WHERE h.unit_id = $1 AND h.filed_at >= $2 AND h.filed_at < $3`, unitID, from, to).Scan(&c.HelpDone, &c.HelpDoneOnTime)
+	return c, mapErr(err)
+}
+
+// DXValues lists a unit's manual indicator values for a year, the oldest entered first.
+func (s *Store) DXValues(ctx context.Context, unitID int64, year int) ([]community.DXValue, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT unit_id, indicator, year, value, source, as_of FROM dx_values WHERE unit_id = $1 AND year = $2
+		ORDER BY id`, unitID, year)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []community.DXValue
+	for rows.Next() {
+		var v community.DXValue
+		var asOf string
+		if err := rows.Scan(&v.UnitID, &v.Indicator, &v.Year, &v.Value, &v.Source, &asOf); err != nil {
+			return nil, err
+		}
+		v.AsOf = parseDate(asOf)
+		out = append(out, v)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// AddDXValue stores a manual indicator value, audited.
+func (s *Store) AddDXValue(ctx context.Context, v community.DXValue, by int64) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO dx_values (unit_id, indicator, year, value, source, as_of, entered_by, entered_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, v.UnitID, v.Indicator, v.Year, v.Value, v.Source, v.AsOf.String(), nullID(by),
+			s.timestamp()); err != nil {
+			return fmt.Errorf("store: indicator value: %w", err)
+		}
+		return s.appendAudit(ctx, tx, audit.Event{Chain: v.UnitID, Action: "dx.value", ObjectType: "dx_indicator",
+			ObjectID: v.Indicator + "/" + strconv.Itoa(v.Year), Fields: []string{"value", "source", "as_of"}})
+	})
+}

@@ -22,6 +22,10 @@ var communityAccess = map[string][]auth.Role{
 	"GET /api/v1/help-requests":                          teamReaders,
 	"POST /api/v1/community/visits":                      {auth.RoleDigitalTeam},
 	"GET /api/v1/community/visits":                       {auth.RoleDigitalTeam},
+	// The digital-transformation indicators: the officials read, the leader and the
+	// administrator enter the manual values.
+	"GET /api/v1/dx-indicators":         officials,
+	"POST /api/v1/dx-indicators/values": {auth.RoleLeader, auth.RoleUnitAdmin},
 	// Pages: the villages for the officials (the leader and the unit's administrator
 	// edit), the volunteer's page, the public help form and follow-up.
 	"GET /office/thon":                       officials,

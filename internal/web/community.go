@@ -405,9 +405,10 @@ func init() {
 		"team.training.add": "Ghi tập huấn của thành viên tổ công nghệ số", "team.visit.add": "Ghi nhận chuyến thăm của tổ công nghệ số",
 		"help_request.filed": "Người dân gửi yêu cầu hỗ trợ", "help_request.in_progress": "Tổ công nghệ số nhận hỗ trợ",
 		"help_request.done": "Tổ công nghệ số hỗ trợ xong", "help_request.closed": "Người dân xác nhận, đóng yêu cầu hỗ trợ",
-		"help_request.reopened": "Người dân mở lại yêu cầu hỗ trợ",
+		"help_request.reopened": "Người dân mở lại yêu cầu hỗ trợ", "dx.value": "Nhập số liệu chỉ số chuyển đổi số",
 	} {
 		auditActions[k] = v
 	}
 	auditObjects["team_member"], auditObjects["team_visit"], auditObjects["help_request"] = "Thành viên tổ công nghệ số", "Chuyến thăm", "Yêu cầu hỗ trợ"
+	auditObjects["dx_indicator"] = "Chỉ số chuyển đổi số"
 }

@@ -143,6 +143,32 @@ func TestCommunityAPI(t *testing.T) {
 	if status != 201 {
 		t.Fatalf("visit: %d %s", status, body)
 	}
+	// The indicators: each with its id, name, value, unit, source and target.
+	var xs struct{ Items []map[string]any }
+	if code, p := apiGet(t, e, leader, "/api/v1/dx-indicators?unit=14731&year=2021", &xs); code != 200 || len(xs.Items) == 0 {
+		t.Fatalf("indicators: %d %+v", code, p)
+	}
+	for _, in := range xs.Items {
+		for _, k := range []string{"id", "name", "value", "unit", "source", "target"} {
+			if _, ok := in[k]; !ok {
+				t.Fatalf("indicator %v lacks %s", in["id"], k)
+			}
+		}
+		if in["id"] == "app_installs" && (in["value"] != 1200.0 || in["source"] != "manual" || in["evidence"] != demo.DXSource) {
+			t.Fatalf("app installs: %v", in)
+		}
+	}
+	if code, p := apiGet(t, e, leader, "/api/v1/dx-indicators?year=20x1", nil); code != 422 || p.Code != "invalid_year" {
+		t.Fatalf("bad year: %d %+v", code, p)
+	}
+	status, body = apiSend(t, e, leader, "POST", "/api/v1/dx-indicators/values", `{"unit":"14731","indicator":"smartphone_share","year":2022,"value":75}`)
+	if status != 422 || !strings.Contains(body, `"source"`) {
+		t.Fatalf("a manual value without source: %d %s", status, body)
+	}
+	status, body = apiSend(t, e, leader, "POST", "/api/v1/dx-indicators/values", `{"unit":"14731","indicator":"smartphone_share","year":2022,"value":75,"source":"Điều tra của xã","as_of":"2022-12-31"}`)
+	if status != 204 {
+		t.Fatalf("a manual value: %d %s", status, body)
+	}
 }
 
 // An overdue help request counts on the leader's dashboard and the villages' page.

@@ -102,3 +102,19 @@ CREATE TABLE help_request_events (
     note       TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX help_request_events_request ON help_request_events(request_id, id);
+
+-- The digital-transformation indicators' manual values (community.Definitions are the
+-- versioned definitions): per unit, indicator and year, with their source and date; the
+-- latest entered wins, the older ones kept.
+CREATE TABLE dx_values (
+    id         INTEGER PRIMARY KEY,
+    unit_id    BIGINT NOT NULL REFERENCES units(id),
+    indicator  TEXT NOT NULL,
+    year       INTEGER NOT NULL,
+    value      REAL NOT NULL,
+    source     TEXT NOT NULL,
+    as_of      TEXT NOT NULL,
+    entered_by BIGINT REFERENCES users(id),
+    entered_at TIMESTAMP NOT NULL
+);
+CREATE INDEX dx_values_unit ON dx_values(unit_id, year, indicator);
