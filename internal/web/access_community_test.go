@@ -30,6 +30,7 @@ var communityAccess = map[string][]auth.Role{
 	// edit), the volunteer's page, the public help form and follow-up.
 	"GET /office/thon":                       officials,
 	"POST /office/thon/{code}":               {auth.RoleLeader, auth.RoleUnitAdmin},
+	"GET /office/thon/{code}/ap-phich":       officials,
 	"GET /cong-dong":                         {auth.RoleDigitalTeam},
 	"POST /cong-dong/tham":                   {auth.RoleDigitalTeam},
 	"POST /cong-dong/ho-tro/{code}/{action}": {auth.RoleDigitalTeam},

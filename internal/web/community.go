@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/community"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/locale"
+	"github.com/xaso-vn/xaso/internal/qr"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
 
@@ -28,6 +30,7 @@ func (s *Server) communityRoutes() []httpx.Route {
 	return []httpx.Route{
 		{Pattern: "GET /office/thon", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.villagesPage},
 		{Pattern: "POST /office/thon/{code}", Access: httpx.OnlyRoles(community.Editors...), Handler: s.saveVillage},
+		{Pattern: "GET /office/thon/{code}/ap-phich", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.villagePoster},
 		{Pattern: "GET /cong-dong", Access: volunteer, Handler: s.volunteerPage},
 		{Pattern: "POST /cong-dong/tham", Access: volunteer, Handler: s.recordVisit},
 		{Pattern: "POST /cong-dong/ho-tro/{code}/{action}", Access: volunteer, Handler: s.teamAct},
@@ -411,4 +414,32 @@ func init() {
 	}
 	auditObjects["team_member"], auditObjects["team_visit"], auditObjects["help_request"] = "Thành viên tổ công nghệ số", "Chuyến thăm", "Yêu cầu hỗ trợ"
 	auditObjects["dx_indicator"] = "Chỉ số chuyển đổi số"
+}
+
+type posterPage struct {
+	Unit    unit.Unit
+	Village community.Village
+	Link    string
+	QR      template.HTML
+}
+
+// villagePoster is a village's printable poster: a QR code to the help form with the
+// village chosen (/ho-tro?thon=CODE).
+func (s *Server) villagePoster(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.communityUnit(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.Community.Village(r.Context(), u.ID, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	link := s.absolute(r, "/ho-tro?thon="+url.QueryEscape(v.Code))
+	svg, err := qr.SVG(link, "Mã QR gửi yêu cầu hỗ trợ cho tổ công nghệ số "+v.Name)
+	if err != nil {
+		return err
+	}
+	vw := s.view(r, "Áp phích "+v.Name)
+	vw.Data = posterPage{Unit: u, Village: v, Link: link, QR: template.HTML(svg)}
+	return s.views.render(w, http.StatusOK, "poster", vw)
 }

@@ -197,6 +197,11 @@ func TestHelpOverdueOnDashboard(t *testing.T) {
 	if _, page := get(t, leader, e.ts.URL+"/office/thon"); byID(t, page, "help-overdue") != "1" {
 		t.Fatalf("villages page's overdue: %q", byID(t, page, "help-overdue"))
 	}
+	// A village's poster links the help form with the village chosen.
+	if resp, page := get(t, leader, e.ts.URL+"/office/thon/"+vs[2].Code+"/ap-phich"); resp.StatusCode != 200 ||
+		!strings.Contains(page, "/ho-tro?thon="+vs[2].Code) || !strings.Contains(page, "<svg") {
+		t.Fatalf("poster: %d", resp.StatusCode)
+	}
 }
 
 func readBody(t *testing.T, resp *http.Response) string {
