@@ -31,6 +31,7 @@ var communityAccess = map[string][]auth.Role{
 	"GET /office/thon":                       officials,
 	"POST /office/thon/{code}":               {auth.RoleLeader, auth.RoleUnitAdmin},
 	"GET /office/thon/{code}/ap-phich":       officials,
+	"GET /office/chuyen-doi-so":              officials,
 	"GET /cong-dong":                         {auth.RoleDigitalTeam},
 	"POST /cong-dong/tham":                   {auth.RoleDigitalTeam},
 	"POST /cong-dong/ho-tro/{code}/{action}": {auth.RoleDigitalTeam},

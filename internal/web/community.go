@@ -30,6 +30,7 @@ func (s *Server) communityRoutes() []httpx.Route {
 	return []httpx.Route{
 		{Pattern: "GET /office/thon", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.villagesPage},
 		{Pattern: "POST /office/thon/{code}", Access: httpx.OnlyRoles(community.Editors...), Handler: s.saveVillage},
+		{Pattern: "GET /office/chuyen-doi-so", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dxPage},
 		{Pattern: "GET /office/thon/{code}/ap-phich", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.villagePoster},
 		{Pattern: "GET /cong-dong", Access: volunteer, Handler: s.volunteerPage},
 		{Pattern: "POST /cong-dong/tham", Access: volunteer, Handler: s.recordVisit},
@@ -442,4 +443,74 @@ func (s *Server) villagePoster(w http.ResponseWriter, r *http.Request) error {
 	vw := s.view(r, "Áp phích "+v.Name)
 	vw.Data = posterPage{Unit: u, Village: v, Link: link, QR: template.HTML(svg)}
 	return s.views.render(w, http.StatusOK, "poster", vw)
+}
+
+type dxRow struct {
+	community.Indicator
+	Value, Target, Basis string
+}
+
+type dxPage struct {
+	Unit  unit.Unit
+	Year  int
+	Years []int
+	Rows  []dxRow
+}
+
+// formatNumber writes a value the Vietnamese way: "1.200", "70,5".
+func formatNumber(v float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(r)
+	}
+	if frac != "" {
+		b.WriteString("," + frac)
+	}
+	return b.String()
+}
+
+// dxPage is the commune's digital-transformation indicators for a year (?nam=YYYY).
+func (s *Server) dxPage(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.communityUnit(r)
+	if err != nil {
+		return err
+	}
+	this := s.Community.Today().Year
+	year := this
+	if y, err := strconv.Atoi(r.URL.Query().Get("nam")); err == nil && y >= 2000 && y <= this {
+		year = y
+	}
+	ins, err := s.Community.Indicators(r.Context(), auth.PrincipalFrom(r.Context()), u.ID, year)
+	if err != nil {
+		return err
+	}
+	page := dxPage{Unit: u, Year: year}
+	for y := this; y >= 2021 && y > this-8; y-- {
+		page.Years = append(page.Years, y)
+	}
+	for _, in := range ins {
+		row := dxRow{Indicator: in, Value: "—", Target: "—"}
+		if in.Value != nil {
+			row.Value = formatNumber(*in.Value)
+		}
+		if in.Target != nil {
+			row.Target = formatNumber(*in.Target)
+		}
+		if in.Origin == community.Computed {
+			row.Basis = "Tính từ dữ liệu: " + formatNumber(in.Numerator) + " / " + formatNumber(in.Denominator) + " (" + in.Formula + ")"
+		} else if in.Source != "" {
+			row.Basis = "Nhập tay: " + in.Source + ", ngày " + locale.Day(in.AsOf.Time())
+		} else {
+			row.Basis = "Chưa nhập số liệu"
+		}
+		page.Rows = append(page.Rows, row)
+	}
+	v := s.view(r, "Chỉ số chuyển đổi số")
+	v.Area, v.Nav, v.Data = "office", "dx", page
+	return s.views.render(w, http.StatusOK, "dx", v)
 }

@@ -197,6 +197,11 @@ func TestHelpOverdueOnDashboard(t *testing.T) {
 	if _, page := get(t, leader, e.ts.URL+"/office/thon"); byID(t, page, "help-overdue") != "1" {
 		t.Fatalf("villages page's overdue: %q", byID(t, page, "help-overdue"))
 	}
+	// The indicators' page: the seed's 2021 figures with their source.
+	if resp, page := get(t, leader, e.ts.URL+"/office/chuyen-doi-so?nam=2021"); resp.StatusCode != 200 || !strings.Contains(page, "1.200") ||
+		!strings.Contains(page, demo.DXSource) {
+		t.Fatalf("indicators page: %d", resp.StatusCode)
+	}
 	// A village's poster links the help form with the village chosen.
 	if resp, page := get(t, leader, e.ts.URL+"/office/thon/"+vs[2].Code+"/ap-phich"); resp.StatusCode != 200 ||
 		!strings.Contains(page, "/ho-tro?thon="+vs[2].Code) || !strings.Contains(page, "<svg") {

@@ -445,6 +445,7 @@ var officeMenu = []struct{ Key, Pattern, Label string }{
 	{"broadcast", "GET /office/truyen-thanh", "Truyền thanh"},
 	{"announcements", "GET /office/thong-bao", "Thông báo"},
 	{"villages", "GET /office/thon", "Thôn, tổ công nghệ số"},
+	{"dx", "GET /office/chuyen-doi-so", "Chuyển đổi số"},
 	{"payments", "GET /office/payments", "Thu phí"},
 	{"admin", "GET /admin", "Quản trị"},
 	{"procedures", "GET /admin/procedures", "Thủ tục"},
