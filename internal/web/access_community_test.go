@@ -31,6 +31,8 @@ var communityAccess = map[string][]auth.Role{
 	"GET /office/thon":                       officials,
 	"POST /office/thon/{code}":               {auth.RoleLeader, auth.RoleUnitAdmin},
 	"GET /office/thon/{code}/ap-phich":       officials,
+	"POST /office/thon/{code}/thanh-vien":    {auth.RoleLeader, auth.RoleUnitAdmin},
+	"POST /office/thon/{code}/ha-tang":       {auth.RoleLeader, auth.RoleUnitAdmin},
 	"GET /office/chuyen-doi-so":              officials,
 	"GET /cong-dong":                         {auth.RoleDigitalTeam},
 	"POST /cong-dong/tham":                   {auth.RoleDigitalTeam},

@@ -30,6 +30,8 @@ func (s *Server) communityRoutes() []httpx.Route {
 	return []httpx.Route{
 		{Pattern: "GET /office/thon", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.villagesPage},
 		{Pattern: "POST /office/thon/{code}", Access: httpx.OnlyRoles(community.Editors...), Handler: s.saveVillage},
+		{Pattern: "POST /office/thon/{code}/thanh-vien", Access: httpx.OnlyRoles(community.Editors...), Handler: s.addMember},
+		{Pattern: "POST /office/thon/{code}/ha-tang", Access: httpx.OnlyRoles(community.Editors...), Handler: s.addCoverage},
 		{Pattern: "GET /office/chuyen-doi-so", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dxPage},
 		{Pattern: "GET /office/thon/{code}/ap-phich", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.villagePoster},
 		{Pattern: "GET /cong-dong", Access: volunteer, Handler: s.volunteerPage},
@@ -68,6 +70,7 @@ type villagesPage struct {
 	Villages   []villageRow
 	CanEdit    bool
 	Kinds      []community.Kind
+	Coverages  []community.CoverageKind
 	Today      string
 	Error      string
 	Households int
@@ -90,7 +93,7 @@ func (s *Server) renderVillages(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
-	page := villagesPage{Unit: u, CanEdit: p.Can(u.ID, community.Editors...), Kinds: community.Kinds,
+	page := villagesPage{Unit: u, CanEdit: p.Can(u.ID, community.Editors...), Kinds: community.Kinds, Coverages: community.CoverageKinds,
 		Today: s.Community.Today().String(), Error: msg}
 	for _, t := range teams {
 		row := villageRow{Village: t.Village, Members: t.Members}
@@ -136,21 +139,7 @@ func (s *Server) saveVillage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := auth.PrincipalFrom(ctx)
-	fail := func(err error) error {
-		var fe *community.FieldError
-		if errors.As(err, &fe) {
-			var msgs []string
-			for _, d := range fe.Details() {
-				msgs = append(msgs, d.Message)
-			}
-			return s.renderVillages(w, r, http.StatusUnprocessableEntity, v.Name+": "+strings.Join(msgs, " "))
-		}
-		var ae *apperr.Error
-		if errors.As(err, &ae) && ae.Kind == apperr.Invalid {
-			return s.renderVillages(w, r, http.StatusUnprocessableEntity, v.Name+": "+ae.Message)
-		}
-		return err
-	}
+	fail := func(err error) error { return s.villageRefused(w, r, v, err) }
 	if _, err := s.Community.SetProfile(ctx, p, v.ID, community.Kind(r.PostFormValue("kind")), r.PostFormValue("leader")); err != nil {
 		return fail(err)
 	}
@@ -513,4 +502,73 @@ func (s *Server) dxPage(w http.ResponseWriter, r *http.Request) error {
 	v := s.view(r, "Chỉ số chuyển đổi số")
 	v.Area, v.Nav, v.Data = "office", "dx", page
 	return s.views.render(w, http.StatusOK, "dx", v)
+}
+
+// villageForm reads an editor's form about one of the unit's villages.
+func (s *Server) villageForm(w http.ResponseWriter, r *http.Request) (community.Village, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		return community.Village{}, errCommunityForm
+	}
+	u, err := s.communityUnit(r)
+	if err != nil {
+		return community.Village{}, err
+	}
+	return s.Community.Village(r.Context(), u.ID, r.PathValue("code"))
+}
+
+// villageRefused draws a refused edit on the villages' page, else returns err.
+func (s *Server) villageRefused(w http.ResponseWriter, r *http.Request, v community.Village, err error) error {
+	var fe *community.FieldError
+	if errors.As(err, &fe) {
+		var msgs []string
+		for _, d := range fe.Details() {
+			msgs = append(msgs, d.Message)
+		}
+		return s.renderVillages(w, r, http.StatusUnprocessableEntity, v.Name+": "+strings.Join(msgs, " "))
+	}
+	var ae *apperr.Error
+	if errors.As(err, &ae) && ae.Kind == apperr.Invalid {
+		return s.renderVillages(w, r, http.StatusUnprocessableEntity, v.Name+": "+ae.Message)
+	}
+	return err
+}
+
+// addMember puts a user with the digital_team role (by login name) into the village's
+// team.
+func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v, err := s.villageForm(w, r)
+	if err != nil {
+		return err
+	}
+	user, err := s.Store.UserByUsername(ctx, strings.TrimSpace(r.PostFormValue("username")))
+	if err != nil {
+		return s.villageRefused(w, r, v, community.ErrMember)
+	}
+	joined, _ := calendar.ParseDate(r.PostFormValue("joined"))
+	if _, err := s.Community.AddMember(ctx, auth.PrincipalFrom(ctx), v.ID, user.ID, r.PostFormValue("phone"), joined); err != nil {
+		return s.villageRefused(w, r, v, err)
+	}
+	s.sessions.Put(ctx, "flash", "Đã thêm "+user.FullName+" vào tổ công nghệ số "+v.Name+".")
+	http.Redirect(w, r, "/office/thon", http.StatusSeeOther)
+	return nil
+}
+
+// addCoverage records a dated coverage fact about the village.
+func (s *Server) addCoverage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v, err := s.villageForm(w, r)
+	if err != nil {
+		return err
+	}
+	asOf, _ := calendar.ParseDate(r.PostFormValue("as_of"))
+	c := community.Coverage{VillageID: v.ID, Kind: community.CoverageKind(r.PostFormValue("kind")), Available: r.PostFormValue("available") == "1",
+		AsOf: asOf, Source: r.PostFormValue("source")}
+	if _, err := s.Community.AddCoverage(ctx, auth.PrincipalFrom(ctx), c); err != nil {
+		return s.villageRefused(w, r, v, err)
+	}
+	s.sessions.Put(ctx, "flash", "Đã ghi hạ tầng của "+v.Name+".")
+	http.Redirect(w, r, "/office/thon", http.StatusSeeOther)
+	return nil
 }

@@ -197,6 +197,33 @@ func TestHelpOverdueOnDashboard(t *testing.T) {
 	if _, page := get(t, leader, e.ts.URL+"/office/thon"); byID(t, page, "help-overdue") != "1" {
 		t.Fatalf("villages page's overdue: %q", byID(t, page, "help-overdue"))
 	}
+	// The leader records a coverage fact (its source required) and a team member.
+	post := func(path string, form url.Values) int {
+		t.Helper()
+		resp, err := leader.PostForm(e.ts.URL+path, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	day := time.Now().Format(time.DateOnly)
+	if code := post("/office/thon/"+vs[2].Code+"/ha-tang", url.Values{"kind": {"public_wifi"}, "available": {"1"}, "as_of": {day}}); code != 422 {
+		t.Fatalf("coverage without source: %d", code)
+	}
+	if code := post("/office/thon/"+vs[2].Code+"/ha-tang", url.Values{"kind": {"public_wifi"}, "available": {"1"}, "as_of": {day},
+		"source": {"Nhà mạng báo cáo"}}); code != 303 {
+		t.Fatalf("coverage: %d", code)
+	}
+	if code := post("/office/thon/"+vs[11].Code+"/thanh-vien", url.Values{"username": {"congdan"}, "phone": {"0912345678"}, "joined": {day}}); code != 422 {
+		t.Fatalf("a citizen made a member: %d", code)
+	}
+	if code := post("/office/thon/"+vs[11].Code+"/thanh-vien", url.Values{"username": {"tcn02"}, "phone": {"0912345678"}, "joined": {day}}); code != 303 {
+		t.Fatalf("member: %d", code)
+	}
+	if got, _ := e.st.CommunityVillage(ctx, vs[2].ID); len(got.Coverage) != 3 {
+		t.Fatalf("coverage of %s: %+v", vs[2].Name, got.Coverage)
+	}
 	// The indicators' page: the seed's 2021 figures with their source.
 	if resp, page := get(t, leader, e.ts.URL+"/office/chuyen-doi-so?nam=2021"); resp.StatusCode != 200 || !strings.Contains(page, "1.200") ||
 		!strings.Contains(page, demo.DXSource) {
