@@ -18,6 +18,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/broadcast"
 	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/citizen"
+	"github.com/xaso-vn/xaso/internal/community"
 	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
@@ -82,6 +83,8 @@ type Deps struct {
 	// Notify runs the notifications' webhooks, push subscriptions and templates (nil:
 	// no routes for them).
 	Notify *notify.Service
+	// Community runs the villages, digital teams and help requests (nil: no routes).
+	Community *community.Service
 }
 
 type handlers struct{ Deps }
@@ -147,6 +150,8 @@ func Routes(d Deps) []httpx.Route {
 	routes = append(routes, userRoutes(h)...)
 	routes = append(routes, broadcastRoutes(h)...)
 	routes = append(routes, announceRoutes(h)...)
+	routes = append(routes, communityRoutes(h)...)
+	routes = append(routes, dxRoutes(h)...)
 	routes = append(routes, signingKeyRoutes(h)...)
 	if d.Citizens != nil {
 		routes = append(routes, citizenRoutes(h)...)

@@ -175,6 +175,9 @@ func LoadWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, opt Opt
 		Text: consent.Text(consent.AssistedFiling)}); err != nil {
 		return false, fmt.Errorf("demo: consent: %w", err)
 	}
+	if err := demoCommunity(ctx, st, commune, principals[auth.RoleDigitalTeam], hash); err != nil {
+		return false, fmt.Errorf("demo: community: %w", err)
+	}
 	if err := demoFloor(ctx, st, commune, principals[auth.RoleCounter].UserID); err != nil {
 		return false, err
 	}

@@ -102,7 +102,12 @@ func (s *Store) CountUnits(ctx context.Context) (int, error) {
 func (s *Store) AddVillage(ctx context.Context, unitID int64, name string) (int64, error) {
 	var id int64
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO villages (unit_id, name) VALUES ($1, $2) RETURNING id`, unitID, name).Scan(&id)
+		// Each village gets a stable code: the commune's and the next two-digit number.
+		code, err := nextVillageCode(ctx, tx, unitID)
+		if err != nil {
+			return fmt.Errorf("store: village of unit %d: %w", unitID, err)
+		}
+		err = tx.QueryRowContext(ctx, `INSERT INTO villages (unit_id, name, code) VALUES ($1, $2, $3) RETURNING id`, unitID, name, code).Scan(&id)
 		if isUnique(err) {
 			return unit.ErrExists.With(err)
 		}

@@ -56,6 +56,10 @@ type dashboardView struct {
 	Index                   *report.Index
 	IndexTotal, IndexOf     string
 	StatsURL                string
+	// HelpOverdue counts the community's help requests open after their deadline
+	// (HelpShown: the community is wired).
+	HelpOverdue int
+	HelpShown   bool
 }
 
 // dashboardRoles may open the dashboard: those who read statistics (report.Roles).
@@ -165,6 +169,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 	dv.Index, dv.IndexTotal, dv.IndexOf = &idx, points(idx.Total), points(idx.Computable)
 	dv.StatsURL = "/office/thong-ke?unit=" + dv.Unit.Code
+	if s.Community != nil {
+		if dv.HelpOverdue, err = s.Community.Overdue(ctx, dv.Unit.ID); err != nil {
+			return err
+		}
+		dv.HelpShown = true
+	}
 
 	v := s.view(r, "Tổng quan")
 	v.Area, v.Nav, v.Data = "office", "dashboard", dv

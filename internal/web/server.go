@@ -27,6 +27,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/broadcast"
 	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/citizen"
+	"github.com/xaso-vn/xaso/internal/community"
 	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
@@ -110,6 +111,9 @@ type Deps struct {
 	// Notify runs the notifications: the citizen's channels, the units' templates, the
 	// gateways' webhooks (internal/app sets it; nil: no notification pages).
 	Notify *notify.Service
+	// Community runs the villages, digital teams and help requests, the same service as
+	// the API's (internal/app sets it; nil: no community pages).
+	Community *community.Service
 }
 
 // productName is the product's own name, the site's when no unit names it.
@@ -217,7 +221,7 @@ func New(d Deps) (*Server, error) {
 	s.routes = slices.Concat(s.pageRoutes(), s.paymentPageRoutes(), s.adminPaymentRoutes(),
 		s.feedbackRoutes(), s.unitSettingsRoutes(), s.floorRoutes(),
 		s.certificationPageRoutes(), s.documentPageRoutes(), s.mailPageRoutes(), s.dossierFeeRoutes(), s.adminUserRoutes(),
-		s.broadcastRoutes(), s.announceRoutes(), s.assignRoutes(), s.adminFloorRoutes(), s.appRoutes(), s.signupRoutes(), s.notifyRoutes(), d.Routes)
+		s.broadcastRoutes(), s.announceRoutes(), s.communityRoutes(), s.assignRoutes(), s.adminFloorRoutes(), s.appRoutes(), s.signupRoutes(), s.notifyRoutes(), d.Routes)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {
@@ -462,6 +466,8 @@ var officeMenu = []struct{ Key, Pattern, Label string }{
 	{"feedback", "GET /office/feedback", "Phản ánh, kiến nghị"},
 	{"broadcast", "GET /office/truyen-thanh", "Truyền thanh"},
 	{"announcements", "GET /office/thong-bao", "Thông báo"},
+	{"villages", "GET /office/thon", "Thôn, tổ công nghệ số"},
+	{"dx", "GET /office/chuyen-doi-so", "Chuyển đổi số"},
 	{"payments", "GET /office/payments", "Thu phí"},
 	{"admin", "GET /admin", "Quản trị"},
 	{"procedures", "GET /admin/procedures", "Thủ tục"},

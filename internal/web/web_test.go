@@ -127,7 +127,7 @@ func TestEachRoleLandsOnItsHome(t *testing.T) {
 		auth.RoleClerk:       {"/office", "Trang làm việc"},
 		auth.RoleAccountant:  {"/office/payments", "Thu phí, lệ phí"}, // the queue of money not in or not matched
 		auth.RoleCulture:     {"/office/truyen-thanh", "Truyền thanh cơ sở"},
-		auth.RoleDigitalTeam: {"/account", "Xin chào, Đinh Văn Minh"}, // a volunteer, not an official
+		auth.RoleDigitalTeam: {"/cong-dong", "Tổ công nghệ số cộng đồng"}, // a volunteer, not an official: their village's page
 		auth.RoleCitizen:     {"/account", "Xin chào, Nguyễn Văn An"},
 	}
 	for _, u := range demo.Users {
@@ -325,6 +325,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		if !ok {
 			rule, ok = accountsAccess[rt.Pattern]
+		}
+		if !ok {
+			rule, ok = communityAccess[rt.Pattern]
 		}
 		if !ok {
 			t.Errorf("route %q is not in the authorization matrix: add its expected access", rt.Pattern)
@@ -585,8 +588,9 @@ func TestAPI(t *testing.T) {
 	var users httpx.List[struct {
 		Username string `json:"username"`
 	}]
-	if code, _ := apiGet(t, e, admin, "/api/v1/users", &users); code != 200 || users.Total != 9 {
-		t.Fatalf("unit admin sees %d users (code %d), want the commune's 9", users.Total, code)
+	// The commune's 9 demo logins and the other 35 members of its digital teams.
+	if code, _ := apiGet(t, e, admin, "/api/v1/users", &users); code != 200 || users.Total != 9+demo.TeamMembers-1 {
+		t.Fatalf("unit admin sees %d users (code %d), want the commune's %d", users.Total, code, 9+demo.TeamMembers-1)
 	}
 	if code, p := apiGet(t, e, admin, "/api/v1/audit?chain=0", nil); code != 403 {
 		t.Fatalf("unit admin reads the system chain: %d %+v", code, p)

@@ -1,0 +1,574 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/xaso-vn/xaso/internal/apperr"
+	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/community"
+	"github.com/xaso-vn/xaso/internal/httpx"
+	"github.com/xaso-vn/xaso/internal/locale"
+	"github.com/xaso-vn/xaso/internal/qr"
+	"github.com/xaso-vn/xaso/internal/unit"
+)
+
+// The community's pages (docs/COMMUNITY.md): the villages for the officials (the leader
+// and the unit's administrator edit them), the volunteer's page /cong-dong (their
+// village, their visits, their village's help requests), and the public help request
+// form /ho-tro with its follow-up /ho-tro/{code}.
+func (s *Server) communityRoutes() []httpx.Route {
+	if s.Community == nil {
+		return nil
+	}
+	volunteer := httpx.OnlyRoles(auth.RoleDigitalTeam)
+	return []httpx.Route{
+		{Pattern: "GET /office/thon", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.villagesPage},
+		{Pattern: "POST /office/thon/{code}", Access: httpx.OnlyRoles(community.Editors...), Handler: s.saveVillage},
+		{Pattern: "POST /office/thon/{code}/thanh-vien", Access: httpx.OnlyRoles(community.Editors...), Handler: s.addMember},
+		{Pattern: "POST /office/thon/{code}/ha-tang", Access: httpx.OnlyRoles(community.Editors...), Handler: s.addCoverage},
+		{Pattern: "GET /office/chuyen-doi-so", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dxPage},
+		{Pattern: "GET /office/thon/{code}/ap-phich", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.villagePoster},
+		{Pattern: "GET /cong-dong", Access: volunteer, Handler: s.volunteerPage},
+		{Pattern: "POST /cong-dong/tham", Access: volunteer, Handler: s.recordVisit},
+		{Pattern: "POST /cong-dong/ho-tro/{code}/{action}", Access: volunteer, Handler: s.teamAct},
+		{Pattern: "GET /ho-tro", Access: httpx.Anyone, Handler: s.helpForm},
+		{Pattern: "POST /ho-tro", Access: httpx.Anyone, Handler: s.fileHelp},
+		{Pattern: "GET /ho-tro/{code}", Access: httpx.Anyone, Handler: s.helpPage},
+		{Pattern: "POST /ho-tro/{code}/{action}", Access: httpx.Anyone, Handler: s.helpAct},
+	}
+}
+
+var errCommunityForm = apperr.New(apperr.Invalid, "invalid_form", "Biểu mẫu không hợp lệ.")
+
+// communityUnit is the unit whose villages an official sees: their first office unit,
+// the home unit for the system administrator.
+func (s *Server) communityUnit(r *http.Request) (unit.Unit, error) {
+	p := auth.PrincipalFrom(r.Context())
+	for _, m := range p.Memberships {
+		if m.Role != auth.RoleSystemAdmin && p.Can(m.UnitID, auth.OfficeRoles...) {
+			return s.Store.UnitByID(r.Context(), m.UnitID)
+		}
+	}
+	return s.Store.UnitByID(r.Context(), s.HomeUnitID)
+}
+
+type villageRow struct {
+	community.Village
+	Members  int
+	Coverage string
+	Counted  string
+}
+
+type villagesPage struct {
+	Unit       unit.Unit
+	Villages   []villageRow
+	CanEdit    bool
+	Kinds      []community.Kind
+	Coverages  []community.CoverageKind
+	Today      string
+	Error      string
+	Households int
+	HelpOpen   int
+	Overdue    int
+}
+
+func (s *Server) villagesPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderVillages(w, r, http.StatusOK, "")
+}
+
+func (s *Server) renderVillages(w http.ResponseWriter, r *http.Request, status int, msg string) error {
+	ctx := r.Context()
+	u, err := s.communityUnit(r)
+	if err != nil {
+		return err
+	}
+	p := auth.PrincipalFrom(ctx)
+	teams, err := s.Community.Teams(ctx, p, u.ID)
+	if err != nil {
+		return err
+	}
+	page := villagesPage{Unit: u, CanEdit: p.Can(u.ID, community.Editors...), Kinds: community.Kinds, Coverages: community.CoverageKinds,
+		Today: s.Community.Today().String(), Error: msg}
+	for _, t := range teams {
+		row := villageRow{Village: t.Village, Members: t.Members}
+		var cov []string
+		for _, c := range t.Village.Coverage {
+			if c.Available {
+				cov = append(cov, c.Kind.Label())
+			}
+		}
+		row.Coverage = strings.Join(cov, ", ")
+		if t.Village.Count.ID != 0 {
+			row.Counted = locale.Day(t.Village.Count.AsOf.Time())
+			page.Households += t.Village.Count.Households
+		}
+		page.Villages = append(page.Villages, row)
+	}
+	if page.Overdue, err = s.Community.Overdue(ctx, u.ID); err != nil {
+		return err
+	}
+	if _, page.HelpOpen, err = s.Community.HelpList(ctx, p, community.HelpQuery{UnitID: u.ID, Statuses: community.OpenStatuses, Limit: 1}); err != nil {
+		return err
+	}
+	v := s.view(r, "Thôn, tổ công nghệ số")
+	v.Area, v.Nav, v.Data = "office", "villages", page
+	v.Flash = s.sessions.PopString(ctx, "flash")
+	return s.views.render(w, status, "villages", v)
+}
+
+// saveVillage sets a village's kind and leader and, when households are given, records
+// a dated count.
+func (s *Server) saveVillage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		return errCommunityForm
+	}
+	u, err := s.communityUnit(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.Community.Village(ctx, u.ID, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	p := auth.PrincipalFrom(ctx)
+	fail := func(err error) error { return s.villageRefused(w, r, v, err) }
+	if _, err := s.Community.SetProfile(ctx, p, v.ID, community.Kind(r.PostFormValue("kind")), r.PostFormValue("leader")); err != nil {
+		return fail(err)
+	}
+	if hh := strings.TrimSpace(r.PostFormValue("households")); hh != "" {
+		c := community.Count{VillageID: v.ID, Source: r.PostFormValue("source")}
+		c.Households, _ = strconv.Atoi(hh)
+		c.People, _ = strconv.Atoi(strings.TrimSpace(r.PostFormValue("people")))
+		c.AsOf, _ = calendar.ParseDate(r.PostFormValue("as_of"))
+		if _, err := s.Community.AddCount(ctx, p, c); err != nil {
+			return fail(err)
+		}
+	}
+	s.sessions.Put(ctx, "flash", "Đã lưu thông tin "+v.Name+".")
+	http.Redirect(w, r, "/office/thon", http.StatusSeeOther)
+	return nil
+}
+
+type helpRow struct {
+	community.HelpRequest
+	Filed, Due string
+	Late       bool
+	CanStart   bool
+	CanDone    bool
+}
+
+func (s *Server) helpRow(h community.HelpRequest) helpRow {
+	row := helpRow{HelpRequest: h, Filed: locale.Day(h.FiledAt), Due: locale.Day(h.DueAt), Late: h.Overdue(s.Community.Clock())}
+	row.CanStart = h.Status == community.StatusReceived || h.Status == community.StatusAssigned || h.Status == community.StatusReopened
+	row.CanDone = h.Status.Open()
+	return row
+}
+
+type volunteerPage struct {
+	Member   community.Member
+	Village  community.Village
+	Visits   []community.Visit
+	Totals   community.Totals
+	Requests []helpRow
+	Today    string
+	Errors   map[string]string
+	Form     map[string]string
+}
+
+func (s *Server) volunteerPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderVolunteer(w, r, http.StatusOK, nil, nil)
+}
+
+func (s *Server) renderVolunteer(w http.ResponseWriter, r *http.Request, status int, bad, form map[string]string) error {
+	ctx := r.Context()
+	p := auth.PrincipalFrom(ctx)
+	page := volunteerPage{Today: s.Community.Today().String(), Errors: bad, Form: form}
+	m, v, err := s.Community.Me(ctx, p)
+	if err == nil {
+		page.Member, page.Village = m, v
+		if page.Visits, page.Totals, err = s.Community.MyVisits(ctx, p, 20); err != nil {
+			return err
+		}
+		hs, _, err := s.Community.HelpList(ctx, p, community.HelpQuery{UnitID: v.UnitID, Limit: 50})
+		if err != nil {
+			return err
+		}
+		for _, h := range hs {
+			page.Requests = append(page.Requests, s.helpRow(h))
+		}
+	} else if !errors.Is(err, community.ErrNotMember) {
+		return err
+	}
+	if page.Form == nil {
+		page.Form = map[string]string{"visited_on": page.Today}
+	}
+	vw := s.view(r, "Tổ công nghệ số cộng đồng")
+	vw.Data = page
+	vw.Flash = s.sessions.PopString(ctx, "flash")
+	return s.views.render(w, status, "volunteer", vw)
+}
+
+func (s *Server) recordVisit(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		return errCommunityForm
+	}
+	form := map[string]string{}
+	for _, k := range []string{"visited_on", "households", "installs", "accounts", "payments", "note"} {
+		form[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	num := func(k string) int {
+		if form[k] == "" {
+			return 0
+		}
+		n, err := strconv.Atoi(form[k])
+		if err != nil {
+			return -1
+		}
+		return n
+	}
+	day, _ := calendar.ParseDate(form["visited_on"])
+	_, err := s.Community.RecordVisit(ctx, auth.PrincipalFrom(ctx), community.VisitInput{Visited: day, Households: num("households"),
+		Installs: num("installs"), Accounts: num("accounts"), Payments: num("payments"), Note: form["note"]})
+	var fe *community.FieldError
+	if errors.As(err, &fe) {
+		return s.renderVolunteer(w, r, http.StatusUnprocessableEntity, fe.Fields, form)
+	}
+	if err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, "flash", "Đã ghi nhận chuyến thăm.")
+	http.Redirect(w, r, "/cong-dong", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) teamAct(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	if err := r.ParseForm(); err != nil {
+		return errCommunityForm
+	}
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	h, err := s.Community.Act(ctx, auth.PrincipalFrom(ctx), r.PathValue("code"), "", community.Action(r.PathValue("action")), version,
+		r.PostFormValue("note"))
+	if err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, "flash", "Yêu cầu "+h.Code+": "+h.Status.Label()+".")
+	http.Redirect(w, r, "/cong-dong", http.StatusSeeOther)
+	return nil
+}
+
+type helpFormPage struct {
+	Unit     unit.Unit
+	Villages []community.Village
+	Topics   []community.Topic
+	Form     map[string]string
+	Errors   map[string]string
+}
+
+// helpForm is the public form; ?thon=CODE (a village's QR poster) chooses the village.
+func (s *Server) helpForm(w http.ResponseWriter, r *http.Request) error {
+	form := map[string]string{"village": r.URL.Query().Get("thon")}
+	return s.renderHelpForm(w, r, http.StatusOK, form, nil)
+}
+
+func (s *Server) renderHelpForm(w http.ResponseWriter, r *http.Request, status int, form, bad map[string]string) error {
+	u, err := s.Store.UnitByID(r.Context(), s.HomeUnitID)
+	if err != nil {
+		return err
+	}
+	vs, err := s.Community.Villages(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	v := s.view(r, "Nhờ tổ công nghệ số hỗ trợ")
+	v.Data = helpFormPage{Unit: u, Villages: vs, Topics: community.Topics, Form: form, Errors: bad}
+	return s.views.render(w, status, "help_form", v)
+}
+
+func (s *Server) fileHelp(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	client := httpx.ClientIP(r, s.TrustProxy)
+	if !s.lookups.Allow(client) {
+		return community.ErrFlood
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 32<<10)
+	if err := r.ParseForm(); err != nil {
+		return errCommunityForm
+	}
+	form := map[string]string{}
+	for _, k := range []string{"village", "phone", "name", "topic", "description"} {
+		form[k] = r.PostFormValue(k)
+	}
+	u, err := s.Store.UnitByID(ctx, s.HomeUnitID)
+	if err != nil {
+		return err
+	}
+	h, secret, err := s.Community.FileHelp(ctx, community.Filer{P: auth.PrincipalFrom(ctx), Client: client}, community.Filing{Unit: u.Code,
+		Village: form["village"], Phone: form["phone"], Name: form["name"], Topic: form["topic"], Description: form["description"]})
+	var fe *community.FieldError
+	if errors.As(err, &fe) {
+		return s.renderHelpForm(w, r, http.StatusUnprocessableEntity, form, fe.Fields)
+	}
+	if err != nil {
+		return err
+	}
+	return s.renderHelp(w, r, http.StatusCreated, h, true, secret)
+}
+
+type helpPage struct {
+	helpRow
+	Full      bool
+	Secret    string
+	Just      bool // just filed: show the secret once
+	Events    []helpEvent
+	CanFiler  bool
+	TopicName string
+}
+
+type helpEvent struct{ Label, At, Note string }
+
+func (s *Server) renderHelp(w http.ResponseWriter, r *http.Request, status int, h community.HelpRequest, full bool, secret string) error {
+	page := helpPage{helpRow: s.helpRow(h), Full: full, Secret: secret, Just: status == http.StatusCreated, TopicName: h.Topic.Label()}
+	page.CanFiler = full && secret != "" && h.Status == community.StatusDone
+	for _, e := range h.Events {
+		page.Events = append(page.Events, helpEvent{Label: e.Status.Label(), At: e.At.In(locale.Zone).Format("15:04 02/01/2006"), Note: e.Note})
+	}
+	v := s.view(r, "Yêu cầu hỗ trợ "+h.Code)
+	v.Data = page
+	v.Flash = s.sessions.PopString(r.Context(), "flash")
+	return s.views.render(w, status, "help", v)
+}
+
+// helpPage follows a request: its progress to anyone, its details with ?ma=SECRET.
+func (s *Server) helpPage(w http.ResponseWriter, r *http.Request) error {
+	if !s.lookups.Allow(httpx.ClientIP(r, s.TrustProxy)) {
+		return errLookupLimit
+	}
+	secret := strings.TrimSpace(r.URL.Query().Get("ma"))
+	h, full, err := s.Community.LookupHelp(r.Context(), auth.PrincipalFrom(r.Context()), r.PathValue("code"), secret)
+	if err != nil {
+		return err
+	}
+	if !full || !h.SecretMatches(secret) {
+		secret = ""
+	}
+	return s.renderHelp(w, r, http.StatusOK, h, full, secret)
+}
+
+// helpAct is the filer's confirmation (dong) or reopening (mo-lai), with the secret.
+func (s *Server) helpAct(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if !s.lookups.Allow(httpx.ClientIP(r, s.TrustProxy)) {
+		return errLookupLimit
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	if err := r.ParseForm(); err != nil {
+		return errCommunityForm
+	}
+	action := map[string]community.Action{"dong": community.ActClose, "mo-lai": community.ActReopen}[r.PathValue("action")]
+	if action == "" {
+		return community.ErrHelpAction
+	}
+	secret := strings.TrimSpace(r.PostFormValue("ma"))
+	h, err := s.Community.Act(ctx, auth.PrincipalFrom(ctx), r.PathValue("code"), secret, action, 0, r.PostFormValue("note"))
+	if err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, "flash", "Cảm ơn ông/bà đã xác nhận: "+strings.ToLower(h.Status.Label())+".")
+	http.Redirect(w, r, "/ho-tro/"+url.PathEscape(h.Code)+"?ma="+url.QueryEscape(secret), http.StatusSeeOther)
+	return nil
+}
+
+// The community's audit records in Vietnamese (auditwords.go).
+func init() {
+	for k, v := range map[string]string{
+		"village.profile": "Cập nhật loại, trưởng thôn", "village.count": "Ghi số hộ, nhân khẩu của thôn",
+		"village.coverage": "Ghi hạ tầng số của thôn", "team.member.add": "Thêm thành viên tổ công nghệ số",
+		"team.training.add": "Ghi tập huấn của thành viên tổ công nghệ số", "team.visit.add": "Ghi nhận chuyến thăm của tổ công nghệ số",
+		"help_request.filed": "Người dân gửi yêu cầu hỗ trợ", "help_request.in_progress": "Tổ công nghệ số nhận hỗ trợ",
+		"help_request.done": "Tổ công nghệ số hỗ trợ xong", "help_request.closed": "Người dân xác nhận, đóng yêu cầu hỗ trợ",
+		"help_request.reopened": "Người dân mở lại yêu cầu hỗ trợ", "dx.value": "Nhập số liệu chỉ số chuyển đổi số",
+	} {
+		auditActions[k] = v
+	}
+	auditObjects["team_member"], auditObjects["team_visit"], auditObjects["help_request"] = "Thành viên tổ công nghệ số", "Chuyến thăm", "Yêu cầu hỗ trợ"
+	auditObjects["dx_indicator"] = "Chỉ số chuyển đổi số"
+}
+
+type posterPage struct {
+	Unit    unit.Unit
+	Village community.Village
+	Link    string
+	QR      template.HTML
+}
+
+// villagePoster is a village's printable poster: a QR code to the help form with the
+// village chosen (/ho-tro?thon=CODE).
+func (s *Server) villagePoster(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.communityUnit(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.Community.Village(r.Context(), u.ID, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	link := s.absolute(r, "/ho-tro?thon="+url.QueryEscape(v.Code))
+	svg, err := qr.SVG(link, "Mã QR gửi yêu cầu hỗ trợ cho tổ công nghệ số "+v.Name)
+	if err != nil {
+		return err
+	}
+	vw := s.view(r, "Áp phích "+v.Name)
+	vw.Data = posterPage{Unit: u, Village: v, Link: link, QR: template.HTML(svg)}
+	return s.views.render(w, http.StatusOK, "poster", vw)
+}
+
+type dxRow struct {
+	community.Indicator
+	Value, Target, Basis string
+}
+
+type dxPage struct {
+	Unit  unit.Unit
+	Year  int
+	Years []int
+	Rows  []dxRow
+}
+
+// formatNumber writes a value the Vietnamese way: "1.200", "70,5".
+func formatNumber(v float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(r)
+	}
+	if frac != "" {
+		b.WriteString("," + frac)
+	}
+	return b.String()
+}
+
+// dxPage is the commune's digital-transformation indicators for a year (?nam=YYYY).
+func (s *Server) dxPage(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.communityUnit(r)
+	if err != nil {
+		return err
+	}
+	this := s.Community.Today().Year
+	year := this
+	if y, err := strconv.Atoi(r.URL.Query().Get("nam")); err == nil && y >= 2000 && y <= this {
+		year = y
+	}
+	ins, err := s.Community.Indicators(r.Context(), auth.PrincipalFrom(r.Context()), u.ID, year)
+	if err != nil {
+		return err
+	}
+	page := dxPage{Unit: u, Year: year}
+	for y := this; y >= 2021 && y > this-8; y-- {
+		page.Years = append(page.Years, y)
+	}
+	for _, in := range ins {
+		row := dxRow{Indicator: in, Value: "—", Target: "—"}
+		if in.Value != nil {
+			row.Value = formatNumber(*in.Value)
+		}
+		if in.Target != nil {
+			row.Target = formatNumber(*in.Target)
+		}
+		if in.Origin == community.Computed {
+			row.Basis = "Tính từ dữ liệu: " + formatNumber(in.Numerator) + " / " + formatNumber(in.Denominator) + " (" + in.Formula + ")"
+		} else if in.Source != "" {
+			row.Basis = "Nhập tay: " + in.Source + ", ngày " + locale.Day(in.AsOf.Time())
+		} else {
+			row.Basis = "Chưa nhập số liệu"
+		}
+		page.Rows = append(page.Rows, row)
+	}
+	v := s.view(r, "Chỉ số chuyển đổi số")
+	v.Area, v.Nav, v.Data = "office", "dx", page
+	return s.views.render(w, http.StatusOK, "dx", v)
+}
+
+// villageForm reads an editor's form about one of the unit's villages.
+func (s *Server) villageForm(w http.ResponseWriter, r *http.Request) (community.Village, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		return community.Village{}, errCommunityForm
+	}
+	u, err := s.communityUnit(r)
+	if err != nil {
+		return community.Village{}, err
+	}
+	return s.Community.Village(r.Context(), u.ID, r.PathValue("code"))
+}
+
+// villageRefused draws a refused edit on the villages' page, else returns err.
+func (s *Server) villageRefused(w http.ResponseWriter, r *http.Request, v community.Village, err error) error {
+	var fe *community.FieldError
+	if errors.As(err, &fe) {
+		var msgs []string
+		for _, d := range fe.Details() {
+			msgs = append(msgs, d.Message)
+		}
+		return s.renderVillages(w, r, http.StatusUnprocessableEntity, v.Name+": "+strings.Join(msgs, " "))
+	}
+	var ae *apperr.Error
+	if errors.As(err, &ae) && ae.Kind == apperr.Invalid {
+		return s.renderVillages(w, r, http.StatusUnprocessableEntity, v.Name+": "+ae.Message)
+	}
+	return err
+}
+
+// addMember puts a user with the digital_team role (by login name) into the village's
+// team.
+func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v, err := s.villageForm(w, r)
+	if err != nil {
+		return err
+	}
+	user, err := s.Store.UserByUsername(ctx, strings.TrimSpace(r.PostFormValue("username")))
+	if err != nil {
+		return s.villageRefused(w, r, v, community.ErrMember)
+	}
+	joined, _ := calendar.ParseDate(r.PostFormValue("joined"))
+	if _, err := s.Community.AddMember(ctx, auth.PrincipalFrom(ctx), v.ID, user.ID, r.PostFormValue("phone"), joined); err != nil {
+		return s.villageRefused(w, r, v, err)
+	}
+	s.sessions.Put(ctx, "flash", "Đã thêm "+user.FullName+" vào tổ công nghệ số "+v.Name+".")
+	http.Redirect(w, r, "/office/thon", http.StatusSeeOther)
+	return nil
+}
+
+// addCoverage records a dated coverage fact about the village.
+func (s *Server) addCoverage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v, err := s.villageForm(w, r)
+	if err != nil {
+		return err
+	}
+	asOf, _ := calendar.ParseDate(r.PostFormValue("as_of"))
+	c := community.Coverage{VillageID: v.ID, Kind: community.CoverageKind(r.PostFormValue("kind")), Available: r.PostFormValue("available") == "1",
+		AsOf: asOf, Source: r.PostFormValue("source")}
+	if _, err := s.Community.AddCoverage(ctx, auth.PrincipalFrom(ctx), c); err != nil {
+		return s.villageRefused(w, r, v, err)
+	}
+	s.sessions.Put(ctx, "flash", "Đã ghi hạ tầng của "+v.Name+".")
+	http.Redirect(w, r, "/office/thon", http.StatusSeeOther)
+	return nil
+}
