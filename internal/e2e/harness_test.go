@@ -18,7 +18,9 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/xaso-vn/xaso/internal/app"
 	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/notify"
 	"github.com/xaso-vn/xaso/internal/store"
 	"github.com/xaso-vn/xaso/internal/webtest"
 )
@@ -43,12 +45,19 @@ type site struct {
 	// service worker's own fetches see it too, which Chromium's emulation of an offline
 	// page does not reach.
 	down atomic.Bool
+	// The notifications' local gateways, as `xaso serve --demo` runs them: what they
+	// received is what a journey reads (a one-time code, a push).
+	sms     *notify.FakeSMS
+	push    *notify.FakePush
+	pushURL string // the fake push service's base, where subscriptions' endpoints point
 }
 
 func newSite(t testing.TB) *site {
 	t.Helper()
-	srv, st := webtest.NewWith(t, demo.Options{Payments: true, Signing: true}) // the demo as `xaso serve --demo` loads it, payments and keys included
-	s := &site{st: st}
+	// the demo as `xaso serve --demo` loads it, payments and keys included
+	deps := webtest.Deps(t, demo.Options{Payments: true, Signing: true}, time.Now)
+	s := &site{st: deps.Store}
+	var srv http.Handler
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.down.Load() {
 			panic(http.ErrAbortHandler) // the connection closes with no answer
@@ -57,7 +66,52 @@ func newSite(t testing.TB) *site {
 	}))
 	t.Cleanup(ts.Close)
 	s.url = ts.URL
+	deps.Notify = app.NewNotify(deps)
+	gateways := s.fakeGateways(t, deps.Notify)
+	var err error
+	if srv, err = app.New(deps); err != nil {
+		t.Fatal(err)
+	}
+	// The worker delivers the outbox as the server's does, looking often: a journey
+	// waits for what it sends.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		(&notify.Worker{Store: deps.Store, Sender: notify.LogSender{Log: deps.Log}, Gateways: gateways, Log: deps.Log,
+			Interval: 200 * time.Millisecond, Now: time.Now, Timeout: 10 * time.Second}).Run(ctx)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
 	return s
+}
+
+// fakeGateways serves the local SMS gateway, Zalo ZNS and push service on loopback
+// ports, as cmd/xaso's notifySetup does in the demo: the SMS gateway reports each
+// message delivered to the site, push subscriptions may point at the fake push
+// service, and the site has its VAPID key.
+func (s *site) fakeGateways(t testing.TB, svc *notify.Service) map[string]notify.Gateway {
+	t.Helper()
+	const secret = "e2e-webhook-secret"
+	s.sms = &notify.FakeSMS{Callback: s.url + "/api/v1/notify/receipts/sms", Secret: []byte(secret)}
+	smsSv := httptest.NewServer(s.sms)
+	znsSv := httptest.NewServer(&notify.FakeZNS{})
+	s.push = &notify.FakePush{}
+	pushSv := httptest.NewServer(s.push)
+	t.Cleanup(func() { smsSv.Close(); znsSv.Close(); pushSv.Close() })
+	s.push.Origin = pushSv.URL
+	s.pushURL = pushSv.URL + "/push"
+	svc.PushBases = append(svc.PushBases, s.pushURL)
+	svc.Secrets = map[string][]byte{"sms": []byte(secret), "zalo": []byte(secret)}
+	v, err := svc.VAPID(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Timeout: 10 * time.Second}
+	return map[string]notify.Gateway{
+		notify.ChanSMS:  notify.SMSGateway{URL: smsSv.URL, BrandName: "XASO", Client: client},
+		notify.ChanZNS:  notify.ZNSGateway{URL: znsSv.URL, Client: client},
+		notify.ChanPush: notify.PushGateway{VAPID: v, Client: client},
+	}
 }
 
 // tab is one browser tab in a browser context of its own (its own cookies), emulating

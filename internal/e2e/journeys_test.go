@@ -66,6 +66,7 @@ func journeys() []journey {
 		{"broadcast/operator", broadcastOperator},
 		{"citizen/app-offline", citizenAppOffline},
 		{"citizen/offline-filing", citizenOfflineFiling},
+		{"citizen/register-and-hear", citizenRegistersAndHears},
 	}
 	for _, u := range demo.Users {
 		js = append(js, journey{"login-logout/" + u.Username, func(b *tab) { loginLogout(b, u) }})

@@ -3,16 +3,10 @@ package notify_test
 import (
 	"bytes"
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/ecdh"
-	"crypto/hkdf"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -24,6 +18,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/notify"
+	"github.com/xaso-vn/xaso/internal/notify/notifytest"
 	"github.com/xaso-vn/xaso/internal/store"
 )
 
@@ -55,46 +50,10 @@ func TestEncryptRFC8291Vector(t *testing.T) {
 		t.Fatalf("encrypt:\n got %x\nwant %x", got, want)
 	}
 	ua, _ := ecdh.P256().NewPrivateKey(mustB64(t, "q1dXpw3UpT5VOmu_cf_v6ih07Aems3njxI-JWgLcM94"))
-	plain, err := decrypt(got, ua, mustB64(t, "BTBZMqHH6r4Tts7J_aSIgg"))
+	plain, err := notifytest.Decrypt(got, ua, mustB64(t, "BTBZMqHH6r4Tts7J_aSIgg"))
 	if err != nil || string(plain) != "When I grow up, I want to be a watermelon" {
 		t.Fatalf("decrypt: %q %v", plain, err)
 	}
-}
-
-// decrypt is the browser's side of RFC 8291 / 8188 (one record), written from the RFC.
-func decrypt(body []byte, ua *ecdh.PrivateKey, authSecret []byte) ([]byte, error) {
-	if len(body) < 21 {
-		return nil, errors.New("short")
-	}
-	salt, rs, idlen := body[:16], binary.BigEndian.Uint32(body[16:20]), int(body[20])
-	if rs < 18 || len(body) < 21+idlen {
-		return nil, errors.New("header")
-	}
-	asPublic, ct := body[21:21+idlen], body[21+idlen:]
-	as, err := ecdh.P256().NewPublicKey(asPublic)
-	if err != nil {
-		return nil, err
-	}
-	shared, err := ua.ECDH(as)
-	if err != nil {
-		return nil, err
-	}
-	info := append(append([]byte("WebPush: info\x00"), ua.PublicKey().Bytes()...), asPublic...)
-	ikm, _ := hkdf.Key(sha256.New, shared, authSecret, string(info), 32)
-	prk, _ := hkdf.Extract(sha256.New, ikm, salt)
-	cek, _ := hkdf.Expand(sha256.New, prk, "Content-Encoding: aes128gcm\x00", 16)
-	nonce, _ := hkdf.Expand(sha256.New, prk, "Content-Encoding: nonce\x00", 12)
-	block, _ := aes.NewCipher(cek)
-	gcm, _ := cipher.NewGCM(block)
-	plain, err := gcm.Open(nil, nonce, ct, nil)
-	if err != nil {
-		return nil, err
-	}
-	plain = bytes.TrimRight(plain, "\x00")
-	if len(plain) == 0 || plain[len(plain)-1] != 0x02 {
-		return nil, errors.New("no last-record delimiter")
-	}
-	return plain[:len(plain)-1], nil
 }
 
 // rig is a store, the three fakes on loopback, and a worker on an injected clock.
@@ -236,7 +195,7 @@ func TestLadderSMSDownZNSRefusing(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("pushes %d", len(got))
 	}
-	plain, err := decrypt(got[0], ua, secret)
+	plain, err := notifytest.Decrypt(got[0], ua, secret)
 	if err != nil {
 		t.Fatal(err)
 	}

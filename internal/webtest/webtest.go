@@ -46,6 +46,18 @@ func NewWith(t testing.TB, opt demo.Options) (*web.Server, *store.Store) {
 // delay pass without sleeping.
 func NewClocked(t testing.TB, opt demo.Options, now func() time.Time) (*web.Server, *store.Store) {
 	t.Helper()
+	d := Deps(t, opt, now)
+	srv, err := app.New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, d.Store
+}
+
+// Deps is what NewClocked builds the server of, for a test that adds to it before
+// app.New (the browser tests' notifications, on the local fakes, as the demo's).
+func Deps(t testing.TB, opt demo.Options, now func() time.Time) web.Deps {
+	t.Helper()
 	ctx := context.Background()
 	st := storetest.Open(t)
 	hasher := auth.NewHasher(auth.TestParams, 2)
@@ -72,7 +84,7 @@ func NewClocked(t testing.TB, opt demo.Options, now func() time.Time) (*web.Serv
 	}
 	t.Cleanup(func() { blobs.Close() })
 	cals := workcal.New(st)
-	srv, err := app.New(web.Deps{
+	return web.Deps{
 		Store: st,
 		Auth: auth.NewService(st, hasher, ratelimit.NewBackoff(ratelimit.PerAccount).WithClock(now),
 			ratelimit.NewBackoff(ratelimit.PerAccount).WithClock(now)),
@@ -86,11 +98,7 @@ func NewClocked(t testing.TB, opt demo.Options, now func() time.Time) (*web.Serv
 		SiteName:       home.Name,
 		SessionLife:    time.Hour,
 		Blobs:          blobs,
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
-	return srv, st
 }
 
 // Bearer makes an API token of the user named and returns it.
