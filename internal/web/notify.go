@@ -121,7 +121,7 @@ func (s *Server) renderNotifyTemplates(w http.ResponseWriter, r *http.Request, s
 			data.Templates[i].Body = typed
 		}
 	}
-	for _, k := range []string{"ma_ho_so", "ten_thu_tuc", "ngay_hen", "ly_do", "so_tien", "ma_otp", "trang_thai", "don_vi"} {
+	for _, k := range []string{"ma_ho_so", "ten_thu_tuc", "ngay_hen", "ly_do", "so_tien", "ma_otp", "trang_thai", "don_vi", "tieu_de", "duong_dan", "noi_dung_ck"} {
 		data.Placeholders = append(data.Placeholders, "{{"+k+"}} — "+notify.Placeholders[k])
 	}
 	v := s.view(r, "Mẫu tin nhắn")
