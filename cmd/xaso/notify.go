@@ -65,7 +65,9 @@ func notifySetup(ctx context.Context, cfg config.Config, log *slog.Logger, svc *
 			smsSecret = demoWebhookSecret
 		}
 		if znsURL == "" {
-			if znsURL, err = fake("zns", &notify.FakeZNS{}); err != nil {
+			// Zalo's delivery receipts too come back to this server.
+			fz := &notify.FakeZNS{Callback: self + "/api/v1/notify/receipts/zalo", Secret: []byte(demoWebhookSecret)}
+			if znsURL, err = fake("zns", fz); err != nil {
 				return nil, stop, err
 			}
 			zaloSecret = demoWebhookSecret

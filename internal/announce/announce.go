@@ -10,6 +10,7 @@ import (
 	"context"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -19,6 +20,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/broadcast"
 	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/notify"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
 
@@ -90,6 +92,12 @@ type Store interface {
 	// SaveAnnouncement stores after if the row is still at before's version (else
 	// ErrChanged), with the audit record of action.
 	SaveAnnouncement(ctx context.Context, before, after Announcement, action string) (Announcement, error)
+	// PublishAnnouncement is SaveAnnouncement of a publication that, in the same
+	// transaction, owes owed to every citizen subscribed to the announcement's commune or
+	// to one of its villages (docs/NOTIFY.md): one outbox row each, filled in with the
+	// citizen's account and contacts, dedup key owed.DedupKey + "<user id>" — one
+	// INSERT … SELECT, not a round trip per subscriber.
+	PublishAnnouncement(ctx context.Context, before, after Announcement, owed notify.Message) (Announcement, error)
 	Villages(ctx context.Context, unitID int64) ([]unit.Village, error)
 	// AddAnnouncementAttachment numbers and stores an attachment of a draft with its
 	// audit record, in one transaction: ErrAttachments when the announcement already has
@@ -114,6 +122,9 @@ type Service struct {
 	Bulletins Bulletins // nil: announcements are not read aloud
 	Blobs     Blobs     // nil: no attachments (ErrNoFiles)
 	Now       func() time.Time
+	// BaseURL is the portal's public address, for the link in the subscribers' messages
+	// ("": the path alone).
+	BaseURL string
 }
 
 // Errors, with stable codes.
@@ -219,7 +230,18 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, id int64) (Ann
 	}
 	after := a
 	after.Status, after.PublishedBy, after.PublishedAt = StatusPublished, p.UserID, s.now().UTC()
-	return s.Store.SaveAnnouncement(ctx, a, after, "announcement.publish")
+	return s.Store.PublishAnnouncement(ctx, a, after, s.owed(after))
+}
+
+// owed is the message each subscriber is owed for a published announcement: its title
+// and link (/thong-bao/{id}), going down the citizen's ladder (push first).
+func (s *Service) owed(a Announcement) notify.Message {
+	link := strings.TrimSuffix(s.BaseURL, "/") + "/thong-bao/" + strconv.FormatInt(a.ID, 10)
+	ref := "announcement:" + strconv.FormatInt(a.ID, 10)
+	return notify.Message{UnitID: a.UnitID, Kind: notify.KindAnnouncement, Ref: ref, DedupKey: ref + ":user:",
+		Subject: "Thông báo: " + a.Title,
+		Body:    a.Title + "\n\nXem toàn văn thông báo: " + link + "\n\nÔng/bà nhận thư này vì đã đăng ký nhận thông báo của xã trên cổng dịch vụ công; có thể tắt tại trang Nhận thông báo của tài khoản.",
+		Data:    map[string]string{"tieu_de": a.Title, "duong_dan": link}}
 }
 
 // Withdraw takes a draft or a published announcement off.

@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/notify"
@@ -25,6 +26,8 @@ func (h handlers) notifyRoutes() []httpx.Route {
 		{Pattern: "DELETE /api/v1/push-subscriptions", Access: httpx.LoggedIn, Handler: h.pushUnsubscribe},
 		{Pattern: "GET /api/v1/me/notifications", Access: httpx.LoggedIn, Handler: h.myChannels},
 		{Pattern: "PUT /api/v1/me/notifications/{channel}", Access: httpx.LoggedIn, Handler: h.setMyChannel},
+		{Pattern: "GET /api/v1/me/announcement-subscriptions", Access: httpx.LoggedIn, Handler: h.myAnnouncementSubs},
+		{Pattern: "PUT /api/v1/me/announcement-subscriptions", Access: httpx.LoggedIn, Handler: h.setMyAnnouncementSubs},
 		{Pattern: "GET /api/v1/notify/templates", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.notifyTemplates},
 		{Pattern: "PUT /api/v1/notify/templates/{kind}/{channel}", Access: httpx.OnlyRoles(auth.AdminRoles...), Handler: h.saveNotifyTemplate},
 	}
@@ -221,3 +224,46 @@ func (h handlers) setMyChannel(w http.ResponseWriter, r *http.Request) error {
 	}
 	return h.myChannels(w, r)
 }
+
+// AnnouncementSubs is what the citizen follows of the commune's announcements: the whole
+// commune and/or villages, with the text they agree to.
+type AnnouncementSubs struct {
+	Commune  bool    `json:"commune"`
+	Villages []int64 `json:"villages"`
+	Text     string  `json:"text"`
+}
+
+func (h handlers) myAnnouncementSubs(w http.ResponseWriter, r *http.Request) error {
+	commune, villages, err := h.Notify.Subscriptions(r.Context(), auth.PrincipalFrom(r.Context()), h.HomeUnitID)
+	if err != nil {
+		return err
+	}
+	if villages == nil {
+		villages = []int64{}
+	}
+	return httpx.WriteJSON(w, http.StatusOK, AnnouncementSubs{Commune: commune, Villages: villages, Text: notify.AnnouncementConsentText})
+}
+
+// AnnouncementSubsInput replaces what the citizen follows (both empty: nothing); agree
+// says they were shown the text.
+type AnnouncementSubsInput struct {
+	Agree    bool    `json:"agree"`
+	Commune  bool    `json:"commune"`
+	Villages []int64 `json:"villages"`
+}
+
+func (h handlers) setMyAnnouncementSubs(w http.ResponseWriter, r *http.Request) error {
+	var in AnnouncementSubsInput
+	if err := httpx.DecodeJSON(w, r, &in, 8<<10); err != nil {
+		return err
+	}
+	if (in.Commune || len(in.Villages) > 0) && !in.Agree {
+		return errSubsNotAgreed
+	}
+	if err := h.Notify.SubscribeAnnouncements(r.Context(), auth.PrincipalFrom(r.Context()), h.HomeUnitID, in.Commune, in.Villages); err != nil {
+		return err
+	}
+	return h.myAnnouncementSubs(w, r)
+}
+
+var errSubsNotAgreed = apperr.New(apperr.Invalid, "consent_not_confirmed", "Cần đồng ý với nội dung nhận thông báo (agree: true) trước khi đăng ký.")

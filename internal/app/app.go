@@ -92,7 +92,7 @@ func New(d web.Deps) (*web.Server, error) {
 		d.Broadcast = NewBroadcast(d)
 	}
 	if d.Announcements == nil {
-		d.Announcements = &announce.Service{Store: d.Store, Bulletins: d.Broadcast, Blobs: d.Blobs, Now: d.Broadcast.Now}
+		d.Announcements = &announce.Service{Store: d.Store, Bulletins: d.Broadcast, Blobs: d.Blobs, Now: d.Broadcast.Now, BaseURL: d.BaseURL}
 	}
 	// The pages and the API open citizens' accounts through one service (one limiter
 	// of code requests per address).
@@ -139,7 +139,7 @@ func NewBroadcast(d web.Deps) *broadcast.Service {
 // message asking it with the same privacy as the look-up (the code and its secret), five
 // questions per sender and a minute's refill.
 func NewNotify(d web.Deps) *notify.Service {
-	n := &notify.Service{Store: d.Store, HomeUnitID: d.HomeUnitID, Senders: ratelimit.New(5, 1), Now: time.Now,
+	n := &notify.Service{Store: d.Store, Announcements: d.Store, HomeUnitID: d.HomeUnitID, Senders: ratelimit.New(5, 1), Now: time.Now,
 		Subject: "mailto:notify@xaso.invalid", Lookup: DossierAnswer(d.Store)}
 	if d.BaseURL != "" {
 		n.Subject = d.BaseURL

@@ -91,12 +91,16 @@ func (f *FakeSMS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // receipt posts the delivery receipt of id to Callback, after the sender recorded the
 // acceptance (a receipt before it finds no attempt: retried a few times).
-func (f *FakeSMS) receipt(id string) {
-	body, sig := ReceiptBody(f.Secret, id, "delivered")
+func (f *FakeSMS) receipt(id string) { postReceipt(f.Callback, f.Secret, id) }
+
+// postReceipt posts a signed "delivered" receipt of id to callback, a few times until it
+// is recorded.
+func postReceipt(callback string, secret []byte, id string) {
+	body, sig := ReceiptBody(secret, id, "delivered")
 	c := &http.Client{Timeout: 10 * time.Second}
 	for try := range 5 {
 		time.Sleep(time.Duration(try+1) * time.Second)
-		req, err := http.NewRequest(http.MethodPost, f.Callback, bytes.NewReader(body))
+		req, err := http.NewRequest(http.MethodPost, callback, bytes.NewReader(body))
 		if err != nil {
 			return
 		}
@@ -123,8 +127,14 @@ func ReceiptBody(secret []byte, id, status string) (body []byte, sig string) {
 }
 
 // FakeZNS is a local Zalo ZNS endpoint speaking ZNSGateway's protocol; while Refuse is
-// set it answers Zalo's error (-124, an unknown phone).
+// set it answers Zalo's error (-124, an unknown phone). With a Callback it posts a
+// "delivered" receipt of each message it took, as Zalo's webhook does.
 type FakeZNS struct {
+	// Callback, when set, receives a "delivered" receipt of each new message (its
+	// msg_id), signed with Secret (the demo: xaso's own /api/v1/notify/receipts/zalo).
+	Callback string
+	Secret   []byte
+
 	mu     sync.Mutex
 	Refuse bool
 	sent   []map[string]any
@@ -158,7 +168,11 @@ func (f *FakeZNS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.sent = append(f.sent, m)
-	json.NewEncoder(w).Encode(map[string]any{"error": 0, "message": "Success", "data": map[string]string{"msg_id": fmt.Sprintf("zns-%d", len(f.sent))}})
+	id := fmt.Sprintf("zns-%d", len(f.sent))
+	if f.Callback != "" {
+		go postReceipt(f.Callback, f.Secret, id)
+	}
+	json.NewEncoder(w).Encode(map[string]any{"error": 0, "message": "Success", "data": map[string]string{"msg_id": id}})
 }
 
 // FakePush is a local push service (RFC 8030): it verifies each push's VAPID JWT (ES256

@@ -31,7 +31,8 @@ const (
 	KindFee              = "fee"
 	KindFeedbackAnswered = "feedback_answered"
 	KindOTP              = "otp"
-	KindReply            = "reply" // the answer to a message asking a dossier's status
+	KindReply            = "reply"        // the answer to a message asking a dossier's status
+	KindAnnouncement     = "announcement" // a commune's announcement, to its subscribers
 )
 
 // TelScheme starts a direct SMS recipient: "tel:+84912345678" (one-time codes).

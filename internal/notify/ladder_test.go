@@ -380,3 +380,36 @@ func TestOTPBlankedOnceSent(t *testing.T) {
 		t.Fatal("an undelivered code is still stored")
 	}
 }
+
+// TestZNSFakeReceipts: the ZNS fake, given a callback, posts Zalo's signed delivery
+// receipt of each message it took, and the receipts webhook marks the attempt delivered.
+func TestZNSFakeReceipts(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t)
+	secret := []byte("zalo-webhook-secret")
+	svc := &notify.Service{Store: r.st, Secrets: map[string][]byte{"zalo": secret}}
+	recorded := make(chan bool, 1)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(io.LimitReader(req.Body, notify.MaxWebhook+1))
+		found, err := svc.Receipt(req.Context(), "zalo", body, req.Header.Get(notify.SignatureHeader))
+		if err != nil || !found {
+			http.Error(w, "not recorded", http.StatusConflict)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"outcome":"recorded"}`))
+		recorded <- true
+	}))
+	t.Cleanup(hook.Close)
+	r.zns.Callback, r.zns.Secret = hook.URL, secret
+	r.st.Enqueue(ctx, notify.Message{UnitID: r.unitID, To: notify.ZaloScheme + "+84912000008", Kind: notify.KindReply, Ref: "Z-1",
+		Subject: "s", Body: "b", Data: map[string]string{"ma_ho_so": "Z-1", "trang_thai": "Đang giải quyết"}})
+	r.run(t, time.Minute)
+	if len(r.zns.Sent()) != 1 {
+		t.Fatalf("zns %v", r.zns.Sent())
+	}
+	<-recorded
+	if a := attemptsOf(t, r.st, "Z-1"); len(a) != 1 || a[0].Channel != notify.ChanZNS || a[0].Status != "delivered" {
+		t.Fatalf("Z-1 %+v", a)
+	}
+}

@@ -229,8 +229,12 @@ func (w *Worker) send(ctx context.Context, p Pending, attemptID int64, r Route) 
 	if r.Channel == ChanSMS && w.ASCII {
 		d.Text = StripMarks(d.Text)
 	}
-	if r.Channel == ChanPush && p.Data["ma_ho_so"] != "" {
+	switch {
+	case r.Channel != ChanPush:
+	case p.Data["ma_ho_so"] != "":
 		d.URL = "/tra-cuu/" + url.PathEscape(p.Data["ma_ho_so"])
+	case p.Kind == KindAnnouncement:
+		d.URL = p.Data["duong_dan"]
 	}
 	return g.Send(sctx, d)
 }

@@ -69,6 +69,8 @@ type Service struct {
 	Sealer  Sealer
 	Subject string // VAPID subject: mailto: or the portal's address
 	Now     func() time.Time
+	// Announcements keeps the subscriptions to the commune's announcements (nil: none).
+	Announcements AnnouncementStore
 }
 
 // Errors of the notification service.
@@ -391,7 +393,7 @@ type TemplateView struct {
 var TemplateChannels = []string{ChanPush, ChanZNS, ChanSMS}
 
 // KindOrder is the kinds in the order pages list them.
-var KindOrder = []string{KindReceipt, KindSubmitted, KindSupplement, KindApology, KindResult, KindRefused, KindFee, KindFeedbackAnswered, KindOTP, KindReply}
+var KindOrder = []string{KindReceipt, KindSubmitted, KindSupplement, KindApology, KindResult, KindRefused, KindFee, KindFeedbackAnswered, KindOTP, KindReply, KindAnnouncement}
 
 // Templates lists a unit's templates, defaults where it has none.
 func (s *Service) Templates(ctx context.Context, p *auth.Principal, unitID int64) ([]TemplateView, error) {

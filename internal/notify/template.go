@@ -22,6 +22,9 @@ var Placeholders = map[string]string{
 	"ma_otp":      "mã xác thực một lần",
 	"trang_thai":  "tình trạng hồ sơ",
 	"don_vi":      "tên đơn vị",
+	"tieu_de":     "tiêu đề thông báo",
+	"duong_dan":   "đường dẫn xem toàn văn",
+	"noi_dung_ck": "nội dung chuyển khoản",
 }
 
 // Kinds lists the kinds of messages with their Vietnamese names.
@@ -29,7 +32,7 @@ var Kinds = map[string]string{
 	KindReceipt: "Tiếp nhận hồ sơ", KindSubmitted: "Đã nhận hồ sơ trực tuyến", KindSupplement: "Yêu cầu bổ sung",
 	KindApology: "Thư xin lỗi, hẹn lại", KindResult: "Có kết quả", KindRefused: "Từ chối, dừng giải quyết",
 	KindFee: "Phí, lệ phí cần nộp", KindFeedbackAnswered: "Phản ánh đã được trả lời", KindOTP: "Mã xác thực",
-	KindReply: "Trả lời tra cứu qua tin nhắn",
+	KindReply: "Trả lời tra cứu qua tin nhắn", KindAnnouncement: "Thông báo của xã",
 }
 
 // defaults are the wording of each kind on the short channels (push, ZNS, SMS); e-mail
@@ -41,10 +44,11 @@ var defaults = map[string]string{
 	KindApology:          "Xin loi ong/ba: ho so {{ma_ho_so}} chua giai quyet kip han. Hen tra moi: {{ngay_hen}}.",
 	KindResult:           "Ho so {{ma_ho_so}} da co ket qua. Moi ong/ba nhan tai bo phan mot cua hoac tra cuu truc tuyen.",
 	KindRefused:          "Ho so {{ma_ho_so}}: {{trang_thai}}. Ly do: {{ly_do}}",
-	KindFee:              "Ho so {{ma_ho_so}}: phi, le phi can nop {{so_tien}} dong.",
+	KindFee:              "Ho so {{ma_ho_so}}: phi, le phi can nop {{so_tien}} dong. Noi dung chuyen khoan: {{noi_dung_ck}}",
 	KindFeedbackAnswered: "Phan anh, kien nghi cua ong/ba da duoc tra loi. Xem tren cong dich vu cong.",
 	KindOTP:              "Ma xac thuc cua ong/ba la {{ma_otp}}, co hieu luc 10 phut. Khong dua ma nay cho nguoi khac.",
 	KindReply:            "Ho so {{ma_ho_so}}: {{trang_thai}}. {{ngay_hen}}",
+	KindAnnouncement:     "UBND xa thong bao: {{tieu_de}}. Xem: {{duong_dan}}",
 }
 
 // viDefaults are the defaults with their marks, for push and ZNS, which carry Unicode.
@@ -55,10 +59,11 @@ var viDefaults = map[string]string{
 	KindApology:          "Xin lỗi ông/bà: hồ sơ {{ma_ho_so}} chưa giải quyết kịp hạn. Hẹn trả mới: {{ngay_hen}}.",
 	KindResult:           "Hồ sơ {{ma_ho_so}} đã có kết quả. Mời ông/bà nhận tại bộ phận một cửa hoặc tra cứu trực tuyến.",
 	KindRefused:          "Hồ sơ {{ma_ho_so}}: {{trang_thai}}. Lý do: {{ly_do}}",
-	KindFee:              "Hồ sơ {{ma_ho_so}}: phí, lệ phí cần nộp {{so_tien}} đồng.",
+	KindFee:              "Hồ sơ {{ma_ho_so}}: phí, lệ phí cần nộp {{so_tien}} đồng. Nội dung chuyển khoản: {{noi_dung_ck}}",
 	KindFeedbackAnswered: "Phản ánh, kiến nghị của ông/bà đã được trả lời. Xem trên cổng dịch vụ công.",
 	KindOTP:              "Mã xác thực của ông/bà là {{ma_otp}}, có hiệu lực 10 phút. Không đưa mã này cho người khác.",
 	KindReply:            "Hồ sơ {{ma_ho_so}}: {{trang_thai}}. {{ngay_hen}}",
+	KindAnnouncement:     "Thông báo của Ủy ban nhân dân xã: {{tieu_de}}. Xem toàn văn: {{duong_dan}}",
 }
 
 // DefaultTemplate is the wording of kind on channel when the unit wrote none ("" : none).

@@ -71,7 +71,7 @@ func (s *Service) BillAtFiling(ctx context.Context, d dossier.Dossier, proc cata
 	if err != nil {
 		return err
 	}
-	req.UnitID, ev.By = d.CompetentUnitID, by
+	req.UnitID, ev.By, req.Notice = d.CompetentUnitID, by, Notice(d)
 	_, err = s.Store.CreatePaymentRequest(ctx, d.ID, req, ev)
 	return err
 }

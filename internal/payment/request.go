@@ -7,6 +7,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/catalog"
 	"github.com/xaso-vn/xaso/internal/locale"
+	"github.com/xaso-vn/xaso/internal/notify"
 	"github.com/xaso-vn/xaso/internal/payment/vietqr"
 )
 
@@ -133,6 +134,9 @@ type Request struct {
 	ClosedAt time.Time `json:"closed_at,omitzero"`
 	// Version is the optimistic lock: storage refuses a change computed on an old one.
 	Version int `json:"version"`
+	// Notice is the message the applicant is owed for a new request (Notice), queued
+	// with it by storage (nil: none).
+	Notice *notify.Message `json:"-"`
 }
 
 // maxAmount is the largest amount a VietQR code carries (13 digits); sums of the

@@ -233,7 +233,7 @@ func (s *Service) CreateRequestFor(ctx context.Context, d dossier.Dossier, a dos
 	if err != nil {
 		return StoredRequest{}, err
 	}
-	req.UnitID, ev.By = d.CompetentUnitID, ActorOf(a.P)
+	req.UnitID, ev.By, req.Notice = d.CompetentUnitID, ActorOf(a.P), Notice(d)
 	return s.Store.CreatePaymentRequest(ctx, d.ID, req, ev)
 }
 

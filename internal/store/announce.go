@@ -3,11 +3,14 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"strconv"
 
 	"github.com/xaso-vn/xaso/internal/announce"
 	"github.com/xaso-vn/xaso/internal/audit"
 	"github.com/xaso-vn/xaso/internal/calendar"
+	"github.com/xaso-vn/xaso/internal/notify"
 )
 
 // The announcements' tables (migration 0046): announce.Store.
@@ -190,6 +193,46 @@ func (s *Store) CurrentAnnouncements(ctx context.Context, unitID int64, day cale
 
 // SaveAnnouncement stores an announcement's new state if it is still at before's version.
 func (s *Store) SaveAnnouncement(ctx context.Context, before, after announce.Announcement, action string) (announce.Announcement, error) {
+	return s.saveAnnouncement(ctx, before, after, action, nil)
+}
+
+// PublishAnnouncement stores a publication and, in the same transaction, owes owed to
+// each subscriber it concerns: an announcement for the whole commune to every citizen
+// subscribed to the commune or to any of its villages; one for some villages to those
+// subscribed to the whole commune or to one of those villages. One INSERT … SELECT (one
+// statement whatever the number of subscribers; the work is the database's, bounded by
+// the subscriptions of one unit through announcement_subscriptions_unit); a subscriber
+// owed twice (a publication replayed) is not queued again (dedup key
+// announcement:<id>:user:<uid>).
+func (s *Store) PublishAnnouncement(ctx context.Context, before, after announce.Announcement, owed notify.Message) (announce.Announcement, error) {
+	return s.saveAnnouncement(ctx, before, after, "announcement.publish", func(ctx context.Context, tx *sql.Tx) error {
+		data, err := json.Marshal(owed.Data)
+		if err != nil {
+			return err
+		}
+		villages := ""
+		if len(after.Villages) > 0 {
+			villages = ` AND (a.village_id = 0 OR a.village_id IN (SELECT v.village_id FROM announcement_villages v WHERE v.announcement_id = $10))`
+		}
+		now := s.timestamp()
+		args := []any{owed.UnitID, owed.Subject, owed.Body, owed.Ref, now, owed.Kind, string(data), owed.DedupKey, after.UnitID}
+		if villages != "" {
+			args = append(args, after.ID)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO outbox (unit_id, recipient, subject, body, ref, created_at, next_attempt_at,
+				user_id, phone, email, kind, data, dedup_key)
+			SELECT $1, '', $2, $3, $4, $5, $5, u.id, COALESCE(u.phone, ''), COALESCE(u.email, ''), $6, $7, CAST($8 AS TEXT) || CAST(u.id AS TEXT)
+			FROM users u WHERE u.disabled = FALSE AND u.id IN (SELECT a.user_id FROM announcement_subscriptions a
+				WHERE a.unit_id = $9 AND a.withdrawn_at IS NULL`+villages+`)
+			ON CONFLICT DO NOTHING`, args...)
+		if err != nil {
+			return fmt.Errorf("store: announcement %d to subscribers: %w", after.ID, err)
+		}
+		return nil
+	})
+}
+
+func (s *Store) saveAnnouncement(ctx context.Context, before, after announce.Announcement, action string, also func(context.Context, *sql.Tx) error) (announce.Announcement, error) {
 	after.Version = before.Version + 1
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE announcements SET status = $1, published_by = $2, published_at = $3, version = $4
@@ -200,6 +243,11 @@ func (s *Store) SaveAnnouncement(ctx context.Context, before, after announce.Ann
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return announce.ErrChanged
+		}
+		if also != nil {
+			if err := also(ctx, tx); err != nil {
+				return err
+			}
 		}
 		return s.appendAudit(ctx, tx, audit.Event{Chain: after.UnitID, Action: action, ObjectType: "announcement",
 			ObjectID: strconv.FormatInt(after.ID, 10), Fields: []string{"status"}})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 
 	"github.com/xaso-vn/xaso/internal/audit"
@@ -157,4 +158,75 @@ func (s *Store) CreateNotifyKey(ctx context.Context, name string, public, privat
 	_, err := s.w.ExecContext(ctx, `INSERT INTO notify_keys (name, public_key, private_key, sealed, created_at) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (name) DO NOTHING`, name, public, private, sealed, s.timestamp())
 	return mapErr(err)
+}
+
+// AnnouncementSubscriptions lists a user's subscriptions to a unit's announcements,
+// withdrawn ones included.
+func (s *Store) AnnouncementSubscriptions(ctx context.Context, userID, unitID int64) ([]notify.AnnouncementSubscription, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT unit_id, village_id, text, granted_at, withdrawn_at FROM announcement_subscriptions
+		WHERE user_id = $1 AND unit_id = $2 ORDER BY village_id`, userID, unitID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []notify.AnnouncementSubscription
+	for rows.Next() {
+		var a notify.AnnouncementSubscription
+		var w sql.NullTime
+		if err := rows.Scan(&a.UnitID, &a.VillageID, &a.Text, &a.GrantedAt, &w); err != nil {
+			return nil, err
+		}
+		if w.Valid {
+			a.WithdrawnAt = w.Time
+		}
+		out = append(out, a)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// SetAnnouncementSubscriptions makes a user's subscriptions in force to a unit's
+// announcements exactly villages (0: the whole commune): the others are withdrawn (kept
+// with when), new ones granted with text; audited by user id only.
+func (s *Store) SetAnnouncementSubscriptions(ctx context.Context, userID, unitID int64, villages []int64, text string) error {
+	now := s.timestamp()
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT village_id FROM announcement_subscriptions WHERE user_id = $1 AND unit_id = $2
+			AND withdrawn_at IS NULL`, userID, unitID)
+		if err != nil {
+			return err
+		}
+		var had []int64
+		for rows.Next() {
+			var v int64
+			if err := rows.Scan(&v); err != nil {
+				rows.Close()
+				return err
+			}
+			had = append(had, v)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, v := range had {
+			if !slices.Contains(villages, v) {
+				if _, err := tx.ExecContext(ctx, `UPDATE announcement_subscriptions SET withdrawn_at = $1
+					WHERE user_id = $2 AND unit_id = $3 AND village_id = $4`, now, userID, unitID, v); err != nil {
+					return err
+				}
+			}
+		}
+		for _, v := range villages {
+			if slices.Contains(had, v) {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO announcement_subscriptions (user_id, unit_id, village_id, text, granted_at)
+				VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, unit_id, village_id) DO UPDATE SET text = $4, granted_at = $5, withdrawn_at = NULL`,
+				userID, unitID, v, text, now); err != nil {
+				return err
+			}
+		}
+		return s.appendAudit(ctx, tx, audit.Event{Action: "notify.announcement_subscriptions", ObjectType: "announcement_subscription",
+			ObjectID: strconv.FormatInt(userID, 10), Fields: []string{"commune", "villages", "text"}})
+	})
 }

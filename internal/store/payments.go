@@ -296,6 +296,12 @@ func (s *Store) createPaymentRequest(ctx context.Context, dossierID int64, req p
 		if err := insertPaymentEvent(ctx, tx, req.UnitID, ev); err != nil {
 			return err
 		}
+		if req.Notice != nil { // the applicant is owed the news, in this transaction
+			if err := s.enqueue(ctx, tx, payment.CompleteNotice(*req.Notice, req)); err != nil {
+				return err
+			}
+			req.Notice = nil
+		}
 		out.Request = req
 		return s.appendAudit(ctx, tx, audit.Event{Chain: req.UnitID, Action: "payment.create", ObjectType: "payment_request",
 			ObjectID: req.Reference, Fields: []string{"dossier", "items", "amount", "reference"}})

@@ -14,6 +14,8 @@ var apiAccess = map[string][]auth.Role{
 	"GET /api/v1/push/key":                          nil,
 	"GET /api/v1/me/notifications":                  {"user"},
 	"PUT /api/v1/me/notifications/{channel}":        {"user"},
+	"GET /api/v1/me/announcement-subscriptions":     {"user"},
+	"PUT /api/v1/me/announcement-subscriptions":     {"user"},
 	"POST /api/v1/push-subscriptions":               {"user"},
 	"DELETE /api/v1/push-subscriptions":             {"user"},
 	"GET /api/v1/notify/templates":                  auth.AdminRoles,

@@ -36,7 +36,7 @@ var auditActions = map[string]string{
 	"bulletin.withdraw":   "Thu hồi bản tin truyền thanh",
 	"announcement.create": "Soạn thông báo", "announcement.publish": "Đăng thông báo", "announcement.withdraw": "Gỡ thông báo",
 	"notify.consent_granted": "Công dân đồng ý nhận thông báo qua một kênh", "notify.consent_withdrawn": "Công dân rút lại đồng ý nhận thông báo",
-	"notify.template": "Sửa mẫu tin nhắn",
+	"notify.template": "Sửa mẫu tin nhắn", "notify.announcement_subscriptions": "Công dân chọn nhận thông báo của xã, thôn",
 }
 
 var auditObjects = map[string]string{

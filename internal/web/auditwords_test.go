@@ -26,7 +26,8 @@ func TestAuditActionWords(t *testing.T) {
 	recorded := []string{"payment.confirm", "payment.cancel", "payment.refund",
 		"broadcast.cluster.create", "broadcast.speaker.create", "bulletin.create", "bulletin.approve", "bulletin.withdraw",
 		"announcement.create", "announcement.publish", "announcement.withdraw",
-		"notify.consent_granted", "notify.consent_withdrawn", "notify.template"}
+		"notify.consent_granted", "notify.consent_withdrawn", "notify.template",
+		"notify.announcement_subscriptions"}
 	for _, a := range dossier.Actions {
 		recorded = append(recorded, "dossier."+string(a))
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/xaso-vn/xaso/internal/apperr"
@@ -39,6 +40,17 @@ type notifyAccountView struct {
 	Channels      []channelRow
 	Subscriptions int
 	Positions     []int
+	// The commune's announcements followed.
+	Commune          bool
+	Villages         []villageChoice
+	Followed         []string
+	AnnouncementText string
+}
+
+type villageChoice struct {
+	ID      int64
+	Name    string
+	Checked bool
 }
 
 func (s *Server) notifyAccountPage(w http.ResponseWriter, r *http.Request) error {
@@ -63,6 +75,22 @@ func (s *Server) notifyAccountPage(w http.ResponseWriter, r *http.Request) error
 		}
 		data.Channels = append(data.Channels, row)
 	}
+	commune, followed, err := s.Notify.Subscriptions(ctx, auth.PrincipalFrom(ctx), s.HomeUnitID)
+	if err != nil {
+		return err
+	}
+	villages, err := s.Store.Villages(ctx, s.HomeUnitID)
+	if err != nil {
+		return err
+	}
+	data.Commune, data.AnnouncementText = commune, notify.AnnouncementConsentText
+	for _, vl := range villages {
+		c := villageChoice{ID: vl.ID, Name: vl.Name, Checked: slices.Contains(followed, vl.ID)}
+		if c.Checked {
+			data.Followed = append(data.Followed, vl.Name)
+		}
+		data.Villages = append(data.Villages, c)
+	}
 	v := s.view(r, "Nhận thông báo")
 	v.Flash = s.sessions.PopString(ctx, "flash")
 	v.Data = data
@@ -76,6 +104,9 @@ func (s *Server) saveNotifyConsent(w http.ResponseWriter, r *http.Request) error
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	if err := r.ParseForm(); err != nil {
 		return errBadForm
+	}
+	if r.PostFormValue("action") == "announcements" {
+		return s.saveAnnouncementSubs(w, r)
 	}
 	grant := r.PostFormValue("action") == "grant"
 	if grant && r.PostFormValue("agree") != "yes" {
@@ -94,6 +125,35 @@ func (s *Server) saveNotifyConsent(w http.ResponseWriter, r *http.Request) error
 	}
 	s.sessions.Put(ctx, "flash", msg)
 	http.Redirect(w, r, "/account/thong-bao", http.StatusSeeOther)
+	return nil
+}
+
+// saveAnnouncementSubs replaces what the citizen follows of the commune's announcements.
+func (s *Server) saveAnnouncementSubs(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	commune := r.PostFormValue("commune") == "yes"
+	var villages []int64
+	for _, v := range r.PostForm["village"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return errBadForm
+		}
+		villages = append(villages, id)
+	}
+	if (commune || len(villages) > 0) && r.PostFormValue("agree") != "yes" {
+		s.sessions.Put(ctx, "flash", errNotifyNotAgreed.Message)
+		http.Redirect(w, r, "/account/thong-bao#thong-bao-xa", http.StatusSeeOther)
+		return nil
+	}
+	if err := s.Notify.SubscribeAnnouncements(ctx, auth.PrincipalFrom(ctx), s.HomeUnitID, commune, villages); err != nil {
+		return err
+	}
+	msg := "Đã lưu: ông/bà sẽ nhận thông báo của xã theo lựa chọn."
+	if !commune && len(villages) == 0 {
+		msg = "Đã thôi nhận thông báo của xã."
+	}
+	s.sessions.Put(ctx, "flash", msg)
+	http.Redirect(w, r, "/account/thong-bao#thong-bao-xa", http.StatusSeeOther)
 	return nil
 }
 
@@ -121,7 +181,7 @@ func (s *Server) renderNotifyTemplates(w http.ResponseWriter, r *http.Request, s
 			data.Templates[i].Body = typed
 		}
 	}
-	for _, k := range []string{"ma_ho_so", "ten_thu_tuc", "ngay_hen", "ly_do", "so_tien", "ma_otp", "trang_thai", "don_vi"} {
+	for _, k := range []string{"ma_ho_so", "ten_thu_tuc", "ngay_hen", "ly_do", "so_tien", "ma_otp", "trang_thai", "don_vi", "tieu_de", "duong_dan", "noi_dung_ck"} {
 		data.Placeholders = append(data.Placeholders, "{{"+k+"}} — "+notify.Placeholders[k])
 	}
 	v := s.view(r, "Mẫu tin nhắn")
