@@ -230,6 +230,9 @@ func (s *Store) Teams(ctx context.Context, unitID int64, day calendar.Date) ([]c
 		}
 		counts[id] = n
 	}
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(err)
+	}
 	out := make([]community.Team, len(vs))
 	for i, v := range vs {
 		out[i] = community.Team{Village: v, Members: counts[v.ID]}
