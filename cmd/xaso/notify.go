@@ -54,6 +54,7 @@ func notifySetup(ctx context.Context, cfg config.Config, log *slog.Logger, svc *
 	smsURL, smsToken, znsURL, znsToken := cfg.SMSURL, cfg.SMSToken, cfg.ZNSURL, cfg.ZNSToken
 	smsSecret, zaloSecret := cfg.SMSWebhookSecret, cfg.ZaloWebhookSecret
 	push := cfg.Push
+	var pushFake string // host:port of the demo's fake push service
 	if cfg.Demo {
 		var err error
 		if smsURL == "" {
@@ -79,6 +80,7 @@ func notifySetup(ctx context.Context, cfg config.Config, log *slog.Logger, svc *
 				return nil, stop, err
 			}
 			fp.Origin = u
+			pushFake = strings.TrimPrefix(u, "http://")
 			svc.PushBases = append(svc.PushBases, u+"/push")
 			push = true
 		}
@@ -104,7 +106,9 @@ func notifySetup(ctx context.Context, cfg config.Config, log *slog.Logger, svc *
 		if err != nil {
 			return nil, stop, err
 		}
-		gws[notify.ChanPush] = notify.PushGateway{VAPID: v, Client: client,
+		// The endpoints come from citizens' browsers: connections go to public
+		// addresses only (the demo's fake excepted), never into the office's network.
+		gws[notify.ChanPush] = notify.PushGateway{VAPID: v, Client: notify.PublicClient(30*time.Second, pushFake),
 			Gone: func(ctx context.Context, endpoint string) { svc.Store.DeletePushSubscription(ctx, 0, endpoint) }}
 		log.Info("web push on", "vapid_public_key", v.PublicKey())
 	}
