@@ -58,7 +58,7 @@ func broadcastOperator(b *tab) {
 	b.step("save it", follow(`form[action="/office/truyen-thanh/ban-tin"] button[type="submit"]`), atPath("/office/truyen-thanh"),
 		hasText(".flash", "Đã lưu bản tin «"+title+"»; bản tin phát khi lãnh đạo duyệt."),
 		hasText(`section[aria-labelledby="ban-tin"] li .status`, "Chờ duyệt"),
-		hasText(`section[aria-labelledby="hom-nay"] p`, "Hôm nay cụm loa này không có bản tin."), noSideScroll())
+		hasText(`section[aria-labelledby="hom-nay"] p.no-slots`, "Hôm nay cụm loa này không có bản tin."), noSideScroll())
 
 	leader := b.site.newTab(b.t, false)
 	leader.logInWithin(time.Minute, "lanhdao", demo.Password, "/office/tong-quan")

@@ -155,7 +155,7 @@ func onlineDossierToResult(b *tab) {
 		typeInto("#sign-passphrase", demo.Password), noSideScroll(), clerk.keep("seal-form"))
 	clerk.step("seal the result", follow(`form[action="`+dossierPage+`/sign"] button`),
 		hasTextPrefix("p.flash", "Đã ký số: "+code+"-KQ1"), hasTextContaining("ul.files", code+"-KQ1-v2.pdf"),
-		hasTextContaining("table.stack", "Đóng dấu số của cơ quan"))
+		hasTextContaining(`section[aria-labelledby="qua-trinh"] table.stack`, "Đóng dấu số của cơ quan"))
 	counter.step("reopen the dossier to hand it over", counter.open(dossierPage))
 	counter.act(code, "return_result", "Đã trả kết quả")
 
