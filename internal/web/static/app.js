@@ -5,7 +5,9 @@
 (function () {
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(function () {});
   if (!window.indexedDB || !window.fetch || !window.FormData) return;
-  var STORE = 'nop', DAY = 864e5, busy = false;
+  // busy: a replay is running; again: it was asked for meanwhile (run once more at its
+  // end); retry, delay: the next try after one failed, 5 s doubling to 5 minutes.
+  var STORE = 'nop', DAY = 864e5, busy = false, again = false, retry = null, delay = 5000;
 
   function db() {
     return new Promise(function (ok, fail) {
@@ -75,9 +77,14 @@
 
   // replay sends the waiting filings of the user logged in, each with its key: the
   // server answers a key it has seen with the dossier filed the first time.
+  // A connection that has just come back often fails the first request: a replay that
+  // could not reach the server is tried again later, while the filings wait.
   function replay() {
-    if (busy || navigator.onLine === false) return Promise.resolve();
+    if (navigator.onLine === false) return Promise.resolve();
+    if (busy) { again = true; return Promise.resolve(); }
     busy = true;
+    again = false;
+    var failed = false;
     return all().then(function (recs) {
       var todo = recs.filter(function (r) { return r.state === 'waiting' || r.state === 'login'; });
       if (!todo.length) return;
@@ -85,14 +92,23 @@
         if (me.status === 401) {
           return Promise.all(todo.map(function (r) { r.state = 'login'; return put(r); }));
         }
-        if (!me.ok) return;
+        if (!me.ok) throw new Error('later');
         return me.json().then(function (who) {
           return todo.filter(function (r) { return r.user === who.username; }).reduce(function (p, r) {
             return p.then(function () { return send(r); });
           }, Promise.resolve());
         });
       });
-    }).catch(function () {}).then(function () { busy = false; render(); });
+    }).catch(function () { failed = true; }).then(function () {
+      busy = false;
+      render();
+      if (again) return replay();
+      if (!failed) { delay = 5000; return; }
+      if (retry === null) {
+        retry = setTimeout(function () { retry = null; replay(); }, delay);
+        delay = Math.min(delay * 2, 300000);
+      }
+    });
   }
 
   function send(rec) {
