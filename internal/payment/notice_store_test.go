@@ -25,7 +25,7 @@ func TestFeeNotice(t *testing.T) {
 		}
 	}
 	if d.ID == 0 {
-		t.Skip("no demo dossier with a phone")
+		t.Fatal("the demo has no dossier with a phone: the fee notice cannot be tested")
 	}
 	counter := dossier.Actor{P: &auth.Principal{UserID: e.official.UserID, Memberships: []auth.Membership{{UnitID: e.unit, Role: auth.RoleCounter}}}}
 	pr, err := e.pay.CreateRequest(ctx, d, counter)
