@@ -317,7 +317,12 @@ func (s *Service) CountInstall(ctx context.Context, in InstallReport, homeUnitID
 		}
 		rec.VillageID = v.ID
 	}
-	sum := sha256.Sum256([]byte("xaso-install:" + in.ID))
-	rec.IDHash = hex.EncodeToString(sum[:])
+	rec.IDHash = InstallHash(in.ID)
 	return s.Store.RecordInstall(ctx, rec)
+}
+
+// InstallHash is what is kept of an install id: its SHA-256, in hex.
+func InstallHash(id string) string {
+	sum := sha256.Sum256([]byte("xaso-install:" + id))
+	return hex.EncodeToString(sum[:])
 }
