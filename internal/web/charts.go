@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"math"
 	"strconv"
 	"strings"
 
@@ -85,9 +86,8 @@ func barChart(id, title string, bars []bar) template.HTML {
 
 // point is one period of a trend.
 type point struct {
-	Label   string
-	Value   float64
-	Missing bool // no value that period: no bar, "—"
+	Label string
+	Value float64 // NaN: no value that period (no bar, "—")
 }
 
 // trendChart draws a series (the index's monthly totals, out of limit) as vertical
@@ -105,7 +105,7 @@ func seriesChart(id, title string, limit float64, target *float64, pts []point, 
 	desc := make([]string, n)
 	for i, p := range pts {
 		desc[i] = p.Label + ": " + oneDecimal(p.Value)
-		if p.Missing {
+		if math.IsNaN(p.Value) {
 			desc[i] = p.Label + ": không có số liệu"
 		}
 	}
@@ -126,18 +126,19 @@ func seriesChart(id, title string, limit float64, target *float64, pts []point, 
 	slot := float64(chartWidth) / float64(n)
 	bw := max(1, slot*0.7)
 	for i, p := range pts {
+		missing := math.IsNaN(p.Value)
 		v := min(max(p.Value, 0), limit)
 		bh := float64(base-top) * v / limit
 		x := float64(i)*slot + (slot-bw)/2
 		cx := float64(i)*slot + slot/2
-		if p.Missing {
+		if missing {
 			bh = 0
 		} else {
 			fmt.Fprintf(&s, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, x, float64(base)-bh, bw, bh, barColours["neutral"])
 		}
 		if n <= 12 {
 			label := figure(p.Value)
-			if p.Missing {
+			if missing {
 				label = "—"
 			}
 			fmt.Fprintf(&s, `<text x="%.1f" y="%.1f" font-size="10" fill="#1a1a1a" text-anchor="middle">%s</text>`, cx, float64(base)-bh-3, esc(label))
