@@ -273,7 +273,7 @@ func (s *Server) fillStats(r *http.Request, sv *statsView) error {
 		if m.Empty || m.Computable == 0 {
 			continue // nothing measured: "—" in the table, no bar
 		}
-		pts = append(pts, point{Label: m.Label, Value: m.Earned})
+		pts = append(pts, point{m.Label, m.Earned})
 		sv.TrendMax = max(sv.TrendMax, m.Computable)
 	}
 	if sv.TrendMax == 0 {
