@@ -290,13 +290,8 @@ type InstallReport struct {
 // data: only the id's SHA-256 is kept). created is false when the id was already
 // counted.
 func (s *Service) CountInstall(ctx context.Context, in InstallReport, homeUnitID int64) (bool, error) {
-	if len(in.ID) < 16 || len(in.ID) > 64 {
+	if !ValidInstallID(in.ID) {
 		return false, ErrInstallID
-	}
-	for _, r := range in.ID {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-			return false, ErrInstallID
-		}
 	}
 	unitID := homeUnitID
 	if in.Unit != "" {
@@ -319,6 +314,21 @@ func (s *Service) CountInstall(ctx context.Context, in InstallReport, homeUnitID
 	}
 	rec.IDHash = InstallHash(in.ID)
 	return s.Store.RecordInstall(ctx, rec)
+}
+
+// ValidInstallID reports whether id can be an install id: 16 to 64 letters, digits,
+// "-" or "_" (a UUID, or hex), checked by length before anything else.
+func ValidInstallID(id string) bool {
+	if len(id) < 16 || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // InstallHash is what is kept of an install id: its SHA-256, in hex.

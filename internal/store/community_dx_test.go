@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -63,6 +64,36 @@ func TestDXDrillDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := &auth.Principal{UserID: leader.ID, Memberships: []auth.Membership{{UnitID: u.ID, Role: auth.RoleLeader}}}
+	// 2021's help requests: in the second village two done on time and one late, in the
+	// third one late, one still open; and one of 2020 (not counted).
+	vs, err := st.CommunityVillages(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, h := range []struct {
+		village   int
+		filed     time.Time
+		doneAfter time.Duration // 0: not done
+	}{
+		{1, time.Date(2021, 3, 1, 2, 0, 0, 0, time.UTC), 24 * time.Hour},
+		{1, time.Date(2021, 6, 1, 2, 0, 0, 0, time.UTC), 48 * time.Hour},
+		{1, time.Date(2021, 9, 1, 2, 0, 0, 0, time.UTC), 100 * time.Hour},
+		{2, time.Date(2021, 12, 31, 17, 30, 0, 0, time.UTC), 100 * time.Hour}, // 00:30 on 1 January 2022 in Vietnam
+		{2, time.Date(2021, 12, 30, 2, 0, 0, 0, time.UTC), 200 * time.Hour},
+		{2, time.Date(2021, 10, 1, 2, 0, 0, 0, time.UTC), 0},
+		{2, time.Date(2020, 10, 1, 2, 0, 0, 0, time.UTC), time.Hour},
+	} {
+		x := community.HelpRequest{Code: community.NewHelpCode(), UnitID: u.ID, VillageID: vs[h.village].ID, Topic: community.TopicInternet,
+			Phone: "0912345678", SecretHash: community.HashSecret("X"), ClientHash: "c" + strconv.Itoa(i), Status: community.StatusAssigned,
+			FiledAt: h.filed, DueAt: h.filed.Add(72 * time.Hour), Events: []community.Event{{Status: community.StatusReceived, At: h.filed}}}
+		if h.doneAfter > 0 {
+			x.Status = community.StatusDone
+			x.Events = append(x.Events, community.Event{Status: community.StatusDone, At: h.filed.Add(h.doneAfter)})
+		}
+		if _, err := st.CreateHelpRequest(ctx, x, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
 	ins, err := svc.Indicators(ctx, p, u.ID, 2021)
 	if err != nil {
 		t.Fatal(err)
@@ -82,6 +113,11 @@ func TestDXDrillDown(t *testing.T) {
 		}
 		if in.ID == "app_installs_counted" && (in.Value == nil || *in.Value != demo.DemoInstalls || in.Origin != community.Computed) {
 			t.Errorf("installs counted: %+v", in)
+		}
+	}
+	for _, in := range ins {
+		if in.ID == "help_on_time" && (in.Numerator != 2 || in.Denominator != 4) {
+			t.Errorf("help on time: %v/%v, want 2/4", in.Numerator, in.Denominator)
 		}
 	}
 	if computed != 11 {
@@ -120,6 +156,11 @@ func TestDXDrillDown(t *testing.T) {
 			case "online_dossier_rate", "qr_payment_share", "smartphone_share", "assisted_dossier_share", "accounts_per_household":
 				if in.Value != nil || in.Unattributed == "" {
 					t.Errorf("%s %s: a value without the rows naming the village: %+v", row.Code, in.ID, in)
+				}
+			case "help_on_time":
+				if want := map[int][2]int{1: {2, 3}, 2: {0, 1}}[i]; int(in.Numerator) != want[0] || int(in.Denominator) != want[1] ||
+					(want[1] == 0) != (in.Value == nil) {
+					t.Errorf("%s help on time: %v/%v, want %v", row.Code, in.Numerator, in.Denominator, want)
 				}
 			case "app_installs_counted":
 				if in.Value == nil || int(*in.Value) != row.Installs {
