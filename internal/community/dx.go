@@ -60,7 +60,7 @@ var Definitions = []Definition{
 	{ID: "telehealth_share", Version: 1, Name: "Tỷ lệ người dân được khám, tư vấn sức khỏe từ xa", Unit: "%", Origin: Manual,
 		Formula: "người dân được tiếp cận khám, tư vấn từ xa / dân số"},
 	{ID: "app_installs_counted", Version: 1, Name: "Lượt cài đặt ứng dụng đếm được", Unit: "lượt", Origin: Computed,
-		Formula: "lượt cài đặt ứng dụng của xã mà chính ứng dụng báo về lần chạy đầu tiên trong năm (mỗi máy một lần)"},
+		Formula: "lượt cài đặt ứng dụng của xã do chính ứng dụng báo về khi chạy lần đầu trong năm, mỗi máy một lần"},
 }
 
 // Definition finds an indicator's definition.

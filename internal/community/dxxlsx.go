@@ -52,7 +52,10 @@ func WriteXLSX(w io.Writer, unitName string, year int, village string, ins []Ind
 		return *v
 	}
 	for i, in := range ins {
-		cells := []any{in.Name, in.Unit, num(in.Value), num(in.Target), in.Origin.Label(), nil, nil, nil, nil, in.Unattributed}
+		cells := []any{in.Name, in.Unit, num(in.Value), num(in.Target), in.Origin.Label(), nil, nil, nil, nil, nil}
+		if in.Unattributed != "" {
+			cells[9] = in.Unattributed
+		}
 		if in.Origin == Computed {
 			for _, p := range in.Parts {
 				if p == Numerator {
