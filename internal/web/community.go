@@ -408,6 +408,7 @@ func init() {
 	}
 	auditObjects["team_member"], auditObjects["team_visit"], auditObjects["help_request"] = "Thành viên tổ công nghệ số", "Chuyến thăm", "Yêu cầu hỗ trợ"
 	auditObjects["dx_indicator"] = "Chỉ số chuyển đổi số"
+	auditActions["app.install"], auditObjects["app_install"] = "Ứng dụng báo lượt cài đặt", "Lượt cài đặt ứng dụng"
 }
 
 type posterPage struct {

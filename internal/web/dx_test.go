@@ -200,6 +200,12 @@ func TestAppInstalls(t *testing.T) {
 	if got := count(); got != before+1 {
 		t.Fatalf("installs %v → %v", before, got)
 	}
+	// The audit chain names the install by its hash's first digits, never the id.
+	admin, _ := e.login(t, "quantri", demo.Password)
+	if _, page := get(t, admin, e.ts.URL+"/admin/audit"); strings.Contains(page, "b2f1c7e0") ||
+		!strings.Contains(page, "Ứng dụng báo lượt cài đặt") || !strings.Contains(page, community.InstallHash("b2f1c7e0-4a1d-4c8e-9d2a-7f3e5b6a9c01")[:12]) {
+		t.Fatal("the audit page does not show the install by its hash")
+	}
 	for _, c := range []struct{ body, code string }{
 		{`{"install_id":"short"}`, "invalid_install_id"},
 		{`{"install_id":"<script>alert(1)</script>xx"}`, "invalid_install_id"},
