@@ -1,6 +1,8 @@
 package api
 
 import (
+	"bytes"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -325,19 +327,26 @@ func (h handlers) actHelp(w http.ResponseWriter, r *http.Request) error {
 	return httpx.WriteJSON(w, http.StatusOK, h.helpDoc(x, true))
 }
 
-// dxRoutes: the digital-transformation indicators for the unit's officials; the leader
-// and the administrator enter the manual values.
+// dxRoutes: the digital-transformation indicators for the unit's officials (the
+// commune's or a village's, the rows behind each computed value, the values year by
+// year, the workbook); the leader and the administrator enter the manual values; the
+// citizen app reports its first run (anyone).
 func dxRoutes(h handlers) []httpx.Route {
 	if h.Community == nil {
 		return nil
 	}
+	officials := httpx.OnlyRoles(auth.OfficeRoles...)
 	return []httpx.Route{
-		{Pattern: "GET /api/v1/dx-indicators", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: h.dxIndicators},
+		{Pattern: "GET /api/v1/dx-indicators", Access: officials, Handler: h.dxIndicators},
 		{Pattern: "POST /api/v1/dx-indicators/values", Access: httpx.OnlyRoles(community.Editors...), Handler: h.dxValue},
+		{Pattern: "GET /api/v1/dx-indicators/villages", Access: officials, Handler: h.dxVillages},
+		{Pattern: "GET /api/v1/dx-indicators/{id}/rows", Access: officials, Handler: h.dxRows},
+		{Pattern: "GET /api/v1/dx-indicators/{id}/trend", Access: officials, Handler: h.dxTrend},
+		{Pattern: "POST /api/v1/app/installs", Access: httpx.Anyone, Handler: h.appInstall},
 	}
 }
 
-// IndicatorDoc is an indicator's value for a unit and year.
+// IndicatorDoc is an indicator's value for a unit (or one of its villages) and year.
 type IndicatorDoc struct {
 	ID      string   `json:"id"`
 	Version int      `json:"version"`
@@ -348,47 +357,271 @@ type IndicatorDoc struct {
 	Target  *float64 `json:"target"`
 	Formula string   `json:"formula"`
 	// Evidence and AsOf: where a manual value comes from; Numerator and Denominator:
-	// the rows behind a computed one.
+	// the rows behind a computed one (those that can be counted), Parts: which of them
+	// GET /api/v1/dx-indicators/{id}/rows lists.
 	Evidence    string   `json:"evidence,omitempty"`
 	AsOf        string   `json:"as_of,omitempty"`
 	Numerator   *float64 `json:"numerator,omitempty"`
 	Denominator *float64 `json:"denominator,omitempty"`
+	Parts       []string `json:"parts,omitempty"`
+	// Village: the village's code when the value is a village's; Unattributed: why it
+	// cannot be given for the village (value null).
+	Village      string `json:"village,omitempty"`
+	Unattributed string `json:"unattributed,omitempty"`
 }
 
-var errDXYear = apperr.New(apperr.Invalid, "invalid_year", "Năm phải từ 2000 đến 2100.")
+func indicatorDoc(in community.Indicator) IndicatorDoc {
+	d := IndicatorDoc{ID: in.ID, Version: in.Version, Name: in.Name, Value: in.Value, Unit: in.Unit, Source: string(in.Origin),
+		Target: in.Target, Formula: in.Formula, Evidence: in.Source, Village: in.Village, Unattributed: in.Unattributed}
+	if !in.AsOf.IsZero() {
+		d.AsOf = in.AsOf.String()
+	}
+	for _, p := range in.Parts {
+		d.Parts = append(d.Parts, string(p))
+		if p == community.Numerator {
+			n := in.Numerator
+			d.Numerator = &n
+		} else {
+			n := in.Denominator
+			d.Denominator = &n
+		}
+	}
+	return d
+}
+
+var (
+	errDXYear   = apperr.New(apperr.Invalid, "invalid_year", "Năm phải từ 2000 đến 2100.")
+	errDXFormat = apperr.New(apperr.Invalid, "invalid_format", "Tham số format phải là json hoặc xlsx.")
+	errDXPage   = apperr.New(apperr.Invalid, "invalid_page", "limit phải từ 1 đến 200, offset không âm.")
+)
+
+// dxYear is ?year=YYYY, this year without it.
+func (h handlers) dxYear(r *http.Request) (int, error) {
+	y := r.URL.Query().Get("year")
+	if y == "" {
+		return h.Community.Today().Year, nil
+	}
+	year, err := strconv.Atoi(y)
+	if len(y) != 4 || err != nil {
+		return 0, errDXYear
+	}
+	return year, nil
+}
 
 func (h handlers) dxIndicators(w http.ResponseWriter, r *http.Request) error {
 	unitID, err := h.communityUnit(r)
 	if err != nil {
 		return err
 	}
-	year := h.Community.Today().Year
-	if y := r.URL.Query().Get("year"); y != "" {
-		if len(y) != 4 {
-			return errDXYear
-		}
-		if year, err = strconv.Atoi(y); err != nil {
-			return errDXYear
-		}
-	}
-	ins, err := h.Community.Indicators(r.Context(), auth.PrincipalFrom(r.Context()), unitID, year)
+	year, err := h.dxYear(r)
 	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	format := q.Get("format")
+	if format != "" && format != "json" && format != "xlsx" {
+		return errDXFormat
+	}
+	p := auth.PrincipalFrom(r.Context())
+	var ins []community.Indicator
+	villageName := ""
+	if village := q.Get("village"); village != "" {
+		v, vins, err := h.Community.VillageIndicators(r.Context(), p, unitID, year, village)
+		if err != nil {
+			return err
+		}
+		ins, villageName = vins, v.Name
+	} else if ins, err = h.Community.Indicators(r.Context(), p, unitID, year); err != nil {
+		return err
+	}
+	if format == "xlsx" {
+		u, err := h.Store.UnitByID(r.Context(), unitID)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if err := community.WriteXLSX(&buf, u.Name, year, villageName, ins); err != nil {
+			return err
+		}
+		name := "chi-so-chuyen-doi-so-" + u.Code + "-" + strconv.Itoa(year)
+		if len(ins) > 0 && ins[0].Village != "" {
+			name += "-" + ins[0].Village
+		}
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
+		_, err = w.Write(buf.Bytes())
 		return err
 	}
 	items := make([]IndicatorDoc, len(ins))
 	for i, in := range ins {
-		d := IndicatorDoc{ID: in.ID, Version: in.Version, Name: in.Name, Value: in.Value, Unit: in.Unit, Source: string(in.Origin),
-			Target: in.Target, Formula: in.Formula, Evidence: in.Source}
-		if !in.AsOf.IsZero() {
-			d.AsOf = in.AsOf.String()
-		}
-		if in.Origin == community.Computed {
-			n, dd := in.Numerator, in.Denominator
-			d.Numerator, d.Denominator = &n, &dd
-		}
-		items[i] = d
+		items[i] = indicatorDoc(in)
 	}
 	return httpx.WriteJSON(w, http.StatusOK, broadcastList[IndicatorDoc]{Items: items, Total: len(items)})
+}
+
+// DXVillageDoc is what a year's rows say about one village.
+type DXVillageDoc struct {
+	Code           string   `json:"code"`
+	Name           string   `json:"name"`
+	Households     int      `json:"households"`
+	Assisted       int      `json:"assisted_dossiers"`
+	HelpDone       int      `json:"help_done"`
+	HelpOnTime     int      `json:"help_done_on_time"`
+	HelpOnTimeRate *float64 `json:"help_on_time"`
+	Installs       int      `json:"app_installs_counted"`
+	Visited        int      `json:"households_visited"`
+	InstallsHelped int      `json:"installs_helped"`
+	AccountsOpened int      `json:"accounts_opened"`
+}
+
+func (h handlers) dxVillages(w http.ResponseWriter, r *http.Request) error {
+	unitID, err := h.communityUnit(r)
+	if err != nil {
+		return err
+	}
+	year, err := h.dxYear(r)
+	if err != nil {
+		return err
+	}
+	vs, err := h.Community.VillageTable(r.Context(), auth.PrincipalFrom(r.Context()), unitID, year)
+	if err != nil {
+		return err
+	}
+	items := make([]DXVillageDoc, len(vs))
+	for i, v := range vs {
+		items[i] = DXVillageDoc{Code: v.Code, Name: v.Name, Households: v.Households, Assisted: v.Assisted, HelpDone: v.HelpDone,
+			HelpOnTime: v.HelpDoneOnTime, Installs: v.Installs, Visited: v.Visited, InstallsHelped: v.InstallsHelped, AccountsOpened: v.Opened}
+		if v.HelpDone > 0 {
+			rate := math.Round(float64(v.HelpDoneOnTime)/float64(v.HelpDone)*100*100) / 100
+			items[i].HelpOnTimeRate = &rate
+		}
+	}
+	return httpx.WriteJSON(w, http.StatusOK, broadcastList[DXVillageDoc]{Items: items, Total: len(items)})
+}
+
+// DXRowDoc is one row behind an indicator: a dossier (code, received, channel), a help
+// request (code, filed, status), a payment (reference, paid, method), a citizen account
+// (number, opened), an install (its hash's first 12 digits, first seen, village), or a
+// village's households count (code, date, name, households).
+type DXRowDoc struct {
+	Code   string     `json:"code"`
+	At     *time.Time `json:"at,omitempty"`
+	Date   string     `json:"date,omitempty"`
+	Detail string     `json:"detail"`
+	Count  int        `json:"count"`
+}
+
+// DXRows is a page of rows; Sum adds their counts over every page (the part's value).
+type DXRows struct {
+	Items []DXRowDoc `json:"items"`
+	Total int        `json:"total"`
+	Sum   int        `json:"sum"`
+}
+
+func (h handlers) dxRows(w http.ResponseWriter, r *http.Request) error {
+	unitID, err := h.communityUnit(r)
+	if err != nil {
+		return err
+	}
+	year, err := h.dxYear(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	limit, offset := 50, 0
+	if l := q.Get("limit"); l != "" {
+		if limit, err = strconv.Atoi(l); err != nil || limit < 1 || limit > community.MaxRows {
+			return errDXPage
+		}
+	}
+	if o := q.Get("offset"); o != "" {
+		if offset, err = strconv.Atoi(o); err != nil || offset < 0 || offset > 1<<30 {
+			return errDXPage
+		}
+	}
+	part := community.Part(q.Get("part"))
+	if part == "" {
+		part = community.Numerator
+	}
+	rows, total, sum, err := h.Community.Rows(r.Context(), auth.PrincipalFrom(r.Context()), unitID, year, q.Get("village"), r.PathValue("id"),
+		part, limit, offset)
+	if err != nil {
+		return err
+	}
+	out := DXRows{Items: make([]DXRowDoc, len(rows)), Total: total, Sum: sum}
+	for i, x := range rows {
+		d := DXRowDoc{Code: x.Code, Detail: x.Detail, Count: x.Count}
+		if !x.At.IsZero() {
+			at := x.At.UTC()
+			d.At = &at
+		}
+		if !x.Day.IsZero() {
+			d.Date = x.Day.String()
+		}
+		out.Items[i] = d
+	}
+	return httpx.WriteJSON(w, http.StatusOK, out)
+}
+
+// DXTrendDoc is an indicator's value in one year.
+type DXTrendDoc struct {
+	Year   int      `json:"year"`
+	Value  *float64 `json:"value"`
+	Target *float64 `json:"target"`
+}
+
+func (h handlers) dxTrend(w http.ResponseWriter, r *http.Request) error {
+	unitID, err := h.communityUnit(r)
+	if err != nil {
+		return err
+	}
+	year, err := h.dxYear(r)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if _, ok := community.DefinitionOf(id); !ok {
+		return community.ErrDXIndicator
+	}
+	trend, err := h.Community.Trend(r.Context(), auth.PrincipalFrom(r.Context()), unitID, year, r.URL.Query().Get("village"))
+	if err != nil {
+		return err
+	}
+	var items []DXTrendDoc
+	for _, y := range trend {
+		for _, in := range y.Indicators {
+			if in.ID == id {
+				items = append(items, DXTrendDoc{Year: y.Year, Value: in.Value, Target: in.Target})
+			}
+		}
+	}
+	return httpx.WriteJSON(w, http.StatusOK, broadcastList[DXTrendDoc]{Items: items, Total: len(items)})
+}
+
+// appInstall counts the citizen app's first run: {"install_id","unit"?,"village"?} →
+// 201 when new, 200 when the id was already counted.
+func (h handlers) appInstall(w http.ResponseWriter, r *http.Request) error {
+	if !h.Lookups.Allow("install|" + httpx.ClientIP(r, h.TrustProxy)) {
+		return community.ErrInstallFlood
+	}
+	var raw struct {
+		InstallID string `json:"install_id"`
+		Unit      string `json:"unit"`
+		Village   string `json:"village"`
+	}
+	if err := httpx.DecodeJSON(w, r, &raw, 2<<10); err != nil {
+		return err
+	}
+	created, err := h.Community.CountInstall(r.Context(), community.InstallReport{ID: raw.InstallID, Unit: raw.Unit, Village: raw.Village},
+		h.HomeUnitID)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	return httpx.WriteJSON(w, status, map[string]bool{"counted": true, "new": created})
 }
 
 var errDXDate = apperr.New(apperr.Invalid, "invalid_date", "Ngày của số liệu viết theo dạng YYYY-MM-DD.")

@@ -59,6 +59,8 @@ var Definitions = []Definition{
 		Formula: "người dùng điện thoại thông minh / dân số"},
 	{ID: "telehealth_share", Version: 1, Name: "Tỷ lệ người dân được khám, tư vấn sức khỏe từ xa", Unit: "%", Origin: Manual,
 		Formula: "người dân được tiếp cận khám, tư vấn từ xa / dân số"},
+	{ID: "app_installs_counted", Version: 1, Name: "Lượt cài đặt ứng dụng đếm được", Unit: "lượt", Origin: Computed,
+		Formula: "lượt cài đặt ứng dụng của xã do chính ứng dụng báo về khi chạy lần đầu trong năm, mỗi máy một lần"},
 }
 
 // Definition finds an indicator's definition.
@@ -81,6 +83,12 @@ type Indicator struct {
 	AsOf        calendar.Date
 	Numerator   float64
 	Denominator float64
+	// Village is the village's code when the value is one village's; Unattributed then
+	// says why the value cannot be given for a village (Value nil), and Parts which of
+	// the numerator and the denominator can still be counted there.
+	Village      string
+	Unattributed string
+	Parts        []Part
 }
 
 // DXValue is a manual value as entered.
@@ -99,6 +107,7 @@ type DXCounts struct {
 	Citizens, Households       int
 	Paid, PaidByQR             int
 	HelpDone, HelpDoneOnTime   int
+	Installs                   int // app installs first reported in the period
 }
 
 // DXStore is what the indicators need from storage.
@@ -106,6 +115,17 @@ type DXStore interface {
 	DXCounts(ctx context.Context, unitID int64, from, to time.Time, yearEnd calendar.Date) (DXCounts, error)
 	DXValues(ctx context.Context, unitID int64, year int) ([]DXValue, error)
 	AddDXValue(ctx context.Context, v DXValue, by int64) error
+	// DXVillageCounts counts, for each of a unit's villages, the rows that can be
+	// attributed to a village.
+	DXVillageCounts(ctx context.Context, unitID int64, from, to time.Time, yearEnd calendar.Date) ([]VillageDX, error)
+	// DXRows lists the rows behind a computed indicator's numerator or denominator, with
+	// their number and the sum of their counts (what the indicator counts).
+	DXRows(ctx context.Context, q RowQuery) (rows []DXRow, total, sum int, err error)
+	// DXFirstYear is the first year with a row or a value behind the unit's indicators
+	// (0: none).
+	DXFirstYear(ctx context.Context, unitID int64) (int, error)
+	// RecordInstall keeps an app install (its id's hash) once; created says it is new.
+	RecordInstall(ctx context.Context, in Install) (created bool, err error)
 }
 
 // Errors of the indicators.
@@ -123,8 +143,18 @@ func (s *Service) Indicators(ctx context.Context, p *auth.Principal, unitID int6
 	if year < 2000 || year > 2100 {
 		return nil, ErrDXYear
 	}
-	from := time.Date(year, 1, 1, 0, 0, 0, 0, locale.Zone)
-	c, err := s.Store.DXCounts(ctx, unitID, from, from.AddDate(1, 0, 0), calendar.NewDate(year, 12, 31))
+	return s.indicators(ctx, unitID, year)
+}
+
+// yearSpan is a year in Vietnam's time: [from, to) and its last day.
+func yearSpan(year int) (from, to time.Time, end calendar.Date) {
+	from = time.Date(year, 1, 1, 0, 0, 0, 0, locale.Zone)
+	return from, from.AddDate(1, 0, 0), calendar.NewDate(year, 12, 31)
+}
+
+func (s *Service) indicators(ctx context.Context, unitID int64, year int) ([]Indicator, error) {
+	from, to, end := yearSpan(year)
+	c, err := s.Store.DXCounts(ctx, unitID, from, to, end)
 	if err != nil {
 		return nil, err
 	}
@@ -153,6 +183,9 @@ func (s *Service) Indicators(ctx context.Context, p *auth.Principal, unitID int6
 			in.Numerator, in.Denominator, in.Value = ratio(c.PaidByQR, c.Paid, 100)
 		case "help_on_time":
 			in.Numerator, in.Denominator, in.Value = ratio(c.HelpDoneOnTime, c.HelpDone, 100)
+		case "app_installs_counted":
+			n := float64(c.Installs)
+			in.Numerator, in.Value = n, &n
 		default:
 			for _, v := range values { // oldest first: the last wins
 				if v.Indicator == d.ID {
@@ -161,6 +194,7 @@ func (s *Service) Indicators(ctx context.Context, p *auth.Principal, unitID int6
 				}
 			}
 		}
+		in.Parts = d.Parts()
 		out = append(out, in)
 	}
 	return out, nil

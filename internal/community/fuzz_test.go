@@ -30,6 +30,27 @@ func FuzzFilingCheck(f *testing.F) {
 	})
 }
 
+// Install ids come from anyone's phone: any bytes are an id of 16 to 64 ASCII letters,
+// digits, "-" or "_", or refused; the hash kept is always 64 hex digits.
+func FuzzInstallID(f *testing.F) {
+	f.Add("b2f1c7e0-4a1d-4c8e-9d2a-7f3e5b6a9c01")
+	f.Add("")
+	f.Add(strings.Repeat("a", 1<<20))
+	f.Add(strings.Repeat("é", 20))
+	f.Add("0123456789abcdef\x00")
+	f.Add("<script>alert(1)</script>")
+	f.Fuzz(func(t *testing.T, id string) {
+		if ValidInstallID(id) {
+			if len(id) < 16 || len(id) > 64 || strings.Trim(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != "" {
+				t.Fatalf("accepted %q", id)
+			}
+		}
+		if h := InstallHash(id); len(h) != 64 {
+			t.Fatalf("hash %q", h)
+		}
+	})
+}
+
 func TestNormalizePhone(t *testing.T) {
 	for in, want := range map[string]string{"0912345678": "0912345678", "+84 912 345 678": "0912345678", "84912345678": "0912345678",
 		"091.234.5678": "0912345678", "0212345678": "", "12345": "", "09123456789": "", "0912a45678": "", "": ""} {

@@ -89,8 +89,23 @@ func demoCommunity(ctx context.Context, st *store.Store, commune int64, voluntee
 			return err
 		}
 	}
+	// Installs the citizen app counted itself in 2021: the village it was set up for
+	// (every thirteenth without one).
+	for k := range DemoInstalls {
+		in := community.Install{IDHash: community.InstallHash(fmt.Sprintf("demo-install-%04d", k)), UnitID: commune,
+			At: time.Date(2021, time.Month(k%12+1), k%28+1, 2+k%10, 0, 0, 0, time.UTC)}
+		if k%13 < len(vs) {
+			in.VillageID = vs[k%13].ID
+		}
+		if _, err := st.RecordInstall(ctx, in); err != nil {
+			return err
+		}
+	}
 	return nil
 }
+
+// DemoInstalls is how many app installs the demo's app counted in 2021.
+const DemoInstalls = 96
 
 // DXSource is the source of the demo's 2021 manual indicator values.
 const DXSource = "Báo cáo kết quả chuyển đổi số năm 2021 của UBND xã Yên Từ"

@@ -92,6 +92,8 @@ var a11yPages = []struct {
 	{name: "calendar", user: "quantri", path: "/admin/calendar"},
 	{name: "stats", user: "lanhdao", path: "/office/thong-ke?by=procedure"},
 	{name: "dashboard", user: "lanhdao", path: "/office/tong-quan"},
+	{name: "dx", user: "lanhdao", path: "/office/chuyen-doi-so?nam=2021&thon=14731-02"},
+	{name: "dx-indicator", user: "lanhdao", path: "/office/chuyen-doi-so/app_installs_counted?nam=2021&limit=10"},
 	{name: "search", user: "motcua", path: "/office/dossiers?q=nguyen+van+an"},
 	{name: "search-error", user: "motcua", path: "/office/dossiers?from=31%2F02%2F2026x", status: http.StatusUnprocessableEntity},
 	{name: "transparency", path: "/cong-khai"},

@@ -576,7 +576,11 @@ func (s *Store) DXCounts(ctx context.Context, unitID int64, from, to time.Time, 
 	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN d.first_done <= h.due_at THEN 1 ELSE 0 END), 0)
 		FROM help_requests h JOIN (SELECT request_id, MIN(at) AS first_done FROM help_request_events WHERE status = 'done' GROUP BY request_id) d
 		ON d.request_id = h.id WHERE h.unit_id = $1 AND h.filed_at >= $2 AND h.filed_at < $3`, unitID, from, to).Scan(&c.HelpDone, &c.HelpDoneOnTime)
-	return c, mapErr(err)
+	if err != nil {
+		return c, mapErr(err)
+	}
+	c.Installs, err = s.dxInstalls(ctx, unitID, from, to)
+	return c, err
 }
 
 // DXValues lists a unit's manual indicator values for a year, the oldest entered first.

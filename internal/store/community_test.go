@@ -94,6 +94,15 @@ func TestDXIndicators2021(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("accounts_per_household", citizens, households)
+	var installs float64
+	if err := st.ReaderDB().QueryRowContext(ctx, `SELECT COUNT(*) FROM app_installs WHERE unit_id = $1 AND first_seen >= $2 AND first_seen < $3`,
+		u.ID, from.UTC(), to.UTC()).Scan(&installs); err != nil {
+		t.Fatal(err)
+	}
+	check("app_installs_counted", installs, 0)
+	if installs != demo.DemoInstalls {
+		t.Errorf("the demo's 2021 installs: %v", installs)
+	}
 	if v := got["online_dossier_rate"].Value; v == nil || *v < 0 || *v > 100 {
 		t.Errorf("online rate %v", v)
 	}

@@ -26,6 +26,12 @@ var communityAccess = map[string][]auth.Role{
 	// administrator enter the manual values.
 	"GET /api/v1/dx-indicators":         officials,
 	"POST /api/v1/dx-indicators/values": {auth.RoleLeader, auth.RoleUnitAdmin},
+	// Per village, the rows behind a value, the trend: the officials; the citizen app
+	// reports its first run anonymously (rate-limited, idempotent).
+	"GET /api/v1/dx-indicators/villages":   officials,
+	"GET /api/v1/dx-indicators/{id}/rows":  officials,
+	"GET /api/v1/dx-indicators/{id}/trend": officials,
+	"POST /api/v1/app/installs":            nil,
 	// Pages: the villages for the officials (the leader and the unit's administrator
 	// edit), the volunteer's page, the public help form and follow-up.
 	"GET /office/thon":                       officials,
@@ -34,6 +40,7 @@ var communityAccess = map[string][]auth.Role{
 	"POST /office/thon/{code}/thanh-vien":    {auth.RoleLeader, auth.RoleUnitAdmin},
 	"POST /office/thon/{code}/ha-tang":       {auth.RoleLeader, auth.RoleUnitAdmin},
 	"GET /office/chuyen-doi-so":              officials,
+	"GET /office/chuyen-doi-so/{id}":         officials,
 	"GET /cong-dong":                         {auth.RoleDigitalTeam},
 	"POST /cong-dong/tham":                   {auth.RoleDigitalTeam},
 	"POST /cong-dong/ho-tro/{code}/{action}": {auth.RoleDigitalTeam},

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"math"
 	"strconv"
 	"strings"
 
@@ -86,18 +87,30 @@ func barChart(id, title string, bars []bar) template.HTML {
 // point is one period of a trend.
 type point struct {
 	Label string
-	Value float64
+	Value float64 // NaN: no value that period (no bar, "—")
 }
 
 // trendChart draws a series (the index's monthly totals, out of limit) as vertical
 // bars with a baseline; with a year or less every month is labelled, beyond that the
 // first month of each year.
 func trendChart(id, title string, limit float64, pts []point) template.HTML {
+	return seriesChart(id, title, limit, nil, pts, func(v float64) string { return strconv.FormatFloat(v, 'f', 0, 64) })
+}
+
+// seriesChart is trendChart with a target drawn as a line across (when not nil) and
+// the figures above the bars written by figure.
+func seriesChart(id, title string, limit float64, target *float64, pts []point, figure func(float64) string) template.HTML {
 	const h, top, base = 160, 18, 134
 	n := len(pts)
 	desc := make([]string, n)
 	for i, p := range pts {
 		desc[i] = p.Label + ": " + oneDecimal(p.Value)
+		if math.IsNaN(p.Value) {
+			desc[i] = p.Label + ": không có số liệu"
+		}
+	}
+	if target != nil {
+		desc = append(desc, "chỉ tiêu "+figure(*target))
 	}
 	var s strings.Builder
 	fmt.Fprintf(&s, `<svg class="chart" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-t %s-d" xmlns="http://www.w3.org/2000/svg">`,
@@ -113,17 +126,32 @@ func trendChart(id, title string, limit float64, pts []point) template.HTML {
 	slot := float64(chartWidth) / float64(n)
 	bw := max(1, slot*0.7)
 	for i, p := range pts {
+		missing := math.IsNaN(p.Value)
 		v := min(max(p.Value, 0), limit)
 		bh := float64(base-top) * v / limit
 		x := float64(i)*slot + (slot-bw)/2
-		fmt.Fprintf(&s, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, x, float64(base)-bh, bw, bh, barColours["neutral"])
 		cx := float64(i)*slot + slot/2
+		if missing {
+			bh = 0
+		} else {
+			fmt.Fprintf(&s, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, x, float64(base)-bh, bw, bh, barColours["neutral"])
+		}
 		if n <= 12 {
-			fmt.Fprintf(&s, `<text x="%.1f" y="%.1f" font-size="10" fill="#1a1a1a" text-anchor="middle">%s</text>`, cx, float64(base)-bh-3, esc(strconv.FormatFloat(p.Value, 'f', 0, 64)))
+			label := figure(p.Value)
+			if missing {
+				label = "—"
+			}
+			fmt.Fprintf(&s, `<text x="%.1f" y="%.1f" font-size="10" fill="#1a1a1a" text-anchor="middle">%s</text>`, cx, float64(base)-bh-3, esc(label))
 		}
 		if label, ok := trendLabel(p.Label, n, i); ok {
 			fmt.Fprintf(&s, `<text x="%.1f" y="%d" font-size="11" fill="#1a1a1a" text-anchor="middle">%s</text>`, cx, base+16, esc(label))
 		}
+	}
+	if target != nil {
+		y := float64(base) - float64(base-top)*min(max(*target, 0), limit)/limit
+		fmt.Fprintf(&s, `<line class="target" x1="0" y1="%.1f" x2="%d" y2="%.1f" stroke="%s" stroke-width="2" stroke-dasharray="6 3"/>`,
+			y, chartWidth, y, barColours["late"])
+		fmt.Fprintf(&s, `<text x="2" y="%.1f" font-size="11" fill="%s">%s</text>`, y-4, barColours["late"], esc("Chỉ tiêu "+figure(*target)))
 	}
 	s.WriteString(`</svg>`)
 	return template.HTML(s.String())

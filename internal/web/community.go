@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,8 +13,10 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/community"
+	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/locale"
+	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/qr"
 	"github.com/xaso-vn/xaso/internal/unit"
 )
@@ -33,6 +36,7 @@ func (s *Server) communityRoutes() []httpx.Route {
 		{Pattern: "POST /office/thon/{code}/thanh-vien", Access: httpx.OnlyRoles(community.Editors...), Handler: s.addMember},
 		{Pattern: "POST /office/thon/{code}/ha-tang", Access: httpx.OnlyRoles(community.Editors...), Handler: s.addCoverage},
 		{Pattern: "GET /office/chuyen-doi-so", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dxPage},
+		{Pattern: "GET /office/chuyen-doi-so/{id}", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dxIndicatorPage},
 		{Pattern: "GET /office/thon/{code}/ap-phich", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.villagePoster},
 		{Pattern: "GET /cong-dong", Access: volunteer, Handler: s.volunteerPage},
 		{Pattern: "POST /cong-dong/tham", Access: volunteer, Handler: s.recordVisit},
@@ -404,6 +408,7 @@ func init() {
 	}
 	auditObjects["team_member"], auditObjects["team_visit"], auditObjects["help_request"] = "Thành viên tổ công nghệ số", "Chuyến thăm", "Yêu cầu hỗ trợ"
 	auditObjects["dx_indicator"] = "Chỉ số chuyển đổi số"
+	auditActions["app.install"], auditObjects["app_install"] = "Ứng dụng báo lượt cài đặt", "Lượt cài đặt ứng dụng"
 }
 
 type posterPage struct {
@@ -437,13 +442,32 @@ func (s *Server) villagePoster(w http.ResponseWriter, r *http.Request) error {
 type dxRow struct {
 	community.Indicator
 	Value, Target, Basis string
+	// Link is the indicator's page (its trend and rows); Parts link each part's rows.
+	Link  string
+	Parts []dxPartLink
+}
+
+// dxPartLink links to the rows behind a part of a computed value.
+type dxPartLink struct {
+	Label, Figure, URL string
+	Current            bool
+}
+
+type dxVillageRow struct {
+	community.VillageDX
+	HelpOnTime string
+	Link       string
 }
 
 type dxPage struct {
-	Unit  unit.Unit
-	Year  int
-	Years []int
-	Rows  []dxRow
+	Unit     unit.Unit
+	Year     int
+	Years    []int
+	Rows     []dxRow
+	Villages []community.Village
+	Village  community.Village // the chosen one; zero: the commune
+	Table    []dxVillageRow
+	XLSX     string
 }
 
 // formatNumber writes a value the Vietnamese way: "1.200", "70,5".
@@ -463,45 +487,277 @@ func formatNumber(v float64) string {
 	return b.String()
 }
 
-// dxPage is the commune's digital-transformation indicators for a year (?nam=YYYY).
+// dxQuery is the query of the indicators' pages: the year, the village, more.
+func dxQuery(year int, village string, more ...string) string {
+	q := url.Values{"nam": {strconv.Itoa(year)}}
+	if village != "" {
+		q.Set("thon", village)
+	}
+	for i := 0; i+1 < len(more); i += 2 {
+		q.Set(more[i], more[i+1])
+	}
+	return q.Encode()
+}
+
+// partSlugs name the parts in the pages' addresses.
+var partSlugs = map[community.Part]string{community.Numerator: "tu-so", community.Denominator: "mau-so"}
+
+// dxRowOf says an indicator for a page: its value, target, basis and links.
+func dxRowOf(in community.Indicator, year int) dxRow {
+	row := dxRow{Indicator: in, Value: "—", Target: "—", Link: "/office/chuyen-doi-so/" + in.ID + "?" + dxQuery(year, in.Village)}
+	if in.Value != nil {
+		row.Value = formatNumber(*in.Value)
+	}
+	if in.Target != nil {
+		row.Target = formatNumber(*in.Target)
+	}
+	for _, p := range in.Parts {
+		f := in.Numerator
+		if p == community.Denominator {
+			f = in.Denominator
+		}
+		row.Parts = append(row.Parts, dxPartLink{Label: p.Label(), Figure: formatNumber(f),
+			URL: "/office/chuyen-doi-so/" + in.ID + "?" + dxQuery(year, in.Village, "phan", partSlugs[p]) + "#cac-dong"})
+	}
+	switch {
+	case in.Unattributed != "":
+		row.Basis = in.Unattributed
+	case in.Origin == community.Computed && len(in.Parts) == 1:
+		row.Basis = "Tính từ dữ liệu (" + in.Formula + ")"
+	case in.Origin == community.Computed:
+		row.Basis = "Tính từ dữ liệu: " + formatNumber(in.Numerator) + " / " + formatNumber(in.Denominator) + " (" + in.Formula + ")"
+	case in.Source != "":
+		row.Basis = "Nhập tay: " + in.Source + ", ngày " + locale.Day(in.AsOf.Time())
+	default:
+		row.Basis = "Chưa nhập số liệu"
+	}
+	return row
+}
+
+// dxScope reads ?nam= and ?thon= of the indicators' pages: the year (this year when
+// absent or out of range) and the chosen village (a wrong code: not found).
+func (s *Server) dxScope(r *http.Request, unitID int64) (year int, v community.Village, vs []community.Village, err error) {
+	this := s.Community.Today().Year
+	year = this
+	if y, err := strconv.Atoi(r.URL.Query().Get("nam")); err == nil && y >= 2000 && y <= this {
+		year = y
+	}
+	if vs, err = s.Community.Villages(r.Context(), unitID); err != nil {
+		return 0, v, nil, err
+	}
+	if code := r.URL.Query().Get("thon"); code != "" {
+		if v, err = s.Community.Village(r.Context(), unitID, code); err != nil {
+			return 0, v, nil, err
+		}
+	}
+	return year, v, vs, nil
+}
+
+// dxPage is the commune's digital-transformation indicators for a year (?nam=YYYY),
+// or one village's (?thon=CODE), with the villages' table.
 func (s *Server) dxPage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
 	u, err := s.communityUnit(r)
 	if err != nil {
 		return err
 	}
-	this := s.Community.Today().Year
-	year := this
-	if y, err := strconv.Atoi(r.URL.Query().Get("nam")); err == nil && y >= 2000 && y <= this {
-		year = y
-	}
-	ins, err := s.Community.Indicators(r.Context(), auth.PrincipalFrom(r.Context()), u.ID, year)
+	year, village, vs, err := s.dxScope(r, u.ID)
 	if err != nil {
 		return err
 	}
-	page := dxPage{Unit: u, Year: year}
-	for y := this; y >= 2021 && y > this-8; y-- {
+	p := auth.PrincipalFrom(ctx)
+	var ins []community.Indicator
+	if village.ID != 0 {
+		_, ins, err = s.Community.VillageIndicators(ctx, p, u.ID, year, village.Code)
+	} else {
+		ins, err = s.Community.Indicators(ctx, p, u.ID, year)
+	}
+	if err != nil {
+		return err
+	}
+	table, err := s.Community.VillageTable(ctx, p, u.ID, year)
+	if err != nil {
+		return err
+	}
+	page := dxPage{Unit: u, Year: year, Villages: vs, Village: village}
+	for y := s.Community.Today().Year; y >= 2021 && y > s.Community.Today().Year-8; y-- {
 		page.Years = append(page.Years, y)
 	}
 	for _, in := range ins {
-		row := dxRow{Indicator: in, Value: "—", Target: "—"}
-		if in.Value != nil {
-			row.Value = formatNumber(*in.Value)
-		}
-		if in.Target != nil {
-			row.Target = formatNumber(*in.Target)
-		}
-		if in.Origin == community.Computed {
-			row.Basis = "Tính từ dữ liệu: " + formatNumber(in.Numerator) + " / " + formatNumber(in.Denominator) + " (" + in.Formula + ")"
-		} else if in.Source != "" {
-			row.Basis = "Nhập tay: " + in.Source + ", ngày " + locale.Day(in.AsOf.Time())
-		} else {
-			row.Basis = "Chưa nhập số liệu"
-		}
-		page.Rows = append(page.Rows, row)
+		page.Rows = append(page.Rows, dxRowOf(in, year))
 	}
+	for _, t := range table {
+		row := dxVillageRow{VillageDX: t, HelpOnTime: "—", Link: "/office/chuyen-doi-so?" + dxQuery(year, t.Code)}
+		if t.HelpDone > 0 {
+			row.HelpOnTime = formatNumber(math.Round(float64(t.HelpDoneOnTime)/float64(t.HelpDone)*1000)/10) + "%"
+		}
+		page.Table = append(page.Table, row)
+	}
+	xq := url.Values{"unit": {u.Code}, "year": {strconv.Itoa(year)}, "format": {"xlsx"}}
+	if village.ID != 0 {
+		xq.Set("village", village.Code)
+	}
+	page.XLSX = "/api/v1/dx-indicators?" + xq.Encode()
 	v := s.view(r, "Chỉ số chuyển đổi số")
 	v.Area, v.Nav, v.Data = "office", "dx", page
 	return s.views.render(w, http.StatusOK, "dx", v)
+}
+
+// dxDrillRow is a row behind a value, as the indicator's page lists it.
+type dxDrillRow struct {
+	Code, Link, Date, Detail, Count string
+}
+
+type dxTrendRow struct {
+	Year         int
+	Value, Basis string
+	Link         string
+}
+
+type dxIndicatorPage struct {
+	dxPage
+	Indicator dxRow
+	Chart     template.HTML
+	Trend     []dxTrendRow
+	Part      string // the part listed, its label
+	Rows      []dxDrillRow
+	Total     int
+	Sum       string
+	Pager     pager
+}
+
+// dxDetail names a row's detail in Vietnamese.
+func dxDetail(indicator, detail string) string {
+	switch indicator {
+	case "online_dossier_rate", "assisted_dossier_share":
+		if l := dossier.Channel(detail).Label(); l != "" {
+			return l
+		}
+	case "qr_payment_share":
+		if l := payment.Method(detail).Label(); l != "" {
+			return l
+		}
+	case "help_on_time":
+		if l := community.Status(detail).Label(); l != "" {
+			return l
+		}
+	case "accounts_per_household":
+		if detail == "citizen" {
+			return "Tài khoản công dân"
+		}
+		return detail // the village's name
+	case "app_installs_counted":
+		if detail == "" {
+			return "Không ghi thôn"
+		}
+		return detail
+	}
+	return "—"
+}
+
+// dxIndicatorPage is one indicator: its value, its trend year by year (a chart and a
+// table) and, for a computed one, the rows behind its numerator or denominator
+// (?phan=tu-so|mau-so), a page at a time.
+func (s *Server) dxIndicatorPage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u, err := s.communityUnit(r)
+	if err != nil {
+		return err
+	}
+	def, ok := community.DefinitionOf(r.PathValue("id"))
+	if !ok {
+		return apperr.ErrNotFound
+	}
+	year, village, vs, err := s.dxScope(r, u.ID)
+	if err != nil {
+		return err
+	}
+	p := auth.PrincipalFrom(ctx)
+	trend, err := s.Community.Trend(ctx, p, u.ID, year, village.Code)
+	if err != nil {
+		return err
+	}
+	page := dxIndicatorPage{dxPage: dxPage{Unit: u, Year: year, Villages: vs, Village: village}}
+	var pts []point
+	limit := 0.0
+	if def.Target != nil {
+		limit = *def.Target
+	}
+	for _, y := range trend {
+		for _, in := range y.Indicators {
+			if in.ID != def.ID {
+				continue
+			}
+			row := dxRowOf(in, y.Year)
+			page.Trend = append(page.Trend, dxTrendRow{Year: y.Year, Value: row.Value, Basis: row.Basis, Link: "/office/chuyen-doi-so/" + def.ID + "?" + dxQuery(y.Year, village.Code)})
+			pt := point{Label: strconv.Itoa(y.Year), Value: math.NaN()}
+			if in.Value != nil {
+				pt.Value = *in.Value
+				limit = max(limit, *in.Value)
+			}
+			pts = append(pts, pt)
+			if y.Year == year {
+				page.Indicator = row
+			}
+		}
+	}
+	if def.Unit == "%" {
+		limit = 100
+	}
+	if limit <= 0 {
+		limit = 1
+	}
+	title := def.Name + ", từ năm " + strconv.Itoa(trend[0].Year) + " đến năm " + strconv.Itoa(year)
+	if village.ID != 0 {
+		title += ", " + village.Name
+	}
+	page.Chart = seriesChart("xu-huong", title, limit, def.Target, pts, formatNumber)
+	for y := s.Community.Today().Year; y >= 2021 && y > s.Community.Today().Year-8; y-- {
+		page.Years = append(page.Years, y)
+	}
+	// The rows behind a part (the first the value has, unless asked).
+	parts := page.Indicator.Parts
+	if len(page.Indicator.Indicator.Parts) > 0 {
+		part := page.Indicator.Indicator.Parts[0]
+		if r.URL.Query().Get("phan") == "mau-so" {
+			for _, x := range page.Indicator.Indicator.Parts {
+				if x == community.Denominator {
+					part = x
+				}
+			}
+		}
+		for i, x := range page.Indicator.Indicator.Parts {
+			parts[i].Current = x == part
+		}
+		limit, offset, err := httpx.Page(r)
+		if err != nil {
+			return err
+		}
+		limit = min(limit, community.MaxRows)
+		rows, total, sum, err := s.Community.Rows(ctx, p, u.ID, year, village.Code, def.ID, part, limit, offset)
+		if err != nil {
+			return err
+		}
+		page.Part, page.Total, page.Sum, page.Pager = part.Label(), total, formatNumber(float64(sum)), newPager(r, limit, offset, total)
+		for _, x := range rows {
+			d := dxDrillRow{Code: x.Code, Detail: dxDetail(def.ID, x.Detail), Count: formatNumber(float64(x.Count))}
+			if !x.At.IsZero() {
+				d.Date = locale.Day(x.At)
+			} else {
+				d.Date = locale.Day(x.Day.Time())
+			}
+			switch def.ID {
+			case "online_dossier_rate", "assisted_dossier_share":
+				d.Link = "/office/dossiers/" + url.PathEscape(x.Code)
+			case "help_on_time":
+				d.Link = "/ho-tro/" + url.PathEscape(x.Code)
+			}
+			page.Rows = append(page.Rows, d)
+		}
+	}
+	v := s.view(r, def.Name)
+	v.Area, v.Nav, v.Data = "office", "dx", page
+	return s.views.render(w, http.StatusOK, "dx_indicator", v)
 }
 
 // villageForm reads an editor's form about one of the unit's villages.

@@ -195,3 +195,43 @@
     }).catch(function (e) { say(e.message || 'Không bật được thông báo.'); b.disabled = false; });
   });
 })();
+// The app counts its own installs (docs/APP.md, docs/COMMUNITY.md): the first time it runs
+// installed (or the browser says it was just installed) it makes a random install id on
+// the phone, keeps it here (localStorage) and posts it once to /api/v1/app/installs, with
+// the village whose QR poster brought the phone to /ho-tro, when there was one. Nothing
+// about the person is sent; the server keeps only the id's hash. Until it is counted it
+// tries again on the next page or when the connection returns. A browser tab that is not
+// installed is not counted.
+(function () {
+  if (!window.fetch || !window.localStorage || !window.JSON || !window.crypto || !crypto.getRandomValues) return;
+  var KEY = 'xaso-install', VILLAGE = 'xaso-thon';
+  function get(k) { try { return localStorage.getItem(k); } catch (e) { return null; } }
+  function set(k, v) { try { if (v === null) localStorage.removeItem(k); else localStorage.setItem(k, v); } catch (e) {} }
+  var m = location.pathname === '/ho-tro' && /[?&]thon=([^&#]{1,40})/.exec(location.search);
+  if (m) set(VILLAGE, decodeURIComponent(m[1]));
+  var busy = false;
+  function report() {
+    var st = null;
+    try { st = JSON.parse(get(KEY) || 'null'); } catch (e) {}
+    if (busy || (st && st.sent)) return;
+    if (!st || typeof st.id !== 'string') {
+      var b = crypto.getRandomValues(new Uint8Array(16));
+      st = {id: Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join(''), sent: false};
+      set(KEY, JSON.stringify(st));
+    }
+    var body = {install_id: st.id}, village = get(VILLAGE);
+    if (village) body.village = village;
+    busy = true;
+    fetch('/api/v1/app/installs', {method: 'POST', credentials: 'omit', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)})
+      .then(function (resp) {
+        busy = false;
+        if (resp.ok) { st.sent = true; set(KEY, JSON.stringify(st)); return; }
+        if (resp.status === 404 && village) { set(VILLAGE, null); report(); } // a village the commune no longer has
+      }, function () { busy = false; });
+  }
+  var installed = (window.matchMedia && matchMedia('(display-mode: standalone)').matches) || navigator.standalone === true;
+  window.addEventListener('appinstalled', report);
+  if (!installed) return;
+  window.addEventListener('online', report);
+  report();
+})();
