@@ -1,0 +1,51 @@
+package product
+
+import (
+	"strings"
+	"testing"
+)
+
+// Digital Link paths come from outside (any QR code, any client): any bytes give a
+// checked key or an error, never a panic; an accepted key has a 14-digit GTIN with its
+// check digit and a lot of set 82 of at most 20 characters, and its path parses back to
+// it.
+func FuzzParsePath(f *testing.F) {
+	f.Add("/01/09506000134352/10/ABC123")
+	f.Add("/01/12345670")
+	f.Add("/01/08934563000012/10/X")
+	f.Add("/01/09506000134352/10/" + strings.Repeat("%25", 100000))
+	f.Add("/01/" + strings.Repeat("9", 1<<20))
+	f.Add("/01/09506000134352/10/%F0%9F%98%80")
+	f.Add("/01/09506000134352/10/%%%")
+	f.Add("\x00/01/\xff")
+	f.Add(strings.Repeat("/01/", 50000))
+	f.Fuzz(func(t *testing.T, path string) {
+		k, err := ParsePath(path)
+		if err != nil {
+			return
+		}
+		if len(k.GTIN) != 14 || CheckDigit(k.GTIN[:13]) != k.GTIN[13] {
+			t.Fatalf("accepted GTIN %q", k.GTIN)
+		}
+		if k.Lot != "" && CheckLot(k.Lot) != nil {
+			t.Fatalf("accepted lot %q", k.Lot)
+		}
+		if back, err := ParsePath(k.Path()); err != nil || back != k {
+			t.Fatalf("%q → %+v → %s → %+v, %v", path, k, k.Path(), back, err)
+		}
+	})
+}
+
+// Marketplace links are https to a host or refused.
+func FuzzCheckURL(f *testing.F) {
+	for _, s := range []string{"https://shopee.vn/gio-trung", "http://x.vn", "javascript:alert(1)", "https://user:pw@x.vn/",
+		"https:///x", "//evil.example", "https://x.vn/\r\nLocation: y", strings.Repeat("https://a", 10000)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		u, ok := checkURL(s)
+		if ok && (!strings.HasPrefix(u, "https://") || len(u) > 3*MaxURL || strings.ContainsAny(u, "\r\n")) {
+			t.Fatalf("accepted %q as %q", s, u)
+		}
+	})
+}
