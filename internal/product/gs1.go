@@ -166,3 +166,20 @@ func escapeLot(lot string) string {
 	}
 	return b.String()
 }
+
+// ShortGTIN is a 14-digit GTIN as printed under its barcode: GTIN-8, -12 or -13 without
+// the zeros that pad it, GTIN-14 as it is.
+func ShortGTIN(g string) string {
+	if len(g) != 14 {
+		return g
+	}
+	switch {
+	case strings.HasPrefix(g, "000000"):
+		return g[6:]
+	case strings.HasPrefix(g, "00"):
+		return g[2:]
+	case g[0] == '0':
+		return g[1:]
+	}
+	return g
+}
