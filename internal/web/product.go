@@ -55,7 +55,7 @@ type productView struct {
 	Price         string
 	Stars         string // ★★★☆☆
 	Criteria      product.Criteria
-	PhoneLink     string // tel:…
+	PhoneLink     template.URL // tel:… (a checked ten-digit number)
 	ZaloLink      string // https://zalo.me/…
 	Updated       string
 }
@@ -78,7 +78,7 @@ func newProductView(p product.Product) productView {
 		v.Criteria = product.CriteriaFor(p.Rating.Year)
 	}
 	if p.Producer.Phone != "" {
-		v.PhoneLink = "tel:" + p.Producer.Phone
+		v.PhoneLink = template.URL("tel:" + p.Producer.Phone)
 	}
 	switch z := p.Producer.Zalo; {
 	case strings.HasPrefix(z, "https://"):
