@@ -56,7 +56,7 @@ type productView struct {
 	Stars         string // ★★★☆☆
 	Criteria      product.Criteria
 	PhoneLink     template.URL // tel:… (a checked ten-digit number)
-	ZaloLink      string // https://zalo.me/…
+	ZaloLink      string       // https://zalo.me/…
 	Updated       string
 }
 

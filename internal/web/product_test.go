@@ -11,6 +11,9 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,6 +22,8 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/product"
+	"github.com/xaso-vn/xaso/internal/qr"
+	"github.com/xaso-vn/xaso/internal/testtool"
 )
 
 func demoProduct(t *testing.T, e *env) product.Product {
@@ -380,5 +385,39 @@ func TestProductAPI(t *testing.T) {
 	}
 	if code, _ := apiSend(t, e, bearer(t, e, "motcua"), http.MethodPost, "/api/v1/products", body); code != 403 {
 		t.Fatalf("counter: %d", code)
+	}
+}
+
+// The demo's batch label's QR code decodes to its Digital Link, and the link opens the
+// batch's page.
+func TestDemoLabelQRResolves(t *testing.T) {
+	testtool.Path(t, "zbarimg", "apt-get install zbar-tools")
+	e := newEnv(t)
+	p := demoProduct(t, e)
+	bs, err := e.st.Batches(context.Background(), p.ID)
+	if err != nil || len(bs) != 1 {
+		t.Fatalf("demo batches: %d %v", len(bs), err)
+	}
+	c, _ := e.login(t, "lanhdao", demo.Password)
+	resp, page := get(t, c, e.ts.URL+fmt.Sprintf("/office/san-pham/%d/lo/%d/nhan", p.ID, bs[0].ID))
+	if resp.StatusCode != 200 {
+		t.Fatalf("label: %d", resp.StatusCode)
+	}
+	link := textByID(t, page, "label-link")
+	// The label's QR is the SVG of the link; its PNG (the same encoder) is what a phone reads.
+	img, err := qr.PNG(link, 512)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "qr.png")
+	if err := os.WriteFile(file, img, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("zbarimg", "--raw", "-q", file).Output()
+	if got := strings.TrimSpace(string(out)); err != nil || got != link {
+		t.Fatalf("zbarimg: %q %v, want %q", got, err, link)
+	}
+	if resp, page := getWith(t, link); resp.StatusCode != 200 || textByID(t, page, "batch-lot") != demo.ProductLot {
+		t.Fatalf("%s: %d", link, resp.StatusCode)
 	}
 }
