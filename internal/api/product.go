@@ -244,9 +244,6 @@ func (h handlers) createProduct(w http.ResponseWriter, r *http.Request) error {
 		}
 		unitID = u.ID
 	}
-	if len(raw.Certificates) > product.MaxCertificates || len(raw.Links) > product.MaxLinks {
-		return &product.FieldError{Fields: map[string]string{"certificates": "Tối đa 10 giấy chứng nhận và 8 nơi bán."}}
-	}
 	p, err := h.Products.Create(r.Context(), auth.PrincipalFrom(r.Context()), unitID, raw.input())
 	if err != nil {
 		return err
@@ -262,9 +259,6 @@ func (h handlers) updateProduct(w http.ResponseWriter, r *http.Request) error {
 	var raw productInput
 	if err := httpx.DecodeJSON(w, r, &raw, productBody); err != nil {
 		return err
-	}
-	if len(raw.Certificates) > product.MaxCertificates || len(raw.Links) > product.MaxLinks {
-		return &product.FieldError{Fields: map[string]string{"certificates": "Tối đa 10 giấy chứng nhận và 8 nơi bán."}}
 	}
 	up, err := h.Products.Update(r.Context(), auth.PrincipalFrom(r.Context()), p.ID, raw.input())
 	if err != nil {
