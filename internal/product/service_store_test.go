@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -144,6 +146,26 @@ func TestClicksAndUpdate(t *testing.T) {
 	}
 	if p.Slug != "mam-tep-yen-tu" || p.GTIN != "09520123000028" || p.Producer.Phone != "0912345678" {
 		t.Fatalf("created: %+v", p)
+	}
+	// The creation is audited with the fields' names, never their values.
+	recs, _, err := d.Store.AuditRecords(ctx, d.Unit, 5, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range recs {
+		if r.Event.Action == "product.create" && r.Event.ObjectID == strconv.FormatInt(p.ID, 10) {
+			found = true
+			raw := fmt.Sprintf("%+v", r.Event)
+			for _, personal := range []string{"0912345678", "HTX Yên Từ", "shopee"} {
+				if strings.Contains(raw, personal) {
+					t.Errorf("the audit record holds %q: %s", personal, raw)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no audit record of the creation")
 	}
 	for range 3 {
 		if l, err := svc.Click(ctx, p.ID, p.Links[0].ID); err != nil || l.URL != "https://shopee.vn/mam-tep" {
