@@ -123,11 +123,12 @@ func New(d web.Deps) (*web.Server, error) {
 	if d.Auth != nil {
 		unlock = d.Auth.UnlockPassphrase
 	}
-	d.Routes = api.Routes(api.Deps{Community: d.Community, Products: d.Products, Broadcast: d.Broadcast, Announcements: d.Announcements, Accounts: d.Accounts, Citizens: d.Citizens, Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
+	d.Routes = api.Routes(api.Deps{Community: d.Community, Broadcast: d.Broadcast, Announcements: d.Announcements, Accounts: d.Accounts, Citizens: d.Citizens, Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: d.Lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
 		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments, Feedback: d.Feedback, Queue: d.Queue, Kiosks: d.Kiosks,
 		Certifications: d.Certifications, Documents: d.Documents, Exchange: d.Exchange, Notify: d.Notify,
-		UnlockPassphrase: unlock, TSAURL: d.TSAURL})
+		UnlockPassphrase: unlock, TSAURL: d.TSAURL,
+		Products: d.Products})
 	return web.New(d)
 }
 
