@@ -26,6 +26,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/feedback"
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/payment"
+	"github.com/xaso-vn/xaso/internal/product"
 	"github.com/xaso-vn/xaso/internal/queue"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/report"
@@ -85,6 +86,8 @@ type Deps struct {
 	Notify *notify.Service
 	// Community runs the villages, digital teams and help requests (nil: no routes).
 	Community *community.Service
+	// Products runs the commune's products and batches (nil: no routes).
+	Products *product.Service
 }
 
 type handlers struct{ Deps }
@@ -157,6 +160,7 @@ func Routes(d Deps) []httpx.Route {
 		routes = append(routes, citizenRoutes(h)...)
 	}
 	routes = append(routes, h.notifyRoutes()...)
+	routes = append(routes, productRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)
 }
 

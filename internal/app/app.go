@@ -29,6 +29,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/dossierfile"
 	"github.com/xaso-vn/xaso/internal/feedback"
 	"github.com/xaso-vn/xaso/internal/payment"
+	"github.com/xaso-vn/xaso/internal/product"
 	"github.com/xaso-vn/xaso/internal/queue"
 	"github.com/xaso-vn/xaso/internal/web"
 )
@@ -110,6 +111,14 @@ func New(d web.Deps) (*web.Server, error) {
 			d.Community.Now = d.Dossiers.Now
 		}
 	}
+	// The pages and the API run the products and the Digital Link resolver through one
+	// service.
+	if d.Products == nil {
+		d.Products = &product.Service{Store: d.Store, Blobs: d.Blobs, Now: time.Now}
+		if d.Dossiers != nil {
+			d.Products.Now = d.Dossiers.Now
+		}
+	}
 	var unlock func(int64, func() error) error
 	if d.Auth != nil {
 		unlock = d.Auth.UnlockPassphrase
@@ -118,7 +127,8 @@ func New(d web.Deps) (*web.Server, error) {
 		HomeUnitID: d.HomeUnitID, Lookups: d.Lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
 		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments, Feedback: d.Feedback, Queue: d.Queue, Kiosks: d.Kiosks,
 		Certifications: d.Certifications, Documents: d.Documents, Exchange: d.Exchange, Notify: d.Notify,
-		UnlockPassphrase: unlock, TSAURL: d.TSAURL})
+		UnlockPassphrase: unlock, TSAURL: d.TSAURL,
+		Products: d.Products})
 	return web.New(d)
 }
 

@@ -181,6 +181,9 @@ func LoadWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, opt Opt
 	if err := demoFloor(ctx, st, commune, principals[auth.RoleCounter].UserID); err != nil {
 		return false, err
 	}
+	if err := demoProducts(ctx, st, commune, principals[auth.RoleLeader], time.Now()); err != nil {
+		return false, err
+	}
 	if opt.Payments {
 		if err := demoPayments(ctx, pay, commune); err != nil {
 			return false, err

@@ -155,6 +155,22 @@ var a11yPages = []struct {
 	{name: "delegations", user: "chuyenvien", path: "/office/uy-quyen", then: func(b *tab) {
 		b.step("the page fits the phone's width", noSideScroll())
 	}},
+	{name: "products", path: "/san-pham", then: func(b *tab) { b.step("the page fits the phone's width", noSideScroll()) }},
+	{name: "product", path: "/san-pham/" + demo.ProductSlug, then: func(b *tab) { b.step("the page fits the phone's width", noSideScroll()) }},
+	{name: "product-batch", path: "/01/" + demo.ProductGTIN + "/10/" + demo.ProductLot, then: func(b *tab) {
+		b.step("the page fits the phone's width", noSideScroll())
+	}},
+	{name: "product-bad-link", path: "/01/08934563000012/10/X", status: http.StatusBadRequest},
+	{name: "products-office", user: "chuyenvien", path: "/office/san-pham", then: func(b *tab) {
+		b.step("open the form to add a product", chromedp.Click(chromedp.CSS(`main details summary`)), noSideScroll())
+	}},
+	{name: "product-office", user: "chuyenvien", path: "/office/san-pham", then: func(b *tab) {
+		b.step("open the product", follow(`#t-products a[href^="/office/san-pham/"]`), noSideScroll())
+	}},
+	{name: "product-label", user: "chuyenvien", path: "/office/san-pham", then: func(b *tab) {
+		b.step("open the product's batch label", follow(`#t-products a[href^="/office/san-pham/"]`),
+			follow(`#t-batches a[href$="/nhan"]`), chromedp.WaitVisible(chromedp.CSS("#label-qr svg")))
+	}},
 }
 
 func TestAccessibility(t *testing.T) {
