@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,14 +48,14 @@ type Store interface {
 	// Visits lists a user's visits, the latest first, and their totals.
 	Visits(ctx context.Context, userID int64, limit int) ([]Visit, Totals, error)
 
-	// CreateHelpRequest stores h with its first events and its reminder.
-	CreateHelpRequest(ctx context.Context, h HelpRequest, reminder *Reminder) (HelpRequest, error)
+	// CreateHelpRequest stores h with its first events and its reminders.
+	CreateHelpRequest(ctx context.Context, h HelpRequest, reminders []Reminder) (HelpRequest, error)
 	HelpRequest(ctx context.Context, code string) (HelpRequest, error)
 	HelpRequests(ctx context.Context, q HelpQuery) ([]HelpRequest, int, error)
 	// SaveHelpRequest stores after if the row is still at before's version (else
-	// ErrHelpChanged) with the event, dropping the pending reminder when drop and
-	// scheduling reminder when not nil, in one transaction.
-	SaveHelpRequest(ctx context.Context, before, after HelpRequest, ev Event, drop bool, reminder *Reminder) (HelpRequest, error)
+	// ErrHelpChanged) with the event, dropping the pending reminders when drop or
+	// when there are new ones, and scheduling reminders, in one transaction.
+	SaveHelpRequest(ctx context.Context, before, after HelpRequest, ev Event, drop bool, reminders []Reminder) (HelpRequest, error)
 	// HelpRequestsFrom counts the requests filed from a client (its hash) since.
 	HelpRequestsFrom(ctx context.Context, clientHash string, since time.Time) (int, error)
 
@@ -410,7 +411,7 @@ func (s *Service) FileHelp(ctx context.Context, by Filer, in Filing) (HelpReques
 		h.Status = StatusAssigned
 		h.Events = append(h.Events, Event{Status: StatusAssigned, At: now})
 	}
-	rem, err := s.reminder(ctx, h)
+	rem, err := s.reminders(ctx, h)
 	if err != nil {
 		return HelpRequest{}, "", err
 	}
@@ -418,19 +419,43 @@ func (s *Service) FileHelp(ctx context.Context, by Filer, in Filing) (HelpReques
 	return h, secret, err
 }
 
-// reminder is the message to the commune's mailbox when h is still open at its
-// deadline (nil when the unit has no e-mail address). It names the request and its
-// village, never the citizen.
-func (s *Service) reminder(ctx context.Context, h HelpRequest) (*Reminder, error) {
+// reminders are the messages owed when h is still open at its deadline: one to the
+// commune's mailbox (when the unit has an e-mail address) and one to each member serving
+// in the village's team, down the notification ladder (the channels their account
+// consented to, else their phone on record by SMS). They name the request and its village, never the citizen; one per request,
+// deadline and recipient (dedup key).
+func (s *Service) reminders(ctx context.Context, h HelpRequest) ([]Reminder, error) {
 	c, err := s.Store.UnitContact(ctx, h.UnitID)
-	if err != nil || c.Email == "" {
+	if err != nil {
 		return nil, err
 	}
-	return &Reminder{At: h.DueAt, Message: notify.Message{UnitID: h.UnitID, To: c.Email, Ref: ReminderRef(h.Code),
-		Subject: "Yêu cầu hỗ trợ " + h.Code + " quá hạn",
-		Body: strings.Join([]string{"Yêu cầu hỗ trợ " + h.Code + " (" + h.Topic.Label() + ", " + h.VillageName + ")",
-			"đến hạn ngày " + h.DueAt.In(locale.Zone).Format("02/01/2006") + " mà tổ công nghệ số chưa báo hoàn thành.",
-			"", "Đề nghị lãnh đạo xã đôn đốc tổ công nghệ số của thôn.", "", "Đây là thư tự động của hệ thống."}, "\n")}}, nil
+	due := h.DueAt.In(locale.Zone).Format("02/01/2006")
+	key := "help:" + h.Code + ":reminder:" + h.DueAt.UTC().Format("20060102T150405Z") + ":"
+	subject := "Yêu cầu hỗ trợ " + h.Code + " quá hạn"
+	var out []Reminder
+	if c.Email != "" {
+		out = append(out, Reminder{At: h.DueAt, Message: notify.Message{UnitID: h.UnitID, To: c.Email, Ref: ReminderRef(h.Code),
+			Subject: subject, DedupKey: key + "commune",
+			Body: strings.Join([]string{"Yêu cầu hỗ trợ " + h.Code + " (" + h.Topic.Label() + ", " + h.VillageName + ")",
+				"đến hạn ngày " + due + " mà tổ công nghệ số chưa báo hoàn thành.",
+				"", "Đề nghị lãnh đạo xã đôn đốc tổ công nghệ số của thôn.", "", "Đây là thư tự động của hệ thống."}, "\n")}})
+	}
+	ms, err := s.Store.TeamMembers(ctx, h.UnitID, h.VillageID)
+	if err != nil {
+		return nil, err
+	}
+	today := s.Today()
+	for _, m := range ms {
+		if !m.Active(today) {
+			continue
+		}
+		msg := notify.Message{UnitID: h.UnitID, UserID: m.UserID, Phone: notify.E164(m.Phone), Ref: ReminderRef(h.Code),
+			Subject: subject, DedupKey: key + "member:" + strconv.FormatInt(m.ID, 10),
+			Body: "Nhắc việc tổ công nghệ số: yêu cầu hỗ trợ " + h.Code + " (" + h.Topic.Label() + ", " + h.VillageName +
+				") đã quá hạn ngày " + due + ". Xem và xử lý tại trang Cộng đồng số."}
+		out = append(out, Reminder{At: h.DueAt, Message: msg})
+	}
+	return out, nil
 }
 
 // ReminderRef is the outbox's reference of a request's reminder.
@@ -559,7 +584,7 @@ func (s *Service) Act(ctx context.Context, p *auth.Principal, code, secret strin
 	after := before
 	after.Status = tr.to
 	var drop bool
-	var rem *Reminder
+	var rem []Reminder
 	switch action {
 	case ActStart:
 		if p.Can(before.UnitID, auth.RoleDigitalTeam) || after.AssigneeID == 0 {
@@ -580,7 +605,7 @@ func (s *Service) Act(ctx context.Context, p *auth.Principal, code, secret strin
 		if after.DueAt, err = cal.AddWorkingDays(now, DefaultHelpDays); err != nil {
 			return HelpRequest{}, fmt.Errorf("community: deadline: %w", err)
 		}
-		if rem, err = s.reminder(ctx, after); err != nil {
+		if rem, err = s.reminders(ctx, after); err != nil {
 			return HelpRequest{}, err
 		}
 	}

@@ -400,7 +400,7 @@ func (s *Store) addHelpEvent(ctx context.Context, tx *sql.Tx, id int64, ev commu
 
 // CreateHelpRequest stores a new request with its first events and its reminder, audited
 // (naming the fields, never their values).
-func (s *Store) CreateHelpRequest(ctx context.Context, h community.HelpRequest, reminder *community.Reminder) (community.HelpRequest, error) {
+func (s *Store) CreateHelpRequest(ctx context.Context, h community.HelpRequest, reminders []community.Reminder) (community.HelpRequest, error) {
 	h.Version = 1
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO help_requests (code, unit_id, village_id, topic, description, name, phone, owner_id, filed_by,
@@ -414,8 +414,8 @@ func (s *Store) CreateHelpRequest(ctx context.Context, h community.HelpRequest, 
 				return fmt.Errorf("store: help request: %w", err)
 			}
 		}
-		if reminder != nil {
-			if err := s.enqueueAt(ctx, tx, reminder.Message, reminder.At); err != nil {
+		for _, r := range reminders {
+			if err := s.enqueueDue(ctx, tx, r.Message, r.At); err != nil {
 				return err
 			}
 		}
@@ -497,9 +497,9 @@ func (s *Store) HelpRequests(ctx context.Context, q community.HelpQuery) ([]comm
 }
 
 // SaveHelpRequest stores a step of a request under its optimistic lock, with its event,
-// its reminder dropped or scheduled, audited, in one transaction.
+// its reminders dropped or scheduled, audited, in one transaction.
 func (s *Store) SaveHelpRequest(ctx context.Context, before, after community.HelpRequest, ev community.Event, drop bool,
-	reminder *community.Reminder) (community.HelpRequest, error) {
+	reminders []community.Reminder) (community.HelpRequest, error) {
 	after.Version = before.Version + 1
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE help_requests SET status = $1, due_at = $2, assignee_id = $3, assignee = $4, closed_at = $5,
@@ -514,14 +514,14 @@ func (s *Store) SaveHelpRequest(ctx context.Context, before, after community.Hel
 		if err := s.addHelpEvent(ctx, tx, after.ID, ev); err != nil {
 			return fmt.Errorf("store: help request: %w", err)
 		}
-		if drop || reminder != nil {
+		if drop || len(reminders) > 0 {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE ref = $1 AND status = 'pending' AND attempts = 0`,
 				community.ReminderRef(after.Code)); err != nil {
 				return fmt.Errorf("store: reminder: %w", err)
 			}
 		}
-		if reminder != nil {
-			if err := s.enqueueAt(ctx, tx, reminder.Message, reminder.At); err != nil {
+		for _, r := range reminders {
+			if err := s.enqueueDue(ctx, tx, r.Message, r.At); err != nil {
 				return err
 			}
 		}
