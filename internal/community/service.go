@@ -42,6 +42,11 @@ type Store interface {
 	// MemberOf lists a user's memberships, the latest first.
 	MemberOf(ctx context.Context, userID int64) ([]Member, error)
 	AddMember(ctx context.Context, unitID int64, m Member) (Member, error)
+	// EndMember sets an open membership's left date (ErrMemberEnded when it was already
+	// ended) and, when the user then has no open membership in the unit's villages any
+	// more, takes their digital_team role in the unit away, in one transaction with the
+	// audit records. revoked says whether the role was taken away.
+	EndMember(ctx context.Context, unitID int64, m Member) (revoked bool, err error)
 	AddTraining(ctx context.Context, unitID int64, t Training) (Training, error)
 	Trainings(ctx context.Context, memberID int64) ([]Training, error)
 	AddVisit(ctx context.Context, unitID int64, v Visit) (Visit, error)
@@ -263,6 +268,60 @@ func (s *Service) AddMember(ctx context.Context, p *auth.Principal, villageID, u
 		return Member{}, err
 	}
 	return s.Store.AddMember(ctx, v.UnitID, Member{VillageID: villageID, UserID: userID, Phone: phone, Joined: joined})
+}
+
+// EndMember ends a member's service in their village's team on left (the unit's leader
+// or administrator): not before they joined, not in the future. The member keeps their
+// history (the membership, its trainings, visits and help requests stay). When they
+// serve in no other village of the unit, their digital_team role in the unit is taken
+// away at once: a volunteer who left the team no longer sees its requests. revoked says
+// whether it was.
+func (s *Service) EndMember(ctx context.Context, p *auth.Principal, unitID, memberID int64, left calendar.Date) (m Member, revoked bool, err error) {
+	if !p.Can(unitID, Editors...) {
+		return Member{}, false, ErrNotEditor
+	}
+	ms, err := s.Store.TeamMembers(ctx, unitID, 0)
+	if err != nil {
+		return Member{}, false, err
+	}
+	i := slices.IndexFunc(ms, func(m Member) bool { return m.ID == memberID })
+	if i < 0 {
+		return Member{}, false, ErrMember
+	}
+	m = ms[i]
+	if !m.Left.IsZero() {
+		return m, false, ErrMemberEnded
+	}
+	bad := map[string]string{}
+	switch {
+	case left.IsZero() || !left.IsValid():
+		bad["date"] = "Vui lòng ghi ngày thôi tham gia tổ."
+	case left.Compare(m.Joined) < 0:
+		bad["date"] = "Ngày thôi tham gia không được trước ngày tham gia tổ."
+	case left.Compare(s.Today()) > 0:
+		bad["date"] = "Ngày thôi tham gia không được sau hôm nay."
+	}
+	if err := fieldErr(bad); err != nil {
+		return m, false, err
+	}
+	m.Left = left
+	revoked, err = s.Store.EndMember(ctx, unitID, m)
+	return m, revoked, err
+}
+
+// Trainings lists a member's training records (the unit's officials).
+func (s *Service) Trainings(ctx context.Context, p *auth.Principal, unitID, memberID int64) ([]Training, error) {
+	if !p.Can(unitID, auth.OfficeRoles...) {
+		return nil, ErrNotReader
+	}
+	ms, err := s.Store.TeamMembers(ctx, unitID, 0)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(ms, func(m Member) bool { return m.ID == memberID }) {
+		return nil, ErrMember
+	}
+	return s.Store.Trainings(ctx, memberID)
 }
 
 // AddTraining records a course a member attended (the unit's leader or administrator).

@@ -9,6 +9,7 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/community"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/notify"
@@ -371,5 +372,57 @@ func TestReminderDedup(t *testing.T) {
 		if n != 1 || !strings.Contains(k, re.DueAt.UTC().Format("20060102T150405Z")) {
 			t.Fatalf("reminder %q ×%d", k, n)
 		}
+	}
+}
+
+// Ending a membership keeps the volunteer's role while they serve another village of the
+// unit, and takes it away with their last one; the history stays.
+func TestEndMemberRevokesWithTheLast(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)
+	svc, d := service(t, now)
+	leader := d.Member(t, "lanhdao", auth.RoleLeader)
+	volunteer := d.Member(t, "tcn07", auth.RoleDigitalTeam)
+	vs, err := svc.Villages(ctx, d.Unit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := svc.AddMember(ctx, leader, vs[5].ID, volunteer.UserID, "0912000111", calendar.Date{Year: 2026, Month: 1, Day: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := d.Store.MemberOf(ctx, volunteer.UserID)
+	var first community.Member
+	for _, m := range ms {
+		if m.ID != second.ID {
+			first = m
+		}
+	}
+	if _, _, err := svc.EndMember(ctx, volunteer, d.Unit, first.ID, svc.Today()); !errors.Is(err, community.ErrNotEditor) {
+		t.Fatalf("a volunteer ends a membership: %v", err)
+	}
+	if _, _, err := svc.EndMember(ctx, leader, d.Unit, second.ID, calendar.Date{Year: 2026, Month: 1, Day: 4}); !errors.Is(err, community.ErrInvalid) {
+		t.Fatalf("left before joining: %v", err)
+	}
+	if _, _, err := svc.EndMember(ctx, leader, d.Unit, second.ID, calendar.Date{Year: 2026, Month: 12, Day: 8}); !errors.Is(err, community.ErrInvalid) {
+		t.Fatalf("left in the future: %v", err)
+	}
+	if _, revoked, err := svc.EndMember(ctx, leader, d.Unit, first.ID, calendar.Date{Year: 2026, Month: 6, Day: 30}); err != nil || revoked {
+		t.Fatalf("end the first: revoked %v, %v", revoked, err)
+	}
+	if _, _, err := svc.EndMember(ctx, leader, d.Unit, first.ID, svc.Today()); !errors.Is(err, community.ErrMemberEnded) {
+		t.Fatalf("end twice: %v", err)
+	}
+	if _, revoked, err := svc.EndMember(ctx, leader, d.Unit, second.ID, svc.Today()); err != nil || !revoked {
+		t.Fatalf("end the last: revoked %v, %v", revoked, err)
+	}
+	roles, _ := d.Store.Memberships(ctx, volunteer.UserID)
+	for _, r := range roles {
+		if r.Role == auth.RoleDigitalTeam {
+			t.Fatal("the role is still held")
+		}
+	}
+	if ms, _ := d.Store.MemberOf(ctx, volunteer.UserID); len(ms) != 2 || ms[0].Left.IsZero() || ms[1].Left.IsZero() {
+		t.Fatalf("history: %+v", ms)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/audit"
+	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/community"
 )
@@ -296,6 +297,45 @@ func (s *Store) AddMember(ctx context.Context, unitID int64, m community.Member)
 			ObjectID: strconv.FormatInt(m.ID, 10), Fields: []string{"village_id", "user_id", "phone", "joined_on"}})
 	})
 	return m, err
+}
+
+// EndMember sets an open membership's left date and, when the user has no open
+// membership left in the unit's villages, removes their digital_team role in the unit,
+// each audited (fields named, no values), in one transaction.
+func (s *Store) EndMember(ctx context.Context, unitID int64, m community.Member) (bool, error) {
+	revoked := false
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE team_members SET left_on = $1 WHERE id = $2 AND left_on = ''`, m.Left.String(), m.ID)
+		if err != nil {
+			return fmt.Errorf("store: end team member: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return community.ErrMemberEnded
+		}
+		if err := s.appendAudit(ctx, tx, audit.Event{Chain: unitID, Action: "team.member.end", ObjectType: "team_member",
+			ObjectID: strconv.FormatInt(m.ID, 10), Fields: []string{"left_on"}}); err != nil {
+			return err
+		}
+		var open int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM team_members m JOIN villages v ON v.id = m.village_id
+			WHERE m.user_id = $1 AND v.unit_id = $2 AND m.left_on = ''`, m.UserID, unitID).Scan(&open); err != nil {
+			return fmt.Errorf("store: end team member: %w", err)
+		}
+		if open > 0 {
+			return nil
+		}
+		res, err = tx.ExecContext(ctx, `DELETE FROM memberships WHERE user_id = $1 AND unit_id = $2 AND role = $3`, m.UserID, unitID, auth.RoleDigitalTeam)
+		if err != nil {
+			return fmt.Errorf("store: end team member: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		revoked = true
+		return s.appendAudit(ctx, tx, audit.Event{Chain: unitID, Action: "membership.revoke", ObjectType: "user",
+			ObjectID: strconv.FormatInt(m.UserID, 10), Fields: []string{"role:" + string(auth.RoleDigitalTeam)}})
+	})
+	return revoked, err
 }
 
 // AddTraining stores a member's training, audited.

@@ -32,6 +32,8 @@ func (s *Server) communityRoutes() []httpx.Route {
 		{Pattern: "POST /office/thon/{code}", Access: httpx.OnlyRoles(community.Editors...), Handler: s.saveVillage},
 		{Pattern: "POST /office/thon/{code}/thanh-vien", Access: httpx.OnlyRoles(community.Editors...), Handler: s.addMember},
 		{Pattern: "POST /office/thon/{code}/ha-tang", Access: httpx.OnlyRoles(community.Editors...), Handler: s.addCoverage},
+		{Pattern: "POST /office/thon/{code}/thanh-vien/{id}/thoi", Access: httpx.OnlyRoles(community.Editors...), Handler: s.endMember},
+		{Pattern: "POST /office/thon/{code}/thanh-vien/{id}/tap-huan", Access: httpx.OnlyRoles(community.Editors...), Handler: s.addTraining},
 		{Pattern: "GET /office/chuyen-doi-so", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dxPage},
 		{Pattern: "GET /office/thon/{code}/ap-phich", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.villagePoster},
 		{Pattern: "GET /cong-dong", Access: volunteer, Handler: s.volunteerPage},
@@ -63,6 +65,20 @@ type villageRow struct {
 	Members  int
 	Coverage string
 	Counted  string
+	Team     []memberRow // the editors' view: every member, serving or not
+}
+
+// memberRow is a team member on the editors' page, with their trainings.
+type memberRow struct {
+	community.Member
+	JoinedDay, LeftDay string
+	Serving            bool
+	Trainings          []trainingRow
+}
+
+type trainingRow struct {
+	community.Training
+	HeldDay string
 }
 
 type villagesPage struct {
@@ -95,8 +111,30 @@ func (s *Server) renderVillages(w http.ResponseWriter, r *http.Request, status i
 	}
 	page := villagesPage{Unit: u, CanEdit: p.Can(u.ID, community.Editors...), Kinds: community.Kinds, Coverages: community.CoverageKinds,
 		Today: s.Community.Today().String(), Error: msg}
+	team := map[int64][]memberRow{}
+	if page.CanEdit {
+		ms, err := s.Community.Members(ctx, p, u.ID, 0)
+		if err != nil {
+			return err
+		}
+		today := s.Community.Today()
+		for _, m := range ms {
+			mr := memberRow{Member: m, JoinedDay: locale.Day(m.Joined.Time()), Serving: m.Active(today) && m.Left.IsZero()}
+			if !m.Left.IsZero() {
+				mr.LeftDay = locale.Day(m.Left.Time())
+			}
+			ts, err := s.Community.Trainings(ctx, p, u.ID, m.ID)
+			if err != nil {
+				return err
+			}
+			for _, t := range ts {
+				mr.Trainings = append(mr.Trainings, trainingRow{Training: t, HeldDay: locale.Day(t.Held.Time())})
+			}
+			team[m.VillageID] = append(team[m.VillageID], mr)
+		}
+	}
 	for _, t := range teams {
-		row := villageRow{Village: t.Village, Members: t.Members}
+		row := villageRow{Village: t.Village, Members: t.Members, Team: team[t.Village.ID]}
 		var cov []string
 		for _, c := range t.Village.Coverage {
 			if c.Available {
@@ -531,6 +569,9 @@ func (s *Server) villageRefused(w http.ResponseWriter, r *http.Request, v commun
 	if errors.As(err, &ae) && ae.Kind == apperr.Invalid {
 		return s.renderVillages(w, r, http.StatusUnprocessableEntity, v.Name+": "+ae.Message)
 	}
+	if errors.As(err, &ae) && ae.Kind == apperr.Conflict {
+		return s.renderVillages(w, r, http.StatusConflict, v.Name+": "+ae.Message)
+	}
 	return err
 }
 
@@ -569,6 +610,68 @@ func (s *Server) addCoverage(w http.ResponseWriter, r *http.Request) error {
 		return s.villageRefused(w, r, v, err)
 	}
 	s.sessions.Put(ctx, "flash", "Đã ghi hạ tầng của "+v.Name+".")
+	http.Redirect(w, r, "/office/thon", http.StatusSeeOther)
+	return nil
+}
+
+// villageMember is the member {id} of the village {code} (the editor's forms).
+func (s *Server) villageMember(w http.ResponseWriter, r *http.Request) (community.Village, community.Member, error) {
+	v, err := s.villageForm(w, r)
+	if err != nil {
+		return v, community.Member{}, err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return v, community.Member{}, community.ErrMember
+	}
+	ctx := r.Context()
+	ms, err := s.Community.Members(ctx, auth.PrincipalFrom(ctx), v.UnitID, v.ID)
+	if err != nil {
+		return v, community.Member{}, err
+	}
+	for _, m := range ms {
+		if m.ID == id {
+			return v, m, nil
+		}
+	}
+	return v, community.Member{}, community.ErrMember
+}
+
+// endMember ends a member's service in the village's team on the date given; their
+// role in the unit goes when they serve no other village.
+func (s *Server) endMember(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v, m, err := s.villageMember(w, r)
+	if err != nil {
+		return s.villageRefused(w, r, v, err)
+	}
+	left, _ := calendar.ParseDate(r.PostFormValue("left"))
+	_, revoked, err := s.Community.EndMember(ctx, auth.PrincipalFrom(ctx), v.UnitID, m.ID, left)
+	if err != nil {
+		return s.villageRefused(w, r, v, err)
+	}
+	msg := m.FullName + " đã thôi tham gia tổ công nghệ số " + v.Name + " từ ngày " + locale.Day(left.Time()) + "."
+	if revoked {
+		msg += " Vai trò tổ công nghệ số của người này tại xã đã được thu hồi."
+	}
+	s.sessions.Put(ctx, "flash", msg)
+	http.Redirect(w, r, "/office/thon", http.StatusSeeOther)
+	return nil
+}
+
+// addTraining records a course a member of the village's team attended.
+func (s *Server) addTraining(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v, m, err := s.villageMember(w, r)
+	if err != nil {
+		return s.villageRefused(w, r, v, err)
+	}
+	held, _ := calendar.ParseDate(r.PostFormValue("held"))
+	t := community.Training{MemberID: m.ID, Course: r.PostFormValue("course"), Held: held, Certificate: r.PostFormValue("certificate")}
+	if _, err := s.Community.AddTraining(ctx, auth.PrincipalFrom(ctx), v.UnitID, t); err != nil {
+		return s.villageRefused(w, r, v, err)
+	}
+	s.sessions.Put(ctx, "flash", "Đã ghi khóa tập huấn của "+m.FullName+".")
 	http.Redirect(w, r, "/office/thon", http.StatusSeeOther)
 	return nil
 }

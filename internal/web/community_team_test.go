@@ -1,0 +1,127 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/locale"
+)
+
+// On /office/thon the leader records a member's training and ends their service: a
+// date before they joined or in the future is refused with a Vietnamese message; the
+// member keeps their history (the membership with its left date, the training); their
+// volunteer role goes with their last membership, so /cong-dong refuses them at once.
+// Both steps are audited without personal values. Works without JavaScript: plain forms.
+func TestEndMembershipAndTrainingPages(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	u, err := e.st.UnitByCode(ctx, demo.CommuneCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	volunteerUser, err := e.st.UserByUsername(ctx, "tocongnghe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := e.st.MemberOf(ctx, volunteerUser.ID)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("the volunteer's memberships: %v %+v", err, ms)
+	}
+	m := ms[0]
+	village := demo.CommuneCode + "-01"
+	base := fmt.Sprintf("%s/office/thon/%s/thanh-vien/%d/", e.ts.URL, village, m.ID)
+
+	volunteer, _ := e.login(t, "tocongnghe", demo.Password)
+	if resp, _ := get(t, volunteer, e.ts.URL+"/cong-dong"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("the volunteer's page before: %d", resp.StatusCode)
+	}
+	// A volunteer cannot end their own (or anyone's) membership.
+	if resp, _ := post(t, volunteer, base+"thoi", url.Values{"left": {"2025-01-01"}}); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("a volunteer ends a membership: %d", resp.StatusCode)
+	}
+
+	leader, _ := e.login(t, "lanhdao", demo.Password)
+	_, page := get(t, leader, e.ts.URL+"/office/thon")
+	if !strings.Contains(page, `action="/office/thon/`+village+fmt.Sprintf(`/thanh-vien/%d/thoi"`, m.ID)) ||
+		!strings.Contains(page, `for="tc-`+fmt.Sprint(m.ID)+`"`) {
+		t.Fatal("the villages' page lacks the member's forms")
+	}
+	// A training: course, date, certificate number.
+	resp, body := post(t, leader, base+"tap-huan", url.Values{"course": {"Kỹ năng số cơ bản"}, "held": {"2024-05-10"}, "certificate": {"CN-2024-077"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("training: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := post(t, leader, base+"tap-huan", url.Values{"course": {""}, "held": {"2024-05-10"}}); resp.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, "tên khóa tập huấn") {
+		t.Fatalf("a training without its course: %d", resp.StatusCode)
+	}
+	_, page = get(t, leader, e.ts.URL+"/office/thon")
+	if !strings.Contains(page, "Kỹ năng số cơ bản (10/05/2024, chứng nhận số CN-2024-077)") {
+		t.Fatal("the training is not shown")
+	}
+
+	// Ending: not before joining, not in the future.
+	today := time.Now().In(locale.Zone)
+	for _, bad := range []struct{ left, want string }{
+		{m.Joined.Time().AddDate(0, 0, -1).Format("2006-01-02"), "trước ngày tham gia"},
+		{today.AddDate(0, 0, 2).Format("2006-01-02"), "sau hôm nay"},
+		{"", "ngày thôi tham gia"},
+	} {
+		resp, body := post(t, leader, base+"thoi", url.Values{"left": {bad.left}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, bad.want) {
+			t.Errorf("left %q: %d, want 422 with %q", bad.left, resp.StatusCode, bad.want)
+		}
+	}
+	left := today.Format("2006-01-02")
+	resp, _ = post(t, leader, base+"thoi", url.Values{"left": {left}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("end: %d", resp.StatusCode)
+	}
+	_, page = get(t, leader, e.ts.URL+"/office/thon")
+	if !strings.Contains(page, "thôi tham gia "+today.Format("02/01/2006")) || !strings.Contains(page, "Vai trò tổ công nghệ số của người này tại xã đã được thu hồi") {
+		t.Fatal("the page does not show the membership ended and the role taken")
+	}
+	if resp, body := post(t, leader, base+"thoi", url.Values{"left": {left}}); resp.StatusCode != http.StatusConflict || !strings.Contains(body, "đã thôi tham gia") {
+		t.Fatalf("ending twice: %d", resp.StatusCode)
+	}
+	// The history stays: the membership with its dates, the training; the role is gone.
+	ms, _ = e.st.MemberOf(ctx, volunteerUser.ID)
+	if len(ms) != 1 || ms[0].Left.String() != left || ms[0].Joined != m.Joined {
+		t.Fatalf("membership after: %+v", ms)
+	}
+	if ts, _ := e.st.Trainings(ctx, m.ID); len(ts) < 2 { // the demo's and ours
+		t.Fatalf("trainings after: %+v", ts)
+	}
+	roles, _ := e.st.Memberships(ctx, volunteerUser.ID)
+	for _, r := range roles {
+		if r.UnitID == u.ID && r.Role == auth.RoleDigitalTeam {
+			t.Fatal("the volunteer role is still held")
+		}
+	}
+	if resp, _ := get(t, volunteer, e.ts.URL+"/cong-dong"); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("the former volunteer's page: %d", resp.StatusCode)
+	}
+	recs, _, err := e.st.AuditRecords(ctx, u.ID, 1000, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, r := range recs {
+		seen[r.Event.Action] = true
+		if strings.Contains(strings.Join(r.Event.Fields, ",")+r.Event.ObjectID, m.Phone) || strings.Contains(strings.Join(r.Event.Fields, ","), "Kỹ năng") {
+			t.Errorf("audit record with a personal value: %+v", r.Event)
+		}
+	}
+	for _, a := range []string{"team.training.add", "team.member.end", "membership.revoke"} {
+		if !seen[a] {
+			t.Errorf("no %s audit record", a)
+		}
+	}
+}
