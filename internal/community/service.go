@@ -378,7 +378,23 @@ func (s *Service) Me(ctx context.Context, p *auth.Principal) (Member, Village, e
 	return Member{}, Village{}, ErrNotMember
 }
 
-// RecordVisit records a visit by the volunteer p, in their own village.
+// ValidKey reports whether an Idempotency-Key is well formed: up to 100 letters, digits,
+// hyphens and underscores (the API's rule; a phone's crypto.randomUUID() meets it).
+func ValidKey(k string) bool {
+	if k == "" || len(k) > 100 {
+		return false
+	}
+	for _, r := range k {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// RecordVisit records a visit by the volunteer p, in their own village. With a key (a
+// form replayed from the phone's offline queue, or sent twice), the same key with the
+// same visit answers the visit recorded the first time (Replayed).
 func (s *Service) RecordVisit(ctx context.Context, p *auth.Principal, in VisitInput) (Visit, error) {
 	m, v, err := s.Me(ctx, p)
 	if err != nil {
@@ -388,9 +404,17 @@ func (s *Service) RecordVisit(ctx context.Context, p *auth.Principal, in VisitIn
 	if err != nil {
 		return Visit{}, err
 	}
-	return s.Store.AddVisit(ctx, v.UnitID, Visit{MemberID: m.ID, UserID: p.UserID, VillageID: v.ID, Visited: in.Visited,
+	visit := Visit{MemberID: m.ID, UserID: p.UserID, VillageID: v.ID, Visited: in.Visited,
 		Households: in.Households, Installs: in.Installs, Accounts: in.Accounts, Payments: in.Payments, Note: in.Note,
-		RecordedAt: s.now()})
+		RecordedAt: s.now()}
+	if in.Key != "" {
+		if !ValidKey(in.Key) {
+			return Visit{}, &FieldError{Fields: map[string]string{"note": "Khóa gửi lại không hợp lệ."}}
+		}
+		visit.IdemKey = in.Key
+		visit.IdemHash = HashSecret(fmt.Sprintf("visit:%s|%d|%d|%d|%d|%s", in.Visited, in.Households, in.Installs, in.Accounts, in.Payments, in.Note))
+	}
+	return s.Store.AddVisit(ctx, v.UnitID, visit)
 }
 
 // MyVisits lists p's own visits, the latest first, with their totals.

@@ -374,16 +374,60 @@ func (s *Store) Trainings(ctx context.Context, memberID int64) ([]community.Trai
 
 // AddVisit stores a member's visit, audited (without the note).
 func (s *Store) AddVisit(ctx context.Context, unitID int64, v community.Visit) (community.Visit, error) {
+	var replay *community.Visit
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if v.IdemKey != "" {
+			prev, found, err := visitByKey(ctx, tx, v.UserID, v.IdemKey)
+			if err != nil {
+				return err
+			}
+			if found {
+				if prev.IdemHash != v.IdemHash {
+					return community.ErrVisitKeyReused
+				}
+				prev.Replayed = true
+				replay = &prev
+				return nil
+			}
+		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO team_visits (member_id, user_id, village_id, visited_on, households, installs, accounts,
-			payments, note, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, v.MemberID, v.UserID, v.VillageID,
-			v.Visited.String(), v.Households, v.Installs, v.Accounts, v.Payments, v.Note, utc(v.RecordedAt)).Scan(&v.ID); err != nil {
+			payments, note, recorded_at, idem_key, idem_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`, v.MemberID, v.UserID, v.VillageID,
+			v.Visited.String(), v.Households, v.Installs, v.Accounts, v.Payments, v.Note, utc(v.RecordedAt), nullString(v.IdemKey), v.IdemHash).Scan(&v.ID); err != nil {
+			if isUnique(err) {
+				return errVisitRace
+			}
 			return fmt.Errorf("store: visit: %w", err)
 		}
 		return s.appendAudit(ctx, tx, audit.Event{Chain: unitID, Action: "team.visit.add", ObjectType: "team_visit",
 			ObjectID: strconv.FormatInt(v.ID, 10), Fields: []string{"visited_on", "households", "installs", "accounts", "payments", "note"}})
 	})
+	if errors.Is(err, errVisitRace) {
+		// Two replays of one key at once: the other one recorded it.
+		return s.AddVisit(ctx, unitID, v)
+	}
+	if replay != nil {
+		return *replay, err
+	}
 	return v, err
+}
+
+var errVisitRace = errors.New("store: visit key recorded meanwhile")
+
+// visitByKey finds the visit a user recorded with an Idempotency-Key.
+func visitByKey(ctx context.Context, tx *sql.Tx, userID int64, key string) (community.Visit, bool, error) {
+	var v community.Visit
+	var day string
+	err := tx.QueryRowContext(ctx, `SELECT id, member_id, user_id, village_id, visited_on, households, installs, accounts, payments, note,
+		recorded_at, idem_key, idem_hash FROM team_visits WHERE user_id = $1 AND idem_key = $2`, userID, key).Scan(&v.ID, &v.MemberID, &v.UserID,
+		&v.VillageID, &day, &v.Households, &v.Installs, &v.Accounts, &v.Payments, &v.Note, &v.RecordedAt, &v.IdemKey, &v.IdemHash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, false, nil
+	}
+	if err != nil {
+		return v, false, fmt.Errorf("store: visit key: %w", err)
+	}
+	v.Visited, v.RecordedAt = parseDate(day), v.RecordedAt.UTC()
+	return v, true, nil
 }
 
 // Visits lists a user's visits, the latest first, and the totals of all of them.

@@ -248,6 +248,9 @@ func (s *Server) renderVolunteer(w http.ResponseWriter, r *http.Request, status 
 	if page.Form == nil {
 		page.Form = map[string]string{"visited_on": page.Today}
 	}
+	if page.Form["key"] == "" {
+		page.Form["key"] = newKey()
+	}
 	vw := s.view(r, "Tổ công nghệ số cộng đồng")
 	vw.Data = page
 	vw.Flash = s.sessions.PopString(ctx, "flash")
@@ -275,11 +278,25 @@ func (s *Server) recordVisit(w http.ResponseWriter, r *http.Request) error {
 		return n
 	}
 	day, _ := calendar.ParseDate(form["visited_on"])
+	// The key: the Idempotency-Key the citizen app sends when it replays a visit kept on
+	// the phone without connection (docs/APP.md), else the form's hidden key (a double
+	// tap without JavaScript).
+	key := r.Header.Get("Idempotency-Key")
+	if !phoneKeyRE.MatchString(key) {
+		if key = r.PostFormValue("key"); !keyRE.MatchString(key) {
+			key = ""
+		}
+	}
+	form["key"] = key
 	_, err := s.Community.RecordVisit(ctx, auth.PrincipalFrom(ctx), community.VisitInput{Visited: day, Households: num("households"),
-		Installs: num("installs"), Accounts: num("accounts"), Payments: num("payments"), Note: form["note"]})
+		Installs: num("installs"), Accounts: num("accounts"), Payments: num("payments"), Note: form["note"], Key: key})
 	var fe *community.FieldError
 	if errors.As(err, &fe) {
 		return s.renderVolunteer(w, r, http.StatusUnprocessableEntity, fe.Fields, form)
+	}
+	if errors.Is(err, community.ErrVisitKeyReused) {
+		form["key"] = newKey()
+		return s.renderVolunteer(w, r, http.StatusConflict, map[string]string{"visited_on": community.ErrVisitKeyReused.Message}, form)
 	}
 	if err != nil {
 		return err

@@ -125,3 +125,95 @@ func TestEndMembershipAndTrainingPages(t *testing.T) {
 		}
 	}
 }
+
+// The visit form on /cong-dong goes through the citizen app's offline queue (marked
+// data-offline, with its user and the page it lands on), and the route honours the
+// phone's Idempotency-Key as the filing does: three replays record one visit, the same
+// key with another visit is refused (409), the form's hidden key guards a double tap
+// without JavaScript; the API does the same (201, then 200 Idempotent-Replayed).
+func TestVisitReplayedFromThePhoneRecordsOnce(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	c, _ := e.login(t, "tocongnghe", demo.Password)
+	_, page := get(t, c, e.ts.URL+"/cong-dong")
+	if _, ok := attr(one(t, page, "form#ghi-nhan"), "data-offline"); !ok || attrAt(t, page, "form#ghi-nhan", "data-user") != "tocongnghe" ||
+		attrAt(t, page, "form#ghi-nhan", "data-done") != "/cong-dong" {
+		t.Fatal("the visit form is not marked for the offline queue")
+	}
+	hidden := attrAt(t, page, `form#ghi-nhan input[name="key"]`, "value")
+	if len(hidden) != 32 {
+		t.Fatalf("the form's hidden key: %q", hidden)
+	}
+	src := attrAt(t, page, `script[src^="/static/app.js"]`, "src")
+	if _, js := get(t, c, e.ts.URL+src); !strings.Contains(js, "path === rec.done") {
+		t.Error("app.js does not know a visit's landing page")
+	}
+	u, _ := e.st.UserByUsername(ctx, "tocongnghe")
+	count := func() int {
+		t.Helper()
+		_, totals, err := e.st.Visits(ctx, u.ID, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return totals.Visits
+	}
+	before := count()
+	day := time.Now().In(locale.Zone).Format("2006-01-02")
+	form := url.Values{"visited_on": {day}, "households": {"4"}, "installs": {"2"}, "accounts": {"1"}, "payments": {"0"}, "note": {"Xóm Đông"},
+		"key": {hidden}}
+	const phoneKey = "6b1d7c52-1f0e-4c1a-9d8b-3e2f1a0b9c8d"
+	send := func(form url.Values, key string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest("POST", e.ts.URL+"/cong-dong/tham", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if key != "" {
+			req.Header.Set("Idempotency-Key", key)
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	for i := range 3 {
+		if resp := send(form, phoneKey); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/cong-dong" {
+			t.Fatalf("replay %d: %d %q", i+1, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+	if n := count(); n != before+1 {
+		t.Fatalf("three replays recorded %d visits", n-before)
+	}
+	other := url.Values{"visited_on": {day}, "households": {"9"}}
+	if resp := send(other, phoneKey); resp.StatusCode != http.StatusConflict {
+		t.Fatalf("the same key with another visit: %d", resp.StatusCode)
+	}
+	// Without JavaScript: the form's hidden key; a double tap records once.
+	for range 2 {
+		if resp := send(form, ""); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("double tap: %d", resp.StatusCode)
+		}
+	}
+	if n := count(); n != before+2 {
+		t.Fatalf("after the double tap: %d visits, want %d", n-before, 2)
+	}
+	// The API: 201 the first time, 200 replayed after.
+	token := bearer(t, e, "tocongnghe")
+	for i, want := range []int{201, 200} {
+		req, _ := http.NewRequest("POST", e.ts.URL+"/api/v1/community/visits", strings.NewReader(`{"visited_on":"`+day+`","households":3}`))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", "api-visit-1")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Fatalf("API call %d: %d, want %d", i+1, resp.StatusCode, want)
+		}
+	}
+	if n := count(); n != before+3 {
+		t.Fatalf("after the API's replay: %d visits, want 3", n-before)
+	}
+}
