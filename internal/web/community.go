@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"html/template"
 	"net/http"
@@ -36,6 +37,7 @@ func (s *Server) communityRoutes() []httpx.Route {
 		{Pattern: "POST /office/thon/{code}/thanh-vien/{id}/tap-huan", Access: httpx.OnlyRoles(community.Editors...), Handler: s.addTraining},
 		{Pattern: "GET /office/chuyen-doi-so", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dxPage},
 		{Pattern: "GET /office/thon/{code}/ap-phich", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.villagePoster},
+		{Pattern: "GET /office/thon/{code}/ap-phich.pdf", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.villagePosterPDF},
 		{Pattern: "GET /cong-dong", Access: volunteer, Handler: s.volunteerPage},
 		{Pattern: "POST /cong-dong/tham", Access: volunteer, Handler: s.recordVisit},
 		{Pattern: "POST /cong-dong/ho-tro/{code}/{action}", Access: volunteer, Handler: s.teamAct},
@@ -487,6 +489,27 @@ func (s *Server) villagePoster(w http.ResponseWriter, r *http.Request) error {
 	vw := s.view(r, "Áp phích "+v.Name)
 	vw.Data = posterPage{Unit: u, Village: v, Link: link, QR: template.HTML(svg)}
 	return s.views.render(w, http.StatusOK, "poster", vw)
+}
+
+// villagePosterPDF is the village's poster as an A4 PDF, to print at the commune.
+func (s *Server) villagePosterPDF(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.communityUnit(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.Community.Village(r.Context(), u.ID, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := community.WritePosterPDF(&buf, community.Poster{UnitName: u.Name, VillageName: v.Name,
+		Link: s.absolute(r, "/ho-tro?thon="+url.QueryEscape(v.Code))}); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="ap-phich-`+v.Code+`.pdf"`)
+	_, err = w.Write(buf.Bytes())
+	return err
 }
 
 type dxRow struct {

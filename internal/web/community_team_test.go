@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +15,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/demo"
 	"github.com/xaso-vn/xaso/internal/locale"
+	"github.com/xaso-vn/xaso/internal/testtool"
 )
 
 // On /office/thon the leader records a member's training and ends their service: a
@@ -215,5 +219,48 @@ func TestVisitReplayedFromThePhoneRecordsOnce(t *testing.T) {
 	}
 	if n := count(); n != before+3 {
 		t.Fatalf("after the API's replay: %d visits, want 3", n-before)
+	}
+}
+
+// The village's poster as an A4 PDF: the commune's name, the village, the QR code and
+// the short link; rendered (pdftoppm) its QR code decodes (zbarimg) to the help form
+// with the village chosen.
+func TestVillagePosterPDF(t *testing.T) {
+	e := newEnv(t)
+	leader, _ := e.login(t, "lanhdao", demo.Password)
+	village := demo.CommuneCode + "-01"
+	resp, body := get(t, leader, e.ts.URL+"/office/thon/"+village+"/ap-phich.pdf")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(body, "%PDF-") {
+		t.Fatalf("poster PDF: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if _, page := get(t, leader, e.ts.URL+"/office/thon/"+village+"/ap-phich"); !strings.Contains(page, `href="/office/thon/`+village+`/ap-phich.pdf"`) {
+		t.Error("the poster page does not link its PDF")
+	}
+	if resp, _ := get(t, e.client(), e.ts.URL+"/office/thon/"+village+"/ap-phich.pdf"); resp.StatusCode == http.StatusOK {
+		t.Error("anonymous gets the poster PDF")
+	}
+	pdftoppm := testtool.Path(t, "pdftoppm", "apt-get install poppler-utils")
+	zbar := testtool.Path(t, "zbarimg", "apt-get install zbar-tools")
+	dir := t.TempDir()
+	pdf := filepath.Join(dir, "poster.pdf")
+	if err := os.WriteFile(pdf, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(pdftoppm, "-png", "-r", "100", "-singlefile", pdf, filepath.Join(dir, "poster")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, out)
+	}
+	raw, err := exec.Command(zbar, "--raw", "-q", filepath.Join(dir, "poster.png")).Output()
+	if err != nil {
+		t.Fatalf("zbarimg: %v", err)
+	}
+	if got, want := strings.TrimSpace(string(raw)), e.ts.URL+"/ho-tro?thon="+village; got != want {
+		t.Fatalf("the poster's QR code holds %q, want %q", got, want)
+	}
+	text, err := exec.Command(testtool.Path(t, "pdftotext", "apt-get install poppler-utils"), pdf, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	if s := string(text); !strings.Contains(s, "Thôn Quảng Từ") || !strings.Contains(s, "Xã Yên Từ") || !strings.Contains(s, "/ho-tro?thon="+village) {
+		t.Errorf("the poster's text lacks the village, the commune or the link: %q", s)
 	}
 }
