@@ -68,6 +68,7 @@ func journeys() []journey {
 		{"citizen/offline-filing", citizenOfflineFiling},
 		{"citizen/register-and-hear", citizenRegistersAndHears},
 		{"community/help-request", communityHelpRequest},
+		{"community/offline-visit", volunteerOfflineVisit},
 	}
 	for _, u := range demo.Users {
 		js = append(js, journey{"login-logout/" + u.Username, func(b *tab) { loginLogout(b, u) }})

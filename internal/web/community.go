@@ -262,7 +262,9 @@ func (s *Server) renderVolunteer(w http.ResponseWriter, r *http.Request, status 
 func (s *Server) recordVisit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
+	// The form posts urlencoded; the citizen app's offline queue replays it as
+	// multipart (FormData), bounded the same.
+	if err := r.ParseMultipartForm(16 << 10); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		return errCommunityForm
 	}
 	form := map[string]string{}
@@ -451,7 +453,7 @@ func (s *Server) helpAct(w http.ResponseWriter, r *http.Request) error {
 func init() {
 	for k, v := range map[string]string{
 		"village.profile": "Cập nhật loại, trưởng thôn", "village.count": "Ghi số hộ, nhân khẩu của thôn",
-		"village.coverage": "Ghi hạ tầng số của thôn", "team.member.add": "Thêm thành viên tổ công nghệ số",
+		"village.coverage": "Ghi hạ tầng số của thôn", "team.member.add": "Thêm thành viên tổ công nghệ số", "team.member.end": "Thành viên thôi tham gia tổ công nghệ số",
 		"team.training.add": "Ghi tập huấn của thành viên tổ công nghệ số", "team.visit.add": "Ghi nhận chuyến thăm của tổ công nghệ số",
 		"help_request.filed": "Người dân gửi yêu cầu hỗ trợ", "help_request.in_progress": "Tổ công nghệ số nhận hỗ trợ",
 		"help_request.done": "Tổ công nghệ số hỗ trợ xong", "help_request.closed": "Người dân xác nhận, đóng yêu cầu hỗ trợ",

@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -184,6 +186,19 @@ func TestVisitReplayedFromThePhoneRecordsOnce(t *testing.T) {
 		if resp := send(form, phoneKey); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/cong-dong" {
 			t.Fatalf("replay %d: %d %q", i+1, resp.StatusCode, resp.Header.Get("Location"))
 		}
+	}
+	// The app's queue replays it as FormData (multipart): the same visit.
+	var mp bytes.Buffer
+	mw := multipart.NewWriter(&mp)
+	for k, vs := range form {
+		mw.WriteField(k, vs[0])
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", e.ts.URL+"/cong-dong/tham", &mp)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Idempotency-Key", phoneKey)
+	if resp, err := c.Do(req); err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("multipart replay: %v %v", err, resp)
 	}
 	if n := count(); n != before+1 {
 		t.Fatalf("three replays recorded %d visits", n-before)
