@@ -28,21 +28,23 @@ var communityAccess = map[string][]auth.Role{
 	"POST /api/v1/dx-indicators/values": {auth.RoleLeader, auth.RoleUnitAdmin},
 	// Pages: the villages for the officials (the leader and the unit's administrator
 	// edit), the volunteer's page, the public help form and follow-up.
-	"GET /office/thon":                     officials,
-	"POST /office/thon/{code}":             {auth.RoleLeader, auth.RoleUnitAdmin},
-	"GET /office/thon/{code}/ap-phich":     officials,
-	"GET /office/thon/{code}/ap-phich.pdf": officials,
-	"POST /office/thon/{code}/thanh-vien":  {auth.RoleLeader, auth.RoleUnitAdmin},
-	"POST /office/thon/{code}/ha-tang":     {auth.RoleLeader, auth.RoleUnitAdmin},
-	// Ending a member's service and recording their training: the editors.
+	"GET /office/thon":                       officials,
+	"POST /office/thon/{code}":               {auth.RoleLeader, auth.RoleUnitAdmin},
+	"GET /office/thon/{code}/ap-phich":       officials,
+	"POST /office/thon/{code}/thanh-vien":    {auth.RoleLeader, auth.RoleUnitAdmin},
+	"POST /office/thon/{code}/ha-tang":       {auth.RoleLeader, auth.RoleUnitAdmin},
+	"GET /office/chuyen-doi-so":              officials,
+	"GET /cong-dong":                         {auth.RoleDigitalTeam},
+	"POST /cong-dong/tham":                   {auth.RoleDigitalTeam},
+	"POST /cong-dong/ho-tro/{code}/{action}": {auth.RoleDigitalTeam},
+	"GET /ho-tro":                            nil,
+	"POST /ho-tro":                           nil,
+	"GET /ho-tro/{code}":                     nil,
+	"POST /ho-tro/{code}/{action}":           nil,
+
+	// Ending a member's service and recording their training: the editors; the poster
+	// as a PDF: the officials.
 	"POST /office/thon/{code}/thanh-vien/{id}/thoi":     {auth.RoleLeader, auth.RoleUnitAdmin},
 	"POST /office/thon/{code}/thanh-vien/{id}/tap-huan": {auth.RoleLeader, auth.RoleUnitAdmin},
-	"GET /office/chuyen-doi-so":                         officials,
-	"GET /cong-dong":                                    {auth.RoleDigitalTeam},
-	"POST /cong-dong/tham":                              {auth.RoleDigitalTeam},
-	"POST /cong-dong/ho-tro/{code}/{action}":            {auth.RoleDigitalTeam},
-	"GET /ho-tro":                                       nil,
-	"POST /ho-tro":                                      nil,
-	"GET /ho-tro/{code}":                                nil,
-	"POST /ho-tro/{code}/{action}":                      nil,
+	"GET /office/thon/{code}/ap-phich.pdf":              officials,
 }
