@@ -43,9 +43,10 @@ type Store interface {
 	MemberOf(ctx context.Context, userID int64) ([]Member, error)
 	AddMember(ctx context.Context, unitID int64, m Member) (Member, error)
 	// EndMember sets an open membership's left date (ErrMemberEnded when it was already
-	// ended) and, when the user then has no open membership in the unit's villages any
-	// more, takes their digital_team role in the unit away, in one transaction with the
-	// audit records. revoked says whether the role was taken away.
+	// ended), drops the help requests' reminders still waiting for that member and, when
+	// the user then has no open membership in the unit's villages any more, takes their
+	// digital_team role in the unit away, in one transaction with the audit records.
+	// revoked says whether the role was taken away.
 	EndMember(ctx context.Context, unitID int64, m Member) (revoked bool, err error)
 	AddTraining(ctx context.Context, unitID int64, t Training) (Training, error)
 	Trainings(ctx context.Context, memberID int64) ([]Training, error)
@@ -529,7 +530,7 @@ func (s *Service) reminders(ctx context.Context, h HelpRequest) ([]Reminder, err
 	}
 	today := s.Today()
 	for _, m := range ms {
-		if !m.Active(today) {
+		if !m.Active(today) || !m.Left.IsZero() { // a member who left today no longer serves
 			continue
 		}
 		msg := notify.Message{UnitID: h.UnitID, UserID: m.UserID, Phone: notify.E164(m.Phone), Ref: ReminderRef(h.Code),

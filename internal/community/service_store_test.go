@@ -413,8 +413,31 @@ func TestEndMemberRevokesWithTheLast(t *testing.T) {
 	if _, _, err := svc.EndMember(ctx, leader, d.Unit, first.ID, svc.Today()); !errors.Is(err, community.ErrMemberEnded) {
 		t.Fatalf("end twice: %v", err)
 	}
+	// A request in the second village waits with a reminder to each member; ending the
+	// membership drops the one to this member, not the others'.
+	h, _, err := svc.FileHelp(ctx, community.Filer{Client: "192.0.2.77"}, community.Filing{Unit: demo.CommuneCode, Village: vs[5].Code,
+		Phone: "0912345678", Topic: "internet"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, revoked, err := svc.EndMember(ctx, leader, d.Unit, second.ID, svc.Today()); err != nil || !revoked {
 		t.Fatalf("end the last: revoked %v, %v", revoked, err)
+	}
+	due, err := d.Store.ClaimOutbox(ctx, h.DueAt.Add(time.Hour), time.Minute, 500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	toMembers := 0
+	for _, m := range due {
+		if m.Ref == community.ReminderRef(h.Code) && m.To == "" {
+			toMembers++
+			if m.UserID == volunteer.UserID {
+				t.Fatal("the member who left is still reminded")
+			}
+		}
+	}
+	if toMembers != 3 { // the village's three
+		t.Fatalf("%d reminders to the team after one left, want 3", toMembers)
 	}
 	roles, _ := d.Store.Memberships(ctx, volunteer.UserID)
 	for _, r := range roles {

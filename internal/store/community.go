@@ -299,9 +299,10 @@ func (s *Store) AddMember(ctx context.Context, unitID int64, m community.Member)
 	return m, err
 }
 
-// EndMember sets an open membership's left date and, when the user has no open
-// membership left in the unit's villages, removes their digital_team role in the unit,
-// each audited (fields named, no values), in one transaction.
+// EndMember sets an open membership's left date, drops the pending help reminders to that
+// member and, when the user has no open membership left in the unit's villages, removes
+// their digital_team role in the unit, each audited (fields named, no values), in one
+// transaction.
 func (s *Store) EndMember(ctx context.Context, unitID int64, m community.Member) (bool, error) {
 	revoked := false
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -315,6 +316,11 @@ func (s *Store) EndMember(ctx context.Context, unitID int64, m community.Member)
 		if err := s.appendAudit(ctx, tx, audit.Event{Chain: unitID, Action: "team.member.end", ObjectType: "team_member",
 			ObjectID: strconv.FormatInt(m.ID, 10), Fields: []string{"left_on"}}); err != nil {
 			return err
+		}
+		// The reminders of help requests still waiting for this member go with them.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE ref LIKE 'help:%:reminder' AND dedup_key LIKE $1
+			AND status = 'pending' AND attempts = 0`, "help:%:member:"+strconv.FormatInt(m.ID, 10)); err != nil {
+			return fmt.Errorf("store: end team member: reminders: %w", err)
 		}
 		var open int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM team_members m JOIN villages v ON v.id = m.village_id
