@@ -536,7 +536,7 @@ func (s *Service) reminders(ctx context.Context, h HelpRequest) ([]Reminder, err
 		msg := notify.Message{UnitID: h.UnitID, UserID: m.UserID, Phone: notify.E164(m.Phone), Ref: ReminderRef(h.Code),
 			Subject: subject, DedupKey: key + "member:" + strconv.FormatInt(m.ID, 10),
 			Body: "Nhắc việc tổ công nghệ số: yêu cầu hỗ trợ " + h.Code + " (" + h.Topic.Label() + ", " + h.VillageName +
-				") đã quá hạn ngày " + due + ". Xem và xử lý tại trang Cộng đồng số."}
+				") đã quá hạn ngày " + due + ". Xem và xử lý tại trang Tổ công nghệ số cộng đồng."}
 		out = append(out, Reminder{At: h.DueAt, Message: msg})
 	}
 	return out, nil
