@@ -291,7 +291,9 @@ func (s *Server) recordVisit(w http.ResponseWriter, r *http.Request) error {
 			key = ""
 		}
 	}
-	form["key"] = key
+	if form["key"] = r.PostFormValue("key"); !keyRE.MatchString(form["key"]) {
+		form["key"] = "" // drawn again with a new one
+	}
 	_, err := s.Community.RecordVisit(ctx, auth.PrincipalFrom(ctx), community.VisitInput{Visited: day, Households: num("households"),
 		Installs: num("installs"), Accounts: num("accounts"), Payments: num("payments"), Note: form["note"], Key: key})
 	var fe *community.FieldError
