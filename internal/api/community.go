@@ -161,12 +161,21 @@ func (h handlers) recordVisit(w http.ResponseWriter, r *http.Request) error {
 		}
 		day = d
 	}
-	v, err := h.Community.RecordVisit(r.Context(), auth.PrincipalFrom(r.Context()), community.VisitInput{Visited: day,
-		Households: raw.Households, Installs: raw.Installs, Accounts: raw.Accounts, Payments: raw.Payments, Note: raw.Note})
+	key, err := idempotencyKey(r)
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusCreated, visitDoc(v))
+	v, err := h.Community.RecordVisit(r.Context(), auth.PrincipalFrom(r.Context()), community.VisitInput{Visited: day,
+		Households: raw.Households, Installs: raw.Installs, Accounts: raw.Accounts, Payments: raw.Payments, Note: raw.Note, Key: key})
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if v.Replayed {
+		status = http.StatusOK
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	return httpx.WriteJSON(w, status, visitDoc(v))
 }
 
 func visitDoc(v community.Visit) VisitDoc {

@@ -36,6 +36,10 @@ type MyDossier struct {
 	DueAt         *string        `json:"due_at"`
 	FeeState      payment.State  `json:"fee_state,omitempty"`
 	FeeAmount     int64          `json:"fee_amount,omitempty"`
+	// Channel is how it was filed (online, assisted, counter…); HelpedBy the name of the
+	// digital-team member who filed it on the caller's behalf (assisted).
+	Channel  dossier.Channel `json:"channel"`
+	HelpedBy string          `json:"helped_by,omitempty"`
 }
 
 // MyPayment is a payment request of one of the caller's dossiers.
@@ -113,7 +117,7 @@ func (h handlers) overview(w http.ResponseWriter, r *http.Request) error {
 			due = d.ExtendedDueAt
 		}
 		md := MyDossier{Code: d.Code, ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName, Status: d.Status,
-			StatusLabel: d.Status.Label(), DueAt: rfc3339(due)}
+			StatusLabel: d.Status.Label(), DueAt: rfc3339(due), Channel: d.Channel, HelpedBy: d.HelpedBy}
 		if d.Fee != nil {
 			md.FeeState, md.FeeAmount = d.Fee.State, d.Fee.Amount
 		}

@@ -111,8 +111,10 @@ var (
 	ErrInvalid         = apperr.New(apperr.Invalid, "invalid_community_input", "Thông tin chưa hợp lệ; xem từng mục.")
 	ErrBelowAccounts   = apperr.New(apperr.Invalid, "households_below_accounts",
 		"Số hộ gia đình nhỏ hơn số tài khoản tổ công nghệ số đã ghi nhận mở cho thôn này: vui lòng kiểm tra lại số hộ.")
-	ErrNotMember = apperr.New(apperr.Conflict, "not_team_member", "Ông/bà chưa là thành viên đang hoạt động của tổ công nghệ số cộng đồng.")
-	ErrMember    = apperr.New(apperr.Invalid, "team_member_invalid", "Thành viên tổ công nghệ số phải là người dùng có vai trò tổ công nghệ số của đơn vị.")
+	ErrNotMember      = apperr.New(apperr.Conflict, "not_team_member", "Ông/bà chưa là thành viên đang hoạt động của tổ công nghệ số cộng đồng.")
+	ErrMember         = apperr.New(apperr.Invalid, "team_member_invalid", "Thành viên tổ công nghệ số phải là người dùng có vai trò tổ công nghệ số của đơn vị.")
+	ErrVisitKeyReused = apperr.New(apperr.Conflict, "visit_key_reused", "Chuyến thăm này đã được gửi trước đó với nội dung khác; vui lòng kiểm tra lại danh sách chuyến thăm.")
+	ErrMemberEnded    = apperr.New(apperr.Conflict, "team_member_ended", "Thành viên này đã thôi tham gia tổ công nghệ số.")
 )
 
 // FieldError lists the problems of an input by field, to draw each at its input.

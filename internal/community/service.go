@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,20 +42,26 @@ type Store interface {
 	// MemberOf lists a user's memberships, the latest first.
 	MemberOf(ctx context.Context, userID int64) ([]Member, error)
 	AddMember(ctx context.Context, unitID int64, m Member) (Member, error)
+	// EndMember sets an open membership's left date (ErrMemberEnded when it was already
+	// ended), drops the help requests' reminders still waiting for that member and, when
+	// the user then has no open membership in the unit's villages any more, takes their
+	// digital_team role in the unit away, in one transaction with the audit records.
+	// revoked says whether the role was taken away.
+	EndMember(ctx context.Context, unitID int64, m Member) (revoked bool, err error)
 	AddTraining(ctx context.Context, unitID int64, t Training) (Training, error)
 	Trainings(ctx context.Context, memberID int64) ([]Training, error)
 	AddVisit(ctx context.Context, unitID int64, v Visit) (Visit, error)
 	// Visits lists a user's visits, the latest first, and their totals.
 	Visits(ctx context.Context, userID int64, limit int) ([]Visit, Totals, error)
 
-	// CreateHelpRequest stores h with its first events and its reminder.
-	CreateHelpRequest(ctx context.Context, h HelpRequest, reminder *Reminder) (HelpRequest, error)
+	// CreateHelpRequest stores h with its first events and its reminders.
+	CreateHelpRequest(ctx context.Context, h HelpRequest, reminders []Reminder) (HelpRequest, error)
 	HelpRequest(ctx context.Context, code string) (HelpRequest, error)
 	HelpRequests(ctx context.Context, q HelpQuery) ([]HelpRequest, int, error)
 	// SaveHelpRequest stores after if the row is still at before's version (else
-	// ErrHelpChanged) with the event, dropping the pending reminder when drop and
-	// scheduling reminder when not nil, in one transaction.
-	SaveHelpRequest(ctx context.Context, before, after HelpRequest, ev Event, drop bool, reminder *Reminder) (HelpRequest, error)
+	// ErrHelpChanged) with the event, dropping the pending reminders when drop or
+	// when there are new ones, and scheduling reminders, in one transaction.
+	SaveHelpRequest(ctx context.Context, before, after HelpRequest, ev Event, drop bool, reminders []Reminder) (HelpRequest, error)
 	// HelpRequestsFrom counts the requests filed from a client (its hash) since.
 	HelpRequestsFrom(ctx context.Context, clientHash string, since time.Time) (int, error)
 
@@ -264,6 +271,60 @@ func (s *Service) AddMember(ctx context.Context, p *auth.Principal, villageID, u
 	return s.Store.AddMember(ctx, v.UnitID, Member{VillageID: villageID, UserID: userID, Phone: phone, Joined: joined})
 }
 
+// EndMember ends a member's service in their village's team on left (the unit's leader
+// or administrator): not before they joined, not in the future. The member keeps their
+// history (the membership, its trainings, visits and help requests stay). When they
+// serve in no other village of the unit, their digital_team role in the unit is taken
+// away at once: a volunteer who left the team no longer sees its requests. revoked says
+// whether it was.
+func (s *Service) EndMember(ctx context.Context, p *auth.Principal, unitID, memberID int64, left calendar.Date) (m Member, revoked bool, err error) {
+	if !p.Can(unitID, Editors...) {
+		return Member{}, false, ErrNotEditor
+	}
+	ms, err := s.Store.TeamMembers(ctx, unitID, 0)
+	if err != nil {
+		return Member{}, false, err
+	}
+	i := slices.IndexFunc(ms, func(m Member) bool { return m.ID == memberID })
+	if i < 0 {
+		return Member{}, false, ErrMember
+	}
+	m = ms[i]
+	if !m.Left.IsZero() {
+		return m, false, ErrMemberEnded
+	}
+	bad := map[string]string{}
+	switch {
+	case left.IsZero() || !left.IsValid():
+		bad["date"] = "Vui lòng ghi ngày thôi tham gia tổ."
+	case left.Compare(m.Joined) < 0:
+		bad["date"] = "Ngày thôi tham gia không được trước ngày tham gia tổ."
+	case left.Compare(s.Today()) > 0:
+		bad["date"] = "Ngày thôi tham gia không được sau hôm nay."
+	}
+	if err := fieldErr(bad); err != nil {
+		return m, false, err
+	}
+	m.Left = left
+	revoked, err = s.Store.EndMember(ctx, unitID, m)
+	return m, revoked, err
+}
+
+// Trainings lists a member's training records (the unit's officials).
+func (s *Service) Trainings(ctx context.Context, p *auth.Principal, unitID, memberID int64) ([]Training, error) {
+	if !p.Can(unitID, auth.OfficeRoles...) {
+		return nil, ErrNotReader
+	}
+	ms, err := s.Store.TeamMembers(ctx, unitID, 0)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(ms, func(m Member) bool { return m.ID == memberID }) {
+		return nil, ErrMember
+	}
+	return s.Store.Trainings(ctx, memberID)
+}
+
 // AddTraining records a course a member attended (the unit's leader or administrator).
 func (s *Service) AddTraining(ctx context.Context, p *auth.Principal, unitID int64, t Training) (Training, error) {
 	if !p.Can(unitID, Editors...) {
@@ -318,7 +379,23 @@ func (s *Service) Me(ctx context.Context, p *auth.Principal) (Member, Village, e
 	return Member{}, Village{}, ErrNotMember
 }
 
-// RecordVisit records a visit by the volunteer p, in their own village.
+// ValidKey reports whether an Idempotency-Key is well formed: up to 100 letters, digits,
+// hyphens and underscores (the API's rule; a phone's crypto.randomUUID() meets it).
+func ValidKey(k string) bool {
+	if k == "" || len(k) > 100 {
+		return false
+	}
+	for _, r := range k {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// RecordVisit records a visit by the volunteer p, in their own village. With a key (a
+// form replayed from the phone's offline queue, or sent twice), the same key with the
+// same visit answers the visit recorded the first time (Replayed).
 func (s *Service) RecordVisit(ctx context.Context, p *auth.Principal, in VisitInput) (Visit, error) {
 	m, v, err := s.Me(ctx, p)
 	if err != nil {
@@ -328,9 +405,17 @@ func (s *Service) RecordVisit(ctx context.Context, p *auth.Principal, in VisitIn
 	if err != nil {
 		return Visit{}, err
 	}
-	return s.Store.AddVisit(ctx, v.UnitID, Visit{MemberID: m.ID, UserID: p.UserID, VillageID: v.ID, Visited: in.Visited,
+	visit := Visit{MemberID: m.ID, UserID: p.UserID, VillageID: v.ID, Visited: in.Visited,
 		Households: in.Households, Installs: in.Installs, Accounts: in.Accounts, Payments: in.Payments, Note: in.Note,
-		RecordedAt: s.now()})
+		RecordedAt: s.now()}
+	if in.Key != "" {
+		if !ValidKey(in.Key) {
+			return Visit{}, &FieldError{Fields: map[string]string{"note": "Khóa gửi lại không hợp lệ."}}
+		}
+		visit.IdemKey = in.Key
+		visit.IdemHash = HashSecret(fmt.Sprintf("visit:%s|%d|%d|%d|%d|%s", in.Visited, in.Households, in.Installs, in.Accounts, in.Payments, in.Note))
+	}
+	return s.Store.AddVisit(ctx, v.UnitID, visit)
 }
 
 // MyVisits lists p's own visits, the latest first, with their totals.
@@ -410,7 +495,7 @@ func (s *Service) FileHelp(ctx context.Context, by Filer, in Filing) (HelpReques
 		h.Status = StatusAssigned
 		h.Events = append(h.Events, Event{Status: StatusAssigned, At: now})
 	}
-	rem, err := s.reminder(ctx, h)
+	rem, err := s.reminders(ctx, h)
 	if err != nil {
 		return HelpRequest{}, "", err
 	}
@@ -418,19 +503,43 @@ func (s *Service) FileHelp(ctx context.Context, by Filer, in Filing) (HelpReques
 	return h, secret, err
 }
 
-// reminder is the message to the commune's mailbox when h is still open at its
-// deadline (nil when the unit has no e-mail address). It names the request and its
-// village, never the citizen.
-func (s *Service) reminder(ctx context.Context, h HelpRequest) (*Reminder, error) {
+// reminders are the messages owed when h is still open at its deadline: one to the
+// commune's mailbox (when the unit has an e-mail address) and one to each member serving
+// in the village's team, down the notification ladder (the channels their account
+// consented to, else their phone on record by SMS). They name the request and its village, never the citizen; one per request,
+// deadline and recipient (dedup key).
+func (s *Service) reminders(ctx context.Context, h HelpRequest) ([]Reminder, error) {
 	c, err := s.Store.UnitContact(ctx, h.UnitID)
-	if err != nil || c.Email == "" {
+	if err != nil {
 		return nil, err
 	}
-	return &Reminder{At: h.DueAt, Message: notify.Message{UnitID: h.UnitID, To: c.Email, Ref: ReminderRef(h.Code),
-		Subject: "Yêu cầu hỗ trợ " + h.Code + " quá hạn",
-		Body: strings.Join([]string{"Yêu cầu hỗ trợ " + h.Code + " (" + h.Topic.Label() + ", " + h.VillageName + ")",
-			"đến hạn ngày " + h.DueAt.In(locale.Zone).Format("02/01/2006") + " mà tổ công nghệ số chưa báo hoàn thành.",
-			"", "Đề nghị lãnh đạo xã đôn đốc tổ công nghệ số của thôn.", "", "Đây là thư tự động của hệ thống."}, "\n")}}, nil
+	due := h.DueAt.In(locale.Zone).Format("02/01/2006")
+	key := "help:" + h.Code + ":reminder:" + h.DueAt.UTC().Format("20060102T150405Z") + ":"
+	subject := "Yêu cầu hỗ trợ " + h.Code + " quá hạn"
+	var out []Reminder
+	if c.Email != "" {
+		out = append(out, Reminder{At: h.DueAt, Message: notify.Message{UnitID: h.UnitID, To: c.Email, Ref: ReminderRef(h.Code),
+			Subject: subject, DedupKey: key + "commune",
+			Body: strings.Join([]string{"Yêu cầu hỗ trợ " + h.Code + " (" + h.Topic.Label() + ", " + h.VillageName + ")",
+				"đến hạn ngày " + due + " mà tổ công nghệ số chưa báo hoàn thành.",
+				"", "Đề nghị lãnh đạo xã đôn đốc tổ công nghệ số của thôn.", "", "Đây là thư tự động của hệ thống."}, "\n")}})
+	}
+	ms, err := s.Store.TeamMembers(ctx, h.UnitID, h.VillageID)
+	if err != nil {
+		return nil, err
+	}
+	today := s.Today()
+	for _, m := range ms {
+		if !m.Active(today) || !m.Left.IsZero() { // a member who left today no longer serves
+			continue
+		}
+		msg := notify.Message{UnitID: h.UnitID, UserID: m.UserID, Phone: notify.E164(m.Phone), Ref: ReminderRef(h.Code),
+			Subject: subject, DedupKey: key + "member:" + strconv.FormatInt(m.ID, 10),
+			Body: "Nhắc việc tổ công nghệ số: yêu cầu hỗ trợ " + h.Code + " (" + h.Topic.Label() + ", " + h.VillageName +
+				") đã quá hạn ngày " + due + ". Xem và xử lý tại trang Tổ công nghệ số cộng đồng."}
+		out = append(out, Reminder{At: h.DueAt, Message: msg})
+	}
+	return out, nil
 }
 
 // ReminderRef is the outbox's reference of a request's reminder.
@@ -559,7 +668,7 @@ func (s *Service) Act(ctx context.Context, p *auth.Principal, code, secret strin
 	after := before
 	after.Status = tr.to
 	var drop bool
-	var rem *Reminder
+	var rem []Reminder
 	switch action {
 	case ActStart:
 		if p.Can(before.UnitID, auth.RoleDigitalTeam) || after.AssigneeID == 0 {
@@ -580,7 +689,7 @@ func (s *Service) Act(ctx context.Context, p *auth.Principal, code, secret strin
 		if after.DueAt, err = cal.AddWorkingDays(now, DefaultHelpDays); err != nil {
 			return HelpRequest{}, fmt.Errorf("community: deadline: %w", err)
 		}
-		if rem, err = s.reminder(ctx, after); err != nil {
+		if rem, err = s.reminders(ctx, after); err != nil {
 			return HelpRequest{}, err
 		}
 	}

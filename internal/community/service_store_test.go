@@ -9,8 +9,10 @@ import (
 
 	"github.com/xaso-vn/xaso/internal/apperr"
 	"github.com/xaso-vn/xaso/internal/auth"
+	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/community"
 	"github.com/xaso-vn/xaso/internal/demo"
+	"github.com/xaso-vn/xaso/internal/notify"
 	"github.com/xaso-vn/xaso/internal/store/storetest"
 	"github.com/xaso-vn/xaso/internal/workcal"
 )
@@ -262,16 +264,188 @@ func TestOverdueAndReminder(t *testing.T) {
 		t.Fatal(err)
 	}
 	refs := map[string]bool{}
+	commune, members := 0, map[int64]string{}
 	for _, m := range due {
 		refs[m.Ref] = true
-		if m.Ref == community.ReminderRef(open.Code) && (strings.Contains(m.Body, "0912345679") || m.To == "") {
+		if m.Ref != community.ReminderRef(open.Code) {
+			continue
+		}
+		// Never the citizen: neither the phone they gave nor anything but the code,
+		// the topic and the village.
+		if strings.Contains(m.Body+m.Subject, "0912345679") || strings.Contains(m.Body+m.Subject, "912345679") ||
+			!strings.Contains(m.Body, open.Code) || !strings.Contains(m.Body, "Thôn Yên Lạc") {
 			t.Fatalf("reminder: %+v", m.Message)
 		}
+		wantKey := "help:" + open.Code + ":reminder:" + open.DueAt.UTC().Format("20060102T150405Z") + ":"
+		if !strings.HasPrefix(m.DedupKey, wantKey) {
+			t.Fatalf("reminder's dedup key %q, want %q…", m.DedupKey, wantKey)
+		}
+		if m.To != "" {
+			commune++
+			continue
+		}
+		// A team member: their account and their phone on record, for the ladder.
+		if m.UserID == 0 || !strings.HasPrefix(m.Phone, "+84") || m.Kind != "" {
+			t.Fatalf("member's reminder: %+v", m.Message)
+		}
+		members[m.UserID] = m.Phone
 	}
 	if !refs[community.ReminderRef(open.Code)] || refs[community.ReminderRef(h.Code)] {
 		t.Fatalf("reminders due: %v", refs)
 	}
+	leader := d.Member(t, "lanhdao", auth.RoleLeader)
+	team, err := svc.Members(ctx, leader, d.Unit, open.VillageID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if commune != 1 || len(members) != len(team) || len(team) != 3 {
+		t.Fatalf("reminders: %d to the commune, %d to members (%v), team of %d", commune, len(members), members, len(team))
+	}
+	for _, m := range team {
+		if members[m.UserID] != notify.E164(m.Phone) {
+			t.Errorf("member %d: reminded at %q, phone on record %q", m.UserID, members[m.UserID], m.Phone)
+		}
+	}
+	// The ladder reaches a member with no channel chosen by SMS on that phone.
+	for _, m := range due {
+		if m.Ref == community.ReminderRef(open.Code) && m.To == "" {
+			if r := notify.Ladder(m.Message, notify.Contacts{}); len(r) == 0 || r[0].Channel != notify.ChanSMS || r[0].Address != m.Phone {
+				t.Fatalf("member's ladder: %+v", r)
+			}
+		}
+	}
 	if n, _ := late.Overdue(ctx, d.Unit); n != 1 {
 		t.Fatalf("overdue after one is done: %d, want the other only", n)
+	}
+}
+
+// Reminders are queued once per request, deadline and recipient: filing the same
+// request's reminders again (a retried transaction, a replay) adds none; a reopened
+// request's new deadline gets new ones and the old are dropped.
+func TestReminderDedup(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)
+	svc, d := service(t, now)
+	h, secret, err := svc.FileHelp(ctx, community.Filer{Client: "192.0.2.9"}, community.Filing{Unit: demo.CommuneCode, Village: "Thôn Yên Lạc",
+		Phone: "0912345678", Topic: "internet"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(at time.Time) map[string]int {
+		t.Helper()
+		due, err := d.Store.ClaimOutbox(ctx, at, time.Nanosecond, 500)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys := map[string]int{}
+		for _, m := range due {
+			if m.Ref == community.ReminderRef(h.Code) {
+				keys[m.DedupKey]++
+			}
+		}
+		return keys
+	}
+	volunteer := d.Member(t, "tcn07", auth.RoleDigitalTeam)
+	if _, err := svc.Act(ctx, volunteer, h.Code, "", community.ActDone, 0, ""); err != nil {
+		t.Fatal(err)
+	}
+	if keys := count(h.DueAt.Add(time.Hour)); len(keys) != 0 {
+		t.Fatalf("reminders after done: %v", keys)
+	}
+	later := *svc
+	later.Now = func() time.Time { return now.Add(48 * time.Hour) }
+	re, err := later.Act(ctx, nil, h.Code, secret, community.ActReopen, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same reminder queued again (a replay) is not added.
+	again := "help:" + h.Code + ":reminder:" + re.DueAt.UTC().Format("20060102T150405Z") + ":commune"
+	if err := d.Store.Enqueue(ctx, notify.Message{UnitID: d.Unit, To: "xa@example.vn", Ref: community.ReminderRef(h.Code),
+		Subject: "x", Body: "x", DedupKey: again}); err != nil {
+		t.Fatal(err)
+	}
+	keys := count(re.DueAt.Add(time.Hour))
+	if keys[again] != 1 || len(keys) != 4 { // the commune's mailbox and the three members
+		t.Fatalf("reminders after reopening: %v", keys)
+	}
+	for k, n := range keys {
+		if n != 1 || !strings.Contains(k, re.DueAt.UTC().Format("20060102T150405Z")) {
+			t.Fatalf("reminder %q ×%d", k, n)
+		}
+	}
+}
+
+// Ending a membership keeps the volunteer's role while they serve another village of the
+// unit, and takes it away with their last one; the history stays.
+func TestEndMemberRevokesWithTheLast(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)
+	svc, d := service(t, now)
+	leader := d.Member(t, "lanhdao", auth.RoleLeader)
+	volunteer := d.Member(t, "tcn07", auth.RoleDigitalTeam)
+	vs, err := svc.Villages(ctx, d.Unit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := svc.AddMember(ctx, leader, vs[5].ID, volunteer.UserID, "0912000111", calendar.Date{Year: 2026, Month: 1, Day: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := d.Store.MemberOf(ctx, volunteer.UserID)
+	var first community.Member
+	for _, m := range ms {
+		if m.ID != second.ID {
+			first = m
+		}
+	}
+	if _, _, err := svc.EndMember(ctx, volunteer, d.Unit, first.ID, svc.Today()); !errors.Is(err, community.ErrNotEditor) {
+		t.Fatalf("a volunteer ends a membership: %v", err)
+	}
+	if _, _, err := svc.EndMember(ctx, leader, d.Unit, second.ID, calendar.Date{Year: 2026, Month: 1, Day: 4}); !errors.Is(err, community.ErrInvalid) {
+		t.Fatalf("left before joining: %v", err)
+	}
+	if _, _, err := svc.EndMember(ctx, leader, d.Unit, second.ID, calendar.Date{Year: 2026, Month: 12, Day: 8}); !errors.Is(err, community.ErrInvalid) {
+		t.Fatalf("left in the future: %v", err)
+	}
+	if _, revoked, err := svc.EndMember(ctx, leader, d.Unit, first.ID, calendar.Date{Year: 2026, Month: 6, Day: 30}); err != nil || revoked {
+		t.Fatalf("end the first: revoked %v, %v", revoked, err)
+	}
+	if _, _, err := svc.EndMember(ctx, leader, d.Unit, first.ID, svc.Today()); !errors.Is(err, community.ErrMemberEnded) {
+		t.Fatalf("end twice: %v", err)
+	}
+	// A request in the second village waits with a reminder to each member; ending the
+	// membership drops the one to this member, not the others'.
+	h, _, err := svc.FileHelp(ctx, community.Filer{Client: "192.0.2.77"}, community.Filing{Unit: demo.CommuneCode, Village: vs[5].Code,
+		Phone: "0912345678", Topic: "internet"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, revoked, err := svc.EndMember(ctx, leader, d.Unit, second.ID, svc.Today()); err != nil || !revoked {
+		t.Fatalf("end the last: revoked %v, %v", revoked, err)
+	}
+	due, err := d.Store.ClaimOutbox(ctx, h.DueAt.Add(time.Hour), time.Minute, 500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	toMembers := 0
+	for _, m := range due {
+		if m.Ref == community.ReminderRef(h.Code) && m.To == "" {
+			toMembers++
+			if m.UserID == volunteer.UserID {
+				t.Fatal("the member who left is still reminded")
+			}
+		}
+	}
+	if toMembers != 3 { // the village's three
+		t.Fatalf("%d reminders to the team after one left, want 3", toMembers)
+	}
+	roles, _ := d.Store.Memberships(ctx, volunteer.UserID)
+	for _, r := range roles {
+		if r.Role == auth.RoleDigitalTeam {
+			t.Fatal("the role is still held")
+		}
+	}
+	if ms, _ := d.Store.MemberOf(ctx, volunteer.UserID); len(ms) != 2 || ms[0].Left.IsZero() || ms[1].Left.IsZero() {
+		t.Fatalf("history: %+v", ms)
 	}
 }

@@ -55,6 +55,11 @@ type Visit struct {
 	Payments   int // cashless payments helped
 	Note       string
 	RecordedAt time.Time
+	// IdemKey is the Idempotency-Key it was sent with (a replay from the phone's queue),
+	// IdemHash a hash of what it carried; Replayed: this answer is the visit recorded the
+	// first time.
+	IdemKey, IdemHash string
+	Replayed          bool
 }
 
 // VisitInput is what the member types.
@@ -62,6 +67,9 @@ type VisitInput struct {
 	Visited                                  calendar.Date
 	Households, Installs, Accounts, Payments int
 	Note                                     string
+	// Key is the Idempotency-Key of the request ("" : none): the same key with the same
+	// visit answers the visit recorded the first time; with another, visit_key_reused.
+	Key string
 }
 
 // Totals are the sums of visits.

@@ -15,7 +15,8 @@ import (
 // its households and people counted at the end of 2021, fibre in all twelve ("12/12
 // villages connected"), and a community digital technology team of three members in
 // each (36 in all, joined in 2021; the demo's volunteer "tocongnghe" is one of them, in
-// the first village). The counts and names are illustrative.
+// the first village), each trained in 2021 and the first of each team again in 2022 with
+// a certificate. The counts and names are illustrative.
 
 // VillageCounts are the demo villages' households and people (31/12/2021).
 var VillageCounts = [][2]int{{412, 1598}, {356, 1372}, {298, 1141}, {331, 1276}, {275, 1043}, {389, 1502},
@@ -76,6 +77,14 @@ func demoCommunity(ctx context.Context, st *store.Store, commune int64, voluntee
 			if _, err := st.AddTraining(ctx, commune, community.Training{MemberID: m.ID, Course: "Tập huấn kỹ năng số cho tổ công nghệ số cộng đồng",
 				Held: calendar.NewDate(2021, time.June, 15)}); err != nil {
 				return err
+			}
+			// The team's first member of each village went on to the province's course,
+			// with a certificate (shown with their trainings on /office/thon).
+			if j == 0 {
+				if _, err := st.AddTraining(ctx, commune, community.Training{MemberID: m.ID, Course: "Bồi dưỡng kỹ năng hỗ trợ dịch vụ công trực tuyến",
+					Held: calendar.NewDate(2022, time.April, 20), Certificate: fmt.Sprintf("%03d/2022/CN-STTTT", i+1)}); err != nil {
+					return err
+				}
 			}
 		}
 	}

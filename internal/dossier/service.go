@@ -64,6 +64,9 @@ type Store interface {
 	// of the last request (Service.Owned).
 	OwnedDossiers(ctx context.Context, ownerID int64, limit, offset int) ([]Dossier, int, error)
 	SupplementReasons(ctx context.Context, ownerID int64) (map[int64]string, error)
+	// Helpers names the digital-team members who filed ownerID's dossiers for them
+	// (by user id), in one read.
+	Helpers(ctx context.Context, ownerID int64) (map[int64]string, error)
 	Searcher
 	Staff
 }
@@ -385,6 +388,12 @@ func (s *Service) ApplyMoves(ctx context.Context, moves []Move, a Actor) (moved 
 // Owned lists the dossiers ownerID owns, by urgency, with their count: "Hồ sơ của tôi".
 func (s *Service) Owned(ctx context.Context, ownerID int64, limit, offset int) ([]Dossier, int, error) {
 	return s.Store.OwnedDossiers(ctx, ownerID, limit, offset)
+}
+
+// Helpers names the digital-team members who filed ownerID's dossiers on their behalf
+// (assisted filing), by user id: the citizen sees who helped.
+func (s *Service) Helpers(ctx context.Context, ownerID int64) (map[int64]string, error) {
+	return s.Store.Helpers(ctx, ownerID)
 }
 
 // SupplementReasons gives, for each dossier ownerID owns that waits for a supplement,

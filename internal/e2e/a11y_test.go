@@ -94,6 +94,11 @@ var a11yPages = []struct {
 	{name: "dashboard", user: "lanhdao", path: "/office/tong-quan"},
 	{name: "dx", user: "lanhdao", path: "/office/chuyen-doi-so?nam=2021&thon=14731-02"},
 	{name: "dx-indicator", user: "lanhdao", path: "/office/chuyen-doi-so/app_installs_counted?nam=2021&limit=10"},
+	// The community (issue 21): the villages with each member's training and end forms,
+	// the volunteer's page with its visit form, the public help form from a poster.
+	{name: "villages", user: "lanhdao", path: "/office/thon"},
+	{name: "volunteer", user: "tocongnghe", path: "/cong-dong"},
+	{name: "help-form", path: "/ho-tro?thon=14731-01"},
 	{name: "search", user: "motcua", path: "/office/dossiers?q=nguyen+van+an"},
 	{name: "search-error", user: "motcua", path: "/office/dossiers?from=31%2F02%2F2026x", status: http.StatusUnprocessableEntity},
 	{name: "transparency", path: "/cong-khai"},

@@ -68,6 +68,8 @@ func journeys() []journey {
 		{"citizen/offline-filing", citizenOfflineFiling},
 		{"citizen/register-and-hear", citizenRegistersAndHears},
 		{"citizen/app-counts-its-install", citizenAppCountsInstall},
+		{"community/help-request", communityHelpRequest},
+		{"community/offline-visit", volunteerOfflineVisit},
 	}
 	for _, u := range demo.Users {
 		js = append(js, journey{"login-logout/" + u.Username, func(b *tab) { loginLogout(b, u) }})

@@ -36,6 +36,8 @@ var citizenPages = []struct{ name, path, user string }{
 	{"verify", "/xac-thuc", ""},
 	{"file", "/nop-ho-so/1.001193", "congdan"},
 	{"offline", "/ngoai-tuyen", ""},
+	{"help", "/ho-tro", ""},
+	{"volunteer", "/cong-dong", "tocongnghe"}, // a volunteer on their phone in the village
 }
 
 // TestCitizenPagesWeighLittle checks the 60 KB budget of each citizen page and that the

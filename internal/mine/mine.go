@@ -7,6 +7,7 @@ package mine
 
 import (
 	"context"
+	"slices"
 
 	"github.com/xaso-vn/xaso/internal/announce"
 	"github.com/xaso-vn/xaso/internal/dossier"
@@ -59,6 +60,9 @@ type Dossier struct {
 	dossier.Dossier
 	// Fee is its open or paid payment request (nil: none).
 	Fee *payment.StoredRequest
+	// HelpedBy is the name of the digital-team member who filed it on the citizen's
+	// behalf, with their consent ("" : filed by the citizen or at the counter).
+	HelpedBy string
 }
 
 // Overview is the citizen's "Hồ sơ của tôi".
@@ -84,6 +88,17 @@ func (s *Service) Of(ctx context.Context, ownerID int64, limit, offset int) (Ove
 	o.Total = total
 	if o.Dossiers, err = s.WithFees(ctx, ds); err != nil {
 		return o, err
+	}
+	if slices.ContainsFunc(ds, func(d dossier.Dossier) bool { return d.Channel == dossier.ChannelAssisted }) {
+		helpers, err := s.Dossiers.Helpers(ctx, ownerID)
+		if err != nil {
+			return o, err
+		}
+		for i := range o.Dossiers {
+			if d := o.Dossiers[i]; d.Channel == dossier.ChannelAssisted {
+				o.Dossiers[i].HelpedBy = helpers[d.AssistedBy]
+			}
+		}
 	}
 	reasons, err := s.Dossiers.SupplementReasons(ctx, ownerID)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/audit"
+	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/community"
 )
@@ -298,6 +299,51 @@ func (s *Store) AddMember(ctx context.Context, unitID int64, m community.Member)
 	return m, err
 }
 
+// EndMember sets an open membership's left date, drops the pending help reminders to that
+// member and, when the user has no open membership left in the unit's villages, removes
+// their digital_team role in the unit, each audited (fields named, no values), in one
+// transaction.
+func (s *Store) EndMember(ctx context.Context, unitID int64, m community.Member) (bool, error) {
+	revoked := false
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE team_members SET left_on = $1 WHERE id = $2 AND left_on = ''`, m.Left.String(), m.ID)
+		if err != nil {
+			return fmt.Errorf("store: end team member: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return community.ErrMemberEnded
+		}
+		if err := s.appendAudit(ctx, tx, audit.Event{Chain: unitID, Action: "team.member.end", ObjectType: "team_member",
+			ObjectID: strconv.FormatInt(m.ID, 10), Fields: []string{"left_on"}}); err != nil {
+			return err
+		}
+		// The reminders of help requests still waiting for this member go with them.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE ref LIKE 'help:%:reminder' AND dedup_key LIKE $1
+			AND status = 'pending' AND attempts = 0`, "help:%:member:"+strconv.FormatInt(m.ID, 10)); err != nil {
+			return fmt.Errorf("store: end team member: reminders: %w", err)
+		}
+		var open int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM team_members m JOIN villages v ON v.id = m.village_id
+			WHERE m.user_id = $1 AND v.unit_id = $2 AND m.left_on = ''`, m.UserID, unitID).Scan(&open); err != nil {
+			return fmt.Errorf("store: end team member: %w", err)
+		}
+		if open > 0 {
+			return nil
+		}
+		res, err = tx.ExecContext(ctx, `DELETE FROM memberships WHERE user_id = $1 AND unit_id = $2 AND role = $3`, m.UserID, unitID, auth.RoleDigitalTeam)
+		if err != nil {
+			return fmt.Errorf("store: end team member: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		revoked = true
+		return s.appendAudit(ctx, tx, audit.Event{Chain: unitID, Action: "membership.revoke", ObjectType: "user",
+			ObjectID: strconv.FormatInt(m.UserID, 10), Fields: []string{"role:" + string(auth.RoleDigitalTeam)}})
+	})
+	return revoked, err
+}
+
 // AddTraining stores a member's training, audited.
 func (s *Store) AddTraining(ctx context.Context, unitID int64, t community.Training) (community.Training, error) {
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -334,16 +380,60 @@ func (s *Store) Trainings(ctx context.Context, memberID int64) ([]community.Trai
 
 // AddVisit stores a member's visit, audited (without the note).
 func (s *Store) AddVisit(ctx context.Context, unitID int64, v community.Visit) (community.Visit, error) {
+	var replay *community.Visit
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if v.IdemKey != "" {
+			prev, found, err := visitByKey(ctx, tx, v.UserID, v.IdemKey)
+			if err != nil {
+				return err
+			}
+			if found {
+				if prev.IdemHash != v.IdemHash {
+					return community.ErrVisitKeyReused
+				}
+				prev.Replayed = true
+				replay = &prev
+				return nil
+			}
+		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO team_visits (member_id, user_id, village_id, visited_on, households, installs, accounts,
-			payments, note, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, v.MemberID, v.UserID, v.VillageID,
-			v.Visited.String(), v.Households, v.Installs, v.Accounts, v.Payments, v.Note, utc(v.RecordedAt)).Scan(&v.ID); err != nil {
+			payments, note, recorded_at, idem_key, idem_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`, v.MemberID, v.UserID, v.VillageID,
+			v.Visited.String(), v.Households, v.Installs, v.Accounts, v.Payments, v.Note, utc(v.RecordedAt), nullString(v.IdemKey), v.IdemHash).Scan(&v.ID); err != nil {
+			if isUnique(err) {
+				return errVisitRace
+			}
 			return fmt.Errorf("store: visit: %w", err)
 		}
 		return s.appendAudit(ctx, tx, audit.Event{Chain: unitID, Action: "team.visit.add", ObjectType: "team_visit",
 			ObjectID: strconv.FormatInt(v.ID, 10), Fields: []string{"visited_on", "households", "installs", "accounts", "payments", "note"}})
 	})
+	if errors.Is(err, errVisitRace) {
+		// Two replays of one key at once: the other one recorded it.
+		return s.AddVisit(ctx, unitID, v)
+	}
+	if replay != nil {
+		return *replay, err
+	}
 	return v, err
+}
+
+var errVisitRace = errors.New("store: visit key recorded meanwhile")
+
+// visitByKey finds the visit a user recorded with an Idempotency-Key.
+func visitByKey(ctx context.Context, tx *sql.Tx, userID int64, key string) (community.Visit, bool, error) {
+	var v community.Visit
+	var day string
+	err := tx.QueryRowContext(ctx, `SELECT id, member_id, user_id, village_id, visited_on, households, installs, accounts, payments, note,
+		recorded_at, idem_key, idem_hash FROM team_visits WHERE user_id = $1 AND idem_key = $2`, userID, key).Scan(&v.ID, &v.MemberID, &v.UserID,
+		&v.VillageID, &day, &v.Households, &v.Installs, &v.Accounts, &v.Payments, &v.Note, &v.RecordedAt, &v.IdemKey, &v.IdemHash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, false, nil
+	}
+	if err != nil {
+		return v, false, fmt.Errorf("store: visit key: %w", err)
+	}
+	v.Visited, v.RecordedAt = parseDate(day), v.RecordedAt.UTC()
+	return v, true, nil
 }
 
 // Visits lists a user's visits, the latest first, and the totals of all of them.
@@ -400,7 +490,7 @@ func (s *Store) addHelpEvent(ctx context.Context, tx *sql.Tx, id int64, ev commu
 
 // CreateHelpRequest stores a new request with its first events and its reminder, audited
 // (naming the fields, never their values).
-func (s *Store) CreateHelpRequest(ctx context.Context, h community.HelpRequest, reminder *community.Reminder) (community.HelpRequest, error) {
+func (s *Store) CreateHelpRequest(ctx context.Context, h community.HelpRequest, reminders []community.Reminder) (community.HelpRequest, error) {
 	h.Version = 1
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO help_requests (code, unit_id, village_id, topic, description, name, phone, owner_id, filed_by,
@@ -414,8 +504,8 @@ func (s *Store) CreateHelpRequest(ctx context.Context, h community.HelpRequest, 
 				return fmt.Errorf("store: help request: %w", err)
 			}
 		}
-		if reminder != nil {
-			if err := s.enqueueAt(ctx, tx, reminder.Message, reminder.At); err != nil {
+		for _, r := range reminders {
+			if err := s.enqueueDue(ctx, tx, r.Message, r.At); err != nil {
 				return err
 			}
 		}
@@ -497,9 +587,9 @@ func (s *Store) HelpRequests(ctx context.Context, q community.HelpQuery) ([]comm
 }
 
 // SaveHelpRequest stores a step of a request under its optimistic lock, with its event,
-// its reminder dropped or scheduled, audited, in one transaction.
+// its reminders dropped or scheduled, audited, in one transaction.
 func (s *Store) SaveHelpRequest(ctx context.Context, before, after community.HelpRequest, ev community.Event, drop bool,
-	reminder *community.Reminder) (community.HelpRequest, error) {
+	reminders []community.Reminder) (community.HelpRequest, error) {
 	after.Version = before.Version + 1
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE help_requests SET status = $1, due_at = $2, assignee_id = $3, assignee = $4, closed_at = $5,
@@ -514,14 +604,14 @@ func (s *Store) SaveHelpRequest(ctx context.Context, before, after community.Hel
 		if err := s.addHelpEvent(ctx, tx, after.ID, ev); err != nil {
 			return fmt.Errorf("store: help request: %w", err)
 		}
-		if drop || reminder != nil {
+		if drop || len(reminders) > 0 {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE ref = $1 AND status = 'pending' AND attempts = 0`,
 				community.ReminderRef(after.Code)); err != nil {
 				return fmt.Errorf("store: reminder: %w", err)
 			}
 		}
-		if reminder != nil {
-			if err := s.enqueueAt(ctx, tx, reminder.Message, reminder.At); err != nil {
+		for _, r := range reminders {
+			if err := s.enqueueDue(ctx, tx, r.Message, r.At); err != nil {
 				return err
 			}
 		}

@@ -39,6 +39,26 @@ func (s *Store) SupplementReasons(ctx context.Context, ownerID int64) (map[int64
 	return out, mapErr(rows.Err())
 }
 
+// Helpers names the members who filed ownerID's dossiers for them (assisted), by user id.
+func (s *Store) Helpers(ctx context.Context, ownerID int64) (map[int64]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT u.id, u.full_name FROM dossiers d JOIN users u ON u.id = d.assisted_by
+		WHERE d.owner_id = $1 AND d.channel = $2`, ownerID, dossier.ChannelAssisted)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, mapErr(err)
+		}
+		out[id] = name
+	}
+	return out, mapErr(rows.Err())
+}
+
 // PaymentRequestsOfDossiers returns the requests of the dossiers ids, oldest first, in
 // one query.
 func (s *Store) PaymentRequestsOfDossiers(ctx context.Context, ids []int64) ([]payment.StoredRequest, error) {

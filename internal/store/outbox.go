@@ -16,7 +16,16 @@ import (
 // enqueue writes a message to the outbox inside tx. A message whose dedup key is
 // already queued is not queued again (a replayed action owes nothing new).
 func (s *Store) enqueue(ctx context.Context, tx *sql.Tx, m notify.Message) error {
+	return s.enqueueDue(ctx, tx, m, time.Time{})
+}
+
+// enqueueDue writes a message to be sent from at (zero: now), as enqueue does.
+func (s *Store) enqueueDue(ctx context.Context, tx *sql.Tx, m notify.Message, at time.Time) error {
 	now := s.timestamp()
+	due := now
+	if !at.IsZero() {
+		due = utc(at)
+	}
 	if m.Kind == notify.KindOTP && m.ExpiresAt.IsZero() {
 		m.ExpiresAt = now.Add(notify.OTPLifetime)
 	}
@@ -30,8 +39,8 @@ func (s *Store) enqueue(ctx context.Context, tx *sql.Tx, m notify.Message) error
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (unit_id, recipient, subject, body, ref, created_at, next_attempt_at,
 			user_id, phone, email, kind, data, dedup_key, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
-		m.UnitID, m.To, m.Subject, m.Body, m.Ref, now, m.UserID, m.Phone, m.Email, m.Kind, data, nullString(m.DedupKey), nullTime(m.ExpiresAt))
+		VALUES ($1, $2, $3, $4, $5, $6, $14, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
+		m.UnitID, m.To, m.Subject, m.Body, m.Ref, now, m.UserID, m.Phone, m.Email, m.Kind, data, nullString(m.DedupKey), nullTime(m.ExpiresAt), due)
 	if err != nil {
 		return fmt.Errorf("store: outbox: %w", err)
 	}
@@ -64,7 +73,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Durat
 			WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $2
 				AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY next_attempt_at LIMIT $3`+lock+`)
 			RETURNING id, attempts, unit_id, recipient, subject, body, ref, user_id, phone, email, kind, data, expires_at,
-				channel, channel_tries, given_up`, now.Add(lease), now, n)
+				channel, channel_tries, given_up, COALESCE(dedup_key, '')`, now.Add(lease), now, n)
 		if err != nil {
 			return fmt.Errorf("store: claim outbox: %w", err)
 		}
@@ -74,7 +83,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Durat
 			var data, givenUp string
 			var exp sql.NullTime
 			if err := rows.Scan(&p.ID, &p.Attempts, &p.UnitID, &p.To, &p.Subject, &p.Body, &p.Ref, &p.UserID, &p.Phone, &p.Email,
-				&p.Kind, &data, &exp, &p.Channel, &p.ChannelTries, &givenUp); err != nil {
+				&p.Kind, &data, &exp, &p.Channel, &p.ChannelTries, &givenUp, &p.DedupKey); err != nil {
 				return err
 			}
 			if data != "" {

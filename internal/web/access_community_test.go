@@ -48,4 +48,10 @@ var communityAccess = map[string][]auth.Role{
 	"POST /ho-tro":                           nil,
 	"GET /ho-tro/{code}":                     nil,
 	"POST /ho-tro/{code}/{action}":           nil,
+
+	// Ending a member's service and recording their training: the editors; the poster
+	// as a PDF: the officials.
+	"POST /office/thon/{code}/thanh-vien/{id}/thoi":     {auth.RoleLeader, auth.RoleUnitAdmin},
+	"POST /office/thon/{code}/thanh-vien/{id}/tap-huan": {auth.RoleLeader, auth.RoleUnitAdmin},
+	"GET /office/thon/{code}/ap-phich.pdf":              officials,
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"html/template"
 	"math"
@@ -35,9 +36,12 @@ func (s *Server) communityRoutes() []httpx.Route {
 		{Pattern: "POST /office/thon/{code}", Access: httpx.OnlyRoles(community.Editors...), Handler: s.saveVillage},
 		{Pattern: "POST /office/thon/{code}/thanh-vien", Access: httpx.OnlyRoles(community.Editors...), Handler: s.addMember},
 		{Pattern: "POST /office/thon/{code}/ha-tang", Access: httpx.OnlyRoles(community.Editors...), Handler: s.addCoverage},
+		{Pattern: "POST /office/thon/{code}/thanh-vien/{id}/thoi", Access: httpx.OnlyRoles(community.Editors...), Handler: s.endMember},
+		{Pattern: "POST /office/thon/{code}/thanh-vien/{id}/tap-huan", Access: httpx.OnlyRoles(community.Editors...), Handler: s.addTraining},
 		{Pattern: "GET /office/chuyen-doi-so", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dxPage},
 		{Pattern: "GET /office/chuyen-doi-so/{id}", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.dxIndicatorPage},
 		{Pattern: "GET /office/thon/{code}/ap-phich", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.villagePoster},
+		{Pattern: "GET /office/thon/{code}/ap-phich.pdf", Access: httpx.OnlyRoles(auth.OfficeRoles...), Handler: s.villagePosterPDF},
 		{Pattern: "GET /cong-dong", Access: volunteer, Handler: s.volunteerPage},
 		{Pattern: "POST /cong-dong/tham", Access: volunteer, Handler: s.recordVisit},
 		{Pattern: "POST /cong-dong/ho-tro/{code}/{action}", Access: volunteer, Handler: s.teamAct},
@@ -67,6 +71,20 @@ type villageRow struct {
 	Members  int
 	Coverage string
 	Counted  string
+	Team     []memberRow // the editors' view: every member, serving or not
+}
+
+// memberRow is a team member on the editors' page, with their trainings.
+type memberRow struct {
+	community.Member
+	JoinedDay, LeftDay string
+	Serving            bool
+	Trainings          []trainingRow
+}
+
+type trainingRow struct {
+	community.Training
+	HeldDay string
 }
 
 type villagesPage struct {
@@ -99,8 +117,30 @@ func (s *Server) renderVillages(w http.ResponseWriter, r *http.Request, status i
 	}
 	page := villagesPage{Unit: u, CanEdit: p.Can(u.ID, community.Editors...), Kinds: community.Kinds, Coverages: community.CoverageKinds,
 		Today: s.Community.Today().String(), Error: msg}
+	team := map[int64][]memberRow{}
+	if page.CanEdit {
+		ms, err := s.Community.Members(ctx, p, u.ID, 0)
+		if err != nil {
+			return err
+		}
+		today := s.Community.Today()
+		for _, m := range ms {
+			mr := memberRow{Member: m, JoinedDay: locale.Day(m.Joined.Time()), Serving: m.Active(today) && m.Left.IsZero()}
+			if !m.Left.IsZero() {
+				mr.LeftDay = locale.Day(m.Left.Time())
+			}
+			ts, err := s.Community.Trainings(ctx, p, u.ID, m.ID)
+			if err != nil {
+				return err
+			}
+			for _, t := range ts {
+				mr.Trainings = append(mr.Trainings, trainingRow{Training: t, HeldDay: locale.Day(t.Held.Time())})
+			}
+			team[m.VillageID] = append(team[m.VillageID], mr)
+		}
+	}
 	for _, t := range teams {
-		row := villageRow{Village: t.Village, Members: t.Members}
+		row := villageRow{Village: t.Village, Members: t.Members, Team: team[t.Village.ID]}
 		var cov []string
 		for _, c := range t.Village.Coverage {
 			if c.Available {
@@ -214,6 +254,9 @@ func (s *Server) renderVolunteer(w http.ResponseWriter, r *http.Request, status 
 	if page.Form == nil {
 		page.Form = map[string]string{"visited_on": page.Today}
 	}
+	if page.Form["key"] == "" {
+		page.Form["key"] = newKey()
+	}
 	vw := s.view(r, "Tổ công nghệ số cộng đồng")
 	vw.Data = page
 	vw.Flash = s.sessions.PopString(ctx, "flash")
@@ -223,7 +266,9 @@ func (s *Server) renderVolunteer(w http.ResponseWriter, r *http.Request, status 
 func (s *Server) recordVisit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
+	// The form posts urlencoded; the citizen app's offline queue replays it as
+	// multipart (FormData), bounded the same.
+	if err := r.ParseMultipartForm(16 << 10); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		return errCommunityForm
 	}
 	form := map[string]string{}
@@ -241,11 +286,27 @@ func (s *Server) recordVisit(w http.ResponseWriter, r *http.Request) error {
 		return n
 	}
 	day, _ := calendar.ParseDate(form["visited_on"])
+	// The key: the Idempotency-Key the citizen app sends when it replays a visit kept on
+	// the phone without connection (docs/APP.md), else the form's hidden key (a double
+	// tap without JavaScript).
+	key := r.Header.Get("Idempotency-Key")
+	if !phoneKeyRE.MatchString(key) {
+		if key = r.PostFormValue("key"); !keyRE.MatchString(key) {
+			key = ""
+		}
+	}
+	if form["key"] = r.PostFormValue("key"); !keyRE.MatchString(form["key"]) {
+		form["key"] = "" // drawn again with a new one
+	}
 	_, err := s.Community.RecordVisit(ctx, auth.PrincipalFrom(ctx), community.VisitInput{Visited: day, Households: num("households"),
-		Installs: num("installs"), Accounts: num("accounts"), Payments: num("payments"), Note: form["note"]})
+		Installs: num("installs"), Accounts: num("accounts"), Payments: num("payments"), Note: form["note"], Key: key})
 	var fe *community.FieldError
 	if errors.As(err, &fe) {
 		return s.renderVolunteer(w, r, http.StatusUnprocessableEntity, fe.Fields, form)
+	}
+	if errors.Is(err, community.ErrVisitKeyReused) {
+		form["key"] = newKey()
+		return s.renderVolunteer(w, r, http.StatusConflict, map[string]string{"visited_on": community.ErrVisitKeyReused.Message}, form)
 	}
 	if err != nil {
 		return err
@@ -398,7 +459,7 @@ func (s *Server) helpAct(w http.ResponseWriter, r *http.Request) error {
 func init() {
 	for k, v := range map[string]string{
 		"village.profile": "Cập nhật loại, trưởng thôn", "village.count": "Ghi số hộ, nhân khẩu của thôn",
-		"village.coverage": "Ghi hạ tầng số của thôn", "team.member.add": "Thêm thành viên tổ công nghệ số",
+		"village.coverage": "Ghi hạ tầng số của thôn", "team.member.add": "Thêm thành viên tổ công nghệ số", "team.member.end": "Thành viên thôi tham gia tổ công nghệ số",
 		"team.training.add": "Ghi tập huấn của thành viên tổ công nghệ số", "team.visit.add": "Ghi nhận chuyến thăm của tổ công nghệ số",
 		"help_request.filed": "Người dân gửi yêu cầu hỗ trợ", "help_request.in_progress": "Tổ công nghệ số nhận hỗ trợ",
 		"help_request.done": "Tổ công nghệ số hỗ trợ xong", "help_request.closed": "Người dân xác nhận, đóng yêu cầu hỗ trợ",
@@ -437,6 +498,27 @@ func (s *Server) villagePoster(w http.ResponseWriter, r *http.Request) error {
 	vw := s.view(r, "Áp phích "+v.Name)
 	vw.Data = posterPage{Unit: u, Village: v, Link: link, QR: template.HTML(svg)}
 	return s.views.render(w, http.StatusOK, "poster", vw)
+}
+
+// villagePosterPDF is the village's poster as an A4 PDF, to print at the commune.
+func (s *Server) villagePosterPDF(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.communityUnit(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.Community.Village(r.Context(), u.ID, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := community.WritePosterPDF(&buf, community.Poster{UnitName: u.Name, VillageName: v.Name,
+		Link: s.absolute(r, "/ho-tro?thon="+url.QueryEscape(v.Code))}); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="ap-phich-`+v.Code+`.pdf"`)
+	_, err = w.Write(buf.Bytes())
+	return err
 }
 
 type dxRow struct {
@@ -787,6 +869,9 @@ func (s *Server) villageRefused(w http.ResponseWriter, r *http.Request, v commun
 	if errors.As(err, &ae) && ae.Kind == apperr.Invalid {
 		return s.renderVillages(w, r, http.StatusUnprocessableEntity, v.Name+": "+ae.Message)
 	}
+	if errors.As(err, &ae) && ae.Kind == apperr.Conflict {
+		return s.renderVillages(w, r, http.StatusConflict, v.Name+": "+ae.Message)
+	}
 	return err
 }
 
@@ -825,6 +910,68 @@ func (s *Server) addCoverage(w http.ResponseWriter, r *http.Request) error {
 		return s.villageRefused(w, r, v, err)
 	}
 	s.sessions.Put(ctx, "flash", "Đã ghi hạ tầng của "+v.Name+".")
+	http.Redirect(w, r, "/office/thon", http.StatusSeeOther)
+	return nil
+}
+
+// villageMember is the member {id} of the village {code} (the editor's forms).
+func (s *Server) villageMember(w http.ResponseWriter, r *http.Request) (community.Village, community.Member, error) {
+	v, err := s.villageForm(w, r)
+	if err != nil {
+		return v, community.Member{}, err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return v, community.Member{}, community.ErrMember
+	}
+	ctx := r.Context()
+	ms, err := s.Community.Members(ctx, auth.PrincipalFrom(ctx), v.UnitID, v.ID)
+	if err != nil {
+		return v, community.Member{}, err
+	}
+	for _, m := range ms {
+		if m.ID == id {
+			return v, m, nil
+		}
+	}
+	return v, community.Member{}, community.ErrMember
+}
+
+// endMember ends a member's service in the village's team on the date given; their
+// role in the unit goes when they serve no other village.
+func (s *Server) endMember(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v, m, err := s.villageMember(w, r)
+	if err != nil {
+		return s.villageRefused(w, r, v, err)
+	}
+	left, _ := calendar.ParseDate(r.PostFormValue("left"))
+	_, revoked, err := s.Community.EndMember(ctx, auth.PrincipalFrom(ctx), v.UnitID, m.ID, left)
+	if err != nil {
+		return s.villageRefused(w, r, v, err)
+	}
+	msg := m.FullName + " đã thôi tham gia tổ công nghệ số " + v.Name + " từ ngày " + locale.Day(left.Time()) + "."
+	if revoked {
+		msg += " Vai trò tổ công nghệ số của người này tại xã đã được thu hồi."
+	}
+	s.sessions.Put(ctx, "flash", msg)
+	http.Redirect(w, r, "/office/thon", http.StatusSeeOther)
+	return nil
+}
+
+// addTraining records a course a member of the village's team attended.
+func (s *Server) addTraining(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v, m, err := s.villageMember(w, r)
+	if err != nil {
+		return s.villageRefused(w, r, v, err)
+	}
+	held, _ := calendar.ParseDate(r.PostFormValue("held"))
+	t := community.Training{MemberID: m.ID, Course: r.PostFormValue("course"), Held: held, Certificate: r.PostFormValue("certificate")}
+	if _, err := s.Community.AddTraining(ctx, auth.PrincipalFrom(ctx), v.UnitID, t); err != nil {
+		return s.villageRefused(w, r, v, err)
+	}
+	s.sessions.Put(ctx, "flash", "Đã ghi khóa tập huấn của "+m.FullName+".")
 	http.Redirect(w, r, "/office/thon", http.StatusSeeOther)
 	return nil
 }

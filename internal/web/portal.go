@@ -614,6 +614,8 @@ type myDossier struct {
 	Code, Procedure, Due, URL string
 	Status                    dossier.Status
 	Extended                  bool
+	// HelpedBy: the digital-team member who filed it on the citizen's behalf.
+	HelpedBy string
 	// Fee is the dossier's open payment request in brief (nil: none), linking to the
 	// Nộp phí block of its look-up page.
 	Fee *myFee
@@ -639,7 +641,8 @@ func (s *Server) myDossiers(ctx context.Context, ds []dossier.Dossier, url func(
 func myDossierViews(ds []mine.Dossier, url func(dossier.Dossier) string) []myDossier {
 	var out []myDossier
 	for _, d := range ds {
-		m := myDossier{Code: d.Code, Procedure: d.ProcedureName, Status: d.Status, Due: appointment(d.DueAt), URL: url(d.Dossier)}
+		m := myDossier{Code: d.Code, Procedure: d.ProcedureName, Status: d.Status, Due: appointment(d.DueAt), URL: url(d.Dossier),
+			HelpedBy: d.HelpedBy}
 		if !d.ExtendedDueAt.IsZero() {
 			m.Due, m.Extended = appointment(d.ExtendedDueAt), true
 		}

@@ -1,6 +1,7 @@
 // Xã số: the citizen app (docs/APP.md). Installs the service worker, and queues a filing
-// made without connection on the phone, sent when the connection returns with its
-// Idempotency-Key. The pages work without it: without JavaScript the form posts.
+// (or a volunteer's visit, /cong-dong) made without connection on the phone, sent when
+// the connection returns with its Idempotency-Key. The pages work without it: without
+// JavaScript the form posts.
 'use strict';
 (function () {
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(function () {});
@@ -61,12 +62,21 @@
     if (!form.checkValidity()) { form.reportValidity(); return; }
     var entries = [];
     new FormData(form).forEach(function (v, n) { entries.push({n: n, v: v, f: v instanceof File ? v.name : null}); });
-    var lead = document.querySelector('main .lead');
+    var lead = document.querySelector('main .lead'), queue = form.getAttribute('data-queue');
+    // data-done: the page a sent form lands on (a visit: /cong-dong); else a filing's.
     var rec = {id: newKey(), action: form.getAttribute('action'), user: form.getAttribute('data-user') || '',
-      title: lead ? lead.textContent : '', at: Date.now(), state: 'waiting', entries: entries};
+      title: form.getAttribute('data-title') || (lead ? lead.textContent : ''), done: form.getAttribute('data-done') || '',
+      at: Date.now(), state: 'waiting', entries: entries};
     put(rec).then(function () {
-      say(form, 'Chưa có mạng: hồ sơ được lưu trên máy và sẽ tự gửi khi có mạng.', ['/account#cho-gui', 'Xem hồ sơ chờ gửi']);
-      form.hidden = true;
+      if (queue) {
+        // A short form (a visit): kept, and the form is ready for the next one.
+        say(form, 'Chưa có mạng: đã lưu trên máy và sẽ tự gửi khi có mạng.', [queue, 'Xem mục chờ gửi']);
+        form.reset();
+        render();
+      } else {
+        say(form, 'Chưa có mạng: hồ sơ được lưu trên máy và sẽ tự gửi khi có mạng.', ['/account#cho-gui', 'Xem hồ sơ chờ gửi']);
+        form.hidden = true;
+      }
       if (navigator.serviceWorker && navigator.serviceWorker.ready) {
         navigator.serviceWorker.ready.then(function (r) { if (r.sync) return r.sync.register('xaso-nop'); }).catch(function () {});
       }
@@ -117,7 +127,11 @@
     return fetch(rec.action, {method: 'POST', body: fd, credentials: 'same-origin', headers: {'Idempotency-Key': rec.id}})
       .then(function (resp) {
         var path = new URL(resp.url).pathname;
-        if (resp.ok && path.indexOf('/ho-so-da-nop/') === 0) {
+        if (resp.ok && rec.done && path === rec.done) {
+          rec.state = 'sent';
+          rec.sentAt = Date.now();
+          rec.entries = [];
+        } else if (resp.ok && !rec.done && path.indexOf('/ho-so-da-nop/') === 0) {
           rec.state = 'sent';
           rec.code = decodeURIComponent(path.slice('/ho-so-da-nop/'.length));
           rec.sentAt = Date.now();
@@ -149,7 +163,7 @@
         li.appendChild(el('p', '', {})).appendChild(el('strong', r.title || 'Hồ sơ'));
         li.appendChild(el('p', 'Lưu lúc ' + new Date(r.at).toLocaleString('vi-VN'), {'class': 'meta'}));
         var p = li.appendChild(el('p', labels[r.state] + ' '));
-        if (r.state === 'sent') p.appendChild(el('a', 'Mã hồ sơ ' + r.code, {href: '/ho-so-da-nop/' + encodeURIComponent(r.code)}));
+        if (r.state === 'sent' && r.code) p.appendChild(el('a', 'Mã hồ sơ ' + r.code, {href: '/ho-so-da-nop/' + encodeURIComponent(r.code)}));
         if (r.state === 'login') p.appendChild(el('a', 'Đăng nhập', {href: '/login?next=%2Faccount'}));
         if (r.state !== 'sent') {
           var b = li.appendChild(el('button', 'Xóa', {type: 'button', 'class': 'button secondary'}));
