@@ -19,6 +19,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/citizen"
 	"github.com/xaso-vn/xaso/internal/community"
+	"github.com/xaso-vn/xaso/internal/qrform"
 	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
@@ -85,6 +86,8 @@ type Deps struct {
 	Notify *notify.Service
 	// Community runs the villages, digital teams and help requests (nil: no routes).
 	Community *community.Service
+	// QRForms runs the QR forms and their answers (nil: no routes).
+	QRForms *qrform.Service
 }
 
 type handlers struct{ Deps }
@@ -157,6 +160,7 @@ func Routes(d Deps) []httpx.Route {
 		routes = append(routes, citizenRoutes(h)...)
 	}
 	routes = append(routes, h.notifyRoutes()...)
+	routes = append(routes, qrformRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)
 }
 

@@ -28,6 +28,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/citizen"
 	"github.com/xaso-vn/xaso/internal/community"
+	"github.com/xaso-vn/xaso/internal/qrform"
 	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
@@ -114,6 +115,11 @@ type Deps struct {
 	// Community runs the villages, digital teams and help requests, the same service as
 	// the API's (internal/app sets it; nil: no community pages).
 	Community *community.Service
+	// QRForms runs the QR forms and their answers, the same service as the API's
+	// (internal/app sets it; nil: no pages); QRFormFiles keeps their answers' files (a
+	// blob store of their own, which the purge deletes from; nil: file fields refused).
+	QRForms     *qrform.Service
+	QRFormFiles qrform.Files
 }
 
 // productName is the product's own name, the site's when no unit names it.
@@ -221,7 +227,7 @@ func New(d Deps) (*Server, error) {
 	s.routes = slices.Concat(s.pageRoutes(), s.paymentPageRoutes(), s.adminPaymentRoutes(),
 		s.feedbackRoutes(), s.unitSettingsRoutes(), s.floorRoutes(),
 		s.certificationPageRoutes(), s.documentPageRoutes(), s.mailPageRoutes(), s.dossierFeeRoutes(), s.adminUserRoutes(),
-		s.broadcastRoutes(), s.announceRoutes(), s.communityRoutes(), s.assignRoutes(), s.adminFloorRoutes(), s.appRoutes(), s.signupRoutes(), s.notifyRoutes(), d.Routes)
+		s.broadcastRoutes(), s.announceRoutes(), s.communityRoutes(), s.assignRoutes(), s.adminFloorRoutes(), s.appRoutes(), s.signupRoutes(), s.notifyRoutes(), s.qrformRoutes(), d.Routes)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {
@@ -468,6 +474,7 @@ var officeMenu = []struct{ Key, Pattern, Label string }{
 	{"announcements", "GET /office/thong-bao", "Thông báo"},
 	{"villages", "GET /office/thon", "Thôn, tổ công nghệ số"},
 	{"dx", "GET /office/chuyen-doi-so", "Chuyển đổi số"},
+	{"qrforms", "GET /office/bieu-mau", "Biểu mẫu QR"},
 	{"payments", "GET /office/payments", "Thu phí"},
 	{"admin", "GET /admin", "Quản trị"},
 	{"procedures", "GET /admin/procedures", "Thủ tục"},
