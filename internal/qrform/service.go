@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -237,11 +238,17 @@ func (s *Service) Submit(ctx context.Context, who Answerer, f Form, sub Submissi
 		return Answer{}, err
 	}
 	a, checked, err := CheckAnswer(f, sub, vs)
+	if !sub.Consent {
+		// The consent's message beside the fields' ones, if any.
+		fe := &FieldError{Code: "invalid_answer", Fields: map[string]string{}}
+		if !errors.As(err, &fe) && err != nil {
+			return Answer{}, err
+		}
+		fe.Fields["consent"] = ErrConsent.Message
+		return Answer{}, fe
+	}
 	if err != nil {
 		return Answer{}, err
-	}
-	if !sub.Consent {
-		return Answer{}, &FieldError{Code: "invalid_answer", Fields: map[string]string{"consent": ErrConsent.Message}}
 	}
 	a.FormID, a.SubmittedAt, a.ConsentAt, a.ConsentPurpose = f.ID, now, now, f.Purpose
 	if who.P != nil {
