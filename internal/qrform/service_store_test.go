@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -318,16 +319,17 @@ func TestPurgeAfterRetention(t *testing.T) {
 	}
 	// Not yet: 13 days later.
 	fx.clock.t = fx.clock.t.Add(13 * 24 * time.Hour)
+	// (The demo's own answers, of real days, may go in these purges too.)
+	culture := fx.d.Member(t, "vanhoa", auth.RoleCulture)
 	res, err := fx.svc.Purge(ctx)
-	if err != nil || res.Answers != 0 {
-		t.Fatalf("early purge: %+v %v", res, err)
+	if _, _, n, _ := fx.svc.Answers(ctx, culture, qrform.AnswerQuery{FormID: f.ID}); err != nil || n != 5 {
+		t.Fatalf("early purge: %d left, %+v %v", n, res, err)
 	}
 	fx.clock.t = fx.clock.t.Add(24 * time.Hour)
 	res, err = fx.svc.Purge(ctx)
-	if err != nil || res.Answers != 5 || res.Files != 5 || res.Forms != 1 {
+	if err != nil || res.Answers < 5 || res.Files != 5 {
 		t.Fatalf("purge: %+v %v", res, err)
 	}
-	culture := fx.d.Member(t, "vanhoa", auth.RoleCulture)
 	_, as, n, err := fx.svc.Answers(ctx, culture, qrform.AnswerQuery{FormID: f.ID})
 	if err != nil || n != 0 || len(as) != 0 {
 		t.Fatalf("after purge: %d answers, %v", n, err)
@@ -352,7 +354,7 @@ func TestPurgeAfterRetention(t *testing.T) {
 	}
 	found := false
 	for _, r := range recs {
-		if r.Event.Action == "qrform.purge" {
+		if r.Event.Action == "qrform.purge" && r.Event.ObjectID == strconv.FormatInt(f.ID, 10) {
 			found = strings.Join(r.Event.Fields, ",") == "answers=5,files=5"
 		}
 		for _, fl := range r.Event.Fields {
@@ -367,5 +369,27 @@ func TestPurgeAfterRetention(t *testing.T) {
 	// Nothing left: a second purge deletes nothing.
 	if res, err := fx.svc.Purge(ctx); err != nil || res.Answers != 0 {
 		t.Fatalf("second purge: %+v %v", res, err)
+	}
+}
+
+// The demo shows a health declaration and a visitor register, published and open, with
+// six answers each.
+func TestDemoForms(t *testing.T) {
+	ctx := context.Background()
+	fx := setup(t)
+	fx.svc.Now = time.Now
+	fs, err := fx.svc.Forms(ctx, fx.d.Member(t, "lanhdao", auth.RoleLeader), fx.d.Unit)
+	if err != nil || len(fs) != 2 {
+		t.Fatalf("demo forms: %d, %v", len(fs), err)
+	}
+	titles := map[string]bool{}
+	for _, f := range fs {
+		titles[f.Title] = true
+		if !f.Open(time.Now()) || f.Answers != 6 || f.Stored != 6 {
+			t.Errorf("%s: open %v, %d answers (%d stored)", f.Title, f.Open(time.Now()), f.Answers, f.Stored)
+		}
+	}
+	if !titles["Tờ khai y tế"] || !titles["Sổ đăng ký khách đến làm việc"] {
+		t.Fatalf("demo titles: %v", titles)
 	}
 }
