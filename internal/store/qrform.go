@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/xaso-vn/xaso/internal/audit"
+	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/qrform"
 )
 
@@ -413,4 +414,12 @@ func (s *Store) QRFileUsed(ctx context.Context, key string) (bool, error) {
 	var n int
 	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM qr_answer_files WHERE blob_key = $1`, key).Scan(&n)
 	return n > 0, mapErr(err)
+}
+
+// UserPhone is a user's own phone number as registered ("" when none), to fill a QR
+// form's phone question in for them.
+func (s *Store) UserPhone(ctx context.Context, userID int64) (string, error) {
+	var phone sql.NullString
+	err := s.r.QueryRowContext(ctx, `SELECT phone FROM users WHERE id = $1`, userID).Scan(&phone)
+	return phone.String, notFound(err, auth.ErrUserNotFound)
 }

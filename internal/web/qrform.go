@@ -536,13 +536,23 @@ func (s *Server) answerForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	values := map[string][]string{}
-	// A logged-in person finds their name filled in.
+	// A logged-in person finds their name and their phone filled in.
 	if p := auth.PrincipalFrom(r.Context()); p != nil {
+		phone, err := s.Store.UserPhone(r.Context(), p.UserID)
+		if err != nil {
+			return err
+		}
+		if strings.HasPrefix(phone, "+84") {
+			phone = "0" + phone[3:]
+		}
+		named := false
 		for _, x := range f.Fields {
 			l := strings.ToLower(x.Label)
-			if x.Kind == qrform.KindText && strings.Contains(l, "họ") && strings.Contains(l, "tên") {
-				values[x.Key] = []string{p.FullName}
-				break
+			switch {
+			case x.Kind == qrform.KindText && !named && strings.Contains(l, "họ") && strings.Contains(l, "tên"):
+				values[x.Key], named = []string{p.FullName}, true
+			case x.Kind == qrform.KindPhone && phone != "" && values[x.Key] == nil:
+				values[x.Key] = []string{phone}
 			}
 		}
 	}
