@@ -67,6 +67,7 @@ func journeys() []journey {
 		{"citizen/app-offline", citizenAppOffline},
 		{"citizen/offline-filing", citizenOfflineFiling},
 		{"citizen/register-and-hear", citizenRegistersAndHears},
+		{"qrform/health-declaration", visitorAnswersHealthForm},
 	}
 	for _, u := range demo.Users {
 		js = append(js, journey{"login-logout/" + u.Username, func(b *tab) { loginLogout(b, u) }})
