@@ -13,11 +13,11 @@ func FuzzDecodeAnswer(f *testing.F) {
 	f.Add([]byte(`{"consent":true,"values":{"f1":"Nguyễn Văn An","f2":["Sốt","Ho"]}}`))
 	f.Add([]byte(`{"values":{"f1":1}}`))
 	f.Add([]byte(`{"files":{"f3":{"name":"a.png","data":"iVBORw0KGgo="}}}`))
-	f.Add([]byte(`{"values":` + strings.Repeat(`[`, 10000) + `}`))                              // nesting bomb
-	f.Add([]byte(`{"values":{"f1":[` + strings.Repeat(`"a",`, 5000) + `"a"]}}`))              // a value list bomb
-	f.Add([]byte(`{"values":{` + strings.Repeat(`"k":"v",`, 3000) + `"z":"v"}}`))             // a field count bomb
-	f.Add([]byte(`{"files":{"f3":{"data":"` + strings.Repeat("A", 8<<20) + `"}}}`))           // a file size bomb
-	f.Add([]byte(`{"values":{"` + strings.Repeat("x", 100) + `":"a"}}`))                      // a long key
+	f.Add([]byte(`{"values":` + strings.Repeat(`[`, 10000) + `}`))                  // nesting bomb
+	f.Add([]byte(`{"values":{"f1":[` + strings.Repeat(`"a",`, 5000) + `"a"]}}`))    // a value list bomb
+	f.Add([]byte(`{"values":{` + strings.Repeat(`"k":"v",`, 3000) + `"z":"v"}}`))   // a field count bomb
+	f.Add([]byte(`{"files":{"f3":{"data":"` + strings.Repeat("A", 8<<20) + `"}}}`)) // a file size bomb
+	f.Add([]byte(`{"values":{"` + strings.Repeat("x", 100) + `":"a"}}`))            // a long key
 	form := Form{ID: 1, Status: StatusPublished, OpensAt: time.Unix(0, 0), ClosesAt: time.Unix(1<<40, 0), RetentionDays: 30,
 		Fields: []Field{{Key: "f1", Label: "Họ tên", Kind: KindText, Required: true},
 			{Key: "f2", Label: "Triệu chứng", Kind: KindMulti, Options: []string{"Sốt", "Ho"}},

@@ -518,4 +518,3 @@ func (s *Service) Purge(ctx context.Context) (PurgeResult, error) {
 	}
 	return res, nil
 }
-

@@ -159,10 +159,10 @@ func TestBuildAnswerAndRefusals(t *testing.T) {
 		sub    qrform.Submission
 		fields []string
 	}{
-		"no consent":        {noConsent, []string{"consent"}},
-		"missing required":  {missing, []string{"f1"}},
-		"wrong values":      {wrong, []string{"f2", "f3", "f4", "f5", "f8"}},
-		"not an image":      {notImage, []string{"f9"}},
+		"no consent":         {noConsent, []string{"consent"}},
+		"missing required":   {missing, []string{"f1"}},
+		"wrong values":       {wrong, []string{"f2", "f3", "f4", "f5", "f8"}},
+		"not an image":       {notImage, []string{"f9"}},
 		"file not asked for": {fileElsewhere, []string{"f1"}},
 	} {
 		_, err := fx.svc.Submit(ctx, qrform.Answerer{Client: "a"}, f, c.sub)
