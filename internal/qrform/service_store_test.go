@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -391,5 +392,33 @@ func TestDemoForms(t *testing.T) {
 	}
 	if !titles["Tờ khai y tế"] || !titles["Sổ đăng ký khách đến làm việc"] {
 		t.Fatalf("demo titles: %v", titles)
+	}
+}
+
+// A file written for an answer the store then refuses (the form closed meanwhile) is
+// deleted again: nothing partial stays, in the database or in the blob store.
+func TestRefusedAnswerLeavesNoFile(t *testing.T) {
+	ctx := context.Background()
+	fx := setup(t)
+	f := published(t, fx)
+	culture := fx.d.Member(t, "vanhoa", auth.RoleCulture)
+	d := healthDraft(fx.clock.t)
+	d.OpensAt, d.ClosesAt = f.OpensAt, fx.clock.t.Add(-time.Minute) // closed by another official
+	if _, err := fx.svc.Update(ctx, culture, f.ID, d); err != nil {
+		t.Fatal(err)
+	}
+	vs, _ := fx.d.Store.CommunityVillages(ctx, fx.d.Unit)
+	sub := good(vs[0].Code, "Ho")
+	sub.Files = map[string]qrform.Upload{"f9": {Data: pngBytes(t)}}
+	// f is the form as the answerer's page loaded it, still open.
+	if _, err := fx.svc.Submit(ctx, qrform.Answerer{Client: "a"}, f, sub); code(err) != "form_closed" {
+		t.Fatalf("answer to a form closed meanwhile: %v", err)
+	}
+	entries, err := filepath.Glob(filepath.Join(fx.dir, "*", "*"))
+	if err != nil || len(entries) != 0 {
+		t.Fatalf("files left in the blob store: %v %v", entries, err)
+	}
+	if _, _, n, _ := fx.svc.Answers(ctx, culture, qrform.AnswerQuery{FormID: f.ID}); n != 0 {
+		t.Fatalf("%d answers stored", n)
 	}
 }
