@@ -172,16 +172,17 @@ var Builders = []auth.Role{auth.RoleLeader, auth.RoleCulture, auth.RoleSpecialis
 
 // Errors of this package.
 var (
-	ErrNotFound   = apperr.New(apperr.NotFound, "form_not_found", "Không tìm thấy biểu mẫu.")
-	ErrNotBuilder = apperr.New(apperr.Forbidden, "forbidden", "Chỉ lãnh đạo, công chức văn hóa - xã hội, chuyên viên và quản trị đơn vị quản lý biểu mẫu.")
-	ErrClosed     = apperr.New(apperr.Conflict, "form_closed", "Biểu mẫu chưa mở hoặc đã hết hạn nhận câu trả lời.")
-	ErrFrozen     = apperr.New(apperr.Conflict, "form_fields_frozen", "Biểu mẫu đã có câu trả lời: không sửa được các câu hỏi, chỉ sửa được tiêu đề, mục đích và thời gian đóng.")
-	ErrChanged    = apperr.New(apperr.Conflict, "form_changed", "Biểu mẫu vừa được người khác sửa. Vui lòng tải lại trang.")
-	ErrPublished  = apperr.New(apperr.Conflict, "form_published", "Biểu mẫu đã được phát hành.")
-	ErrFlood      = apperr.New(apperr.TooManyRequests, "answer_flood", "Địa chỉ này gửi quá nhiều câu trả lời. Vui lòng thử lại sau ít phút.")
-	ErrConsent    = apperr.New(apperr.Invalid, "consent_required", "Vui lòng đồng ý cho xã xử lý thông tin theo mục đích đã nêu.")
-	ErrBody       = apperr.New(apperr.Invalid, "unreadable_answer", "Câu trả lời không đọc được.")
-	ErrTooLarge   = apperr.New(apperr.Invalid, "answer_too_large", "Câu trả lời quá lớn (tối đa 5 tệp, mỗi tệp 5 MB).")
+	ErrNotFound     = apperr.New(apperr.NotFound, "form_not_found", "Không tìm thấy biểu mẫu.")
+	ErrNotBuilder   = apperr.New(apperr.Forbidden, "forbidden", "Chỉ lãnh đạo, công chức văn hóa - xã hội, chuyên viên và quản trị đơn vị quản lý biểu mẫu.")
+	ErrClosed       = apperr.New(apperr.Conflict, "form_closed", "Biểu mẫu chưa mở hoặc đã hết hạn nhận câu trả lời.")
+	ErrFrozen       = apperr.New(apperr.Conflict, "form_fields_frozen", "Biểu mẫu đã có câu trả lời: không sửa được các câu hỏi, chỉ sửa được tiêu đề, mục đích và thời gian đóng.")
+	ErrFileNotFound = apperr.New(apperr.NotFound, "answer_file_not_found", "Không tìm thấy tệp của câu trả lời (có thể đã bị xóa khi hết thời hạn lưu).")
+	ErrChanged      = apperr.New(apperr.Conflict, "form_changed", "Biểu mẫu vừa được người khác sửa. Vui lòng tải lại trang.")
+	ErrPublished    = apperr.New(apperr.Conflict, "form_published", "Biểu mẫu đã được phát hành.")
+	ErrFlood        = apperr.New(apperr.TooManyRequests, "answer_flood", "Địa chỉ này gửi quá nhiều câu trả lời. Vui lòng thử lại sau ít phút.")
+	ErrConsent      = apperr.New(apperr.Invalid, "consent_required", "Vui lòng đồng ý cho xã xử lý thông tin theo mục đích đã nêu.")
+	ErrBody         = apperr.New(apperr.Invalid, "unreadable_answer", "Câu trả lời không đọc được.")
+	ErrTooLarge     = apperr.New(apperr.Invalid, "answer_too_large", "Câu trả lời quá lớn (tối đa 5 tệp, mỗi tệp 5 MB).")
 )
 
 // FieldError lists a form's or an answer's problems by field, in Vietnamese.

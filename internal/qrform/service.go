@@ -46,6 +46,8 @@ type Store interface {
 	PurgeQRAnswers(ctx context.Context, now time.Time) (PurgeResult, []string, error)
 	// QRFileUsed reports whether an answer still refers to a blob.
 	QRFileUsed(ctx context.Context, key string) (bool, error)
+	// QRAnswerFile finds an answer's file of a field, with the answer's form's id.
+	QRAnswerFile(ctx context.Context, answerID int64, field string) (File, int64, error)
 }
 
 // Files keeps the answers' files: a blob store of the QR forms alone (blob keys are
@@ -517,4 +519,24 @@ func (s *Service) Purge(ctx context.Context) (PurgeResult, error) {
 		res.Files++
 	}
 	return res, nil
+}
+
+// OpenFile opens an answer's file of a field for its form's unit's builders.
+func (s *Service) OpenFile(ctx context.Context, p *auth.Principal, answerID int64, field string) (File, io.ReadSeekCloser, error) {
+	file, formID, err := s.Store.QRAnswerFile(ctx, answerID, field)
+	if err != nil {
+		return File{}, nil, err
+	}
+	f, err := s.Store.QRForm(ctx, formID)
+	if err != nil {
+		return File{}, nil, err
+	}
+	if !CanBuild(p, f.UnitID) {
+		return File{}, nil, ErrNotBuilder
+	}
+	if s.Files == nil {
+		return File{}, nil, ErrFileNotFound
+	}
+	r, err := s.Files.Open(ctx, file.Key)
+	return file, r, err
 }

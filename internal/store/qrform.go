@@ -423,3 +423,13 @@ func (s *Store) UserPhone(ctx context.Context, userID int64) (string, error) {
 	err := s.r.QueryRowContext(ctx, `SELECT phone FROM users WHERE id = $1`, userID).Scan(&phone)
 	return phone.String, notFound(err, auth.ErrUserNotFound)
 }
+
+// QRAnswerFile finds an answer's file of a field, with the answer's form.
+func (s *Store) QRAnswerFile(ctx context.Context, answerID int64, field string) (qrform.File, int64, error) {
+	var f qrform.File
+	var formID int64
+	err := s.r.QueryRowContext(ctx, `SELECT x.field_key, x.blob_key, x.content_type, x.size, a.form_id FROM qr_answer_files x
+		JOIN qr_answers a ON a.id = x.answer_id WHERE x.answer_id = $1 AND x.field_key = $2`, answerID, field).
+		Scan(&f.Field, &f.Key, &f.ContentType, &f.Size, &formID)
+	return f, formID, notFound(err, qrform.ErrFileNotFound)
+}

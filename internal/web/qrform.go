@@ -40,6 +40,7 @@ func (s *Server) qrformRoutes() []httpx.Route {
 		{Pattern: "POST /office/bieu-mau/{id}/phat-hanh", Access: builders, Handler: s.publishQRForm},
 		{Pattern: "GET /office/bieu-mau/{id}/ap-phich", Access: builders, Handler: s.qrFormPoster},
 		{Pattern: "GET /office/bieu-mau/{id}/xuat", Access: builders, Handler: s.exportQRAnswers},
+		{Pattern: "GET /office/bieu-mau/tep/{answer}/{field}", Access: builders, Handler: s.qrAnswerFile},
 		{Pattern: "GET /bm/{code}", Access: httpx.Anyone, Handler: s.answerForm},
 		{Pattern: "POST /bm/{code}", Access: httpx.Anyone, Handler: s.answerQRForm},
 	}
@@ -230,9 +231,12 @@ type qrFormPage struct {
 }
 
 type qrAnswerRow struct {
-	When   string
-	Values []string
+	When  string
+	Cells []qrCell
 }
+
+// qrCell is a value of an answer; a file's links to it.
+type qrCell struct{ Text, Href string }
 
 type qrFilter struct{ From, To, Choice, Village string }
 
@@ -361,8 +365,16 @@ func (s *Server) renderQRForm(w http.ResponseWriter, r *http.Request, status int
 	page.Listed = n
 	page.Head = qrform.Table(f, nil, nil)[0][1:]
 	rows := qrform.Table(f, as, names)
-	for _, row := range rows[1:] {
-		page.Answers = append(page.Answers, qrAnswerRow{When: row[1], Values: row[2:]})
+	for i, row := range rows[1:] {
+		r := qrAnswerRow{When: row[1], Cells: []qrCell{{Text: row[2]}}}
+		for j, x := range f.Fields {
+			c := qrCell{Text: row[3+j]}
+			if x.Kind == qrform.KindFile && c.Text != "" {
+				c.Href = fmt.Sprintf("/office/bieu-mau/tep/%d/%s", as[i].ID, x.Key)
+			}
+			r.Cells = append(r.Cells, c)
+		}
+		page.Answers = append(page.Answers, r)
 	}
 	page.Head = page.Head[1:]
 	page.Query = qrFilterQuery(fl)
@@ -644,4 +656,34 @@ func qrFilterQuery(fl qrFilter) string {
 		}
 	}
 	return v.Encode()
+}
+
+// qrAnswerFile serves an answer's file to its form's builders, as a download (the bytes
+// were checked as a JPEG, PNG or PDF when answered).
+func (s *Server) qrAnswerFile(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("answer"), 10, 64)
+	if err != nil || id <= 0 {
+		return qrform.ErrFileNotFound
+	}
+	f, rd, err := s.QRForms.OpenFile(r.Context(), auth.PrincipalFrom(r.Context()), id, r.PathValue("field"))
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	w.Header().Set("Content-Type", f.ContentType)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="cau-tra-loi-%d-%s%s"`, id, f.Field, attachExt(f.ContentType)))
+	_, err = io.Copy(w, rd)
+	return err
+}
+
+func attachExt(ct string) string {
+	switch ct {
+	case "application/pdf":
+		return ".pdf"
+	case "image/png":
+		return ".png"
+	}
+	return ".jpg"
 }

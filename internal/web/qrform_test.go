@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -125,10 +128,24 @@ func TestQRFormPages(t *testing.T) {
 		!strings.Contains(page, "Vui lòng đồng ý") || !strings.Contains(page, "Ảnh giấy xét nghiệm:") {
 		t.Fatalf("refusal: %d", resp.StatusCode)
 	}
+	photo := tinyPNG(t)
 	resp, page = postQRMultipart(t, anon, e.ts.URL+"/bm/"+code, map[string][]string{"f1": {"Trần Văn Bốn"}, "f2": {demo.CommuneCode + "-01"},
-		"f3": {"Sốt", "Ho"}, "consent": {"1"}}, nil)
+		"f3": {"Sốt", "Ho"}, "consent": {"1"}}, map[string][]byte{"f4": photo})
 	if resp.StatusCode != http.StatusCreated || !strings.Contains(page, "Đã gửi") {
 		t.Fatalf("answer: %d", resp.StatusCode)
+	}
+	// The builder downloads the photo from the answers' list; a visitor cannot.
+	_, page = get(t, c, e.ts.URL+"/office/bieu-mau/"+id)
+	fm := regexp.MustCompile(`href="(/office/bieu-mau/tep/\d+/f4)"`).FindStringSubmatch(page)
+	if fm == nil {
+		t.Fatal("no link to the answer's file")
+	}
+	resp, got := get(t, c, e.ts.URL+fm[1])
+	if resp.StatusCode != 200 || got != string(photo) || resp.Header.Get("Content-Type") != "image/png" {
+		t.Fatalf("file: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if resp, _ := get(t, anon, e.ts.URL+fm[1]); resp.StatusCode == 200 {
+		t.Fatal("a visitor downloads an answer's file")
 	}
 	// A logged-in citizen finds their name filled in.
 	citizen, _ := e.login(t, "congdan", demo.Password)
@@ -334,4 +351,14 @@ type authPrincipal struct{ userID, unitID int64 }
 
 func (a *authPrincipal) principal() *auth.Principal {
 	return &auth.Principal{UserID: a.userID, Memberships: []auth.Membership{{UnitID: a.unitID, Role: auth.RoleCulture}}}
+}
+
+func tinyPNG(t *testing.T) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 3, 3))
+	img.Set(1, 1, color.RGBA{0, 90, 200, 255})
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
