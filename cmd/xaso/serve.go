@@ -116,6 +116,11 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 		return err
 	}
 	defer blobs.Close()
+	qrFiles, err := qrFormFiles(cfg)
+	if err != nil {
+		return err
+	}
+	defer qrFiles.Close()
 	cals := workcal.New(st)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -137,6 +142,7 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 		Blobs:         blobs,
 		FileLimit:     int64(cfg.MaxUploadMB) << 20,
 		Speech:        voice(cfg, log),
+		QRFormFiles:   qrFiles,
 	}
 	// Documents go to and come from other bodies through the exchange platform.
 	platform, exchangeUnits, stopPlatform, err := exchangeSetup(ctx, cfg, st, log)
@@ -210,6 +216,7 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	if err := liveStreams(bg, cfg, log, deps.Broadcast, home); err != nil {
 		return err
 	}
+	go runQRFormPurge(bg, log, 5*time.Minute, st, qrFiles)
 	go (&report.RollupJob{Store: st, Log: log, Interval: 5 * time.Minute, Now: time.Now}).Run(bg)
 
 	errc := make(chan error, 1)

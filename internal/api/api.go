@@ -27,6 +27,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/httpx"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/product"
+	"github.com/xaso-vn/xaso/internal/qrform"
 	"github.com/xaso-vn/xaso/internal/queue"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/report"
@@ -88,6 +89,8 @@ type Deps struct {
 	Community *community.Service
 	// Products runs the commune's products and batches (nil: no routes).
 	Products *product.Service
+	// QRForms runs the QR forms and their answers (nil: no routes).
+	QRForms *qrform.Service
 }
 
 type handlers struct{ Deps }
@@ -161,6 +164,7 @@ func Routes(d Deps) []httpx.Route {
 	}
 	routes = append(routes, h.notifyRoutes()...)
 	routes = append(routes, productRoutes(h)...)
+	routes = append(routes, qrformRoutes(h)...)
 	return append(routes, receiptRoutes(h)...)
 }
 

@@ -30,6 +30,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/feedback"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/product"
+	"github.com/xaso-vn/xaso/internal/qrform"
 	"github.com/xaso-vn/xaso/internal/queue"
 	"github.com/xaso-vn/xaso/internal/web"
 )
@@ -119,11 +120,18 @@ func New(d web.Deps) (*web.Server, error) {
 			d.Products.Now = d.Dossiers.Now
 		}
 	}
+	// And the QR forms, with one flood guard per address.
+	if d.QRForms == nil {
+		d.QRForms = &qrform.Service{Store: d.Store, Files: d.QRFormFiles, Limiter: qrform.NewAnswerLimiter(), BaseURL: d.BaseURL, Now: time.Now}
+		if d.Dossiers != nil {
+			d.QRForms.Now = d.Dossiers.Now
+		}
+	}
 	var unlock func(int64, func() error) error
 	if d.Auth != nil {
 		unlock = d.Auth.UnlockPassphrase
 	}
-	d.Routes = api.Routes(api.Deps{Community: d.Community, Broadcast: d.Broadcast, Announcements: d.Announcements, Accounts: d.Accounts, Citizens: d.Citizens, Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
+	d.Routes = api.Routes(api.Deps{Community: d.Community, QRForms: d.QRForms, Broadcast: d.Broadcast, Announcements: d.Announcements, Accounts: d.Accounts, Citizens: d.Citizens, Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: d.Lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
 		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments, Feedback: d.Feedback, Queue: d.Queue, Kiosks: d.Kiosks,
 		Certifications: d.Certifications, Documents: d.Documents, Exchange: d.Exchange, Notify: d.Notify,

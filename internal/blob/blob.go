@@ -126,3 +126,17 @@ func (l *Local) Exists(ctx context.Context, key string) (bool, error) {
 	}
 	return err == nil, err
 }
+
+// Delete removes the blob with key; a blob not stored is no error. Keys are content
+// hashes, so only a store whose blobs one capability alone refers to may delete (the
+// QR forms' answers, docs/QRFORMS.md).
+func (l *Local) Delete(ctx context.Context, key string) error {
+	if !keyRE.MatchString(key) {
+		return ErrBadKey
+	}
+	err := l.root.Remove(path(key))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("blob: delete %s: %w", key, err)
+	}
+	return nil
+}

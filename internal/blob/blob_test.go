@@ -74,3 +74,30 @@ func TestLocalRefuses(t *testing.T) {
 		t.Errorf("missing blob: err = %v", err)
 	}
 }
+
+// Delete removes a blob; deleting it again, or one never stored, is no error; a bad key
+// is refused.
+func TestLocalDelete(t *testing.T) {
+	ctx := context.Background()
+	l, err := OpenLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	key, _, err := l.Put(ctx, strings.NewReader("ảnh giấy xét nghiệm"), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Delete(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := l.Exists(ctx, key); ok || err != nil {
+		t.Fatalf("after delete: %v %v", ok, err)
+	}
+	if err := l.Delete(ctx, key); err != nil {
+		t.Fatalf("second delete: %v", err)
+	}
+	if err := l.Delete(ctx, "../etc/passwd"); !errors.Is(err, ErrBadKey) {
+		t.Fatalf("bad key: %v", err)
+	}
+}

@@ -178,6 +178,9 @@ func LoadWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, opt Opt
 	if err := demoCommunity(ctx, st, commune, principals[auth.RoleDigitalTeam], hash); err != nil {
 		return false, fmt.Errorf("demo: community: %w", err)
 	}
+	if err := demoQRForms(ctx, st, commune, principals[auth.RoleCulture]); err != nil {
+		return false, err
+	}
 	if err := demoFloor(ctx, st, commune, principals[auth.RoleCounter].UserID); err != nil {
 		return false, err
 	}

@@ -70,6 +70,7 @@ func journeys() []journey {
 		{"citizen/app-counts-its-install", citizenAppCountsInstall},
 		{"community/help-request", communityHelpRequest},
 		{"community/offline-visit", volunteerOfflineVisit},
+		{"qrform/health-declaration", visitorAnswersHealthForm},
 	}
 	for _, u := range demo.Users {
 		js = append(js, journey{"login-logout/" + u.Username, func(b *tab) { loginLogout(b, u) }})

@@ -37,6 +37,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/mail"
 	"github.com/xaso-vn/xaso/internal/payment"
 	"github.com/xaso-vn/xaso/internal/product"
+	"github.com/xaso-vn/xaso/internal/qrform"
 	"github.com/xaso-vn/xaso/internal/queue"
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/speech"
@@ -118,6 +119,11 @@ type Deps struct {
 	// Products runs the commune's products, batches and the Digital Link resolver, the
 	// same service as the API's (internal/app sets it; nil: no product pages).
 	Products *product.Service
+	// QRForms runs the QR forms and their answers, the same service as the API's
+	// (internal/app sets it; nil: no pages); QRFormFiles keeps their answers' files (a
+	// blob store of their own, which the purge deletes from; nil: file fields refused).
+	QRForms     *qrform.Service
+	QRFormFiles qrform.Files
 }
 
 // productName is the product's own name, the site's when no unit names it.
@@ -225,7 +231,7 @@ func New(d Deps) (*Server, error) {
 	s.routes = slices.Concat(s.pageRoutes(), s.paymentPageRoutes(), s.adminPaymentRoutes(),
 		s.feedbackRoutes(), s.unitSettingsRoutes(), s.floorRoutes(),
 		s.certificationPageRoutes(), s.documentPageRoutes(), s.mailPageRoutes(), s.dossierFeeRoutes(), s.adminUserRoutes(),
-		s.broadcastRoutes(), s.announceRoutes(), s.communityRoutes(), s.assignRoutes(), s.adminFloorRoutes(), s.appRoutes(), s.signupRoutes(), s.notifyRoutes(), s.productRoutes(), d.Routes)
+		s.broadcastRoutes(), s.announceRoutes(), s.communityRoutes(), s.assignRoutes(), s.adminFloorRoutes(), s.appRoutes(), s.signupRoutes(), s.notifyRoutes(), s.productRoutes(), s.qrformRoutes(), d.Routes)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {
@@ -473,6 +479,7 @@ var officeMenu = []struct{ Key, Pattern, Label string }{
 	{"villages", "GET /office/thon", "Thôn, tổ công nghệ số"},
 	{"dx", "GET /office/chuyen-doi-so", "Chuyển đổi số"},
 	{"products", "GET /office/san-pham", "Sản phẩm OCOP"},
+	{"qrforms", "GET /office/bieu-mau", "Biểu mẫu QR"},
 	{"payments", "GET /office/payments", "Thu phí"},
 	{"admin", "GET /admin", "Quản trị"},
 	{"procedures", "GET /admin/procedures", "Thủ tục"},
