@@ -16,7 +16,16 @@ import (
 // enqueue writes a message to the outbox inside tx. A message whose dedup key is
 // already queued is not queued again (a replayed action owes nothing new).
 func (s *Store) enqueue(ctx context.Context, tx *sql.Tx, m notify.Message) error {
+	return s.enqueueDue(ctx, tx, m, time.Time{})
+}
+
+// enqueueDue writes m to the outbox to be sent at due (zero: now), e.g. a reminder.
+func (s *Store) enqueueDue(ctx context.Context, tx *sql.Tx, m notify.Message, due time.Time) error {
 	now := s.timestamp()
+	next := now
+	if !due.IsZero() {
+		next = utc(due)
+	}
 	if m.Kind == notify.KindOTP && m.ExpiresAt.IsZero() {
 		m.ExpiresAt = now.Add(notify.OTPLifetime)
 	}
@@ -30,8 +39,8 @@ func (s *Store) enqueue(ctx context.Context, tx *sql.Tx, m notify.Message) error
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (unit_id, recipient, subject, body, ref, created_at, next_attempt_at,
 			user_id, phone, email, kind, data, dedup_key, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
-		m.UnitID, m.To, m.Subject, m.Body, m.Ref, now, m.UserID, m.Phone, m.Email, m.Kind, data, nullString(m.DedupKey), nullTime(m.ExpiresAt))
+		VALUES ($1, $2, $3, $4, $5, $6, $14, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
+		m.UnitID, m.To, m.Subject, m.Body, m.Ref, now, m.UserID, m.Phone, m.Email, m.Kind, data, nullString(m.DedupKey), nullTime(m.ExpiresAt), next)
 	if err != nil {
 		return fmt.Errorf("store: outbox: %w", err)
 	}
