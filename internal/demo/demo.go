@@ -48,6 +48,7 @@ var Users = []User{
 	{"vanthu", "Hoàng Thị Hoa", auth.RoleClerk, false},
 	{"ketoan", "Vũ Thị Lan", auth.RoleAccountant, false},
 	{"vanhoa", "Lý Thị Mai", auth.RoleCulture, false},
+	{"tramyte", "Đào Thị Thu", auth.RoleHealth, false},
 	{"tocongnghe", "Đinh Văn Minh", auth.RoleDigitalTeam, false},
 	{"congdan", "Nguyễn Văn An", auth.RoleCitizen, false},
 }
