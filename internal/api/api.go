@@ -19,6 +19,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/citizen"
 	"github.com/xaso-vn/xaso/internal/community"
+	"github.com/xaso-vn/xaso/internal/telehealth"
 	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
@@ -85,6 +86,8 @@ type Deps struct {
 	Notify *notify.Service
 	// Community runs the villages, digital teams and help requests (nil: no routes).
 	Community *community.Service
+	// Telehealth runs the health station's slots and bookings (nil: no routes).
+	Telehealth *telehealth.Service
 }
 
 type handlers struct{ Deps }
@@ -151,6 +154,7 @@ func Routes(d Deps) []httpx.Route {
 	routes = append(routes, broadcastRoutes(h)...)
 	routes = append(routes, announceRoutes(h)...)
 	routes = append(routes, communityRoutes(h)...)
+	routes = append(routes, telehealthRoutes(h)...)
 	routes = append(routes, dxRoutes(h)...)
 	routes = append(routes, signingKeyRoutes(h)...)
 	if d.Citizens != nil {

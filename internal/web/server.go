@@ -28,6 +28,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/certify"
 	"github.com/xaso-vn/xaso/internal/citizen"
 	"github.com/xaso-vn/xaso/internal/community"
+	"github.com/xaso-vn/xaso/internal/telehealth"
 	"github.com/xaso-vn/xaso/internal/document"
 	"github.com/xaso-vn/xaso/internal/dossier"
 	"github.com/xaso-vn/xaso/internal/dossierfile"
@@ -114,6 +115,9 @@ type Deps struct {
 	// Community runs the villages, digital teams and help requests, the same service as
 	// the API's (internal/app sets it; nil: no community pages).
 	Community *community.Service
+	// Telehealth runs the health station's slots and bookings, the same service as the
+	// API's (internal/app sets it; nil: no tele-health pages).
+	Telehealth *telehealth.Service
 }
 
 // productName is the product's own name, the site's when no unit names it.
@@ -221,7 +225,7 @@ func New(d Deps) (*Server, error) {
 	s.routes = slices.Concat(s.pageRoutes(), s.paymentPageRoutes(), s.adminPaymentRoutes(),
 		s.feedbackRoutes(), s.unitSettingsRoutes(), s.floorRoutes(),
 		s.certificationPageRoutes(), s.documentPageRoutes(), s.mailPageRoutes(), s.dossierFeeRoutes(), s.adminUserRoutes(),
-		s.broadcastRoutes(), s.announceRoutes(), s.communityRoutes(), s.assignRoutes(), s.adminFloorRoutes(), s.appRoutes(), s.signupRoutes(), s.notifyRoutes(), d.Routes)
+		s.broadcastRoutes(), s.announceRoutes(), s.communityRoutes(), s.assignRoutes(), s.adminFloorRoutes(), s.appRoutes(), s.signupRoutes(), s.notifyRoutes(), s.telehealthRoutes(), d.Routes)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {
@@ -468,6 +472,7 @@ var officeMenu = []struct{ Key, Pattern, Label string }{
 	{"announcements", "GET /office/thong-bao", "Thông báo"},
 	{"villages", "GET /office/thon", "Thôn, tổ công nghệ số"},
 	{"dx", "GET /office/chuyen-doi-so", "Chuyển đổi số"},
+	{"telehealth", "GET /tram-y-te", "Khám từ xa"},
 	{"payments", "GET /office/payments", "Thu phí"},
 	{"admin", "GET /admin", "Quản trị"},
 	{"procedures", "GET /admin/procedures", "Thủ tục"},
