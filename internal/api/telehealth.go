@@ -53,14 +53,14 @@ func teleSlotDoc(s telehealth.Slot) TeleSlotDoc {
 
 // TeleBookingDoc is a booking as its citizen and the station see it.
 type TeleBookingDoc struct {
-	Code        string    `json:"code"`
-	Status      string    `json:"status"`
-	StatusLabel string    `json:"status_label"`
-	Slot        TeleSlotDoc   `json:"slot"`
-	Name        string    `json:"name"`
-	Phone       string    `json:"phone"`
-	Reason      string    `json:"reason"`
-	BookedAt    time.Time `json:"booked_at"`
+	Code        string      `json:"code"`
+	Status      string      `json:"status"`
+	StatusLabel string      `json:"status_label"`
+	Slot        TeleSlotDoc `json:"slot"`
+	Name        string      `json:"name"`
+	Phone       string      `json:"phone"`
+	Reason      string      `json:"reason"`
+	BookedAt    time.Time   `json:"booked_at"`
 	// Secret is given once, in the answer to the booking.
 	Secret string `json:"secret,omitempty"`
 	// The video room's links, only from shortly before the slot to its end; the

@@ -107,7 +107,9 @@ func (s *Service) Today() calendar.Date { return calendar.DateOf(s.now().In(loca
 
 // Station reports whether p works for unitID's health station (its staff or its
 // administrator).
-func Station(p *auth.Principal, unitID int64) bool { return p != nil && p.Can(unitID, auth.HealthRoles...) }
+func Station(p *auth.Principal, unitID int64) bool {
+	return p != nil && p.Can(unitID, auth.HealthRoles...)
+}
 
 // Publishing is a run of consecutive slots of one doctor on one day.
 type Publishing struct {
