@@ -59,6 +59,8 @@ var Definitions = []Definition{
 		Formula: "người dùng điện thoại thông minh / dân số"},
 	{ID: "telehealth_share", Version: 1, Name: "Tỷ lệ người dân được khám, tư vấn sức khỏe từ xa", Unit: "%", Origin: Manual,
 		Formula: "người dân được tiếp cận khám, tư vấn từ xa / dân số"},
+	{ID: "telehealth_people", Version: 1, Name: "Người dân được khám, tư vấn từ xa qua lịch hẹn của trạm y tế", Unit: "người", Origin: Computed,
+		Formula: "số người khác nhau (tài khoản hoặc số điện thoại) có lịch khám từ xa được trạm y tế ghi nhận đã khám trong năm"},
 }
 
 // Definition finds an indicator's definition.
@@ -99,6 +101,7 @@ type DXCounts struct {
 	Citizens, Households       int
 	Paid, PaidByQR             int
 	HelpDone, HelpDoneOnTime   int
+	TelehealthPeople           int // distinct people attended a tele-health booking
 }
 
 // DXStore is what the indicators need from storage.
@@ -153,6 +156,9 @@ func (s *Service) Indicators(ctx context.Context, p *auth.Principal, unitID int6
 			in.Numerator, in.Denominator, in.Value = ratio(c.PaidByQR, c.Paid, 100)
 		case "help_on_time":
 			in.Numerator, in.Denominator, in.Value = ratio(c.HelpDoneOnTime, c.HelpDone, 100)
+		case "telehealth_people":
+			n := float64(c.TelehealthPeople)
+			in.Numerator, in.Value = n, &n
 		default:
 			for _, v := range values { // oldest first: the last wins
 				if v.Indicator == d.ID {

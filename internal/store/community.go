@@ -547,7 +547,8 @@ var _ community.Store = (*Store)(nil)
 // DXCounts counts the rows behind a unit's computed digital-transformation indicators
 // in [from, to): dossiers received (online, assisted), citizen accounts and households
 // (the latest counts up to yearEnd), paid requests (by QR transfer), help requests
-// finished (on time: the first "done" by the deadline).
+// finished (on time: the first "done" by the deadline), people attended a tele-health
+// booking (distinct).
 func (s *Store) DXCounts(ctx context.Context, unitID int64, from, to time.Time, yearEnd calendar.Date) (community.DXCounts, error) {
 	var c community.DXCounts
 	from, to = utc(from), utc(to)
@@ -576,6 +577,11 @@ func (s *Store) DXCounts(ctx context.Context, unitID int64, from, to time.Time, 
 	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN d.first_done <= h.due_at THEN 1 ELSE 0 END), 0)
 		FROM help_requests h JOIN (SELECT request_id, MIN(at) AS first_done FROM help_request_events WHERE status = 'done' GROUP BY request_id) d
 		ON d.request_id = h.id WHERE h.unit_id = $1 AND h.filed_at >= $2 AND h.filed_at < $3`, unitID, from, to).Scan(&c.HelpDone, &c.HelpDoneOnTime)
+	if err != nil {
+		return c, mapErr(err)
+	}
+	err = s.r.QueryRowContext(ctx, `SELECT COUNT(DISTINCT b.person_hash) FROM telehealth_bookings b JOIN telehealth_slots s ON s.id = b.slot_id
+		WHERE b.unit_id = $1 AND b.status = 'attended' AND s.starts_at >= $2 AND s.starts_at < $3`, unitID, from, to).Scan(&c.TelehealthPeople)
 	return c, mapErr(err)
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
 	"github.com/xaso-vn/xaso/internal/citizen"
+	"github.com/xaso-vn/xaso/internal/community"
 	"github.com/xaso-vn/xaso/internal/locale"
 	"github.com/xaso-vn/xaso/internal/store/storetest"
 	"github.com/xaso-vn/xaso/internal/telehealth"
@@ -271,6 +272,26 @@ func TestBookRemindCancelMarkPurge(t *testing.T) {
 	}
 	if n, err := svc.Purge(ctx); err != nil || n != 0 {
 		t.Fatalf("purge again: %d %v", n, err)
+	}
+
+	// The commune's indicator counts the people attended in the year (purged contacts
+	// or not): one.
+	dx := &community.Service{Store: d.Store, Calendars: workcal.New(d.Store), Now: clk.Now}
+	ins, err := dx.Indicators(ctx, d.Member(t, "lanhdao", auth.RoleLeader), d.Unit, 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, in := range ins {
+		if in.ID == "telehealth_people" {
+			found = true
+			if in.Value == nil || *in.Value != 1 {
+				t.Fatalf("telehealth_people: %+v", in)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no telehealth_people indicator")
 	}
 }
 
