@@ -102,7 +102,7 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	hasher := newHasher(cfg, 2)
 	if cfg.Demo {
 		loaded, err := demo.LoadWith(ctx, st, hasher, demo.Options{History: true, Payments: true, Signing: true, Exchange: true,
-			PaymentService: payments})
+			Telehealth: true, PaymentService: payments})
 		if err != nil {
 			return err
 		}
