@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xaso-vn/xaso/internal/auth"
 	"github.com/xaso-vn/xaso/internal/calendar"
@@ -220,12 +221,20 @@ type Request struct {
 	ChallengeID, Code string
 }
 
-// Book books a free slot for p (a logged-in citizen) or for whoever proves a phone by
-// its code. It returns the booking and its secret (given once; only its hash is kept).
-func (s *Service) Book(ctx context.Context, p *auth.Principal, in Request) (Booking, string, error) {
+// CheckRequest cleans what a booker typed and checks its bounds before anything is
+// looked up: the reason (required, at most MaxReason letters), the name, the phone
+// (returned as E.164, "" when none was typed).
+func CheckRequest(in Request) (Request, string, error) {
 	bad := map[string]string{}
+	// Bounded before anything is copied: a letter is at most 4 bytes.
+	if len(in.Reason) > 4*MaxReason+64 {
+		in.Reason = strings.Repeat("x", MaxReason+1)
+	}
+	if len(in.Name) > 4*MaxName+64 {
+		in.Name = strings.Repeat("x", MaxName+1)
+	}
 	in.Reason, in.Name = clean(in.Reason), oneLine(in.Name)
-	switch n := len([]rune(in.Reason)); {
+	switch n := utf8.RuneCountInString(in.Reason); {
 	case n == 0:
 		bad["reason"] = "Vui lòng ghi ngắn gọn lý do khám, tư vấn."
 	case n > MaxReason:
@@ -236,12 +245,24 @@ func (s *Service) Book(ctx context.Context, p *auth.Principal, in Request) (Book
 	}
 	phone := ""
 	if strings.TrimSpace(in.Phone) != "" {
-		if phone = notify.E164(in.Phone); phone == "" || len(in.Phone) > 40 {
+		if len(in.Phone) > 40 {
+			phone = ""
+		} else {
+			phone = notify.E164(in.Phone)
+		}
+		if phone == "" {
 			bad["phone"] = "Số điện thoại di động gồm 10 chữ số, bắt đầu bằng 0."
 			phone = ""
 		}
 	}
-	if err := fieldErr(bad); err != nil {
+	return in, phone, fieldErr(bad)
+}
+
+// Book books a free slot for p (a logged-in citizen) or for whoever proves a phone by
+// its code. It returns the booking and its secret (given once; only its hash is kept).
+func (s *Service) Book(ctx context.Context, p *auth.Principal, in Request) (Booking, string, error) {
+	in, phone, err := CheckRequest(in)
+	if err != nil {
 		return Booking{}, "", err
 	}
 	sl, err := s.Slot(ctx, in.SlotID)
