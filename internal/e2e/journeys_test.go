@@ -68,6 +68,7 @@ func journeys() []journey {
 		{"citizen/app-offline", citizenAppOffline},
 		{"citizen/offline-filing", citizenOfflineFiling},
 		{"citizen/register-and-hear", citizenRegistersAndHears},
+		{"telehealth/book-by-phone", telehealthBookByPhone},
 	}
 	for _, u := range demo.Users {
 		js = append(js, journey{"login-logout/" + u.Username, func(b *tab) { loginLogout(b, u) }})
