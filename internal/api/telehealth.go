@@ -171,7 +171,7 @@ func (h handlers) teleBook(w http.ResponseWriter, r *http.Request) error {
 
 func (h handlers) teleBooking(w http.ResponseWriter, r *http.Request) error {
 	if !h.Lookups.Allow(httpx.ClientIP(r, h.TrustProxy)) {
-		return telehealth.ErrBookingNotFound
+		return errLookupLimit
 	}
 	b, err := h.Telehealth.Lookup(r.Context(), auth.PrincipalFrom(r.Context()), r.PathValue("code"), r.URL.Query().Get("secret"))
 	if err != nil {
@@ -182,7 +182,7 @@ func (h handlers) teleBooking(w http.ResponseWriter, r *http.Request) error {
 
 func (h handlers) teleCancel(w http.ResponseWriter, r *http.Request) error {
 	if !h.Lookups.Allow(httpx.ClientIP(r, h.TrustProxy)) {
-		return telehealth.ErrBookingNotFound
+		return errLookupLimit
 	}
 	var raw struct {
 		Secret string `json:"secret"`
