@@ -3,7 +3,9 @@ package telehealth_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -100,13 +102,22 @@ func TestPublishSlots(t *testing.T) {
 	}
 }
 
-// Fifty citizens book one slot at once: exactly one booking is stored, the 49 others
-// are refused slot_taken (the unique index decides, on either engine).
+// Fifty people, each with their own phone proven by its code, book one slot at once:
+// exactly one booking is stored, the 49 others are refused slot_taken (the unique index
+// decides, on either engine), and their codes are not used up.
 func TestFiftyBookOneSlot(t *testing.T) {
 	ctx := context.Background()
 	svc, d, _ := service(t)
 	slot := publishMorning(t, svc, d.Member(t, "tramyte", auth.RoleHealth), d.Unit, "video", 1)[0]
-	citizen := d.Member(t, "congdan", auth.RoleCitizen)
+	challenges := make([]string, 50)
+	for i := range challenges {
+		st, err := svc.SendCode(ctx, fmt.Sprintf("09123450%02d", i), fmt.Sprintf("198.51.100.%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		challenges[i] = st.ID
+	}
+	codes := smsCodes(t, d)
 	var wg sync.WaitGroup
 	errs := make([]error, 50)
 	start := make(chan struct{})
@@ -115,7 +126,8 @@ func TestFiftyBookOneSlot(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			_, _, errs[i] = svc.Book(ctx, citizen, telehealth.Request{SlotID: slot.ID, Reason: "Ho kéo dài"})
+			_, _, errs[i] = svc.Book(ctx, nil, telehealth.Request{SlotID: slot.ID, Reason: "Ho kéo dài", ChallengeID: challenges[i],
+				Code: codes[challenges[i]]})
 		}()
 	}
 	close(start)
@@ -138,6 +150,27 @@ func TestFiftyBookOneSlot(t *testing.T) {
 	if err != nil || len(day) != 1 {
 		t.Fatalf("the station's day: %d bookings, %v", len(day), err)
 	}
+	// A refused booker's code still books another slot.
+	other := publishMorning2(t, svc, d.Member(t, "tramyte", auth.RoleHealth), d.Unit)
+	for i, err := range errs {
+		if err != nil {
+			if _, _, err := svc.Book(ctx, nil, telehealth.Request{SlotID: other.ID, Reason: "Ho", ChallengeID: challenges[i],
+				Code: codes[challenges[i]]}); err != nil {
+				t.Fatalf("a refused booker's code: %v", err)
+			}
+			break
+		}
+	}
+}
+
+func publishMorning2(t *testing.T, svc *telehealth.Service, p *auth.Principal, unitID int64) telehealth.Slot {
+	t.Helper()
+	slots, err := svc.Publish(context.Background(), p, telehealth.Publishing{UnitID: unitID, Doctor: "YS. Lê Văn Toàn", Kind: "phone",
+		Day: calendar.NewDate(2026, 12, 8), From: "14:00", Minutes: 15, Count: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return slots[0]
 }
 
 func TestBookRemindCancelMarkPurge(t *testing.T) {
@@ -296,6 +329,24 @@ func TestBookRemindCancelMarkPurge(t *testing.T) {
 }
 
 var sixDigits = regexp.MustCompile(`\b([0-9]{6})\b`)
+
+// smsCodes reads the codes sent so far from the outbox, by challenge id.
+func smsCodes(t *testing.T, d storetest.Demo) map[string]string {
+	t.Helper()
+	ps, err := d.Store.ClaimOutbox(context.Background(), time.Now().Add(time.Hour), time.Minute, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, p := range ps {
+		if id, ok := strings.CutPrefix(p.Ref, "otp:"); ok {
+			if m := sixDigits.FindStringSubmatch(p.Body); m != nil {
+				out[id] = m[1]
+			}
+		}
+	}
+	return out
+}
 
 // smsCode reads the SMS sent for challenge id from the outbox and returns its code.
 func smsCode(t *testing.T, d storetest.Demo, id string) string {
