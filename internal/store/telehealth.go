@@ -316,4 +316,14 @@ func (s *Store) PurgeTelehealth(ctx context.Context, reasonsBefore, contactsBefo
 	return int(total), err
 }
 
+// AccountPhone is the number a citizen account was opened with ("" : none).
+func (s *Store) AccountPhone(ctx context.Context, userID int64) (string, error) {
+	var phone sql.NullString
+	err := s.r.QueryRowContext(ctx, `SELECT phone FROM users WHERE id = $1`, userID).Scan(&phone)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return phone.String, mapErr(err)
+}
+
 var _ telehealth.Store = (*Store)(nil)

@@ -21,6 +21,8 @@ import (
 type Store interface {
 	UnitByID(ctx context.Context, id int64) (unit.Unit, error)
 	UnitContact(ctx context.Context, unitID int64) (unit.Contact, error)
+	// AccountPhone is the E.164 number a citizen account was opened with ("" : none).
+	AccountPhone(ctx context.Context, userID int64) (string, error)
 
 	// AddSlots stores slots of one doctor, refusing (ErrOverlap) any that overlaps a
 	// slot of the same doctor in the unit, all or none.
@@ -280,6 +282,14 @@ func (s *Service) Book(ctx context.Context, p *auth.Principal, in Request) (Book
 		b.UserID = p.UserID
 		if b.Name == "" {
 			b.Name = p.FullName
+		}
+		if b.Phone == "" {
+			if b.Phone, err = s.Store.AccountPhone(ctx, p.UserID); err != nil {
+				return Booking{}, "", err
+			}
+		}
+		if b.Phone == "" && sl.Kind == KindPhone {
+			return Booking{}, "", fieldErr(map[string]string{"phone": "Vui lòng ghi số điện thoại di động để bác sĩ gọi cho ông/bà."})
 		}
 	} else {
 		if s.Phones == nil || in.ChallengeID == "" || in.Code == "" {

@@ -276,6 +276,11 @@ func TestBookRemindCancelMarkPurge(t *testing.T) {
 	if !errors.As(err, &fe) || fe.Fields["phone"] == "" {
 		t.Fatalf("bad input: %v", err)
 	}
+	// A phone consultation needs a number to call: the account has none, none typed.
+	phoneSlot := publishMorning2(t, svc, station, d.Unit)
+	if _, _, err := svc.Book(ctx, cd, telehealth.Request{SlotID: phoneSlot.ID, Reason: "Hỏi thuốc"}); !errors.As(err, &fe) || fe.Fields["phone"] == "" {
+		t.Fatalf("phone slot without a phone: %v", err)
+	}
 
 	// Monthly counts: December, one attended, one cancelled, one booked.
 	months, err := svc.Months(ctx, station, d.Unit, 2026)
