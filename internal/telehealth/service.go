@@ -345,7 +345,12 @@ func (s *Service) messages(ctx context.Context, b Booking, secret string) ([]Sch
 	confirm.Ref, confirm.DedupKey = "telehealth:"+b.Code, "telehealth:"+b.Code+":confirm"
 	confirm.Subject = "Lịch khám từ xa " + b.Code
 	confirm.Body = "Trạm y tế " + u.Name + " xác nhận lịch khám " + b.Code + " lúc " + when + " với " + b.Slot.Doctor + " (" + how + "). " +
-		"Xem, hủy lịch: " + link + " (mã tra cứu " + secret + ")."
+		"Xem, hủy lịch: " + link
+	if b.UserID == 0 {
+		// Without an account the message is the booker's only copy of the secret.
+		confirm.Body += " (mã tra cứu " + secret + ")"
+	}
+	confirm.Body += "."
 	out := []Scheduled{{Message: confirm}}
 	for _, r := range []struct {
 		before time.Duration
