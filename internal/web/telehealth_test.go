@@ -154,6 +154,17 @@ func TestTelehealthBookingPages(t *testing.T) {
 	if !found {
 		t.Fatal("the cancelled slot is not free again")
 	}
+	// The demo citizen books it by the API: 201 with the code and the secret; the
+	// room's links are empty a day before.
+	status, body := apiSend(t, e, bearer(t, e, "congdan"), "POST", "/api/v1/telehealth/bookings", `{"slot_id":`+slot+`,"reason":"Khám lại","phone":"0912 000 111"}`)
+	var booked struct {
+		Code, Secret, Status, Phone string
+		AudioOnly                   string `json:"audio_only_url"`
+	}
+	if err := json.Unmarshal([]byte(body), &booked); err != nil || status != http.StatusCreated || !telehealth.ValidCode(booked.Code) ||
+		booked.Secret == "" || booked.Status != "booked" || booked.Phone != "+84912000111" || booked.AudioOnly != "" {
+		t.Fatalf("book by the API: %d %s", status, body)
+	}
 	var months struct {
 		Items []json.RawMessage `json:"items"`
 	}
