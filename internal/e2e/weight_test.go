@@ -36,6 +36,8 @@ var citizenPages = []struct{ name, path, user string }{
 	{"verify", "/xac-thuc", ""},
 	{"file", "/nop-ho-so/1.001193", "congdan"},
 	{"offline", "/ngoai-tuyen", ""},
+	{"telehealth", "/kham-tu-xa", ""},
+	{"telehealth-mine", "/kham-tu-xa", "congdan"},
 }
 
 // TestCitizenPagesWeighLittle checks the 60 KB budget of each citizen page and that the
