@@ -53,7 +53,8 @@ func demoTelehealth(ctx context.Context, st *store.Store, commune int64, staff, 
 		if i >= len(first) {
 			break
 		}
-		if _, _, err := svc.Book(ctx, citizen, telehealth.Request{SlotID: first[i].ID, Reason: reason}); err != nil {
+		if _, _, err := svc.Book(ctx, citizen, telehealth.Request{SlotID: first[i].ID, Reason: reason,
+			Phone: "0915 000 111"}) // illustrative: the messages' number; err != nil {
 			return fmt.Errorf("demo: tele-health booking: %w", err)
 		}
 	}
