@@ -53,8 +53,9 @@ func demoTelehealth(ctx context.Context, st *store.Store, commune int64, staff, 
 		if i >= len(first) {
 			break
 		}
+		// An illustrative number: the messages' channel (the demo account has none).
 		if _, _, err := svc.Book(ctx, citizen, telehealth.Request{SlotID: first[i].ID, Reason: reason,
-			Phone: "0915 000 111"}) // illustrative: the messages' number; err != nil {
+			Phone: "0915 000 111"}); err != nil {
 			return fmt.Errorf("demo: tele-health booking: %w", err)
 		}
 	}
