@@ -139,14 +139,16 @@ func Defaults() Config {
 		ShutdownTimeout: 15 * time.Second,
 		// RFC 9106's second recommendation (64 MiB) with two passes: about a tenth of a
 		// second per login on an old two-core PC.
-		PasswordMemoryKiB:  64 * 1024,
-		PasswordTime:       2,
-		MaxUploadMB:        10,
-		SMTPSecurity:       "starttls",
-		IMAPSecurity:       "tls",
-		IMAPMailbox:        "INBOX",
-		MailFetchInterval:  time.Minute,
-		ExchangeInterval:   time.Minute,
+		PasswordMemoryKiB: 64 * 1024,
+		PasswordTime:      2,
+		MaxUploadMB:       10,
+		SMTPSecurity:      "starttls",
+		IMAPSecurity:      "tls",
+		IMAPMailbox:       "INBOX",
+		MailFetchInterval: time.Minute,
+		ExchangeInterval:  time.Minute,
+
+		// Tele-health's video rooms (docs/TELEHEALTH.md).
 		TelehealthVideoURL: "https://meet.jit.si",
 	}
 }
