@@ -22,6 +22,7 @@ PUBLIC_PAGES=(
   /thu-tuc/1.001193
   /tra-cuu
   /cong-khai
+  /kham-tu-xa
 )
 AXE_TAGS=wcag2a,wcag2aa,wcag21a,wcag21aa # the same list as axeTags in internal/e2e
 # Chromium runs as root on a closed network: no sandbox, and nothing that phones home

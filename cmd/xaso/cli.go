@@ -45,7 +45,7 @@ type runner func(ctx context.Context, sio stdio, args []string) error
 // commands lists every subcommand; `xaso help` prints them in this order.
 func commands() []*command {
 	return []*command{serveCmd(), migrateCmd(), userCmd(), tokenCmd(), unitCmd(), importCmd(), reportCmd(), auditCmd(), backupCmd(),
-		lunarCmd(), holidaysCmd(), deadlineCmd(), vietqrCmd(), signCmd(), verifyCmd(), demoCACmd(), trustCmd(), signkeyCmd(), receiptkeyCmd(), edxmlCmd(), speakCmd(), formsCmd(), versionCmd()}
+		lunarCmd(), holidaysCmd(), deadlineCmd(), vietqrCmd(), signCmd(), verifyCmd(), demoCACmd(), trustCmd(), signkeyCmd(), receiptkeyCmd(), edxmlCmd(), speakCmd(), formsCmd(), telehealthCmd(), versionCmd()}
 }
 
 func lookup(name string) *command {

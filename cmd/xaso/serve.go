@@ -35,6 +35,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/report"
 	"github.com/xaso-vn/xaso/internal/speech"
 	"github.com/xaso-vn/xaso/internal/store"
+	"github.com/xaso-vn/xaso/internal/telehealth"
 	"github.com/xaso-vn/xaso/internal/unit"
 	"github.com/xaso-vn/xaso/internal/web"
 	"github.com/xaso-vn/xaso/internal/workcal"
@@ -101,7 +102,7 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 	hasher := newHasher(cfg, 2)
 	if cfg.Demo {
 		loaded, err := demo.LoadWith(ctx, st, hasher, demo.Options{History: true, Payments: true, Signing: true, Exchange: true,
-			PaymentService: payments})
+			Telehealth: true, PaymentService: payments})
 		if err != nil {
 			return err
 		}
@@ -196,6 +197,13 @@ func serve(ctx context.Context, sio stdio, cfg config.Config) error {
 		log.Info("profiler listening", "addr", cfg.DebugAddr)
 	}
 	go srv.CleanSessions(bg, time.Hour)
+	// Tele-health's video rooms are on the configured server; what a booking no longer
+	// needs (its reason a day after the slot, the contacts thirty days) is blanked every
+	// few minutes (docs/TELEHEALTH.md).
+	if srv.Telehealth != nil {
+		srv.Telehealth.VideoURL = cfg.TelehealthVideoURL
+		go purgeTelehealth(bg, srv.Telehealth, log, 5*time.Minute)
+	}
 	var sender notify.Sender = notify.LogSender{Log: log}
 	if cfg.SMTPAddr != "" {
 		sender = notify.SMTPSender{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, Username: cfg.SMTPUser, Password: cfg.SMTPPassword}
@@ -399,4 +407,23 @@ func serveDebug(addr string) (stop func(), err error) {
 	ds := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go ds.Serve(ln)
 	return func() { ds.Close() }, nil
+}
+
+// purgeTelehealth blanks what tele-health bookings no longer need, now and every interval
+// until ctx ends.
+func purgeTelehealth(ctx context.Context, svc *telehealth.Service, log *slog.Logger, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if n, err := svc.Purge(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("tele-health purge", "err", err)
+		} else if n > 0 {
+			log.Info("tele-health purge", "bookings", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -76,7 +76,7 @@ type Service struct {
 // Grantable are the roles a unit administrator gives in their unit. Citizens register
 // themselves; the system administrator is made from the command line.
 var Grantable = []auth.Role{auth.RoleCounter, auth.RoleSpecialist, auth.RoleLeader, auth.RoleClerk, auth.RoleAccountant, auth.RoleCulture,
-	auth.RoleDigitalTeam, auth.RoleUnitAdmin}
+	auth.RoleDigitalTeam, auth.RoleHealth, auth.RoleUnitAdmin}
 
 // Errors of this package.
 var (

@@ -32,6 +32,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/report"
 	"github.com/xaso-vn/xaso/internal/store"
+	"github.com/xaso-vn/xaso/internal/telehealth"
 	"github.com/xaso-vn/xaso/internal/unit"
 	"github.com/xaso-vn/xaso/internal/workcal"
 )
@@ -91,6 +92,8 @@ type Deps struct {
 	Products *product.Service
 	// QRForms runs the QR forms and their answers (nil: no routes).
 	QRForms *qrform.Service
+	// Telehealth runs the health station's slots and bookings (nil: no routes).
+	Telehealth *telehealth.Service
 }
 
 type handlers struct{ Deps }
@@ -157,6 +160,7 @@ func Routes(d Deps) []httpx.Route {
 	routes = append(routes, broadcastRoutes(h)...)
 	routes = append(routes, announceRoutes(h)...)
 	routes = append(routes, communityRoutes(h)...)
+	routes = append(routes, telehealthRoutes(h)...)
 	routes = append(routes, dxRoutes(h)...)
 	routes = append(routes, signingKeyRoutes(h)...)
 	if d.Citizens != nil {

@@ -32,6 +32,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/product"
 	"github.com/xaso-vn/xaso/internal/qrform"
 	"github.com/xaso-vn/xaso/internal/queue"
+	"github.com/xaso-vn/xaso/internal/telehealth"
 	"github.com/xaso-vn/xaso/internal/web"
 )
 
@@ -127,6 +128,17 @@ func New(d web.Deps) (*web.Server, error) {
 			d.QRForms.Now = d.Dossiers.Now
 		}
 	}
+	// And the health station's tele-health through one service; a phone is proven by the
+	// citizens' one-time codes.
+	if d.Telehealth == nil {
+		d.Telehealth = &telehealth.Service{Store: d.Store, Calendars: d.Calendars, BaseURL: d.BaseURL, VideoURL: DefaultVideoURL, Now: time.Now}
+		if d.Citizens != nil {
+			d.Telehealth.Phones = d.Citizens
+		}
+		if d.Dossiers != nil {
+			d.Telehealth.Now = d.Dossiers.Now
+		}
+	}
 	var unlock func(int64, func() error) error
 	if d.Auth != nil {
 		unlock = d.Auth.UnlockPassphrase
@@ -134,11 +146,15 @@ func New(d web.Deps) (*web.Server, error) {
 	d.Routes = api.Routes(api.Deps{Community: d.Community, QRForms: d.QRForms, Broadcast: d.Broadcast, Announcements: d.Announcements, Accounts: d.Accounts, Citizens: d.Citizens, Store: d.Store, Calendars: d.Calendars, Dossiers: d.Dossiers,
 		HomeUnitID: d.HomeUnitID, Lookups: d.Lookups, TrustProxy: d.TrustProxy, BaseURL: d.BaseURL, Log: d.Log,
 		Files: d.Files, FileLimit: d.FileLimit, Payments: d.Payments, Feedback: d.Feedback, Queue: d.Queue, Kiosks: d.Kiosks,
-		Certifications: d.Certifications, Documents: d.Documents, Exchange: d.Exchange, Notify: d.Notify,
+		Certifications: d.Certifications, Documents: d.Documents, Exchange: d.Exchange, Notify: d.Notify, Telehealth: d.Telehealth,
 		UnlockPassphrase: unlock, TSAURL: d.TSAURL,
 		Products: d.Products})
 	return web.New(d)
 }
+
+// DefaultVideoURL is the Jitsi-compatible server of tele-health's video rooms when none
+// is configured (--telehealth-video-url).
+const DefaultVideoURL = "https://meet.jit.si"
 
 // NewBroadcast is the loudspeakers' service of deps (made before New when something else
 // needs the same instance, as `xaso serve`'s live streams do: an approval wakes them).

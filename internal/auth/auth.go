@@ -133,6 +133,8 @@ func (p *Principal) HomePath() string {
 		return "/office/truyen-thanh"
 	case p.HasRole(OfficeRoles...):
 		return "/office"
+	case p.HasRole(RoleHealth):
+		return "/tram-y-te" // the health station's day (tele-health)
 	case p.HasRole(RoleDigitalTeam):
 		return "/cong-dong" // the volunteer's village, visits and help requests
 	default:

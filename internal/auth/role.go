@@ -20,13 +20,14 @@ const (
 	RoleAccountant  Role = "accountant"   // kế toán
 	RoleCulture     Role = "culture"      // công chức văn hóa - xã hội (runs the loudspeakers)
 	RoleDigitalTeam Role = "digital_team" // thành viên tổ công nghệ số cộng đồng
+	RoleHealth      Role = "health"       // nhân viên trạm y tế (tele-health only)
 	RoleUnitAdmin   Role = "unit_admin"   // quản trị đơn vị
 	RoleSystemAdmin Role = "system_admin" // quản trị hệ thống
 )
 
 // Roles lists every role, in the order screens show them.
 var Roles = []Role{RoleCitizen, RoleCounter, RoleSpecialist, RoleLeader, RoleClerk,
-	RoleAccountant, RoleCulture, RoleDigitalTeam, RoleUnitAdmin, RoleSystemAdmin}
+	RoleAccountant, RoleCulture, RoleDigitalTeam, RoleHealth, RoleUnitAdmin, RoleSystemAdmin}
 
 // OfficeRoles are the roles of a commune's officials, who use the office pages and see
 // the unit's dossiers. Members of the community digital team (RoleDigitalTeam) are
@@ -42,6 +43,11 @@ var OfficeRoles = []Role{RoleCounter, RoleSpecialist, RoleLeader, RoleClerk, Rol
 // and the play logs. Only the leader approves.
 var BroadcastRoles = []Role{RoleLeader, RoleCulture, RoleUnitAdmin}
 
+// HealthRoles run the commune health station's tele-health (docs/TELEHEALTH.md): they
+// publish consultation slots, see the station's day and mark attendance. The station's
+// staff (RoleHealth) are not officials: they see only tele-health.
+var HealthRoles = []Role{RoleHealth, RoleUnitAdmin}
+
 // AdminRoles may manage users and settings.
 var AdminRoles = []Role{RoleUnitAdmin, RoleSystemAdmin}
 
@@ -54,6 +60,7 @@ var roleLabels = map[Role]string{
 	RoleAccountant:  "Kế toán",
 	RoleCulture:     "Công chức văn hóa - xã hội",
 	RoleDigitalTeam: "Tổ công nghệ số",
+	RoleHealth:      "Nhân viên trạm y tế",
 	RoleUnitAdmin:   "Quản trị đơn vị",
 	RoleSystemAdmin: "Quản trị hệ thống",
 }

@@ -46,6 +46,7 @@ const (
 	Register Purpose = "register" // open an account
 	Reset    Purpose = "reset"    // set a new password
 	Link     Purpose = "link"     // join a counter dossier to the account
+	Booking  Purpose = "booking"  // prove a phone to book a tele-health slot (internal/telehealth)
 )
 
 // Channel is how the code travels.
@@ -273,6 +274,19 @@ func (s *Service) StartReset(ctx context.Context, target, client string) (Starte
 		}
 		return s.codeMessage(ch, t, id, code, "/quen-mat-khau/", "đặt lại mật khẩu")
 	}, missing)
+}
+
+// StartPhoneCode sends a one-time code by SMS to prove the holder of phone for purpose
+// (Booking: a tele-health slot booked without an account), with the limits of every
+// code; the caller checks it with Check and consumes it with what it proves.
+func (s *Service) StartPhoneCode(ctx context.Context, purpose Purpose, phone, client string) (Started, error) {
+	t, err := ParsePhone(phone)
+	if err != nil {
+		return Started{}, err
+	}
+	return s.start(ctx, purpose, SMS, t, client, 0, 0, func(id, code string) *notify.Message {
+		return s.codeMessage(SMS, t, id, code, "", "")
+	}, false)
 }
 
 func alreadyText(ch Channel) string {

@@ -61,6 +61,8 @@ var Definitions = []Definition{
 		Formula: "người dân được tiếp cận khám, tư vấn từ xa / dân số"},
 	{ID: "app_installs_counted", Version: 1, Name: "Lượt cài đặt ứng dụng đếm được", Unit: "lượt", Origin: Computed,
 		Formula: "lượt cài đặt ứng dụng của xã do chính ứng dụng báo về khi chạy lần đầu trong năm, mỗi máy một lần"},
+	{ID: "telehealth_people", Version: 1, Name: "Người dân được khám, tư vấn từ xa qua lịch hẹn của trạm y tế", Unit: "người", Origin: Computed,
+		Formula: "số người khác nhau (tài khoản hoặc số điện thoại) có lịch khám từ xa được trạm y tế ghi nhận đã khám trong năm"},
 }
 
 // Definition finds an indicator's definition.
@@ -108,6 +110,7 @@ type DXCounts struct {
 	Paid, PaidByQR             int
 	HelpDone, HelpDoneOnTime   int
 	Installs                   int // app installs first reported in the period
+	TelehealthPeople           int // distinct people attended a tele-health booking
 }
 
 // DXStore is what the indicators need from storage.
@@ -185,6 +188,9 @@ func (s *Service) indicators(ctx context.Context, unitID int64, year int) ([]Ind
 			in.Numerator, in.Denominator, in.Value = ratio(c.HelpDoneOnTime, c.HelpDone, 100)
 		case "app_installs_counted":
 			n := float64(c.Installs)
+			in.Numerator, in.Value = n, &n
+		case "telehealth_people":
+			n := float64(c.TelehealthPeople)
 			in.Numerator, in.Value = n, &n
 		default:
 			for _, v := range values { // oldest first: the last wins

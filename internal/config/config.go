@@ -118,6 +118,11 @@ type Config struct {
 	Push              bool
 	SMSWebhookSecret  string
 	ZaloWebhookSecret string
+
+	// TelehealthVideoURL is the Jitsi-compatible server tele-health's video rooms are made
+	// on (docs/TELEHEALTH.md): https://meet.jit.si by default, the province's own in
+	// production.
+	TelehealthVideoURL string
 }
 
 // exchangeOrganRE is an organ id's form (Decision 20/2020/QĐ-TTg; edxml.ValidOrganID).
@@ -142,6 +147,9 @@ func Defaults() Config {
 		IMAPMailbox:       "INBOX",
 		MailFetchInterval: time.Minute,
 		ExchangeInterval:  time.Minute,
+
+		// Tele-health's video rooms (docs/TELEHEALTH.md).
+		TelehealthVideoURL: "https://meet.jit.si",
 	}
 }
 
@@ -185,6 +193,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.ExchangeInterval, "exchange-interval", c.ExchangeInterval, "how often documents are sent to and fetched from the exchange platform (env XASO_EXCHANGE_INTERVAL)")
 	fs.StringVar(&c.SourceURL, "source-url", c.SourceURL, "province's source information system (loudspeaker reports) base URL; its token comes from XASO_SOURCE_TOKEN (env XASO_SOURCE_URL)")
 	fs.StringVar(&c.SMSURL, "sms-url", c.SMSURL, "SMS HTTP gateway base URL for notifications and one-time codes; its token comes from XASO_SMS_TOKEN (env XASO_SMS_URL)")
+	fs.StringVar(&c.TelehealthVideoURL, "telehealth-video-url", c.TelehealthVideoURL, "Jitsi-compatible server of tele-health video rooms, e.g. https://meet.jit.si (env XASO_TELEHEALTH_VIDEO_URL)")
 	fs.StringVar(&c.SMSBrand, "sms-brand", c.SMSBrand, "brand name SMS are sent under (env XASO_SMS_BRAND)")
 	fs.BoolVar(&c.SMSASCII, "sms-ascii", c.SMSASCII, "send SMS without Vietnamese marks (GSM-7 gateways) (env XASO_SMS_ASCII)")
 	fs.StringVar(&c.ZNSURL, "zns-url", c.ZNSURL, "Zalo OA API base URL for ZNS template messages; its token comes from XASO_ZNS_TOKEN (env XASO_ZNS_URL)")
@@ -240,6 +249,7 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	str("XASO_VOICE_COMMAND", &c.VoiceCommand)
 	str("XASO_SOURCE_URL", &c.SourceURL)
 	str("XASO_SOURCE_TOKEN", &c.SourceToken)
+	str("XASO_TELEHEALTH_VIDEO_URL", &c.TelehealthVideoURL)
 	str("XASO_SMS_URL", &c.SMSURL)
 	str("XASO_SMS_TOKEN", &c.SMSToken)
 	str("XASO_SMS_BRAND", &c.SMSBrand)
@@ -396,6 +406,9 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("--tsa-url %q: cần dạng http(s)://máy-chủ/đường-dẫn (want an absolute http(s) URL)", c.TSAURL))
 		}
 	}
+	if u, err := url.Parse(c.TelehealthVideoURL); err != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		errs = append(errs, fmt.Errorf("--telehealth-video-url %q: cần dạng https://máy-chủ-jitsi (want an absolute https URL without query)", c.TelehealthVideoURL))
+	}
 	for flag, v := range map[string]string{"--sms-url": c.SMSURL, "--zns-url": c.ZNSURL} {
 		if v == "" {
 			continue
@@ -529,6 +542,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("source_url", c.SourceURL),
 		slog.Bool("source_token_set", c.SourceToken != ""),
 		slog.Bool("voice_command_set", c.VoiceCommand != ""),
+		slog.String("telehealth_video_url", c.TelehealthVideoURL),
 		slog.String("sms_url", c.SMSURL),
 		slog.Bool("sms_token_set", c.SMSToken != ""),
 		slog.String("sms_brand", c.SMSBrand),

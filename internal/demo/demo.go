@@ -48,6 +48,7 @@ var Users = []User{
 	{"vanthu", "Hoàng Thị Hoa", auth.RoleClerk, false},
 	{"ketoan", "Vũ Thị Lan", auth.RoleAccountant, false},
 	{"vanhoa", "Lý Thị Mai", auth.RoleCulture, false},
+	{"tramyte", "Đào Thị Thu", auth.RoleHealth, false},
 	{"tocongnghe", "Đinh Văn Minh", auth.RoleDigitalTeam, false},
 	{"congdan", "Nguyễn Văn An", auth.RoleCitizen, false},
 }
@@ -79,7 +80,7 @@ const CommuneCode = "14731"
 // did. Everything is created in the order a real administrator would, through the same
 // store methods, so the audit log shows it too.
 func Load(ctx context.Context, st *store.Store, hasher *auth.Hasher) (bool, error) {
-	return LoadWith(ctx, st, hasher, Options{History: true, Payments: true, Signing: true, Documents: true})
+	return LoadWith(ctx, st, hasher, Options{History: true, Payments: true, Signing: true, Documents: true, Telehealth: true})
 }
 
 // Options select what the demo loads.
@@ -97,6 +98,9 @@ type Options struct {
 	// Exchange gives the province (the second unit, organ id ProvinceOrgan) its own clerk
 	// and leader (ExchangeUsers), so the two exchange documents (`xaso serve --demo`).
 	Exchange bool
+	// Telehealth publishes the health station's slots for the next working days, with a
+	// few bookings and three past consultations (demo/telehealth.go).
+	Telehealth bool
 	// PaymentService takes the demo's payments and installs its receipt key, with the
 	// deployment's receipt signer and key-encryption key (nil: a service without them).
 	PaymentService *payment.Service
@@ -186,6 +190,11 @@ func LoadWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, opt Opt
 	}
 	if err := demoProducts(ctx, st, commune, principals[auth.RoleLeader], time.Now()); err != nil {
 		return false, err
+	}
+	if opt.Telehealth {
+		if err := demoTelehealth(ctx, st, commune, principals[auth.RoleHealth], principals[auth.RoleCitizen], time.Now()); err != nil {
+			return false, err
+		}
 	}
 	if opt.Payments {
 		if err := demoPayments(ctx, pay, commune); err != nil {

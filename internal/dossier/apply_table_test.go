@@ -55,6 +55,7 @@ func tableActors() []tableActor {
 		{"kC", auth.RoleClerk, Actor{P: tableMember(26, tableCompetent, auth.RoleClerk)}},
 		{"aC", auth.RoleAccountant, Actor{P: tableMember(27, tableCompetent, auth.RoleAccountant)}},
 		{"vC", auth.RoleCulture, Actor{P: tableMember(30, tableCompetent, auth.RoleCulture)}},
+		{"hC", auth.RoleHealth, Actor{P: tableMember(31, tableCompetent, auth.RoleHealth)}}, // the health station: not an official
 		{"uC", auth.RoleUnitAdmin, Actor{P: tableMember(28, tableCompetent, auth.RoleUnitAdmin)}},
 		{"sy", auth.RoleSystemAdmin, Actor{P: tableMember(29, 1, auth.RoleSystemAdmin)}},
 	}
@@ -141,215 +142,215 @@ var (
 // the step.
 var applyTable = map[Action]string{
 	ActReceive: `
-		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC uC sy
-		sub0  no no no no no no R0 no no no no no no no no no R0
-		rec0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro2  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC hC uC sy
+		sub0  no no no no no no R0 no no no no no no no no no no R0
+		rec0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro2  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
 	`,
 	ActForward: `
-		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC uC sy
-		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		rec0  no no no no no no P1 no no no no no no no no no P1
-		pro1  no no no no no no no no P2 no no no no no no no P2
-		pro2  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC hC uC sy
+		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		rec0  no no no no no no P1 no no no no no no no no no no P1
+		pro1  no no no no no no no no P2 no no no no no no no no P2
+		pro2  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
 	`,
 	ActSendBack: `
-		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC uC sy
-		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		rec0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro1  no no no no no no no no R0 no no no no no no no R0
-		pro2  no no no no no no no no no no P1 no no no no no P1
-		pro3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC hC uC sy
+		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		rec0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro1  no no no no no no no no R0 no no no no no no no no R0
+		pro2  no no no no no no no no no no P1 no no no no no no P1
+		pro3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
 	`,
 	ActRequestSupplement: `
-		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC uC sy
-		sub0  no no no no no no Q0 no no no no no no no no no Q0
-		rec0  no no no no no no Q0 no no no no no no no no no Q0
-		pro1  no no no no no no no no Q1 no no no no no no no Q1
-		pro2  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC hC uC sy
+		sub0  no no no no no no Q0 no no no no no no no no no no Q0
+		rec0  no no no no no no Q0 no no no no no no no no no no Q0
+		pro1  no no no no no no no no Q1 no no no no no no no no Q1
+		pro2  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
 	`,
 	ActSupplement: `
-		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC uC sy
-		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		rec0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro2  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup0  no S0 S0 no S0 no S0 no no no no no no no no no S0
-		sup1  no P1 P1 no P1 no P1 no no no no no no no no no P1
-		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC hC uC sy
+		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		rec0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro2  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup0  no S0 S0 no S0 no S0 no no no no no no no no no no S0
+		sup1  no P1 P1 no P1 no P1 no no no no no no no no no no P1
+		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
 	`,
 	ActRefuse: `
-		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC uC sy
-		sub0  no no no no no no F0 no no no no no no no no no F0
-		rec0  no no no no no no F0 no no no no no no no no no F0
-		pro1  no no no no no no no no F1 no no no no no no no F1
-		pro2  no no no no no no no no no no F2 no no no no no F2
-		pro3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC hC uC sy
+		sub0  no no no no no no F0 no no no no no no no no no no F0
+		rec0  no no no no no no F0 no no no no no no no no no no F0
+		pro1  no no no no no no no no F1 no no no no no no no no F1
+		pro2  no no no no no no no no no no F2 no no no no no no F2
+		pro3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
 	`,
 	ActApprove: `
-		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC uC sy
-		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		rec0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro2  no no no no no no no no no no D3 no no no no no D3
-		pro3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC hC uC sy
+		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		rec0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro2  no no no no no no no no no no D3 no no no no no no D3
+		pro3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
 	`,
 	ActSign: `
-		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC uC sy
-		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		rec0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro2  no no no no no no no no no no D3 no no no no no D3
-		pro3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC hC uC sy
+		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		rec0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro2  no no no no no no no no no no D3 no no no no no no D3
+		pro3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
 	`,
 	ActReturn: `
-		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC uC sy
-		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		rec0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro2  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro3  no no no no no no T3 no no no no no no no no no T3
-		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		res3  no no no no no no T3 no no no no no no no no no T3
-		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC hC uC sy
+		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		rec0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro2  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro3  no no no no no no T3 no no no no no no no no no no T3
+		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		res3  no no no no no no T3 no no no no no no no no no no T3
+		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
 	`,
 	ActExtend: `
-		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC uC sy
-		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		rec0  no no no no no no no no no no R0 no no no no no R0
-		pro1  no no no no no no no no P1 no P1 no no no no no P1
-		pro2  no no no no no no no no no no P2 no no no no no P2
-		pro3  no no no no no no no no no no P3 no no no no no P3
-		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup1  no no no no no no no no Q1 no Q1 no no no no no Q1
-		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC hC uC sy
+		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		rec0  no no no no no no no no no no R0 no no no no no no R0
+		pro1  no no no no no no no no P1 no P1 no no no no no no P1
+		pro2  no no no no no no no no no no P2 no no no no no no P2
+		pro3  no no no no no no no no no no P3 no no no no no no P3
+		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup1  no no no no no no no no Q1 no Q1 no no no no no no Q1
+		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
 	`,
 	ActStop: `
-		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC uC sy
-		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		rec0  no no no no no no no no no no X0 no no no no no X0
-		pro1  no no no no no no no no no no X1 no no no no no X1
-		pro2  no no no no no no no no no no X2 no no no no no X2
-		pro3  no no no no no no no no no no X3 no no no no no X3
-		sup0  no no no no no no no no no no X0 no no no no no X0
-		sup1  no no no no no no no no no no X1 no no no no no X1
-		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC hC uC sy
+		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		rec0  no no no no no no no no no no X0 no no no no no no X0
+		pro1  no no no no no no no no no no X1 no no no no no no X1
+		pro2  no no no no no no no no no no X2 no no no no no no X2
+		pro3  no no no no no no no no no no X3 no no no no no no X3
+		sup0  no no no no no no no no no no X0 no no no no no no X0
+		sup1  no no no no no no no no no no X1 no no no no no no X1
+		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
 	`,
 	ActWithdraw: `
-		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC uC sy
-		sub0  no W0 W0 no no no W0 no no no no no no no no no W0
-		rec0  no W0 W0 no no no W0 no no no no no no no no no W0
-		pro1  no W1 W1 no no no W1 no no no no no no no no no W1
-		pro2  no W2 W2 no no no W2 no no no no no no no no no W2
-		pro3  no W3 W3 no no no W3 no no no no no no no no no W3
-		sup0  no W0 W0 no no no W0 no no no no no no no no no W0
-		sup1  no W1 W1 no no no W1 no no no no no no no no no W1
-		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC hC uC sy
+		sub0  no W0 W0 no no no W0 no no no no no no no no no no W0
+		rec0  no W0 W0 no no no W0 no no no no no no no no no no W0
+		pro1  no W1 W1 no no no W1 no no no no no no no no no no W1
+		pro2  no W2 W2 no no no W2 no no no no no no no no no no W2
+		pro3  no W3 W3 no no no W3 no no no no no no no no no no W3
+		sup0  no W0 W0 no no no W0 no no no no no no no no no no W0
+		sup1  no W1 W1 no no no W1 no no no no no no no no no no W1
+		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
 	`,
 	ActReschedule: `
-		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC uC sy
-		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		rec0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro2  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC hC uC sy
+		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		rec0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro2  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
 	`,
 	// Assignment is not a transition: Service.Assign makes it (assign_test.go).
 	ActAssign: `
-		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC uC sy
-		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		rec0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro2  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		pro3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		sup1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
-		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		      an se ow ci vo dt cR cC sC sR lC lR kC aC vC hC uC sy
+		sub0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		rec0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro2  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		pro3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		sup1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		res3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ret3  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		ref0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		stp1  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+		wdr0  no -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
 	`,
 }
 
@@ -359,7 +360,7 @@ var reasonActions = []Action{ActRequestSupplement, ActSendBack, ActRefuse, ActEx
 // withoutReason is the outcome of those actions with an empty or blank reason, by actor
 // (the grids' columns), in every situation: the reason is asked for before anything else,
 // except of a visitor who is neither logged in nor holds the secret.
-const withoutReason = "no rr rr rr rr rr rr rr rr rr rr rr rr rr rr rr rr"
+const withoutReason = "no rr rr rr rr rr rr rr rr rr rr rr rr rr rr rr rr rr"
 
 // extendTable is the outcome of an extension under its own rules, at the specialist's step (pro1).
 var extendTable = []struct {
@@ -368,20 +369,20 @@ var extendTable = []struct {
 	want   string
 }{
 	{"new appointment not after the old", func(d *Dossier, r *Request) { r.NewDue = d.DueAt },
-		"no no no no no no no no nd no nd no no no no no nd"},
+		"no no no no no no no no nd no nd no no no no no no nd"},
 	{"extended once", func(d *Dossier, r *Request) { d.ExtendedDueAt = tableNewDue },
-		"no no no no no no no no 1x no 1x no no no no no 1x"},
+		"no no no no no no no no 1x no 1x no no no no no no 1x"},
 	{"on the day of the appointment", func(d *Dossier, r *Request) { r.Now = d.DueAt.Add(-time.Hour) },
-		"no no no no no no no no lt no lt no no no no no lt"},
+		"no no no no no no no no lt no lt no no no no no no lt"},
 	// The cap is the procedure's three working days once more from Thursday's
 	// appointment: Tuesday 17 March 08:00.
 	{"at the cap", func(d *Dossier, r *Request) { r.NewDue = tableCap },
-		"no no no no no no no no P1 no P1 no no no no no P1"},
+		"no no no no no no no no P1 no P1 no no no no no no P1"},
 	{"a minute past the cap", func(d *Dossier, r *Request) { r.NewDue = tableCap.Add(time.Minute) },
-		"no no no no no no no no pc no pc no no no no no pc"},
+		"no no no no no no no no pc no pc no no no no no no pc"},
 	{"past the cap with the approval: only a leader gives it", func(d *Dossier, r *Request) {
 		r.NewDue, r.ApproveLonger = tableCap.Add(48*time.Hour), true
-	}, "no no no no no no no no pc no P1 no no no no no P1"},
+	}, "no no no no no no no no pc no P1 no no no no no no P1"},
 }
 
 var tableCap = at("2026-03-17T08:00:00+07:00")

@@ -41,6 +41,8 @@ var a11yPages = []struct {
 	{name: "not-found", path: "/khong-co-trang-nay", status: http.StatusNotFound},
 	{name: "account", user: "congdan", path: "/account"},
 	{name: "offline", path: "/ngoai-tuyen"},
+	{name: "telehealth-slots", path: "/kham-tu-xa"},
+	{name: "station", user: "tramyte", path: "/tram-y-te"},
 	{name: "office", user: "motcua", path: "/office"},
 	{name: "certifications", user: "motcua", path: "/office/certifications", then: func(b *tab) {
 		// Filled in at once: typing key by key takes seconds a word on a busy 2-core machine.

@@ -25,6 +25,7 @@ var home = map[auth.Role]struct{ path, h1 string }{
 	auth.RoleClerk:       {"/office", "Trang làm việc"},
 	auth.RoleAccountant:  {"/office/payments", "Thu phí, lệ phí"}, // the queue of money not in or not matched
 	auth.RoleCulture:     {"/office/truyen-thanh", "Truyền thanh cơ sở"},
+	auth.RoleHealth:      {"/tram-y-te", "Trạm y tế: khám từ xa"},     // the station's staff: tele-health only
 	auth.RoleDigitalTeam: {"/cong-dong", "Tổ công nghệ số cộng đồng"}, // a volunteer, not an official: their village's page
 	auth.RoleCitizen:     {"/account", "Xin chào, Nguyễn Văn An"},
 }
@@ -71,6 +72,7 @@ func journeys() []journey {
 		{"community/help-request", communityHelpRequest},
 		{"community/offline-visit", volunteerOfflineVisit},
 		{"qrform/health-declaration", visitorAnswersHealthForm},
+		{"telehealth/book-by-phone", telehealthBookByPhone},
 	}
 	for _, u := range demo.Users {
 		js = append(js, journey{"login-logout/" + u.Username, func(b *tab) { loginLogout(b, u) }})

@@ -38,6 +38,8 @@ var citizenPages = []struct{ name, path, user string }{
 	{"offline", "/ngoai-tuyen", ""},
 	{"help", "/ho-tro", ""},
 	{"volunteer", "/cong-dong", "tocongnghe"}, // a volunteer on their phone in the village
+	{"telehealth", "/kham-tu-xa", ""},
+	{"telehealth-mine", "/kham-tu-xa", "congdan"},
 }
 
 // TestCitizenPagesWeighLittle checks the 60 KB budget of each citizen page and that the

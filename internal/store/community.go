@@ -637,7 +637,8 @@ var _ community.Store = (*Store)(nil)
 // DXCounts counts the rows behind a unit's computed digital-transformation indicators
 // in [from, to): dossiers received (online, assisted), citizen accounts and households
 // (the latest counts up to yearEnd), paid requests (by QR transfer), help requests
-// finished (on time: the first "done" by the deadline).
+// finished (on time: the first "done" by the deadline), people attended a tele-health
+// booking (distinct).
 func (s *Store) DXCounts(ctx context.Context, unitID int64, from, to time.Time, yearEnd calendar.Date) (community.DXCounts, error) {
 	var c community.DXCounts
 	from, to = utc(from), utc(to)
@@ -669,8 +670,12 @@ func (s *Store) DXCounts(ctx context.Context, unitID int64, from, to time.Time, 
 	if err != nil {
 		return c, mapErr(err)
 	}
-	c.Installs, err = s.dxInstalls(ctx, unitID, from, to)
-	return c, err
+	if c.Installs, err = s.dxInstalls(ctx, unitID, from, to); err != nil {
+		return c, err
+	}
+	err = s.r.QueryRowContext(ctx, `SELECT COUNT(DISTINCT b.person_hash) FROM telehealth_bookings b JOIN telehealth_slots s ON s.id = b.slot_id
+		WHERE b.unit_id = $1 AND b.status = 'attended' AND s.starts_at >= $2 AND s.starts_at < $3`, unitID, from, to).Scan(&c.TelehealthPeople)
+	return c, mapErr(err)
 }
 
 // DXValues lists a unit's manual indicator values for a year, the oldest entered first.

@@ -34,6 +34,7 @@ var roleTasks = map[auth.Role]string{
 	auth.RoleAccountant:  "thu phí, lệ phí và đối soát",
 	auth.RoleCulture:     "thông báo, bản tin và loa truyền thanh",
 	auth.RoleDigitalTeam: "hỗ trợ người dân nộp hồ sơ trực tuyến",
+	auth.RoleHealth:      "khám, tư vấn từ xa của trạm y tế",
 	auth.RoleUnitAdmin:   "quản lý người dùng và cấu hình của đơn vị",
 	auth.RoleSystemAdmin: "quản trị toàn hệ thống",
 }

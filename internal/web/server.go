@@ -42,6 +42,7 @@ import (
 	"github.com/xaso-vn/xaso/internal/ratelimit"
 	"github.com/xaso-vn/xaso/internal/speech"
 	"github.com/xaso-vn/xaso/internal/store"
+	"github.com/xaso-vn/xaso/internal/telehealth"
 	"github.com/xaso-vn/xaso/internal/workcal"
 )
 
@@ -124,6 +125,9 @@ type Deps struct {
 	// blob store of their own, which the purge deletes from; nil: file fields refused).
 	QRForms     *qrform.Service
 	QRFormFiles qrform.Files
+	// Telehealth runs the health station's slots and bookings, the same service as the
+	// API's (internal/app sets it; nil: no tele-health pages).
+	Telehealth *telehealth.Service
 }
 
 // productName is the product's own name, the site's when no unit names it.
@@ -231,7 +235,7 @@ func New(d Deps) (*Server, error) {
 	s.routes = slices.Concat(s.pageRoutes(), s.paymentPageRoutes(), s.adminPaymentRoutes(),
 		s.feedbackRoutes(), s.unitSettingsRoutes(), s.floorRoutes(),
 		s.certificationPageRoutes(), s.documentPageRoutes(), s.mailPageRoutes(), s.dossierFeeRoutes(), s.adminUserRoutes(),
-		s.broadcastRoutes(), s.announceRoutes(), s.communityRoutes(), s.assignRoutes(), s.adminFloorRoutes(), s.appRoutes(), s.signupRoutes(), s.notifyRoutes(), s.productRoutes(), s.qrformRoutes(), d.Routes)
+		s.broadcastRoutes(), s.announceRoutes(), s.communityRoutes(), s.assignRoutes(), s.adminFloorRoutes(), s.appRoutes(), s.signupRoutes(), s.notifyRoutes(), s.productRoutes(), s.qrformRoutes(), s.telehealthRoutes(), d.Routes)
 
 	mux, stateless := http.NewServeMux(), http.NewServeMux()
 	for _, rt := range s.routes {
@@ -480,6 +484,7 @@ var officeMenu = []struct{ Key, Pattern, Label string }{
 	{"dx", "GET /office/chuyen-doi-so", "Chuyển đổi số"},
 	{"products", "GET /office/san-pham", "Sản phẩm OCOP"},
 	{"qrforms", "GET /office/bieu-mau", "Biểu mẫu QR"},
+	{"telehealth", "GET /tram-y-te", "Khám từ xa"},
 	{"payments", "GET /office/payments", "Thu phí"},
 	{"admin", "GET /admin", "Quản trị"},
 	{"procedures", "GET /admin/procedures", "Thủ tục"},

@@ -127,6 +127,7 @@ func TestEachRoleLandsOnItsHome(t *testing.T) {
 		auth.RoleClerk:       {"/office", "Trang làm việc"},
 		auth.RoleAccountant:  {"/office/payments", "Thu phí, lệ phí"}, // the queue of money not in or not matched
 		auth.RoleCulture:     {"/office/truyen-thanh", "Truyền thanh cơ sở"},
+		auth.RoleHealth:      {"/tram-y-te", "Trạm y tế: khám từ xa"},     // the station's staff: tele-health only
 		auth.RoleDigitalTeam: {"/cong-dong", "Tổ công nghệ số cộng đồng"}, // a volunteer, not an official: their village's page
 		auth.RoleCitizen:     {"/account", "Xin chào, Nguyễn Văn An"},
 	}
@@ -334,6 +335,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		if !ok {
 			rule, ok = qrformAccess[rt.Pattern]
+		}
+		if !ok {
+			rule, ok = telehealthAccess[rt.Pattern]
 		}
 		if !ok {
 			t.Errorf("route %q is not in the authorization matrix: add its expected access", rt.Pattern)
@@ -594,9 +598,9 @@ func TestAPI(t *testing.T) {
 	var users httpx.List[struct {
 		Username string `json:"username"`
 	}]
-	// The commune's 9 demo logins and the other 35 members of its digital teams.
-	if code, _ := apiGet(t, e, admin, "/api/v1/users", &users); code != 200 || users.Total != 9+demo.TeamMembers-1 {
-		t.Fatalf("unit admin sees %d users (code %d), want the commune's %d", users.Total, code, 9+demo.TeamMembers-1)
+	// The commune's 10 demo logins and the other 35 members of its digital teams.
+	if code, _ := apiGet(t, e, admin, "/api/v1/users", &users); code != 200 || users.Total != 10+demo.TeamMembers-1 {
+		t.Fatalf("unit admin sees %d users (code %d), want the commune's %d", users.Total, code, 10+demo.TeamMembers-1)
 	}
 	if code, p := apiGet(t, e, admin, "/api/v1/audit?chain=0", nil); code != 403 {
 		t.Fatalf("unit admin reads the system chain: %d %+v", code, p)
