@@ -33,6 +33,8 @@ type Definition struct {
 	Target  *float64
 	// Formula says how a computed value is found (or what a manual one means).
 	Formula string
+	// Count: a computed count, with a numerator (the rows counted) and no denominator.
+	Count bool
 }
 
 func target(v float64) *float64 { return &v }
@@ -59,9 +61,9 @@ var Definitions = []Definition{
 		Formula: "người dùng điện thoại thông minh / dân số"},
 	{ID: "telehealth_share", Version: 1, Name: "Tỷ lệ người dân được khám, tư vấn sức khỏe từ xa", Unit: "%", Origin: Manual,
 		Formula: "người dân được tiếp cận khám, tư vấn từ xa / dân số"},
-	{ID: "app_installs_counted", Version: 1, Name: "Lượt cài đặt ứng dụng đếm được", Unit: "lượt", Origin: Computed,
+	{ID: "app_installs_counted", Version: 1, Name: "Lượt cài đặt ứng dụng đếm được", Unit: "lượt", Origin: Computed, Count: true,
 		Formula: "lượt cài đặt ứng dụng của xã do chính ứng dụng báo về khi chạy lần đầu trong năm, mỗi máy một lần"},
-	{ID: "telehealth_people", Version: 1, Name: "Người dân được khám, tư vấn từ xa qua lịch hẹn của trạm y tế", Unit: "người", Origin: Computed,
+	{ID: "telehealth_people", Version: 1, Name: "Người dân được khám, tư vấn từ xa qua lịch hẹn của trạm y tế", Unit: "người", Origin: Computed, Count: true,
 		Formula: "số người khác nhau (tài khoản hoặc số điện thoại) có lịch khám từ xa được trạm y tế ghi nhận đã khám trong năm"},
 }
 

@@ -37,7 +37,7 @@ func (d Definition) Parts() []Part {
 	switch {
 	case d.Origin != Computed:
 		return nil
-	case d.ID == "app_installs_counted":
+	case d.Count:
 		return []Part{Numerator}
 	}
 	return []Part{Numerator, Denominator}
@@ -56,6 +56,7 @@ var villageAttribution = map[string]struct {
 	"qr_payment_share":       {nil, "Yêu cầu thanh toán không ghi thôn, nên không tính được theo thôn."},
 	"help_on_time":           {[]Part{Numerator, Denominator}, ""},
 	"app_installs_counted":   {[]Part{Numerator}, ""},
+	"telehealth_people":      {nil, "Lịch khám từ xa không ghi thôn của người khám, nên không tính được theo thôn."},
 }
 
 // ManualUnattributed is why a manual value has no village figure.

@@ -120,6 +120,6 @@ func citizenOfflineFiling(b *tab) {
 	b.step("Hồ sơ của tôi shows it sent", b.open("/account"), hasText("main h1", "Xin chào, Nguyễn Văn An"),
 		chromedp.WaitVisible(chromedp.CSS("#cho-gui li.queued-sent")),
 		hasText("#cho-gui li.queued-sent a", "Mã hồ sơ "+code),
-		hasText(`ul[aria-labelledby="ho-so"] li.item h3 a`, code), noSideScroll(), b.keep("account"))
+		hasText(`ul[aria-labelledby="ho-so"] li.item h3 a[href*="/`+code+`?"]`, code), noSideScroll(), b.keep("account"))
 	b.step("open the dossier from the phone's list", follow("#cho-gui li.queued-sent a"), hasText("main h1", "Đã nộp hồ sơ"))
 }

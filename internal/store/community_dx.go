@@ -171,6 +171,16 @@ func dxRowSQL(q community.RowQuery) (string, []any, bool, error) {
 		}
 		query = `SELECT SUBSTR(a.id_hash, 1, 12), a.first_seen, COALESCE(v.name, '') FROM app_installs a LEFT JOIN villages v ON v.id = a.village_id
 			WHERE a.unit_id = $1 AND a.first_seen >= $2 AND a.first_seen < $3` + village("a.village_id = $%d") + ` ORDER BY a.first_seen, a.id`
+	case "telehealth_people":
+		if !num {
+			return "", nil, false, community.ErrDXPart
+		}
+		// One row per person: their first consultation of the period marked attended.
+		query = `SELECT b.code, s.starts_at, s.doctor FROM telehealth_bookings b JOIN telehealth_slots s ON s.id = b.slot_id
+			WHERE b.unit_id = $1 AND b.status = 'attended' AND s.starts_at >= $2 AND s.starts_at < $3
+			AND b.id = (SELECT b2.id FROM telehealth_bookings b2 JOIN telehealth_slots s2 ON s2.id = b2.slot_id
+				WHERE b2.unit_id = b.unit_id AND b2.person_hash = b.person_hash AND b2.status = 'attended'
+				AND s2.starts_at >= $2 AND s2.starts_at < $3 ORDER BY s2.starts_at, b2.id LIMIT 1)` + village("") + ` ORDER BY s.starts_at, b.id`
 	default:
 		return "", nil, false, community.ErrDXPart
 	}
@@ -233,6 +243,7 @@ func (s *Store) DXFirstYear(ctx context.Context, unitID int64) (int, error) {
 		`SELECT paid_at FROM payment_requests WHERE unit_id = $1 AND paid_at IS NOT NULL ORDER BY paid_at LIMIT 1`,
 		`SELECT filed_at FROM help_requests WHERE unit_id = $1 ORDER BY filed_at LIMIT 1`,
 		`SELECT first_seen FROM app_installs WHERE unit_id = $1 ORDER BY first_seen LIMIT 1`,
+		`SELECT s.starts_at FROM telehealth_bookings b JOIN telehealth_slots s ON s.id = b.slot_id WHERE b.unit_id = $1 AND b.status = 'attended' ORDER BY s.starts_at LIMIT 1`,
 	} {
 		var at time.Time
 		switch err := s.r.QueryRowContext(ctx, q, unitID).Scan(&at); {

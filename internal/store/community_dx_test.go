@@ -120,7 +120,7 @@ func TestDXDrillDown(t *testing.T) {
 			t.Errorf("help on time: %v/%v, want 2/4", in.Numerator, in.Denominator)
 		}
 	}
-	if computed != 11 {
+	if computed != 12 {
 		t.Fatalf("%d parts drilled", computed)
 	}
 	// A manual indicator has no rows; nor a denominator for a count.
@@ -153,7 +153,7 @@ func TestDXDrillDown(t *testing.T) {
 		}
 		for _, in := range vins {
 			switch in.ID {
-			case "online_dossier_rate", "qr_payment_share", "smartphone_share", "assisted_dossier_share", "accounts_per_household":
+			case "online_dossier_rate", "qr_payment_share", "smartphone_share", "assisted_dossier_share", "accounts_per_household", "telehealth_people":
 				if in.Value != nil || in.Unattributed == "" {
 					t.Errorf("%s %s: a value without the rows naming the village: %+v", row.Code, in.ID, in)
 				}
